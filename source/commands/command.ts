@@ -1,0 +1,79 @@
+import meow, {type Flag, type Result} from 'meow';
+import {openStore, type OpenStore} from '../store/index.js';
+
+/** meow's own flag union, which it does not export under a name. */
+export type AnyFlags = Record<
+	string,
+	| Flag<'string', string>
+	| Flag<'string', string[], true>
+	| Flag<'boolean', boolean>
+	| Flag<'boolean', boolean[], true>
+	| Flag<'number', number>
+	| Flag<'number', number[], true>
+>;
+
+/** A subcommand: its help text, its meow flags and what it does. Thin: parse, call the domain, print. */
+export type Command<Flags extends AnyFlags = AnyFlags> = {
+	name: string;
+	summary: string;
+	usage: string;
+	flags: Flags;
+	run(cli: Result<Flags>, context: Context): Promise<number>;
+};
+
+/** What every command gets besides its flags: where to write, and how to reach the store. */
+export type Context = {
+	/** `--dbs.redis`, taken out of argv before meow (meow cannot spell a dotted flag). */
+	redisFlag?: string;
+	stdout: NodeJS.WriteStream;
+	stderr: NodeJS.WriteStream;
+	stdin: NodeJS.ReadStream;
+	/** A one-line message on stderr, never on stdout (stdout is data). */
+	say(message: string): void;
+	withStore<T>(use: (open: OpenStore) => Promise<T>): Promise<T>;
+};
+
+export const defineCommand = <Flags extends AnyFlags>(command: Command<Flags>): Command<Flags> => command;
+
+/** Flags every data command shares. */
+export const jsonFlag = {json: {type: 'boolean', default: false}} as const;
+
+export function parseCommand<Flags extends AnyFlags>(command: Command<Flags>, argv: string[]): Result<Flags> {
+	return meow(command.usage, {
+		importMeta: import.meta,
+		argv,
+		flags: command.flags,
+		allowUnknownFlags: false,
+		description: command.summary,
+		autoVersion: false,
+	});
+}
+
+export function createContext(redisFlag: string | undefined): Context {
+	const say = (message: string) => process.stderr.write(`${message}\n`);
+	return {
+		redisFlag,
+		stdout: process.stdout,
+		stderr: process.stderr,
+		stdin: process.stdin,
+		say,
+		async withStore(use) {
+			const open = await openStore({flag: redisFlag, notify: say});
+			try {
+				return await use(open);
+			} finally {
+				await open.close();
+			}
+		},
+	};
+}
+
+/** Resolves once everything written to stdout has been flushed (large outputs into a pipe). */
+export const drain = (stream: NodeJS.WriteStream) =>
+	new Promise<void>(resolve => {
+		if (stream.write('')) {
+			resolve();
+		} else {
+			stream.once('drain', () => resolve());
+		}
+	});

@@ -1,0 +1,25 @@
+import type {ErrorCode} from '../tokens/index.js';
+
+/** Documented in the README; scripts branch on these. */
+export const EXIT = {
+	ok: 0,
+	/** Something unexpected: a bug, reported in one line. */
+	failure: 1,
+	/** Bad arguments: unknown command or flag, unknown scope, bad duration, refused without --yes. */
+	usage: 2,
+	/** Redis unreachable, refused our credentials, or a write failed. */
+	redis: 3,
+	/** No token with that id or value. */
+	notFound: 4,
+	/** An export string (or at least one of many) could not be decoded. */
+	invalidExport: 5,
+} as const;
+
+export const exitCodeFor = (code: ErrorCode): number =>
+	({
+		usage: EXIT.usage,
+		refused: EXIT.usage,
+		redis: EXIT.redis,
+		'not-found': EXIT.notFound,
+		'invalid-export': EXIT.invalidExport,
+	})[code];

@@ -1,0 +1,113 @@
+import {COLUMNS, type TokenEntry, entryToJson, sanitizeText} from '../tokens/index.js';
+import {EXIT} from './exit-codes.js';
+import {defineCommand, drain, jsonFlag} from './command.js';
+
+export const listCommand = defineCommand({
+	name: 'list',
+	summary: 'List tokens: a table for people, --json for scripts',
+	usage: `
+	Usage
+	  $ ee-tokens list [--json] [--account A] [--scope S] [--query Q] [--all]
+
+	Options
+	  --account      Only tokens bound to this account
+	  --scope        Only tokens that list this scope (a * token does not match "api")
+	  --query        Only tokens whose id, description or account contains this (any case)
+	  --all          Include expired tokens (hidden by default, as EmailEngine hides them)
+	  --json         A JSON array in EmailEngine's REST listing shape
+	  --dbs.redis    Redis URL
+
+	Sorted by id, descending, as EmailEngine lists them.
+
+	Examples
+	  $ ee-tokens list
+	  $ ee-tokens list --json --scope metrics | jq -r '.[].id'
+`,
+	flags: {
+		account: {type: 'string'},
+		scope: {type: 'string'},
+		query: {type: 'string'},
+		all: {type: 'boolean', default: false},
+		...jsonFlag,
+	},
+	async run(cli, context) {
+		const {flags} = cli;
+		const entries = await context.withStore(async ({store}) =>
+			store.list({account: flags.account, scope: flags.scope, query: flags.query, includeExpired: flags.all}),
+		);
+		if (flags.json) {
+			writeJsonArray(context.stdout, entries);
+		} else {
+			writeTable(context.stdout, entries, Date.now());
+			if (context.stdout.isTTY) {
+				context.say(`${entries.length.toLocaleString('en-US')} token${entries.length === 1 ? '' : 's'}`);
+			}
+		}
+
+		await drain(context.stdout);
+		return EXIT.ok;
+	},
+});
+
+/**
+ * JSON.stringify escapes C0 controls but not DEL, C1 or bidi overrides; escaped here too so that
+ * `list --json` on a terminal is as inert as the table.
+ */
+// eslint-disable-next-line no-control-regex
+const UNSAFE_IN_JSON = /[\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+const safeJson = (value: unknown) =>
+	JSON.stringify(value).replaceAll(UNSAFE_IN_JSON, character => `\\u${character.codePointAt(0)!.toString(16).padStart(4, '0')}`);
+
+/** Streams the array in chunks instead of building one string of the whole listing. */
+function writeJsonArray(stream: NodeJS.WritableStream, entries: readonly TokenEntry[]): void {
+	if (entries.length === 0) {
+		stream.write('[]\n');
+		return;
+	}
+
+	const chunk = 1000;
+	for (let start = 0; start < entries.length; start += chunk) {
+		const body = entries
+			.slice(start, start + chunk)
+			.map(entry => safeJson(entryToJson(entry)))
+			.join(',\n');
+		stream.write(`${start === 0 ? '[\n' : ',\n'}${body}`);
+	}
+
+	stream.write('\n]\n');
+}
+
+/**
+ * On a terminal the id is cut to 12 characters and the description to what fits; into a pipe every
+ * value is whole, one row per line, columns separated by two spaces.
+ */
+function writeTable(stream: NodeJS.WriteStream, entries: readonly TokenEntry[], now: number): void {
+	const tty = Boolean(stream.isTTY);
+	const header = ['Id', ...COLUMNS.map(column => column.title)];
+	const rows = entries.map(entry => [tty ? entry.id.slice(0, 12) : entry.id, ...COLUMNS.map(column => column.text(entry, now))]);
+	const widths = header.map((title, index) => Math.max(title.length, ...rows.map(row => [...row[index]!].length)));
+	if (tty) {
+		const available = (stream.columns || 120) - 2 * (widths.length - 1);
+		const others = widths.reduce((sum, width, index) => (index === 1 ? sum : sum + width), 0);
+		widths[1] = Math.max(11, Math.min(widths[1]!, available - others));
+	}
+
+	const format = (row: string[]) =>
+		row
+			.map((cell, index) => fit(sanitizeText(cell), widths[index]!, index === row.length - 1))
+			.join('  ')
+			.trimEnd();
+	const lines = [format(header), ...rows.map(format)];
+	for (let start = 0; start < lines.length; start += 1000) {
+		stream.write(`${lines.slice(start, start + 1000).join('\n')}\n`);
+	}
+}
+
+function fit(text: string, width: number, last: boolean): string {
+	const characters = [...text];
+	if (characters.length > width) {
+		return `${characters.slice(0, width - 1).join('')}…`;
+	}
+
+	return last ? text : text + ' '.repeat(width - characters.length);
+}

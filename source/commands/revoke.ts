@@ -1,0 +1,66 @@
+import {createInterface} from 'node:readline/promises';
+import {TokenError, entryToJson, sanitizeText, stringField} from '../tokens/index.js';
+import {EXIT} from './exit-codes.js';
+import {type Context, defineCommand, jsonFlag} from './command.js';
+
+/** How much of the id a person types to confirm: enough that a slip of the finger is not enough. */
+const CONFIRM_LENGTH = 6;
+
+export const revokeCommand = defineCommand({
+	name: 'revoke',
+	summary: 'Delete a token, its last-use record and its audit log',
+	usage: `
+	Usage
+	  $ ee-tokens revoke -t ID_OR_TOKEN [--yes]
+
+	Options
+	  -t, --token    The token id or the raw token
+	  -y, --yes      Do not ask; required when stdin is not a terminal
+	  --json         Print the revoked token's record as JSON
+	  --dbs.redis    Redis URL
+
+	On a terminal without --yes, you confirm by typing the first ${CONFIRM_LENGTH} characters of the id.
+
+	Example
+	  $ ee-tokens revoke -t ea3873f9234fb3b8… --yes
+`,
+	flags: {
+		token: {type: 'string', shortFlag: 't', isRequired: true},
+		yes: {type: 'boolean', shortFlag: 'y', default: false},
+		...jsonFlag,
+	},
+	async run(cli, context) {
+		const {flags} = cli;
+		if (!flags.yes && !context.stdin.isTTY) {
+			throw new TokenError('refused', 'Refusing to revoke without --yes: stdin is not a terminal to confirm on');
+		}
+
+		return context.withStore(async ({store}) => {
+			const entry = await store.resolve(flags.token);
+			if (!flags.yes && !(await confirm(context, entry.id, stringField(entry.record, 'description') ?? ''))) {
+				context.say('Cancelled; nothing was revoked.');
+				return EXIT.usage;
+			}
+
+			await store.revoke(entry.id);
+			if (flags.json) {
+				context.stdout.write(`${JSON.stringify(entryToJson(entry))}\n`);
+			}
+
+			context.say(`Revoked token ${entry.id}`);
+			return EXIT.ok;
+		});
+	},
+});
+
+async function confirm(context: Context, id: string, description: string): Promise<boolean> {
+	const prompt = createInterface({input: context.stdin, output: context.stderr});
+	try {
+		const answer = await prompt.question(
+			`Revoke "${sanitizeText(description)}" (${id.slice(0, 12)}…)? Type ${id.slice(0, CONFIRM_LENGTH)} to confirm, anything else cancels: `,
+		);
+		return answer.trim().toLowerCase() === id.slice(0, CONFIRM_LENGTH);
+	} finally {
+		prompt.close();
+	}
+}

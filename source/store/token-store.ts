@@ -1,0 +1,409 @@
+import type {Redis} from 'ioredis';
+import {
+	EMPTY_ACCESS,
+	type LastUse,
+	type NewToken,
+	type TokenEntry,
+	TokenError,
+	type TokenRecord,
+	accountOf,
+	buildRecord,
+	decodeExportString,
+	decodeLastUse,
+	decodeRecord,
+	encodeExportString,
+	encodeRecord,
+	generateRawToken,
+	importedRecord,
+	isExpired,
+	isHex64,
+	scopesOf,
+	stringField,
+	tokenIdOf,
+} from '../tokens/index.js';
+import {type Keys, keysFor} from './keys.js';
+
+/** EmailEngine reads and deletes in batches of 1000 ids per command (spec §1.5, §7). */
+const BATCH = 1000;
+
+export type ListOptions = {
+	/** Only tokens bound to this account (read through its index set). */
+	account?: string;
+	/** Case-insensitive substring of id, description or account. */
+	query?: string;
+	/** Literal membership in `scopes` (a `*` token does not match `mcp`). */
+	scope?: string;
+	/** Also return records whose expiry has passed (EmailEngine hides them). */
+	includeExpired?: boolean;
+};
+
+export type ImportOutcome = {status: 'imported' | 'present'; id: string};
+
+/**
+ * Writes the import trio only if the hash field still holds what the caller saw (absent, or an
+ * expired/undecodable record it decided to replace). This makes import atomic without WATCH:
+ * two processes importing one string at once produce one record and one "imported".
+ * KEYS: tokens, access, new index, old index. ARGV: id, record, expected, expected-present, access.
+ */
+const IMPORT_IF_UNCHANGED = `
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if ARGV[4] == '1' then
+  if current ~= ARGV[3] then return 0 end
+  redis.call('SREM', KEYS[4], ARGV[1])
+elseif current then
+  return 0
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[5])
+redis.call('SADD', KEYS[3], ARGV[1])
+return 1
+`;
+
+
+/** Normalises whitespace and case so "My  Token" finds "my token" (spec §7 listing semantics). */
+const normaliseQuery = (text: string) => text.replaceAll(/\s+/g, ' ').trim().toLowerCase();
+
+function decodeOrUndefined(bytes: Buffer | null | undefined): TokenRecord | undefined {
+	if (!bytes) {
+		return undefined;
+	}
+
+	try {
+		return decodeRecord(bytes);
+	} catch {
+		return undefined;
+	}
+}
+
+/** Throws unless every reply of a MULTI succeeded (EmailEngine treats any as failure, spec §1.5). */
+function checkExec(replies: Array<[Error | null, unknown]> | null, what: string): void {
+	const failed = replies === null ? new Error('transaction aborted') : replies.find(([error]) => error)?.[0];
+	if (failed) {
+		throw new TokenError('redis', `${what} failed: ${failed.message}`);
+	}
+}
+
+/**
+ * The token store over one Redis connection, implementing spec §1.5 to the byte. It never sees a
+ * raw token except to hash it, and never keeps one.
+ */
+export class TokenStore {
+	readonly keys: Keys;
+
+	constructor(
+		readonly redis: Redis,
+		readonly prefix = '',
+		private readonly now: () => number = Date.now,
+	) {
+		this.keys = keysFor(prefix);
+		redis.defineCommand('eeImportIfUnchanged', {numberOfKeys: 4, lua: IMPORT_IF_UNCHANGED});
+	}
+
+	/** Provision (spec §1.5): record, empty access record and index entry in one MULTI. */
+	async issue(token: Omit<NewToken, 'created'>): Promise<{rawToken: string; id: string; record: TokenRecord}> {
+		const rawToken = generateRawToken();
+		const id = tokenIdOf(rawToken);
+		const record = buildRecord({...token, created: this.now()});
+		const replies = await this.redis
+			.multi()
+			.hset(this.keys.tokens, id, encodeRecord(record))
+			.hset(this.keys.access, id, EMPTY_ACCESS)
+			.sadd(this.keys.index(accountOf(record)), id)
+			.exec();
+		checkExec(replies, 'Issuing the token');
+		return {rawToken, id, record};
+	}
+
+	/** The record stored under an id, if any (undecodable records read as absent). */
+	async get(id: string): Promise<TokenRecord | undefined> {
+		return decodeOrUndefined(await this.redis.hgetBuffer(this.keys.tokens, id));
+	}
+
+	/**
+	 * An argument that may be an id or a raw token, tried as an id first and then hashed, as
+	 * EmailEngine's export and delete do. Expired tokens are found too.
+	 */
+	async resolve(idOrToken: string): Promise<TokenEntry> {
+		const value = idOrToken.trim();
+		if (!isHex64(value)) {
+			throw new TokenError('usage', 'A token id or raw token is 64 hex characters');
+		}
+
+		for (const id of [value.toLowerCase(), tokenIdOf(value)]) {
+			// eslint-disable-next-line no-await-in-loop
+			const record = await this.get(id);
+			if (record) {
+				return {id, record, lastUse: await this.lastUse(id)};
+			}
+		}
+
+		throw new TokenError('not-found', `No token with that id or value (${value.slice(0, 8)}…)`);
+	}
+
+	async lastUse(id: string): Promise<LastUse | undefined> {
+		return decodeLastUse(await this.redis.hgetBuffer(this.keys.access, id));
+	}
+
+	/** All tokens, or one account's, sorted by id descending (spec §7), expired ones hidden. */
+	async list(options: ListOptions = {}): Promise<TokenEntry[]> {
+		const now = this.now();
+		const records =
+			options.account === undefined ? await this.scanHash(this.keys.tokens) : await this.readIndex(options.account);
+		const query = options.query ? normaliseQuery(options.query) : undefined;
+		const entries: TokenEntry[] = [];
+		for (const [id, bytes] of records) {
+			const record = decodeOrUndefined(bytes);
+			if (!record || (!options.includeExpired && isExpired(record, now))) {
+				continue;
+			}
+
+			if (options.scope !== undefined && !scopesOf(record)?.includes(options.scope)) {
+				continue;
+			}
+
+			if (query !== undefined && !matchesQuery(id, record, query)) {
+				continue;
+			}
+
+			entries.push({id, record});
+		}
+
+		entries.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+		await this.attachLastUse(entries, options.account === undefined && query === undefined && options.scope === undefined);
+		return entries;
+	}
+
+	/** Last use for many entries: one scan of the whole access hash, or HMGET in batches. */
+	private async attachLastUse(entries: TokenEntry[], all: boolean): Promise<void> {
+		if (entries.length === 0) {
+			return;
+		}
+
+		if (all) {
+			const access = await this.scanHash(this.keys.access);
+			for (const entry of entries) {
+				entry.lastUse = decodeLastUse(access.get(entry.id));
+			}
+
+			return;
+		}
+
+		const values = await this.hmgetBatched(
+			this.keys.access,
+			entries.map(entry => entry.id),
+		);
+		for (const [index, entry] of entries.entries()) {
+			entry.lastUse = decodeLastUse(values[index]);
+		}
+	}
+
+	/**
+	 * HSCAN rather than HGETALL: the result is the same, but a live EmailEngine sharing this Redis is
+	 * never blocked behind one reply of a hundred thousand records.
+	 */
+	private async scanHash(key: string): Promise<Map<string, Buffer>> {
+		const result = new Map<string, Buffer>();
+		let cursor = '0';
+		do {
+			// eslint-disable-next-line no-await-in-loop
+			const [next, flat] = await this.redis.hscanBuffer(key, cursor, 'COUNT', 5000);
+			cursor = next.toString();
+			for (let index = 0; index + 1 < flat.length; index += 2) {
+				result.set(flat[index]!.toString(), flat[index + 1]!);
+			}
+		} while (cursor !== '0');
+
+		return result;
+	}
+
+	private async readIndex(account: string): Promise<Map<string, Buffer>> {
+		const ids = await this.redis.smembers(this.keys.index(account));
+		const values = await this.hmgetBatched(this.keys.tokens, ids);
+		const result = new Map<string, Buffer>();
+		for (const [index, id] of ids.entries()) {
+			const value = values[index];
+			if (value) {
+				result.set(id, value);
+			}
+		}
+
+		return result;
+	}
+
+	/** HMGET in batches of 1000, all batches in one pipeline (one round trip). */
+	private async hmgetBatched(key: string, ids: readonly string[]): Promise<Array<Buffer | null>> {
+		const pipeline = this.redis.pipeline();
+		for (let start = 0; start < ids.length; start += BATCH) {
+			pipeline.hmgetBuffer(key, ...ids.slice(start, start + BATCH));
+		}
+
+		const replies = (await pipeline.exec()) ?? [];
+		const values: Array<Buffer | null> = [];
+		for (const [error, reply] of replies) {
+			if (error) {
+				throw new TokenError('redis', `Reading tokens failed: ${error.message}`);
+			}
+
+			values.push(...(reply as Array<Buffer | null>));
+		}
+
+		return values;
+	}
+
+	/** Spec §3.1: the export string of a token named by id or raw token (expired ones too). */
+	async exportString(idOrToken: string): Promise<string> {
+		const {id, record} = await this.resolve(idOrToken);
+		return encodeExportString(id, record);
+	}
+
+	/** Export strings of every token (or those `options` select), in listing order. */
+	async exportAll(options: ListOptions = {}): Promise<Array<{id: string; exportString: string}>> {
+		const entries = await this.list(options);
+		return entries.map(({id, record}) => ({id, exportString: encodeExportString(id, record)}));
+	}
+
+	/** Imports one export string (spec §3.3); a live token under that id is never overwritten. */
+	async import(exportString: string): Promise<ImportOutcome> {
+		const [outcome] = await this.importMany([exportString]);
+		if (outcome instanceof TokenError) {
+			throw outcome;
+		}
+
+		return outcome!;
+	}
+
+	/**
+	 * Imports many strings with two round trips per batch (HMGET the ids, then one conditional
+	 * write each, pipelined). Each string gets its own outcome: invalid strings are TokenErrors and
+	 * never stop the others.
+	 */
+	async importMany(exportStrings: readonly string[]): Promise<Array<ImportOutcome | TokenError>> {
+		const outcomes: Array<ImportOutcome | TokenError> = [];
+		for (let start = 0; start < exportStrings.length; start += BATCH) {
+			// eslint-disable-next-line no-await-in-loop
+			outcomes.push(...(await this.importBatch(exportStrings.slice(start, start + BATCH))));
+		}
+
+		return outcomes;
+	}
+
+	private async importBatch(exportStrings: readonly string[]): Promise<Array<ImportOutcome | TokenError>> {
+		const outcomes: Array<ImportOutcome | TokenError | undefined> = [];
+		const pending: Array<{index: number; id: string; fields: TokenRecord}> = [];
+		for (const [index, text] of exportStrings.entries()) {
+			try {
+				const {id, fields} = decodeExportString(text);
+				pending.push({index, id, fields});
+			} catch (error) {
+				outcomes[index] = error instanceof TokenError ? error : new TokenError('invalid-export', String(error));
+			}
+		}
+
+		// Conflicts (another writer got there between our read and our write) go round again.
+		let round = pending;
+		for (let attempt = 0; round.length > 0; attempt++) {
+			if (attempt > 10) {
+				throw new TokenError('redis', 'Import kept conflicting with concurrent writers; try again');
+			}
+
+			// eslint-disable-next-line no-await-in-loop
+			round = await this.importRound(round, outcomes);
+		}
+
+		return outcomes as Array<ImportOutcome | TokenError>;
+	}
+
+	private async importRound(
+		round: Array<{index: number; id: string; fields: TokenRecord}>,
+		outcomes: Array<ImportOutcome | TokenError | undefined>,
+	): Promise<Array<{index: number; id: string; fields: TokenRecord}>> {
+		const now = this.now();
+		const existing = await this.hmgetBatched(
+			this.keys.tokens,
+			round.map(item => item.id),
+		);
+		const pipeline = this.redis.pipeline() as ReturnType<Redis['pipeline']> & {
+			eeImportIfUnchanged(...args: Array<string | Buffer>): unknown;
+		};
+		const writing: typeof round = [];
+		const claimed = new Set<string>();
+		for (const [position, item] of round.entries()) {
+			const current = existing[position];
+			const currentRecord = decodeOrUndefined(current);
+			if ((currentRecord && !isExpired(currentRecord, now)) || claimed.has(item.id)) {
+				// A live token, or the same id earlier in this batch: never overwritten.
+				outcomes[item.index] = {status: 'present', id: item.id};
+				continue;
+			}
+
+			claimed.add(item.id);
+			const record = importedRecord(item.fields, now);
+			pipeline.eeImportIfUnchanged(
+				this.keys.tokens,
+				this.keys.access,
+				this.keys.index(accountOf(record)),
+				this.keys.index(currentRecord ? accountOf(currentRecord) : undefined),
+				item.id,
+				encodeRecord(record),
+				current ?? '',
+				current ? '1' : '0',
+				EMPTY_ACCESS,
+			);
+			writing.push(item);
+		}
+
+		if (writing.length === 0) {
+			return [];
+		}
+
+		const replies = (await pipeline.exec()) ?? [];
+		const retry: typeof round = [];
+		for (const [position, item] of writing.entries()) {
+			const [error, written] = replies[position] ?? [new Error('no reply')];
+			if (error) {
+				throw new TokenError('redis', `Importing the token failed: ${error.message}`);
+			}
+
+			if (written === 1) {
+				outcomes[item.index] = {status: 'imported', id: item.id};
+			} else {
+				retry.push(item);
+			}
+		}
+
+		return retry;
+	}
+
+	/**
+	 * Delete one (spec §1.5): record, access record, audit log and the right index entry in one
+	 * MULTI. Returns what was deleted so the caller can say which token it was.
+	 */
+	async revoke(idOrToken: string): Promise<TokenEntry> {
+		const entry = await this.resolve(idOrToken);
+		const replies = await this.redis
+			.multi()
+			.hdel(this.keys.tokens, entry.id)
+			.hdel(this.keys.access, entry.id)
+			.del(this.keys.auditLog(entry.id))
+			.srem(this.keys.index(accountOf(entry.record)), entry.id)
+			.exec();
+		checkExec(replies, 'Revoking the token');
+		return entry;
+	}
+
+	/** Account ids known to the instance (`ia:accounts`), for suggestions; at most `limit`. */
+	async accountIds(limit = 1000): Promise<string[]> {
+		const [, members] = await this.redis.sscan(this.keys.accounts, '0', 'COUNT', limit);
+		return members.slice(0, limit).sort();
+	}
+
+	/** Whether the instance has an account record (spec §1.2: HEXISTS iad:{account} account). */
+	async accountExists(account: string): Promise<boolean> {
+		return (await this.redis.hexists(this.keys.account(account), 'account')) === 1;
+	}
+}
+
+function matchesQuery(id: string, record: TokenRecord, query: string): boolean {
+	const fields = [id, stringField(record, 'description'), accountOf(record)];
+	return fields.some(field => field !== undefined && normaliseQuery(field).includes(query));
+}

@@ -1,0 +1,29 @@
+/**
+ * Expected failures carry a code and a one-line human message. The edges (CLI, HTTP, UI) map the
+ * code to an exit code, a status code or a banner; none of them prints a stack trace for these.
+ */
+export type ErrorCode =
+	| 'usage' // the caller asked for something malformed (unknown flag, bad scope, bad duration)
+	| 'invalid-export' // an export string that cannot be decoded into a token
+	| 'not-found' // no token under that id or raw token
+	| 'redis' // Redis unreachable, refused our credentials, or failed a write
+	| 'refused'; // a safety rule said no (revoke without --yes and no terminal to ask)
+
+export class TokenError extends Error {
+	override readonly name = 'TokenError';
+
+	constructor(
+		readonly code: ErrorCode,
+		message: string,
+	) {
+		super(message);
+	}
+}
+
+export const isTokenError = (error: unknown): error is TokenError => error instanceof TokenError;
+
+/** A one-line description of any thrown value, for the places that must never print a stack. */
+export function oneLine(error: unknown): string {
+	const text = error instanceof Error ? error.message : String(error);
+	return text.replaceAll(/\s*\n\s*/g, ' ').trim() || 'unknown error';
+}

@@ -1,0 +1,109 @@
+import {TokenError} from './errors.js';
+import {decodeFirstMsgpack, encodeMsgpack, isPlainMap} from './msgpack.js';
+import {isHex64} from './raw-token.js';
+import {type TokenRecord, toMillis} from './record.js';
+
+/**
+ * Metadata may be 1 MiB (spec §2), so a real export string stays well under 2 MiB of base64.
+ * Anything longer is refused before a byte of it is decoded.
+ */
+export const MAX_EXPORT_STRING_LENGTH = 2 * 1024 * 1024;
+
+/** base64url, standard base64 and padding: what Node's decoder accepts, minus everything else. */
+const BASE64_TEXT = /^[\w+/-]+={0,2}$/;
+
+/**
+ * Spec §3.1: a map whose first key is `id`, then the stored keys in stored order, with `created` as
+ * a Date (msgpack timestamp extension), encoded as unpadded base64url.
+ */
+export function encodeExportString(id: string, record: TokenRecord): string {
+	const value: Record<string, unknown> = {id};
+	for (const [key, field] of Object.entries(record)) {
+		if (key === 'id') {
+			continue;
+		}
+
+		const created = key === 'created' ? toMillis(field) : undefined;
+		value[key] = created === undefined ? field : new Date(created);
+	}
+
+	return Buffer.from(encodeMsgpack(value)).toString('base64url');
+}
+
+export type DecodedExport = {
+	/** The token id, lower-cased so that the record stays reachable by its raw token. */
+	id: string;
+	/** Every other key of the string, in its order and verbatim (spec §3.3: unknown keys are kept). */
+	fields: TokenRecord;
+};
+
+const invalid = (reason: string) => new TokenError('invalid-export', `Invalid export string: ${reason}`);
+
+/** Fields EmailEngine reads from a record, checked for type so a hostile string cannot plant nonsense. */
+function checkKnownFields(fields: TokenRecord): void {
+	const expectType = (key: string, ok: (value: unknown) => boolean, what: string) => {
+		const value = fields[key];
+		if (value !== undefined && value !== null && !ok(value)) {
+			throw invalid(`"${key}" must be ${what}`);
+		}
+	};
+
+	const isString = (value: unknown) => typeof value === 'string';
+	const isTime = (value: unknown) => toMillis(value) !== undefined;
+	expectType('created', isTime, 'a date');
+	expectType('expires', isTime, 'a date');
+	expectType('account', value => isString(value) || Number.isSafeInteger(value), 'a string');
+	expectType('description', isString, 'a string');
+	expectType('metadata', isString, 'a string');
+	expectType('ip', isString, 'a string');
+	expectType('remoteAddress', isString, 'a string');
+	expectType('scopes', value => Array.isArray(value) && value.every(isString), 'a list of strings');
+	expectType('restrictions', isPlainMap, 'a map');
+}
+
+/**
+ * Decodes an export string (spec §3.3), tolerant of padding, standard base64 and surrounding
+ * whitespace, strict about everything else: a one-line TokenError for any input that is not a token.
+ */
+export function decodeExportString(input: string): DecodedExport {
+	if (input.length > MAX_EXPORT_STRING_LENGTH) {
+		throw invalid(`longer than ${MAX_EXPORT_STRING_LENGTH} characters`);
+	}
+
+	const text = input.trim();
+	if (text === '') {
+		throw invalid('empty');
+	}
+
+	if (!BASE64_TEXT.test(text)) {
+		throw invalid('not base64 text');
+	}
+
+	let value: unknown;
+	try {
+		value = decodeFirstMsgpack(Buffer.from(text, 'base64url'));
+	} catch (error) {
+		const reason = error instanceof Error ? error.message : String(error);
+		throw invalid(`not a msgpack value (${reason})`);
+	}
+
+	if (!isPlainMap(value)) {
+		throw invalid('not a token map');
+	}
+
+	const {id, ...fields} = value;
+	if (!isHex64(id)) {
+		throw invalid('"id" is not 64 hex characters');
+	}
+
+	checkKnownFields(fields);
+	return {id: id.toLowerCase(), fields};
+}
+
+/**
+ * The record an import writes: the string's keys minus `id`, `created` reset to now (kept in its
+ * position, appended when absent), as EmailEngine's setRawData does.
+ */
+export function importedRecord(fields: TokenRecord, now: number): TokenRecord {
+	return {...fields, created: now};
+}

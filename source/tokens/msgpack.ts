@@ -1,0 +1,26 @@
+import {Decoder, Encoder} from '@msgpack/msgpack';
+
+/** The encoder EmailEngine uses (spec §1.3): undefined properties are dropped, null stays nil. */
+const encoder = new Encoder({ignoreUndefined: true});
+
+export const encodeMsgpack = (value: unknown): Uint8Array => encoder.encode(value);
+
+/**
+ * Decode only the first value and ignore trailing bytes, as EmailEngine's wrapper does. The library
+ * itself refuses maps with an own `__proto__` key.
+ */
+export function decodeFirstMsgpack(bytes: Uint8Array): unknown {
+	if (bytes.length === 0) {
+		throw new RangeError('Unable to decode msgpack value');
+	}
+
+	const decoder = new Decoder();
+	for (const value of decoder.decodeMulti(bytes)) {
+		return value;
+	}
+
+	throw new RangeError('Unable to decode msgpack value');
+}
+
+export const isPlainMap = (value: unknown): value is Record<string, unknown> =>
+	typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array) && !(value instanceof Date);

@@ -1,0 +1,16 @@
+import {createHash, randomBytes} from 'node:crypto';
+
+/** EmailEngine checks the format case-insensitively (spec §1.4): upper-case raw tokens authenticate. */
+const HEX64 = /^[\da-f]{64}$/i;
+
+export const isHex64 = (value: unknown): value is string => typeof value === 'string' && HEX64.test(value);
+
+/** 32 CSPRNG bytes as 64 lower-case hex characters: the only form a raw token is ever handed out in. */
+export const generateRawToken = (): string => randomBytes(32).toString('hex');
+
+/**
+ * The id is the SHA-256 of the 32 decoded bytes, not of the 64-character text (spec §0 lists the
+ * wrong value too, because it is the easy mistake).
+ */
+export const tokenIdOf = (rawToken: string): string =>
+	createHash('sha256').update(Buffer.from(rawToken, 'hex')).digest('hex');

@@ -1,0 +1,37 @@
+import {type LastUse, type TokenRecord, accountOf, toMillis} from './record.js';
+
+/** One token as every front end sees it: the id, its stored record and its last use. */
+export type TokenEntry = {
+	id: string;
+	record: TokenRecord;
+	lastUse?: LastUse;
+};
+
+const iso = (value: unknown): unknown => {
+	const ms = toMillis(value);
+	return ms === undefined ? value : new Date(ms).toISOString();
+};
+
+/**
+ * The JSON shape of EmailEngine's REST listing (spec §7): `id`, then `account` (null when unbound),
+ * then the record's own fields, dates as ISO strings, `access` when a last-use record exists.
+ */
+export function entryToJson(entry: TokenEntry): Record<string, unknown> {
+	const json: Record<string, unknown> = {id: entry.id, account: accountOf(entry.record) ?? null};
+	for (const [key, value] of Object.entries(entry.record)) {
+		if (key === 'account' || key === 'id') {
+			continue;
+		}
+
+		json[key] = key === 'created' || key === 'expires' ? iso(value) : value;
+	}
+
+	if (entry.lastUse) {
+		json['access'] = {
+			time: entry.lastUse.time === null ? null : new Date(entry.lastUse.time).toISOString(),
+			ip: entry.lastUse.ip,
+		};
+	}
+
+	return json;
+}

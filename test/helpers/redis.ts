@@ -1,0 +1,106 @@
+import {mkdtempSync, rmSync} from 'node:fs';
+import {createServer} from 'node:net';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {execa, type ResultPromise} from 'execa';
+import {Redis} from 'ioredis';
+
+/** A port nobody listens on right now (the kernel picks it). */
+export async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.unref();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const {port} = server.address() as {port: number};
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+export type TestRedis = {
+	port: number;
+	/** `redis://127.0.0.1:PORT/DB` */
+	url(db?: number): string;
+	/** A raw client for assertions on the keyspace (buffers via the *Buffer methods). */
+	client(db?: number): Redis;
+	flush(): Promise<void>;
+	stop(): Promise<void>;
+	/** Stops the server but keeps its data directory, for restart-in-the-middle tests. */
+	restart(): Promise<void>;
+	kill(): Promise<void>;
+};
+
+/**
+ * A real redis-server on a free port, private to one test file: no persistence but an AOF so a
+ * restart keeps what was written. Stopped (and its clients closed) by stop().
+ */
+export async function startRedis(): Promise<TestRedis> {
+	const dir = mkdtempSync(path.join(tmpdir(), 'ee-tokens-test-redis-'));
+	const port = await freePort();
+	const clients: Redis[] = [];
+	let child: ResultPromise | undefined;
+
+	const launch = async () => {
+		child = execa(
+			'redis-server',
+			['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'],
+			{stdin: 'ignore', stdout: 'ignore', stderr: 'ignore', reject: false},
+		);
+		for (let attempt = 0; attempt < 200; attempt++) {
+			const probe = new Redis({port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0});
+			probe.on('error', () => {});
+			try {
+				// eslint-disable-next-line no-await-in-loop
+				await probe.connect();
+				// eslint-disable-next-line no-await-in-loop
+				await probe.ping();
+				probe.disconnect();
+				return;
+			} catch {
+				probe.disconnect();
+				// eslint-disable-next-line no-await-in-loop
+				await new Promise(resolve => setTimeout(resolve, 25));
+			}
+		}
+
+		throw new Error(`redis-server did not start on port ${port}`);
+	};
+
+	const halt = async (signal: NodeJS.Signals) => {
+		child?.kill(signal);
+		await child;
+	};
+
+	await launch();
+	return {
+		port,
+		url: (db = 8) => `redis://127.0.0.1:${port}/${db}`,
+		client(db = 8) {
+			const client = new Redis({port, db, maxRetriesPerRequest: 1});
+			client.on('error', () => {});
+			clients.push(client);
+			return client;
+		},
+		async flush() {
+			const client = new Redis({port});
+			await client.flushall();
+			client.disconnect();
+		},
+		async restart() {
+			await halt('SIGTERM');
+			await launch();
+		},
+		async kill() {
+			await halt('SIGKILL');
+		},
+		async stop() {
+			for (const client of clients) {
+				client.disconnect();
+			}
+
+			await halt('SIGTERM');
+			rmSync(dir, {recursive: true, force: true});
+		},
+	};
+}

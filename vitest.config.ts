@@ -1,0 +1,12 @@
+import {defineConfig} from 'vitest/config';
+
+export default defineConfig({
+	test: {
+		include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+		exclude: ['test/bench/**', 'node_modules/**'],
+		testTimeout: 30_000,
+		hookTimeout: 30_000,
+		// Each file starts its own redis-server; two cores, so keep the pool modest.
+		maxWorkers: 2,
+	},
+});
