@@ -1,5 +1,6 @@
 import meow, {type Flag, type Result} from 'meow';
 import {openStore, type OpenStore} from '../store/index.js';
+import {TokenError} from '../tokens/index.js';
 
 /** meow's own flag union, which it does not export under a name. */
 export type AnyFlags = Record<
@@ -38,12 +39,54 @@ export const defineCommand = <Flags extends AnyFlags>(command: Command<Flags>): 
 /** Flags every data command shares. */
 export const jsonFlag = {json: {type: 'boolean', default: false}} as const;
 
+const kebab = (name: string) => name.replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`);
+
+/**
+ * The first flag in argv that the command does not define. meow reports these itself, but over two
+ * lines; every expected failure here is one line.
+ */
+export function findUnknownFlag(argv: readonly string[], flags: AnyFlags): string | undefined {
+	const known = new Set(['help', 'h', 'version']);
+	for (const [name, flag] of Object.entries(flags)) {
+		known.add(name).add(kebab(name));
+		if (flag.shortFlag) {
+			known.add(flag.shortFlag);
+		}
+
+		for (const alias of flag.aliases ?? []) {
+			known.add(alias);
+		}
+	}
+
+	for (const argument of argv) {
+		if (argument === '--') {
+			return undefined;
+		}
+
+		if (!argument.startsWith('-') || argument === '-') {
+			continue;
+		}
+
+		const name = argument.replace(/^--?(no-)?/, '').split('=')[0]!;
+		if (!known.has(name)) {
+			return argument.split('=')[0];
+		}
+	}
+
+	return undefined;
+}
+
 export function parseCommand<Flags extends AnyFlags>(command: Command<Flags>, argv: string[]): Result<Flags> {
+	const unknown = findUnknownFlag(argv, command.flags);
+	if (unknown !== undefined) {
+		throw new TokenError('usage', `Unknown flag ${unknown}; run ee-tokens ${command.name} --help`);
+	}
+
 	return meow(command.usage, {
 		importMeta: import.meta,
 		argv,
 		flags: command.flags,
-		allowUnknownFlags: false,
+		allowUnknownFlags: true,
 		description: command.summary,
 		autoVersion: false,
 	});
@@ -77,3 +120,12 @@ export const drain = (stream: NodeJS.WriteStream) =>
 			stream.once('drain', () => resolve());
 		}
 	});
+
+/** `-t` is required by show and revoke; said in one line rather than meow's two. */
+export function requireToken(token: string | undefined): string {
+	if (token === undefined || token === '') {
+		throw new TokenError('usage', 'Give the token with -t ID_OR_TOKEN');
+	}
+
+	return token;
+}

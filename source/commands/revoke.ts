@@ -1,7 +1,7 @@
 import {createInterface} from 'node:readline/promises';
 import {TokenError, entryToJson, sanitizeText, stringField} from '../tokens/index.js';
 import {EXIT} from './exit-codes.js';
-import {type Context, defineCommand, jsonFlag} from './command.js';
+import {type Context, defineCommand, jsonFlag, requireToken} from './command.js';
 
 /** How much of the id a person types to confirm: enough that a slip of the finger is not enough. */
 const CONFIRM_LENGTH = 6;
@@ -25,7 +25,7 @@ export const revokeCommand = defineCommand({
 	  $ ee-tokens revoke -t ea3873f9234fb3b8… --yes
 `,
 	flags: {
-		token: {type: 'string', shortFlag: 't', isRequired: true},
+		token: {type: 'string', shortFlag: 't'},
 		yes: {type: 'boolean', shortFlag: 'y', default: false},
 		...jsonFlag,
 	},
@@ -36,7 +36,7 @@ export const revokeCommand = defineCommand({
 		}
 
 		return context.withStore(async ({store}) => {
-			const entry = await store.resolve(flags.token);
+			const entry = await store.resolve(requireToken(flags.token));
 			if (!flags.yes && !(await confirm(context, entry.id, stringField(entry.record, 'description') ?? ''))) {
 				context.say('Cancelled; nothing was revoked.');
 				return EXIT.usage;

@@ -1,6 +1,6 @@
 import {type TokenEntry, entryToJson, sanitizeText} from '../tokens/index.js';
 import {EXIT} from './exit-codes.js';
-import {defineCommand, jsonFlag} from './command.js';
+import {defineCommand, jsonFlag, requireToken} from './command.js';
 
 export const showCommand = defineCommand({
 	name: 'show',
@@ -20,11 +20,11 @@ export const showCommand = defineCommand({
 	  $ ee-tokens show -t ea3873f9234fb3b8b700043373138c730c56fd2f7fa27dbcdc61d4c9c2b2df8d
 `,
 	flags: {
-		token: {type: 'string', shortFlag: 't', isRequired: true},
+		token: {type: 'string', shortFlag: 't'},
 		...jsonFlag,
 	},
 	async run(cli, context) {
-		const entry = await context.withStore(async ({store}) => store.resolve(cli.flags.token));
+		const entry = await context.withStore(async ({store}) => store.resolve(requireToken(cli.flags.token)));
 		context.stdout.write(cli.flags.json ? `${JSON.stringify(entryToJson(entry))}\n` : describeEntry(entry));
 		return EXIT.ok;
 	},

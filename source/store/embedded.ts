@@ -37,7 +37,7 @@ const NO_REDIS_SERVER =
  * directory (mode 0700, socket 0700, no TCP port), AOF on so a token issued is a token kept. It is
  * daemonised so later runs and `serve` share it.
  */
-export async function ensureEmbeddedRedis(dir = embeddedStateDir()): Promise<Embedded> {
+export async function ensureEmbeddedRedis(dir = embeddedStateDir(), binary = 'redis-server'): Promise<Embedded> {
 	const socket = path.join(dir, 'redis.sock');
 	const url = `unix://${socket}?db=${EMBEDDED_DB}`;
 	mkdirSync(dir, {recursive: true, mode: 0o700});
@@ -71,7 +71,7 @@ export async function ensureEmbeddedRedis(dir = embeddedStateDir()): Promise<Emb
 	);
 
 	try {
-		await execa('redis-server', [config], {stdin: 'ignore', timeout: 10_000});
+		await execa(binary, [config], {stdin: 'ignore', timeout: 10_000});
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
 			throw new TokenError('redis', NO_REDIS_SERVER);

@@ -1,7 +1,7 @@
 import {Redis} from 'ioredis';
 import {TokenError} from '../tokens/index.js';
 import {type RedisTarget, maskRedisUrl, redisOptionsFor, resolveRedisTarget} from './connection.js';
-import {ensureEmbeddedRedis} from './embedded.js';
+import {embeddedStateDir, ensureEmbeddedRedis} from './embedded.js';
 import {TokenStore} from './token-store.js';
 
 export type OpenOptions = {
@@ -12,6 +12,9 @@ export type OpenOptions = {
 	persistent?: boolean;
 	/** Where notices go (which URL won, that the embedded Redis started). */
 	notify?: (message: string) => void;
+	/** Tests point "the default" somewhere known to be silent, and the embedded data elsewhere. */
+	defaultUrl?: string;
+	embeddedDir?: string;
 };
 
 export type OpenStore = {store: TokenStore; target: RedisTarget; close: () => Promise<void>};
@@ -55,7 +58,10 @@ export async function connectRedis(target: RedisTarget, persistent = false): Pro
  */
 export async function openStore(options: OpenOptions = {}): Promise<OpenStore> {
 	const env = options.env ?? process.env;
-	const {target, notice} = resolveRedisTarget(options.flag, env);
+	const resolution = resolveRedisTarget(options.flag, env);
+	const {notice} = resolution;
+	const target =
+		resolution.target.source === 'default' && options.defaultUrl ? {...resolution.target, url: options.defaultUrl} : resolution.target;
 	if (notice) {
 		options.notify?.(notice);
 	}
@@ -69,10 +75,10 @@ export async function openStore(options: OpenOptions = {}): Promise<OpenStore> {
 			throw error;
 		}
 
-		const embedded = await ensureEmbeddedRedis();
+		const embedded = await ensureEmbeddedRedis(options.embeddedDir ?? embeddedStateDir(env));
 		used = {url: embedded.url, source: 'embedded', prefix: target.prefix};
 		options.notify?.(
-			`ee-tokens: no Redis at 127.0.0.1:6379, ${embedded.started ? 'started' : 'using'} the embedded one (${embedded.socket}, db 8)`,
+			`ee-tokens: no Redis at ${maskRedisUrl(target.url)}, ${embedded.started ? 'started' : 'using'} the embedded one (${embedded.socket}, db 8)`,
 		);
 		redis = await connectRedis(used, options.persistent);
 	}

@@ -13,7 +13,7 @@ export async function runCli(args: readonly string[], options: Options & {env?: 
 	const {env, ...rest} = options;
 	return execa('node', [CLI, ...args], {
 		reject: false,
-		stdin: 'ignore',
+		...(rest.input === undefined && rest.inputFile === undefined ? {stdin: 'ignore' as const} : {}),
 		timeout: 30_000,
 		extendEnv: false,
 		env: {PATH: process.env['PATH'], HOME: process.env['HOME'], ...env},

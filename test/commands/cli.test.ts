@@ -1,0 +1,249 @@
+import type {Redis} from 'ioredis';
+import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
+import {decodeExportString, decodeRecord, tokenIdOf} from '../../source/tokens/index.js';
+import {runCli} from '../helpers/cli.js';
+import {dumpKeyspace} from '../helpers/keyspace.js';
+import {type TestRedis, freePort, startRedis} from '../helpers/redis.js';
+import {VECTOR} from '../helpers/vectors.js';
+
+let redis: TestRedis;
+let raw: Redis;
+let db8: string;
+
+beforeAll(async () => {
+	redis = await startRedis();
+	raw = redis.client(8);
+	db8 = `--dbs.redis=${redis.url(8)}`;
+});
+
+afterAll(async () => redis.stop());
+beforeEach(async () => redis.flush());
+
+const issue = async (...args: string[]) => {
+	const result = await runCli(['issue', ...args, db8]);
+	expect(result.exitCode, result.stderr).toBe(0);
+	return result.stdout;
+};
+
+describe('issue', () => {
+	it('prints a 64-hex token and nothing else on stdout', async () => {
+		const result = await runCli(['issue', '-d', 'my token', '-s', '*', db8]);
+		expect(result.exitCode).toBe(0);
+		expect(result.stdout).toMatch(/^[\da-f]{64}$/);
+		expect(result.stderr).toBe('');
+		const record = decodeRecord((await raw.hgetBuffer('tokens', tokenIdOf(result.stdout)))!);
+		expect(record).toMatchObject({scopes: ['*'], description: 'my token'});
+	});
+
+	it('takes the EmailEngine spelling, repeated -s, account, expiry and restrictions', async () => {
+		const token = (
+			await runCli(['tokens', 'issue', '-d', 'ci', '-s', 'api', '-s', 'METRICS', '-a', '0123', '--expires', '30d', '--ip', '10.0.0.0/8', '--referrer', 'https://*.example.com/*', '--rate-limit', '100/60', db8])
+		).stdout;
+		const record = decodeRecord((await raw.hgetBuffer('tokens', tokenIdOf(token)))!);
+		expect(Object.keys(record)).toEqual(['created', 'expires', 'account', 'scopes', 'description', 'restrictions']);
+		// The account stays text: EmailEngine's CLI would have stored the integer 123.
+		expect(record['account']).toBe('0123');
+		expect(record['scopes']).toEqual(['api', 'metrics']);
+		expect(record['restrictions']).toEqual({
+			referrers: ['https://*.example.com/*'],
+			addresses: ['10.0.0.0/8'],
+			rateLimit: {maxRequests: 100, timeWindow: 60},
+		});
+		expect(await raw.sismember('iat:0123', tokenIdOf(token))).toBe(1);
+	});
+
+	it('--json gives the token, id and record', async () => {
+		const json = JSON.parse(await issue('-d', 'j', '-s', 'api', '--json')) as Record<string, unknown>;
+		expect(json).toMatchObject({account: null, scopes: ['api'], description: 'j'});
+		expect(json['id']).toBe(tokenIdOf(json['token'] as string));
+	});
+
+	it.each([
+		[['-s', 'bogus'], /Unknown scope: "bogus"/],
+		[['--expires', 'soon'], /Invalid expiry/],
+		[['--ip', 'not-an-ip'], /Invalid IP address/],
+		[['--rate-limit', '0/0'], /Invalid rate limit/],
+		[['--nonsense'], /Unknown flag/],
+	])('%j is refused in one line, with exit 2 and nothing written', async (args, message) => {
+		const result = await runCli(['issue', '-d', 'x', ...args, db8]);
+		expect(result.exitCode).toBe(2);
+		expect(result.stderr.trim().split('\n')).toHaveLength(1);
+		expect(result.stderr).toMatch(message);
+		expect(result.stdout).toBe('');
+		expect(await raw.dbsize()).toBe(0);
+	});
+});
+
+describe('export and import', () => {
+	it('moves a token to another db; a second import is "already present" and writes nothing', async () => {
+		const token = await issue('-d', 'mover', '-s', 'api');
+		const exported = await runCli(['export', '-t', token, db8]);
+		expect(exported.exitCode).toBe(0);
+		expect(exported.stdout).toMatch(/^hKJpZNlA[\w-]+$/);
+		const db9 = `--dbs.redis=${redis.url(9)}`;
+		const first = await runCli(['import', '-t', exported.stdout, db9]);
+		expect(first.exitCode).toBe(0);
+		expect(first.stderr).toMatch(/Token was imported/);
+		const other = redis.client(9);
+		const before = await dumpKeyspace(other);
+		const second = await runCli(['tokens', 'import', '-t', exported.stdout, db9]);
+		expect(second.exitCode).toBe(0);
+		expect(second.stderr).toMatch(/already present, nothing written/);
+		expect(await dumpKeyspace(other)).toBe(before);
+		// The same token, by id, on the other side.
+		expect((await runCli(['show', '-t', tokenIdOf(token), '--json', db9])).stdout).toContain('"description":"mover"');
+	});
+
+	it('imports the spec vector to the spec bytes; exporting again differs only in created', async () => {
+		expect((await runCli(['import', '-t', VECTOR.exportString, db8])).exitCode).toBe(0);
+		const stored = (await raw.hgetBuffer('tokens', VECTOR.id))!.toString('hex');
+		// Same bytes as the spec's record except the 8 bytes of created (now, not 2024).
+		expect(stored.slice(0, 20)).toBe(VECTOR.storedHex.slice(0, 20));
+		expect(stored.slice(36)).toBe(VECTOR.storedHex.slice(36));
+		const again = (await runCli(['export', '-t', VECTOR.id, db8])).stdout;
+		const decoded = decodeExportString(again);
+		expect(decoded.id).toBe(VECTOR.id);
+		expect(decoded.fields).toMatchObject({scopes: ['*'], description: 'test token'});
+		expect(again.slice(0, 100)).toBe(VECTOR.exportString.slice(0, 100));
+		expect((decoded.fields['created'] as Date).getTime()).toBeGreaterThan(VECTOR.created);
+	});
+
+	it('refuses garbage in one line with exit 5 and writes nothing', async () => {
+		for (const input of ['garbage', '', 'AA', 'hKJpZNlA']) {
+			const result = await runCli(['import', '-t', input, db8]);
+			expect(result.exitCode, input).toBe(5);
+			expect(result.stderr.trim().split('\n')).toHaveLength(1);
+			expect(result.stderr).toMatch(/^ee-tokens: Invalid export string/);
+		}
+
+		expect(await raw.dbsize()).toBe(0);
+	});
+
+	it('imports many from stdin with a summary; one bad line does not stop the rest', async () => {
+		const a = await issue('-d', 'a', '-s', 'api');
+		const b = await issue('-d', 'b', '-s', 'api', '-a', 'acme');
+		const all = (await runCli(['export', '--all', db8])).stdout;
+		expect(all.trim().split('\n')).toHaveLength(2);
+		const input = `# backup\n${all.trim().split('\n')[0]}\n\nnot-a-token\n${all.trim().split('\n')[1]}\n`;
+		const db10 = `--dbs.redis=${redis.url(10)}`;
+		const result = await runCli(['import', '-t', '-', db10], {input});
+		expect(result.exitCode).toBe(5);
+		expect(result.stderr).toMatch(/line 4: Invalid export string/);
+		expect(result.stderr).toMatch(/Imported 2, already present 0, invalid 1/);
+		const json = JSON.parse((await runCli(['import', '--json', db10], {input})).stdout) as {present: string[]};
+		expect(json.present.sort()).toEqual([tokenIdOf(a), tokenIdOf(b)].sort());
+	});
+
+	it('export of an unknown token is exit 4, not EmailEngine\'s "wg"', async () => {
+		const result = await runCli(['export', '-t', '0'.repeat(64), db8]);
+		expect(result.exitCode).toBe(4);
+		expect(result.stdout).toBe('');
+		expect(result.stderr).toMatch(/No token with that id or value/);
+	});
+});
+
+describe('list, show, revoke', () => {
+	it('list --json returns every token, id descending, in the REST listing shape', async () => {
+		const tokens = [await issue('-d', 'one', '-s', 'api'), await issue('-d', 'two', '-s', 'metrics', '-a', 'acme')];
+		const json = JSON.parse((await runCli(['list', '--json', db8])).stdout) as Array<Record<string, unknown>>;
+		expect(json.map(entry => entry['id'])).toEqual(tokens.map(token => tokenIdOf(token)).sort().reverse());
+		expect(Object.keys(json[0]!).slice(0, 2)).toEqual(['id', 'account']);
+		const filtered = JSON.parse((await runCli(['list', '--json', '--scope', 'metrics', db8])).stdout) as unknown[];
+		expect(filtered).toHaveLength(1);
+		const table = (await runCli(['list', db8])).stdout;
+		expect(table).toMatch(/Description\s+Scopes\s+Account/);
+		expect(table).toContain('all accounts');
+		expect(table).toContain(tokenIdOf(tokens[0]!));
+	});
+
+	it('list shows hostile descriptions inert', async () => {
+		await issue('-d', 'evil\u001B]52;c;ZXZpbA==\u0007\u001B[2Jname', '-s', 'api');
+		const table = (await runCli(['list', db8])).stdout;
+		expect(table).not.toContain('\u001B');
+		expect(table).not.toContain('\u0007');
+		expect(table).toContain('evil');
+	});
+
+	it('show prints the record and last use; unknown is exit 4', async () => {
+		const token = await issue('-d', 'shown', '-s', 'smtp');
+		const shown = await runCli(['show', '-t', token, db8]);
+		expect(shown.stdout).toMatch(/description\s+shown/);
+		expect(shown.stdout).toMatch(/scopes\s+\["smtp"]/);
+		expect((await runCli(['show', '-t', 'f'.repeat(64), db8])).exitCode).toBe(4);
+		expect((await runCli(['show', '-t', 'short', db8])).exitCode).toBe(2);
+	});
+
+	it('revoke needs --yes without a terminal, then deletes', async () => {
+		const token = await issue('-d', 'doomed', '-s', 'api');
+		const refused = await runCli(['revoke', '-t', token, db8]);
+		expect(refused.exitCode).toBe(2);
+		expect(refused.stderr).toMatch(/without --yes/);
+		expect(await raw.hlen('tokens')).toBe(1);
+		const done = await runCli(['revoke', '-t', tokenIdOf(token), '--yes', db8]);
+		expect(done.exitCode).toBe(0);
+		expect(done.stderr).toMatch(/Revoked token/);
+		expect(await raw.dbsize()).toBe(0);
+		expect((await runCli(['revoke', '-t', token, '--yes', db8])).exitCode).toBe(4);
+	});
+});
+
+describe('the edges', () => {
+	it('an unreachable Redis is one line and exit 3, for every command', async () => {
+		const dead = `--dbs.redis=redis://127.0.0.1:${await freePort()}/8`;
+		for (const args of [['list'], ['issue', '-d', 'x'], ['import', '-t', VECTOR.exportString], ['export', '--all'], ['show', '-t', VECTOR.id]]) {
+			// eslint-disable-next-line no-await-in-loop
+			const result = await runCli([...args, dead]);
+			expect(result.exitCode, args.join(' ')).toBe(3);
+			expect(result.stderr.trim().split('\n')).toHaveLength(1);
+			expect(result.stderr).toMatch(/Cannot connect to Redis at redis:\/\/127\.0\.0\.1:\d+\/8 \(ECONNREFUSED\)/);
+		}
+	});
+
+	it('a wrong password is one line, exit 3, with the password masked', async () => {
+		await raw.config('SET', 'requirepass', 'right');
+		try {
+			const result = await runCli(['list', `--dbs.redis=redis://:hunter2@127.0.0.1:${redis.port}/8`]);
+			expect(result.exitCode).toBe(3);
+			expect(result.stderr.trim().split('\n')).toHaveLength(1);
+			expect(result.stderr).toMatch(/WRONGPASS|NOAUTH|invalid password/i);
+			expect(result.stderr).not.toContain('hunter2');
+		} finally {
+			await raw.config('SET', 'requirepass', '');
+		}
+	});
+
+	it('--dbs.redis beats EENGINE_REDIS, with a notice on stderr', async () => {
+		const result = await runCli(['issue', '-d', 'x', db8], {env: {EENGINE_REDIS: redis.url(9)}});
+		expect(result.exitCode).toBe(0);
+		expect(result.stderr).toMatch(/using --dbs.redis .*, not EENGINE_REDIS/);
+		expect(await raw.hlen('tokens')).toBe(1);
+	});
+
+	it('reads EENGINE_REDIS and EENGINE_REDIS_PREFIX from the environment', async () => {
+		const token = (await runCli(['issue', '-d', 'env'], {env: {EENGINE_REDIS: redis.url(8), EENGINE_REDIS_PREFIX: 'ee'}})).stdout;
+		expect(await raw.hexists('ee:tokens', tokenIdOf(token))).toBe(1);
+	});
+
+	it('unknown commands and tokens subcommands exit 2 instead of hanging', async () => {
+		for (const args of [['tokens'], ['tokens', 'foo'], ['frobnicate']]) {
+			// eslint-disable-next-line no-await-in-loop
+			const result = await runCli(args);
+			expect(result.exitCode, args.join(' ')).toBe(2);
+			expect(result.stderr.trim().split('\n')).toHaveLength(1);
+		}
+	});
+
+	it('--help works everywhere and the app refuses to start without a terminal', async () => {
+		expect((await runCli(['--help'])).stdout).toMatch(/Commands/);
+		for (const command of ['issue', 'export', 'import', 'list', 'revoke', 'show']) {
+			// eslint-disable-next-line no-await-in-loop
+			const help = await runCli([command, '--help']);
+			expect(help.exitCode, command).toBe(0);
+			expect(help.stdout).toMatch(new RegExp(`ee-tokens ${command}`));
+		}
+
+		const app = await runCli([]);
+		expect(app.exitCode).toBe(2);
+		expect(app.stderr).toMatch(/needs a terminal/);
+	});
+});

@@ -1,0 +1,238 @@
+import {Redis} from 'ioredis';
+import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
+import {TokenStore, keysFor} from '../../source/store/index.js';
+import {
+	decodeExportString,
+	decodeRecord,
+	encodeExportString,
+	encodeMsgpack,
+	encodeRecord,
+	tokenIdOf,
+} from '../../source/tokens/index.js';
+import {type TestRedis, startRedis} from '../helpers/redis.js';
+import {VECTOR} from '../helpers/vectors.js';
+import {dumpKeyspace} from '../helpers/keyspace.js';
+
+let redis: TestRedis;
+let raw: Redis;
+let store: TokenStore;
+const keys = keysFor('');
+
+beforeAll(async () => {
+	redis = await startRedis();
+	raw = redis.client();
+	store = new TokenStore(redis.client(), '');
+});
+
+afterAll(async () => redis.stop());
+beforeEach(async () => redis.flush());
+
+const hexOf = async (key: string, field: string) => (await raw.hgetBuffer(key, field))?.toString('hex');
+
+describe('issue (provision)', () => {
+	it('writes the record, an empty access record and the root index in one go', async () => {
+		const {rawToken, id, record} = await store.issue({description: 'my token', scopes: ['*']});
+		expect(rawToken).toMatch(/^[\da-f]{64}$/);
+		expect(id).toBe(tokenIdOf(rawToken));
+		const stored = decodeRecord((await raw.hgetBuffer(keys.tokens, id))!);
+		expect(Object.keys(stored)).toEqual(['created', 'scopes', 'description']);
+		expect(stored).toEqual(record);
+		// created is an integer (uint64 cf), never a Date, in storage.
+		expect((await hexOf(keys.tokens, id))!.slice(0, 20)).toBe(`83a7${Buffer.from('created').toString('hex')}cf`);
+		expect(await hexOf(keys.access, id)).toBe('80');
+		expect(await raw.sismember('iat', id)).toBe(1);
+		// The raw token itself is nowhere in Redis.
+		const dump = await dumpKeyspace(raw);
+		expect(dump).not.toContain(rawToken);
+	});
+
+	it('indexes a bound token under iat:{account}', async () => {
+		const {id} = await store.issue({description: 'bound', scopes: ['api'], account: 'example'});
+		expect(await raw.sismember('iat:example', id)).toBe(1);
+		expect(await raw.sismember('iat', id)).toBe(0);
+	});
+});
+
+describe('records shaped by EmailEngine itself', () => {
+	const restId = 'f'.repeat(64);
+	const cliId = 'e'.repeat(64);
+	beforeEach(async () => {
+		// REST-minted: ip/remoteAddress, every restriction key present with nil, permissions.
+		await raw.hset(
+			keys.tokens,
+			restId,
+			Buffer.from(
+				encodeMsgpack({
+					created: 1_734_953_814_623,
+					account: 'example',
+					ip: '10.0.0.1',
+					remoteAddress: '10.0.0.2',
+					scopes: ['api'],
+					description: 'rest token',
+					restrictions: {referrers: null, addresses: ['10.0.0.0/8'], rateLimit: null},
+					metadata: '{"a":1}',
+				}),
+			),
+		);
+		await raw.hset(keys.access, restId, Buffer.from([0x80]));
+		await raw.sadd('iat:example', restId);
+		// EmailEngine's CLI with `-a 123` stores the account as a msgpack integer (spec §4).
+		await raw.hset(keys.tokens, cliId, encodeRecord({created: 1_734_953_814_000, account: 123, scopes: ['*'], description: 'numeric'}));
+		await raw.sadd('iat:123', cliId);
+	});
+
+	it('lists them, with the integer account read as text', async () => {
+		const entries = await store.list();
+		expect(entries.map(entry => entry.id)).toEqual([restId, cliId]);
+		expect((await store.list({account: '123'})).map(entry => entry.id)).toEqual([cliId]);
+		expect((await store.list({account: 'example'}))[0]!.record['restrictions']).toEqual({
+			referrers: null,
+			addresses: ['10.0.0.0/8'],
+			rateLimit: null,
+		});
+	});
+
+	it('exports them with every key kept', async () => {
+		const text = await store.exportString(restId);
+		// id first, then every stored key in stored order (a 9-entry map: 0x89 → "iaJpZNlA").
+		expect(text.startsWith('iaJpZNlA')).toBe(true);
+		const {id, fields} = decodeExportString(text);
+		expect(id).toBe(restId);
+		expect(Object.keys(fields)).toEqual(['created', 'account', 'ip', 'remoteAddress', 'scopes', 'description', 'restrictions', 'metadata']);
+		expect(fields['created']).toEqual(new Date(1_734_953_814_623));
+	});
+
+	it('revokes them from the right index', async () => {
+		await raw.lpush(keys.auditLog(cliId), 'x');
+		await store.revoke(cliId);
+		expect(await raw.hexists(keys.tokens, cliId)).toBe(0);
+		expect(await raw.sismember('iat:123', cliId)).toBe(0);
+		expect(await raw.exists(keys.auditLog(cliId))).toBe(0);
+		await store.revoke(restId);
+		expect(await raw.exists('iat:example', keys.tokens, keys.access)).toBe(0);
+	});
+});
+
+describe('list', () => {
+	it('sorts by id descending, filters by query, scope and account, hides expired', async () => {
+		const a = await store.issue({description: 'Prometheus  Scraper', scopes: ['metrics']});
+		const b = await store.issue({description: 'ci', scopes: ['api'], account: 'Acme'});
+		const c = await store.issue({description: 'everything', scopes: ['*']});
+		const expired = await store.issue({description: 'old', scopes: ['api'], expires: Date.now() + 50});
+		await new Promise(resolve => setTimeout(resolve, 60));
+		const ids = [a.id, b.id, c.id].sort().reverse();
+		expect((await store.list()).map(entry => entry.id)).toEqual(ids);
+		expect((await store.list({includeExpired: true})).map(entry => entry.id)).toContain(expired.id);
+		expect((await store.list({query: 'prometheus scraper'})).map(entry => entry.id)).toEqual([a.id]);
+		expect((await store.list({query: 'acme'})).map(entry => entry.id)).toEqual([b.id]);
+		expect((await store.list({query: a.id.slice(10, 30)})).map(entry => entry.id)).toEqual([a.id]);
+		// Literal membership: a * token does not match scope=api.
+		expect((await store.list({scope: 'api'})).map(entry => entry.id)).toEqual([b.id]);
+		expect((await store.list({account: 'Acme'})).map(entry => entry.id)).toEqual([b.id]);
+	});
+
+	it('tolerates undecodable records and index entries without records', async () => {
+		const good = await store.issue({description: 'good', scopes: ['*']});
+		await raw.hset(keys.tokens, 'a'.repeat(64), Buffer.from([0xc1]));
+		await raw.sadd('iat:ghost', 'b'.repeat(64));
+		expect((await store.list()).map(entry => entry.id)).toEqual([good.id]);
+		expect(await store.list({account: 'ghost'})).toEqual([]);
+	});
+
+	it('reads more than one batch and more than one scan page', async () => {
+		const pipeline = raw.pipeline();
+		for (let index = 0; index < 12_000; index++) {
+			const id = index.toString(16).padStart(64, '0');
+			pipeline.hset(keys.tokens, id, encodeRecord({created: 1, scopes: ['api'], description: `t${index}`}));
+			if (index % 2 === 0) {
+				pipeline.hset(keys.access, id, Buffer.from([0x80]));
+			}
+		}
+
+		await pipeline.exec();
+		const entries = await store.list();
+		expect(entries).toHaveLength(12_000);
+		expect(entries[0]!.id).toBe((11_999).toString(16).padStart(64, '0'));
+		expect(entries.filter(entry => entry.lastUse)).toHaveLength(6000);
+	});
+});
+
+describe('import', () => {
+	it('imports the spec vector to the spec bytes, created reset to now', async () => {
+		const fixed = new TokenStore(redis.client(), '', () => VECTOR.created);
+		expect(await fixed.import(VECTOR.exportString)).toEqual({status: 'imported', id: VECTOR.id});
+		expect(await hexOf(keys.tokens, VECTOR.id)).toBe(VECTOR.storedHex);
+		expect(await hexOf(keys.access, VECTOR.id)).toBe('80');
+		expect(await raw.sismember('iat', VECTOR.id)).toBe(1);
+		// Exporting it again yields the same string (created is the same instant here).
+		expect(await fixed.exportString(VECTOR.id)).toBe(VECTOR.exportString);
+		// And the raw token resolves to it.
+		expect((await fixed.resolve(VECTOR.rawToken)).id).toBe(VECTOR.id);
+	});
+
+	it('never overwrites a live token, and leaves its access record alone', async () => {
+		await store.import(VECTOR.exportString);
+		await raw.hset(keys.access, VECTOR.id, Buffer.from('live'));
+		const before = await hexOf(keys.tokens, VECTOR.id);
+		expect(await store.import(VECTOR.exportString)).toEqual({status: 'present', id: VECTOR.id});
+		expect(await hexOf(keys.tokens, VECTOR.id)).toBe(before);
+		expect((await raw.hgetBuffer(keys.access, VECTOR.id))!.toString()).toBe('live');
+	});
+
+	it('replaces an expired record, moving it to the right index', async () => {
+		await raw.hset(keys.tokens, VECTOR.id, encodeRecord({created: 1, expires: 2, account: 'old', description: 'stale'}));
+		await raw.sadd('iat:old', VECTOR.id);
+		expect((await store.import(VECTOR.exportString)).status).toBe('imported');
+		expect(await raw.sismember('iat:old', VECTOR.id)).toBe(0);
+		expect(await raw.sismember('iat', VECTOR.id)).toBe(1);
+		expect(decodeRecord((await raw.hgetBuffer(keys.tokens, VECTOR.id))!)['description']).toBe('test token');
+	});
+
+	it('is atomic: ten concurrent importers produce one record and one "imported"', async () => {
+		const stores = Array.from({length: 10}, () => new TokenStore(redis.client(), ''));
+		const outcomes = await Promise.all(stores.map(async each => each.import(VECTOR.exportString)));
+		expect(outcomes.filter(outcome => outcome.status === 'imported')).toHaveLength(1);
+		expect(outcomes.filter(outcome => outcome.status === 'present')).toHaveLength(9);
+		expect(await raw.hlen(keys.tokens)).toBe(1);
+	});
+
+	it('imports a batch with invalid strings in it, each with its own outcome', async () => {
+		const other = encodeExportString('1'.repeat(64), {created: 3, scopes: ['api'], description: 'two', account: 'acme'});
+		const outcomes = await store.importMany([VECTOR.exportString, 'garbage', other, VECTOR.exportString]);
+		expect(outcomes.map(outcome => ('status' in outcome ? outcome.status : 'invalid'))).toEqual(['imported', 'invalid', 'imported', 'present']);
+		expect(await raw.sismember('iat:acme', '1'.repeat(64))).toBe(1);
+	});
+});
+
+describe('resolve and revoke', () => {
+	it('finds a token by id or raw token; unknown ones are typed errors', async () => {
+		const {rawToken, id} = await store.issue({description: 'x', scopes: ['api']});
+		expect((await store.resolve(id)).id).toBe(id);
+		expect((await store.resolve(rawToken)).id).toBe(id);
+		expect((await store.resolve(rawToken.toUpperCase())).id).toBe(id);
+		await expect(store.resolve('0'.repeat(64))).rejects.toMatchObject({code: 'not-found'});
+		await expect(store.resolve('nope')).rejects.toMatchObject({code: 'usage'});
+	});
+
+	it('revoke removes record, access, audit log and index entry together', async () => {
+		const {rawToken, id} = await store.issue({description: 'x', scopes: ['api'], account: 'a1'});
+		await raw.lpush(keys.auditLog(id), 'entry');
+		await store.revoke(rawToken);
+		expect(await raw.hexists(keys.tokens, id)).toBe(0);
+		expect(await raw.hexists(keys.access, id)).toBe(0);
+		expect(await raw.exists(keys.auditLog(id))).toBe(0);
+		expect(await raw.sismember('iat:a1', id)).toBe(0);
+	});
+});
+
+describe('key prefix', () => {
+	it('prepends EENGINE_REDIS_PREFIX to every key', async () => {
+		const prefixed = new TokenStore(redis.client(), 'ee:');
+		const {id} = await prefixed.issue({description: 'x', scopes: ['api'], account: 'a'});
+		expect(await raw.hexists('ee:tokens', id)).toBe(1);
+		expect(await raw.hexists('ee:tokens:access', id)).toBe(1);
+		expect(await raw.sismember('ee:iat:a', id)).toBe(1);
+		expect(await raw.exists('tokens')).toBe(0);
+	});
+});
+
