@@ -1,7 +1,6 @@
 import {chmodSync, existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs';
 import {homedir} from 'node:os';
 import path from 'node:path';
-import {execa} from 'execa';
 import {Redis} from 'ioredis';
 import {TokenError} from '../tokens/index.js';
 
@@ -71,6 +70,8 @@ export async function ensureEmbeddedRedis(dir = embeddedStateDir(), binary = 're
 	);
 
 	try {
+		// execa costs ~60 ms to load; only this rare path needs it.
+		const {execa} = await import('execa');
 		await execa(binary, [config], {stdin: 'ignore', timeout: 10_000});
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {

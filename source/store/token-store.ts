@@ -147,8 +147,12 @@ export class TokenStore {
 	/** All tokens, or one account's, sorted by id descending (spec §7), expired ones hidden. */
 	async list(options: ListOptions = {}): Promise<TokenEntry[]> {
 		const now = this.now();
-		const records =
-			options.account === undefined ? await this.scanHash(this.keys.tokens) : await this.readIndex(options.account);
+		const all = options.account === undefined;
+		// Listing everything reads both hashes; the scans run side by side.
+		const [records, access] = await Promise.all([
+			all ? this.scanHash(this.keys.tokens) : this.readIndex(options.account!),
+			all ? this.scanHash(this.keys.access) : undefined,
+		]);
 		const query = options.query ? normaliseQuery(options.query) : undefined;
 		const entries: TokenEntry[] = [];
 		for (const [id, bytes] of records) {
@@ -168,23 +172,21 @@ export class TokenStore {
 			entries.push({id, record});
 		}
 
-		entries.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
-		await this.attachLastUse(entries, options.account === undefined && query === undefined && options.scope === undefined);
-		return entries;
-	}
-
-	/** Last use for many entries: one scan of the whole access hash, or HMGET in batches. */
-	private async attachLastUse(entries: TokenEntry[], all: boolean): Promise<void> {
-		if (entries.length === 0) {
-			return;
-		}
-
-		if (all) {
-			const access = await this.scanHash(this.keys.access);
+		sortByIdDescending(entries);
+		if (access) {
 			for (const entry of entries) {
 				entry.lastUse = decodeLastUse(access.get(entry.id));
 			}
+		} else {
+			await this.attachLastUse(entries);
+		}
 
+		return entries;
+	}
+
+	/** Last use for one account's entries: HMGET in batches, one pipeline. */
+	private async attachLastUse(entries: TokenEntry[]): Promise<void> {
+		if (entries.length === 0) {
 			return;
 		}
 
@@ -400,6 +402,19 @@ export class TokenStore {
 	/** Whether the instance has an account record (spec §1.2: HEXISTS iad:{account} account). */
 	async accountExists(account: string): Promise<boolean> {
 		return (await this.redis.hexists(this.keys.account(account), 'account')) === 1;
+	}
+}
+
+/**
+ * EmailEngine's order: ids descending by plain string comparison. Sorting the bare ids with the
+ * engine's default comparison and mapping back is several times faster than a custom comparator
+ * over 100,000 entries (ids are ASCII hex, so code-unit order is byte order).
+ */
+function sortByIdDescending(entries: TokenEntry[]): void {
+	const byId = new Map(entries.map(entry => [entry.id, entry]));
+	const ids = [...byId.keys()].sort().reverse();
+	for (const [index, id] of ids.entries()) {
+		entries[index] = byId.get(id)!;
 	}
 }
 

@@ -5,6 +5,9 @@ const encoder = new Encoder({ignoreUndefined: true});
 
 export const encodeMsgpack = (value: unknown): Uint8Array => encoder.encode(value);
 
+/** One decoder for the process: building one per value costs more than decoding a record. */
+const decoder = new Decoder();
+
 /**
  * Decode only the first value and ignore trailing bytes, as EmailEngine's wrapper does. The library
  * itself refuses maps with an own `__proto__` key.
@@ -14,7 +17,6 @@ export function decodeFirstMsgpack(bytes: Uint8Array): unknown {
 		throw new RangeError('Unable to decode msgpack value');
 	}
 
-	const decoder = new Decoder();
 	for (const value of decoder.decodeMulti(bytes)) {
 		return value;
 	}

@@ -1,4 +1,4 @@
-import ipaddr from 'ipaddr.js';
+import {createRequire} from 'node:module';
 import {TokenError} from './errors.js';
 import type {RateLimit, Restrictions} from './record.js';
 import {SCOPES, isScope} from './scopes.js';
@@ -13,6 +13,11 @@ export const LIMITS = {
 } as const;
 
 const usage = (message: string) => new TokenError('usage', message);
+
+type IpAddr = typeof import('ipaddr.js');
+let ipaddrModule: IpAddr | undefined;
+/** Loaded on first use: most commands never look at an address, and every start pays for imports. */
+const ipaddr = (): IpAddr => (ipaddrModule ??= createRequire(import.meta.url)('ipaddr.js') as IpAddr);
 
 /** Scopes are lower-cased and de-duplicated; none given means all (`*`), as EmailEngine's CLI does. */
 export function parseScopes(values: readonly string[]): string[] {
@@ -100,7 +105,7 @@ function checkListSize(kind: string, values: readonly string[]): void {
 /** `--ip`: an IPv4/IPv6 address or a CIDR range, as ipaddr.js (EmailEngine's matcher) reads them. */
 export function parseAddress(value: string): string {
 	const text = value.trim();
-	const ok = text.includes('/') ? isCidr(text) : ipaddr.isValid(text);
+	const ok = text.includes('/') ? isCidr(text) : ipaddr().isValid(text);
 	if (!ok) {
 		throw usage(`Invalid IP address or CIDR range: ${JSON.stringify(text)}`);
 	}
@@ -110,7 +115,7 @@ export function parseAddress(value: string): string {
 
 function isCidr(text: string): boolean {
 	try {
-		ipaddr.parseCIDR(text);
+		ipaddr().parseCIDR(text);
 		return true;
 	} catch {
 		return false;

@@ -18,12 +18,12 @@ const iso = (value: unknown): unknown => {
  */
 export function entryToJson(entry: TokenEntry): Record<string, unknown> {
 	const json: Record<string, unknown> = {id: entry.id, account: accountOf(entry.record) ?? null};
-	for (const [key, value] of Object.entries(entry.record)) {
-		if (key === 'account' || key === 'id') {
-			continue;
+	const {record} = entry;
+	// for…in rather than Object.entries: this runs once per token in a 100,000-token listing.
+	for (const key in record) {
+		if (key !== 'account' && key !== 'id' && Object.hasOwn(record, key)) {
+			json[key] = key === 'created' || key === 'expires' ? iso(record[key]) : record[key];
 		}
-
-		json[key] = key === 'created' || key === 'expires' ? iso(value) : value;
 	}
 
 	if (entry.lastUse) {
