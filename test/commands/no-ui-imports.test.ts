@@ -1,0 +1,29 @@
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {execa} from 'execa';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {CLI} from '../helpers/cli.js';
+import {type TestRedis, startRedis} from '../helpers/redis.js';
+
+const tracer = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../helpers/trace-ui-imports.mjs');
+const traced = async (args: string[]) =>
+	execa('node', ['--import', tracer, ...args], {reject: false, stdin: 'ignore', env: {CI: 'true'}});
+
+let redis: TestRedis;
+beforeAll(async () => {
+	redis = await startRedis();
+});
+afterAll(async () => redis.stop());
+
+describe('subcommands never load React or Ink', () => {
+	it('the tracer does see Ink when something loads it', async () => {
+		const result = await traced(['--input-type=module', '-e', "await import('ink')"]);
+		expect(result.stderr).toMatch(/LOADED .*node_modules\/ink\//);
+	});
+
+	it.each([['list', '--json'], ['issue', '-d', 'x'], ['export', '--all'], ['--help']])('%s', async (...args) => {
+		const result = await traced([CLI, ...args, `--dbs.redis=${redis.url(8)}`]);
+		expect(result.exitCode, result.stderr).toBe(0);
+		expect(result.stderr).not.toMatch(/LOADED/);
+	});
+});
