@@ -1,0 +1,34 @@
+import {Box, Text} from 'ink';
+import type {Connection} from '../hooks/use-tokens.js';
+import {fit} from '../text.js';
+import {theme} from '../theme.js';
+
+export type HeaderProps = {
+	width: number;
+	/** The Redis endpoint, password already masked. */
+	endpoint: string;
+	prefix: string;
+	connection: Connection;
+	count: number | undefined;
+};
+
+const STATE_TEXT: Record<Connection, string> = {connecting: 'connecting', up: 'connected', down: 'disconnected'};
+
+/** One line: app name, endpoint (masked), prefix, connection state and token count. */
+export function Header({width, endpoint, prefix, connection, count}: HeaderProps) {
+	const state = `${connection === 'up' ? theme.symbols.up : theme.symbols.down} ${STATE_TEXT[connection]}`;
+	const total = count === undefined ? '' : `${count.toLocaleString('en-US')} token${count === 1 ? '' : 's'}`;
+	const left = ` ee-tokens  ${endpoint}  prefix: ${prefix === '' ? '(none)' : prefix}`;
+	const right = `${state}  ${total} `;
+	const room = Math.max(0, width - right.length);
+	return (
+		<Box height={1}>
+			<Text bold wrap="truncate">
+				{fit(left, room)}
+			</Text>
+			<Text wrap="truncate" color={connection === 'up' ? theme.success : connection === 'down' ? theme.danger : theme.warning}>
+				{right.slice(0, width)}
+			</Text>
+		</Box>
+	);
+}

@@ -1,0 +1,209 @@
+/**
+ * The one keymap of the app: a command enum, its bindings and where it applies. The footer hints,
+ * the `?` help screen and every key handler read this table, so they cannot disagree.
+ */
+
+/** A key press, normalised from Ink's `(input, key)` pair so reducers and tests need no Ink. */
+export type KeyName =
+	| 'up'
+	| 'down'
+	| 'left'
+	| 'right'
+	| 'pageup'
+	| 'pagedown'
+	| 'home'
+	| 'end'
+	| 'return'
+	| 'escape'
+	| 'tab'
+	| 'backspace';
+
+export type KeyEvent = {
+	/** Printable text (one character, or a whole paste); empty for named keys. */
+	input: string;
+	name?: KeyName;
+	ctrl: boolean;
+	meta: boolean;
+	shift: boolean;
+};
+
+export const keyEvent = (input: string, extra: Partial<KeyEvent> = {}): KeyEvent => ({
+	input,
+	ctrl: false,
+	meta: false,
+	shift: false,
+	...extra,
+});
+
+export enum Command {
+	Up = 'up',
+	Down = 'down',
+	PageUp = 'pageUp',
+	PageDown = 'pageDown',
+	Top = 'top',
+	Bottom = 'bottom',
+	Filter = 'filter',
+	ClearFilter = 'clearFilter',
+	FilterDone = 'filterDone',
+	Sort = 'sort',
+	SortReverse = 'sortReverse',
+	Details = 'details',
+	Refresh = 'refresh',
+	Mark = 'mark',
+	Issue = 'issue',
+	Import = 'import',
+	Export = 'export',
+	Revoke = 'revoke',
+	Help = 'help',
+	Quit = 'quit',
+	ForceQuit = 'forceQuit',
+	// Inside dialogs
+	Close = 'close',
+	Next = 'next',
+	Toggle = 'toggle',
+	Complete = 'complete',
+	Copy = 'copy',
+	Confirm = 'confirm',
+}
+
+/** Where a command applies: the footer of each view shows its own commands. */
+export type View =
+	| 'table'
+	| 'filter'
+	| 'details'
+	| 'help'
+	| 'wizard-text'
+	| 'wizard-scopes'
+	| 'wizard-review'
+	| 'token-shown'
+	| 'export'
+	| 'import-input'
+	| 'import-confirm'
+	| 'import-done'
+	| 'revoke'
+	| 'too-small';
+
+type Binding = {input?: string; name?: KeyName; ctrl?: boolean};
+
+type Entry = {
+	bindings: Binding[];
+	/** How the keys read in the footer and in help. */
+	keys: string;
+	/** Short footer label. */
+	label: string;
+	/** Help text. */
+	help: string;
+	views: View[];
+	/** Footer order (lower first); the footer shows as many as fit. */
+	rank?: number;
+};
+
+const input = (text: string): Binding => ({input: text});
+const named = (name: KeyName): Binding => ({name});
+const ctrl = (text: string): Binding => ({input: text, ctrl: true});
+
+export const KEYMAP: Record<Command, Entry> = {
+	[Command.Up]: {bindings: [named('up'), input('k')], keys: '↑/k', label: 'up', help: 'Move up one row (only ↑ while filtering)', views: ['table', 'details', 'help']},
+	[Command.Down]: {bindings: [named('down'), input('j')], keys: '↓/j', label: 'down', help: 'Move down one row (only ↓ while filtering)', views: ['table', 'details', 'help']},
+	[Command.PageUp]: {bindings: [named('pageup')], keys: 'PgUp', label: 'page up', help: 'Move up one page', views: ['table']},
+	[Command.PageDown]: {bindings: [named('pagedown')], keys: 'PgDn', label: 'page down', help: 'Move down one page', views: ['table']},
+	[Command.Top]: {bindings: [input('g'), named('home')], keys: 'g', label: 'first', help: 'Go to the first row', views: ['table']},
+	[Command.Bottom]: {bindings: [input('G'), named('end')], keys: 'G', label: 'last', help: 'Go to the last row', views: ['table']},
+	[Command.Filter]: {rank: 3, bindings: [input('/')], keys: '/', label: 'filter', help: 'Filter by description, account or id as you type', views: ['table']},
+	[Command.ClearFilter]: {rank: 1, bindings: [named('escape')], keys: 'Esc', label: 'clear', help: 'Clear the filter', views: ['filter']},
+	[Command.FilterDone]: {rank: 2, bindings: [named('return')], keys: 'Enter', label: 'keep filter', help: 'Stop typing, keep the filter', views: ['filter']},
+	[Command.Sort]: {rank: 10, bindings: [input('s')], keys: 's', label: 'sort', help: 'Sort by the next column', views: ['table']},
+	[Command.SortReverse]: {rank: 11, bindings: [input('S')], keys: 'S', label: 'reverse', help: 'Reverse the sort order', views: ['table']},
+	[Command.Details]: {rank: 4, bindings: [named('return')], keys: 'Enter', label: 'details', help: 'Show every field of the token', views: ['table']},
+	[Command.Refresh]: {rank: 12, bindings: [input('r')], keys: 'r', label: 'refresh', help: 'Reload tokens from Redis (also every 10 s)', views: ['table']},
+	[Command.Mark]: {rank: 9, bindings: [input(' ')], keys: 'Space', label: 'mark', help: 'Mark a row for bulk revoke or export', views: ['table']},
+	[Command.Issue]: {rank: 5, bindings: [input('n')], keys: 'n', label: 'new', help: 'Issue a new token', views: ['table']},
+	[Command.Import]: {rank: 6, bindings: [input('i')], keys: 'i', label: 'import', help: 'Import an export string', views: ['table']},
+	[Command.Export]: {rank: 7, bindings: [input('e')], keys: 'e', label: 'export', help: 'Export the token (or the marked ones)', views: ['table', 'details']},
+	[Command.Revoke]: {rank: 8, bindings: [input('d')], keys: 'd', label: 'revoke', help: 'Revoke the token (or the marked ones)', views: ['table', 'details']},
+	[Command.Help]: {rank: 1, bindings: [input('?')], keys: '?', label: 'help', help: 'Show this help', views: ['table']},
+	[Command.Quit]: {rank: 2, bindings: [input('q')], keys: 'q', label: 'quit', help: 'Quit', views: ['table', 'too-small']},
+	[Command.ForceQuit]: {bindings: [ctrl('c')], keys: 'Ctrl-C', label: 'quit', help: 'Quit from anywhere (a wizard is abandoned)', views: []},
+	[Command.Close]: {rank: 1, 
+		bindings: [named('escape')],
+		keys: 'Esc',
+		label: 'close',
+		help: 'Close the dialog, or go back one step in a wizard',
+		views: ['details', 'help', 'wizard-text', 'wizard-scopes', 'wizard-review', 'token-shown', 'export', 'import-input', 'import-confirm', 'import-done', 'revoke'],
+	},
+	[Command.Next]: {rank: 2, 
+		bindings: [named('return')],
+		keys: 'Enter',
+		label: 'next',
+		help: 'Accept the field and go on',
+		views: ['wizard-text', 'wizard-scopes', 'import-input'],
+	},
+	[Command.Toggle]: {rank: 3, bindings: [input(' ')], keys: 'Space', label: 'toggle', help: 'Toggle the scope under the cursor', views: ['wizard-scopes']},
+	[Command.Complete]: {rank: 4, bindings: [named('tab')], keys: 'Tab', label: 'complete', help: 'Complete the account id from the suggestions', views: ['wizard-text']},
+	[Command.Copy]: {rank: 3, bindings: [input('c')], keys: 'c', label: 'copy', help: 'Copy to the clipboard (OSC 52, then xclip/wl-copy/pbcopy)', views: ['token-shown', 'export']},
+	[Command.Confirm]: {rank: 2, 
+		bindings: [named('return')],
+		keys: 'Enter',
+		label: 'confirm',
+		help: 'Confirm (issue, import or revoke)',
+		views: ['wizard-review', 'import-confirm', 'revoke'],
+	},
+};
+
+/** Whether a key press is one of a command's bindings. */
+export function matches(command: Command, key: KeyEvent): boolean {
+	return KEYMAP[command].bindings.some(binding => {
+		if (binding.name !== undefined) {
+			return key.name === binding.name && !key.ctrl;
+		}
+
+		return key.name === undefined && key.input === binding.input && Boolean(binding.ctrl) === key.ctrl;
+	});
+}
+
+/** The first command of `commands` the key press is bound to. */
+export function commandFor(key: KeyEvent, commands: readonly Command[]): Command | undefined {
+	return commands.find(command => matches(command, key));
+}
+
+/** The commands of a view in keymap order (the footer and the handlers use the same list). */
+export function commandsOf(view: View): Command[] {
+	return (Object.keys(KEYMAP) as Command[]).filter(command => KEYMAP[command].views.includes(view));
+}
+
+export type Hint = {keys: string; label: string};
+
+/** Footer hints for a view: `↑/k up  ↓/j down …`, de-duplicated by label. */
+export function hintsFor(view: View): Hint[] {
+	const hints: Hint[] = [];
+	const ranked = commandsOf(view).sort((a, b) => (KEYMAP[a].rank ?? 50) - (KEYMAP[b].rank ?? 50));
+	for (const command of ranked) {
+		const {keys, label} = KEYMAP[command];
+		if (!hints.some(hint => hint.label === label && hint.keys === keys)) {
+			hints.push({keys, label});
+		}
+	}
+
+	return hints;
+}
+
+export type HelpSection = {title: string; rows: Array<{keys: string; help: string}>};
+
+const HELP_GROUPS: Array<{title: string; commands: Command[]}> = [
+	{title: 'Moving', commands: [Command.Up, Command.Down, Command.PageUp, Command.PageDown, Command.Top, Command.Bottom]},
+	{title: 'Finding', commands: [Command.Filter, Command.FilterDone, Command.ClearFilter, Command.Sort, Command.SortReverse, Command.Refresh]},
+	{
+		title: 'Tokens',
+		commands: [Command.Details, Command.Issue, Command.Import, Command.Export, Command.Revoke, Command.Mark],
+	},
+	{title: 'Dialogs', commands: [Command.Next, Command.Toggle, Command.Complete, Command.Copy, Command.Confirm, Command.Close]},
+	{title: 'App', commands: [Command.Help, Command.Quit, Command.ForceQuit]},
+];
+
+/** The help screen's content, straight from the keymap. */
+export function helpSections(): HelpSection[] {
+	return HELP_GROUPS.map(group => ({
+		title: group.title,
+		rows: group.commands.map(command => ({keys: KEYMAP[command].keys, help: KEYMAP[command].help})),
+	}));
+}

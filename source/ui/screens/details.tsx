@@ -1,0 +1,77 @@
+import {Text} from 'ink';
+import {useState} from 'react';
+import type {TokenEntry} from '../../tokens/index.js';
+import {Frame, Title} from '../components/frame.js';
+import {PRIORITY, useKeypress} from '../hooks/keypress.js';
+import {Command, commandFor, commandsOf} from '../keymap.js';
+import {detailLines, scrollBy} from '../state/details.js';
+import {fit} from '../text.js';
+import {theme} from '../theme.js';
+
+export type DetailsProps = {
+	entry: TokenEntry;
+	now: number;
+	width: number;
+	height: number;
+	onClose(): void;
+	onAction(what: 'export' | 'revoke'): void;
+};
+
+export function DetailsView({entry, now, width, height, offset}: Pick<DetailsProps, 'entry' | 'now' | 'width' | 'height'> & {offset: number}) {
+	const lines = detailLines(entry, now);
+	const labelWidth = Math.max(...lines.map(([label]) => label.length)) + 2;
+	return (
+		<Frame height={height}>
+			<Title>Token details</Title>
+			<Text> </Text>
+			{lines.slice(offset, offset + Math.max(0, height - 2)).map(([label, value], index) => (
+				// eslint-disable-next-line react/no-array-index-key
+				<Text key={index} wrap="truncate">
+					<Text color={theme.muted}>{fit(` ${label}`, labelWidth)}</Text>
+					{fit(value, Math.max(1, width - labelWidth))}
+				</Text>
+			))}
+		</Frame>
+	);
+}
+
+/** Every field of one token; Esc goes back, e exports, d revokes. */
+export function DetailsScreen(props: DetailsProps) {
+	const [offset, setOffset] = useState(0);
+	const total = detailLines(props.entry, props.now).length;
+	const room = Math.max(1, props.height - 2);
+	useKeypress(key => {
+		switch (commandFor(key, commandsOf('details'))) {
+			case Command.Up: {
+				setOffset(value => scrollBy(value, -1, total, room));
+				return true;
+			}
+
+			case Command.Down: {
+				setOffset(value => scrollBy(value, 1, total, room));
+				return true;
+			}
+
+			case Command.Close: {
+				props.onClose();
+				return true;
+			}
+
+			case Command.Export: {
+				props.onAction('export');
+				return true;
+			}
+
+			case Command.Revoke: {
+				props.onAction('revoke');
+				return true;
+			}
+
+			default: {
+				// A dialog takes every key, so the table under it never moves.
+				return true;
+			}
+		}
+	}, PRIORITY.dialog);
+	return <DetailsView entry={props.entry} now={props.now} width={props.width} height={props.height} offset={offset} />;
+}

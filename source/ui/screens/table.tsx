@@ -1,0 +1,131 @@
+import {Box, Text} from 'ink';
+import {memo} from 'react';
+import {COLUMNS} from '../../tokens/index.js';
+import type {TableData} from '../state/rows.js';
+import type {TableState} from '../state/table.js';
+import {windowStart} from '../state/table.js';
+import {fit} from '../text.js';
+import {theme} from '../theme.js';
+
+/** Natural widths of the fixed columns (description takes the rest). */
+const IDEAL: Record<string, number> = {scopes: 18, account: 20, created: 16, lastUsed: 15, expires: 13};
+const MIN: Record<string, number> = {scopes: 10, account: 12, lastUsed: 12};
+/** Dropped in this order when the description would get too narrow. */
+const DROP_ORDER = ['created', 'expires', 'scopes'];
+const PREFIX = 3; // selection symbol, mark symbol, space
+const MIN_DESCRIPTION = 16;
+
+export type Layout = Array<{column: number; width: number}>;
+
+/** Which columns are shown and how wide, for a terminal `width` cells wide. */
+export function columnLayout(width: number): Layout {
+	const shown = new Set(COLUMNS.map(column => column.key as string));
+	const widths: Record<string, number> = {...IDEAL};
+	const used = () => PREFIX + [...shown].filter(key => key !== 'description').reduce((sum, key) => sum + widths[key]! + 1, 0);
+	for (const key of DROP_ORDER) {
+		if (width - used() >= MIN_DESCRIPTION) {
+			break;
+		}
+
+		shown.delete(key);
+	}
+
+	for (const key of ['account', 'scopes', 'lastUsed']) {
+		while (width - used() < MIN_DESCRIPTION && shown.has(key) && widths[key]! > MIN[key]!) {
+			widths[key]!--;
+		}
+	}
+
+	widths['description'] = Math.max(8, width - used());
+	return COLUMNS.flatMap((column, index) => (shown.has(column.key) ? [{column: index, width: widths[column.key]!}] : []));
+}
+
+export function headerLine(layout: Layout, sort: {column: number | undefined; reverse: boolean}): string {
+	return (
+		' '.repeat(PREFIX) +
+		layout
+			.map(({column, width}) => {
+				const arrow = sort.column === column ? (sort.reverse ? ' ▼' : ' ▲') : '';
+				return fit(COLUMNS[column]!.title + arrow, width);
+			})
+			.join(' ')
+	);
+}
+
+export function rowLine(cells: readonly string[], layout: Layout, selected: boolean, marked: boolean): string {
+	const prefix = `${selected ? theme.symbols.selected : ' '}${marked ? theme.symbols.marked : ' '} `;
+	return prefix + layout.map(({column, width}) => fit(cells[column]!, width)).join(' ');
+}
+
+export type TableViewProps = {
+	data: TableData;
+	/** Visible row indices (sorted and filtered), in display order. */
+	order: readonly number[];
+	state: TableState;
+	width: number;
+	/** Lines for rows (the header line is extra). */
+	height: number;
+};
+
+/** The token table: a header and only the rows in the window, however many tokens there are. */
+export const TableView = memo(({data, order, state, width, height}: TableViewProps) => {
+	const layout = columnLayout(width);
+	const start = windowStart(state.cursor, state.offset, height, order.length);
+	const lines = [];
+	for (let position = start; position < Math.min(order.length, start + height); position++) {
+		const row = data.rows[order[position]!]!;
+		const selected = position === state.cursor;
+		const text = rowLine(row.cells, layout, selected, state.marks.has(row.id));
+		lines.push(
+			selected ? (
+				<Text key={row.id} inverse bold wrap="truncate">
+					{text}
+				</Text>
+			) : (
+				<Text key={row.id} wrap="truncate" color={state.marks.has(row.id) ? theme.warning : undefined}>
+					{text}
+				</Text>
+			),
+		);
+	}
+
+	return (
+		<Box flexDirection="column" height={height + 1} overflow="hidden">
+			<Text bold underline wrap="truncate">
+				{fit(headerLine(layout, {column: state.sortColumn, reverse: state.sortReverse}), width)}
+			</Text>
+			{lines}
+			{order.length === 0 ? (
+				<Text color={theme.muted}>{data.rows.length === 0 ? '   No tokens yet: press n to issue one or i to import one.' : '   No token matches the filter.'}</Text>
+			) : null}
+		</Box>
+	);
+});
+
+/** The line under the table: the filter as it is typed with "N of M", or the sort and marks. */
+export function StatusLine({state, shown, total, width, loading}: {state: TableState; shown: number; total: number; width: number; loading: boolean}) {
+	const parts: string[] = [];
+	if (state.filtering || state.query !== '') {
+		parts.push(`/${state.query}${state.filtering ? '▌' : ''}  ${shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`);
+	} else {
+		parts.push(`${total === 0 ? 0 : Math.min(state.cursor + 1, shown).toLocaleString('en-US')}/${shown.toLocaleString('en-US')}`);
+	}
+
+	if (state.sortColumn !== undefined) {
+		parts.push(`sorted by ${COLUMNS[state.sortColumn]!.title.toLowerCase()}${state.sortReverse ? ' (reversed)' : ''}`);
+	}
+
+	if (state.marks.size > 0) {
+		parts.push(`${state.marks.size} marked (d revokes, e exports them)`);
+	}
+
+	if (loading) {
+		parts.push('loading…');
+	}
+
+	return (
+		<Text wrap="truncate" color={state.filtering ? theme.accent : undefined}>
+			{fit(` ${parts.join('   ')}`, width)}
+		</Text>
+	);
+}

@@ -1,0 +1,243 @@
+import {COLUMNS} from '../../tokens/index.js';
+import {Command, type KeyEvent, commandFor, commandsOf} from '../keymap.js';
+
+/** The table screen's state: cursor and window over the visible rows, filter, sort and marks. */
+export type TableState = {
+	cursor: number;
+	offset: number;
+	query: string;
+	/** Typing goes into the filter. */
+	filtering: boolean;
+	sortColumn: number | undefined;
+	sortReverse: boolean;
+	marks: ReadonlySet<string>;
+};
+
+export const initialTableState: TableState = {
+	cursor: 0,
+	offset: 0,
+	query: '',
+	filtering: false,
+	sortColumn: undefined,
+	sortReverse: false,
+	marks: new Set(),
+};
+
+export type TableAction =
+	| {type: 'move'; delta: number; total: number; height: number}
+	| {type: 'jump'; to: 'top' | 'bottom'; total: number; height: number}
+	| {type: 'select'; index: number; total: number; height: number}
+	| {type: 'startFilter'}
+	| {type: 'endFilter'}
+	| {type: 'setQuery'; query: string}
+	| {type: 'clearFilter'}
+	| {type: 'cycleSort'}
+	| {type: 'reverseSort'}
+	| {type: 'toggleMark'; id: string}
+	| {type: 'setMarks'; ids: readonly string[]};
+
+const clamp = (value: number, min: number, max: number) => Math.max(min, Math.min(max, value));
+
+/** The first visible row so that the cursor is on screen, moving the window as little as possible. */
+export function windowStart(cursor: number, offset: number, height: number, total: number): number {
+	if (total <= height) {
+		return 0;
+	}
+
+	let start = clamp(offset, 0, total - height);
+	if (cursor < start) {
+		start = cursor;
+	} else if (cursor >= start + height) {
+		start = cursor - height + 1;
+	}
+
+	return clamp(start, 0, Math.max(0, total - height));
+}
+
+function place(state: TableState, cursor: number, total: number, height: number): TableState {
+	const next = clamp(cursor, 0, Math.max(0, total - 1));
+	return {...state, cursor: next, offset: windowStart(next, state.offset, Math.max(1, height), total)};
+}
+
+export function tableReducer(state: TableState, action: TableAction): TableState {
+	switch (action.type) {
+		case 'move': {
+			return place(state, state.cursor + action.delta, action.total, action.height);
+		}
+
+		case 'jump': {
+			return place(state, action.to === 'top' ? 0 : action.total - 1, action.total, action.height);
+		}
+
+		case 'select': {
+			return place(state, action.index, action.total, action.height);
+		}
+
+		case 'startFilter': {
+			return {...state, filtering: true};
+		}
+
+		case 'endFilter': {
+			return {...state, filtering: false};
+		}
+
+		case 'setQuery': {
+			// A new query shows its first match first.
+			return {...state, query: action.query, cursor: 0, offset: 0};
+		}
+
+		case 'clearFilter': {
+			return {...state, query: '', filtering: false, cursor: 0, offset: 0};
+		}
+
+		case 'cycleSort': {
+			const column = state.sortColumn === undefined ? 0 : state.sortColumn + 1 < COLUMNS.length ? state.sortColumn + 1 : undefined;
+			return {...state, sortColumn: column, sortReverse: false, cursor: 0, offset: 0};
+		}
+
+		case 'reverseSort': {
+			return {...state, sortReverse: !state.sortReverse, cursor: 0, offset: 0};
+		}
+
+		case 'toggleMark': {
+			const marks = new Set(state.marks);
+			if (marks.has(action.id)) {
+				marks.delete(action.id);
+			} else {
+				marks.add(action.id);
+			}
+
+			return {...state, marks};
+		}
+
+		case 'setMarks': {
+			return {...state, marks: new Set(action.ids)};
+		}
+	}
+}
+
+/** What a key press means for the table, for the app to act on. */
+export type TableIntent =
+	| {kind: 'action'; action: TableAction}
+	| {kind: 'open'; what: 'details' | 'issue' | 'import' | 'export' | 'revoke' | 'help'}
+	| {kind: 'refresh'}
+	| {kind: 'mark'}
+	| {kind: 'quit'}
+	| {kind: 'none'};
+
+/**
+ * Maps a key press to an intent. While filtering, printable keys edit the query and only the
+ * movement keys that cannot be text (arrows, pages) still move.
+ */
+export function tableIntent(state: TableState, key: KeyEvent, total: number, height: number): TableIntent {
+	const action = (value: TableAction): TableIntent => ({kind: 'action', action: value});
+	if (state.filtering) {
+		if (key.name === 'escape') {
+			return action({type: 'clearFilter'});
+		}
+
+		if (key.name === 'return') {
+			return action({type: 'endFilter'});
+		}
+
+		if (key.name === 'backspace') {
+			return action({type: 'setQuery', query: state.query.slice(0, -1)});
+		}
+
+		if (key.name === 'up' || key.name === 'down') {
+			return action({type: 'move', delta: key.name === 'up' ? -1 : 1, total, height});
+		}
+
+		if (key.name === 'pageup' || key.name === 'pagedown') {
+			return action({type: 'move', delta: key.name === 'pageup' ? -height : height, total, height});
+		}
+
+		if (key.input !== '' && !key.ctrl && !key.meta && key.name === undefined) {
+			return action({type: 'setQuery', query: state.query + key.input.replaceAll(/[\r\n]+/g, ' ')});
+		}
+
+		return {kind: 'none'};
+	}
+
+	if (key.name === 'escape' && state.query !== '') {
+		return action({type: 'clearFilter'});
+	}
+
+	switch (commandFor(key, commandsOf('table'))) {
+		case Command.Up: {
+			return action({type: 'move', delta: -1, total, height});
+		}
+
+		case Command.Down: {
+			return action({type: 'move', delta: 1, total, height});
+		}
+
+		case Command.PageUp: {
+			return action({type: 'move', delta: -height, total, height});
+		}
+
+		case Command.PageDown: {
+			return action({type: 'move', delta: height, total, height});
+		}
+
+		case Command.Top: {
+			return action({type: 'jump', to: 'top', total, height});
+		}
+
+		case Command.Bottom: {
+			return action({type: 'jump', to: 'bottom', total, height});
+		}
+
+		case Command.Filter: {
+			return action({type: 'startFilter'});
+		}
+
+		case Command.Sort: {
+			return action({type: 'cycleSort'});
+		}
+
+		case Command.SortReverse: {
+			return action({type: 'reverseSort'});
+		}
+
+		case Command.Details: {
+			return total > 0 ? {kind: 'open', what: 'details'} : {kind: 'none'};
+		}
+
+		case Command.Refresh: {
+			return {kind: 'refresh'};
+		}
+
+		case Command.Mark: {
+			return total > 0 ? {kind: 'mark'} : {kind: 'none'};
+		}
+
+		case Command.Issue: {
+			return {kind: 'open', what: 'issue'};
+		}
+
+		case Command.Import: {
+			return {kind: 'open', what: 'import'};
+		}
+
+		case Command.Export: {
+			return total > 0 ? {kind: 'open', what: 'export'} : {kind: 'none'};
+		}
+
+		case Command.Revoke: {
+			return total > 0 ? {kind: 'open', what: 'revoke'} : {kind: 'none'};
+		}
+
+		case Command.Help: {
+			return {kind: 'open', what: 'help'};
+		}
+
+		case Command.Quit: {
+			return {kind: 'quit'};
+		}
+
+		default: {
+			return {kind: 'none'};
+		}
+	}
+}

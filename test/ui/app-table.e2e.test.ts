@@ -1,0 +1,111 @@
+import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {type TestRedis, startRedis} from '../helpers/redis.js';
+import {KEYS, spawnApp, type AppProcess} from './helpers/pty.js';
+import {seedTokens} from './helpers/seed.js';
+
+let redis: TestRedis;
+let app: AppProcess | undefined;
+
+beforeAll(async () => {
+	redis = await startRedis();
+	await seedTokens(redis.url());
+});
+
+afterAll(async () => {
+	await redis.stop();
+});
+
+afterEach(async () => {
+	app?.kill('SIGKILL');
+	app = undefined;
+});
+
+const start = async (options: Parameters<typeof spawnApp>[1] = {}) => {
+	app = spawnApp([`--dbs.redis=${redis.url()}`], options);
+	await app.waitFor('6 tokens', {message: 'the table'});
+	return app;
+};
+
+const selectedLine = (screen: string) => screen.split('\n').find(line => line.startsWith('›')) ?? '';
+
+describe('the app: table', () => {
+	it('shows the seeded tokens with header and footer, and quits back to the normal screen', async () => {
+		const app = await start();
+		const screen = app.screen();
+		expect(screen).toContain(`redis://127.0.0.1:${redis.port}/8`);
+		expect(screen).toContain('connected');
+		for (const description of ['Billing service', 'Prometheus scraper', 'Helpdesk integration', 'Mail relay', 'Admin automation', 'MCP assistant']) {
+			expect(screen).toContain(description);
+		}
+
+		expect(screen).toMatch(/Admin automation\s+all scopes\s+all accounts/);
+		expect(screen).toContain('? help');
+		expect(app.terminal.buffer.active.type).toBe('alternate');
+		app.write('q');
+		expect((await app.exited).exitCode).toBe(0);
+		expect(app.terminal.buffer.active.type).toBe('normal');
+	});
+
+	it('moves, filters as you type with "N of M", clears with Esc, and opens details', async () => {
+		const app = await start();
+		const first = selectedLine(app.screen());
+		await app.type('j');
+		await app.waitFor(screen => selectedLine(screen) !== first, {message: 'the cursor to move'});
+		await app.type('G');
+		await app.waitFor(/ 6\/6/, {message: 'the last row'});
+		await app.type('/help');
+		await app.waitFor('1 of 6');
+		expect(app.screen()).toContain('Helpdesk integration');
+		expect(app.screen()).not.toContain('Billing service');
+		await app.type(KEYS.escape);
+		await app.waitFor(screen => screen.includes('Billing service') && !screen.includes('of 6'));
+		await app.type('/acme');
+		await app.waitFor('2 of 6');
+		await app.type(KEYS.enter);
+		await app.waitFor(screen => !screen.includes('/acme▌') && screen.includes('/acme'));
+		await app.type(KEYS.enter);
+		await app.waitFor('Token details');
+		expect(app.screen()).toMatch(/account\s+acme/);
+		expect(app.screen()).toMatch(/id\s+[0-9a-f]{64}/);
+		await app.type(KEYS.escape);
+		await app.waitFor('2 of 6');
+	});
+
+	it('sorts by column with s and reverses with S', async () => {
+		const app = await start();
+		await app.type('s');
+		await app.waitFor('sorted by description');
+		const rows = () => app.lines().slice(2).filter(line => /^[› ] {2}\S/.test(line)).map(line => line.slice(3, 30).trim());
+		expect(rows()[0]).toBe('Admin automation');
+		await app.type('S');
+		await app.waitFor('(reversed)');
+		expect(rows()[0]).toBe('Prometheus scraper');
+	});
+
+	it('shows "terminal too small" below 60×15, ignores action keys there, and comes back', async () => {
+		const app = await start();
+		app.resize(50, 12);
+		await app.waitFor('Terminal too small');
+		expect(app.screen()).toContain('50×12, needs 60×15');
+		await app.type('n');
+		app.resize(120, 35);
+		await app.waitFor(screen => screen.includes('6 tokens') && screen.includes('Billing service'));
+		expect(app.screen()).not.toContain('Terminal too small');
+		expect(app.screen()).not.toContain('New token');
+	});
+
+	it('honours NO_COLOR: no colour codes, the selected row still marked', async () => {
+		const app = await start({env: {NO_COLOR: '1'}});
+		expect(selectedLine(app.screen())).toMatch(/^› /);
+		// eslint-disable-next-line no-control-regex
+		expect(app.output()).not.toMatch(/\u001B\[[0-9;]*(3[0-7]|4[0-7]|9[0-7]|7)m/);
+	});
+
+	it('gives the terminal back on SIGTERM', async () => {
+		const app = await start();
+		app.kill('SIGTERM');
+		await app.exited;
+		await app.waitFor(() => app.terminal.buffer.active.type === 'normal', {message: 'the normal screen'});
+		expect(app.output()).toContain('\u001B[?1049l');
+	});
+});

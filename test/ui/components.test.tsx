@@ -1,0 +1,97 @@
+import {afterEach, describe, expect, it} from 'vitest';
+import {Header} from '../../source/ui/components/header.js';
+import {DetailsView} from '../../source/ui/screens/details.js';
+import {HelpView} from '../../source/ui/screens/help.js';
+import {TableView, columnLayout} from '../../source/ui/screens/table.js';
+import {TooSmall} from '../../source/ui/screens/too-small.js';
+import {buildTableData} from '../../source/ui/state/rows.js';
+import {initialTableState, tableReducer} from '../../source/ui/state/table.js';
+import type {TokenEntry} from '../../source/tokens/index.js';
+import {renderToTerminal} from './helpers/xterm.js';
+
+const NOW = Date.parse('2026-11-22T08:00:00Z');
+const id = (n: number) => n.toString(16).padStart(64, '0');
+const many = (count: number): TokenEntry[] =>
+	Array.from({length: count}, (_, index) => ({id: id(count - index), record: {created: NOW, scopes: ['api'], description: `Token number ${index}`}}));
+
+let cleanup: (() => void) | undefined;
+afterEach(() => {
+	cleanup?.();
+	cleanup = undefined;
+});
+
+describe('table view in a terminal', () => {
+	it('renders only the rows in the window, with the selected row marked by a symbol', async () => {
+		const data = buildTableData(many(100_000), NOW);
+		const order = data.rows.map((_, index) => index);
+		const state = tableReducer(initialTableState, {type: 'select', index: 50_000, total: order.length, height: 10});
+		const screen = await renderToTerminal(<TableView data={data} order={order} state={state} width={120} height={10} />, {columns: 120, rows: 20});
+		cleanup = screen.unmount;
+		const lines = screen.lines();
+		expect(lines[0]).toMatch(/^ {3}Description\s+Scopes\s+Account\s+Created\s+Last used\s+Expires/);
+		const rows = lines.filter(line => line.includes('Token number'));
+		expect(rows).toHaveLength(10);
+		expect(rows.at(-1)).toMatch(/^› {2}Token number 50000 /);
+		expect(screen.text()).not.toContain('Token number 49990 ');
+	});
+
+	it('shows hostile text from Redis inert', async () => {
+		const data = buildTableData([{id: id(1), record: {created: NOW, description: 'x\u001B[2J\u001B]0;owned\u0007y', account: 'a\u001B[31mred'}}], NOW);
+		const screen = await renderToTerminal(<TableView data={data} order={[0]} state={initialTableState} width={100} height={5} />, {columns: 100, rows: 10});
+		cleanup = screen.unmount;
+		expect(screen.lines()[1]).toContain('x\uFFFD[2J\uFFFD]0;owned\uFFFDy');
+		expect(screen.lines()[1]).toContain('a\uFFFD[31mred');
+	});
+
+	it('lays columns out to the width, dropping the least useful ones first', () => {
+		for (const width of [60, 80, 100, 120, 200]) {
+			const layout = columnLayout(width);
+			const used = 3 + layout.reduce((sum, column) => sum + column.width, 0) + layout.length - 1;
+			expect(used).toBeLessThanOrEqual(width);
+			expect(layout[0]!.column).toBe(0);
+		}
+
+		expect(columnLayout(60).map(column => column.column)).not.toContain(3);
+		expect(columnLayout(120).map(column => column.column)).toEqual([0, 1, 2, 3, 4, 5]);
+	});
+});
+
+describe('other views in a terminal', () => {
+	it('header: endpoint, prefix, connection and count', async () => {
+		const screen = await renderToTerminal(<Header width={100} endpoint="redis://:***@db.example:6379/8" prefix="ee:" connection="up" count={12_345} />, {columns: 100, rows: 3});
+		cleanup = screen.unmount;
+		expect(screen.lines()[0]).toMatch(/ee-tokens {2}redis:\/\/:\*\*\*@db.example:6379\/8 {2}prefix: ee:.*● connected {2}12,345 tokens/);
+	});
+
+	it('details: every field, restrictions and last use', async () => {
+		const entry: TokenEntry = {
+			id: id(7),
+			record: {created: NOW - 60_000, account: 'acme', scopes: ['api'], description: 'Billing', restrictions: {addresses: ['10.0.0.0/8'], rateLimit: {maxRequests: 100, timeWindow: 60}}, metadata: '{"a":1}'},
+			lastUse: {time: NOW - 120_000, ip: '10.1.2.3'},
+		};
+		const screen = await renderToTerminal(<DetailsView entry={entry} now={NOW} width={100} height={20} offset={0} />, {columns: 100, rows: 22});
+		cleanup = screen.unmount;
+		const text = screen.text();
+		expect(text).toContain(id(7));
+		expect(text).toMatch(/created\s+2026-11-22T07:59:00.000Z \(1 minute ago\)/);
+		expect(text).toMatch(/metadata\s+\{"a":1\}/);
+		expect(text).toMatch(/IP allowlist\s+10.0.0.0\/8/);
+		expect(text).toMatch(/rate limit\s+100 requests per 60 s/);
+		expect(text).toMatch(/last used\s+2026-11-22T07:58:00.000Z \(2 minutes ago\)/);
+		expect(text).toMatch(/last used from\s+10.1.2.3/);
+	});
+
+	it('help lists the keymap', async () => {
+		const screen = await renderToTerminal(<HelpView width={100} height={40} offset={0} />, {columns: 100, rows: 42});
+		cleanup = screen.unmount;
+		expect(screen.text()).toMatch(/\/\s+Filter by description, account or id as you type/);
+		expect(screen.text()).toMatch(/Ctrl-C\s+Quit from anywhere/);
+	});
+
+	it('too small says what is needed', async () => {
+		const screen = await renderToTerminal(<TooSmall size={{columns: 50, rows: 12}} />, {columns: 50, rows: 12});
+		cleanup = screen.unmount;
+		expect(screen.text()).toContain('Terminal too small');
+		expect(screen.text()).toContain('50×12, needs 60×15');
+	});
+});

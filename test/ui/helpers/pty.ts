@@ -1,0 +1,117 @@
+import pty from '@lydell/node-pty';
+import {CLI} from '../../helpers/cli.js';
+import {type HeadlessTerminal, allLines, screenLines} from './xterm.js';
+import xterm from '@xterm/headless';
+
+const {Terminal} = xterm;
+
+export type AppProcess = {
+	terminal: HeadlessTerminal;
+	/** Every byte the app wrote, for "the secret never reached the terminal after X" checks. */
+	output(): string;
+	screen(): string;
+	lines(): string[];
+	/** Screen and scrollback. */
+	history(): string;
+	write(data: string): void;
+	/** Sends keys one at a time, waiting for each to be drawn, so bursts never merge. */
+	type(text: string): Promise<void>;
+	resize(columns: number, rows: number): void;
+	waitFor(predicate: string | RegExp | ((screen: string) => boolean), options?: {timeout?: number; message?: string}): Promise<string>;
+	exited: Promise<{exitCode: number; signal?: number}>;
+	kill(signal?: string): void;
+};
+
+export const KEYS = {
+	up: '\u001B[A',
+	down: '\u001B[B',
+	enter: '\r',
+	escape: '\u001B',
+	tab: '\t',
+	backspace: '\u007F',
+	space: ' ',
+	pageDown: '\u001B[6~',
+	pageUp: '\u001B[5~',
+	ctrlC: '\u0003',
+	ctrlU: '\u0015',
+} as const;
+
+const sleep = async (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+/**
+ * The built CLI under a real pty, its screen rebuilt by @xterm/headless. CI=false because Ink
+ * renders only the last frame under CI=true.
+ */
+export function spawnApp(args: string[], {columns = 120, rows = 35, env = {}}: {columns?: number; rows?: number; env?: Record<string, string>} = {}): AppProcess {
+	const terminal = new Terminal({cols: columns, rows, allowProposedApi: true, scrollback: 1000});
+	const child = pty.spawn(process.execPath, [CLI, ...args], {
+		name: 'xterm-256color',
+		cols: columns,
+		rows,
+		cwd: process.cwd(),
+		env: {PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', CI: 'false', TERM: 'xterm-256color', ...env},
+	});
+	let output = '';
+	child.onData(data => {
+		output += data;
+		terminal.write(data);
+	});
+	const exited = new Promise<{exitCode: number; signal?: number}>(resolve => {
+		child.onExit(resolve);
+	});
+	const screen = () => screenLines(terminal).join('\n');
+	const waitFor: AppProcess['waitFor'] = async (predicate, {timeout = 20_000, message} = {}) => {
+		const test =
+			typeof predicate === 'string'
+				? (text: string) => text.includes(predicate)
+				: predicate instanceof RegExp
+					? (text: string) => predicate.test(text)
+					: predicate;
+		const deadline = Date.now() + timeout;
+		for (;;) {
+			// Let xterm finish parsing what has arrived.
+			// eslint-disable-next-line no-await-in-loop
+			await new Promise<void>(resolve => {
+				terminal.write('', resolve);
+			});
+			const text = screen();
+			if (test(text)) {
+				return text;
+			}
+
+			if (Date.now() > deadline) {
+				throw new Error(`Timed out waiting for ${message ?? String(predicate)}; screen:\n${text}`);
+			}
+
+			// eslint-disable-next-line no-await-in-loop
+			await sleep(50);
+		}
+	};
+
+	return {
+		terminal,
+		output: () => output,
+		screen,
+		lines: () => screenLines(terminal),
+		history: () => allLines(terminal).join('\n'),
+		write: data => child.write(data),
+		async type(text) {
+			for (const character of text) {
+				child.write(character);
+				// eslint-disable-next-line no-await-in-loop
+				await sleep(30);
+			}
+		},
+		resize(columnsNext, rowsNext) {
+			child.resize(columnsNext, rowsNext);
+			terminal.resize(columnsNext, rowsNext);
+		},
+		waitFor,
+		exited,
+		kill(signal = 'SIGTERM') {
+			try {
+				child.kill(signal);
+			} catch {}
+		},
+	};
+}

@@ -1,0 +1,83 @@
+import {describe, expect, it} from 'vitest';
+import {footerText} from '../../source/ui/components/footer.js';
+import {dispatchKey, splitKeys} from '../../source/ui/hooks/keypress.js';
+import {Command, KEYMAP, type View, commandFor, commandsOf, helpSections, hintsFor, keyEvent, matches} from '../../source/ui/keymap.js';
+import {editText} from '../../source/ui/state/text-edit.js';
+
+const VIEWS: View[] = ['table', 'filter', 'details', 'help', 'wizard-text', 'wizard-scopes', 'wizard-review', 'token-shown', 'export', 'import-input', 'import-confirm', 'import-done', 'revoke', 'too-small'];
+
+describe('keymap', () => {
+	it('binds no key twice within one view', () => {
+		for (const view of VIEWS) {
+			const seen = new Map<string, Command>();
+			for (const command of commandsOf(view)) {
+				for (const binding of KEYMAP[command].bindings) {
+					const key = `${binding.name ?? ''}|${binding.input ?? ''}|${binding.ctrl ?? false}`;
+					expect(seen.get(key), `${view}: ${command} and ${seen.get(key)} share ${key}`).toBeUndefined();
+					seen.set(key, command);
+				}
+			}
+		}
+	});
+
+	it('matches named keys, characters and ctrl chords', () => {
+		expect(matches(Command.Down, keyEvent('', {name: 'down'}))).toBe(true);
+		expect(matches(Command.Down, keyEvent('j'))).toBe(true);
+		expect(matches(Command.Down, keyEvent('J'))).toBe(false);
+		expect(matches(Command.ForceQuit, keyEvent('c', {ctrl: true}))).toBe(true);
+		expect(matches(Command.Copy, keyEvent('c', {ctrl: true}))).toBe(false);
+		expect(commandFor(keyEvent('S'), commandsOf('table'))).toBe(Command.SortReverse);
+	});
+
+	it('feeds the footer and the help from the same table', () => {
+		const help = helpSections().flatMap(section => section.rows.map(row => row.help));
+		for (const view of VIEWS) {
+			for (const command of commandsOf(view)) {
+				expect(help).toContain(KEYMAP[command].help);
+			}
+		}
+
+		expect(hintsFor('table').map(hint => hint.label)).toContain('filter');
+		expect(footerText('table', 200)).toContain('? help');
+		expect(footerText('table', 30).length).toBeLessThanOrEqual(30);
+		expect(footerText('revoke', 200)).toContain('Esc close');
+	});
+});
+
+describe('keypress dispatch', () => {
+	it('gives a key to the highest priority first and stops when a handler takes it', () => {
+		const calls: string[] = [];
+		const subscriber = (name: string, priority: number, order: number, take: boolean) => ({
+			priority,
+			order,
+			handler: {
+				current() {
+					calls.push(name);
+					return take;
+				},
+			},
+		});
+		dispatchKey([subscriber('table', 10, 0, true), subscriber('dialog', 50, 1, true), subscriber('global', 100, 2, false)], keyEvent('j'));
+		expect(calls).toEqual(['global', 'dialog']);
+	});
+
+	it('splits a burst of typed keys but keeps a paste whole', () => {
+		expect(splitKeys(keyEvent('jjG')).map(key => key.input)).toEqual(['j', 'j', 'G']);
+		expect(splitKeys(keyEvent('jjG'))[2]!.shift).toBe(true);
+		const paste = 'hKJpZNlAMzAxZThjNTFhZjgxM2Q3MzUxN';
+		expect(splitKeys(keyEvent(paste))).toHaveLength(1);
+		expect(splitKeys(keyEvent('', {name: 'up'}))).toHaveLength(1);
+	});
+});
+
+describe('text editing', () => {
+	it('appends, pastes, erases and clears', () => {
+		expect(editText('ab', keyEvent('c'))).toBe('abc');
+		expect(editText('ab', keyEvent('line one\nline two'))).toBe('abline one line two');
+		expect(editText('ab', keyEvent('', {name: 'backspace'}))).toBe('a');
+		expect(editText('ab', keyEvent('u', {ctrl: true}))).toBe('');
+		expect(editText('ab', keyEvent('', {name: 'return'}))).toBeUndefined();
+		expect(editText('ab', keyEvent('x\u001B[2Jy'))).toBe('abx[2Jy');
+		expect(editText('abc', keyEvent('d'), {maxLength: 3})).toBe('abc');
+	});
+});

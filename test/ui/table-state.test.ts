@@ -1,0 +1,141 @@
+import {describe, expect, it} from 'vitest';
+import {Command, keyEvent} from '../../source/ui/keymap.js';
+import {buildTableData, filteredOrder, sortedOrder} from '../../source/ui/state/rows.js';
+import {initialTableState, tableIntent, tableReducer, windowStart} from '../../source/ui/state/table.js';
+import type {TokenEntry} from '../../source/tokens/index.js';
+
+const NOW = Date.parse('2026-11-22T08:00:00Z');
+const id = (n: number) => n.toString(16).padStart(64, '0');
+const entries: TokenEntry[] = [
+	{id: id(3), record: {created: NOW - 3000, scopes: ['api'], description: 'Billing', account: 'acme'}, lastUse: {time: NOW - 60_000, ip: '10.0.0.1'}},
+	{id: id(2), record: {created: NOW - 2000, scopes: ['*'], description: 'Admin'}},
+	{id: id(1), record: {created: NOW - 1000, scopes: ['metrics'], description: 'Prometheus  scraper', expires: NOW + 86_400_000}},
+];
+
+describe('table data', () => {
+	const data = buildTableData(entries, NOW);
+
+	it('precomputes the cells once: all scopes, all accounts, relative last use, never', () => {
+		expect(data.rows[0]!.cells).toEqual(['Billing', 'api', 'acme', '2026-11-22 07:59', '1 minute ago', 'never']);
+		expect(data.rows[1]!.cells[1]).toBe('all scopes');
+		expect(data.rows[1]!.cells[2]).toBe('all accounts');
+		expect(data.rows[1]!.cells[4]).toBe('never');
+		expect(data.rows[2]!.cells[5]).toBe('in 1 day');
+	});
+
+	it('keeps the store order by default and sorts by any column, both ways, missing keys last', () => {
+		expect(sortedOrder(data, {column: undefined, reverse: false})).toEqual([0, 1, 2]);
+		expect(sortedOrder(data, {column: 0, reverse: false})).toEqual([1, 0, 2]);
+		expect(sortedOrder(data, {column: 0, reverse: true})).toEqual([2, 0, 1]);
+		// Last used: only Billing has one; the others sort after it either way.
+		expect(sortedOrder(data, {column: 4, reverse: false})[0]).toBe(0);
+		expect(sortedOrder(data, {column: 4, reverse: true})[0]).toBe(0);
+	});
+
+	it('filters over description, account and id, case and whitespace insensitive', () => {
+		const order = sortedOrder(data, {column: undefined, reverse: false});
+		expect(filteredOrder(data, order, 'ACME')).toEqual([0]);
+		expect(filteredOrder(data, order, 'prometheus scraper')).toEqual([2]);
+		expect(filteredOrder(data, order, id(2).slice(-6))).toEqual([1]);
+		expect(filteredOrder(data, order, '')).toEqual([0, 1, 2]);
+		expect(filteredOrder(data, order, 'nothing like it')).toEqual([]);
+	});
+
+	it('neutralises control characters from Redis in cells and search text', () => {
+		const hostile = buildTableData([{id: id(9), record: {created: NOW, description: 'evil\u001B]0;pwned\u0007\u001B[2J'}}], NOW);
+		expect(hostile.rows[0]!.cells[0]).not.toMatch(/\u001B|\u0007/);
+		expect(hostile.rows[0]!.search).not.toMatch(/\u001B/);
+	});
+});
+
+describe('table reducer', () => {
+	const total = 100;
+	const height = 10;
+	const press = (state: typeof initialTableState, input: string, extra = {}) => {
+		const intent = tableIntent(state, keyEvent(input, extra), total, height);
+		return intent.kind === 'action' ? tableReducer(state, intent.action) : state;
+	};
+
+	it('moves with j/k and arrows, pages, jumps, and never leaves the list', () => {
+		let state = press(initialTableState, 'j');
+		state = press(state, '', {name: 'down'});
+		expect(state.cursor).toBe(2);
+		state = press(state, 'k');
+		expect(state.cursor).toBe(1);
+		state = press(state, '', {name: 'pagedown'});
+		expect(state.cursor).toBe(11);
+		expect(state.offset).toBe(2);
+		state = press(state, 'G');
+		expect(state.cursor).toBe(99);
+		expect(state.offset).toBe(90);
+		state = press(state, 'j');
+		expect(state.cursor).toBe(99);
+		state = press(state, 'g');
+		expect(state).toMatchObject({cursor: 0, offset: 0});
+		state = press(state, '', {name: 'pageup'});
+		expect(state.cursor).toBe(0);
+	});
+
+	it('keeps the cursor inside the window with the least scrolling', () => {
+		expect(windowStart(5, 0, 10, 100)).toBe(0);
+		expect(windowStart(10, 0, 10, 100)).toBe(1);
+		expect(windowStart(3, 5, 10, 100)).toBe(3);
+		expect(windowStart(99, 0, 10, 100)).toBe(90);
+		expect(windowStart(2, 50, 10, 5)).toBe(0);
+	});
+
+	it('types a filter, keeps it on Enter, clears it on Esc', () => {
+		let state = press(initialTableState, '/');
+		expect(state.filtering).toBe(true);
+		for (const character of 'bil') {
+			state = press(state, character);
+		}
+
+		expect(state.query).toBe('bil');
+		// j and k are text while filtering.
+		state = press(state, 'j');
+		expect(state.query).toBe('bilj');
+		state = press(state, '', {name: 'backspace'});
+		expect(state.query).toBe('bil');
+		state = press(state, '', {name: 'return'});
+		expect(state).toMatchObject({filtering: false, query: 'bil'});
+		state = press(state, '', {name: 'escape'});
+		expect(state).toMatchObject({filtering: false, query: ''});
+	});
+
+	it('cycles the sort column with s and reverses with S', () => {
+		let state = press(initialTableState, 's');
+		expect(state.sortColumn).toBe(0);
+		state = press(state, 'S');
+		expect(state.sortReverse).toBe(true);
+		for (let index = 0; index < 6; index++) {
+			state = press(state, 's');
+		}
+
+		expect(state.sortColumn).toBeUndefined();
+	});
+
+	it('toggles marks', () => {
+		let state = tableReducer(initialTableState, {type: 'toggleMark', id: 'a'});
+		state = tableReducer(state, {type: 'toggleMark', id: 'b'});
+		state = tableReducer(state, {type: 'toggleMark', id: 'a'});
+		expect([...state.marks]).toEqual(['b']);
+	});
+
+	it('turns the action keys into intents for the app', () => {
+		const intent = (input: string, extra = {}) => tableIntent(initialTableState, keyEvent(input, extra), total, height);
+		expect(intent('n')).toEqual({kind: 'open', what: 'issue'});
+		expect(intent('i')).toEqual({kind: 'open', what: 'import'});
+		expect(intent('e')).toEqual({kind: 'open', what: 'export'});
+		expect(intent('d')).toEqual({kind: 'open', what: 'revoke'});
+		expect(intent('?')).toEqual({kind: 'open', what: 'help'});
+		expect(intent('', {name: 'return'})).toEqual({kind: 'open', what: 'details'});
+		expect(intent(' ')).toEqual({kind: 'mark'});
+		expect(intent('r')).toEqual({kind: 'refresh'});
+		expect(intent('q')).toEqual({kind: 'quit'});
+		expect(intent('x')).toEqual({kind: 'none'});
+		// Nothing to open on an empty table.
+		expect(tableIntent(initialTableState, keyEvent('d'), 0, height)).toEqual({kind: 'none'});
+		expect(Command.Quit).toBe('quit');
+	});
+});
