@@ -4,6 +4,7 @@ import {importCommand} from './import.js';
 import {issueCommand} from './issue.js';
 import {listCommand} from './list.js';
 import {revokeCommand} from './revoke.js';
+import {serveCommand} from './serve.js';
 import {showCommand} from './show.js';
 
 /** Every subcommand, in the order the main help lists them. */
@@ -14,6 +15,7 @@ export const COMMANDS: ReadonlyArray<Command<any>> = [
 	exportCommand,
 	importCommand,
 	revokeCommand,
+	serveCommand,
 ];
 
 /** The EmailEngine spelling `emailengine tokens issue|export|import` (spec §4). */

@@ -4,3 +4,4 @@ export * from './embedded.js';
 export * from './keys.js';
 export * from './open.js';
 export * from './token-store.js';
+export * from './auth-store.js';

@@ -1,0 +1,82 @@
+import {createRequire} from 'node:module';
+import {openStore} from '../store/index.js';
+import {TokenError} from '../tokens/index.js';
+import {createLogger, logError} from '../server/logger.js';
+import {importPreparedToken, preparedTokenSource, validatePreparedToken} from '../server/prepared-token.js';
+import {createApiServer} from '../server/server.js';
+import {EXIT} from './exit-codes.js';
+import {defineCommand} from './command.js';
+
+const version = (createRequire(import.meta.url)('../../package.json') as {version: string}).version;
+
+export const serveCommand = defineCommand({
+	name: 'serve',
+	summary: 'Run a small API server that authenticates tokens exactly as EmailEngine does',
+	usage: `
+	Usage
+	  $ ee-tokens serve [--port 3000] [--host 127.0.0.1] [--preparedToken EXPORT_STRING]
+
+	Options
+	  --port            Port to listen on (default: EENGINE_PORT or 3000; 0 picks a free one)
+	  --host            Address to listen on (default: EENGINE_HOST or 127.0.0.1)
+	  --preparedToken   An export string imported at startup if not yet present
+	                    (else EENGINE_PREPARED_TOKEN or EENGINE_PREPARED_TOKEN_FILE)
+	  --dbs.redis       Redis URL
+
+	Routes: GET /v1/stats, GET /v1/account/{account}, GET|POST /v1/tokens, GET|DELETE
+	/v1/tokens/{token}, GET /metrics, GET /health. Logs are JSON lines on stdout.
+	Ctrl-C or SIGTERM stops it gracefully.
+
+	Examples
+	  $ ee-tokens serve --port 3000
+	  $ curl -H "Authorization: Bearer $TOKEN" http://127.0.0.1:3000/v1/stats
+`,
+	flags: {
+		port: {type: 'number'},
+		host: {type: 'string'},
+		preparedToken: {type: 'string'},
+	},
+	async run(cli, context) {
+		const env = process.env;
+		const logger = createLogger(env);
+		const port = cli.flags.port ?? (env['EENGINE_PORT'] ? Number(env['EENGINE_PORT']) : 3000);
+		const host = cli.flags.host ?? (env['EENGINE_HOST'] || '127.0.0.1');
+		if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+			throw new TokenError('usage', `Invalid port ${JSON.stringify(String(port))}: use 0-65535`);
+		}
+
+		// The prepared token is checked before Redis is even opened: a bad one never starts a server.
+		const prepared = preparedTokenSource(cli.flags.preparedToken, env);
+		if (prepared && !validatePreparedToken(prepared.value, logger)) {
+			return EXIT.failure;
+		}
+
+		const open = await openStore({flag: context.redisFlag, persistent: true, notify: context.say});
+		if (prepared) {
+			await importPreparedToken(open.store, prepared.value, logger);
+		}
+
+		const api = createApiServer({store: open.store, logger, version, env});
+		let address;
+		try {
+			address = await api.listen(port, host);
+		} catch (error) {
+			await open.close();
+			logger.fatal({err: logError(error), host, port}, 'Failed to start the API server');
+			return EXIT.failure;
+		}
+
+		logger.info({host: address.address, port: address.port}, `API server listening on http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`);
+
+		// Until a signal: then stop accepting, finish what is in flight, close Redis, exit 0.
+		const signal = await new Promise<NodeJS.Signals>(resolve => {
+			process.once('SIGINT', () => resolve('SIGINT'));
+			process.once('SIGTERM', () => resolve('SIGTERM'));
+		});
+		logger.info({signal}, 'Shutting down the API server');
+		await api.close();
+		await open.close();
+		logger.info('API server stopped');
+		return EXIT.ok;
+	},
+});

@@ -1,0 +1,279 @@
+import type {IncomingMessage} from 'node:http';
+import ipaddr from 'ipaddr.js';
+import type {AuditEntry, AuthSettings, AuthStore} from '../store/index.js';
+import {type TokenRecord, accountOf, decodeRecord, isExpired, isHex64, restrictionsOf, tokenIdOf} from '../tokens/index.js';
+import {type Headers, HttpError} from './http.js';
+import {type Permission, checkPermission} from './permissions.js';
+import {addressAllowed, rateWindow, referrerAllowed} from './restrictions.js';
+
+/**
+ * The `api-token` strategy of EmailEngine's API worker (spec §6), check for check and in its order:
+ * token → expiry → (last use written) → scope → permissions → account → addresses → referrers →
+ * rate limit. The raw token only ever lives in a local variable here: it is hashed and dropped.
+ */
+
+/** What a route asks of its caller. */
+export type RouteAuth = {
+	/** Route scopes: `api` for every /v1 route, `metrics` for /metrics (spec §6.3). */
+	scopes: readonly string[];
+	permission: Permission;
+	/** The route template, for the audit log (`/v1/account/{account}`). */
+	template: string;
+};
+
+export type Credentials =
+	| {kind: 'preauth'; clientIp: string}
+	| {kind: 'token'; id: string; record: TokenRecord; clientIp: string; headers: Headers};
+
+/** How an authentication ended, for the outcome counter in /metrics. */
+export type AuthOutcome =
+	| 'allowed'
+	| 'preauth'
+	| 'missing'
+	| 'bad_token'
+	| 'scope'
+	| 'permission'
+	| 'account'
+	| 'address'
+	| 'referrer'
+	| 'rate_limit';
+
+export type AuthRequest = {
+	request: IncomingMessage;
+	/** The `access_token` query argument (already taken out of the query), if any. */
+	queryToken: string | string[] | undefined;
+	route: RouteAuth;
+	/** The account this request names (path, or `account` query on the listing), if any. */
+	account: string | undefined;
+};
+
+export type AuthenticatorOptions = {
+	now?: () => number;
+	/** EENGINE_API_PROXY_ADDRESSES: proxies whose X-Forwarded-For is trusted (with enableApiProxy). */
+	proxyAddresses?: readonly string[];
+	audit?: {entries: number; maxAgeSeconds: number};
+	onOutcome?: (outcome: AuthOutcome) => void;
+	/** Background writes (reaping, audit entries) that failed; they never fail the request. */
+	onBackgroundError?: (what: string, error: unknown) => void;
+};
+
+const missingAuthentication = () => new HttpError(401, 'Missing authentication', {}, {'www-authenticate': 'Bearer'});
+const badToken = () => new HttpError(401, 'Bad token', {}, {'www-authenticate': 'Bearer error="Bad token"'});
+
+/**
+ * The credential hapi-auth-bearer-token would see: the Authorization header wins; the query
+ * argument counts only when there is no (non-empty) header. `undefined` means "missing".
+ */
+export function presentedToken(authorization: string | undefined, queryToken: string | string[] | undefined): string | undefined {
+	let value = authorization;
+	if (!value && queryToken !== undefined && queryToken !== '') {
+		// A repeated argument reaches the plugin as an array, stringified with commas: a bad token.
+		value = `Bearer ${Array.isArray(queryToken) ? queryToken.join(',') : queryToken}`;
+	}
+
+	if (!value) {
+		return undefined;
+	}
+
+	const parts = value.split(/\s+/);
+	if (parts[0]!.toLowerCase() !== 'bearer' || !parts[1]) {
+		return undefined;
+	}
+
+	return parts[1];
+}
+
+/** Scope rule of spec §6.3: no scopes field, `*`, or any overlap with the route's scopes. */
+export function scopeAllowed(scopes: unknown, routeScopes: readonly string[]): boolean {
+	if (routeScopes.length === 0 || !scopes) {
+		return true;
+	}
+
+	if (Array.isArray(scopes) || typeof scopes === 'string') {
+		return scopes.includes('*') || routeScopes.some(scope => scopes.includes(scope));
+	}
+
+	return false;
+}
+
+const firstHeader = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
+export class Authenticator {
+	private readonly now: () => number;
+
+	constructor(
+		private readonly store: AuthStore,
+		private readonly options: AuthenticatorOptions = {},
+	) {
+		this.now = options.now ?? Date.now;
+	}
+
+	/** The client address: the socket peer, or X-Forwarded-For when the enableApiProxy setting says so. */
+	clientIp(request: IncomingMessage, settings: AuthSettings | undefined): string {
+		const peer = request.socket.remoteAddress ?? '';
+		const forwarded = firstHeader(request.headers['x-forwarded-for']);
+		if (!settings?.enableApiProxy || !forwarded) {
+			return peer;
+		}
+
+		const hops = forwarded.split(',').map(hop => hop.trim()).filter(Boolean);
+		const proxies = this.options.proxyAddresses ?? [];
+		let candidate: string | undefined;
+		if (proxies.length > 0) {
+			// Only a listed proxy is believed, and then the rightmost hop that is not a proxy itself.
+			if (!addressAllowed(peer, proxies)) {
+				return peer;
+			}
+
+			candidate = [...hops].reverse().find(hop => !addressAllowed(hop, proxies));
+		} else {
+			candidate = hops[0];
+		}
+
+		return candidate && ipaddr.isValid(candidate) ? candidate : peer;
+	}
+
+	/** Authenticates one request or throws the HttpError EmailEngine would answer with. */
+	async authenticate({request, queryToken, route, account}: AuthRequest): Promise<Credentials> {
+		const token = presentedToken(request.headers.authorization, queryToken);
+		if (token === undefined || token === 'preauth') {
+			// Only now are settings worth a round trip: disableTokens turns "no token" into a caller.
+			const settings = await this.store.settings();
+			if (settings.disableTokens) {
+				this.outcome('preauth');
+				return {kind: 'preauth', clientIp: this.clientIp(request, settings)};
+			}
+
+			if (token === undefined) {
+				this.outcome('missing');
+				throw missingAuthentication();
+			}
+		}
+
+		if (!isHex64(token)) {
+			this.outcome('bad_token');
+			throw badToken();
+		}
+
+		const id = tokenIdOf(token);
+		const {bytes, settings} = await this.store.lookup(id);
+		let record: TokenRecord | undefined;
+		try {
+			record = bytes ? decodeRecord(bytes) : undefined;
+		} catch {
+			record = undefined;
+		}
+
+		const now = this.now();
+		if (!record) {
+			this.outcome('bad_token');
+			throw badToken();
+		}
+
+		if (isExpired(record, now)) {
+			// Lazy expiry (spec §1.8): refused and reaped, the reaping not awaited.
+			this.background('Reaping an expired token', this.store.reap(id, record));
+			this.outcome('bad_token');
+			throw badToken();
+		}
+
+		const clientIp = this.clientIp(request, settings);
+		// Spec §1.6: last use is written before scope and the rest, so a refused request counts too.
+		await this.store.recordLastUse(id, now, clientIp || null);
+
+		const deny = (reason: string, outcome: AuthOutcome, error: HttpError): never => {
+			this.audit(settings, id, {request, route, account, clientIp, now}, 'denied', reason);
+			this.outcome(outcome);
+			error.tokenId = id;
+			throw error;
+		};
+
+		if (!scopeAllowed(record['scopes'], route.scopes)) {
+			deny('scope', 'scope', new HttpError(403, 'Unauthorized scope', {requestedScope: route.scopes.join(', ')}));
+		}
+
+		const permissionDenial = checkPermission(record['permissions'], route.permission);
+		if (permissionDenial) {
+			deny(
+				permissionDenial,
+				'permission',
+				new HttpError(403, 'Unauthorized permission', {requiredPermission: {action: route.permission.action, group: route.permission.group}}),
+			);
+		}
+
+		const boundTo = accountOf(record);
+		if (boundTo !== undefined && boundTo !== account) {
+			deny('account', 'account', new HttpError(403, 'Unauthorized account'));
+		}
+
+		const restrictions = restrictionsOf(record);
+		const addresses = restrictions?.addresses as unknown;
+		if (addresses && !(Array.isArray(addresses) && addressAllowed(clientIp, addresses))) {
+			deny('address', 'address', new HttpError(403, 'Unauthorized address', {remoteAddress: clientIp}));
+		}
+
+		const referrers = restrictions?.referrers as unknown;
+		if (Array.isArray(referrers) && referrers.length > 0 && !referrerAllowed(firstHeader(request.headers.referer), referrers)) {
+			deny('referrer', 'referrer', new HttpError(403, 'Unauthorized referrer'));
+		}
+
+		const headers: Headers = {};
+		const rateLimit = restrictions?.rateLimit as {maxRequests?: unknown; timeWindow?: unknown} | null | undefined;
+		if (rateLimit) {
+			const {window, bucket, reset} = rateWindow(rateLimit.timeWindow, now);
+			const count = await this.store.hitRateLimit(window, bucket, id);
+			const max = Number(rateLimit.maxRequests);
+			// A record without maxRequests compares against undefined: always limited (spec §6.6).
+			const limit = Number.isFinite(max) ? max : 0;
+			if (!(count <= max)) {
+				deny(
+					'rateLimit',
+					'rate_limit',
+					new HttpError(429, 'Rate limit exceeded', {ttl: reset}, {'x-ratelimit-limit': limit, 'x-ratelimit-reset': reset}),
+				);
+			}
+
+			headers['x-ratelimit-limit'] = limit;
+			headers['x-ratelimit-reset'] = reset;
+			headers['x-ratelimit-remaining'] = Math.max(0, limit - count);
+		}
+
+		this.audit(settings, id, {request, route, account, clientIp, now}, 'allowed', null);
+		this.outcome('allowed');
+		return {kind: 'token', id, record, clientIp, headers};
+	}
+
+	private outcome(outcome: AuthOutcome): void {
+		this.options.onOutcome?.(outcome);
+	}
+
+	private background(what: string, work: Promise<unknown>): void {
+		work.catch((error: unknown) => this.options.onBackgroundError?.(what, error));
+	}
+
+	/** Audit entry (spec §1.7) when the tokenAuditLog setting is on; fire-and-forget. */
+	private audit(
+		settings: AuthSettings,
+		id: string,
+		{request, route, account, clientIp, now}: {request: IncomingMessage; route: RouteAuth; account: string | undefined; clientIp: string; now: number},
+		status: AuditEntry['status'],
+		reason: string | null,
+	): void {
+		if (!settings.tokenAuditLog) {
+			return;
+		}
+
+		const entry: AuditEntry = {
+			time: now,
+			ip: clientIp || null,
+			method: (request.method ?? '').toLowerCase() || null,
+			path: route.template,
+			action: route.permission.action,
+			group: route.permission.group,
+			account: account === undefined ? null : account.slice(0, 256),
+			status,
+			reason,
+		};
+		this.background('Writing the audit log', this.store.appendAudit(id, entry, this.options.audit ?? {entries: 1000, maxAgeSeconds: 604_800}));
+	}
+}

@@ -1,0 +1,68 @@
+import {readFileSync} from 'node:fs';
+import type {TokenStore} from '../store/index.js';
+import {decodeExportString} from '../tokens/index.js';
+import {type Logger, logError} from './logger.js';
+
+/**
+ * The prepared token (spec §5, seed page "Prepared Access Token"): an export string imported once
+ * at startup, so a deployment can use a token it decided on in advance.
+ */
+
+export type PreparedSource = {value: string; source: '--preparedToken' | 'EENGINE_PREPARED_TOKEN' | 'EENGINE_PREPARED_TOKEN_FILE'};
+
+/**
+ * Where the string comes from. EmailEngine lets the environment win; we let an explicit
+ * --preparedToken win, the same rule as --dbs.redis, so what is on the command line is what runs.
+ * A _FILE that cannot be read is an error, never silently "no prepared token".
+ */
+export function preparedTokenSource(flag: string | undefined, env: Record<string, string | undefined>): PreparedSource | undefined {
+	if (flag) {
+		return {value: flag, source: '--preparedToken'};
+	}
+
+	if (env['EENGINE_PREPARED_TOKEN']) {
+		return {value: env['EENGINE_PREPARED_TOKEN'], source: 'EENGINE_PREPARED_TOKEN'};
+	}
+
+	const file = env['EENGINE_PREPARED_TOKEN_FILE'];
+	if (file) {
+		return {value: readFileSync(file, 'utf8').replace(/\r?\n$/, ''), source: 'EENGINE_PREPARED_TOKEN_FILE'};
+	}
+
+	return undefined;
+}
+
+/**
+ * Checks the string before anything else happens, as EmailEngine does at process start. On failure
+ * logs EmailEngine's fatal line (level 60, "Invalid API token provided", `inputLength`) and returns
+ * false: the caller exits 1 without listening. The string itself is never logged.
+ */
+export function validatePreparedToken(value: string, logger: Logger): boolean {
+	try {
+		decodeExportString(value);
+		return true;
+	} catch (error) {
+		logger.fatal({inputLength: value.length, err: logError(error)}, 'Invalid API token provided');
+		return false;
+	}
+}
+
+/**
+ * The idempotent import: a live token with that id is left alone, so restarts never reset its
+ * `created`. A failed write is logged (level 50) and the server still starts, as EmailEngine's does.
+ */
+export async function importPreparedToken(store: TokenStore, value: string, logger: Logger): Promise<'imported' | 'present' | 'failed'> {
+	try {
+		const {status, id} = await store.import(value);
+		if (status === 'imported') {
+			logger.debug({token: id}, 'Imported prepared token');
+		} else {
+			logger.debug({token: id}, 'Prepared token already imported');
+		}
+
+		return status;
+	} catch (error) {
+		logger.error({err: logError(error)}, 'Token import failed');
+		return 'failed';
+	}
+}

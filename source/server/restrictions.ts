@@ -1,0 +1,114 @@
+import ipaddr from 'ipaddr.js';
+
+/**
+ * The per-token restrictions of spec §6.5–6.6 as pure functions: which client addresses and
+ * referrers pass, and the fixed rate-limit window a request falls into.
+ */
+
+/** IPv4-mapped IPv6 (`::ffff:a.b.c.d`) is unwrapped, as ipaddr.js `process` does. */
+function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+	try {
+		return ipaddr.process(text);
+	} catch {
+		return undefined;
+	}
+}
+
+function parseRange(text: string): [ipaddr.IPv4 | ipaddr.IPv6, number] | undefined {
+	try {
+		const [address, bits] = ipaddr.parseCIDR(text);
+		// A mapped range (::ffff:10.0.0.0/104) is the IPv4 range 10.0.0.0/8, if it is mapped at all.
+		if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()) {
+			return bits >= 96 ? [(address as ipaddr.IPv6).toIPv4Address(), bits - 96] : undefined;
+		}
+
+		return [address, bits];
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * Whether a client address is allowed by an `addresses` list: CIDR entries (family must match)
+ * or single addresses compared in normalised form. Unparsable entries are skipped, never matched.
+ */
+export function addressAllowed(clientIp: string, entries: readonly unknown[]): boolean {
+	const client = parseAddress(clientIp);
+	if (!client) {
+		return false;
+	}
+
+	for (const entry of entries) {
+		if (typeof entry !== 'string') {
+			continue;
+		}
+
+		if (/\/\d+$/.test(entry)) {
+			const range = parseRange(entry);
+			if (range && range[0].kind() === client.kind() && client.match(range as [ipaddr.IPv4, number])) {
+				return true;
+			}
+
+			continue;
+		}
+
+		const address = parseAddress(entry);
+		if (address && address.kind() === client.kind() && address.toNormalizedString() === client.toNormalizedString()) {
+			return true;
+		}
+	}
+
+	return false;
+}
+
+const globCache = new Map<string, RegExp>();
+
+/** `*` is any sequence, everything else literal, anchored at both ends, case-sensitive. */
+function globToRegExp(pattern: string): RegExp {
+	let regexp = globCache.get(pattern);
+	if (!regexp) {
+		const source = pattern
+			.split('*')
+			.map(part => part.replaceAll(/[$()*+.?[\\\]^{|}]/g, '\\$&'))
+			.join('.*');
+		regexp = new RegExp(`^${source}$`, 's');
+		if (globCache.size > 1000) {
+			globCache.clear();
+		}
+
+		globCache.set(pattern, regexp);
+	}
+
+	return regexp;
+}
+
+/**
+ * Whether the Referer header passes the `referrers` globs. EmailEngine tests a missing header as the
+ * literal text "undefined" (spec §6.5), so a bare `*` still lets header-less requests through.
+ */
+export function referrerAllowed(referer: string | undefined, patterns: readonly unknown[]): boolean {
+	const value = referer ?? 'undefined';
+	return patterns.some(pattern => typeof pattern === 'string' && globToRegExp(pattern).test(value));
+}
+
+/** 2000-01-01T00:00:00Z: EmailEngine counts rate-limit windows from here (spec §6.6). */
+export const RATE_LIMIT_EPOCH = 946_684_800_000;
+
+export type RateWindow = {
+	/** Window length in seconds, the `W` of the key. */
+	window: number;
+	/** Window number since the epoch, the `B` of the key. */
+	bucket: number;
+	/** Seconds until the window ends, rounded up: what X-RateLimit-Reset and the 429 `ttl` say. */
+	reset: number;
+};
+
+/** The fixed window `nowMs` falls into; a missing or zero `timeWindow` means 180 seconds. */
+export function rateWindow(timeWindow: unknown, nowMs: number): RateWindow {
+	const seconds = Math.ceil(Math.abs(Number(timeWindow)));
+	// Garbage (a string, Infinity) falls back like a missing value rather than breaking EXPIRE.
+	const window = Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 2 ** 31 - 1) : 180;
+	const bucket = Math.floor((nowMs - RATE_LIMIT_EPOCH) / (window * 1000));
+	const end = (bucket + 1) * window * 1000 + RATE_LIMIT_EPOCH;
+	return {window, bucket, reset: Math.ceil((end - nowMs) / 1000)};
+}

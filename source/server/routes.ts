@@ -1,0 +1,328 @@
+import type {IncomingMessage} from 'node:http';
+import type {AuthStore, TokenStore} from '../store/index.js';
+import {
+	type TokenEntry,
+	TokenError,
+	accountOf,
+	entryToJson,
+	generateRawToken,
+	isHex64,
+	tokenIdOf,
+} from '../tokens/index.js';
+import type {Credentials, RouteAuth} from './auth.js';
+import {type Headers, HttpError, invalidInput, readBody} from './http.js';
+import type {Logger} from './logger.js';
+import type {ServerMetrics} from './metrics.js';
+import {ADMIN_GROUP} from './permissions.js';
+import {type QuerySchema, integer, text} from './query.js';
+import {parseTokenRequest, restRecord} from './token-payload.js';
+
+/** What handlers share: the stores, the metrics, the logger and a few facts about the server. */
+export type RouteDeps = {
+	store: TokenStore;
+	auth: AuthStore;
+	metrics: ServerMetrics;
+	logger: Logger;
+	version: string;
+	license: string;
+	now: () => number;
+};
+
+export type Call = {
+	request: IncomingMessage;
+	params: Record<string, string>;
+	query: Record<string, unknown>;
+	credentials: Credentials | undefined;
+	deps: RouteDeps;
+};
+
+export type Reply = {status?: number; json?: unknown; text?: string; contentType?: string; headers?: Headers};
+
+export type Route = {
+	method: 'GET' | 'POST' | 'DELETE';
+	/** hapi-style template: what metrics, the audit log and request logs name the route by. */
+	template: string;
+	/** `auth: false` for /health; otherwise what the caller's token must satisfy. */
+	auth: false | RouteAuth;
+	/** Errors other than 401 as EmailEngine's HTML page: the route is not api-tagged (spec §6.7). */
+	htmlErrors?: boolean;
+	/** The account the request names, for account binding (spec §6.4); most routes name none. */
+	account?: (params: Record<string, string>, query: Map<string, string | string[]>) => string | undefined;
+	query?: QuerySchema;
+	handler: (call: Call) => Promise<Reply>;
+};
+
+const API = ['api'] as const;
+
+const tokenNotFound = () => new HttpError(404, 'Requested access token was not found', {code: 'NotFound'});
+const accountNotFound = () => new HttpError(404, 'Account record was not found for requested ID');
+
+/** Path parameters are ids or tokens: 64 hex characters, anything else is a 400 with no echo. */
+function hexParam(params: Record<string, string>, name: string): string {
+	const value = params[name] ?? '';
+	if (!isHex64(value)) {
+		throw invalidInput([{message: `"${name}" must be a 64 character hex string`, key: name}]);
+	}
+
+	return value;
+}
+
+function accountParam(params: Record<string, string>): string {
+	const value = params['account'] ?? '';
+	if (value.length > 256) {
+		throw invalidInput([{message: '"account" length must be less than or equal to 256 characters long', key: 'account'}]);
+	}
+
+	return value;
+}
+
+/** GET /v1/tokens/{token}: the listing shape plus EmailEngine's fixed keys, nil where absent. */
+function tokenDetails(entry: TokenEntry): Record<string, unknown> {
+	const json = entryToJson(entry);
+	const fixed = ['id', 'account', 'description', 'metadata', 'ip', 'remoteAddress', 'scopes', 'restrictions', 'permissions', 'created'];
+	const result: Record<string, unknown> = {};
+	for (const key of fixed) {
+		result[key] = json[key] ?? null;
+	}
+
+	for (const [key, value] of Object.entries(json)) {
+		if (!Object.hasOwn(result, key) && key !== 'access') {
+			result[key] = value;
+		}
+	}
+
+	result['access'] = json['access'] ?? {time: null, ip: null};
+	return result;
+}
+
+const MAX_BODY = 3 * 1024 * 1024;
+
+async function readJson(request: IncomingMessage): Promise<unknown> {
+	const type = String(request.headers['content-type'] ?? '').toLowerCase();
+	const body = await readBody(request, MAX_BODY);
+	if (body.length === 0) {
+		return {};
+	}
+
+	if (type && !type.includes('json')) {
+		throw new HttpError(415, 'Unsupported Media Type');
+	}
+
+	try {
+		return JSON.parse(body.toString('utf8'));
+	} catch {
+		throw new HttpError(400, 'Invalid request payload JSON format');
+	}
+}
+
+/** The admin group is never grantable: any token that carries `permissions` is refused (spec §7). */
+const admin = (template: string, action: string): RouteAuth => ({scopes: API, permission: {action, group: ADMIN_GROUP}, template});
+
+async function listTokens(deps: RouteDeps, account: string | undefined, query: string | undefined): Promise<TokenEntry[]> {
+	return deps.store.list({account, query});
+}
+
+export const ROUTES: readonly Route[] = [
+	{
+		method: 'GET',
+		template: '/health',
+		auth: false,
+		async handler({deps}) {
+			await deps.auth.ping();
+			return {json: {success: true}};
+		},
+	},
+	{
+		method: 'GET',
+		template: '/metrics',
+		auth: {scopes: ['metrics'], permission: {action: 'read', group: 'diagnostics'}, template: '/metrics'},
+		htmlErrors: true,
+		async handler({deps}) {
+			return {text: await deps.metrics.text(), contentType: 'text/plain; charset=utf-8'};
+		},
+	},
+	{
+		method: 'GET',
+		template: '/v1/stats',
+		auth: {scopes: API, permission: {action: 'read', group: 'diagnostics'}, template: '/v1/stats'},
+		query: {seconds: integer({min: 0, max: 604_800, default: 3600, emptyIsDefault: true})},
+		async handler({deps}) {
+			const {accounts, redisVersion} = await deps.auth.stats();
+			return {
+				json: {
+					version: deps.version,
+					license: deps.license,
+					accounts,
+					node: process.versions.node,
+					redis: redisVersion,
+					arch: process.arch,
+				},
+			};
+		},
+	},
+	{
+		method: 'GET',
+		template: '/v1/account/{account}',
+		auth: {scopes: API, permission: {action: 'read', group: 'account'}, template: '/v1/account/{account}'},
+		account: params => params['account'],
+		async handler({deps, params}) {
+			const account = accountParam(params);
+			const fields = await deps.auth.accountFields(account, ['name', 'email', 'state']);
+			if (!fields) {
+				throw accountNotFound();
+			}
+
+			// A small view: the record's other fields may hold credentials and are not ours to show.
+			return {json: {account, name: fields['name'], email: fields['email'], state: fields['state']}};
+		},
+	},
+	{
+		method: 'GET',
+		template: '/v1/tokens',
+		auth: admin('/v1/tokens', 'read'),
+		account: (_params, query) => {
+			const value = query.get('account');
+			return typeof value === 'string' && value !== '' ? value : undefined;
+		},
+		query: {
+			page: integer({min: 0, max: 1_048_576, default: 0}),
+			pageSize: integer({min: 1, max: 1000, default: 20}),
+			query: text({max: 1024}),
+			account: text({max: 256}),
+		},
+		async handler({deps, query}) {
+			const page = query['page'] as number;
+			const pageSize = query['pageSize'] as number;
+			const account = query['account'] as string | undefined;
+			const entries = await listTokens(deps, account, query['query'] as string | undefined);
+			return {
+				json: {
+					account: account ?? null,
+					total: entries.length,
+					page,
+					pages: Math.ceil(entries.length / pageSize),
+					tokens: entries.slice(page * pageSize, (page + 1) * pageSize).map(entry => entryToJson(entry)),
+				},
+			};
+		},
+	},
+	{
+		method: 'GET',
+		template: '/v1/tokens/account/{account}',
+		auth: admin('/v1/tokens/account/{account}', 'read'),
+		account: params => params['account'],
+		async handler({deps, params}) {
+			const entries = await listTokens(deps, accountParam(params), undefined);
+			return {json: {tokens: entries.slice(0, 1000).map(entry => entryToJson(entry))}};
+		},
+	},
+	{
+		method: 'GET',
+		template: '/v1/tokens/{token}',
+		auth: admin('/v1/tokens/{token}', 'read'),
+		async handler({deps, params}) {
+			// Ids only (spec §7), used verbatim: an upper-case id finds nothing, as in EmailEngine.
+			const id = hexParam(params, 'token');
+			const record = await deps.store.get(id);
+			if (!record) {
+				throw tokenNotFound();
+			}
+
+			return {json: tokenDetails({id, record, lastUse: await deps.store.lastUse(id)})};
+		},
+	},
+	...(['/v1/tokens', '/v1/token'] as const).map(
+		(template): Route => ({
+			method: 'POST',
+			template,
+			auth: admin(template, 'write'),
+			async handler({deps, request, credentials}) {
+				if (credentials?.kind === 'preauth') {
+					throw new HttpError(403, 'Can not provision an access token for an unauthenticated request');
+				}
+
+				const now = deps.now();
+				const input = parseTokenRequest(await readJson(request), now);
+				if (input.account !== undefined && !(await deps.auth.accountExists(input.account))) {
+					throw accountNotFound();
+				}
+
+				const rawToken = generateRawToken();
+				const id = tokenIdOf(rawToken);
+				const record = restRecord(input, now, credentials?.clientIp);
+				await deps.auth.provision(id, record);
+				deps.logger.info({token: id, account: accountOf(record) ?? null}, 'Provisioned an access token');
+				return {json: {token: rawToken, id}};
+			},
+		}),
+	),
+	...(['/v1/tokens/{token}', '/v1/token/{token}'] as const).map(
+		(template): Route => ({
+			method: 'DELETE',
+			template,
+			auth: admin(template, 'destructive'),
+			async handler({deps, params}) {
+				const value = hexParam(params, 'token');
+				try {
+					const entry = await deps.store.revoke(value);
+					deps.logger.info({token: entry.id, account: accountOf(entry.record) ?? null}, 'Deleted an access token');
+					return {json: {deleted: true}};
+				} catch (error) {
+					if (error instanceof TokenError && error.code === 'not-found') {
+						return {json: {deleted: false}};
+					}
+
+					throw error;
+				}
+			},
+		}),
+	),
+];
+
+type CompiledRoute = {route: Route; pattern: RegExp; names: string[]};
+
+/** `/v1/account/{account}` → a regexp over the raw path; one segment per parameter. */
+function compile(route: Route): CompiledRoute {
+	const names: string[] = [];
+	const source = route.template
+		.split('/')
+		.map(segment => {
+			const parameter = /^\{(\w+)\}$/.exec(segment);
+			if (parameter) {
+				names.push(parameter[1]!);
+				return '([^/]+)';
+			}
+
+			return segment.replaceAll(/[$()*+.?[\\\]^{|}]/g, '\\$&');
+		})
+		.join('/');
+	return {route, pattern: new RegExp(`^${source}$`), names};
+}
+
+const COMPILED = ROUTES.map(route => compile(route));
+
+/**
+ * The route for a method and raw path, with decoded parameters. Literal routes win over
+ * parameterised ones (hapi's rule), so `/v1/tokens/account/x` is the deprecated listing.
+ * An undecodable parameter is a 400; no route is undefined (the caller answers 404).
+ */
+export function matchRoute(method: string, path: string): {route: Route; params: Record<string, string>} | undefined {
+	const candidates = COMPILED.filter(({route, pattern}) => route.method === method && pattern.test(path));
+	candidates.sort((a, b) => a.names.length - b.names.length);
+	const found = candidates[0];
+	if (!found) {
+		return undefined;
+	}
+
+	const values = found.pattern.exec(path)!.slice(1);
+	const params: Record<string, string> = {};
+	for (const [index, name] of found.names.entries()) {
+		try {
+			params[name] = decodeURIComponent(values[index]!);
+		} catch {
+			throw new HttpError(400, 'Invalid request path');
+		}
+	}
+
+	return {route: found.route, params};
+}

@@ -1,0 +1,212 @@
+import {type IncomingMessage, type Server, type ServerResponse, createServer} from 'node:http';
+import type {AddressInfo} from 'node:net';
+import {AuthStore, type TokenStore} from '../store/index.js';
+import {TokenError} from '../tokens/index.js';
+import {Authenticator, type Credentials} from './auth.js';
+import {HttpError, parseQuery, redactHex, send, sendError, sendJson, splitTarget} from './http.js';
+import {type Logger, logError} from './logger.js';
+import {ServerMetrics} from './metrics.js';
+import {type Route, type RouteDeps, matchRoute} from './routes.js';
+import {validateQuery} from './query.js';
+
+export type ApiServerOptions = {
+	store: TokenStore;
+	logger: Logger;
+	version: string;
+	license?: string;
+	env?: Record<string, string | undefined>;
+	now?: () => number;
+};
+
+export type ApiServer = {
+	server: Server;
+	metrics: ServerMetrics;
+	listen(port: number, host: string): Promise<AddressInfo>;
+	/** Stop accepting, let in-flight requests finish (at most `graceMs`), then resolve. */
+	close(graceMs?: number): Promise<void>;
+};
+
+/** hapi's body for anything no route matches, before any authentication. */
+const notFound = () => new HttpError(404, 'Not Found');
+
+const unavailable = () => new HttpError(503, 'Redis is not available, try again later');
+
+/**
+ * Whether a failure is "Redis is away" (answered 503, and the server recovers on its own when Redis
+ * comes back) rather than a bug (500).
+ */
+function redisUnavailable(error: unknown, store: TokenStore): boolean {
+	if (error instanceof TokenError && error.code === 'redis') {
+		return true;
+	}
+
+	const name = (error as Error | undefined)?.name ?? '';
+	const message = (error as Error | undefined)?.message ?? '';
+	return (
+		store.redis.status !== 'ready' ||
+		name === 'MaxRetriesPerRequestError' ||
+		/Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|ETIMEDOUT|enableOfflineQueue/.test(message)
+	);
+}
+
+const envList = (value: string | undefined) =>
+	(value ?? '')
+		.split(/[\s,]+/)
+		.map(item => item.trim())
+		.filter(Boolean);
+
+const positive = (value: string | undefined, fallback: number) => {
+	const number = Number(value);
+	return Number.isSafeInteger(number) && number > 0 ? number : fallback;
+};
+
+export function createApiServer(options: ApiServerOptions): ApiServer {
+	const env = options.env ?? process.env;
+	const now = options.now ?? Date.now;
+	const {store, logger} = options;
+	const metrics = new ServerMetrics();
+	const auth = new AuthStore(store.redis, store.prefix);
+	const authenticator = new Authenticator(auth, {
+		now,
+		proxyAddresses: envList(env['EENGINE_API_PROXY_ADDRESSES']),
+		audit: {
+			entries: positive(env['EENGINE_TOKEN_LOG_ENTRIES'], 1000),
+			maxAgeSeconds: positive(env['EENGINE_TOKEN_LOG_AGE'], 604_800),
+		},
+		onOutcome: outcome => metrics.countOutcome(outcome),
+		onBackgroundError: (what, error) => logger.warn({err: logError(error)}, `${what} failed`),
+	});
+	const deps: RouteDeps = {store, auth, metrics, logger, version: options.version, license: options.license ?? 'MIT', now};
+	let closing = false;
+
+	async function respond(request: IncomingMessage, response: ServerResponse, state: {route?: Route; tokenId?: string}): Promise<void> {
+		const head = request.method === 'HEAD';
+		const method = head ? 'GET' : (request.method ?? '');
+		const {path, search} = splitTarget(request.url ?? '/');
+		try {
+			const matched = matchRoute(method, path);
+			if (!matched) {
+				throw notFound();
+			}
+
+			const {route, params} = matched;
+			state.route = route;
+			const query = parseQuery(search);
+			// The token argument is the strategy's, never a route's: it leaves the query here.
+			const queryToken = query.get('access_token');
+			query.delete('access_token');
+
+			let credentials: Credentials | undefined;
+			if (route.auth) {
+				credentials = await authenticator.authenticate({
+					request,
+					queryToken,
+					route: route.auth,
+					account: route.account?.(params, query),
+				});
+				state.tokenId = credentials.kind === 'token' ? credentials.id : 'preauth';
+			}
+
+			const values = route.query ? validateQuery(route.query, query) : validateQuery({}, query);
+			const reply = await route.handler({request, params, query: values, credentials, deps});
+			if (closing) {
+				response.setHeader('connection', 'close');
+			}
+
+			const headers = {...(credentials?.kind === 'token' ? credentials.headers : {}), ...reply.headers};
+			if (reply.text === undefined) {
+				sendJson(response, reply.status ?? 200, reply.json, headers, head);
+			} else {
+				send(response, reply.status ?? 200, reply.text, {'content-type': reply.contentType ?? 'text/plain; charset=utf-8', ...headers}, head);
+			}
+		} catch (error) {
+			let failure: HttpError;
+			if (error instanceof HttpError) {
+				failure = error;
+				state.tokenId ??= error.tokenId;
+			} else if (redisUnavailable(error, store)) {
+				failure = unavailable();
+			} else {
+				logger.error({err: logError(error)}, 'Request failed');
+				failure = new HttpError(500, 'An internal server error occurred');
+			}
+
+			if (response.headersSent) {
+				response.destroy();
+				return;
+			}
+
+			if (closing) {
+				response.setHeader('connection', 'close');
+			}
+
+			// 401s are always the three-field JSON; other errors on /metrics are an HTML page.
+			sendError(response, failure, Boolean(state.route?.htmlErrors) && failure.statusCode !== 401, head);
+		}
+	}
+
+	const server = createServer((request, response) => {
+		const started = process.hrtime.bigint();
+		const state: {route?: Route; tokenId?: string} = {};
+		if (closing) {
+			response.setHeader('connection', 'close');
+		}
+
+		response.on('finish', () => {
+			const route = state.route?.template;
+			if (route) {
+				metrics.countCall(request.method ?? '', response.statusCode, route);
+			}
+
+			// Never the query string (it may carry access_token) and never a 64-hex run of the path.
+			logger.info(
+				{
+					method: request.method,
+					path: redactHex(splitTarget(request.url ?? '/').path).slice(0, 512),
+					route: route ?? null,
+					status: response.statusCode,
+					token: state.tokenId ?? null,
+					responseTime: Number(process.hrtime.bigint() - started) / 1e6,
+				},
+				'request completed',
+			);
+		});
+		respond(request, response, state).catch(() => response.destroy());
+	});
+
+	// Garbage on the wire (bad request lines, oversized headers) gets Node's plain 400, no crash.
+	server.on('clientError', (_error, socket) => {
+		if (socket.writable) {
+			socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+		} else {
+			socket.destroy();
+		}
+	});
+
+	return {
+		server,
+		metrics,
+		async listen(port, host) {
+			await new Promise<void>((resolve, reject) => {
+				server.once('error', reject);
+				server.listen(port, host, () => {
+					server.off('error', reject);
+					resolve();
+				});
+			});
+			return server.address() as AddressInfo;
+		},
+		async close(graceMs = 10_000) {
+			closing = true;
+			const closed = new Promise<void>(resolve => {
+				server.close(() => resolve());
+			});
+			// Keep-alive connections that are idle now go at once; busy ones finish their request.
+			server.closeIdleConnections();
+			const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+			await closed;
+			clearTimeout(timer);
+			metrics.threadStops.inc();
+		},
+	};
+}

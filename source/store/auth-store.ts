@@ -1,0 +1,172 @@
+import type {Redis} from 'ioredis';
+import {TokenError, type TokenRecord, accountOf, encodeLastUse, encodeMsgpack, encodeRecord, EMPTY_ACCESS} from '../tokens/index.js';
+import {type Keys, keysFor} from './keys.js';
+
+/** The `{p}settings` fields the API server's authentication reads (spec §1.2, §6.1, §6.5, §1.7). */
+export type AuthSettings = {
+	disableTokens: boolean;
+	tokenAuditLog: boolean;
+	enableApiProxy: boolean;
+};
+
+const SETTING_NAMES = ['disableTokens', 'tokenAuditLog', 'enableApiProxy'] as const;
+
+/** Settings values are JSON text; only JSON `true` turns a switch on, anything else reads as off. */
+function parseSettings(values: Array<string | null>): AuthSettings {
+	const on = (value: string | null | undefined) => {
+		try {
+			return value !== null && value !== undefined && JSON.parse(value) === true;
+		} catch {
+			return false;
+		}
+	};
+
+	return {disableTokens: on(values[0]), tokenAuditLog: on(values[1]), enableApiProxy: on(values[2])};
+}
+
+/** One audit-log entry (spec §1.7); keys in EmailEngine's order, absent values stored as nil. */
+export type AuditEntry = {
+	time: number;
+	ip: string | null;
+	method: string | null;
+	path: string | null;
+	action: string | null;
+	group: string | null;
+	account: string | null;
+	status: 'allowed' | 'denied';
+	reason: string | null;
+};
+
+export type AuditLimits = {entries: number; maxAgeSeconds: number};
+
+/** Fails a MULTI the way the token store does: any per-command error is a failure (spec §1.5). */
+function checkExec(replies: Array<[Error | null, unknown]> | null, what: string): unknown[] {
+	if (replies === null) {
+		throw new TokenError('redis', `${what} failed: transaction aborted`);
+	}
+
+	return replies.map(([error, value]) => {
+		if (error) {
+			throw new TokenError('redis', `${what} failed: ${error.message}`);
+		}
+
+		return value;
+	});
+}
+
+/**
+ * What the API server reads and writes besides the token records themselves: last use, rate-limit
+ * counters, settings, audit entries, accounts and Redis facts. Every key comes from keysFor(), so the
+ * layout still lives only in store/.
+ */
+export class AuthStore {
+	readonly keys: Keys;
+
+	constructor(
+		readonly redis: Redis,
+		readonly prefix = '',
+	) {
+		this.keys = keysFor(prefix);
+	}
+
+	/**
+	 * The stored record bytes of one token id and the auth settings, in one round trip: this runs on
+	 * every authenticated request, so it is the one that matters for throughput.
+	 */
+	async lookup(id: string): Promise<{bytes: Buffer | null; settings: AuthSettings}> {
+		const replies = await this.redis
+			.pipeline()
+			.hgetBuffer(this.keys.tokens, id)
+			.hmget(this.keys.settings, ...SETTING_NAMES)
+			.exec();
+		const [bytes, settings] = checkExec(replies, 'Reading the token');
+		return {bytes: (bytes as Buffer | null) ?? null, settings: parseSettings(settings as Array<string | null>)};
+	}
+
+	async settings(): Promise<AuthSettings> {
+		return parseSettings(await this.redis.hmget(this.keys.settings, ...SETTING_NAMES));
+	}
+
+	/** Last use (spec §1.6): a plain HSET of `{time, ip}`, exactly as EmailEngine writes it. */
+	async recordLastUse(id: string, time: number, ip: string | null): Promise<void> {
+		await this.redis.hset(this.keys.access, id, encodeLastUse(time, ip));
+	}
+
+	/** Reap an expired token (spec §1.5): record, access and index entry; the audit log keeps its TTL. */
+	async reap(id: string, record: TokenRecord): Promise<void> {
+		const replies = await this.redis
+			.multi()
+			.hdel(this.keys.tokens, id)
+			.hdel(this.keys.access, id)
+			.srem(this.keys.index(accountOf(record)), id)
+			.exec();
+		checkExec(replies, 'Reaping the expired token');
+	}
+
+	/** Fixed-window counter (spec §6.6): MULTI INCRBY 1 + EXPIRE W; returns the count after this hit. */
+	async hitRateLimit(window: number, bucket: number, id: string): Promise<number> {
+		const replies = await this.redis
+			.multi()
+			.incrby(this.keys.rateLimit(window, bucket, id), 1)
+			.expire(this.keys.rateLimit(window, bucket, id), window)
+			.exec();
+		return Number(checkExec(replies, 'Counting the request')[0]);
+	}
+
+	/** Audit log write (spec §1.7): LPUSH, LTRIM to N entries, EXPIRE refreshed on each write. */
+	async appendAudit(id: string, entry: AuditEntry, limits: AuditLimits): Promise<void> {
+		const key = this.keys.auditLog(id);
+		const replies = await this.redis
+			.multi()
+			.lpush(key, Buffer.from(encodeMsgpack(entry)))
+			.ltrim(key, 0, limits.entries - 1)
+			.expire(key, limits.maxAgeSeconds)
+			.exec();
+		checkExec(replies, 'Writing the audit log');
+	}
+
+	/** Provision (spec §1.5) of a record built by the caller: record, empty access, index entry. */
+	async provision(id: string, record: TokenRecord): Promise<void> {
+		const replies = await this.redis
+			.multi()
+			.hset(this.keys.tokens, id, encodeRecord(record))
+			.hset(this.keys.access, id, EMPTY_ACCESS)
+			.sadd(this.keys.index(accountOf(record)), id)
+			.exec();
+		checkExec(replies, 'Issuing the token');
+	}
+
+	/** An account exists iff its `iad:{account}` hash has the field `account` (spec §1.2). */
+	async accountExists(account: string): Promise<boolean> {
+		return (await this.redis.hexists(this.keys.account(account), 'account')) === 1;
+	}
+
+	/** A few plain fields of an account record, or undefined when the account does not exist. */
+	async accountFields(account: string, fields: readonly string[]): Promise<Record<string, string | null> | undefined> {
+		const values = await this.redis.hmget(this.keys.account(account), 'account', ...fields);
+		if (values[0] === null || values[0] === undefined) {
+			return undefined;
+		}
+
+		return Object.fromEntries(fields.map((field, index) => [field, values[index + 1] ?? null]));
+	}
+
+	/** SCARD of `ia:accounts` (what /v1/stats reports) and Redis's own version, in one round trip. */
+	async stats(): Promise<{accounts: number; redisVersion: string}> {
+		const replies = await this.redis.pipeline().scard(this.keys.accounts).info('server').exec();
+		const [accounts, info] = checkExec(replies, 'Reading stats');
+		return {accounts: Number(accounts), redisVersion: redisVersionFrom(String(info))};
+	}
+
+	async ping(): Promise<boolean> {
+		return (await this.redis.ping()) === 'PONG';
+	}
+}
+
+/** `redis_version:7.0.15` from INFO server; Dragonfly and others add their own line, shown too. */
+export function redisVersionFrom(info: string): string {
+	const field = (name: string) => new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim();
+	const version = field('redis_version') ?? 'unknown';
+	const dragonfly = field('dragonfly_version');
+	return dragonfly ? `${version} (Dragonfly ${dragonfly})` : version;
+}

@@ -1,0 +1,80 @@
+import {Writable} from 'node:stream';
+import pino from 'pino';
+import {connectRedis, TokenStore} from '../../source/store/index.js';
+import {type TokenRecord, encodeRecord, EMPTY_ACCESS, generateRawToken, tokenIdOf} from '../../source/tokens/index.js';
+import {createApiServer, type ApiServer} from '../../source/server/index.js';
+import {startRedis, type TestRedis} from '../helpers/redis.js';
+
+/**
+ * A real redis-server and the API server in this process on a free port, with the clock under the
+ * test's control (for expiry and rate-limit windows) and every log line kept for assertions.
+ */
+export type Harness = {
+	redis: TestRedis;
+	store: TokenStore;
+	api: ApiServer;
+	base: string;
+	logs: string[];
+	clock: {now: number | undefined};
+	/** Writes a record as EmailEngine would have, bypassing our validation; returns the raw token. */
+	plant(record: TokenRecord, account?: string): Promise<{token: string; id: string}>;
+	close(): Promise<void>;
+};
+
+export async function startHarness(options: {host?: string; env?: Record<string, string | undefined>} = {}): Promise<Harness> {
+	const redis = await startRedis();
+	const target = {url: redis.url(), source: '--dbs.redis' as const, prefix: ''};
+	const client = await connectRedis(target, true);
+	const store = new TokenStore(client, '');
+	const logs: string[] = [];
+	const sink = new Writable({
+		write(chunk, _encoding, done) {
+			logs.push(...String(chunk).split('\n').filter(Boolean));
+			done();
+		},
+	});
+	const logger = pino({level: 'trace'}, sink);
+	const clock: {now: number | undefined} = {now: undefined};
+	const api = createApiServer({store, logger, version: '0.0.0-test', env: options.env ?? {}, now: () => clock.now ?? Date.now()});
+	const address = await api.listen(0, options.host ?? '127.0.0.1');
+	const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+	return {
+		redis,
+		store,
+		api,
+		base: `http://${host}:${address.port}`,
+		logs,
+		clock,
+		async plant(record, account) {
+			const token = generateRawToken();
+			const id = tokenIdOf(token);
+			await client
+				.multi()
+				.hset('tokens', id, encodeRecord(record))
+				.hset('tokens:access', id, EMPTY_ACCESS)
+				.sadd(account === undefined ? 'iat' : `iat:${account}`, id)
+				.exec();
+			return {token, id};
+		},
+		async close() {
+			await api.close(1000);
+			client.disconnect();
+			await redis.stop();
+		},
+	};
+}
+
+export const bearer = (token: string, extra: Record<string, string> = {}) => ({headers: {authorization: `Bearer ${token}`, ...extra}});
+
+export async function getJson(url: string, init?: RequestInit): Promise<{status: number; headers: Headers; body: any; text: string}> {
+	const response = await fetch(url, init);
+	const text = await response.text();
+	let body: unknown;
+	try {
+		body = JSON.parse(text);
+	} catch {
+		body = undefined;
+	}
+
+	return {status: response.status, headers: response.headers, body, text};
+}
