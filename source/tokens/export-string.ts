@@ -1,5 +1,5 @@
 import {TokenError} from './errors.js';
-import {decodeFirstMsgpack, encodeMsgpack, isPlainMap} from './msgpack.js';
+import {checkMsgpackShape, decodeFirstMsgpack, encodeMsgpack, isPlainMap} from './msgpack.js';
 import {isHex64} from './raw-token.js';
 import {type TokenRecord, toMillis} from './record.js';
 
@@ -81,7 +81,9 @@ export function decodeExportString(input: string): DecodedExport {
 
 	let value: unknown;
 	try {
-		value = decodeFirstMsgpack(Buffer.from(text, 'base64url'));
+		const bytes = Buffer.from(text, 'base64url');
+		checkMsgpackShape(bytes);
+		value = decodeFirstMsgpack(bytes);
 	} catch (error) {
 		const reason = error instanceof Error ? error.message : String(error);
 		throw invalid(`not a msgpack value (${reason})`);
