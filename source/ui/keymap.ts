@@ -64,6 +64,7 @@ export enum Command {
 	Complete = 'complete',
 	Copy = 'copy',
 	Confirm = 'confirm',
+	Done = 'done',
 }
 
 /** Where a command applies: the footer of each view shows its own commands. */
@@ -148,6 +149,7 @@ export const KEYMAP: Record<Command, Entry> = {
 		help: 'Confirm (issue, import or revoke)',
 		views: ['wizard-review', 'import-confirm', 'revoke'],
 	},
+	[Command.Done]: {rank: 2, bindings: [named('return')], keys: 'Enter', label: 'done', help: 'Close the result', views: ['token-shown', 'import-done']},
 };
 
 /** Whether a key press is one of a command's bindings. */
@@ -196,7 +198,7 @@ const HELP_GROUPS: Array<{title: string; commands: Command[]}> = [
 		title: 'Tokens',
 		commands: [Command.Details, Command.Issue, Command.Import, Command.Export, Command.Revoke, Command.Mark],
 	},
-	{title: 'Dialogs', commands: [Command.Next, Command.Toggle, Command.Complete, Command.Copy, Command.Confirm, Command.Close]},
+	{title: 'Dialogs', commands: [Command.Next, Command.Toggle, Command.Complete, Command.Copy, Command.Confirm, Command.Done, Command.Close]},
 	{title: 'App', commands: [Command.Help, Command.Quit, Command.ForceQuit]},
 ];
 

@@ -3,6 +3,7 @@ import type {TokenStore} from '../../store/index.js';
 import type {TableData} from '../state/rows.js';
 import {DetailsScreen} from './details.js';
 import {HelpScreen} from './help.js';
+import {IssueWizard} from './issue-wizard.js';
 
 /** The dialog open over the table, if any: one at a time, each taking keys before the table. */
 export type Dialog =
@@ -59,8 +60,11 @@ export function Dialogs({dialog, store, data, width, height, onClose, onOpen}: D
 			);
 		}
 
+		case 'issue': {
+			return <IssueWizard store={store} width={width} height={height} onClose={onClose} />;
+		}
+
 		default: {
-			void store;
 			return null;
 		}
 	}

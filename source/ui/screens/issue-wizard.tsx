@@ -1,0 +1,206 @@
+import {Box, Text, useStdout} from 'ink';
+import {useEffect} from 'react';
+import type {TokenStore} from '../../store/index.js';
+import {SCOPES, describeScopes, oneLine, sanitizeText, shortDate} from '../../tokens/index.js';
+import {copyToClipboard} from '../clipboard.js';
+import {Footer} from '../components/footer.js';
+import {Frame, Message, Title} from '../components/frame.js';
+import {TextField} from '../components/text-field.js';
+import {PRIORITY, useKeypress} from '../hooks/keypress.js';
+import {useRefReducer} from '../hooks/use-ref-reducer.js';
+import {Command, matches} from '../keymap.js';
+import {
+	INPUT_STEPS,
+	type IssueState,
+	STEP_HELP,
+	STEP_TITLES,
+	accountSuggestions,
+	initialIssueState,
+	issueReducer,
+	issueRequest,
+	issueView,
+} from '../state/issue-wizard.js';
+import {theme} from '../theme.js';
+
+const SCOPE_LABELS: Record<string, string> = {
+	'*': 'all scopes',
+	api: 'API',
+	metrics: 'metrics (Prometheus)',
+	smtp: 'SMTP submission',
+	'imap-proxy': 'IMAP proxy',
+	mcp: 'MCP',
+};
+
+function reviewLines(state: IssueState, now: number): Array<[string, string]> {
+	try {
+		const request = issueRequest(state, now);
+		return [
+			['description', sanitizeText(request.description)],
+			['scopes', describeScopes(request.scopes)],
+			['account', request.account === undefined ? 'all accounts' : sanitizeText(request.account)],
+			['expires', request.expires === undefined ? 'never' : `${shortDate(request.expires)} UTC`],
+			['IP allowlist', request.restrictions?.addresses?.join(', ') ?? 'any address'],
+			['referrers', sanitizeText(request.restrictions?.referrers?.join(', ') ?? 'any referrer')],
+			['rate limit', request.restrictions?.rateLimit ? `${request.restrictions.rateLimit.maxRequests} requests per ${request.restrictions.rateLimit.timeWindow} s` : 'none'],
+		];
+	} catch (error) {
+		return [['error', oneLine(error)]];
+	}
+}
+
+/** The wizard as it looks in one state (pure: tests render it without a store or keys). */
+export function IssueWizardView({state, width, height, now}: {state: IssueState; width: number; height: number; now: number}) {
+	const index = INPUT_STEPS.indexOf(state.step);
+	const progress = index === -1 ? '' : ` — step ${index + 1} of ${INPUT_STEPS.length}`;
+	let body;
+	switch (state.step) {
+		case 'scopes': {
+			body = (
+				<>
+					<Text> Space toggles, Enter goes on. `*` grants every scope.</Text>
+					{SCOPES.map((scope, position) => (
+						<Text key={scope} inverse={position === state.scopeCursor} wrap="truncate">
+							{position === state.scopeCursor ? ` ${theme.symbols.selected} ` : '   '}
+							{state.scopes.includes(scope) ? theme.symbols.checked : theme.symbols.unchecked} {scope.padEnd(11)} {SCOPE_LABELS[scope]}
+						</Text>
+					))}
+				</>
+			);
+			break;
+		}
+
+		case 'review':
+		case 'issuing': {
+			body = (
+				<>
+					<Text> Enter issues the token, Esc goes back to change something.</Text>
+					<Text> </Text>
+					{reviewLines(state, now).map(([label, value]) => (
+						<Text key={label} wrap="truncate">
+							<Text color={theme.muted}>{`   ${label.padEnd(14)}`}</Text>
+							{value}
+						</Text>
+					))}
+					{state.step === 'issuing' ? <Message kind="info">Issuing…</Message> : null}
+				</>
+			);
+			break;
+		}
+
+		case 'shown': {
+			body = (
+				<>
+					<Message kind="warning">This is the only time the token is shown. It is not stored anywhere: copy it now.</Message>
+					<Text> </Text>
+					<Box borderStyle="round" borderColor={theme.success} paddingX={1} width={Math.min(width - 2, 72)}>
+						<Text bold color={theme.success}>
+							{state.issued?.token ?? ''}
+						</Text>
+					</Box>
+					<Text> </Text>
+					<Text wrap="truncate" color={theme.muted}>
+						{' '}
+						Token id {state.issued?.id ?? ''}
+					</Text>
+					<Text> c copies it (OSC 52, then xclip/wl-copy/pbcopy); Enter or Esc closes and wipes it from the screen.</Text>
+					{state.notice ? <Message kind="success">{state.notice}</Message> : null}
+				</>
+			);
+			break;
+		}
+
+		default: {
+			const step = state.step as keyof typeof STEP_HELP;
+			const suggestions = step === 'account' ? accountSuggestions(state) : [];
+			body = (
+				<>
+					<Text color={theme.muted}> {STEP_HELP[step]}</Text>
+					<Text> </Text>
+					<TextField label={STEP_TITLES[step]} value={state.fields[step]} width={width} />
+					{suggestions.length > 0 ? (
+						<Text color={theme.muted} wrap="truncate">
+							{'   '}known accounts: {suggestions.join(', ')} (Tab completes)
+						</Text>
+					) : null}
+				</>
+			);
+		}
+	}
+
+	return (
+		<Frame height={height}>
+			<Title>
+				New token{progress}: {STEP_TITLES[state.step]}
+			</Title>
+			<Text> </Text>
+			{body}
+			{state.error ? <Message kind="error">{state.error}</Message> : null}
+		</Frame>
+	);
+}
+
+export type IssueWizardProps = {
+	store: TokenStore;
+	width: number;
+	height: number;
+	onClose(options: {repaint?: boolean; reload?: boolean}): void;
+};
+
+/**
+ * The issue wizard. The raw token lives only in this component's state, from the store's answer
+ * to the close of the shown-once step; then the state drops it and the app repaints every cell.
+ */
+export function IssueWizard({store, width, height, onClose}: IssueWizardProps) {
+	const {stdout} = useStdout();
+	const [state, dispatch, ref] = useRefReducer(issueReducer, initialIssueState);
+
+	useEffect(() => {
+		store
+			.accountIds()
+			.then(ids => dispatch({type: 'accounts', ids}))
+			.catch(() => {});
+	}, [store, dispatch]);
+
+	useEffect(() => {
+		if (state.step !== 'issuing') {
+			return;
+		}
+
+		let request;
+		try {
+			request = issueRequest(ref.current, Date.now());
+		} catch (error) {
+			dispatch({type: 'failed', message: oneLine(error)});
+			return;
+		}
+
+		store
+			.issue(request)
+			.then(({rawToken, id}) => dispatch({type: 'issued', token: rawToken, id}))
+			.catch((error: unknown) => dispatch({type: 'failed', message: `Could not issue the token: ${oneLine(error)}.`}));
+	}, [state.step, store, dispatch, ref]);
+
+	useEffect(() => {
+		if (state.done) {
+			onClose({repaint: state.done === 'closed', reload: state.done === 'closed'});
+		}
+	}, [state.done, onClose]);
+
+	useKeypress(key => {
+		const current = ref.current;
+		if (current.step === 'shown' && current.issued && matches(Command.Copy, key)) {
+			void copyToClipboard(current.issued.token, stdout).then(message => dispatch({type: 'notice', message}));
+			return true;
+		}
+
+		dispatch({type: 'key', key, now: Date.now()});
+		return true;
+	}, PRIORITY.dialog);
+
+	return (
+		<>
+			<IssueWizardView state={state} width={width} height={height} now={Date.now()} />
+			<Footer view={issueView(state.step)} width={width} />
+		</>
+	);
+}

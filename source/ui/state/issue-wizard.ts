@@ -1,0 +1,292 @@
+import {
+	LIMITS,
+	type Restrictions,
+	SCOPES,
+	TokenError,
+	oneLine,
+	parseAccount,
+	parseExpiry,
+	parseRateLimit,
+	parseRestrictions,
+	sanitizeText,
+} from '../../tokens/index.js';
+import {Command, type KeyEvent, type View, commandFor, commandsOf} from '../keymap.js';
+import {editText} from './text-edit.js';
+
+/** The issue wizard: one field per step, a review, then the new token shown once. */
+export type TextStep = 'description' | 'account' | 'expires' | 'addresses' | 'referrers' | 'rateLimit';
+export type IssueStep = 'description' | 'scopes' | 'account' | 'expires' | 'addresses' | 'referrers' | 'rateLimit' | 'review' | 'issuing' | 'shown';
+
+export const INPUT_STEPS: IssueStep[] = ['description', 'scopes', 'account', 'expires', 'addresses', 'referrers', 'rateLimit', 'review'];
+
+export const STEP_TITLES: Record<IssueStep, string> = {
+	description: 'Description',
+	scopes: 'Scopes',
+	account: 'Account (optional)',
+	expires: 'Expiry (optional)',
+	addresses: 'IP allowlist (optional)',
+	referrers: 'Referrers (optional)',
+	rateLimit: 'Rate limit (optional)',
+	review: 'Review',
+	issuing: 'Issuing…',
+	shown: 'Your new token',
+};
+
+export const STEP_HELP: Record<TextStep, string> = {
+	description: 'What the token is for, as people will read it in the table.',
+	account: 'Bind the token to one account id; empty = all accounts.',
+	expires: 'A duration like 30d, 12h, 90m, 2w, or an ISO date; empty = never.',
+	addresses: 'Addresses or CIDR ranges allowed to use it, comma separated; empty = any.',
+	referrers: 'Referer globs (* = anything), comma separated; empty = any.',
+	rateLimit: 'REQUESTS/SECONDS, e.g. 100/60; empty = no limit.',
+};
+
+export type IssueState = {
+	step: IssueStep;
+	fields: Record<TextStep, string>;
+	scopes: string[];
+	scopeCursor: number;
+	error: string | undefined;
+	/** Account ids for suggestions. */
+	accounts: string[];
+	/** Only while the shown-once step is open; cleared on close. */
+	issued: {token: string; id: string} | undefined;
+	notice: string | undefined;
+	/** The wizard is finished (cancelled or closed after showing the token). */
+	done: 'cancelled' | 'closed' | undefined;
+};
+
+export const initialIssueState: IssueState = {
+	step: 'description',
+	fields: {description: '', account: '', expires: '', addresses: '', referrers: '', rateLimit: ''},
+	scopes: [],
+	scopeCursor: 0,
+	error: undefined,
+	accounts: [],
+	issued: undefined,
+	notice: undefined,
+	done: undefined,
+};
+
+export type IssueRequest = {
+	description: string;
+	scopes: string[];
+	account?: string;
+	expires?: number;
+	restrictions?: Restrictions;
+};
+
+export const splitList = (text: string): string[] => text.split(/[\s,]+/).filter(Boolean);
+
+/** Validates one field with the CLI's own parsers; returns the error message or undefined. */
+export function validateStep(state: IssueState, step: IssueStep, now: number): string | undefined {
+	try {
+		switch (step) {
+			case 'description': {
+				const text = state.fields.description.trim();
+				if (text === '') {
+					return 'A description is required.';
+				}
+
+				if (text.length > LIMITS.description) {
+					return `A description is at most ${LIMITS.description} characters.`;
+				}
+
+				return undefined;
+			}
+
+			case 'scopes': {
+				return state.scopes.length === 0 ? 'Pick at least one scope (Space toggles).' : undefined;
+			}
+
+			case 'account': {
+				parseAccount(state.fields.account);
+				return undefined;
+			}
+
+			case 'expires': {
+				if (state.fields.expires.trim() !== '') {
+					parseExpiry(state.fields.expires, now);
+				}
+
+				return undefined;
+			}
+
+			case 'addresses': {
+				parseRestrictions({addresses: splitList(state.fields.addresses)});
+				return undefined;
+			}
+
+			case 'referrers': {
+				parseRestrictions({referrers: splitList(state.fields.referrers)});
+				return undefined;
+			}
+
+			case 'rateLimit': {
+				if (state.fields.rateLimit.trim() !== '') {
+					parseRateLimit(state.fields.rateLimit);
+				}
+
+				return undefined;
+			}
+
+			default: {
+				return undefined;
+			}
+		}
+	} catch (error) {
+		return error instanceof TokenError ? error.message : oneLine(error);
+	}
+}
+
+/** What `store.issue` gets, parsed exactly as `ee-tokens issue` parses its flags. */
+export function issueRequest(state: IssueState, now: number): IssueRequest {
+	const expires = state.fields.expires.trim() === '' ? undefined : parseExpiry(state.fields.expires, now);
+	return {
+		description: state.fields.description.trim(),
+		// `*` first, then the rest in the canonical order.
+		scopes: SCOPES.filter(scope => state.scopes.includes(scope)),
+		account: parseAccount(state.fields.account),
+		expires,
+		restrictions: parseRestrictions({
+			addresses: splitList(state.fields.addresses),
+			referrers: splitList(state.fields.referrers),
+			rateLimit: state.fields.rateLimit.trim(),
+		}),
+	};
+}
+
+/** Account ids that fit what is typed (prefix matches first), at most five, sanitised. */
+export function accountSuggestions(state: IssueState): string[] {
+	const typed = state.fields.account.trim().toLowerCase();
+	const starts = state.accounts.filter(id => id.toLowerCase().startsWith(typed));
+	const contains = typed === '' ? [] : state.accounts.filter(id => !id.toLowerCase().startsWith(typed) && id.toLowerCase().includes(typed));
+	return [...starts, ...contains].filter(id => id !== state.fields.account).slice(0, 5).map(sanitizeText);
+}
+
+export type IssueAction =
+	| {type: 'key'; key: KeyEvent; now: number}
+	| {type: 'accounts'; ids: string[]}
+	| {type: 'issued'; token: string; id: string}
+	| {type: 'failed'; message: string}
+	| {type: 'notice'; message: string};
+
+const isTextStep = (step: IssueStep): step is TextStep =>
+	step === 'description' || step === 'account' || step === 'expires' || step === 'addresses' || step === 'referrers' || step === 'rateLimit';
+
+function move(state: IssueState, delta: 1 | -1, now: number): IssueState {
+	const index = INPUT_STEPS.indexOf(state.step);
+	if (delta === 1) {
+		const error = validateStep(state, state.step, now);
+		if (error) {
+			return {...state, error};
+		}
+	}
+
+	if (delta === -1 && index === 0) {
+		return {...state, done: 'cancelled'};
+	}
+
+	return {...state, step: INPUT_STEPS[index + delta]!, error: undefined};
+}
+
+export function issueReducer(state: IssueState, action: IssueAction): IssueState {
+	switch (action.type) {
+		case 'accounts': {
+			return {...state, accounts: action.ids};
+		}
+
+		case 'issued': {
+			return {...state, step: 'shown', issued: {token: action.token, id: action.id}, error: undefined, notice: undefined};
+		}
+
+		case 'failed': {
+			// Back to the review with everything typed kept; Enter tries again.
+			return {...state, step: 'review', error: `${action.message} Press Enter to try again.`};
+		}
+
+		case 'notice': {
+			return {...state, notice: action.message};
+		}
+
+		case 'key': {
+			return issueKey(state, action.key, action.now);
+		}
+	}
+}
+
+function issueKey(state: IssueState, key: KeyEvent, now: number): IssueState {
+	const {step} = state;
+	if (step === 'issuing') {
+		return state;
+	}
+
+	if (step === 'shown') {
+		const command = commandFor(key, commandsOf('token-shown'));
+		if (command === Command.Close || command === Command.Done) {
+			// The secret leaves the state here.
+			return {...state, issued: undefined, notice: undefined, done: 'closed'};
+		}
+
+		return state;
+	}
+
+	if (step === 'review') {
+		const command = commandFor(key, commandsOf('wizard-review'));
+		if (command === Command.Confirm) {
+			return {...state, step: 'issuing', error: undefined};
+		}
+
+		return command === Command.Close ? move(state, -1, now) : state;
+	}
+
+	if (step === 'scopes') {
+		const command = commandFor(key, commandsOf('wizard-scopes'));
+		if (key.name === 'up' || key.input === 'k') {
+			return {...state, scopeCursor: (state.scopeCursor + SCOPES.length - 1) % SCOPES.length};
+		}
+
+		if (key.name === 'down' || key.input === 'j') {
+			return {...state, scopeCursor: (state.scopeCursor + 1) % SCOPES.length};
+		}
+
+		if (command === Command.Toggle) {
+			const scope = SCOPES[state.scopeCursor]!;
+			const scopes = state.scopes.includes(scope) ? state.scopes.filter(candidate => candidate !== scope) : [...state.scopes, scope];
+			return {...state, scopes, error: undefined};
+		}
+
+		if (command === Command.Next) {
+			return move(state, 1, now);
+		}
+
+		return command === Command.Close ? move(state, -1, now) : state;
+	}
+
+	if (isTextStep(step)) {
+		const command = commandFor(key, commandsOf('wizard-text'));
+		if (command === Command.Next) {
+			return move(state, 1, now);
+		}
+
+		if (command === Command.Close) {
+			return move(state, -1, now);
+		}
+
+		if (command === Command.Complete) {
+			const [first] = step === 'account' ? accountSuggestions(state) : [];
+			return first === undefined ? state : {...state, fields: {...state.fields, account: first}, error: undefined};
+		}
+
+		const limit = step === 'description' ? LIMITS.description : step === 'account' ? LIMITS.account : 16_384;
+		const value = editText(state.fields[step], key, {maxLength: limit});
+		return value === undefined ? state : {...state, fields: {...state.fields, [step]: value}, error: undefined};
+	}
+
+	return state;
+}
+
+/** The footer view of a step. */
+export function issueView(step: IssueStep): View {
+	return step === 'scopes' ? 'wizard-scopes' : step === 'review' || step === 'issuing' ? 'wizard-review' : step === 'shown' ? 'token-shown' : 'wizard-text';
+}

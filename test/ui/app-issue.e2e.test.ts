@@ -1,0 +1,93 @@
+import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {Redis} from 'ioredis';
+import {TokenStore} from '../../source/store/index.js';
+import {tokenIdOf} from '../../source/tokens/index.js';
+import {type TestRedis, startRedis} from '../helpers/redis.js';
+import {KEYS, spawnApp, type AppProcess} from './helpers/pty.js';
+import {seedTokens} from './helpers/seed.js';
+
+let redis: TestRedis;
+let app: AppProcess | undefined;
+
+beforeAll(async () => {
+	redis = await startRedis();
+	await seedTokens(redis.url());
+});
+
+afterAll(async () => {
+	await redis.stop();
+});
+
+afterEach(() => {
+	app?.kill('SIGKILL');
+	app = undefined;
+});
+
+describe('the app: issue wizard', () => {
+	it('issues a token that exists in the store, shows it once, then wipes it from the screen', async () => {
+		app = spawnApp([`--dbs.redis=${redis.url()}`]);
+		await app.waitFor('6 tokens');
+		await app.type('n');
+		await app.waitFor('step 1 of 8');
+		await app.type('CI deploy');
+		await app.type(KEYS.enter);
+		await app.waitFor('step 2 of 8');
+		await app.type(`j ${KEYS.enter}`);
+		await app.waitFor('step 3 of 8');
+		await app.type('rel');
+		await app.waitFor('known accounts: relay');
+		await app.type(KEYS.tab);
+		await app.waitFor('› relay');
+		await app.type(KEYS.enter);
+		await app.waitFor('step 4 of 8');
+		await app.type(`7d${KEYS.enter}`);
+		await app.waitFor('step 5 of 8');
+		await app.type(`10.0.0.0/8${KEYS.enter}`);
+		await app.waitFor('step 6 of 8');
+		await app.type(KEYS.enter);
+		await app.waitFor('step 7 of 8');
+		await app.type(`50/60${KEYS.enter}`);
+		await app.waitFor('step 8 of 8');
+		expect(app.screen()).toMatch(/account\s+relay/);
+		await app.type(KEYS.enter);
+		const shown = await app.waitFor('This is the only time the token is shown');
+		const token = /\b([0-9a-f]{64})\b/.exec(shown.split('\n').find(line => line.includes('│')) ?? '')?.[1];
+		expect(token).toBeDefined();
+
+		const client = new Redis(redis.url(), {maxRetriesPerRequest: 1});
+		try {
+			const store = new TokenStore(client);
+			const entry = await store.resolve(token!);
+			expect(entry.id).toBe(tokenIdOf(token!));
+			expect(entry.record).toMatchObject({description: 'CI deploy', scopes: ['api'], account: 'relay', restrictions: {addresses: ['10.0.0.0/8'], rateLimit: {maxRequests: 50, timeWindow: 60}}});
+		} finally {
+			client.disconnect();
+		}
+
+		await app.type('c');
+		await app.waitFor(/Copied|Sent to the terminal clipboard/);
+		const copiedAt = app.output().length;
+		expect(app.output()).toContain(`\u001B]52;c;${Buffer.from(token!).toString('base64')}\u0007`);
+		await app.type(KEYS.enter);
+		await app.waitFor(screen => screen.includes('7 tokens') && screen.includes('CI deploy'));
+		expect(app.history()).not.toContain(token);
+		// Nothing written after the dialog closed carries it either.
+		expect(app.output().slice(copiedAt)).not.toContain(token);
+		app.write('q');
+		expect((await app.exited).exitCode).toBe(0);
+		expect(app.history()).not.toContain(token);
+	});
+
+	it('cancels with Esc and writes nothing', async () => {
+		app = spawnApp([`--dbs.redis=${redis.url()}`]);
+		await app.waitFor(/\d+ tokens/);
+		const before = /(\d+) tokens/.exec(app.screen())![1];
+		await app.type('n');
+		await app.waitFor('step 1 of 8');
+		await app.type('nope');
+		await app.type(KEYS.escape);
+		await app.waitFor(screen => !screen.includes('New token'));
+		expect(app.screen()).toContain(`${before} tokens`);
+		expect(app.screen()).not.toContain('nope');
+	});
+});

@@ -1,0 +1,98 @@
+import {describe, expect, it} from 'vitest';
+import {keyEvent} from '../../source/ui/keymap.js';
+import {type IssueState, accountSuggestions, initialIssueState, issueReducer, issueRequest, issueView} from '../../source/ui/state/issue-wizard.js';
+import {IssueWizardView} from '../../source/ui/screens/issue-wizard.js';
+import {renderToTerminal} from './helpers/xterm.js';
+
+const NOW = Date.parse('2026-11-22T08:00:00Z');
+const key = (state: IssueState, input: string, extra = {}) => issueReducer(state, {type: 'key', key: keyEvent(input, extra), now: NOW});
+const enter = (state: IssueState) => key(state, '', {name: 'return'});
+const escape = (state: IssueState) => key(state, '', {name: 'escape'});
+const type = (state: IssueState, text: string) => key(state, text);
+
+describe('issue wizard reducer', () => {
+	it('walks every step, validating each with the CLI parsers, and builds the request', () => {
+		let state = enter(initialIssueState);
+		expect(state).toMatchObject({step: 'description', error: 'A description is required.'});
+		state = enter(type(state, '  Deploy bot '));
+		expect(state.step).toBe('scopes');
+		state = enter(state);
+		expect(state.error).toMatch(/at least one scope/);
+		state = key(state, 'j');
+		state = key(state, ' ');
+		state = key(state, '', {name: 'down'});
+		state = key(state, '', {name: 'down'});
+		state = key(state, ' ');
+		state = enter(state);
+		expect(state.step).toBe('account');
+		state = issueReducer(state, {type: 'accounts', ids: ['acme', 'example', 'zeta']});
+		state = type(state, 'ac');
+		expect(accountSuggestions(state)).toEqual(['acme']);
+		state = key(state, '', {name: 'tab'});
+		expect(state.fields.account).toBe('acme');
+		state = enter(state);
+		state = enter(type(state, 'soon'));
+		expect(state).toMatchObject({step: 'expires', error: expect.stringMatching(/Invalid expiry/)});
+		state = key(state, 'u', {ctrl: true});
+		state = enter(type(state, '30d'));
+		state = enter(type(state, '10.0.0.0/33'));
+		expect(state.error).toMatch(/Invalid IP address/);
+		state = key(state, '', {name: 'backspace'});
+		state = enter(type(state, '2, 192.168.1.1'));
+		state = enter(type(state, 'https://*.example.com/*'));
+		state = enter(type(state, '100/0'));
+		expect(state.error).toMatch(/Invalid rate limit/);
+		state = key(state, '', {name: 'backspace'});
+		state = enter(type(state, '60'));
+		expect(state.step).toBe('review');
+		expect(issueRequest(state, NOW)).toEqual({
+			description: 'Deploy bot',
+			scopes: ['api', 'smtp'],
+			account: 'acme',
+			expires: NOW + 30 * 86_400_000,
+			restrictions: {referrers: ['https://*.example.com/*'], addresses: ['10.0.0.0/32', '192.168.1.1'], rateLimit: {maxRequests: 100, timeWindow: 60}},
+		});
+		state = enter(state);
+		expect(state.step).toBe('issuing');
+		// Keys do nothing while the store works.
+		expect(escape(state)).toBe(state);
+	});
+
+	it('goes back with Esc keeping what was typed, and cancels from the first step', () => {
+		let state = enter(type(initialIssueState, 'x'));
+		state = escape(state);
+		expect(state).toMatchObject({step: 'description', fields: {description: 'x'}});
+		expect(escape(state).done).toBe('cancelled');
+	});
+
+	it('keeps everything after a failure and retries on Enter', () => {
+		let state: IssueState = {...initialIssueState, step: 'issuing', fields: {...initialIssueState.fields, description: 'kept'}, scopes: ['*']};
+		state = issueReducer(state, {type: 'failed', message: 'Could not issue the token: connection refused.'});
+		expect(state).toMatchObject({step: 'review', fields: {description: 'kept'}});
+		expect(state.error).toMatch(/try again/);
+		expect(enter(state).step).toBe('issuing');
+	});
+
+	it('holds the token only in the shown step and drops it on close', () => {
+		let state = issueReducer({...initialIssueState, step: 'issuing'}, {type: 'issued', token: 'a'.repeat(64), id: 'b'.repeat(64)});
+		expect(state.issued?.token).toBe('a'.repeat(64));
+		expect(issueView(state.step)).toBe('token-shown');
+		expect(key(state, 'x')).toBe(state);
+		state = enter(state);
+		expect(state.issued).toBeUndefined();
+		expect(state.done).toBe('closed');
+		expect(JSON.stringify(state)).not.toContain('a'.repeat(64));
+	});
+
+	it('renders the shown-once step with its warning', async () => {
+		const state = issueReducer({...initialIssueState, step: 'issuing'}, {type: 'issued', token: 'c'.repeat(64), id: 'd'.repeat(64)});
+		const screen = await renderToTerminal(<IssueWizardView state={state} width={100} height={20} now={NOW} />, {columns: 100, rows: 22});
+		try {
+			expect(screen.text()).toContain('c'.repeat(64));
+			expect(screen.text()).toContain('This is the only time the token is shown');
+			expect(screen.text()).toContain(`Token id ${'d'.repeat(64)}`);
+		} finally {
+			screen.unmount();
+		}
+	});
+});
