@@ -175,9 +175,10 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 	});
 
 	// Garbage on the wire (bad request lines, oversized headers) gets Node's plain 400, no crash.
-	server.on('clientError', (_error, socket) => {
+	server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
 		if (socket.writable) {
-			socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+			const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+			socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
 		} else {
 			socket.destroy();
 		}

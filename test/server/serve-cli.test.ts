@@ -1,0 +1,219 @@
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {createInterface} from 'node:readline';
+import {execa, type ResultPromise} from 'execa';
+import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, test} from 'vitest';
+import {CLI, runCli} from '../helpers/cli.js';
+import {startRedis, type TestRedis} from '../helpers/redis.js';
+
+/** Spec §0: the test token and its export string (EmailEngine's config/test.toml). */
+const TEST_TOKEN = '2aa97ad0456d6624a55d30780aa2ff61bfb7edc6fa00935b40814b271e718660';
+const TEST_ID = 'ea3873f9234fb3b8b700043373138c730c56fd2f7fa27dbcdc61d4c9c2b2df8d';
+const PREPARED =
+	'hKJpZNlAZWEzODczZjkyMzRmYjNiOGI3MDAwNDMzNzMxMzhjNzMwYzU2ZmQyZjdmYTI3ZGJjZGM2MWQ0YzljMmIyZGY4ZKdjcmVhdGVk1_-UiOcAZ2lLVqZzY29wZXORoSqrZGVzY3JpcHRpb26qdGVzdCB0b2tlbg';
+
+type LogLine = {level: number; time: number; pid: number; hostname: string; msg: string; [key: string]: unknown};
+
+type Served = {
+	child: ResultPromise;
+	lines: LogLine[];
+	base: string;
+	stop(): Promise<{exitCode: number | undefined; lines: LogLine[]}>;
+};
+
+let redis: TestRedis;
+const running: Served[] = [];
+
+/** Starts the built CLI's `serve` on a free port and waits for its "listening" log line. */
+async function serve(args: string[] = [], env: Record<string, string> = {}): Promise<Served> {
+	const child = execa('node', [CLI, 'serve', '--port', '0', `--dbs.redis=${redis.url()}`, ...args], {
+		reject: false,
+		stdin: 'ignore',
+		extendEnv: false,
+		env: {PATH: process.env['PATH'], HOME: process.env['HOME'], ...env},
+		timeout: 60_000,
+	});
+	const lines: LogLine[] = [];
+	const reader = createInterface({input: child.stdout!});
+	const listening = new Promise<LogLine>((resolve, reject) => {
+		reader.on('line', text => {
+			const line = JSON.parse(text) as LogLine;
+			lines.push(line);
+			if (line.msg.startsWith('API server listening')) {
+				resolve(line);
+			}
+		});
+		void child.then(result => reject(new Error(`serve exited ${result.exitCode}: ${result.stderr}`)));
+	});
+	const ready = await listening;
+	const served: Served = {
+		child,
+		lines,
+		base: `http://127.0.0.1:${ready['port'] as number}`,
+		async stop() {
+			child.kill('SIGTERM');
+			const result = await child;
+			return {exitCode: result.exitCode, lines};
+		},
+	};
+	running.push(served);
+	return served;
+}
+
+beforeAll(async () => {
+	redis = await startRedis();
+});
+afterAll(async () => redis.stop());
+beforeEach(async () => redis.flush());
+afterEach(async () => {
+	for (const served of running.splice(0)) {
+		if (served.child.exitCode === null) {
+			await served.stop();
+		}
+	}
+});
+
+const issue = async (...args: string[]) => {
+	const result = await runCli(['issue', '-d', 'test', ...args, `--dbs.redis=${redis.url()}`]);
+	expect(result.exitCode, result.stderr as string).toBe(0);
+	return (result.stdout as string).trim();
+};
+
+const auth = (token: string) => ({headers: {Authorization: `Bearer ${token}`}});
+
+describe('ee-tokens serve, end to end', () => {
+	test("the seed pages' curl examples work with tokens from ee-tokens issue", async () => {
+		const all = await issue('-s', '*');
+		const api = await issue('-s', 'api');
+		const metrics = await issue('-s', 'metrics');
+		const server = await serve();
+
+		const stats = await fetch(`${server.base}/v1/stats`, auth(all));
+		expect(stats.status).toBe(200);
+		expect(await stats.json()).toMatchObject({license: 'MIT', accounts: 0});
+		expect((await fetch(`${server.base}/v1/stats?access_token=${all}`)).status).toBe(200);
+		const scrape = await fetch(`${server.base}/metrics`, auth(all));
+		expect(scrape.status).toBe(200);
+		expect(await scrape.text()).toContain('# HELP thread_starts Number of started threads\n# TYPE thread_starts counter\nthread_starts 1');
+
+		expect((await fetch(`${server.base}/v1/stats`, auth(metrics))).status).toBe(403);
+		expect((await fetch(`${server.base}/metrics`, auth(metrics))).status).toBe(200);
+		expect((await fetch(`${server.base}/v1/stats`, auth(api))).status).toBe(200);
+		const htmlPage = await fetch(`${server.base}/metrics`, auth(api));
+		expect(htmlPage.status).toBe(403);
+		expect(htmlPage.headers.get('content-type')).toContain('text/html');
+
+		const {exitCode, lines} = await server.stop();
+		expect(exitCode).toBe(0);
+		expect(lines.at(-1)?.msg).toBe('API server stopped');
+		// One line per request, none carrying a raw token.
+		const requests = lines.filter(line => line.msg === 'request completed');
+		expect(requests).toHaveLength(7);
+		expect(requests[0]).toMatchObject({level: 30, method: 'GET', path: '/v1/stats', status: 200});
+		const text = JSON.stringify(lines);
+		for (const token of [all, api, metrics]) {
+			expect(text).not.toContain(token);
+		}
+	});
+
+	test('a token bound to account example: 404 until iad:example has `account`, then 200; 403 on another account', async () => {
+		const bound = await issue('-s', 'api', '-a', 'example');
+		const server = await serve();
+		const missing = await fetch(`${server.base}/v1/account/example`, auth(bound));
+		expect(missing.status).toBe(404);
+		expect(await missing.json()).toStrictEqual({statusCode: 404, error: 'Not Found', message: 'Account record was not found for requested ID'});
+
+		await redis.client().hset('iad:example', 'account', 'example', 'name', 'Example');
+		const found = await fetch(`${server.base}/v1/account/example`, auth(bound));
+		expect(found.status).toBe(200);
+		expect(await found.json()).toMatchObject({account: 'example', name: 'Example'});
+
+		const other = await fetch(`${server.base}/v1/account/other`, auth(bound));
+		expect(other.status).toBe(403);
+		expect(await other.json()).toStrictEqual({statusCode: 403, error: 'Forbidden', message: 'Unauthorized account'});
+	});
+
+	test('a request in flight when SIGTERM arrives still gets its answer, then the exit is 0', async () => {
+		const token = await issue('-s', '*');
+		const server = await serve();
+		// A 2 MiB body sent slowly keeps one request in flight across the signal.
+		const body = new TransformStream<Uint8Array, Uint8Array>();
+		const writer = body.writable.getWriter();
+		const pending = fetch(`${server.base}/v1/tokens`, {
+			method: 'POST',
+			headers: {authorization: `Bearer ${token}`, 'content-type': 'application/json'},
+			body: body.readable,
+			duplex: 'half',
+		} as RequestInit);
+		await writer.write(new TextEncoder().encode('{"description":"late","account":"'));
+		await new Promise(resolve => setTimeout(resolve, 200));
+		server.child.kill('SIGTERM');
+		await expect.poll(() => server.lines.some(line => line.msg === 'Shutting down the API server')).toBe(true);
+		await writer.write(new TextEncoder().encode('nobody"}'));
+		await writer.close();
+		const response = await pending;
+		expect(response.status).toBe(404);
+		const result = await server.child;
+		expect(result.exitCode).toBe(0);
+		await expect(fetch(`${server.base}/health`)).rejects.toThrow();
+	});
+});
+
+describe('prepared token (spec §5)', () => {
+	test('imported on the first start, skipped on the second; the raw token then works', async () => {
+		const first = await serve([], {EENGINE_PREPARED_TOKEN: PREPARED});
+		const imported = first.lines.find(line => line.msg === 'Imported prepared token');
+		expect(imported).toMatchObject({level: 20, msg: 'Imported prepared token'});
+		expect(Object.keys(imported!)).toEqual(expect.arrayContaining(['level', 'time', 'pid', 'hostname', 'msg']));
+		// Imported before listening.
+		expect(first.lines.indexOf(imported!)).toBeLessThan(first.lines.findIndex(line => line.msg.startsWith('API server listening')));
+		expect((await fetch(`${first.base}/v1/stats`, auth(TEST_TOKEN))).status).toBe(200);
+		expect((await first.stop()).exitCode).toBe(0);
+
+		const created = await redis.client().hgetBuffer('tokens', TEST_ID);
+		const second = await serve(['--preparedToken', PREPARED]);
+		expect(second.lines.find(line => line.msg.toLowerCase().includes('prepared token'))).toMatchObject({level: 20, msg: 'Prepared token already imported'});
+		expect(second.lines.some(line => line.msg === 'Imported prepared token')).toBe(false);
+		// Nothing rewritten: the record (with its created time) is byte for byte the same.
+		expect(await redis.client().hgetBuffer('tokens', TEST_ID)).toStrictEqual(created);
+		expect((await fetch(`${second.base}/metrics`, auth(TEST_TOKEN))).status).toBe(200);
+	});
+
+	test('EENGINE_PREPARED_TOKEN_FILE is read with its trailing newline stripped', async () => {
+		const dir = mkdtempSync(path.join(tmpdir(), 'ee-tokens-prepared-'));
+		try {
+			const file = path.join(dir, 'token');
+			writeFileSync(file, `${PREPARED}\n`);
+			const server = await serve([], {EENGINE_PREPARED_TOKEN_FILE: file});
+			expect(server.lines.some(line => line.msg === 'Imported prepared token')).toBe(true);
+			expect((await fetch(`${server.base}/v1/stats`, auth(TEST_TOKEN))).status).toBe(200);
+		} finally {
+			rmSync(dir, {recursive: true, force: true});
+		}
+	});
+
+	test('a malformed prepared token: one level-60 line with inputLength, exit 1, never listening', async () => {
+		for (const [args, env] of [
+			[['--preparedToken', 'garbage!'], {}],
+			[[], {EENGINE_PREPARED_TOKEN: 'AA'}],
+			[[], {EENGINE_PREPARED_TOKEN: PREPARED.slice(0, 40)}],
+		] as Array<[string[], Record<string, string>]>) {
+			const result = await execa('node', [CLI, 'serve', '--port', '0', `--dbs.redis=${redis.url()}`, ...args], {
+				reject: false,
+				stdin: 'ignore',
+				extendEnv: false,
+				env: {PATH: process.env['PATH'], HOME: process.env['HOME'], ...env},
+				timeout: 30_000,
+			});
+			const value = args[1] ?? env['EENGINE_PREPARED_TOKEN']!;
+			expect(result.exitCode).toBe(1);
+			const lines = (result.stdout as string).split('\n').filter(Boolean).map(line => JSON.parse(line) as LogLine);
+			expect(lines).toHaveLength(1);
+			expect(lines[0]).toMatchObject({level: 60, msg: 'Invalid API token provided', inputLength: value.length});
+			expect(result.stdout).not.toContain(value);
+		}
+
+		expect(await redis.client().hlen('tokens')).toBe(0);
+	});
+});
