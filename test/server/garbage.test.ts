@@ -59,7 +59,7 @@ function randomAuthorization(random: () => number): Buffer {
 	const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
 	const length = Math.floor(random() * 160);
 	const alphabets = ['0123456789abcdef', '0123456789ABCDEFabcdef', 'Bearer bearer BEARER \t', 'abcxyz!@#$%^&*()_+-=[]{};:,./<>?~`"\'\\|'];
-	const kind = Math.floor(random() * 6);
+	const kind = Math.floor(random() * 7);
 	const bytes: number[] = [];
 	const prefix = pick(['', 'Bearer ', 'bearer ', 'Bearer  ', 'Basic ', 'Bearer\t', 'Bearer ' + root.slice(0, 63)]);
 	for (let index = 0; index < length; index++) {
@@ -80,7 +80,7 @@ function randomAuthorization(random: () => number): Buffer {
 			}
 
 			default: {
-				bytes.push(pick(alphabets[kind - 3]!).codePointAt(0)!);
+				bytes.push(pick([...alphabets[kind - 3]!]).codePointAt(0)!);
 			}
 		}
 	}
