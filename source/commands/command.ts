@@ -1,5 +1,5 @@
 import meow, {type Flag, type Result} from 'meow';
-import {openStore, type OpenStore} from '../store/index.js';
+import {asRedisError, openStore, type OpenStore} from '../store/index.js';
 import {TokenError} from '../tokens/index.js';
 
 /** meow's own flag union, which it does not export under a name. */
@@ -104,6 +104,8 @@ export function createContext(redisFlag: string | undefined): Context {
 			const open = await openStore({flag: redisFlag, notify: say});
 			try {
 				return await use(open);
+			} catch (error) {
+				throw asRedisError(error);
 			} finally {
 				await open.close();
 			}

@@ -45,13 +45,23 @@ export const importCommand = defineCommand({
 		}
 
 		const summary: Summary = {imported: [], present: [], invalid: []};
-		await context.withStore(async ({store}) => {
-			if (fromStdin) {
-				await importStream(store, context.stdin, summary);
-			} else {
-				await importBatch(store, [{line: 1, text: flags.token!}], summary);
+		try {
+			await context.withStore(async ({store}) => {
+				if (fromStdin) {
+					await importStream(store, context.stdin, summary);
+				} else {
+					await importBatch(store, [{line: 1, text: flags.token!}], summary);
+				}
+			});
+		} catch (error) {
+			// Each token is written whole or not at all, so what was counted is what is there:
+			// say it, then the error. Running the same import again completes it.
+			if (fromStdin && summary.imported.length + summary.present.length + summary.invalid.length > 0) {
+				context.say(`Stopped early. ${describe(summary, true)} before the failure; run the import again to finish.`);
 			}
-		});
+
+			throw error;
+		}
 
 		if (flags.json) {
 			context.stdout.write(`${JSON.stringify(summary)}\n`);

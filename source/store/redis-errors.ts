@@ -1,0 +1,22 @@
+import {TokenError, oneLine} from '../tokens/index.js';
+
+const REDIS_ERROR_NAMES = new Set(['ReplyError', 'MaxRetriesPerRequestError', 'AbortError', 'ParserError', 'InterruptError']);
+const CONNECTION_TROUBLE = /connection is closed|stream isn't writeable|enableofflinequeue|econnreset|econnrefused|epipe|etimedout|enotconn/i;
+
+/**
+ * Turns what ioredis throws when Redis goes away or refuses a command into the typed error the
+ * edges report as "Redis failed" (exit 3, 503, a banner); anything else is left alone, since it is
+ * a bug and should say so.
+ */
+export function asRedisError(error: unknown): unknown {
+	if (error instanceof TokenError || !(error instanceof Error)) {
+		return error;
+	}
+
+	const code = (error as NodeJS.ErrnoException).code ?? '';
+	if (REDIS_ERROR_NAMES.has(error.name) || CONNECTION_TROUBLE.test(`${error.message} ${code}`)) {
+		return new TokenError('redis', `Redis failed: ${oneLine(error)}`);
+	}
+
+	return error;
+}
