@@ -5,3 +5,4 @@ export * from './keys.js';
 export * from './open.js';
 export * from './token-store.js';
 export * from './auth-store.js';
+export * from './redis-errors.js';
