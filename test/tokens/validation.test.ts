@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {
 	buildRecord,
+	parseAccount,
 	parseDescription,
 	parseExpiry,
 	parseRateLimit,
@@ -42,6 +43,16 @@ describe('issue-time validation', () => {
 		expect(() => parseRestrictions({addresses: ['10.0.0.300']})).toThrow(/Invalid IP/);
 		expect(() => parseRateLimit('0/60')).toThrow(/Invalid rate limit/);
 		expect(() => parseRateLimit('ten')).toThrow(/Invalid rate limit/);
+	});
+
+	it('limits: account 256, 256 entries per restriction list of at most 1024 characters each', () => {
+		expect(parseAccount(` ${'a'.repeat(256)} `)).toBe('a'.repeat(256));
+		expect(() => parseAccount('a'.repeat(257))).toThrow(/longer than 256/);
+		expect(parseAccount('  ')).toBeUndefined();
+		const many = Array.from({length: 257}, (_, index) => `10.0.${index >> 8}.${index & 255}`);
+		expect(() => parseRestrictions({addresses: many})).toThrow(/Too many IP entries/);
+		expect(parseRestrictions({addresses: many.slice(0, 256)})?.addresses).toHaveLength(256);
+		expect(() => parseRestrictions({referrers: ['x'.repeat(1025)]})).toThrow(/longer than 1024/);
 	});
 
 	it('records keep EmailEngine provision order and omit empty fields', () => {
