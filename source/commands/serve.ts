@@ -1,7 +1,7 @@
 import {createRequire} from 'node:module';
 import {openStore} from '../store/index.js';
 import {TokenError} from '../tokens/index.js';
-import {createLogger, logError} from '../server/logger.js';
+import {createLogger, flushLogs, logError} from '../server/logger.js';
 import {importPreparedToken, preparedTokenSource, validatePreparedToken} from '../server/prepared-token.js';
 import {createApiServer} from '../server/server.js';
 import {EXIT} from './exit-codes.js';
@@ -67,6 +67,7 @@ export const serveCommand = defineCommand({
 		}
 
 		logger.info({host: address.address, port: address.port}, `API server listening on http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`);
+		flushLogs(logger);
 
 		// Until a signal: then stop accepting, finish what is in flight, close Redis, exit 0.
 		const signal = await new Promise<NodeJS.Signals>(resolve => {
@@ -74,6 +75,7 @@ export const serveCommand = defineCommand({
 			process.once('SIGTERM', () => resolve('SIGTERM'));
 		});
 		logger.info({signal}, 'Shutting down the API server');
+		flushLogs(logger);
 		await api.close();
 		await open.close();
 		logger.info('API server stopped');

@@ -23,7 +23,15 @@ export type RouteAuth = {
 
 export type Credentials =
 	| {kind: 'preauth'; clientIp: string}
-	| {kind: 'token'; id: string; record: TokenRecord; clientIp: string; headers: Headers};
+	| {
+			kind: 'token';
+			id: string;
+			record: TokenRecord;
+			clientIp: string;
+			headers: Headers;
+			/** The last-use write, already on the wire; the server awaits it before answering. */
+			lastUse: Promise<void>;
+	  };
 
 /** How an authentication ended, for the outcome counter in /metrics. */
 export type AuthOutcome =
@@ -179,9 +187,14 @@ export class Authenticator {
 
 		const clientIp = this.clientIp(request, settings);
 		// Spec §1.6: last use is written before scope and the rest, so a refused request counts too.
-		await this.store.recordLastUse(id, now, clientIp || null);
+		// Sent now, awaited before any answer goes out: Redis runs one connection's commands in
+		// order, so every later command (rate limit, the handler's reads) comes after it, and the
+		// request does not pay a round trip of its own for it.
+		const lastUse = this.store.recordLastUse(id, now, clientIp || null);
+		lastUse.catch(() => {});
 
-		const deny = (reason: string, outcome: AuthOutcome, error: HttpError): never => {
+		const deny = async (reason: string, outcome: AuthOutcome, error: HttpError): Promise<never> => {
+			await lastUse;
 			this.audit(settings, id, {request, route, account, clientIp, now}, 'denied', reason);
 			this.outcome(outcome);
 			error.tokenId = id;
@@ -189,12 +202,12 @@ export class Authenticator {
 		};
 
 		if (!scopeAllowed(record['scopes'], route.scopes)) {
-			deny('scope', 'scope', new HttpError(403, 'Unauthorized scope', {requestedScope: route.scopes.join(', ')}));
+			await deny('scope', 'scope', new HttpError(403, 'Unauthorized scope', {requestedScope: route.scopes.join(', ')}));
 		}
 
 		const permissionDenial = checkPermission(record['permissions'], route.permission);
 		if (permissionDenial) {
-			deny(
+			await deny(
 				permissionDenial,
 				'permission',
 				new HttpError(403, 'Unauthorized permission', {requiredPermission: {action: route.permission.action, group: route.permission.group}}),
@@ -203,18 +216,18 @@ export class Authenticator {
 
 		const boundTo = accountOf(record);
 		if (boundTo !== undefined && boundTo !== account) {
-			deny('account', 'account', new HttpError(403, 'Unauthorized account'));
+			await deny('account', 'account', new HttpError(403, 'Unauthorized account'));
 		}
 
 		const restrictions = restrictionsOf(record);
 		const addresses = restrictions?.addresses as unknown;
 		if (addresses && !(Array.isArray(addresses) && addressAllowed(clientIp, addresses))) {
-			deny('address', 'address', new HttpError(403, 'Unauthorized address', {remoteAddress: clientIp}));
+			await deny('address', 'address', new HttpError(403, 'Unauthorized address', {remoteAddress: clientIp}));
 		}
 
 		const referrers = restrictions?.referrers as unknown;
 		if (Array.isArray(referrers) && referrers.length > 0 && !referrerAllowed(firstHeader(request.headers.referer), referrers)) {
-			deny('referrer', 'referrer', new HttpError(403, 'Unauthorized referrer'));
+			await deny('referrer', 'referrer', new HttpError(403, 'Unauthorized referrer'));
 		}
 
 		const headers: Headers = {};
@@ -226,7 +239,7 @@ export class Authenticator {
 			// A record without maxRequests compares against undefined: always limited (spec §6.6).
 			const limit = Number.isFinite(max) ? max : 0;
 			if (!(count <= max)) {
-				deny(
+				await deny(
 					'rateLimit',
 					'rate_limit',
 					new HttpError(429, 'Rate limit exceeded', {ttl: reset}, {'x-ratelimit-limit': limit, 'x-ratelimit-reset': reset}),
@@ -240,7 +253,7 @@ export class Authenticator {
 
 		this.audit(settings, id, {request, route, account, clientIp, now}, 'allowed', null);
 		this.outcome('allowed');
-		return {kind: 'token', id, record, clientIp, headers};
+		return {kind: 'token', id, record, clientIp, headers, lastUse};
 	}
 
 	private outcome(outcome: AuthOutcome): void {

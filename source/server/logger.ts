@@ -5,12 +5,40 @@ export type {Logger} from 'pino';
 /**
  * JSON lines on stdout with EmailEngine's fields (level, time, pid, hostname, msg). The default
  * level is `trace`, as EmailEngine's, so the level-20 prepared-token lines show without flags.
- * Writes are synchronous: a fatal line must be out before the process exits with 1.
+ *
+ * One synchronous write per request line costs the server about a third of its throughput, so
+ * lines are buffered (up to 4 KiB) and flushed at least every 200 ms, after the lines that tell a
+ * supervisor something (call flushLogs), and on exit (pino flushes a buffered destination then).
  */
 export function createLogger(env: Record<string, string | undefined> = process.env, destination: number | NodeJS.WritableStream = 1): Logger {
 	const level = env['EENGINE_LOG_LEVEL']?.trim().toLowerCase() || 'trace';
-	const stream = typeof destination === 'number' ? pino.destination({dest: destination, sync: true}) : destination;
+	let stream: pino.DestinationStream;
+	if (typeof destination === 'number') {
+		const boom = pino.destination({dest: destination, sync: false, minLength: 4096});
+		setInterval(() => {
+			flushQuietly(boom);
+		}, 200).unref();
+		stream = boom;
+	} else {
+		stream = destination;
+	}
+
 	return pino({level: pino.levels.values[level] === undefined ? 'trace' : level}, stream);
+}
+
+function flushQuietly(stream: {flush(callback?: (error?: Error) => void): void}): void {
+	try {
+		stream.flush(() => {});
+	} catch {
+		// Nothing buffered yet, or the stream is closing: the next flush or the exit takes care.
+	}
+}
+
+/** Pushes buffered lines out now, e.g. right after "listening", which scripts wait for. */
+export function flushLogs(logger: Logger): void {
+	try {
+		logger.flush();
+	} catch {}
 }
 
 /**

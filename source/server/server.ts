@@ -65,6 +65,10 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 	const now = options.now ?? Date.now;
 	const {store, logger} = options;
 	const metrics = new ServerMetrics();
+	// Every request costs two or three Redis commands; batching the commands of concurrent
+	// requests into one socket write (ioredis auto-pipelining, read per command, so it can be set
+	// on an open connection) is the largest single throughput gain the server has.
+	store.redis.options.enableAutoPipelining = true;
 	const auth = new AuthStore(store.redis, store.prefix);
 	const authenticator = new Authenticator(auth, {
 		now,
@@ -79,7 +83,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 	const deps: RouteDeps = {store, auth, metrics, logger, version: options.version, license: options.license ?? 'MIT', now};
 	let closing = false;
 
-	async function respond(request: IncomingMessage, response: ServerResponse, state: {route?: Route; tokenId?: string}): Promise<void> {
+	async function respond(request: IncomingMessage, response: ServerResponse, state: {route?: Route; tokenId?: string; lastUse?: Promise<void>}): Promise<void> {
 		const head = request.method === 'HEAD';
 		const method = head ? 'GET' : (request.method ?? '');
 		const {path, search} = splitTarget(request.url ?? '/');
@@ -105,10 +109,15 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 					account: route.account?.(params, query),
 				});
 				state.tokenId = credentials.kind === 'token' ? credentials.id : 'preauth';
+				state.lastUse = credentials.kind === 'token' ? credentials.lastUse : undefined;
 			}
 
 			const values = route.query ? validateQuery(route.query, query) : validateQuery({}, query);
 			const reply = await route.handler({request, params, query: values, credentials, deps});
+			if (credentials?.kind === 'token') {
+				await credentials.lastUse;
+			}
+
 			if (closing) {
 				response.setHeader('connection', 'close');
 			}
@@ -120,6 +129,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 				send(response, reply.status ?? 200, reply.text, {'content-type': reply.contentType ?? 'text/plain; charset=utf-8', ...headers}, head);
 			}
 		} catch (error) {
+			// Whatever went wrong after authentication, last use is on record before the answer.
+			await state.lastUse?.catch(() => {});
 			let failure: HttpError;
 			if (error instanceof HttpError) {
 				failure = error;
@@ -147,7 +158,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 
 	const server = createServer((request, response) => {
 		const started = process.hrtime.bigint();
-		const state: {route?: Route; tokenId?: string} = {};
+		const state: {route?: Route; tokenId?: string; lastUse?: Promise<void>} = {};
 		if (closing) {
 			response.setHeader('connection', 'close');
 		}
