@@ -10,7 +10,7 @@ import {useTokens} from './hooks/use-tokens.js';
 import {Command, matches} from './keymap.js';
 import {type TableData, buildTableData, filteredOrder, sortedOrder} from './state/rows.js';
 import {type TableAction, initialTableState, tableIntent, tableReducer} from './state/table.js';
-import {type Dialog, Dialogs} from './screens/dialogs.js';
+import {type Dialog, Dialogs, targetsFor} from './screens/dialogs.js';
 import {StatusLine, TableView} from './screens/table.js';
 import {TooSmall} from './screens/too-small.js';
 import {CLEAR_SCREEN} from './terminal.js';
@@ -140,7 +140,7 @@ function Main({store, endpoint, prefix, refreshMs}: AppProps) {
 						setDialog({kind: 'details', id: here.id});
 					} else if (intent.what === 'export' || intent.what === 'revoke') {
 						const marks = tableRef.current.marks;
-						setDialog({kind: intent.what, ids: marks.size > 0 ? [...marks] : here ? [here.id] : []});
+						setDialog({kind: intent.what, targets: targetsFor(data, marks.size > 0 ? [...marks] : here ? [here.id] : [])});
 					} else if (intent.what === 'help' || intent.what === 'issue' || intent.what === 'import') {
 						setDialog({kind: intent.what});
 					}

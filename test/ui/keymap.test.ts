@@ -81,3 +81,17 @@ describe('text editing', () => {
 		expect(editText('abc', keyEvent('d'), {maxLength: 3})).toBe('abc');
 	});
 });
+
+describe('bursts with control characters', () => {
+	it('turns Enter, Tab and Backspace inside a burst into named keys', () => {
+		expect(splitKeys(keyEvent('8\r')).map(key => key.name ?? key.input)).toEqual(['8', 'return']);
+		expect(splitKeys(keyEvent('a\tb\u007F')).map(key => key.name ?? key.input)).toEqual(['a', 'tab', 'b', 'backspace']);
+	});
+});
+
+describe('ctrl chords in a burst', () => {
+	it('reads Ctrl-U and Ctrl-C inside a burst as chords', () => {
+		expect(splitKeys(keyEvent('\u0015ab'))[0]).toMatchObject({input: 'u', ctrl: true});
+		expect(splitKeys(keyEvent('a\u0003'))[1]).toMatchObject({input: 'c', ctrl: true});
+	});
+});

@@ -1,5 +1,5 @@
 import {type Key, useInput} from 'ink';
-import {type ReactNode, createContext, useContext, useEffect, useMemo, useRef} from 'react';
+import {type ReactNode, createContext, useContext, useLayoutEffect, useMemo, useRef} from 'react';
 import type {KeyEvent} from '../keymap.js';
 
 /**
@@ -67,8 +67,31 @@ export function splitKeys(event: KeyEvent): KeyEvent[] {
 		return [event];
 	}
 
-	return characters.map(character => ({...event, input: character, shift: /[A-Z]/.test(character)}));
+	return characters.map(character => {
+		const name = CONTROL_NAMES[character];
+		if (name !== undefined) {
+			return {...event, input: '', name, shift: false};
+		}
+
+		const code = character.codePointAt(0)!;
+		if (code >= 1 && code <= 26) {
+			// Ctrl-A … Ctrl-Z
+			return {...event, input: String.fromCodePoint(code + 96), ctrl: true, shift: false};
+		}
+
+		return {...event, input: character, shift: /[A-Z]/.test(character)};
+	});
 }
+
+/** Control characters that arrive inside a burst of typed text (Enter after a word, say). */
+const CONTROL_NAMES: Record<string, KeyEvent['name']> = {
+	'\r': 'return',
+	'\n': 'return',
+	'\t': 'tab',
+	'\u007F': 'backspace',
+	'\b': 'backspace',
+	'\u001B': 'escape',
+};
 
 /** Dispatches one event to subscribers, highest priority first, newest first within a priority. */
 export function dispatchKey(subscribers: readonly Subscriber[], event: KeyEvent): boolean {
@@ -110,7 +133,8 @@ export function useKeypress(handler: KeyHandler, priority: number, active = true
 	const registry = useContext(KeypressContext);
 	const ref = useRef(handler);
 	ref.current = handler;
-	useEffect(() => {
+	// A layout effect: subscribed in the same tick the dialog is drawn, so no key slips past it.
+	useLayoutEffect(() => {
 		if (!registry || !active) {
 			return;
 		}

@@ -3,7 +3,10 @@ import type {TokenStore} from '../../store/index.js';
 import type {TableData} from '../state/rows.js';
 import {DetailsScreen} from './details.js';
 import {HelpScreen} from './help.js';
+import {ExportScreen} from './export.js';
+import {ImportWizard} from './import-wizard.js';
 import {IssueWizard} from './issue-wizard.js';
+import {RevokeScreen} from './revoke.js';
 
 /** The dialog open over the table, if any: one at a time, each taking keys before the table. */
 export type Dialog =
@@ -11,8 +14,22 @@ export type Dialog =
 	| {kind: 'help'}
 	| {kind: 'issue'}
 	| {kind: 'import'}
-	| {kind: 'export'; ids: string[]}
-	| {kind: 'revoke'; ids: string[]};
+	| {kind: 'export'; targets: Target[]}
+	| {kind: 'revoke'; targets: Target[]};
+
+/** A token a dialog acts on: its id and its (sanitised) description, fixed when the dialog opens. */
+export type Target = {id: string; description: string};
+
+/** Targets for ids, looked up once when a dialog opens. */
+export function targetsFor(data: TableData, ids: readonly string[]): Target[] {
+	if (ids.length === 1) {
+		const row = data.rows.find(candidate => candidate.id === ids[0]);
+		return [{id: ids[0]!, description: row?.cells[0] ?? ''}];
+	}
+
+	const byId = new Map(data.rows.map(row => [row.id, row]));
+	return ids.map(id => ({id, description: byId.get(id)?.cells[0] ?? ''}));
+}
 
 export type CloseOptions = {repaint?: boolean; reload?: boolean; clearMarks?: boolean};
 
@@ -44,7 +61,7 @@ export function Dialogs({dialog, store, data, width, height, onClose, onOpen}: D
 						width={width}
 						height={height}
 						onClose={() => onClose()}
-						onAction={what => onOpen({kind: what, ids: [row.id]})}
+						onAction={what => onOpen({kind: what, targets: [{id: row.id, description: row.cells[0] ?? ''}]})}
 					/>
 					<Footer view="details" width={width} />
 				</>
@@ -64,8 +81,18 @@ export function Dialogs({dialog, store, data, width, height, onClose, onOpen}: D
 			return <IssueWizard store={store} width={width} height={height} onClose={onClose} />;
 		}
 
-		default: {
-			return null;
+		case 'import': {
+			return <ImportWizard store={store} width={width} height={height} onClose={onClose} />;
+		}
+
+		case 'export':
+		case 'revoke': {
+			const {targets} = dialog;
+			return dialog.kind === 'export' ? (
+				<ExportScreen store={store} targets={targets} width={width} height={height} onClose={() => onClose()} />
+			) : (
+				<RevokeScreen store={store} targets={targets} width={width} height={height} onClose={onClose} />
+			);
 		}
 	}
 }

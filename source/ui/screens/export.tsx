@@ -1,0 +1,119 @@
+import {Text, useStdout} from 'ink';
+import {useEffect, useState} from 'react';
+import type {TokenStore} from '../../store/index.js';
+import {oneLine} from '../../tokens/index.js';
+import {copyToClipboard} from '../clipboard.js';
+import {Footer} from '../components/footer.js';
+import {Frame, Message, Title} from '../components/frame.js';
+import {PRIORITY, useKeypress} from '../hooks/keypress.js';
+import {Command, commandFor, commandsOf} from '../keymap.js';
+import {chunk, fit} from '../text.js';
+import {theme} from '../theme.js';
+
+export type Exported = {id: string; description: string; exportString: string};
+
+export type ExportState = {status: 'loading'} | {status: 'ready'; items: Exported[]} | {status: 'error'; message: string};
+
+/** What `c` copies: one string, or one per line for several (what `ee-tokens import -` reads). */
+export const copyText = (items: readonly Exported[]): string => items.map(item => item.exportString).join('\n');
+
+export function ExportView({state, width, height, notice}: {state: ExportState; width: number; height: number; notice?: string}) {
+	if (state.status !== 'ready') {
+		return (
+			<Frame height={height}>
+				<Title>Export</Title>
+				<Text> </Text>
+				{state.status === 'loading' ? <Text> Loading…</Text> : <Message kind="error">{state.message}</Message>}
+			</Frame>
+		);
+	}
+
+	const {items} = state;
+	const inner = Math.max(10, width - 4);
+	if (items.length === 1) {
+		const [item] = items as [Exported];
+		const lines = chunk(item.exportString, inner);
+		const command = chunk(`ee-tokens import -t ${item.exportString}`, inner);
+		const room = Math.max(2, Math.floor((height - 9) / 2));
+		return (
+			<Frame height={height}>
+				<Title>Export “{item.description}”</Title>
+				<Text color={theme.muted}> The export string carries the token's record, not the token itself: the holder still needs it.</Text>
+				<Text> </Text>
+				{lines.slice(0, room).map((line, index) => (
+					// eslint-disable-next-line react/no-array-index-key
+					<Text key={index} color={theme.accent}>{`  ${line}`}</Text>
+				))}
+				{lines.length > room ? <Text color={theme.muted}>{`  … ${item.exportString.length} characters in all; c copies it whole`}</Text> : null}
+				<Text> </Text>
+				<Text bold> Import it elsewhere with</Text>
+				{command.slice(0, room).map((line, index) => (
+					// eslint-disable-next-line react/no-array-index-key
+					<Text key={index}>{`  ${line}`}</Text>
+				))}
+				{notice ? <Message kind="success">{notice}</Message> : null}
+			</Frame>
+		);
+	}
+
+	const room = Math.max(1, height - 8);
+	return (
+		<Frame height={height}>
+			<Title>Export {items.length} tokens</Title>
+			<Text color={theme.muted}> c copies them, one export string per line.</Text>
+			<Text> </Text>
+			{items.slice(0, room).map(item => (
+				<Text key={item.id} wrap="truncate">
+					{'  '}
+					{fit(item.description, 24)} <Text color={theme.accent}>{fit(item.exportString, Math.max(8, width - 30))}</Text>
+				</Text>
+			))}
+			{items.length > room ? <Text color={theme.muted}>{`  …and ${items.length - room} more`}</Text> : null}
+			<Text> </Text>
+			<Text bold> Import them elsewhere with</Text>
+			<Text>{'  ee-tokens import - < tokens.txt'}</Text>
+			{notice ? <Message kind="success">{notice}</Message> : null}
+		</Frame>
+	);
+}
+
+export type ExportScreenProps = {
+	store: TokenStore;
+	targets: Array<{id: string; description: string}>;
+	width: number;
+	height: number;
+	onClose(): void;
+};
+
+export function ExportScreen({store, targets, width, height, onClose}: ExportScreenProps) {
+	const {stdout} = useStdout();
+	const [state, setState] = useState<ExportState>({status: 'loading'});
+	const [notice, setNotice] = useState<string | undefined>(undefined);
+	useEffect(() => {
+		let live = true;
+		Promise.all(targets.map(async target => ({...target, exportString: await store.exportString(target.id)})))
+			.then(items => live && setState({status: 'ready', items}))
+			.catch((error: unknown) => live && setState({status: 'error', message: `Could not export: ${oneLine(error)}`}));
+		return () => {
+			live = false;
+		};
+	}, [store, targets]);
+
+	useKeypress(key => {
+		const command = commandFor(key, commandsOf('export'));
+		if (command === Command.Close) {
+			onClose();
+		} else if (command === Command.Copy && state.status === 'ready') {
+			void copyToClipboard(copyText(state.items), stdout).then(setNotice);
+		}
+
+		return true;
+	}, PRIORITY.dialog);
+
+	return (
+		<>
+			<ExportView state={state} width={width} height={height} notice={notice} />
+			<Footer view="export" width={width} />
+		</>
+	);
+}

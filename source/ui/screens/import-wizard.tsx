@@ -1,0 +1,92 @@
+import {Text} from 'ink';
+import {useEffect} from 'react';
+import type {TokenStore} from '../../store/index.js';
+import {oneLine} from '../../tokens/index.js';
+import {Footer} from '../components/footer.js';
+import {Frame, Message, Title} from '../components/frame.js';
+import {TextField} from '../components/text-field.js';
+import {PRIORITY, useKeypress} from '../hooks/keypress.js';
+import {useRefReducer} from '../hooks/use-ref-reducer.js';
+import {type ImportState, importReducer, importView, initialImportState, previewLines} from '../state/import-wizard.js';
+import {theme} from '../theme.js';
+
+export function ImportWizardView({state, width, height}: {state: ImportState; width: number; height: number}) {
+	if (state.step === 'done') {
+		return (
+			<Frame height={height}>
+				<Title>Import a token</Title>
+				<Text> </Text>
+				{state.outcome === 'imported' ? (
+					<Message kind="success">Imported. The token works here now for whoever holds it.</Message>
+				) : (
+					<Message kind="warning">Already present: a live token with this id exists here, and it was left as it is.</Message>
+				)}
+			</Frame>
+		);
+	}
+
+	return (
+		<Frame height={height}>
+			<Title>Import a token{state.step === 'input' ? '' : ': confirm'}</Title>
+			<Text color={theme.muted}> Paste an export string (from `ee-tokens export` or `emailengine tokens export`).</Text>
+			<Text> </Text>
+			<TextField label="Export string" value={state.text} width={width} />
+			<Text> </Text>
+			{state.decoded ? (
+				<>
+					<Text bold> Decoded</Text>
+					{previewLines(state.decoded).map(([label, value]) => (
+						<Text key={label} wrap="truncate">
+							<Text color={theme.muted}>{`   ${label.padEnd(14)}`}</Text>
+							{value}
+						</Text>
+					))}
+					<Text> </Text>
+					{state.step === 'input' ? <Text> Enter to continue.</Text> : <Text bold> Import this token? Enter imports, Esc goes back.</Text>}
+				</>
+			) : null}
+			{state.step === 'importing' ? <Message kind="info">Importing…</Message> : null}
+			{state.error ? <Message kind="error">{state.error}</Message> : null}
+		</Frame>
+	);
+}
+
+export type ImportWizardProps = {
+	store: TokenStore;
+	width: number;
+	height: number;
+	onClose(options: {reload?: boolean}): void;
+};
+
+export function ImportWizard({store, width, height, onClose}: ImportWizardProps) {
+	const [state, dispatch, ref] = useRefReducer(importReducer, initialImportState);
+
+	useEffect(() => {
+		if (state.step !== 'importing') {
+			return;
+		}
+
+		store
+			.import(ref.current.text)
+			.then(({status}) => dispatch({type: 'result', outcome: status}))
+			.catch((error: unknown) => dispatch({type: 'failed', message: `Could not import: ${oneLine(error)}.`}));
+	}, [state.step, store, dispatch, ref]);
+
+	useEffect(() => {
+		if (state.done) {
+			onClose({reload: state.done === 'closed' && state.outcome === 'imported'});
+		}
+	}, [state.done, state.outcome, onClose]);
+
+	useKeypress(key => {
+		dispatch({type: 'key', key});
+		return true;
+	}, PRIORITY.dialog);
+
+	return (
+		<>
+			<ImportWizardView state={state} width={width} height={height} />
+			<Footer view={importView(state)} width={width} />
+		</>
+	);
+}

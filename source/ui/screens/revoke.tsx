@@ -1,0 +1,115 @@
+import {Text} from 'ink';
+import {useEffect} from 'react';
+import type {TokenStore} from '../../store/index.js';
+import {oneLine} from '../../tokens/index.js';
+import {Footer} from '../components/footer.js';
+import {Frame, Message, Title} from '../components/frame.js';
+import {TextField} from '../components/text-field.js';
+import {PRIORITY, useKeypress} from '../hooks/keypress.js';
+import {useRefReducer} from '../hooks/use-ref-reducer.js';
+import {type RevokeState, type RevokeTarget, confirmationText, initialRevokeState, revokeReducer} from '../state/revoke.js';
+import {fit} from '../text.js';
+import {theme} from '../theme.js';
+
+export function RevokeView({state, width, height}: {state: RevokeState; width: number; height: number}) {
+	const count = state.targets.length;
+	const room = Math.max(1, height - 10);
+	const listed = state.targets.slice(0, room);
+	if (state.step === 'done' && state.result) {
+		const {revoked, missing} = state.result;
+		return (
+			<Frame height={height}>
+				<Title>Revoke</Title>
+				<Text> </Text>
+				<Message kind="success">
+					Revoked {revoked} token{revoked === 1 ? '' : 's'}.{missing > 0 ? ` ${missing} had already gone.` : ''} Requests with {revoked === 1 ? 'it' : 'them'} are refused from now on.
+				</Message>
+			</Frame>
+		);
+	}
+
+	return (
+		<Frame height={height}>
+			<Title>{count === 1 ? 'Revoke this token?' : `Revoke these ${count} tokens?`}</Title>
+			<Text> </Text>
+			{listed.map(target => (
+				<Text key={target.id} wrap="truncate">
+					{'   '}
+					<Text color={theme.muted}>{target.id.slice(0, 12)}… </Text>
+					{fit(target.description, Math.max(1, width - 20))}
+				</Text>
+			))}
+			{count > listed.length ? <Text color={theme.muted}>{`   …and ${count - listed.length} more`}</Text> : null}
+			<Text> </Text>
+			<Message kind="warning">Apps using {count === 1 ? 'it' : 'them'} are refused at once. This cannot be undone.</Message>
+			<Text> </Text>
+			<Text wrap="truncate">
+				{' '}
+				Type <Text bold>{confirmationText(state.targets)}</Text> and press Enter to revoke. Enter alone or Esc cancels.
+			</Text>
+			<TextField label="Confirm" value={state.typed} width={width} />
+			{state.step === 'revoking' ? <Message kind="info">Revoking…</Message> : null}
+			{state.error ? <Message kind="error">{state.error}</Message> : null}
+		</Frame>
+	);
+}
+
+export type RevokeScreenProps = {
+	store: TokenStore;
+	targets: RevokeTarget[];
+	width: number;
+	height: number;
+	onClose(options: {reload?: boolean; clearMarks?: boolean}): void;
+};
+
+export function RevokeScreen({store, targets, width, height, onClose}: RevokeScreenProps) {
+	const [state, dispatch, ref] = useRefReducer(revokeReducer, () => initialRevokeState(targets));
+
+	useEffect(() => {
+		if (state.step !== 'revoking') {
+			return;
+		}
+
+		void (async () => {
+			let revoked = 0;
+			let missing = 0;
+			try {
+				for (const target of ref.current.targets) {
+					try {
+						// eslint-disable-next-line no-await-in-loop
+						await store.revoke(target.id);
+						revoked++;
+					} catch (error) {
+						if ((error as {code?: string}).code !== 'not-found') {
+							throw error;
+						}
+
+						missing++;
+					}
+				}
+
+				dispatch({type: 'revoked', revoked, missing});
+			} catch (error) {
+				dispatch({type: 'failed', message: `Could not revoke${revoked > 0 ? ` (${revoked} done)` : ''}: ${oneLine(error)}.`});
+			}
+		})();
+	}, [state.step, store, dispatch, ref]);
+
+	useEffect(() => {
+		if (state.done) {
+			onClose({reload: state.done === 'closed', clearMarks: state.done === 'closed'});
+		}
+	}, [state.done, onClose]);
+
+	useKeypress(key => {
+		dispatch({type: 'key', key});
+		return true;
+	}, PRIORITY.dialog);
+
+	return (
+		<>
+			<RevokeView state={state} width={width} height={height} />
+			<Footer view={state.step === 'done' ? 'import-done' : 'revoke'} width={width} />
+		</>
+	);
+}

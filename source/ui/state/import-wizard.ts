@@ -1,0 +1,122 @@
+import {
+	type DecodedExport,
+	MAX_EXPORT_STRING_LENGTH,
+	TokenError,
+	accountOf,
+	decodeExportString,
+	describeScopes,
+	oneLine,
+	sanitizeText,
+	scopesOf,
+	shortDate,
+	stringField,
+	toMillis,
+} from '../../tokens/index.js';
+import {Command, type KeyEvent, type View, commandFor, commandsOf} from '../keymap.js';
+import {editText} from './text-edit.js';
+
+/** Import: paste a string, see it decoded (or exactly why not), confirm, see the outcome. */
+export type ImportState = {
+	step: 'input' | 'confirm' | 'importing' | 'done';
+	text: string;
+	decoded: DecodedExport | undefined;
+	error: string | undefined;
+	outcome: 'imported' | 'present' | undefined;
+	done: 'cancelled' | 'closed' | undefined;
+};
+
+export const initialImportState: ImportState = {step: 'input', text: '', decoded: undefined, error: undefined, outcome: undefined, done: undefined};
+
+export type ImportAction =
+	| {type: 'key'; key: KeyEvent}
+	| {type: 'result'; outcome: 'imported' | 'present'}
+	| {type: 'failed'; message: string};
+
+/** The decoded string as the preview shows it; every value sanitised. */
+export function previewLines(decoded: DecodedExport): Array<[string, string]> {
+	const {id, fields} = decoded;
+	const created = toMillis(fields['created']);
+	const expires = toMillis(fields['expires']);
+	const lines: Array<[string, string]> = [
+		['id', `${id.slice(0, 16)}…`],
+		['description', sanitizeText(stringField(fields, 'description') ?? '(none)')],
+		['scopes', sanitizeText(describeScopes(scopesOf(fields)))],
+		['account', sanitizeText(accountOf(fields) ?? 'all accounts')],
+		['created', created === undefined ? '—' : `${shortDate(created)} UTC (reset to now on import)`],
+	];
+	if (expires !== undefined) {
+		lines.push(['expires', `${shortDate(expires)} UTC`]);
+	}
+
+	const others = Object.keys(fields).filter(key => !['created', 'expires', 'description', 'scopes', 'account'].includes(key));
+	if (others.length > 0) {
+		lines.push(['other fields', sanitizeText(others.join(', '))]);
+	}
+
+	return lines;
+}
+
+function withText(state: ImportState, text: string): ImportState {
+	if (text.trim() === '') {
+		return {...state, text, decoded: undefined, error: undefined};
+	}
+
+	try {
+		return {...state, text, decoded: decodeExportString(text), error: undefined};
+	} catch (error) {
+		return {...state, text, decoded: undefined, error: error instanceof TokenError ? error.message : oneLine(error)};
+	}
+}
+
+export function importReducer(state: ImportState, action: ImportAction): ImportState {
+	switch (action.type) {
+		case 'result': {
+			return {...state, step: 'done', outcome: action.outcome, error: undefined};
+		}
+
+		case 'failed': {
+			return {...state, step: 'confirm', error: `${action.message} Press Enter to try again.`};
+		}
+
+		case 'key': {
+			const {key} = action;
+			switch (state.step) {
+				case 'importing': {
+					return state;
+				}
+
+				case 'done': {
+					return commandFor(key, commandsOf('import-done')) === undefined ? state : {...state, done: 'closed'};
+				}
+
+				case 'confirm': {
+					const command = commandFor(key, commandsOf('import-confirm'));
+					if (command === Command.Confirm) {
+						return {...state, step: 'importing', error: undefined};
+					}
+
+					return command === Command.Close ? {...state, step: 'input', error: undefined} : state;
+				}
+
+				case 'input': {
+					const command = commandFor(key, commandsOf('import-input'));
+					if (command === Command.Close) {
+						return {...state, done: 'cancelled'};
+					}
+
+					if (command === Command.Next) {
+						return state.decoded ? {...state, step: 'confirm'} : state.text.trim() === '' ? {...state, error: 'Paste an export string first.'} : state;
+					}
+
+					// Export strings have no spaces: whatever a paste wrapped them with goes.
+					const text = editText(state.text, key, {maxLength: MAX_EXPORT_STRING_LENGTH + 1});
+					return text === undefined ? state : withText(state, text.replaceAll(/\s+/g, ''));
+				}
+			}
+		}
+	}
+}
+
+export function importView(state: ImportState): View {
+	return state.step === 'input' ? 'import-input' : state.step === 'done' ? 'import-done' : 'import-confirm';
+}

@@ -1,0 +1,81 @@
+import {Command, type KeyEvent, commandFor, commandsOf} from '../keymap.js';
+import {editText} from './text-edit.js';
+
+/**
+ * Revoking is destructive, so the confirmation defaults to cancel (Enter alone, Esc) and asks
+ * for typed proof: the first 6 characters of the id, or `revoke N` for several marked tokens.
+ */
+export type RevokeTarget = {id: string; description: string};
+
+export type RevokeState = {
+	targets: RevokeTarget[];
+	typed: string;
+	step: 'confirm' | 'revoking' | 'done';
+	error: string | undefined;
+	result: {revoked: number; missing: number} | undefined;
+	done: 'cancelled' | 'closed' | undefined;
+};
+
+export const CONFIRM_PREFIX_LENGTH = 6;
+
+export const confirmationText = (targets: readonly RevokeTarget[]): string =>
+	targets.length === 1 ? targets[0]!.id.slice(0, CONFIRM_PREFIX_LENGTH) : `revoke ${targets.length}`;
+
+export const initialRevokeState = (targets: RevokeTarget[]): RevokeState => ({
+	targets,
+	typed: '',
+	step: 'confirm',
+	error: undefined,
+	result: undefined,
+	done: undefined,
+});
+
+export type RevokeAction =
+	| {type: 'key'; key: KeyEvent}
+	| {type: 'revoked'; revoked: number; missing: number}
+	| {type: 'failed'; message: string};
+
+export function revokeReducer(state: RevokeState, action: RevokeAction): RevokeState {
+	switch (action.type) {
+		case 'revoked': {
+			return {...state, step: 'done', result: {revoked: action.revoked, missing: action.missing}, error: undefined};
+		}
+
+		case 'failed': {
+			return {...state, step: 'confirm', error: `${action.message} Press Enter to try again.`};
+		}
+
+		case 'key': {
+			const {key} = action;
+			if (state.step === 'revoking') {
+				return state;
+			}
+
+			if (state.step === 'done') {
+				const command = commandFor(key, [Command.Close, Command.Done]);
+				return command === undefined ? state : {...state, done: 'closed'};
+			}
+
+			const command = commandFor(key, commandsOf('revoke'));
+			if (command === Command.Close) {
+				return {...state, done: 'cancelled'};
+			}
+
+			if (command === Command.Confirm) {
+				const typed = state.typed.trim();
+				if (typed === '') {
+					return {...state, done: 'cancelled'};
+				}
+
+				if (typed.toLowerCase() !== confirmationText(state.targets)) {
+					return {...state, error: `That is not "${confirmationText(state.targets)}". Type it exactly to revoke, or press Esc to cancel.`};
+				}
+
+				return {...state, step: 'revoking', error: undefined};
+			}
+
+			const typed = editText(state.typed, key, {maxLength: 32});
+			return typed === undefined ? state : {...state, typed, error: undefined};
+		}
+	}
+}

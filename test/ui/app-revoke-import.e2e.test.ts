@@ -1,0 +1,139 @@
+import {Redis} from 'ioredis';
+import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {TokenStore} from '../../source/store/index.js';
+import {type TestRedis, startRedis} from '../helpers/redis.js';
+import {KEYS, spawnApp, type AppProcess} from './helpers/pty.js';
+import {type Seeded, seedTokens} from './helpers/seed.js';
+
+let redis: TestRedis;
+let client: Redis;
+let store: TokenStore;
+let seeded: Seeded[];
+let app: AppProcess | undefined;
+
+beforeAll(async () => {
+	redis = await startRedis();
+	seeded = await seedTokens(redis.url());
+	client = new Redis(redis.url(), {maxRetriesPerRequest: 1});
+	store = new TokenStore(client);
+});
+
+afterAll(async () => {
+	client.disconnect();
+	await redis.stop();
+});
+
+afterEach(() => {
+	app?.kill('SIGKILL');
+	app = undefined;
+});
+
+const open = async () => {
+	app = spawnApp([`--dbs.redis=${redis.url()}`]);
+	await app.waitFor(/\d+ tokens/);
+	return app;
+};
+
+const filterTo = async (app: AppProcess, text: string, count = 1) => {
+	await app.type(`/${text}`);
+	await app.waitFor(new RegExp(` ${count} of \\d+`));
+	await app.type(KEYS.enter);
+};
+
+describe('the app: revoke', () => {
+	it('cancels by default, refuses a wrong confirmation, revokes on the right one', async () => {
+		const target = seeded.find(token => token.description === 'Mail relay')!;
+		const app = await open();
+		await filterTo(app, 'Mail relay');
+		await app.type('d');
+		await app.waitFor('Revoke this token?');
+		await app.type(KEYS.enter);
+		await app.waitFor(screen => !screen.includes('Revoke this token?'));
+		expect(await store.get(target.id)).toBeDefined();
+
+		await app.type('d');
+		await app.waitFor(`Type ${target.id.slice(0, 6)} and press Enter`);
+		await app.type('zzzzzz');
+		await app.type(KEYS.enter);
+		await app.waitFor(`That is not "${target.id.slice(0, 6)}"`);
+		await app.type(KEYS.ctrlU);
+		await app.type(target.id.slice(0, 6));
+		await app.type(KEYS.enter);
+		await app.waitFor('Revoked 1 token.');
+		expect(await store.get(target.id)).toBeUndefined();
+		await app.type(KEYS.enter);
+		await app.waitFor('No token matches the filter.');
+	});
+
+	it('revokes marked rows together', async () => {
+		const app = await open();
+		const before = Number(/(\d+) tokens/.exec(app.screen())![1]);
+		await filterTo(app, 'acme', 2);
+		await app.type('  ');
+		await app.waitFor('2 marked');
+		await app.type('d');
+		await app.waitFor('Revoke these 2 tokens?');
+		await app.type(`revoke 2${KEYS.enter}`);
+		await app.waitFor('Revoked 2 tokens.');
+		await app.type(KEYS.enter);
+		await app.waitFor(`${before - 2} tokens`);
+		expect((await store.list()).filter(entry => entry.record['account'] === 'acme')).toEqual([]);
+	});
+});
+
+describe('the app: import and export', () => {
+	it('imports a valid string, says "already present" the second time, and rejects garbage precisely', async () => {
+		const {rawToken, id} = await store.issue({description: 'Travelling token', scopes: ['api']});
+		const exportString = await store.exportString(id);
+		await store.revoke(id);
+		const app = await open();
+		await app.type('i');
+		await app.waitFor('Import a token');
+		app.write(exportString);
+		await app.waitFor(/description\s+Travelling token/);
+		await app.type(KEYS.enter);
+		await app.waitFor('Import this token?');
+		await app.type(KEYS.enter);
+		await app.waitFor('Imported.');
+		expect((await store.resolve(rawToken)).id).toBe(id);
+		await app.type(KEYS.enter);
+		await app.waitFor('Travelling token');
+
+		await app.type('i');
+		await app.waitFor('Import a token');
+		app.write(exportString);
+		await app.waitFor('Enter to continue.');
+		await app.type(KEYS.enter);
+		await app.waitFor('Import this token?');
+		await app.type(KEYS.enter);
+		await app.waitFor('Already present');
+		await app.type(KEYS.enter);
+		await app.waitFor(screen => !screen.includes('Import a token'));
+
+		await app.type('i');
+		await app.waitFor('Import a token');
+		app.write('definitely-not-a-token-string');
+		await app.waitFor('Invalid export string: not a token map');
+		await app.type(`${KEYS.ctrlU}!`);
+		await app.waitFor('Invalid export string: not base64 text');
+		await app.type(KEYS.enter);
+		expect(app.screen()).not.toContain('Import this token?');
+		await app.type(KEYS.escape);
+		await app.waitFor(screen => !screen.includes('Import a token'));
+	});
+
+	it('exports the selected token with the command that imports it', async () => {
+		const app = await open();
+		await filterTo(app, 'Prometheus');
+		await app.type('e');
+		await app.waitFor('Import it elsewhere with');
+		const id = seeded.find(token => token.description === 'Prometheus scraper')!.id;
+		const expected = await store.exportString(id);
+		const screen = app.screen().replaceAll(/\n {2}/g, '');
+		expect(screen).toContain(expected);
+		expect(screen).toContain(`ee-tokens import -t ${expected}`);
+		await app.type('c');
+		await app.waitFor(/Copied|Sent to the terminal clipboard/);
+		expect(app.output()).toContain(Buffer.from(expected).toString('base64'));
+	});
+});
