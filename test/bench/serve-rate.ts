@@ -11,9 +11,13 @@
  */
 import path from 'node:path';
 import {execa, type ResultPromise} from 'execa';
-import autocannon from 'autocannon';
+// @ts-expect-error autocannon ships no types (and @types/autocannon is not a dependency)
+import autocannonUntyped from 'autocannon';
 import {freePort} from '../helpers/redis.js';
 import {CLI, runCli} from '../helpers/cli.js';
+
+type LoadResult = {requests: {average: number}; latency: {p99: number}; non2xx: number; errors: number};
+const autocannon = autocannonUntyped as (options: {url: string; connections: number; duration: number; headers?: Record<string, string>}) => Promise<LoadResult>;
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 10);
 const connections = Number(process.env['BENCH_CONNECTIONS'] ?? 50);
