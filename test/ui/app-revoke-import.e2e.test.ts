@@ -136,4 +136,16 @@ describe('the app: import and export', () => {
 		await app.waitFor(/Copied|Sent to the terminal clipboard/);
 		expect(app.output()).toContain(Buffer.from(expected).toString('base64'));
 	});
+
+	it('exports marked rows together, one string per line', async () => {
+		const app = await open();
+		await app.type(' ');
+		await app.type(' ');
+		await app.waitFor('2 marked');
+		await app.type('e');
+		await app.waitFor('Export 2 tokens');
+		expect(app.screen()).toContain('ee-tokens import - < tokens.txt');
+		await app.type(KEYS.escape);
+		await app.waitFor('2 marked');
+	});
 });

@@ -108,4 +108,14 @@ describe('the app: table', () => {
 		await app.waitFor(() => app.terminal.buffer.active.type === 'normal', {message: 'the normal screen'});
 		expect(app.output()).toContain('\u001B[?1049l');
 	});
+
+	it('opens help generated from the keymap with ? and closes it with Esc', async () => {
+		const app = await start();
+		await app.type('?');
+		await app.waitFor('Filter by description, account or id as you type');
+		expect(app.screen()).toMatch(/Space\s+Mark a row for bulk revoke or export/);
+		await app.type(KEYS.escape);
+		await app.waitFor('6 tokens');
+		await app.waitFor(screen => !screen.includes('Filter by description'));
+	});
 });

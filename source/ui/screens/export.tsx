@@ -1,7 +1,7 @@
+import {failureText} from '../errors.js';
 import {Text, useStdout} from 'ink';
 import {useEffect, useState} from 'react';
 import type {TokenStore} from '../../store/index.js';
-import {oneLine} from '../../tokens/index.js';
 import {copyToClipboard} from '../clipboard.js';
 import {Footer} from '../components/footer.js';
 import {Frame, Message, Title} from '../components/frame.js';
@@ -93,7 +93,7 @@ export function ExportScreen({store, targets, width, height, onClose}: ExportScr
 		let live = true;
 		Promise.all(targets.map(async target => ({...target, exportString: await store.exportString(target.id)})))
 			.then(items => live && setState({status: 'ready', items}))
-			.catch((error: unknown) => live && setState({status: 'error', message: `Could not export: ${oneLine(error)}`}));
+			.catch((error: unknown) => live && setState({status: 'error', message: `Could not export: ${failureText(error)}`}));
 		return () => {
 			live = false;
 		};

@@ -1,7 +1,7 @@
+import {failureText} from '../errors.js';
 import {Text} from 'ink';
 import {useEffect} from 'react';
 import type {TokenStore} from '../../store/index.js';
-import {oneLine} from '../../tokens/index.js';
 import {Footer} from '../components/footer.js';
 import {Frame, Message, Title} from '../components/frame.js';
 import {TextField} from '../components/text-field.js';
@@ -69,7 +69,7 @@ export function ImportWizard({store, width, height, onClose}: ImportWizardProps)
 		store
 			.import(ref.current.text)
 			.then(({status}) => dispatch({type: 'result', outcome: status}))
-			.catch((error: unknown) => dispatch({type: 'failed', message: `Could not import: ${oneLine(error)}.`}));
+			.catch((error: unknown) => dispatch({type: 'failed', message: `Could not import: ${failureText(error)}.`}));
 	}, [state.step, store, dispatch, ref]);
 
 	useEffect(() => {

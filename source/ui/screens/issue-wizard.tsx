@@ -1,3 +1,4 @@
+import {failureText} from '../errors.js';
 import {Box, Text, useStdout} from 'ink';
 import {useEffect} from 'react';
 import type {TokenStore} from '../../store/index.js';
@@ -177,7 +178,7 @@ export function IssueWizard({store, width, height, onClose}: IssueWizardProps) {
 		store
 			.issue(request)
 			.then(({rawToken, id}) => dispatch({type: 'issued', token: rawToken, id}))
-			.catch((error: unknown) => dispatch({type: 'failed', message: `Could not issue the token: ${oneLine(error)}.`}));
+			.catch((error: unknown) => dispatch({type: 'failed', message: `Could not issue the token: ${failureText(error)}.`}));
 	}, [state.step, store, dispatch, ref]);
 
 	useEffect(() => {

@@ -1,7 +1,7 @@
+import {failureText} from '../errors.js';
 import {Text} from 'ink';
 import {useEffect} from 'react';
 import type {TokenStore} from '../../store/index.js';
-import {oneLine} from '../../tokens/index.js';
 import {Footer} from '../components/footer.js';
 import {Frame, Message, Title} from '../components/frame.js';
 import {TextField} from '../components/text-field.js';
@@ -90,7 +90,7 @@ export function RevokeScreen({store, targets, width, height, onClose}: RevokeScr
 
 				dispatch({type: 'revoked', revoked, missing});
 			} catch (error) {
-				dispatch({type: 'failed', message: `Could not revoke${revoked > 0 ? ` (${revoked} done)` : ''}: ${oneLine(error)}.`});
+				dispatch({type: 'failed', message: `Could not revoke${revoked > 0 ? ` (${revoked} done)` : ''}: ${failureText(error)}.`});
 			}
 		})();
 	}, [state.step, store, dispatch, ref]);

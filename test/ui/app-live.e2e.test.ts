@@ -1,0 +1,72 @@
+import {Redis} from 'ioredis';
+import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {TokenStore} from '../../source/store/index.js';
+import {type TestRedis, startRedis} from '../helpers/redis.js';
+import {KEYS, spawnApp, type AppProcess} from './helpers/pty.js';
+import {seedTokens} from './helpers/seed.js';
+
+let redis: TestRedis;
+let app: AppProcess | undefined;
+
+beforeAll(async () => {
+	redis = await startRedis();
+	await seedTokens(redis.url());
+});
+
+afterAll(async () => {
+	await redis.stop();
+});
+
+afterEach(() => {
+	app?.kill('SIGKILL');
+	app = undefined;
+});
+
+describe('the app: live data', () => {
+	it('picks up tokens issued elsewhere on r, and by itself on the periodic refresh', async () => {
+		app = spawnApp([`--dbs.redis=${redis.url()}`]);
+		await app.waitFor('6 tokens');
+		const client = new Redis(redis.url(), {maxRetriesPerRequest: 1});
+		try {
+			const store = new TokenStore(client);
+			await store.issue({description: 'Made by a script', scopes: ['api']});
+			await app.type('r');
+			await app.waitFor(screen => screen.includes('7 tokens') && screen.includes('Made by a script'));
+			await store.issue({description: 'Made by another script', scopes: ['api']});
+			// No key pressed: the 10 s refresh brings it in.
+			await app.waitFor(screen => screen.includes('8 tokens') && screen.includes('Made by another script'), {timeout: 40_000});
+		} finally {
+			client.disconnect();
+		}
+	}, 60_000);
+
+	it('shows a banner while Redis is away, keeps the wizard input, and recovers', async () => {
+		app = spawnApp([`--dbs.redis=${redis.url()}`]);
+		await app.waitFor(/\d+ tokens/);
+		await app.type('n');
+		await app.waitFor('step 1 of 8');
+		await app.type('typed before the outage');
+		await redis.kill();
+		await app.waitFor('Redis unavailable', {timeout: 30_000});
+		expect(app.screen()).toContain('Description › typed before the outage');
+		await app.type(`${KEYS.enter} ${KEYS.enter}`);
+		await app.waitFor('step 3 of 8');
+		for (let step = 3; step <= 7; step++) {
+			// eslint-disable-next-line no-await-in-loop
+			await app.type(KEYS.enter);
+			// eslint-disable-next-line no-await-in-loop
+			await app.waitFor(`step ${step + 1} of 8`);
+		}
+
+		await app.type(KEYS.enter);
+		await app.waitFor('Could not issue the token: Redis is unavailable', {timeout: 30_000});
+		expect(app.screen()).toMatch(/description\s+typed before the outage/);
+		await redis.restart();
+		await app.waitFor(screen => !screen.includes('Redis unavailable') && screen.includes('connected'), {timeout: 30_000});
+		await app.type(KEYS.enter);
+		await app.waitFor('This is the only time the token is shown', {timeout: 30_000});
+		await app.type(KEYS.escape);
+		await app.waitFor('typed before the outage');
+		expect(app.screen()).toContain('● connected');
+	}, 90_000);
+});
