@@ -112,7 +112,9 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 				state.lastUse = credentials.kind === 'token' ? credentials.lastUse : undefined;
 			}
 
-			const values = route.query ? validateQuery(route.query, query) : validateQuery({}, query);
+			// As in hapi, a route without a query schema ignores its query; one with a schema refuses
+			// names it does not know.
+			const values = route.query ? validateQuery(route.query, query) : {};
 			const reply = await route.handler({request, params, query: values, credentials, deps});
 			if (credentials?.kind === 'token') {
 				await credentials.lastUse;

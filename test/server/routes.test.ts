@@ -66,6 +66,11 @@ describe('GET /metrics', () => {
 		expect(text).toMatch(/api_auth_outcomes\{result="allowed"\} [1-9]/);
 		expect(text).toMatch(/api_auth_outcomes\{result="missing"\} [1-9]/);
 	});
+
+	test('a route without a query schema ignores its query, as hapi does', async () => {
+		expect((await fetch(`${h.base}/metrics?name[]=x&foo=bar`, bearer(root))).status).toBe(200);
+		expect((await fetch(`${h.base}/v1/account/nobody?quota=true`, bearer(root))).status).toBe(404);
+	});
 });
 
 describe('GET /health and unknown routes', () => {
