@@ -1,6 +1,6 @@
 import {readFileSync} from 'node:fs';
 import type {TokenStore} from '../store/index.js';
-import {decodeExportString} from '../tokens/index.js';
+import {TokenError, decodeExportString} from '../tokens/index.js';
 import {type Logger, logError} from './logger.js';
 
 /**
@@ -26,7 +26,14 @@ export function preparedTokenSource(flag: string | undefined, env: Record<string
 
 	const file = env['EENGINE_PREPARED_TOKEN_FILE'];
 	if (file) {
-		return {value: readFileSync(file, 'utf8').replace(/\r?\n$/, ''), source: 'EENGINE_PREPARED_TOKEN_FILE'};
+		let value: string;
+		try {
+			value = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+		} catch (error) {
+			throw new TokenError('usage', `Cannot read EENGINE_PREPARED_TOKEN_FILE (${file}): ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+		}
+
+		return {value, source: 'EENGINE_PREPARED_TOKEN_FILE'};
 	}
 
 	return undefined;

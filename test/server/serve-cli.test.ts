@@ -216,4 +216,10 @@ describe('prepared token (spec §5)', () => {
 
 		expect(await redis.client().hlen('tokens')).toBe(0);
 	});
+
+	test('an unreadable EENGINE_PREPARED_TOKEN_FILE is a usage error, not a silent start without it', async () => {
+		const result = await runCli(['serve', '--port', '0', `--dbs.redis=${redis.url()}`], {env: {EENGINE_PREPARED_TOKEN_FILE: '/nonexistent/token'}});
+		expect(result.exitCode).toBe(2);
+		expect(result.stderr).toContain('Cannot read EENGINE_PREPARED_TOKEN_FILE');
+	});
 });
