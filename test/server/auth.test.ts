@@ -105,7 +105,7 @@ describe('scopes against routes (spec §6.3)', () => {
 		['api + metrics', ['api', 'metrics'], {stats: 200, metrics: 200}],
 	];
 	for (const [name, scopes, expected] of cases) {
-		test(`${name}: /v1/stats ${expected.stats}, /metrics ${expected.metrics}, /v1/tokens ${expected.stats}`, async () => {
+		test(`${name}: /v1/stats ${expected.stats}, /metrics ${expected.metrics}, token routes like /v1/stats`, async () => {
 			const record: Record<string, unknown> = {created: Date.now()};
 			if (scopes !== undefined) {
 				record['scopes'] = scopes;
@@ -117,6 +117,11 @@ describe('scopes against routes (spec §6.3)', () => {
 			expect((await fetch(`${h.base}/metrics`, bearer(token))).status).toBe(expected.metrics);
 			expect((await fetch(`${h.base}/v1/tokens`, bearer(token))).status).toBe(expected.stats);
 			expect((await fetch(`${h.base}/v1/account/nobody`, bearer(token))).status).toBe(expected.stats === 200 ? 404 : 403);
+			// The other admin routes: past authentication they answer 404 / 200 / 400 for these inputs.
+			const nothing = '0'.repeat(64);
+			expect((await fetch(`${h.base}/v1/tokens/${nothing}`, bearer(token))).status).toBe(expected.stats === 200 ? 404 : 403);
+			expect((await fetch(`${h.base}/v1/tokens/${nothing}`, {...bearer(token), method: 'DELETE'})).status).toBe(expected.stats === 200 ? 200 : 403);
+			expect((await fetch(`${h.base}/v1/tokens`, {...bearer(token, {'content-type': 'application/json'}), method: 'POST', body: '{}'})).status).toBe(expected.stats === 200 ? 400 : 403);
 		});
 	}
 });
