@@ -97,15 +97,34 @@ function tokenDetails(entry: TokenEntry): Record<string, unknown> {
 
 const MAX_BODY = 3 * 1024 * 1024;
 
-async function readJson(request: IncomingMessage): Promise<unknown> {
-	const type = String(request.headers['content-type'] ?? '').toLowerCase();
+/**
+ * The request body as hapi's parser hands it to validation: JSON (also when no type is given),
+ * form fields as an object (so `curl -d description=x -d account=a` works), text and bytes as a
+ * non-object that validation then refuses; any other type is 415.
+ */
+async function readPayload(request: IncomingMessage): Promise<unknown> {
+	const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 	const body = await readBody(request, MAX_BODY);
-	if (body.length === 0) {
-		return {};
+	if (type === 'application/x-www-form-urlencoded') {
+		const fields: Record<string, string | string[]> = {};
+		for (const [key, value] of new URLSearchParams(body.toString('utf8'))) {
+			const current = fields[key];
+			fields[key] = current === undefined ? value : [...(Array.isArray(current) ? current : [current]), value];
+		}
+
+		return fields;
 	}
 
-	if (type && !type.includes('json')) {
+	if (type.startsWith('text/') || type === 'application/octet-stream') {
+		return body.length === 0 ? undefined : body.toString('utf8');
+	}
+
+	if (type !== '' && type !== 'application/json' && !type.endsWith('+json')) {
 		throw new HttpError(415, 'Unsupported Media Type');
+	}
+
+	if (body.length === 0) {
+		return undefined;
 	}
 
 	try {
@@ -242,7 +261,7 @@ export const ROUTES: readonly Route[] = [
 				}
 
 				const now = deps.now();
-				const input = parseTokenRequest(await readJson(request), now);
+				const input = parseTokenRequest((await readPayload(request)) ?? {}, now);
 				if (input.account !== undefined && !(await deps.auth.accountExists(input.account))) {
 					throw accountNotFound();
 				}

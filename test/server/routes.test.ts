@@ -205,11 +205,20 @@ describe('token admin routes (spec §7)', () => {
 		}
 	});
 
-	test('POST /v1/tokens: bad JSON is 400, other content types 415, bound tokens 403', async () => {
+	test('POST /v1/tokens: bad JSON is 400, text 400, form fields work, unknown types 415, bound tokens 403', async () => {
 		const bad = await getJson(`${h.base}/v1/tokens`, post('{"description":'));
 		expect(bad.status).toBe(400);
 		expect(bad.body).toStrictEqual({statusCode: 400, error: 'Bad Request', message: 'Invalid request payload JSON format'});
-		expect((await fetch(`${h.base}/v1/tokens`, post('description=x', root, 'text/plain'))).status).toBe(415);
+		const text = await getJson(`${h.base}/v1/tokens`, post('{"description":"x"}', root, 'text/plain'));
+		expect(text.status).toBe(400);
+		expect(text.body.fields).toStrictEqual([{message: '"value" must be of type object', key: 'value'}]);
+		expect((await fetch(`${h.base}/v1/tokens`, post('<x/>', root, 'application/xml'))).status).toBe(415);
+
+		// Form fields, as `curl -d description=… -d account=…` sends them.
+		await h.redis.client().hset('iad:form', 'account', 'form');
+		const form = await getJson(`${h.base}/v1/tokens`, post('description=from+a+form&account=form&scopes=smtp', root, 'application/x-www-form-urlencoded'));
+		expect(form.status).toBe(200);
+		expect(decodeRecord((await h.redis.client().hgetBuffer('tokens', form.body.id))!)).toMatchObject({account: 'form', description: 'from a form', scopes: ['smtp']});
 
 		const {rawToken: bound} = await h.store.issue({description: 'bound', scopes: ['*'], account: 'example'});
 		await h.redis.client().hset('iad:example', 'account', 'example');
