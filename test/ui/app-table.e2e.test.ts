@@ -95,6 +95,10 @@ describe('the app: table', () => {
 	});
 
 	it('honours NO_COLOR: no colour codes, the selected row still marked', async () => {
+		const coloured = await start();
+		// eslint-disable-next-line no-control-regex
+		expect(coloured.output()).toMatch(/\u001B\[[0-9;]*(3[0-7]|4[0-7]|9[0-7]|7)m/);
+		coloured.kill('SIGKILL');
 		const app = await start({env: {NO_COLOR: '1'}});
 		expect(selectedLine(app.screen())).toMatch(/^› /);
 		// eslint-disable-next-line no-control-regex

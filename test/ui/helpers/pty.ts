@@ -49,7 +49,9 @@ export function spawnApp(args: string[], {columns = 120, rows = 35, env = {}}: {
 		cols: columns,
 		rows,
 		cwd: process.cwd(),
-		env: {PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', CI: 'false', TERM: 'xterm-256color', ...env},
+		// supports-color turns colour off whenever CI is set at all (even to false): FORCE_COLOR puts
+		// it back, as a user's terminal would have it. NO_COLOR still wins (the entry maps it).
+		env: {PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', CI: 'false', TERM: 'xterm-256color', FORCE_COLOR: '2', ...env},
 	});
 	let output = '';
 	child.onData(data => {
@@ -96,8 +98,9 @@ export function spawnApp(args: string[], {columns = 120, rows = 35, env = {}}: {
 		history: () => allLines(terminal).join('\n'),
 		write: data => child.write(data),
 		async type(text) {
-			for (const character of text) {
-				child.write(character);
+			// Escape sequences (arrows, pages) go whole; everything else one character at a time.
+			for (const key of text.match(/\u001B\[[0-9;]*[@-~]|[\s\S]/gu) ?? []) {
+				child.write(key);
 				// eslint-disable-next-line no-await-in-loop
 				await sleep(30);
 			}
