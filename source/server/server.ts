@@ -1,6 +1,6 @@
 import {type IncomingMessage, type Server, type ServerResponse, createServer} from 'node:http';
 import type {AddressInfo} from 'node:net';
-import {AuthStore, type TokenStore} from '../store/index.js';
+import {AuthStore, type TokenStore, asRedisError} from '../store/index.js';
 import {TokenError} from '../tokens/index.js';
 import {Authenticator, type Credentials} from './auth.js';
 import {HttpError, parseQuery, redactHex, send, sendError, sendJson, splitTarget} from './http.js';
@@ -32,21 +32,13 @@ const notFound = () => new HttpError(404, 'Not Found');
 const unavailable = () => new HttpError(503, 'Redis is not available, try again later');
 
 /**
- * Whether a failure is "Redis is away" (answered 503, and the server recovers on its own when Redis
- * comes back) rather than a bug (500).
+ * Whether a failure is Redis's (away, or refusing a command: answered 503, and the server recovers
+ * on its own when Redis is back) rather than a bug (500). The store's asRedisError is the one place
+ * that knows what ioredis throws.
  */
 function redisUnavailable(error: unknown, store: TokenStore): boolean {
-	if (error instanceof TokenError && error.code === 'redis') {
-		return true;
-	}
-
-	const name = (error as Error | undefined)?.name ?? '';
-	const message = (error as Error | undefined)?.message ?? '';
-	return (
-		store.redis.status !== 'ready' ||
-		name === 'MaxRetriesPerRequestError' ||
-		/Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|ETIMEDOUT|enableOfflineQueue/.test(message)
-	);
+	const typed = asRedisError(error);
+	return (typed instanceof TokenError && typed.code === 'redis') || store.redis.status !== 'ready';
 }
 
 const envList = (value: string | undefined) =>
