@@ -1,5 +1,5 @@
 import {createRequire} from 'node:module';
-import {openStore} from '../store/index.js';
+import {maskRedisUrl, openStore} from '../store/index.js';
 import {TokenError} from '../tokens/index.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand} from './command.js';
@@ -67,7 +67,7 @@ export const serveCommand = defineCommand({
 			return EXIT.failure;
 		}
 
-		logger.info({host: address.address, port: address.port}, `API server listening on http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`);
+		logger.info({host: address.address, port: address.port, redis: maskRedisUrl(open.target.url), prefix: open.target.prefix || null}, `API server listening on http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`);
 		flushLogs(logger);
 
 		// Until a signal: then stop accepting, finish what is in flight, close Redis, exit 0.

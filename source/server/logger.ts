@@ -48,7 +48,6 @@ export function flushLogs(logger: Logger): void {
 export function logError(error: unknown): Error {
 	const text = error instanceof Error ? error.message : String(error);
 	const plain = new Error(text.replaceAll(/\s*\n\s*/g, ' ').replaceAll(/[\da-f]{64,}/gi, '[redacted]').trim());
-	plain.name = error instanceof Error ? error.name : 'Error';
 	plain.stack = undefined;
 	return plain;
 }
