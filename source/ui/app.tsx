@@ -1,6 +1,7 @@
 import {Box, Text, useApp, useStdout} from 'ink';
 import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import type {TokenStore} from '../store/index.js';
+import type {TokenEntry} from '../tokens/index.js';
 import {Footer} from './components/footer.js';
 import {Frame} from './components/frame.js';
 import {Header} from './components/header.js';
@@ -21,8 +22,10 @@ export type AppProps = {
 	/** The Redis URL with its password masked. */
 	endpoint: string;
 	prefix: string;
-	/** Periodic refresh interval (tests shorten it). */
+	/** Periodic refresh interval. */
 	refreshMs?: number;
+	/** The first list, already on its way while the UI loaded. */
+	firstList?: Promise<TokenEntry[]>;
 };
 
 const EMPTY: TableData = buildTableData([], 0);
@@ -36,11 +39,11 @@ export function App(props: AppProps) {
 	);
 }
 
-function Main({store, endpoint, prefix, refreshMs}: AppProps) {
+function Main({store, endpoint, prefix, refreshMs, firstList}: AppProps) {
 	const {exit} = useApp();
 	const {stdout} = useStdout();
 	const size = useTerminalSize();
-	const tokens = useTokens(store, refreshMs);
+	const tokens = useTokens(store, refreshMs, firstList);
 	// The table state lives in a ref too: keys read in one burst see each other's effect.
 	const tableRef = useRef(initialTableState);
 	const [table, setTable] = useState(initialTableState);

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {Command, keyEvent} from '../../source/ui/keymap.js';
-import {buildTableData, filteredOrder, sortedOrder} from '../../source/ui/state/rows.js';
+import {buildTableData, cellsOf, filteredOrder, sortedOrder} from '../../source/ui/state/rows.js';
 import {initialTableState, tableIntent, tableReducer, windowStart} from '../../source/ui/state/table.js';
 import type {TokenEntry} from '../../source/tokens/index.js';
 
@@ -16,11 +16,15 @@ describe('table data', () => {
 	const data = buildTableData(entries, NOW);
 
 	it('precomputes the cells once: all scopes, all accounts, relative last use, never', () => {
-		expect(data.rows[0]!.cells).toEqual(['Billing', 'api', 'acme', '2026-11-22 07:59', '1 minute ago', 'never']);
-		expect(data.rows[1]!.cells[1]).toBe('all scopes');
-		expect(data.rows[1]!.cells[2]).toBe('all accounts');
-		expect(data.rows[1]!.cells[4]).toBe('never');
-		expect(data.rows[2]!.cells[5]).toBe('in 1 day');
+		expect(data.rows[0]!.cells).toBeUndefined();
+		const cells = cellsOf(data.rows[0]!, NOW);
+		expect(cells).toEqual(['Billing', 'api', 'acme', '2026-11-22 07:59', '1 minute ago', 'never']);
+		// Computed once, then the same array every time.
+		expect(cellsOf(data.rows[0]!, NOW + 3_600_000)).toBe(cells);
+		expect(cellsOf(data.rows[1]!, NOW)[1]).toBe('all scopes');
+		expect(cellsOf(data.rows[1]!, NOW)[2]).toBe('all accounts');
+		expect(cellsOf(data.rows[1]!, NOW)[4]).toBe('never');
+		expect(cellsOf(data.rows[2]!, NOW)[5]).toBe('in 1 day');
 	});
 
 	it('keeps the store order by default and sorts by any column, both ways, missing keys last', () => {
@@ -43,8 +47,7 @@ describe('table data', () => {
 
 	it('neutralises control characters from Redis in cells and search text', () => {
 		const hostile = buildTableData([{id: id(9), record: {created: NOW, description: 'evil\u001B]0;pwned\u0007\u001B[2J'}}], NOW);
-		expect(hostile.rows[0]!.cells[0]).not.toMatch(/\u001B|\u0007/);
-		expect(hostile.rows[0]!.search).not.toMatch(/\u001B/);
+		expect(cellsOf(hostile.rows[0]!, NOW)[0]).not.toMatch(/\u001B|\u0007/);
 	});
 });
 

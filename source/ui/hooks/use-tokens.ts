@@ -1,6 +1,6 @@
 import {useCallback, useEffect, useRef, useState} from 'react';
 import type {TokenStore} from '../../store/index.js';
-import {oneLine} from '../../tokens/index.js';
+import {type TokenEntry, oneLine} from '../../tokens/index.js';
 import {type TableData, buildTableData} from '../state/rows.js';
 
 export type Connection = 'connecting' | 'up' | 'down';
@@ -24,12 +24,13 @@ const RETRY_MS = 2000;
  * whenever Redis comes back; a failure marks the connection down and schedules a retry, it never
  * throws into React.
  */
-export function useTokens(store: TokenStore, refreshMs = REFRESH_MS): TokensState & {refresh: () => void} {
+export function useTokens(store: TokenStore, refreshMs = REFRESH_MS, firstList?: Promise<TokenEntry[]>): TokensState & {refresh: () => void} {
 	const [state, setState] = useState<TokensState>({data: undefined, connection: 'connecting', error: undefined, loading: true, loadMs: 0});
 	const timer = useRef<NodeJS.Timeout | undefined>(undefined);
 	const inFlight = useRef(false);
 	const mounted = useRef(true);
 	const loadMs = useRef(0);
+	const pendingFirst = useRef(firstList);
 
 	const schedule = useCallback((delay: number, load: () => void) => {
 		clearTimeout(timer.current);
@@ -45,7 +46,9 @@ export function useTokens(store: TokenStore, refreshMs = REFRESH_MS): TokensStat
 		setState(previous => ({...previous, loading: true}));
 		const started = performance.now();
 		try {
-			const entries = await store.list();
+			const first = pendingFirst.current;
+			pendingFirst.current = undefined;
+			const entries = await (first ?? store.list());
 			const data = buildTableData(entries, Date.now());
 			loadMs.current = performance.now() - started;
 			if (mounted.current) {

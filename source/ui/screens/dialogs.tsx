@@ -1,6 +1,6 @@
 import {Footer} from '../components/footer.js';
 import type {TokenStore} from '../../store/index.js';
-import type {TableData} from '../state/rows.js';
+import {type TableData, cellsOf} from '../state/rows.js';
 import {DetailsScreen} from './details.js';
 import {HelpScreen} from './help.js';
 import {ExportScreen} from './export.js';
@@ -24,11 +24,11 @@ export type Target = {id: string; description: string};
 export function targetsFor(data: TableData, ids: readonly string[]): Target[] {
 	if (ids.length === 1) {
 		const row = data.rows.find(candidate => candidate.id === ids[0]);
-		return [{id: ids[0]!, description: row?.cells[0] ?? ''}];
+		return [{id: ids[0]!, description: row ? cellsOf(row, data.loadedAt)[0]! : ''}];
 	}
 
 	const byId = new Map(data.rows.map(row => [row.id, row]));
-	return ids.map(id => ({id, description: byId.get(id)?.cells[0] ?? ''}));
+	return ids.map(id => ({id, description: byId.has(id) ? cellsOf(byId.get(id)!, data.loadedAt)[0]! : ''}));
 }
 
 export type CloseOptions = {repaint?: boolean; reload?: boolean; clearMarks?: boolean};
@@ -61,7 +61,7 @@ export function Dialogs({dialog, store, data, width, height, onClose, onOpen}: D
 						width={width}
 						height={height}
 						onClose={() => onClose()}
-						onAction={what => onOpen({kind: what, targets: [{id: row.id, description: row.cells[0] ?? ''}]})}
+						onAction={what => onOpen({kind: what, targets: [{id: row.id, description: cellsOf(row, data.loadedAt)[0]!}]})}
 					/>
 					<Footer view="details" width={width} />
 				</>

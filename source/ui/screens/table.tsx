@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import {memo} from 'react';
 import {COLUMNS} from '../../tokens/index.js';
-import type {TableData} from '../state/rows.js';
+import {type TableData, cellsOf} from '../state/rows.js';
 import type {TableState} from '../state/table.js';
 import {windowStart} from '../state/table.js';
 import {fit} from '../text.js';
@@ -75,7 +75,7 @@ export const TableView = memo(({data, order, state, width, height}: TableViewPro
 	for (let position = start; position < Math.min(order.length, start + height); position++) {
 		const row = data.rows[order[position]!]!;
 		const selected = position === state.cursor;
-		const text = rowLine(row.cells, layout, selected, state.marks.has(row.id));
+		const text = rowLine(cellsOf(row, data.loadedAt), layout, selected, state.marks.has(row.id));
 		lines.push(
 			selected ? (
 				<Text key={row.id} inverse bold wrap="truncate">

@@ -6,6 +6,7 @@ import xterm from '@xterm/headless';
 const {Terminal} = xterm;
 
 export type AppProcess = {
+	pid: number;
 	terminal: HeadlessTerminal;
 	/** Every byte the app wrote, for "the secret never reached the terminal after X" checks. */
 	output(): string;
@@ -17,7 +18,7 @@ export type AppProcess = {
 	/** Sends keys one at a time, waiting for each to be drawn, so bursts never merge. */
 	type(text: string): Promise<void>;
 	resize(columns: number, rows: number): void;
-	waitFor(predicate: string | RegExp | ((screen: string) => boolean), options?: {timeout?: number; message?: string}): Promise<string>;
+	waitFor(predicate: string | RegExp | ((screen: string) => boolean), options?: {timeout?: number; message?: string; interval?: number}): Promise<string>;
 	exited: Promise<{exitCode: number; signal?: number}>;
 	kill(signal?: string): void;
 };
@@ -62,7 +63,7 @@ export function spawnApp(args: string[], {columns = 120, rows = 35, env = {}}: {
 		child.onExit(resolve);
 	});
 	const screen = () => screenLines(terminal).join('\n');
-	const waitFor: AppProcess['waitFor'] = async (predicate, {timeout = 20_000, message} = {}) => {
+	const waitFor: AppProcess['waitFor'] = async (predicate, {timeout = 20_000, message, interval = 50} = {}) => {
 		const test =
 			typeof predicate === 'string'
 				? (text: string) => text.includes(predicate)
@@ -86,11 +87,12 @@ export function spawnApp(args: string[], {columns = 120, rows = 35, env = {}}: {
 			}
 
 			// eslint-disable-next-line no-await-in-loop
-			await sleep(50);
+			await sleep(interval);
 		}
 	};
 
 	return {
+		pid: child.pid,
 		terminal,
 		output: () => output,
 		screen,

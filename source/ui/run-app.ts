@@ -1,0 +1,43 @@
+import {maskRedisUrl, openStore} from '../store/index.js';
+import type {TokenEntry} from '../tokens/index.js';
+
+/**
+ * The full-screen app: connect (persistent: Redis going away later is a banner, not a crash),
+ * enter the alternate screen, run until quit, and always give the terminal back. Returns the
+ * exit code; a failure to connect at start is thrown for the CLI to report.
+ *
+ * React and Ink load while Redis connects and the first token list is read, so the first screen
+ * costs the slower of the two, not their sum.
+ */
+export async function runApp(options: {redisFlag?: string}): Promise<number> {
+	const modules = Promise.all([import('react'), import('ink'), import('./app.js'), import('./terminal.js')]);
+	// An early failure of the module load must not be an unhandled rejection while we connect.
+	modules.catch(() => {});
+	const notices: string[] = [];
+	const opened = await openStore({flag: options.redisFlag, persistent: true, notify: message => notices.push(message)});
+	const firstList: Promise<TokenEntry[]> = opened.store.list();
+	firstList.catch(() => {});
+	for (const notice of notices) {
+		process.stderr.write(`${notice}\n`);
+	}
+
+	let restore = () => {};
+	try {
+		const [React, {render}, {App}, {enterFullScreen}] = await modules;
+		restore = enterFullScreen(process.stdout, process.stdin).restore;
+		const instance = render(
+			React.createElement(App, {
+				store: opened.store,
+				endpoint: maskRedisUrl(opened.target.url),
+				prefix: opened.target.prefix,
+				firstList,
+			}),
+			{exitOnCtrlC: false, patchConsole: true, maxFps: 60},
+		);
+		await instance.waitUntilExit();
+		return 0;
+	} finally {
+		restore();
+		await opened.close();
+	}
+}
