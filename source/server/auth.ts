@@ -1,6 +1,6 @@
 import type {IncomingMessage} from 'node:http';
 import ipaddr from 'ipaddr.js';
-import type {AuditEntry, AuthSettings, AuthStore} from '../store/index.js';
+import type {AuditEntry, AuthSettings, AuthStore, TokenStore} from '../store/index.js';
 import {type TokenRecord, accountOf, decodeRecord, isExpired, isHex64, restrictionsOf, tokenIdOf} from '../tokens/index.js';
 import {type Headers, HttpError} from './http.js';
 import {type Permission, checkPermission} from './permissions.js';
@@ -111,6 +111,7 @@ export class Authenticator {
 
 	constructor(
 		private readonly store: AuthStore,
+		private readonly tokens: TokenStore,
 		private readonly options: AuthenticatorOptions = {},
 	) {
 		this.now = options.now ?? Date.now;
@@ -180,7 +181,7 @@ export class Authenticator {
 
 		if (isExpired(record, now)) {
 			// Lazy expiry (spec §1.8): refused and reaped, the reaping not awaited.
-			this.background('Reaping an expired token', this.store.reap(id, record));
+			this.background('Reaping an expired token', this.tokens.reap(id, record));
 			this.outcome('bad_token');
 			throw badToken();
 		}

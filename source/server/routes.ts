@@ -262,14 +262,14 @@ export const ROUTES: readonly Route[] = [
 
 				const now = deps.now();
 				const input = parseTokenRequest((await readPayload(request)) ?? {}, now);
-				if (input.account !== undefined && !(await deps.auth.accountExists(input.account))) {
+				if (input.account !== undefined && !(await deps.store.accountExists(input.account))) {
 					throw accountNotFound();
 				}
 
 				const rawToken = generateRawToken();
 				const id = tokenIdOf(rawToken);
 				const record = restRecord(input, now, credentials?.clientIp);
-				await deps.auth.provision(id, record);
+				await deps.store.provision(id, record);
 				deps.logger.info({token: id, account: accountOf(record) ?? null}, 'Provisioned an access token');
 				return {json: {token: rawToken, id}};
 			},

@@ -62,7 +62,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 	// on an open connection) is the largest single throughput gain the server has.
 	store.redis.options.enableAutoPipelining = true;
 	const auth = new AuthStore(store.redis, store.prefix);
-	const authenticator = new Authenticator(auth, {
+	const authenticator = new Authenticator(auth, store, {
 		now,
 		proxyAddresses: envList(env['EENGINE_API_PROXY_ADDRESSES']),
 		audit: {

@@ -1,5 +1,6 @@
 import type {Redis} from 'ioredis';
-import {TokenError, type TokenRecord, accountOf, encodeLastUse, encodeMsgpack, encodeRecord, EMPTY_ACCESS} from '../tokens/index.js';
+import {encodeLastUse, encodeMsgpack} from '../tokens/index.js';
+import {checkExec} from './redis-errors.js';
 import {type Keys, keysFor} from './keys.js';
 
 /** The `{p}settings` fields the API server's authentication reads (spec §1.2, §6.1, §6.5, §1.7). */
@@ -39,21 +40,6 @@ export type AuditEntry = {
 
 export type AuditLimits = {entries: number; maxAgeSeconds: number};
 
-/** Fails a MULTI the way the token store does: any per-command error is a failure (spec §1.5). */
-function checkExec(replies: Array<[Error | null, unknown]> | null, what: string): unknown[] {
-	if (replies === null) {
-		throw new TokenError('redis', `${what} failed: transaction aborted`);
-	}
-
-	return replies.map(([error, value]) => {
-		if (error) {
-			throw new TokenError('redis', `${what} failed: ${error.message}`);
-		}
-
-		return value;
-	});
-}
-
 /**
  * What the API server reads and writes besides the token records themselves: last use, rate-limit
  * counters, settings, audit entries, accounts and Redis facts. Every key comes from keysFor(), so the
@@ -92,17 +78,6 @@ export class AuthStore {
 		await this.redis.hset(this.keys.access, id, encodeLastUse(time, ip));
 	}
 
-	/** Reap an expired token (spec §1.5): record, access and index entry; the audit log keeps its TTL. */
-	async reap(id: string, record: TokenRecord): Promise<void> {
-		const replies = await this.redis
-			.multi()
-			.hdel(this.keys.tokens, id)
-			.hdel(this.keys.access, id)
-			.srem(this.keys.index(accountOf(record)), id)
-			.exec();
-		checkExec(replies, 'Reaping the expired token');
-	}
-
 	/** Fixed-window counter (spec §6.6): MULTI INCRBY 1 + EXPIRE W; returns the count after this hit. */
 	async hitRateLimit(window: number, bucket: number, id: string): Promise<number> {
 		const replies = await this.redis
@@ -123,22 +98,6 @@ export class AuthStore {
 			.expire(key, limits.maxAgeSeconds)
 			.exec();
 		checkExec(replies, 'Writing the audit log');
-	}
-
-	/** Provision (spec §1.5) of a record built by the caller: record, empty access, index entry. */
-	async provision(id: string, record: TokenRecord): Promise<void> {
-		const replies = await this.redis
-			.multi()
-			.hset(this.keys.tokens, id, encodeRecord(record))
-			.hset(this.keys.access, id, EMPTY_ACCESS)
-			.sadd(this.keys.index(accountOf(record)), id)
-			.exec();
-		checkExec(replies, 'Issuing the token');
-	}
-
-	/** An account exists iff its `iad:{account}` hash has the field `account` (spec §1.2). */
-	async accountExists(account: string): Promise<boolean> {
-		return (await this.redis.hexists(this.keys.account(account), 'account')) === 1;
 	}
 
 	/** A few plain fields of an account record, or undefined when the account does not exist. */

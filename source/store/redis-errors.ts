@@ -20,3 +20,21 @@ export function asRedisError(error: unknown): unknown {
 
 	return error;
 }
+
+/**
+ * The replies of a MULTI, or a TokenError if any command in it failed: EmailEngine treats a
+ * per-command error in EXEC as failure of the whole write (spec §1.5).
+ */
+export function checkExec(replies: Array<[Error | null, unknown]> | null, what: string): unknown[] {
+	if (replies === null) {
+		throw new TokenError('redis', `${what} failed: transaction aborted`);
+	}
+
+	return replies.map(([error, value]) => {
+		if (error) {
+			throw new TokenError('redis', `${what} failed: ${error.message}`);
+		}
+
+		return value;
+	});
+}

@@ -22,6 +22,7 @@ import {
 	tokenIdOf,
 } from '../tokens/index.js';
 import {type Keys, keysFor} from './keys.js';
+import {checkExec} from './redis-errors.js';
 
 /** EmailEngine reads and deletes in batches of 1000 ids per command (spec §1.5, §7). */
 const BATCH = 1000;
@@ -75,14 +76,6 @@ function decodeOrUndefined(bytes: Buffer | null | undefined): TokenRecord | unde
 	}
 }
 
-/** Throws unless every reply of a MULTI succeeded (EmailEngine treats any as failure, spec §1.5). */
-function checkExec(replies: Array<[Error | null, unknown]> | null, what: string): void {
-	const failed = replies === null ? new Error('transaction aborted') : replies.find(([error]) => error)?.[0];
-	if (failed) {
-		throw new TokenError('redis', `${what} failed: ${failed.message}`);
-	}
-}
-
 /**
  * The token store over one Redis connection, implementing spec §1.5 to the byte. It never sees a
  * raw token except to hash it, and never keeps one.
@@ -104,6 +97,15 @@ export class TokenStore {
 		const rawToken = generateRawToken();
 		const id = tokenIdOf(rawToken);
 		const record = buildRecord({...token, created: this.now()});
+		await this.provision(id, record);
+		return {rawToken, id, record};
+	}
+
+	/**
+	 * Writes a record built by the caller (the REST route builds its own shape) with the provision
+	 * trio: record, empty access record, index entry, in one MULTI.
+	 */
+	async provision(id: string, record: TokenRecord): Promise<void> {
 		const replies = await this.redis
 			.multi()
 			.hset(this.keys.tokens, id, encodeRecord(record))
@@ -111,7 +113,17 @@ export class TokenStore {
 			.sadd(this.keys.index(accountOf(record)), id)
 			.exec();
 		checkExec(replies, 'Issuing the token');
-		return {rawToken, id, record};
+	}
+
+	/** Reap an expired token (spec §1.5): record, access and index entry; the audit log keeps its TTL. */
+	async reap(id: string, record: TokenRecord): Promise<void> {
+		const replies = await this.redis
+			.multi()
+			.hdel(this.keys.tokens, id)
+			.hdel(this.keys.access, id)
+			.srem(this.keys.index(accountOf(record)), id)
+			.exec();
+		checkExec(replies, 'Reaping the expired token');
 	}
 
 	/** The record stored under an id, if any (undecodable records read as absent). */
