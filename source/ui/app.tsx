@@ -196,7 +196,13 @@ function Main({store, endpoint, prefix, refreshMs, firstList}: AppProps) {
 				) : (
 					<>
 						<Frame height={bodyHeight}>
-							<TableView data={data} order={visible} state={table} width={size.columns} height={rowsHeight} />
+							{tokens.data ? (
+								<TableView data={data} order={visible} state={table} width={size.columns} height={rowsHeight} />
+							) : (
+								<Box height={rowsHeight + 1}>
+									<Text color={theme.muted}>{tokens.connection === 'down' ? '   Waiting for Redis…' : '   Loading tokens…'}</Text>
+								</Box>
+							)}
 							<StatusLine state={table} shown={visible.length} total={data.rows.length} width={size.columns} loading={tokens.loading && !tokens.data} />
 						</Frame>
 						<Footer view={table.filtering ? 'filter' : 'table'} width={size.columns} />

@@ -122,4 +122,13 @@ describe('the app: table', () => {
 		await app.waitFor('6 tokens');
 		await app.waitFor(screen => !screen.includes('Filter by description'));
 	});
+
+	it('quits with Ctrl-C from inside a dialog and gives the terminal back', async () => {
+		const app = await start();
+		await app.type('n');
+		await app.waitFor('step 1 of 8');
+		await app.type(KEYS.ctrlC);
+		expect((await app.exited).exitCode).toBe(0);
+		expect(app.terminal.buffer.active.type).toBe('normal');
+	});
 });

@@ -1,4 +1,8 @@
+import {Text} from 'ink';
 import {Footer} from '../components/footer.js';
+import {Frame, Title} from '../components/frame.js';
+import {PRIORITY, useKeypress} from '../hooks/keypress.js';
+import {Command, commandFor, commandsOf} from '../keymap.js';
 import type {TokenStore} from '../../store/index.js';
 import {type TableData, cellsOf} from '../state/rows.js';
 import {DetailsScreen} from './details.js';
@@ -44,13 +48,34 @@ export type DialogsProps = {
 	onOpen(dialog: Dialog): void;
 };
 
+/** A details view whose token was revoked meanwhile (by a refresh showing another process's work). */
+function GoneScreen({width, height, onClose}: {width: number; height: number; onClose(): void}) {
+	useKeypress(key => {
+		if (commandFor(key, commandsOf('details')) === Command.Close) {
+			onClose();
+		}
+
+		return true;
+	}, PRIORITY.dialog);
+	return (
+		<>
+			<Frame height={height}>
+				<Title>Token details</Title>
+				<Text> </Text>
+				<Text> This token no longer exists (revoked meanwhile). Esc goes back.</Text>
+			</Frame>
+			<Footer view="details" width={width} />
+		</>
+	);
+}
+
 /** Routes the open dialog to its screen. Each screen renders its body and its own footer. */
 export function Dialogs({dialog, store, data, width, height, onClose, onOpen}: DialogsProps) {
 	switch (dialog.kind) {
 		case 'details': {
 			const row = data.rows.find(candidate => candidate.id === dialog.id);
 			if (!row) {
-				return null;
+				return <GoneScreen width={width} height={height} onClose={() => onClose()} />;
 			}
 
 			return (
