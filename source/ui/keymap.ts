@@ -104,8 +104,8 @@ const named = (name: KeyName): Binding => ({name});
 const ctrl = (text: string): Binding => ({input: text, ctrl: true});
 
 export const KEYMAP: Record<Command, Entry> = {
-	[Command.Up]: {bindings: [named('up'), input('k')], keys: '↑/k', label: 'up', help: 'Move up one row (only ↑ while filtering)', views: ['table', 'details', 'help']},
-	[Command.Down]: {bindings: [named('down'), input('j')], keys: '↓/j', label: 'down', help: 'Move down one row (only ↓ while filtering)', views: ['table', 'details', 'help']},
+	[Command.Up]: {bindings: [named('up'), input('k')], keys: '↑/k', label: 'up', help: 'Move up one row (only ↑ while filtering)', views: ['table', 'details', 'help', 'wizard-scopes']},
+	[Command.Down]: {bindings: [named('down'), input('j')], keys: '↓/j', label: 'down', help: 'Move down one row (only ↓ while filtering)', views: ['table', 'details', 'help', 'wizard-scopes']},
 	[Command.PageUp]: {bindings: [named('pageup')], keys: 'PgUp', label: 'page up', help: 'Move up one page', views: ['table']},
 	[Command.PageDown]: {bindings: [named('pagedown')], keys: 'PgDn', label: 'page down', help: 'Move down one page', views: ['table']},
 	[Command.Top]: {bindings: [input('g'), named('home')], keys: 'g', label: 'first', help: 'Go to the first row', views: ['table']},

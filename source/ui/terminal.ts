@@ -1,6 +1,6 @@
 /**
  * The terminal around the app: the alternate screen buffer on the way in, and the user's screen,
- * cursor and cooked mode back on every way out (quit, Ctrl-C, SIGTERM, SIGHUP, a crash).
+ * cursor and cooked mode back on every way out (quit, Ctrl-C, SIGTERM, SIGINT, SIGHUP, a crash).
  */
 export const ENTER_ALT_SCREEN = '\u001B[?1049h\u001B[H\u001B[2J';
 export const LEAVE_ALT_SCREEN = '\u001B[?25h\u001B[?1049l';
@@ -35,6 +35,7 @@ export function enterFullScreen(stdout: Stream = process.stdout, stdin: NodeJS.R
 		process.off('exit', onExit);
 		process.off('SIGTERM', onTerm);
 		process.off('SIGHUP', onHup);
+		process.off('SIGINT', onInt);
 		process.off('uncaughtException', onCrash);
 		process.off('unhandledRejection', onCrash);
 	};
@@ -47,6 +48,8 @@ export function enterFullScreen(stdout: Stream = process.stdout, stdin: NodeJS.R
 
 	const onTerm = onSignal(143);
 	const onHup = onSignal(129);
+	// Ctrl-C is a key in raw mode; this is `kill -INT` from elsewhere.
+	const onInt = onSignal(130);
 	const onCrash = (error: unknown) => {
 		restore();
 		const message = error instanceof Error ? error.message : String(error);
@@ -57,6 +60,7 @@ export function enterFullScreen(stdout: Stream = process.stdout, stdin: NodeJS.R
 	process.on('exit', onExit);
 	process.on('SIGTERM', onTerm);
 	process.on('SIGHUP', onHup);
+	process.on('SIGINT', onInt);
 	process.on('uncaughtException', onCrash);
 	process.on('unhandledRejection', onCrash);
 	stdout.write(ENTER_ALT_SCREEN);

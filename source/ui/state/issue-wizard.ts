@@ -242,11 +242,11 @@ function issueKey(state: IssueState, key: KeyEvent, now: number): IssueState {
 
 	if (step === 'scopes') {
 		const command = commandFor(key, commandsOf('wizard-scopes'));
-		if (key.name === 'up' || key.input === 'k') {
+		if (command === Command.Up) {
 			return {...state, scopeCursor: (state.scopeCursor + SCOPES.length - 1) % SCOPES.length};
 		}
 
-		if (key.name === 'down' || key.input === 'j') {
+		if (command === Command.Down) {
 			return {...state, scopeCursor: (state.scopeCursor + 1) % SCOPES.length};
 		}
 
