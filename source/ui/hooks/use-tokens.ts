@@ -94,5 +94,6 @@ export function useTokens(store: TokenStore, refreshMs = REFRESH_MS, firstList?:
 		};
 	}, [store, load]);
 
-	return {...state, refresh: () => void load()};
+	const refresh = useCallback(() => void load(), [load]);
+	return {...state, refresh};
 }

@@ -35,7 +35,7 @@ export function targetsFor(data: TableData, ids: readonly string[]): Target[] {
 	return ids.map(id => ({id, description: byId.has(id) ? cellsOf(byId.get(id)!, data.loadedAt)[0]! : ''}));
 }
 
-export type CloseOptions = {repaint?: boolean; reload?: boolean; clearMarks?: boolean};
+export type CloseOptions = {repaint?: boolean; reload?: boolean};
 
 export type DialogsProps = {
 	dialog: Dialog;

@@ -59,7 +59,7 @@ export type RevokeScreenProps = {
 	targets: RevokeTarget[];
 	width: number;
 	height: number;
-	onClose(options: {reload?: boolean; clearMarks?: boolean}): void;
+	onClose(options: {reload?: boolean}): void;
 };
 
 export function RevokeScreen({store, targets, width, height, onClose}: RevokeScreenProps) {
@@ -97,7 +97,7 @@ export function RevokeScreen({store, targets, width, height, onClose}: RevokeScr
 
 	useEffect(() => {
 		if (state.done) {
-			onClose({reload: state.done === 'closed', clearMarks: state.done === 'closed'});
+			onClose({reload: state.done === 'closed'});
 		}
 	}, [state.done, onClose]);
 

@@ -1,0 +1,143 @@
+import {Box, Text} from 'ink';
+import {useEffect, useMemo, useRef} from 'react';
+import {Footer} from '../components/footer.js';
+import {Frame} from '../components/frame.js';
+import {PRIORITY, useKeypress} from '../hooks/keypress.js';
+import {useRefReducer} from '../hooks/use-ref-reducer.js';
+import {type TableData, filteredOrder, sortedOrder} from '../state/rows.js';
+import {initialTableState, tableIntent, tableReducer} from '../state/table.js';
+import {theme} from '../theme.js';
+import {type Dialog, targetsFor} from './dialogs.js';
+import {StatusLine, TableView} from './table.js';
+
+export type TableScreenProps = {
+	data: TableData | undefined;
+	waiting: string;
+	loading: boolean;
+	width: number;
+	/** Lines for the body (table header, rows, status line); the footer comes on top. */
+	height: number;
+	/** False while a dialog is open: the table keeps its state but takes no keys. */
+	active: boolean;
+	onOpen(dialog: Dialog): void;
+	onRefresh(): void;
+	onQuit(): void;
+};
+
+/**
+ * The token table with its cursor, filter, sort and marks. It stays mounted under dialogs, so
+ * closing one comes back to the same place.
+ */
+export function TableScreen({data, waiting, loading, width, height, active, onOpen, onRefresh, onQuit}: TableScreenProps) {
+	const [table, dispatch, ref] = useRefReducer(tableReducer, initialTableState);
+	const rowsHeight = Math.max(1, height - 2);
+	const order = useMemo(() => (data ? sortedOrder(data, {column: table.sortColumn, reverse: table.sortReverse}) : []), [data, table.sortColumn, table.sortReverse]);
+	const visible = useMemo(() => (data ? filteredOrder(data, order, table.query) : []), [data, order, table.query]);
+	const current = data?.rows[visible[table.cursor] ?? -1];
+
+	// Keep the cursor on the same token across reloads, and drop marks of tokens that are gone.
+	const selectedId = useRef<string | undefined>(undefined);
+	useEffect(() => {
+		if (!data) {
+			return;
+		}
+
+		const wanted = selectedId.current;
+		if (wanted !== undefined && current?.id !== wanted) {
+			const index = visible.findIndex(position => data.rows[position]!.id === wanted);
+			if (index !== -1) {
+				dispatch({type: 'select', index, total: visible.length, height: rowsHeight});
+				return;
+			}
+		}
+
+		if (ref.current.cursor >= visible.length && visible.length > 0) {
+			dispatch({type: 'select', index: visible.length - 1, total: visible.length, height: rowsHeight});
+		}
+
+		if (ref.current.marks.size > 0) {
+			const ids = new Set(data.rows.map(row => row.id));
+			const kept = [...ref.current.marks].filter(id => ids.has(id));
+			if (kept.length !== ref.current.marks.size) {
+				dispatch({type: 'setMarks', ids: kept});
+			}
+		}
+		// Only when the data or the visible set changes.
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [data, visible]);
+	selectedId.current = current?.id;
+
+	useKeypress(
+		key => {
+			const intent = tableIntent(ref.current, key, visible.length, rowsHeight);
+			const here = data?.rows[visible[ref.current.cursor] ?? -1];
+			switch (intent.kind) {
+				case 'action': {
+					dispatch(intent.action);
+					break;
+				}
+
+				case 'refresh': {
+					onRefresh();
+					break;
+				}
+
+				case 'mark': {
+					if (here) {
+						dispatch({type: 'toggleMark', id: here.id});
+						dispatch({type: 'move', delta: 1, total: visible.length, height: rowsHeight});
+					}
+
+					break;
+				}
+
+				case 'quit': {
+					onQuit();
+					break;
+				}
+
+				case 'open': {
+					if (intent.what === 'details') {
+						if (here) {
+							onOpen({kind: 'details', id: here.id});
+						}
+					} else if (intent.what === 'export' || intent.what === 'revoke') {
+						const {marks} = ref.current;
+						const ids = marks.size > 0 ? [...marks] : here ? [here.id] : [];
+						if (data && ids.length > 0) {
+							onOpen({kind: intent.what, targets: targetsFor(data, ids)});
+						}
+					} else {
+						onOpen({kind: intent.what});
+					}
+
+					break;
+				}
+
+				case 'none': {
+					break;
+				}
+			}
+
+			return true;
+		},
+		PRIORITY.screen,
+		active,
+	);
+
+	return (
+		<Box flexDirection="column" display={active ? 'flex' : 'none'}>
+			<Frame height={height}>
+				{data ? (
+					<TableView data={data} order={visible} state={table} width={width} height={rowsHeight} />
+				) : (
+					<Box height={rowsHeight + 1}>
+						<Text color={theme.muted}>{`   ${waiting}`}</Text>
+					</Box>
+				)}
+				<StatusLine state={table} shown={visible.length} total={data?.rows.length ?? 0} width={width} loading={loading} />
+			</Frame>
+			<Footer view={table.filtering ? 'filter' : 'table'} width={width} />
+		</Box>
+	);
+}
