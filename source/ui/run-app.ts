@@ -10,6 +10,10 @@ import type {TokenEntry} from '../tokens/index.js';
  * costs the slower of the two, not their sum.
  */
 export async function runApp(options: {redisFlag?: string}): Promise<number> {
+	// React's development build times every render into the performance timeline and walks the
+	// changed props (our 100,000-row data) to describe them: seconds of work. Production unless the
+	// developer asks otherwise. Set before React loads; nothing else in the process reads it.
+	process.env['NODE_ENV'] ??= 'production';
 	const modules = Promise.all([import('react'), import('ink'), import('./app.js'), import('./terminal.js')]);
 	// An early failure of the module load must not be an unhandled rejection while we connect.
 	modules.catch(() => {});

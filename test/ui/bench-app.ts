@@ -24,7 +24,7 @@ const rss = (pid: number) => {
 };
 
 const started = performance.now();
-const app = spawnApp([`--dbs.redis=${redis.url()}`], {columns: 120, rows: 35});
+const app = spawnApp([`--dbs.redis=${redis.url()}`], {columns: 120, rows: 35, env: process.env['EE_PROF'] ? {NODE_OPTIONS: '--cpu-prof --cpu-prof-dir=/tmp/prof'} : {}});
 const total = count.toLocaleString('en-US');
 await app.waitFor(screen => screen.includes(`${total} tokens`) && screen.split('\n').some(line => line.startsWith('›')), {timeout: 120_000, interval: 5});
 const firstScreen = performance.now() - started;
@@ -77,6 +77,7 @@ for (let index = 0; index < 6; index++) {
 	results['sort s']!.push(await measure('s', movedFrom));
 }
 
+process.stdout.write(`first j presses: ${results['j']!.slice(0, 5).map(v => v.toFixed(0)).join(', ')} ms\n`);
 for (const [name, values] of Object.entries(results)) {
 	process.stdout.write(`keystroke → redraw, ${name}: ${stats(values)}\n`);
 }

@@ -15,7 +15,7 @@ export type TokensState = {
 	loadMs: number;
 };
 
-/** Every 10 s so "last used" stays live; slower when a load itself is slow (100,000 tokens). */
+/** Every 10 s so "last used" stays live; 20× the load time when that is longer (100,000 tokens). */
 export const REFRESH_MS = 10_000;
 const RETRY_MS = 2000;
 
@@ -55,7 +55,7 @@ export function useTokens(store: TokenStore, refreshMs = REFRESH_MS, firstList?:
 				setState({data, connection: 'up', error: undefined, loading: false, loadMs: loadMs.current});
 			}
 
-			schedule(Math.max(refreshMs, loadMs.current * 10), () => void load());
+			schedule(Math.max(refreshMs, loadMs.current * 20), () => void load());
 		} catch (error) {
 			if (mounted.current) {
 				setState(previous => ({...previous, connection: 'down', error: oneLine(error), loading: false}));
