@@ -59,6 +59,7 @@ export enum Command {
 	ForceQuit = 'forceQuit',
 	// Inside dialogs
 	Close = 'close',
+	Back = 'back',
 	Next = 'next',
 	Toggle = 'toggle',
 	Complete = 'complete',
@@ -129,8 +130,16 @@ export const KEYMAP: Record<Command, Entry> = {
 		bindings: [named('escape')],
 		keys: 'Esc',
 		label: 'close',
-		help: 'Close the dialog, or go back one step in a wizard',
-		views: ['details', 'help', 'wizard-text', 'wizard-scopes', 'wizard-review', 'token-shown', 'export', 'import-input', 'import-confirm', 'import-done', 'revoke'],
+		help: 'Close the dialog',
+		views: ['details', 'help', 'token-shown', 'export', 'import-input', 'import-done', 'revoke'],
+	},
+	[Command.Back]: {
+		rank: 1,
+		bindings: [named('escape')],
+		keys: 'Esc',
+		label: 'back',
+		help: 'Back one step in a wizard (from the first step: cancel)',
+		views: ['wizard-text', 'wizard-scopes', 'wizard-review', 'import-confirm'],
 	},
 	[Command.Next]: {rank: 2, 
 		bindings: [named('return')],
@@ -198,7 +207,7 @@ const HELP_GROUPS: Array<{title: string; commands: Command[]}> = [
 		title: 'Tokens',
 		commands: [Command.Details, Command.Issue, Command.Import, Command.Export, Command.Revoke, Command.Mark],
 	},
-	{title: 'Dialogs', commands: [Command.Next, Command.Toggle, Command.Complete, Command.Copy, Command.Confirm, Command.Done, Command.Close]},
+	{title: 'Dialogs', commands: [Command.Next, Command.Toggle, Command.Complete, Command.Copy, Command.Confirm, Command.Done, Command.Back, Command.Close]},
 	{title: 'App', commands: [Command.Help, Command.Quit, Command.ForceQuit]},
 ];
 

@@ -95,7 +95,7 @@ export function importReducer(state: ImportState, action: ImportAction): ImportS
 						return {...state, step: 'importing', error: undefined};
 					}
 
-					return command === Command.Close ? {...state, step: 'input', error: undefined} : state;
+					return command === Command.Back ? {...state, step: 'input', error: undefined} : state;
 				}
 
 				case 'input': {

@@ -237,7 +237,7 @@ function issueKey(state: IssueState, key: KeyEvent, now: number): IssueState {
 			return {...state, step: 'issuing', error: undefined};
 		}
 
-		return command === Command.Close ? move(state, -1, now) : state;
+		return command === Command.Back ? move(state, -1, now) : state;
 	}
 
 	if (step === 'scopes') {
@@ -260,7 +260,7 @@ function issueKey(state: IssueState, key: KeyEvent, now: number): IssueState {
 			return move(state, 1, now);
 		}
 
-		return command === Command.Close ? move(state, -1, now) : state;
+		return command === Command.Back ? move(state, -1, now) : state;
 	}
 
 	if (isTextStep(step)) {
@@ -269,7 +269,7 @@ function issueKey(state: IssueState, key: KeyEvent, now: number): IssueState {
 			return move(state, 1, now);
 		}
 
-		if (command === Command.Close) {
+		if (command === Command.Back) {
 			return move(state, -1, now);
 		}
 
