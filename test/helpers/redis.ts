@@ -20,6 +20,8 @@ export async function freePort(): Promise<number> {
 
 export type TestRedis = {
 	port: number;
+	/** The server's data directory (its append-only file lives here). */
+	dir: string;
 	/** `redis://127.0.0.1:PORT/DB` */
 	url(db?: number): string;
 	/** A raw client for assertions on the keyspace (buffers via the *Buffer methods). */
@@ -75,6 +77,7 @@ export async function startRedis(): Promise<TestRedis> {
 	await launch();
 	return {
 		port,
+		dir,
 		url: (db = 8) => `redis://127.0.0.1:${port}/${db}`,
 		client(db = 8) {
 			const client = new Redis({port, db, maxRetriesPerRequest: 1});

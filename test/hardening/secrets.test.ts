@@ -1,0 +1,124 @@
+import {mkdtempSync, readFileSync, readdirSync, rmSync, statSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {execa} from 'execa';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {CLI, runCli} from '../helpers/cli.js';
+import {dumpKeyspace} from '../helpers/keyspace.js';
+import {type TestRedis, freePort, startRedis} from '../helpers/redis.js';
+import {KEYS, spawnApp} from '../ui/helpers/pty.js';
+
+let redis: TestRedis;
+let home: string;
+let env: Record<string, string>;
+const secrets: string[] = [];
+const transcripts: string[] = [];
+
+beforeAll(async () => {
+	redis = await startRedis();
+	home = mkdtempSync(path.join(tmpdir(), 'ee-tokens-home-'));
+	env = {HOME: home, XDG_STATE_HOME: path.join(home, 'state'), EENGINE_REDIS: redis.url()};
+});
+
+afterAll(async () => {
+	await redis.stop();
+	rmSync(home, {recursive: true, force: true});
+});
+
+/** Every regular file below `dir`, as latin1 text. */
+function filesBelow(dir: string): Array<{file: string; text: string}> {
+	const found: Array<{file: string; text: string}> = [];
+	for (const name of readdirSync(dir)) {
+		const file = path.join(dir, name);
+		const stat = statSync(file);
+		if (stat.isDirectory()) {
+			found.push(...filesBelow(file));
+		} else if (stat.isFile()) {
+			found.push({file, text: readFileSync(file).toString('latin1')});
+		}
+	}
+
+	return found;
+}
+
+const leaks = (text: string) => secrets.filter(secret => text.includes(secret) || text.includes(secret.toUpperCase()));
+
+describe('a raw token is printed once and then forgotten', () => {
+	it('a whole session (CLI, server, app) leaves no raw token in Redis, logs, files or the screen', async () => {
+		// The CLI, every way a token is handled.
+		const issued = await runCli(['issue', '-d', 'plain', '-s', '*'], {env});
+		const json = JSON.parse((await runCli(['issue', '-d', 'json', '-s', 'api', '--json'], {env})).stdout) as {token: string};
+		secrets.push(issued.stdout, json.token);
+		// The positive control: the scanner finds a token where it is supposed to be.
+		expect(leaks(issued.stdout)).toEqual([issued.stdout]);
+		for (const args of [['export', '-t', issued.stdout], ['show', '-t', json.token], ['list'], ['list', '--json'], ['export', '--all']]) {
+			// eslint-disable-next-line no-await-in-loop
+			const result = await runCli(args, {env});
+			transcripts.push(result.stdout, result.stderr);
+		}
+
+		// The server: header, query string, upper case, a wrong token, a failed request.
+		const port = await freePort();
+		const serve = execa('node', [CLI, 'serve', '--port', String(port)], {env, reject: false, all: true});
+		const base = `http://127.0.0.1:${port}`;
+		for (let attempt = 0; attempt < 200; attempt++) {
+			try {
+				// eslint-disable-next-line no-await-in-loop
+				if ((await fetch(`${base}/health`)).ok) {
+					break;
+				}
+			} catch {}
+
+			// eslint-disable-next-line no-await-in-loop
+			await new Promise(resolve => setTimeout(resolve, 50));
+		}
+
+		for (const url of [
+			`${base}/v1/stats?access_token=${json.token}`,
+			`${base}/v1/account/${issued.stdout}?access_token=${json.token}`,
+			`${base}/metrics?access_token=${json.token.toUpperCase()}`,
+			`${base}/v1/stats?access_token=${issued.stdout}&x=${json.token}`,
+		]) {
+			// eslint-disable-next-line no-await-in-loop
+			transcripts.push(await (await fetch(url)).text());
+		}
+
+		for (const token of secrets) {
+			// eslint-disable-next-line no-await-in-loop
+			transcripts.push(await (await fetch(`${base}/v1/tokens/${token}`, {headers: {authorization: `Bearer ${token}`}})).text());
+		}
+
+		serve.kill('SIGTERM');
+		transcripts.push(String((await serve).all));
+
+		// The app: issue a token in the wizard, close the dialog, quit.
+		const app = spawnApp([], {env});
+		await app.waitFor(/\d+ tokens/);
+		await app.type('n');
+		await app.waitFor('step 1 of 8');
+		await app.type(`from the app${KEYS.enter}`);
+		await app.waitFor('step 2 of 8');
+		await app.type(KEYS.space);
+		for (let step = 2; step <= 8; step++) {
+			// eslint-disable-next-line no-await-in-loop
+			await app.type(KEYS.enter);
+		}
+
+		const shown = await app.waitFor('This is the only time the token is shown');
+		const fromApp = /\b([\da-f]{64})\b/.exec(shown.split('\n').find(line => line.includes('│')) ?? '')?.[1];
+		expect(fromApp).toBeDefined();
+		secrets.push(fromApp!);
+		const closedAt = app.output().length;
+		await app.type(KEYS.enter);
+		await app.waitFor(screen => !screen.includes('This is the only time'));
+		app.write('q');
+		await app.exited;
+		transcripts.push(app.history(), app.output().slice(closedAt));
+
+		// Now look everywhere.
+		expect(leaks(await dumpKeyspace(redis.client()))).toEqual([]);
+		expect(filesBelow(redis.dir).flatMap(({file, text}) => leaks(text).map(secret => `${file}: ${secret}`))).toEqual([]);
+		expect(filesBelow(home).flatMap(({file, text}) => leaks(text).map(secret => `${file}: ${secret}`))).toEqual([]);
+		expect(transcripts.flatMap(text => leaks(text))).toEqual([]);
+	});
+});
