@@ -84,8 +84,20 @@ describe('other views in a terminal', () => {
 	it('help lists the keymap', async () => {
 		const screen = await renderToTerminal(<HelpView width={100} height={40} offset={0} />, {columns: 100, rows: 42});
 		cleanup = screen.unmount;
-		expect(screen.text()).toMatch(/\/\s+Filter by description, account or id as you type/);
+		expect(screen.text()).toMatch(/\/\s+Filter by description, account or id/);
 		expect(screen.text()).toMatch(/Ctrl-C\s+Quit from anywhere/);
+	});
+
+	it('help uses two columns on a wide terminal, so every section fits in 30 rows', async () => {
+		const screen = await renderToTerminal(<HelpView width={120} height={28} offset={0} />, {columns: 120, rows: 30});
+		cleanup = screen.unmount;
+		const text = screen.text();
+		for (const title of ['Moving', 'Finding', 'Tokens', 'Dialogs', 'App']) {
+			expect(text).toContain(title);
+		}
+
+		expect(text).toMatch(/Ctrl-C\s+Quit from anywhere/);
+		expect(text).not.toContain('…');
 	});
 
 	it('too small says what is needed', async () => {

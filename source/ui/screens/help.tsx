@@ -1,4 +1,4 @@
-import {Text} from 'ink';
+import {Box, Text} from 'ink';
 import {useState} from 'react';
 import {Frame, Title} from '../components/frame.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
@@ -24,38 +24,65 @@ export function helpLines(): Line[] {
 	return lines;
 }
 
-export function HelpView({width, height, offset}: {width: number; height: number; offset: number}) {
+/** Two columns on a wide terminal (split at a section boundary near the middle), one otherwise. */
+export function helpColumns(width: number): Line[][] {
 	const lines = helpLines();
+	const longest = Math.max(...lines.map(line => line.text.length));
+	if (Math.floor(width / 2) < 14 + longest + 1) {
+		return [lines];
+	}
+
+	const starts = lines.flatMap((line, index) => (line.kind === 'title' ? [index] : []));
+	const split = starts.reduce((best, start) => (Math.abs(start - lines.length / 2) < Math.abs(best - lines.length / 2) ? start : best), lines.length);
+	return [lines.slice(0, split), lines.slice(split)];
+}
+
+function HelpLine({line, width}: {line: Line | undefined; width: number}) {
+	if (!line || line.kind === 'blank') {
+		return <Text>{' '.repeat(width)}</Text>;
+	}
+
+	if (line.kind === 'title') {
+		return <Text bold>{fit(`  ${line.text}`, width)}</Text>;
+	}
+
+	return (
+		<Text>
+			<Text color={theme.accent}>{fit(`    ${line.keys ?? ''}`, 14)}</Text>
+			{fit(line.text, Math.max(1, width - 14))}
+		</Text>
+	);
+}
+
+export function HelpView({width, height, offset}: {width: number; height: number; offset: number}) {
+	const columns = helpColumns(width);
+	const columnWidth = Math.floor(width / columns.length);
+	const rows = Math.max(...columns.map(column => column.length));
+	const visible = Array.from({length: Math.max(0, Math.min(rows - offset, height - 1))}, (_, index) => offset + index);
 	return (
 		<Frame height={height}>
 			<Title>Keys</Title>
-			{lines.slice(offset, offset + Math.max(0, height - 1)).map((line, index) =>
-				line.kind === 'title' ? (
-					// eslint-disable-next-line react/no-array-index-key
-					<Text key={index} bold wrap="truncate">
-						{fit(`  ${line.text}`, width)}
-					</Text>
-				) : (
-					// eslint-disable-next-line react/no-array-index-key
-					<Text key={index} wrap="truncate">
-						<Text color={theme.accent}>{fit(`    ${line.keys ?? ''}`, 14)}</Text>
-						{fit(line.text, Math.max(1, width - 14))}
-					</Text>
-				),
-			)}
+			{visible.map(row => (
+				<Box key={row} height={1}>
+					{columns.map((column, index) => (
+						// eslint-disable-next-line react/no-array-index-key
+						<HelpLine key={index} line={column[row]} width={columnWidth} />
+					))}
+				</Box>
+			))}
 		</Frame>
 	);
 }
 
 export function HelpScreen({width, height, onClose}: {width: number; height: number; onClose(): void}) {
 	const [offset, setOffset] = useState(0);
-	const total = helpLines().length;
+	const total = Math.max(...helpColumns(width).map(column => column.length));
 	const room = Math.max(1, height - 1);
 	useKeypress(key => {
 		const command = commandFor(key, commandsOf('help'));
 		if (command === Command.Up || command === Command.Down) {
 			setOffset(value => scrollBy(value, command === Command.Up ? -1 : 1, total, room));
-		} else if (command === Command.Close || key.input === '?' || key.input === 'q') {
+		} else if (command === Command.Close || key.input === '?') {
 			onClose();
 		}
 
