@@ -109,20 +109,28 @@ export function restrictionsOf(record: TokenRecord): Restrictions | undefined {
 /** Last use (spec §1.6): `{time, ip}`; a missing or undecodable value reads as never used. */
 export type LastUse = {time: number | null; ip: string | null};
 
+/** One shared, frozen value for every token that was never used: most of a large instance. */
+const NEVER_USED: LastUse = Object.freeze({time: null, ip: null});
+
 export function decodeLastUse(bytes: Uint8Array | null | undefined): LastUse | undefined {
 	if (!bytes) {
 		return undefined;
 	}
 
+	// The fresh access record (0x80, an empty map) needs no decoder and no new object.
+	if (bytes.length === 1 && bytes[0] === 0x80) {
+		return NEVER_USED;
+	}
+
 	try {
 		const value = decodeFirstMsgpack(bytes);
 		if (!isPlainMap(value)) {
-			return {time: null, ip: null};
+			return NEVER_USED;
 		}
 
 		return {time: toMillis(value['time']) ?? null, ip: typeof value['ip'] === 'string' ? value['ip'] : null};
 	} catch {
-		return {time: null, ip: null};
+		return NEVER_USED;
 	}
 }
 
