@@ -8,5 +8,9 @@ export default defineConfig({
 		hookTimeout: 30_000,
 		// Each file starts its own redis-server; two cores, so keep the pool modest.
 		maxWorkers: 2,
+		// Ink renders only the final frame when it thinks it runs in CI (is-in-ci reads CI at import).
+		// The UI tests read the live screen, so the test processes run as in a terminal even in CI;
+		// what they spawn gets an explicit environment of its own.
+		env: {CI: 'false'},
 	},
 });

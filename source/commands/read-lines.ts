@@ -1,3 +1,5 @@
+import {StringDecoder} from 'node:string_decoder';
+
 /**
  * Lines from a stream, without ever holding more than `maxLength` characters of one line: an
  * oversized line is reported as `tooLong` and skipped, not buffered whole.
@@ -9,13 +11,16 @@ export async function* readLines(
 	let current = '';
 	let tooLong = false;
 	let number = 0;
+	// A chunk can end inside a multi-byte character; the decoder keeps the partial bytes.
+	const decoder = new StringDecoder('utf8');
 	for await (const chunk of stream) {
-		const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+		const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
 		let start = 0;
 		for (let newline = text.indexOf('\n', start); newline !== -1; newline = text.indexOf('\n', start)) {
 			number++;
 			const line = current + text.slice(start, newline);
-			yield {number, text: tooLong ? '' : line.replace(/\r$/, ''), tooLong: tooLong || line.length > maxLength};
+			const long = tooLong || line.length > maxLength;
+			yield {number, text: long ? '' : line.replace(/\r$/, ''), tooLong: long};
 			current = '';
 			tooLong = false;
 			start = newline + 1;
