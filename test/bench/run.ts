@@ -8,14 +8,18 @@ import os from 'node:os';
 import path from 'node:path';
 import {execa} from 'execa';
 import {startRedis} from '../helpers/redis.js';
+import {appCases} from './app-cases.js';
 import {cliCases} from './cli-cases.js';
 import type {Row} from './measure.js';
 import {seedTokens} from './seed.js';
+import {serveCase} from './serve-case.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const runs = Number(process.env['BENCH_RUNS'] ?? 5);
 
 const redis = await startRedis();
+// The test helper's Redis fsyncs every write; a benchmark of this tool should not measure the disk.
+await redis.client(0).config('SET', 'appendonly', 'no');
 const work = path.join(here, '.work');
 mkdirSync(work, {recursive: true});
 try {
@@ -24,6 +28,10 @@ try {
 	const rows: Row[] = [];
 	process.stderr.write('bench: command-line cases\n');
 	rows.push(...(await cliCases(redis, work, runs)));
+	process.stderr.write('bench: serve under load\n');
+	rows.push(await serveCase(redis, Number(process.env['BENCH_SECONDS'] ?? 10)));
+	process.stderr.write('bench: the app\n');
+	rows.push(...(await appCases(redis, 100_000, Math.min(runs, 3))));
 
 	const redisVersion = (await execa('redis-server', ['--version'])).stdout.split(' ')[2];
 	const header = [
