@@ -82,7 +82,8 @@ export async function appCases(redis: TestRedis, count: number, runs: number): P
 		keys.push(await press(character));
 	}
 
-	app!.write(KEYS.escape);
+	// Esc and q in one write would read as Meta+q; let the Esc land first.
+	await press(KEYS.escape);
 	app!.write('q');
 	await app!.exited;
 

@@ -1,0 +1,118 @@
+import {execa} from 'execa';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {decodeExportString} from '../../source/tokens/index.js';
+import {keyEvent} from '../../source/ui/keymap.js';
+import {type ImportState, importReducer, initialImportState, previewLines} from '../../source/ui/state/import-wizard.js';
+import {CLI} from '../helpers/cli.js';
+import {fuzzCases, hostileExportString, random} from '../helpers/fuzz.js';
+import {dumpKeyspace} from '../helpers/keyspace.js';
+import {type TestRedis, freePort, startRedis} from '../helpers/redis.js';
+import {KEYS, spawnApp} from '../ui/helpers/pty.js';
+
+let redis: TestRedis;
+beforeAll(async () => {
+	redis = await startRedis();
+	await redis.client().hset('tokens', 'f'.repeat(64), Buffer.from([0x80]));
+});
+afterAll(async () => redis.stop());
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
+const paste = (text: string) => importReducer(initialImportState, {type: 'key', key: keyEvent(text)});
+const enter = (state: ImportState) => importReducer(state, {type: 'key', key: keyEvent('', {name: 'return'})});
+
+/** Hostile strings that the decoder refuses, and that survive being an env value or a paste. */
+function refused(count: number, seed: number): string[] {
+	const rng = random(seed);
+	const found: string[] = [];
+	while (found.length < count) {
+		const {input} = hostileExportString(rng);
+		try {
+			decodeExportString(input);
+		} catch {
+			if (!input.includes('\u0000') && input.trim() !== '') {
+				found.push(input);
+			}
+		}
+	}
+
+	return found;
+}
+
+describe('the app import wizard under hostile pastes', () => {
+	it(`${fuzzCases(5000)} pastes: a refused string shows a one-line error and can never be confirmed`, () => {
+		const rng = random(31_337);
+		for (let index = 0; index < fuzzCases(5000); index++) {
+			const {kind, input} = hostileExportString(rng);
+			const state = paste(input);
+			if (state.decoded) {
+				// A bit flip can make a valid token; its preview must still be inert text.
+				for (const [, value] of previewLines(state.decoded)) {
+					expect(value, kind).not.toMatch(CONTROL);
+				}
+
+				continue;
+			}
+
+			if (state.text === '') {
+				continue;
+			}
+
+			expect(state.error, kind).toMatch(/^Invalid export string: /);
+			expect(state.error, kind).not.toMatch(CONTROL);
+			expect(enter(state).step, kind).toBe('input');
+		}
+	});
+
+	it('in the real app, pasted garbage is refused on screen and nothing is written', async () => {
+		const before = await dumpKeyspace(redis.client());
+		const app = spawnApp([`--dbs.redis=${redis.url()}`]);
+		try {
+			await app.waitFor('1 token');
+			for (const input of refused(8, 5).map(text => text.replaceAll(/\s+/g, '').slice(0, 400)).filter(Boolean)) {
+				// eslint-disable-next-line no-await-in-loop
+				await app.type('i');
+				// eslint-disable-next-line no-await-in-loop
+				await app.waitFor('Import');
+				app.write(input);
+				// eslint-disable-next-line no-await-in-loop
+				await app.waitFor('Invalid export string');
+				// eslint-disable-next-line no-await-in-loop
+				await app.type(KEYS.enter);
+				expect(app.screen()).toContain('Invalid export string');
+				// eslint-disable-next-line no-await-in-loop
+				await app.type(KEYS.escape);
+				// eslint-disable-next-line no-await-in-loop
+				await app.waitFor(screen => !screen.includes('Invalid export string'));
+			}
+		} finally {
+			app.kill('SIGKILL');
+		}
+
+		expect(await dumpKeyspace(redis.client())).toBe(before);
+	});
+});
+
+describe('the prepared token under hostile values', () => {
+	it('each is refused before listening: exit 1, one level-60 line with the length, nothing written', async () => {
+		const before = await dumpKeyspace(redis.client());
+		const port = await freePort();
+		for (const value of refused(12, 77)) {
+			// eslint-disable-next-line no-await-in-loop
+			const result = await execa('node', [CLI, 'serve', '--port', String(port), `--dbs.redis=${redis.url()}`], {
+				reject: false,
+				stdin: 'ignore',
+				timeout: 20_000,
+				env: {EENGINE_PREPARED_TOKEN: value},
+			});
+			expect(result.exitCode).toBe(1);
+			const lines = String(result.stdout).trim().split('\n');
+			expect(lines).toHaveLength(1);
+			const line = JSON.parse(lines[0]!) as {level: number; msg: string; inputLength: number};
+			expect(line).toMatchObject({level: 60, msg: 'Invalid API token provided', inputLength: value.length});
+			expect(String(result.stdout)).not.toContain(value.slice(0, 40));
+		}
+
+		expect(await dumpKeyspace(redis.client())).toBe(before);
+	});
+});
