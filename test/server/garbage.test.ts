@@ -1,6 +1,6 @@
 import {connect} from 'node:net';
 import {afterAll, beforeAll, expect, test} from 'vitest';
-import {random as seeded} from '../helpers/fuzz.js';
+import {fuzzCases, random as seeded} from '../helpers/fuzz.js';
 import {type Harness, bearer, startHarness} from './harness.js';
 
 let h: Harness;
@@ -77,10 +77,10 @@ function randomAuthorization(random: () => number): Buffer {
 	return Buffer.concat([Buffer.from(`authorization: ${prefix}`), Buffer.from(bytes)]);
 }
 
-test('a few thousand random Authorization values: never a 5xx, the server stays up', async () => {
+test(`${fuzzCases(10_000).toLocaleString('en-US')} random Authorization values: never a 5xx, the server stays up`, async () => {
 	const random = seeded(20_261_122).next;
 	const statuses = new Map<number, number>();
-	const total = 3000;
+	const total = fuzzCases(10_000);
 	let next = 0;
 	const worker = async () => {
 		while (next < total) {
