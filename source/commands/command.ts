@@ -16,7 +16,6 @@ export type AnyFlags = Record<
 /** A subcommand: its help text, its meow flags and what it does. Thin: parse, call the domain, print. */
 export type Command<Flags extends AnyFlags = AnyFlags> = {
 	name: string;
-	summary: string;
 	usage: string;
 	flags: Flags;
 	run(cli: Result<Flags>, context: Context): Promise<number>;
@@ -76,7 +75,7 @@ export function findUnknownFlag(argv: readonly string[], flags: AnyFlags): strin
 	return undefined;
 }
 
-export function parseCommand<Flags extends AnyFlags>(command: Command<Flags>, argv: string[]): Result<Flags> {
+export function parseCommand<Flags extends AnyFlags>(command: Command<Flags>, summary: string, argv: string[]): Result<Flags> {
 	const unknown = findUnknownFlag(argv, command.flags);
 	if (unknown !== undefined) {
 		throw new TokenError('usage', `Unknown flag ${unknown}; run ee-tokens ${command.name} --help`);
@@ -87,7 +86,7 @@ export function parseCommand<Flags extends AnyFlags>(command: Command<Flags>, ar
 		argv,
 		flags: command.flags,
 		allowUnknownFlags: true,
-		description: command.summary,
+		description: summary,
 		autoVersion: false,
 	});
 }

@@ -4,7 +4,6 @@ import {defineCommand, drain, jsonFlag} from './command.js';
 
 export const exportCommand = defineCommand({
 	name: 'export',
-	summary: 'Print the export string of a token (or of all tokens) for import elsewhere',
 	usage: `
 	Usage
 	  $ ee-tokens export -t ID_OR_TOKEN

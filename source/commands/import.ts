@@ -10,7 +10,6 @@ const BATCH = 1000;
 
 export const importCommand = defineCommand({
 	name: 'import',
-	summary: 'Import export strings; a token already present is never overwritten',
 	usage: `
 	Usage
 	  $ ee-tokens import -t EXPORT_STRING

@@ -4,7 +4,6 @@ import {defineCommand, jsonFlag} from './command.js';
 
 export const issueCommand = defineCommand({
 	name: 'issue',
-	summary: 'Create a new access token and print it (the only time it is shown)',
 	usage: `
 	Usage
 	  $ ee-tokens issue -d DESCRIPTION [-s SCOPE…] [-a ACCOUNT] [options]

@@ -4,7 +4,6 @@ import {defineCommand, drain, jsonFlag} from './command.js';
 
 export const listCommand = defineCommand({
 	name: 'list',
-	summary: 'List tokens: a table for people, --json for scripts',
 	usage: `
 	Usage
 	  $ ee-tokens list [--json] [--account A] [--scope S] [--query Q] [--all]

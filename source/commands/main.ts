@@ -82,12 +82,13 @@ async function dispatch(rawArgv: readonly string[]): Promise<number> {
 		return EXIT.ok;
 	}
 
-	const command = COMMANDS.find(candidate => candidate.name === name);
-	if (!command) {
+	const entry = COMMANDS.find(candidate => candidate.name === name);
+	if (!entry) {
 		throw new TokenError('usage', `Unknown command ${JSON.stringify(name)}; run ee-tokens --help for the list`);
 	}
 
-	const cli = parseCommand(command, rest);
+	const command = await entry.load();
+	const cli = parseCommand(command, entry.summary, rest);
 	if (cli.input.length > 0) {
 		throw new TokenError('usage', `Unexpected argument ${JSON.stringify(cli.input[0])}; run ee-tokens ${command.name} --help`);
 	}

@@ -1,21 +1,47 @@
 import type {Command} from './command.js';
-import {exportCommand} from './export.js';
-import {importCommand} from './import.js';
-import {issueCommand} from './issue.js';
-import {listCommand} from './list.js';
-import {revokeCommand} from './revoke.js';
-import {serveCommand} from './serve.js';
-import {showCommand} from './show.js';
 
-/** Every subcommand, in the order the main help lists them. */
-export const COMMANDS: ReadonlyArray<Command<any>> = [
-	listCommand,
-	issueCommand,
-	showCommand,
-	exportCommand,
-	importCommand,
-	revokeCommand,
-	serveCommand,
+/**
+ * Every subcommand, in the order the main help lists them. Each module loads only when its command
+ * runs: a script calling `ee-tokens issue` in a loop pays for the modules of `issue` alone.
+ */
+export type CommandEntry = {name: string; summary: string; load(): Promise<Command<any>>};
+
+export const COMMANDS: readonly CommandEntry[] = [
+	{
+		name: 'list',
+		summary: 'List tokens: a table for people, --json for scripts',
+		load: async () => (await import('./list.js')).listCommand,
+	},
+	{
+		name: 'issue',
+		summary: 'Create a new access token and print it (the only time it is shown)',
+		load: async () => (await import('./issue.js')).issueCommand,
+	},
+	{
+		name: 'show',
+		summary: "Show one token's record and last use",
+		load: async () => (await import('./show.js')).showCommand,
+	},
+	{
+		name: 'export',
+		summary: 'Print the export string of a token (or of all tokens) for import elsewhere',
+		load: async () => (await import('./export.js')).exportCommand,
+	},
+	{
+		name: 'import',
+		summary: 'Import export strings; a token already present is never overwritten',
+		load: async () => (await import('./import.js')).importCommand,
+	},
+	{
+		name: 'revoke',
+		summary: 'Delete a token, its last-use record and its audit log',
+		load: async () => (await import('./revoke.js')).revokeCommand,
+	},
+	{
+		name: 'serve',
+		summary: 'Run a small API server that authenticates tokens exactly as EmailEngine does',
+		load: async () => (await import('./serve.js')).serveCommand,
+	},
 ];
 
 /** The EmailEngine spelling `emailengine tokens issue|export|import` (spec §4). */

@@ -8,7 +8,6 @@ const CONFIRM_LENGTH = 6;
 
 export const revokeCommand = defineCommand({
 	name: 'revoke',
-	summary: 'Delete a token, its last-use record and its audit log',
 	usage: `
 	Usage
 	  $ ee-tokens revoke -t ID_OR_TOKEN [--yes]

@@ -1,6 +1,9 @@
 import {createRequire} from 'node:module';
 import {maskRedisUrl, openStore} from '../store/index.js';
 import {TokenError} from '../tokens/index.js';
+import {createLogger, flushLogs, logError} from '../server/logger.js';
+import {importPreparedToken, preparedTokenSource, validatePreparedToken} from '../server/prepared-token.js';
+import {createApiServer} from '../server/server.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand} from './command.js';
 
@@ -8,7 +11,6 @@ const version = (createRequire(import.meta.url)('../../package.json') as {versio
 
 export const serveCommand = defineCommand({
 	name: 'serve',
-	summary: 'Run a small API server that authenticates tokens exactly as EmailEngine does',
 	usage: `
 	Usage
 	  $ ee-tokens serve [--port 3000] [--host 127.0.0.1] [--preparedToken EXPORT_STRING]
@@ -34,10 +36,6 @@ export const serveCommand = defineCommand({
 		preparedToken: {type: 'string'},
 	},
 	async run(cli, context) {
-		// Loaded here, not at the top: pino, prom-client and the server would add ~60 ms to the cold
-		// start of every other command, which all import the registry.
-		const [{createLogger, flushLogs, logError}, {importPreparedToken, preparedTokenSource, validatePreparedToken}, {createApiServer}] =
-			await Promise.all([import('../server/logger.js'), import('../server/prepared-token.js'), import('../server/server.js')]);
 		const env = process.env;
 		const logger = createLogger(env);
 		const port = cli.flags.port ?? (env['EENGINE_PORT'] ? Number(env['EENGINE_PORT']) : 3000);

@@ -4,7 +4,6 @@ import {defineCommand, jsonFlag, requireToken} from './command.js';
 
 export const showCommand = defineCommand({
 	name: 'show',
-	summary: "Show one token's record and last use",
 	usage: `
 	Usage
 	  $ ee-tokens show -t ID_OR_TOKEN [--json]
