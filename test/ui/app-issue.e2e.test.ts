@@ -1,31 +1,16 @@
-import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {Redis} from 'ioredis';
 import {TokenStore} from '../../source/store/index.js';
 import {tokenIdOf} from '../../source/tokens/index.js';
-import {type TestRedis, startRedis} from '../helpers/redis.js';
-import {KEYS, spawnApp, type AppProcess} from './helpers/pty.js';
-import {seedTokens} from './helpers/seed.js';
+import {KEYS, type AppProcess} from './helpers/pty.js';
+import {appFixture} from './helpers/app-fixture.js';
 
-let redis: TestRedis;
-let app: AppProcess | undefined;
-
-beforeAll(async () => {
-	redis = await startRedis();
-	await seedTokens(redis.url());
-});
-
-afterAll(async () => {
-	await redis.stop();
-});
-
-afterEach(() => {
-	app?.kill('SIGKILL');
-	app = undefined;
-});
+const fixture = appFixture();
+let app: AppProcess;
 
 describe('the app: issue wizard', () => {
 	it('issues a token that exists in the store, shows it once, then wipes it from the screen', async () => {
-		app = spawnApp([`--dbs.redis=${redis.url()}`]);
+		app = fixture.start();
 		await app.waitFor('6 tokens');
 		await app.type('n');
 		await app.waitFor('step 1 of 8');
@@ -54,7 +39,7 @@ describe('the app: issue wizard', () => {
 		const token = /\b([0-9a-f]{64})\b/.exec(shown.split('\n').find(line => line.includes('│')) ?? '')?.[1];
 		expect(token).toBeDefined();
 
-		const client = new Redis(redis.url(), {maxRetriesPerRequest: 1});
+		const client = new Redis(fixture.redis.url(), {maxRetriesPerRequest: 1});
 		try {
 			const store = new TokenStore(client);
 			const entry = await store.resolve(token!);
@@ -79,7 +64,7 @@ describe('the app: issue wizard', () => {
 	});
 
 	it('cancels with Esc and writes nothing', async () => {
-		app = spawnApp([`--dbs.redis=${redis.url()}`]);
+		app = fixture.start();
 		await app.waitFor(/\d+ tokens/);
 		const before = /(\d+) tokens/.exec(app.screen())![1];
 		await app.type('n');

@@ -1,32 +1,17 @@
 import {Redis} from 'ioredis';
-import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {TokenStore} from '../../source/store/index.js';
-import {type TestRedis, startRedis} from '../helpers/redis.js';
-import {KEYS, spawnApp, type AppProcess} from './helpers/pty.js';
-import {seedTokens} from './helpers/seed.js';
+import {KEYS, type AppProcess} from './helpers/pty.js';
+import {appFixture} from './helpers/app-fixture.js';
 
-let redis: TestRedis;
-let app: AppProcess | undefined;
-
-beforeAll(async () => {
-	redis = await startRedis();
-	await seedTokens(redis.url());
-});
-
-afterAll(async () => {
-	await redis.stop();
-});
-
-afterEach(() => {
-	app?.kill('SIGKILL');
-	app = undefined;
-});
+const fixture = appFixture();
+let app: AppProcess;
 
 describe('the app: live data', () => {
 	it('picks up tokens issued elsewhere on r, and by itself on the periodic refresh', async () => {
-		app = spawnApp([`--dbs.redis=${redis.url()}`]);
+		app = fixture.start();
 		await app.waitFor('6 tokens');
-		const client = new Redis(redis.url(), {maxRetriesPerRequest: 1});
+		const client = new Redis(fixture.redis.url(), {maxRetriesPerRequest: 1});
 		try {
 			const store = new TokenStore(client);
 			await store.issue({description: 'Made by a script', scopes: ['api']});
@@ -41,12 +26,12 @@ describe('the app: live data', () => {
 	}, 60_000);
 
 	it('shows a banner while Redis is away, keeps the wizard input, and recovers', async () => {
-		app = spawnApp([`--dbs.redis=${redis.url()}`]);
+		app = fixture.start();
 		await app.waitFor(/\d+ tokens/);
 		await app.type('n');
 		await app.waitFor('step 1 of 8');
 		await app.type('typed before the outage');
-		await redis.kill();
+		await fixture.redis.kill();
 		await app.waitFor('Redis unavailable', {timeout: 30_000});
 		expect(app.screen()).toContain('Description › typed before the outage');
 		await app.type(`${KEYS.enter} ${KEYS.enter}`);
@@ -61,7 +46,7 @@ describe('the app: live data', () => {
 		await app.type(KEYS.enter);
 		await app.waitFor('Could not issue the token: Redis is unavailable', {timeout: 30_000});
 		expect(app.screen()).toMatch(/description\s+typed before the outage/);
-		await redis.restart();
+		await fixture.redis.restart();
 		await app.waitFor(screen => !screen.includes('Redis unavailable') && screen.includes('connected'), {timeout: 30_000});
 		await app.type(KEYS.enter);
 		await app.waitFor('This is the only time the token is shown', {timeout: 30_000});

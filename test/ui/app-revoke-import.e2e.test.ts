@@ -1,35 +1,24 @@
 import {Redis} from 'ioredis';
-import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {TokenStore} from '../../source/store/index.js';
-import {type TestRedis, startRedis} from '../helpers/redis.js';
-import {KEYS, spawnApp, type AppProcess} from './helpers/pty.js';
-import {type Seeded, seedTokens} from './helpers/seed.js';
+import {KEYS, type AppProcess} from './helpers/pty.js';
+import {appFixture} from './helpers/app-fixture.js';
 
-let redis: TestRedis;
+const fixture = appFixture();
 let client: Redis;
 let store: TokenStore;
-let seeded: Seeded[];
-let app: AppProcess | undefined;
 
-beforeAll(async () => {
-	redis = await startRedis();
-	seeded = await seedTokens(redis.url());
-	client = new Redis(redis.url(), {maxRetriesPerRequest: 1});
+beforeAll(() => {
+	client = new Redis(fixture.redis.url(), {maxRetriesPerRequest: 1});
 	store = new TokenStore(client);
 });
 
-afterAll(async () => {
+afterAll(() => {
 	client.disconnect();
-	await redis.stop();
-});
-
-afterEach(() => {
-	app?.kill('SIGKILL');
-	app = undefined;
 });
 
 const open = async () => {
-	app = spawnApp([`--dbs.redis=${redis.url()}`]);
+	const app = fixture.start();
 	await app.waitFor(/\d+ tokens/);
 	return app;
 };
@@ -42,7 +31,7 @@ const filterTo = async (app: AppProcess, text: string, count = 1) => {
 
 describe('the app: revoke', () => {
 	it('cancels by default, refuses a wrong confirmation, revokes on the right one', async () => {
-		const target = seeded.find(token => token.description === 'Mail relay')!;
+		const target = fixture.seeded.find(token => token.description === 'Mail relay')!;
 		const app = await open();
 		await filterTo(app, 'Mail relay');
 		await app.type('d');
@@ -127,7 +116,7 @@ describe('the app: import and export', () => {
 		await filterTo(app, 'Prometheus');
 		await app.type('e');
 		await app.waitFor('Import it elsewhere with');
-		const id = seeded.find(token => token.description === 'Prometheus scraper')!.id;
+		const id = fixture.seeded.find(token => token.description === 'Prometheus scraper')!.id;
 		const expected = await store.exportString(id);
 		const screen = app.screen().replaceAll(/\n {2}/g, '');
 		expect(screen).toContain(expected);

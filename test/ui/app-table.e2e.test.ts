@@ -1,27 +1,11 @@
-import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
-import {type TestRedis, startRedis} from '../helpers/redis.js';
-import {KEYS, spawnApp, type AppProcess} from './helpers/pty.js';
-import {seedTokens} from './helpers/seed.js';
+import {describe, expect, it} from 'vitest';
+import {KEYS, spawnApp} from './helpers/pty.js';
+import {appFixture} from './helpers/app-fixture.js';
 
-let redis: TestRedis;
-let app: AppProcess | undefined;
-
-beforeAll(async () => {
-	redis = await startRedis();
-	await seedTokens(redis.url());
-});
-
-afterAll(async () => {
-	await redis.stop();
-});
-
-afterEach(async () => {
-	app?.kill('SIGKILL');
-	app = undefined;
-});
+const fixture = appFixture();
 
 const start = async (options: Parameters<typeof spawnApp>[1] = {}) => {
-	app = spawnApp([`--dbs.redis=${redis.url()}`], options);
+	const app = fixture.start(options);
 	await app.waitFor('6 tokens', {message: 'the table'});
 	return app;
 };
@@ -32,7 +16,7 @@ describe('the app: table', () => {
 	it('shows the seeded tokens with header and footer, and quits back to the normal screen', async () => {
 		const app = await start();
 		const screen = app.screen();
-		expect(screen).toContain(`redis://127.0.0.1:${redis.port}/8`);
+		expect(screen).toContain(`redis://127.0.0.1:${fixture.redis.port}/8`);
 		expect(screen).toContain('connected');
 		for (const description of ['Billing service', 'Prometheus scraper', 'Helpdesk integration', 'Mail relay', 'Admin automation', 'MCP assistant']) {
 			expect(screen).toContain(description);

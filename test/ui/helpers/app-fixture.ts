@@ -1,0 +1,43 @@
+import {afterAll, afterEach, beforeAll} from 'vitest';
+import {type TestRedis, startRedis} from '../../helpers/redis.js';
+import {type AppProcess, spawnApp} from './pty.js';
+import {type Seeded, seedTokens} from './seed.js';
+
+export type AppFixture = {
+	/** The file's redis-server, seeded with the sample tokens. */
+	readonly redis: TestRedis;
+	readonly seeded: Seeded[];
+	/** Starts the app on that Redis under a pty; it is killed after the test. */
+	start(options?: Parameters<typeof spawnApp>[1], args?: string[]): AppProcess;
+};
+
+/**
+ * The end-to-end setup every app test file shares: one seeded redis-server per file, and each
+ * test's app killed after it, whatever the test did.
+ */
+export function appFixture(): AppFixture {
+	let redis: TestRedis | undefined;
+	let seeded: Seeded[] = [];
+	let app: AppProcess | undefined;
+	beforeAll(async () => {
+		redis = await startRedis();
+		seeded = await seedTokens(redis.url());
+	});
+	afterAll(async () => redis?.stop());
+	afterEach(() => {
+		app?.kill('SIGKILL');
+		app = undefined;
+	});
+	return {
+		get redis() {
+			return redis!;
+		},
+		get seeded() {
+			return seeded;
+		},
+		start(options = {}, args = [`--dbs.redis=${redis!.url()}`]) {
+			app = spawnApp(args, options);
+			return app;
+		},
+	};
+}
