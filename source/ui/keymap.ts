@@ -141,7 +141,8 @@ export const KEYMAP: Record<Command, Entry> = {
 		help: 'Back one step (from the first: cancel)',
 		views: ['wizard-text', 'wizard-scopes', 'wizard-review', 'import-confirm'],
 	},
-	[Command.Next]: {rank: 2, 
+	[Command.Next]: {
+		rank: 2,
 		bindings: [named('return')],
 		keys: 'Enter',
 		label: 'next',
@@ -151,7 +152,8 @@ export const KEYMAP: Record<Command, Entry> = {
 	[Command.Toggle]: {rank: 3, bindings: [input(' ')], keys: 'Space', label: 'toggle', help: 'Toggle the scope under the cursor', views: ['wizard-scopes']},
 	[Command.Complete]: {rank: 4, bindings: [named('tab')], keys: 'Tab', label: 'complete', help: 'Complete the account id from the suggestions', views: ['wizard-text']},
 	[Command.Copy]: {rank: 3, bindings: [input('c')], keys: 'c', label: 'copy', help: 'Copy (OSC 52, then xclip/wl-copy/pbcopy)', views: ['token-shown', 'export']},
-	[Command.Confirm]: {rank: 2, 
+	[Command.Confirm]: {
+		rank: 2,
 		bindings: [named('return')],
 		keys: 'Enter',
 		label: 'confirm',

@@ -7,6 +7,8 @@ export const LEAVE_ALT_SCREEN = '\u001B[?25h\u001B[?1049l';
 /** Erase the whole screen (and, outside the alternate screen, the scrollback) and home the cursor. */
 export const CLEAR_SCREEN = '\u001B[2J\u001B[3J\u001B[H';
 
+import {oneLine} from '../tokens/index.js';
+
 type Stream = NodeJS.WriteStream;
 
 export type FullScreen = {
@@ -32,37 +34,35 @@ export function enterFullScreen(stdout: Stream = process.stdout, stdin: NodeJS.R
 			stdout.write(LEAVE_ALT_SCREEN);
 		} catch {}
 
-		process.off('exit', onExit);
-		process.off('SIGTERM', onTerm);
-		process.off('SIGHUP', onHup);
-		process.off('SIGINT', onInt);
-		process.off('uncaughtException', onCrash);
-		process.off('unhandledRejection', onCrash);
+		for (const [event, handler] of hooks) {
+			process.off(event, handler);
+		}
 	};
 
-	const onExit = () => restore();
 	const onSignal = (code: number) => () => {
 		restore();
 		process.exit(code);
 	};
 
-	const onTerm = onSignal(143);
-	const onHup = onSignal(129);
-	// Ctrl-C is a key in raw mode; this is `kill -INT` from elsewhere.
-	const onInt = onSignal(130);
 	const onCrash = (error: unknown) => {
 		restore();
-		const message = error instanceof Error ? error.message : String(error);
-		process.stderr.write(`ee-tokens: unexpected error: ${message.replaceAll(/\s*\n\s*/g, ' ')}\n`);
+		process.stderr.write(`ee-tokens: unexpected error: ${oneLine(error)}\n`);
 		process.exit(1);
 	};
 
-	process.on('exit', onExit);
-	process.on('SIGTERM', onTerm);
-	process.on('SIGHUP', onHup);
-	process.on('SIGINT', onInt);
-	process.on('uncaughtException', onCrash);
-	process.on('unhandledRejection', onCrash);
+	// Ctrl-C is a key in raw mode; SIGINT is `kill -INT` from elsewhere.
+	const hooks: Array<[string, (...args: any[]) => void]> = [
+		['exit', () => restore()],
+		['SIGTERM', onSignal(143)],
+		['SIGHUP', onSignal(129)],
+		['SIGINT', onSignal(130)],
+		['uncaughtException', onCrash],
+		['unhandledRejection', onCrash],
+	];
+	for (const [event, handler] of hooks) {
+		process.on(event, handler);
+	}
+
 	stdout.write(ENTER_ALT_SCREEN);
 	return {restore};
 }
