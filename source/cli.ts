@@ -9,8 +9,33 @@ if (process.env['NO_COLOR'] !== undefined && process.env['NO_COLOR'] !== '') {
 	process.env['FORCE_COLOR'] = '0';
 }
 
+// `ee-tokens list --json | head` closes the pipe early: that is the reader saying "enough", not an
+// error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+	stream.on('error', (error: NodeJS.ErrnoException) => {
+		if (error.code === 'EPIPE') {
+			process.exit(0);
+		}
+
+		throw error;
+	});
+}
+
 const {main} = await import('./commands/main.js');
 const code = await main(process.argv.slice(2));
-// Let stdout drain, then leave with the documented code even if a handle is still open.
-process.exitCode = code;
-setTimeout(() => process.exit(code), 0).unref();
+
+/**
+ * Resolves once everything written so far has left for the pipe or file. Writes to a pipe whose
+ * reader is slower are queued, and process.exit() drops the queue: 1,800 import messages on stderr
+ * were cut off after 279 lines before this waited. An error (the reader went away) counts as done.
+ */
+const flushed = async (stream: NodeJS.WriteStream) =>
+	new Promise<void>(resolve => {
+		stream.write('', () => {
+			resolve();
+		});
+	});
+
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+// Leave with the documented code even if a handle (a Redis socket closing) is still open.
+process.exit(code);

@@ -112,16 +112,6 @@ export function createContext(redisFlag: string | undefined): Context {
 	};
 }
 
-/** Resolves once everything written to stdout has been flushed (large outputs into a pipe). */
-export const drain = (stream: NodeJS.WriteStream) =>
-	new Promise<void>(resolve => {
-		if (stream.write('')) {
-			resolve();
-		} else {
-			stream.once('drain', () => resolve());
-		}
-	});
-
 /** `-t` is required by show and revoke; said in one line rather than meow's two. */
 export function requireToken(token: string | undefined): string {
 	if (token === undefined || token === '') {

@@ -1,6 +1,6 @@
 import {TokenError} from '../tokens/index.js';
 import {EXIT} from './exit-codes.js';
-import {defineCommand, drain, jsonFlag} from './command.js';
+import {defineCommand, jsonFlag} from './command.js';
 
 export const exportCommand = defineCommand({
 	name: 'export',
@@ -51,7 +51,6 @@ export const exportCommand = defineCommand({
 			writeLines(context.stdout, exported.map(item => item.exportString));
 		}
 
-		await drain(context.stdout);
 		return EXIT.ok;
 	},
 });

@@ -1,6 +1,6 @@
 import {COLUMNS, type TokenEntry, entryToJson, sanitizeText} from '../tokens/index.js';
 import {EXIT} from './exit-codes.js';
-import {defineCommand, drain, jsonFlag} from './command.js';
+import {defineCommand, jsonFlag} from './command.js';
 
 export const listCommand = defineCommand({
 	name: 'list',
@@ -43,7 +43,6 @@ export const listCommand = defineCommand({
 			}
 		}
 
-		await drain(context.stdout);
 		return EXIT.ok;
 	},
 });
