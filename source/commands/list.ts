@@ -75,23 +75,47 @@ function writeJsonArray(stream: NodeJS.WritableStream, entries: readonly TokenEn
 }
 
 /**
- * On a terminal the id is cut to 12 characters and the description to what fits; into a pipe every
- * value is whole, one row per line, columns separated by two spaces.
+ * On a terminal the table fits the window: the id is cut to 12 characters, scopes and account to
+ * 24, the description to what is left (at least 11), and when even that is too wide the least
+ * needed columns go (Created, then Expires, Last used, Account). Into a pipe every value is whole,
+ * one row per line, columns separated by two spaces.
  */
 function writeTable(stream: NodeJS.WriteStream, entries: readonly TokenEntry[], now: number): void {
 	const tty = Boolean(stream.isTTY);
 	const header = ['Id', ...COLUMNS.map(column => column.title)];
-	const rows = entries.map(entry => [tty ? entry.id.slice(0, 12) : entry.id, ...COLUMNS.map(column => column.text(entry, now))]);
-	const widths = header.map((title, index) => Math.max(title.length, ...rows.map(row => [...row[index]!].length)));
+	const rows = entries.map(entry => [tty ? entry.id.slice(0, 12) : entry.id, ...COLUMNS.map(column => sanitizeText(column.text(entry, now)))]);
+	// A loop, not Math.max(...cells): 100,000 arguments overflow the stack.
+	const widths = header.map(title => title.length);
+	for (const row of rows) {
+		for (const [index, cell] of row.entries()) {
+			widths[index] = Math.max(widths[index]!, [...cell].length);
+		}
+	}
+
+	let shown = header.map((_, index) => index);
 	if (tty) {
-		const available = (stream.columns || 120) - 2 * (widths.length - 1);
-		const others = widths.reduce((sum, width, index) => (index === 1 ? sum : sum + width), 0);
-		widths[1] = Math.max(11, Math.min(widths[1]!, available - others));
+		const limit = stream.columns || 120;
+		const DESCRIPTION = 1;
+		for (const index of [2, 3]) {
+			widths[index] = Math.min(widths[index]!, 24);
+		}
+
+		const needed = (columns: number[], description: number) =>
+			columns.reduce((sum, index) => sum + (index === DESCRIPTION ? description : widths[index]!), 0) + 2 * (columns.length - 1);
+		for (const title of ['Created', 'Expires', 'Last used', 'Account']) {
+			if (needed(shown, 11) <= limit) {
+				break;
+			}
+
+			shown = shown.filter(index => header[index] !== title);
+		}
+
+		widths[DESCRIPTION] = Math.max(11, Math.min(widths[DESCRIPTION]!, limit - needed(shown, 0)));
 	}
 
 	const format = (row: string[]) =>
-		row
-			.map((cell, index) => fit(sanitizeText(cell), widths[index]!, index === row.length - 1))
+		shown
+			.map((index, position) => fit(row[index]!, widths[index]!, position === shown.length - 1))
 			.join('  ')
 			.trimEnd();
 	const lines = [format(header), ...rows.map(format)];
