@@ -1,11 +1,11 @@
 import {mkdtempSync, readFileSync, readdirSync, rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {execa} from 'execa';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {CLI, runCli} from '../helpers/cli.js';
+import {runCli} from '../helpers/cli.js';
 import {dumpKeyspace} from '../helpers/keyspace.js';
-import {type TestRedis, freePort, startRedis} from '../helpers/redis.js';
+import {type TestRedis, startRedis} from '../helpers/redis.js';
+import {startServe} from '../helpers/serve.js';
 import {KEYS, spawnApp} from '../ui/helpers/pty.js';
 
 let redis: TestRedis;
@@ -58,21 +58,8 @@ describe('a raw token is printed once and then forgotten', () => {
 		}
 
 		// The server: header, query string, upper case, a wrong token, a failed request.
-		const port = await freePort();
-		const serve = execa('node', [CLI, 'serve', '--port', String(port)], {env, reject: false, all: true});
-		const base = `http://127.0.0.1:${port}`;
-		for (let attempt = 0; attempt < 200; attempt++) {
-			try {
-				// eslint-disable-next-line no-await-in-loop
-				if ((await fetch(`${base}/health`)).ok) {
-					break;
-				}
-			} catch {}
-
-			// eslint-disable-next-line no-await-in-loop
-			await new Promise(resolve => setTimeout(resolve, 50));
-		}
-
+		const serve = await startServe(redis.url(), [], env);
+		const {base} = serve;
 		for (const url of [
 			`${base}/v1/stats?access_token=${json.token}`,
 			`${base}/v1/account/${issued.stdout}?access_token=${json.token}`,
@@ -88,8 +75,10 @@ describe('a raw token is printed once and then forgotten', () => {
 			transcripts.push(await (await fetch(`${base}/v1/tokens/${token}`, {headers: {authorization: `Bearer ${token}`}})).text());
 		}
 
-		serve.kill('SIGTERM');
-		transcripts.push(String((await serve).all));
+		await serve.stop();
+		// The log must have seen the requests, or scanning it proves nothing.
+		expect(serve.lines.filter(line => line.msg === 'request completed').length).toBeGreaterThanOrEqual(6);
+		transcripts.push(serve.output());
 
 		// The app: issue a token in the wizard, close the dialog, quit.
 		const app = spawnApp([], {env});

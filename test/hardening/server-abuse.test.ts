@@ -1,13 +1,13 @@
 import {readFileSync} from 'node:fs';
 import {type Socket, connect} from 'node:net';
-import {execa, type ResultPromise} from 'execa';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {CLI, runCli} from '../helpers/cli.js';
+import {runCli} from '../helpers/cli.js';
 import {random} from '../helpers/fuzz.js';
-import {type TestRedis, freePort, startRedis} from '../helpers/redis.js';
+import {type TestRedis, startRedis} from '../helpers/redis.js';
+import {type Served, startServe} from '../helpers/serve.js';
 
 let redis: TestRedis;
-let serve: ResultPromise;
+let serve: Served;
 let base: string;
 let token: string;
 const statuses = new Map<number, number>();
@@ -15,36 +15,16 @@ const statuses = new Map<number, number>();
 beforeAll(async () => {
 	redis = await startRedis();
 	token = (await runCli(['issue', '-d', 'abuse', '-s', '*', `--dbs.redis=${redis.url()}`])).stdout;
-	const port = await freePort();
-	base = `http://127.0.0.1:${port}`;
-	serve = execa('node', [CLI, 'serve', '--port', String(port), `--dbs.redis=${redis.url()}`], {
-		reject: false,
-		stdout: 'ignore',
-		stderr: 'pipe',
-		env: {EENGINE_LOG_LEVEL: 'warn'},
-	});
-	for (let attempt = 0; attempt < 200; attempt++) {
-		try {
-			// eslint-disable-next-line no-await-in-loop
-			if ((await fetch(`${base}/health`)).ok) {
-				return;
-			}
-		} catch {}
-
-		// eslint-disable-next-line no-await-in-loop
-		await new Promise(resolve => setTimeout(resolve, 50));
-	}
-
-	throw new Error('serve did not start');
+	serve = await startServe(redis.url());
+	({base} = serve);
 });
 
 afterAll(async () => {
-	serve.kill('SIGTERM');
-	await serve;
+	await serve.stop();
 	await redis.stop();
 });
 
-const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${serve.pid}/status`, 'utf8'))![1]) / 1024;
+const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${serve.child.pid}/status`, 'utf8'))![1]) / 1024;
 
 async function authorised(count: number): Promise<void> {
 	for (let start = 0; start < count; start += 50) {
@@ -119,7 +99,7 @@ describe('the server under hostile traffic', () => {
 			socket.destroy();
 		}
 
-		expect(serve.exitCode).toBeNull();
+		expect(serve.child.exitCode).toBeNull();
 	});
 
 	it('a client that never finishes its headers is answered 408 and disconnected', async () => {

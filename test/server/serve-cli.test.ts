@@ -1,62 +1,18 @@
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {createInterface} from 'node:readline';
-import {execa, type ResultPromise} from 'execa';
+import {execa} from 'execa';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, test} from 'vitest';
 import {CLI, runCli} from '../helpers/cli.js';
 import {startRedis, type TestRedis} from '../helpers/redis.js';
-
-/** Spec §0: the test token and its export string (EmailEngine's config/test.toml). */
-const TEST_TOKEN = '2aa97ad0456d6624a55d30780aa2ff61bfb7edc6fa00935b40814b271e718660';
-const TEST_ID = 'ea3873f9234fb3b8b700043373138c730c56fd2f7fa27dbcdc61d4c9c2b2df8d';
-const PREPARED =
-	'hKJpZNlAZWEzODczZjkyMzRmYjNiOGI3MDAwNDMzNzMxMzhjNzMwYzU2ZmQyZjdmYTI3ZGJjZGM2MWQ0YzljMmIyZGY4ZKdjcmVhdGVk1_-UiOcAZ2lLVqZzY29wZXORoSqrZGVzY3JpcHRpb26qdGVzdCB0b2tlbg';
-
-type LogLine = {level: number; time: number; pid: number; hostname: string; msg: string; [key: string]: unknown};
-
-type Served = {
-	child: ResultPromise;
-	lines: LogLine[];
-	base: string;
-	stop(): Promise<{exitCode: number | undefined; lines: LogLine[]}>;
-};
+import {type LogLine, type Served, startServe} from '../helpers/serve.js';
+import {VECTOR} from '../helpers/vectors.js';
 
 let redis: TestRedis;
 const running: Served[] = [];
 
-/** Starts the built CLI's `serve` on a free port and waits for its "listening" log line. */
 async function serve(args: string[] = [], env: Record<string, string> = {}): Promise<Served> {
-	const child = execa('node', [CLI, 'serve', '--port', '0', `--dbs.redis=${redis.url()}`, ...args], {
-		reject: false,
-		stdin: 'ignore',
-		extendEnv: false,
-		env: {PATH: process.env['PATH'], HOME: process.env['HOME'], ...env},
-		timeout: 60_000,
-	});
-	const lines: LogLine[] = [];
-	const reader = createInterface({input: child.stdout!});
-	const listening = new Promise<LogLine>((resolve, reject) => {
-		reader.on('line', text => {
-			const line = JSON.parse(text) as LogLine;
-			lines.push(line);
-			if (line.msg.startsWith('API server listening')) {
-				resolve(line);
-			}
-		});
-		void child.then(result => reject(new Error(`serve exited ${result.exitCode}: ${result.stderr}`)));
-	});
-	const ready = await listening;
-	const served: Served = {
-		child,
-		lines,
-		base: `http://127.0.0.1:${ready['port'] as number}`,
-		async stop() {
-			child.kill('SIGTERM');
-			const result = await child;
-			return {exitCode: result.exitCode, lines};
-		},
-	};
+	const served = await startServe(redis.url(), args, env);
 	running.push(served);
 	return served;
 }
@@ -162,32 +118,32 @@ describe('ee-tokens serve, end to end', () => {
 
 describe('prepared token (spec §5)', () => {
 	test('imported on the first start, skipped on the second; the raw token then works', async () => {
-		const first = await serve([], {EENGINE_PREPARED_TOKEN: PREPARED});
+		const first = await serve([], {EENGINE_PREPARED_TOKEN: VECTOR.exportString});
 		const imported = first.lines.find(line => line.msg === 'Imported prepared token');
 		expect(imported).toMatchObject({level: 20, msg: 'Imported prepared token'});
 		expect(Object.keys(imported!)).toEqual(expect.arrayContaining(['level', 'time', 'pid', 'hostname', 'msg']));
 		// Imported before listening.
 		expect(first.lines.indexOf(imported!)).toBeLessThan(first.lines.findIndex(line => line.msg.startsWith('API server listening')));
-		expect((await fetch(`${first.base}/v1/stats`, auth(TEST_TOKEN))).status).toBe(200);
+		expect((await fetch(`${first.base}/v1/stats`, auth(VECTOR.rawToken))).status).toBe(200);
 		expect((await first.stop()).exitCode).toBe(0);
 
-		const created = await redis.client().hgetBuffer('tokens', TEST_ID);
-		const second = await serve(['--preparedToken', PREPARED]);
+		const created = await redis.client().hgetBuffer('tokens', VECTOR.id);
+		const second = await serve(['--preparedToken', VECTOR.exportString]);
 		expect(second.lines.find(line => line.msg.toLowerCase().includes('prepared token'))).toMatchObject({level: 20, msg: 'Prepared token already imported'});
 		expect(second.lines.some(line => line.msg === 'Imported prepared token')).toBe(false);
 		// Nothing rewritten: the record (with its created time) is byte for byte the same.
-		expect(await redis.client().hgetBuffer('tokens', TEST_ID)).toStrictEqual(created);
-		expect((await fetch(`${second.base}/metrics`, auth(TEST_TOKEN))).status).toBe(200);
+		expect(await redis.client().hgetBuffer('tokens', VECTOR.id)).toStrictEqual(created);
+		expect((await fetch(`${second.base}/metrics`, auth(VECTOR.rawToken))).status).toBe(200);
 	});
 
 	test('EENGINE_PREPARED_TOKEN_FILE is read with its trailing newline stripped', async () => {
 		const dir = mkdtempSync(path.join(tmpdir(), 'ee-tokens-prepared-'));
 		try {
 			const file = path.join(dir, 'token');
-			writeFileSync(file, `${PREPARED}\n`);
+			writeFileSync(file, `${VECTOR.exportString}\n`);
 			const server = await serve([], {EENGINE_PREPARED_TOKEN_FILE: file});
 			expect(server.lines.some(line => line.msg === 'Imported prepared token')).toBe(true);
-			expect((await fetch(`${server.base}/v1/stats`, auth(TEST_TOKEN))).status).toBe(200);
+			expect((await fetch(`${server.base}/v1/stats`, auth(VECTOR.rawToken))).status).toBe(200);
 		} finally {
 			rmSync(dir, {recursive: true, force: true});
 		}
@@ -197,7 +153,7 @@ describe('prepared token (spec §5)', () => {
 		for (const [args, env] of [
 			[['--preparedToken', 'garbage!'], {}],
 			[[], {EENGINE_PREPARED_TOKEN: 'AA'}],
-			[[], {EENGINE_PREPARED_TOKEN: PREPARED.slice(0, 40)}],
+			[[], {EENGINE_PREPARED_TOKEN: VECTOR.exportString.slice(0, 40)}],
 		] as Array<[string[], Record<string, string>]>) {
 			const result = await execa('node', [CLI, 'serve', '--port', '0', `--dbs.redis=${redis.url()}`, ...args], {
 				reject: false,

@@ -1,0 +1,59 @@
+import {createInterface} from 'node:readline';
+import {execa, type ResultPromise} from 'execa';
+import {CLI} from './cli.js';
+
+export type LogLine = {level: number; time: number; pid: number; hostname: string; msg: string; [key: string]: unknown};
+
+export type Served = {
+	child: ResultPromise;
+	/** Every JSON log line so far, parsed. */
+	lines: LogLine[];
+	base: string;
+	/** Everything the process wrote (raw stdout lines and stderr), for "is a secret anywhere" checks. */
+	output(): string;
+	stop(): Promise<{exitCode: number | undefined; lines: LogLine[]}>;
+};
+
+/**
+ * The built CLI's `serve` on a free port (`--port 0`), resolved once its "listening" log line names
+ * the port: no polling, no port race.
+ */
+export async function startServe(redisUrl: string, args: string[] = [], env: Record<string, string> = {}): Promise<Served> {
+	const child = execa('node', [CLI, 'serve', '--port', '0', `--dbs.redis=${redisUrl}`, ...args], {
+		reject: false,
+		stdin: 'ignore',
+		extendEnv: false,
+		env: {PATH: process.env['PATH'], HOME: process.env['HOME'], ...env},
+		timeout: 120_000,
+		buffer: false,
+	});
+	const lines: LogLine[] = [];
+	const raw: string[] = [];
+	child.stderr!.on('data', (chunk: Buffer) => raw.push(chunk.toString()));
+	const reader = createInterface({input: child.stdout!});
+	const listening = new Promise<LogLine>((resolve, reject) => {
+		reader.on('line', text => {
+			raw.push(text);
+			const line = JSON.parse(text) as LogLine;
+			lines.push(line);
+			if (line.msg.startsWith('API server listening')) {
+				resolve(line);
+			}
+		});
+		void child.then(result => {
+			reject(new Error(`serve exited ${result.exitCode} before listening: ${raw.join('\n').slice(0, 500)}`));
+		});
+	});
+	const ready = await listening;
+	return {
+		child,
+		lines,
+		base: `http://127.0.0.1:${ready['port'] as number}`,
+		output: () => raw.join('\n'),
+		async stop() {
+			child.kill('SIGTERM');
+			const result = await child;
+			return {exitCode: result.exitCode, lines};
+		},
+	};
+}
