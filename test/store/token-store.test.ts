@@ -154,6 +154,8 @@ describe('list', () => {
 		expect(entries).toHaveLength(12_000);
 		expect(entries[0]!.id).toBe((11_999).toString(16).padStart(64, '0'));
 		expect(entries.filter(entry => entry.lastUse)).toHaveLength(6000);
+		// Exports skip the access hash altogether.
+		expect((await store.list({lastUse: false})).filter(entry => entry.lastUse)).toHaveLength(0);
 	});
 });
 
