@@ -137,10 +137,6 @@ async function readPayload(request: IncomingMessage): Promise<unknown> {
 /** The admin group is never grantable: any token that carries `permissions` is refused (spec §7). */
 const admin = (template: string, action: string): RouteAuth => ({scopes: API, permission: {action, group: ADMIN_GROUP}, template});
 
-async function listTokens(deps: RouteDeps, account: string | undefined, query: string | undefined): Promise<TokenEntry[]> {
-	return deps.store.list({account, query});
-}
-
 export const ROUTES: readonly Route[] = [
 	{
 		method: 'GET',
@@ -213,14 +209,14 @@ export const ROUTES: readonly Route[] = [
 			const page = query['page'] as number;
 			const pageSize = query['pageSize'] as number;
 			const account = query['account'] as string | undefined;
-			const entries = await listTokens(deps, account, query['query'] as string | undefined);
+			const {total, entries} = await deps.store.page({account, query: query['query'] as string | undefined, page, pageSize});
 			return {
 				json: {
 					account: account ?? null,
-					total: entries.length,
+					total,
 					page,
-					pages: Math.ceil(entries.length / pageSize),
-					tokens: entries.slice(page * pageSize, (page + 1) * pageSize).map(entry => entryToJson(entry)),
+					pages: Math.ceil(total / pageSize),
+					tokens: entries.map(entry => entryToJson(entry)),
 				},
 			};
 		},
@@ -231,8 +227,8 @@ export const ROUTES: readonly Route[] = [
 		auth: admin('/v1/tokens/account/{account}', 'read'),
 		account: params => params['account'],
 		async handler({deps, params}) {
-			const entries = await listTokens(deps, accountParam(params), undefined);
-			return {json: {tokens: entries.slice(0, 1000).map(entry => entryToJson(entry))}};
+			const {entries} = await deps.store.page({account: accountParam(params), page: 0, pageSize: 1000});
+			return {json: {tokens: entries.map(entry => entryToJson(entry))}};
 		},
 	},
 	{

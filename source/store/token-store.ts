@@ -216,6 +216,53 @@ export class TokenStore {
 		return entries;
 	}
 
+	/**
+	 * One page of the listing, as EmailEngine's REST route and admin page compute it (spec §7).
+	 * With a query or scope filter every candidate is read and matched; without one only the ids are
+	 * read and sorted, and only the page's records and last uses are fetched, so a page of 20 out of
+	 * 100,000 decodes 20 records. Missing and undecodable records are skipped but still counted in
+	 * `total`; expired ones are hidden and subtracted, as EmailEngine does (it also reaps them; a
+	 * listing here never writes).
+	 */
+	async page(options: ListOptions & {page: number; pageSize: number}): Promise<{total: number; entries: TokenEntry[]}> {
+		const start = options.page * options.pageSize;
+		if (options.query || options.scope !== undefined) {
+			const matches = await this.list({...options, lastUse: false});
+			const entries = matches.slice(start, start + options.pageSize);
+			await this.attachLastUse(entries);
+			return {total: matches.length, entries};
+		}
+
+		const ids =
+			options.account === undefined
+				? await this.redis.hkeys(this.keys.tokens)
+				: await this.redis.smembers(this.keys.index(options.account));
+		sortByIdDescending(ids, id => id);
+		const pageIds = ids.slice(start, start + options.pageSize);
+		const [records, access] = await Promise.all([
+			this.hmgetBatched(this.keys.tokens, pageIds),
+			this.hmgetBatched(this.keys.access, pageIds),
+		]);
+		const now = this.now();
+		let total = ids.length;
+		const entries: TokenEntry[] = [];
+		for (const [index, id] of pageIds.entries()) {
+			const record = decodeOrUndefined(records[index]);
+			if (!record) {
+				continue;
+			}
+
+			if (!options.includeExpired && isExpired(record, now)) {
+				total--;
+				continue;
+			}
+
+			entries.push({id, record, lastUse: decodeLastUse(access[index])});
+		}
+
+		return {total, entries};
+	}
+
 	/** Last use for one account's entries: HMGET in batches, one pipeline. */
 	private async attachLastUse(entries: TokenEntry[]): Promise<void> {
 		if (entries.length === 0) {
@@ -438,29 +485,35 @@ export class TokenStore {
  * sorts beats one comparison sort of 100,000 strings by several times; any other id shape still
  * sorts correctly, in the bucket of its first two code units.
  */
-function sortByIdDescending(entries: TokenEntry[]): void {
-	const buckets = new Map<number, TokenEntry[]>();
-	for (const entry of entries) {
-		const key = (entry.id.charCodeAt(0) || 0) * 65_536 + (entry.id.charCodeAt(1) || 0);
+function sortByIdDescending<T>(items: T[], idOf: (item: T) => string = item => (item as TokenEntry).id): void {
+	const buckets = new Map<number, T[]>();
+	for (const item of items) {
+		const id = idOf(item);
+		const key = (id.charCodeAt(0) || 0) * 65_536 + (id.charCodeAt(1) || 0);
 		const bucket = buckets.get(key);
 		if (bucket) {
-			bucket.push(entry);
+			bucket.push(item);
 		} else {
-			buckets.set(key, [entry]);
+			buckets.set(key, [item]);
 		}
 	}
 
-	const descending = (a: TokenEntry, b: TokenEntry) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+	const descending = (a: T, b: T) => {
+		const left = idOf(a);
+		const right = idOf(b);
+		return left < right ? 1 : left > right ? -1 : 0;
+	};
+
 	let length = 0;
 	for (const key of [...buckets.keys()].sort((a, b) => b - a)) {
-		for (const entry of buckets.get(key)!.sort(descending)) {
-			if (length === 0 || entries[length - 1]!.id !== entry.id) {
-				entries[length++] = entry;
+		for (const item of buckets.get(key)!.sort(descending)) {
+			if (length === 0 || idOf(items[length - 1]!) !== idOf(item)) {
+				items[length++] = item;
 			}
 		}
 	}
 
-	entries.length = length;
+	items.length = length;
 }
 
 function matchesQuery(id: string, record: TokenRecord, query: string): boolean {

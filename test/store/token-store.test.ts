@@ -159,6 +159,28 @@ describe('list', () => {
 	});
 });
 
+describe('page (the REST listing)', () => {
+	it('pages the id-descending order, counts missing records, subtracts expired ones', async () => {
+		const issued = await Promise.all(Array.from({length: 5}, async (_, index) => store.issue({description: `p${index}`, scopes: ['api']})));
+		const order = issued.map(item => item.id).sort().reverse();
+		// An expired record, as EmailEngine's listing meets them.
+		await raw.hset(keys.tokens, '0'.repeat(64), encodeRecord({created: 1, expires: 2, description: 'old'}));
+		const first = await store.page({page: 0, pageSize: 3});
+		expect(first.entries.map(entry => entry.id)).toEqual(order.slice(0, 3));
+		expect(first.entries[0]!.lastUse).toEqual({time: null, ip: null});
+		const last = await store.page({page: 1, pageSize: 3});
+		// 6 ids in the hash, the expired one in this page is hidden and subtracted.
+		expect(last.entries.map(entry => entry.id)).toEqual(order.slice(3));
+		expect(last.total).toBe(5);
+		// An account index entry without a record: skipped, but still counted, as in EmailEngine.
+		const bound = await store.issue({description: 'bound', scopes: ['api'], account: 'acme'});
+		await raw.sadd('iat:acme', 'f'.repeat(64));
+		expect(await store.page({account: 'acme', page: 0, pageSize: 10})).toMatchObject({total: 2, entries: [{id: bound.id}]});
+		const filtered = await store.page({query: 'p3', page: 0, pageSize: 10});
+		expect(filtered).toMatchObject({total: 1, entries: [{record: {description: 'p3'}}]});
+	});
+});
+
 describe('import', () => {
 	it('imports the spec vector to the spec bytes, created reset to now', async () => {
 		const fixed = new TokenStore(redis.client(), '', () => VECTOR.created);
