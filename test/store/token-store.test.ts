@@ -249,6 +249,30 @@ describe('resolve and revoke', () => {
 	});
 });
 
+describe('revokeMany', () => {
+	it('deletes every record, access record, audit log and index entry; reports the missing', async () => {
+		const keep = await store.issue({description: 'keep', scopes: ['api'], account: 'a1'});
+		const doomed = await Promise.all([
+			store.issue({description: 'root', scopes: ['api']}),
+			store.issue({description: 'bound', scopes: ['api'], account: 'a1'}),
+			store.issue({description: 'other', scopes: ['api'], account: 'a2'}),
+		]);
+		for (const {id} of doomed) {
+			// eslint-disable-next-line no-await-in-loop
+			await raw.lpush(keys.auditLog(id), 'entry');
+		}
+
+		const ghost = '9'.repeat(64);
+		const {revoked, missing} = await store.revokeMany([...doomed.map(item => item.id), ghost]);
+		expect(revoked.map(entry => entry.id).sort()).toEqual(doomed.map(item => item.id).sort());
+		expect(missing).toEqual([ghost]);
+		expect(await raw.hkeys(keys.tokens)).toEqual([keep.id]);
+		expect(await raw.hkeys(keys.access)).toEqual([keep.id]);
+		expect(await raw.smembers('iat:a1')).toEqual([keep.id]);
+		expect(await raw.exists('iat', 'iat:a2', ...doomed.map(item => keys.auditLog(item.id)))).toBe(0);
+	});
+});
+
 describe('key prefix', () => {
 	it('prepends EENGINE_REDIS_PREFIX to every key', async () => {
 		const prefixed = new TokenStore(redis.client(), 'ee:');

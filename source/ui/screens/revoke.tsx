@@ -71,26 +71,11 @@ export function RevokeScreen({store, targets, width, height, onClose}: RevokeScr
 		}
 
 		void (async () => {
-			let revoked = 0;
-			let missing = 0;
 			try {
-				for (const target of ref.current.targets) {
-					try {
-						// eslint-disable-next-line no-await-in-loop
-						await store.revoke(target.id);
-						revoked++;
-					} catch (error) {
-						if ((error as {code?: string}).code !== 'not-found') {
-							throw error;
-						}
-
-						missing++;
-					}
-				}
-
-				dispatch({type: 'revoked', revoked, missing});
+				const {revoked, missing} = await store.revokeMany(ref.current.targets.map(target => target.id));
+				dispatch({type: 'revoked', revoked: revoked.length, missing: missing.length});
 			} catch (error) {
-				dispatch({type: 'failed', message: `Could not revoke${revoked > 0 ? ` (${revoked} done)` : ''}: ${failureText(error)}.`});
+				dispatch({type: 'failed', message: `Could not revoke: ${failureText(error)}.`});
 			}
 		})();
 	}, [state.step, store, dispatch, ref]);
