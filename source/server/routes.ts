@@ -7,6 +7,7 @@ import {
 	entryToJson,
 	generateRawToken,
 	isHex64,
+	LIMITS,
 	tokenIdOf,
 } from '../tokens/index.js';
 import type {Credentials, RouteAuth} from './auth.js';
@@ -69,8 +70,8 @@ function hexParam(params: Record<string, string>, name: string): string {
 
 function accountParam(params: Record<string, string>): string {
 	const value = params['account'] ?? '';
-	if (value.length > 256) {
-		throw invalidInput([{message: '"account" length must be less than or equal to 256 characters long', key: 'account'}]);
+	if (value.length > LIMITS.account) {
+		throw invalidInput([{message: `"account" length must be less than or equal to ${LIMITS.account} characters long`, key: 'account'}]);
 	}
 
 	return value;
@@ -202,8 +203,8 @@ export const ROUTES: readonly Route[] = [
 		query: {
 			page: integer({min: 0, max: 1_048_576, default: 0}),
 			pageSize: integer({min: 1, max: 1000, default: 20}),
-			query: text({max: 1024}),
-			account: text({max: 256}),
+			query: text({max: LIMITS.query}),
+			account: text({max: LIMITS.account}),
 		},
 		async handler({deps, query}) {
 			const page = query['page'] as number;

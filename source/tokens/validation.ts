@@ -7,6 +7,8 @@ import {SCOPES, isScope} from './scopes.js';
 export const LIMITS = {
 	description: 1024,
 	account: 256,
+	/** The listing's search text. */
+	query: 1024,
 	metadata: 1024 * 1024,
 	restrictionEntries: 256,
 	restrictionEntryLength: 1024,
