@@ -1,4 +1,4 @@
-import {COLUMNS, type TokenEntry, entryToJson, sanitizeText} from '../tokens/index.js';
+import {COLUMNS, type TokenEntry, entryToJson, fit, sanitizeText, textWidth} from '../tokens/index.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand, jsonFlag} from './command.js';
 
@@ -88,7 +88,7 @@ function writeTable(stream: NodeJS.WriteStream, entries: readonly TokenEntry[], 
 	const widths = header.map(title => title.length);
 	for (const row of rows) {
 		for (const [index, cell] of row.entries()) {
-			widths[index] = Math.max(widths[index]!, [...cell].length);
+			widths[index] = Math.max(widths[index]!, textWidth(cell));
 		}
 	}
 
@@ -115,20 +115,11 @@ function writeTable(stream: NodeJS.WriteStream, entries: readonly TokenEntry[], 
 
 	const format = (row: string[]) =>
 		shown
-			.map((index, position) => fit(row[index]!, widths[index]!, position === shown.length - 1))
+			.map(index => fit(row[index]!, widths[index]!))
 			.join('  ')
 			.trimEnd();
 	const lines = [format(header), ...rows.map(format)];
 	for (let start = 0; start < lines.length; start += 1000) {
 		stream.write(`${lines.slice(start, start + 1000).join('\n')}\n`);
 	}
-}
-
-function fit(text: string, width: number, last: boolean): string {
-	const characters = [...text];
-	if (characters.length > width) {
-		return `${characters.slice(0, width - 1).join('')}…`;
-	}
-
-	return last ? text : text + ' '.repeat(width - characters.length);
 }

@@ -1,6 +1,7 @@
 import pty from '@lydell/node-pty';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {TokenStore} from '../../source/store/index.js';
+import {textWidth} from '../../source/tokens/index.js';
 import {CLI} from '../helpers/cli.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 
@@ -9,6 +10,7 @@ beforeAll(async () => {
 	redis = await startRedis();
 	const store = new TokenStore(redis.client(), '');
 	await store.issue({description: 'A rather long description of what this token is for, in words', scopes: ['api', 'metrics', 'smtp'], account: 'an-account-id-that-is-long'});
+	await store.issue({description: '請求書の自動送信サービス用トークン（本番環境）', scopes: ['smtp']});
 	await store.issue({description: 'evil\u001B]0;owned\u0007\u001B[2J', scopes: ['*']});
 });
 afterAll(async () => redis.stop());
@@ -32,7 +34,7 @@ describe('list on a terminal', () => {
 		const lines = output.split(/\r?\n/).filter(Boolean);
 		expect(lines[0]).toMatch(/^Id\s+Description\s+Scopes/);
 		for (const line of lines) {
-			expect([...line].length, line).toBeLessThanOrEqual(columns);
+			expect(textWidth(line), line).toBeLessThanOrEqual(columns);
 		}
 
 		expect(output.includes('Created')).toBe(columns >= 120);

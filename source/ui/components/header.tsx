@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import type {Connection} from '../hooks/use-tokens.js';
-import {fit} from '../text.js';
+import {fit} from '../../tokens/index.js';
 import {theme} from '../theme.js';
 
 export type HeaderProps = {

@@ -1,5 +1,5 @@
 import {Text} from 'ink';
-import {textWidth} from '../text.js';
+import {textWidth} from '../../tokens/index.js';
 import {theme} from '../theme.js';
 
 /**

@@ -7,7 +7,7 @@ import {Footer} from '../components/footer.js';
 import {Frame, Message, Title} from '../components/frame.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {Command, commandFor, commandsOf} from '../keymap.js';
-import {chunk, fit} from '../text.js';
+import {chunk, fit} from '../../tokens/index.js';
 import {theme} from '../theme.js';
 
 export type Exported = {id: string; description: string; exportString: string};

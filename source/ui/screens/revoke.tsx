@@ -8,7 +8,7 @@ import {TextField} from '../components/text-field.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {useRefReducer} from '../hooks/use-ref-reducer.js';
 import {type RevokeState, type RevokeTarget, confirmationText, initialRevokeState, revokeReducer} from '../state/revoke.js';
-import {fit} from '../text.js';
+import {fit} from '../../tokens/index.js';
 import {theme} from '../theme.js';
 
 export function RevokeView({state, width, height}: {state: RevokeState; width: number; height: number}) {

@@ -1,6 +1,6 @@
 /**
- * Cell text helpers: terminal width of a string (wide East Asian characters and emoji take two
- * cells, combining marks none) and fitting text into a fixed number of cells.
+ * Terminal cells, for `list` on a terminal and for the app: the width of a string in cells (wide
+ * East Asian characters and emoji take two, combining marks none) and fitting text to a width.
  */
 
 function charWidth(code: number): number {
