@@ -1,3 +1,4 @@
+import {oneLine} from '../tokens/index.js';
 import pino, {type Logger} from 'pino';
 
 export type {Logger} from 'pino';
@@ -46,8 +47,7 @@ export function flushLogs(logger: Logger): void {
  * for expected failures), and a 64-hex run in a message is hidden in case it is a raw token.
  */
 export function logError(error: unknown): Error {
-	const text = error instanceof Error ? error.message : String(error);
-	const plain = new Error(text.replaceAll(/\s*\n\s*/g, ' ').replaceAll(/[\da-f]{64,}/gi, '[redacted]').trim());
+	const plain = new Error(oneLine(error).replaceAll(/[\da-f]{64,}/gi, '[redacted]'));
 	plain.stack = undefined;
 	return plain;
 }

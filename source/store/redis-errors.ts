@@ -1,7 +1,14 @@
 import {TokenError, oneLine} from '../tokens/index.js';
 
 const REDIS_ERROR_NAMES = new Set(['ReplyError', 'MaxRetriesPerRequestError', 'AbortError', 'ParserError', 'InterruptError']);
-const CONNECTION_TROUBLE = /connection is closed|stream isn't writeable|enableofflinequeue|econnreset|econnrefused|epipe|etimedout|enotconn/i;
+const CONNECTION_TROUBLE =
+	/connection is closed|stream isn't writeable|enableofflinequeue|max retries per request|econnreset|econnrefused|epipe|etimedout|enotconn|enotfound/i;
+
+/** Whether an error (ours or ioredis's) says Redis cannot be reached right now, as opposed to refusing a command. */
+export function isConnectionTrouble(error: unknown): boolean {
+	const code = (error as NodeJS.ErrnoException | undefined)?.code ?? '';
+	return CONNECTION_TROUBLE.test(`${oneLine(error)} ${code}`);
+}
 
 /**
  * Turns what ioredis throws when Redis goes away or refuses a command into the typed error the
@@ -13,8 +20,7 @@ export function asRedisError(error: unknown): unknown {
 		return error;
 	}
 
-	const code = (error as NodeJS.ErrnoException).code ?? '';
-	if (REDIS_ERROR_NAMES.has(error.name) || CONNECTION_TROUBLE.test(`${error.message} ${code}`)) {
+	if (REDIS_ERROR_NAMES.has(error.name) || isConnectionTrouble(error)) {
 		return new TokenError('redis', `Redis failed: ${oneLine(error)}`);
 	}
 

@@ -1,3 +1,4 @@
+import {isConnectionTrouble} from '../store/index.js';
 import {oneLine} from '../tokens/index.js';
 
 /**
@@ -5,10 +6,5 @@ import {oneLine} from '../tokens/index.js';
  * of retries and closed connections when Redis is away; people want to hear just that.
  */
 export function failureText(error: unknown): string {
-	const text = oneLine(error).replace(/\.+$/, '');
-	if (/max retries per request|Connection is closed|ECONNREFUSED|ETIMEDOUT|ENOTFOUND|Stream isn't writeable|enableOfflineQueue/i.test(text)) {
-		return 'Redis is unavailable (the app keeps retrying)';
-	}
-
-	return text;
+	return isConnectionTrouble(error) ? 'Redis is unavailable (the app keeps retrying)' : oneLine(error).replace(/\.+$/, '');
 }
