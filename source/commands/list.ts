@@ -1,4 +1,4 @@
-import {COLUMNS, type TokenEntry, entryToJson, fit, sanitizeText, textWidth} from '../tokens/index.js';
+import {COLUMNS, type TokenEntry, type TokenSummary, entryToJson, fit, sanitizeText, textWidth} from '../tokens/index.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand, jsonFlag} from './command.js';
 
@@ -31,15 +31,16 @@ export const listCommand = defineCommand({
 	},
 	async run(cli, context) {
 		const {flags} = cli;
-		const entries = await context.withStore(async ({store}) =>
-			store.list({account: flags.account, scope: flags.scope, query: flags.query, includeExpired: flags.all}),
-		);
+		const filters = {account: flags.account, scope: flags.scope, query: flags.query, includeExpired: flags.all};
 		if (flags.json) {
+			const entries = await context.withStore(async ({store}) => store.list(filters));
 			writeJsonArray(context.stdout, entries);
 		} else {
-			writeTable(context.stdout, entries, Date.now());
+			// A table shows a few fields of each token: summaries, not whole records.
+			const summaries = await context.withStore(async ({store}) => store.summaries(filters));
+			writeTable(context.stdout, summaries, Date.now());
 			if (context.stdout.isTTY) {
-				context.say(`${entries.length.toLocaleString('en-US')} token${entries.length === 1 ? '' : 's'}`);
+				context.say(`${summaries.length.toLocaleString('en-US')} token${summaries.length === 1 ? '' : 's'}`);
 			}
 		}
 
@@ -80,10 +81,10 @@ function writeJsonArray(stream: NodeJS.WritableStream, entries: readonly TokenEn
  * needed columns go (Created, then Expires, Last used, Account). Into a pipe every value is whole,
  * one row per line, columns separated by two spaces.
  */
-function writeTable(stream: NodeJS.WriteStream, entries: readonly TokenEntry[], now: number): void {
+function writeTable(stream: NodeJS.WriteStream, tokens: readonly TokenSummary[], now: number): void {
 	const tty = Boolean(stream.isTTY);
 	const header = ['Id', ...COLUMNS.map(column => column.title)];
-	const rows = entries.map(entry => [tty ? entry.id.slice(0, 12) : entry.id, ...COLUMNS.map(column => sanitizeText(column.text(entry, now)))]);
+	const rows = tokens.map(token => [tty ? token.id.slice(0, 12) : token.id, ...COLUMNS.map(column => sanitizeText(column.text(token, now)))]);
 	// A loop, not Math.max(...cells): 100,000 arguments overflow the stack.
 	const widths = header.map(title => title.length);
 	for (const row of rows) {

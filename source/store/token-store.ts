@@ -17,8 +17,13 @@ import {
 	importedRecord,
 	isExpired,
 	isHex64,
-	scopesOf,
-	stringField,
+	lastUsedTime,
+	normaliseQuery,
+	searchTextOf,
+	summarizeRecord,
+	summaryExpired,
+	summaryOf,
+	type TokenSummary,
 	tokenIdOf,
 } from '../tokens/index.js';
 import {type Keys, keysFor} from './keys.js';
@@ -63,8 +68,6 @@ return 1
 `;
 
 
-/** Normalises whitespace and case so "My  Token" finds "my token" (spec §7 listing semantics). */
-const normaliseQuery = (text: string) => text.replaceAll(/\s+/g, ' ').trim().toLowerCase();
 
 function decodeOrUndefined(bytes: Buffer | null | undefined): TokenRecord | undefined {
 	if (!bytes) {
@@ -166,21 +169,17 @@ export class TokenStore {
 	/** All tokens, or one account's, sorted by id descending (spec §7), expired ones hidden. */
 	async list(options: ListOptions = {}): Promise<TokenEntry[]> {
 		const now = this.now();
-		const query = options.query ? normaliseQuery(options.query) : undefined;
 		const entries: TokenEntry[] = [];
 		// Each record is decoded as its page arrives, so the reply buffers die young instead of
 		// 100,000 of them waiting in a map: lower peak memory, and the work is spread between reads.
+		const selected = filterFor(options);
 		const visit = (id: string, bytes: Buffer) => {
 			const record = decodeOrUndefined(bytes);
 			if (!record || (!options.includeExpired && isExpired(record, now))) {
 				return;
 			}
 
-			if (options.scope !== undefined && !scopesOf(record)?.includes(options.scope)) {
-				return;
-			}
-
-			if (query !== undefined && !matchesQuery(id, record, query)) {
+			if (selected && !selected(summaryOf(id, record))) {
 				return;
 			}
 
@@ -214,6 +213,55 @@ export class TokenStore {
 		}
 
 		return entries;
+	}
+
+	/**
+	 * The listing as token tables show it (the app, `list` on a terminal): what list() selects, in
+	 * the same order, but as row summaries read straight from the msgpack bytes, with only the time
+	 * of each last use. At 100,000 tokens this is a fraction of list()'s time and memory.
+	 */
+	async summaries(options: Omit<ListOptions, 'lastUse'> = {}): Promise<TokenSummary[]> {
+		const now = this.now();
+		const summaries: TokenSummary[] = [];
+		const selected = filterFor(options);
+		const visit = (id: string, bytes: Buffer) => {
+			const summary = summarizeRecord(id, bytes);
+			if (summary && (options.includeExpired || !summaryExpired(summary, now)) && (!selected || selected(summary))) {
+				summaries.push(summary);
+			}
+		};
+
+		if (options.account !== undefined) {
+			await this.readIndex(options.account, visit);
+			sortByIdDescending(summaries);
+			const values = await this.hmgetBatched(
+				this.keys.access,
+				summaries.map(summary => summary.id),
+			);
+			for (const [index, summary] of summaries.entries()) {
+				summary.lastUsed = lastUsedTime(values[index]);
+			}
+
+			return summaries;
+		}
+
+		// Only used tokens enter the map: on most instances that is a minority of them.
+		const lastUsed = new Map<string, number>();
+		await Promise.all([
+			this.scanHash(this.keys.tokens, visit),
+			this.scanHash(this.keys.access, (id, bytes) => {
+				const time = lastUsedTime(bytes);
+				if (time !== undefined) {
+					lastUsed.set(id, time);
+				}
+			}),
+		]);
+		sortByIdDescending(summaries);
+		for (const summary of summaries) {
+			summary.lastUsed = lastUsed.get(summary.id);
+		}
+
+		return summaries;
 	}
 
 	/**
@@ -525,7 +573,7 @@ export class TokenStore {
  * sorts beats one comparison sort of 100,000 strings by several times; any other id shape still
  * sorts correctly, in the bucket of its first two code units.
  */
-function sortByIdDescending<T>(items: T[], idOf: (item: T) => string = item => (item as TokenEntry).id): void {
+function sortByIdDescending<T>(items: T[], idOf: (item: T) => string = item => (item as {id: string}).id): void {
 	const buckets = new Map<number, T[]>();
 	for (const item of items) {
 		const id = idOf(item);
@@ -556,7 +604,19 @@ function sortByIdDescending<T>(items: T[], idOf: (item: T) => string = item => (
 	items.length = length;
 }
 
-function matchesQuery(id: string, record: TokenRecord, query: string): boolean {
-	const fields = [id, stringField(record, 'description'), accountOf(record)];
-	return fields.some(field => field !== undefined && normaliseQuery(field).includes(query));
+/**
+ * The scope and query filters of a listing as one predicate, or undefined when there are none.
+ * Scope is literal membership; the query is a case-insensitive substring of id, description or
+ * account (spec §7).
+ */
+function filterFor(options: ListOptions): ((summary: TokenSummary) => boolean) | undefined {
+	const {scope} = options;
+	const query = options.query ? normaliseQuery(options.query) : undefined;
+	if (scope === undefined && query === undefined) {
+		return undefined;
+	}
+
+	return summary =>
+		(scope === undefined || summary.scopes?.includes(scope) === true) &&
+		(query === undefined || searchTextOf(summary).includes(query));
 }

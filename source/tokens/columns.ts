@@ -1,62 +1,54 @@
 import {relativeTime, sanitizeText, shortDate} from './display.js';
-import {accountOf, scopesOf, stringField, toMillis} from './record.js';
 import {describeScopes} from './scopes.js';
-import type {TokenEntry} from './view.js';
+import type {TokenSummary} from './summary.js';
 
 /**
  * The columns of every token table (`list` on a terminal and the app): one owner for how a field
- * reads to a person and how it sorts. Every text is sanitised, since it comes from Redis.
+ * reads to a person and how it sorts. Every text is sanitised, since it comes from Redis. Tables
+ * hold summaries, not records: these are all the fields a row needs.
  */
 export type Column = {
 	key: 'description' | 'scopes' | 'account' | 'created' | 'lastUsed' | 'expires';
 	title: string;
-	text(entry: TokenEntry, now: number): string;
+	text(token: TokenSummary, now: number): string;
 	/** Sort key; undefined sorts last. */
-	sortKey(entry: TokenEntry): string | number | undefined;
+	sortKey(token: TokenSummary): string | number | undefined;
 };
 
-const description = (entry: TokenEntry) => sanitizeText(stringField(entry.record, 'description') ?? '');
-const account = (entry: TokenEntry) => accountOf(entry.record);
-const lastUsed = (entry: TokenEntry) => entry.lastUse?.time ?? undefined;
-const expires = (entry: TokenEntry) => toMillis(entry.record['expires']) || undefined;
+const description = (token: TokenSummary) => sanitizeText(token.description ?? '');
+const expires = (token: TokenSummary) => token.expires || undefined;
 
 export const COLUMNS: readonly Column[] = [
-	{key: 'description', title: 'Description', text: description, sortKey: entry => description(entry).toLowerCase()},
+	{key: 'description', title: 'Description', text: description, sortKey: token => description(token).toLowerCase()},
 	{
 		key: 'scopes',
 		title: 'Scopes',
-		text: entry => sanitizeText(describeScopes(scopesOf(entry.record))),
-		sortKey: entry => describeScopes(scopesOf(entry.record)),
+		text: token => sanitizeText(describeScopes(token.scopes)),
+		sortKey: token => describeScopes(token.scopes),
 	},
 	{
 		key: 'account',
 		title: 'Account',
-		text: entry => sanitizeText(account(entry) ?? 'all accounts'),
-		sortKey: entry => account(entry)?.toLowerCase(),
+		text: token => sanitizeText(token.account ?? 'all accounts'),
+		sortKey: token => token.account?.toLowerCase(),
 	},
 	{
 		key: 'created',
 		title: 'Created',
-		text(entry) {
-			const created = toMillis(entry.record['created']);
-			return created === undefined ? '—' : shortDate(created);
-		},
-		sortKey: entry => toMillis(entry.record['created']),
+		text: token => (token.created === undefined ? '—' : shortDate(token.created)),
+		sortKey: token => token.created,
 	},
 	{
 		key: 'lastUsed',
 		title: 'Last used',
-		text(entry, now) {
-			const time = lastUsed(entry);
-			return time === undefined ? 'never' : relativeTime(time, now);
-		},
-		sortKey: lastUsed,
+		text: (token, now) => (token.lastUsed === undefined ? 'never' : relativeTime(token.lastUsed, now)),
+		sortKey: token => token.lastUsed,
 	},
 	{
 		key: 'expires',
 		title: 'Expires',
-		text(entry, now) {
-			const time = expires(entry);
+		text(token, now) {
+			const time = expires(token);
 			if (time === undefined) {
 				return 'never';
 			}

@@ -8,5 +8,6 @@ export * from './msgpack.js';
 export * from './raw-token.js';
 export * from './record.js';
 export * from './scopes.js';
+export * from './summary.js';
 export * from './validation.js';
 export * from './view.js';

@@ -1,7 +1,7 @@
 import {Box, Text, useApp, useStdout} from 'ink';
 import {useCallback, useState} from 'react';
 import type {TokenStore} from '../store/index.js';
-import type {TokenEntry} from '../tokens/index.js';
+import type {TokenSummary} from '../tokens/index.js';
 import {Header} from './components/header.js';
 import {buildTableData} from './state/rows.js';
 import {KeypressProvider, PRIORITY, useKeypress} from './hooks/keypress.js';
@@ -22,7 +22,7 @@ export type AppProps = {
 	/** Periodic refresh interval. */
 	refreshMs?: number;
 	/** The first list, already on its way while the UI loaded. */
-	firstList?: Promise<TokenEntry[]>;
+	firstList?: Promise<TokenSummary[]>;
 };
 
 const NO_DATA = buildTableData([], 0);

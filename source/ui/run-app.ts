@@ -1,5 +1,5 @@
 import {maskRedisUrl, openStore} from '../store/index.js';
-import type {TokenEntry} from '../tokens/index.js';
+import type {TokenSummary} from '../tokens/index.js';
 
 /**
  * The full-screen app: connect (persistent: Redis going away later is a banner, not a crash),
@@ -19,7 +19,7 @@ export async function runApp(options: {redisFlag?: string}): Promise<number> {
 	modules.catch(() => {});
 	const notices: string[] = [];
 	const opened = await openStore({flag: options.redisFlag, persistent: true, notify: message => notices.push(message)});
-	const firstList: Promise<TokenEntry[]> = opened.store.list();
+	const firstList: Promise<TokenSummary[]> = opened.store.summaries();
 	firstList.catch(() => {});
 	for (const notice of notices) {
 		process.stderr.write(`${notice}\n`);

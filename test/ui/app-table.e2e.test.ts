@@ -1,4 +1,5 @@
 import {describe, expect, it} from 'vitest';
+import {runCli} from '../helpers/cli.js';
 import {KEYS, spawnApp} from './helpers/pty.js';
 import {appFixture} from './helpers/app-fixture.js';
 
@@ -48,11 +49,34 @@ describe('the app: table', () => {
 		await app.type(KEYS.enter);
 		await app.waitFor(screen => !screen.includes('/acme▌') && screen.includes('/acme'));
 		await app.type(KEYS.enter);
-		await app.waitFor('Token details');
-		expect(app.screen()).toMatch(/account\s+acme/);
+		// The whole record is read when the view opens (the table holds summaries only).
+		await app.waitFor(screen => screen.includes('Token details') && /account\s+acme/.test(screen));
 		expect(app.screen()).toMatch(/id\s+[0-9a-f]{64}/);
 		await app.type(KEYS.escape);
 		await app.waitFor('2 of 6');
+	});
+
+	it('reads a token afresh when its details open: one revoked elsewhere since the last load is gone', async () => {
+		const url = `--dbs.redis=${fixture.redis.url()}`;
+		const issued = await runCli(['issue', '-d', 'Short-lived', '-s', 'api', '--json', url]);
+		const {id} = JSON.parse(issued.stdout) as {id: string};
+		try {
+			const app = fixture.start();
+			await app.waitFor('7 tokens');
+			await app.type('/short-lived');
+			await app.waitFor('1 of 7');
+			await app.type(KEYS.enter);
+			await app.type(KEYS.enter);
+			await app.waitFor(screen => screen.includes('Token details') && screen.includes(id));
+			await app.type(KEYS.escape);
+			await app.waitFor('1 of 7');
+			// Another process revokes it; the table has not reloaded yet and still lists it.
+			expect((await runCli(['revoke', '-t', id, '--yes', url])).exitCode).toBe(0);
+			await app.type(KEYS.enter);
+			await app.waitFor('This token no longer exists');
+		} finally {
+			await runCli(['revoke', '-t', id, '--yes', url]);
+		}
 	});
 
 	it('sorts by column with s and reverses with S', async () => {

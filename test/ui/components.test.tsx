@@ -6,13 +6,13 @@ import {TableView, columnLayout} from '../../source/ui/screens/table.js';
 import {TooSmall} from '../../source/ui/screens/too-small.js';
 import {buildTableData} from '../../source/ui/state/rows.js';
 import {initialTableState, tableReducer} from '../../source/ui/state/table.js';
-import type {TokenEntry} from '../../source/tokens/index.js';
+import {type TokenEntry, type TokenSummary, summaryOf} from '../../source/tokens/index.js';
 import {renderToTerminal} from './helpers/xterm.js';
 
 const NOW = Date.parse('2026-11-22T08:00:00Z');
 const id = (n: number) => n.toString(16).padStart(64, '0');
-const many = (count: number): TokenEntry[] =>
-	Array.from({length: count}, (_, index) => ({id: id(count - index), record: {created: NOW, scopes: ['api'], description: `Token number ${index}`}}));
+const many = (count: number): TokenSummary[] =>
+	Array.from({length: count}, (_, index) => summaryOf(id(count - index), {created: NOW, scopes: ['api'], description: `Token number ${index}`}));
 
 let cleanup: (() => void) | undefined;
 afterEach(() => {
@@ -36,7 +36,7 @@ describe('table view in a terminal', () => {
 	});
 
 	it('shows hostile text from Redis inert', async () => {
-		const data = buildTableData([{id: id(1), record: {created: NOW, description: 'x\u001B[2J\u001B]0;owned\u0007y', account: 'a\u001B[31mred'}}], NOW);
+		const data = buildTableData([summaryOf(id(1), {created: NOW, description: 'x\u001B[2J\u001B]0;owned\u0007y', account: 'a\u001B[31mred'})], NOW);
 		const screen = await renderToTerminal(<TableView data={data} order={[0]} state={initialTableState} width={100} height={5} />, {columns: 100, rows: 10});
 		cleanup = screen.unmount;
 		expect(screen.lines()[1]).toContain('x\uFFFD[2J\uFFFD]0;owned\uFFFDy');

@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {Command, keyEvent} from '../../source/ui/keymap.js';
 import {buildTableData, cellsOf, filteredOrder, sortedOrder} from '../../source/ui/state/rows.js';
 import {initialTableState, tableIntent, tableReducer, windowStart} from '../../source/ui/state/table.js';
-import type {TokenEntry} from '../../source/tokens/index.js';
+import {type TokenEntry, summaryOf} from '../../source/tokens/index.js';
 
 const NOW = Date.parse('2026-11-22T08:00:00Z');
 const id = (n: number) => n.toString(16).padStart(64, '0');
@@ -13,10 +13,12 @@ const entries: TokenEntry[] = [
 ];
 
 describe('table data', () => {
-	const data = buildTableData(entries, NOW);
+	const data = buildTableData(
+		entries.map(entry => summaryOf(entry.id, entry.record, entry.lastUse)),
+		NOW,
+	);
 
 	it('precomputes the cells once: all scopes, all accounts, relative last use, never', () => {
-		expect(data.rows[0]!.cells).toBeUndefined();
 		const cells = cellsOf(data.rows[0]!, NOW);
 		expect(cells).toEqual(['Billing', 'api', 'acme', '2026-11-22 07:59', '1 minute ago', 'never']);
 		// Computed once, then the same array every time.
@@ -46,7 +48,7 @@ describe('table data', () => {
 	});
 
 	it('neutralises control characters from Redis in cells and search text', () => {
-		const hostile = buildTableData([{id: id(9), record: {created: NOW, description: 'evil\u001B]0;pwned\u0007\u001B[2J'}}], NOW);
+		const hostile = buildTableData([summaryOf(id(9), {created: NOW, description: 'evil\u001B]0;pwned\u0007\u001B[2J'})], NOW);
 		expect(cellsOf(hostile.rows[0]!, NOW)[0]).not.toMatch(/\u001B|\u0007/);
 	});
 });

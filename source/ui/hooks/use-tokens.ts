@@ -1,6 +1,6 @@
 import {useCallback, useEffect, useRef, useState} from 'react';
 import type {TokenStore} from '../../store/index.js';
-import {type TokenEntry, oneLine} from '../../tokens/index.js';
+import {type TokenSummary, oneLine} from '../../tokens/index.js';
 import {type TableData, buildTableData} from '../state/rows.js';
 
 export type Connection = 'connecting' | 'up' | 'down';
@@ -24,7 +24,7 @@ const RETRY_MS = 2000;
  * whenever Redis comes back; a failure marks the connection down and schedules a retry, it never
  * throws into React.
  */
-export function useTokens(store: TokenStore, refreshMs = REFRESH_MS, firstList?: Promise<TokenEntry[]>): TokensState & {refresh: () => void} {
+export function useTokens(store: TokenStore, refreshMs = REFRESH_MS, firstList?: Promise<TokenSummary[]>): TokensState & {refresh: () => void} {
 	const [state, setState] = useState<TokensState>({data: undefined, connection: 'connecting', error: undefined, loading: true, loadMs: 0});
 	const timer = useRef<NodeJS.Timeout | undefined>(undefined);
 	const inFlight = useRef(false);
@@ -48,8 +48,8 @@ export function useTokens(store: TokenStore, refreshMs = REFRESH_MS, firstList?:
 		try {
 			const first = pendingFirst.current;
 			pendingFirst.current = undefined;
-			const entries = await (first ?? store.list());
-			const data = buildTableData(entries, Date.now());
+			const summaries = await (first ?? store.summaries());
+			const data = buildTableData(summaries, Date.now());
 			loadMs.current = performance.now() - started;
 			if (mounted.current) {
 				setState({data, connection: 'up', error: undefined, loading: false, loadMs: loadMs.current});

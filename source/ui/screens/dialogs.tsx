@@ -1,7 +1,9 @@
 import {Text} from 'ink';
+import {useMemo} from 'react';
 import {Footer} from '../components/footer.js';
 import {Frame, Title} from '../components/frame.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
+import {useEntry} from '../hooks/use-entry.js';
 import {Command, commandFor, commandsOf} from '../keymap.js';
 import type {TokenStore} from '../../store/index.js';
 import {type TableData, cellsOf} from '../state/rows.js';
@@ -48,8 +50,8 @@ export type DialogsProps = {
 	onOpen(dialog: Dialog): void;
 };
 
-/** A details view whose token was revoked meanwhile (by a refresh showing another process's work). */
-function GoneScreen({width, height, onClose}: {width: number; height: number; onClose(): void}) {
+/** The details frame with one line instead of the fields: loading, gone, or why it failed. */
+function DetailsNotice({text, width, height, onClose}: {text: string; width: number; height: number; onClose(): void}) {
 	useKeypress(key => {
 		if (commandFor(key, commandsOf('details')) === Command.Close) {
 			onClose();
@@ -62,8 +64,43 @@ function GoneScreen({width, height, onClose}: {width: number; height: number; on
 			<Frame height={height}>
 				<Title>Token details</Title>
 				<Text> </Text>
-				<Text> This token no longer exists (revoked meanwhile). Esc goes back.</Text>
+				<Text wrap="truncate">{` ${text}`}</Text>
 			</Frame>
+			<Footer view="details" width={width} />
+		</>
+	);
+}
+
+/**
+ * One token's details. The table holds row summaries only, so the whole record is read when the
+ * view opens and again after each reload; a token gone from the reloaded table is gone here too.
+ */
+function TokenDetails({id, store, data, width, height, onClose, onOpen}: Omit<DialogsProps, 'dialog'> & {id: string}) {
+	const row = useMemo(() => data.rows.find(candidate => candidate.id === id), [data, id]);
+	const state = useEntry(store, id, data);
+	const close = () => onClose();
+	if (!row || state.status === 'gone') {
+		return <DetailsNotice text="This token no longer exists (revoked meanwhile). Esc goes back." width={width} height={height} onClose={close} />;
+	}
+
+	if (state.status === 'loading') {
+		return <DetailsNotice text="Loading…" width={width} height={height} onClose={close} />;
+	}
+
+	if (state.status === 'failed') {
+		return <DetailsNotice text={`Could not read the token: ${state.message}. Esc goes back.`} width={width} height={height} onClose={close} />;
+	}
+
+	return (
+		<>
+			<DetailsScreen
+				entry={state.entry}
+				now={Date.now()}
+				width={width}
+				height={height}
+				onClose={close}
+				onAction={what => onOpen({kind: what, targets: [{id, description: cellsOf(row, data.loadedAt)[0]!}]})}
+			/>
 			<Footer view="details" width={width} />
 		</>
 	);
@@ -73,24 +110,7 @@ function GoneScreen({width, height, onClose}: {width: number; height: number; on
 export function Dialogs({dialog, store, data, width, height, onClose, onOpen}: DialogsProps) {
 	switch (dialog.kind) {
 		case 'details': {
-			const row = data.rows.find(candidate => candidate.id === dialog.id);
-			if (!row) {
-				return <GoneScreen width={width} height={height} onClose={() => onClose()} />;
-			}
-
-			return (
-				<>
-					<DetailsScreen
-						entry={row.entry}
-						now={Date.now()}
-						width={width}
-						height={height}
-						onClose={() => onClose()}
-						onAction={what => onOpen({kind: what, targets: [{id: row.id, description: cellsOf(row, data.loadedAt)[0]!}]})}
-					/>
-					<Footer view="details" width={width} />
-				</>
-			);
+			return <TokenDetails id={dialog.id} store={store} data={data} width={width} height={height} onClose={onClose} onOpen={onOpen} />;
 		}
 
 		case 'help': {

@@ -1,51 +1,52 @@
-import {COLUMNS, type TokenEntry, accountOf, stringField} from '../../tokens/index.js';
+import {COLUMNS, type TokenSummary, normaliseQuery, searchTextOf} from '../../tokens/index.js';
 
-/**
- * One table row. Its cell texts are computed at most once per data load, the first time the row
- * is drawn (a screenful of rows, not all 100,000), then kept: never recomputed per keystroke.
- */
-export type Row = {
-	id: string;
-	entry: TokenEntry;
-	/** Filled by cellsOf() on first use. */
-	cells: string[] | undefined;
-	/** Lower-cased, whitespace-collapsed id, description and account: what `/` searches. */
-	search: string;
-};
+/** One table row: the token's summary, as the store read it. */
+export type Row = TokenSummary;
 
 export type TableData = {
-	rows: Row[];
+	rows: readonly Row[];
 	/** Per column, the sort key of every row, computed on the first sort by that column. */
 	sortKeys: Array<Array<string | number | undefined> | undefined>;
+	/**
+	 * searchTextOf() of every row: what `/` searches. Built on the first filter, not at load: many sessions never filter, and at 100,000
+	 * tokens it is a tenth of the table's memory.
+	 */
+	search: string[] | undefined;
 	/** The time the relative texts ("3 minutes ago") are computed against. */
 	loadedAt: number;
 };
 
-export const normaliseQuery = (text: string): string => text.replaceAll(/\s+/g, ' ').trim().toLowerCase();
-
-const NEEDS_NORMALISING = /\s\s|[\t\n\r\f\v]/;
-
-export function buildTableData(entries: readonly TokenEntry[], now: number): TableData {
-	const rows: Row[] = Array.from({length: entries.length});
-	for (const [index, entry] of entries.entries()) {
-		const search = `${entry.id} ${stringField(entry.record, 'description') ?? ''} ${accountOf(entry.record) ?? ''}`.toLowerCase();
-		rows[index] = {id: entry.id, entry, cells: undefined, search: NEEDS_NORMALISING.test(search) ? normaliseQuery(search) : search};
-	}
-
-	return {rows, sortKeys: COLUMNS.map(() => undefined), loadedAt: now};
+export function buildTableData(rows: readonly TokenSummary[], now: number): TableData {
+	return {rows, sortKeys: COLUMNS.map(() => undefined), search: undefined, loadedAt: now};
 }
+
+/**
+ * Cell texts of the rows drawn so far (a screenful at a time, not all 100,000), computed once per
+ * load and never per keystroke. Weak, so a reload's old rows take their cells with them.
+ */
+const drawnCells = new WeakMap<Row, string[]>();
 
 /** The row's cell texts (sanitised by the shared column definitions), computed once. */
 export function cellsOf(row: Row, now: number): string[] {
-	row.cells ??= COLUMNS.map(column => column.text(row.entry, now));
-	return row.cells;
+	let cells = drawnCells.get(row);
+	if (!cells) {
+		cells = COLUMNS.map(column => column.text(row, now));
+		drawnCells.set(row, cells);
+	}
+
+	return cells;
+}
+
+function searchTexts(data: TableData): string[] {
+	data.search ??= data.rows.map(row => searchTextOf(row));
+	return data.search;
 }
 
 function sortKeysOf(data: TableData, column: number): Array<string | number | undefined> {
 	let keys = data.sortKeys[column];
 	if (!keys) {
 		const definition = COLUMNS[column]!;
-		keys = data.rows.map(row => definition.sortKey(row.entry));
+		keys = data.rows.map(row => definition.sortKey(row));
 		data.sortKeys[column] = keys;
 	}
 
@@ -84,5 +85,6 @@ export function filteredOrder(data: TableData, order: readonly number[], query: 
 		return order as number[];
 	}
 
-	return order.filter(index => data.rows[index]!.search.includes(needle));
+	const search = searchTexts(data);
+	return order.filter(index => search[index]!.includes(needle));
 }

@@ -1,0 +1,560 @@
+import {isUtf8} from 'node:buffer';
+import {type LastUse, type TokenRecord, accountOf, decodeLastUse, decodeRecord, scopesOf, stringField, toMillis} from './record.js';
+
+/**
+ * What a token table shows of one token: the fields of its row, nothing else. A screen of 100,000
+ * rows keeps these instead of whole records (metadata, restrictions…), and they are read straight
+ * out of the msgpack bytes without building the record: the listing's hot path. The whole record
+ * is read again when someone opens one token.
+ */
+export type TokenSummary = {
+	id: string;
+	/** Non-empty string or undefined (stringField). */
+	description: string | undefined;
+	/** A string, or an integer account as text (accountOf). */
+	account: string | undefined;
+	/** The string members of `scopes`, or undefined when the record has no scopes array (scopesOf). */
+	scopes: readonly string[] | undefined;
+	/** Milliseconds (toMillis). */
+	created: number | undefined;
+	expires: number | undefined;
+	/** Milliseconds of the last authenticated request; undefined when never used. */
+	lastUsed: number | undefined;
+};
+
+/** The summary of a record already decoded: the reference the fast reader below must agree with. */
+export function summaryOf(id: string, record: TokenRecord, lastUse?: LastUse): TokenSummary {
+	return {
+		id,
+		description: stringField(record, 'description'),
+		account: accountOf(record),
+		scopes: scopesOf(record),
+		created: toMillis(record['created']),
+		expires: toMillis(record['expires']),
+		lastUsed: lastUse?.time ?? undefined,
+	};
+}
+
+/** Spec §1.8 on a summary: expired when `expires` is truthy and now >= expires. */
+export const summaryExpired = (summary: TokenSummary, now: number): boolean => Boolean(summary.expires) && now >= summary.expires!;
+
+/** Whitespace collapsed and lower case, so "My  Token" finds "my token" (spec §7 listing search). */
+export const normaliseQuery = (text: string): string => text.replaceAll(/\s+/g, ' ').trim().toLowerCase();
+
+// Any whitespace but a single inner space: only then is the regex replace worth its cost.
+const NEEDS_NORMALISING = /[^\S ]| {2}|^ | $/;
+const normalised = (text: string) => {
+	const lower = text.toLowerCase();
+	return NEEDS_NORMALISING.test(lower) ? normaliseQuery(lower) : lower;
+};
+
+/**
+ * What a listing search (`list --query`, the app's `/`) looks in: id, description and account,
+ * each normalised, joined by newlines. A normalised query has no newline, so a match never spans
+ * two fields, as in EmailEngine, which matches each field on its own.
+ */
+export const searchTextOf = (summary: TokenSummary): string =>
+	`${summary.id}\n${normalised(summary.description ?? '')}\n${normalised(summary.account ?? '')}`;
+
+/**
+ * Thrown inside the fast reader when the bytes are anything but the plain shape EmailEngine writes
+ * (an extension type, a truncated value, an odd string); the caller then decodes the whole record
+ * with the library, so both paths give the same answer by construction.
+ */
+const UNUSUAL = new Error('unusual msgpack');
+
+// The reader's cursor. Module state rather than an object: this runs 100,000 times per listing.
+let bytes: Buffer;
+let position = 0;
+
+function byte(): number {
+	if (position >= bytes.length) {
+		throw UNUSUAL;
+	}
+
+	return bytes[position++]!;
+}
+
+function unsigned(size: 1 | 2 | 4 | 8): number {
+	if (position + size > bytes.length) {
+		throw UNUSUAL;
+	}
+
+	const at = position;
+	position += size;
+	switch (size) {
+		case 1: {
+			return bytes[at]!;
+		}
+
+		case 2: {
+			return bytes.readUInt16BE(at);
+		}
+
+		case 4: {
+			return bytes.readUInt32BE(at);
+		}
+
+		default: {
+			// The library's own reading of 64-bit integers: high * 2^32 + low, exact below 2^53.
+			return bytes.readUInt32BE(at) * 4_294_967_296 + bytes.readUInt32BE(at + 4);
+		}
+	}
+}
+
+/** Length of a string whose type byte was just read, or -1 when the type is not a string. */
+function stringLength(type: number): number {
+	if (type >= 0xa0 && type <= 0xbf) {
+		return type & 0x1f;
+	}
+
+	switch (type) {
+		case 0xd9: {
+			return unsigned(1);
+		}
+
+		case 0xda: {
+			return unsigned(2);
+		}
+
+		case 0xdb: {
+			return unsigned(4);
+		}
+
+		default: {
+			return -1;
+		}
+	}
+}
+
+const BOM_FIRST_BYTE = 0xef;
+
+/**
+ * Reads `length` bytes as text exactly as the library would: ASCII as is; other valid UTF-8 as
+ * UTF-8 unless it starts with a byte-order mark (the library's TextDecoder drops one, its short-string
+ * path keeps it); invalid UTF-8 is unusual.
+ */
+function text(length: number): string {
+	const start = position;
+	const end = start + length;
+	if (end > bytes.length) {
+		throw UNUSUAL;
+	}
+
+	position = end;
+	for (let index = start; index < end; index++) {
+		if (bytes[index]! >= 0x80) {
+			if (bytes[start] === BOM_FIRST_BYTE || !isUtf8(bytes.subarray(start, end))) {
+				throw UNUSUAL;
+			}
+
+			return bytes.toString('utf8', start, end);
+		}
+	}
+
+	return bytes.toString('latin1', start, end);
+}
+
+type Scalar = string | number | boolean | null | undefined;
+
+/**
+ * One value: strings and numbers as the library decodes them; nil and booleans as themselves;
+ * containers and binary skipped and read as undefined (no field below wants one). Extension types
+ * (dates among them) are unusual: only the library reads those.
+ */
+function scalar(): Scalar {
+	const type = byte();
+	if (type <= 0x7f) {
+		return type;
+	}
+
+	if (type >= 0xe0) {
+		return type - 0x100;
+	}
+
+	const length = stringLength(type);
+	if (length >= 0) {
+		return text(length);
+	}
+
+	switch (type) {
+		case 0xc0: {
+			return null;
+		}
+
+		case 0xc2: {
+			return false;
+		}
+
+		case 0xc3: {
+			return true;
+		}
+
+		case 0xcc: {
+			return unsigned(1);
+		}
+
+		case 0xcd: {
+			return unsigned(2);
+		}
+
+		case 0xce: {
+			return unsigned(4);
+		}
+
+		case 0xcf: {
+			return unsigned(8);
+		}
+
+		case 0xd0: {
+			const value = unsigned(1);
+			return value >= 0x80 ? value - 0x100 : value;
+		}
+
+		case 0xd1: {
+			const value = unsigned(2);
+			return value >= 0x80_00 ? value - 0x1_00_00 : value;
+		}
+
+		case 0xd2: {
+			const value = unsigned(4);
+			return value >= 0x80_00_00_00 ? value - 0x1_00_00_00_00 : value;
+		}
+
+		case 0xd3: {
+			// getInt64 in the library: signed high word * 2^32 + unsigned low word.
+			const high = unsigned(4);
+			const low = unsigned(4);
+			return (high >= 0x80_00_00_00 ? high - 0x1_00_00_00_00 : high) * 4_294_967_296 + low;
+		}
+
+		case 0xca: {
+			if (position + 4 > bytes.length) {
+				throw UNUSUAL;
+			}
+
+			position += 4;
+			return bytes.readFloatBE(position - 4);
+		}
+
+		case 0xcb: {
+			if (position + 8 > bytes.length) {
+				throw UNUSUAL;
+			}
+
+			position += 8;
+			return bytes.readDoubleBE(position - 8);
+		}
+
+		default: {
+			position--;
+			skip();
+			return undefined;
+		}
+	}
+}
+
+/**
+ * Skips one value, nested or not, without building it; a counter, not recursion, tracks nesting.
+ * A nested map is unusual: the library refuses some keys (`__proto__`, arrays) anywhere in a record,
+ * and only decoding it settles whether this record is one of those.
+ */
+function skip(): void {
+	let pending = 1;
+	while (pending > 0) {
+		pending--;
+		const type = byte();
+		if (type <= 0x7f || type >= 0xe0 || type === 0xc0 || type === 0xc2 || type === 0xc3) {
+			continue;
+		}
+
+		let children = 0;
+		let size = 0;
+		if (type <= 0x8f) {
+			throw UNUSUAL;
+		}
+
+		if (type <= 0x9f) {
+			children = type & 0x0f;
+		} else {
+			const length = stringLength(type);
+			if (length >= 0) {
+				size = length;
+			} else {
+				switch (type) {
+					case 0xc4: {
+						size = unsigned(1);
+						break;
+					}
+
+					case 0xc5: {
+						size = unsigned(2);
+						break;
+					}
+
+					case 0xc6: {
+						size = unsigned(4);
+						break;
+					}
+
+					case 0xca:
+					case 0xce:
+					case 0xd2: {
+						size = 4;
+						break;
+					}
+
+					case 0xcb:
+					case 0xcf:
+					case 0xd3: {
+						size = 8;
+						break;
+					}
+
+					case 0xcc:
+					case 0xd0: {
+						size = 1;
+						break;
+					}
+
+					case 0xcd:
+					case 0xd1: {
+						size = 2;
+						break;
+					}
+
+					case 0xdc: {
+						children = unsigned(2);
+						break;
+					}
+
+					case 0xdd: {
+						children = unsigned(4);
+						break;
+					}
+
+					default: {
+						// Maps (0xde, 0xdf), extension types (0xc7–0xc9, 0xd4–0xd8) and the never-used 0xc1.
+						throw UNUSUAL;
+					}
+				}
+			}
+		}
+
+		position += size;
+		// Every item takes at least one byte: a larger claim is truncated data.
+		if (position > bytes.length || children > bytes.length - position) {
+			throw UNUSUAL;
+		}
+
+		pending += children;
+	}
+}
+
+/** Entries of a map whose type byte comes next, or -1 when the value is not a map. */
+function mapSize(): number {
+	const type = byte();
+	if (type >= 0x80 && type <= 0x8f) {
+		return type & 0x0f;
+	}
+
+	if (type === 0xde) {
+		return unsigned(2);
+	}
+
+	if (type === 0xdf) {
+		return unsigned(4);
+	}
+
+	return -1;
+}
+
+function arraySize(type: number): number {
+	if (type >= 0x90 && type <= 0x9f) {
+		return type & 0x0f;
+	}
+
+	if (type === 0xdc) {
+		return unsigned(2);
+	}
+
+	if (type === 0xdd) {
+		return unsigned(4);
+	}
+
+	return -1;
+}
+
+/**
+ * A listing has a handful of distinct scope lists (["api"], ["metrics"], ["*"]…), so each is kept
+ * once, keyed by its encoded bytes, instead of 100,000 copies of the same array. Bounded, so odd
+ * data cannot grow it without limit.
+ */
+const sharedScopes = new Map<string, readonly string[]>();
+const MAX_SHARED_SCOPES = 1024;
+
+/** Scopes as scopesOf reads them: the string members of an array; anything else is no scopes. */
+function scopes(): readonly string[] | undefined {
+	const start = position;
+	skip();
+	const end = position;
+	const encoded = bytes.toString('latin1', start, end);
+	const known = sharedScopes.get(encoded);
+	if (known) {
+		return known;
+	}
+
+	position = start;
+	const size = arraySize(byte());
+	if (size < 0) {
+		position = end;
+		return undefined;
+	}
+
+	const members: string[] = [];
+	for (let index = 0; index < size; index++) {
+		const value = scalar();
+		if (typeof value === 'string') {
+			members.push(value);
+		}
+	}
+
+	const list = Object.freeze(members);
+	if (sharedScopes.size < MAX_SHARED_SCOPES) {
+		sharedScopes.set(encoded, list);
+	}
+
+	return list;
+}
+
+/** The next map key as text, or undefined for a key that cannot name a field we read. */
+function key(): string | undefined {
+	const type = byte();
+	const length = stringLength(type);
+	if (length < 0) {
+		// The library takes number keys too (and refuses others): unusual either way.
+		throw UNUSUAL;
+	}
+
+	// The longest field read is 11 bytes; the library refuses a `__proto__` key, so that one is unusual.
+	if (length > 11) {
+		position += length;
+		if (position > bytes.length) {
+			throw UNUSUAL;
+		}
+
+		return undefined;
+	}
+
+	const name = text(length);
+	if (name === '__proto__') {
+		throw UNUSUAL;
+	}
+
+	return name;
+}
+
+const finiteOrUndefined = (value: Scalar): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+
+/** Fields of one record read without decoding it; throws UNUSUAL for anything but the plain shape. */
+function readSummary(id: string, lastUsed: number | undefined): TokenSummary {
+	const size = mapSize();
+	if (size < 0) {
+		throw UNUSUAL;
+	}
+
+	const summary: TokenSummary = {id, description: undefined, account: undefined, scopes: undefined, created: undefined, expires: undefined, lastUsed};
+	for (let index = 0; index < size; index++) {
+		// A repeated key is read again and the later value wins, as in the library's decoded object.
+		switch (key()) {
+			case 'description': {
+				const value = scalar();
+				summary.description = typeof value === 'string' && value !== '' ? value : undefined;
+				break;
+			}
+
+			case 'account': {
+				const value = scalar();
+				summary.account = typeof value === 'string' ? value || undefined : typeof value === 'number' ? String(value) : undefined;
+				break;
+			}
+
+			case 'scopes': {
+				summary.scopes = scopes();
+				break;
+			}
+
+			case 'created': {
+				summary.created = finiteOrUndefined(scalar());
+				break;
+			}
+
+			case 'expires': {
+				summary.expires = finiteOrUndefined(scalar());
+				break;
+			}
+
+			default: {
+				skip();
+			}
+		}
+	}
+
+	return summary;
+}
+
+/**
+ * The summary of stored record bytes, or undefined when they are no record at all (the listing
+ * skips those, as it skips records the library cannot decode).
+ */
+export function summarizeRecord(id: string, value: Buffer, lastUsed?: number): TokenSummary | undefined {
+	bytes = value;
+	position = 0;
+	try {
+		return readSummary(id, lastUsed);
+	} catch (error) {
+		if (error !== UNUSUAL) {
+			throw error;
+		}
+	}
+
+	try {
+		return {...summaryOf(id, decodeRecord(value)), lastUsed};
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * The time of a last-use value (spec §1.6), as decodeLastUse().time reads it; undefined for
+ * never used. The empty map every new token gets is one byte and costs nothing.
+ */
+export function lastUsedTime(value: Buffer | null | undefined): number | undefined {
+	if (!value || (value.length === 1 && value[0] === 0x80)) {
+		return undefined;
+	}
+
+	bytes = value;
+	position = 0;
+	try {
+		const size = mapSize();
+		if (size >= 0) {
+			let time: number | undefined;
+			for (let index = 0; index < size; index++) {
+				if (key() === 'time') {
+					time = finiteOrUndefined(scalar());
+				} else {
+					skip();
+				}
+			}
+
+			return time;
+		}
+	} catch (error) {
+		if (error !== UNUSUAL) {
+			throw error;
+		}
+	}
+
+	return decodeLastUse(value)?.time ?? undefined;
+}

@@ -1,0 +1,30 @@
+import {useEffect, useState} from 'react';
+import type {TokenStore} from '../../store/index.js';
+import {type TokenEntry, TokenError} from '../../tokens/index.js';
+import {failureText} from '../errors.js';
+
+export type EntryState = {status: 'loading'} | {status: 'found'; entry: TokenEntry} | {status: 'gone'} | {status: 'failed'; message: string};
+
+/**
+ * One token's whole record and last use, read when its details open: the table keeps only row
+ * summaries. Read again whenever `version` changes (a reload), keeping the last answer on screen
+ * meanwhile so the view does not flicker.
+ */
+export function useEntry(store: TokenStore, id: string, version: unknown): EntryState {
+	const [state, setState] = useState<EntryState>({status: 'loading'});
+	useEffect(() => {
+		let live = true;
+		store
+			.resolve(id)
+			.then(entry => live && setState({status: 'found', entry}))
+			.catch((error: unknown) => {
+				if (live) {
+					setState(error instanceof TokenError && error.code === 'not-found' ? {status: 'gone'} : {status: 'failed', message: failureText(error)});
+				}
+			});
+		return () => {
+			live = false;
+		};
+	}, [store, id, version]);
+	return state;
+}

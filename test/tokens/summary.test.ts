@@ -1,0 +1,213 @@
+import {describe, expect, it} from 'vitest';
+import {
+	type TokenRecord,
+	buildRecord,
+	decodeLastUse,
+	decodeRecord,
+	encodeLastUse,
+	encodeMsgpack,
+	encodeRecord,
+	lastUsedTime,
+	searchTextOf,
+	summarizeRecord,
+	summaryOf,
+} from '../../source/tokens/index.js';
+import {fuzzCases, random} from '../helpers/fuzz.js';
+import {VECTOR} from '../helpers/vectors.js';
+
+/**
+ * The fast reader must agree with the library decoder on every input: the same summary, or both
+ * "no record". The reference is summaryOf() over decodeRecord(), exactly what the listing did
+ * before the fast reader existed.
+ */
+const ID = 'ab'.repeat(32);
+function reference(bytes: Buffer) {
+	try {
+		return summaryOf(ID, decodeRecord(bytes));
+	} catch {
+		return undefined;
+	}
+}
+
+const agree = (bytes: Buffer, label: string) => {
+	expect(summarizeRecord(ID, bytes), `${label}: ${bytes.toString('hex')}`).toEqual(reference(bytes));
+};
+
+const bytesOf = (value: unknown) => Buffer.from(encodeMsgpack(value));
+const hex = (text: string) => Buffer.from(text.replaceAll(' ', ''), 'hex');
+
+describe('record summaries read straight from msgpack', () => {
+	it('reads what a table shows from the spec vector and from records of every issue path', () => {
+		expect(summarizeRecord(VECTOR.id, Buffer.from(VECTOR.storedHex, 'hex'))).toEqual({
+			id: VECTOR.id,
+			description: 'test token',
+			account: undefined,
+			scopes: ['*'],
+			created: VECTOR.created,
+			expires: undefined,
+			lastUsed: undefined,
+		});
+		const full = buildRecord({
+			created: 1_790_000_000_000,
+			expires: 1_800_000_000_000,
+			account: 'acme',
+			ip: '127.0.0.1',
+			remoteAddress: '10.0.0.1',
+			scopes: ['api', 'smtp'],
+			description: 'Billing sync',
+			restrictions: {referrers: ['*.example.com'], addresses: ['10.0.0.0/8'], rateLimit: {maxRequests: 10, timeWindow: 60}},
+			metadata: '{"a":1}',
+		});
+		expect(summarizeRecord(ID, encodeRecord(full), 5)).toEqual({
+			id: ID,
+			description: 'Billing sync',
+			account: 'acme',
+			scopes: ['api', 'smtp'],
+			created: 1_790_000_000_000,
+			expires: 1_800_000_000_000,
+			lastUsed: 5,
+		});
+	});
+
+	it('agrees with the library on odd but valid shapes', () => {
+		const cases: Array<[string, unknown]> = [
+			['integer account', {created: 1, account: 42, description: 'x'}],
+			['float account', {account: 1.5}],
+			['empty strings read as absent', {account: '', description: ''}],
+			['non-string scope members are dropped', {scopes: ['api', 1, null, ['nested'], 'metrics']}],
+			['scopes not an array', {scopes: 'api'}],
+			['empty scopes', {scopes: []}],
+			['negative and small integers', {created: -1, expires: 0}],
+			['floats', {created: 1.25, expires: Number.NaN}],
+			['infinity', {created: Number.POSITIVE_INFINITY}],
+			['big integers', {created: 2 ** 60, expires: -(2 ** 40)}],
+			['booleans and nil', {created: true, description: null, account: false}],
+			['binary', {description: new Uint8Array([1, 2, 3])}],
+			['dates', {created: new Date(1_700_000_000_000), expires: new Date(-5)}],
+			['non-ASCII text', {description: 'Rechnungsprüfung 請求 🚀', account: 'mañana'}],
+			['long text', {description: 'x'.repeat(70_000)}],
+			['byte-order mark, long', {description: `\uFEFF${'y'.repeat(300)}`}],
+			['byte-order mark, short', {description: '\uFEFFz'}],
+			['nested maps', {restrictions: {rateLimit: {maxRequests: 1, timeWindow: 2}}, description: 'after'}],
+			['unknown extension', {description: 'd', other: {type: 5, data: new Uint8Array([1])}}],
+			['many keys', Object.fromEntries(Array.from({length: 40}, (_, index) => [`key${index}`, index]))],
+			['long unknown key', {['k'.repeat(300)]: 1, description: 'd'}],
+			['control characters', {description: 'a\u001B[2Jb'}],
+		];
+		for (const [label, value] of cases) {
+			agree(bytesOf(value), label);
+		}
+	});
+
+	it('agrees with the library on broken and hostile bytes', () => {
+		const cases: Array<[string, Buffer]> = [
+			['empty', Buffer.alloc(0)],
+			['not a map', bytesOf(['description'])],
+			['a string', bytesOf('x')],
+			['nil', hex('c0')],
+			['never-used byte', hex('81 a1 61 c1')],
+			['truncated map', hex('82 a7 63 72 65 61 74 65 64 01')],
+			['truncated string', hex('81 ab 64 65 73 63 72 69 70 74 69 6f 6e a5 61 62')],
+			['huge claimed array', hex('81 a6 73 63 6f 70 65 73 dd ff ff ff ff')],
+			['huge claimed map', hex('df ff ff ff ff')],
+			['number key', hex('81 01 a1 78')],
+			['array key', hex('81 91 01 a1 78')],
+			['__proto__ key', bytesOf(JSON.parse('{"__proto__": 1, "description": "x"}'))],
+			['nested __proto__', hex('82 ab 64 65 73 63 72 69 70 74 69 6f 6e a1 78 a1 72 81 a9 5f 5f 70 72 6f 74 6f 5f 5f 01')],
+			['invalid UTF-8', hex('81 ab 64 65 73 63 72 69 70 74 69 6f 6e a3 61 ff 62')],
+			['overlong UTF-8', hex('81 ab 64 65 73 63 72 69 70 74 69 6f 6e a2 c0 af')],
+			['bad timestamp extension', hex('81 a7 63 72 65 61 74 65 64 d4 ff 01')],
+			['trailing bytes', Buffer.concat([bytesOf({description: 'x'}), hex('c1 c1 ff')])],
+			['repeated keys, the last wins', hex('82 ab 64 65 73 63 72 69 70 74 69 6f 6e a1 61 ab 64 65 73 63 72 69 70 74 69 6f 6e a1 62')],
+		];
+		for (const [label, bytes] of cases) {
+			agree(bytes, label);
+		}
+	});
+
+	it(`agrees with the library on ${fuzzCases(3000)} mutated records`, () => {
+		const rng = random(0x5e_ed);
+		const seeds = [
+			encodeRecord(buildRecord({created: 1_790_000_000_000, account: 'acme', scopes: ['api'], description: 'Billing', metadata: '{}'})),
+			encodeRecord(buildRecord({created: 1, expires: 2, scopes: ['*'], description: 'ünï', restrictions: {addresses: ['::1']}})),
+			Buffer.from(VECTOR.storedHex, 'hex'),
+		];
+		for (let index = 0; index < fuzzCases(3000); index++) {
+			const bytes = Buffer.from(rng.pick(seeds));
+			switch (rng.int(3)) {
+				case 0: {
+					for (let flips = 1 + rng.int(4); flips > 0; flips--) {
+						bytes[rng.int(bytes.length)] = rng.int(256);
+					}
+
+					agree(bytes, 'mutated');
+					break;
+				}
+
+				case 1: {
+					agree(bytes.subarray(0, rng.int(bytes.length)), 'truncated');
+					break;
+				}
+
+				default: {
+					const random = Buffer.alloc(1 + rng.int(64));
+					for (let at = 0; at < random.length; at++) {
+						random[at] = rng.int(256);
+					}
+
+					// A map header first, so the walk goes past the first byte.
+					random[0] = 0x80 + rng.int(16);
+					agree(random, 'random');
+				}
+			}
+		}
+	});
+
+	it('shares one scopes array between records with the same scopes', () => {
+		const first = summarizeRecord(ID, encodeRecord({created: 1, scopes: ['api']}));
+		const second = summarizeRecord('cd'.repeat(32), encodeRecord({created: 2, scopes: ['api']}));
+		expect(first?.scopes).toEqual(['api']);
+		expect(second?.scopes).toBe(first?.scopes);
+		expect(Object.isFrozen(first?.scopes)).toBe(true);
+	});
+});
+
+describe('last-use times read straight from msgpack', () => {
+	const referenceTime = (bytes: Buffer | null) => decodeLastUse(bytes)?.time ?? undefined;
+	it('agrees with decodeLastUse on written, fresh, odd and broken values', () => {
+		const values: Array<Buffer | null> = [
+			null,
+			hex('80'),
+			encodeLastUse(1_790_000_000_000, '127.0.0.1'),
+			encodeLastUse(5, null),
+			bytesOf({ip: 'x', time: 7}),
+			bytesOf({time: new Date(9)}),
+			bytesOf({time: 'soon'}),
+			bytesOf({time: 1, time2: {nested: true}}),
+			bytesOf([1, 2]),
+			hex('81 a4 74 69 6d 65'),
+			hex('c1'),
+			Buffer.alloc(0),
+		];
+		for (const value of values) {
+			expect(lastUsedTime(value), value?.toString('hex')).toBe(referenceTime(value));
+		}
+
+		const rng = random(0x1a_57);
+		for (let index = 0; index < fuzzCases(2000); index++) {
+			const bytes = Buffer.from(encodeLastUse(1_790_000_000_000 + index, '10.0.0.1'));
+			bytes[rng.int(bytes.length)] = rng.int(256);
+			expect(lastUsedTime(bytes), bytes.toString('hex')).toBe(referenceTime(bytes));
+		}
+	});
+});
+
+describe('search text', () => {
+	const summary = (record: TokenRecord) => summaryOf(ID, record);
+	it('normalises each field on its own, so a query never matches across two fields', () => {
+		const text = searchTextOf(summary({description: '  Billing\tSync  ', account: 'ACME\u00A0Corp'}));
+		expect(text).toBe(`${ID}\nbilling sync\nacme corp`);
+		expect(text.includes('billing sync')).toBe(true);
+		expect(text.includes('sync acme')).toBe(false);
+	});
+});
