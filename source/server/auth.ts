@@ -30,7 +30,7 @@ export type Credentials =
 			clientIp: string;
 			headers: Headers;
 			/** The last-use write, already on the wire; the server awaits it before answering. */
-			lastUse: Promise<void>;
+			lastUse: Promise<unknown>;
 	  };
 
 /** How an authentication ended, for the outcome counter in /metrics. */
@@ -65,6 +65,14 @@ export type AuthenticatorOptions = {
 	onBackgroundError?: (what: string, error: unknown) => void;
 };
 
+type Refusal = {reason: string; outcome: AuthOutcome; error: HttpError};
+type AuditContext = {request: IncomingMessage; route: RouteAuth; account: string | undefined; clientIp: string; now: number};
+
+const ignore = () => {};
+
+/** Most tokens have no rate limit: their answers carry no extra headers. */
+const NO_HEADERS: Headers = Object.freeze({});
+
 const missingAuthentication = () => new HttpError(401, 'Missing authentication', {}, {'www-authenticate': 'Bearer'});
 const badToken = () => new HttpError(401, 'Bad token', {}, {'www-authenticate': 'Bearer error="Bad token"'});
 
@@ -83,6 +91,13 @@ export function presentedToken(authorization: string | undefined, queryToken: st
 		return undefined;
 	}
 
+	// The plugin splits on whitespace: the first part must be `bearer` (any case), the second is the
+	// token. The common spelling is matched without splitting; anything else takes the general path.
+	const common = BEARER.exec(value);
+	if (common) {
+		return common[1];
+	}
+
 	const parts = value.split(/\s+/);
 	if (parts[0]!.toLowerCase() !== 'bearer' || !parts[1]) {
 		return undefined;
@@ -90,6 +105,9 @@ export function presentedToken(authorization: string | undefined, queryToken: st
 
 	return parts[1];
 }
+
+/** `bearer`, whitespace, then the token: the second whitespace-separated part. */
+const BEARER = /^bearer\s+(\S+)/i;
 
 /** Scope rule of spec §6.3: no scopes field, `*`, or any overlap with the route's scopes. */
 export function scopeAllowed(scopes: unknown, routeScopes: readonly string[]): boolean {
@@ -192,47 +210,15 @@ export class Authenticator {
 		// order, so every later command (rate limit, the handler's reads) comes after it, and the
 		// request does not pay a round trip of its own for it.
 		const lastUse = this.store.recordLastUse(id, now, clientIp || null);
-		lastUse.catch(() => {});
+		lastUse.catch(ignore);
 
-		const deny = async (reason: string, outcome: AuthOutcome, error: HttpError): Promise<never> => {
-			await lastUse;
-			this.audit(settings, id, {request, route, account, clientIp, now}, 'denied', reason);
-			this.outcome(outcome);
-			error.tokenId = id;
-			throw error;
-		};
-
-		if (!scopeAllowed(record['scopes'], route.scopes)) {
-			await deny('scope', 'scope', new HttpError(403, 'Unauthorized scope', {requestedScope: route.scopes.join(', ')}));
+		const refusal = this.firstRefusal(record, route, account, clientIp, request);
+		if (refusal) {
+			await this.refuse(refusal, lastUse, settings, id, {request, route, account, clientIp, now});
 		}
 
-		const permissionDenial = checkPermission(record['permissions'], route.permission);
-		if (permissionDenial) {
-			await deny(
-				permissionDenial,
-				'permission',
-				new HttpError(403, 'Unauthorized permission', {requiredPermission: {action: route.permission.action, group: route.permission.group}}),
-			);
-		}
-
-		const boundTo = accountOf(record);
-		if (boundTo !== undefined && boundTo !== account) {
-			await deny('account', 'account', new HttpError(403, 'Unauthorized account'));
-		}
-
-		const restrictions = restrictionsOf(record);
-		const addresses = restrictions?.addresses as unknown;
-		if (addresses && !(Array.isArray(addresses) && addressAllowed(clientIp, addresses))) {
-			await deny('address', 'address', new HttpError(403, 'Unauthorized address', {remoteAddress: clientIp}));
-		}
-
-		const referrers = restrictions?.referrers as unknown;
-		if (Array.isArray(referrers) && referrers.length > 0 && !referrerAllowed(firstHeader(request.headers.referer), referrers)) {
-			await deny('referrer', 'referrer', new HttpError(403, 'Unauthorized referrer'));
-		}
-
-		const headers: Headers = {};
-		const rateLimit = restrictions?.rateLimit as {maxRequests?: unknown; timeWindow?: unknown} | null | undefined;
+		let headers = NO_HEADERS;
+		const rateLimit = restrictionsOf(record)?.rateLimit as {maxRequests?: unknown; timeWindow?: unknown} | null | undefined;
 		if (rateLimit) {
 			const {window, bucket, reset} = rateWindow(rateLimit.timeWindow, now);
 			const count = await this.store.hitRateLimit(window, bucket, id);
@@ -240,21 +226,74 @@ export class Authenticator {
 			// A record without maxRequests compares against undefined: always limited (spec §6.6).
 			const limit = Number.isFinite(max) ? max : 0;
 			if (!(count <= max)) {
-				await deny(
-					'rateLimit',
-					'rate_limit',
-					new HttpError(429, 'Rate limit exceeded', {ttl: reset}, {'x-ratelimit-limit': limit, 'x-ratelimit-reset': reset}),
+				await this.refuse(
+					{
+						reason: 'rateLimit',
+						outcome: 'rate_limit',
+						error: new HttpError(429, 'Rate limit exceeded', {ttl: reset}, {'x-ratelimit-limit': limit, 'x-ratelimit-reset': reset}),
+					},
+					lastUse,
+					settings,
+					id,
+					{request, route, account, clientIp, now},
 				);
 			}
 
-			headers['x-ratelimit-limit'] = limit;
-			headers['x-ratelimit-reset'] = reset;
-			headers['x-ratelimit-remaining'] = Math.max(0, limit - count);
+			headers = {'x-ratelimit-limit': limit, 'x-ratelimit-reset': reset, 'x-ratelimit-remaining': Math.max(0, limit - count)};
 		}
 
-		this.audit(settings, id, {request, route, account, clientIp, now}, 'allowed', null);
+		if (settings.tokenAuditLog) {
+			this.audit(id, {request, route, account, clientIp, now}, 'allowed', null);
+		}
+
 		this.outcome('allowed');
 		return {kind: 'token', id, record, clientIp, headers, lastUse};
+	}
+
+	/** Scope → permissions → account → addresses → referrers: the first check that refuses, if any. */
+	private firstRefusal(record: TokenRecord, route: RouteAuth, account: string | undefined, clientIp: string, request: IncomingMessage): Refusal | undefined {
+		if (!scopeAllowed(record['scopes'], route.scopes)) {
+			return {reason: 'scope', outcome: 'scope', error: new HttpError(403, 'Unauthorized scope', {requestedScope: route.scopes.join(', ')})};
+		}
+
+		const permissionDenial = checkPermission(record['permissions'], route.permission);
+		if (permissionDenial) {
+			return {
+				reason: permissionDenial,
+				outcome: 'permission',
+				error: new HttpError(403, 'Unauthorized permission', {requiredPermission: {action: route.permission.action, group: route.permission.group}}),
+			};
+		}
+
+		const boundTo = accountOf(record);
+		if (boundTo !== undefined && boundTo !== account) {
+			return {reason: 'account', outcome: 'account', error: new HttpError(403, 'Unauthorized account')};
+		}
+
+		const restrictions = restrictionsOf(record);
+		const addresses = restrictions?.addresses as unknown;
+		if (addresses && !(Array.isArray(addresses) && addressAllowed(clientIp, addresses))) {
+			return {reason: 'address', outcome: 'address', error: new HttpError(403, 'Unauthorized address', {remoteAddress: clientIp})};
+		}
+
+		const referrers = restrictions?.referrers as unknown;
+		if (Array.isArray(referrers) && referrers.length > 0 && !referrerAllowed(firstHeader(request.headers.referer), referrers)) {
+			return {reason: 'referrer', outcome: 'referrer', error: new HttpError(403, 'Unauthorized referrer')};
+		}
+
+		return undefined;
+	}
+
+	/** A refusal after last use was sent: it is on record first, then audited, counted and thrown. */
+	private async refuse(refusal: Refusal, lastUse: Promise<unknown>, settings: AuthSettings, id: string, context: AuditContext): Promise<never> {
+		await lastUse;
+		if (settings.tokenAuditLog) {
+			this.audit(id, context, 'denied', refusal.reason);
+		}
+
+		this.outcome(refusal.outcome);
+		refusal.error.tokenId = id;
+		throw refusal.error;
 	}
 
 	private outcome(outcome: AuthOutcome): void {
@@ -265,18 +304,13 @@ export class Authenticator {
 		work.catch((error: unknown) => this.options.onBackgroundError?.(what, error));
 	}
 
-	/** Audit entry (spec §1.7) when the tokenAuditLog setting is on; fire-and-forget. */
+	/** Audit entry (spec §1.7), written when the tokenAuditLog setting is on; fire-and-forget. */
 	private audit(
-		settings: AuthSettings,
 		id: string,
-		{request, route, account, clientIp, now}: {request: IncomingMessage; route: RouteAuth; account: string | undefined; clientIp: string; now: number},
+		{request, route, account, clientIp, now}: AuditContext,
 		status: AuditEntry['status'],
 		reason: string | null,
 	): void {
-		if (!settings.tokenAuditLog) {
-			return;
-		}
-
 		const entry: AuditEntry = {
 			time: now,
 			ip: clientIp || null,

@@ -42,16 +42,44 @@ export type FieldProblem = {message: string; key: string};
 
 export const invalidInput = (fields: FieldProblem[]) => new HttpError(400, 'Invalid input', {fields});
 
-/** hapi answers JSON with these two headers; clients and caches see the same as from EmailEngine. */
-const JSON_HEADERS = {'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-cache'};
+/**
+ * Writes a whole response: status, `content-type`, `cache-control: no-cache` when asked (hapi sends
+ * it with every JSON answer), the extra headers and the length, in one writeHead with a flat list
+ * (no header object is built or copied per response). Extra headers never repeat the two fixed ones.
+ */
+export function respondWith(
+	response: ServerResponse,
+	statusCode: number,
+	contentType: string,
+	noCache: boolean,
+	body: string,
+	head: boolean,
+	extra?: Headers,
+	more?: Headers,
+): void {
+	const list: Array<string | number> = noCache ? ['content-type', contentType, 'cache-control', 'no-cache'] : ['content-type', contentType];
+	if (extra) {
+		for (const name in extra) {
+			list.push(name, extra[name]!);
+		}
+	}
 
-export function send(response: ServerResponse, statusCode: number, body: string, headers: Headers, head: boolean): void {
-	response.writeHead(statusCode, {...headers, 'content-length': Buffer.byteLength(body)});
+	if (more) {
+		for (const name in more) {
+			list.push(name, more[name]!);
+		}
+	}
+
+	list.push('content-length', Buffer.byteLength(body));
+	response.writeHead(statusCode, list as unknown as string[]);
 	response.end(head ? undefined : body);
 }
 
-export function sendJson(response: ServerResponse, statusCode: number, value: unknown, headers: Headers = {}, head = false): void {
-	send(response, statusCode, JSON.stringify(value), {...JSON_HEADERS, ...headers}, head);
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** hapi answers JSON with `application/json; charset=utf-8` and `cache-control: no-cache`. */
+export function sendJson(response: ServerResponse, statusCode: number, value: unknown, headers?: Headers, head = false, more?: Headers): void {
+	respondWith(response, statusCode, JSON_TYPE, true, JSON.stringify(value), head, headers, more);
 }
 
 const escapeHtml = (text: string) =>
@@ -72,7 +100,7 @@ export function sendHtmlError(response: ServerResponse, error: HttpError, head =
 </body>
 </html>
 `;
-	send(response, error.statusCode, body, {'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache', ...error.headers}, head);
+	respondWith(response, error.statusCode, 'text/html; charset=utf-8', true, body, head, error.headers);
 }
 
 export function sendError(response: ServerResponse, error: HttpError, html: boolean, head = false): void {
@@ -92,6 +120,10 @@ export function splitTarget(target: string): {path: string; search: string} {
 /** Query arguments; a repeated name gives an array, as hapi's qs parser does. */
 export function parseQuery(search: string): Map<string, string | string[]> {
 	const query = new Map<string, string | string[]>();
+	if (search === '') {
+		return query;
+	}
+
 	for (const [key, value] of new URLSearchParams(search)) {
 		const current = query.get(key);
 		query.set(key, current === undefined ? value : [...(Array.isArray(current) ? current : [current]), value]);

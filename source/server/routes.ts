@@ -317,12 +317,29 @@ function compile(route: Route): CompiledRoute {
 
 const COMPILED = ROUTES.map(route => compile(route));
 
+type Match = {route: Route; params: Record<string, string>};
+
+/** Routes without parameters by method and exact path: most requests need no regexp at all. */
+const LITERAL = new Map<string, Map<string, Match>>();
+for (const {route, names} of COMPILED) {
+	if (names.length === 0) {
+		const byPath = LITERAL.get(route.method) ?? new Map<string, Match>();
+		byPath.set(route.template, Object.freeze({route, params: Object.freeze({})}));
+		LITERAL.set(route.method, byPath);
+	}
+}
+
 /**
  * The route for a method and raw path, with decoded parameters. Literal routes win over
  * parameterised ones (hapi's rule), so `/v1/tokens/account/x` is the deprecated listing.
  * An undecodable parameter is a 400; no route is undefined (the caller answers 404).
  */
-export function matchRoute(method: string, path: string): {route: Route; params: Record<string, string>} | undefined {
+export function matchRoute(method: string, path: string): Match | undefined {
+	const literal = LITERAL.get(method)?.get(path);
+	if (literal) {
+		return literal;
+	}
+
 	const candidates = COMPILED.filter(({route, pattern}) => route.method === method && pattern.test(path));
 	candidates.sort((a, b) => a.names.length - b.names.length);
 	const found = candidates[0];

@@ -1,9 +1,9 @@
-import {type IncomingMessage, type Server, type ServerResponse, createServer} from 'node:http';
+import {IncomingMessage, type Server, ServerResponse, createServer} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {AuthStore, type TokenStore, asRedisError} from '../store/index.js';
 import {TokenError} from '../tokens/index.js';
 import {Authenticator, type Credentials} from './auth.js';
-import {HttpError, parseQuery, redactHex, send, sendError, sendJson, splitTarget} from './http.js';
+import {HttpError, parseQuery, redactHex, respondWith, sendError, sendJson} from './http.js';
 import {type Logger, logError} from './logger.js';
 import {ServerMetrics} from './metrics.js';
 import {type Route, type RouteDeps, matchRoute} from './routes.js';
@@ -19,12 +19,26 @@ export type ApiServerOptions = {
 };
 
 export type ApiServer = {
-	server: Server;
+	server: Server<typeof IncomingMessage, typeof Exchange>;
 	metrics: ServerMetrics;
 	listen(port: number, host: string): Promise<AddressInfo>;
 	/** Stop accepting, let in-flight requests finish (at most `graceMs`), then resolve. */
 	close(graceMs?: number): Promise<void>;
 };
+
+/**
+ * The response with what its request log line needs: when it started, the route, the token and
+ * the last-use write. Fields on the response instead of a per-request state object and closure.
+ */
+export class Exchange extends ServerResponse<IncomingMessage> {
+	readonly started = performance.now();
+	route: Route | undefined = undefined;
+	tokenId: string | undefined = undefined;
+	lastUse: Promise<unknown> | undefined = undefined;
+}
+
+/** Handlers of routes without a query schema all see the same (frozen) empty values. */
+const EMPTY_VALUES: Record<string, unknown> = Object.freeze({});
 
 /** hapi's body for anything no route matches, before any authentication. */
 const notFound = () => new HttpError(404, 'Not Found');
@@ -74,10 +88,12 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 	const deps: RouteDeps = {store, auth, metrics, logger, version: options.version, license: options.license ?? 'MIT', now};
 	let closing = false;
 
-	async function respond(request: IncomingMessage, response: ServerResponse, state: {route?: Route; tokenId?: string; lastUse?: Promise<void>}): Promise<void> {
+	async function respond(request: IncomingMessage, response: Exchange): Promise<void> {
 		const head = request.method === 'HEAD';
 		const method = head ? 'GET' : (request.method ?? '');
-		const {path, search} = splitTarget(request.url ?? '/');
+		const target = request.url ?? '/';
+		const split = target.indexOf('?');
+		const path = split === -1 ? target : target.slice(0, split);
 		try {
 			const matched = matchRoute(method, path);
 			if (!matched) {
@@ -85,8 +101,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 			}
 
 			const {route, params} = matched;
-			state.route = route;
-			const query = parseQuery(search);
+			response.route = route;
+			const query = parseQuery(split === -1 ? '' : target.slice(split + 1));
 			// The token argument is the strategy's, never a route's: it leaves the query here.
 			const queryToken = query.get('access_token');
 			query.delete('access_token');
@@ -99,36 +115,41 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 					route: route.auth,
 					account: route.account?.(params, query),
 				});
-				state.tokenId = credentials.kind === 'token' ? credentials.id : 'preauth';
-				state.lastUse = credentials.kind === 'token' ? credentials.lastUse : undefined;
+				if (credentials.kind === 'token') {
+					response.tokenId = credentials.id;
+					response.lastUse = credentials.lastUse;
+				} else {
+					response.tokenId = 'preauth';
+				}
 			}
 
 			// As in hapi, a route without a query schema ignores its query; one with a schema refuses
 			// names it does not know.
-			const values = route.query ? validateQuery(route.query, query) : {};
+			const values = route.query ? validateQuery(route.query, query) : EMPTY_VALUES;
 			auth.coalesce();
 			const reply = await route.handler({request, params, query: values, credentials, deps});
-			if (credentials?.kind === 'token') {
-				await credentials.lastUse;
+			const token = credentials?.kind === 'token' ? credentials : undefined;
+			if (token) {
+				await token.lastUse;
 			}
 
 			if (closing) {
 				response.setHeader('connection', 'close');
 			}
 
-			const headers = {...(credentials?.kind === 'token' ? credentials.headers : {}), ...reply.headers};
+			const status = reply.status ?? 200;
 			if (reply.text === undefined) {
-				sendJson(response, reply.status ?? 200, reply.json, headers, head);
+				sendJson(response, status, reply.json, token?.headers, head, reply.headers);
 			} else {
-				send(response, reply.status ?? 200, reply.text, {'content-type': reply.contentType ?? 'text/plain; charset=utf-8', ...headers}, head);
+				respondWith(response, status, reply.contentType ?? 'text/plain; charset=utf-8', false, reply.text, head, token?.headers, reply.headers);
 			}
 		} catch (error) {
 			// Whatever went wrong after authentication, last use is on record before the answer.
-			await state.lastUse?.catch(() => {});
+			await response.lastUse?.catch(() => {});
 			let failure: HttpError;
 			if (error instanceof HttpError) {
 				failure = error;
-				state.tokenId ??= error.tokenId;
+				response.tokenId ??= error.tokenId;
 			} else if (redisUnavailable(error, store)) {
 				failure = unavailable();
 			} else {
@@ -146,41 +167,51 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 			}
 
 			// 401s are always the three-field JSON; other errors on /metrics are an HTML page.
-			sendError(response, failure, Boolean(state.route?.htmlErrors) && failure.statusCode !== 401, head);
+			sendError(response, failure, Boolean(response.route?.htmlErrors) && failure.statusCode !== 401, head);
+		}
+	}
+
+	/** One line and one count per answered request; `this` is the response (a shared listener). */
+	function finished(this: Exchange): void {
+		const request = this.req;
+		const template = this.route?.template;
+		if (template) {
+			metrics.countCall(request.method ?? '', this.statusCode, template);
+		}
+
+		if (logger.isLevelEnabled('info')) {
+			// Never the query string (it may carry access_token) and never a 64-hex run of the path.
+			const target = request.url ?? '/';
+			const split = target.indexOf('?');
+			const path = split === -1 ? target : target.slice(0, split);
+			logger.info(
+				{
+					method: request.method,
+					path: (path.length < 64 ? path : redactHex(path)).slice(0, 512),
+					route: template ?? null,
+					status: this.statusCode,
+					token: this.tokenId ?? null,
+					responseTime: performance.now() - this.started,
+				},
+				'request completed',
+			);
 		}
 	}
 
 	// Slow clients (slowloris) are cut off: headers must arrive within 10 s and a whole request within
 	// 30 s, checked every 2 s. Node's defaults (60 s and 300 s, checked every 30 s) let a few hundred
 	// half-open sockets sit for minutes.
-	const server = createServer({headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 2000}, (request, response) => {
-		const started = process.hrtime.bigint();
-		const state: {route?: Route; tokenId?: string; lastUse?: Promise<void>} = {};
-		if (closing) {
-			response.setHeader('connection', 'close');
-		}
-
-		response.on('finish', () => {
-			const route = state.route?.template;
-			if (route) {
-				metrics.countCall(request.method ?? '', response.statusCode, route);
+	const server = createServer<typeof IncomingMessage, typeof Exchange>(
+		{headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 2000, ServerResponse: Exchange},
+		(request, response) => {
+			if (closing) {
+				response.setHeader('connection', 'close');
 			}
 
-			// Never the query string (it may carry access_token) and never a 64-hex run of the path.
-			logger.info(
-				{
-					method: request.method,
-					path: redactHex(splitTarget(request.url ?? '/').path).slice(0, 512),
-					route: route ?? null,
-					status: response.statusCode,
-					token: state.tokenId ?? null,
-					responseTime: Number(process.hrtime.bigint() - started) / 1e6,
-				},
-				'request completed',
-			);
-		});
-		respond(request, response, state).catch(() => response.destroy());
-	});
+			response.on('finish', finished);
+			respond(request, response).catch(() => response.destroy());
+		},
+	);
 
 	// Garbage on the wire (bad request lines, oversized headers) gets Node's plain 400, no crash.
 	server.on('clientError', (error: NodeJS.ErrnoException, socket) => {

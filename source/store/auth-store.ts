@@ -113,9 +113,9 @@ export class AuthStore {
 	}
 
 	/** Last use (spec §1.6): a plain HSET of `{time, ip}`, exactly as EmailEngine writes it. */
-	async recordLastUse(id: string, time: number, ip: string | null): Promise<void> {
+	recordLastUse(id: string, time: number, ip: string | null): Promise<unknown> {
 		this.writes.hold();
-		await this.redis.hset(this.keys.access, id, encodeLastUse(time, ip));
+		return this.redis.hset(this.keys.access, id, encodeLastUse(time, ip));
 	}
 
 	/** Fixed-window counter (spec §6.6): MULTI INCRBY 1 + EXPIRE W; returns the count after this hit. */

@@ -67,6 +67,22 @@ describe('GET /metrics', () => {
 		expect(text).toMatch(/api_auth_outcomes\{result="missing"\} [1-9]/);
 	});
 
+	test('api_call counts each answered request once, and reading /metrics twice does not add to it', async () => {
+		const count = async () => {
+			const text = await (await fetch(`${h.base}/metrics`, bearer(root))).text();
+			return Number(/api_call\{method="get",statusCode="404",route="\/v1\/account\/\{account\}"\} (\d+)/.exec(text)?.[1] ?? 0);
+		};
+
+		const before = await count();
+		for (let index = 0; index < 3; index++) {
+			// eslint-disable-next-line no-await-in-loop
+			expect((await fetch(`${h.base}/v1/account/nobody-${index}`, bearer(root))).status).toBe(404);
+		}
+
+		expect(await count()).toBe(before + 3);
+		expect(await count()).toBe(before + 3);
+	});
+
 	test('a route without a query schema ignores its query, as hapi does', async () => {
 		expect((await fetch(`${h.base}/metrics?name[]=x&foo=bar`, bearer(root))).status).toBe(200);
 		expect((await fetch(`${h.base}/v1/account/nobody?quota=true`, bearer(root))).status).toBe(404);
