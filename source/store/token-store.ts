@@ -265,6 +265,30 @@ export class TokenStore {
 	}
 
 	/**
+	 * The first `count` rows of the unfiltered listing and the number of ids, without reading every
+	 * record: one HKEYS, a top-`count` pass over the ids, one HMGET of their records and last uses.
+	 * A screen shows these while the whole listing loads. `ids` counts every hash field, expired
+	 * and undecodable records too, so it can be a little above the listing's length.
+	 */
+	async head(count: number): Promise<{ids: number; summaries: TokenSummary[]}> {
+		const now = this.now();
+		const ids = await this.redis.hkeys(this.keys.tokens);
+		// A few spare ids stand in for expired or undecodable records among the first ones.
+		const top = topByIdDescending(ids, count + 16);
+		const [records, access] = await Promise.all([this.hmgetBatched(this.keys.tokens, top), this.hmgetBatched(this.keys.access, top)]);
+		const summaries: TokenSummary[] = [];
+		for (const [index, id] of top.entries()) {
+			const record = records[index];
+			const summary = record ? summarizeRecord(id, record, lastUsedTime(access[index])) : undefined;
+			if (summary && !summaryExpired(summary, now) && summaries.length < count) {
+				summaries.push(summary);
+			}
+		}
+
+		return {ids: ids.length, summaries};
+	}
+
+	/**
 	 * One page of the listing, as EmailEngine's REST route and admin page compute it (spec §7).
 	 * With a query or scope filter every candidate is read and matched; without one only the ids are
 	 * read and sorted, and only the page's records and last uses are fetched, so a page of 20 out of
@@ -602,6 +626,35 @@ function sortByIdDescending<T>(items: T[], idOf: (item: T) => string = item => (
 	}
 
 	items.length = length;
+}
+
+/**
+ * The `count` greatest ids, descending, distinct: what sortByIdDescending(ids).slice(0, count)
+ * gives, in one pass that compares most ids only with the smallest one kept.
+ */
+export function topByIdDescending(ids: readonly string[], count: number): string[] {
+	const top: string[] = [];
+	for (const id of ids) {
+		if (top.length === count && id <= top[count - 1]!) {
+			continue;
+		}
+
+		let at = top.length;
+		while (at > 0 && top[at - 1]! < id) {
+			at--;
+		}
+
+		if (top[at - 1] === id) {
+			continue;
+		}
+
+		top.splice(at, 0, id);
+		if (top.length > count) {
+			top.pop();
+		}
+	}
+
+	return top;
 }
 
 /**

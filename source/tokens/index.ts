@@ -9,5 +9,6 @@ export * from './raw-token.js';
 export * from './record.js';
 export * from './scopes.js';
 export * from './summary.js';
+export * from './summary-pack.js';
 export * from './validation.js';
 export * from './view.js';

@@ -1,12 +1,11 @@
 import {Box, Text, useApp, useStdout} from 'ink';
 import {useCallback, useState} from 'react';
 import type {TokenStore} from '../store/index.js';
-import type {TokenSummary} from '../tokens/index.js';
 import {Header} from './components/header.js';
 import {buildTableData} from './state/rows.js';
 import {KeypressProvider, PRIORITY, useKeypress} from './hooks/keypress.js';
 import {isTooSmall, useTerminalSize} from './hooks/use-terminal-size.js';
-import {useTokens} from './hooks/use-tokens.js';
+import {type FirstReads, type TokenSource, useTokens} from './hooks/use-tokens.js';
 import {Command, matches} from './keymap.js';
 import {type CloseOptions, type Dialog, Dialogs} from './screens/dialogs.js';
 import {TableScreen} from './screens/table-screen.js';
@@ -21,8 +20,10 @@ export type AppProps = {
 	prefix: string;
 	/** Periodic refresh interval. */
 	refreshMs?: number;
-	/** The first list, already on its way while the UI loaded. */
-	firstList?: Promise<TokenSummary[]>;
+	/** How the table is read; the store itself when not given. */
+	source?: TokenSource;
+	/** Reads already on their way while the UI loaded. */
+	first?: FirstReads;
 };
 
 const NO_DATA = buildTableData([], 0);
@@ -36,11 +37,11 @@ export function App(props: AppProps) {
 	);
 }
 
-function Main({store, endpoint, prefix, refreshMs, firstList}: AppProps) {
+function Main({store, endpoint, prefix, refreshMs, source, first}: AppProps) {
 	const {exit} = useApp();
 	const {stdout} = useStdout();
 	const size = useTerminalSize();
-	const tokens = useTokens(store, refreshMs, firstList);
+	const tokens = useTokens(store, {refreshMs, source, first});
 	const [dialog, setDialog] = useState<Dialog | undefined>(undefined);
 	const tooSmall = isTooSmall(size);
 	const banner = tokens.connection === 'down';
@@ -86,7 +87,7 @@ function Main({store, endpoint, prefix, refreshMs, firstList}: AppProps) {
 		<Box flexDirection="column" width={size.columns}>
 			{tooSmall ? <TooSmall size={size} /> : null}
 			<Box flexDirection="column" display={tooSmall ? 'none' : 'flex'} height={size.rows - 1}>
-				<Header width={size.columns} endpoint={endpoint} prefix={prefix} connection={tokens.connection} count={tokens.data?.rows.length} />
+				<Header width={size.columns} endpoint={endpoint} prefix={prefix} connection={tokens.connection} count={tokens.data?.partOf ?? tokens.data?.rows.length} />
 				{banner ? (
 					<Text inverse color={theme.danger} wrap="truncate">
 						{` Redis unavailable: ${tokens.error ?? 'connection lost'}. Retrying; nothing you typed is lost.`.padEnd(size.columns)}

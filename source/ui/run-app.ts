@@ -1,5 +1,6 @@
-import {maskRedisUrl, openStore} from '../store/index.js';
-import type {TokenSummary} from '../tokens/index.js';
+import {maskRedisUrl, openStore, summariesInWorker} from '../store/index.js';
+import type {FirstReads, TokenSource} from './hooks/use-tokens.js';
+import {HEAD_ROWS} from './state/rows.js';
 
 /**
  * The full-screen app: connect (persistent: Redis going away later is a banner, not a crash),
@@ -19,8 +20,17 @@ export async function runApp(options: {redisFlag?: string}): Promise<number> {
 	modules.catch(() => {});
 	const notices: string[] = [];
 	const opened = await openStore({flag: options.redisFlag, persistent: true, notify: message => notices.push(message)});
-	const firstList: Promise<TokenSummary[]> = opened.store.summaries();
-	firstList.catch(() => {});
+	// The listing's first rows come first (one HKEYS and one HMGET): the screen shows them while
+	// the whole table, read on a worker thread, is still on its way.
+	const source: TokenSource = {
+		all: async () => summariesInWorker(opened.target),
+		head: async count => opened.store.head(count),
+	};
+	// The whole table is asked for once the head is in, so the two do not compete for this thread.
+	const head = source.head!(HEAD_ROWS);
+	const first: FirstReads = {head, all: head.then(source.all, source.all)};
+	first.all.catch(() => {});
+	head.catch(() => {});
 	for (const notice of notices) {
 		process.stderr.write(`${notice}\n`);
 	}
@@ -34,7 +44,8 @@ export async function runApp(options: {redisFlag?: string}): Promise<number> {
 				store: opened.store,
 				endpoint: maskRedisUrl(opened.target.url),
 				prefix: opened.target.prefix,
-				firstList,
+				source,
+				first,
 			}),
 			{exitOnCtrlC: false, patchConsole: true, maxFps: 60},
 		);

@@ -8,7 +8,8 @@ export type Row = {
 	baseline: string;
 	ratio: string;
 	target: string;
-	met: boolean;
+	/** Undefined for a figure reported without a target. */
+	met: boolean | undefined;
 	note?: string;
 };
 

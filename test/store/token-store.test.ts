@@ -1,14 +1,16 @@
 import {Redis} from 'ioredis';
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
-import {TokenStore, keysFor} from '../../source/store/index.js';
+import {TokenStore, keysFor, topByIdDescending} from '../../source/store/index.js';
 import {
 	decodeExportString,
 	decodeRecord,
 	encodeExportString,
 	encodeMsgpack,
 	encodeRecord,
+	summaryOf,
 	tokenIdOf,
 } from '../../source/tokens/index.js';
+import {random} from '../helpers/fuzz.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 import {VECTOR} from '../helpers/vectors.js';
 import {dumpKeyspace} from '../helpers/keyspace.js';
@@ -156,6 +158,52 @@ describe('list', () => {
 		expect(entries.filter(entry => entry.lastUse)).toHaveLength(6000);
 		// Exports skip the access hash altogether.
 		expect((await store.list({lastUse: false})).filter(entry => entry.lastUse)).toHaveLength(0);
+	});
+});
+
+describe('summaries and head (what tables show)', () => {
+	const seed = async () => {
+		const a = await store.issue({description: 'Prometheus  Scraper', scopes: ['metrics']});
+		const b = await store.issue({description: 'ci', scopes: ['api'], account: 'Acme', restrictions: {addresses: ['10.0.0.0/8']}});
+		const c = await store.issue({description: 'everything', scopes: ['*'], expires: Date.now() + 86_400_000});
+		const expired = await store.issue({description: 'old', scopes: ['api'], expires: Date.now() + 50});
+		await raw.hset(keys.tokens, 'a'.repeat(64), Buffer.from([0xc1]));
+		await raw.hset(keys.access, b.id, Buffer.from(encodeMsgpack({time: 1_790_000_000_000, ip: '10.1.2.3'})));
+		await new Promise(resolve => setTimeout(resolve, 60));
+		return {a, b, c, expired};
+	};
+
+	it('are the listing, row for row: same order, filters and expiry, with last-use times', async () => {
+		const {b, expired} = await seed();
+		for (const options of [{}, {includeExpired: true}, {query: 'prometheus scraper'}, {query: 'ACME'}, {scope: 'api'}, {account: 'Acme'}]) {
+			const entries = await store.list(options);
+			const summaries = await store.summaries(options);
+			expect(summaries.map(summary => summary.id), JSON.stringify(options)).toEqual(entries.map(entry => entry.id));
+			expect(summaries).toEqual(entries.map(entry => summaryOf(entry.id, entry.record, entry.lastUse)));
+		}
+
+		expect((await store.summaries()).find(summary => summary.id === b.id)?.lastUsed).toBe(1_790_000_000_000);
+		expect((await store.summaries()).map(summary => summary.id)).not.toContain(expired.id);
+	});
+
+	it('head gives the first rows of the listing and the number of ids, without the expired or undecodable', async () => {
+		await seed();
+		const all = await store.summaries();
+		const head = await store.head(2);
+		expect(head.summaries).toEqual(all.slice(0, 2));
+		// Every hash field counts: the expired and the undecodable record too.
+		expect(head.ids).toBe(5);
+		expect((await store.head(50)).summaries).toEqual(all);
+	});
+
+	it('topByIdDescending is sort-then-slice, in one pass', () => {
+		const rng = random(7);
+		for (let round = 0; round < 50; round++) {
+			const ids = Array.from({length: rng.int(300)}, () => rng.int(500).toString(16).padStart(4, '0'));
+			const count = rng.int(40);
+			const expected = [...new Set(ids)].sort().reverse().slice(0, count);
+			expect(topByIdDescending(ids, count)).toEqual(expected);
+		}
 	});
 });
 

@@ -8,6 +8,8 @@ import {
 	encodeMsgpack,
 	encodeRecord,
 	lastUsedTime,
+	packSummaries,
+	unpackSummaries,
 	searchTextOf,
 	summarizeRecord,
 	summaryOf,
@@ -209,5 +211,21 @@ describe('search text', () => {
 		expect(text).toBe(`${ID}\nbilling sync\nacme corp`);
 		expect(text.includes('billing sync')).toBe(true);
 		expect(text.includes('sync acme')).toBe(false);
+	});
+});
+
+describe('packed summaries (how a listing crosses threads)', () => {
+	it('unpack gives back every field, undefined ones included, and shares scope lists again', () => {
+		const summaries = [
+			summarizeRecord('f'.repeat(64), encodeRecord({created: 5, expires: 9, account: 'acme', scopes: ['api'], description: 'Rechnung 請求 🚀'}), 77),
+			summarizeRecord('e'.repeat(64), encodeRecord({created: 6, scopes: ['api']})),
+			summaryOf('d'.repeat(64), {account: 42, scopes: ['*', 'smtp'], description: 'x'}),
+			summaryOf('c'.repeat(64), {}),
+			summaryOf('', {description: '\u001B[2J'}),
+		].filter(summary => summary !== undefined);
+		const unpacked = unpackSummaries(structuredClone(packSummaries(summaries)));
+		expect(unpacked).toEqual(summaries);
+		expect(unpacked[1]!.scopes).toBe(unpacked[0]!.scopes);
+		expect(unpackSummaries(packSummaries([]))).toEqual([]);
 	});
 });

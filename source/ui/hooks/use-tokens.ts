@@ -1,7 +1,7 @@
 import {useCallback, useEffect, useRef, useState} from 'react';
 import type {TokenStore} from '../../store/index.js';
 import {type TokenSummary, oneLine} from '../../tokens/index.js';
-import {type TableData, buildTableData} from '../state/rows.js';
+import {HEAD_ROWS, type TableData, buildTableData} from '../state/rows.js';
 
 export type Connection = 'connecting' | 'up' | 'down';
 
@@ -15,6 +15,27 @@ export type TokensState = {
 	loadMs: number;
 };
 
+/** The first rows of the listing and its id count, for a first screen before the whole table. */
+export type Head = {ids: number; summaries: TokenSummary[]};
+
+/** Where the table comes from. */
+export type TokenSource = {
+	/** The whole listing. */
+	all(): Promise<TokenSummary[]>;
+	/** Its first `count` rows: cheap, shown while all() is still on its way. */
+	head?(count: number): Promise<Head>;
+};
+
+/** Reads already on their way when the app mounts (started while Ink loaded). */
+export type FirstReads = {all: Promise<TokenSummary[]>; head?: Promise<Head>};
+
+export type TokensOptions = {
+	refreshMs?: number;
+	/** store.summaries() and store.head() when not given. */
+	source?: TokenSource;
+	first?: FirstReads;
+};
+
 /** Every 10 s so "last used" stays live; 20× the load time when that is longer (100,000 tokens). */
 export const REFRESH_MS = 10_000;
 const RETRY_MS = 2000;
@@ -22,15 +43,16 @@ const RETRY_MS = 2000;
 /**
  * The token list and the connection state. Loads on mount, on `refresh()`, periodically and
  * whenever Redis comes back; a failure marks the connection down and schedules a retry, it never
- * throws into React.
+ * throws into React. Until the first whole table is in, the listing's first rows are shown.
  */
-export function useTokens(store: TokenStore, refreshMs = REFRESH_MS, firstList?: Promise<TokenSummary[]>): TokensState & {refresh: () => void} {
+export function useTokens(store: TokenStore, {refreshMs = REFRESH_MS, source, first}: TokensOptions = {}): TokensState & {refresh: () => void} {
 	const [state, setState] = useState<TokensState>({data: undefined, connection: 'connecting', error: undefined, loading: true, loadMs: 0});
 	const timer = useRef<NodeJS.Timeout | undefined>(undefined);
 	const inFlight = useRef(false);
 	const mounted = useRef(true);
 	const loadMs = useRef(0);
-	const pendingFirst = useRef(firstList);
+	const pendingFirst = useRef(first);
+	const haveTable = useRef(false);
 
 	const schedule = useCallback((delay: number, load: () => void) => {
 		clearTimeout(timer.current);
@@ -46,10 +68,25 @@ export function useTokens(store: TokenStore, refreshMs = REFRESH_MS, firstList?:
 		setState(previous => ({...previous, loading: true}));
 		const started = performance.now();
 		try {
-			const first = pendingFirst.current;
+			const reads = pendingFirst.current ?? {all: source ? source.all() : store.summaries()};
 			pendingFirst.current = undefined;
-			const summaries = await (first ?? store.summaries());
+			reads.all.catch(() => {});
+			if (!haveTable.current) {
+				const head = reads.head ?? (source ? source.head?.(HEAD_ROWS) : store.head(HEAD_ROWS));
+				void head?.then(
+					({ids, summaries}) => {
+						// Only if the whole table has not beaten it here.
+						if (mounted.current && !haveTable.current) {
+							setState(previous => ({...previous, data: buildTableData(summaries, Date.now(), ids), connection: 'up', error: undefined}));
+						}
+					},
+					() => {},
+				);
+			}
+
+			const summaries = await reads.all;
 			const data = buildTableData(summaries, Date.now());
+			haveTable.current = true;
 			loadMs.current = performance.now() - started;
 			if (mounted.current) {
 				setState({data, connection: 'up', error: undefined, loading: false, loadMs: loadMs.current});
@@ -65,7 +102,7 @@ export function useTokens(store: TokenStore, refreshMs = REFRESH_MS, firstList?:
 		} finally {
 			inFlight.current = false;
 		}
-	}, [store, refreshMs, schedule]);
+	}, [store, refreshMs, schedule, source]);
 
 	useEffect(() => {
 		mounted.current = true;

@@ -135,7 +135,7 @@ export function TableScreen({data, waiting, loading, width, height, active, onOp
 						<Text color={theme.muted}>{`   ${waiting}`}</Text>
 					</Box>
 				)}
-				<StatusLine state={table} shown={visible.length} total={data?.rows.length ?? 0} width={width} loading={loading} />
+				<StatusLine state={table} shown={visible.length} total={data?.rows.length ?? 0} width={width} loading={loading} partOf={data?.partOf} />
 			</Frame>
 			<Footer view={table.filtering ? 'filter' : 'table'} width={width} />
 		</Box>

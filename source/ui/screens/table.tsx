@@ -103,7 +103,22 @@ export const TableView = memo(({data, order, state, width, height}: TableViewPro
 });
 
 /** The line under the table: the filter as it is typed with "N of M", or the sort and marks. */
-export function StatusLine({state, shown, total, width, loading}: {state: TableState; shown: number; total: number; width: number; loading: boolean}) {
+export function StatusLine({
+	state,
+	shown,
+	total,
+	width,
+	loading,
+	partOf,
+}: {
+	state: TableState;
+	shown: number;
+	total: number;
+	width: number;
+	loading: boolean;
+	/** Set while only the first rows of a listing this long are in. */
+	partOf?: number;
+}) {
 	const parts: string[] = [];
 	if (state.filtering || state.query !== '') {
 		parts.push(`/${state.query}${state.filtering ? '▌' : ''}  ${shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`);
@@ -119,7 +134,9 @@ export function StatusLine({state, shown, total, width, loading}: {state: TableS
 		parts.push(`${state.marks.size} marked (d revokes, e exports them)`);
 	}
 
-	if (loading) {
+	if (partOf !== undefined) {
+		parts.push(`loading the rest of ${partOf.toLocaleString('en-US')}…`);
+	} else if (loading) {
 		parts.push('loading…');
 	}
 

@@ -14,10 +14,18 @@ export type TableData = {
 	search: string[] | undefined;
 	/** The time the relative texts ("3 minutes ago") are computed against. */
 	loadedAt: number;
+	/**
+	 * Set while these rows are only the first of the listing (shown while the rest loads): how many
+	 * ids the listing has in all.
+	 */
+	partOf: number | undefined;
 };
 
-export function buildTableData(rows: readonly TokenSummary[], now: number): TableData {
-	return {rows, sortKeys: COLUMNS.map(() => undefined), search: undefined, loadedAt: now};
+/** Rows read ahead of the whole table: a tall terminal's screen and some paging. */
+export const HEAD_ROWS = 200;
+
+export function buildTableData(rows: readonly TokenSummary[], now: number, partOf?: number): TableData {
+	return {rows, sortKeys: COLUMNS.map(() => undefined), search: undefined, loadedAt: now, partOf};
 }
 
 /**
