@@ -2,7 +2,6 @@ import {Redis} from 'ioredis';
 import {describe, expect, it} from 'vitest';
 import {TokenStore} from '../../source/store/index.js';
 import {KEYS, type AppProcess} from './helpers/pty.js';
-import {seedTokens} from '../bench/seed.js';
 import {appFixture} from './helpers/app-fixture.js';
 
 const fixture = appFixture();
@@ -24,16 +23,6 @@ describe('the app: live data', () => {
 		} finally {
 			client.disconnect();
 		}
-	}, 60_000);
-
-	it('shows the first rows at once, then the whole table when it is in', async () => {
-		await seedTokens(fixture.redis.client(9), 20_000);
-		app = fixture.start({}, [`--dbs.redis=${fixture.redis.url(9)}`]);
-		await app.waitFor(screen => screen.includes('20,000 tokens') && / 1\/20,000\s*$/m.test(screen), {timeout: 30_000, message: 'the whole table'});
-		// On the way, a frame showed the listing's first rows while the rest loaded.
-		expect(app.output()).toMatch(/ 1\/200 +loading the rest of 20,000…/);
-		await app.type('G');
-		await app.waitFor(/ 20,000\/20,000/);
 	}, 60_000);
 
 	it('shows a banner while Redis is away, keeps the wizard input, and recovers', async () => {

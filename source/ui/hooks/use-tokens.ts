@@ -1,7 +1,7 @@
 import {useCallback, useEffect, useRef, useState} from 'react';
 import type {TokenStore} from '../../store/index.js';
 import {type TokenSummary, oneLine} from '../../tokens/index.js';
-import {HEAD_ROWS, type TableData, buildTableData} from '../state/rows.js';
+import {HEAD_ROWS, type TableData, buildTableData, prepareSearch} from '../state/rows.js';
 
 export type Connection = 'connecting' | 'up' | 'down';
 
@@ -53,6 +53,7 @@ export function useTokens(store: TokenStore, {refreshMs = REFRESH_MS, source, fi
 	const loadMs = useRef(0);
 	const pendingFirst = useRef(first);
 	const haveTable = useRef(false);
+	const latest = useRef<TableData | undefined>(undefined);
 
 	const schedule = useCallback((delay: number, load: () => void) => {
 		clearTimeout(timer.current);
@@ -87,6 +88,15 @@ export function useTokens(store: TokenStore, {refreshMs = REFRESH_MS, source, fi
 			const summaries = await reads.all;
 			const data = buildTableData(summaries, Date.now());
 			haveTable.current = true;
+			latest.current = data;
+			// The search texts, in slices between keys and frames, so the first `/` finds them built.
+			const prepare = () => {
+				if (latest.current === data && !prepareSearch(data, 5000)) {
+					setImmediate(prepare);
+				}
+			};
+
+			setImmediate(prepare);
 			loadMs.current = performance.now() - started;
 			if (mounted.current) {
 				setState({data, connection: 'up', error: undefined, loading: false, loadMs: loadMs.current});
@@ -124,6 +134,7 @@ export function useTokens(store: TokenStore, {refreshMs = REFRESH_MS, source, fi
 		store.redis.on('error', onError);
 		return () => {
 			mounted.current = false;
+			latest.current = undefined;
 			clearTimeout(timer.current);
 			store.redis.off('close', onDown);
 			store.redis.off('ready', onReady);

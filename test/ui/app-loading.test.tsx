@@ -1,0 +1,70 @@
+import {Text} from 'ink';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {TokenStore} from '../../source/store/index.js';
+import type {TokenSummary} from '../../source/tokens/index.js';
+import {type TokenSource, useTokens} from '../../source/ui/hooks/use-tokens.js';
+import {StatusLine} from '../../source/ui/screens/table.js';
+import {initialTableState} from '../../source/ui/state/table.js';
+import {seedTokens} from '../bench/seed.js';
+import {type TestRedis, startRedis} from '../helpers/redis.js';
+import {renderToTerminal} from './helpers/xterm.js';
+
+let redis: TestRedis;
+let store: TokenStore;
+
+beforeAll(async () => {
+	redis = await startRedis();
+	await seedTokens(redis.client(), 3000);
+	store = new TokenStore(redis.client(), '');
+});
+
+afterAll(async () => redis.stop());
+
+async function until(condition: () => boolean, timeout = 10_000): Promise<void> {
+	const started = Date.now();
+	while (!condition()) {
+		if (Date.now() - started > timeout) {
+			throw new Error('timed out');
+		}
+
+		// eslint-disable-next-line no-await-in-loop
+		await new Promise(resolve => setTimeout(resolve, 20));
+	}
+}
+
+/** What the app's table gets from useTokens: the rows, and how many ids while only the first are in. */
+function Probe({source}: {source: TokenSource}) {
+	const {data} = useTokens(store, {source});
+	return <Text>{data ? `${data.rows.length} rows ${data.partOf === undefined ? 'whole' : `of ${data.partOf}`} first=${data.rows[0]?.id}` : 'nothing yet'}</Text>;
+}
+
+describe('the table while the whole listing loads', () => {
+	it('holds the listing\'s first rows from Redis at once, then the whole table when it is in', async () => {
+		// The whole table is held back until the test lets it go; the first rows come from Redis.
+		let release: (rows: TokenSummary[]) => void = () => {};
+		const whole = new Promise<TokenSummary[]>(resolve => {
+			release = resolve;
+		});
+		const source: TokenSource = {all: async () => whole, head: async count => store.head(count)};
+		const screen = await renderToTerminal(<Probe source={source} />);
+		try {
+			const expected = await store.summaries();
+			await until(() => screen.text().includes('rows'));
+			expect(screen.lines()[0]).toBe(`200 rows of 3000 first=${expected[0]!.id}`);
+			release(expected);
+			await until(() => screen.text().includes('whole'));
+			expect(screen.lines()[0]).toBe(`3000 rows whole first=${expected[0]!.id}`);
+		} finally {
+			screen.unmount();
+		}
+	});
+
+	it('says so on the status line', async () => {
+		const screen = await renderToTerminal(<StatusLine state={initialTableState} shown={200} total={200} width={80} loading={false} partOf={100_000} />, {columns: 80, rows: 3});
+		try {
+			expect(screen.lines()[0]).toBe(' 1/200   loading the rest of 100,000…');
+		} finally {
+			screen.unmount();
+		}
+	});
+});
