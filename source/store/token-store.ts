@@ -26,6 +26,7 @@ import {
 	type TokenSummary,
 	tokenIdOf,
 } from '../tokens/index.js';
+import {sortByIdDescending, topByIdDescending} from './id-order.js';
 import {type Keys, keysFor} from './keys.js';
 import {checkExec} from './redis-errors.js';
 
@@ -591,71 +592,7 @@ export class TokenStore {
 	}
 }
 
-/**
- * EmailEngine's order: ids descending by plain string comparison, duplicates (HSCAN may return a
- * field twice) dropped. Ids are hex, so a bucket pass on the first two characters followed by small
- * sorts beats one comparison sort of 100,000 strings by several times; any other id shape still
- * sorts correctly, in the bucket of its first two code units.
- */
-function sortByIdDescending<T>(items: T[], idOf: (item: T) => string = item => (item as {id: string}).id): void {
-	const buckets = new Map<number, T[]>();
-	for (const item of items) {
-		const id = idOf(item);
-		const key = (id.charCodeAt(0) || 0) * 65_536 + (id.charCodeAt(1) || 0);
-		const bucket = buckets.get(key);
-		if (bucket) {
-			bucket.push(item);
-		} else {
-			buckets.set(key, [item]);
-		}
-	}
 
-	const descending = (a: T, b: T) => {
-		const left = idOf(a);
-		const right = idOf(b);
-		return left < right ? 1 : left > right ? -1 : 0;
-	};
-
-	let length = 0;
-	for (const key of [...buckets.keys()].sort((a, b) => b - a)) {
-		for (const item of buckets.get(key)!.sort(descending)) {
-			if (length === 0 || idOf(items[length - 1]!) !== idOf(item)) {
-				items[length++] = item;
-			}
-		}
-	}
-
-	items.length = length;
-}
-
-/**
- * The `count` greatest ids, descending, distinct: what sortByIdDescending(ids).slice(0, count)
- * gives, in one pass that compares most ids only with the smallest one kept.
- */
-export function topByIdDescending(ids: readonly string[], count: number): string[] {
-	const top: string[] = [];
-	for (const id of ids) {
-		if (top.length === count && id <= top[count - 1]!) {
-			continue;
-		}
-
-		let at = top.length;
-		while (at > 0 && top[at - 1]! < id) {
-			at--;
-		}
-
-		if (top[at - 1] === id) {
-			continue;
-		}
-
-		top.splice(at, 0, id);
-		if (top.length > count) {
-			top.pop();
-		}
-	}
-
-	return top;
-}
 
 /**
  * The scope and query filters of a listing as one predicate, or undefined when there are none.

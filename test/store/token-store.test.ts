@@ -1,6 +1,6 @@
 import {Redis} from 'ioredis';
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
-import {TokenStore, keysFor, topByIdDescending} from '../../source/store/index.js';
+import {TokenStore, keysFor} from '../../source/store/index.js';
 import {
 	decodeExportString,
 	decodeRecord,
@@ -10,7 +10,6 @@ import {
 	summaryOf,
 	tokenIdOf,
 } from '../../source/tokens/index.js';
-import {random} from '../helpers/fuzz.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 import {VECTOR} from '../helpers/vectors.js';
 import {dumpKeyspace} from '../helpers/keyspace.js';
@@ -194,16 +193,6 @@ describe('summaries and head (what tables show)', () => {
 		// Every hash field counts: the expired and the undecodable record too.
 		expect(head.ids).toBe(5);
 		expect((await store.head(50)).summaries).toEqual(all);
-	});
-
-	it('topByIdDescending is sort-then-slice, in one pass', () => {
-		const rng = random(7);
-		for (let round = 0; round < 50; round++) {
-			const ids = Array.from({length: rng.int(300)}, () => rng.int(500).toString(16).padStart(4, '0'));
-			const count = rng.int(40);
-			const expected = [...new Set(ids)].sort().reverse().slice(0, count);
-			expect(topByIdDescending(ids, count)).toEqual(expected);
-		}
 	});
 });
 
