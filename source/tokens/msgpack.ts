@@ -30,6 +30,78 @@ export const isPlainMap = (value: unknown): value is Record<string, unknown> =>
 /** How deep an export string may nest: a real one is three levels (record → restrictions → rateLimit). */
 export const MAX_NESTING = 32;
 
+/** What a msgpack type byte announces (the format's type table, one owner for both walkers here). */
+export type MsgpackType = {
+	kind: 'nil' | 'bool' | 'int' | 'float' | 'str' | 'bin' | 'array' | 'map' | 'ext' | 'never';
+	/** Bytes of big-endian length after the type byte (0 when the length is in the type byte or fixed). */
+	lengthBytes: 0 | 1 | 2 | 4;
+	/** The length held in the type byte itself (fixstr, fixarray, fixmap), else 0. */
+	inline: number;
+	/** Payload bytes besides the length-counted ones (numbers; an extension's type byte). */
+	fixed: number;
+};
+
+function typeOf(type: number): MsgpackType {
+	const of = (kind: MsgpackType['kind'], lengthBytes: MsgpackType['lengthBytes'] = 0, fixed = 0, inline = 0): MsgpackType => ({kind, lengthBytes, inline, fixed});
+	if (type <= 0x7f || type >= 0xe0) {
+		return of('int');
+	}
+
+	if (type <= 0x8f) {
+		return of('map', 0, 0, type & 0x0f);
+	}
+
+	if (type <= 0x9f) {
+		return of('array', 0, 0, type & 0x0f);
+	}
+
+	if (type <= 0xbf) {
+		return of('str', 0, 0, type & 0x1f);
+	}
+
+	const table: Record<number, MsgpackType> = {
+		0xc0: of('nil'), 0xc2: of('bool'), 0xc3: of('bool'),
+		0xc4: of('bin', 1), 0xc5: of('bin', 2), 0xc6: of('bin', 4),
+		0xc7: of('ext', 1, 1), 0xc8: of('ext', 2, 1), 0xc9: of('ext', 4, 1),
+		0xca: of('float', 0, 4), 0xcb: of('float', 0, 8),
+		0xcc: of('int', 0, 1), 0xcd: of('int', 0, 2), 0xce: of('int', 0, 4), 0xcf: of('int', 0, 8),
+		0xd0: of('int', 0, 1), 0xd1: of('int', 0, 2), 0xd2: of('int', 0, 4), 0xd3: of('int', 0, 8),
+		0xd4: of('ext', 0, 2), 0xd5: of('ext', 0, 3), 0xd6: of('ext', 0, 5), 0xd7: of('ext', 0, 9), 0xd8: of('ext', 0, 17),
+		0xd9: of('str', 1), 0xda: of('str', 2), 0xdb: of('str', 4),
+		0xdc: of('array', 2), 0xdd: of('array', 4), 0xde: of('map', 2), 0xdf: of('map', 4),
+	};
+	return table[type] ?? of('never');
+}
+
+/** Every type byte's meaning, looked up instead of branched on in the walkers' loops. */
+export const MSGPACK_TYPES: readonly MsgpackType[] = Array.from({length: 256}, (_, type) => typeOf(type));
+
+/**
+ * The bytes a value's payload takes after its header and the items it contains (map entries count
+ * twice), given its type and its length (inline or read after the type byte).
+ */
+export function extentOf(info: MsgpackType, length: number): {skip: number; children: number} {
+	switch (info.kind) {
+		case 'str':
+		case 'bin':
+		case 'ext': {
+			return {skip: info.fixed + length, children: 0};
+		}
+
+		case 'array': {
+			return {skip: 0, children: length};
+		}
+
+		case 'map': {
+			return {skip: 0, children: length * 2};
+		}
+
+		default: {
+			return {skip: info.fixed, children: 0};
+		}
+	}
+}
+
 /**
  * Walks the first msgpack value's structure without building it, and throws a RangeError with a
  * plain reason if it is truncated, uses the never-valid byte 0xc1, claims more items than there are
@@ -61,87 +133,12 @@ export function checkMsgpackShape(bytes: Uint8Array, maxDepth = MAX_NESTING): vo
 
 		remaining[remaining.length - 1]!--;
 		const type = read(1);
-		let skip = 0;
-		let children = 0;
-		if (type <= 0x7f || type >= 0xe0 || type === 0xc0 || type === 0xc2 || type === 0xc3) {
-			// fixint, nil, booleans: the type byte is the whole value.
-		} else if (type <= 0x8f) {
-			children = (type & 0x0f) * 2;
-		} else if (type <= 0x9f) {
-			children = type & 0x0f;
-		} else if (type <= 0xbf) {
-			skip = type & 0x1f;
-		} else {
-			switch (type) {
-				case 0xc4:
-				case 0xd9: {
-					skip = read(1);
-					break;
-				}
-
-				case 0xc5:
-				case 0xda: {
-					skip = read(2);
-					break;
-				}
-
-				case 0xc6:
-				case 0xdb: {
-					skip = read(4);
-					break;
-				}
-
-				case 0xc7: {
-					skip = read(1) + 1;
-					break;
-				}
-
-				case 0xc8: {
-					skip = read(2) + 1;
-					break;
-				}
-
-				case 0xc9: {
-					skip = read(4) + 1;
-					break;
-				}
-
-				case 0xdc: {
-					children = read(2);
-					break;
-				}
-
-				case 0xdd: {
-					children = read(4);
-					break;
-				}
-
-				case 0xde: {
-					children = read(2) * 2;
-					break;
-				}
-
-				case 0xdf: {
-					children = read(4) * 2;
-					break;
-				}
-
-				default: {
-					// Fixed-size scalars and fixext: 0xca–0xd8.
-					const sizes: Record<number, number> = {
-						0xca: 4, 0xcb: 8, 0xcc: 1, 0xcd: 2, 0xce: 4, 0xcf: 8, 0xd0: 1, 0xd1: 2, 0xd2: 4, 0xd3: 8,
-						0xd4: 2, 0xd5: 3, 0xd6: 5, 0xd7: 9, 0xd8: 17,
-					};
-					const size = sizes[type];
-					if (size === undefined) {
-						throw new RangeError(`invalid type byte 0x${type.toString(16)}`);
-					}
-
-					skip = size;
-				}
-			}
+		const info = MSGPACK_TYPES[type]!;
+		if (info.kind === 'never') {
+			throw new RangeError(`invalid type byte 0x${type.toString(16)}`);
 		}
 
+		const {skip, children} = extentOf(info, info.lengthBytes === 0 ? info.inline : read(info.lengthBytes));
 		position += skip;
 		if (position > length) {
 			throw truncated();

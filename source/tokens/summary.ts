@@ -1,4 +1,5 @@
 import {isUtf8} from 'node:buffer';
+import {type MsgpackType, MSGPACK_TYPES, extentOf} from './msgpack.js';
 import {type LastUse, type TokenRecord, accountOf, decodeLastUse, decodeRecord, scopesOf, stringField, toMillis} from './record.js';
 
 /**
@@ -103,29 +104,13 @@ function unsigned(size: 1 | 2 | 4 | 8): number {
 	}
 }
 
+/** The length after a type byte just read: in the type byte itself, or the next 1, 2 or 4 bytes. */
+const lengthOf = (info: MsgpackType): number => (info.lengthBytes === 0 ? info.inline : unsigned(info.lengthBytes));
+
 /** Length of a string whose type byte was just read, or -1 when the type is not a string. */
 function stringLength(type: number): number {
-	if (type >= 0xa0 && type <= 0xbf) {
-		return type & 0x1f;
-	}
-
-	switch (type) {
-		case 0xd9: {
-			return unsigned(1);
-		}
-
-		case 0xda: {
-			return unsigned(2);
-		}
-
-		case 0xdb: {
-			return unsigned(4);
-		}
-
-		default: {
-			return -1;
-		}
-	}
+	const info = MSGPACK_TYPES[type]!;
+	return info.kind === 'str' ? lengthOf(info) : -1;
 }
 
 const BOM_FIRST_BYTE = 0xef;
@@ -258,91 +243,20 @@ function scalar(): Scalar {
 /**
  * Skips one value, nested or not, without building it; a counter, not recursion, tracks nesting.
  * A nested map is unusual: the library refuses some keys (`__proto__`, arrays) anywhere in a record,
- * and only decoding it settles whether this record is one of those.
+ * and only decoding it settles whether this record is one of those. So are extension types (dates
+ * and others only the library reads) and the never-used byte 0xc1.
  */
 function skip(): void {
 	let pending = 1;
 	while (pending > 0) {
 		pending--;
-		const type = byte();
-		if (type <= 0x7f || type >= 0xe0 || type === 0xc0 || type === 0xc2 || type === 0xc3) {
-			continue;
-		}
-
-		let children = 0;
-		let size = 0;
-		if (type <= 0x8f) {
+		const info = MSGPACK_TYPES[byte()]!;
+		if (info.kind === 'map' || info.kind === 'ext' || info.kind === 'never') {
 			throw UNUSUAL;
 		}
 
-		if (type <= 0x9f) {
-			children = type & 0x0f;
-		} else {
-			const length = stringLength(type);
-			if (length >= 0) {
-				size = length;
-			} else {
-				switch (type) {
-					case 0xc4: {
-						size = unsigned(1);
-						break;
-					}
-
-					case 0xc5: {
-						size = unsigned(2);
-						break;
-					}
-
-					case 0xc6: {
-						size = unsigned(4);
-						break;
-					}
-
-					case 0xca:
-					case 0xce:
-					case 0xd2: {
-						size = 4;
-						break;
-					}
-
-					case 0xcb:
-					case 0xcf:
-					case 0xd3: {
-						size = 8;
-						break;
-					}
-
-					case 0xcc:
-					case 0xd0: {
-						size = 1;
-						break;
-					}
-
-					case 0xcd:
-					case 0xd1: {
-						size = 2;
-						break;
-					}
-
-					case 0xdc: {
-						children = unsigned(2);
-						break;
-					}
-
-					case 0xdd: {
-						children = unsigned(4);
-						break;
-					}
-
-					default: {
-						// Maps (0xde, 0xdf), extension types (0xc7–0xc9, 0xd4–0xd8) and the never-used 0xc1.
-						throw UNUSUAL;
-					}
-				}
-			}
-		}
-
-		position += size;
+		const {skip, children} = extentOf(info, lengthOf(info));
+		position += skip;
 		// Every item takes at least one byte: a larger claim is truncated data.
 		if (position > bytes.length || children > bytes.length - position) {
 			throw UNUSUAL;
@@ -352,38 +266,10 @@ function skip(): void {
 	}
 }
 
-/** Entries of a map whose type byte comes next, or -1 when the value is not a map. */
-function mapSize(): number {
-	const type = byte();
-	if (type >= 0x80 && type <= 0x8f) {
-		return type & 0x0f;
-	}
-
-	if (type === 0xde) {
-		return unsigned(2);
-	}
-
-	if (type === 0xdf) {
-		return unsigned(4);
-	}
-
-	return -1;
-}
-
-function arraySize(type: number): number {
-	if (type >= 0x90 && type <= 0x9f) {
-		return type & 0x0f;
-	}
-
-	if (type === 0xdc) {
-		return unsigned(2);
-	}
-
-	if (type === 0xdd) {
-		return unsigned(4);
-	}
-
-	return -1;
+/** Items of an array or entries of a map whose type byte comes next, or -1 for any other value. */
+function containerSize(kind: 'array' | 'map'): number {
+	const info = MSGPACK_TYPES[byte()]!;
+	return info.kind === kind ? lengthOf(info) : -1;
 }
 
 /**
@@ -406,7 +292,7 @@ function scopes(): readonly string[] | undefined {
 	}
 
 	position = start;
-	const size = arraySize(byte());
+	const size = containerSize('array');
 	if (size < 0) {
 		position = end;
 		return undefined;
@@ -459,7 +345,7 @@ const finiteOrUndefined = (value: Scalar): number | undefined => (typeof value =
 
 /** Fields of one record read without decoding it; throws UNUSUAL for anything but the plain shape. */
 function readSummary(id: string, lastUsed: number | undefined): TokenSummary {
-	const size = mapSize();
+	const size = containerSize('map');
 	if (size < 0) {
 		throw UNUSUAL;
 	}
@@ -538,7 +424,7 @@ export function lastUsedTime(value: Buffer | null | undefined): number | undefin
 	bytes = value;
 	position = 0;
 	try {
-		const size = mapSize();
+		const size = containerSize('map');
 		if (size >= 0) {
 			let time: number | undefined;
 			for (let index = 0; index < size; index++) {
