@@ -4,7 +4,7 @@ import {AuthStore, type TokenStore, asRedisError} from '../store/index.js';
 import {TokenError} from '../tokens/index.js';
 import {Authenticator, type Credentials} from './auth.js';
 import {HttpError, parseQuery, redactHex, respondWith, sendError, sendJson} from './http.js';
-import {type Logger, logError} from './logger.js';
+import {type Logger, logError, requestLineWriter} from './logger.js';
 import {ServerMetrics} from './metrics.js';
 import {type Route, type RouteDeps, matchRoute} from './routes.js';
 import {validateQuery} from './query.js';
@@ -16,6 +16,8 @@ export type ApiServerOptions = {
 	license?: string;
 	env?: Record<string, string | undefined>;
 	now?: () => number;
+	/** How long a read of the auth settings is reused (AuthStoreOptions; default 1000 ms). */
+	settingsCacheMs?: number;
 };
 
 export type ApiServer = {
@@ -74,7 +76,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 	// Every request costs a few Redis commands; the AuthStore sends the commands of all requests
 	// handled in one event-loop turn in one socket write (see AuthStore.coalesce), which is the
 	// largest single throughput gain the server has.
-	const auth = new AuthStore(store.redis, store.prefix);
+	const auth = new AuthStore(store.redis, store.prefix, {settingsCacheMs: options.settingsCacheMs, now});
 	const authenticator = new Authenticator(auth, store, {
 		now,
 		proxyAddresses: envList(env['EENGINE_API_PROXY_ADDRESSES']),
@@ -86,6 +88,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 		onBackgroundError: (what, error) => logger.warn({err: logError(error)}, `${what} failed`),
 	});
 	const deps: RouteDeps = {store, auth, metrics, logger, version: options.version, license: options.license ?? 'MIT', now};
+	const requestLine = requestLineWriter(logger);
 	let closing = false;
 
 	async function respond(request: IncomingMessage, response: Exchange): Promise<void> {
@@ -179,23 +182,18 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 			metrics.countCall(request.method ?? '', this.statusCode, template);
 		}
 
-		if (logger.isLevelEnabled('info')) {
-			// Never the query string (it may carry access_token) and never a 64-hex run of the path.
-			const target = request.url ?? '/';
-			const split = target.indexOf('?');
-			const path = split === -1 ? target : target.slice(0, split);
-			logger.info(
-				{
-					method: request.method,
-					path: (path.length < 64 ? path : redactHex(path)).slice(0, 512),
-					route: template ?? null,
-					status: this.statusCode,
-					token: this.tokenId ?? null,
-					responseTime: performance.now() - this.started,
-				},
-				'request completed',
-			);
-		}
+		// Never the query string (it may carry access_token) and never a 64-hex run of the path.
+		const target = request.url ?? '/';
+		const split = target.indexOf('?');
+		const path = split === -1 ? target : target.slice(0, split);
+		requestLine({
+			method: request.method ?? '',
+			path: (path.length < 64 ? path : redactHex(path)).slice(0, 512),
+			route: template ?? null,
+			status: this.statusCode,
+			token: this.tokenId ?? null,
+			responseTime: performance.now() - this.started,
+		});
 	}
 
 	// Slow clients (slowloris) are cut off: headers must arrive within 10 s and a whole request within

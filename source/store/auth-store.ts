@@ -72,16 +72,33 @@ class WriteCoalescer {
  * counters, settings, audit entries, accounts and Redis facts. Every key comes from keysFor(), so the
  * layout still lives only in store/.
  */
+export type AuthStoreOptions = {
+	/**
+	 * How long a read of the auth settings is reused, in ms (default 1000; 0 reads them with every
+	 * request). A change to disableTokens, tokenAuditLog or enableApiProxy takes effect within it.
+	 */
+	settingsCacheMs?: number;
+	/** The clock the cache runs on (the server's, so tests can move it). */
+	now?: () => number;
+};
+
 export class AuthStore {
 	readonly keys: Keys;
 	private readonly writes: WriteCoalescer;
+	private readonly settingsCacheMs: number;
+	private readonly now: () => number;
+	private cachedSettings: {value: AuthSettings; readAt: number} | undefined;
+	private settingsRead: Promise<AuthSettings> | undefined;
 
 	constructor(
 		readonly redis: Redis,
 		readonly prefix = '',
+		options: AuthStoreOptions = {},
 	) {
 		this.keys = keysFor(prefix);
 		this.writes = new WriteCoalescer(redis);
+		this.settingsCacheMs = options.settingsCacheMs ?? 1000;
+		this.now = options.now ?? Date.now;
 	}
 
 	/**
@@ -93,23 +110,61 @@ export class AuthStore {
 	}
 
 	/**
-	 * The stored record bytes of one token id and the auth settings, in one round trip: this runs on
-	 * every authenticated request, so it is the one that matters for throughput.
+	 * The stored record bytes of one token id and the auth settings. This runs on every
+	 * authenticated request, so it is the one that matters for throughput: while the settings read
+	 * is fresh (settingsCacheMs) it is the single HGET.
 	 */
 	async lookup(id: string): Promise<{bytes: Buffer | null; settings: AuthSettings}> {
-		// Two plain commands, held back until the end of the turn: they share one socket write with
-		// every other request's commands of the same turn.
+		// Held back until the end of the turn: it shares one socket write with every other request's
+		// commands of the same turn.
 		this.writes.hold();
-		const [bytes, settings] = await Promise.all([
-			this.redis.hgetBuffer(this.keys.tokens, id),
-			this.redis.hmget(this.keys.settings, ...SETTING_NAMES),
-		]);
-		return {bytes: bytes ?? null, settings: parseSettings(settings)};
+		const record = this.redis.hgetBuffer(this.keys.tokens, id);
+		const fresh = this.freshSettings();
+		if (fresh) {
+			return {bytes: (await record) ?? null, settings: fresh};
+		}
+
+		const [bytes, settings] = await Promise.all([record, this.settings()]);
+		return {bytes: bytes ?? null, settings};
 	}
 
+	/** The auth settings: the cached read while fresh, else one HMGET shared by concurrent callers. */
 	async settings(): Promise<AuthSettings> {
-		this.writes.hold();
-		return parseSettings(await this.redis.hmget(this.keys.settings, ...SETTING_NAMES));
+		const fresh = this.freshSettings();
+		if (fresh) {
+			return fresh;
+		}
+
+		if (!this.settingsRead) {
+			// The read is dated when it is sent: a change made after that is seen within the window.
+			const sentAt = this.now();
+			this.writes.hold();
+			this.settingsRead = this.redis.hmget(this.keys.settings, ...SETTING_NAMES).then(
+				values => {
+					const value = parseSettings(values);
+					this.cachedSettings = {value, readAt: sentAt};
+					this.settingsRead = undefined;
+					return value;
+				},
+				(error: unknown) => {
+					this.settingsRead = undefined;
+					throw error;
+				},
+			);
+		}
+
+		return this.settingsRead;
+	}
+
+	private freshSettings(): AuthSettings | undefined {
+		const cached = this.cachedSettings;
+		if (cached === undefined || this.settingsCacheMs <= 0) {
+			return undefined;
+		}
+
+		const age = this.now() - cached.readAt;
+		// A clock that went backwards does not stretch the window.
+		return age >= 0 && age < this.settingsCacheMs ? cached.value : undefined;
 	}
 
 	/** Last use (spec §1.6): a plain HSET of `{time, ip}`, exactly as EmailEngine writes it. */
