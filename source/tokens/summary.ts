@@ -56,7 +56,7 @@ const normalised = (text: string) => {
  */
 export const searchTextOf = (summary: TokenSummary): string =>
 	// join() builds one flat string; a template literal would leave a rope for the first search to flatten.
-	[summary.id, normalised(summary.description ?? ''), normalised(summary.account ?? '')].join('\n');
+	[normalised(summary.id), normalised(summary.description ?? ''), normalised(summary.account ?? '')].join('\n');
 
 /**
  * Thrown inside the fast reader when the bytes are anything but the plain shape EmailEngine writes
