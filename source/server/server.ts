@@ -16,8 +16,6 @@ export type ApiServerOptions = {
 	license?: string;
 	env?: Record<string, string | undefined>;
 	now?: () => number;
-	/** How long a read of the auth settings is reused (AuthStoreOptions; default 1000 ms). */
-	settingsCacheMs?: number;
 };
 
 export type ApiServer = {
@@ -74,9 +72,9 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 	const {store, logger} = options;
 	const metrics = new ServerMetrics();
 	// Every request costs a few Redis commands; the AuthStore sends the commands of all requests
-	// handled in one event-loop turn in one socket write (see AuthStore.coalesce), which is the
-	// largest single throughput gain the server has.
-	const auth = new AuthStore(store.redis, store.prefix, {settingsCacheMs: options.settingsCacheMs, now});
+	// handled in one event-loop turn in one socket write and lets identical ones share a command
+	// (see AuthStore's Turn), which is the largest single throughput gain the server has.
+	const auth = new AuthStore(store.redis, store.prefix);
 	const authenticator = new Authenticator(auth, store, {
 		now,
 		proxyAddresses: envList(env['EENGINE_API_PROXY_ADDRESSES']),

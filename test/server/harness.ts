@@ -21,11 +21,7 @@ export type Harness = {
 	close(): Promise<void>;
 };
 
-/**
- * Settings are read with every request here (settingsCacheMs 0) unless a test asks for the cache,
- * so tests that flip a setting see it on the next request.
- */
-export async function startHarness(options: {host?: string; env?: Record<string, string | undefined>; settingsCacheMs?: number} = {}): Promise<Harness> {
+export async function startHarness(options: {host?: string; env?: Record<string, string | undefined>} = {}): Promise<Harness> {
 	const redis = await startRedis();
 	const target = {url: redis.url(), source: '--dbs.redis' as const, prefix: ''};
 	const client = await connectRedis(target, true);
@@ -39,14 +35,7 @@ export async function startHarness(options: {host?: string; env?: Record<string,
 	});
 	const logger = pino({level: 'trace'}, sink);
 	const clock: {now: number | undefined} = {now: undefined};
-	const api = createApiServer({
-		store,
-		logger,
-		version: '0.0.0-test',
-		env: options.env ?? {},
-		now: () => clock.now ?? Date.now(),
-		settingsCacheMs: options.settingsCacheMs ?? 0,
-	});
+	const api = createApiServer({store, logger, version: '0.0.0-test', env: options.env ?? {}, now: () => clock.now ?? Date.now()});
 	const address = await api.listen(0, options.host ?? '127.0.0.1');
 	const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 	return {

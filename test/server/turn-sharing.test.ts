@@ -1,0 +1,160 @@
+import {afterAll, beforeAll, beforeEach, describe, expect, test} from 'vitest';
+import {decodeLastUse, encodeLastUse} from '../../source/tokens/index.js';
+import {type Harness, bearer, startHarness} from './harness.js';
+
+/**
+ * Requests that arrive together share their Redis work (one read of a token, of the settings and
+ * of the account count, one last-use write of the same value), yet nothing is kept from one moment
+ * to the next: a revoked token fails and a changed setting applies on the very next request. These
+ * are the things a user of `serve` can see; how many requests share a turn is not asserted beyond
+ * "fewer commands than requests".
+ */
+let h: Harness;
+beforeAll(async () => {
+	h = await startHarness();
+});
+afterAll(async () => h.close());
+beforeEach(async () => {
+	await h.redis.client().flushdb();
+	h.clock.now = undefined;
+});
+
+const BURST = 200;
+
+/** Redis's own count of the commands it ran, by name, since the last reset. */
+async function commandCalls(): Promise<Record<string, number>> {
+	const info = await h.redis.client().info('commandstats');
+	const calls: Record<string, number> = {};
+	for (const match of info.matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)) {
+		calls[match[1]!] = Number(match[2]);
+	}
+
+	return calls;
+}
+
+/** `count` requests at once (each on its own connection, as many clients would send them). */
+async function burst(count: number, init: () => RequestInit, path = '/v1/stats'): Promise<number[]> {
+	const responses = await Promise.all(Array.from({length: count}, async () => fetch(`${h.base}${path}`, init())));
+	return Promise.all(
+		responses.map(async response => {
+			await response.arrayBuffer();
+			return response.status;
+		}),
+	);
+}
+
+describe('requests that arrive together', () => {
+	test('all succeed, and Redis runs far fewer commands than there are requests', async () => {
+		const {token} = await h.plant({created: 1, scopes: ['api']});
+		await h.redis.client().sadd('ia:accounts', 'a', 'b', 'c');
+		// The connections are open before the measured burst, as a busy server's are.
+		await burst(BURST, () => bearer(token));
+		await h.redis.client().config('RESETSTAT');
+		const statuses = await burst(BURST, () => bearer(token));
+		expect(statuses).toStrictEqual(Array.from({length: BURST}, () => 200));
+
+		const calls = await commandCalls();
+		// Each request alone is an HGET of the token, an HMGET of the settings, an HSET of last use
+		// and the handler's SCARD.
+		for (const command of ['hget', 'hmget', 'hset', 'scard']) {
+			expect(calls[command], command).toBeGreaterThanOrEqual(1);
+			expect(calls[command], command).toBeLessThan(BURST / 2);
+		}
+	});
+
+	test('each answer is its own: the stats body is whole and right in every one', async () => {
+		const {token} = await h.plant({created: 1, scopes: ['api']});
+		await h.redis.client().sadd('ia:accounts', 'a', 'b');
+		const bodies = await Promise.all(
+			Array.from({length: 50}, async () => (await fetch(`${h.base}/v1/stats`, bearer(token))).json() as Promise<{accounts: number}>),
+		);
+		expect(bodies.every(body => body.accounts === 2)).toBe(true);
+	});
+
+	test('a mixed burst: every request gets its own token\'s answer', async () => {
+		const good = await h.plant({created: 1, scopes: ['api']});
+		const metricsOnly = await h.plant({created: 1, scopes: ['metrics']});
+		const expired = await h.plant({created: 1, expires: Date.now() - 1, scopes: ['*']});
+		const unknown = '0'.repeat(64);
+		const tokens = [good.token, metricsOnly.token, expired.token, unknown, good.token.toUpperCase(), 'not-a-token'];
+		const expected = [200, 403, 401, 401, 200, 401];
+		let index = 0;
+		const statuses = await burst(tokens.length * 30, () => bearer(tokens[index++ % tokens.length]!));
+		expect(statuses).toStrictEqual(Array.from({length: tokens.length * 30}, (_value, position) => expected[position % tokens.length]));
+	});
+
+	test('last use holds one of the requests\' times as EmailEngine writes it, refused requests included', async () => {
+		const ok = await h.plant({created: 1, scopes: ['api']});
+		const refused = await h.plant({created: 1, scopes: ['metrics']});
+		const before = Date.now();
+		let index = 0;
+		const statuses = await burst(BURST, () => bearer(index++ % 2 === 0 ? ok.token : refused.token));
+		const after = Date.now();
+		expect(new Set(statuses)).toStrictEqual(new Set([200, 403]));
+
+		for (const {id} of [ok, refused]) {
+			// eslint-disable-next-line no-await-in-loop
+			const bytes = await h.redis.client().hgetBuffer('tokens:access', id);
+			const lastUse = decodeLastUse(bytes);
+			expect(lastUse?.ip).toBe('127.0.0.1');
+			expect(lastUse!.time).toBeGreaterThanOrEqual(before);
+			expect(lastUse!.time).toBeLessThanOrEqual(after);
+			// Byte for byte: keys time then ip, the time as uint64 (spec §1.6, §0).
+			expect(bytes).toStrictEqual(encodeLastUse(lastUse!.time!, '127.0.0.1'));
+			expect(bytes!.subarray(0, 7).toString('hex')).toBe('82a474696d65cf');
+		}
+	});
+
+	test('with one clock reading for the whole burst, that is the time on record', async () => {
+		const {token, id} = await h.plant({created: 1, scopes: ['api']});
+		h.clock.now = 1_734_953_814_623;
+		expect(new Set(await burst(50, () => bearer(token)))).toStrictEqual(new Set([200]));
+		const bytes = await h.redis.client().hgetBuffer('tokens:access', id);
+		expect(bytes!.toString('hex')).toBe(`82a474696d65cf00000193f34e4a5fa26970a9${Buffer.from('127.0.0.1').toString('hex')}`);
+	});
+});
+
+describe('nothing is kept from one moment to the next', () => {
+	test('a token revoked between two bursts fails on the very next request', async () => {
+		const {token, id} = await h.plant({created: 1, scopes: ['api']});
+		expect(new Set(await burst(100, () => bearer(token)))).toStrictEqual(new Set([200]));
+		await h.store.revoke(id);
+		expect((await fetch(`${h.base}/v1/stats`, bearer(token))).status).toBe(401);
+		expect(new Set(await burst(100, () => bearer(token)))).toStrictEqual(new Set([401]));
+	});
+
+	test('a token issued right after a refused request works on the next one', async () => {
+		const {token, id} = await h.plant({created: 1, scopes: ['api']});
+		await h.store.revoke(id);
+		expect((await fetch(`${h.base}/v1/stats`, bearer(token))).status).toBe(401);
+		// The same raw token, provisioned again, as an import would.
+		await h.redis.client().hset('tokens', id, Buffer.from('81a673636f70657391a3617069', 'hex'));
+		expect((await fetch(`${h.base}/v1/stats`, bearer(token))).status).toBe(200);
+	});
+
+	test('a settings change is seen by the next request, with no delay', async () => {
+		const {token} = await h.plant({created: 1, scopes: ['*'], restrictions: {addresses: ['203.0.113.7']}});
+		const forwarded = () => bearer(token, {'x-forwarded-for': '203.0.113.7'});
+		expect(new Set(await burst(50, forwarded))).toStrictEqual(new Set([403]));
+		await h.redis.client().hset('settings', 'enableApiProxy', 'true');
+		expect((await fetch(`${h.base}/v1/stats`, forwarded())).status).toBe(200);
+		expect(new Set(await burst(50, forwarded))).toStrictEqual(new Set([200]));
+		await h.redis.client().hdel('settings', 'enableApiProxy');
+		expect((await fetch(`${h.base}/v1/stats`, forwarded())).status).toBe(403);
+	});
+
+	test('disableTokens applies to the next request and stops applying at once', async () => {
+		expect((await fetch(`${h.base}/v1/stats`)).status).toBe(401);
+		await h.redis.client().hset('settings', 'disableTokens', 'true');
+		expect((await fetch(`${h.base}/v1/stats`)).status).toBe(200);
+		await h.redis.client().hset('settings', 'disableTokens', 'false');
+		expect((await fetch(`${h.base}/v1/stats`)).status).toBe(401);
+	});
+
+	test('a new account is counted by the next /v1/stats', async () => {
+		const {token} = await h.plant({created: 1, scopes: ['api']});
+		expect(((await (await fetch(`${h.base}/v1/stats`, bearer(token))).json()) as {accounts: number}).accounts).toBe(0);
+		await h.redis.client().sadd('ia:accounts', 'new');
+		expect(((await (await fetch(`${h.base}/v1/stats`, bearer(token))).json()) as {accounts: number}).accounts).toBe(1);
+	});
+});
