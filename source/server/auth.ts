@@ -1,6 +1,6 @@
 import type {IncomingMessage} from 'node:http';
 import ipaddr from 'ipaddr.js';
-import type {AuditEntry, AuthSettings, AuthStore, TokenStore} from '../store/index.js';
+import type {AuditEntry, AuthSettings, AuthStore, TokenStore, TurnMemo} from '../store/index.js';
 import {type TokenRecord, accountOf, decodeRecord, isExpired, isHex64, restrictionsOf, tokenIdOf} from '../tokens/index.js';
 import {type Headers, HttpError} from './http.js';
 import {type Permission, checkPermission} from './permissions.js';
@@ -9,7 +9,8 @@ import {addressAllowed, rateWindow, referrerAllowed} from './restrictions.js';
 /**
  * The `api-token` strategy of EmailEngine's API worker (spec §6), check for check and in its order:
  * token → expiry → (last use written) → scope → permissions → account → addresses → referrers →
- * rate limit. The raw token only ever lives in a local variable here: it is hashed and dropped.
+ * rate limit. The raw token is hashed and dropped: it is kept no longer than the event-loop turn
+ * that received it (the id memo below), and never written anywhere.
  */
 
 /** What a route asks of its caller. */
@@ -126,6 +127,14 @@ const firstHeader = (value: string | string[] | undefined) => (Array.isArray(val
 
 export class Authenticator {
 	private readonly now: () => number;
+	/**
+	 * Work the requests of one event-loop turn share (emptied when the turn ends, never kept
+	 * longer): the id of each raw token presented, and the record decoded from each read's bytes
+	 * (null: undecodable). Requests that present the same token in one turn share one read (see
+	 * AuthStore.lookup), so they hash once and decode once; the record is only ever read.
+	 */
+	private readonly ids: TurnMemo<string, string>;
+	private readonly records: TurnMemo<Buffer, TokenRecord | null>;
 
 	constructor(
 		private readonly store: AuthStore,
@@ -133,6 +142,8 @@ export class Authenticator {
 		private readonly options: AuthenticatorOptions = {},
 	) {
 		this.now = options.now ?? Date.now;
+		this.ids = store.turnMemo();
+		this.records = store.turnMemo();
 	}
 
 	/** The client address: the socket peer, or X-Forwarded-For when the enableApiProxy setting says so. */
@@ -177,20 +188,19 @@ export class Authenticator {
 			}
 		}
 
-		if (!isHex64(token)) {
-			this.outcome('bad_token');
-			throw badToken();
+		let id = this.ids.get(token);
+		if (id === undefined) {
+			if (!isHex64(token)) {
+				this.outcome('bad_token');
+				throw badToken();
+			}
+
+			id = tokenIdOf(token);
+			this.ids.set(token, id);
 		}
 
-		const id = tokenIdOf(token);
 		const {bytes, settings} = await this.store.lookup(id);
-		let record: TokenRecord | undefined;
-		try {
-			record = bytes ? decodeRecord(bytes) : undefined;
-		} catch {
-			record = undefined;
-		}
-
+		const record = bytes ? this.decoded(bytes) : undefined;
 		const now = this.now();
 		if (!record) {
 			this.outcome('bad_token');
@@ -248,6 +258,22 @@ export class Authenticator {
 
 		this.outcome('allowed');
 		return {kind: 'token', id, record, clientIp, headers, lastUse};
+	}
+
+	/** The record of a read, decoded once per read; undefined when it is not a record. */
+	private decoded(bytes: Buffer): TokenRecord | undefined {
+		let record = this.records.get(bytes);
+		if (record === undefined) {
+			try {
+				record = decodeRecord(bytes);
+			} catch {
+				record = null;
+			}
+
+			this.records.set(bytes, record);
+		}
+
+		return record ?? undefined;
 	}
 
 	/** Scope → permissions → account → addresses → referrers: the first check that refuses, if any. */
