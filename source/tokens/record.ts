@@ -65,7 +65,8 @@ export function decodeRecord(bytes: Uint8Array): TokenRecord {
 /** Integer milliseconds, whichever way a record or export string carried it. */
 export function toMillis(value: unknown): number | undefined {
 	if (value instanceof Date) {
-		return value.getTime();
+		// An invalid Date (a timestamp beyond what a Date holds) is no time at all.
+		return Number.isNaN(value.getTime()) ? undefined : value.getTime();
 	}
 
 	return typeof value === 'number' && Number.isFinite(value) ? value : undefined;

@@ -1,3 +1,4 @@
+import {isoTime} from './display.js';
 import {type LastUse, type TokenRecord, accountOf, toMillis} from './record.js';
 
 /** One token as every front end sees it: the id, its stored record and its last use. */
@@ -7,9 +8,10 @@ export type TokenEntry = {
 	lastUse?: LastUse;
 };
 
+/** Dates as ISO text; one no Date can hold is null, as EmailEngine's JSON shows an invalid Date. */
 const iso = (value: unknown): unknown => {
 	const ms = toMillis(value);
-	return ms === undefined ? value : new Date(ms).toISOString();
+	return ms === undefined ? value : (isoTime(ms) ?? null);
 };
 
 /**
@@ -28,7 +30,7 @@ export function entryToJson(entry: TokenEntry): Record<string, unknown> {
 
 	if (entry.lastUse) {
 		json['access'] = {
-			time: entry.lastUse.time === null ? null : new Date(entry.lastUse.time).toISOString(),
+			time: entry.lastUse.time === null ? null : (isoTime(entry.lastUse.time) ?? null),
 			ip: entry.lastUse.ip,
 		};
 	}

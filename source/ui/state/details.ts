@@ -1,6 +1,6 @@
-import {type TokenEntry, relativeTime, restrictionsOf, sanitizeText, toMillis} from '../../tokens/index.js';
+import {INVALID_DATE, type TokenEntry, isoTime, relativeTime, restrictionsOf, sanitizeText, toMillis} from '../../tokens/index.js';
 
-const iso = (ms: number) => new Date(ms).toISOString();
+const iso = (ms: number) => isoTime(ms) ?? INVALID_DATE;
 
 function show(value: unknown): string {
 	if (value instanceof Date) {
