@@ -26,7 +26,7 @@ import {
 	type TokenSummary,
 	tokenIdOf,
 } from '../tokens/index.js';
-import {sortByIdDescending, topByIdDescending} from './id-order.js';
+import {joinById, sortByIdDescending, topByIdDescending} from './id-order.js';
 import {type Keys, keysFor} from './keys.js';
 import {checkExec} from './redis-errors.js';
 
@@ -184,7 +184,8 @@ export class TokenStore {
 				return;
 			}
 
-			entries.push({id, record});
+			// lastUse is there from the start, so attaching it later does not change the object's shape.
+			entries.push({id, record, lastUse: undefined});
 		};
 
 		const withLastUse = options.lastUse !== false;
@@ -199,20 +200,20 @@ export class TokenStore {
 		}
 
 		// Listing everything reads both hashes; the scans run side by side.
-		const lastUse = new Map<string, LastUse | undefined>();
+		const access = {ids: [] as string[], values: [] as Array<LastUse | undefined>};
 		await Promise.all([
 			this.scanHash(this.keys.tokens, visit),
-			withLastUse ? this.scanHash(this.keys.access, (id, bytes) => lastUse.set(id, decodeLastUse(bytes))) : undefined,
+			withLastUse
+				? this.scanHash(this.keys.access, (id, bytes) => {
+						access.ids.push(id);
+						access.values.push(decodeLastUse(bytes));
+					})
+				: undefined,
 		]);
 		sortByIdDescending(entries);
-		if (!withLastUse) {
-			return entries;
-		}
-
-		for (const entry of entries) {
-			entry.lastUse = lastUse.get(entry.id);
-		}
-
+		joinById(entries, entry => entry.id, access.ids, access.values, (entry, lastUse) => {
+			entry.lastUse = lastUse;
+		});
 		return entries;
 	}
 
@@ -246,22 +247,22 @@ export class TokenStore {
 			return summaries;
 		}
 
-		// Only used tokens enter the map: on most instances that is a minority of them.
-		const lastUsed = new Map<string, number>();
+		// Only used tokens are kept: on most instances that is a minority of them.
+		const used = {ids: [] as string[], times: [] as number[]};
 		await Promise.all([
 			this.scanHash(this.keys.tokens, visit),
 			this.scanHash(this.keys.access, (id, bytes) => {
 				const time = lastUsedTime(bytes);
 				if (time !== undefined) {
-					lastUsed.set(id, time);
+					used.ids.push(id);
+					used.times.push(time);
 				}
 			}),
 		]);
 		sortByIdDescending(summaries);
-		for (const summary of summaries) {
-			summary.lastUsed = lastUsed.get(summary.id);
-		}
-
+		joinById(summaries, summary => summary.id, used.ids, used.times, (summary, time) => {
+			summary.lastUsed = time;
+		});
 		return summaries;
 	}
 

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {sortByIdDescending, topByIdDescending} from '../../source/store/index.js';
+import {joinById, sortByIdDescending, topByIdDescending} from '../../source/store/index.js';
 import {random} from '../helpers/fuzz.js';
 
 /** The definition: plain string comparison, descending, each id once. */
@@ -40,4 +40,22 @@ describe('listing order', () => {
 			expect(topByIdDescending(ids, count)).toEqual(reference(ids).slice(0, count));
 		}
 	});
+
+	it('joins a sorted listing with (id, value) pairs in scan order, as a Map would', () => {
+		for (const count of [0, 1, 50, 3000]) {
+			const ids = Array.from({length: count}, () => hex(64));
+			const items = ids.filter((_, index) => index % 5 !== 0).map(id => ({id, value: undefined as number | undefined}));
+			sortByIdDescending(items);
+			// Pairs for most items, some for ids not listed, in no particular order.
+			const pairs = ids.filter((_, index) => index % 7 !== 0).map((id, index) => [id, index] as const);
+			pairs.push(...Array.from({length: count / 10}, (_, index) => [hex(64), -index] as const));
+			pairs.sort(() => rng.next() - 0.5);
+			joinById(items, item => item.id, pairs.map(([id]) => id), pairs.map(([, value]) => value), (item, value) => {
+				item.value = value;
+			});
+			const byId = new Map(pairs);
+			expect(items.map(item => item.value)).toEqual(items.map(item => byId.get(item.id)));
+		}
+	});
 });
+
