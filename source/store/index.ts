@@ -7,4 +7,4 @@ export * from './open.js';
 export * from './token-store.js';
 export * from './auth-store.js';
 export * from './redis-errors.js';
-export * from './summaries-in-worker.js';
+export * from './summaries-in-child.js';

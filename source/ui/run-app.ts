@@ -1,4 +1,4 @@
-import {maskRedisUrl, openStore, summariesInWorker} from '../store/index.js';
+import {maskRedisUrl, openStore, summariesInChild} from '../store/index.js';
 import type {FirstReads, TokenSource} from './hooks/use-tokens.js';
 import {HEAD_ROWS} from './state/rows.js';
 
@@ -21,9 +21,9 @@ export async function runApp(options: {redisFlag?: string}): Promise<number> {
 	const notices: string[] = [];
 	const opened = await openStore({flag: options.redisFlag, persistent: true, notify: message => notices.push(message)});
 	// The listing's first rows come first (one HKEYS and one HMGET): the screen shows them while
-	// the whole table, read on a worker thread, is still on its way.
+	// the whole table, read by a short-lived child process, is still on its way.
 	const source: TokenSource = {
-		all: async () => summariesInWorker(opened.target),
+		all: async () => summariesInChild(opened.target),
 		head: async count => opened.store.head(count),
 	};
 	// The whole table is asked for once the head is in, so the two do not compete for this thread.

@@ -2,9 +2,9 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {TokenStore} from '../../source/store/index.js';
 import {type TestRedis, freePort, startRedis} from '../helpers/redis.js';
 
-// The worker runs compiled code (a thread loads a .js file), so this test uses the build.
+// The child runs compiled code (it loads a .js file), so this test uses the build.
 const built = '../../dist/store/index.js';
-const {summariesInWorker} = (await import(built)) as typeof import('../../source/store/index.js');
+const {summariesInChild} = (await import(built)) as typeof import('../../source/store/index.js');
 
 let redis: TestRedis;
 
@@ -14,7 +14,7 @@ beforeAll(async () => {
 
 afterAll(async () => redis.stop());
 
-describe('summaries read on a worker thread', () => {
+describe('summaries read in a child process', () => {
 	it('are what the store reads on this thread, prefix and filters included', async () => {
 		const store = new TokenStore(redis.client(), 'ee:');
 		for (let index = 0; index < 30; index++) {
@@ -27,13 +27,13 @@ describe('summaries read on a worker thread', () => {
 		const target = {url: redis.url(), source: '--dbs.redis' as const, prefix: 'ee:'};
 		const here = await store.summaries();
 		expect(here).toHaveLength(30);
-		expect(await summariesInWorker(target)).toEqual(here);
-		expect(await summariesInWorker(target, {scope: 'smtp', includeExpired: true})).toEqual(await store.summaries({scope: 'smtp', includeExpired: true}));
+		expect(await summariesInChild(target)).toEqual(here);
+		expect(await summariesInChild(target, {scope: 'smtp', includeExpired: true})).toEqual(await store.summaries({scope: 'smtp', includeExpired: true}));
 	});
 
 	it('fails with the store\'s one-line Redis error when Redis cannot be reached', async () => {
 		const port = await freePort();
-		const failure = await summariesInWorker({url: `redis://127.0.0.1:${port}/8`, source: '--dbs.redis', prefix: ''}).catch((error: unknown) => error);
+		const failure = await summariesInChild({url: `redis://127.0.0.1:${port}/8`, source: '--dbs.redis', prefix: ''}).catch((error: unknown) => error);
 		expect(failure).toMatchObject({code: 'redis'});
 		expect((failure as Error).message).toMatch(/^Cannot connect to Redis at redis:\/\/127\.0\.0\.1:\d+\/8 \(ECONNREFUSED\)$/);
 	});
