@@ -19,6 +19,7 @@ import {
 	isHex64,
 	lastUsedTime,
 	normaliseQuery,
+	matchesSearch,
 	searchTextOf,
 	summarizeRecord,
 	summaryExpired,
@@ -609,5 +610,5 @@ function filterFor(options: ListOptions): ((summary: TokenSummary) => boolean) |
 
 	return summary =>
 		(scope === undefined || summary.scopes?.includes(scope) === true) &&
-		(query === undefined || searchTextOf(summary).includes(query));
+		(query === undefined || matchesSearch(summary, searchTextOf(summary), query));
 }

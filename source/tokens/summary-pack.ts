@@ -8,9 +8,17 @@ import type {TokenSummary} from './summary.js';
  */
 export type PackedSummaries = {
 	count: number;
-	/** id, description, account of each row, one after the other. */
+	/**
+	 * Every id, one after the other. Apart from `text`: the rows' ids are slices of this string and
+	 * keep it alive, and ids are ASCII, so one description in another script (which makes `text`
+	 * two bytes per character) does not double the ids' memory too.
+	 */
+	ids: string;
+	/** Per row, the end offset of its id in `ids`. */
+	idEnds: Int32Array;
+	/** Description, account of each row, one after the other. */
 	text: string;
-	/** Per row, the end offsets of its id, description and account in `text`. */
+	/** Per row, the end offsets of its description and account in `text`. */
 	ends: Int32Array;
 	/** Per row, whether it has a description (bit 0) and an account (bit 1). */
 	present: Uint8Array;
@@ -26,21 +34,25 @@ const HAS_ACCOUNT = 2;
 
 export function packSummaries(summaries: readonly TokenSummary[]): PackedSummaries {
 	const count = summaries.length;
+	const idParts: string[] = [];
+	const idEnds = new Int32Array(count);
 	const parts: string[] = [];
-	const ends = new Int32Array(count * 3);
+	const ends = new Int32Array(count * 2);
 	const present = new Uint8Array(count);
 	const times = new Float64Array(count * 3);
 	const scopes = new Int32Array(count);
 	const scopeLists: Array<readonly string[]> = [];
 	const scopeIndex = new Map<readonly string[], number>();
+	let idOffset = 0;
 	let offset = 0;
 	for (let row = 0; row < count; row++) {
 		const summary = summaries[row]!;
 		const {id, description = '', account = ''} = summary;
-		parts.push(id, description, account);
-		ends[row * 3] = offset += id.length;
-		ends[row * 3 + 1] = offset += description.length;
-		ends[row * 3 + 2] = offset += account.length;
+		idParts.push(id);
+		idEnds[row] = idOffset += id.length;
+		parts.push(description, account);
+		ends[row * 2] = offset += description.length;
+		ends[row * 2 + 1] = offset += account.length;
 		present[row] = (summary.description === undefined ? 0 : HAS_DESCRIPTION) | (summary.account === undefined ? 0 : HAS_ACCOUNT);
 		times[row * 3] = summary.created ?? Number.NaN;
 		times[row * 3 + 1] = summary.expires ?? Number.NaN;
@@ -59,31 +71,33 @@ export function packSummaries(summaries: readonly TokenSummary[]): PackedSummari
 		}
 	}
 
-	return {count, text: parts.join(''), ends, present, times, scopes, scopeLists};
+	return {count, ids: idParts.join(''), idEnds, text: parts.join(''), ends, present, times, scopes, scopeLists};
 }
 
 const timeAt = (times: Float64Array, at: number) => (Number.isNaN(times[at]) ? undefined : times[at]);
 
 export function unpackSummaries(packed: PackedSummaries): TokenSummary[] {
-	const {count, text, ends, present, times, scopes} = packed;
+	const {count, ids, idEnds, text, ends, present, times, scopes} = packed;
 	const scopeLists = packed.scopeLists.map(list => Object.freeze([...list]));
 	const summaries: TokenSummary[] = Array.from({length: count});
+	let idStart = 0;
 	let start = 0;
 	for (let row = 0; row < count; row++) {
-		const idEnd = ends[row * 3]!;
-		const descriptionEnd = ends[row * 3 + 1]!;
-		const accountEnd = ends[row * 3 + 2]!;
+		const idEnd = idEnds[row]!;
+		const descriptionEnd = ends[row * 2]!;
+		const accountEnd = ends[row * 2 + 1]!;
 		const flags = present[row]!;
 		const scopeList = scopes[row]!;
 		summaries[row] = {
-			id: text.slice(start, idEnd),
-			description: flags & HAS_DESCRIPTION ? text.slice(idEnd, descriptionEnd) : undefined,
+			id: ids.slice(idStart, idEnd),
+			description: flags & HAS_DESCRIPTION ? text.slice(start, descriptionEnd) : undefined,
 			account: flags & HAS_ACCOUNT ? text.slice(descriptionEnd, accountEnd) : undefined,
 			scopes: scopeList < 0 ? undefined : scopeLists[scopeList],
 			created: timeAt(times, row * 3),
 			expires: timeAt(times, row * 3 + 1),
 			lastUsed: timeAt(times, row * 3 + 2),
 		};
+		idStart = idEnd;
 		start = accountEnd;
 	}
 

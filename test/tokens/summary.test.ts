@@ -9,6 +9,7 @@ import {
 	encodeRecord,
 	lastUsedTime,
 	packSummaries,
+	matchesSearch,
 	unpackSummaries,
 	searchTextOf,
 	summarizeRecord,
@@ -207,14 +208,20 @@ describe('last-use times read straight from msgpack', () => {
 describe('search text', () => {
 	const summary = (record: TokenRecord) => summaryOf(ID, record);
 	it('normalises each field on its own, so a query never matches across two fields', () => {
-		const text = searchTextOf(summary({description: '  Billing\tSync  ', account: 'ACME\u00A0Corp'}));
-		expect(text).toBe(`${ID}\nbilling sync\nacme corp`);
-		expect(text.includes('billing sync')).toBe(true);
-		expect(text.includes('sync acme')).toBe(false);
+		const billing = summary({description: '  Billing\tSync  ', account: 'ACME\u00A0Corp'});
+		const text = searchTextOf(billing);
+		expect(text).toBe('billing sync\nacme corp');
+		expect(matchesSearch(billing, text, 'billing sync')).toBe(true);
+		expect(matchesSearch(billing, text, 'acme corp')).toBe(true);
+		expect(matchesSearch(billing, text, ID.slice(3, 20))).toBe(true);
+		expect(matchesSearch(billing, text, 'sync acme')).toBe(false);
+		// An id that is not already lower case (odd data) is searched normalised.
+		const odd = summaryOf('ABC-Token', {description: 'x'});
+		expect(matchesSearch(odd, searchTextOf(odd), 'abc-token')).toBe(true);
 	});
 });
 
-describe('packed summaries (how a listing crosses threads)', () => {
+describe('packed summaries (how a listing crosses processes)', () => {
 	it('unpack gives back every field, undefined ones included, and shares scope lists again', () => {
 		const summaries = [
 			summarizeRecord('f'.repeat(64), encodeRecord({created: 5, expires: 9, account: 'acme', scopes: ['api'], description: 'Rechnung 請求 🚀'}), 77),
@@ -222,6 +229,7 @@ describe('packed summaries (how a listing crosses threads)', () => {
 			summaryOf('d'.repeat(64), {account: 42, scopes: ['*', 'smtp'], description: 'x'}),
 			summaryOf('c'.repeat(64), {}),
 			summaryOf('', {description: '\u001B[2J'}),
+			summaryOf('ünïcode-field', {account: '請求'}),
 		].filter(summary => summary !== undefined);
 		const unpacked = unpackSummaries(structuredClone(packSummaries(summaries)));
 		expect(unpacked).toEqual(summaries);

@@ -1,4 +1,4 @@
-import {COLUMNS, type TokenSummary, normaliseQuery, searchTextOf} from '../../tokens/index.js';
+import {COLUMNS, type TokenSummary, matchesSearch, normaliseQuery, searchTextOf} from '../../tokens/index.js';
 
 /** One table row: the token's summary, as the store read it. */
 export type Row = TokenSummary;
@@ -106,5 +106,5 @@ export function filteredOrder(data: TableData, order: readonly number[], query: 
 	}
 
 	const search = searchTexts(data);
-	return order.filter(index => search[index]!.includes(needle));
+	return order.filter(index => matchesSearch(data.rows[index]!, search[index]!, needle));
 }
