@@ -63,6 +63,7 @@ export function spawnApp(args: string[], {columns = 120, rows = 35, env = {}}: {
 		child.onExit(resolve);
 	});
 	const screen = () => screenLines(terminal).join('\n');
+	const frameInProgress = () => output.lastIndexOf('\u001B[?2026h') > output.lastIndexOf('\u001B[?2026l');
 	const waitFor: AppProcess['waitFor'] = async (predicate, {timeout = 20_000, message, interval = 50} = {}) => {
 		const test =
 			typeof predicate === 'string'
@@ -78,7 +79,9 @@ export function spawnApp(args: string[], {columns = 120, rows = 35, env = {}}: {
 				terminal.write('', resolve);
 			});
 			const text = screen();
-			if (test(text)) {
+			// Ink wraps each frame in a synchronized update (mode 2026); a terminal that honours it
+			// shows only whole frames, so a screen read in the middle of one is not what a person sees.
+			if (!frameInProgress() && test(text)) {
 				return text;
 			}
 
