@@ -19,7 +19,12 @@ process.once('exit', () => {
  * process rather than a worker thread because its memory goes back to the system when it exits:
  * a worker's allocations stay in this process (glibc keeps its malloc arena), ~35 MB at 100,000.
  */
-export async function summariesInChild(target: RedisTarget, options: Omit<ListOptions, 'lastUse'> = {}): Promise<TokenSummary[]> {
+export async function summariesInChild(
+	target: RedisTarget,
+	options: Omit<ListOptions, 'lastUse'> = {},
+	/** The listing this one replaces: its unchanged rows are kept (see unpackSummaries). */
+	previous?: readonly TokenSummary[],
+): Promise<TokenSummary[]> {
 	const child = fork(new URL('summaries-child.js', import.meta.url), [], {serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc']});
 	running.add(child);
 	let stderr = '';
@@ -43,7 +48,7 @@ export async function summariesInChild(target: RedisTarget, options: Omit<ListOp
 			throw reply.error.code ? new TokenError(reply.error.code, reply.error.message) : new Error(reply.error.message);
 		}
 
-		return unpackSummaries(reply.packed);
+		return unpackSummaries(reply.packed, previous);
 	} finally {
 		running.delete(child);
 		if (child.connected) {

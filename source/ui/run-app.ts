@@ -23,12 +23,12 @@ export async function runApp(options: {redisFlag?: string}): Promise<number> {
 	// The listing's first rows come first (one HKEYS and one HMGET): the screen shows them while
 	// the whole table, read by a short-lived child process, is still on its way.
 	const source: TokenSource = {
-		all: async () => summariesInChild(opened.target),
+		all: async previous => summariesInChild(opened.target, {}, previous),
 		head: async count => opened.store.head(count),
 	};
 	// The whole table is asked for once the head is in, so the two do not compete for this thread.
 	const head = source.head!(HEAD_ROWS);
-	const first: FirstReads = {head, all: head.then(source.all, source.all)};
+	const first: FirstReads = {head, all: head.then(async () => source.all(), async () => source.all())};
 	first.all.catch(() => {});
 	head.catch(() => {});
 	for (const notice of notices) {

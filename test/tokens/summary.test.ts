@@ -236,4 +236,21 @@ describe('packed summaries (how a listing crosses processes)', () => {
 		expect(unpacked[1]!.scopes).toBe(unpacked[0]!.scopes);
 		expect(unpackSummaries(packSummaries([]))).toEqual([]);
 	});
+
+	it('keeps the previous listing\'s unchanged rows as they were, and only those', () => {
+		const id = (n: number) => n.toString(16).padStart(64, '0');
+		const before = [9, 7, 5, 3].map(n => summaryOf(id(n), {created: n, scopes: ['api'], description: `token ${n}`}));
+		const after = [
+			summaryOf(id(9), {created: 9, scopes: ['api'], description: 'token 9'}),
+			summaryOf(id(8), {created: 8, scopes: ['api'], description: 'new'}),
+			summaryOf(id(7), {created: 7, scopes: ['api'], description: 'token 7 renamed'}),
+			summaryOf(id(5), {created: 5, scopes: ['api', 'smtp'], description: 'token 5'}),
+			{...summaryOf(id(3), {created: 3, scopes: ['api'], description: 'token 3'}), lastUsed: 42},
+		];
+		const unpacked = unpackSummaries(packSummaries(after), before);
+		expect(unpacked).toEqual(after);
+		expect(unpacked[0]).toBe(before[0]);
+		expect(unpacked.slice(1).some(row => before.includes(row))).toBe(false);
+	});
 });
+

@@ -21,8 +21,10 @@ describe('table data', () => {
 	it('precomputes the cells once: all scopes, all accounts, relative last use, never', () => {
 		const cells = cellsOf(data.rows[0]!, NOW);
 		expect(cells).toEqual(['Billing', 'api', 'acme', '2026-11-22 07:59', '1 minute ago', 'never']);
-		// Computed once, then the same array every time.
-		expect(cellsOf(data.rows[0]!, NOW + 3_600_000)).toBe(cells);
+		// Computed once per load, then the same array every time.
+		expect(cellsOf(data.rows[0]!, NOW)).toBe(cells);
+		// A row a reload kept is drawn again against the new load's time.
+		expect(cellsOf(data.rows[0]!, NOW + 3_600_000)[4]).toBe('1 hour ago');
 		expect(cellsOf(data.rows[1]!, NOW)[1]).toBe('all scopes');
 		expect(cellsOf(data.rows[1]!, NOW)[2]).toBe('all accounts');
 		expect(cellsOf(data.rows[1]!, NOW)[4]).toBe('never');

@@ -20,8 +20,8 @@ export type Head = {ids: number; summaries: TokenSummary[]};
 
 /** Where the table comes from. */
 export type TokenSource = {
-	/** The whole listing. */
-	all(): Promise<TokenSummary[]>;
+	/** The whole listing; `previous` is the one it replaces, whose unchanged rows it may keep. */
+	all(previous?: readonly TokenSummary[]): Promise<TokenSummary[]>;
 	/** Its first `count` rows: cheap, shown while all() is still on its way. */
 	head?(count: number): Promise<Head>;
 };
@@ -69,7 +69,7 @@ export function useTokens(store: TokenStore, {refreshMs = REFRESH_MS, source, fi
 		setState(previous => ({...previous, loading: true}));
 		const started = performance.now();
 		try {
-			const reads = pendingFirst.current ?? {all: source ? source.all() : store.summaries()};
+			const reads = pendingFirst.current ?? {all: source ? source.all(latest.current?.rows) : store.summaries()};
 			pendingFirst.current = undefined;
 			reads.all.catch(() => {});
 			if (!haveTable.current) {

@@ -27,18 +27,20 @@ export function buildTableData(rows: readonly TokenSummary[], now: number, partO
 
 /**
  * Cell texts of the rows drawn so far (a screenful at a time, not all 100,000), computed once per
- * load and never per keystroke. Weak, so a reload's old rows take their cells with them.
+ * load and never per keystroke. Weak, so rows gone in a reload take their cells with them; a row
+ * kept by a reload gets new cells, since "3 minutes ago" moved on.
  */
-const drawnCells = new WeakMap<Row, string[]>();
+const drawnCells = new WeakMap<Row, {at: number; cells: string[]}>();
 
-/** The row's cell texts (sanitised by the shared column definitions), computed once. */
+/** The row's cell texts (sanitised by the shared column definitions), computed once per load. */
 export function cellsOf(row: Row, now: number): string[] {
-	let cells = drawnCells.get(row);
-	if (!cells) {
-		cells = COLUMNS.map(column => column.text(row, now));
-		drawnCells.set(row, cells);
+	const drawn = drawnCells.get(row);
+	if (drawn?.at === now) {
+		return drawn.cells;
 	}
 
+	const cells = COLUMNS.map(column => column.text(row, now));
+	drawnCells.set(row, {at: now, cells});
 	return cells;
 }
 
