@@ -25,7 +25,12 @@ export async function summariesInChild(
 	/** The listing this one replaces: its unchanged rows are kept (see unpackSummaries). */
 	previous?: readonly TokenSummary[],
 ): Promise<TokenSummary[]> {
-	const child = fork(new URL('summaries-child.js', import.meta.url), [], {serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc']});
+	const child = fork(new URL('summaries-child.js', import.meta.url), [], {
+		serialization: 'advanced',
+		stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+		// The app's own flags, but not a debugger's: a second inspector on the same port fails.
+		execArgv: process.execArgv.filter(flag => !flag.startsWith('--inspect')),
+	});
 	running.add(child);
 	let stderr = '';
 	child.stderr!.on('data', (chunk: Buffer) => {
