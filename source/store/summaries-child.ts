@@ -2,34 +2,57 @@
  * Entry of the short-lived process that reads one listing's summaries over its own connection and
  * sends them back packed (see summaries-in-child.ts), then exits.
  */
-import {TokenError, oneLine, packSummaries} from '../tokens/index.js';
+import {type PackedSummaries, TokenError, type TokenSummary, oneLine, packSummaries} from '../tokens/index.js';
 import type {RedisTarget} from './connection.js';
 import {connectRedis} from './open.js';
 import {asRedisError} from './redis-errors.js';
 import {type ListOptions, TokenStore} from './token-store.js';
 
 export type ChildRequest = {target: RedisTarget; options: Omit<ListOptions, 'lastUse'>};
-export type ChildReply = {packed: ReturnType<typeof packSummaries>} | {error: {code: TokenError['code'] | undefined; message: string}};
+/**
+ * The listing comes in parts of PART_ROWS rows, then `done`: a 100,000-token listing in one IPC
+ * message costs the receiving app a 20 MB buffer plus a second one to join its chunks.
+ */
+export type ChildReply = {part: PackedSummaries} | {done: true} | {error: {code: TokenError['code'] | undefined; message: string}};
+export const PART_ROWS = 10_000;
 
-async function read({target, options}: ChildRequest): Promise<ChildReply> {
+const send = async (reply: ChildReply) =>
+	new Promise<void>((resolve, reject) => {
+		process.send!(reply, undefined, {}, error => {
+			if (error) {
+				reject(error);
+			} else {
+				resolve();
+			}
+		});
+	});
+
+async function read({target, options}: ChildRequest): Promise<void> {
+	let summaries: TokenSummary[];
 	try {
 		const redis = await connectRedis(target);
 		try {
-			return {packed: packSummaries(await new TokenStore(redis, target.prefix).summaries(options))};
+			summaries = await new TokenStore(redis, target.prefix).summaries(options);
 		} finally {
 			redis.disconnect();
 		}
 	} catch (error) {
 		const typed = asRedisError(error);
-		return {error: {code: typed instanceof TokenError ? typed.code : undefined, message: oneLine(typed)}};
+		await send({error: {code: typed instanceof TokenError ? typed.code : undefined, message: oneLine(typed)}});
+		return;
 	}
+
+	for (let start = 0; start < summaries.length; start += PART_ROWS) {
+		// eslint-disable-next-line no-await-in-loop
+		await send({part: packSummaries(summaries.slice(start, start + PART_ROWS))});
+	}
+
+	await send({done: true});
 }
 
 process.once('message', request => {
-	void read(request as ChildRequest).then(reply => {
-		// Gone once the reply is out: its memory goes back to the system with it.
-		process.send!(reply, () => process.disconnect());
-	});
+	// Gone once the listing is out: its memory goes back to the system with it.
+	void read(request as ChildRequest).finally(() => process.disconnect());
 });
 // The parent going away (the app quit mid-load) ends this process too.
 process.once('disconnect', () => process.exit(0));

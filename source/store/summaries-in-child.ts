@@ -38,22 +38,32 @@ export async function summariesInChild(
 	});
 	try {
 		const request: ChildRequest = {target, options};
-		const reply = await new Promise<ChildReply>((resolve, reject) => {
-			child.once('message', message => {
-				resolve(message as ChildReply);
+		const summaries: TokenSummary[] = [];
+		const cursor = {at: 0};
+		await new Promise<void>((resolve, reject) => {
+			child.on('message', (message: ChildReply) => {
+				if ('part' in message) {
+					// Each part is rebuilt as it arrives; the parts come in listing order.
+					for (const summary of unpackSummaries(message.part, previous, cursor)) {
+						summaries.push(summary);
+					}
+				} else if ('done' in message) {
+					resolve();
+				} else {
+					const {code, message: text} = message.error;
+					reject(code ? new TokenError(code, text) : new Error(text));
+				}
 			});
 			child.once('error', reject);
-			child.once('exit', code => {
+			// The channel closes after its last message has been read ('exit' can come before that):
+			// closing without `done` means the loader died.
+			child.once('disconnect', () => {
 				const last = stderr.trim().split('\n').at(-1) ?? '';
-				reject(new TokenError('redis', `Reading the tokens stopped (loader exit ${code}${last ? `: ${last}` : ''})`));
+				reject(new TokenError('redis', `Reading the tokens stopped (the loader ended${last ? `: ${last}` : ''})`));
 			});
 			child.send(request);
 		});
-		if ('error' in reply) {
-			throw reply.error.code ? new TokenError(reply.error.code, reply.error.message) : new Error(reply.error.message);
-		}
-
-		return unpackSummaries(reply.packed, previous);
+		return summaries;
 	} finally {
 		running.delete(child);
 		if (child.connected) {

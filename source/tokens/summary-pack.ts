@@ -82,13 +82,18 @@ const timeAt = (times: Float64Array, at: number) => (Number.isNaN(times[at]) ? u
  * unchanged tokens allocates for the changed ones only and the app's memory does not double
  * while the old table is still on screen.
  */
-export function unpackSummaries(packed: PackedSummaries, previous: readonly TokenSummary[] = []): TokenSummary[] {
+export function unpackSummaries(
+	packed: PackedSummaries,
+	previous: readonly TokenSummary[] = [],
+	/** Where in `previous` this part of a listing starts looking; moved past what it used. */
+	cursor = {at: 0},
+): TokenSummary[] {
 	const {count, ids, idEnds, text, ends, present, times, scopes} = packed;
 	const scopeLists = packed.scopeLists.map(list => Object.freeze([...list]));
 	const summaries: TokenSummary[] = Array.from({length: count});
 	let idStart = 0;
 	let start = 0;
-	let at = 0;
+	let {at} = cursor;
 	for (let row = 0; row < count; row++) {
 		const idEnd = idEnds[row]!;
 		const descriptionEnd = ends[row * 2]!;
@@ -123,6 +128,7 @@ export function unpackSummaries(packed: PackedSummaries, previous: readonly Toke
 		start = accountEnd;
 	}
 
+	cursor.at = at;
 	return summaries;
 }
 

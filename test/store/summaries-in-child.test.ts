@@ -1,5 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {TokenStore} from '../../source/store/index.js';
+import {encodeMsgpack} from '../../source/tokens/index.js';
+import {seedTokens} from '../bench/seed.js';
 import {type TestRedis, freePort, startRedis} from '../helpers/redis.js';
 
 // The child runs compiled code (it loads a .js file), so this test uses the build.
@@ -30,6 +32,18 @@ describe('summaries read in a child process', () => {
 		expect(await summariesInChild(target)).toEqual(here);
 		expect(await summariesInChild(target, {scope: 'smtp', includeExpired: true})).toEqual(await store.summaries({scope: 'smtp', includeExpired: true}));
 	});
+
+	it('comes in parts past 10,000 rows, and keeps the unchanged rows of the listing it replaces', async () => {
+		await seedTokens(redis.client(9), 25_000);
+		const target = {url: redis.url(9), source: '--dbs.redis' as const, prefix: ''};
+		const first = await summariesInChild(target);
+		expect(first).toEqual(await new TokenStore(redis.client(9), '').summaries());
+		await redis.client(9).hset('tokens:access', first[12_345]!.id, Buffer.from(encodeMsgpack({time: 1_790_000_000_000, ip: '10.9.9.9'})));
+		const second = await summariesInChild(target, {}, first);
+		expect(second[12_345]).toEqual({...first[12_345], lastUsed: 1_790_000_000_000});
+		expect(second[12_345]).not.toBe(first[12_345]);
+		expect(second.filter((row, index) => row === first[index])).toHaveLength(24_999);
+	}, 60_000);
 
 	it('fails with the store\'s one-line Redis error when Redis cannot be reached', async () => {
 		const port = await freePort();
