@@ -33,8 +33,8 @@ export const listCommand = defineCommand({
 		const {flags} = cli;
 		const filters = {account: flags.account, scope: flags.scope, query: flags.query, includeExpired: flags.all};
 		if (flags.json) {
-			const entries = await context.withStore(async ({store}) => store.list(filters));
-			writeJsonArray(context.stdout, entries);
+			// Every Redis read is done before the first chunk comes, so a failure leaves no half array.
+			await context.withStore(async ({store}) => writeJsonArray(context.stdout, store.listInChunks(filters)));
 		} else {
 			// A table shows a few fields of each token: summaries, not whole records.
 			const summaries = await context.withStore(async ({store}) => store.summaries(filters));
@@ -57,22 +57,25 @@ const UNSAFE_IN_JSON = /[\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
 const escapeUnsafe = (json: string) =>
 	json.replaceAll(UNSAFE_IN_JSON, character => `\\u${character.codePointAt(0)!.toString(16).padStart(4, '0')}`);
 
-/** Streams the array in chunks instead of building one string of the whole listing. */
-function writeJsonArray(stream: NodeJS.WritableStream, entries: readonly TokenEntry[]): void {
-	if (entries.length === 0) {
-		stream.write('[]\n');
-		return;
-	}
+/**
+ * Streams the array as the store decodes it, a chunk at a time, instead of building the whole
+ * listing (or one string of it) first.
+ */
+async function writeJsonArray(stream: NodeJS.WritableStream, chunks: AsyncIterable<TokenEntry[]>): Promise<void> {
+	let first = true;
+	for await (const chunk of chunks) {
+		if (chunk.length === 0) {
+			continue;
+		}
 
-	const chunk = 1000;
-	for (let start = 0; start < entries.length; start += chunk) {
-		// One stringify and one escape pass per thousand entries, not per entry.
-		const array = JSON.stringify(entries.slice(start, start + chunk).map(entry => entryToJson(entry)));
+		// One stringify and one escape pass per chunk, not per entry.
+		const array = JSON.stringify(chunk.map(entry => entryToJson(entry)));
 		const body = escapeUnsafe(array.slice(1, -1).replaceAll('},{"id":', '},\n{"id":'));
-		stream.write(`${start === 0 ? '[\n' : ',\n'}${body}`);
+		stream.write(`${first ? '[\n' : ',\n'}${body}`);
+		first = false;
 	}
 
-	stream.write('\n]\n');
+	stream.write(first ? '[]\n' : '\n]\n');
 }
 
 /**

@@ -170,52 +170,76 @@ export class TokenStore {
 
 	/** All tokens, or one account's, sorted by id descending (spec §7), expired ones hidden. */
 	async list(options: ListOptions = {}): Promise<TokenEntry[]> {
-		const now = this.now();
 		const entries: TokenEntry[] = [];
-		// Each record is decoded as its page arrives, so the reply buffers die young instead of
-		// 100,000 of them waiting in a map: lower peak memory, and the work is spread between reads.
+		for await (const chunk of this.listInChunks(options)) {
+			for (const entry of chunk) {
+				entries.push(entry);
+			}
+		}
+
+		return entries;
+	}
+
+	/**
+	 * list(), a chunk at a time, for writing out as it goes (`list --json` of 100,000 tokens). The
+	 * scans keep each selected record's stored bytes, choosing by the summary reader (expiry and
+	 * filters need no decoded record); records are decoded in listing order, one chunk at a time,
+	 * so they die young instead of 100,000 of them living through the sort and the garbage
+	 * collector copying each one twice.
+	 */
+	async *listInChunks(options: ListOptions = {}, size = BATCH): AsyncGenerator<TokenEntry[]> {
+		const now = this.now();
 		const selected = filterFor(options);
+		const kept: Array<{id: string; bytes: Buffer; access: Buffer | null | undefined}> = [];
 		const visit = (id: string, bytes: Buffer) => {
-			const record = decodeOrUndefined(bytes);
-			if (!record || (!options.includeExpired && isExpired(record, now))) {
-				return;
+			const summary = summarizeRecord(id, bytes);
+			if (summary && (options.includeExpired || !summaryExpired(summary, now)) && (!selected || selected(summary))) {
+				kept.push({id, bytes, access: undefined});
 			}
-
-			if (selected && !selected(summaryOf(id, record))) {
-				return;
-			}
-
-			// lastUse is there from the start, so attaching it later does not change the object's shape.
-			entries.push({id, record, lastUse: undefined});
 		};
 
 		const withLastUse = options.lastUse !== false;
-		if (options.account !== undefined) {
+		if (options.account === undefined) {
+			// Listing everything reads both hashes; the scans run side by side.
+			const access = {ids: [] as string[], values: [] as Buffer[]};
+			await Promise.all([
+				this.scanHash(this.keys.tokens, visit),
+				withLastUse
+					? this.scanHash(this.keys.access, (id, bytes) => {
+							access.ids.push(id);
+							access.values.push(bytes);
+						})
+					: undefined,
+			]);
+			sortByIdDescending(kept);
+			joinById(kept, item => item.id, access.ids, access.values, (item, bytes) => {
+				item.access = bytes;
+			});
+		} else {
 			await this.readIndex(options.account, visit);
-			sortByIdDescending(entries);
+			sortByIdDescending(kept);
 			if (withLastUse) {
-				await this.attachLastUse(entries);
+				const values = await this.hmgetBatched(
+					this.keys.access,
+					kept.map(item => item.id),
+				);
+				for (const [index, item] of kept.entries()) {
+					item.access = values[index];
+				}
 			}
-
-			return entries;
 		}
 
-		// Listing everything reads both hashes; the scans run side by side.
-		const access = {ids: [] as string[], values: [] as Array<LastUse | undefined>};
-		await Promise.all([
-			this.scanHash(this.keys.tokens, visit),
-			withLastUse
-				? this.scanHash(this.keys.access, (id, bytes) => {
-						access.ids.push(id);
-						access.values.push(decodeLastUse(bytes));
-					})
-				: undefined,
-		]);
-		sortByIdDescending(entries);
-		joinById(entries, entry => entry.id, access.ids, access.values, (entry, lastUse) => {
-			entry.lastUse = lastUse;
-		});
-		return entries;
+		for (let start = 0; start < kept.length; start += size) {
+			const chunk: TokenEntry[] = [];
+			for (const {id, bytes, access} of kept.slice(start, start + size)) {
+				const record = decodeOrUndefined(bytes);
+				if (record) {
+					chunk.push({id, record, lastUse: decodeLastUse(access)});
+				}
+			}
+
+			yield chunk;
+		}
 	}
 
 	/**
@@ -359,15 +383,26 @@ export class TokenStore {
 	 * during the scan); the caller sees it twice and entries are de-duplicated when sorted.
 	 */
 	private async scanHash(key: string, visit: (field: string, value: Buffer) => void): Promise<void> {
-		let cursor = '0';
-		do {
-			// eslint-disable-next-line no-await-in-loop
-			const [next, flat] = await this.redis.hscanBuffer(key, cursor, 'COUNT', 5000);
-			cursor = next.toString();
+		const page = async (cursor: string) => this.redis.hscanBuffer(key, cursor, 'COUNT', 5000);
+		let reply = await page('0');
+		for (;;) {
+			const cursor = reply[0].toString();
+			// The next page is asked for before this one is decoded, so Redis and the network work
+			// while we do, instead of one waiting for the other.
+			const next = cursor === '0' ? undefined : page(cursor);
+			next?.catch(() => {});
+			const flat = reply[1];
 			for (let index = 0; index + 1 < flat.length; index += 2) {
 				visit(flat[index]!.toString(), flat[index + 1]!);
 			}
-		} while (cursor !== '0');
+
+			if (!next) {
+				return;
+			}
+
+			// eslint-disable-next-line no-await-in-loop
+			reply = await next;
+		}
 	}
 
 	private async readIndex(account: string, visit: (id: string, value: Buffer) => void): Promise<void> {
