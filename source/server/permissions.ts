@@ -1,3 +1,5 @@
+import {isPlainMap} from '../tokens/index.js';
+
 /**
  * Permission narrowing (spec §2, §6.2 step 5): a token's optional `permissions` map can only take
  * away. Only as much as the bundled routes need: each route names one action and one group.
@@ -28,9 +30,6 @@ export type Permission = {action: string; group: string};
 /** Why a narrowed token was refused; these are also the audit-log reasons (spec §1.7). */
 export type PermissionDenial = 'malformed' | 'restricted' | 'action' | 'group';
 
-const isMap = (value: unknown): value is Record<string, unknown> =>
-	typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array) && !(value instanceof Date);
-
 const present = (value: unknown) => value !== undefined && value !== null;
 
 /**
@@ -49,7 +48,7 @@ export function checkPermission(permissions: unknown, required: Permission): Per
 		return 'restricted';
 	}
 
-	if (!isMap(permissions)) {
+	if (!isPlainMap(permissions)) {
 		return 'malformed';
 	}
 

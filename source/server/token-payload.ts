@@ -1,5 +1,5 @@
 import ipaddr from 'ipaddr.js';
-import {LIMITS, type TokenRecord, buildRecord, parseAddress} from '../tokens/index.js';
+import {LIMITS, type TokenRecord, buildRecord, isPlainMap, parseAddress} from '../tokens/index.js';
 import {type FieldProblem, invalidInput} from './http.js';
 import {ACTIONS, GROUPS} from './permissions.js';
 
@@ -24,12 +24,10 @@ export type TokenRequest = {
 
 const KNOWN = ['account', 'description', 'scopes', 'metadata', 'restrictions', 'permissions', 'expires', 'ip'];
 
-const isMap = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
 const absent = (value: unknown) => value === undefined || value === null;
 
 export function parseTokenRequest(payload: unknown, now: number): TokenRequest {
-	if (!isMap(payload)) {
+	if (!isPlainMap(payload)) {
 		throw invalidInput([{message: '"value" must be of type object', key: 'value'}]);
 	}
 
@@ -150,7 +148,7 @@ export function parseTokenRequest(payload: unknown, now: number): TokenRequest {
 }
 
 function parseRestrictionsPayload(value: unknown, problem: (key: string, message: string) => void): Record<string, unknown> | undefined {
-	if (!isMap(value)) {
+	if (!isPlainMap(value)) {
 		problem('restrictions', '"restrictions" must be of type object');
 		return undefined;
 	}
@@ -181,7 +179,7 @@ function parseRestrictionsPayload(value: unknown, problem: (key: string, message
 		} else if (key === 'rateLimit') {
 			if (absent(entry) || entry === false) {
 				result[key] = null;
-			} else if (!isMap(entry)) {
+			} else if (!isPlainMap(entry)) {
 				problem(key, '"restrictions.rateLimit" must be of type object');
 			} else {
 				for (const field of ['maxRequests', 'timeWindow']) {
@@ -208,7 +206,7 @@ function parseRestrictionsPayload(value: unknown, problem: (key: string, message
 }
 
 function parsePermissionsPayload(value: unknown, problem: (key: string, message: string) => void): TokenRequest['permissions'] {
-	if (!isMap(value)) {
+	if (!isPlainMap(value)) {
 		problem('permissions', '"permissions" must be of type object');
 		return undefined;
 	}
