@@ -181,57 +181,22 @@ export class TokenStore {
 	}
 
 	/**
-	 * list(), a chunk at a time, for writing out as it goes (`list --json` of 100,000 tokens). The
-	 * scans keep each selected record's stored bytes, choosing by the summary reader (expiry and
-	 * filters need no decoded record); records are decoded in listing order, one chunk at a time,
-	 * so they die young instead of 100,000 of them living through the sort and the garbage
-	 * collector copying each one twice.
+	 * list(), a chunk at a time, for writing out as it goes (`list --json` of 100,000 tokens).
+	 * Records are decoded in listing order, one chunk at a time, so they die young instead of
+	 * 100,000 of them living through the sort and the garbage collector copying each one twice.
 	 */
 	async *listInChunks(options: ListOptions = {}, size = BATCH): AsyncGenerator<TokenEntry[]> {
-		const now = this.now();
-		const selected = filterFor(options);
-		const kept: Array<{id: string; bytes: Buffer; access: Buffer | null | undefined}> = [];
-		const visit = (id: string, bytes: Buffer) => {
-			const summary = summarizeRecord(id, bytes);
-			if (summary && (options.includeExpired || !summaryExpired(summary, now)) && (!selected || selected(summary))) {
-				kept.push({id, bytes, access: undefined});
-			}
-		};
-
-		const withLastUse = options.lastUse !== false;
-		if (options.account === undefined) {
-			// Listing everything reads both hashes; the scans run side by side.
-			const access = {ids: [] as string[], values: [] as Buffer[]};
-			await Promise.all([
-				this.scanHash(this.keys.tokens, visit),
-				withLastUse
-					? this.scanHash(this.keys.access, (id, bytes) => {
-							access.ids.push(id);
-							access.values.push(bytes);
-						})
-					: undefined,
-			]);
-			sortByIdDescending(kept);
-			joinById(kept, item => item.id, access.ids, access.values, (item, bytes) => {
-				item.access = bytes;
-			});
-		} else {
-			await this.readIndex(options.account, visit);
-			sortByIdDescending(kept);
-			if (withLastUse) {
-				const values = await this.hmgetBatched(
-					this.keys.access,
-					kept.map(item => item.id),
-				);
-				for (const [index, item] of kept.entries()) {
-					item.access = values[index];
-				}
-			}
-		}
-
-		for (let start = 0; start < kept.length; start += size) {
+		type Kept = {id: string; bytes: Buffer; access?: Buffer};
+		const rows = await this.selected<Kept, Buffer>(options, (summary, bytes) => ({id: summary.id, bytes}), {
+			skip: options.lastUse === false,
+			read: bytes => bytes ?? undefined,
+			attach(row, bytes) {
+				row.access = bytes;
+			},
+		});
+		for (let start = 0; start < rows.length; start += size) {
 			const chunk: TokenEntry[] = [];
-			for (const {id, bytes, access} of kept.slice(start, start + size)) {
+			for (const {id, bytes, access} of rows.slice(start, start + size)) {
 				const record = decodeOrUndefined(bytes);
 				if (record) {
 					chunk.push({id, record, lastUse: decodeLastUse(access)});
@@ -248,47 +213,71 @@ export class TokenStore {
 	 * of each last use. At 100,000 tokens this is a fraction of list()'s time and memory.
 	 */
 	async summaries(options: Omit<ListOptions, 'lastUse'> = {}): Promise<TokenSummary[]> {
+		return this.selected<TokenSummary, number>(options, summary => summary, {
+			// Only used tokens' times are kept: on most instances a minority.
+			read: lastUsedTime,
+			attach(summary, time) {
+				summary.lastUsed = time;
+			},
+		});
+	}
+
+	/**
+	 * What a listing selects, in its order (id descending, spec §7), as `keep` makes each row from
+	 * the record's summary (expiry and the filters need no decoded record) and stored bytes; then
+	 * what `lastUse.read` makes of each row's last-use bytes, attached. Every Redis read is done
+	 * before this returns.
+	 */
+	private async selected<Row extends {id: string}, Value>(
+		options: ListOptions,
+		keep: (summary: TokenSummary, bytes: Buffer) => Row,
+		lastUse: {skip?: boolean; read: (bytes: Buffer | null | undefined) => Value | undefined; attach: (row: Row, value: Value) => void},
+	): Promise<Row[]> {
 		const now = this.now();
-		const summaries: TokenSummary[] = [];
-		const selected = filterFor(options);
+		const filter = filterFor(options);
+		const rows: Row[] = [];
 		const visit = (id: string, bytes: Buffer) => {
 			const summary = summarizeRecord(id, bytes);
-			if (summary && (options.includeExpired || !summaryExpired(summary, now)) && (!selected || selected(summary))) {
-				summaries.push(summary);
+			if (summary && (options.includeExpired || !summaryExpired(summary, now)) && (!filter || filter(summary))) {
+				rows.push(keep(summary, bytes));
 			}
 		};
 
-		if (options.account !== undefined) {
+		if (options.account === undefined) {
+			// Listing everything reads both hashes; the scans run side by side.
+			const access = {ids: [] as string[], values: [] as Value[]};
+			await Promise.all([
+				this.scanHash(this.keys.tokens, visit),
+				lastUse.skip
+					? undefined
+					: this.scanHash(this.keys.access, (id, bytes) => {
+							const value = lastUse.read(bytes);
+							if (value !== undefined) {
+								access.ids.push(id);
+								access.values.push(value);
+							}
+						}),
+			]);
+			sortByIdDescending(rows);
+			joinById(rows, row => row.id, access.ids, access.values, lastUse.attach);
+		} else {
 			await this.readIndex(options.account, visit);
-			sortByIdDescending(summaries);
-			const values = await this.hmgetBatched(
-				this.keys.access,
-				summaries.map(summary => summary.id),
-			);
-			for (const [index, summary] of summaries.entries()) {
-				summary.lastUsed = lastUsedTime(values[index]);
+			sortByIdDescending(rows);
+			if (!lastUse.skip) {
+				const values = await this.hmgetBatched(
+					this.keys.access,
+					rows.map(row => row.id),
+				);
+				for (const [index, row] of rows.entries()) {
+					const value = lastUse.read(values[index]);
+					if (value !== undefined) {
+						lastUse.attach(row, value);
+					}
+				}
 			}
-
-			return summaries;
 		}
 
-		// Only used tokens are kept: on most instances that is a minority of them.
-		const used = {ids: [] as string[], times: [] as number[]};
-		await Promise.all([
-			this.scanHash(this.keys.tokens, visit),
-			this.scanHash(this.keys.access, (id, bytes) => {
-				const time = lastUsedTime(bytes);
-				if (time !== undefined) {
-					used.ids.push(id);
-					used.times.push(time);
-				}
-			}),
-		]);
-		sortByIdDescending(summaries);
-		joinById(summaries, summary => summary.id, used.ids, used.times, (summary, time) => {
-			summary.lastUsed = time;
-		});
-		return summaries;
+		return rows;
 	}
 
 	/**
