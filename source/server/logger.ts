@@ -1,5 +1,6 @@
 import {oneLine} from '../tokens/index.js';
 import pino, {type Logger} from 'pino';
+import {redactHex} from './http.js';
 
 export type {Logger} from 'pino';
 
@@ -129,7 +130,7 @@ export function flushLogs(logger: Logger): void {
  * for expected failures), and a 64-hex run in a message is hidden in case it is a raw token.
  */
 export function logError(error: unknown): Error {
-	const plain = new Error(oneLine(error).replaceAll(/[\da-f]{64,}/gi, '[redacted]'));
+	const plain = new Error(redactHex(oneLine(error)));
 	plain.stack = undefined;
 	return plain;
 }
