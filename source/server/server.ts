@@ -3,7 +3,7 @@ import type {AddressInfo} from 'node:net';
 import {AuthStore, type TokenStore, asRedisError} from '../store/index.js';
 import {TokenError} from '../tokens/index.js';
 import {Authenticator, type Credentials} from './auth.js';
-import {HttpError, parseQuery, redactHex, respondWith, sendError, sendJson} from './http.js';
+import {HttpError, parseQuery, redactHex, respondWith, sendError, sendJson, splitTarget} from './http.js';
 import {type Logger, logError, requestLineWriter} from './logger.js';
 import {ServerMetrics} from './metrics.js';
 import {type Route, type RouteDeps, matchRoute} from './routes.js';
@@ -92,9 +92,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 	async function respond(request: IncomingMessage, response: Exchange): Promise<void> {
 		const head = request.method === 'HEAD';
 		const method = head ? 'GET' : (request.method ?? '');
-		const target = request.url ?? '/';
-		const split = target.indexOf('?');
-		const path = split === -1 ? target : target.slice(0, split);
+		const {path, search} = splitTarget(request.url ?? '/');
 		try {
 			const matched = matchRoute(method, path);
 			if (!matched) {
@@ -103,7 +101,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 
 			const {route, params} = matched;
 			response.route = route;
-			const query = parseQuery(split === -1 ? '' : target.slice(split + 1));
+			const query = parseQuery(search);
 			// The token argument is the strategy's, never a route's: it leaves the query here.
 			const queryToken = query.get('access_token');
 			query.delete('access_token');
@@ -181,9 +179,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 		}
 
 		// Never the query string (it may carry access_token) and never a 64-hex run of the path.
-		const target = request.url ?? '/';
-		const split = target.indexOf('?');
-		const path = split === -1 ? target : target.slice(0, split);
+		const {path} = splitTarget(request.url ?? '/');
 		requestLine({
 			method: request.method ?? '',
 			path: (path.length < 64 ? path : redactHex(path)).slice(0, 512),
