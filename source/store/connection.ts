@@ -151,10 +151,3 @@ export function redisOptionsFor(url: string): RedisOptions {
 
 	return options;
 }
-
-/** Where a target points, for headers and notices: `127.0.0.1:6379/8`, with no secrets. */
-export function describeTarget(target: RedisTarget): string {
-	const options = redisOptionsFor(target.url);
-	const where = options.path ?? `${options.host}:${options.port}`;
-	return `${where} db ${options.db ?? 0}${target.prefix ? ` prefix ${target.prefix}` : ''}`;
-}

@@ -20,8 +20,6 @@ export class TokenError extends Error {
 	}
 }
 
-export const isTokenError = (error: unknown): error is TokenError => error instanceof TokenError;
-
 /** A one-line description of any thrown value, for the places that must never print a stack. */
 export function oneLine(error: unknown): string {
 	const text = error instanceof Error ? error.message : String(error);
