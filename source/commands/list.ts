@@ -87,7 +87,8 @@ async function writeJsonArray(stream: NodeJS.WritableStream, chunks: AsyncIterab
 function writeTable(stream: NodeJS.WriteStream, tokens: readonly TokenSummary[], now: number): void {
 	const tty = Boolean(stream.isTTY);
 	const header = ['Id', ...COLUMNS.map(column => column.title)];
-	const rows = tokens.map(token => [tty ? token.id.slice(0, 12) : token.id, ...COLUMNS.map(column => sanitizeText(column.text(token, now)))]);
+	// Column texts are already sanitised (tokens/columns.ts); the id is the hash field, so it is not.
+	const rows = tokens.map(token => [sanitizeText(tty ? token.id.slice(0, 12) : token.id), ...COLUMNS.map(column => column.text(token, now))]);
 	// A loop, not Math.max(...cells): 100,000 arguments overflow the stack.
 	const widths = header.map(title => title.length);
 	for (const row of rows) {

@@ -1,6 +1,6 @@
 import type {Redis} from 'ioredis';
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
-import {decodeExportString, decodeRecord, tokenIdOf} from '../../source/tokens/index.js';
+import {decodeExportString, decodeRecord, encodeRecord, tokenIdOf} from '../../source/tokens/index.js';
 import {runCli} from '../helpers/cli.js';
 import {dumpKeyspace} from '../helpers/keyspace.js';
 import {type TestRedis, freePort, startRedis} from '../helpers/redis.js';
@@ -162,6 +162,14 @@ describe('list, show, revoke', () => {
 		expect(table).not.toContain('\u001B');
 		expect(table).not.toContain('\u0007');
 		expect(table).toContain('evil');
+	});
+
+	it('list shows a hostile hash field (not a token id) inert too', async () => {
+		await raw.hset('tokens', `\u001B]0;pwned\u0007${'a'.repeat(50)}`, encodeRecord({created: 1, scopes: ['api'], description: 'odd field'}));
+		const table = (await runCli(['list', db8])).stdout;
+		expect(table).toContain('odd field');
+		expect(table).not.toContain('\u001B');
+		expect(table).not.toContain('\u0007');
 	});
 
 	it('show prints the record and last use; unknown is exit 4', async () => {
