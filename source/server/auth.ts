@@ -67,7 +67,7 @@ export type AuthenticatorOptions = {
 };
 
 type Refusal = {reason: string; outcome: AuthOutcome; error: HttpError};
-type AuditContext = {request: IncomingMessage; route: RouteAuth; account: string | undefined; clientIp: string; now: number};
+type RequestContext = {request: IncomingMessage; route: RouteAuth; account: string | undefined; clientIp: string; now: number};
 
 const ignore = () => {};
 
@@ -147,10 +147,10 @@ export class Authenticator {
 	}
 
 	/** The client address: the socket peer, or X-Forwarded-For when the enableApiProxy setting says so. */
-	clientIp(request: IncomingMessage, settings: AuthSettings | undefined): string {
+	clientIp(request: IncomingMessage, settings: AuthSettings): string {
 		const peer = request.socket.remoteAddress ?? '';
 		const forwarded = firstHeader(request.headers['x-forwarded-for']);
-		if (!settings?.enableApiProxy || !forwarded) {
+		if (!settings.enableApiProxy || !forwarded) {
 			return peer;
 		}
 
@@ -222,9 +222,10 @@ export class Authenticator {
 		const lastUse = this.store.recordLastUse(id, now, clientIp || null);
 		lastUse.catch(ignore);
 
-		const refusal = this.firstRefusal(record, route, account, clientIp, request);
+		const context: RequestContext = {request, route, account, clientIp, now};
+		const refusal = this.firstRefusal(record, context);
 		if (refusal) {
-			await this.refuse(refusal, lastUse, settings, id, {request, route, account, clientIp, now});
+			await this.refuse(refusal, lastUse, settings, id, context);
 		}
 
 		let headers = NO_HEADERS;
@@ -245,7 +246,7 @@ export class Authenticator {
 					lastUse,
 					settings,
 					id,
-					{request, route, account, clientIp, now},
+					context,
 				);
 			}
 
@@ -253,7 +254,7 @@ export class Authenticator {
 		}
 
 		if (settings.tokenAuditLog) {
-			this.audit(id, {request, route, account, clientIp, now}, 'allowed', null);
+			this.audit(id, context, 'allowed', null);
 		}
 
 		this.outcome('allowed');
@@ -277,7 +278,7 @@ export class Authenticator {
 	}
 
 	/** Scope → permissions → account → addresses → referrers: the first check that refuses, if any. */
-	private firstRefusal(record: TokenRecord, route: RouteAuth, account: string | undefined, clientIp: string, request: IncomingMessage): Refusal | undefined {
+	private firstRefusal(record: TokenRecord, {request, route, account, clientIp}: RequestContext): Refusal | undefined {
 		if (!scopeAllowed(record['scopes'], route.scopes)) {
 			return {reason: 'scope', outcome: 'scope', error: new HttpError(403, 'Unauthorized scope', {requestedScope: route.scopes.join(', ')})};
 		}
@@ -311,7 +312,7 @@ export class Authenticator {
 	}
 
 	/** A refusal after last use was sent: it is on record first, then audited, counted and thrown. */
-	private async refuse(refusal: Refusal, lastUse: Promise<unknown>, settings: AuthSettings, id: string, context: AuditContext): Promise<never> {
+	private async refuse(refusal: Refusal, lastUse: Promise<unknown>, settings: AuthSettings, id: string, context: RequestContext): Promise<never> {
 		await lastUse;
 		if (settings.tokenAuditLog) {
 			this.audit(id, context, 'denied', refusal.reason);
@@ -333,7 +334,7 @@ export class Authenticator {
 	/** Audit entry (spec §1.7), written when the tokenAuditLog setting is on; fire-and-forget. */
 	private audit(
 		id: string,
-		{request, route, account, clientIp, now}: AuditContext,
+		{request, route, account, clientIp, now}: RequestContext,
 		status: AuditEntry['status'],
 		reason: string | null,
 	): void {
