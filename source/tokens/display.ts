@@ -16,6 +16,9 @@ export const sanitizeText = (value: string): string =>
 /** The furthest a Date reaches from 1970, either way (ECMAScript TimeClip): beyond it no calendar date exists. */
 const MAX_TIME = 8.64e15;
 
+/** Whether a Date can hold this time at all. */
+const isCalendarTime = (ms: number) => Number.isFinite(ms) && Math.abs(ms) <= MAX_TIME;
+
 const pad2 = (value: number) => (value < 10 ? `0${value}` : `${value}`);
 const pad3 = (value: number) => (value < 10 ? `00${value}` : value < 100 ? `0${value}` : `${value}`);
 const DAY = 86_400_000;
@@ -29,7 +32,7 @@ const LAST_FOUR_DIGIT_YEAR = 253_402_300_799_999;
  * which a 100,000-token JSON listing notices; anything else goes through a Date.
  */
 export function isoTime(ms: number): string | undefined {
-	if (!Number.isFinite(ms) || Math.abs(ms) > MAX_TIME) {
+	if (!isCalendarTime(ms)) {
 		return undefined;
 	}
 
@@ -62,7 +65,7 @@ export const INVALID_DATE = 'invalid date';
 
 /** "3 minutes ago", "in 2 days": short relative times for table cells. */
 export function relativeTime(time: number, now: number): string {
-	if (isoTime(time) === undefined) {
+	if (!isCalendarTime(time)) {
 		return INVALID_DATE;
 	}
 
