@@ -6,7 +6,7 @@ import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {useEntry} from '../hooks/use-entry.js';
 import {Command, commandFor, commandsOf} from '../keymap.js';
 import type {TokenStore} from '../../store/index.js';
-import {type TableData, cellsOf} from '../state/rows.js';
+import {type TableData, type Target, targetOf} from '../state/rows.js';
 import {DetailsScreen} from './details.js';
 import {HelpScreen} from './help.js';
 import {ExportScreen} from './export.js';
@@ -23,18 +23,13 @@ export type Dialog =
 	| {kind: 'export'; targets: Target[]}
 	| {kind: 'revoke'; targets: Target[]};
 
-/** A token a dialog acts on: its id and its (sanitised) description, fixed when the dialog opens. */
-export type Target = {id: string; description: string};
-
-/** Targets for ids, looked up once when a dialog opens. */
+/** Targets for the marked ids, in marking order (one row may be gone since: no description then). */
 export function targetsFor(data: TableData, ids: readonly string[]): Target[] {
-	if (ids.length === 1) {
-		const row = data.rows.find(candidate => candidate.id === ids[0]);
-		return [{id: ids[0]!, description: row ? cellsOf(row, data.loadedAt)[0]! : ''}];
-	}
-
 	const byId = new Map(data.rows.map(row => [row.id, row]));
-	return ids.map(id => ({id, description: byId.has(id) ? cellsOf(byId.get(id)!, data.loadedAt)[0]! : ''}));
+	return ids.map(id => {
+		const row = byId.get(id);
+		return row ? targetOf(row, data.loadedAt) : {id, description: ''};
+	});
 }
 
 export type CloseOptions = {repaint?: boolean; reload?: boolean};
@@ -99,7 +94,7 @@ function TokenDetails({id, store, data, width, height, onClose, onOpen}: Omit<Di
 				width={width}
 				height={height}
 				onClose={close}
-				onAction={what => onOpen({kind: what, targets: [{id, description: cellsOf(row, data.loadedAt)[0]!}]})}
+				onAction={what => onOpen({kind: what, targets: [targetOf(row, data.loadedAt)]})}
 			/>
 			<Footer view="details" width={width} />
 		</>

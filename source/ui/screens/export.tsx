@@ -7,10 +7,11 @@ import {Footer} from '../components/footer.js';
 import {Frame, Message, Title} from '../components/frame.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {Command, commandFor, commandsOf} from '../keymap.js';
+import type {Target} from '../state/rows.js';
 import {chunk, fit} from '../../tokens/index.js';
 import {theme} from '../theme.js';
 
-export type Exported = {id: string; description: string; exportString: string};
+export type Exported = Target & {exportString: string};
 
 export type ExportState = {status: 'loading'} | {status: 'ready'; items: Exported[]} | {status: 'error'; message: string};
 
@@ -79,7 +80,7 @@ export function ExportView({state, width, height, notice}: {state: ExportState; 
 
 export type ExportScreenProps = {
 	store: TokenStore;
-	targets: Array<{id: string; description: string}>;
+	targets: Target[];
 	width: number;
 	height: number;
 	onClose(): void;

@@ -7,7 +7,8 @@ import {Frame, Message, Title} from '../components/frame.js';
 import {TextField} from '../components/text-field.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {useRefReducer} from '../hooks/use-ref-reducer.js';
-import {type RevokeState, type RevokeTarget, confirmationText, initialRevokeState, revokeReducer} from '../state/revoke.js';
+import {type RevokeState, confirmationText, initialRevokeState, revokeReducer} from '../state/revoke.js';
+import type {Target} from '../state/rows.js';
 import {fit} from '../../tokens/index.js';
 import {theme} from '../theme.js';
 
@@ -56,7 +57,7 @@ export function RevokeView({state, width, height}: {state: RevokeState; width: n
 
 export type RevokeScreenProps = {
 	store: TokenStore;
-	targets: RevokeTarget[];
+	targets: Target[];
 	width: number;
 	height: number;
 	onClose(options: {reload?: boolean}): void;

@@ -4,7 +4,7 @@ import {Footer} from '../components/footer.js';
 import {Frame} from '../components/frame.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {useRefReducer} from '../hooks/use-ref-reducer.js';
-import {type TableData, filteredOrder, sortedOrder} from '../state/rows.js';
+import {type TableData, filteredOrder, sortedOrder, targetOf} from '../state/rows.js';
 import {initialTableState, tableIntent, tableReducer} from '../state/table.js';
 import {theme} from '../theme.js';
 import {type Dialog, targetsFor} from './dialogs.js';
@@ -102,10 +102,12 @@ export function TableScreen({data, waiting, loading, width, height, active, onOp
 							onOpen({kind: 'details', id: here.id});
 						}
 					} else if (intent.what === 'export' || intent.what === 'revoke') {
+						// The marked tokens, or the one under the cursor (already in hand: no lookup).
 						const {marks} = ref.current;
-						const ids = marks.size > 0 ? [...marks] : here ? [here.id] : [];
-						if (data && ids.length > 0) {
-							onOpen({kind: intent.what, targets: targetsFor(data, ids)});
+						if (data && marks.size > 0) {
+							onOpen({kind: intent.what, targets: targetsFor(data, [...marks])});
+						} else if (data && here) {
+							onOpen({kind: intent.what, targets: [targetOf(here, data.loadedAt)]});
 						}
 					} else {
 						onOpen({kind: intent.what});

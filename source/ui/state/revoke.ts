@@ -1,14 +1,13 @@
 import {Command, type KeyEvent, commandFor, commandsOf} from '../keymap.js';
+import type {Target} from './rows.js';
 import {editText} from './text-edit.js';
 
 /**
  * Revoking is destructive, so the confirmation defaults to cancel (Enter alone, Esc) and asks
  * for typed proof: the first 6 characters of the id, or `revoke N` for several marked tokens.
  */
-export type RevokeTarget = {id: string; description: string};
-
 export type RevokeState = {
-	targets: RevokeTarget[];
+	targets: Target[];
 	typed: string;
 	step: 'confirm' | 'revoking' | 'done';
 	error: string | undefined;
@@ -18,10 +17,10 @@ export type RevokeState = {
 
 export const CONFIRM_PREFIX_LENGTH = 6;
 
-export const confirmationText = (targets: readonly RevokeTarget[]): string =>
+export const confirmationText = (targets: readonly Target[]): string =>
 	targets.length === 1 ? targets[0]!.id.slice(0, CONFIRM_PREFIX_LENGTH) : `revoke ${targets.length}`;
 
-export const initialRevokeState = (targets: RevokeTarget[]): RevokeState => ({
+export const initialRevokeState = (targets: Target[]): RevokeState => ({
 	targets,
 	typed: '',
 	step: 'confirm',

@@ -44,6 +44,11 @@ export function cellsOf(row: Row, now: number): string[] {
 	return cells;
 }
 
+/** A token a dialog acts on: its id and its (sanitised) description, fixed when the dialog opens. */
+export type Target = {id: string; description: string};
+
+export const targetOf = (row: Row, now: number): Target => ({id: row.id, description: cellsOf(row, now)[0]!});
+
 /**
  * Builds the search texts of up to `budget` more rows; true once every row has one. The app calls
  * it in slices while idle after a load, so the first `/` keystroke finds them ready instead of
