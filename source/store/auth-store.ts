@@ -127,7 +127,7 @@ export type TokenLookup = {bytes: Buffer | null; settings: AuthSettings};
  * layout still lives only in store/.
  */
 export class AuthStore {
-	readonly keys: Keys;
+	private readonly keys: Keys;
 	private readonly turn: Turn;
 
 	constructor(
@@ -202,11 +202,8 @@ export class AuthStore {
 
 	/** Fixed-window counter (spec §6.6): MULTI INCRBY 1 + EXPIRE W; returns the count after this hit. */
 	async hitRateLimit(window: number, bucket: number, id: string): Promise<number> {
-		const replies = await this.redis
-			.multi()
-			.incrby(this.keys.rateLimit(window, bucket, id), 1)
-			.expire(this.keys.rateLimit(window, bucket, id), window)
-			.exec();
+		const key = this.keys.rateLimit(window, bucket, id);
+		const replies = await this.redis.multi().incrby(key, 1).expire(key, window).exec();
 		return Number(checkExec(replies, 'Counting the request')[0]);
 	}
 
