@@ -31,3 +31,17 @@ export function Message({kind, children}: {kind: 'error' | 'warning' | 'success'
 		</Text>
 	);
 }
+
+/** Label and value lines (a review, a preview): the labels in a muted column. */
+export function Fields({lines}: {lines: ReadonlyArray<readonly [string, string]>}) {
+	return (
+		<>
+			{lines.map(([label, value]) => (
+				<Text key={label} wrap="truncate">
+					<Text color={theme.muted}>{`   ${label.padEnd(14)}`}</Text>
+					{value}
+				</Text>
+			))}
+		</>
+	);
+}

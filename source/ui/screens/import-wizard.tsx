@@ -3,7 +3,7 @@ import {Text} from 'ink';
 import {useEffect} from 'react';
 import type {TokenStore} from '../../store/index.js';
 import {Footer} from '../components/footer.js';
-import {Frame, Message, Title} from '../components/frame.js';
+import {Fields, Frame, Message, Title} from '../components/frame.js';
 import {TextField} from '../components/text-field.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {useRefReducer} from '../hooks/use-ref-reducer.js';
@@ -35,12 +35,7 @@ export function ImportWizardView({state, width, height}: {state: ImportState; wi
 			{state.decoded ? (
 				<>
 					<Text bold> Decoded</Text>
-					{previewLines(state.decoded).map(([label, value]) => (
-						<Text key={label} wrap="truncate">
-							<Text color={theme.muted}>{`   ${label.padEnd(14)}`}</Text>
-							{value}
-						</Text>
-					))}
+					<Fields lines={previewLines(state.decoded)} />
 					<Text> </Text>
 					{state.step === 'input' ? <Text> Enter to continue.</Text> : <Text bold> Import this token? Enter imports, Esc goes back.</Text>}
 				</>

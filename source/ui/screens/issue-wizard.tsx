@@ -5,10 +5,11 @@ import type {TokenStore} from '../../store/index.js';
 import {SCOPES, describeScopes, oneLine, sanitizeText, shortDate} from '../../tokens/index.js';
 import {copyToClipboard} from '../clipboard.js';
 import {Footer} from '../components/footer.js';
-import {Frame, Message, Title} from '../components/frame.js';
+import {Fields, Frame, Message, Title} from '../components/frame.js';
 import {TextField} from '../components/text-field.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {useRefReducer} from '../hooks/use-ref-reducer.js';
+import {restrictionLines} from '../state/details.js';
 import {Command, matches} from '../keymap.js';
 import {
 	INPUT_STEPS,
@@ -40,9 +41,7 @@ function reviewLines(state: IssueState, now: number): Array<[string, string]> {
 			['scopes', describeScopes(request.scopes)],
 			['account', request.account === undefined ? 'all accounts' : sanitizeText(request.account)],
 			['expires', request.expires === undefined ? 'never' : `${shortDate(request.expires)} UTC`],
-			['IP allowlist', request.restrictions?.addresses?.join(', ') ?? 'any address'],
-			['referrers', sanitizeText(request.restrictions?.referrers?.join(', ') ?? 'any referrer')],
-			['rate limit', request.restrictions?.rateLimit ? `${request.restrictions.rateLimit.maxRequests} requests per ${request.restrictions.rateLimit.timeWindow} s` : 'none'],
+			...restrictionLines(request.restrictions),
 		];
 	} catch (error) {
 		return [['error', oneLine(error)]];
@@ -76,12 +75,7 @@ export function IssueWizardView({state, width, height, now}: {state: IssueState;
 				<>
 					<Text> Enter issues the token, Esc goes back to change something.</Text>
 					<Text> </Text>
-					{reviewLines(state, now).map(([label, value]) => (
-						<Text key={label} wrap="truncate">
-							<Text color={theme.muted}>{`   ${label.padEnd(14)}`}</Text>
-							{value}
-						</Text>
-					))}
+					<Fields lines={reviewLines(state, now)} />
 					{state.step === 'issuing' ? <Message kind="info">Issuing…</Message> : null}
 				</>
 			);

@@ -1,4 +1,4 @@
-import {INVALID_DATE, type TokenEntry, isoTime, relativeTime, restrictionsOf, sanitizeText, toMillis} from '../../tokens/index.js';
+import {INVALID_DATE, type Restrictions, type TokenEntry, isoTime, relativeTime, restrictionsOf, sanitizeText, toMillis} from '../../tokens/index.js';
 
 const iso = (ms: number) => isoTime(ms) ?? INVALID_DATE;
 
@@ -16,6 +16,16 @@ function show(value: unknown): string {
 	}
 
 	return JSON.stringify(value, (_key, inner: unknown) => (inner instanceof Date ? iso(inner.getTime()) : inner)) ?? String(value);
+}
+
+/** Restrictions as people read them, in the details view and in the issue wizard's review. */
+export function restrictionLines(restrictions: Restrictions | undefined): Array<[string, string]> {
+	const rate = restrictions?.rateLimit;
+	return [
+		['IP allowlist', sanitizeText(restrictions?.addresses?.join(', ') || 'any address')],
+		['referrers', sanitizeText(restrictions?.referrers?.join(', ') || 'any referrer')],
+		['rate limit', rate ? `${rate.maxRequests} requests per ${rate.timeWindow} s` : 'none'],
+	];
 }
 
 /**
@@ -37,10 +47,9 @@ export function detailLines(entry: TokenEntry, now: number): Array<[string, stri
 	const restrictions = restrictionsOf(entry.record);
 	if (restrictions) {
 		lines.push(['restrictions', '']);
-		lines.push(['  IP allowlist', sanitizeText(restrictions.addresses?.join(', ') || 'any address')]);
-		lines.push(['  referrers', sanitizeText(restrictions.referrers?.join(', ') || 'any referrer')]);
-		const rate = restrictions.rateLimit;
-		lines.push(['  rate limit', rate ? `${rate.maxRequests} requests per ${rate.timeWindow} s` : 'none']);
+		for (const [label, value] of restrictionLines(restrictions)) {
+			lines.push([`  ${label}`, value]);
+		}
 	} else if (entry.record['restrictions'] !== undefined) {
 		lines.push(['restrictions', sanitizeText(show(entry.record['restrictions']))]);
 	} else {
