@@ -240,12 +240,9 @@ function parsePermissionsPayload(value: unknown, problem: (key: string, message:
 	return result;
 }
 
-/**
- * The record provision() writes for a REST token: the shared key order of tokens/record.ts with
- * `permissions` placed where EmailEngine puts it, after `restrictions` and before `metadata`.
- */
+/** The record provision() writes for a REST token, in the key order of tokens/record.ts. */
 export function restRecord(request: TokenRequest, now: number, remoteAddress: string | undefined): TokenRecord {
-	const base = buildRecord({
+	return buildRecord({
 		created: now,
 		expires: request.expires,
 		account: request.account,
@@ -254,24 +251,7 @@ export function restRecord(request: TokenRequest, now: number, remoteAddress: st
 		scopes: request.scopes,
 		description: request.description,
 		restrictions: request.restrictions as never,
+		permissions: request.permissions,
 		metadata: request.metadata,
 	});
-	if (!request.permissions) {
-		return base;
-	}
-
-	const record: TokenRecord = {};
-	for (const [key, value] of Object.entries(base)) {
-		if (key === 'metadata') {
-			record['permissions'] = request.permissions;
-		}
-
-		record[key] = value;
-	}
-
-	if (!Object.hasOwn(record, 'permissions')) {
-		record['permissions'] = request.permissions;
-	}
-
-	return record;
 }

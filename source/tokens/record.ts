@@ -25,6 +25,8 @@ export type NewToken = {
 	scopes: string[];
 	description: string;
 	restrictions?: Restrictions;
+	/** REST-issued root tokens only (spec §6.4): which groups and actions they may use. */
+	permissions?: Record<string, unknown>;
 	metadata?: string;
 };
 
@@ -39,6 +41,7 @@ export function buildRecord(token: NewToken): TokenRecord {
 		['scopes', token.scopes],
 		['description', token.description],
 		['restrictions', token.restrictions && Object.keys(token.restrictions).length > 0 ? token.restrictions : undefined],
+		['permissions', token.permissions],
 		['metadata', token.metadata],
 	];
 	for (const [key, value] of optional) {

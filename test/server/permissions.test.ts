@@ -1,5 +1,6 @@
 import {describe, expect, test} from 'vitest';
 import {checkPermission, presentedToken, scopeAllowed} from '../../source/server/index.js';
+import {restRecord} from '../../source/server/token-payload.js';
 
 const diagnostics = {action: 'read', group: 'diagnostics'};
 
@@ -56,5 +57,16 @@ describe('scope rule (spec §6.3)', () => {
 		expect(scopeAllowed(['smtp', 'imap-proxy', 'mcp'], ['api'])).toBe(false);
 		expect(scopeAllowed({api: true}, ['api'])).toBe(false);
 		expect(scopeAllowed(['api'], [])).toBe(true);
+	});
+});
+
+describe('records of REST-issued tokens', () => {
+	test('put permissions after restrictions and before metadata, as EmailEngine writes them', () => {
+		const record = restRecord(
+			{description: 'rest', scopes: ['api'], restrictions: {addresses: ['10.0.0.0/8']}, permissions: {groups: ['account']}, metadata: '{}'} as never,
+			1,
+			'127.0.0.1',
+		);
+		expect(Object.keys(record)).toStrictEqual(['created', 'remoteAddress', 'scopes', 'description', 'restrictions', 'permissions', 'metadata']);
 	});
 });
