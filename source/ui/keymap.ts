@@ -83,6 +83,7 @@ export type View =
 	| 'import-confirm'
 	| 'import-done'
 	| 'revoke'
+	| 'revoke-done'
 	| 'too-small';
 
 type Binding = {input?: string; name?: KeyName; ctrl?: boolean};
@@ -131,7 +132,7 @@ export const KEYMAP: Record<Command, Entry> = {
 		keys: 'Esc',
 		label: 'close',
 		help: 'Close the dialog',
-		views: ['details', 'help', 'token-shown', 'export', 'import-input', 'import-done', 'revoke'],
+		views: ['details', 'help', 'token-shown', 'export', 'import-input', 'import-done', 'revoke', 'revoke-done'],
 	},
 	[Command.Back]: {
 		rank: 1,
@@ -160,7 +161,7 @@ export const KEYMAP: Record<Command, Entry> = {
 		help: 'Confirm (issue, import or revoke)',
 		views: ['wizard-review', 'import-confirm', 'revoke'],
 	},
-	[Command.Done]: {rank: 2, bindings: [named('return')], keys: 'Enter', label: 'done', help: 'Close the result', views: ['token-shown', 'import-done']},
+	[Command.Done]: {rank: 2, bindings: [named('return')], keys: 'Enter', label: 'done', help: 'Close the result', views: ['token-shown', 'import-done', 'revoke-done']},
 };
 
 /** Whether a key press is one of a command's bindings. */

@@ -4,7 +4,7 @@ import {dispatchKey, splitKeys} from '../../source/ui/hooks/keypress.js';
 import {Command, KEYMAP, type View, commandFor, commandsOf, helpSections, hintsFor, keyEvent, matches} from '../../source/ui/keymap.js';
 import {editText} from '../../source/ui/state/text-edit.js';
 
-const VIEWS: View[] = ['table', 'filter', 'details', 'help', 'wizard-text', 'wizard-scopes', 'wizard-review', 'token-shown', 'export', 'import-input', 'import-confirm', 'import-done', 'revoke', 'too-small'];
+const VIEWS: View[] = ['table', 'filter', 'details', 'help', 'wizard-text', 'wizard-scopes', 'wizard-review', 'token-shown', 'export', 'import-input', 'import-confirm', 'import-done', 'revoke', 'revoke-done', 'too-small'];
 
 describe('keymap', () => {
 	it('binds no key twice within one view', () => {
@@ -41,6 +41,7 @@ describe('keymap', () => {
 		expect(footerText('table', 200)).toContain('? help');
 		expect(footerText('table', 30).length).toBeLessThanOrEqual(30);
 		expect(footerText('revoke', 200)).toContain('Esc close');
+		expect(footerText('revoke-done', 200)).toBe(' Esc close  Enter done');
 	});
 });
 

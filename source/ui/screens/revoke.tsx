@@ -95,7 +95,7 @@ export function RevokeScreen({store, targets, width, height, onClose}: RevokeScr
 	return (
 		<>
 			<RevokeView state={state} width={width} height={height} />
-			<Footer view={state.step === 'done' ? 'import-done' : 'revoke'} width={width} />
+			<Footer view={state.step === 'done' ? 'revoke-done' : 'revoke'} width={width} />
 		</>
 	);
 }

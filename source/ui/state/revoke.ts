@@ -51,7 +51,7 @@ export function revokeReducer(state: RevokeState, action: RevokeAction): RevokeS
 			}
 
 			if (state.step === 'done') {
-				const command = commandFor(key, [Command.Close, Command.Done]);
+				const command = commandFor(key, commandsOf('revoke-done'));
 				return command === undefined ? state : {...state, done: 'closed'};
 			}
 

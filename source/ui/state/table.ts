@@ -132,11 +132,12 @@ export type TableIntent =
 export function tableIntent(state: TableState, key: KeyEvent, total: number, height: number): TableIntent {
 	const action = (value: TableAction): TableIntent => ({kind: 'action', action: value});
 	if (state.filtering) {
-		if (key.name === 'escape') {
+		const command = commandFor(key, commandsOf('filter'));
+		if (command === Command.ClearFilter) {
 			return action({type: 'clearFilter'});
 		}
 
-		if (key.name === 'return') {
+		if (command === Command.FilterDone) {
 			return action({type: 'endFilter'});
 		}
 
