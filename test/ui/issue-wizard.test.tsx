@@ -95,4 +95,28 @@ describe('issue wizard reducer', () => {
 			screen.unmount();
 		}
 	});
+
+	it('completes the account id as stored, and shows it (and the suggestions) inert', async () => {
+		const hostile = 'evil\u001B]0;pwned\u0007acct';
+		let state: IssueState = {...initialIssueState, step: 'account'};
+		state = issueReducer(state, {type: 'accounts', ids: [hostile]});
+		state = type(state, 'ev');
+		expect(accountSuggestions(state)).toEqual([hostile]);
+		const suggesting = await renderToTerminal(<IssueWizardView state={state} width={100} height={20} now={NOW} />, {columns: 100, rows: 22});
+		try {
+			expect(suggesting.text()).toContain('known accounts: evil\uFFFD]0;pwned\uFFFDacct');
+		} finally {
+			suggesting.unmount();
+		}
+
+		state = key(state, '', {name: 'tab'});
+		expect(state.fields.account).toBe(hostile);
+		expect(issueRequest({...state, fields: {...state.fields, description: 'x'}, scopes: ['api']}, NOW).account).toBe(hostile);
+		const completed = await renderToTerminal(<IssueWizardView state={state} width={100} height={20} now={NOW} />, {columns: 100, rows: 22});
+		try {
+			expect(completed.text()).toContain('Account (optional) › evil\uFFFD]0;pwned\uFFFDacct');
+		} finally {
+			completed.unmount();
+		}
+	});
 });

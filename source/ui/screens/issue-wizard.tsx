@@ -114,7 +114,7 @@ export function IssueWizardView({state, width, height, now}: {state: IssueState;
 					<TextField label={STEP_TITLES[step]} value={state.fields[step]} width={width} />
 					{suggestions.length > 0 ? (
 						<Text color={theme.muted} wrap="truncate">
-							{'   '}known accounts: {suggestions.join(', ')} (Tab completes)
+							{'   '}known accounts: {sanitizeText(suggestions.join(', '))} (Tab completes)
 						</Text>
 					) : null}
 				</>

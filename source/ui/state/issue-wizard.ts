@@ -8,7 +8,6 @@ import {
 	parseExpiry,
 	parseRateLimit,
 	parseRestrictions,
-	sanitizeText,
 } from '../../tokens/index.js';
 import {Command, type KeyEvent, type View, commandFor, commandsOf} from '../keymap.js';
 import {editText} from './text-edit.js';
@@ -156,12 +155,16 @@ export function issueRequest(state: IssueState, now: number): IssueRequest {
 	};
 }
 
-/** Account ids that fit what is typed (prefix matches first), at most five, sanitised. */
+/**
+ * Account ids that fit what is typed (prefix matches first), at most five, as stored: Tab puts
+ * the real id in the field (a sanitised one would bind the token to an account that does not
+ * exist); the view sanitises what it shows.
+ */
 export function accountSuggestions(state: IssueState): string[] {
 	const typed = state.fields.account.trim().toLowerCase();
 	const starts = state.accounts.filter(id => id.toLowerCase().startsWith(typed));
 	const contains = typed === '' ? [] : state.accounts.filter(id => !id.toLowerCase().startsWith(typed) && id.toLowerCase().includes(typed));
-	return [...starts, ...contains].filter(id => id !== state.fields.account).slice(0, 5).map(sanitizeText);
+	return [...starts, ...contains].filter(id => id !== state.fields.account).slice(0, 5);
 }
 
 export type IssueAction =
