@@ -5,6 +5,7 @@ import {
 	TokenError,
 	oneLine,
 	parseAccount,
+	parseDescription,
 	parseExpiry,
 	parseRateLimit,
 	parseRestrictions,
@@ -82,15 +83,11 @@ export function validateStep(state: IssueState, step: IssueStep, now: number): s
 	try {
 		switch (step) {
 			case 'description': {
-				const text = state.fields.description.trim();
-				if (text === '') {
+				if (state.fields.description.trim() === '') {
 					return 'A description is required.';
 				}
 
-				if (text.length > LIMITS.description) {
-					return `A description is at most ${LIMITS.description} characters.`;
-				}
-
+				parseDescription(state.fields.description, now);
 				return undefined;
 			}
 
