@@ -11,8 +11,6 @@ export type TokensState = {
 	/** Why Redis is unreachable, one line, password-free (ioredis messages name host and port). */
 	error: string | undefined;
 	loading: boolean;
-	/** How long the last load took, in ms (for the refresh interval and the bench). */
-	loadMs: number;
 };
 
 /** The first rows of the listing and its id count, for a first screen before the whole table. */
@@ -51,11 +49,10 @@ const RETRY_MS = 2000;
  * throws into React. Until the first whole table is in, the listing's first rows are shown.
  */
 export function useTokens(store: TokenStore, {refreshMs = REFRESH_MS, source, first}: TokensOptions = {}): TokensState & {refresh: () => void} {
-	const [state, setState] = useState<TokensState>({data: undefined, connection: 'connecting', error: undefined, loading: true, loadMs: 0});
+	const [state, setState] = useState<TokensState>({data: undefined, connection: 'connecting', error: undefined, loading: true});
 	const timer = useRef<NodeJS.Timeout | undefined>(undefined);
 	const inFlight = useRef(false);
 	const mounted = useRef(true);
-	const loadMs = useRef(0);
 	const pendingFirst = useRef(first);
 	const haveTable = useRef(false);
 	const latest = useRef<TableData | undefined>(undefined);
@@ -102,12 +99,12 @@ export function useTokens(store: TokenStore, {refreshMs = REFRESH_MS, source, fi
 			};
 
 			setImmediate(prepare);
-			loadMs.current = performance.now() - started;
+			const took = performance.now() - started;
 			if (mounted.current) {
-				setState({data, connection: 'up', error: undefined, loading: false, loadMs: loadMs.current});
+				setState({data, connection: 'up', error: undefined, loading: false});
 			}
 
-			schedule(Math.max(refreshMs, loadMs.current * LOAD_TIME_SHARE), () => void load());
+			schedule(Math.max(refreshMs, took * LOAD_TIME_SHARE), () => void load());
 		} catch (error) {
 			if (mounted.current) {
 				setState(previous => ({...previous, connection: 'down', error: oneLine(error), loading: false}));
