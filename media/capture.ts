@@ -5,7 +5,7 @@
  * throwaway from a throwaway Redis that is deleted at the end.
  */
 import {execFileSync} from 'node:child_process';
-import {existsSync, writeFileSync} from 'node:fs';
+import {existsSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {Redis} from 'ioredis';
@@ -52,7 +52,7 @@ function toPng(chromium: string, svgPath: string, pngPath: string, width: number
 			{stdio: 'ignore', timeout: 60_000},
 		);
 	} finally {
-		execFileSync('rm', ['-f', html]);
+		rmSync(html, {force: true});
 	}
 }
 
@@ -161,13 +161,9 @@ try {
 const chromium = findChromium();
 for (const svg of written) {
 	if (chromium) {
-		const [, width, height] = /width="(\d+)" height="(\d+)"/.exec(readHead(svg)) ?? [];
+		const [, width, height] = /width="(\d+)" height="(\d+)"/.exec(readFileSync(svg, 'utf8')) ?? [];
 		toPng(chromium, svg, svg.replace(/\.svg$/, '.png'), Number(width), Number(height));
 	}
-}
-
-function readHead(file: string): string {
-	return execFileSync('head', ['-c', '200', file]).toString();
 }
 
 process.stdout.write(`${written.map(file => path.relative(process.cwd(), file)).join('\n')}\n${chromium ? 'PNG files written with Chromium.\n' : 'No Chromium found: SVG only (apt-get install chromium for PNG).\n'}`);
