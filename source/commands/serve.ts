@@ -1,11 +1,11 @@
 import {createRequire} from 'node:module';
 import {maskRedisUrl, openStore} from '../store/index.js';
 import {TokenError} from '../tokens/index.js';
-import {createLogger, flushLogs, logError} from '../server/logger.js';
+import {type Logger, createLogger, flushLogs, logError} from '../server/logger.js';
 import {importPreparedToken, preparedTokenSource, validatePreparedToken} from '../server/prepared-token.js';
 import {createApiServer} from '../server/server.js';
 import {EXIT} from './exit-codes.js';
-import {defineCommand} from './command.js';
+import {type Context, defineCommand} from './command.js';
 
 const version = (createRequire(import.meta.url)('../../package.json') as {version: string}).version;
 
@@ -38,46 +38,61 @@ export const serveCommand = defineCommand({
 	async run(cli, context) {
 		const env = process.env;
 		const logger = createLogger(env);
-		const port = cli.flags.port ?? (env['EENGINE_PORT'] ? Number(env['EENGINE_PORT']) : 3000);
-		const host = cli.flags.host ?? (env['EENGINE_HOST'] || '127.0.0.1');
-		if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-			throw new TokenError('usage', `Invalid port ${JSON.stringify(String(port))}: use 0-65535`);
-		}
-
-		// The prepared token is checked before Redis is even opened: a bad one never starts a server.
-		const prepared = preparedTokenSource(cli.flags.preparedToken, env);
-		if (prepared && !validatePreparedToken(prepared.value, logger)) {
-			return EXIT.failure;
-		}
-
-		const open = await openStore({flag: context.redisFlag, persistent: true, notify: context.say});
-		if (prepared) {
-			await importPreparedToken(open.store, prepared.value, logger);
-		}
-
-		const api = createApiServer({store: open.store, logger, version, env});
-		let address;
 		try {
-			address = await api.listen(port, host);
-		} catch (error) {
-			await open.close();
-			logger.fatal({err: logError(error), host, port}, 'Failed to start the API server');
-			return EXIT.failure;
+			return await serve(cli.flags, context, logger);
+		} finally {
+			// Everything logged is written, in order, before the process exits.
+			await flushLogs(logger);
 		}
-
-		logger.info({host: address.address, port: address.port, redis: maskRedisUrl(open.target.url), prefix: open.target.prefix || null}, `API server listening on http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`);
-		flushLogs(logger);
-
-		// Until a signal: then stop accepting, finish what is in flight, close Redis, exit 0.
-		const signal = await new Promise<NodeJS.Signals>(resolve => {
-			process.once('SIGINT', () => resolve('SIGINT'));
-			process.once('SIGTERM', () => resolve('SIGTERM'));
-		});
-		logger.info({signal}, 'Shutting down the API server');
-		flushLogs(logger);
-		await api.close();
-		await open.close();
-		logger.info('API server stopped');
-		return EXIT.ok;
 	},
 });
+
+async function serve(
+	flags: {port?: number; host?: string; preparedToken?: string},
+	context: Context,
+	logger: Logger,
+): Promise<number> {
+	const env = process.env;
+	const port = flags.port ?? (env['EENGINE_PORT'] ? Number(env['EENGINE_PORT']) : 3000);
+	const host = flags.host ?? (env['EENGINE_HOST'] || '127.0.0.1');
+	if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+		throw new TokenError('usage', `Invalid port ${JSON.stringify(String(port))}: use 0-65535`);
+	}
+
+	// The prepared token is checked before Redis is even opened: a bad one never starts a server.
+	const prepared = preparedTokenSource(flags.preparedToken, env);
+	if (prepared && !validatePreparedToken(prepared.value, logger)) {
+		return EXIT.failure;
+	}
+
+	const open = await openStore({flag: context.redisFlag, persistent: true, notify: context.say});
+	if (prepared) {
+		await importPreparedToken(open.store, prepared.value, logger);
+	}
+
+	const api = createApiServer({store: open.store, logger, version, env});
+	let address;
+	try {
+		address = await api.listen(port, host);
+	} catch (error) {
+		await open.close();
+		logger.fatal({err: logError(error), host, port}, 'Failed to start the API server');
+		return EXIT.failure;
+	}
+
+	// Until a signal: then stop accepting, finish what is in flight, close Redis, exit 0. Listened
+	// for before "listening" is out, since a supervisor may signal as soon as it reads it.
+	const signalled = new Promise<NodeJS.Signals>(resolve => {
+		process.once('SIGINT', () => resolve('SIGINT'));
+		process.once('SIGTERM', () => resolve('SIGTERM'));
+	});
+	logger.info({host: address.address, port: address.port, redis: maskRedisUrl(open.target.url), prefix: open.target.prefix || null}, `API server listening on http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`);
+	await flushLogs(logger);
+	const signal = await signalled;
+	logger.info({signal}, 'Shutting down the API server');
+	await flushLogs(logger);
+	await api.close();
+	await open.close();
+	logger.info('API server stopped');
+	return EXIT.ok;
+}
