@@ -1,6 +1,7 @@
 import {Redis} from 'ioredis';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {TokenStore} from '../../source/store/index.js';
+import {runCli} from '../helpers/cli.js';
 import {KEYS, type AppProcess} from './helpers/pty.js';
 import {appFixture} from './helpers/app-fixture.js';
 
@@ -133,7 +134,13 @@ describe('the app: import and export', () => {
 		await app.waitFor('2 marked');
 		await app.type('e');
 		await app.waitFor('Export 2 tokens');
-		expect(app.screen()).toContain('ee-tokens import - < tokens.txt');
+		const shown = /ee-tokens (import [^<]+)< tokens\.txt/.exec(app.screen());
+		expect(shown?.[0]).toBe('ee-tokens import -t - < tokens.txt');
+		// The command it shows is one the CLI takes: the two strings, one per line, on stdin.
+		const lines = (await store.exportAll()).slice(0, 2).map(item => item.exportString);
+		const imported = await runCli([...shown![1]!.trim().split(' '), `--dbs.redis=${fixture.redis.url(12)}`], {input: `${lines.join('\n')}\n`});
+		expect(imported.exitCode).toBe(0);
+		expect(imported.stderr).toMatch(/^Imported 2,/);
 		await app.type(KEYS.escape);
 		await app.waitFor('2 marked');
 	});

@@ -72,7 +72,7 @@ export function ExportView({state, width, height, notice}: {state: ExportState; 
 			{items.length > room ? <Text color={theme.muted}>{`  …and ${items.length - room} more`}</Text> : null}
 			<Text> </Text>
 			<Text bold> Import them elsewhere with</Text>
-			<Text>{'  ee-tokens import - < tokens.txt'}</Text>
+			<Text>{'  ee-tokens import -t - < tokens.txt'}</Text>
 			{notice ? <Message kind="success">{notice}</Message> : null}
 		</Frame>
 	);
