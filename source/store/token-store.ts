@@ -186,8 +186,9 @@ export class TokenStore {
 	 * 100,000 of them living through the sort and the garbage collector copying each one twice.
 	 */
 	async *listInChunks(options: ListOptions = {}, size = BATCH): AsyncGenerator<TokenEntry[]> {
-		type Kept = {id: string; bytes: Buffer; access?: Buffer};
-		const rows = await this.selected<Kept, Buffer>(options, (summary, bytes) => ({id: summary.id, bytes}), {
+		type Kept = {id: string; bytes: Buffer; access: Buffer | undefined};
+		// `access` is there from birth, so attaching it later does not change each row's shape.
+		const rows = await this.selected<Kept, Buffer>(options, (summary, bytes) => ({id: summary.id, bytes, access: undefined}), {
 			skip: options.lastUse === false,
 			read: bytes => bytes ?? undefined,
 			attach(row, bytes) {
