@@ -10,5 +10,6 @@ export * from './record.js';
 export * from './scopes.js';
 export * from './summary.js';
 export * from './summary-pack.js';
+export * from './typed-text.js';
 export * from './validation.js';
 export * from './view.js';
