@@ -12,7 +12,9 @@ export const issueCommand = defineCommand({
 	  -d, --description   What the token is for (default: "Generated at <time>")
 	  -s, --scope         *, api, metrics, smtp, imap-proxy, mcp; repeat or comma-separate (default: *)
 	  -a, --account       Bind the token to one account id
-	  --expires           A duration (30d, 12h, 90m, 2w) or an ISO date
+	  --expires           A duration (30d, 12h, 90m, 2w, 1y; s m h d w y, lower case) or an
+	                      ISO 8601 date: 2027-01-15 is 00:00 UTC that day; a date-time needs
+	                      its zone: 2027-01-15T09:00Z or 2027-01-15T09:00+02:00
 	  --ip                Allowed client address or CIDR range; repeatable
 	  --referrer          Allowed Referer glob (* = anything); repeatable
 	  --rate-limit        REQUESTS/SECONDS, e.g. 100/60

@@ -3,6 +3,7 @@ export * from './cells.js';
 export * from './columns.js';
 export * from './display.js';
 export * from './errors.js';
+export * from './expiry.js';
 export * from './export-string.js';
 export * from './msgpack.js';
 export * from './raw-token.js';

@@ -60,39 +60,6 @@ export function parseAccount(value: string | undefined): string | undefined {
 	return account || undefined;
 }
 
-const UNIT_MS: Record<string, number> = {
-	s: 1000,
-	m: 60 * 1000,
-	h: 60 * 60 * 1000,
-	d: 24 * 60 * 60 * 1000,
-	w: 7 * 24 * 60 * 60 * 1000,
-	y: 365 * 24 * 60 * 60 * 1000,
-};
-
-/** `--expires`: a duration such as `30d`, `12h`, `90m`, `2w`, or an ISO date; always in the future. */
-export function parseExpiry(value: string, now: number): number {
-	const text = value.trim();
-	const duration = /^(\d+)\s*([smhdwy])$/i.exec(text);
-	let expires: number;
-	if (duration) {
-		expires = now + Number(duration[1]) * UNIT_MS[duration[2]!.toLowerCase()]!;
-	} else if (/^\d{4}-\d{2}-\d{2}/.test(text)) {
-		expires = Date.parse(text);
-	} else {
-		throw usage(`Invalid expiry ${JSON.stringify(text)}: use a duration like 30d, 12h, 90m or an ISO date`);
-	}
-
-	if (!Number.isFinite(expires) || expires > 8.64e15) {
-		throw usage(`Invalid expiry ${JSON.stringify(text)}`);
-	}
-
-	if (expires <= now) {
-		throw usage(`Expiry ${new Date(expires).toISOString()} is not in the future`);
-	}
-
-	return expires;
-}
-
 function checkListSize(kind: string, values: readonly string[]): void {
 	if (values.length > LIMITS.restrictionEntries) {
 		throw usage(`Too many ${kind} entries (at most ${LIMITS.restrictionEntries})`);
