@@ -1,4 +1,5 @@
 /** The token domain: pure functions and types, no I/O. Everything else imports from here. */
+export * from './address.js';
 export * from './cells.js';
 export * from './columns.js';
 export * from './display.js';

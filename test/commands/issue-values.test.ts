@@ -72,3 +72,32 @@ describe('dates mean what was typed', () => {
 		expect(help).toMatch(/a date-time needs\s+its zone/);
 	});
 });
+
+describe('addresses, referrers and rate limits mean what was typed', () => {
+	it('refuses what ipaddr.js would read differently, and numbers Number() would', async () => {
+		await expectRefused([
+			// ipaddr.js reads 010.0.0.1 as 8.0.0.1.
+			[['--ip', '010.0.0.1'], /Invalid IP address or CIDR range "010.0.0.1": write IPv4 numbers without leading zeros/],
+			[['--ip', '10.0.0.0/8', '--ip', '10.1'], /Invalid IP address or CIDR range "10.1"/],
+			[['--ip', '1.2.3.4/08'], /prefix after \//],
+			[['--ip', 'fe80::1%eth0'], /zone/],
+			[['--rate-limit', '1e3/60'], /Invalid rate limit "1e3\/60"/],
+			[['--rate-limit', '0x10/60'], /Invalid rate limit "0x10\/60"/],
+			[['--referrer', 'https://example.com/a b'], /Invalid referrer pattern/],
+			[['-s', 'api,'], /Empty scope in "api,"/],
+		]);
+	});
+
+	it('0.0.0.0/0, ::/0 and a referrer of * are issued, with a warning line each on stderr', async () => {
+		const [wide, narrow] = await issueAll([['--ip', '0.0.0.0/0', '--ip', '::/0', '--referrer', '*'], ['--ip', '10.0.0.0/8']]);
+		expect(wide!.exitCode, wide!.stderr).toBe(0);
+		expect(wide!.stderr.trim().split('\n')).toEqual([
+			'ee-tokens: warning: IP allowlist entry 0.0.0.0/0 allows every IPv4 address',
+			'ee-tokens: warning: IP allowlist entry ::/0 allows every IPv6 address',
+			'ee-tokens: warning: Referrer pattern * allows every request, even one without a Referer',
+		]);
+		expect((await storedRecord(wide!.stdout))['restrictions']).toEqual({referrers: ['*'], addresses: ['0.0.0.0/0', '::/0']});
+		expect(narrow!.exitCode).toBe(0);
+		expect(narrow!.stderr).toBe('');
+	});
+});
