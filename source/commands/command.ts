@@ -87,12 +87,3 @@ export function createContext(redisFlag: string | undefined): Context {
 		},
 	};
 }
-
-/** `-t` is required by show and revoke; said in one line rather than meow's two. */
-export function requireToken(token: string | undefined): string {
-	if (token === undefined || token === '') {
-		throw new TokenError('usage', 'Give the token with -t ID_OR_TOKEN');
-	}
-
-	return token;
-}
