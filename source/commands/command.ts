@@ -50,8 +50,15 @@ export function wantsHelp(argv: readonly string[]): boolean {
  * `revoke -t … --yes -h` revoke one. So dispatch asks for the text and prints it itself.
  */
 export function commandHelp(command: Command<any>, summary: string): string {
-	return meow(command.usage, {importMeta: import.meta, argv: [], flags: command.flags, description: summary, autoHelp: false, autoVersion: false}).help;
+	const {help} = meow(command.usage, {importMeta: import.meta, argv: [], flags: command.flags, description: summary, autoHelp: false, autoVersion: false});
+	return `${help}\n${FLAG_RULES}`;
 }
+
+/** The rules of checkArgv, said under every command's help. */
+const FLAG_RULES = `  A flag that takes a value must have one: a flag given bare or empty (-t "", --scope=),
+  twice, or as --no-flag is an error (exit 2) and nothing is done. A value that starts with -
+  is written --flag=-value.
+`;
 
 export function parseCommand<Flags extends AnyFlags>(command: Command<Flags>, summary: string, argv: string[]): Result<Flags> {
 	// Unknown, bare, empty, negated and repeated flags are refused before meow reads anything.

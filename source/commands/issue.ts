@@ -24,9 +24,8 @@ export const issueCommand = defineCommand({
 	  --json              Print {"token","id",…} instead of the bare token
 	  --dbs.redis         Redis URL (default: EENGINE_REDIS, REDIS_URL, redis://127.0.0.1:6379/8)
 
-	A flag given without a value, or with an empty one, is an error (exit 2): an empty
-	-s or -a never means "all scopes" or "all accounts". Leave -s out for *, -d out for
-	"Generated at <time>". A value that starts with - is written --flag=-value.
+	An empty -s or -a is an error, never "all scopes" or "all accounts": leave -s out
+	for *, and -d out for "Generated at <time>".
 
 	The raw token goes to stdout, once; only its SHA-256 id is stored.
 

@@ -1,6 +1,6 @@
 import type {Redis} from 'ioredis';
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
-import {type AnyFlags, parseCommand} from '../../source/commands/command.js';
+import {type AnyFlags, commandHelp, parseCommand} from '../../source/commands/command.js';
 import {extractRedisFlag} from '../../source/commands/main.js';
 import {COMMANDS} from '../../source/commands/registry.js';
 import {TokenError} from '../../source/tokens/index.js';
@@ -99,6 +99,17 @@ describe('a flag given without a value, or with an empty one, is a usage error n
 		expect(refusal(entry, command, ['-s', '-a', 'acme'])?.message).toMatch(/^-s needs a value \(it is followed by the flag -a/);
 		// A value that starts with "-" is written with "=".
 		expect(parseCommand(command, entry.summary, ['-d=-5', '--account=-x']).flags).toMatchObject({description: '-5', account: '-x'});
+	});
+
+	it("every command's --help says the rule, and those that take a token say -t -", async () => {
+		for (const entry of COMMANDS) {
+			// eslint-disable-next-line no-await-in-loop
+			const help = commandHelp(await entry.load(), entry.summary);
+			expect(help, entry.name).toMatch(/a flag given bare or empty \(-t "", --scope=\),\s+twice, or as --no-flag is an error \(exit 2\)/);
+			if (['show', 'export', 'revoke', 'import'].includes(entry.name)) {
+				expect(help, entry.name).toMatch(/-t - /);
+			}
+		}
 	});
 
 	it('--dbs.redis: missing, empty, followed by a flag or repeated is refused', () => {
