@@ -92,7 +92,9 @@ export function checkArgv(argv: readonly string[], flags: AnyFlags, command: str
 		let value = inline;
 		if (value === undefined) {
 			const next = argv[index + 1];
-			if (next === undefined || (next.startsWith('-') && next !== '-')) {
+			// `--port -1` is a number that is out of range, not a missing value: say that.
+			const negativeNumber = known.flag.type === 'number' && next !== undefined && /^-\d/.test(next);
+			if (next === undefined || (next.startsWith('-') && next !== '-' && !negativeNumber)) {
 				throw usage(`${flag} needs a value${next === undefined ? '' : ` (it is followed by the flag ${shown('', next.split('=')[0]!)}; write ${flag}=VALUE for a value that starts with -)`}`);
 			}
 

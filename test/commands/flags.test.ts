@@ -89,6 +89,8 @@ describe('a flag given without a value, or with an empty one, is a usage error n
 		for (const value of ['abc', '1e3', '0x10', '3000.5', ' 80', '-1']) {
 			expect(refusal(entry, command, [`--port=${value}`])?.message, value).toMatch(/^--port takes a whole number/);
 		}
+
+		expect(refusal(entry, command, ['--port', '-1'])?.message).toBe('--port takes a whole number in decimal digits, not "-1"');
 	});
 
 	it('the flags meow misreads are refused: -scope, --json=no', async () => {
