@@ -1,6 +1,7 @@
 import meow, {type Flag, type Result} from 'meow';
 import {asRedisError, openStore, type OpenStore} from '../store/index.js';
 import {TokenError} from '../tokens/index.js';
+import {checkArgv} from './flag-check.js';
 
 /** meow's own flag union, which it does not export under a name. */
 export type AnyFlags = Record<
@@ -38,55 +39,37 @@ export const defineCommand = <Flags extends AnyFlags>(command: Command<Flags>): 
 /** Flags every data command shares. */
 export const jsonFlag = {json: {type: 'boolean', default: false}} as const;
 
-const kebab = (name: string) => name.replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`);
-
-/**
- * The first flag in argv that the command does not define. meow reports these itself, but over two
- * lines; every expected failure here is one line.
- */
-export function findUnknownFlag(argv: readonly string[], flags: AnyFlags): string | undefined {
-	const known = new Set(['help', 'h', 'version']);
-	for (const [name, flag] of Object.entries(flags)) {
-		known.add(name).add(kebab(name));
-		if (flag.shortFlag) {
-			known.add(flag.shortFlag);
-		}
-
-		for (const alias of flag.aliases ?? []) {
-			known.add(alias);
-		}
-	}
-
-	for (const argument of argv) {
-		if (argument === '--') {
-			return undefined;
-		}
-
-		if (!argument.startsWith('-') || argument === '-') {
-			continue;
-		}
-
-		const name = argument.replace(/^--?(no-)?/, '').split('=')[0]!;
-		if (!known.has(name)) {
-			return argument.split('=')[0];
-		}
-	}
-
-	return undefined;
+/** `--help` or `-h` anywhere before `--`: the command's help, and nothing runs. */
+export function wantsHelp(argv: readonly string[]): boolean {
+	const end = argv.indexOf('--');
+	return (end === -1 ? argv : argv.slice(0, end)).some(argument => argument === '--help' || argument === '-h');
 }
 
-export function parseCommand<Flags extends AnyFlags>(command: Command<Flags>, summary: string, argv: string[]): Result<Flags> {
-	const unknown = findUnknownFlag(argv, command.flags);
-	if (unknown !== undefined) {
-		throw new TokenError('usage', `Unknown flag ${unknown}; run ee-tokens ${command.name} --help`);
-	}
+/**
+ * meow answers `--help` only when it is the sole argument: `issue -d x --help` would mint a token and
+ * `revoke -t … --yes -h` revoke one. So dispatch asks for the text and prints it itself.
+ */
+export function commandHelp(command: Command<any>, summary: string): string {
+	const {help} = meow(command.usage, {importMeta: import.meta, argv: [], flags: command.flags, description: summary, autoHelp: false, autoVersion: false});
+	return `${help}\n${FLAG_RULES}`;
+}
 
+/** The rules of checkArgv, said under every command's help. */
+const FLAG_RULES = `  A flag that takes a value must have one: a flag given bare or empty (-t "", --scope=),
+  twice, or as --no-flag is an error (exit 2) and nothing is done. A value that starts with -
+  is written --flag=-value.
+`;
+
+export function parseCommand<Flags extends AnyFlags>(command: Command<Flags>, summary: string, argv: string[]): Result<Flags> {
+	// Unknown, bare, empty, negated and repeated flags are refused before meow reads anything.
+	checkArgv(argv, command.flags, command.name);
 	return meow(command.usage, {
 		importMeta: import.meta,
 		argv,
 		flags: command.flags,
 		allowUnknownFlags: true,
 		description: summary,
+		autoHelp: false,
 		autoVersion: false,
 	});
 }
@@ -110,13 +93,4 @@ export function createContext(redisFlag: string | undefined): Context {
 			}
 		},
 	};
-}
-
-/** `-t` is required by show and revoke; said in one line rather than meow's two. */
-export function requireToken(token: string | undefined): string {
-	if (token === undefined || token === '') {
-		throw new TokenError('usage', 'Give the token with -t ID_OR_TOKEN');
-	}
-
-	return token;
 }

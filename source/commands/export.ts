@@ -1,16 +1,19 @@
 import {TokenError} from '../tokens/index.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand, jsonFlag} from './command.js';
+import {readTokenArgument} from './token-input.js';
 
 export const exportCommand = defineCommand({
 	name: 'export',
 	usage: `
 	Usage
 	  $ ee-tokens export -t ID_OR_TOKEN
+	  $ ee-tokens export -t - < token.txt
 	  $ ee-tokens export --all [--account A] [--scope S] [--query Q]
 
 	Options
-	  -t, --token    The token id or the raw token
+	  -t, --token    The token id or the raw token; - reads it from stdin (typed unseen
+	                 on a terminal), so a raw token stays out of argv and shell history
 	  --all          Every token, one export string per line
 	  --account      With --all: only tokens bound to this account
 	  --scope        With --all: only tokens that list this scope
@@ -39,10 +42,11 @@ export const exportCommand = defineCommand({
 			throw new TokenError('usage', 'Give either -t ID_OR_TOKEN or --all');
 		}
 
+		const token = flags.all ? undefined : await readTokenArgument(flags.token, context);
 		const exported = await context.withStore(async ({store}) =>
-			flags.all
+			token === undefined
 				? store.exportAll({account: flags.account, scope: flags.scope, query: flags.query})
-				: [{id: '', exportString: await store.exportString(flags.token!)}],
+				: [{id: '', exportString: await store.exportString(token)}],
 		);
 		if (flags.json) {
 			const items = exported.map(({id, exportString}) => (id ? {id, export: exportString} : {export: exportString}));

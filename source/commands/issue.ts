@@ -1,4 +1,4 @@
-import {entryToJson, parseAccount, parseDescription, parseExpiry, parseRestrictions, parseScopes} from '../tokens/index.js';
+import {entryToJson, parseAccount, parseDescription, parseExpiry, parseRestrictions, parseScopes, restrictionWarnings} from '../tokens/index.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand, jsonFlag} from './command.js';
 
@@ -12,12 +12,20 @@ export const issueCommand = defineCommand({
 	  -d, --description   What the token is for (default: "Generated at <time>")
 	  -s, --scope         *, api, metrics, smtp, imap-proxy, mcp; repeat or comma-separate (default: *)
 	  -a, --account       Bind the token to one account id
-	  --expires           A duration (30d, 12h, 90m, 2w) or an ISO date
-	  --ip                Allowed client address or CIDR range; repeatable
-	  --referrer          Allowed Referer glob (* = anything); repeatable
-	  --rate-limit        REQUESTS/SECONDS, e.g. 100/60
+	  --expires           A duration (30d, 12h, 90m, 2w, 1y; s m h d w y, lower case) or an
+	                      ISO 8601 date: 2027-01-15 is 00:00 UTC that day; a date-time needs
+	                      its zone: 2027-01-15T09:00Z or 2027-01-15T09:00+02:00
+	  --ip                Allowed client address or CIDR range; repeatable. IPv4 as four
+	                      decimal numbers without leading zeros (10.0.0.1, 10.0.0.0/8), IPv6
+	                      without a zone; 0.0.0.0/0 and ::/0 are accepted with a warning
+	  --referrer          Allowed Referer glob (* = anything, case-sensitive, the whole
+	                      header); repeatable
+	  --rate-limit        REQUESTS/SECONDS in decimal digits, e.g. 100/60
 	  --json              Print {"token","id",…} instead of the bare token
 	  --dbs.redis         Redis URL (default: EENGINE_REDIS, REDIS_URL, redis://127.0.0.1:6379/8)
+
+	An empty -s or -a is an error, never "all scopes" or "all accounts": leave -s out
+	for *, and -d out for "Generated at <time>".
 
 	The raw token goes to stdout, once; only its SHA-256 id is stored.
 
@@ -48,6 +56,11 @@ export const issueCommand = defineCommand({
 			restrictions: parseRestrictions({addresses: flags.ip, referrers: flags.referrer, rateLimit: flags.rateLimit}),
 		};
 		const issued = await context.withStore(async ({store}) => store.issue(token));
+		// Accepted, but restricting nothing (0.0.0.0/0, ::/0, a referrer of *): said, not silent.
+		for (const warning of restrictionWarnings(token.restrictions)) {
+			context.say(`ee-tokens: warning: ${warning}`);
+		}
+
 		if (flags.json) {
 			context.stdout.write(`${JSON.stringify({token: issued.rawToken, ...entryToJson({id: issued.id, record: issued.record})})}\n`);
 		} else {

@@ -1,6 +1,6 @@
 import {createRequire} from 'node:module';
-import {TokenError, oneLine} from '../tokens/index.js';
-import {createContext, parseCommand} from './command.js';
+import {TokenError, oneLine, quoteTyped} from '../tokens/index.js';
+import {commandHelp, createContext, parseCommand, wantsHelp} from './command.js';
 import {EXIT, exitCodeFor} from './exit-codes.js';
 import {COMMANDS, EMAILENGINE_SUBCOMMANDS} from './registry.js';
 
@@ -26,26 +26,46 @@ ${COMMANDS.map(command => `    ${command.name.padEnd(9)} ${command.summary}`).jo
 
 /**
  * Takes `--dbs.redis URL` / `--dbs.redis=URL` out of argv: meow cannot spell a dotted flag, and the
- * app needs it too.
+ * app needs it too. A missing, empty or repeated value is a usage error, never a quiet fall back to
+ * the environment or the default server.
  */
 export function extractRedisFlag(argv: readonly string[]): {argv: string[]; redisFlag?: string} {
 	const rest: string[] = [];
 	let redisFlag: string | undefined;
 	for (let index = 0; index < argv.length; index++) {
 		const argument = argv[index]!;
+		if (argument === '--') {
+			rest.push(...argv.slice(index));
+			break;
+		}
+
+		let value: string | undefined;
 		if (argument === '--dbs.redis') {
-			redisFlag = argv[++index];
-			if (redisFlag === undefined) {
+			value = argv[index + 1];
+			if (value === undefined || value.startsWith('-')) {
 				throw new TokenError('usage', '--dbs.redis needs a URL');
 			}
+
+			index++;
 		} else if (argument.startsWith('--dbs.redis=')) {
-			redisFlag = argument.slice('--dbs.redis='.length);
+			value = argument.slice('--dbs.redis='.length);
 		} else {
 			rest.push(argument);
+			continue;
 		}
+
+		if (value.trim() === '') {
+			throw new TokenError('usage', '--dbs.redis is empty: give a URL, or leave the flag out');
+		}
+
+		if (redisFlag !== undefined) {
+			throw new TokenError('usage', '--dbs.redis is given twice; give it once');
+		}
+
+		redisFlag = value;
 	}
 
-	return {argv: rest, redisFlag: redisFlag || undefined};
+	return {argv: rest, redisFlag};
 }
 
 async function dispatch(rawArgv: readonly string[]): Promise<number> {
@@ -55,7 +75,7 @@ async function dispatch(rawArgv: readonly string[]): Promise<number> {
 		[name, ...rest] = rest;
 		if (name === undefined || !EMAILENGINE_SUBCOMMANDS.includes(name.toLowerCase())) {
 			// EmailEngine prints "Future feature" and hangs here (spec §4); we say what exists.
-			throw new TokenError('usage', `Unknown tokens subcommand ${JSON.stringify(name ?? '')}: use tokens issue, tokens export or tokens import`);
+			throw new TokenError('usage', `Unknown tokens subcommand ${quoteTyped(name ?? '')}: use tokens issue, tokens export or tokens import`);
 		}
 
 		name = name.toLowerCase();
@@ -84,13 +104,18 @@ async function dispatch(rawArgv: readonly string[]): Promise<number> {
 
 	const entry = COMMANDS.find(candidate => candidate.name === name);
 	if (!entry) {
-		throw new TokenError('usage', `Unknown command ${JSON.stringify(name)}; run ee-tokens --help for the list`);
+		throw new TokenError('usage', `Unknown command ${quoteTyped(name)}; run ee-tokens --help for the list`);
 	}
 
 	const command = await entry.load();
+	if (wantsHelp(rest)) {
+		process.stdout.write(`${commandHelp(command, entry.summary)}\n`);
+		return EXIT.ok;
+	}
+
 	const cli = parseCommand(command, entry.summary, rest);
 	if (cli.input.length > 0) {
-		throw new TokenError('usage', `Unexpected argument ${JSON.stringify(cli.input[0])}; run ee-tokens ${command.name} --help`);
+		throw new TokenError('usage', `Unexpected argument ${quoteTyped(String(cli.input[0]))}; run ee-tokens ${command.name} --help`);
 	}
 
 	return command.run(cli, createContext(redisFlag));

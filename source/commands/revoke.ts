@@ -1,7 +1,8 @@
 import {createInterface} from 'node:readline/promises';
 import {TokenError, entryToJson, sanitizeText, stringField} from '../tokens/index.js';
 import {EXIT} from './exit-codes.js';
-import {type Context, defineCommand, jsonFlag, requireToken} from './command.js';
+import {type Context, defineCommand, jsonFlag} from './command.js';
+import {readTokenArgument} from './token-input.js';
 
 /** How much of the id a person types to confirm: enough that a slip of the finger is not enough. */
 const CONFIRM_LENGTH = 6;
@@ -11,17 +12,21 @@ export const revokeCommand = defineCommand({
 	usage: `
 	Usage
 	  $ ee-tokens revoke -t ID_OR_TOKEN [--yes]
+	  $ ee-tokens revoke -t - [--yes]
 
 	Options
-	  -t, --token    The token id or the raw token
+	  -t, --token    The token id or the raw token; - reads it from stdin, so a raw token
+	                 stays out of argv and shell history. On a terminal it is typed unseen
+	                 and then confirmed; from a pipe or file, --yes is required
 	  -y, --yes      Do not ask; required when stdin is not a terminal
 	  --json         Print the revoked token's record as JSON
 	  --dbs.redis    Redis URL
 
 	On a terminal without --yes, you confirm by typing the first ${CONFIRM_LENGTH} characters of the id.
 
-	Example
+	Examples
 	  $ ee-tokens revoke -t ea3873f9234fb3b8… --yes
+	  $ ee-tokens revoke -t - --yes < token.txt
 `,
 	flags: {
 		token: {type: 'string', shortFlag: 't'},
@@ -31,11 +36,17 @@ export const revokeCommand = defineCommand({
 	async run(cli, context) {
 		const {flags} = cli;
 		if (!flags.yes && !context.stdin.isTTY) {
-			throw new TokenError('refused', 'Refusing to revoke without --yes: stdin is not a terminal to confirm on');
+			throw new TokenError(
+				'refused',
+				flags.token === '-'
+					? 'Refusing to revoke without --yes: with -t - the token comes on stdin, which is then not a terminal to confirm on'
+					: 'Refusing to revoke without --yes: stdin is not a terminal to confirm on',
+			);
 		}
 
+		const token = await readTokenArgument(flags.token, context);
 		return context.withStore(async ({store}) => {
-			const entry = await store.resolve(requireToken(flags.token));
+			const entry = await store.resolve(token);
 			if (!flags.yes && !(await confirm(context, entry.id, stringField(entry.record, 'description') ?? ''))) {
 				context.say('Cancelled; nothing was revoked.');
 				return EXIT.usage;

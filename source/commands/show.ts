@@ -1,15 +1,18 @@
 import {type TokenEntry, entryToJson, sanitizeText} from '../tokens/index.js';
 import {EXIT} from './exit-codes.js';
-import {defineCommand, jsonFlag, requireToken} from './command.js';
+import {defineCommand, jsonFlag} from './command.js';
+import {readTokenArgument} from './token-input.js';
 
 export const showCommand = defineCommand({
 	name: 'show',
 	usage: `
 	Usage
 	  $ ee-tokens show -t ID_OR_TOKEN [--json]
+	  $ ee-tokens show -t - < token.txt
 
 	Options
-	  -t, --token    The token id or the raw token
+	  -t, --token    The token id or the raw token; - reads it from stdin (typed unseen
+	                 on a terminal), so a raw token stays out of argv and shell history
 	  --json         The record as JSON (EmailEngine's GET /v1/tokens/{id} shape)
 	  --dbs.redis    Redis URL
 
@@ -23,7 +26,8 @@ export const showCommand = defineCommand({
 		...jsonFlag,
 	},
 	async run(cli, context) {
-		const entry = await context.withStore(async ({store}) => store.resolve(requireToken(cli.flags.token)));
+		const token = await readTokenArgument(cli.flags.token, context);
+		const entry = await context.withStore(async ({store}) => store.resolve(token));
 		context.stdout.write(cli.flags.json ? `${JSON.stringify(entryToJson(entry))}\n` : describeEntry(entry));
 		return EXIT.ok;
 	},

@@ -161,7 +161,8 @@ export class TokenStore {
 			}
 		}
 
-		throw new TokenError('not-found', `No token with that id or value (${value.slice(0, 8)}…)`);
+		// No part of the value: it may be a raw token, and no message echoes one, not even a prefix.
+		throw new TokenError('not-found', 'No token with that id or value');
 	}
 
 	async lastUse(id: string): Promise<LastUse | undefined> {

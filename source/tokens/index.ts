@@ -1,8 +1,10 @@
 /** The token domain: pure functions and types, no I/O. Everything else imports from here. */
+export * from './address.js';
 export * from './cells.js';
 export * from './columns.js';
 export * from './display.js';
 export * from './errors.js';
+export * from './expiry.js';
 export * from './export-string.js';
 export * from './msgpack.js';
 export * from './raw-token.js';
@@ -10,5 +12,6 @@ export * from './record.js';
 export * from './scopes.js';
 export * from './summary.js';
 export * from './summary-pack.js';
+export * from './typed-text.js';
 export * from './validation.js';
 export * from './view.js';

@@ -1,7 +1,8 @@
-import {createRequire} from 'node:module';
+import {familyAllowedWhole, parseAddress} from './address.js';
 import {TokenError} from './errors.js';
 import type {RateLimit, Restrictions} from './record.js';
 import {SCOPES, isScope} from './scopes.js';
+import {quoteTyped} from './typed-text.js';
 
 /** Limits from EmailEngine's REST schema (spec §7), applied to every way of issuing a token. */
 export const LIMITS = {
@@ -16,19 +17,19 @@ export const LIMITS = {
 
 const usage = (message: string) => new TokenError('usage', message);
 
-type IpAddr = typeof import('ipaddr.js');
-let ipaddrModule: IpAddr | undefined;
-/** Loaded on first use: most commands never look at an address, and every start pays for imports. */
-const ipaddr = (): IpAddr => (ipaddrModule ??= createRequire(import.meta.url)('ipaddr.js') as IpAddr);
-
 /** Scopes are lower-cased and de-duplicated; none given means all (`*`), as EmailEngine's CLI does. */
 export function parseScopes(values: readonly string[]): string[] {
 	const scopes: string[] = [];
 	for (const raw of values) {
 		for (const part of raw.split(',')) {
 			const scope = part.trim().toLowerCase();
+			if (scope === '') {
+				// `-s api,` or `-s ,`: an empty item is not "all scopes".
+				throw usage(`Empty scope in ${quoteTyped(raw)} (allowed: ${SCOPES.map(s => `"${s}"`).join(', ')})`);
+			}
+
 			if (!isScope(scope)) {
-				throw usage(`Unknown scope: ${JSON.stringify(part.trim())} (allowed: ${SCOPES.map(s => `"${s}"`).join(', ')})`);
+				throw usage(`Unknown scope: ${quoteTyped(part.trim())} (allowed: ${SCOPES.map(s => `"${s}"`).join(', ')})`);
 			}
 
 			if (!scopes.includes(scope)) {
@@ -60,39 +61,6 @@ export function parseAccount(value: string | undefined): string | undefined {
 	return account || undefined;
 }
 
-const UNIT_MS: Record<string, number> = {
-	s: 1000,
-	m: 60 * 1000,
-	h: 60 * 60 * 1000,
-	d: 24 * 60 * 60 * 1000,
-	w: 7 * 24 * 60 * 60 * 1000,
-	y: 365 * 24 * 60 * 60 * 1000,
-};
-
-/** `--expires`: a duration such as `30d`, `12h`, `90m`, `2w`, or an ISO date; always in the future. */
-export function parseExpiry(value: string, now: number): number {
-	const text = value.trim();
-	const duration = /^(\d+)\s*([smhdwy])$/i.exec(text);
-	let expires: number;
-	if (duration) {
-		expires = now + Number(duration[1]) * UNIT_MS[duration[2]!.toLowerCase()]!;
-	} else if (/^\d{4}-\d{2}-\d{2}/.test(text)) {
-		expires = Date.parse(text);
-	} else {
-		throw usage(`Invalid expiry ${JSON.stringify(text)}: use a duration like 30d, 12h, 90m or an ISO date`);
-	}
-
-	if (!Number.isFinite(expires) || expires > 8.64e15) {
-		throw usage(`Invalid expiry ${JSON.stringify(text)}`);
-	}
-
-	if (expires <= now) {
-		throw usage(`Expiry ${new Date(expires).toISOString()} is not in the future`);
-	}
-
-	return expires;
-}
-
 function checkListSize(kind: string, values: readonly string[]): void {
 	if (values.length > LIMITS.restrictionEntries) {
 		throw usage(`Too many ${kind} entries (at most ${LIMITS.restrictionEntries})`);
@@ -104,43 +72,42 @@ function checkListSize(kind: string, values: readonly string[]): void {
 	}
 }
 
-/** `--ip`: an IPv4/IPv6 address or a CIDR range, as ipaddr.js (EmailEngine's matcher) reads them. */
-export function parseAddress(value: string): string {
-	const text = value.trim();
-	const ok = text.includes('/') ? isCidr(text) : ipaddr().isValid(text);
-	if (!ok) {
-		throw usage(`Invalid IP address or CIDR range: ${JSON.stringify(text)}`);
-	}
-
-	return text;
-}
-
-function isCidr(text: string): boolean {
-	try {
-		ipaddr().parseCIDR(text);
-		return true;
-	} catch {
-		return false;
-	}
-}
-
-/** `--referrer`: a glob where `*` is any text; matched against the whole Referer header. */
+/**
+ * `--referrer`: a glob where `*` is any text, matched case-sensitively against the whole Referer
+ * header. A header never holds whitespace or control characters, so a pattern with them could
+ * only ever refuse; it is refused here instead, where the typo can be seen.
+ */
 export function parseReferrer(value: string): string {
 	const text = value.trim();
 	if (text === '') {
 		throw usage('Empty referrer pattern');
 	}
 
+	// eslint-disable-next-line no-control-regex
+	if (/[\s\u0000-\u001F\u007F-\u009F]/.test(text)) {
+		throw usage(`Invalid referrer pattern ${quoteTyped(text)}: a Referer never contains spaces or control characters`);
+	}
+
 	return text;
 }
 
-/** `--rate-limit N/SECONDS`: at most N requests per fixed window of SECONDS. */
+/**
+ * The largest count and window: the API server's rate-limit window stops at 2^31-1 seconds (a
+ * Redis EXPIRE a 32-bit client can set), so a larger one would not mean what was typed.
+ */
+const RATE_LIMIT_MAX = 2_147_483_647;
+
+/**
+ * `--rate-limit N/SECONDS`: at most N requests per fixed window of SECONDS. Plain decimal digits
+ * only (Number() would read 1e3 and 0x10), each from 1 to 2147483647.
+ */
 export function parseRateLimit(value: string): RateLimit {
 	const match = /^\s*(\d+)\s*\/\s*(\d+)\s*(?:s|sec|seconds?)?\s*$/i.exec(value);
 	const maxRequests = Number(match?.[1]);
 	const timeWindow = Number(match?.[2]);
-	if (!match || !Number.isSafeInteger(maxRequests) || !Number.isSafeInteger(timeWindow) || maxRequests < 1 || timeWindow < 1) {
-		throw usage(`Invalid rate limit ${JSON.stringify(value)}: use REQUESTS/SECONDS, e.g. 100/60`);
+	const inRange = (number: number) => Number.isSafeInteger(number) && number >= 1 && number <= RATE_LIMIT_MAX;
+	if (!match || !inRange(maxRequests) || !inRange(timeWindow)) {
+		throw usage(`Invalid rate limit ${quoteTyped(value.trim())}: use REQUESTS/SECONDS in decimal digits, e.g. 100/60, each from 1 to ${RATE_LIMIT_MAX}`);
 	}
 
 	return {maxRequests, timeWindow};
@@ -166,4 +133,26 @@ export function parseRestrictions(input: RestrictionInput): Restrictions | undef
 	}
 
 	return Object.keys(restrictions).length > 0 ? restrictions : undefined;
+}
+
+/**
+ * What a person should know before issuing with these restrictions: entries that are accepted but
+ * restrict nothing. Both front ends show these sentences (the CLI on stderr, the wizard's review).
+ */
+export function restrictionWarnings(restrictions: Restrictions | undefined): string[] {
+	const warnings: string[] = [];
+	for (const entry of restrictions?.addresses ?? []) {
+		const family = familyAllowedWhole(entry);
+		if (family) {
+			warnings.push(`IP allowlist entry ${entry} allows every ${family} address`);
+		}
+	}
+
+	for (const pattern of restrictions?.referrers ?? []) {
+		if (/^\*+$/.test(pattern)) {
+			warnings.push(`Referrer pattern ${pattern} allows every request, even one without a Referer`);
+		}
+	}
+
+	return warnings;
 }

@@ -109,7 +109,8 @@ describe('export and import', () => {
 	});
 
 	it('refuses garbage in one line with exit 5 and writes nothing', async () => {
-		for (const input of ['garbage', '', 'AA', 'hKJpZNlA']) {
+		// An empty -t is a usage error (exit 2), tested with every other empty flag in flags.test.ts.
+		for (const input of ['garbage', 'AA', 'hKJpZNlA']) {
 			const result = await runCli(['import', '-t', input, db8]);
 			expect(result.exitCode, input).toBe(5);
 			expect(result.stderr.trim().split('\n')).toHaveLength(1);
