@@ -25,6 +25,8 @@ export type Command<Flags extends AnyFlags = AnyFlags> = {
 export type Context = {
 	/** `--dbs.redis`, taken out of argv before meow (meow cannot spell a dotted flag). */
 	redisFlag?: string;
+	/** `--dbs.timeout`, taken out the same way: seconds Redis has to connect and to answer each command. */
+	timeoutFlag?: string;
 	stdout: NodeJS.WriteStream;
 	stderr: NodeJS.WriteStream;
 	stdin: NodeJS.ReadStream;
@@ -32,6 +34,9 @@ export type Context = {
 	say(message: string): void;
 	withStore<T>(use: (open: OpenStore) => Promise<T>): Promise<T>;
 };
+
+/** The options every command (and the app) takes, taken out of argv before the command's own flags. */
+export type GlobalOptions = {redisFlag?: string; timeoutFlag?: string};
 
 export const defineCommand = <Flags extends AnyFlags>(command: Command<Flags>): Command<Flags> => command;
 
@@ -91,20 +96,21 @@ export function parseCommand<Flags extends AnyFlags>(command: Command<Flags>, su
 	});
 }
 
-export function createContext(redisFlag: string | undefined): Context {
+export function createContext({redisFlag, timeoutFlag}: GlobalOptions): Context {
 	const say = (message: string) => process.stderr.write(`${message}\n`);
 	return {
 		redisFlag,
+		timeoutFlag,
 		stdout: process.stdout,
 		stderr: process.stderr,
 		stdin: process.stdin,
 		say,
 		async withStore(use) {
-			const open = await openStore({flag: redisFlag, notify: say});
+			const open = await openStore({flag: redisFlag, timeoutFlag, notify: say});
 			try {
 				return await use(open);
 			} catch (error) {
-				throw asRedisError(error);
+				throw asRedisError(error, open.target);
 			} finally {
 				await open.close();
 			}

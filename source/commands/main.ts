@@ -1,6 +1,6 @@
 import {createRequire} from 'node:module';
 import {TokenError, oneLine} from '../tokens/index.js';
-import {createContext, parseCommand} from './command.js';
+import {type GlobalOptions, createContext, parseCommand} from './command.js';
 import {EXIT, exitCodeFor} from './exit-codes.js';
 import {COMMANDS, EMAILENGINE_SUBCOMMANDS} from './registry.js';
 
@@ -18,38 +18,47 @@ ${COMMANDS.map(command => `    ${command.name.padEnd(9)} ${command.summary}`).jo
 
   Every command takes --dbs.redis URL and --help. Without --dbs.redis: EENGINE_REDIS, REDIS_URL,
   then redis://127.0.0.1:6379/8, then a private embedded redis-server. EENGINE_REDIS_PREFIX sets
-  the key prefix. EmailEngine's spelling works too: ee-tokens tokens issue|export|import …
+  the key prefix. --dbs.timeout SECONDS (or EE_TOKENS_REDIS_TIMEOUT; default 10) limits how long
+  connecting and each Redis command may take. EmailEngine's spelling works too:
+  ee-tokens tokens issue|export|import …
 
   Exit codes
     0 ok   1 unexpected error   2 usage   3 Redis unavailable   4 token not found   5 invalid export string
 `;
 
+/** The options that sit beside EmailEngine's `--dbs.redis`, by their spelling on the command line. */
+const GLOBAL_OPTIONS = {'--dbs.redis': 'redisFlag', '--dbs.timeout': 'timeoutFlag'} as const;
+
 /**
- * Takes `--dbs.redis URL` / `--dbs.redis=URL` out of argv: meow cannot spell a dotted flag, and the
- * app needs it too.
+ * Takes `--dbs.redis URL` and `--dbs.timeout SECONDS` (also with `=`) out of argv: meow cannot
+ * spell a dotted flag, and the app needs them too. An empty value is refused: `--dbs.redis=` must
+ * not quietly mean "the default Redis".
  */
-export function extractRedisFlag(argv: readonly string[]): {argv: string[]; redisFlag?: string} {
+export function extractGlobalOptions(argv: readonly string[]): {argv: string[]} & GlobalOptions {
 	const rest: string[] = [];
-	let redisFlag: string | undefined;
+	const found: GlobalOptions = {};
 	for (let index = 0; index < argv.length; index++) {
 		const argument = argv[index]!;
-		if (argument === '--dbs.redis') {
-			redisFlag = argv[++index];
-			if (redisFlag === undefined) {
-				throw new TokenError('usage', '--dbs.redis needs a URL');
-			}
-		} else if (argument.startsWith('--dbs.redis=')) {
-			redisFlag = argument.slice('--dbs.redis='.length);
-		} else {
+		const [name, inline] = argument.startsWith('--dbs.') && argument.includes('=') ? [argument.slice(0, argument.indexOf('=')), argument.slice(argument.indexOf('=') + 1)] : [argument, undefined];
+		const key = Object.hasOwn(GLOBAL_OPTIONS, name) ? GLOBAL_OPTIONS[name as keyof typeof GLOBAL_OPTIONS] : undefined;
+		if (key === undefined) {
 			rest.push(argument);
+			continue;
 		}
+
+		const value = inline ?? argv[++index];
+		if (value === undefined || value === '') {
+			throw new TokenError('usage', `${name} needs a value: ${name === '--dbs.redis' ? 'a Redis URL' : 'seconds'}`);
+		}
+
+		found[key] = value;
 	}
 
-	return {argv: rest, redisFlag: redisFlag || undefined};
+	return {argv: rest, ...found};
 }
 
 async function dispatch(rawArgv: readonly string[]): Promise<number> {
-	const {argv, redisFlag} = extractRedisFlag(rawArgv);
+	const {argv, ...globalOptions} = extractGlobalOptions(rawArgv);
 	let [name, ...rest] = argv;
 	if (name === 'tokens') {
 		[name, ...rest] = rest;
@@ -64,7 +73,7 @@ async function dispatch(rawArgv: readonly string[]): Promise<number> {
 	if (name === undefined) {
 		if (process.stdin.isTTY && process.stdout.isTTY) {
 			const {runApp} = await import('../ui/run-app.js');
-			return runApp({redisFlag});
+			return runApp(globalOptions);
 		}
 
 		process.stderr.write(mainHelp());
@@ -93,7 +102,7 @@ async function dispatch(rawArgv: readonly string[]): Promise<number> {
 		throw new TokenError('usage', `Unexpected argument ${JSON.stringify(cli.input[0])}; run ee-tokens ${command.name} --help`);
 	}
 
-	return command.run(cli, createContext(redisFlag));
+	return command.run(cli, createContext(globalOptions));
 }
 
 /** Runs the CLI and turns every failure into one line on stderr and a documented exit code. */
