@@ -24,6 +24,8 @@ export type RedisTarget = {
 	prefix: string;
 	/** The time limit for connecting and for each command, in milliseconds. */
 	timeoutMs: number;
+	/** The embedded server's log, where it says why it stopped (a full disk ends it). */
+	log?: string;
 };
 
 type Env = Record<string, string | undefined>;

@@ -149,8 +149,8 @@ export async function openStore(options: OpenOptions = {}): Promise<OpenStore> {
 			throw error;
 		}
 
-		const embedded = await ensureEmbeddedRedis(options.embeddedDir ?? embeddedStateDir(env));
-		used = {url: embedded.url, source: 'embedded', prefix: target.prefix, timeoutMs: target.timeoutMs};
+		const embedded = await ensureEmbeddedRedis(options.embeddedDir ?? embeddedStateDir(env), {timeoutMs: target.timeoutMs});
+		used = {url: embedded.url, source: 'embedded', prefix: target.prefix, timeoutMs: target.timeoutMs, log: embedded.log};
 		options.notify?.(
 			`ee-tokens: no Redis at ${maskRedisUrl(target.url)}, ${embedded.started ? 'started' : 'using'} the embedded one (${embedded.socket}, db 8)`,
 		);

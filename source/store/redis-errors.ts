@@ -9,7 +9,7 @@ const CONNECTION_TROUBLE =
 const TIMED_OUT = 'Command timed out';
 
 /** Where a failure happened, for its message: the URL (masked when shown) and the time limit. */
-export type RedisEndpoint = Pick<RedisTarget, 'url' | 'timeoutMs'>;
+export type RedisEndpoint = Pick<RedisTarget, 'url' | 'timeoutMs' | 'log'>;
 
 /**
  * Redis's error replies whose first word names a state of the server rather than a mistake in the
@@ -76,7 +76,8 @@ export function asRedisError(error: unknown, endpoint?: RedisEndpoint): unknown 
 	if (REDIS_ERROR_NAMES.has(error.name) || isConnectionTrouble(error)) {
 		const reply = redisReply(error);
 		const described = describeReply(reply);
-		return new TokenError('redis', described === reply ? `${where} failed: ${reply}` : `${where} refused: ${described}`);
+		const log = endpoint?.log && isConnectionTrouble(error) ? ` (see ${endpoint.log})` : '';
+		return new TokenError('redis', described === reply ? `${where} failed: ${reply}${log}` : `${where} refused: ${described}`);
 	}
 
 	return error;

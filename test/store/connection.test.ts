@@ -202,7 +202,7 @@ describe('the embedded redis-server', () => {
 	it('says how to get one when redis-server is not installed', async () => {
 		const dir = mkdtempSync(path.join(tmpdir(), 'eet-'));
 		dirs.push(dir);
-		await expect(ensureEmbeddedRedis(dir, path.join(dir, 'no-such-redis-server'))).rejects.toThrow(
+		await expect(ensureEmbeddedRedis(dir, {binary: path.join(dir, 'no-such-redis-server')})).rejects.toThrow(
 			/redis-server is not installed: install it \(sudo apt-get install redis-server\) or pass --dbs.redis=/,
 		);
 	});
