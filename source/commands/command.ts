@@ -107,13 +107,16 @@ export function createContext({redisFlag, timeoutFlag}: GlobalOptions): Context 
 		say,
 		async withStore(use) {
 			const open = await openStore({flag: redisFlag, timeoutFlag, notify: say});
+			let result: Awaited<ReturnType<typeof use>>;
 			try {
-				return await use(open);
+				result = await use(open);
 			} catch (error) {
+				await open.close(false);
 				throw asRedisError(error, open.target);
-			} finally {
-				await open.close();
 			}
+
+			await open.close();
+			return result;
 		},
 	};
 }

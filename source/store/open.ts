@@ -21,7 +21,12 @@ export type OpenOptions = {
 	embeddedDir?: string;
 };
 
-export type OpenStore = {store: TokenStore; target: RedisTarget; close: () => Promise<void>};
+export type OpenStore = {
+	store: TokenStore;
+	target: RedisTarget;
+	/** QUIT, or (`graceful` false, after a failure) just drop the connection: a stalled Redis would hold a QUIT too. */
+	close: (graceful?: boolean) => Promise<void>;
+};
 
 /** A failed connect; `socketCode` says why when nothing answered at all (ECONNREFUSED, ENOENT). */
 export class ConnectError extends TokenError {
@@ -37,7 +42,7 @@ export class ConnectError extends TokenError {
 function connectionError(target: RedisTarget, error: unknown, db: number | undefined): ConnectError {
 	const where = maskRedisUrl(target.url);
 	const selecting = (error as {command?: {name?: string}} | undefined)?.command?.name === 'select';
-	if (selecting) {
+	if (selecting && !/^(WRONGPASS|NOAUTH)/.test(redisReply(error))) {
 		return new ConnectError(`Cannot use database ${db} of Redis at ${where}: ${describeReply(redisReply(error))}`);
 	}
 
@@ -91,13 +96,17 @@ export async function connectRedis(target: RedisTarget, persistent = false): Pro
 	// ioredis prints unhandled error events to the console; the owner of the connection reports them.
 	// The last one is kept because connect() itself only says "Connection is closed".
 	let lastError: unknown;
+	// A refused password makes the SELECT after it fail too ("NOAUTH"): the password is the reason.
+	let credentialsRefused: unknown;
 	// Each connection SELECTs anew; its 'connect' event comes before any reply can.
 	redis.on('connect', () => {
 		selectRefused = undefined;
 	});
 	redis.on('error', (error: Error & {command?: {name?: string}}) => {
 		lastError = error;
-		if (error.command?.name === 'select') {
+		if (/^(WRONGPASS|NOAUTH)/.test(error.message)) {
+			credentialsRefused ??= error;
+		} else if (error.command?.name === 'select') {
 			selectRefused = error;
 		}
 	});
@@ -115,7 +124,7 @@ export async function connectRedis(target: RedisTarget, persistent = false): Pro
 			throw error;
 		}
 
-		throw connectionError(target, selectRefused ?? lastError ?? error, options.db);
+		throw connectionError(target, credentialsRefused ?? selectRefused ?? lastError ?? error, options.db);
 	} finally {
 		clearTimeout(timer);
 	}
@@ -160,8 +169,12 @@ export async function openStore(options: OpenOptions = {}): Promise<OpenStore> {
 	return {
 		store: new TokenStore(redis, used.prefix),
 		target: used,
-		async close() {
-			await redis.quit().catch(() => redis.disconnect());
+		async close(graceful = true) {
+			if (graceful) {
+				await redis.quit().catch(() => redis.disconnect());
+			} else {
+				redis.disconnect();
+			}
 		},
 	};
 }
