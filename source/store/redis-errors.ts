@@ -76,6 +76,12 @@ export function asRedisError(error: unknown, endpoint?: RedisEndpoint): unknown 
 	if (REDIS_ERROR_NAMES.has(error.name) || isConnectionTrouble(error)) {
 		const reply = redisReply(error);
 		const described = describeReply(reply);
+		const command = (error as {command?: {name?: string; args?: unknown[]}}).command;
+		if (command?.name === 'select') {
+			// A reconnect whose SELECT was refused: the connection is not used (see connectRedis).
+			return new TokenError('redis', `${where} refused database ${String(command.args?.[0])}: ${described}`);
+		}
+
 		const log = endpoint?.log && isConnectionTrouble(error) ? ` (see ${endpoint.log})` : '';
 		return new TokenError('redis', described === reply ? `${where} failed: ${reply}${log}` : `${where} refused: ${described}`);
 	}
