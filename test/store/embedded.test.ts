@@ -84,9 +84,15 @@ afterEach(async () => {
 const issue = async (state: string, description: string) =>
 	runCli(['issue', '-d', description, '-s', 'api'], {env: {XDG_STATE_HOME: state}});
 
+/**
+ * The issue's 5 processes × 20 rounds. Each round is five CLI processes at once, about 3 s on two
+ * shared cores: this is the costliest test of the suite.
+ */
+const ROUNDS = 20;
+
 describe('concurrent first starts of the embedded Redis', () => {
-	it('five issues at once on a fresh state directory, 20 rounds: one server, and every printed token survives a kill -9 and restart', async () => {
-		for (let round = 0; round < 20; round++) {
+	it(`five issues at once on a fresh state directory, ${ROUNDS} rounds: one server, and every printed token survives a kill -9 and restart`, async () => {
+		for (let round = 0; round < ROUNDS; round++) {
 			const state = freshState();
 			const dir = path.join(state, 'ee-tokens');
 			const socket = path.join(dir, 'redis.sock');
