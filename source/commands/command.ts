@@ -26,6 +26,8 @@ export type Command<Flags extends AnyFlags = AnyFlags> = {
 export type Context = {
 	/** `--dbs.redis`, taken out of argv before meow (meow cannot spell a dotted flag). */
 	redisFlag?: string;
+	/** `--dbs.timeout`, taken out the same way: seconds Redis has to connect and to answer each command. */
+	timeoutFlag?: string;
 	stdout: NodeJS.WriteStream;
 	stderr: NodeJS.WriteStream;
 	stdin: NodeJS.ReadStream;
@@ -33,6 +35,9 @@ export type Context = {
 	say(message: string): void;
 	withStore<T>(use: (open: OpenStore) => Promise<T>): Promise<T>;
 };
+
+/** The options every command (and the app) takes, taken out of argv before the command's own flags. */
+export type GlobalOptions = {redisFlag?: string; timeoutFlag?: string};
 
 export const defineCommand = <Flags extends AnyFlags>(command: Command<Flags>): Command<Flags> => command;
 
@@ -74,23 +79,27 @@ export function parseCommand<Flags extends AnyFlags>(command: Command<Flags>, su
 	});
 }
 
-export function createContext(redisFlag: string | undefined): Context {
+export function createContext({redisFlag, timeoutFlag}: GlobalOptions): Context {
 	const say = (message: string) => process.stderr.write(`${message}\n`);
 	return {
 		redisFlag,
+		timeoutFlag,
 		stdout: process.stdout,
 		stderr: process.stderr,
 		stdin: process.stdin,
 		say,
 		async withStore(use) {
-			const open = await openStore({flag: redisFlag, notify: say});
+			const open = await openStore({flag: redisFlag, timeoutFlag, notify: say});
+			let result: Awaited<ReturnType<typeof use>>;
 			try {
-				return await use(open);
+				result = await use(open);
 			} catch (error) {
-				throw asRedisError(error);
-			} finally {
-				await open.close();
+				await open.close(false);
+				throw asRedisError(error, open.target);
 			}
+
+			await open.close();
+			return result;
 		},
 	};
 }

@@ -1,5 +1,5 @@
 import {MAX_EXPORT_STRING_LENGTH, TokenError, decodeExportString} from '../tokens/index.js';
-import type {TokenStore} from '../store/index.js';
+import {type ImportOutcome, ImportStopped, type TokenStore} from '../store/index.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand, jsonFlag} from './command.js';
 import {readLines} from './read-lines.js';
@@ -44,8 +44,10 @@ export const importCommand = defineCommand({
 		}
 
 		const summary: Summary = {imported: [], present: [], invalid: []};
+		let started = false;
 		try {
 			await context.withStore(async ({store}) => {
+				started = true;
 				if (fromStdin) {
 					await importStream(store, context.stdin, summary);
 				} else {
@@ -55,7 +57,7 @@ export const importCommand = defineCommand({
 		} catch (error) {
 			// Each token is written whole or not at all, so what was counted is what is there:
 			// say it, then the error. Running the same import again completes it.
-			if (fromStdin && summary.imported.length + summary.present.length + summary.invalid.length > 0) {
+			if (fromStdin && started) {
 				context.say(`Stopped early. ${describe(summary, true)} before the failure; run the import again to finish.`);
 			}
 
@@ -105,11 +107,27 @@ async function importBatch(store: TokenStore, batch: Array<{line: number; text: 
 		return;
 	}
 
-	const outcomes = await store.importMany(batch.map(item => item.text));
+	let outcomes: ReadonlyArray<ImportOutcome | TokenError | undefined>;
+	try {
+		outcomes = await store.importMany(batch.map(item => item.text));
+	} catch (error) {
+		if (!(error instanceof ImportStopped)) {
+			throw error;
+		}
+
+		// Redis stopped it part-way: what was written before counts, then the reason is reported.
+		count(batch, error.outcomes, summary);
+		throw error.cause;
+	}
+
+	count(batch, outcomes, summary);
+}
+
+function count(batch: Array<{line: number}>, outcomes: ReadonlyArray<ImportOutcome | TokenError | undefined>, summary: Summary): void {
 	for (const [index, outcome] of outcomes.entries()) {
 		if (outcome instanceof TokenError) {
 			summary.invalid.push({line: batch[index]!.line, message: outcome.message});
-		} else {
+		} else if (outcome) {
 			summary[outcome.status].push(outcome.id);
 		}
 	}

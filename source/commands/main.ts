@@ -1,6 +1,6 @@
 import {createRequire} from 'node:module';
 import {TokenError, oneLine, quoteTyped} from '../tokens/index.js';
-import {commandHelp, createContext, parseCommand, wantsHelp} from './command.js';
+import {type GlobalOptions, commandHelp, createContext, parseCommand, wantsHelp} from './command.js';
 import {EXIT, exitCodeFor} from './exit-codes.js';
 import {COMMANDS, EMAILENGINE_SUBCOMMANDS} from './registry.js';
 
@@ -18,20 +18,26 @@ ${COMMANDS.map(command => `    ${command.name.padEnd(9)} ${command.summary}`).jo
 
   Every command takes --dbs.redis URL and --help. Without --dbs.redis: EENGINE_REDIS, REDIS_URL,
   then redis://127.0.0.1:6379/8, then a private embedded redis-server. EENGINE_REDIS_PREFIX sets
-  the key prefix. EmailEngine's spelling works too: ee-tokens tokens issue|export|import …
+  the key prefix. --dbs.timeout SECONDS (or EE_TOKENS_REDIS_TIMEOUT; default 10) limits how long
+  connecting and each Redis command may take. EmailEngine's spelling works too:
+  ee-tokens tokens issue|export|import …
 
   Exit codes
     0 ok   1 unexpected error   2 usage   3 Redis unavailable   4 token not found   5 invalid export string
+    6 serve cannot listen (port in use)
 `;
 
+/** The options that sit beside EmailEngine's `--dbs.redis`, by their spelling on the command line. */
+const GLOBAL_OPTIONS = {'--dbs.redis': 'redisFlag', '--dbs.timeout': 'timeoutFlag'} as const;
+
 /**
- * Takes `--dbs.redis URL` / `--dbs.redis=URL` out of argv: meow cannot spell a dotted flag, and the
- * app needs it too. A missing, empty or repeated value is a usage error, never a quiet fall back to
- * the environment or the default server.
+ * Takes `--dbs.redis URL` and `--dbs.timeout SECONDS` (also with `=`) out of argv: meow cannot
+ * spell a dotted flag, and the app needs them too. A missing, empty or repeated value is a usage
+ * error, never a quiet fall back to the environment or the default server.
  */
-export function extractRedisFlag(argv: readonly string[]): {argv: string[]; redisFlag?: string} {
+export function extractGlobalOptions(argv: readonly string[]): {argv: string[]} & GlobalOptions {
 	const rest: string[] = [];
-	let redisFlag: string | undefined;
+	const found: GlobalOptions = {};
 	for (let index = 0; index < argv.length; index++) {
 		const argument = argv[index]!;
 		if (argument === '--') {
@@ -39,37 +45,40 @@ export function extractRedisFlag(argv: readonly string[]): {argv: string[]; redi
 			break;
 		}
 
-		let value: string | undefined;
-		if (argument === '--dbs.redis') {
-			value = argv[index + 1];
-			if (value === undefined || value.startsWith('-')) {
-				throw new TokenError('usage', '--dbs.redis needs a URL');
-			}
-
-			index++;
-		} else if (argument.startsWith('--dbs.redis=')) {
-			value = argument.slice('--dbs.redis='.length);
-		} else {
+		const [name, inline] = argument.startsWith('--dbs.') && argument.includes('=') ? [argument.slice(0, argument.indexOf('=')), argument.slice(argument.indexOf('=') + 1)] : [argument, undefined];
+		const key = Object.hasOwn(GLOBAL_OPTIONS, name) ? GLOBAL_OPTIONS[name as keyof typeof GLOBAL_OPTIONS] : undefined;
+		if (key === undefined) {
 			rest.push(argument);
 			continue;
 		}
 
+		const what = name === '--dbs.redis' ? 'a Redis URL' : 'seconds';
+		let value = inline;
+		if (value === undefined) {
+			value = argv[index + 1];
+			if (value === undefined || value.startsWith('-')) {
+				throw new TokenError('usage', `${name} needs a value: ${what}`);
+			}
+
+			index++;
+		}
+
 		if (value.trim() === '') {
-			throw new TokenError('usage', '--dbs.redis is empty: give a URL, or leave the flag out');
+			throw new TokenError('usage', `${name} is empty: give ${what}, or leave the flag out`);
 		}
 
-		if (redisFlag !== undefined) {
-			throw new TokenError('usage', '--dbs.redis is given twice; give it once');
+		if (found[key] !== undefined) {
+			throw new TokenError('usage', `${name} is given twice; give it once`);
 		}
 
-		redisFlag = value;
+		found[key] = value;
 	}
 
-	return {argv: rest, redisFlag};
+	return {argv: rest, ...found};
 }
 
 async function dispatch(rawArgv: readonly string[]): Promise<number> {
-	const {argv, redisFlag} = extractRedisFlag(rawArgv);
+	const {argv, ...globalOptions} = extractGlobalOptions(rawArgv);
 	let [name, ...rest] = argv;
 	if (name === 'tokens') {
 		[name, ...rest] = rest;
@@ -84,7 +93,7 @@ async function dispatch(rawArgv: readonly string[]): Promise<number> {
 	if (name === undefined) {
 		if (process.stdin.isTTY && process.stdout.isTTY) {
 			const {runApp} = await import('../ui/run-app.js');
-			return runApp({redisFlag});
+			return runApp(globalOptions);
 		}
 
 		process.stderr.write(mainHelp());
@@ -118,7 +127,7 @@ async function dispatch(rawArgv: readonly string[]): Promise<number> {
 		throw new TokenError('usage', `Unexpected argument ${quoteTyped(String(cli.input[0]))}; run ee-tokens ${command.name} --help`);
 	}
 
-	return command.run(cli, createContext(redisFlag));
+	return command.run(cli, createContext(globalOptions));
 }
 
 /** Runs the CLI and turns every failure into one line on stderr and a documented exit code. */

@@ -1,7 +1,7 @@
 import {createRequire} from 'node:module';
 import {maskRedisUrl, openStore} from '../store/index.js';
 import {TokenError} from '../tokens/index.js';
-import {type Logger, createLogger, flushLogs, logError} from '../server/logger.js';
+import {type Logger, createLogger, flushLogs} from '../server/logger.js';
 import {importPreparedToken, preparedTokenSource, validatePreparedToken} from '../server/prepared-token.js';
 import {createApiServer} from '../server/server.js';
 import {EXIT} from './exit-codes.js';
@@ -21,10 +21,13 @@ export const serveCommand = defineCommand({
 	  --preparedToken   An export string imported at startup if not yet present
 	                    (else EENGINE_PREPARED_TOKEN or EENGINE_PREPARED_TOKEN_FILE)
 	  --dbs.redis       Redis URL
+	  --dbs.timeout     Seconds Redis has to connect and to answer each command (default 10);
+	                    past it a request is answered 503
 
 	Routes: GET /v1/stats, GET /v1/account/{account}, GET|POST /v1/tokens, GET|DELETE
 	/v1/tokens/{token}, GET /metrics, GET /health. Logs are JSON lines on stdout.
-	Ctrl-C or SIGTERM stops it gracefully.
+	Ctrl-C or SIGTERM stops it gracefully. Exit 3 when Redis cannot be used at start, 6 when the
+	port is in use.
 
 	Examples
 	  $ ee-tokens serve --port 3000
@@ -47,6 +50,32 @@ export const serveCommand = defineCommand({
 	},
 });
 
+/** Why the server cannot listen, in one line (exit 6); anything unforeseen stays a bug (exit 1). */
+function listenError(error: unknown, host: string, port: number): unknown {
+	switch ((error as NodeJS.ErrnoException).code) {
+		case 'EADDRINUSE': {
+			return new TokenError('listen', `port ${port} is in use on ${host}: stop what uses it, or choose another with --port or EENGINE_PORT`);
+		}
+
+		case 'EACCES': {
+			return new TokenError('listen', `port ${port} on ${host} needs privileges this user does not have: choose one above 1023 with --port`);
+		}
+
+		case 'EADDRNOTAVAIL': {
+			return new TokenError('listen', `${host} is not an address of this machine: choose another with --host or EENGINE_HOST`);
+		}
+
+		case 'ENOTFOUND':
+		case 'EAI_AGAIN': {
+			return new TokenError('listen', `host ${JSON.stringify(host)} cannot be resolved: choose another with --host or EENGINE_HOST`);
+		}
+
+		default: {
+			return error;
+		}
+	}
+}
+
 async function serve(
 	flags: {port?: number; host?: string; preparedToken?: string},
 	context: Context,
@@ -65,19 +94,18 @@ async function serve(
 		return EXIT.failure;
 	}
 
-	const open = await openStore({flag: context.redisFlag, persistent: true, notify: context.say});
+	const open = await openStore({flag: context.redisFlag, timeoutFlag: context.timeoutFlag, persistent: true, notify: context.say});
 	if (prepared) {
 		await importPreparedToken(open.store, prepared.value, logger);
 	}
 
-	const api = createApiServer({store: open.store, logger, version, env});
+	const api = createApiServer({store: open.store, logger, version, env, target: open.target});
 	let address;
 	try {
 		address = await api.listen(port, host);
 	} catch (error) {
 		await open.close();
-		logger.fatal({err: logError(error), host, port}, 'Failed to start the API server');
-		return EXIT.failure;
+		throw listenError(error, host, port);
 	}
 
 	// Until a signal: then stop accepting, finish what is in flight, close Redis, exit 0. Listened

@@ -30,7 +30,7 @@ export type Credentials =
 			record: TokenRecord;
 			clientIp: string;
 			headers: Headers;
-			/** The last-use write, already on the wire; the server awaits it before answering. */
+			/** The last-use write, already on the wire; the server awaits it before answering. Never rejects. */
 			lastUse: Promise<unknown>;
 	  };
 
@@ -64,12 +64,12 @@ export type AuthenticatorOptions = {
 	onOutcome?: (outcome: AuthOutcome) => void;
 	/** Background writes (reaping, audit entries) that failed; they never fail the request. */
 	onBackgroundError?: (what: string, error: unknown) => void;
+	/** How each last-use write ended: undefined when written, else the error (it never fails the request). */
+	onLastUse?: (error: unknown) => void;
 };
 
 type Refusal = {reason: string; outcome: AuthOutcome; error: HttpError};
 type RequestContext = {request: IncomingMessage; route: RouteAuth; account: string | undefined; clientIp: string; now: number};
-
-const ignore = () => {};
 
 /** Most tokens have no rate limit: their answers carry no extra headers. */
 const NO_HEADERS: Headers = Object.freeze({});
@@ -219,8 +219,12 @@ export class Authenticator {
 		// Sent now, awaited before any answer goes out: Redis runs one connection's commands in
 		// order, so every later command (rate limit, the handler's reads) comes after it, and the
 		// request does not pay a round trip of its own for it.
-		const lastUse = this.store.recordLastUse(id, now, clientIp || null);
-		lastUse.catch(ignore);
+		// It never decides the request: a Redis that refuses the write (a read-only replica) still
+		// authenticates from its data, and the failure is reported, not answered with.
+		const lastUse = this.store.recordLastUse(id, now, clientIp || null).then(
+			() => this.options.onLastUse?.(undefined),
+			(error: unknown) => this.options.onLastUse?.(error),
+		);
 
 		const context: RequestContext = {request, route, account, clientIp, now};
 		const refusal = this.firstRefusal(record, context);

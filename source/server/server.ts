@@ -1,7 +1,7 @@
 import {IncomingMessage, type Server, ServerResponse, createServer} from 'node:http';
 import type {AddressInfo} from 'node:net';
-import {AuthStore, type TokenStore, asRedisError} from '../store/index.js';
-import {TokenError} from '../tokens/index.js';
+import {AuthStore, type RedisEndpoint, type TokenStore, asRedisError, maskRedisUrl} from '../store/index.js';
+import {TokenError, oneLine} from '../tokens/index.js';
 import {Authenticator, type Credentials} from './auth.js';
 import {HttpError, parseQuery, redactHex, respondWith, sendError, sendJson, splitTarget} from './http.js';
 import {type Logger, logError, requestLineWriter} from './logger.js';
@@ -16,6 +16,8 @@ export type ApiServerOptions = {
 	license?: string;
 	env?: Record<string, string | undefined>;
 	now?: () => number;
+	/** The Redis the store talks to, for the log lines that say what went wrong with it. */
+	target?: RedisEndpoint;
 };
 
 export type ApiServer = {
@@ -45,6 +47,16 @@ const notFound = () => new HttpError(404, 'Not Found');
 
 const unavailable = () => new HttpError(503, 'Redis is not available, try again later');
 
+/** Kinds of Redis trouble the log reports once per outage, with what they mean for requests. */
+const REQUESTS = 'Redis';
+const CONNECTION = 'The connection to Redis';
+const LAST_USE = 'Recording last use';
+const CONSEQUENCES: Record<string, string> = {
+	[REQUESTS]: 'requests are answered 503 until it works again',
+	[CONNECTION]: 'retrying every second',
+	[LAST_USE]: 'requests are still authenticated',
+};
+
 /**
  * Whether a failure is Redis's (away, or refusing a command: answered 503, and the server recovers
  * on its own when Redis is back) rather than a bug (500). The store's asRedisError is the one place
@@ -53,6 +65,36 @@ const unavailable = () => new HttpError(503, 'Redis is not available, try again 
 function redisUnavailable(error: unknown, store: TokenStore): boolean {
 	const typed = asRedisError(error);
 	return (typed instanceof TokenError && typed.code === 'redis') || store.redis.status !== 'ready';
+}
+
+/**
+ * Redis trouble in the log once per outage of each kind (requests answered 503, last use not
+ * written, audit entries lost), with Redis's reason, and a line when that kind works again: a
+ * read-only replica refuses every last-use write, and a line per request would drown the log.
+ */
+class OutageLog {
+	/** The kinds down now, with the reason first logged. */
+	private readonly down = new Map<string, string>();
+
+	constructor(
+		private readonly logger: Logger,
+		private readonly target: RedisEndpoint | undefined,
+	) {}
+
+	failed(what: string, error: unknown): void {
+		if (!this.down.has(what)) {
+			const reason = oneLine(asRedisError(error, this.target));
+			this.down.set(what, reason);
+			const consequence = CONSEQUENCES[what];
+			this.logger.warn({redis: this.target ? maskRedisUrl(this.target.url) : undefined}, `${what} failed${consequence ? ` (${consequence})` : ''}: ${reason}`);
+		}
+	}
+
+	recovered(what: string): void {
+		if (this.down.size > 0 && this.down.delete(what)) {
+			this.logger.info(`${what} works again`);
+		}
+	}
 }
 
 const envList = (value: string | undefined) =>
@@ -71,6 +113,11 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 	const now = options.now ?? Date.now;
 	const {store, logger} = options;
 	const metrics = new ServerMetrics();
+	const outages = new OutageLog(logger, options.target);
+	// The persistent connection retries on its own; what it meets (refused, a database that is gone)
+	// is logged once per outage, and its return.
+	store.redis.on('error', error => outages.failed(CONNECTION, error));
+	store.redis.on('ready', () => outages.recovered(CONNECTION));
 	// Every request costs a few Redis commands; the AuthStore sends the commands of all requests
 	// handled in one event-loop turn in one socket write and lets identical ones share a command
 	// (see AuthStore's Turn), which is the largest single throughput gain the server has.
@@ -83,7 +130,14 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 			maxAgeSeconds: positive(env['EENGINE_TOKEN_LOG_AGE'], 604_800),
 		},
 		onOutcome: outcome => metrics.countOutcome(outcome),
-		onBackgroundError: (what, error) => logger.warn({err: logError(error)}, `${what} failed`),
+		onBackgroundError: (what, error) => outages.failed(what, error),
+		onLastUse(error) {
+			if (error === undefined) {
+				outages.recovered(LAST_USE);
+			} else {
+				outages.failed(LAST_USE, error);
+			}
+		},
 	});
 	const deps: RouteDeps = {store, auth, metrics, logger, version: options.version, license: options.license ?? 'MIT', now};
 	const requestLine = requestLineWriter(logger);
@@ -136,6 +190,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 				response.setHeader('connection', 'close');
 			}
 
+			outages.recovered(REQUESTS);
 			const status = reply.status ?? 200;
 			if (reply.text === undefined) {
 				sendJson(response, status, reply.json, token?.headers, head, reply.headers);
@@ -150,6 +205,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 				failure = error;
 				response.tokenId ??= error.tokenId;
 			} else if (redisUnavailable(error, store)) {
+				outages.failed(REQUESTS, error);
 				failure = unavailable();
 			} else {
 				logger.error({err: logError(error)}, 'Request failed');

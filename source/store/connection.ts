@@ -4,6 +4,17 @@ import {TokenError} from '../tokens/index.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379/8';
 
+/**
+ * How long connecting, and then each command, may take before Redis counts as not answering. A
+ * healthy Redis answers in milliseconds, and the slowest single round trip ee-tokens makes (an
+ * HSCAN page of 5,000 fields, an HMGET of 1,000 ids, a pipeline of 1,000 imports) stays well under
+ * a second on a busy server; 10 s leaves room for a slow network, a TLS handshake or a snapshot's
+ * fork, and still ends a wait on a Redis that will never answer before a person gives up on it.
+ */
+export const DEFAULT_TIMEOUT_SECONDS = 10;
+const MAX_TIMEOUT_SECONDS = 3600;
+export const TIMEOUT_ENV = 'EE_TOKENS_REDIS_TIMEOUT';
+
 export type RedisSource = '--dbs.redis' | 'EENGINE_REDIS' | 'REDIS_URL' | 'default' | 'embedded';
 
 export type RedisTarget = {
@@ -11,6 +22,10 @@ export type RedisTarget = {
 	source: RedisSource;
 	/** `EENGINE_REDIS_PREFIX` trimmed plus ":", or empty: prepended to every key. */
 	prefix: string;
+	/** The time limit for connecting and for each command, in milliseconds. */
+	timeoutMs: number;
+	/** The embedded server's log, where it says why it stopped (a full disk ends it). */
+	log?: string;
 };
 
 type Env = Record<string, string | undefined>;
@@ -42,13 +57,33 @@ export const prefixFrom = (env: Env): string => {
 export type Resolution = {target: RedisTarget; notice?: string};
 
 /**
+ * The time limit in milliseconds from `--dbs.timeout SECONDS`, else `EE_TOKENS_REDIS_TIMEOUT`
+ * (set-but-empty falls through, as for the URL variables), else the default. A value that is not a
+ * number of seconds is refused, never replaced by the default.
+ */
+export function timeoutFrom(flag: string | undefined, env: Env): number {
+	const [name, text] = flag === undefined ? [TIMEOUT_ENV, env[TIMEOUT_ENV] || undefined] : ['--dbs.timeout', flag];
+	if (text === undefined) {
+		return DEFAULT_TIMEOUT_SECONDS * 1000;
+	}
+
+	const seconds = /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : Number.NaN;
+	if (!(seconds > 0 && seconds <= MAX_TIMEOUT_SECONDS)) {
+		throw new TokenError('usage', `Invalid ${name} ${JSON.stringify(text)}: give seconds, more than 0 and at most ${MAX_TIMEOUT_SECONDS}`);
+	}
+
+	return Math.max(1, Math.round(seconds * 1000));
+}
+
+/**
  * EmailEngine's order is EENGINE_REDIS → REDIS_URL → --dbs.redis → default. We differ in one
  * place on purpose: an explicit --dbs.redis wins, because an environment variable left over in a
  * shell silently sending a new token to another database is the worse surprise. When both are set
  * and differ, the notice says which one is used.
  */
-export function resolveRedisTarget(flag: string | undefined, env: Env): Resolution {
+export function resolveRedisTarget(flag: string | undefined, env: Env, timeoutFlag?: string): Resolution {
 	const prefix = prefixFrom(env);
+	const timeoutMs = timeoutFrom(timeoutFlag, env);
 	const fromEnv: Array<[RedisSource, string | undefined]> = [
 		['EENGINE_REDIS', readEnv(env, 'EENGINE_REDIS')],
 		['REDIS_URL', readEnv(env, 'REDIS_URL')],
@@ -59,45 +94,83 @@ export function resolveRedisTarget(flag: string | undefined, env: Env): Resoluti
 			environment && environment[1] !== flag
 				? `ee-tokens: using --dbs.redis ${maskRedisUrl(flag)}, not ${environment[0]} ${maskRedisUrl(environment[1]!)}`
 				: undefined;
-		return {target: {url: flag, source: '--dbs.redis', prefix}, notice};
+		return {target: {url: flag, source: '--dbs.redis', prefix, timeoutMs}, notice};
 	}
 
 	if (environment) {
-		return {target: {url: environment[1]!, source: environment[0], prefix}};
+		return {target: {url: environment[1]!, source: environment[0], prefix, timeoutMs}};
 	}
 
-	return {target: {url: DEFAULT_REDIS_URL, source: 'default', prefix}};
+	return {target: {url: DEFAULT_REDIS_URL, source: 'default', prefix, timeoutMs}};
 }
 
-/** The URL with its password replaced, for every screen, log line and error message. */
+/**
+ * The URL with its password replaced, for every screen, log line and error message. Worked on the
+ * text rather than on a parsed URL: a password with an unencoded `/`, `?` or `#` makes the URL
+ * parser put part of it in the port, the path or the query, where a parsed URL would show it.
+ * Everything up to the last `@` is the user part; only a user name before a `:` stays visible, and
+ * of the query, everything but the value of `password`.
+ */
 export function maskRedisUrl(url: string): string {
+	const scheme = /^[a-z][\d+.a-z-]*:\/\//i.exec(url)?.[0] ?? '';
+	// The query's password first: its value may hold an "@" that would pass for the user part's end.
+	let rest = url.slice(scheme.length).replaceAll(/([?&]password=)[^&]*/gi, '$1***');
+	const at = rest.lastIndexOf('@');
+	if (at !== -1) {
+		const userinfo = rest.slice(0, at);
+		const colon = userinfo.indexOf(':');
+		const user = userinfo.slice(0, Math.max(colon, 0));
+		const shown = colon === -1 ? '' : /^[^/?#]*$/.test(user) ? `${user}:` : '';
+		rest = `${shown}***${rest.slice(at)}`;
+	}
+
+	return scheme + rest;
+}
+
+/** A database number as URLs write it: digits only, so `-1`, `1.5` and `abc` are refused. */
+function databaseFrom(text: string, invalid: (why: string) => TokenError): number {
+	const db = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+	if (!Number.isSafeInteger(db)) {
+		throw invalid('the database must be a whole number from 0 up, as in redis://host:6379/8 or ?db=8');
+	}
+
+	return db;
+}
+
+/** Percent-decoding that refuses a stray `%` instead of throwing URIError. */
+function decoded(text: string, invalid: (why: string) => TokenError): string {
 	try {
-		const parsed = new URL(url);
-		if (parsed.password) {
-			parsed.password = '***';
-		}
-
-		if (parsed.searchParams.has('password')) {
-			parsed.searchParams.set('password', '***');
-		}
-
-		return parsed.toString();
+		return decodeURIComponent(text);
 	} catch {
-		return url.replace(/\/\/[^@/]*@/, '//***@');
+		throw invalid('a "%" in the user name or password must start %XX; write %25 for a "%"');
 	}
 }
 
 /**
  * ioredis options for a URL the way EmailEngine's lib/redis-url.js reads it (spec §1.1): `rediss:`
  * for TLS, `/N` or `?db=N`, `?password=`, `?family=`, the `default` user dropped. `unix:///path?db=N`
- * reaches a socket (the embedded server uses one).
+ * reaches a socket (the embedded server uses one). Anything that would be read as something other
+ * than what was written is refused (exit 2): a database part that is not a number (which would
+ * otherwise mean db 0), or a password whose `/`, `?`, `#` or `%` was not percent-encoded.
  */
 export function redisOptionsFor(url: string): RedisOptions {
+	const invalid = (why: string) => new TokenError('usage', `Invalid Redis URL ${maskRedisUrl(url)}: ${why}`);
+	const unencoded = 'write a "/", "?", "#" or "@" in the password as %2F, %3F, %23 or %40';
 	let parsed: URL;
 	try {
 		parsed = new URL(url);
 	} catch {
-		throw new TokenError('usage', `Invalid Redis URL: ${maskRedisUrl(url)}`);
+		throw invalid(`not a URL (${unencoded})`);
+	}
+
+	if (url.includes('#')) {
+		throw invalid(unencoded);
+	}
+
+	// An @ the parser did not take as the end of the user part (it saw a path, port or query
+	// first): part of the password would be read as something else.
+	if (!parsed.username && !parsed.password && url.replaceAll(/[?&]password=[^&]*/gi, '').includes('@')) {
+		throw invalid(unencoded);
 	}
 
 	const options: RedisOptions = {};
@@ -105,11 +178,15 @@ export function redisOptionsFor(url: string): RedisOptions {
 	switch (parsed.protocol) {
 		case 'redis:':
 		case 'rediss:': {
-			options.host = parsed.hostname.replace(/^\[(.*)]$/, '$1') || '127.0.0.1';
+			if (!parsed.hostname) {
+				throw invalid(`no host (${unencoded})`);
+			}
+
+			options.host = parsed.hostname.replace(/^\[(.*)]$/, '$1');
 			options.port = parsed.port ? Number(parsed.port) : 6379;
 			const db = parsed.pathname.replace(/^\//, '');
-			if (/^\d+$/.test(db)) {
-				options.db = Number(db);
+			if (db !== '') {
+				options.db = databaseFrom(db, invalid);
 			}
 
 			if (parsed.protocol === 'rediss:') {
@@ -121,7 +198,7 @@ export function redisOptionsFor(url: string): RedisOptions {
 
 		case 'unix:':
 		case 'redis+unix:': {
-			options.path = decodeURIComponent(parsed.pathname);
+			options.path = decoded(parsed.pathname, invalid);
 			break;
 		}
 
@@ -130,16 +207,16 @@ export function redisOptionsFor(url: string): RedisOptions {
 		}
 	}
 
-	if (query.get('db') && /^\d+$/.test(query.get('db')!)) {
-		options.db = Number(query.get('db'));
+	if (query.has('db')) {
+		options.db = databaseFrom(query.get('db')!, invalid);
 	}
 
-	const password = query.get('password') ?? (parsed.password ? decodeURIComponent(parsed.password) : undefined);
+	const password = query.get('password') ?? (parsed.password ? decoded(parsed.password, invalid) : undefined);
 	if (password) {
 		options.password = password;
 	}
 
-	const username = parsed.username ? decodeURIComponent(parsed.username) : undefined;
+	const username = parsed.username ? decoded(parsed.username, invalid) : undefined;
 	if (username && (username !== 'default' || query.get('allowUsernameInURI') === 'true')) {
 		options.username = username;
 	}

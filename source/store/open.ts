@@ -1,12 +1,16 @@
-import {Redis} from 'ioredis';
+import {createRequire} from 'node:module';
+import {Redis, type RedisOptions} from 'ioredis';
 import {TokenError} from '../tokens/index.js';
 import {type RedisTarget, maskRedisUrl, redisOptionsFor, resolveRedisTarget} from './connection.js';
 import {embeddedStateDir, ensureEmbeddedRedis} from './embedded.js';
+import {describeReply, notAnswering, redisReply} from './redis-errors.js';
 import {TokenStore} from './token-store.js';
 
 export type OpenOptions = {
 	/** The `--dbs.redis` flag, if given. */
 	flag?: string;
+	/** The `--dbs.timeout` flag (seconds), if given. */
+	timeoutFlag?: string;
 	env?: Record<string, string | undefined>;
 	/** Keep retrying after a lost connection (the app and the server); commands fail fast instead. */
 	persistent?: boolean;
@@ -17,19 +21,73 @@ export type OpenOptions = {
 	embeddedDir?: string;
 };
 
-export type OpenStore = {store: TokenStore; target: RedisTarget; close: () => Promise<void>};
+export type OpenStore = {
+	store: TokenStore;
+	target: RedisTarget;
+	/** QUIT, or (`graceful` false, after a failure) just drop the connection: a stalled Redis would hold a QUIT too. */
+	close: (graceful?: boolean) => Promise<void>;
+};
 
-/** Connection failures EmailEngine also treats as fatal at startup (spec §1.1). */
-function connectionError(target: RedisTarget, error: unknown): TokenError {
-	const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message ?? String(error);
-	return new TokenError('redis', `Cannot connect to Redis at ${maskRedisUrl(target.url)} (${reason})`);
+/** A failed connect; `socketCode` says why when nothing answered at all (ECONNREFUSED, ENOENT). */
+export class ConnectError extends TokenError {
+	constructor(
+		message: string,
+		readonly socketCode?: string,
+	) {
+		super('redis', message);
+	}
 }
 
+/** Connection failures EmailEngine also treats as fatal at startup (spec §1.1), with Redis's reason. */
+function connectionError(target: RedisTarget, error: unknown, db: number | undefined): ConnectError {
+	const where = maskRedisUrl(target.url);
+	const selecting = (error as {command?: {name?: string}} | undefined)?.command?.name === 'select';
+	if (selecting && !/^(WRONGPASS|NOAUTH)/.test(redisReply(error))) {
+		return new ConnectError(`Cannot use database ${db} of Redis at ${where}: ${describeReply(redisReply(error))}`);
+	}
+
+	const code = (error as NodeJS.ErrnoException | undefined)?.code;
+	return code
+		? new ConnectError(`Cannot connect to Redis at ${where} (${code})`, code)
+		: new ConnectError(`Cannot connect to Redis at ${where}: ${describeReply(redisReply(error))}`);
+}
+
+type ConnectorConstructor = NonNullable<RedisOptions['Connector']>;
+
+/** ioredis's connector for one server (not exported by name; the `Connector` option takes a subclass). */
+const {default: StandaloneConnector} = createRequire(import.meta.url)('ioredis/built/connectors/StandaloneConnector.js') as {
+	default: new (options: unknown) => {check(info: unknown): boolean};
+};
+
+/**
+ * ioredis SELECTs the URL's database on every (re)connection, and when Redis refuses (no such
+ * database, an ACL without SELECT) it only emits an error and carries on in db 0: tokens would be
+ * read from and written to another database. This connector vetoes such a connection in ioredis's
+ * ready check, which runs after the SELECT's reply and before any queued command is sent; the
+ * connection is then closed (and retried, by the app and serve) instead of being used.
+ */
+function connectorVetoing(refused: () => boolean): ConnectorConstructor {
+	return class extends StandaloneConnector {
+		override check(info: unknown): boolean {
+			return !refused() && super.check(info);
+		}
+	} as unknown as ConnectorConstructor;
+}
+
+/**
+ * A connection to `target` that is ready to use: in its database, within the time limit. Each
+ * command then has the same limit (ioredis's commandTimeout), so nothing waits for ever on a
+ * Redis that accepts and never answers, or one under CLIENT PAUSE.
+ */
 export async function connectRedis(target: RedisTarget, persistent = false): Promise<Redis> {
+	const options = redisOptionsFor(target.url);
+	let selectRefused: Error | undefined;
 	const redis = new Redis({
-		...redisOptionsFor(target.url),
+		...options,
+		...(options.db ? {Connector: connectorVetoing(() => selectRefused !== undefined)} : {}),
 		lazyConnect: true,
-		connectTimeout: 5000,
+		connectTimeout: target.timeoutMs,
+		commandTimeout: target.timeoutMs,
 		// Fail fast in commands; in the app and server, keep trying every second.
 		retryStrategy: persistent ? times => Math.min(times * 200, 1000) : () => null,
 		maxRetriesPerRequest: persistent ? 1 : 0,
@@ -38,15 +96,37 @@ export async function connectRedis(target: RedisTarget, persistent = false): Pro
 	// ioredis prints unhandled error events to the console; the owner of the connection reports them.
 	// The last one is kept because connect() itself only says "Connection is closed".
 	let lastError: unknown;
-	redis.on('error', error => {
+	// A refused password makes the SELECT after it fail too ("NOAUTH"): the password is the reason.
+	let credentialsRefused: unknown;
+	// Each connection SELECTs anew; its 'connect' event comes before any reply can.
+	redis.on('connect', () => {
+		selectRefused = undefined;
+	});
+	redis.on('error', (error: Error & {command?: {name?: string}}) => {
 		lastError = error;
+		if (/^(WRONGPASS|NOAUTH)/.test(error.message)) {
+			credentialsRefused ??= error;
+		} else if (error.command?.name === 'select') {
+			selectRefused = error;
+		}
+	});
+	let timer: NodeJS.Timeout | undefined;
+	const deadline = new Promise<never>((_resolve, reject) => {
+		timer = setTimeout(() => {
+			reject(new TokenError('redis', notAnswering(target)));
+		}, target.timeoutMs);
 	});
 	try {
-		await redis.connect();
-		await redis.ping();
+		await Promise.race([redis.connect(), deadline]);
 	} catch (error) {
 		redis.disconnect();
-		throw connectionError(target, lastError ?? error);
+		if (error instanceof TokenError) {
+			throw error;
+		}
+
+		throw connectionError(target, credentialsRefused ?? selectRefused ?? lastError ?? error, options.db);
+	} finally {
+		clearTimeout(timer);
 	}
 
 	return redis;
@@ -58,7 +138,7 @@ export async function connectRedis(target: RedisTarget, persistent = false): Pro
  */
 export async function openStore(options: OpenOptions = {}): Promise<OpenStore> {
 	const env = options.env ?? process.env;
-	const resolution = resolveRedisTarget(options.flag, env);
+	const resolution = resolveRedisTarget(options.flag, env, options.timeoutFlag);
 	const {notice} = resolution;
 	const target =
 		resolution.target.source === 'default' && options.defaultUrl ? {...resolution.target, url: options.defaultUrl} : resolution.target;
@@ -71,12 +151,15 @@ export async function openStore(options: OpenOptions = {}): Promise<OpenStore> {
 	try {
 		redis = await connectRedis(target, options.persistent);
 	} catch (error) {
-		if (target.source !== 'default') {
+		// Only "nothing listens there" means there is no Redis at the default: anything that
+		// answered (a password, a refusal, silence) is a Redis someone runs, and is reported.
+		const nothingThere = error instanceof ConnectError && (error.socketCode === 'ECONNREFUSED' || error.socketCode === 'ENOENT');
+		if (target.source !== 'default' || !nothingThere) {
 			throw error;
 		}
 
-		const embedded = await ensureEmbeddedRedis(options.embeddedDir ?? embeddedStateDir(env));
-		used = {url: embedded.url, source: 'embedded', prefix: target.prefix};
+		const embedded = await ensureEmbeddedRedis(options.embeddedDir ?? embeddedStateDir(env), {timeoutMs: target.timeoutMs});
+		used = {url: embedded.url, source: 'embedded', prefix: target.prefix, timeoutMs: target.timeoutMs, log: embedded.log};
 		options.notify?.(
 			`ee-tokens: no Redis at ${maskRedisUrl(target.url)}, ${embedded.started ? 'started' : 'using'} the embedded one (${embedded.socket}, db 8)`,
 		);
@@ -86,8 +169,12 @@ export async function openStore(options: OpenOptions = {}): Promise<OpenStore> {
 	return {
 		store: new TokenStore(redis, used.prefix),
 		target: used,
-		async close() {
-			await redis.quit().catch(() => redis.disconnect());
+		async close(graceful = true) {
+			if (graceful) {
+				await redis.quit().catch(() => redis.disconnect());
+			} else {
+				redis.disconnect();
+			}
 		},
 	};
 }

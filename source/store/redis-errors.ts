@@ -1,8 +1,31 @@
 import {TokenError, oneLine} from '../tokens/index.js';
+import {type RedisTarget, maskRedisUrl} from './connection.js';
 
 const REDIS_ERROR_NAMES = new Set(['ReplyError', 'MaxRetriesPerRequestError', 'AbortError', 'ParserError', 'InterruptError']);
 const CONNECTION_TROUBLE =
-	/connection is closed|stream isn't writeable|enableofflinequeue|max retries per request|econnreset|econnrefused|epipe|etimedout|enotconn|enotfound/i;
+	/connection is closed|stream isn't writeable|enableofflinequeue|max retries per request|command timed out|econnreset|econnrefused|epipe|etimedout|enotconn|enotfound/i;
+
+/** What ioredis rejects a command with when the time limit (commandTimeout) passes. */
+const TIMED_OUT = 'Command timed out';
+
+/** Where a failure happened, for its message: the URL (masked when shown) and the time limit. */
+export type RedisEndpoint = Pick<RedisTarget, 'url' | 'timeoutMs' | 'log'>;
+
+/**
+ * Redis's error replies whose first word names a state of the server rather than a mistake in the
+ * command, in words a person acts on. Redis's own reply is always said too.
+ */
+const CONDITIONS: Record<string, string> = {
+	MISCONF: 'disk full or not writable',
+	READONLY: 'read-only replica',
+	OOM: 'out of memory (maxmemory reached)',
+	NOPERM: 'this user lacks the permission',
+	WRONGPASS: 'wrong password',
+	NOAUTH: 'no password given, and this Redis needs one',
+	LOADING: 'still loading its data',
+	BUSY: 'busy running a script',
+	MASTERDOWN: 'replica whose master is down',
+};
 
 /** Whether an error (ours or ioredis's) says Redis cannot be reached right now, as opposed to refusing a command. */
 export function isConnectionTrouble(error: unknown): boolean {
@@ -10,18 +33,57 @@ export function isConnectionTrouble(error: unknown): boolean {
 	return CONNECTION_TROUBLE.test(`${oneLine(error)} ${code}`);
 }
 
+/** Whether the time limit ran out on a command. */
+export const isTimeout = (error: unknown): boolean => error instanceof Error && error.message === TIMED_OUT;
+
 /**
- * Turns what ioredis throws when Redis goes away or refuses a command into the typed error the
- * edges report as "Redis failed" (exit 3, 503, a banner); anything else is left alone, since it is
- * a bug and should say so.
+ * The reply that says why: a MULTI refused at queue time fails as `EXECABORT … previous errors`,
+ * with the refusals themselves on `previousErrors` (ioredis); the ready check wraps its reply.
  */
-export function asRedisError(error: unknown): unknown {
+export function redisReply(error: unknown): string {
+	const previous = (error as {previousErrors?: unknown[]} | undefined)?.previousErrors?.[0];
+	const text = oneLine(previous ?? error);
+	return text.replace(/^Ready check failed: /, '');
+}
+
+/** Redis's reply with its condition in words first, when it names one: "read-only replica (READONLY …)". */
+export function describeReply(reply: string): string {
+	const condition = CONDITIONS[/^[A-Z]+/.exec(reply)?.[0] ?? ''];
+	return condition ? `${condition} (${reply})` : reply;
+}
+
+const seconds = (ms: number) => `${Number((ms / 1000).toFixed(3))} s`;
+
+/** "Redis at redis://…/8 did not answer within 10 s": what a time limit that ran out says. */
+export const notAnswering = (endpoint: RedisEndpoint): string => `Redis at ${maskRedisUrl(endpoint.url)} did not answer within ${seconds(endpoint.timeoutMs)}`;
+
+/**
+ * Turns what ioredis throws when Redis goes away, does not answer or refuses a command into the
+ * typed error the edges report (exit 3, 503, a banner), with Redis's own reason: a refused write
+ * says "read-only replica (READONLY …)", never only "EXECABORT … previous errors". Anything else is
+ * left alone, since it is a bug and should say so.
+ */
+export function asRedisError(error: unknown, endpoint?: RedisEndpoint): unknown {
 	if (error instanceof TokenError || !(error instanceof Error)) {
 		return error;
 	}
 
+	const where = endpoint ? `Redis at ${maskRedisUrl(endpoint.url)}` : 'Redis';
+	if (isTimeout(error)) {
+		return new TokenError('redis', endpoint ? notAnswering(endpoint) : `${where} did not answer in time`);
+	}
+
 	if (REDIS_ERROR_NAMES.has(error.name) || isConnectionTrouble(error)) {
-		return new TokenError('redis', `Redis failed: ${oneLine(error)}`);
+		const reply = redisReply(error);
+		const described = describeReply(reply);
+		const command = (error as {command?: {name?: string; args?: unknown[]}}).command;
+		if (command?.name === 'select') {
+			// A reconnect whose SELECT was refused: the connection is not used (see connectRedis).
+			return new TokenError('redis', `${where} refused database ${String(command.args?.[0])}: ${described}`);
+		}
+
+		const log = endpoint?.log && isConnectionTrouble(error) ? ` (see ${endpoint.log})` : '';
+		return new TokenError('redis', described === reply ? `${where} failed: ${reply}${log}` : `${where} refused: ${described}`);
 	}
 
 	return error;
@@ -38,7 +100,7 @@ export function checkExec(replies: Array<[Error | null, unknown]> | null, what: 
 
 	return replies.map(([error, value]) => {
 		if (error) {
-			throw new TokenError('redis', `${what} failed: ${error.message}`);
+			throw new TokenError('redis', `${what} failed: ${describeReply(oneLine(error))}`);
 		}
 
 		return value;

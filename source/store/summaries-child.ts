@@ -37,7 +37,7 @@ async function read({target, options}: ChildRequest): Promise<void> {
 			redis.disconnect();
 		}
 	} catch (error) {
-		const typed = asRedisError(error);
+		const typed = asRedisError(error, target);
 		await send({error: {code: typed instanceof TokenError ? typed.code : undefined, message: oneLine(typed)}});
 		return;
 	}

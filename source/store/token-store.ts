@@ -29,7 +29,7 @@ import {
 } from '../tokens/index.js';
 import {joinById, sortByIdDescending, topByIdDescending} from './id-order.js';
 import {type Keys, keysFor} from './keys.js';
-import {checkExec} from './redis-errors.js';
+import {asRedisError, checkExec} from './redis-errors.js';
 
 /** EmailEngine reads and deletes in batches of 1000 ids per command (spec §1.5, §7). */
 const BATCH = 1000;
@@ -48,6 +48,22 @@ export type ListOptions = {
 };
 
 export type ImportOutcome = {status: 'imported' | 'present'; id: string};
+
+/**
+ * An import that Redis stopped part-way (a refused write, a lost connection): the outcome of every
+ * string handled before it stopped (the rest are undefined), so the caller can say how many were
+ * written, and the error that stopped it.
+ */
+export class ImportStopped extends Error {
+	override readonly name = 'ImportStopped';
+
+	constructor(
+		readonly outcomes: ReadonlyArray<ImportOutcome | TokenError | undefined>,
+		override readonly cause: unknown,
+	) {
+		super(cause instanceof Error ? cause.message : String(cause));
+	}
+}
 
 /**
  * Writes the import trio only if the hash field still holds what the caller saw (absent, or an
@@ -441,7 +457,13 @@ export class TokenStore {
 
 	/** Imports one export string (spec §3.3); a live token under that id is never overwritten. */
 	async import(exportString: string): Promise<ImportOutcome> {
-		const [outcome] = await this.importMany([exportString]);
+		let outcome: ImportOutcome | TokenError | undefined;
+		try {
+			[outcome] = await this.importMany([exportString]);
+		} catch (error) {
+			throw error instanceof ImportStopped ? asRedisError(error.cause) : error;
+		}
+
 		if (outcome instanceof TokenError) {
 			throw outcome;
 		}
@@ -452,22 +474,28 @@ export class TokenStore {
 	/**
 	 * Imports many strings with two round trips per batch (HMGET the ids, then one conditional
 	 * write each, pipelined). Each string gets its own outcome: invalid strings are TokenErrors and
-	 * never stop the others.
+	 * never stop the others. A failure of Redis stops the import with ImportStopped, which carries
+	 * the outcomes so far: each token is written whole or not at all, so they are what is there.
 	 */
 	async importMany(exportStrings: readonly string[]): Promise<Array<ImportOutcome | TokenError>> {
-		const outcomes: Array<ImportOutcome | TokenError> = [];
-		for (let start = 0; start < exportStrings.length; start += BATCH) {
-			// eslint-disable-next-line no-await-in-loop
-			outcomes.push(...(await this.importBatch(exportStrings.slice(start, start + BATCH))));
+		const outcomes: Array<ImportOutcome | TokenError | undefined> = [];
+		try {
+			for (let start = 0; start < exportStrings.length; start += BATCH) {
+				// eslint-disable-next-line no-await-in-loop
+				await this.importBatch(exportStrings.slice(start, start + BATCH), outcomes, start);
+			}
+		} catch (error) {
+			throw new ImportStopped(outcomes, error);
 		}
 
-		return outcomes;
+		return outcomes as Array<ImportOutcome | TokenError>;
 	}
 
-	private async importBatch(exportStrings: readonly string[]): Promise<Array<ImportOutcome | TokenError>> {
-		const outcomes: Array<ImportOutcome | TokenError | undefined> = [];
+	/** One batch; its outcomes go to `outcomes` from `offset` on, as they are known. */
+	private async importBatch(exportStrings: readonly string[], outcomes: Array<ImportOutcome | TokenError | undefined>, offset: number): Promise<void> {
 		const pending: Array<{index: number; id: string; fields: TokenRecord}> = [];
-		for (const [index, text] of exportStrings.entries()) {
+		for (const [position, text] of exportStrings.entries()) {
+			const index = offset + position;
 			try {
 				const {id, fields} = decodeExportString(text);
 				pending.push({index, id, fields});
@@ -486,8 +514,6 @@ export class TokenStore {
 			// eslint-disable-next-line no-await-in-loop
 			round = await this.importRound(round, outcomes);
 		}
-
-		return outcomes as Array<ImportOutcome | TokenError>;
 	}
 
 	private async importRound(
@@ -535,17 +561,21 @@ export class TokenStore {
 
 		const replies = (await pipeline.exec()) ?? [];
 		const retry: typeof round = [];
+		// Every reply is read before a refusal is thrown: the writes that went through are counted.
+		let refusal: Error | undefined;
 		for (const [position, item] of writing.entries()) {
 			const [error, written] = replies[position] ?? [new Error('no reply')];
 			if (error) {
-				throw new TokenError('redis', `Importing the token failed: ${error.message}`);
-			}
-
-			if (written === 1) {
+				refusal ??= error;
+			} else if (written === 1) {
 				outcomes[item.index] = {status: 'imported', id: item.id};
 			} else {
 				retry.push(item);
 			}
+		}
+
+		if (refusal) {
+			throw refusal;
 		}
 
 		return retry;

@@ -7,7 +7,8 @@ export type ErrorCode =
 	| 'invalid-export' // an export string that cannot be decoded into a token
 	| 'not-found' // no token under that id or raw token
 	| 'redis' // Redis unreachable, refused our credentials, or failed a write
-	| 'refused'; // a safety rule said no (revoke without --yes and no terminal to ask)
+	| 'refused' // a safety rule said no (revoke without --yes and no terminal to ask)
+	| 'listen'; // the API server cannot listen (port in use, not permitted, not an address here)
 
 export class TokenError extends Error {
 	override readonly name = 'TokenError';

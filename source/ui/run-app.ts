@@ -1,4 +1,4 @@
-import {maskRedisUrl, openStore, summariesInChild} from '../store/index.js';
+import {asRedisError, maskRedisUrl, openStore, summariesInChild} from '../store/index.js';
 import type {FirstReads, TokenSource} from './hooks/use-tokens.js';
 import {HEAD_ROWS} from './state/rows.js';
 
@@ -10,7 +10,7 @@ import {HEAD_ROWS} from './state/rows.js';
  * React and Ink load while Redis connects and the first token list is read, so the first screen
  * costs the slower of the two, not their sum.
  */
-export async function runApp(options: {redisFlag?: string}): Promise<number> {
+export async function runApp(options: {redisFlag?: string; timeoutFlag?: string}): Promise<number> {
 	// React's development build times every render into the performance timeline and walks the
 	// changed props (our 100,000-row data) to describe them: seconds of work. Production unless the
 	// developer asks otherwise. Set before React loads; nothing else in the process reads it.
@@ -19,12 +19,16 @@ export async function runApp(options: {redisFlag?: string}): Promise<number> {
 	// An early failure of the module load must not be an unhandled rejection while we connect.
 	modules.catch(() => {});
 	const notices: string[] = [];
-	const opened = await openStore({flag: options.redisFlag, persistent: true, notify: message => notices.push(message)});
+	const opened = await openStore({flag: options.redisFlag, timeoutFlag: options.timeoutFlag, persistent: true, notify: message => notices.push(message)});
 	// The listing's first rows come first (one HKEYS and one HMGET): the screen shows them while
 	// the whole table, read by a short-lived child process, is still on its way.
 	const source: TokenSource = {
 		all: async previous => summariesInChild(opened.target, {}, previous),
-		head: async count => opened.store.head(count),
+		// Failures say what happened at which Redis ("did not answer within 10 s"), as the loader's do.
+		head: async count =>
+			opened.store.head(count).catch((error: unknown) => {
+				throw asRedisError(error, opened.target);
+			}),
 	};
 	// The whole table is asked for once the head is in, so the two do not compete for this thread.
 	const head = source.head!(HEAD_ROWS);

@@ -1,7 +1,7 @@
 import type {Redis} from 'ioredis';
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {type AnyFlags, commandHelp, parseCommand} from '../../source/commands/command.js';
-import {extractRedisFlag} from '../../source/commands/main.js';
+import {extractGlobalOptions} from '../../source/commands/main.js';
 import {COMMANDS} from '../../source/commands/registry.js';
 import {TokenError} from '../../source/tokens/index.js';
 import {runCli} from '../helpers/cli.js';
@@ -114,12 +114,20 @@ describe('a flag given without a value, or with an empty one, is a usage error n
 		}
 	});
 
-	it('--dbs.redis: missing, empty, followed by a flag or repeated is refused', () => {
-		for (const argv of [['--dbs.redis'], ['--dbs.redis='], ['--dbs.redis', ''], ['--dbs.redis', ' '], ['--dbs.redis', '--json'], ['--dbs.redis=a', '--dbs.redis=b']]) {
-			expect(() => extractRedisFlag(argv), JSON.stringify(argv)).toThrow(/^--dbs\.redis /);
+	it('--dbs.redis and --dbs.timeout: missing, empty, followed by a flag or repeated is refused', () => {
+		for (const name of ['--dbs.redis', '--dbs.timeout']) {
+			for (const argv of [[name], [`${name}=`], [name, ''], [name, ' '], [name, '--json'], [`${name}=1`, `${name}=2`]]) {
+				expect(() => extractGlobalOptions(argv), JSON.stringify(argv)).toThrow(new RegExp(`^${name.replace('.', '\\.')} `));
+			}
 		}
 
-		expect(extractRedisFlag(['list', '--dbs.redis', 'redis://x/8', '--json'])).toEqual({argv: ['list', '--json'], redisFlag: 'redis://x/8'});
+		expect(extractGlobalOptions(['list', '--dbs.redis', 'redis://x/8', '--json', '--dbs.timeout=3'])).toEqual({
+			argv: ['list', '--json'],
+			redisFlag: 'redis://x/8',
+			timeoutFlag: '3',
+		});
+		// After `--` nothing is an option of ours.
+		expect(extractGlobalOptions(['list', '--', '--dbs.redis'])).toEqual({argv: ['list', '--', '--dbs.redis']});
 	});
 });
 
@@ -175,7 +183,7 @@ describe('through the CLI: refused in one line with exit 2, nothing written', ()
 			// eslint-disable-next-line no-await-in-loop
 			const result = await runCli(['issue', '-d', 'x', '-s', 'api', flag], {env: {EENGINE_REDIS: redis.url(8)}});
 			expect(result.exitCode, flag).toBe(2);
-			expect(result.stderr).toMatch(/^ee-tokens: --dbs\.redis (is empty|needs a URL)/);
+			expect(result.stderr).toMatch(/^ee-tokens: --dbs\.redis (is empty|needs a value)/);
 		}
 
 		expect(await raw.dbsize()).toBe(0);

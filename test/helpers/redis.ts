@@ -29,24 +29,26 @@ export type TestRedis = {
 	flush(): Promise<void>;
 	stop(): Promise<void>;
 	/** Stops the server but keeps its data directory, for restart-in-the-middle tests. */
-	restart(): Promise<void>;
+	restart(extraArgs?: readonly string[]): Promise<void>;
 	kill(): Promise<void>;
 };
 
 /**
  * A real redis-server on a free port, private to one test file: no persistence but an AOF so a
- * restart keeps what was written. Stopped (and its clients closed) by stop().
+ * restart keeps what was written. Stopped (and its clients closed) by stop(). `extraArgs` are
+ * added to its command line (`--databases 4`, `--replicaof …`); restart() may replace them.
  */
-export async function startRedis(): Promise<TestRedis> {
+export async function startRedis(extraArgs: readonly string[] = []): Promise<TestRedis> {
 	const dir = mkdtempSync(path.join(tmpdir(), 'ee-tokens-test-redis-'));
 	const port = await freePort();
 	const clients: Redis[] = [];
 	let child: ResultPromise | undefined;
+	let args = extraArgs;
 
 	const launch = async () => {
 		child = execa(
 			'redis-server',
-			['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'],
+			['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', ...args],
 			{stdin: 'ignore', stdout: 'ignore', stderr: 'ignore', reject: false},
 		);
 		for (let attempt = 0; attempt < 200; attempt++) {
@@ -90,8 +92,9 @@ export async function startRedis(): Promise<TestRedis> {
 			await client.flushall();
 			client.disconnect();
 		},
-		async restart() {
+		async restart(nextArgs) {
 			await halt('SIGTERM');
+			args = nextArgs ?? args;
 			await launch();
 		},
 		async kill() {

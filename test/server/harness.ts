@@ -23,7 +23,7 @@ export type Harness = {
 
 export async function startHarness(options: {host?: string; env?: Record<string, string | undefined>} = {}): Promise<Harness> {
 	const redis = await startRedis();
-	const target = {url: redis.url(), source: '--dbs.redis' as const, prefix: ''};
+	const target = {url: redis.url(), source: '--dbs.redis' as const, prefix: '', timeoutMs: 10_000};
 	const client = await connectRedis(target, true);
 	const store = new TokenStore(client, '');
 	const logs: string[] = [];

@@ -9,6 +9,7 @@ import {
 	openStore,
 	redisOptionsFor,
 	resolveRedisTarget,
+	timeoutFrom,
 } from '../../source/store/index.js';
 import {freePort} from '../helpers/redis.js';
 
@@ -56,6 +57,97 @@ describe('Redis target resolution (spec §1.1, flag first)', () => {
 		expect(redisOptionsFor('unix:///tmp/r.sock?db=8')).toMatchObject({path: '/tmp/r.sock', db: 8});
 		expect(() => redisOptionsFor('http://x')).toThrow(/Unsupported Redis URL scheme/);
 		expect(maskRedisUrl('redis://user:secret@h:1/2')).toBe('redis://user:***@h:1/2');
+	});
+});
+
+describe('a database part that is not a number is refused, never read as db 0', () => {
+	it.each([
+		'redis://127.0.0.1:6379/-1',
+		'redis://127.0.0.1:6379/abc',
+		'redis://127.0.0.1:6379/1.5',
+		'redis://127.0.0.1:6379/8/x',
+		'redis://127.0.0.1:6379/99999999999999999999',
+		'redis://127.0.0.1:6379/8?db=abc',
+		'redis://127.0.0.1:6379/8?db=-1',
+		'redis://127.0.0.1:6379/8?db=',
+		'unix:///tmp/r.sock?db=x',
+	])('%s', url => {
+		expect(() => redisOptionsFor(url)).toThrow(expect.objectContaining({code: 'usage', message: expect.stringMatching(/^Invalid Redis URL .*: the database must be a whole number from 0 up/)}));
+	});
+
+	it('reads the numbers it is given, and no database part as EmailEngine does', () => {
+		expect(redisOptionsFor('redis://h/16')).toMatchObject({db: 16});
+		expect(redisOptionsFor('redis://h/8?db=99')).toMatchObject({db: 99});
+		expect(redisOptionsFor('redis://h:6379').db).toBeUndefined();
+		expect(redisOptionsFor('redis://h:6379/').db).toBeUndefined();
+	});
+});
+
+describe('passwords are masked in every message, whatever they contain', () => {
+	const secret = (character: string) => `Zk${character}9q${character}s3cr`;
+	const forms = (password: string) => [
+		`redis://:${password}@10.0.0.1:6379/8`,
+		`redis://admin:${password}@10.0.0.1:6379/8`,
+		`rediss://admin:${encodeURIComponent(password)}@10.0.0.1:6380/8`,
+		`redis://10.0.0.1:6379/8?password=${password}`,
+		`redis://10.0.0.1:6379/8?db=8&password=${password}&family=4`,
+	];
+
+	it.each(['/', '@', ':', '%', '#'])('a password with %s', character => {
+		const password = secret(character);
+		for (const url of forms(password)) {
+			const masked = maskRedisUrl(url);
+			expect(masked).not.toContain(password);
+			expect(masked).not.toContain(encodeURIComponent(password));
+			// Nothing of the secret after its first character shows (the parts around the odd one).
+			expect(masked).not.toMatch(/9q|s3cr/);
+			expect(masked).toContain('10.0.0.1');
+			let message = '';
+			try {
+				redisOptionsFor(url);
+			} catch (error) {
+				message = (error as Error).message;
+			}
+
+			expect(message).not.toMatch(/9q|s3cr/);
+		}
+	});
+
+	it('keeps a user name and the rest of the URL readable', () => {
+		expect(maskRedisUrl('redis://user:secret@h:1/2')).toBe('redis://user:***@h:1/2');
+		expect(maskRedisUrl('redis://:secret@h:1/2')).toBe('redis://:***@h:1/2');
+		expect(maskRedisUrl('redis://h:1/2?password=secret&family=6')).toBe('redis://h:1/2?password=***&family=6');
+		expect(maskRedisUrl('unix:///tmp/r.sock?db=8')).toBe('unix:///tmp/r.sock?db=8');
+	});
+
+	it('refuses a password whose "/", "?" or "#" the URL parser would read as something else, and a stray "%"', () => {
+		for (const url of ['redis://:12/ab@h:6379/8', 'redis://:ab/cd@h:6379/8', 'redis://u:1?x@h/8', 'redis://:a#b@h/8', 'redis://h/8?password=a#b', 'redis://:a%zz@h/8']) {
+			expect(() => redisOptionsFor(url), url).toThrow(expect.objectContaining({code: 'usage', message: expect.stringMatching(/^Invalid Redis URL /)}));
+		}
+
+		// Encoded, each of them works; a raw "@" and ":" need no encoding.
+		expect(redisOptionsFor(`redis://:${encodeURIComponent('12/a?b#c%d')}@h:6379/8`)).toMatchObject({host: 'h', db: 8, password: '12/a?b#c%d'});
+		expect(redisOptionsFor('redis://:p@ss:w@h:6379/8')).toMatchObject({host: 'h', password: 'p@ss:w'});
+	});
+
+	it('the notice about which URL won masks both', () => {
+		const {notice} = resolveRedisTarget(`redis://:${secret('/')}@flag:6379/8`, {EENGINE_REDIS: `redis://:${secret('#')}@env:6379/8`});
+		expect(notice).toMatch(/using --dbs\.redis redis:\/\/:\*\*\*@flag:6379\/8, not EENGINE_REDIS redis:\/\/:\*\*\*@env:6379\/8/);
+	});
+});
+
+describe('the time limit', () => {
+	it('is 10 s unless --dbs.timeout or EE_TOKENS_REDIS_TIMEOUT says otherwise; the flag wins', () => {
+		expect(timeoutFrom(undefined, {})).toBe(10_000);
+		expect(timeoutFrom(undefined, {EE_TOKENS_REDIS_TIMEOUT: ''})).toBe(10_000);
+		expect(timeoutFrom(undefined, {EE_TOKENS_REDIS_TIMEOUT: '2.5'})).toBe(2500);
+		expect(timeoutFrom('30', {EE_TOKENS_REDIS_TIMEOUT: '2.5'})).toBe(30_000);
+		expect(resolveRedisTarget(undefined, {}, '3').target.timeoutMs).toBe(3000);
+	});
+
+	it.each(['0', '-1', 'abc', '10s', '', '1e3', '3601'])('refuses %j', value => {
+		expect(() => timeoutFrom(value, {})).toThrow(expect.objectContaining({code: 'usage', message: expect.stringMatching(/^Invalid --dbs\.timeout/)}));
+		expect(() => timeoutFrom(undefined, {EE_TOKENS_REDIS_TIMEOUT: value || ' '})).toThrow(/^Invalid EE_TOKENS_REDIS_TIMEOUT/);
 	});
 });
 
@@ -110,7 +202,7 @@ describe('the embedded redis-server', () => {
 	it('says how to get one when redis-server is not installed', async () => {
 		const dir = mkdtempSync(path.join(tmpdir(), 'eet-'));
 		dirs.push(dir);
-		await expect(ensureEmbeddedRedis(dir, path.join(dir, 'no-such-redis-server'))).rejects.toThrow(
+		await expect(ensureEmbeddedRedis(dir, {binary: path.join(dir, 'no-such-redis-server')})).rejects.toThrow(
 			/redis-server is not installed: install it \(sudo apt-get install redis-server\) or pass --dbs.redis=/,
 		);
 	});

@@ -26,7 +26,7 @@ describe('summaries read in a child process', () => {
 
 		await store.issue({description: 'soon gone', scopes: ['api'], expires: Date.now() + 30});
 		await new Promise(resolve => setTimeout(resolve, 40));
-		const target = {url: redis.url(), source: '--dbs.redis' as const, prefix: 'ee:'};
+		const target = {url: redis.url(), source: '--dbs.redis' as const, prefix: 'ee:', timeoutMs: 10_000};
 		const here = await store.summaries();
 		expect(here).toHaveLength(30);
 		expect(await summariesInChild(target)).toEqual(here);
@@ -35,7 +35,7 @@ describe('summaries read in a child process', () => {
 
 	it('comes in parts past 10,000 rows, and keeps the unchanged rows of the listing it replaces', async () => {
 		await seedTokens(redis.client(9), 25_000);
-		const target = {url: redis.url(9), source: '--dbs.redis' as const, prefix: ''};
+		const target = {url: redis.url(9), source: '--dbs.redis' as const, prefix: '', timeoutMs: 10_000};
 		const first = await summariesInChild(target);
 		expect(first).toEqual(await new TokenStore(redis.client(9), '').summaries());
 		await redis.client(9).hset('tokens:access', first[12_345]!.id, Buffer.from(encodeMsgpack({time: 1_790_000_000_000, ip: '10.9.9.9'})));
@@ -47,7 +47,7 @@ describe('summaries read in a child process', () => {
 
 	it('fails with the store\'s one-line Redis error when Redis cannot be reached', async () => {
 		const port = await freePort();
-		const failure = await summariesInChild({url: `redis://127.0.0.1:${port}/8`, source: '--dbs.redis', prefix: ''}).catch((error: unknown) => error);
+		const failure = await summariesInChild({url: `redis://127.0.0.1:${port}/8`, source: '--dbs.redis', prefix: '', timeoutMs: 10_000}).catch((error: unknown) => error);
 		expect(failure).toMatchObject({code: 'redis'});
 		expect((failure as Error).message).toMatch(/^Cannot connect to Redis at redis:\/\/127\.0\.0\.1:\d+\/8 \(ECONNREFUSED\)$/);
 	});
