@@ -1,9 +1,6 @@
 import pty from '@lydell/node-pty';
 import {CLI} from '../../helpers/cli.js';
-import {type HeadlessTerminal, allLines, screenLines} from './xterm.js';
-import xterm from '@xterm/headless';
-
-const {Terminal} = xterm;
+import {type HeadlessTerminal, allLines, modernTerminal, screenLines} from './xterm.js';
 
 export type AppProcess = {
 	pid: number;
@@ -44,7 +41,7 @@ const sleep = async (ms: number) => new Promise(resolve => setTimeout(resolve, m
  * renders only the last frame under CI=true.
  */
 export function spawnApp(args: string[], {columns = 120, rows = 35, env = {}}: {columns?: number; rows?: number; env?: Record<string, string>} = {}): AppProcess {
-	const terminal = new Terminal({cols: columns, rows, allowProposedApi: true, scrollback: 1000});
+	const terminal = modernTerminal({cols: columns, rows, scrollback: 1000});
 	const child = pty.spawn(process.execPath, [CLI, ...args], {
 		name: 'xterm-256color',
 		cols: columns,
