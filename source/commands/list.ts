@@ -81,8 +81,9 @@ async function writeJsonArray(stream: NodeJS.WritableStream, chunks: AsyncIterab
 /**
  * On a terminal the table fits the window: the id is cut to 12 characters, scopes and account to
  * 24, the description to what is left (at least 11), and when even that is too wide the least
- * needed columns go (Created, then Expires, Last used, Account). Into a pipe every value is whole,
- * one row per line, columns separated by two spaces.
+ * needed columns go (Created, then Expires, Last used, Account). Into a pipe every value is whole
+ * (up to DISPLAY_LIMIT characters, beyond EmailEngine's own limits), one row per line, columns
+ * separated by two spaces.
  */
 function writeTable(stream: NodeJS.WriteStream, tokens: readonly TokenSummary[], now: number): void {
 	const tty = Boolean(stream.isTTY);

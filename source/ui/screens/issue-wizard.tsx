@@ -2,7 +2,7 @@ import {failureText} from '../errors.js';
 import {Box, Text, useStdout} from 'ink';
 import {useEffect} from 'react';
 import type {TokenStore} from '../../store/index.js';
-import {SCOPES, describeScopes, oneLine, sanitizeText, shortDate} from '../../tokens/index.js';
+import {SCOPES, describeScopes, displayText, oneLine, shortDate} from '../../tokens/index.js';
 import {copyToClipboard} from '../clipboard.js';
 import {Footer} from '../components/footer.js';
 import {Fields, Frame, Message, Title} from '../components/frame.js';
@@ -37,14 +37,14 @@ function reviewLines(state: IssueState, now: number): Array<[string, string]> {
 	try {
 		const request = issueRequest(state, now);
 		return [
-			['description', sanitizeText(request.description)],
+			['description', displayText(request.description)],
 			['scopes', describeScopes(request.scopes)],
-			['account', request.account === undefined ? 'all accounts' : sanitizeText(request.account)],
+			['account', request.account === undefined ? 'all accounts' : displayText(request.account)],
 			['expires', request.expires === undefined ? 'never' : `${shortDate(request.expires)} UTC`],
 			...restrictionLines(request.restrictions),
 		];
 	} catch (error) {
-		return [['error', oneLine(error)]];
+		return [['error', displayText(oneLine(error))]];
 	}
 }
 
@@ -114,7 +114,7 @@ export function IssueWizardView({state, width, height, now}: {state: IssueState;
 					<TextField label={STEP_TITLES[step]} value={state.fields[step]} width={width} />
 					{suggestions.length > 0 ? (
 						<Text color={theme.muted} wrap="truncate">
-							{'   '}known accounts: {sanitizeText(suggestions.join(', '))} (Tab completes)
+							{'   '}known accounts: {suggestions.map(id => displayText(id, 64)).join(', ')} (Tab completes)
 						</Text>
 					) : null}
 				</>
