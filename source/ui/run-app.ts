@@ -1,3 +1,4 @@
+import {PassThrough} from 'node:stream';
 import {maskRedisUrl, openStore, summariesInChild} from '../store/index.js';
 import type {FirstReads, TokenSource} from './hooks/use-tokens.js';
 import {HEAD_ROWS} from './state/rows.js';
@@ -38,7 +39,9 @@ export async function runApp(options: {redisFlag?: string}): Promise<number> {
 	let restore = () => {};
 	try {
 		const [React, {render}, {App}, {enterFullScreen}] = await modules;
-		restore = enterFullScreen(process.stdout, process.stdin).restore;
+		const screen = enterFullScreen(process.stdout);
+		restore = screen.restore;
+		await screen.input.ready;
 		const instance = render(
 			React.createElement(App, {
 				store: opened.store,
@@ -46,8 +49,10 @@ export async function runApp(options: {redisFlag?: string}): Promise<number> {
 				prefix: opened.target.prefix,
 				source,
 				first,
+				input: screen.input,
 			}),
-			{exitOnCtrlC: false, patchConsole: true, maxFps: 60},
+			// The app reads the terminal itself (screen.input): Ink gets a stdin it never reads.
+			{exitOnCtrlC: false, patchConsole: true, maxFps: 60, stdin: new PassThrough() as unknown as NodeJS.ReadStream},
 		);
 		await instance.waitUntilExit();
 		return 0;

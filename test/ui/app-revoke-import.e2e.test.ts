@@ -79,7 +79,7 @@ describe('the app: import and export', () => {
 		const app = await open();
 		await app.type('i');
 		await app.waitFor('Import a token');
-		app.write(exportString);
+		app.paste(exportString);
 		await app.waitFor(/description\s+Travelling token/);
 		await app.type(KEYS.enter);
 		await app.waitFor('Import this token?');
@@ -91,7 +91,7 @@ describe('the app: import and export', () => {
 
 		await app.type('i');
 		await app.waitFor('Import a token');
-		app.write(exportString);
+		app.paste(exportString);
 		await app.waitFor('Enter to continue.');
 		await app.type(KEYS.enter);
 		await app.waitFor('Import this token?');
@@ -102,7 +102,7 @@ describe('the app: import and export', () => {
 
 		await app.type('i');
 		await app.waitFor('Import a token');
-		app.write('definitely-not-a-token-string');
+		app.paste('definitely-not-a-token-string');
 		await app.waitFor('Invalid export string: not a token map');
 		await app.type(`${KEYS.ctrlU}!`);
 		await app.waitFor('Invalid export string: not base64 text');

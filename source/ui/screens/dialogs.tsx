@@ -13,6 +13,8 @@ import {ExportScreen} from './export.js';
 import {ImportWizard} from './import-wizard.js';
 import {IssueWizard} from './issue-wizard.js';
 import {RevokeScreen} from './revoke.js';
+import {DialogFailure} from './failure.js';
+import {Contained} from '../components/contained.js';
 
 /** The dialog open over the table, if any: one at a time, each taking keys before the table. */
 export type Dialog =
@@ -101,8 +103,21 @@ function TokenDetails({id, store, data, width, height, onClose, onOpen}: Omit<Di
 	);
 }
 
+/**
+ * The open dialog, contained: one that fails to draw (a record no view foresaw) is a one-line
+ * error that Esc closes, and the table under it is untouched.
+ */
+export function Dialogs(props: DialogsProps) {
+	const {dialog, width, height, onClose} = props;
+	return (
+		<Contained key={dialog.kind} fallback={message => <DialogFailure message={message} width={width} height={height} onClose={() => onClose()} />}>
+			<DialogScreen {...props} />
+		</Contained>
+	);
+}
+
 /** Routes the open dialog to its screen. Each screen renders its body and its own footer. */
-export function Dialogs({dialog, store, data, width, height, onClose, onOpen}: DialogsProps) {
+function DialogScreen({dialog, store, data, width, height, onClose, onOpen}: DialogsProps) {
 	switch (dialog.kind) {
 		case 'details': {
 			return <TokenDetails id={dialog.id} store={store} data={data} width={width} height={height} onClose={onClose} onOpen={onOpen} />;

@@ -175,12 +175,6 @@ export function IssueWizard({store, width, height, onClose}: IssueWizardProps) {
 			.catch((error: unknown) => dispatch({type: 'failed', message: `Could not issue the token: ${failureText(error)}.`}));
 	}, [state.step, store, dispatch, ref]);
 
-	useEffect(() => {
-		if (state.done) {
-			onClose({repaint: state.done === 'closed', reload: state.done === 'closed'});
-		}
-	}, [state.done, onClose]);
-
 	useKeypress(key => {
 		const current = ref.current;
 		if (current.step === 'shown' && current.issued && matches(Command.Copy, key)) {
@@ -189,6 +183,13 @@ export function IssueWizard({store, width, height, onClose}: IssueWizardProps) {
 		}
 
 		dispatch({type: 'key', key, now: Date.now()});
+		// Closed here, in the key's own turn, not in an effect after the next render: a key read
+		// in the same burst (Esc, then n) must reach whatever is under the dialog.
+		const {done} = ref.current;
+		if (done) {
+			onClose({repaint: done === 'closed', reload: done === 'closed'});
+		}
+
 		return true;
 	}, PRIORITY.dialog);
 

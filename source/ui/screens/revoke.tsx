@@ -81,14 +81,14 @@ export function RevokeScreen({store, targets, width, height, onClose}: RevokeScr
 		})();
 	}, [state.step, store, dispatch, ref]);
 
-	useEffect(() => {
-		if (state.done) {
-			onClose({reload: state.done === 'closed'});
-		}
-	}, [state.done, onClose]);
-
 	useKeypress(key => {
 		dispatch({type: 'key', key});
+		// Closed here, in the key's own turn, not in an effect after the next render: a key read
+		// in the same burst (Esc, then n) must reach whatever is under the dialog.
+		if (ref.current.done) {
+			onClose({reload: ref.current.done === 'closed'});
+		}
+
 		return true;
 	}, PRIORITY.dialog);
 

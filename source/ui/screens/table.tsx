@@ -4,7 +4,7 @@ import {COLUMNS} from '../../tokens/index.js';
 import {type TableData, cellsOf} from '../state/rows.js';
 import type {TableState} from '../state/table.js';
 import {windowStart} from '../state/table.js';
-import {fit} from '../../tokens/index.js';
+import {displayText, fit} from '../../tokens/index.js';
 import {theme} from '../theme.js';
 
 /** Natural widths of the fixed columns (description takes the rest). */
@@ -121,7 +121,7 @@ export function StatusLine({
 }) {
 	const parts: string[] = [];
 	if (state.filtering || state.query !== '') {
-		parts.push(`/${state.query}${state.filtering ? '▌' : ''}  ${shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`);
+		parts.push(`/${displayText(state.query, 200)}${state.filtering ? '▌' : ''}  ${shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`);
 	} else {
 		parts.push(`${total === 0 ? 0 : Math.min(state.cursor + 1, shown).toLocaleString('en-US')}/${shown.toLocaleString('en-US')}`);
 	}

@@ -1,5 +1,6 @@
-import {COLUMNS} from '../../tokens/index.js';
+import {COLUMNS, LIMITS} from '../../tokens/index.js';
 import {Command, type KeyEvent, commandFor, commandsOf} from '../keymap.js';
+import {typedText} from './text-edit.js';
 
 /** The table screen's state: cursor and window over the visible rows, filter, sort and marks. */
 export type TableState = {
@@ -153,8 +154,9 @@ export function tableIntent(state: TableState, key: KeyEvent, total: number, hei
 			return action({type: 'move', delta: key.name === 'pageup' ? -height : height, total, height});
 		}
 
+		// Typed or pasted text: a paste is text here, the filter being the field in focus.
 		if (key.input !== '' && !key.ctrl && !key.meta && key.name === undefined) {
-			return action({type: 'setQuery', query: state.query + key.input.replaceAll(/[\r\n]+/g, ' ')});
+			return action({type: 'setQuery', query: (state.query + typedText(key.input)).slice(0, LIMITS.query)});
 		}
 
 		return {kind: 'none'};
