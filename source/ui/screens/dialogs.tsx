@@ -6,7 +6,7 @@ import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {useEntry} from '../hooks/use-entry.js';
 import {Command, commandFor, commandsOf} from '../keymap.js';
 import type {TokenStore} from '../../store/index.js';
-import {type TableData, type Target, targetOf} from '../state/rows.js';
+import {type Selection, type TableData, type Target, single, targetOf} from '../state/rows.js';
 import {DetailsScreen} from './details.js';
 import {HelpScreen} from './help.js';
 import {ExportScreen} from './export.js';
@@ -22,8 +22,8 @@ export type Dialog =
 	| {kind: 'help'}
 	| {kind: 'issue'}
 	| {kind: 'import'}
-	| {kind: 'export'; targets: Target[]}
-	| {kind: 'revoke'; targets: Target[]};
+	| {kind: 'export'; selection: Selection}
+	| {kind: 'revoke'; selection: Selection};
 
 /** Targets for the marked ids, in marking order (one row may be gone since: no description then). */
 export function targetsFor(data: TableData, ids: readonly string[]): Target[] {
@@ -96,7 +96,7 @@ function TokenDetails({id, store, data, width, height, onClose, onOpen}: Omit<Di
 				width={width}
 				height={height}
 				onClose={close}
-				onAction={what => onOpen({kind: what, targets: [targetOf(row, data.loadedAt)]})}
+				onAction={what => onOpen({kind: what, selection: single(targetOf(row, data.loadedAt))})}
 			/>
 			<Footer view="details" width={width} />
 		</>
@@ -142,11 +142,11 @@ function DialogScreen({dialog, store, data, width, height, onClose, onOpen}: Dia
 
 		case 'export':
 		case 'revoke': {
-			const {targets} = dialog;
+			const {selection} = dialog;
 			return dialog.kind === 'export' ? (
-				<ExportScreen store={store} targets={targets} width={width} height={height} onClose={() => onClose()} />
+				<ExportScreen store={store} selection={selection} width={width} height={height} onClose={() => onClose()} />
 			) : (
-				<RevokeScreen store={store} targets={targets} width={width} height={height} onClose={onClose} />
+				<RevokeScreen store={store} selection={selection} width={width} height={height} onClose={onClose} />
 			);
 		}
 	}

@@ -107,6 +107,7 @@ export function StatusLine({
 	state,
 	shown,
 	total,
+	hidden = 0,
 	width,
 	loading,
 	partOf,
@@ -114,6 +115,8 @@ export function StatusLine({
 	state: TableState;
 	shown: number;
 	total: number;
+	/** Marked tokens the filter hides. */
+	hidden?: number;
 	width: number;
 	loading: boolean;
 	/** Set while only the first rows of a listing this long are in. */
@@ -131,7 +134,7 @@ export function StatusLine({
 	}
 
 	if (state.marks.size > 0) {
-		parts.push(`${state.marks.size} marked (d revokes, e exports them)`);
+		parts.push(`${state.marks.size} marked${hidden > 0 ? `, ${hidden} hidden by the filter` : ''} (d revokes, e exports them, u unmarks all)`);
 	}
 
 	if (partOf !== undefined) {

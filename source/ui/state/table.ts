@@ -2,7 +2,11 @@ import {COLUMNS, LIMITS} from '../../tokens/index.js';
 import {Command, type KeyEvent, commandFor, commandsOf} from '../keymap.js';
 import {typedText} from './text-edit.js';
 
-/** The table screen's state: cursor and window over the visible rows, filter, sort and marks. */
+/**
+ * The table screen's state: cursor and window over the visible rows, filter, sort and marks.
+ * Marks are ids and outlive the filter: a token marked, then hidden by a filter, stays marked (the
+ * status line says how many are hidden, dialogs list every marked token, `u` clears them all).
+ */
 export type TableState = {
 	cursor: number;
 	offset: number;
@@ -35,7 +39,8 @@ export type TableAction =
 	| {type: 'cycleSort'}
 	| {type: 'reverseSort'}
 	| {type: 'toggleMark'; id: string}
-	| {type: 'setMarks'; ids: readonly string[]};
+	| {type: 'setMarks'; ids: readonly string[]}
+	| {type: 'clearMarks'};
 
 const clamp = (value: number, min: number, max: number) => Math.max(min, Math.min(max, value));
 
@@ -113,6 +118,10 @@ export function tableReducer(state: TableState, action: TableAction): TableState
 
 		case 'setMarks': {
 			return {...state, marks: new Set(action.ids)};
+		}
+
+		case 'clearMarks': {
+			return state.marks.size === 0 ? state : {...state, marks: new Set()};
 		}
 	}
 }
@@ -213,6 +222,10 @@ export function tableIntent(state: TableState, key: KeyEvent, total: number, hei
 
 		case Command.Mark: {
 			return total > 0 ? {kind: 'mark'} : {kind: 'none'};
+		}
+
+		case Command.ClearMarks: {
+			return action({type: 'clearMarks'});
 		}
 
 		case Command.Issue: {
