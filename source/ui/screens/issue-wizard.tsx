@@ -17,6 +17,8 @@ import {
 	STEP_HELP,
 	STEP_TITLES,
 	accountSuggestions,
+	allAddressRanges,
+	splitList,
 	initialIssueState,
 	issueReducer,
 	issueRequest,
@@ -32,6 +34,12 @@ const SCOPE_LABELS: Record<string, string> = {
 	'imap-proxy': 'IMAP proxy',
 	mcp: 'MCP',
 };
+
+/** The review's warning for allowlist entries that allow every address of a family. */
+function allAddressesWarning(entries: readonly string[]): string {
+	const families = [...new Set(entries.map(entry => (entry.includes(':') ? 'IPv6' : 'IPv4')))];
+	return `Warning: ${entries.join(' and ')} ${entries.length === 1 ? 'matches' : 'match'} every ${families.join(' and ')} address, so the IP allowlist does not restrict ${families.join(' or ')} clients.`;
+}
 
 function reviewLines(state: IssueState, now: number): Array<[string, string]> {
 	try {
@@ -71,11 +79,13 @@ export function IssueWizardView({state, width, height, now}: {state: IssueState;
 
 		case 'review':
 		case 'issuing': {
+			const everything = allAddressRanges(splitList(state.fields.addresses));
 			body = (
 				<>
 					<Text> Enter issues the token, Esc goes back to change something.</Text>
 					<Text> </Text>
 					<Fields lines={reviewLines(state, now)} />
+					{everything.length > 0 ? <Message kind="warning">{allAddressesWarning(everything)}</Message> : null}
 					{state.step === 'issuing' ? <Message kind="info">Issuing…</Message> : null}
 				</>
 			);
