@@ -12,10 +12,13 @@ export const TITLE = '\u001B]0;pwned\u0007';
 export const CLEAR = '\u001B[2J';
 export const CLIPBOARD = '\u001B]52;c;cHduZWQ=\u0007';
 export const RED = '\u001B[31m';
-export const ESCAPES = `${TITLE}${CLEAR}${CLIPBOARD}${RED}`;
+/** Sequences the app itself never writes, so finding one in its output means a record's text got through. */
+export const REPORT = '\u001B[6n';
+export const MOVE = '\u001B[5;5H';
+export const ESCAPES = `${TITLE}${CLEAR}${CLIPBOARD}${RED}${REPORT}${MOVE}`;
 
-/** Every escape introducer the records carry (ESC, and the 8-bit CSI and OSC): none may reach the pty. */
-export const RAW_INTRODUCERS = ['\u001B]0;pwned', '\u001B]52;c;cHduZWQ', '\u009B', '\u009D'];
+/** What must never reach the pty from a record: its OSC and CSI sequences, 8-bit CSI and OSC, a bidi override. */
+export const RAW_SEQUENCES = ['\u001B]0;pwned', '\u001B]52;c;cHduZWQ', REPORT, MOVE, '\u009B', '\u009D', '\u202E'];
 
 export const HOSTILE_IDS = {
 	wrongTypes: '1'.repeat(64),
@@ -42,7 +45,7 @@ export const escapesRecord = {
 	created: Date.now() - 60_000,
 	account: `acct${ESCAPES}`,
 	scopes: [`api${ESCAPES}`, 'metrics'],
-	description: `escapes${ESCAPES}\u009B2J\u009D0;pwned\u0007`,
+	description: `escapes${ESCAPES}\u009B2J\u009D0;pwned\u0007\u202Eevil`,
 	restrictions: {
 		addresses: [`10.0.0.1${TITLE}`],
 		referrers: [`https://x.example/${CLEAR}`],
@@ -84,5 +87,15 @@ export async function writeHostileRecords(redis: Redis, prefix = ''): Promise<vo
 	await redis.sadd(`${prefix}iat`, ...Object.values(HOSTILE_IDS));
 }
 
-/** An export string carrying the wrong-types record (the issue's: `restrictions.addresses` a string). */
-export const hostileExportString = (id = '5'.repeat(64)): string => encodeExportString(id, {...wrongTypesRecord, description: `imported${TITLE}`, created: Date.now()});
+/** An export string with wrong types (the issue's: `restrictions.addresses` a string) and escapes. */
+export function hostileExportString(id = '5'.repeat(64)): string {
+	// Only what the decoder lets through: it refuses an `expires` or `metadata` of the wrong type.
+	return encodeExportString(id, {
+		created: Date.now(),
+		account: `acct${TITLE}`,
+		scopes: [`api${TITLE}`],
+		description: `imported${ESCAPES}`,
+		restrictions: {addresses: '10.0.0.1', rateLimit: {maxRequests: TITLE, timeWindow: 5}},
+		[`x${MOVE}`]: 1,
+	});
+}
