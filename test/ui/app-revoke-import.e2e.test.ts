@@ -84,7 +84,7 @@ describe('the app: marks and the filter', () => {
 		await app.waitFor('1 marked, 1 hidden by the filter');
 		await app.type('d');
 		const dialog = await app.waitFor('Revoke the marked token?');
-		expect(dialog).toContain('It is hidden by the filter.');
+		expect(dialog).toContain('It is hidden by the filter; u in the table clears every mark.');
 		expect(dialog).toContain(`${helpdesk.id.slice(0, 12)}… Helpdesk integration`);
 		expect(dialog).not.toContain('Prometheus scraper');
 		expect(dialog).toContain(`Type ${helpdesk.id.slice(0, 6)} and press Enter`);
@@ -93,7 +93,7 @@ describe('the app: marks and the filter', () => {
 		expect(await store.get(helpdesk.id)).toBeDefined();
 		await app.type('e');
 		await app.waitFor('Export the marked token “Helpdesk integration”');
-		expect(app.screen()).toContain('It is hidden by the filter.');
+		expect(app.screen()).toContain('It is hidden by the filter; u in the table clears every mark.');
 		await app.type(KEYS.escape);
 		await app.waitFor('1 marked, 1 hidden by the filter');
 		// u clears every mark, hidden ones included; d then means the row under the cursor.

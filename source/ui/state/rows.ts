@@ -85,7 +85,7 @@ export function hiddenText({targets, hidden}: Selection): string | undefined {
 	}
 
 	const which = hidden === targets.length ? (hidden === 1 ? 'It is' : `All ${hidden} are`) : `${hidden} of them ${hidden === 1 ? 'is' : 'are'}`;
-	return `${which} hidden by the filter. Marks outlast filters: u in the table clears them all.`;
+	return `${which} hidden by the filter; u in the table clears every mark.`;
 }
 
 /**
