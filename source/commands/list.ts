@@ -1,4 +1,4 @@
-import {COLUMNS, type TokenEntry, type TokenSummary, entryToJson, fit, sanitizeText, textWidth} from '../tokens/index.js';
+import {COLUMNS, type TokenEntry, type TokenSummary, entryToJson, sanitizeText} from '../tokens/index.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand, jsonFlag} from './command.js';
 
@@ -38,7 +38,8 @@ export const listCommand = defineCommand({
 		} else {
 			// A table shows a few fields of each token: summaries, not whole records.
 			const summaries = await context.withStore(async ({store}) => store.summaries(filters));
-			writeTable(context.stdout, summaries, Date.now());
+			// Cell widths (string-width's tables) load only for the table, not for --json.
+			writeTable(context.stdout, summaries, Date.now(), await import('../tokens/cells.js'));
 			if (context.stdout.isTTY) {
 				context.say(`${summaries.length.toLocaleString('en-US')} token${summaries.length === 1 ? '' : 's'}`);
 			}
@@ -85,7 +86,7 @@ async function writeJsonArray(stream: NodeJS.WritableStream, chunks: AsyncIterab
  * (up to DISPLAY_LIMIT characters, beyond EmailEngine's own limits), one row per line, columns
  * separated by two spaces.
  */
-function writeTable(stream: NodeJS.WriteStream, tokens: readonly TokenSummary[], now: number): void {
+function writeTable(stream: NodeJS.WriteStream, tokens: readonly TokenSummary[], now: number, {fit, textWidth}: typeof import('../tokens/cells.js')): void {
 	const tty = Boolean(stream.isTTY);
 	const header = ['Id', ...COLUMNS.map(column => column.title)];
 	// Column texts are already sanitised (tokens/columns.ts); the id is the hash field, so it is not.

@@ -1,5 +1,6 @@
 import {Text} from 'ink';
-import {fitEnd, sanitizeText, textWidth} from '../../tokens/index.js';
+import {fitEnd, textWidth} from '../../tokens/cells.js';
+import {sanitizeText} from '../../tokens/index.js';
 
 /**
  * A one-line input: `label › value▌`. A value longer than the room shows its end (where typing

@@ -4,7 +4,8 @@ import {COLUMNS} from '../../tokens/index.js';
 import {type TableData, cellsOf} from '../state/rows.js';
 import type {TableState} from '../state/table.js';
 import {windowStart} from '../state/table.js';
-import {displayText, fit} from '../../tokens/index.js';
+import {fit} from '../../tokens/cells.js';
+import {displayText} from '../../tokens/index.js';
 import {theme} from '../theme.js';
 
 /** Natural widths of the fixed columns (description takes the rest). */
