@@ -56,10 +56,10 @@ export function KeypressProvider({input, children}: {input?: KeySource; children
 
 		const parser = createKeyParser();
 		let escTimer: NodeJS.Timeout | undefined;
-		// Keys read together (Esc then n, a burst of typing) go one at a time, each after React has
-		// drawn what the one before did: Esc closes a wizard, and the n after it reaches the table
-		// under it, not the closing wizard. The first goes at once; each next one in a timer, which
-		// runs after the render React's scheduler queued (with setImmediate) for the one before.
+		// Keys go one at a time, each after React has drawn what the one before did: Esc closes a
+		// wizard and the n after it reaches the table under it; the text typed right after n reaches
+		// the wizard n opened, whether it came in the same read or the next. Each key waits for a
+		// timer, which runs after the render React's scheduler queued (with setImmediate) before it.
 		const queue: KeyEvent[] = [];
 		let next: NodeJS.Timeout | undefined;
 		const drain = () => {
@@ -76,8 +76,8 @@ export function KeypressProvider({input, children}: {input?: KeySource; children
 
 		const enqueue = (events: KeyEvent[]) => {
 			queue.push(...events);
-			if (next === undefined) {
-				drain();
+			if (next === undefined && queue.length > 0) {
+				next = setTimeout(drain, 0);
 			}
 
 			return events.some(event => matches(Command.ForceQuit, event));
