@@ -138,7 +138,7 @@ try {
 
 	await app.type('i');
 	await app.waitFor('Import a token');
-	app.write(foreign);
+	app.paste(foreign);
 	await app.waitFor('Moved from the old server');
 	snap('import-preview', 'ee-tokens — import preview');
 	await app.type(KEYS.escape);

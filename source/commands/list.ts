@@ -1,4 +1,4 @@
-import {COLUMNS, type TokenEntry, type TokenSummary, entryToJson, fit, sanitizeText, textWidth} from '../tokens/index.js';
+import {COLUMNS, type TokenEntry, type TokenSummary, entryToJson, sanitizeText} from '../tokens/index.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand, jsonFlag} from './command.js';
 
@@ -38,7 +38,8 @@ export const listCommand = defineCommand({
 		} else {
 			// A table shows a few fields of each token: summaries, not whole records.
 			const summaries = await context.withStore(async ({store}) => store.summaries(filters));
-			writeTable(context.stdout, summaries, Date.now());
+			// Cell widths (string-width's tables) load only for the table, not for --json.
+			writeTable(context.stdout, summaries, Date.now(), await import('../tokens/cells.js'));
 			if (context.stdout.isTTY) {
 				context.say(`${summaries.length.toLocaleString('en-US')} token${summaries.length === 1 ? '' : 's'}`);
 			}
@@ -81,10 +82,11 @@ async function writeJsonArray(stream: NodeJS.WritableStream, chunks: AsyncIterab
 /**
  * On a terminal the table fits the window: the id is cut to 12 characters, scopes and account to
  * 24, the description to what is left (at least 11), and when even that is too wide the least
- * needed columns go (Created, then Expires, Last used, Account). Into a pipe every value is whole,
- * one row per line, columns separated by two spaces.
+ * needed columns go (Created, then Expires, Last used, Account). Into a pipe every value is whole
+ * (up to DISPLAY_LIMIT characters, beyond EmailEngine's own limits), one row per line, columns
+ * separated by two spaces.
  */
-function writeTable(stream: NodeJS.WriteStream, tokens: readonly TokenSummary[], now: number): void {
+function writeTable(stream: NodeJS.WriteStream, tokens: readonly TokenSummary[], now: number, {fit, textWidth}: typeof import('../tokens/cells.js')): void {
 	const tty = Boolean(stream.isTTY);
 	const header = ['Id', ...COLUMNS.map(column => column.title)];
 	// Column texts are already sanitised (tokens/columns.ts); the id is the hash field, so it is not.

@@ -1,11 +1,13 @@
-import {relativeTime, sanitizeText, shortDate} from './display.js';
+import {displayText, relativeTime, shortDate} from './display.js';
 import {describeScopes} from './scopes.js';
 import type {TokenSummary} from './summary.js';
 
 /**
  * The columns of every token table (`list` on a terminal and the app): one owner for how a field
- * reads to a person and how it sorts. Every text is sanitised, since it comes from Redis. Tables
- * hold summaries, not records: these are all the fields a row needs.
+ * reads to a person and how it sorts. Every text goes through displayText, since it comes from
+ * Redis: sanitised, and at most DISPLAY_LIMIT characters (no cell shows more, and a 1 MB
+ * description costs what a cell costs). Tables hold summaries, not records: these are all the
+ * fields a row needs.
  */
 export type Column = {
 	key: 'description' | 'scopes' | 'account' | 'created' | 'lastUsed' | 'expires';
@@ -15,7 +17,7 @@ export type Column = {
 	sortKey(token: TokenSummary): string | number | undefined;
 };
 
-const description = (token: TokenSummary) => sanitizeText(token.description ?? '');
+const description = (token: TokenSummary) => displayText(token.description ?? '');
 const expires = (token: TokenSummary) => token.expires || undefined;
 
 export const COLUMNS: readonly Column[] = [
@@ -23,13 +25,13 @@ export const COLUMNS: readonly Column[] = [
 	{
 		key: 'scopes',
 		title: 'Scopes',
-		text: token => sanitizeText(describeScopes(token.scopes)),
+		text: token => displayText(describeScopes(token.scopes)),
 		sortKey: token => describeScopes(token.scopes),
 	},
 	{
 		key: 'account',
 		title: 'Account',
-		text: token => sanitizeText(token.account ?? 'all accounts'),
+		text: token => displayText(token.account ?? 'all accounts'),
 		sortKey: token => token.account?.toLowerCase(),
 	},
 	{

@@ -13,6 +13,140 @@ export const sanitizeText = (value: string): string =>
 		return code === 0x09 || code === 0x0a || code === 0x0d ? ' ' : '\uFFFD';
 	});
 
+/** The most characters of one value a screen shows: a cell or a line never needs more. */
+export const DISPLAY_LIMIT = 1024;
+
+/** Levels of a nested value shown before `…`: a real record has three (restrictions → rateLimit). */
+export const DISPLAY_DEPTH = 6;
+
+/** The first `limit` UTF-16 units of a string, never half a surrogate pair. */
+function head(text: string, limit: number): string {
+	const end = limit > 0 && text.charCodeAt(limit - 1) >= 0xd8_00 && text.charCodeAt(limit - 1) <= 0xdb_ff ? limit - 1 : limit;
+	return text.slice(0, end);
+}
+
+/** A scalar, or a marker for a container: what one step of the walk below writes. */
+function scalarText(value: unknown, quoted: boolean, limit: number): string | undefined {
+	switch (typeof value) {
+		case 'string': {
+			const text = value.length > limit ? `${head(value, limit)}…` : value;
+			return quoted ? JSON.stringify(text) : text;
+		}
+
+		case 'number':
+		case 'bigint':
+		case 'boolean': {
+			return String(value);
+		}
+
+		case 'undefined': {
+			return quoted ? 'undefined' : '';
+		}
+
+		case 'object': {
+			if (value === null) {
+				return 'null';
+			}
+
+			if (value instanceof Date) {
+				return isoTime(value.getTime()) ?? INVALID_DATE;
+			}
+
+			if (value instanceof Uint8Array) {
+				return `<${value.length} bytes>`;
+			}
+
+			return undefined;
+		}
+
+		default: {
+			// Functions and symbols never come out of msgpack; say what they are, not what they hold.
+			return `<${typeof value}>`;
+		}
+	}
+}
+
+type Frame = {close: string; items: Array<[string | undefined, unknown]>; next: number; depth: number};
+
+/**
+ * Any value read from Redis (or an export string) as one line of text that is safe on a terminal
+ * and bounded, whatever its type, size or depth: the one sanitiser every view goes through.
+ * Strings as they are, numbers and booleans as themselves, dates in ISO, bytes as their count,
+ * lists and maps as compact JSON-like text. Containers are walked with an explicit stack (a value
+ * nested 200,000 levels deep is six levels and `…`), and the walk stops once `limit` characters
+ * are written (a 1 MB description costs 1,024 characters), so no value makes a view spin.
+ */
+export function displayText(value: unknown, limit = DISPLAY_LIMIT): string {
+	const top = scalarText(value, false, limit);
+	if (top !== undefined) {
+		return sanitizeText(top);
+	}
+
+	let out = '';
+	const stack: Frame[] = [];
+	const open = (container: object, depth: number) => {
+		if (depth >= DISPLAY_DEPTH) {
+			out += '…';
+			return;
+		}
+
+		if (Array.isArray(container)) {
+			out += '[';
+			// Only as many items as could still be shown: each takes at least one character.
+			const items = container.slice(0, Math.max(0, limit - out.length)).map((item): [undefined, unknown] => [undefined, item]);
+			stack.push({close: container.length > items.length ? ',…]' : ']', items, next: 0, depth});
+			return;
+		}
+
+		out += '{';
+		const items: Array<[string, unknown]> = [];
+		let more = false;
+		for (const key in container) {
+			if (!Object.hasOwn(container, key)) {
+				continue;
+			}
+
+			if (items.length >= limit - out.length) {
+				more = true;
+				break;
+			}
+
+			items.push([key, (container as Record<string, unknown>)[key]]);
+		}
+
+		stack.push({close: more ? ',…}' : '}', items, next: 0, depth});
+	};
+
+	open(value as object, 0);
+	while (stack.length > 0 && out.length <= limit) {
+		const frame = stack.at(-1)!;
+		if (frame.next >= frame.items.length) {
+			out += frame.close;
+			stack.pop();
+			continue;
+		}
+
+		const [key, item] = frame.items[frame.next]!;
+		if (frame.next > 0) {
+			out += ',';
+		}
+
+		frame.next++;
+		if (key !== undefined) {
+			out += `${JSON.stringify(head(key, limit))}:`;
+		}
+
+		const text = scalarText(item, true, limit - out.length);
+		if (text === undefined) {
+			open(item as object, frame.depth + 1);
+		} else {
+			out += text;
+		}
+	}
+
+	return sanitizeText(out.length > limit || stack.length > 0 ? `${head(out, limit)}…` : out);
+}
+
 /** The furthest a Date reaches from 1970, either way (ECMAScript TimeClip): beyond it no calendar date exists. */
 const MAX_TIME = 8.64e15;
 

@@ -1,6 +1,9 @@
-/** The token domain: pure functions and types, no I/O. Everything else imports from here. */
+/**
+ * The token domain: pure functions and types, no I/O. Everything else imports from here, except
+ * cells.js (terminal widths): it loads string-width, whose Unicode tables take ~100 ms to load,
+ * which only the app and `list` on a terminal need (not every command, nor the listing's child).
+ */
 export * from './address.js';
-export * from './cells.js';
 export * from './columns.js';
 export * from './display.js';
 export * from './errors.js';

@@ -1,16 +1,19 @@
 import {Box, Text, useApp, useStdout} from 'ink';
 import {useCallback, useState} from 'react';
 import type {TokenStore} from '../store/index.js';
+import {Contained} from './components/contained.js';
 import {Header} from './components/header.js';
 import {buildTableData} from './state/rows.js';
-import {KeypressProvider, PRIORITY, useKeypress} from './hooks/keypress.js';
+import {type KeySource, KeypressProvider, PRIORITY, useKeypress} from './hooks/keypress.js';
 import {isTooSmall, useTerminalSize} from './hooks/use-terminal-size.js';
 import {type FirstReads, type TokenSource, useTokens} from './hooks/use-tokens.js';
 import {Command, matches} from './keymap.js';
 import {type CloseOptions, type Dialog, Dialogs} from './screens/dialogs.js';
+import {AppFailure, TableFailure} from './screens/failure.js';
 import {TableScreen} from './screens/table-screen.js';
 import {TooSmall} from './screens/too-small.js';
 import {CLEAR_SCREEN} from './terminal.js';
+import {displayText} from '../tokens/index.js';
 import {theme} from './theme.js';
 
 export type AppProps = {
@@ -24,15 +27,23 @@ export type AppProps = {
 	source?: TokenSource;
 	/** Reads already on their way while the UI loaded. */
 	first?: FirstReads;
+	/** The terminal's keys. */
+	input?: KeySource;
 };
 
 const NO_DATA = buildTableData([], 0);
 
-/** The app: header, banner, the table (always mounted) and the open dialog over it. */
+/**
+ * The app: header, banner, the table (always mounted) and the open dialog over it. Each of the
+ * table, the dialog and the whole is contained: what fails to draw is one line, not a crash.
+ */
 export function App(props: AppProps) {
+	const {exit} = useApp();
 	return (
-		<KeypressProvider>
-			<Main {...props} />
+		<KeypressProvider input={props.input}>
+			<Contained fallback={message => <AppFailure message={message} onQuit={exit} />}>
+				<Main {...props} />
+			</Contained>
 		</KeypressProvider>
 	);
 }
@@ -90,20 +101,27 @@ function Main({store, endpoint, prefix, refreshMs, source, first}: AppProps) {
 				<Header width={size.columns} endpoint={endpoint} prefix={prefix} connection={tokens.connection} count={tokens.data?.partOf ?? tokens.data?.rows.length} />
 				{banner ? (
 					<Text inverse color={theme.danger} wrap="truncate">
-						{` Redis unavailable: ${tokens.error ?? 'connection lost'}. Retrying; nothing you typed is lost.`.padEnd(size.columns)}
+						{` Redis unavailable: ${displayText(tokens.error ?? 'connection lost', 300)}. Retrying; nothing you typed is lost.`.padEnd(size.columns)}
 					</Text>
 				) : null}
-				<TableScreen
-					data={tokens.data}
-					waiting={banner ? 'Waiting for Redis…' : 'Loading tokens…'}
-					loading={tokens.loading && !tokens.data}
-					width={size.columns}
-					height={bodyHeight}
-					active={dialog === undefined}
-					onOpen={setDialog}
-					onRefresh={refresh}
-					onQuit={exit}
-				/>
+				<Contained
+					retryOn={tokens.data}
+					fallback={message => (
+						<TableFailure message={message} width={size.columns} height={bodyHeight} active={dialog === undefined} onRefresh={refresh} onQuit={exit} />
+					)}
+				>
+					<TableScreen
+						data={tokens.data}
+						waiting={banner ? 'Waiting for Redis…' : 'Loading tokens…'}
+						loading={tokens.loading && !tokens.data}
+						width={size.columns}
+						height={bodyHeight}
+						active={dialog === undefined}
+						onOpen={setDialog}
+						onRefresh={refresh}
+						onQuit={exit}
+					/>
+				</Contained>
 				{dialog ? (
 					<Dialogs dialog={dialog} store={store} data={tokens.data ?? NO_DATA} width={size.columns} height={bodyHeight} onClose={closeDialog} onOpen={setDialog} />
 				) : null}

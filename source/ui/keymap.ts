@@ -25,6 +25,8 @@ export type KeyEvent = {
 	ctrl: boolean;
 	meta: boolean;
 	shift: boolean;
+	/** Pasted text (bracketed paste): text for the focused field, never a command. */
+	paste?: boolean;
 };
 
 export const keyEvent = (input: string, extra: Partial<KeyEvent> = {}): KeyEvent => ({
@@ -50,6 +52,7 @@ export enum Command {
 	Details = 'details',
 	Refresh = 'refresh',
 	Mark = 'mark',
+	ClearMarks = 'clearMarks',
 	Issue = 'issue',
 	Import = 'import',
 	Export = 'export',
@@ -84,7 +87,11 @@ export type View =
 	| 'import-done'
 	| 'revoke'
 	| 'revoke-done'
-	| 'too-small';
+	| 'too-small'
+	/** A dialog that failed to draw (see Contained): its one-line error. */
+	| 'failed'
+	/** The table failed to draw. */
+	| 'table-failed';
 
 type Binding = {input?: string; name?: KeyName; ctrl?: boolean};
 
@@ -118,21 +125,22 @@ export const KEYMAP: Record<Command, Entry> = {
 	[Command.Sort]: {rank: 10, bindings: [input('s')], keys: 's', label: 'sort', help: 'Sort by the next column', views: ['table']},
 	[Command.SortReverse]: {rank: 11, bindings: [input('S')], keys: 'S', label: 'reverse', help: 'Reverse the sort order', views: ['table']},
 	[Command.Details]: {rank: 4, bindings: [named('return')], keys: 'Enter', label: 'details', help: 'Show every field of the token', views: ['table']},
-	[Command.Refresh]: {rank: 12, bindings: [input('r')], keys: 'r', label: 'refresh', help: 'Reload tokens from Redis (also every 10 s)', views: ['table']},
+	[Command.Refresh]: {rank: 12, bindings: [input('r')], keys: 'r', label: 'refresh', help: 'Reload tokens from Redis (also every 10 s)', views: ['table', 'table-failed']},
 	[Command.Mark]: {rank: 9, bindings: [input(' ')], keys: 'Space', label: 'mark', help: 'Mark a row for bulk revoke or export', views: ['table']},
+	[Command.ClearMarks]: {rank: 9, bindings: [input('u')], keys: 'u', label: 'unmark all', help: 'Clear all marks, also ones the filter hides', views: ['table']},
 	[Command.Issue]: {rank: 5, bindings: [input('n')], keys: 'n', label: 'new', help: 'Issue a new token', views: ['table']},
 	[Command.Import]: {rank: 6, bindings: [input('i')], keys: 'i', label: 'import', help: 'Import an export string', views: ['table']},
 	[Command.Export]: {rank: 7, bindings: [input('e')], keys: 'e', label: 'export', help: 'Export the token (or the marked ones)', views: ['table', 'details']},
 	[Command.Revoke]: {rank: 8, bindings: [input('d')], keys: 'd', label: 'revoke', help: 'Revoke the token (or the marked ones)', views: ['table', 'details']},
 	[Command.Help]: {rank: 1, bindings: [input('?')], keys: '?', label: 'help', help: 'Show this help', views: ['table']},
-	[Command.Quit]: {rank: 2, bindings: [input('q')], keys: 'q', label: 'quit', help: 'Quit', views: ['table', 'too-small']},
+	[Command.Quit]: {rank: 2, bindings: [input('q')], keys: 'q', label: 'quit', help: 'Quit', views: ['table', 'too-small', 'table-failed']},
 	[Command.ForceQuit]: {bindings: [ctrl('c')], keys: 'Ctrl-C', label: 'quit', help: 'Quit from anywhere (a wizard is abandoned)', views: []},
 	[Command.Close]: {rank: 1, 
 		bindings: [named('escape')],
 		keys: 'Esc',
 		label: 'close',
 		help: 'Close the dialog',
-		views: ['details', 'help', 'token-shown', 'export', 'import-input', 'import-done', 'revoke', 'revoke-done'],
+		views: ['details', 'help', 'token-shown', 'export', 'import-input', 'import-done', 'revoke', 'revoke-done', 'failed'],
 	},
 	[Command.Back]: {
 		rank: 1,
@@ -164,8 +172,12 @@ export const KEYMAP: Record<Command, Entry> = {
 	[Command.Done]: {rank: 2, bindings: [named('return')], keys: 'Enter', label: 'done', help: 'Close the result', views: ['token-shown', 'import-done', 'revoke-done']},
 };
 
-/** Whether a key press is one of a command's bindings. */
+/** Whether a key press is one of a command's bindings. A paste never is, whatever it holds. */
 export function matches(command: Command, key: KeyEvent): boolean {
+	if (key.paste) {
+		return false;
+	}
+
 	return KEYMAP[command].bindings.some(binding => {
 		if (binding.name !== undefined) {
 			return key.name === binding.name && !key.ctrl;
@@ -208,7 +220,7 @@ const HELP_GROUPS: Array<{title: string; commands: Command[]}> = [
 	{title: 'Finding', commands: [Command.Filter, Command.FilterDone, Command.ClearFilter, Command.Sort, Command.SortReverse, Command.Refresh]},
 	{
 		title: 'Tokens',
-		commands: [Command.Details, Command.Issue, Command.Import, Command.Export, Command.Revoke, Command.Mark],
+		commands: [Command.Details, Command.Issue, Command.Import, Command.Export, Command.Revoke, Command.Mark, Command.ClearMarks],
 	},
 	{title: 'Dialogs', commands: [Command.Next, Command.Toggle, Command.Complete, Command.Copy, Command.Confirm, Command.Done, Command.Back, Command.Close]},
 	{title: 'App', commands: [Command.Help, Command.Quit, Command.ForceQuit]},

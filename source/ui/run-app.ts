@@ -1,3 +1,4 @@
+import {PassThrough} from 'node:stream';
 import {asRedisError, maskRedisUrl, openStore, summariesInChild} from '../store/index.js';
 import type {FirstReads, TokenSource} from './hooks/use-tokens.js';
 import {HEAD_ROWS} from './state/rows.js';
@@ -42,7 +43,9 @@ export async function runApp(options: {redisFlag?: string; timeoutFlag?: string}
 	let restore = () => {};
 	try {
 		const [React, {render}, {App}, {enterFullScreen}] = await modules;
-		restore = enterFullScreen(process.stdout, process.stdin).restore;
+		const screen = enterFullScreen(process.stdout);
+		restore = screen.restore;
+		await screen.input.ready;
 		const instance = render(
 			React.createElement(App, {
 				store: opened.store,
@@ -50,8 +53,10 @@ export async function runApp(options: {redisFlag?: string; timeoutFlag?: string}
 				prefix: opened.target.prefix,
 				source,
 				first,
+				input: screen.input,
 			}),
-			{exitOnCtrlC: false, patchConsole: true, maxFps: 60},
+			// The app reads the terminal itself (screen.input): Ink gets a stdin it never reads.
+			{exitOnCtrlC: false, patchConsole: true, maxFps: 60, stdin: new PassThrough() as unknown as NodeJS.ReadStream},
 		);
 		await instance.waitUntilExit();
 		return 0;

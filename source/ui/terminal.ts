@@ -1,22 +1,32 @@
 /**
- * The terminal around the app: the alternate screen buffer on the way in, and the user's screen,
- * cursor and cooked mode back on every way out (quit, Ctrl-C, SIGTERM, SIGINT, SIGHUP, a crash).
+ * The terminal around the app: the alternate screen, bracketed paste and raw mode (through the
+ * terminal reader) on the way in, and the user's screen, cursor, paste mode and cooked mode back
+ * on every way out (quit, Ctrl-C, SIGTERM, SIGINT, SIGHUP, a crash, the reader giving up).
  */
+import {oneLine} from '../tokens/index.js';
+import {BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON} from './key-parser.js';
+import {type TtyInput, startTtyInput} from './tty-input.js';
+
 export const ENTER_ALT_SCREEN = '\u001B[?1049h\u001B[H\u001B[2J';
 export const LEAVE_ALT_SCREEN = '\u001B[?25h\u001B[?1049l';
+/** Everything the app turns on, and everything that turns it off again. */
+export const ENTER_FULL_SCREEN = ENTER_ALT_SCREEN + BRACKETED_PASTE_ON;
+export const LEAVE_FULL_SCREEN = BRACKETED_PASTE_OFF + LEAVE_ALT_SCREEN;
 /** Erase the whole screen (and, outside the alternate screen, the scrollback) and home the cursor. */
 export const CLEAR_SCREEN = '\u001B[2J\u001B[3J\u001B[H';
-
-import {oneLine} from '../tokens/index.js';
 
 type Stream = NodeJS.WriteStream;
 
 export type FullScreen = {
-	/** Idempotent: leaves the alternate screen and removes the process hooks. */
+	/** The terminal's keys (raw mode is on while the app runs). */
+	input: TtyInput;
+	/** Idempotent: leaves the alternate screen, paste and raw mode, and removes the process hooks. */
 	restore(): void;
 };
 
-export function enterFullScreen(stdout: Stream = process.stdout, stdin: NodeJS.ReadStream = process.stdin): FullScreen {
+export type StartInput = (options: {restore: string; onLost(error: unknown): void}) => TtyInput;
+
+export function enterFullScreen(stdout: Stream = process.stdout, startInput: StartInput = startTtyInput): FullScreen {
 	let restored = false;
 	const restore = () => {
 		if (restored) {
@@ -25,13 +35,11 @@ export function enterFullScreen(stdout: Stream = process.stdout, stdin: NodeJS.R
 
 		restored = true;
 		try {
-			if (stdin.isTTY) {
-				stdin.setRawMode(false);
-			}
+			input.stop();
 		} catch {}
 
 		try {
-			stdout.write(LEAVE_ALT_SCREEN);
+			stdout.write(LEAVE_FULL_SCREEN);
 		} catch {}
 
 		for (const [event, handler] of hooks) {
@@ -50,7 +58,7 @@ export function enterFullScreen(stdout: Stream = process.stdout, stdin: NodeJS.R
 		process.exit(1);
 	};
 
-	// Ctrl-C is a key in raw mode; SIGINT is `kill -INT` from elsewhere.
+	// Ctrl-C is a key in raw mode (and the reader's to enforce); SIGINT is `kill -INT` from elsewhere.
 	const hooks: Array<[string, (...args: any[]) => void]> = [
 		['exit', () => restore()],
 		['SIGTERM', onSignal(143)],
@@ -63,6 +71,7 @@ export function enterFullScreen(stdout: Stream = process.stdout, stdin: NodeJS.R
 		process.on(event, handler);
 	}
 
-	stdout.write(ENTER_ALT_SCREEN);
-	return {restore};
+	stdout.write(ENTER_FULL_SCREEN);
+	const input = startInput({restore: LEAVE_FULL_SCREEN, onLost: error => onCrash(new Error(`lost the terminal's input: ${oneLine(error)}`))});
+	return {input, restore};
 }

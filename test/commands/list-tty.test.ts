@@ -1,9 +1,11 @@
 import pty from '@lydell/node-pty';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {TokenStore} from '../../source/store/index.js';
-import {textWidth} from '../../source/tokens/index.js';
 import {CLI} from '../helpers/cli.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
+import {cellOf, modernTerminal, screenLines, writeAsync} from '../ui/helpers/xterm.js';
+
+export const EMOJI_DESCRIPTIONS = ['🚀 deploy bot', '✅ checks ⚡ fast ☕', 'family 👨\u200D👩\u200D👧 bot'];
 
 let redis: TestRedis;
 beforeAll(async () => {
@@ -12,11 +14,15 @@ beforeAll(async () => {
 	await store.issue({description: 'A rather long description of what this token is for, in words', scopes: ['api', 'metrics', 'smtp'], account: 'an-account-id-that-is-long'});
 	await store.issue({description: '請求書の自動送信サービス用トークン（本番環境）', scopes: ['smtp']});
 	await store.issue({description: 'evil\u001B]0;owned\u0007\u001B[2J', scopes: ['*']});
+	for (const description of EMOJI_DESCRIPTIONS) {
+		// eslint-disable-next-line no-await-in-loop
+		await store.issue({description, scopes: ['metrics']});
+	}
 });
 afterAll(async () => redis.stop());
 
-/** `ee-tokens list` on a real terminal of the given width; the text it printed. */
-async function listOnTerminal(columns: number): Promise<string> {
+/** `ee-tokens list` on a real terminal of the given width: what it printed, and the screen it drew. */
+async function listOnTerminal(columns: number) {
 	const child = pty.spawn(process.execPath, [CLI, 'list', `--dbs.redis=${redis.url()}`], {cols: columns, rows: 20, env: {PATH: process.env['PATH'] ?? ''}});
 	let output = '';
 	child.onData(data => {
@@ -25,21 +31,34 @@ async function listOnTerminal(columns: number): Promise<string> {
 	await new Promise<void>(resolve => {
 		child.onExit(() => resolve());
 	});
-	return output;
+	const terminal = modernTerminal({cols: columns, rows: 20});
+	await writeAsync(terminal, output);
+	return {output, terminal, lines: screenLines(terminal).filter(Boolean)};
 }
 
 describe('list on a terminal', () => {
-	it.each([50, 80, 120])('fits %i columns: every line within the width, wider windows show more', async columns => {
-		const output = await listOnTerminal(columns);
-		const lines = output.split(/\r?\n/).filter(Boolean);
+	it.each([50, 80, 120])('fits %i columns: one screen line per row, wider windows show more, columns aligned whatever the emoji', async columns => {
+		const {output, terminal, lines} = await listOnTerminal(columns);
 		expect(lines[0]).toMatch(/^Id\s+Description\s+Scopes/);
-		for (const line of lines) {
-			expect(textWidth(line), line).toBeLessThanOrEqual(columns);
-		}
-
+		// 6 tokens, a header and the count: a row wider than the terminal would wrap onto a 9th line.
+		expect(lines).toHaveLength(8);
 		expect(output.includes('Created')).toBe(columns >= 120);
 		// The hostile description is inert: no escape sequence reaches the terminal.
 		expect(output).not.toContain('\u001B');
 		expect(output).toContain('evil');
+		// The column after the description starts in the same cell on every row, emoji or not.
+		const scopes = cellOf(terminal, 0, 'Scopes');
+		for (const [row, line] of lines.entries()) {
+			if (/metrics|smtp|all scopes|api/.test(line)) {
+				expect(terminal.buffer.active.getLine(row)!.getCell(scopes - 1)!.getChars() || ' ', line).toBe(' ');
+				expect(terminal.buffer.active.getLine(row)!.getCell(scopes)!.getChars(), line).not.toBe('');
+			}
+		}
+
+		for (const description of EMOJI_DESCRIPTIONS) {
+			const row = lines.findIndex(line => line.includes(description.split(' ')[0]!));
+			expect(row, description).toBeGreaterThan(0);
+			expect(cellOf(terminal, row, 'metrics'), lines[row]).toBe(scopes);
+		}
 	});
 });

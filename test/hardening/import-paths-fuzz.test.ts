@@ -74,7 +74,7 @@ describe('the app import wizard under hostile pastes', () => {
 				await app.type('i');
 				// eslint-disable-next-line no-await-in-loop
 				await app.waitFor('Import');
-				app.write(input);
+				app.paste(input);
 				// eslint-disable-next-line no-await-in-loop
 				await app.waitFor('Invalid export string');
 				// eslint-disable-next-line no-await-in-loop

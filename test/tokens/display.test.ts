@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {INVALID_DATE, entryToJson, isoTime, relativeTime, shortDate, toMillis} from '../../source/tokens/index.js';
+import {DISPLAY_DEPTH, DISPLAY_LIMIT, INVALID_DATE, displayText, entryToJson, isoTime, relativeTime, shortDate, toMillis} from '../../source/tokens/index.js';
 import {random} from '../helpers/fuzz.js';
 
 describe('times read from Redis', () => {
@@ -27,5 +27,46 @@ describe('times read from Redis', () => {
 		const json = entryToJson({id: 'a'.repeat(64), record: {created: 1e300, expires: -1e20, scopes: ['api']}, lastUse: {time: 1e300, ip: '10.0.0.1'}});
 		// What EmailEngine's JSON shows for an invalid Date: null.
 		expect(json).toMatchObject({created: null, expires: null, access: {time: null, ip: '10.0.0.1'}});
+	});
+});
+
+describe('displayText: any value from Redis as one safe, bounded line', () => {
+	// eslint-disable-next-line no-control-regex
+	const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+
+	it('shows each type as people read it, escapes made inert at any depth', () => {
+		expect(displayText('plain')).toBe('plain');
+		expect(displayText('a\u001B]0;pwned\u0007b\u009B2J\u202E')).toBe('a\uFFFD]0;pwned\uFFFDb\uFFFD2J\uFFFD');
+		expect(displayText(42)).toBe('42');
+		expect(displayText(null)).toBe('null');
+		expect(displayText(undefined)).toBe('');
+		expect(displayText(true)).toBe('true');
+		expect(displayText(new Date(0))).toBe('1970-01-01T00:00:00.000Z');
+		expect(displayText(new Date(Number.NaN))).toBe(INVALID_DATE);
+		expect(displayText(new Uint8Array(3))).toBe('<3 bytes>');
+		expect(displayText(['api', {maxRequests: '\u001B]0;x\u0007', n: [1, null]}])).toBe('["api",{"maxRequests":"\\u001b]0;x\\u0007","n":[1,null]}]');
+		expect(displayText({[`k\u009D`]: 'v\u2066'})).toBe('{"k\uFFFD":"v\uFFFD"}');
+	});
+
+	it('is bounded whatever the size or depth: a 1 MB string, a 200,000-deep list, a 100,000-key map', () => {
+		const huge = 'x'.repeat(1024 * 1024);
+		expect(displayText(huge)).toHaveLength(DISPLAY_LIMIT + 1);
+		expect(displayText(huge, 10)).toBe(`${'x'.repeat(10)}…`);
+		let deep: unknown = null;
+		for (let level = 0; level < 200_000; level++) {
+			deep = [deep];
+		}
+
+		expect(displayText(deep)).toBe(`${'['.repeat(DISPLAY_DEPTH)}…${']'.repeat(DISPLAY_DEPTH)}`);
+		const wide = Object.fromEntries(Array.from({length: 100_000}, (_, index) => [`k${index}`, index]));
+		const shown = displayText(wide);
+		expect(shown.length).toBeLessThanOrEqual(DISPLAY_LIMIT + 1);
+		expect(shown.endsWith('…')).toBe(true);
+		expect(displayText(Array.from({length: 100_000}, () => 'y'.repeat(100))).length).toBeLessThanOrEqual(DISPLAY_LIMIT + 1);
+		// Never half a surrogate pair at the cut.
+		expect(displayText('🚀'.repeat(600), 5)).toBe('🚀🚀…');
+		for (const value of [huge, deep, wide]) {
+			expect(displayText(value)).not.toMatch(UNSAFE);
+		}
 	});
 });

@@ -31,6 +31,8 @@ describe('the app: live data', () => {
 		await app.type('n');
 		await app.waitFor('step 1 of 8');
 		await app.type('typed before the outage');
+		// Typed means on screen: the outage comes after the last key was drawn.
+		await app.waitFor('Description › typed before the outage');
 		await fixture.redis.kill();
 		await app.waitFor('Redis unavailable', {timeout: 30_000});
 		expect(app.screen()).toContain('Description › typed before the outage');

@@ -62,12 +62,49 @@ describe('the app: revoke', () => {
 		await app.type('  ');
 		await app.waitFor('2 marked');
 		await app.type('d');
-		await app.waitFor('Revoke these 2 tokens?');
+		await app.waitFor('Revoke the 2 marked tokens?');
 		await app.type(`revoke 2${KEYS.enter}`);
 		await app.waitFor('Revoked 2 tokens.');
 		await app.type(KEYS.enter);
 		await app.waitFor(`${before - 2} tokens`);
 		expect((await store.list()).filter(entry => entry.record['account'] === 'acme')).toEqual([]);
+	});
+});
+
+describe('the app: marks and the filter', () => {
+	it('says how many marks the filter hides, acts on what the dialog lists, and u clears every mark', async () => {
+		const helpdesk = fixture.seeded.find(token => token.description === 'Helpdesk integration')!;
+		const app = await open();
+		await filterTo(app, 'helpdesk');
+		await app.type(' ');
+		await app.waitFor('1 marked');
+		await app.type(KEYS.escape);
+		// A filter that hides the marked row; the cursor is on a visible, unmarked one.
+		await filterTo(app, 'prometheus');
+		await app.waitFor('1 marked, 1 hidden by the filter');
+		await app.type('d');
+		const dialog = await app.waitFor('Revoke the marked token?');
+		expect(dialog).toContain('It is hidden by the filter; u in the table clears every mark.');
+		expect(dialog).toContain(`${helpdesk.id.slice(0, 12)}… Helpdesk integration`);
+		expect(dialog).not.toContain('Prometheus scraper');
+		expect(dialog).toContain(`Type ${helpdesk.id.slice(0, 6)} and press Enter`);
+		await app.type(KEYS.escape);
+		await app.waitFor(screen => !screen.includes('Revoke the marked token?'));
+		expect(await store.get(helpdesk.id)).toBeDefined();
+		await app.type('e');
+		await app.waitFor('Export the marked token “Helpdesk integration”');
+		expect(app.screen()).toContain('It is hidden by the filter; u in the table clears every mark.');
+		await app.type(KEYS.escape);
+		await app.waitFor('1 marked, 1 hidden by the filter');
+		// u clears every mark, hidden ones included; d then means the row under the cursor.
+		await app.type('u');
+		await app.waitFor(screen => !screen.includes('marked'));
+		await app.type('d');
+		const single = await app.waitFor('Revoke this token?');
+		expect(single).toContain('Prometheus scraper');
+		expect(single).not.toContain('Helpdesk integration');
+		await app.type(KEYS.escape);
+		await app.waitFor(screen => !screen.includes('Revoke this token?'));
 	});
 });
 
@@ -79,7 +116,7 @@ describe('the app: import and export', () => {
 		const app = await open();
 		await app.type('i');
 		await app.waitFor('Import a token');
-		app.write(exportString);
+		app.paste(exportString);
 		await app.waitFor(/description\s+Travelling token/);
 		await app.type(KEYS.enter);
 		await app.waitFor('Import this token?');
@@ -91,7 +128,7 @@ describe('the app: import and export', () => {
 
 		await app.type('i');
 		await app.waitFor('Import a token');
-		app.write(exportString);
+		app.paste(exportString);
 		await app.waitFor('Enter to continue.');
 		await app.type(KEYS.enter);
 		await app.waitFor('Import this token?');
@@ -102,7 +139,7 @@ describe('the app: import and export', () => {
 
 		await app.type('i');
 		await app.waitFor('Import a token');
-		app.write('definitely-not-a-token-string');
+		app.paste('definitely-not-a-token-string');
 		await app.waitFor('Invalid export string: not a token map');
 		await app.type(`${KEYS.ctrlU}!`);
 		await app.waitFor('Invalid export string: not base64 text');
@@ -133,7 +170,7 @@ describe('the app: import and export', () => {
 		await app.type(' ');
 		await app.waitFor('2 marked');
 		await app.type('e');
-		await app.waitFor('Export 2 tokens');
+		await app.waitFor('Export the 2 marked tokens');
 		const shown = /ee-tokens (import [^<]+)< tokens\.txt/.exec(app.screen());
 		expect(shown?.[0]).toBe('ee-tokens import -t - < tokens.txt');
 		// The command it shows is one the CLI takes: the two strings, one per line, on stdin.

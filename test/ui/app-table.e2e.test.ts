@@ -1,7 +1,9 @@
 import {describe, expect, it} from 'vitest';
 import {runCli} from '../helpers/cli.js';
+import {TokenStore} from '../../source/store/index.js';
 import {KEYS, spawnApp} from './helpers/pty.js';
 import {appFixture} from './helpers/app-fixture.js';
+import {cellOf} from './helpers/xterm.js';
 
 const fixture = appFixture();
 
@@ -129,6 +131,31 @@ describe('the app: table', () => {
 		await app.type(KEYS.escape);
 		await app.waitFor('6 tokens');
 		await app.waitFor(screen => !screen.includes('Filter by description'));
+	});
+
+	it('keeps columns aligned on rows with emoji (🚀 ✅ ⚡ ☕ two cells, a ZWJ family one cluster), at 120 and 80 columns', async () => {
+		const descriptions = ['🚀 deploy bot', '✅ checks ⚡ fast ☕', 'family 👨\u200D👩\u200D👧 bot', 'plain reader'];
+		const store = new TokenStore(fixture.redis.client(11), '');
+		for (const description of descriptions) {
+			// eslint-disable-next-line no-await-in-loop
+			await store.issue({description, scopes: ['metrics']});
+		}
+
+		for (const [columns, rows] of [[120, 35], [80, 24]] as const) {
+			const app = fixture.start({columns, rows}, [`--dbs.redis=${fixture.redis.url(11)}`]);
+			// eslint-disable-next-line no-await-in-loop
+			await app.waitFor('4 tokens');
+			const scopes = cellOf(app.terminal, 1, 'Scopes');
+			expect(scopes).toBeGreaterThan(0);
+			for (const [row, line] of app.lines().entries()) {
+				if (line.includes('metrics') && row > 1) {
+					expect(cellOf(app.terminal, row, 'metrics'), line).toBe(scopes);
+				}
+			}
+
+			expect(app.lines().filter(line => line.includes('metrics'))).toHaveLength(4);
+			app.kill('SIGKILL');
+		}
 	});
 
 	it('quits with Ctrl-C from inside a dialog and gives the terminal back', async () => {

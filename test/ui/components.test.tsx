@@ -1,13 +1,16 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {Header} from '../../source/ui/components/header.js';
 import {DetailsView} from '../../source/ui/screens/details.js';
+import {detailLines} from '../../source/ui/state/details.js';
 import {HelpView} from '../../source/ui/screens/help.js';
 import {TableView, columnLayout} from '../../source/ui/screens/table.js';
 import {TooSmall} from '../../source/ui/screens/too-small.js';
 import {buildTableData} from '../../source/ui/state/rows.js';
+import {decodeRecord} from '../../source/tokens/index.js';
 import {initialTableState, tableReducer} from '../../source/ui/state/table.js';
 import {type TokenEntry, type TokenSummary, summaryOf} from '../../source/tokens/index.js';
 import {renderToTerminal} from './helpers/xterm.js';
+import {TITLE, deepRecordBytes, escapesRecord, hugeRecord, wrongTypesRecord} from './helpers/hostile.js';
 
 const NOW = Date.parse('2026-11-22T08:00:00Z');
 const id = (n: number) => n.toString(16).padStart(64, '0');
@@ -53,6 +56,42 @@ describe('table view in a terminal', () => {
 
 		expect(columnLayout(60).map(column => column.column)).not.toContain(3);
 		expect(columnLayout(120).map(column => column.column)).toEqual([0, 1, 2, 3, 4, 5]);
+	});
+});
+
+describe('details of hostile records', () => {
+	// eslint-disable-next-line no-control-regex
+	const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+
+	it('say which fields have the wrong type (the issue: addresses as text crashed the view)', () => {
+		const lines = new Map(detailLines({id: 'a'.repeat(64), record: wrongTypesRecord}, NOW));
+		expect(lines.get('scopes')).toBe('malformed: "api" (text, not a list)');
+		expect(lines.get('account')).toBe('malformed: {"id":"acme"} (a map, not text)');
+		expect(lines.get('created')).toBe('malformed: "yesterday" (text, not a number)');
+		expect(lines.get('  IP allowlist')).toBe('malformed: "10.0.0.1" (text, not a list: every request is refused)');
+		expect(lines.get('  referrers')).toBe('malformed: 7 (a number, not a list: every request is refused)');
+		expect(lines.get('  rate limit')).toBe('malformed: "fast" (not a map of maxRequests and timeWindow numbers)');
+		expect(new Map(detailLines({id: 'a'.repeat(64), record: {restrictions: 'x'}}, NOW)).get('restrictions')).toBe('malformed: "x" (text, not a map)');
+		// An empty address list refuses every request; an empty referrer list restricts nothing (spec §6.5).
+		const empty = new Map(detailLines({id: 'a'.repeat(64), record: {restrictions: {addresses: [], referrers: []}}}, NOW));
+		expect(empty.get('  IP allowlist')).toBe('none: every request is refused');
+		expect(empty.get('  referrers')).toBe('any referrer');
+	});
+
+	it('are inert and bounded, labels included: escapes everywhere, a 1 MB description, a 200,000-deep value', () => {
+		const deep = decodeRecord(deepRecordBytes());
+		for (const record of [escapesRecord, hugeRecord, deep, wrongTypesRecord]) {
+			const lines = detailLines({id: '\u001B]0;id\u0007', record, lastUse: {time: NOW, ip: `10.0.0.9${TITLE}`}}, NOW);
+			for (const [label, value] of lines) {
+				expect(label, label).not.toMatch(UNSAFE);
+				expect(value, label).not.toMatch(UNSAFE);
+				expect(label.length + value.length, label).toBeLessThan(1200);
+			}
+		}
+
+		expect(new Map(detailLines({id: 'a'.repeat(64), record: deep}, NOW)).get('metadata')).toBe('malformed: [[[[[[…]]]]]] (a list, not text)');
+		const many = Object.fromEntries(Array.from({length: 5000}, (_, index) => [`field${index}`, index]));
+		expect(detailLines({id: 'a'.repeat(64), record: many}, NOW).length).toBeLessThan(80);
 	});
 });
 

@@ -120,3 +120,31 @@ describe('issue wizard reducer', () => {
 		}
 	});
 });
+
+describe('the issue wizard review', () => {
+	const review = (addresses: string): IssueState => ({...initialIssueState, step: 'review', scopes: ['api'], fields: {...initialIssueState.fields, description: 'x', addresses}});
+
+	it('warns that 0.0.0.0/0 and ::/0 allow every address, and says nothing for a real range', async () => {
+		for (const [addresses, warning] of [
+			['0.0.0.0/0', 'Warning: 0.0.0.0/0 matches every IPv4 address, so the IP allowlist does not restrict IPv4 clients.'],
+			['10.0.0.0/8, ::/0', 'Warning: ::/0 matches every IPv6 address, so the IP allowlist does not restrict IPv6 clients.'],
+			['0.0.0.0/0 ::/0', 'Warning: 0.0.0.0/0 and ::/0 match every IPv4 and IPv6 address, so the IP allowlist does not restrict IPv4 or IPv6 clients.'],
+		] as const) {
+			// eslint-disable-next-line no-await-in-loop
+			const screen = await renderToTerminal(<IssueWizardView state={review(addresses)} width={200} height={20} now={NOW} />, {columns: 200, rows: 22});
+			try {
+				expect(screen.text()).toContain(warning);
+			} finally {
+				screen.unmount();
+			}
+		}
+
+		const plain = await renderToTerminal(<IssueWizardView state={review('10.0.0.0/8')} width={200} height={20} now={NOW} />, {columns: 200, rows: 22});
+		try {
+			expect(plain.text()).toMatch(/IP allowlist\s+10\.0\.0\.0\/8/);
+			expect(plain.text()).not.toContain('Warning');
+		} finally {
+			plain.unmount();
+		}
+	});
+});

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {footerText} from '../../source/ui/components/footer.js';
-import {dispatchKey, splitKeys} from '../../source/ui/hooks/keypress.js';
+import {dispatchKey} from '../../source/ui/hooks/keypress.js';
 import {Command, KEYMAP, type View, commandFor, commandsOf, helpSections, hintsFor, keyEvent, matches} from '../../source/ui/keymap.js';
 import {editText} from '../../source/ui/state/text-edit.js';
 
@@ -62,12 +62,12 @@ describe('keypress dispatch', () => {
 		expect(calls).toEqual(['global', 'dialog']);
 	});
 
-	it('splits a burst of typed keys but keeps a paste whole', () => {
-		expect(splitKeys(keyEvent('jjG')).map(key => key.input)).toEqual(['j', 'j', 'G']);
-		expect(splitKeys(keyEvent('jjG'))[2]!.shift).toBe(true);
-		const paste = 'hKJpZNlAMzAxZThjNTFhZjgxM2Q3MzUxN';
-		expect(splitKeys(keyEvent(paste))).toHaveLength(1);
-		expect(splitKeys(keyEvent('', {name: 'up'}))).toHaveLength(1);
+	it('never reads a paste as a command, whatever it holds', () => {
+		for (const text of ['q', 'd', ' ', '?', 'quick']) {
+			expect(commandFor(keyEvent(text, {paste: true}), commandsOf('table')), text).toBeUndefined();
+		}
+
+		expect(matches(Command.ForceQuit, keyEvent('c', {ctrl: true, paste: true}))).toBe(false);
 	});
 });
 
@@ -79,20 +79,7 @@ describe('text editing', () => {
 		expect(editText('ab', keyEvent('u', {ctrl: true}))).toBe('');
 		expect(editText('ab', keyEvent('', {name: 'return'}))).toBeUndefined();
 		expect(editText('ab', keyEvent('x\u001B[2Jy'))).toBe('abx[2Jy');
+		expect(editText('ab', keyEvent('a\u202Eb\u009B', {paste: true}))).toBe('abab');
 		expect(editText('abc', keyEvent('d'), {maxLength: 3})).toBe('abc');
-	});
-});
-
-describe('bursts with control characters', () => {
-	it('turns Enter, Tab and Backspace inside a burst into named keys', () => {
-		expect(splitKeys(keyEvent('8\r')).map(key => key.name ?? key.input)).toEqual(['8', 'return']);
-		expect(splitKeys(keyEvent('a\tb\u007F')).map(key => key.name ?? key.input)).toEqual(['a', 'tab', 'b', 'backspace']);
-	});
-});
-
-describe('ctrl chords in a burst', () => {
-	it('reads Ctrl-U and Ctrl-C inside a burst as chords', () => {
-		expect(splitKeys(keyEvent('\u0015ab'))[0]).toMatchObject({input: 'u', ctrl: true});
-		expect(splitKeys(keyEvent('a\u0003'))[1]).toMatchObject({input: 'c', ctrl: true});
 	});
 });

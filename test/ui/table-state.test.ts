@@ -122,6 +122,17 @@ describe('table reducer', () => {
 		expect(state.sortColumn).toBeUndefined();
 	});
 
+	it('clears every mark with u, shown or hidden by the filter', () => {
+		let state = tableReducer(initialTableState, {type: 'toggleMark', id: 'a'});
+		state = tableReducer(state, {type: 'toggleMark', id: 'b'});
+		state = tableReducer(state, {type: 'setQuery', query: 'zzz'});
+		const intent = tableIntent(state, keyEvent('u'), 0, 10);
+		expect(intent).toEqual({kind: 'action', action: {type: 'clearMarks'}});
+		expect([...tableReducer(state, {type: 'clearMarks'}).marks]).toEqual([]);
+		// A paste of "u" is text, not the key.
+		expect(tableIntent(state, keyEvent('u', {paste: true}), 0, 10)).toEqual({kind: 'none'});
+	});
+
 	it('toggles marks', () => {
 		let state = tableReducer(initialTableState, {type: 'toggleMark', id: 'a'});
 		state = tableReducer(state, {type: 'toggleMark', id: 'b'});

@@ -1,6 +1,7 @@
 import {Writable} from 'node:stream';
 import {describe, expect, it} from 'vitest';
-import {ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, enterFullScreen} from '../../source/ui/terminal.js';
+import {BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON} from '../../source/ui/key-parser.js';
+import {ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, type StartInput, enterFullScreen} from '../../source/ui/terminal.js';
 import {copyToClipboard, osc52} from '../../source/ui/clipboard.js';
 
 class Capture extends Writable {
@@ -11,22 +12,35 @@ class Capture extends Writable {
 	}
 }
 
-const fakeStdin = () => ({isTTY: true, rawMode: true, setRawMode(value: boolean) {
-	this.rawMode = value;
-}});
+/** A terminal reader that only records whether raw mode is on (the real one is a worker thread). */
+const fakeInput = () => {
+	const state = {raw: false, restore: ''};
+	const start: StartInput = ({restore}) => {
+		state.raw = true;
+		state.restore = restore;
+		return {ready: Promise.resolve(), subscribe: () => () => {}, stop() {
+			state.raw = false;
+		}};
+	};
+
+	return {state, start};
+};
 
 describe('terminal', () => {
-	it('enters the alternate screen and restores once, removing its process hooks', () => {
+	it('enters the alternate screen with bracketed paste and raw mode, and restores all three once, removing its process hooks', () => {
 		const out = new Capture();
-		const stdin = fakeStdin();
+		const input = fakeInput();
 		const before = ['exit', 'SIGTERM', 'SIGINT', 'SIGHUP', 'uncaughtException'].map(event => process.listenerCount(event));
-		const screen = enterFullScreen(out as unknown as NodeJS.WriteStream, stdin as unknown as NodeJS.ReadStream);
-		expect(out.text).toBe(ENTER_ALT_SCREEN);
+		const screen = enterFullScreen(out as unknown as NodeJS.WriteStream, input.start);
+		expect(out.text).toBe(ENTER_ALT_SCREEN + BRACKETED_PASTE_ON);
+		expect(input.state.raw).toBe(true);
 		expect(process.listenerCount('SIGTERM')).toBe(before[1]! + 1);
 		screen.restore();
 		screen.restore();
-		expect(out.text).toBe(ENTER_ALT_SCREEN + LEAVE_ALT_SCREEN);
-		expect(stdin.rawMode).toBe(false);
+		expect(out.text).toBe(ENTER_ALT_SCREEN + BRACKETED_PASTE_ON + BRACKETED_PASTE_OFF + LEAVE_ALT_SCREEN);
+		expect(input.state.raw).toBe(false);
+		// What the reader writes if it must end a process that ignores Ctrl-C: the same way out.
+		expect(input.state.restore).toBe(BRACKETED_PASTE_OFF + LEAVE_ALT_SCREEN);
 		expect(['exit', 'SIGTERM', 'SIGINT', 'SIGHUP', 'uncaughtException'].map(event => process.listenerCount(event))).toEqual(before);
 	});
 });

@@ -1,6 +1,14 @@
 import {Box, Text} from 'ink';
-import type {ReactNode} from 'react';
+import {Children, type ReactNode} from 'react';
+import {displayText} from '../../tokens/index.js';
 import {theme} from '../theme.js';
+
+/**
+ * Text children through displayText: titles, messages and fields carry descriptions and error
+ * messages, and those carry text from Redis. A second line of defence behind the views' own use of
+ * displayText, so a forgotten call cannot put an escape on the screen.
+ */
+const safe = (children: ReactNode): ReactNode => Children.map(children, child => (typeof child === 'string' ? displayText(child, 2000) : child));
 
 /** A body of exactly `height` lines: what does not fit is cut, so the screen never scrolls. */
 export function Frame({height, children}: {height: number; children: ReactNode}) {
@@ -16,7 +24,7 @@ export function Title({children}: {children: ReactNode}) {
 	return (
 		<Text bold color={theme.accent} wrap="truncate">
 			{' '}
-			{children}
+			{safe(children)}
 		</Text>
 	);
 }
@@ -27,7 +35,7 @@ export function Message({kind, children}: {kind: 'error' | 'warning' | 'success'
 	return (
 		<Text color={color} wrap="wrap">
 			{' '}
-			{children}
+			{safe(children)}
 		</Text>
 	);
 }
@@ -36,10 +44,11 @@ export function Message({kind, children}: {kind: 'error' | 'warning' | 'success'
 export function Fields({lines}: {lines: ReadonlyArray<readonly [string, string]>}) {
 	return (
 		<>
-			{lines.map(([label, value]) => (
-				<Text key={label} wrap="truncate">
-					<Text color={theme.muted}>{`   ${label.padEnd(14)}`}</Text>
-					{value}
+			{lines.map(([label, value], index) => (
+				// eslint-disable-next-line react/no-array-index-key
+				<Text key={index} wrap="truncate">
+					<Text color={theme.muted}>{`   ${displayText(label, 32).padEnd(14)}`}</Text>
+					{displayText(value)}
 				</Text>
 			))}
 		</>

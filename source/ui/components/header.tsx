@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import type {Connection} from '../hooks/use-tokens.js';
-import {fit} from '../../tokens/index.js';
+import {fit} from '../../tokens/cells.js';
+import {displayText} from '../../tokens/index.js';
 import {theme} from '../theme.js';
 
 export type HeaderProps = {
@@ -18,7 +19,7 @@ const STATE_TEXT: Record<Connection, string> = {connecting: 'connecting', up: 'c
 export function Header({width, endpoint, prefix, connection, count}: HeaderProps) {
 	const state = `${connection === 'up' ? theme.symbols.up : theme.symbols.down} ${STATE_TEXT[connection]}`;
 	const total = count === undefined ? '' : `${count.toLocaleString('en-US')} token${count === 1 ? '' : 's'}`;
-	const left = ` ee-tokens  ${endpoint}  prefix: ${prefix === '' ? '(none)' : prefix}`;
+	const left = ` ee-tokens  ${displayText(endpoint, 300)}  prefix: ${prefix === '' ? '(none)' : displayText(prefix, 100)}`;
 	const right = `${state}  ${total} `;
 	const room = Math.max(0, width - right.length);
 	return (

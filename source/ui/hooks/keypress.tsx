@@ -1,97 +1,38 @@
-import {type Key, useInput} from 'ink';
-import {type ReactNode, createContext, useContext, useLayoutEffect, useMemo, useRef} from 'react';
-import type {KeyEvent} from '../keymap.js';
+import {type ReactNode, createContext, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState} from 'react';
+import {createKeyParser} from '../key-parser.js';
+import {Command, type KeyEvent, matches} from '../keymap.js';
 
 /**
- * One stdin owner for the whole app (after gemini-cli's KeypressContext): a single Ink input hook
- * hands every key press to the subscribers from the highest priority down; a subscriber that
- * returns true has taken the key and the rest never see it. A dialog therefore takes keys before
- * the table without the table knowing it exists.
+ * One stdin owner for the whole app (after gemini-cli's KeypressContext): the terminal's text,
+ * parsed here into keys and pastes (key-parser.ts), goes to the subscribers from the highest
+ * priority down; a subscriber that returns true has taken the key and the rest never see it. A
+ * dialog therefore takes keys before the table without the table knowing it exists.
+ *
+ * The text comes from a KeySource, not from Ink's stdin handling: Ink 6.8 has no bracketed paste
+ * and reads Esc+key as Meta+key. In the app the source is the terminal reader in a worker thread
+ * (tty-input.ts), which also makes Ctrl-C quit while this thread is busy.
  */
 export const PRIORITY = {global: 100, dialog: 50, screen: 10} as const;
 
+/** How long a lone Esc waits for the rest of a sequence (an arrow key split across two reads). */
+export const ESC_WAIT_MS = 25;
+
 export type KeyHandler = (key: KeyEvent) => boolean | void;
+
+/** Where the terminal's text comes from. */
+export type KeySource = {
+	/**
+	 * Calls `listener` with the text as it arrives; the listener says whether the text asked to
+	 * quit (Ctrl-C). Returns the unsubscribe.
+	 */
+	subscribe(listener: (text: string) => {quit: boolean}): () => void;
+};
 
 type Subscriber = {handler: {current: KeyHandler}; priority: number; order: number};
 
 type Registry = {subscribe(subscriber: Omit<Subscriber, 'order'>): () => void};
 
 const KeypressContext = createContext<Registry | undefined>(undefined);
-
-/** Ink's key flags → one normalised event (Backspace and Delete both erase to the left). */
-export function toKeyEvent(input: string, key: Key): KeyEvent {
-	const name = key.upArrow
-		? 'up'
-		: key.downArrow
-			? 'down'
-			: key.leftArrow
-				? 'left'
-				: key.rightArrow
-					? 'right'
-					: key.pageUp
-						? 'pageup'
-						: key.pageDown
-							? 'pagedown'
-							: key.home
-								? 'home'
-								: key.end
-									? 'end'
-									: key.return
-										? 'return'
-										: key.escape
-											? 'escape'
-											: key.tab
-												? 'tab'
-												: key.backspace || key.delete
-													? 'backspace'
-													: undefined;
-	return {
-		input: name === undefined ? input : '',
-		name,
-		ctrl: key.ctrl,
-		meta: key.meta && !key.escape,
-		shift: key.shift,
-	};
-}
-
-/** Longer inputs are pastes and stay whole; shorter ones are keys typed faster than read. */
-export const PASTE_MIN_LENGTH = 17;
-
-/**
- * Keys that arrive in one read (fast typing, key repeat, a test's burst) come as one string;
- * they are split so `jj` moves twice. A paste (long text) stays one event for text fields.
- */
-export function splitKeys(event: KeyEvent): KeyEvent[] {
-	const characters = [...event.input];
-	if (event.name !== undefined || characters.length < 2 || characters.length >= PASTE_MIN_LENGTH) {
-		return [event];
-	}
-
-	return characters.map(character => {
-		const name = CONTROL_NAMES[character];
-		if (name !== undefined) {
-			return {...event, input: '', name, shift: false};
-		}
-
-		const code = character.codePointAt(0)!;
-		if (code >= 1 && code <= 26) {
-			// Ctrl-A … Ctrl-Z
-			return {...event, input: String.fromCodePoint(code + 96), ctrl: true, shift: false};
-		}
-
-		return {...event, input: character, shift: /[A-Z]/.test(character)};
-	});
-}
-
-/** Control characters that arrive inside a burst of typed text (Enter after a word, say). */
-const CONTROL_NAMES: Record<string, KeyEvent['name']> = {
-	'\r': 'return',
-	'\n': 'return',
-	'\t': 'tab',
-	'\u007F': 'backspace',
-	'\b': 'backspace',
-	'\u001B': 'escape',
-};
 
 /** Dispatches one event to subscribers, highest priority first, newest first within a priority. */
 export function dispatchKey(subscribers: readonly Subscriber[], event: KeyEvent): boolean {
@@ -105,14 +46,58 @@ export function dispatchKey(subscribers: readonly Subscriber[], event: KeyEvent)
 	return false;
 }
 
-export function KeypressProvider({children}: {children: ReactNode}) {
+export function KeypressProvider({input, children}: {input?: KeySource; children: ReactNode}) {
 	const subscribers = useRef<Subscriber[]>([]);
 	const counter = useRef(0);
-	useInput((input, key) => {
-		for (const event of splitKeys(toKeyEvent(input, key))) {
-			dispatchKey(subscribers.current, event);
+	useEffect(() => {
+		if (!input) {
+			return;
 		}
-	});
+
+		const parser = createKeyParser();
+		let escTimer: NodeJS.Timeout | undefined;
+		// Keys go one at a time, each after React has drawn what the one before did: Esc closes a
+		// wizard and the n after it reaches the table under it; the text typed right after n reaches
+		// the wizard n opened, whether it came in the same read or the next. Each key waits for a
+		// timer, which runs after the render React's scheduler queued (with setImmediate) before it.
+		const queue: KeyEvent[] = [];
+		let next: NodeJS.Timeout | undefined;
+		const drain = () => {
+			next = undefined;
+			const event = queue.shift();
+			if (event) {
+				dispatchKey(subscribers.current, event);
+			}
+
+			if (queue.length > 0) {
+				next = setTimeout(drain, 0);
+			}
+		};
+
+		const enqueue = (events: KeyEvent[]) => {
+			queue.push(...events);
+			if (next === undefined && queue.length > 0) {
+				next = setTimeout(drain, 0);
+			}
+
+			return events.some(event => matches(Command.ForceQuit, event));
+		};
+
+		const unsubscribe = input.subscribe(text => {
+			clearTimeout(escTimer);
+			const quit = enqueue(parser.push(text));
+			if (parser.pending()) {
+				escTimer = setTimeout(() => enqueue(parser.flush()), ESC_WAIT_MS);
+			}
+
+			return {quit};
+		});
+		return () => {
+			clearTimeout(escTimer);
+			clearTimeout(next);
+			unsubscribe();
+		};
+	}, [input]);
 	const registry = useMemo<Registry>(
 		() => ({
 			subscribe(subscriber) {
@@ -128,11 +113,28 @@ export function KeypressProvider({children}: {children: ReactNode}) {
 	return <KeypressContext.Provider value={registry}>{children}</KeypressContext.Provider>;
 }
 
-/** Subscribes a handler while `active`; the latest handler is always the one called. */
+/**
+ * Subscribes a handler while `active`; the latest handler is always the one called. A handler
+ * that throws has its error thrown from the component's next render instead, where the nearest
+ * <Contained> turns it into a one-line error: a key never takes the app down.
+ */
 export function useKeypress(handler: KeyHandler, priority: number, active = true): void {
 	const registry = useContext(KeypressContext);
-	const ref = useRef(handler);
-	ref.current = handler;
+	const [failure, setFailure] = useState<{error: unknown} | undefined>(undefined);
+	if (failure) {
+		throw failure.error;
+	}
+
+	const ref = useRef<KeyHandler>(handler);
+	ref.current = key => {
+		try {
+			return handler(key);
+		} catch (error) {
+			setFailure({error});
+			return true;
+		}
+	};
+
 	// A layout effect: subscribed in the same tick the dialog is drawn, so no key slips past it.
 	useLayoutEffect(() => {
 		if (!registry || !active) {

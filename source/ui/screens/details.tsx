@@ -1,11 +1,11 @@
 import {Text} from 'ink';
-import {useState} from 'react';
+import {useMemo, useState} from 'react';
 import type {TokenEntry} from '../../tokens/index.js';
 import {Frame, Title} from '../components/frame.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {Command, commandFor, commandsOf} from '../keymap.js';
 import {detailLines, scrollBy} from '../state/details.js';
-import {fit} from '../../tokens/index.js';
+import {fit, textWidth} from '../../tokens/cells.js';
 import {theme} from '../theme.js';
 
 export type DetailsProps = {
@@ -18,8 +18,8 @@ export type DetailsProps = {
 };
 
 export function DetailsView({entry, now, width, height, offset}: Pick<DetailsProps, 'entry' | 'now' | 'width' | 'height'> & {offset: number}) {
-	const lines = detailLines(entry, now);
-	const labelWidth = Math.max(...lines.map(([label]) => label.length)) + 2;
+	const lines = useMemo(() => detailLines(entry, now), [entry, now]);
+	const labelWidth = Math.max(...lines.map(([label]) => textWidth(label))) + 2;
 	return (
 		<Frame height={height}>
 			<Title>Token details</Title>
@@ -38,7 +38,7 @@ export function DetailsView({entry, now, width, height, offset}: Pick<DetailsPro
 /** Every field of one token; Esc goes back, e exports, d revokes. */
 export function DetailsScreen(props: DetailsProps) {
 	const [offset, setOffset] = useState(0);
-	const total = detailLines(props.entry, props.now).length;
+	const total = useMemo(() => detailLines(props.entry, props.now).length, [props.entry, props.now]);
 	const room = Math.max(1, props.height - 2);
 	useKeypress(key => {
 		switch (commandFor(key, commandsOf('details'))) {

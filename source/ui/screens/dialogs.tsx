@@ -6,13 +6,15 @@ import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {useEntry} from '../hooks/use-entry.js';
 import {Command, commandFor, commandsOf} from '../keymap.js';
 import type {TokenStore} from '../../store/index.js';
-import {type TableData, type Target, targetOf} from '../state/rows.js';
+import {type Selection, type TableData, type Target, single, targetOf} from '../state/rows.js';
 import {DetailsScreen} from './details.js';
 import {HelpScreen} from './help.js';
 import {ExportScreen} from './export.js';
 import {ImportWizard} from './import-wizard.js';
 import {IssueWizard} from './issue-wizard.js';
 import {RevokeScreen} from './revoke.js';
+import {DialogFailure} from './failure.js';
+import {Contained} from '../components/contained.js';
 
 /** The dialog open over the table, if any: one at a time, each taking keys before the table. */
 export type Dialog =
@@ -20,8 +22,8 @@ export type Dialog =
 	| {kind: 'help'}
 	| {kind: 'issue'}
 	| {kind: 'import'}
-	| {kind: 'export'; targets: Target[]}
-	| {kind: 'revoke'; targets: Target[]};
+	| {kind: 'export'; selection: Selection}
+	| {kind: 'revoke'; selection: Selection};
 
 /** Targets for the marked ids, in marking order (one row may be gone since: no description then). */
 export function targetsFor(data: TableData, ids: readonly string[]): Target[] {
@@ -94,15 +96,28 @@ function TokenDetails({id, store, data, width, height, onClose, onOpen}: Omit<Di
 				width={width}
 				height={height}
 				onClose={close}
-				onAction={what => onOpen({kind: what, targets: [targetOf(row, data.loadedAt)]})}
+				onAction={what => onOpen({kind: what, selection: single(targetOf(row, data.loadedAt))})}
 			/>
 			<Footer view="details" width={width} />
 		</>
 	);
 }
 
+/**
+ * The open dialog, contained: one that fails to draw (a record no view foresaw) is a one-line
+ * error that Esc closes, and the table under it is untouched.
+ */
+export function Dialogs(props: DialogsProps) {
+	const {dialog, width, height, onClose} = props;
+	return (
+		<Contained key={dialog.kind} fallback={message => <DialogFailure message={message} width={width} height={height} onClose={() => onClose()} />}>
+			<DialogScreen {...props} />
+		</Contained>
+	);
+}
+
 /** Routes the open dialog to its screen. Each screen renders its body and its own footer. */
-export function Dialogs({dialog, store, data, width, height, onClose, onOpen}: DialogsProps) {
+function DialogScreen({dialog, store, data, width, height, onClose, onOpen}: DialogsProps) {
 	switch (dialog.kind) {
 		case 'details': {
 			return <TokenDetails id={dialog.id} store={store} data={data} width={width} height={height} onClose={onClose} onOpen={onOpen} />;
@@ -127,11 +142,11 @@ export function Dialogs({dialog, store, data, width, height, onClose, onOpen}: D
 
 		case 'export':
 		case 'revoke': {
-			const {targets} = dialog;
+			const {selection} = dialog;
 			return dialog.kind === 'export' ? (
-				<ExportScreen store={store} targets={targets} width={width} height={height} onClose={() => onClose()} />
+				<ExportScreen store={store} selection={selection} width={width} height={height} onClose={() => onClose()} />
 			) : (
-				<RevokeScreen store={store} targets={targets} width={width} height={height} onClose={onClose} />
+				<RevokeScreen store={store} selection={selection} width={width} height={height} onClose={onClose} />
 			);
 		}
 	}

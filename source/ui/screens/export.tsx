@@ -7,8 +7,8 @@ import {Footer} from '../components/footer.js';
 import {Frame, Message, Title} from '../components/frame.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {Command, commandFor, commandsOf} from '../keymap.js';
-import type {Target} from '../state/rows.js';
-import {chunk, fit} from '../../tokens/index.js';
+import {type Selection, type Target, hiddenText} from '../state/rows.js';
+import {chunk, fit} from '../../tokens/cells.js';
 import {theme} from '../theme.js';
 
 export type Exported = Target & {exportString: string};
@@ -18,7 +18,21 @@ export type ExportState = {status: 'loading'} | {status: 'ready'; items: Exporte
 /** What `c` copies: one string, or one per line for several (what `ee-tokens import -` reads). */
 export const copyText = (items: readonly Exported[]): string => items.map(item => item.exportString).join('\n');
 
-export function ExportView({state, width, height, notice}: {state: ExportState; width: number; height: number; notice?: string}) {
+export function ExportView({
+	state,
+	width,
+	height,
+	notice,
+	selection,
+}: {
+	state: ExportState;
+	width: number;
+	height: number;
+	notice?: string;
+	/** Whether these are the marked tokens, and how many the filter hides; one token under the cursor when not given. */
+	selection?: Pick<Selection, 'marked' | 'hidden'>;
+}) {
+	const marked = selection?.marked ?? false;
 	if (state.status !== 'ready') {
 		return (
 			<Frame height={height}>
@@ -30,15 +44,19 @@ export function ExportView({state, width, height, notice}: {state: ExportState; 
 	}
 
 	const {items} = state;
+	const hidden = hiddenText({targets: items, hidden: selection?.hidden ?? 0, marked});
 	const inner = Math.max(10, width - 4);
 	if (items.length === 1) {
 		const [item] = items as [Exported];
 		const lines = chunk(item.exportString, inner);
 		const command = chunk(`ee-tokens import -t ${item.exportString}`, inner);
-		const room = Math.max(2, Math.floor((height - 9) / 2));
+		const room = Math.max(2, Math.floor((height - 9 - (hidden ? 1 : 0)) / 2));
 		return (
 			<Frame height={height}>
-				<Title>Export “{item.description}”</Title>
+				<Title>
+					Export {marked ? 'the marked token ' : ''}“{item.description}”
+				</Title>
+				{hidden ? <Message kind="warning">{hidden}</Message> : null}
 				<Text color={theme.muted}> The export string carries the token's record, not the token itself: the holder still needs it.</Text>
 				<Text> </Text>
 				{lines.slice(0, room).map((line, index) => (
@@ -57,10 +75,11 @@ export function ExportView({state, width, height, notice}: {state: ExportState; 
 		);
 	}
 
-	const room = Math.max(1, height - 8);
+	const room = Math.max(1, height - 8 - (hidden ? 1 : 0));
 	return (
 		<Frame height={height}>
-			<Title>Export {items.length} tokens</Title>
+			<Title>Export the {items.length} marked tokens</Title>
+			{hidden ? <Message kind="warning">{hidden}</Message> : null}
 			<Text color={theme.muted}> c copies them, one export string per line.</Text>
 			<Text> </Text>
 			{items.slice(0, room).map(item => (
@@ -80,13 +99,14 @@ export function ExportView({state, width, height, notice}: {state: ExportState; 
 
 export type ExportScreenProps = {
 	store: TokenStore;
-	targets: Target[];
+	selection: Selection;
 	width: number;
 	height: number;
 	onClose(): void;
 };
 
-export function ExportScreen({store, targets, width, height, onClose}: ExportScreenProps) {
+export function ExportScreen({store, selection, width, height, onClose}: ExportScreenProps) {
+	const {targets} = selection;
 	const {stdout} = useStdout();
 	const [state, setState] = useState<ExportState>({status: 'loading'});
 	const [notice, setNotice] = useState<string | undefined>(undefined);
@@ -113,7 +133,7 @@ export function ExportScreen({store, targets, width, height, onClose}: ExportScr
 
 	return (
 		<>
-			<ExportView state={state} width={width} height={height} notice={notice} />
+			<ExportView state={state} width={width} height={height} notice={notice} selection={selection} />
 			<Footer view="export" width={width} />
 		</>
 	);

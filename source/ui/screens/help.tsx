@@ -4,7 +4,7 @@ import {Frame, Title} from '../components/frame.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {Command, commandFor, commandsOf, helpSections} from '../keymap.js';
 import {scrollBy} from '../state/details.js';
-import {fit} from '../../tokens/index.js';
+import {fit} from '../../tokens/cells.js';
 import {theme} from '../theme.js';
 
 type Line = {kind: 'title' | 'row' | 'blank'; keys?: string; text: string};
@@ -82,7 +82,7 @@ export function HelpScreen({width, height, onClose}: {width: number; height: num
 		const command = commandFor(key, commandsOf('help'));
 		if (command === Command.Up || command === Command.Down) {
 			setOffset(value => scrollBy(value, command === Command.Up ? -1 : 1, total, room));
-		} else if (command === Command.Close || key.input === '?') {
+		} else if (command === Command.Close || commandFor(key, [Command.Help]) !== undefined) {
 			onClose();
 		}
 

@@ -67,14 +67,15 @@ export function ImportWizard({store, width, height, onClose}: ImportWizardProps)
 			.catch((error: unknown) => dispatch({type: 'failed', message: `Could not import: ${failureText(error)}.`}));
 	}, [state.step, store, dispatch, ref]);
 
-	useEffect(() => {
-		if (state.done) {
-			onClose({reload: state.done === 'closed' && state.outcome === 'imported'});
-		}
-	}, [state.done, state.outcome, onClose]);
-
 	useKeypress(key => {
 		dispatch({type: 'key', key});
+		// Closed here, in the key's own turn, not in an effect after the next render: a key read
+		// in the same burst (Esc, then n) must reach whatever is under the dialog.
+		const {done, outcome} = ref.current;
+		if (done) {
+			onClose({reload: done === 'closed' && outcome === 'imported'});
+		}
+
 		return true;
 	}, PRIORITY.dialog);
 

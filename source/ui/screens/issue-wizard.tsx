@@ -2,7 +2,7 @@ import {failureText} from '../errors.js';
 import {Box, Text, useStdout} from 'ink';
 import {useEffect} from 'react';
 import type {TokenStore} from '../../store/index.js';
-import {SCOPES, describeScopes, oneLine, sanitizeText, shortDate} from '../../tokens/index.js';
+import {SCOPES, describeScopes, displayText, oneLine, shortDate} from '../../tokens/index.js';
 import {copyToClipboard} from '../clipboard.js';
 import {Footer} from '../components/footer.js';
 import {Fields, Frame, Message, Title} from '../components/frame.js';
@@ -17,6 +17,8 @@ import {
 	STEP_HELP,
 	STEP_TITLES,
 	accountSuggestions,
+	allAddressRanges,
+	splitList,
 	initialIssueState,
 	issueReducer,
 	issueRequest,
@@ -33,18 +35,24 @@ const SCOPE_LABELS: Record<string, string> = {
 	mcp: 'MCP',
 };
 
+/** The review's warning for allowlist entries that allow every address of a family. */
+function allAddressesWarning(entries: readonly string[]): string {
+	const families = [...new Set(entries.map(entry => (entry.includes(':') ? 'IPv6' : 'IPv4')))];
+	return `Warning: ${entries.join(' and ')} ${entries.length === 1 ? 'matches' : 'match'} every ${families.join(' and ')} address, so the IP allowlist does not restrict ${families.join(' or ')} clients.`;
+}
+
 function reviewLines(state: IssueState, now: number): Array<[string, string]> {
 	try {
 		const request = issueRequest(state, now);
 		return [
-			['description', sanitizeText(request.description)],
+			['description', displayText(request.description)],
 			['scopes', describeScopes(request.scopes)],
-			['account', request.account === undefined ? 'all accounts' : sanitizeText(request.account)],
+			['account', request.account === undefined ? 'all accounts' : displayText(request.account)],
 			['expires', request.expires === undefined ? 'never' : `${shortDate(request.expires)} UTC`],
 			...restrictionLines(request.restrictions),
 		];
 	} catch (error) {
-		return [['error', oneLine(error)]];
+		return [['error', displayText(oneLine(error))]];
 	}
 }
 
@@ -71,11 +79,13 @@ export function IssueWizardView({state, width, height, now}: {state: IssueState;
 
 		case 'review':
 		case 'issuing': {
+			const everything = allAddressRanges(splitList(state.fields.addresses));
 			body = (
 				<>
 					<Text> Enter issues the token, Esc goes back to change something.</Text>
 					<Text> </Text>
 					<Fields lines={reviewLines(state, now)} />
+					{everything.length > 0 ? <Message kind="warning">{allAddressesWarning(everything)}</Message> : null}
 					{state.step === 'issuing' ? <Message kind="info">Issuing…</Message> : null}
 				</>
 			);
@@ -114,7 +124,7 @@ export function IssueWizardView({state, width, height, now}: {state: IssueState;
 					<TextField label={STEP_TITLES[step]} value={state.fields[step]} width={width} />
 					{suggestions.length > 0 ? (
 						<Text color={theme.muted} wrap="truncate">
-							{'   '}known accounts: {sanitizeText(suggestions.join(', '))} (Tab completes)
+							{'   '}known accounts: {suggestions.map(id => displayText(id, 64)).join(', ')} (Tab completes)
 						</Text>
 					) : null}
 				</>
@@ -175,12 +185,6 @@ export function IssueWizard({store, width, height, onClose}: IssueWizardProps) {
 			.catch((error: unknown) => dispatch({type: 'failed', message: `Could not issue the token: ${failureText(error)}.`}));
 	}, [state.step, store, dispatch, ref]);
 
-	useEffect(() => {
-		if (state.done) {
-			onClose({repaint: state.done === 'closed', reload: state.done === 'closed'});
-		}
-	}, [state.done, onClose]);
-
 	useKeypress(key => {
 		const current = ref.current;
 		if (current.step === 'shown' && current.issued && matches(Command.Copy, key)) {
@@ -189,6 +193,13 @@ export function IssueWizard({store, width, height, onClose}: IssueWizardProps) {
 		}
 
 		dispatch({type: 'key', key, now: Date.now()});
+		// Closed here, in the key's own turn, not in an effect after the next render: a key read
+		// in the same burst (Esc, then n) must reach whatever is under the dialog.
+		const {done} = ref.current;
+		if (done) {
+			onClose({repaint: done === 'closed', reload: done === 'closed'});
+		}
+
 		return true;
 	}, PRIORITY.dialog);
 

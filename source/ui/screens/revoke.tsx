@@ -8,13 +8,24 @@ import {TextField} from '../components/text-field.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {useRefReducer} from '../hooks/use-ref-reducer.js';
 import {type RevokeState, confirmationText, initialRevokeState, revokeReducer} from '../state/revoke.js';
-import type {Target} from '../state/rows.js';
-import {fit} from '../../tokens/index.js';
+import {type Selection, hiddenText} from '../state/rows.js';
+import {fit} from '../../tokens/cells.js';
 import {theme} from '../theme.js';
+
+/** The dialog's question: the row under the cursor is "this token", marked ones say so. */
+export function revokeTitle({targets, marked}: Pick<RevokeState, 'targets' | 'marked'>): string {
+	const count = targets.length;
+	if (!marked) {
+		return 'Revoke this token?';
+	}
+
+	return count === 1 ? 'Revoke the marked token?' : `Revoke the ${count} marked tokens?`;
+}
 
 export function RevokeView({state, width, height}: {state: RevokeState; width: number; height: number}) {
 	const count = state.targets.length;
-	const room = Math.max(1, height - 10);
+	const hidden = hiddenText(state);
+	const room = Math.max(1, height - 10 - (hidden ? 1 : 0));
 	const listed = state.targets.slice(0, room);
 	if (state.step === 'done' && state.result) {
 		const {revoked, missing} = state.result;
@@ -31,7 +42,8 @@ export function RevokeView({state, width, height}: {state: RevokeState; width: n
 
 	return (
 		<Frame height={height}>
-			<Title>{count === 1 ? 'Revoke this token?' : `Revoke these ${count} tokens?`}</Title>
+			<Title>{revokeTitle(state)}</Title>
+			{hidden ? <Message kind="warning">{hidden}</Message> : null}
 			<Text> </Text>
 			{listed.map(target => (
 				<Text key={target.id} wrap="truncate">
@@ -57,14 +69,14 @@ export function RevokeView({state, width, height}: {state: RevokeState; width: n
 
 export type RevokeScreenProps = {
 	store: TokenStore;
-	targets: Target[];
+	selection: Selection;
 	width: number;
 	height: number;
 	onClose(options: {reload?: boolean}): void;
 };
 
-export function RevokeScreen({store, targets, width, height, onClose}: RevokeScreenProps) {
-	const [state, dispatch, ref] = useRefReducer(revokeReducer, () => initialRevokeState(targets));
+export function RevokeScreen({store, selection, width, height, onClose}: RevokeScreenProps) {
+	const [state, dispatch, ref] = useRefReducer(revokeReducer, () => initialRevokeState(selection.targets, selection));
 
 	useEffect(() => {
 		if (state.step !== 'revoking') {
@@ -81,14 +93,14 @@ export function RevokeScreen({store, targets, width, height, onClose}: RevokeScr
 		})();
 	}, [state.step, store, dispatch, ref]);
 
-	useEffect(() => {
-		if (state.done) {
-			onClose({reload: state.done === 'closed'});
-		}
-	}, [state.done, onClose]);
-
 	useKeypress(key => {
 		dispatch({type: 'key', key});
+		// Closed here, in the key's own turn, not in an effect after the next render: a key read
+		// in the same burst (Esc, then n) must reach whatever is under the dialog.
+		if (ref.current.done) {
+			onClose({reload: ref.current.done === 'closed'});
+		}
+
 		return true;
 	}, PRIORITY.dialog);
 

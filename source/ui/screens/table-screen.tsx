@@ -4,7 +4,7 @@ import {Footer} from '../components/footer.js';
 import {Frame} from '../components/frame.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {useRefReducer} from '../hooks/use-ref-reducer.js';
-import {type TableData, filteredOrder, sortedOrder, targetOf} from '../state/rows.js';
+import {type TableData, filteredOrder, hiddenMarks, single, sortedOrder, targetOf} from '../state/rows.js';
 import {initialTableState, tableIntent, tableReducer} from '../state/table.js';
 import {theme} from '../theme.js';
 import {type Dialog, targetsFor} from './dialogs.js';
@@ -34,6 +34,7 @@ export function TableScreen({data, waiting, loading, width, height, active, onOp
 	const order = useMemo(() => (data ? sortedOrder(data, {column: table.sortColumn, reverse: table.sortReverse}) : []), [data, table.sortColumn, table.sortReverse]);
 	const visible = useMemo(() => (data ? filteredOrder(data, order, table.query) : []), [data, order, table.query]);
 	const current = data?.rows[visible[table.cursor] ?? -1];
+	const hidden = useMemo(() => (data ? hiddenMarks(data, visible, table.marks) : 0), [data, visible, table.marks]);
 
 	// Keep the cursor on the same token across reloads, and drop marks of tokens that are gone.
 	const selectedId = useRef<string | undefined>(undefined);
@@ -102,12 +103,13 @@ export function TableScreen({data, waiting, loading, width, height, active, onOp
 							onOpen({kind: 'details', id: here.id});
 						}
 					} else if (intent.what === 'export' || intent.what === 'revoke') {
-						// The marked tokens, or the one under the cursor (already in hand: no lookup).
+						// The marked tokens, all of them, hidden or not (the dialog lists them and says
+						// how many the filter hides); else the one under the cursor (in hand: no lookup).
 						const {marks} = ref.current;
 						if (data && marks.size > 0) {
-							onOpen({kind: intent.what, targets: targetsFor(data, [...marks])});
+							onOpen({kind: intent.what, selection: {targets: targetsFor(data, [...marks]), marked: true, hidden: hiddenMarks(data, visible, marks)}});
 						} else if (data && here) {
-							onOpen({kind: intent.what, targets: [targetOf(here, data.loadedAt)]});
+							onOpen({kind: intent.what, selection: single(targetOf(here, data.loadedAt))});
 						}
 					} else {
 						onOpen({kind: intent.what});
@@ -137,7 +139,7 @@ export function TableScreen({data, waiting, loading, width, height, active, onOp
 						<Text color={theme.muted}>{`   ${waiting}`}</Text>
 					</Box>
 				)}
-				<StatusLine state={table} shown={visible.length} total={data?.rows.length ?? 0} width={width} loading={loading} partOf={data?.partOf} />
+				<StatusLine state={table} shown={visible.length} total={data?.rows.length ?? 0} hidden={hidden} width={width} loading={loading} partOf={data?.partOf} />
 			</Frame>
 			<Footer view={table.filtering ? 'filter' : 'table'} width={width} />
 		</Box>

@@ -4,7 +4,8 @@ import {COLUMNS} from '../../tokens/index.js';
 import {type TableData, cellsOf} from '../state/rows.js';
 import type {TableState} from '../state/table.js';
 import {windowStart} from '../state/table.js';
-import {fit} from '../../tokens/index.js';
+import {fit} from '../../tokens/cells.js';
+import {displayText} from '../../tokens/index.js';
 import {theme} from '../theme.js';
 
 /** Natural widths of the fixed columns (description takes the rest). */
@@ -107,6 +108,7 @@ export function StatusLine({
 	state,
 	shown,
 	total,
+	hidden = 0,
 	width,
 	loading,
 	partOf,
@@ -114,6 +116,8 @@ export function StatusLine({
 	state: TableState;
 	shown: number;
 	total: number;
+	/** Marked tokens the filter hides. */
+	hidden?: number;
 	width: number;
 	loading: boolean;
 	/** Set while only the first rows of a listing this long are in. */
@@ -121,7 +125,7 @@ export function StatusLine({
 }) {
 	const parts: string[] = [];
 	if (state.filtering || state.query !== '') {
-		parts.push(`/${state.query}${state.filtering ? '▌' : ''}  ${shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`);
+		parts.push(`/${displayText(state.query, 200)}${state.filtering ? '▌' : ''}  ${shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`);
 	} else {
 		parts.push(`${total === 0 ? 0 : Math.min(state.cursor + 1, shown).toLocaleString('en-US')}/${shown.toLocaleString('en-US')}`);
 	}
@@ -131,7 +135,7 @@ export function StatusLine({
 	}
 
 	if (state.marks.size > 0) {
-		parts.push(`${state.marks.size} marked (d revokes, e exports them)`);
+		parts.push(`${state.marks.size} marked${hidden > 0 ? `, ${hidden} hidden by the filter` : ''} (d revokes, e exports them, u unmarks all)`);
 	}
 
 	if (partOf !== undefined) {

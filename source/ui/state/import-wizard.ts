@@ -5,8 +5,8 @@ import {
 	accountOf,
 	decodeExportString,
 	describeScopes,
+	displayText,
 	oneLine,
-	sanitizeText,
 	scopesOf,
 	shortDate,
 	stringField,
@@ -32,16 +32,16 @@ export type ImportAction =
 	| {type: 'result'; outcome: 'imported' | 'present'}
 	| {type: 'failed'; message: string};
 
-/** The decoded string as the preview shows it; every value sanitised. */
+/** The decoded string as the preview shows it; every value through displayText, whatever its type. */
 export function previewLines(decoded: DecodedExport): Array<[string, string]> {
 	const {id, fields} = decoded;
 	const created = toMillis(fields['created']);
 	const expires = toMillis(fields['expires']);
 	const lines: Array<[string, string]> = [
-		['id', `${id.slice(0, 16)}…`],
-		['description', sanitizeText(stringField(fields, 'description') ?? '(none)')],
-		['scopes', sanitizeText(describeScopes(scopesOf(fields)))],
-		['account', sanitizeText(accountOf(fields) ?? 'all accounts')],
+		['id', `${displayText(id.slice(0, 16))}…`],
+		['description', displayText(stringField(fields, 'description') ?? '(none)')],
+		['scopes', displayText(describeScopes(scopesOf(fields)))],
+		['account', displayText(accountOf(fields) ?? 'all accounts')],
 		['created', created === undefined ? '—' : `${shortDate(created)} UTC (reset to now on import)`],
 	];
 	if (expires !== undefined) {
@@ -50,7 +50,7 @@ export function previewLines(decoded: DecodedExport): Array<[string, string]> {
 
 	const others = Object.keys(fields).filter(key => !['created', 'expires', 'description', 'scopes', 'account'].includes(key));
 	if (others.length > 0) {
-		lines.push(['other fields', sanitizeText(others.join(', '))]);
+		lines.push(['other fields', displayText(others.slice(0, 64).join(', '))]);
 	}
 
 	return lines;
@@ -64,7 +64,7 @@ function withText(state: ImportState, text: string): ImportState {
 	try {
 		return {...state, text, decoded: decodeExportString(text), error: undefined};
 	} catch (error) {
-		return {...state, text, decoded: undefined, error: error instanceof TokenError ? error.message : oneLine(error)};
+		return {...state, text, decoded: undefined, error: displayText(error instanceof TokenError ? error.message : oneLine(error))};
 	}
 }
 

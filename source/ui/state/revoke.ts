@@ -1,5 +1,5 @@
 import {Command, type KeyEvent, commandFor, commandsOf} from '../keymap.js';
-import type {Target} from './rows.js';
+import type {Selection, Target} from './rows.js';
 import {editText} from './text-edit.js';
 
 /**
@@ -8,6 +8,9 @@ import {editText} from './text-edit.js';
  */
 export type RevokeState = {
 	targets: Target[];
+	/** Whether the targets are the marked tokens, and how many of them the filter hides. */
+	marked: boolean;
+	hidden: number;
 	typed: string;
 	step: 'confirm' | 'revoking' | 'done';
 	error: string | undefined;
@@ -20,8 +23,10 @@ export const CONFIRM_PREFIX_LENGTH = 6;
 export const confirmationText = (targets: readonly Target[]): string =>
 	targets.length === 1 ? targets[0]!.id.slice(0, CONFIRM_PREFIX_LENGTH) : `revoke ${targets.length}`;
 
-export const initialRevokeState = (targets: Target[]): RevokeState => ({
+export const initialRevokeState = (targets: Target[], {marked = targets.length > 1, hidden = 0}: Partial<Selection> = {}): RevokeState => ({
 	targets,
+	marked,
+	hidden,
 	typed: '',
 	step: 'confirm',
 	error: undefined,

@@ -50,6 +50,45 @@ export type Target = {id: string; description: string};
 export const targetOf = (row: Row, now: number): Target => ({id: row.id, description: cellsOf(row, now)[0]!});
 
 /**
+ * What revoke and export act on, as their dialogs say it: the marked tokens (every one, shown or
+ * hidden by the filter, and how many are hidden), or the single token under the cursor.
+ */
+export type Selection = {targets: Target[]; marked: boolean; hidden: number};
+
+export const single = (target: Target): Selection => ({targets: [target], marked: false, hidden: 0});
+
+/** How many of the marked ids are not among the rows the filter shows. */
+export function hiddenMarks(data: TableData, visible: readonly number[], marks: ReadonlySet<string>): number {
+	if (marks.size === 0 || visible.length === data.rows.length) {
+		return 0;
+	}
+
+	const shown = new Set<string>();
+	for (const index of visible) {
+		shown.add(data.rows[index]!.id);
+	}
+
+	let hidden = 0;
+	for (const id of marks) {
+		if (!shown.has(id)) {
+			hidden++;
+		}
+	}
+
+	return hidden;
+}
+
+/** The hidden-by-the-filter sentence of a dialog acting on marked tokens, or undefined. */
+export function hiddenText({targets, hidden}: Selection): string | undefined {
+	if (hidden === 0) {
+		return undefined;
+	}
+
+	const which = hidden === targets.length ? (hidden === 1 ? 'It is' : `All ${hidden} are`) : `${hidden} of them ${hidden === 1 ? 'is' : 'are'}`;
+	return `${which} hidden by the filter; u in the table clears every mark.`;
+}
+
+/**
  * Builds the search texts of up to `budget` more rows; true once every row has one. The app calls
  * it in slices while idle after a load, so the first `/` keystroke finds them ready instead of
  * paying ~100 ms for 100,000 rows.

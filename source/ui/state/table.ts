@@ -1,7 +1,12 @@
-import {COLUMNS} from '../../tokens/index.js';
+import {COLUMNS, LIMITS} from '../../tokens/index.js';
 import {Command, type KeyEvent, commandFor, commandsOf} from '../keymap.js';
+import {typedText} from './text-edit.js';
 
-/** The table screen's state: cursor and window over the visible rows, filter, sort and marks. */
+/**
+ * The table screen's state: cursor and window over the visible rows, filter, sort and marks.
+ * Marks are ids and outlive the filter: a token marked, then hidden by a filter, stays marked (the
+ * status line says how many are hidden, dialogs list every marked token, `u` clears them all).
+ */
 export type TableState = {
 	cursor: number;
 	offset: number;
@@ -34,7 +39,8 @@ export type TableAction =
 	| {type: 'cycleSort'}
 	| {type: 'reverseSort'}
 	| {type: 'toggleMark'; id: string}
-	| {type: 'setMarks'; ids: readonly string[]};
+	| {type: 'setMarks'; ids: readonly string[]}
+	| {type: 'clearMarks'};
 
 const clamp = (value: number, min: number, max: number) => Math.max(min, Math.min(max, value));
 
@@ -113,6 +119,10 @@ export function tableReducer(state: TableState, action: TableAction): TableState
 		case 'setMarks': {
 			return {...state, marks: new Set(action.ids)};
 		}
+
+		case 'clearMarks': {
+			return state.marks.size === 0 ? state : {...state, marks: new Set()};
+		}
 	}
 }
 
@@ -153,8 +163,9 @@ export function tableIntent(state: TableState, key: KeyEvent, total: number, hei
 			return action({type: 'move', delta: key.name === 'pageup' ? -height : height, total, height});
 		}
 
+		// Typed or pasted text: a paste is text here, the filter being the field in focus.
 		if (key.input !== '' && !key.ctrl && !key.meta && key.name === undefined) {
-			return action({type: 'setQuery', query: state.query + key.input.replaceAll(/[\r\n]+/g, ' ')});
+			return action({type: 'setQuery', query: (state.query + typedText(key.input)).slice(0, LIMITS.query)});
 		}
 
 		return {kind: 'none'};
@@ -211,6 +222,10 @@ export function tableIntent(state: TableState, key: KeyEvent, total: number, hei
 
 		case Command.Mark: {
 			return total > 0 ? {kind: 'mark'} : {kind: 'none'};
+		}
+
+		case Command.ClearMarks: {
+			return action({type: 'clearMarks'});
 		}
 
 		case Command.Issue: {

@@ -1,6 +1,14 @@
 import type {KeyEvent} from '../keymap.js';
 
 /**
+ * Text typed or pasted into a field: line breaks and tabs become spaces, other control characters
+ * (the escapes a hostile paste carries among them) and bidi overrides are dropped.
+ */
+export const typedText = (input: string): string =>
+	// eslint-disable-next-line no-control-regex
+	input.replaceAll(/[\r\n\t]+/g, ' ').replaceAll(/[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g, '');
+
+/**
  * A one-line text field's editing, shared by every wizard: printable text (a whole paste at once)
  * is appended, Backspace erases one character, Ctrl-U erases the line. Returns undefined when the
  * key is not an edit, so the caller can treat it as a command.
@@ -18,9 +26,6 @@ export function editText(value: string, key: KeyEvent, options: {maxLength?: num
 		return undefined;
 	}
 
-	// Line breaks in a paste become spaces; other control characters are dropped.
-	// eslint-disable-next-line no-control-regex
-	const text = key.input.replaceAll(/[\r\n\t]+/g, ' ').replaceAll(/[\u0000-\u001F\u007F-\u009F]/g, '');
-	const next = value + text;
+	const next = value + typedText(key.input);
 	return options.maxLength === undefined ? next : next.slice(0, options.maxLength);
 }

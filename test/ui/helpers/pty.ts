@@ -1,9 +1,6 @@
 import pty from '@lydell/node-pty';
 import {CLI} from '../../helpers/cli.js';
-import {type HeadlessTerminal, allLines, screenLines} from './xterm.js';
-import xterm from '@xterm/headless';
-
-const {Terminal} = xterm;
+import {type HeadlessTerminal, allLines, modernTerminal, screenLines} from './xterm.js';
 
 export type AppProcess = {
 	pid: number;
@@ -15,6 +12,8 @@ export type AppProcess = {
 	/** Screen and scrollback. */
 	history(): string;
 	write(data: string): void;
+	/** Pastes text as a terminal with bracketed paste on does: between ESC[200~ and ESC[201~. */
+	paste(text: string): void;
 	/** Sends keys one at a time, waiting for each to be drawn, so bursts never merge. */
 	type(text: string): Promise<void>;
 	resize(columns: number, rows: number): void;
@@ -44,7 +43,7 @@ const sleep = async (ms: number) => new Promise(resolve => setTimeout(resolve, m
  * renders only the last frame under CI=true.
  */
 export function spawnApp(args: string[], {columns = 120, rows = 35, env = {}}: {columns?: number; rows?: number; env?: Record<string, string>} = {}): AppProcess {
-	const terminal = new Terminal({cols: columns, rows, allowProposedApi: true, scrollback: 1000});
+	const terminal = modernTerminal({cols: columns, rows, scrollback: 1000});
 	const child = pty.spawn(process.execPath, [CLI, ...args], {
 		name: 'xterm-256color',
 		cols: columns,
@@ -102,6 +101,7 @@ export function spawnApp(args: string[], {columns = 120, rows = 35, env = {}}: {
 		lines: () => screenLines(terminal),
 		history: () => allLines(terminal).join('\n'),
 		write: data => child.write(data),
+		paste: text => child.write(`\u001B[200~${text}\u001B[201~`),
 		async type(text) {
 			// Escape sequences (arrows, pages) go whole; everything else one character at a time.
 			for (const key of text.match(/\u001B\[[0-9;]*[@-~]|[\s\S]/gu) ?? []) {

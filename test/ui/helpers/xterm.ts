@@ -1,11 +1,57 @@
 import {EventEmitter} from 'node:events';
 import {Writable} from 'node:stream';
 import xterm from '@xterm/headless';
+import {eastAsianWidth} from 'get-east-asian-width';
 import {render} from 'ink';
 import type {ReactElement} from 'react';
 
 const {Terminal} = xterm;
 export type HeadlessTerminal = InstanceType<typeof Terminal>;
+
+const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}]$/u;
+const PICTOGRAPHIC = /^\p{Extended_Pictographic}$/u;
+const AFTER_ZWJ = 1;
+const IN_PICTOGRAPH = 2;
+
+/**
+ * The cell widths of a modern terminal (tmux 3.3 here, kitty, WezTerm, iTerm2…), which xterm.js's
+ * built-in Unicode 6 tables predate: East Asian Wide and Fullwidth characters two cells, so 🚀 ✅ ⚡
+ * ☕ are two; marks and format characters none; a pictograph joined to the one before it by ZWJ
+ * (👨‍👩‍👧) drawn in the first one's cells. Independent of string-width, which the app measures with:
+ * this is the terminal the app's widths must agree with.
+ */
+const modernWidths = {
+	version: 'modern',
+	wcwidth(codepoint: number): 0 | 1 | 2 {
+		if (codepoint < 32 || (codepoint >= 0x7f && codepoint < 0xa0)) {
+			return 0;
+		}
+
+		return ZERO_WIDTH.test(String.fromCodePoint(codepoint)) ? 0 : (eastAsianWidth(codepoint) as 1 | 2);
+	},
+	charProperties(codepoint: number, preceding: number): number {
+		// xterm's packing: state << 3 | width << 1 | shouldJoin.
+		let width: number = modernWidths.wcwidth(codepoint);
+		const before = (preceding >> 1) & 3;
+		const state = preceding >> 3;
+		const joins =
+			preceding !== 0 && before !== 0 && (width === 0 || ((state & AFTER_ZWJ) !== 0 && (state & IN_PICTOGRAPH) !== 0 && PICTOGRAPHIC.test(String.fromCodePoint(codepoint))));
+		if (joins) {
+			width = Math.max(width, before);
+		}
+
+		const pictograph = joins ? state & IN_PICTOGRAPH : PICTOGRAPHIC.test(String.fromCodePoint(codepoint)) ? IN_PICTOGRAPH : 0;
+		return ((pictograph | (codepoint === 0x20_0d ? AFTER_ZWJ : 0)) << 3) | (width << 1) | (joins ? 1 : 0);
+	},
+};
+
+/** A headless terminal that counts cells as a modern terminal does (see modernWidths). */
+export function modernTerminal(options: ConstructorParameters<typeof Terminal>[0] = {}): HeadlessTerminal {
+	const terminal = new Terminal({allowProposedApi: true, ...options});
+	terminal.unicode.register(modernWidths);
+	terminal.unicode.activeVersion = modernWidths.version;
+	return terminal;
+}
 
 /** The screen of a headless terminal as lines of text (trailing spaces trimmed). */
 export function screenLines(terminal: HeadlessTerminal): string[] {
@@ -58,7 +104,7 @@ class TerminalStdout extends Writable {
  * reads the screen a person would see.
  */
 export async function renderToTerminal(element: ReactElement, {columns = 100, rows = 30} = {}) {
-	const terminal = new Terminal({cols: columns, rows, allowProposedApi: true, convertEol: true});
+	const terminal = modernTerminal({cols: columns, rows, convertEol: true});
 	const stdout = new TerminalStdout(terminal, columns, rows);
 	const stdin = Object.assign(new EventEmitter(), {isTTY: false, setRawMode() {}, setEncoding() {}, read: () => null, ref() {}, unref() {}, resume() {}, pause() {}});
 	const instance = render(element, {
@@ -86,4 +132,35 @@ export async function renderToTerminal(element: ReactElement, {columns = 100, ro
 			terminal.dispose();
 		},
 	};
+}
+
+/**
+ * The cell (screen column) where `text` starts on a line of the screen, or -1: where a column
+ * really is on a terminal, whatever the string offsets of the characters before it.
+ */
+export function cellOf(terminal: HeadlessTerminal, row: number, text: string): number {
+	const buffer = terminal.buffer.active;
+	const line = buffer.getLine(buffer.viewportY + row);
+	if (!line) {
+		return -1;
+	}
+
+	let joined = '';
+	const cellAt: number[] = [];
+	for (let column = 0; column < terminal.cols; column++) {
+		const cell = line.getCell(column);
+		if (!cell || cell.getWidth() === 0) {
+			continue;
+		}
+
+		const chars = cell.getChars() || ' ';
+		for (let offset = 0; offset < chars.length; offset++) {
+			cellAt.push(column);
+		}
+
+		joined += chars;
+	}
+
+	const offset = joined.indexOf(text);
+	return offset === -1 ? -1 : cellAt[offset]!;
 }

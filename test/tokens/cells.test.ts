@@ -1,0 +1,52 @@
+import stringWidth from 'string-width';
+import {describe, expect, it} from 'vitest';
+import {fit, fitEnd, textWidth} from '../../source/tokens/cells.js';
+import {fuzzCases, random} from '../helpers/fuzz.js';
+
+const FAMILY = '👨\u200D👩\u200D👧';
+
+/**
+ * Pieces of text whose widths terminals disagree on with naive tables: emoji (with and without a
+ * variation selector, skin tones, ZWJ sequences, flags, keycaps, tag sequences), CJK, combining
+ * marks, Hangul jamo, Indic conjuncts, Thai, Arabic prepended marks, and plain ASCII.
+ */
+const PIECES = [
+	'a', 'Z', ' ', '-', '🚀', '✅', '⚡', '☕', FAMILY, '❤️', '❤', '👍🏽', '🇫🇮', '🇫', '1️⃣', '#⃣', '🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}',
+	'日', '本', 'ｱ', '한', '\u1100\u1161\u11A8', '\u1100', 'é', 'e\u0301', '\u0301', 'क्ष', 'कि', 'ำ', 'กำ', '\u0600', '\u0600a', '\u200D', '\uFE0F', '\u200B', '\u00AD', '\uFFFD',
+	'👩\u200D💻', '🧑🏾\u200D🚀', 'a\u200D🚀', '🚀\u200D', '\u200D🚀',
+];
+
+describe('cell widths', () => {
+	it('are string-width\'s (Ink\'s) for emoji, CJK and combining text: 🚀 ✅ ⚡ ☕ two cells, a family emoji two', () => {
+		for (const emoji of ['🚀', '✅', '⚡', '☕', FAMILY]) {
+			expect(textWidth(emoji), emoji).toBe(2);
+		}
+
+		expect(textWidth(`${FAMILY} family`)).toBe(9);
+		expect(textWidth('e\u0301')).toBe(1);
+		expect(textWidth('請求書')).toBe(6);
+	});
+
+	it('agree with string-width on random mixes of the hard cases, and fit() gives exactly the width asked', () => {
+		const rng = random(0xCE11);
+		for (let index = 0; index < fuzzCases(3000); index++) {
+			const text = Array.from({length: 1 + rng.int(8)}, () => rng.pick(PIECES)).join('');
+			expect(textWidth(text), JSON.stringify(text)).toBe(stringWidth(text));
+			const width = 1 + rng.int(12);
+			const fitted = fit(text, width);
+			expect(stringWidth(fitted), `${JSON.stringify(text)} in ${width}`).toBe(width);
+			// A cut keeps a prefix of whole clusters: never half an emoji or a mark without its base.
+			const kept = fitted.trimEnd().replace(/…$/, '');
+			expect(text.startsWith(kept), JSON.stringify(fitted)).toBe(true);
+			const end = fitEnd(text, width);
+			expect(stringWidth(end)).toBeLessThanOrEqual(width);
+			expect(text.endsWith(end.replace(/^…/, ''))).toBe(true);
+		}
+	});
+
+	it('cut a family emoji whole and never split it', () => {
+		expect(fit(`${FAMILY}${FAMILY}${FAMILY}`, 4)).toBe(`${FAMILY}… `);
+		expect(fit(`ab${FAMILY}`, 4)).toBe(`ab${FAMILY}`);
+		expect(fit(`ab${FAMILY}c`, 4)).toBe('ab… ');
+	});
+});

@@ -1,0 +1,155 @@
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {TokenStore} from '../../source/store/index.js';
+import {BRACKETED_PASTE_OFF} from '../../source/ui/key-parser.js';
+import {type TestRedis, startRedis} from '../helpers/redis.js';
+import {HOSTILE_IDS, RAW_SEQUENCES, hostileExportString, writeHostileRecords} from './helpers/hostile.js';
+import {type AppProcess, KEYS, spawnApp} from './helpers/pty.js';
+
+/**
+ * Hostile records (wrong types in every field, terminal escapes in every field and field name,
+ * a 1 MB description, a value nested 200,000 levels deep) opened in every view: nothing from them
+ * reaches the terminal raw, no view crashes or spins, and Ctrl-C quits from each view.
+ */
+let redis: TestRedis;
+
+beforeAll(async () => {
+	redis = await startRedis();
+	await writeHostileRecords(redis.client());
+	await new TokenStore(redis.client(), '').issue({description: 'Plain token', scopes: ['api']});
+});
+
+afterAll(async () => redis.stop());
+
+async function start(): Promise<AppProcess> {
+	const app = spawnApp([`--dbs.redis=${redis.url()}`]);
+	await app.waitFor(screen => screen.includes('5 tokens') && screen.includes('deeply nested'), {message: 'the table'});
+	return app;
+}
+
+function expectInert(app: AppProcess): void {
+	const output = app.output();
+	for (const sequence of RAW_SEQUENCES) {
+		expect(output, JSON.stringify(sequence)).not.toContain(sequence);
+	}
+}
+
+/** Ctrl-C from where the app is: exit 0, the user's screen back, paste mode off, nothing raw ever written. */
+async function quitWithCtrlC(app: AppProcess): Promise<void> {
+	app.write(KEYS.ctrlC);
+	expect((await app.exited).exitCode).toBe(0);
+	expect(app.terminal.buffer.active.type).toBe('normal');
+	expect(app.output()).toContain(BRACKETED_PASTE_OFF);
+	expectInert(app);
+}
+
+/** Filters the table to one row (by its description) and keeps the filter. */
+async function only(app: AppProcess, text: string): Promise<void> {
+	await app.type(`/${text}`);
+	await app.waitFor(' 1 of 5');
+	await app.type(KEYS.enter);
+	await app.waitFor(screen => !screen.includes('▌'));
+}
+
+async function clearFilter(app: AppProcess): Promise<void> {
+	await app.type(KEYS.escape);
+	await app.waitFor(screen => !screen.includes(' of 5'));
+}
+
+describe('the app under hostile records', () => {
+	it('table: every record is a row, escapes inert; Ctrl-C quits', async () => {
+		const app = await start();
+		const screen = app.screen();
+		for (const text of ['wrong types', 'escapes\uFFFD]0;pwned', 'huge xxxx', 'deeply nested', 'Plain token']) {
+			expect(screen).toContain(text);
+		}
+
+		await quitWithCtrlC(app);
+	});
+
+	it('details: wrong types say so, escapes inert, the 1 MB description cut, the deep value bounded; Ctrl-C quits', async () => {
+		const app = await start();
+		const cases: Array<[string, string, RegExp]> = [
+			['wrong types', HOSTILE_IDS.wrongTypes, /IP allowlist malformed: "10\.0\.0\.1" \(text, not a list: every request is refused\)/],
+			['huge', HOSTILE_IDS.huge, /description\s+huge x+…/],
+			['deeply', HOSTILE_IDS.deep, /metadata\s+malformed: \[\[\[\[\[\[…\]\]\]\]\]\] \(a list, not text\)/],
+			['escapes', HOSTILE_IDS.escapes, /rate limit\s+malformed: \{"maxRequests":"\\u001b\]0;pwned\\u0007"/],
+		];
+		for (const [filter, id, expected] of cases) {
+			// eslint-disable-next-line no-await-in-loop
+			await only(app, filter);
+			// eslint-disable-next-line no-await-in-loop
+			await app.type(KEYS.enter);
+			// eslint-disable-next-line no-await-in-loop
+			const details = await app.waitFor(screen => screen.includes('Token details') && screen.includes(id), {message: `details of ${filter}`});
+			expect(details).toMatch(expected);
+			if (filter !== 'escapes') {
+				// eslint-disable-next-line no-await-in-loop
+				await app.type(KEYS.escape);
+				// eslint-disable-next-line no-await-in-loop
+				await app.waitFor(screen => !screen.includes('Token details'));
+				// eslint-disable-next-line no-await-in-loop
+				await clearFilter(app);
+			}
+		}
+
+		// Field names are shown inert too, and so is the last-use address.
+		expect(app.screen()).toMatch(/key\uFFFD\]0;pwned\uFFFD\s+value\uFFFD\[31m/);
+		expect(app.screen()).toContain('10.0.0.9\uFFFD]0;pwned\uFFFD');
+		await quitWithCtrlC(app);
+	});
+
+	it('export: each record exports or says in one line why not, the 1 MB one without spinning; Ctrl-C quits', async () => {
+		const app = await start();
+		for (const filter of ['wrong types', 'escapes', 'deeply', 'huge']) {
+			// eslint-disable-next-line no-await-in-loop
+			await only(app, filter);
+			// eslint-disable-next-line no-await-in-loop
+			await app.type('e');
+			// eslint-disable-next-line no-await-in-loop
+			const shown = await app.waitFor(/Import it elsewhere with|Could not export: /, {message: `the export of ${filter}`});
+			if (filter === 'escapes') {
+				expect(shown).toContain('Export “escapes\uFFFD]0;pwned\uFFFD');
+			}
+
+			if (filter !== 'huge') {
+				// eslint-disable-next-line no-await-in-loop
+				await app.type(KEYS.escape);
+				// eslint-disable-next-line no-await-in-loop
+				await app.waitFor(screen => !screen.includes('Export'));
+				// eslint-disable-next-line no-await-in-loop
+				await clearFilter(app);
+			}
+		}
+
+		expect(app.screen()).toMatch(/characters in all; c copies it whole/);
+		await quitWithCtrlC(app);
+	});
+
+	it('revoke dialog: every hostile record marked and listed inert; Ctrl-C quits', async () => {
+		const app = await start();
+		await app.type('     ');
+		await app.waitFor('5 marked');
+		await app.type('d');
+		const dialog = await app.waitFor('Revoke the 5 marked tokens?');
+		for (const text of ['wrong types', 'escapes\uFFFD]0;pwned', 'huge xxx', 'deeply nested']) {
+			expect(dialog).toContain(text);
+		}
+
+		await quitWithCtrlC(app);
+	});
+
+	it('import preview: a hostile export string (wrong types, escapes) is shown inert; Ctrl-C quits', async () => {
+		const app = await start();
+		await app.type('i');
+		await app.waitFor('Import a token');
+		app.paste(hostileExportString());
+		const preview = await app.waitFor('Enter to continue.');
+		expect(preview).toMatch(/description\s+imported\uFFFD\]0;pwned\uFFFD/);
+		expect(preview).toMatch(/account\s+acct\uFFFD\]0;pwned\uFFFD/);
+		expect(preview).toMatch(/scopes\s+api\uFFFD\]0;pwned\uFFFD/);
+		expect(preview).toMatch(/other fields\s+.*x\uFFFD\[5;5H/);
+		await app.type(KEYS.enter);
+		await app.waitFor('Import this token?');
+		await quitWithCtrlC(app);
+	});
+});

@@ -1,0 +1,47 @@
+import {describe, expect, it} from 'vitest';
+import {BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON} from '../../source/ui/key-parser.js';
+import {KEYS} from './helpers/pty.js';
+import {appFixture} from './helpers/app-fixture.js';
+
+const fixture = appFixture();
+
+const selectedLine = (screen: string) => screen.split('\n').find(line => line.startsWith('›')) ?? '';
+
+describe('the app: pasting is never typing', () => {
+	it('turns bracketed paste on, ignores a paste in the table, takes one whole in the filter and a wizard field, and reads Esc then a key as two keys', async () => {
+		const app = fixture.start();
+		await app.waitFor('6 tokens');
+		expect(app.output()).toContain(BRACKETED_PASTE_ON);
+		const first = selectedLine(app.screen());
+
+		// Typed, "quick" would quit (q), clear marks (u), open import (i) and move (k).
+		app.paste('quick');
+		await app.type('j');
+		await app.waitFor(screen => selectedLine(screen) !== first, {message: 'the cursor to move after the paste'});
+		expect(app.screen()).not.toContain('Import a token');
+
+		// In the filter a paste is text, Enter inside it included: still filtering.
+		await app.type('/');
+		app.paste('help\rdesk');
+		await app.waitFor('/help desk▌  0 of 6');
+		await app.type(KEYS.escape);
+		await app.waitFor(screen => !screen.includes('of 6'));
+
+		// In a wizard field it arrives whole: an Enter inside does not accept the step.
+		await app.type('n');
+		await app.waitFor('step 1 of 8');
+		app.paste('CI deploy\r\u001B[Bbot');
+		await app.waitFor('Description › CI deploy [Bbot');
+		expect(app.screen()).toContain('step 1 of 8');
+
+		// Esc and a key in one read: Esc cancels the wizard, n opens a fresh one.
+		app.write('\u001Bn');
+		await app.waitFor(screen => screen.includes('step 1 of 8') && screen.includes('Description › ') && !screen.includes('CI deploy'));
+
+		// Esc closes the wizard, q quits: bracketed paste is off again on the way out.
+		app.write('\u001Bq');
+		expect((await app.exited).exitCode).toBe(0);
+		expect(app.output().slice(app.output().lastIndexOf(BRACKETED_PASTE_ON))).toContain(BRACKETED_PASTE_OFF);
+		expect(app.terminal.buffer.active.type).toBe('normal');
+	});
+});

@@ -1,0 +1,101 @@
+import type {Redis} from 'ioredis';
+import {encodeExportString, encodeMsgpack} from '../../../source/tokens/index.js';
+
+/**
+ * Hostile records for the app, written as raw bytes the way anything with access to Redis could
+ * write them: wrong types in every field, terminal escapes in every field (nested restriction values
+ * and map keys included), a 1 MB description, a value nested 200,000 levels deep.
+ */
+
+/** Sequences that do something to a terminal when they reach it raw: retitle, clear, clipboard, colour. */
+export const TITLE = '\u001B]0;pwned\u0007';
+export const CLEAR = '\u001B[2J';
+export const CLIPBOARD = '\u001B]52;c;cHduZWQ=\u0007';
+export const RED = '\u001B[31m';
+/** Sequences the app itself never writes, so finding one in its output means a record's text got through. */
+export const REPORT = '\u001B[6n';
+export const MOVE = '\u001B[5;5H';
+export const ESCAPES = `${TITLE}${CLEAR}${CLIPBOARD}${RED}${REPORT}${MOVE}`;
+
+/** What must never reach the pty from a record: its OSC and CSI sequences, 8-bit CSI and OSC, a bidi override. */
+export const RAW_SEQUENCES = ['\u001B]0;pwned', '\u001B]52;c;cHduZWQ', REPORT, MOVE, '\u009B', '\u009D', '\u202E'];
+
+export const HOSTILE_IDS = {
+	wrongTypes: '1'.repeat(64),
+	escapes: '2'.repeat(64),
+	huge: '3'.repeat(64),
+	deep: '4'.repeat(64),
+} as const;
+
+/** Every field of the wrong type: strings where arrays go, maps where strings go, and so on. */
+export const wrongTypesRecord = {
+	created: 'yesterday',
+	expires: true,
+	account: {id: 'acme'},
+	ip: 42,
+	scopes: 'api',
+	description: 'wrong types',
+	restrictions: {addresses: '10.0.0.1', referrers: 7, rateLimit: 'fast'},
+	metadata: ['not', 'a', 'string'],
+	permissions: 'all',
+};
+
+/** Escapes in every field, in nested restriction values and rateLimit, and in a key's name. */
+export const escapesRecord = {
+	created: Date.now() - 60_000,
+	account: `acct${ESCAPES}`,
+	scopes: [`api${ESCAPES}`, 'metrics'],
+	description: `escapes${ESCAPES}\u009B2J\u009D0;pwned\u0007\u202Eevil`,
+	restrictions: {
+		addresses: [`10.0.0.1${TITLE}`],
+		referrers: [`https://x.example/${CLEAR}`],
+		rateLimit: {maxRequests: TITLE, timeWindow: `${CLEAR}60`},
+	},
+	metadata: `{"note":"${CLIPBOARD}"}`,
+	[`key${TITLE}`]: `value${RED}`,
+};
+
+export const HUGE_DESCRIPTION_LENGTH = 1024 * 1024;
+
+export const hugeRecord = {
+	created: Date.now() - 60_000,
+	scopes: ['api'],
+	description: `huge ${'x'.repeat(HUGE_DESCRIPTION_LENGTH)}`,
+	metadata: 'y'.repeat(HUGE_DESCRIPTION_LENGTH),
+};
+
+export const DEEP_LEVELS = 200_000;
+
+/**
+ * A record whose `metadata` is an array nested 200,000 levels deep: built as bytes, since the
+ * encoder recurses and cannot write it.
+ */
+export function deepRecordBytes(levels = DEEP_LEVELS): Buffer {
+	const head = Buffer.from(encodeMsgpack({created: Date.now() - 60_000, scopes: ['api'], description: 'deeply nested'}));
+	// fixmap of 3 → fixmap of 4, then the extra key and its value.
+	head[0] = 0x84;
+	return Buffer.concat([head, Buffer.from(encodeMsgpack('metadata')), Buffer.alloc(levels, 0x91), Buffer.from([0xc0])]);
+}
+
+/** Writes the four hostile records (and a last use whose ip carries escapes) into db's token hash. */
+export async function writeHostileRecords(redis: Redis, prefix = ''): Promise<void> {
+	await redis.hset(`${prefix}tokens`, HOSTILE_IDS.wrongTypes, Buffer.from(encodeMsgpack(wrongTypesRecord)));
+	await redis.hset(`${prefix}tokens`, HOSTILE_IDS.escapes, Buffer.from(encodeMsgpack(escapesRecord)));
+	await redis.hset(`${prefix}tokens`, HOSTILE_IDS.huge, Buffer.from(encodeMsgpack(hugeRecord)));
+	await redis.hset(`${prefix}tokens`, HOSTILE_IDS.deep, deepRecordBytes());
+	await redis.hset(`${prefix}tokens:access`, HOSTILE_IDS.escapes, Buffer.from(encodeMsgpack({time: Date.now() - 120_000, ip: `10.0.0.9${TITLE}`})));
+	await redis.sadd(`${prefix}iat`, ...Object.values(HOSTILE_IDS));
+}
+
+/** An export string with wrong types (the issue's: `restrictions.addresses` a string) and escapes. */
+export function hostileExportString(id = '5'.repeat(64)): string {
+	// Only what the decoder lets through: it refuses an `expires` or `metadata` of the wrong type.
+	return encodeExportString(id, {
+		created: Date.now(),
+		account: `acct${TITLE}`,
+		scopes: [`api${TITLE}`],
+		description: `imported${ESCAPES}`,
+		restrictions: {addresses: '10.0.0.1', rateLimit: {maxRequests: TITLE, timeWindow: 5}},
+		[`x${MOVE}`]: 1,
+	});
+}
