@@ -1,13 +1,14 @@
 import {TokenError} from './errors.js';
 import {checkMsgpackShape, decodeFirstMsgpack, encodeMsgpack, isPlainMap} from './msgpack.js';
 import {isHex64} from './raw-token.js';
-import {type TokenRecord, toMillis} from './record.js';
+import {MAX_RECORD_BYTES, type TokenRecord, toMillis} from './record.js';
 
 /**
- * Metadata may be 1 MiB (spec §2), so a real export string stays well under 2 MiB of base64.
- * Anything longer is refused before a byte of it is decoded.
+ * The longest export string read: the base64 of the largest record that is read (MAX_RECORD_BYTES,
+ * which holds EmailEngine's 1 MiB of metadata text in any script, spec §2) and its id, so whatever
+ * `export` prints, `import` reads. Anything longer is refused before a byte of it is decoded.
  */
-export const MAX_EXPORT_STRING_LENGTH = 2 * 1024 * 1024;
+export const MAX_EXPORT_STRING_LENGTH = Math.ceil((MAX_RECORD_BYTES + 128) / 3) * 4;
 
 /** base64url, standard base64 and padding: what Node's decoder accepts, minus everything else. */
 const BASE64_TEXT = /^[\w+/-]+={0,2}$/;

@@ -1,6 +1,6 @@
 import {isUtf8} from 'node:buffer';
 import {type MsgpackType, MSGPACK_TYPES, extentOf} from './msgpack.js';
-import {type LastUse, type TokenRecord, accountOf, decodeLastUse, decodeRecord, scopesOf, stringField, toMillis} from './record.js';
+import {type LastUse, MAX_ACCESS_BYTES, MAX_RECORD_BYTES, type TokenRecord, accountOf, decodeLastUse, decodeRecord, scopesOf, stringField, toMillis} from './record.js';
 
 /**
  * What a token table shows of one token: the fields of its row, nothing else. A screen of 100,000
@@ -250,13 +250,15 @@ function scalar(): Scalar {
 }
 
 /**
- * Skips one value, nested or not, without building it; a counter, not recursion, tracks nesting.
- * A nested map is unusual: the library refuses some keys (`__proto__`, arrays) anywhere in a record,
- * and only decoding it settles whether this record is one of those. So are extension types (dates
- * and others only the library reads) and the never-used byte 0xc1.
+ * Skips one value without building it: a scalar, or an array of scalars. Anything nested deeper is
+ * unusual, and so is a map: only the library settles whether such a record is readable at all (it
+ * refuses some keys, `__proto__` or arrays, anywhere in a record, and decodeRecord refuses records
+ * nested too deep). So are extension types (dates and others only the library reads) and the
+ * never-used byte 0xc1.
  */
 function skip(): void {
 	let pending = 1;
+	let container = false;
 	while (pending > 0) {
 		pending--;
 		const info = MSGPACK_TYPES[byte()]!;
@@ -269,6 +271,15 @@ function skip(): void {
 		// Every item takes at least one byte: a larger claim is truncated data.
 		if (position > bytes.length || children > bytes.length - position) {
 			throw UNUSUAL;
+		}
+
+		if (children > 0) {
+			// Only the value itself may be an array: an array inside it is nesting.
+			if (container) {
+				throw UNUSUAL;
+			}
+
+			container = true;
 		}
 
 		pending += children;
@@ -407,6 +418,11 @@ export function summarizeRecord(id: string, value: Buffer, lastUsed?: number): T
 	bytes = value;
 	position = 0;
 	try {
+		// An oversized record is the library's to refuse, like every other unreadable one.
+		if (value.length > MAX_RECORD_BYTES) {
+			throw UNUSUAL;
+		}
+
 		return readSummary(id, lastUsed);
 	} catch (error) {
 		if (error !== UNUSUAL) {
@@ -433,6 +449,10 @@ export function lastUsedTime(value: Buffer | null | undefined): number | undefin
 	bytes = value;
 	position = 0;
 	try {
+		if (value.length > MAX_ACCESS_BYTES) {
+			throw UNUSUAL;
+		}
+
 		const size = containerSize('map');
 		if (size >= 0) {
 			let time: number | undefined;
