@@ -13,6 +13,8 @@ export const EXIT = {
 	notFound: 4,
 	/** An export string (or at least one of many) could not be decoded. */
 	invalidExport: 5,
+	/** A token record exists but cannot be read (it can still be revoked by id). */
+	unreadable: 6,
 } as const;
 
 export const exitCodeFor = (code: ErrorCode): number =>
@@ -22,4 +24,5 @@ export const exitCodeFor = (code: ErrorCode): number =>
 		redis: EXIT.redis,
 		'not-found': EXIT.notFound,
 		'invalid-export': EXIT.invalidExport,
+		unreadable: EXIT.unreadable,
 	})[code];

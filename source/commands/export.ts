@@ -1,6 +1,7 @@
 import {TokenError} from '../tokens/index.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand, jsonFlag} from './command.js';
+import {unreadableWarnings} from './unreadable.js';
 
 export const exportCommand = defineCommand({
 	name: 'export',
@@ -39,9 +40,10 @@ export const exportCommand = defineCommand({
 			throw new TokenError('usage', 'Give either -t ID_OR_TOKEN or --all');
 		}
 
+		const warnings = unreadableWarnings(context.say);
 		const exported = await context.withStore(async ({store}) =>
 			flags.all
-				? store.exportAll({account: flags.account, scope: flags.scope, query: flags.query})
+				? store.exportAll({account: flags.account, scope: flags.scope, query: flags.query, onUnreadable: warnings.onUnreadable})
 				: [{id: '', exportString: await store.exportString(flags.token!)}],
 		);
 		if (flags.json) {
@@ -51,6 +53,7 @@ export const exportCommand = defineCommand({
 			writeLines(context.stdout, exported.map(item => item.exportString));
 		}
 
+		warnings.finish();
 		return EXIT.ok;
 	},
 });

@@ -1,6 +1,7 @@
 import {COLUMNS, type TokenEntry, type TokenSummary, entryToJson, fit, sanitizeText, textWidth} from '../tokens/index.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand, jsonFlag} from './command.js';
+import {unreadableWarnings} from './unreadable.js';
 
 export const listCommand = defineCommand({
 	name: 'list',
@@ -31,7 +32,8 @@ export const listCommand = defineCommand({
 	},
 	async run(cli, context) {
 		const {flags} = cli;
-		const filters = {account: flags.account, scope: flags.scope, query: flags.query, includeExpired: flags.all};
+		const warnings = unreadableWarnings(context.say);
+		const filters = {account: flags.account, scope: flags.scope, query: flags.query, includeExpired: flags.all, onUnreadable: warnings.onUnreadable};
 		if (flags.json) {
 			// Every Redis read is done before the first chunk comes, so a failure leaves no half array.
 			await context.withStore(async ({store}) => writeJsonArray(context.stdout, store.listInChunks(filters)));
@@ -44,6 +46,7 @@ export const listCommand = defineCommand({
 			}
 		}
 
+		warnings.finish();
 		return EXIT.ok;
 	},
 });
@@ -79,16 +82,37 @@ async function writeJsonArray(stream: NodeJS.WritableStream, chunks: AsyncIterab
 }
 
 /**
+ * The longest text a table cell holds: every value EmailEngine's REST accepts (a description is at
+ * most 1,024 characters, an account 256) fits whole. Longer ones, which only a hostile or broken
+ * record holds, are cut before they are measured, so a megabyte of description costs no more than
+ * a kilobyte, and the column is not padded to a megabyte on every row.
+ */
+const MAX_CELL = 1024;
+
+function boundedCell(text: string): string {
+	if (text.length <= MAX_CELL) {
+		return text;
+	}
+
+	// Never between the two halves of a surrogate pair.
+	const end = /[\uD800-\uDBFF]/.test(text.charAt(MAX_CELL - 2)) ? MAX_CELL - 2 : MAX_CELL - 1;
+	return `${text.slice(0, end)}…`;
+}
+
+/**
  * On a terminal the table fits the window: the id is cut to 12 characters, scopes and account to
  * 24, the description to what is left (at least 11), and when even that is too wide the least
- * needed columns go (Created, then Expires, Last used, Account). Into a pipe every value is whole,
- * one row per line, columns separated by two spaces.
+ * needed columns go (Created, then Expires, Last used, Account). Into a pipe every value is whole
+ * (up to MAX_CELL characters), one row per line, columns separated by two spaces.
  */
 function writeTable(stream: NodeJS.WriteStream, tokens: readonly TokenSummary[], now: number): void {
 	const tty = Boolean(stream.isTTY);
 	const header = ['Id', ...COLUMNS.map(column => column.title)];
 	// Column texts are already sanitised (tokens/columns.ts); the id is the hash field, so it is not.
-	const rows = tokens.map(token => [sanitizeText(tty ? token.id.slice(0, 12) : token.id), ...COLUMNS.map(column => column.text(token, now))]);
+	const rows = tokens.map(token => [
+		sanitizeText(boundedCell(tty ? token.id.slice(0, 12) : token.id)),
+		...COLUMNS.map(column => boundedCell(column.text(token, now))),
+	]);
 	// A loop, not Math.max(...cells): 100,000 arguments overflow the stack.
 	const widths = header.map(title => title.length);
 	for (const row of rows) {

@@ -1,7 +1,7 @@
 import type {IncomingMessage} from 'node:http';
 import ipaddr from 'ipaddr.js';
 import type {AuditEntry, AuthSettings, AuthStore, TokenStore, TurnMemo} from '../store/index.js';
-import {type TokenRecord, accountOf, decodeRecord, isExpired, isHex64, restrictionsOf, tokenIdOf} from '../tokens/index.js';
+import {type TokenRecord, accountOf, decodeRecord, isExpired, isHex64, restrictionsOf, tokenIdOf, unreadableReason} from '../tokens/index.js';
 import {type Headers, HttpError} from './http.js';
 import {type Permission, checkPermission} from './permissions.js';
 import {addressAllowed, rateWindow, referrerAllowed} from './restrictions.js';
@@ -64,6 +64,8 @@ export type AuthenticatorOptions = {
 	onOutcome?: (outcome: AuthOutcome) => void;
 	/** Background writes (reaping, audit entries) that failed; they never fail the request. */
 	onBackgroundError?: (what: string, error: unknown) => void;
+	/** A presented token whose stored record cannot be read (refused as a bad token): for the log. */
+	onUnreadableRecord?: (id: string, reason: string) => void;
 };
 
 type Refusal = {reason: string; outcome: AuthOutcome; error: HttpError};
@@ -203,6 +205,10 @@ export class Authenticator {
 		const record = bytes ? this.decoded(bytes) : undefined;
 		const now = this.now();
 		if (!record) {
+			if (bytes) {
+				this.options.onUnreadableRecord?.(id, unreadableReason(bytes) ?? 'unreadable');
+			}
+
 			this.outcome('bad_token');
 			throw badToken();
 		}

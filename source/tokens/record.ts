@@ -196,7 +196,11 @@ export function isExpired(record: TokenRecord, now: number): boolean {
 	return Boolean(expires) && now >= expires!;
 }
 
-/** Account ids are strings, but EmailEngine's CLI can store an integer (spec §4); both read as text. */
+/**
+ * The account as a person reads it in a table or a preview: the text, or an integer account (which
+ * EmailEngine's CLI stores for `-a 12345`, spec §4) as text. Not for the account check
+ * (boundAccountOf) nor for the index key (indexAccountOf): those read the stored value differently.
+ */
 export function accountOf(record: TokenRecord): string | undefined {
 	const account = record['account'];
 	if (typeof account === 'string' && account !== '') {
@@ -208,6 +212,47 @@ export function accountOf(record: TokenRecord): string | undefined {
 	}
 
 	return undefined;
+}
+
+/**
+ * Who a token is bound to, for the account check (spec §6.4, §9.1): undefined when it is unbound
+ * (no account, nil or empty text: optional scalars are read with truthiness, spec §2), the account
+ * id when it is text, and null when it is anything else. EmailEngine compares strictly, so an
+ * integer 12345 matches no request (a path parameter is always text), and neither does an object,
+ * a list or a boolean. `false` and 0 count as bound to nothing too: EmailEngine would read them as
+ * unbound, which widens a token whose account field is plainly broken.
+ */
+export function boundAccountOf(record: TokenRecord): string | null | undefined {
+	const account = record['account'];
+	if (account === undefined || account === null || account === '') {
+		return undefined;
+	}
+
+	return typeof account === 'string' ? account : null;
+}
+
+/**
+ * The `{account}` of the index key `iat:{account}` (spec §1.2), as EmailEngine forms it: a truthy
+ * account, as JavaScript's template literals turn it into text (an integer 12345 is indexed under
+ * `iat:12345`); undefined for an unbound token, indexed under `iat`.
+ */
+export function indexAccountOf(record: TokenRecord): string | undefined {
+	const account = record['account'];
+	return account ? asText(account) : undefined;
+}
+
+/** `${value}` for what msgpack decodes to, without running anything a hostile map could define. */
+function asText(value: unknown): string {
+	if (value instanceof Uint8Array) {
+		// EmailEngine decodes bin as a Buffer, whose text is its UTF-8.
+		return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8');
+	}
+
+	if (Array.isArray(value)) {
+		return value.map(item => (item === null || item === undefined ? '' : asText(item))).join(',');
+	}
+
+	return typeof value === 'object' && value !== null && !(value instanceof Date) ? '[object Object]' : String(value);
 }
 
 export const scopesOf = (record: TokenRecord): string[] | undefined => {
