@@ -84,7 +84,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 		},
 		onOutcome: outcome => metrics.countOutcome(outcome),
 		onBackgroundError: (what, error) => logger.warn({err: logError(error)}, `${what} failed`),
-		onUnreadableRecord: (id, reason) => logger.warn({token: id, reason}, 'Refused a token whose record cannot be read'),
+		onBadRecord: (id, reason) => logger.warn({token: id, reason}, 'Refused a token because of its stored record'),
 	});
 	const deps: RouteDeps = {store, auth, metrics, logger, version: options.version, license: options.license ?? 'MIT', now};
 	const requestLine = requestLineWriter(logger);

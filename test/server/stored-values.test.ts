@@ -44,7 +44,7 @@ describe('a record that cannot be read', () => {
 			expect(response.body).toStrictEqual(BAD);
 		}
 
-		expect(logged('Refused a token whose record cannot be read')[0]).toMatchObject({level: 40, token: id, reason: 'nested deeper than 32 levels'});
+		expect(logged('Refused a token because of its stored record')[0]).toMatchObject({level: 40, token: id, reason: 'its record cannot be read (nested deeper than 32 levels)'});
 	});
 
 	test('the listings answer 200 without it, and log it; GET answers 404; DELETE removes it', async () => {
@@ -87,6 +87,18 @@ describe('a record that cannot be read', () => {
 });
 
 describe('an integer account (spec §9.1)', () => {
+	test('is bound to no account a request can name: 403 Unauthorized account on /v1/account/12345 and everywhere else', async () => {
+		const {token} = await h.plant({created: 1_790_000_000_000, account: 12_345, scopes: ['api'], description: 'from the EmailEngine CLI'}, '12345');
+		// A string-bound token on the same account, to show the account itself answers.
+		const {token: text} = await h.plant({created: 1_790_000_000_000, account: '12345', scopes: ['api'], description: 'text'}, '12345');
+		expect((await getJson(`${h.base}/v1/account/12345`, bearer(text))).status).toBe(200);
+		for (const path of ['/v1/account/12345', '/v1/account/example', '/v1/stats', '/v1/tokens', '/v1/tokens?account=12345', '/v1/tokens/account/12345']) {
+			const response = await getJson(h.base + path, bearer(token));
+			expect(response.status, path).toBe(403);
+			expect(response.body, path).toStrictEqual(ACCOUNT);
+		}
+	});
+
 	test('the listings and GET /v1/tokens/{id} show it as a JSON number', async () => {
 		const {id} = await h.plant({created: 1_790_000_000_000, account: 12_345, scopes: ['api'], description: 'from the EmailEngine CLI'}, '12345');
 		const listing = await getJson(`${h.base}/v1/tokens`, bearer(root));
@@ -95,5 +107,72 @@ describe('an integer account (spec §9.1)', () => {
 		expect(one.text).toContain(`"id":"${id}","account":12345,`);
 		const own = await getJson(`${h.base}/v1/tokens?account=12345`, bearer(root));
 		expect((own.body.tokens as Array<{account: unknown}>).map(token => token.account)).toEqual([12_345]);
+	});
+});
+
+const SCOPE = {statusCode: 403, error: 'Forbidden', message: 'Unauthorized scope', requestedScope: 'api'};
+const PERMISSION = {statusCode: 403, error: 'Forbidden', message: 'Unauthorized permission', requiredPermission: {action: 'read', group: 'account'}};
+const ADDRESS = {statusCode: 403, error: 'Forbidden', message: 'Unauthorized address', remoteAddress: '127.0.0.1'};
+const REFERRER = {statusCode: 403, error: 'Forbidden', message: 'Unauthorized referrer'};
+const RATE = {statusCode: 429, error: 'Too Many Requests', message: 'Rate limit exceeded'};
+
+describe('malformed stored values are refused, never admitted (spec §9.2)', () => {
+	const cases: Array<[string, Record<string, unknown>, Record<string, unknown>]> = [
+		['account as a map', {account: {id: 'example'}}, ACCOUNT],
+		['account true', {account: true}, ACCOUNT],
+		['account as a list', {account: ['example']}, ACCOUNT],
+		['account false', {account: false}, ACCOUNT],
+		['account 0', {account: 0}, ACCOUNT],
+		['scopes the string "api" (not a substring match)', {scopes: 'api'}, SCOPE],
+		['scopes the string "*"', {scopes: '*'}, SCOPE],
+		['scopes true', {scopes: true}, SCOPE],
+		['scopes false (not "no scopes")', {scopes: false}, SCOPE],
+		['scopes as a map', {scopes: {api: true}}, SCOPE],
+		['scopes holding no strings', {scopes: [['*'], 1, null]}, SCOPE],
+		['expires as a numeric string', {expires: String(Date.now() + 1e9)}, BAD],
+		['expires true', {expires: true}, BAD],
+		['expires as a map', {expires: {at: 1}}, BAD],
+		['expires not a number', {expires: Number.NaN}, BAD],
+		['restrictions as a string', {restrictions: '127.0.0.1'}, ADDRESS],
+		['restrictions as a list', {restrictions: ['127.0.0.1']}, ADDRESS],
+		['restrictions false', {restrictions: false}, ADDRESS],
+		['restrictions.addresses as a string', {restrictions: {addresses: '127.0.0.1'}}, ADDRESS],
+		['restrictions.addresses as a map', {restrictions: {addresses: {0: '127.0.0.1'}}}, ADDRESS],
+		['restrictions.referrers as a string', {restrictions: {referrers: '*'}}, REFERRER],
+		['restrictions.referrers true', {restrictions: {referrers: true}}, REFERRER],
+		['restrictions.rateLimit as a string', {restrictions: {rateLimit: '100/60'}}, RATE],
+		['restrictions.rateLimit false', {restrictions: {rateLimit: false}}, RATE],
+		['restrictions.rateLimit with text for a number', {restrictions: {rateLimit: {maxRequests: 'many', timeWindow: 60}}}, RATE],
+		['permissions false', {permissions: false}, PERMISSION],
+		['permissions "all"', {permissions: 'all'}, PERMISSION],
+	];
+
+	test.each(cases)('%s', async (_name, fields, refusal) => {
+		const {token} = await h.plant({created: Date.now(), scopes: ['*'], description: 'planted', ...fields});
+		for (const path of ['/v1/account/example', '/v1/stats']) {
+			const response = await getJson(h.base + path, bearer(token));
+			const expected = path === '/v1/stats' && refusal === PERMISSION ? {...PERMISSION, requiredPermission: {action: 'read', group: 'diagnostics'}} : refusal;
+			expect(response.status, path).toBe(expected['statusCode']);
+			expect(response.body, path).toMatchObject(expected);
+		}
+	});
+
+	test('a well-formed twin of each is admitted, so the refusals above are about the type', async () => {
+		const {token} = await h.plant({
+			created: Date.now(),
+			account: 'example',
+			scopes: ['api'],
+			expires: Date.now() + 1e9,
+			restrictions: {addresses: ['127.0.0.1'], referrers: ['*'], rateLimit: {maxRequests: 100, timeWindow: 60}},
+			permissions: {actions: ['read'], groups: ['account']},
+		}, 'example');
+		expect((await getJson(`${h.base}/v1/account/example`, bearer(token))).status).toBe(200);
+	});
+
+	test('an expiry that is no time is logged, and the record is kept (never reaped)', async () => {
+		const {token, id} = await h.plant({created: Date.now(), scopes: ['*'], expires: 'tomorrow'});
+		expect((await getJson(`${h.base}/v1/stats`, bearer(token))).status).toBe(401);
+		expect(logged('Refused a token because of its stored record')).toMatchObject([{token: id, reason: 'its expires field is not a time'}]);
+		expect(await h.redis.client().hexists('tokens', id)).toBe(1);
 	});
 });
