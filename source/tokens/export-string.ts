@@ -1,5 +1,6 @@
 import {TokenError} from './errors.js';
 import {checkMsgpackShape, decodeFirstMsgpack, encodeMsgpack, isPlainMap} from './msgpack.js';
+import {importProblem} from './record-shape.js';
 import {isHex64} from './raw-token.js';
 import {MAX_RECORD_BYTES, type TokenRecord, toMillis} from './record.js';
 
@@ -40,28 +41,6 @@ export type DecodedExport = {
 
 const invalid = (reason: string) => new TokenError('invalid-export', `Invalid export string: ${reason}`);
 
-/** Fields EmailEngine reads from a record, checked for type so a hostile string cannot plant nonsense. */
-function checkKnownFields(fields: TokenRecord): void {
-	const expectType = (key: string, ok: (value: unknown) => boolean, what: string) => {
-		const value = fields[key];
-		if (value !== undefined && value !== null && !ok(value)) {
-			throw invalid(`"${key}" must be ${what}`);
-		}
-	};
-
-	const isString = (value: unknown) => typeof value === 'string';
-	const isTime = (value: unknown) => toMillis(value) !== undefined;
-	expectType('created', isTime, 'a date');
-	expectType('expires', isTime, 'a date');
-	expectType('account', value => isString(value) || Number.isSafeInteger(value), 'a string');
-	expectType('description', isString, 'a string');
-	expectType('metadata', isString, 'a string');
-	expectType('ip', isString, 'a string');
-	expectType('remoteAddress', isString, 'a string');
-	expectType('scopes', value => Array.isArray(value) && value.every(isString), 'a list of strings');
-	expectType('restrictions', isPlainMap, 'a map');
-}
-
 /**
  * Decodes an export string (spec §3.3), tolerant of padding, standard base64 and surrounding
  * whitespace, strict about everything else: a one-line TokenError for any input that is not a token.
@@ -99,7 +78,12 @@ export function decodeExportString(input: string): DecodedExport {
 		throw invalid('"id" is not 64 hex characters');
 	}
 
-	checkKnownFields(fields);
+	// EmailEngine takes any fields (spec §3.3); a field of the wrong shape is refused here.
+	const problem = importProblem(fields);
+	if (problem) {
+		throw invalid(problem);
+	}
+
 	return {id: id.toLowerCase(), fields};
 }
 

@@ -1,6 +1,8 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {EMPTY_ACCESS, encodeRecord} from '../../source/tokens/index.js';
-import {runCli} from '../helpers/cli.js';
+import {execa} from 'execa';
+import {EMPTY_ACCESS, encodeExportString, encodeRecord} from '../../source/tokens/index.js';
+import {CLI, runCli} from '../helpers/cli.js';
+import {dumpKeyspace} from '../helpers/keyspace.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 
 /** How the CLI shows records whose fields another writer gave an unusual type (spec §9.1, §9.2). */
@@ -31,5 +33,65 @@ describe('an integer account', () => {
 		const result = await runCli(['revoke', '-t', NUMERIC, '--yes', flag]);
 		expect(result.exitCode).toBe(0);
 		expect(await redis.client().sismember('iat:12345', NUMERIC)).toBe(0);
+	});
+});
+
+describe('import refuses export strings whose known fields have the wrong shape', () => {
+	const id = 'a1'.repeat(32);
+	const exportOf = (fields: Record<string, unknown>) => encodeExportString(id, {created: 1_790_000_000_000, scopes: ['api'], description: 'imported', ...fields});
+	const cases: Array<[Record<string, unknown>, string]> = [
+		[{restrictions: {addresses: '10.0.0.1'}}, '"restrictions.addresses" must be a list of IP addresses or CIDR ranges'],
+		[{restrictions: {referrers: ['https://x.example.com/*', 42]}}, '"restrictions.referrers[1]" is not a referrer pattern'],
+		[{restrictions: {rateLimit: {maxRequests: -1, timeWindow: 60}}}, '"restrictions.rateLimit" must be {maxRequests, timeWindow}, two positive integers'],
+		[{description: 'd'.repeat(1025)}, '"description" is longer than 1024 characters'],
+		[{account: {id: 'example'}}, '"account" must be text'],
+		[{scopes: 'api'}, '"scopes" must be a list of "*", "api", "metrics", "smtp", "imap-proxy", "mcp"'],
+		[{expires: 'tomorrow'}, '"expires" must be a date'],
+		[{permissions: {}}, '"permissions" is malformed'],
+	];
+
+	it('one string: exit 5 and the reason in one line, nothing written, Redis not even needed', async () => {
+		for (const [fields, reason] of cases) {
+			// eslint-disable-next-line no-await-in-loop
+			const result = await runCli(['import', '-t', exportOf(fields), flag]);
+			expect(result.exitCode, reason).toBe(5);
+			expect(result.stderr).toBe(`ee-tokens: Invalid export string: ${reason}`);
+		}
+
+		const unreachable = await runCli(['import', '-t', exportOf(cases[0]![0]), '--dbs.redis=redis://127.0.0.1:1/8']);
+		expect(unreachable.exitCode).toBe(5);
+		expect(await redis.client().hexists('tokens', id)).toBe(0);
+	});
+
+	it('many strings on stdin: each refused line named with its reason, the valid ones imported, exit 5', async () => {
+		const before = await dumpKeyspace(redis.client());
+		const good = encodeExportString('a2'.repeat(32), {created: 1, scopes: ['api'], description: 'fine'});
+		const input = `${cases.map(([fields]) => exportOf(fields)).join('\n')}\n${good}\n`;
+		const result = await runCli(['import', '-t', '-', flag], {input});
+		expect(result.exitCode).toBe(5);
+		const lines = result.stderr.split('\n');
+		expect(lines.slice(0, cases.length)).toEqual(cases.map(([, reason], index) => `line ${index + 1}: Invalid export string: ${reason}`));
+		expect(lines.at(-1)).toBe(`Imported 1, already present 0, invalid ${cases.length}`);
+		expect(await redis.client().hexists('tokens', id)).toBe(0);
+		expect(await redis.client().hexists('tokens', 'a2'.repeat(32))).toBe(1);
+		await redis.client().multi().hdel('tokens', 'a2'.repeat(32)).hdel('tokens:access', 'a2'.repeat(32)).srem('iat', 'a2'.repeat(32)).exec();
+		expect(await dumpKeyspace(redis.client())).toEqual(before);
+	});
+
+	it('a prepared token of the wrong shape: serve logs the fatal line and exits 1 before listening', async () => {
+		const value = exportOf({restrictions: {addresses: 'everywhere'}});
+		const result = await execa('node', [CLI, 'serve', '--port', '0', flag, '--preparedToken', value], {
+			reject: false,
+			stdin: 'ignore',
+			extendEnv: false,
+			env: {PATH: process.env['PATH'], HOME: process.env['HOME']},
+			timeout: 30_000,
+		});
+		expect(result.exitCode).toBe(1);
+		const lines = String(result.stdout).split('\n').filter(Boolean).map(line => JSON.parse(line) as Record<string, unknown>);
+		expect(lines).toHaveLength(1);
+		expect(lines[0]).toMatchObject({level: 60, msg: 'Invalid API token provided', inputLength: value.length});
+		expect(JSON.stringify(lines[0])).toContain('restrictions.addresses');
+		expect(await redis.client().hexists('tokens', id)).toBe(0);
 	});
 });
