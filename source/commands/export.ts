@@ -1,7 +1,7 @@
 import {TokenError} from '../tokens/index.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand, jsonFlag} from './command.js';
-import {unreadableWarnings} from './unreadable.js';
+import {listingWarnings} from './listing-warnings.js';
 
 export const exportCommand = defineCommand({
 	name: 'export',
@@ -40,7 +40,7 @@ export const exportCommand = defineCommand({
 			throw new TokenError('usage', 'Give either -t ID_OR_TOKEN or --all');
 		}
 
-		const warnings = unreadableWarnings(context.say);
+		const warnings = listingWarnings(context.say);
 		const exported = await context.withStore(async ({store}) =>
 			flags.all
 				? store.exportAll({account: flags.account, scope: flags.scope, query: flags.query, onUnreadable: warnings.onUnreadable})

@@ -1,7 +1,7 @@
 import {COLUMNS, type TokenEntry, type TokenSummary, entryToJson, fit, sanitizeText, textWidth} from '../tokens/index.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand, jsonFlag} from './command.js';
-import {unreadableWarnings} from './unreadable.js';
+import {listingWarnings} from './listing-warnings.js';
 
 export const listCommand = defineCommand({
 	name: 'list',
@@ -32,8 +32,8 @@ export const listCommand = defineCommand({
 	},
 	async run(cli, context) {
 		const {flags} = cli;
-		const warnings = unreadableWarnings(context.say);
-		const filters = {account: flags.account, scope: flags.scope, query: flags.query, includeExpired: flags.all, onUnreadable: warnings.onUnreadable};
+		const warnings = listingWarnings(context.say);
+		const filters = {account: flags.account, scope: flags.scope, query: flags.query, includeExpired: flags.all, onUnreadable: warnings.onUnreadable, onUnusable: warnings.onUnusable};
 		if (flags.json) {
 			// Every Redis read is done before the first chunk comes, so a failure leaves no half array.
 			await context.withStore(async ({store}) => writeJsonArray(context.stdout, store.listInChunks(filters)));

@@ -38,8 +38,9 @@ export async function summariesInChild(
 		stderr = (stderr + chunk.toString()).slice(-2000);
 	});
 	try {
-		// A function does not cross to the child: the skipped records come back with `done`.
-		const {onUnreadable, ...sent} = options;
+		// Functions do not cross to the child: the skipped records come back with `done`, and the
+		// unusable tokens are the rows that carry a problem.
+		const {onUnreadable, onUnusable, ...sent} = options;
 		const request: ChildRequest = {target, options: sent};
 		const summaries: TokenSummary[] = [];
 		const cursor = {at: 0};
@@ -49,6 +50,9 @@ export async function summariesInChild(
 					// Each part is rebuilt as it arrives; the parts come in listing order.
 					for (const summary of unpackSummaries(message.part, previous, cursor)) {
 						summaries.push(summary);
+						if (summary.problem !== undefined) {
+							onUnusable?.(summary.id, summary.problem);
+						}
 					}
 				} else if ('done' in message) {
 					for (const record of message.unreadable) {

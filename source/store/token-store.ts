@@ -52,6 +52,8 @@ export type ListOptions = {
 	 * nested too deep, too large), so the front end can say so; the listing goes on without it.
 	 */
 	onUnreadable?: (record: UnreadableRecord) => void;
+	/** Told about each listed token that can never authenticate, and why (recordProblem). */
+	onUnusable?: (id: string, problem: string) => void;
 };
 
 /** A stored record a listing skipped: its id and why it cannot be read. */
@@ -287,6 +289,9 @@ export class TokenStore {
 				reportUnreadable(id, bytes, options.onUnreadable);
 			} else if ((options.includeExpired || !summaryExpired(summary, now)) && (!filter || filter(summary))) {
 				rows.push(keep(summary, bytes));
+				if (summary.problem !== undefined) {
+					options.onUnusable?.(id, summary.problem);
+				}
 			}
 		};
 

@@ -19,6 +19,45 @@ beforeAll(async () => {
 });
 afterAll(async () => redis.stop());
 
+describe('tokens that can never authenticate are listed, and marked', () => {
+	const MALFORMED = '2'.repeat(64);
+	beforeAll(async () => {
+		const record = encodeRecord({created: 1_790_000_000_000, scopes: 'api', description: 'scopes as text', '\u001B]0;pwned\u0007': 'hostile key'});
+		await redis.client().multi().hset('tokens', MALFORMED, record).hset('tokens:access', MALFORMED, EMPTY_ACCESS).sadd('iat', MALFORMED).exec();
+	});
+	afterAll(async () => {
+		await redis.client().multi().hdel('tokens', MALFORMED).hdel('tokens:access', MALFORMED).srem('iat', MALFORMED).exec();
+	});
+
+	it('list and list --json show them, with one warning each on stderr', async () => {
+		const warnings = [
+			`ee-tokens: warning: token ${NUMERIC} can never authenticate: account is a number, which no request names`,
+			`ee-tokens: warning: token ${MALFORMED} can never authenticate: scopes is text, not a list`,
+		];
+		for (const args of [['list'], ['list', '--json']]) {
+			// eslint-disable-next-line no-await-in-loop
+			const result = await runCli([...args, flag]);
+			expect(result.exitCode).toBe(0);
+			expect(result.stderr.split('\n').sort()).toEqual(warnings.sort());
+			expect(result.stdout).toContain('scopes as text');
+			expect(result.stdout).toContain('from the EmailEngine CLI');
+		}
+	});
+
+	it('show says why on an `unusable` line, and the record\'s keys reach the terminal sanitised', async () => {
+		const result = await runCli(['show', '-t', MALFORMED, flag]);
+		expect(result.exitCode).toBe(0);
+		expect(result.stdout).toMatch(/^unusable +scopes is text, not a list$/m);
+		expect(result.stdout).toContain('\uFFFD]0;pwned\uFFFD');
+		expect(result.stdout).not.toMatch(/[\u0007\u001B]/);
+		const numeric = await runCli(['show', '-t', NUMERIC, flag]);
+		expect(numeric.stdout).toMatch(/^unusable +account is a number, which no request names$/m);
+		// The JSON shapes are EmailEngine's: no extra key.
+		const json = await runCli(['show', '--json', '-t', MALFORMED, flag]);
+		expect(Object.keys(JSON.parse(json.stdout) as object)).not.toContain('unusable');
+	});
+});
+
 describe('an integer account', () => {
 	it('list --json and show --json show it as a number, as EmailEngine does (spec §9.1)', async () => {
 		for (const args of [['list', '--json'], ['list', '--json', '--account', '12345'], ['show', '--json', '-t', NUMERIC]]) {

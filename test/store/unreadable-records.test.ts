@@ -146,3 +146,29 @@ describe('records that cannot be read', () => {
 		expect((await store.resolve(BOUND_DEEP)).record['description']).toBe('replacement');
 	});
 });
+
+describe('tokens that can never authenticate', () => {
+	it('are listed with their problem, and told to onUnusable, in this process and in the child loader', async () => {
+		const bound = 'f0'.repeat(32);
+		await plant(bound, rawRecord(cliFields('integer account', [['account', packed(12_345)]])), 'iat:12345');
+		const expected = [[bound, 'account is a number, which no request names']];
+		const told: Array<[string, string]> = [];
+		const onUnusable = (id: string, problem: string) => told.push([id, problem]);
+		const listed = await store.list({onUnusable});
+		expect(listed.map(entry => entry.id)).toContain(bound);
+		expect(told).toEqual(expected);
+
+		told.length = 0;
+		const summaries = await store.summaries({onUnusable});
+		expect(summaries.find(summary => summary.id === bound)?.problem).toBe(expected[0]![1]);
+		expect(summaries.filter(summary => summary.id !== bound).map(summary => summary.problem)).toEqual([undefined, undefined]);
+		expect(told).toEqual(expected);
+
+		told.length = 0;
+		const target = {url: redis.url(), source: '--dbs.redis' as const, prefix: ''};
+		const fromChild = await summariesInChild(target, {onUnusable});
+		expect(fromChild).toEqual(summaries);
+		expect(told).toEqual(expected);
+		expect((await store.head(10)).summaries.find(summary => summary.id === bound)?.problem).toBe(expected[0]![1]);
+	});
+});
