@@ -188,22 +188,24 @@ export class TokenStore {
 			this.redis.hmgetBuffer(this.keys.access, ...candidates),
 		]);
 		for (const [index, id] of candidates.entries()) {
-			const bytes = records[index];
-			if (!bytes) {
-				continue;
-			}
-
-			const record = decodeOrUndefined(bytes);
+			const record = decodeOrUndefined(records[index]);
 			if (record) {
 				return {id, record, lastUse: decodeLastUse(access[index])};
 			}
+		}
 
-			const reason = unreadableReason(bytes) ?? 'unreadable';
-			if (!options.allowUnreadable) {
-				throw unreadableError(id, reason);
+		// Only when neither reading is a readable record: EmailEngine's lookups read an unreadable
+		// one as absent and go on to the next reading.
+		for (const [index, id] of candidates.entries()) {
+			const bytes = records[index];
+			if (bytes) {
+				const reason = unreadableReason(bytes) ?? 'unreadable';
+				if (!options.allowUnreadable) {
+					throw unreadableError(id, reason);
+				}
+
+				return {id, record: shallowFields(bytes), lastUse: decodeLastUse(access[index]), unreadable: reason};
 			}
-
-			return {id, record: shallowFields(bytes), lastUse: decodeLastUse(access[index]), unreadable: reason};
 		}
 
 		throw new TokenError('not-found', `No token with that id or value (${value.slice(0, 8)}…)`);

@@ -113,6 +113,14 @@ describe('records that cannot be read', () => {
 		expect(await store.get(DEEP)).toBeUndefined();
 	});
 
+	it('are read as absent when the value is also a raw token whose record can be read, as EmailEngine reads them', async () => {
+		// The value names an unreadable record as an id, and a readable one as a raw token.
+		const {rawToken, id} = await store.issue({description: 'found by its raw token', scopes: ['api']});
+		await plant(rawToken, deepRecord());
+		expect((await store.resolve(rawToken)).id).toBe(id);
+		expect(await store.exportString(rawToken)).toBe(await store.exportString(id));
+	});
+
 	it('are revoked by id like any other: record, last use, audit log and the index entry its account names', async () => {
 		const entry = await store.revoke(BOUND_DEEP);
 		expect(entry).toMatchObject({id: BOUND_DEEP, unreadable: 'nested deeper than 32 levels', record: {account: 'acme', description: 'bound and broken'}});
