@@ -2,6 +2,7 @@ import {COLUMNS, type TokenEntry, type TokenSummary, entryToJson, fit, sanitizeT
 import {EXIT} from './exit-codes.js';
 import {defineCommand, jsonFlag} from './command.js';
 import {listingWarnings} from './listing-warnings.js';
+import {escapeUnsafe} from './safe-json.js';
 
 export const listCommand = defineCommand({
 	name: 'list',
@@ -50,15 +51,6 @@ export const listCommand = defineCommand({
 		return EXIT.ok;
 	},
 });
-
-/**
- * JSON.stringify escapes C0 controls but not DEL, C1 or bidi overrides; escaped here too so that
- * `list --json` on a terminal is as inert as the table.
- */
-// eslint-disable-next-line no-control-regex
-const UNSAFE_IN_JSON = /[\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
-const escapeUnsafe = (json: string) =>
-	json.replaceAll(UNSAFE_IN_JSON, character => `\\u${character.codePointAt(0)!.toString(16).padStart(4, '0')}`);
 
 /**
  * Streams the array as the store decodes it, a chunk at a time, instead of building the whole

@@ -2,6 +2,7 @@ import {createInterface} from 'node:readline/promises';
 import {TokenError, entryToJson, sanitizeText, stringField} from '../tokens/index.js';
 import {EXIT} from './exit-codes.js';
 import {type Context, defineCommand, jsonFlag, requireToken} from './command.js';
+import {safeJson} from './safe-json.js';
 
 /** How much of the id a person types to confirm: enough that a slip of the finger is not enough. */
 const CONFIRM_LENGTH = 6;
@@ -47,7 +48,7 @@ export const revokeCommand = defineCommand({
 
 			await store.revoke(entry.id);
 			if (flags.json) {
-				context.stdout.write(`${JSON.stringify(entryToJson(entry))}\n`);
+				context.stdout.write(`${safeJson(entryToJson(entry))}\n`);
 			}
 
 			context.say(`Revoked token ${entry.id}${entry.unreadable ? ` (its record could not be read: ${sanitizeText(entry.unreadable)})` : ''}`);

@@ -1,6 +1,7 @@
 import {type TokenEntry, entryToJson, recordProblem, sanitizeText} from '../tokens/index.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand, jsonFlag, requireToken} from './command.js';
+import {safeJson} from './safe-json.js';
 
 export const showCommand = defineCommand({
 	name: 'show',
@@ -24,7 +25,7 @@ export const showCommand = defineCommand({
 	},
 	async run(cli, context) {
 		const entry = await context.withStore(async ({store}) => store.resolve(requireToken(cli.flags.token)));
-		context.stdout.write(cli.flags.json ? `${JSON.stringify(entryToJson(entry))}\n` : describeEntry(entry));
+		context.stdout.write(cli.flags.json ? `${safeJson(entryToJson(entry))}\n` : describeEntry(entry));
 		return EXIT.ok;
 	},
 });

@@ -2,6 +2,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {execa} from 'execa';
 import {EMPTY_ACCESS, encodeExportString, encodeRecord} from '../../source/tokens/index.js';
 import {CLI, runCli} from '../helpers/cli.js';
+import {RAW_CONTROL} from '../helpers/hostile-records.js';
 import {dumpKeyspace} from '../helpers/keyspace.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 
@@ -132,5 +133,24 @@ describe('import refuses export strings whose known fields have the wrong shape'
 		expect(lines[0]).toMatchObject({level: 60, msg: 'Invalid API token provided', inputLength: value.length});
 		expect(JSON.stringify(lines[0])).toContain('restrictions.addresses');
 		expect(await redis.client().hexists('tokens', id)).toBe(0);
+	});
+});
+
+describe('JSON output on a terminal', () => {
+	it('show --json and revoke --json escape C1 controls and bidi overrides, as list --json does', async () => {
+		const id = '3'.repeat(64);
+		const description = 'csi \u009B31m, bidi \u202Egnp.exe, del \u007F';
+		const record = encodeRecord({created: 1_790_000_000_000, scopes: ['api'], description, ['key \u009B2J']: 'v'});
+		await redis.client().multi().hset('tokens', id, record).hset('tokens:access', id, EMPTY_ACCESS).sadd('iat', id).exec();
+		for (const args of [['list', '--json'], ['show', '--json', '-t', id], ['revoke', '--json', '--yes', '-t', id]]) {
+			// eslint-disable-next-line no-await-in-loop
+			const result = await runCli([...args, flag]);
+			expect(result.exitCode, args.join(' ')).toBe(0);
+			expect(result.stdout, args.join(' ')).not.toMatch(RAW_CONTROL);
+			expect(result.stdout, args.join(' ')).toContain('csi \\u009b31m, bidi \\u202egnp.exe, del \\u007f');
+			const parsed = JSON.parse(result.stdout) as Record<string, unknown> | Array<Record<string, unknown>>;
+			const entry = Array.isArray(parsed) ? parsed.find(item => item['id'] === id)! : parsed;
+			expect(entry['description']).toBe(description);
+		}
 	});
 });
