@@ -25,6 +25,8 @@ const planted: Planted[] = [];
 const CASES = Math.min(fuzzCases(60), 3000);
 /** The per-token CLI commands run on a sample: each is a process start. */
 const SAMPLE = Math.min(40, CASES, Math.max(4, Math.floor(CASES / 15)));
+/** Time for a test that goes through every case (a few requests or a share of a listing each). */
+const TIMEOUT = 60_000 + CASES * 200;
 
 beforeAll(async () => {
 	h = await startHarness();
@@ -50,7 +52,7 @@ beforeAll(async () => {
 		await client.multi().hset('tokens', id, bytes).hset('tokens:access', id, EMPTY_ACCESS).sadd(account === undefined ? 'iat' : `iat:${account}`, id).exec();
 		planted.push({...hostile, token, id});
 	}
-}, 60_000);
+}, TIMEOUT);
 afterAll(async () => h.close());
 
 const refusal = (status: number) => status === 401 || status === 403 || status === 429;
@@ -67,7 +69,7 @@ describe(`${CASES} tokens with hostile nested fields`, () => {
 		}
 
 		expect(h.logs.filter(line => line.includes('"Request failed"'))).toEqual([]);
-	});
+	}, TIMEOUT);
 
 	it('the listings answer 200 with valid JSON, whatever they skip; a single token 200 or 404', async () => {
 		for (const path of ['/v1/tokens', '/v1/tokens?pageSize=7&page=1', '/v1/tokens?pageSize=1000', '/v1/tokens?query=token', '/v1/tokens?account=example', '/v1/tokens/account/12345']) {
@@ -84,7 +86,7 @@ describe(`${CASES} tokens with hostile nested fields`, () => {
 		}
 
 		expect(h.logs.filter(line => line.includes('"Request failed"'))).toEqual([]);
-	});
+	}, TIMEOUT);
 
 	it('every CLI command: documented exit codes, nothing raw on the terminal, one line per message', async () => {
 		const check = (args: string[], result: {exitCode: number | undefined; stdout: string; stderr: string}, codes: number[]) => {
@@ -130,7 +132,7 @@ describe(`${CASES} tokens with hostile nested fields`, () => {
 			// eslint-disable-next-line no-await-in-loop
 			expect(await h.redis.client().hexists('tokens', id), kind).toBe(0);
 		}
-	}, 180_000);
+	}, 120_000 + TIMEOUT);
 
 	it('import refuses them with exit 5 and a reason per line, or stores them clean', async () => {
 		const strings = planted.map(({id, fields}) => rawExportString(id, fields));
@@ -161,5 +163,5 @@ describe(`${CASES} tokens with hostile nested fields`, () => {
 			expect([0, 5], planted[index]!.kind).toContain(one.exitCode);
 			expect(one.stderr.split('\n')).toHaveLength(1);
 		}
-	}, 120_000);
+	}, TIMEOUT);
 });
