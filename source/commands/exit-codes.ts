@@ -13,8 +13,10 @@ export const EXIT = {
 	notFound: 4,
 	/** An export string (or at least one of many) could not be decoded. */
 	invalidExport: 5,
+	/** A token record exists but cannot be read (it can still be revoked by id). */
+	unreadable: 6,
 	/** serve cannot listen: the port is in use, needs privileges, or the host is not here. */
-	listen: 6,
+	listen: 7,
 } as const;
 
 export const exitCodeFor = (code: ErrorCode): number =>
@@ -24,5 +26,6 @@ export const exitCodeFor = (code: ErrorCode): number =>
 		redis: EXIT.redis,
 		'not-found': EXIT.notFound,
 		'invalid-export': EXIT.invalidExport,
+		unreadable: EXIT.unreadable,
 		listen: EXIT.listen,
 	})[code];

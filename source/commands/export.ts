@@ -2,6 +2,7 @@ import {TokenError} from '../tokens/index.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand, jsonFlag} from './command.js';
 import {readTokenArgument} from './token-input.js';
+import {listingWarnings} from './listing-warnings.js';
 
 export const exportCommand = defineCommand({
 	name: 'export',
@@ -42,10 +43,11 @@ export const exportCommand = defineCommand({
 			throw new TokenError('usage', 'Give either -t ID_OR_TOKEN or --all');
 		}
 
+		const warnings = listingWarnings(context.say);
 		const token = flags.all ? undefined : await readTokenArgument(flags.token, context);
 		const exported = await context.withStore(async ({store}) =>
 			token === undefined
-				? store.exportAll({account: flags.account, scope: flags.scope, query: flags.query})
+				? store.exportAll({account: flags.account, scope: flags.scope, query: flags.query, onUnreadable: warnings.onUnreadable})
 				: [{id: '', exportString: await store.exportString(token)}],
 		);
 		if (flags.json) {
@@ -55,6 +57,7 @@ export const exportCommand = defineCommand({
 			writeLines(context.stdout, exported.map(item => item.exportString));
 		}
 
+		warnings.finish();
 		return EXIT.ok;
 	},
 });

@@ -1,6 +1,8 @@
-import {COLUMNS, type TokenEntry, type TokenSummary, entryToJson, sanitizeText} from '../tokens/index.js';
+import {COLUMNS, type TokenEntry, type TokenSummary, displayText, entryToJson} from '../tokens/index.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand, jsonFlag} from './command.js';
+import {listingWarnings} from './listing-warnings.js';
+import {escapeUnsafe} from './safe-json.js';
 
 export const listCommand = defineCommand({
 	name: 'list',
@@ -31,7 +33,8 @@ export const listCommand = defineCommand({
 	},
 	async run(cli, context) {
 		const {flags} = cli;
-		const filters = {account: flags.account, scope: flags.scope, query: flags.query, includeExpired: flags.all};
+		const warnings = listingWarnings(context.say);
+		const filters = {account: flags.account, scope: flags.scope, query: flags.query, includeExpired: flags.all, onUnreadable: warnings.onUnreadable, onUnusable: warnings.onUnusable};
 		if (flags.json) {
 			// Every Redis read is done before the first chunk comes, so a failure leaves no half array.
 			await context.withStore(async ({store}) => writeJsonArray(context.stdout, store.listInChunks(filters)));
@@ -45,18 +48,10 @@ export const listCommand = defineCommand({
 			}
 		}
 
+		warnings.finish();
 		return EXIT.ok;
 	},
 });
-
-/**
- * JSON.stringify escapes C0 controls but not DEL, C1 or bidi overrides; escaped here too so that
- * `list --json` on a terminal is as inert as the table.
- */
-// eslint-disable-next-line no-control-regex
-const UNSAFE_IN_JSON = /[\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
-const escapeUnsafe = (json: string) =>
-	json.replaceAll(UNSAFE_IN_JSON, character => `\\u${character.codePointAt(0)!.toString(16).padStart(4, '0')}`);
 
 /**
  * Streams the array as the store decodes it, a chunk at a time, instead of building the whole
@@ -89,8 +84,9 @@ async function writeJsonArray(stream: NodeJS.WritableStream, chunks: AsyncIterab
 function writeTable(stream: NodeJS.WriteStream, tokens: readonly TokenSummary[], now: number, {fit, textWidth}: typeof import('../tokens/cells.js')): void {
 	const tty = Boolean(stream.isTTY);
 	const header = ['Id', ...COLUMNS.map(column => column.title)];
-	// Column texts are already sanitised (tokens/columns.ts); the id is the hash field, so it is not.
-	const rows = tokens.map(token => [sanitizeText(tty ? token.id.slice(0, 12) : token.id), ...COLUMNS.map(column => column.text(token, now))]);
+	// Column texts are already display text (tokens/columns.ts); the id is the hash field, which any
+	// writer to Redis may have made a megabyte of escape sequences, so it goes through the same door.
+	const rows = tokens.map(token => [displayText(tty ? token.id.slice(0, 12) : token.id), ...COLUMNS.map(column => column.text(token, now))]);
 	// A loop, not Math.max(...cells): 100,000 arguments overflow the stack.
 	const widths = header.map(title => title.length);
 	for (const row of rows) {

@@ -2,10 +2,14 @@ import {createInterface} from 'node:readline/promises';
 import {TokenError, entryToJson, sanitizeText, stringField} from '../tokens/index.js';
 import {EXIT} from './exit-codes.js';
 import {type Context, defineCommand, jsonFlag} from './command.js';
+import {safeJson} from './safe-json.js';
 import {readTokenArgument} from './token-input.js';
 
 /** How much of the id a person types to confirm: enough that a slip of the finger is not enough. */
 const CONFIRM_LENGTH = 6;
+
+/** How much of a description the confirmation shows. */
+const DESCRIPTION_SHOWN = 80;
 
 export const revokeCommand = defineCommand({
 	name: 'revoke',
@@ -46,7 +50,8 @@ export const revokeCommand = defineCommand({
 
 		const token = await readTokenArgument(flags.token, context);
 		return context.withStore(async ({store}) => {
-			const entry = await store.resolve(token);
+			// A record that cannot be read is revoked like any other: that is how one gets rid of it.
+			const entry = await store.resolve(token, {allowUnreadable: true});
 			if (!flags.yes && !(await confirm(context, entry.id, stringField(entry.record, 'description') ?? ''))) {
 				context.say('Cancelled; nothing was revoked.');
 				return EXIT.usage;
@@ -54,10 +59,10 @@ export const revokeCommand = defineCommand({
 
 			await store.revoke(entry.id);
 			if (flags.json) {
-				context.stdout.write(`${JSON.stringify(entryToJson(entry))}\n`);
+				context.stdout.write(`${safeJson(entryToJson(entry))}\n`);
 			}
 
-			context.say(`Revoked token ${entry.id}`);
+			context.say(`Revoked token ${entry.id}${entry.unreadable ? ` (its record could not be read: ${sanitizeText(entry.unreadable)})` : ''}`);
 			return EXIT.ok;
 		});
 	},
@@ -66,8 +71,10 @@ export const revokeCommand = defineCommand({
 async function confirm(context: Context, id: string, description: string): Promise<boolean> {
 	const prompt = createInterface({input: context.stdin, output: context.stderr});
 	try {
+		// A description may be a megabyte of anything: the prompt shows the start of it.
+		const shown = description.length > DESCRIPTION_SHOWN ? `${description.slice(0, DESCRIPTION_SHOWN)}…` : description;
 		const answer = await prompt.question(
-			`Revoke "${sanitizeText(description)}" (${id.slice(0, 12)}…)? Type ${id.slice(0, CONFIRM_LENGTH)} to confirm, anything else cancels: `,
+			`Revoke "${sanitizeText(shown)}" (${id.slice(0, 12)}…)? Type ${id.slice(0, CONFIRM_LENGTH)} to confirm, anything else cancels: `,
 		);
 		return answer.trim().toLowerCase() === id.slice(0, CONFIRM_LENGTH);
 	} finally {

@@ -50,7 +50,7 @@ export const serveCommand = defineCommand({
 	},
 });
 
-/** Why the server cannot listen, in one line (exit 6); anything unforeseen stays a bug (exit 1). */
+/** Why the server cannot listen, in one line (exit 7); anything unforeseen stays a bug (exit 1). */
 function listenError(error: unknown, host: string, port: number): unknown {
 	switch ((error as NodeJS.ErrnoException).code) {
 		case 'EADDRINUSE': {

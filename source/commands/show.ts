@@ -1,6 +1,7 @@
-import {type TokenEntry, entryToJson, sanitizeText} from '../tokens/index.js';
+import {type TokenEntry, entryToJson, recordProblem, sanitizeText} from '../tokens/index.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand, jsonFlag} from './command.js';
+import {safeJson} from './safe-json.js';
 import {readTokenArgument} from './token-input.js';
 
 export const showCommand = defineCommand({
@@ -28,19 +29,28 @@ export const showCommand = defineCommand({
 	async run(cli, context) {
 		const token = await readTokenArgument(cli.flags.token, context);
 		const entry = await context.withStore(async ({store}) => store.resolve(token));
-		context.stdout.write(cli.flags.json ? `${JSON.stringify(entryToJson(entry))}\n` : describeEntry(entry));
+		context.stdout.write(cli.flags.json ? `${safeJson(entryToJson(entry))}\n` : describeEntry(entry));
 		return EXIT.ok;
 	},
 });
 
-/** `key: value` lines, nested values as JSON, every value sanitised for the terminal. */
+/** Keys are padded to the longest one up to this many characters. */
+const KEY_WIDTH = 24;
+
+/**
+ * `key: value` lines, nested values as JSON, every value sanitised for the terminal; last, for a
+ * token that can never authenticate, an `unusable` line saying why (recordProblem).
+ */
 export function describeEntry(entry: TokenEntry): string {
 	const json = entryToJson(entry);
-	const width = Math.max(...Object.keys(json).map(key => key.length));
-	return Object.entries(json)
-		.map(([key, value]) => {
-			const text = typeof value === 'string' ? value : JSON.stringify(value);
-			return `${key.padEnd(width)}  ${sanitizeText(text)}\n`;
-		})
-		.join('');
+	const problem = recordProblem(entry.record);
+	const lines = Object.entries(json).map(([key, value]): [string, string] => [key, typeof value === 'string' ? value : JSON.stringify(value)]);
+	if (problem !== undefined) {
+		lines.push(['unusable', problem]);
+	}
+
+	// Keys are the record's too: sanitised, and a long one does not pad every other line to its
+	// length. A loop, not Math.max(...keys): a record can have more keys than a call has arguments.
+	const width = lines.reduce((widest, [key]) => Math.max(widest, Math.min(key.length, KEY_WIDTH)), 0);
+	return lines.map(([key, text]) => `${sanitizeText(key).padEnd(width)}  ${sanitizeText(text)}\n`).join('');
 }

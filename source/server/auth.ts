@@ -1,7 +1,18 @@
 import type {IncomingMessage} from 'node:http';
 import ipaddr from 'ipaddr.js';
 import type {AuditEntry, AuthSettings, AuthStore, TokenStore, TurnMemo} from '../store/index.js';
-import {type TokenRecord, accountOf, decodeRecord, isExpired, isHex64, restrictionsOf, tokenIdOf} from '../tokens/index.js';
+import {
+	type TokenRecord,
+	boundAccountOf,
+	decodeRecord,
+	expiryOf,
+	isHex64,
+	isPlainMap,
+	listField,
+	restrictionsField,
+	tokenIdOf,
+	unreadableReason,
+} from '../tokens/index.js';
 import {type Headers, HttpError} from './http.js';
 import {type Permission, checkPermission} from './permissions.js';
 import {addressAllowed, rateWindow, referrerAllowed} from './restrictions.js';
@@ -66,6 +77,11 @@ export type AuthenticatorOptions = {
 	onBackgroundError?: (what: string, error: unknown) => void;
 	/** How each last-use write ended: undefined when written, else the error (it never fails the request). */
 	onLastUse?: (error: unknown) => void;
+	/**
+	 * A presented token refused as a bad token because of its stored record (it cannot be read, or
+	 * its expiry is no time), for the log: the 401 itself says nothing more (spec §6.7).
+	 */
+	onBadRecord?: (id: string, reason: string) => void;
 };
 
 type Refusal = {reason: string; outcome: AuthOutcome; error: HttpError};
@@ -110,17 +126,18 @@ export function presentedToken(authorization: string | undefined, queryToken: st
 /** `bearer`, whitespace, then the token: the second whitespace-separated part. */
 const BEARER = /^bearer\s+(\S+)/i;
 
-/** Scope rule of spec §6.3: no scopes field, `*`, or any overlap with the route's scopes. */
+/**
+ * Scope rule of spec §6.3: no scopes field, `*`, or any overlap with the route's scopes. A scopes
+ * field that is not a list refuses (spec §9.2; EmailEngine answers 500): the string "api" is not
+ * matched as a substring, and false, 0 or '' do not read as "no scopes field".
+ */
 export function scopeAllowed(scopes: unknown, routeScopes: readonly string[]): boolean {
-	if (routeScopes.length === 0 || !scopes) {
+	const list = listField(scopes);
+	if (routeScopes.length === 0 || list === undefined) {
 		return true;
 	}
 
-	if (Array.isArray(scopes) || typeof scopes === 'string') {
-		return scopes.includes('*') || routeScopes.some(scope => scopes.includes(scope));
-	}
-
-	return false;
+	return list !== null && (list.includes('*') || routeScopes.some(scope => list.includes(scope)));
 }
 
 const firstHeader = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
@@ -203,11 +220,24 @@ export class Authenticator {
 		const record = bytes ? this.decoded(bytes) : undefined;
 		const now = this.now();
 		if (!record) {
+			if (bytes) {
+				this.options.onBadRecord?.(id, `its record cannot be read (${unreadableReason(bytes) ?? 'unreadable'})`);
+			}
+
 			this.outcome('bad_token');
 			throw badToken();
 		}
 
-		if (isExpired(record, now)) {
+		const expires = expiryOf(record);
+		if (expires === null) {
+			// An expiry that is no time (a numeric string, true) is refused like a passed one (spec
+			// §9.2), but not reaped: a broken field is not a reason to delete anything.
+			this.options.onBadRecord?.(id, 'its expires field is not a time');
+			this.outcome('bad_token');
+			throw badToken();
+		}
+
+		if (expires !== undefined && now >= expires) {
 			// Lazy expiry (spec §1.8): refused and reaped, the reaping not awaited.
 			this.background('Reaping an expired token', this.tokens.reap(id, record));
 			this.outcome('bad_token');
@@ -233,11 +263,15 @@ export class Authenticator {
 		}
 
 		let headers = NO_HEADERS;
-		const rateLimit = restrictionsOf(record)?.rateLimit as {maxRequests?: unknown; timeWindow?: unknown} | null | undefined;
-		if (rateLimit) {
-			const {window, bucket, reset} = rateWindow(rateLimit.timeWindow, now);
+		// firstRefusal has refused restrictions that are not a map.
+		const rateLimit = restrictionsField(record)?.['rateLimit'];
+		if (rateLimit !== undefined && rateLimit !== null) {
+			// A rate limit that is not a map has no maxRequests: always limited, as in EmailEngine,
+			// and also when it is false, 0 or '', which EmailEngine reads as no limit at all.
+			const {maxRequests, timeWindow} = isPlainMap(rateLimit) ? rateLimit : {maxRequests: undefined, timeWindow: undefined};
+			const {window, bucket, reset} = rateWindow(timeWindow, now);
 			const count = await this.store.hitRateLimit(window, bucket, id);
-			const max = Number(rateLimit.maxRequests);
+			const max = Number(maxRequests);
 			// A record without maxRequests compares against undefined: always limited (spec §6.6).
 			const limit = Number.isFinite(max) ? max : 0;
 			if (!(count <= max)) {
@@ -296,19 +330,23 @@ export class Authenticator {
 			};
 		}
 
-		const boundTo = accountOf(record);
+		// Compared strictly, as EmailEngine does: an integer account (12345) or any other non-text
+		// value matches no request, whose account is always text (spec §9.1).
+		const boundTo = boundAccountOf(record);
 		if (boundTo !== undefined && boundTo !== account) {
 			return {reason: 'account', outcome: 'account', error: new HttpError(403, 'Unauthorized account')};
 		}
 
-		const restrictions = restrictionsOf(record);
-		const addresses = restrictions?.addresses as unknown;
-		if (addresses && !(Array.isArray(addresses) && addressAllowed(clientIp, addresses))) {
+		// Restrictions that are not a map, or lists that are not lists, refuse at the check they
+		// belong to (spec §9.2); EmailEngine would ignore a non-map and so admit everyone.
+		const restrictions = restrictionsField(record);
+		const addresses = restrictions === null ? null : listField(restrictions?.['addresses']);
+		if (addresses !== undefined && !(addresses !== null && addressAllowed(clientIp, addresses))) {
 			return {reason: 'address', outcome: 'address', error: new HttpError(403, 'Unauthorized address', {remoteAddress: clientIp})};
 		}
 
-		const referrers = restrictions?.referrers as unknown;
-		if (Array.isArray(referrers) && referrers.length > 0 && !referrerAllowed(firstHeader(request.headers.referer), referrers)) {
+		const referrers = listField(restrictions?.['referrers']);
+		if (referrers === null || (referrers && referrers.length > 0 && !referrerAllowed(firstHeader(request.headers.referer), referrers))) {
 			return {reason: 'referrer', outcome: 'referrer', error: new HttpError(403, 'Unauthorized referrer')};
 		}
 

@@ -1,12 +1,12 @@
 import type {IncomingMessage} from 'node:http';
-import type {AuthStore, TokenStore} from '../store/index.js';
+import type {AuthStore, TokenStore, UnreadableRecord} from '../store/index.js';
 import {
 	type TokenEntry,
 	TokenError,
-	accountOf,
 	entryToJson,
 	generateRawToken,
 	isHex64,
+	jsonAccount,
 	LIMITS,
 	tokenIdOf,
 } from '../tokens/index.js';
@@ -94,6 +94,31 @@ function tokenDetails(entry: TokenEntry): Record<string, unknown> {
 
 	result['access'] = json['access'] ?? {time: null, ip: null};
 	return result;
+}
+
+/** How many skipped records one listing names in the log before it only counts them. */
+const LOGGED_UNREADABLE = 20;
+
+/**
+ * The log lines for records a listing skipped because they cannot be read (spec §7: skipped and
+ * logged): one per record up to LOGGED_UNREADABLE, then one with the count, so a listing over
+ * thousands of broken records does not write thousands of lines per request.
+ */
+function unreadableLog(logger: Logger): {onUnreadable: (record: UnreadableRecord) => void; finish: () => void} {
+	let count = 0;
+	return {
+		onUnreadable({id, reason}) {
+			count++;
+			if (count <= LOGGED_UNREADABLE) {
+				logger.warn({token: id, reason}, 'Skipped a token record that cannot be read');
+			}
+		},
+		finish() {
+			if (count > LOGGED_UNREADABLE) {
+				logger.warn({skipped: count}, 'Skipped more token records that cannot be read');
+			}
+		},
+	};
 }
 
 const MAX_BODY = 3 * 1024 * 1024;
@@ -210,7 +235,9 @@ export const ROUTES: readonly Route[] = [
 			const page = query['page'] as number;
 			const pageSize = query['pageSize'] as number;
 			const account = query['account'] as string | undefined;
-			const {total, entries} = await deps.store.page({account, query: query['query'] as string | undefined, page, pageSize});
+			const skipped = unreadableLog(deps.logger);
+			const {total, entries} = await deps.store.page({account, query: query['query'] as string | undefined, page, pageSize, onUnreadable: skipped.onUnreadable});
+			skipped.finish();
 			return {
 				json: {
 					account: account ?? null,
@@ -228,7 +255,9 @@ export const ROUTES: readonly Route[] = [
 		auth: admin('/v1/tokens/account/{account}', 'read'),
 		account: params => params['account'],
 		async handler({deps, params}) {
-			const {entries} = await deps.store.page({account: accountParam(params), page: 0, pageSize: 1000});
+			const skipped = unreadableLog(deps.logger);
+			const {entries} = await deps.store.page({account: accountParam(params), page: 0, pageSize: 1000, onUnreadable: skipped.onUnreadable});
+			skipped.finish();
 			return {json: {tokens: entries.map(entry => entryToJson(entry))}};
 		},
 	},
@@ -240,7 +269,9 @@ export const ROUTES: readonly Route[] = [
 			// Ids only (spec §7), used verbatim: an upper-case id finds nothing, as in EmailEngine.
 			const id = hexParam(params, 'token');
 			// Both reads leave together: one round trip, and a 404 only wastes a tiny HGET.
-			const [record, lastUse] = await Promise.all([deps.store.get(id), deps.store.lastUse(id)]);
+			// A record that cannot be read is not found here, as in the listing, and logged.
+			const skipped = unreadableLog(deps.logger);
+			const [record, lastUse] = await Promise.all([deps.store.get(id, skipped.onUnreadable), deps.store.lastUse(id)]);
 			if (!record) {
 				throw tokenNotFound();
 			}
@@ -268,7 +299,7 @@ export const ROUTES: readonly Route[] = [
 				const id = tokenIdOf(rawToken);
 				const record = restRecord(input, now, credentials?.clientIp);
 				await deps.store.provision(id, record);
-				deps.logger.info({token: id, account: accountOf(record) ?? null}, 'Provisioned an access token');
+				deps.logger.info({token: id, account: jsonAccount(record)}, 'Provisioned an access token');
 				return {json: {token: rawToken, id}};
 			},
 		}),
@@ -282,7 +313,7 @@ export const ROUTES: readonly Route[] = [
 				const value = hexParam(params, 'token');
 				try {
 					const entry = await deps.store.revoke(value);
-					deps.logger.info({token: entry.id, account: accountOf(entry.record) ?? null}, 'Deleted an access token');
+					deps.logger.info({token: entry.id, account: jsonAccount(entry.record)}, 'Deleted an access token');
 					return {json: {deleted: true}};
 				} catch (error) {
 					if (error instanceof TokenError && error.code === 'not-found') {

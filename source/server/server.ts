@@ -138,6 +138,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 				outages.failed(LAST_USE, error);
 			}
 		},
+		onBadRecord: (id, reason) => logger.warn({token: id, reason}, 'Refused a token because of its stored record'),
 	});
 	const deps: RouteDeps = {store, auth, metrics, logger, version: options.version, license: options.license ?? 'MIT', now};
 	const requestLine = requestLineWriter(logger);

@@ -6,14 +6,18 @@ import {type PackedSummaries, TokenError, type TokenSummary, oneLine, packSummar
 import type {RedisTarget} from './connection.js';
 import {connectRedis} from './open.js';
 import {asRedisError} from './redis-errors.js';
-import {type ListOptions, TokenStore} from './token-store.js';
+import {type ListOptions, TokenStore, type UnreadableRecord} from './token-store.js';
 
-export type ChildRequest = {target: RedisTarget; options: Omit<ListOptions, 'lastUse'>};
+export type ChildRequest = {target: RedisTarget; options: Omit<ListOptions, 'lastUse' | 'onUnreadable' | 'onUnusable'>};
 /**
- * The listing comes in parts of PART_ROWS rows, then `done`: a 100,000-token listing in one IPC
- * message costs the receiving app a 20 MB buffer plus a second one to join its chunks.
+ * The listing comes in parts of PART_ROWS rows, then `done` with the records skipped because they
+ * cannot be read: a 100,000-token listing in one IPC message costs the receiving app a 20 MB buffer
+ * plus a second one to join its chunks.
  */
-export type ChildReply = {part: PackedSummaries} | {done: true} | {error: {code: TokenError['code'] | undefined; message: string}};
+export type ChildReply =
+	| {part: PackedSummaries}
+	| {done: true; unreadable: UnreadableRecord[]}
+	| {error: {code: TokenError['code'] | undefined; message: string}};
 export const PART_ROWS = 10_000;
 
 const send = async (reply: ChildReply) =>
@@ -29,10 +33,11 @@ const send = async (reply: ChildReply) =>
 
 async function read({target, options}: ChildRequest): Promise<void> {
 	let summaries: TokenSummary[];
+	const unreadable: UnreadableRecord[] = [];
 	try {
 		const redis = await connectRedis(target);
 		try {
-			summaries = await new TokenStore(redis, target.prefix).summaries(options);
+			summaries = await new TokenStore(redis, target.prefix).summaries({...options, onUnreadable: record => unreadable.push(record)});
 		} finally {
 			redis.disconnect();
 		}
@@ -47,7 +52,7 @@ async function read({target, options}: ChildRequest): Promise<void> {
 		await send({part: packSummaries(summaries.slice(start, start + PART_ROWS))});
 	}
 
-	await send({done: true});
+	await send({done: true, unreadable});
 }
 
 process.once('message', request => {

@@ -21,6 +21,7 @@ process.once('exit', () => {
  */
 export async function summariesInChild(
 	target: RedisTarget,
+	/** `onUnreadable` is told, once the listing is in, about each record skipped as unreadable. */
 	options: Omit<ListOptions, 'lastUse'> = {},
 	/** The listing this one replaces: its unchanged rows are kept (see unpackSummaries). */
 	previous?: readonly TokenSummary[],
@@ -37,7 +38,10 @@ export async function summariesInChild(
 		stderr = (stderr + chunk.toString()).slice(-2000);
 	});
 	try {
-		const request: ChildRequest = {target, options};
+		// Functions do not cross to the child: the skipped records come back with `done`, and the
+		// unusable tokens are the rows that carry a problem.
+		const {onUnreadable, onUnusable, ...sent} = options;
+		const request: ChildRequest = {target, options: sent};
 		const summaries: TokenSummary[] = [];
 		const cursor = {at: 0};
 		await new Promise<void>((resolve, reject) => {
@@ -46,8 +50,15 @@ export async function summariesInChild(
 					// Each part is rebuilt as it arrives; the parts come in listing order.
 					for (const summary of unpackSummaries(message.part, previous, cursor)) {
 						summaries.push(summary);
+						if (summary.problem !== undefined) {
+							onUnusable?.(summary.id, summary.problem);
+						}
 					}
 				} else if ('done' in message) {
+					for (const record of message.unreadable) {
+						onUnreadable?.(record);
+					}
+
 					resolve();
 				} else {
 					const {code, message: text} = message.error;

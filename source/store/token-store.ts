@@ -6,7 +6,6 @@ import {
 	type TokenEntry,
 	TokenError,
 	type TokenRecord,
-	accountOf,
 	buildRecord,
 	decodeExportString,
 	decodeLastUse,
@@ -15,17 +14,20 @@ import {
 	encodeRecord,
 	generateRawToken,
 	importedRecord,
+	indexAccountOf,
 	isExpired,
 	isHex64,
 	lastUsedTime,
 	normaliseQuery,
 	matchesSearch,
 	searchTextOf,
+	shallowFields,
 	summarizeRecord,
 	summaryExpired,
 	summaryOf,
 	type TokenSummary,
 	tokenIdOf,
+	unreadableReason,
 } from '../tokens/index.js';
 import {joinById, sortByIdDescending, topByIdDescending} from './id-order.js';
 import {type Keys, keysFor} from './keys.js';
@@ -45,7 +47,17 @@ export type ListOptions = {
 	includeExpired?: boolean;
 	/** Read last use too (default); an export has no use for it and skips a whole hash. */
 	lastUse?: boolean;
+	/**
+	 * Told about each record that is skipped because it cannot be read (not msgpack, not a map,
+	 * nested too deep, too large), so the front end can say so; the listing goes on without it.
+	 */
+	onUnreadable?: (record: UnreadableRecord) => void;
+	/** Told about each listed token that can never authenticate, and why (recordProblem). */
+	onUnusable?: (id: string, problem: string) => void;
 };
+
+/** A stored record a listing skipped: its id and why it cannot be read. */
+export type UnreadableRecord = {id: string; reason: string};
 
 export type ImportOutcome = {status: 'imported' | 'present'; id: string};
 
@@ -99,6 +111,24 @@ function decodeOrUndefined(bytes: Buffer | null | undefined): TokenRecord | unde
 	}
 }
 
+/** The record of stored bytes; an unreadable one is reported (with its reason) and is undefined. */
+function decodeOrReport(id: string, bytes: Buffer, onUnreadable: ListOptions['onUnreadable']): TokenRecord | undefined {
+	const record = decodeOrUndefined(bytes);
+	if (!record) {
+		reportUnreadable(id, bytes, onUnreadable);
+	}
+
+	return record;
+}
+
+function reportUnreadable(id: string, bytes: Buffer, onUnreadable: ListOptions['onUnreadable']): void {
+	onUnreadable?.({id, reason: unreadableReason(bytes) ?? 'unreadable'});
+}
+
+/** An unreadable record's message: it exists, it cannot be shown, and it can still be revoked. */
+const unreadableError = (id: string, reason: string) =>
+	new TokenError('unreadable', `Token ${id} is stored but its record cannot be read (${reason}); it can still be revoked: ee-tokens revoke -t ${id}`);
+
 /**
  * The token store over one Redis connection, implementing spec §1.5 to the byte. It never sees a
  * raw token except to hash it, and never keeps one.
@@ -133,7 +163,7 @@ export class TokenStore {
 			.multi()
 			.hset(this.keys.tokens, id, encodeRecord(record))
 			.hset(this.keys.access, id, EMPTY_ACCESS)
-			.sadd(this.keys.index(accountOf(record)), id)
+			.sadd(this.keys.index(indexAccountOf(record)), id)
 			.exec();
 		checkExec(replies, 'Issuing the token');
 	}
@@ -144,21 +174,24 @@ export class TokenStore {
 			.multi()
 			.hdel(this.keys.tokens, id)
 			.hdel(this.keys.access, id)
-			.srem(this.keys.index(accountOf(record)), id)
+			.srem(this.keys.index(indexAccountOf(record)), id)
 			.exec();
 		checkExec(replies, 'Reaping the expired token');
 	}
 
-	/** The record stored under an id, if any (undecodable records read as absent). */
-	async get(id: string): Promise<TokenRecord | undefined> {
-		return decodeOrUndefined(await this.redis.hgetBuffer(this.keys.tokens, id));
+	/** The record stored under an id, if any; an unreadable one reads as absent and is reported. */
+	async get(id: string, onUnreadable?: ListOptions['onUnreadable']): Promise<TokenRecord | undefined> {
+		const bytes = await this.redis.hgetBuffer(this.keys.tokens, id);
+		return bytes ? decodeOrReport(id, bytes, onUnreadable) : undefined;
 	}
 
 	/**
 	 * An argument that may be an id or a raw token, tried as an id first and then hashed, as
-	 * EmailEngine's export and delete do. Expired tokens are found too.
+	 * EmailEngine's export and delete do. Expired tokens are found too. A record that exists but
+	 * cannot be read is a TokenError 'unreadable', or, with `allowUnreadable` (revoking it), an entry
+	 * with what could be read of it (shallowFields) and `unreadable` saying why.
 	 */
-	async resolve(idOrToken: string): Promise<TokenEntry> {
+	async resolve(idOrToken: string, options: {allowUnreadable?: boolean} = {}): Promise<TokenEntry> {
 		const value = idOrToken.trim();
 		if (!isHex64(value)) {
 			throw new TokenError('usage', 'A token id or raw token is 64 hex characters');
@@ -174,6 +207,20 @@ export class TokenStore {
 			const record = decodeOrUndefined(records[index]);
 			if (record) {
 				return {id, record, lastUse: decodeLastUse(access[index])};
+			}
+		}
+
+		// Only when neither reading is a readable record: EmailEngine's lookups read an unreadable
+		// one as absent and go on to the next reading.
+		for (const [index, id] of candidates.entries()) {
+			const bytes = records[index];
+			if (bytes) {
+				const reason = unreadableReason(bytes) ?? 'unreadable';
+				if (!options.allowUnreadable) {
+					throw unreadableError(id, reason);
+				}
+
+				return {id, record: shallowFields(bytes), lastUse: decodeLastUse(access[index]), unreadable: reason};
 			}
 		}
 
@@ -215,7 +262,8 @@ export class TokenStore {
 		for (let start = 0; start < rows.length; start += size) {
 			const chunk: TokenEntry[] = [];
 			for (const {id, bytes, access} of rows.slice(start, start + size)) {
-				const record = decodeOrUndefined(bytes);
+				// Summaries and records agree on what is readable (summarizeRecord), so this is a guard.
+				const record = decodeOrReport(id, bytes, options.onUnreadable);
 				if (record) {
 					chunk.push({id, record, lastUse: decodeLastUse(access)});
 				}
@@ -256,8 +304,13 @@ export class TokenStore {
 		const rows: Row[] = [];
 		const visit = (id: string, bytes: Buffer) => {
 			const summary = summarizeRecord(id, bytes);
-			if (summary && (options.includeExpired || !summaryExpired(summary, now)) && (!filter || filter(summary))) {
+			if (!summary) {
+				reportUnreadable(id, bytes, options.onUnreadable);
+			} else if ((options.includeExpired || !summaryExpired(summary, now)) && (!filter || filter(summary))) {
 				rows.push(keep(summary, bytes));
+				if (summary.problem !== undefined) {
+					options.onUnusable?.(id, summary.problem);
+				}
 			}
 		};
 
@@ -302,24 +355,32 @@ export class TokenStore {
 	 * The first `count` rows of the unfiltered listing and the number of ids, without reading every
 	 * record: one HKEYS, a top-`count` pass over the ids, one HMGET of their records and last uses.
 	 * A screen shows these while the whole listing loads. `ids` counts every hash field, expired
-	 * and undecodable records too, so it can be a little above the listing's length.
+	 * and unreadable records too, so it can be a little above the listing's length; `unreadable`
+	 * are the records among the first ones that were skipped because they cannot be read.
 	 */
-	async head(count: number): Promise<{ids: number; summaries: TokenSummary[]}> {
+	async head(count: number): Promise<{ids: number; summaries: TokenSummary[]; unreadable: UnreadableRecord[]}> {
 		const now = this.now();
 		const ids = await this.redis.hkeys(this.keys.tokens);
 		// A few spare ids stand in for expired or undecodable records among the first ones.
 		const top = topByIdDescending(ids, count + 16);
 		const [records, access] = await Promise.all([this.hmgetBatched(this.keys.tokens, top), this.hmgetBatched(this.keys.access, top)]);
 		const summaries: TokenSummary[] = [];
+		const unreadable: UnreadableRecord[] = [];
 		for (const [index, id] of top.entries()) {
 			const record = records[index];
-			const summary = record ? summarizeRecord(id, record, lastUsedTime(access[index])) : undefined;
-			if (summary && !summaryExpired(summary, now) && summaries.length < count) {
+			if (!record || summaries.length >= count) {
+				continue;
+			}
+
+			const summary = summarizeRecord(id, record, lastUsedTime(access[index]));
+			if (!summary) {
+				reportUnreadable(id, record, found => unreadable.push(found));
+			} else if (!summaryExpired(summary, now)) {
 				summaries.push(summary);
 			}
 		}
 
-		return {ids: ids.length, summaries};
+		return {ids: ids.length, summaries, unreadable};
 	}
 
 	/**
@@ -353,7 +414,8 @@ export class TokenStore {
 		let total = ids.length;
 		const entries: TokenEntry[] = [];
 		for (const [index, id] of pageIds.entries()) {
-			const record = decodeOrUndefined(records[index]);
+			const bytes = records[index];
+			const record = bytes ? decodeOrReport(id, bytes, options.onUnreadable) : undefined;
 			if (!record) {
 				continue;
 			}
@@ -532,7 +594,10 @@ export class TokenStore {
 		const claimed = new Set<string>();
 		for (const [position, item] of round.entries()) {
 			const current = existing[position];
+			// An unreadable record counts as absent and is replaced (spec §3.3); its index entry is
+			// found from what can be read of it.
 			const currentRecord = decodeOrUndefined(current);
+			const currentIndex = currentRecord ? indexAccountOf(currentRecord) : current ? indexAccountOf(shallowFields(current)) : undefined;
 			if ((currentRecord && !isExpired(currentRecord, now)) || claimed.has(item.id)) {
 				// A live token, or the same id earlier in this batch: never overwritten.
 				outcomes[item.index] = {status: 'present', id: item.id};
@@ -544,8 +609,8 @@ export class TokenStore {
 			pipeline.eeImportIfUnchanged(
 				this.keys.tokens,
 				this.keys.access,
-				this.keys.index(accountOf(record)),
-				this.keys.index(currentRecord ? accountOf(currentRecord) : undefined),
+				this.keys.index(indexAccountOf(record)),
+				this.keys.index(currentIndex),
 				item.id,
 				encodeRecord(record),
 				current ?? '',
@@ -583,10 +648,11 @@ export class TokenStore {
 
 	/**
 	 * Delete one (spec §1.5): record, access record, audit log and the right index entry in one
-	 * MULTI. Returns what was deleted so the caller can say which token it was.
+	 * MULTI. Returns what was deleted so the caller can say which token it was. A record that cannot
+	 * be read is deleted too (its entry says `unreadable`): that is the way to be rid of it.
 	 */
 	async revoke(idOrToken: string): Promise<TokenEntry> {
-		const entry = await this.resolve(idOrToken);
+		const entry = await this.resolve(idOrToken, {allowUnreadable: true});
 		await this.deleteEntries([entry]);
 		return entry;
 	}
@@ -601,10 +667,11 @@ export class TokenStore {
 		const revoked: TokenEntry[] = [];
 		const missing: string[] = [];
 		for (const [index, id] of ids.entries()) {
-			// An undecodable record is still a record to delete; its index is then the root one.
+			// An unreadable record is still a record to delete; its index comes from what can be read.
 			const bytes = records[index];
 			if (bytes) {
-				revoked.push({id, record: decodeOrUndefined(bytes) ?? {}});
+				const record = decodeOrUndefined(bytes);
+				revoked.push(record ? {id, record} : {id, record: shallowFields(bytes), unreadable: unreadableReason(bytes) ?? 'unreadable'});
 			} else {
 				missing.push(id);
 			}
@@ -620,7 +687,7 @@ export class TokenStore {
 			const ids = batch.map(entry => entry.id);
 			const byIndex = new Map<string, string[]>();
 			for (const entry of batch) {
-				const index = this.keys.index(accountOf(entry.record));
+				const index = this.keys.index(indexAccountOf(entry.record));
 				byIndex.set(index, [...(byIndex.get(index) ?? []), entry.id]);
 			}
 

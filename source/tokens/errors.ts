@@ -6,6 +6,7 @@ export type ErrorCode =
 	| 'usage' // the caller asked for something malformed (unknown flag, bad scope, bad duration)
 	| 'invalid-export' // an export string that cannot be decoded into a token
 	| 'not-found' // no token under that id or raw token
+	| 'unreadable' // a token record exists but cannot be read (too deep, too large, not msgpack)
 	| 'redis' // Redis unreachable, refused our credentials, or failed a write
 	| 'refused' // a safety rule said no (revoke without --yes and no terminal to ask)
 	| 'listen'; // the API server cannot listen (port in use, not permitted, not an address here)

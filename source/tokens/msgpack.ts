@@ -103,43 +103,77 @@ export function extentOf(info: MsgpackType, length: number): {skip: number; chil
 }
 
 /**
+ * Items still to read at each open level of the walk below, kept between calls: the walk runs once
+ * per stored record read (100,000 times for one listing), so it allocates nothing.
+ */
+let open = new Float64Array(MAX_NESTING + 1);
+
+const truncated = () => new RangeError('truncated data');
+
+/**
  * Walks the first msgpack value's structure without building it, and throws a RangeError with a
  * plain reason if it is truncated, uses the never-valid byte 0xc1, claims more items than there are
  * bytes left, or nests deeper than `maxDepth`. Run before decoding untrusted input, so a 2 MB string
  * of nested arrays costs a linear scan instead of hundreds of megabytes of decoder stack.
  */
 export function checkMsgpackShape(bytes: Uint8Array, maxDepth = MAX_NESTING): void {
-	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	if (open.length <= maxDepth) {
+		open = new Float64Array(maxDepth + 1);
+	}
+
 	const length = bytes.length;
 	let position = 0;
-	const truncated = () => new RangeError('truncated data');
-	const read = (size: 1 | 2 | 4): number => {
-		if (position + size > length) {
+	// open[0..depth] are the levels being read; the top level holds exactly one value.
+	let depth = 0;
+	open[0] = 1;
+	for (;;) {
+		while (open[depth] === 0) {
+			if (depth === 0) {
+				return;
+			}
+
+			depth--;
+		}
+
+		open[depth] = open[depth]! - 1;
+		if (position >= length) {
 			throw truncated();
 		}
 
-		const value = size === 1 ? view.getUint8(position) : size === 2 ? view.getUint16(position) : view.getUint32(position);
-		position += size;
-		return value;
-	};
-
-	// Items still to read at each open level; the top level holds exactly one value.
-	const remaining: number[] = [1];
-	while (remaining.length > 0) {
-		if (remaining.at(-1) === 0) {
-			remaining.pop();
+		const type = bytes[position++]!;
+		let children = 0;
+		// The common types first, without the table: a record is mostly short strings and integers.
+		if (type <= 0x7f || type >= 0xe0) {
 			continue;
 		}
 
-		remaining[remaining.length - 1]!--;
-		const type = read(1);
-		const info = MSGPACK_TYPES[type]!;
-		if (info.kind === 'never') {
-			throw new RangeError(`invalid type byte 0x${type.toString(16)}`);
+		if (type >= 0xa0 && type <= 0xbf) {
+			position += type & 0x1f;
+		} else if (type <= 0x8f) {
+			children = (type & 0x0f) * 2;
+		} else if (type <= 0x9f) {
+			children = type & 0x0f;
+		} else {
+			const info = MSGPACK_TYPES[type]!;
+			if (info.kind === 'never') {
+				throw new RangeError(`invalid type byte 0x${type.toString(16)}`);
+			}
+
+			let size = info.inline;
+			if (info.lengthBytes > 0) {
+				if (position + info.lengthBytes > length) {
+					throw truncated();
+				}
+
+				size = info.lengthBytes === 1 ? bytes[position]! : info.lengthBytes === 2 ? (bytes[position]! << 8) | bytes[position + 1]! : (bytes[position]! * 0x1_00_00_00) + ((bytes[position + 1]! << 16) | (bytes[position + 2]! << 8) | bytes[position + 3]!);
+				position += info.lengthBytes;
+			}
+
+			const extent = extentOf(info, size);
+			position += extent.skip;
+			children = extent.children;
 		}
 
-		const {skip, children} = extentOf(info, info.lengthBytes === 0 ? info.inline : read(info.lengthBytes));
-		position += skip;
 		if (position > length) {
 			throw truncated();
 		}
@@ -150,11 +184,11 @@ export function checkMsgpackShape(bytes: Uint8Array, maxDepth = MAX_NESTING): vo
 				throw truncated();
 			}
 
-			if (remaining.length > maxDepth) {
+			if (depth + 1 > maxDepth) {
 				throw new RangeError(`nested deeper than ${maxDepth} levels`);
 			}
 
-			remaining.push(children);
+			open[++depth] = children;
 		}
 	}
 }

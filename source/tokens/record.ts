@@ -1,4 +1,4 @@
-import {decodeFirstMsgpack, encodeMsgpack, isPlainMap} from './msgpack.js';
+import {MSGPACK_TYPES, type MsgpackType, checkMsgpackShape, decodeFirstMsgpack, encodeMsgpack, extentOf, isPlainMap} from './msgpack.js';
 
 export type RateLimit = {maxRequests: number; timeWindow: number};
 
@@ -55,14 +55,129 @@ export function buildRecord(token: NewToken): TokenRecord {
 
 export const encodeRecord = (record: TokenRecord): Buffer => Buffer.from(encodeMsgpack(record));
 
-/** Decodes a stored value; anything that is not a map is as good as no record. */
+/**
+ * The largest stored record that is read. EmailEngine's own limits (1 MiB of metadata text, up to
+ * 3 MiB as UTF-8, and 1,024 characters of description) fit with room to spare; anything larger is
+ * not a token record anyone wrote on purpose, and decoding it would cost every listing.
+ */
+export const MAX_RECORD_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Decodes a stored value. Everything in Redis is untrusted, so its size and shape are checked before
+ * the decoder builds anything (a record nested 200,000 levels deep decodes, then breaks every
+ * JSON.stringify and encoder after it). Throws with a plain reason for anything that is not a
+ * record; a caller treats such a value as no record and says so (unreadableReason).
+ */
 export function decodeRecord(bytes: Uint8Array): TokenRecord {
+	if (bytes.length > MAX_RECORD_BYTES) {
+		throw new RangeError(`larger than ${MAX_RECORD_BYTES / 1024 / 1024} MiB`);
+	}
+
+	checkMsgpackShape(bytes);
 	const value = decodeFirstMsgpack(bytes);
 	if (!isPlainMap(value)) {
-		throw new TypeError('token record is not a map');
+		throw new TypeError('not a map');
 	}
 
 	return value;
+}
+
+/**
+ * Why stored bytes are not a readable record ("nested deeper than 32 levels"), or undefined when
+ * they are one. For the warnings about skipped records: it decodes again, so it is only called for
+ * records already found unreadable.
+ */
+export function unreadableReason(bytes: Uint8Array): string | undefined {
+	try {
+		decodeRecord(bytes);
+		return undefined;
+	} catch (error) {
+		const reason = error instanceof Error ? error.message : String(error);
+		return reason.replaceAll(/\s+/g, ' ').trim().slice(0, 200) || 'not msgpack';
+	}
+}
+
+/**
+ * What can be read of an unreadable record without decoding it: the top-level `account` and
+ * `description` when they are plain strings or integers. Revoking such a record needs its account
+ * (the index entry to remove) and its confirmation shows its description. A linear walk with a
+ * counter, no recursion and nothing built, so any size and depth costs one pass.
+ */
+export function shallowFields(bytes: Uint8Array): TokenRecord {
+	const fields: TokenRecord = {};
+	const length = bytes.length;
+	let position = 0;
+	const header = (): {kind: MsgpackType['kind']; size: number; skip: number; children: number} | undefined => {
+		if (position >= length) {
+			return undefined;
+		}
+
+		const info = MSGPACK_TYPES[bytes[position++]!]!;
+		let size = info.inline;
+		if (info.lengthBytes > 0) {
+			if (position + info.lengthBytes > length) {
+				return undefined;
+			}
+
+			size = 0;
+			for (let index = 0; index < info.lengthBytes; index++) {
+				size = size * 256 + bytes[position++]!;
+			}
+		}
+
+		return info.kind === 'never' ? undefined : {kind: info.kind, size, ...extentOf(info, size)};
+	};
+
+	const text = (size: number) => (position + size <= length ? Buffer.from(bytes.buffer, bytes.byteOffset + position, size).toString('utf8') : undefined);
+	const top = header();
+	if (top?.kind !== 'map') {
+		return fields;
+	}
+
+	for (let entry = 0; entry < top.size; entry++) {
+		const key = header();
+		if (key?.kind !== 'str') {
+			return fields;
+		}
+
+		const name = text(key.size);
+		position += key.skip;
+		const start = position;
+		const value = header();
+		if (!value) {
+			return fields;
+		}
+
+		if ((name === 'account' || name === 'description') && value.kind === 'str') {
+			const content = text(value.size);
+			if (content !== undefined) {
+				fields[name] = content;
+			}
+		} else if (name === 'account' && value.kind === 'int' && position + value.skip <= length) {
+			// An integer account (EmailEngine's CLI writes `-a 12345` as one, spec §4): type byte and payload.
+			fields[name] = decodeFirstMsgpack(bytes.subarray(start, position + value.skip));
+		}
+
+		// Skip the value and everything inside it, counting items rather than descending.
+		position += value.skip;
+		let pending = value.children;
+		while (pending > 0 && position <= length) {
+			pending--;
+			const inner = header();
+			if (!inner) {
+				return fields;
+			}
+
+			position += inner.skip;
+			pending += inner.children;
+		}
+
+		if (position > length) {
+			return fields;
+		}
+	}
+
+	return fields;
 }
 
 /** Integer milliseconds, whichever way a record or export string carried it. */
@@ -81,7 +196,11 @@ export function isExpired(record: TokenRecord, now: number): boolean {
 	return Boolean(expires) && now >= expires!;
 }
 
-/** Account ids are strings, but EmailEngine's CLI can store an integer (spec §4); both read as text. */
+/**
+ * The account as a person reads it in a table or a preview: the text, or an integer account (which
+ * EmailEngine's CLI stores for `-a 12345`, spec §4) as text. Not for the account check
+ * (boundAccountOf) nor for the index key (indexAccountOf): those read the stored value differently.
+ */
 export function accountOf(record: TokenRecord): string | undefined {
 	const account = record['account'];
 	if (typeof account === 'string' && account !== '') {
@@ -93,6 +212,47 @@ export function accountOf(record: TokenRecord): string | undefined {
 	}
 
 	return undefined;
+}
+
+/**
+ * Who a token is bound to, for the account check (spec §6.4, §9.1): undefined when it is unbound
+ * (no account, nil or empty text: optional scalars are read with truthiness, spec §2), the account
+ * id when it is text, and null when it is anything else. EmailEngine compares strictly, so an
+ * integer 12345 matches no request (a path parameter is always text), and neither does an object,
+ * a list or a boolean. `false` and 0 count as bound to nothing too: EmailEngine would read them as
+ * unbound, which widens a token whose account field is plainly broken.
+ */
+export function boundAccountOf(record: TokenRecord): string | null | undefined {
+	const account = record['account'];
+	if (account === undefined || account === null || account === '') {
+		return undefined;
+	}
+
+	return typeof account === 'string' ? account : null;
+}
+
+/**
+ * The `{account}` of the index key `iat:{account}` (spec §1.2), as EmailEngine forms it: a truthy
+ * account, as JavaScript's template literals turn it into text (an integer 12345 is indexed under
+ * `iat:12345`); undefined for an unbound token, indexed under `iat`.
+ */
+export function indexAccountOf(record: TokenRecord): string | undefined {
+	const account = record['account'];
+	return account ? asText(account) : undefined;
+}
+
+/** `${value}` for what msgpack decodes to, without running anything a hostile map could define. */
+function asText(value: unknown): string {
+	if (value instanceof Uint8Array) {
+		// EmailEngine decodes bin as a Buffer, whose text is its UTF-8.
+		return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8');
+	}
+
+	if (Array.isArray(value)) {
+		return value.map(item => (item === null || item === undefined ? '' : asText(item))).join(',');
+	}
+
+	return typeof value === 'object' && value !== null && !(value instanceof Date) ? '[object Object]' : String(value);
 }
 
 export const scopesOf = (record: TokenRecord): string[] | undefined => {
@@ -113,6 +273,9 @@ export function restrictionsOf(record: TokenRecord): Restrictions | undefined {
 /** Last use (spec §1.6): `{time, ip}`; a missing or undecodable value reads as never used. */
 export type LastUse = {time: number | null; ip: string | null};
 
+/** The largest last-use value read: `{time, ip}` takes about 30 bytes. */
+export const MAX_ACCESS_BYTES = 4096;
+
 /** One shared, frozen value for every token that was never used: most of a large instance. */
 const NEVER_USED: LastUse = Object.freeze({time: null, ip: null});
 
@@ -126,7 +289,13 @@ export function decodeLastUse(bytes: Uint8Array | null | undefined): LastUse | u
 		return NEVER_USED;
 	}
 
+	// A time and an address: anything much larger, or nested, is not a last use (read as never used).
+	if (bytes.length > MAX_ACCESS_BYTES) {
+		return NEVER_USED;
+	}
+
 	try {
+		checkMsgpackShape(bytes);
 		const value = decodeFirstMsgpack(bytes);
 		if (!isPlainMap(value)) {
 			return NEVER_USED;

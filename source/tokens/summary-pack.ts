@@ -27,6 +27,8 @@ export type PackedSummaries = {
 	/** Per row, an index into `scopeLists`, or -1 for no scopes. */
 	scopes: Int32Array;
 	scopeLists: Array<readonly string[]>;
+	/** The rows that have a problem (few, if any), each with it. */
+	problems: Array<[row: number, problem: string]>;
 };
 
 const HAS_DESCRIPTION = 1;
@@ -43,6 +45,7 @@ export function packSummaries(summaries: readonly TokenSummary[]): PackedSummari
 	const scopes = new Int32Array(count);
 	const scopeLists: Array<readonly string[]> = [];
 	const scopeIndex = new Map<readonly string[], number>();
+	const problems: Array<[number, string]> = [];
 	let idOffset = 0;
 	let offset = 0;
 	for (let row = 0; row < count; row++) {
@@ -57,6 +60,10 @@ export function packSummaries(summaries: readonly TokenSummary[]): PackedSummari
 		times[row * 3] = summary.created ?? Number.NaN;
 		times[row * 3 + 1] = summary.expires ?? Number.NaN;
 		times[row * 3 + 2] = summary.lastUsed ?? Number.NaN;
+		if (summary.problem !== undefined) {
+			problems.push([row, summary.problem]);
+		}
+
 		if (summary.scopes === undefined) {
 			scopes[row] = -1;
 		} else {
@@ -71,7 +78,7 @@ export function packSummaries(summaries: readonly TokenSummary[]): PackedSummari
 		}
 	}
 
-	return {count, ids: idParts.join(''), idEnds, text: parts.join(''), ends, present, times, scopes, scopeLists};
+	return {count, ids: idParts.join(''), idEnds, text: parts.join(''), ends, present, times, scopes, scopeLists, problems};
 }
 
 const timeAt = (times: Float64Array, at: number) => (Number.isNaN(times[at]) ? undefined : times[at]);
@@ -90,6 +97,7 @@ export function unpackSummaries(
 ): TokenSummary[] {
 	const {count, ids, idEnds, text, ends, present, times, scopes} = packed;
 	const scopeLists = packed.scopeLists.map(list => Object.freeze([...list]));
+	const problems = new Map(packed.problems);
 	const summaries: TokenSummary[] = Array.from({length: count});
 	let idStart = 0;
 	let start = 0;
@@ -101,6 +109,7 @@ export function unpackSummaries(
 		const flags = present[row]!;
 		const scopeList = scopes[row]!;
 		const id = ids.slice(idStart, idEnd);
+		const problem = problems.get(row);
 		while (at < previous.length && previous[at]!.id > id) {
 			at++;
 		}
@@ -113,7 +122,8 @@ export function unpackSummaries(
 			sameList(before.scopes, scopeList < 0 ? undefined : scopeLists[scopeList]) &&
 			before.created === timeAt(times, row * 3) &&
 			before.expires === timeAt(times, row * 3 + 1) &&
-			before.lastUsed === timeAt(times, row * 3 + 2)
+			before.lastUsed === timeAt(times, row * 3 + 2) &&
+			before.problem === problem
 				? before
 				: {
 						id,
@@ -123,6 +133,7 @@ export function unpackSummaries(
 						created: timeAt(times, row * 3),
 						expires: timeAt(times, row * 3 + 1),
 						lastUsed: timeAt(times, row * 3 + 2),
+						problem,
 					};
 		idStart = idEnd;
 		start = accountEnd;

@@ -1,6 +1,7 @@
 import {isUtf8} from 'node:buffer';
 import {type MsgpackType, MSGPACK_TYPES, extentOf} from './msgpack.js';
-import {type LastUse, type TokenRecord, accountOf, decodeLastUse, decodeRecord, scopesOf, stringField, toMillis} from './record.js';
+import {accountProblem, expiresProblem, recordProblem, scopesProblem} from './record-shape.js';
+import {type LastUse, MAX_ACCESS_BYTES, MAX_RECORD_BYTES, type TokenRecord, accountOf, decodeLastUse, decodeRecord, scopesOf, stringField, toMillis} from './record.js';
 
 /**
  * What a token table shows of one token: the fields of its row, nothing else. A screen of 100,000
@@ -21,6 +22,11 @@ export type TokenSummary = {
 	expires: number | undefined;
 	/** Milliseconds of the last authenticated request; undefined when never used. */
 	lastUsed: number | undefined;
+	/**
+	 * Why the token can never authenticate (a field of the wrong type: recordProblem), for a mark
+	 * in tables; undefined for a usable token.
+	 */
+	problem: string | undefined;
 };
 
 /** The summary of a record already decoded: the reference the fast reader below must agree with. */
@@ -33,6 +39,7 @@ export function summaryOf(id: string, record: TokenRecord, lastUse?: LastUse): T
 		created: toMillis(record['created']),
 		expires: toMillis(record['expires']),
 		lastUsed: lastUse?.time ?? undefined,
+		problem: recordProblem(record),
 	};
 }
 
@@ -250,13 +257,15 @@ function scalar(): Scalar {
 }
 
 /**
- * Skips one value, nested or not, without building it; a counter, not recursion, tracks nesting.
- * A nested map is unusual: the library refuses some keys (`__proto__`, arrays) anywhere in a record,
- * and only decoding it settles whether this record is one of those. So are extension types (dates
- * and others only the library reads) and the never-used byte 0xc1.
+ * Skips one value without building it: a scalar, or an array of scalars. Anything nested deeper is
+ * unusual, and so is a map: only the library settles whether such a record is readable at all (it
+ * refuses some keys, `__proto__` or arrays, anywhere in a record, and decodeRecord refuses records
+ * nested too deep). So are extension types (dates and others only the library reads) and the
+ * never-used byte 0xc1.
  */
 function skip(): void {
 	let pending = 1;
+	let container = false;
 	while (pending > 0) {
 		pending--;
 		const info = MSGPACK_TYPES[byte()]!;
@@ -269,6 +278,15 @@ function skip(): void {
 		// Every item takes at least one byte: a larger claim is truncated data.
 		if (position > bytes.length || children > bytes.length - position) {
 			throw UNUSUAL;
+		}
+
+		if (children > 0) {
+			// Only the value itself may be an array: an array inside it is nesting.
+			if (container) {
+				throw UNUSUAL;
+			}
+
+			container = true;
 		}
 
 		pending += children;
@@ -332,8 +350,8 @@ function key(): string | undefined {
 		throw UNUSUAL;
 	}
 
-	// The longest field read is 11 bytes; the library refuses a `__proto__` key, so that one is unusual.
-	if (length > 11) {
+	// The longest field read is 12 bytes; the library refuses a `__proto__` key, so that one is unusual.
+	if (length > 12) {
 		position += length;
 		if (position > bytes.length) {
 			throw UNUSUAL;
@@ -352,6 +370,28 @@ function key(): string | undefined {
 
 const finiteOrUndefined = (value: Scalar): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
 
+/** The kind of the value whose type byte comes next, without reading it. */
+function nextKind(): MsgpackType['kind'] {
+	if (position >= bytes.length) {
+		throw UNUSUAL;
+	}
+
+	return MSGPACK_TYPES[bytes[position]!]!.kind;
+}
+
+/**
+ * The next value, for a field whose problem is named from it: a container, binary data or an
+ * extension there is unusual (only the library builds the value that is then named).
+ */
+function plainScalar(): Scalar {
+	const kind = nextKind();
+	if (kind === 'array' || kind === 'map' || kind === 'bin' || kind === 'ext' || kind === 'never') {
+		throw UNUSUAL;
+	}
+
+	return scalar();
+}
+
 /** Fields of one record read without decoding it; throws UNUSUAL for anything but the plain shape. */
 function readSummary(id: string, lastUsed: number | undefined): TokenSummary {
 	const size = containerSize('map');
@@ -359,7 +399,11 @@ function readSummary(id: string, lastUsed: number | undefined): TokenSummary {
 		throw UNUSUAL;
 	}
 
-	const summary: TokenSummary = {id, description: undefined, account: undefined, scopes: undefined, created: undefined, expires: undefined, lastUsed};
+	const summary: TokenSummary = {id, description: undefined, account: undefined, scopes: undefined, created: undefined, expires: undefined, lastUsed, problem: undefined};
+	// Named in recordProblem's order once every key is read: a later key can replace an earlier value.
+	let accountIssue: string | undefined;
+	let scopesIssue: string | undefined;
+	let expiresIssue: string | undefined;
 	for (let index = 0; index < size; index++) {
 		// A repeated key is read again and the later value wins, as in the library's decoded object.
 		switch (key()) {
@@ -370,13 +414,22 @@ function readSummary(id: string, lastUsed: number | undefined): TokenSummary {
 			}
 
 			case 'account': {
-				const value = scalar();
+				const value = plainScalar();
 				summary.account = typeof value === 'string' ? value || undefined : typeof value === 'number' ? String(value) : undefined;
+				accountIssue = accountProblem(value);
 				break;
 			}
 
 			case 'scopes': {
-				summary.scopes = scopes();
+				const kind = nextKind();
+				if (kind === 'array') {
+					summary.scopes = scopes();
+					scopesIssue = undefined;
+				} else {
+					summary.scopes = undefined;
+					scopesIssue = scopesProblem(plainScalar());
+				}
+
 				break;
 			}
 
@@ -386,7 +439,20 @@ function readSummary(id: string, lastUsed: number | undefined): TokenSummary {
 			}
 
 			case 'expires': {
-				summary.expires = finiteOrUndefined(scalar());
+				const value = plainScalar();
+				summary.expires = finiteOrUndefined(value);
+				expiresIssue = expiresProblem(value);
+				break;
+			}
+
+			case 'restrictions':
+			case 'permissions': {
+				// Nil is as good as absent; anything else is the library's to read and judge.
+				if (nextKind() !== 'nil') {
+					throw UNUSUAL;
+				}
+
+				position++;
 				break;
 			}
 
@@ -396,6 +462,7 @@ function readSummary(id: string, lastUsed: number | undefined): TokenSummary {
 		}
 	}
 
+	summary.problem = accountIssue ?? scopesIssue ?? expiresIssue;
 	return summary;
 }
 
@@ -407,6 +474,11 @@ export function summarizeRecord(id: string, value: Buffer, lastUsed?: number): T
 	bytes = value;
 	position = 0;
 	try {
+		// An oversized record is the library's to refuse, like every other unreadable one.
+		if (value.length > MAX_RECORD_BYTES) {
+			throw UNUSUAL;
+		}
+
 		return readSummary(id, lastUsed);
 	} catch (error) {
 		if (error !== UNUSUAL) {
@@ -433,6 +505,10 @@ export function lastUsedTime(value: Buffer | null | undefined): number | undefin
 	bytes = value;
 	position = 0;
 	try {
+		if (value.length > MAX_ACCESS_BYTES) {
+			throw UNUSUAL;
+		}
+
 		const size = containerSize('map');
 		if (size >= 0) {
 			let time: number | undefined;

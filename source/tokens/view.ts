@@ -1,11 +1,16 @@
 import {isoTime} from './display.js';
-import {type LastUse, type TokenRecord, accountOf, toMillis} from './record.js';
+import {type LastUse, type TokenRecord, toMillis} from './record.js';
 
 /** One token as every front end sees it: the id, its stored record and its last use. */
 export type TokenEntry = {
 	id: string;
 	record: TokenRecord;
 	lastUse?: LastUse;
+	/**
+	 * Set when the stored record cannot be read (why); `record` then holds only what could be read
+	 * of it without decoding (shallowFields). Only revoking returns such entries.
+	 */
+	unreadable?: string;
 };
 
 /** Dates as ISO text; one no Date can hold is null, as EmailEngine's JSON shows an invalid Date. */
@@ -15,11 +20,20 @@ const iso = (value: unknown): unknown => {
 };
 
 /**
+ * The `account` of the JSON shapes: null when unbound (absent, nil or empty), else the stored value
+ * as it is, so an integer account shows as a number, as EmailEngine shows it (spec §9.1).
+ */
+export function jsonAccount(record: TokenRecord): unknown {
+	const account = record['account'];
+	return account === undefined || account === null || account === '' ? null : account;
+}
+
+/**
  * The JSON shape of EmailEngine's REST listing (spec §7): `id`, then `account` (null when unbound),
  * then the record's own fields, dates as ISO strings, `access` when a last-use record exists.
  */
 export function entryToJson(entry: TokenEntry): Record<string, unknown> {
-	const json: Record<string, unknown> = {id: entry.id, account: accountOf(entry.record) ?? null};
+	const json: Record<string, unknown> = {id: entry.id, account: jsonAccount(entry.record)};
 	const {record} = entry;
 	// for…in rather than Object.entries: this runs once per token in a 100,000-token listing.
 	for (const key in record) {

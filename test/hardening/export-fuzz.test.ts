@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {TokenStore} from '../../source/store/index.js';
-import {TokenError, decodeExportString} from '../../source/tokens/index.js';
+import {MAX_EXPORT_STRING_LENGTH, TokenError, decodeExportString} from '../../source/tokens/index.js';
 import {runCli} from '../helpers/cli.js';
 import {fuzzCases, hostileExportString, random} from '../helpers/fuzz.js';
 import {dumpKeyspace} from '../helpers/keyspace.js';
@@ -90,7 +90,7 @@ describe('export string fuzz', () => {
 
 	it('an oversized line on stdin is refused without being buffered whole', async () => {
 		const file = path.join(dir, 'huge.txt');
-		writeFileSync(file, `${'A'.repeat(3 * 1024 * 1024)}\n`);
+		writeFileSync(file, `${'A'.repeat(MAX_EXPORT_STRING_LENGTH + 1024 * 1024)}\n`);
 		const result = await runCli(['import', '-t', '-', `--dbs.redis=${redis.url()}`], {inputFile: file});
 		expect(result.exitCode).toBe(5);
 		expect(result.stderr).toMatch(/line 1: Invalid export string: longer than/);

@@ -138,7 +138,7 @@ describe('serve on a read-only replica', () => {
 });
 
 describe('serve on a port in use', () => {
-	it('one line saying so, exit 6, no JSON', async () => {
+	it('one line saying so, exit 7, no JSON', async () => {
 		const blocker = createServer();
 		await new Promise<void>(resolve => {
 			blocker.listen(0, '127.0.0.1', resolve);
@@ -146,7 +146,7 @@ describe('serve on a port in use', () => {
 		const {port} = blocker.address() as {port: number};
 		try {
 			const result = await runCli(['serve', '--port', String(port), `--dbs.redis=${redis.url()}`]);
-			expect(result.exitCode).toBe(6);
+			expect(result.exitCode).toBe(7);
 			expect(result.stdout).toBe('');
 			expect(result.stderr).toBe(`ee-tokens: port ${port} is in use on 127.0.0.1: stop what uses it, or choose another with --port or EENGINE_PORT`);
 		} finally {

@@ -44,3 +44,80 @@ describe('malformed export strings give one-line typed errors', () => {
 		expect(() => decodeExportString('A'.repeat(MAX_EXPORT_STRING_LENGTH + 1))).toThrow(/longer than/);
 	});
 });
+
+/**
+ * EmailEngine's import takes any fields with an id (spec §3.3); ours refuses known fields of the
+ * wrong shape, so nothing is stored broken, widened or unusable (the README's differences).
+ */
+describe('export strings whose known fields have the wrong shape', () => {
+	const id = VECTOR.id;
+	const cases: Array<[string, Record<string, unknown>, string]> = [
+		['restrictions.addresses as a string', {restrictions: {addresses: '10.0.0.1'}}, '"restrictions.addresses" must be a list of IP addresses or CIDR ranges'],
+		['an address that is not one', {restrictions: {addresses: ['10.0.0.0/8', 'intranet']}}, '"restrictions.addresses[1]" is not an IP address or CIDR range'],
+		['an address that is not text', {restrictions: {addresses: [167_772_161]}}, '"restrictions.addresses[0]" is not an IP address or CIDR range'],
+		['an address with an escape sequence', {restrictions: {addresses: ['10.0.0.1\u001B[2J']}}, '"restrictions.addresses[0]" is not an IP address or CIDR range'],
+		['restrictions.referrers as a string', {restrictions: {referrers: 'https://*.example.com/*'}}, '"restrictions.referrers" must be a list of referrer patterns'],
+		['an empty referrer', {restrictions: {referrers: ['']}}, '"restrictions.referrers[0]" is not a referrer pattern'],
+		['too many referrers', {restrictions: {referrers: Array.from({length: 257}, () => '*')}}, '"restrictions.referrers" has more than 256 entries'],
+		['a rate limit of 0 requests', {restrictions: {rateLimit: {maxRequests: 0, timeWindow: 60}}}, '"restrictions.rateLimit" must be {maxRequests, timeWindow}, two positive integers'],
+		['a fractional rate limit', {restrictions: {rateLimit: {maxRequests: 1.5, timeWindow: 60}}}, 'two positive integers'],
+		['a rate limit without its window', {restrictions: {rateLimit: {maxRequests: 10}}}, 'two positive integers'],
+		['a rate limit with text for a number', {restrictions: {rateLimit: {maxRequests: '10', timeWindow: 60}}}, 'two positive integers'],
+		['a rate limit with an extra key', {restrictions: {rateLimit: {maxRequests: 10, timeWindow: 60, burst: 5}}}, 'two positive integers'],
+		['a rate limit as text', {restrictions: {rateLimit: '100/60'}}, 'two positive integers'],
+		['an unknown restriction', {restrictions: {countries: ['NL']}}, '"restrictions" has a key other than referrers, addresses and rateLimit'],
+		['restrictions as text', {restrictions: '10.0.0.1'}, '"restrictions" must be a map'],
+		['a description over 1,024 characters', {description: 'd'.repeat(1025)}, '"description" is longer than 1024 characters'],
+		['a description that is not text', {description: 5}, '"description" must be text'],
+		['an account over 256 characters', {account: 'a'.repeat(257)}, '"account" is longer than 256 characters'],
+		['an account as a map', {account: {id: 'example'}}, '"account" must be text'],
+		['an account true', {account: true}, '"account" must be text'],
+		['metadata over 1 MiB', {metadata: 'm'.repeat(1024 * 1024 + 1)}, '"metadata" is longer than 1048576 characters'],
+		['metadata that is not text', {metadata: {a: 1}}, '"metadata" must be text'],
+		['an ip that is a range', {ip: '10.0.0.0/8'}, '"ip" must be an IP address'],
+		['a remoteAddress that is a word', {remoteAddress: 'localhost'}, '"remoteAddress" must be an IP address'],
+		['scopes as text', {scopes: 'api'}, '"scopes" must be a list of "*", "api", "metrics", "smtp", "imap-proxy", "mcp"'],
+		['an unknown scope', {scopes: ['api', '\u001B]0;pwned\u0007']}, '"scopes" must be a list of'],
+		['expires as a numeric string', {expires: '1790000000000'}, '"expires" must be a date'],
+		['expires true', {expires: true}, '"expires" must be a date'],
+		['permissions {}', {permissions: {}}, '"permissions" is malformed'],
+		['permissions as text', {permissions: 'all'}, '"permissions" is malformed'],
+		['permissions with an unknown action', {permissions: {actions: ['fly']}}, '"permissions" is malformed'],
+	];
+
+	it.each(cases)('%s: refused with the reason', (_name, fields, reason) => {
+		const input = b64({id, created: new Date(VECTOR.created), scopes: ['api'], description: 'x', ...fields});
+		let caught: unknown;
+		try {
+			decodeExportString(input);
+		} catch (error) {
+			caught = error;
+		}
+
+		expect(caught).toMatchObject({code: 'invalid-export'});
+		const message = (caught as TokenError).message;
+
+		expect(message.startsWith('Invalid export string: ')).toBe(true);
+		expect(message).toContain(reason);
+		expect(message).not.toContain('\n');
+	});
+
+	it(`takes what EmailEngine's writers produce: nil restriction keys, an integer account, admin permissions, unknown keys`, () => {
+		const accepted: Array<Record<string, unknown>> = [
+			{restrictions: {referrers: null, addresses: ['10.0.0.0/8', '::1', '2001:db8::/32'], rateLimit: null}, ip: '127.0.0.1', remoteAddress: '::ffff:127.0.0.1'},
+			{restrictions: {referrers: ['https://*.example.com/*'], rateLimit: {maxRequests: 100, timeWindow: 60}}},
+			{account: 12_345},
+			{account: 'example', permissions: {groups: ['admin']}},
+			{permissions: {actions: ['read'], groups: []}},
+			{expires: 0, account: null, metadata: '{"issuer":"mcp-oauth","client":"c"}'},
+			{futureField: {deep: [1, 2, {x: 'y'}]}},
+			{description: 'd'.repeat(1024), account: 'a'.repeat(256)},
+		];
+		for (const fields of accepted) {
+			const input = b64({id, created: new Date(VECTOR.created), scopes: ['*'], ...fields});
+			expect(decodeExportString(input).fields, JSON.stringify(fields)).toMatchObject(fields);
+		}
+
+		expect(decodeExportString(VECTOR.exportString).id).toBe(VECTOR.id);
+	});
+});

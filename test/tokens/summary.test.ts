@@ -102,6 +102,47 @@ describe('record summaries read straight from msgpack', () => {
 		}
 	});
 
+	it('agrees with the library on fields of the wrong type, and names the first problem as recordProblem does', () => {
+		const cases: Array<[string, Record<string, unknown>, string | undefined]> = [
+			['integer account', {account: 12_345}, 'account is a number, which no request names'],
+			['account true', {account: true}, 'account is true, which no request names'],
+			['account false', {account: false}, 'account is false, which no request names'],
+			['account as a list', {account: ['a']}, 'account is a list, which no request names'],
+			['account as a map', {account: {a: 1}}, 'account is a map, which no request names'],
+			['account as binary', {account: new Uint8Array([1])}, 'account is binary data, which no request names'],
+			['empty account', {account: ''}, undefined],
+			['nil account', {account: null}, undefined],
+			['scopes as text', {scopes: 'api'}, 'scopes is text, not a list'],
+			['scopes true', {scopes: true}, 'scopes is true, not a list'],
+			['scopes as a map', {scopes: {api: 1}}, 'scopes is a map, not a list'],
+			['nil scopes', {scopes: null}, undefined],
+			['expires as text', {expires: '1790000000000'}, 'expires is text, not a time'],
+			['expires true', {expires: true}, 'expires is true, not a time'],
+			['expires NaN', {expires: Number.NaN}, 'expires is not a number, not a time'],
+			['expires Infinity', {expires: Number.POSITIVE_INFINITY}, 'expires is not a number, not a time'],
+			['expires 0, empty or nil', {expires: 0, other: {expires: ''}}, undefined],
+			['expires as a date', {expires: new Date(5)}, undefined],
+			['nil restrictions and permissions', {restrictions: null, permissions: null}, undefined],
+			['restrictions as text', {restrictions: 'x'}, 'restrictions is text, not a map'],
+			['addresses as text', {restrictions: {addresses: '10.0.0.1'}}, 'restrictions.addresses is text, not a list'],
+			['referrers true', {restrictions: {referrers: true}}, 'restrictions.referrers is true, not a list'],
+			['rate limit as text', {restrictions: {rateLimit: '1/1'}}, 'restrictions.rateLimit is text, not a map'],
+			['permissions false', {permissions: false}, 'permissions is malformed'],
+			['well-formed restrictions and permissions', {restrictions: {addresses: ['::1'], rateLimit: {maxRequests: 1, timeWindow: 1}}, permissions: {groups: ['account']}}, undefined],
+			['the first problem in recordProblem order, whatever the key order', {expires: 'x', scopes: 'y', account: 1}, 'account is a number, which no request names'],
+		];
+		for (const [label, fields, problem] of cases) {
+			const bytes = bytesOf({created: 1, description: 'd', ...fields});
+			agree(bytes, label);
+			expect(summarizeRecord(ID, bytes)?.problem, label).toBe(problem);
+		}
+
+		// A repeated key: the later value decides, for the problem too.
+		const repeated = hex('82 a7 6163636f756e74 01 a7 6163636f756e74 a1 61');
+		agree(repeated, 'repeated account');
+		expect(summarizeRecord(ID, repeated)?.problem).toBeUndefined();
+	});
+
 	it('agrees with the library on broken and hostile bytes', () => {
 		const cases: Array<[string, Buffer]> = [
 			['empty', Buffer.alloc(0)],
@@ -134,6 +175,8 @@ describe('record summaries read straight from msgpack', () => {
 			encodeRecord(buildRecord({created: 1_790_000_000_000, account: 'acme', scopes: ['api'], description: 'Billing', metadata: '{}'})),
 			encodeRecord(buildRecord({created: 1, expires: 2, scopes: ['*'], description: 'ünï', restrictions: {addresses: ['::1']}})),
 			Buffer.from(VECTOR.storedHex, 'hex'),
+			// Fields of the wrong type, whose problems both readers name.
+			encodeRecord({created: 1, account: 7, scopes: 'api', expires: 'x', description: 'd', restrictions: null, permissions: null}),
 		];
 		for (let index = 0; index < fuzzCases(3000); index++) {
 			const bytes = Buffer.from(rng.pick(seeds));
