@@ -6,9 +6,9 @@ import {type PackedSummaries, TokenError, type TokenSummary, oneLine, packSummar
 import type {RedisTarget} from './connection.js';
 import {connectRedis} from './open.js';
 import {asRedisError} from './redis-errors.js';
-import {type ListOptions, TokenStore, type UnreadableRecord} from './token-store.js';
+import {type SummaryOptions, TokenStore, type UnreadableRecord} from './token-store.js';
 
-export type ChildRequest = {target: RedisTarget; options: Omit<ListOptions, 'lastUse' | 'onUnreadable' | 'onUnusable'>};
+export type ChildRequest = {target: RedisTarget; options: Omit<SummaryOptions, 'onUnreadable' | 'onUnusable'>};
 /**
  * The listing comes in parts of PART_ROWS rows, then `done` with the records skipped because they
  * cannot be read: a 100,000-token listing in one IPC message costs the receiving app a 20 MB buffer

@@ -2,7 +2,7 @@ import {type ChildProcess, fork} from 'node:child_process';
 import {type TokenSummary, TokenError, unpackSummaries} from '../tokens/index.js';
 import type {RedisTarget} from './connection.js';
 import type {ChildReply, ChildRequest} from './summaries-child.js';
-import type {ListOptions} from './token-store.js';
+import type {SummaryOptions} from './token-store.js';
 
 /** Loaders still running, ended with this process (quitting the app mid-load). */
 const running = new Set<ChildProcess>();
@@ -22,7 +22,7 @@ process.once('exit', () => {
 export async function summariesInChild(
 	target: RedisTarget,
 	/** `onUnreadable` is told, once the listing is in, about each record skipped as unreadable. */
-	options: Omit<ListOptions, 'lastUse'> = {},
+	options: SummaryOptions = {},
 	/** The listing this one replaces: its unchanged rows are kept (see unpackSummaries). */
 	previous?: readonly TokenSummary[],
 ): Promise<TokenSummary[]> {

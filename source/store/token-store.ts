@@ -25,6 +25,7 @@ import {
 	summarizeRecord,
 	summaryExpired,
 	summaryOf,
+	unreadableSummary,
 	type TokenSummary,
 	tokenIdOf,
 	unreadableReason,
@@ -54,6 +55,15 @@ export type ListOptions = {
 	onUnreadable?: (record: UnreadableRecord) => void;
 	/** Told about each listed token that can never authenticate, and why (recordProblem). */
 	onUnusable?: (id: string, problem: string) => void;
+};
+
+/** What a token table asks of a listing: list()'s options, and whether unreadable records are rows. */
+export type SummaryOptions = Omit<ListOptions, 'lastUse'> & {
+	/**
+	 * Unreadable records become rows of their own (unreadableSummary: the id and why) instead of
+	 * being skipped, so a table shows them and they can be revoked from it; still reported.
+	 */
+	unreadableRows?: boolean;
 };
 
 /** A stored record a listing skipped: its id and why it cannot be read. */
@@ -121,8 +131,10 @@ function decodeOrReport(id: string, bytes: Buffer, onUnreadable: ListOptions['on
 	return record;
 }
 
-function reportUnreadable(id: string, bytes: Buffer, onUnreadable: ListOptions['onUnreadable']): void {
-	onUnreadable?.({id, reason: unreadableReason(bytes) ?? 'unreadable'});
+function reportUnreadable(id: string, bytes: Buffer, onUnreadable: ListOptions['onUnreadable']): string {
+	const reason = unreadableReason(bytes) ?? 'unreadable';
+	onUnreadable?.({id, reason});
+	return reason;
 }
 
 /** An unreadable record's message: it exists, it cannot be shown, and it can still be revoked. */
@@ -278,7 +290,7 @@ export class TokenStore {
 	 * the same order, but as row summaries read straight from the msgpack bytes, with only the time
 	 * of each last use. At 100,000 tokens this is a fraction of list()'s time and memory.
 	 */
-	async summaries(options: Omit<ListOptions, 'lastUse'> = {}): Promise<TokenSummary[]> {
+	async summaries(options: SummaryOptions = {}): Promise<TokenSummary[]> {
 		return this.selected<TokenSummary, number>(options, summary => summary, {
 			// Only used tokens' times are kept: on most instances a minority.
 			read: lastUsedTime,
@@ -295,7 +307,7 @@ export class TokenStore {
 	 * before this returns.
 	 */
 	private async selected<Row extends {id: string}, Value>(
-		options: ListOptions,
+		options: ListOptions & Pick<SummaryOptions, 'unreadableRows'>,
 		keep: (summary: TokenSummary, bytes: Buffer) => Row,
 		lastUse: {skip?: boolean; read: (bytes: Buffer | null | undefined) => Value | undefined; attach: (row: Row, value: Value) => void},
 	): Promise<Row[]> {
@@ -303,10 +315,17 @@ export class TokenStore {
 		const filter = filterFor(options);
 		const rows: Row[] = [];
 		const visit = (id: string, bytes: Buffer) => {
-			const summary = summarizeRecord(id, bytes);
+			let summary = summarizeRecord(id, bytes);
 			if (!summary) {
-				reportUnreadable(id, bytes, options.onUnreadable);
-			} else if ((options.includeExpired || !summaryExpired(summary, now)) && (!filter || filter(summary))) {
+				const reason = reportUnreadable(id, bytes, options.onUnreadable);
+				if (!options.unreadableRows) {
+					return;
+				}
+
+				summary = unreadableSummary(id, reason);
+			}
+
+			if ((options.includeExpired || !summaryExpired(summary, now)) && (!filter || filter(summary))) {
 				rows.push(keep(summary, bytes));
 				if (summary.problem !== undefined) {
 					options.onUnusable?.(id, summary.problem);
@@ -358,7 +377,7 @@ export class TokenStore {
 	 * and unreadable records too, so it can be a little above the listing's length; `unreadable`
 	 * are the records among the first ones that were skipped because they cannot be read.
 	 */
-	async head(count: number): Promise<{ids: number; summaries: TokenSummary[]; unreadable: UnreadableRecord[]}> {
+	async head(count: number, {unreadableRows = false}: Pick<SummaryOptions, 'unreadableRows'> = {}): Promise<{ids: number; summaries: TokenSummary[]; unreadable: UnreadableRecord[]}> {
 		const now = this.now();
 		const ids = await this.redis.hkeys(this.keys.tokens);
 		// A few spare ids stand in for expired or undecodable records among the first ones.
@@ -374,7 +393,10 @@ export class TokenStore {
 
 			const summary = summarizeRecord(id, record, lastUsedTime(access[index]));
 			if (!summary) {
-				reportUnreadable(id, record, found => unreadable.push(found));
+				const reason = reportUnreadable(id, record, found => unreadable.push(found));
+				if (unreadableRows) {
+					summaries.push(unreadableSummary(id, reason));
+				}
 			} else if (!summaryExpired(summary, now)) {
 				summaries.push(summary);
 			}

@@ -1,4 +1,5 @@
 import {displayText, relativeTime, shortDate} from './display.js';
+import {type ProblemField, problemIsAbout} from './record-shape.js';
 import {describeScopes} from './scopes.js';
 import type {TokenSummary} from './summary.js';
 
@@ -17,7 +18,15 @@ export type Column = {
 	sortKey(token: TokenSummary): string | number | undefined;
 };
 
-const description = (token: TokenSummary) => displayText(token.description ?? '');
+/** Whether the row's problem is about this field: its cell then says so instead of a default. */
+const malformed = (token: TokenSummary, field: ProblemField) => problemIsAbout(token.problem, field);
+const MALFORMED = 'malformed';
+
+/** Nothing of a record that cannot be read is known but its id: its cells say so, not a default. */
+const unknown = (token: TokenSummary) => malformed(token, 'record');
+const UNKNOWN = '—';
+
+const description = (token: TokenSummary) => (unknown(token) ? '(record cannot be read)' : displayText(token.description ?? ''));
 const expires = (token: TokenSummary) => token.expires || undefined;
 
 export const COLUMNS: readonly Column[] = [
@@ -25,13 +34,25 @@ export const COLUMNS: readonly Column[] = [
 	{
 		key: 'scopes',
 		title: 'Scopes',
-		text: token => displayText(describeScopes(token.scopes)),
+		text: token => (unknown(token) ? UNKNOWN : malformed(token, 'scopes') ? MALFORMED : displayText(describeScopes(token.scopes))),
 		sortKey: token => describeScopes(token.scopes),
 	},
 	{
 		key: 'account',
 		title: 'Account',
-		text: token => displayText(token.account ?? 'all accounts'),
+		text(token) {
+			if (unknown(token)) {
+				return UNKNOWN;
+			}
+
+			if (malformed(token, 'account')) {
+				// A summary keeps an account only when it is text or a number: here, a number, which
+				// EmailEngine's CLI writes (`-a 12345`) and no request ever names (compatibility §2).
+				return token.account === undefined ? MALFORMED : `${displayText(token.account)} (a number)`;
+			}
+
+			return displayText(token.account ?? 'all accounts');
+		},
 		sortKey: token => token.account?.toLowerCase(),
 	},
 	{
@@ -50,6 +71,14 @@ export const COLUMNS: readonly Column[] = [
 		key: 'expires',
 		title: 'Expires',
 		text(token, now) {
+			if (unknown(token)) {
+				return UNKNOWN;
+			}
+
+			if (malformed(token, 'expires')) {
+				return MALFORMED;
+			}
+
 			const time = expires(token);
 			if (time === undefined) {
 				return 'never';

@@ -81,39 +81,53 @@ export function kindOf(value: unknown): string {
 }
 
 /**
- * Why a readable record can never authenticate, or undefined when the fields that decide what it
- * may do are all of their type: the server refuses every request on such a token, so listings
+ * Why a readable record can never authenticate (every field of the wrong type, in one line), or
+ * undefined when the fields that decide what it may do are all of their type: the server refuses every request on such a token, so listings
  * mark it. An integer account is one of these: EmailEngine's CLI writes them (`-a 12345`), and
  * neither EmailEngine nor this server ever matches one (spec §9.1).
  */
 export function recordProblem(record: TokenRecord): string | undefined {
-	const fieldProblem = accountProblem(record['account']) ?? scopesProblem(record['scopes']) ?? expiresProblem(record['expires']);
-	if (fieldProblem) {
-		return fieldProblem;
-	}
-
+	const problems = [accountProblem(record['account']), scopesProblem(record['scopes']), expiresProblem(record['expires'])];
 	const restrictions = restrictionsField(record);
 	if (restrictions === null) {
-		return `restrictions is ${kindOf(record['restrictions'])}, not a map`;
+		problems.push(`restrictions is ${kindOf(record['restrictions'])}, not a map`);
 	}
 
 	for (const key of ['addresses', 'referrers'] as const) {
 		if (restrictions && listField(restrictions[key]) === null) {
-			return `restrictions.${key} is ${kindOf(restrictions[key])}, not a list`;
+			problems.push(`restrictions.${key} is ${kindOf(restrictions[key])}, not a list`);
 		}
 	}
 
 	const rateLimit = restrictions?.['rateLimit'];
 	if (rateLimit !== undefined && rateLimit !== null && !isPlainMap(rateLimit)) {
-		return `restrictions.rateLimit is ${kindOf(rateLimit)}, not a map`;
+		problems.push(`restrictions.rateLimit is ${kindOf(rateLimit)}, not a map`);
 	}
 
 	const permissions = record['permissions'];
 	if (permissions !== undefined && permissions !== null && !permissionAxes(permissions)) {
-		return 'permissions is malformed';
+		problems.push('permissions is malformed');
 	}
 
-	return undefined;
+	return joinProblems(problems);
+}
+
+/** Every problem of a record, in one line, in recordProblem's order; undefined when there is none. */
+export function joinProblems(problems: ReadonlyArray<string | undefined>): string | undefined {
+	const named = problems.filter(problem => problem !== undefined);
+	return named.length === 0 ? undefined : named.join(PROBLEM_SEPARATOR);
+}
+
+const PROBLEM_SEPARATOR = '; ';
+
+/** The problem of a record that cannot be read at all (a listing shows it as a row of its own). */
+export const unreadableProblem = (reason: string): string => `record cannot be read: ${reason}`;
+
+/** The fields a problem line (recordProblem, unreadableProblem) is about: the cells that say so. */
+export type ProblemField = 'record' | 'account' | 'scopes' | 'expires' | 'restrictions' | 'permissions';
+
+export function problemIsAbout(problem: string | undefined, field: ProblemField): boolean {
+	return problem !== undefined && problem.split(PROBLEM_SEPARATOR).some(part => part.startsWith(`${field} `) || part.startsWith(`${field}.`));
 }
 
 /**

@@ -1,6 +1,6 @@
 import {isUtf8} from 'node:buffer';
 import {type MsgpackType, MSGPACK_TYPES, extentOf} from './msgpack.js';
-import {accountProblem, expiresProblem, recordProblem, scopesProblem} from './record-shape.js';
+import {accountProblem, expiresProblem, joinProblems, recordProblem, scopesProblem, unreadableProblem} from './record-shape.js';
 import {type LastUse, MAX_ACCESS_BYTES, MAX_RECORD_BYTES, type TokenRecord, accountOf, decodeLastUse, decodeRecord, scopesOf, stringField, toMillis} from './record.js';
 
 /**
@@ -42,6 +42,21 @@ export function summaryOf(id: string, record: TokenRecord, lastUse?: LastUse): T
 		problem: recordProblem(record),
 	};
 }
+
+/**
+ * The row of a record that cannot be read at all (nested too deep, too large, not a map): nothing
+ * of it but its id, and why. Tables list it, so it can be seen and revoked like any other.
+ */
+export const unreadableSummary = (id: string, reason: string): TokenSummary => ({
+	id,
+	description: undefined,
+	account: undefined,
+	scopes: undefined,
+	created: undefined,
+	expires: undefined,
+	lastUsed: undefined,
+	problem: unreadableProblem(reason),
+});
 
 /** Spec §1.8 on a summary: expired when `expires` is truthy and now >= expires. */
 export const summaryExpired = (summary: TokenSummary, now: number): boolean => Boolean(summary.expires) && now >= summary.expires!;
@@ -462,7 +477,7 @@ function readSummary(id: string, lastUsed: number | undefined): TokenSummary {
 		}
 	}
 
-	summary.problem = accountIssue ?? scopesIssue ?? expiresIssue;
+	summary.problem = joinProblems([accountIssue, scopesIssue, expiresIssue]);
 	return summary;
 }
 

@@ -24,10 +24,11 @@ export async function runApp(options: {redisFlag?: string; timeoutFlag?: string}
 	// The listing's first rows come first (one HKEYS and one HMGET): the screen shows them while
 	// the whole table, read by a short-lived child process, is still on its way.
 	const source: TokenSource = {
-		all: async previous => summariesInChild(opened.target, {}, previous),
+		// Unreadable records are rows of their own, so they can be seen and revoked here.
+		all: async previous => summariesInChild(opened.target, {unreadableRows: true}, previous),
 		// Failures say what happened at which Redis ("did not answer within 10 s"), as the loader's do.
 		head: async count =>
-			opened.store.head(count).catch((error: unknown) => {
+			opened.store.head(count, {unreadableRows: true}).catch((error: unknown) => {
 				throw asRedisError(error, opened.target);
 			}),
 	};

@@ -1,6 +1,7 @@
 /**
  * Colours and marks. With NO_COLOR the entry sets FORCE_COLOR=0, chalk drops every colour and
- * inverse, and the symbols below still say which row is selected and which are marked.
+ * inverse, and the symbols below still say which row is selected, which are marked and which can
+ * never authenticate.
  */
 export const theme = {
 	accent: 'cyan',
@@ -12,6 +13,8 @@ export const theme = {
 	symbols: {
 		selected: '›',
 		marked: '•',
+		/** A token that can never authenticate (a field of the wrong type, or a record that cannot be read). */
+		problem: '!',
 		checked: '[x]',
 		unchecked: '[ ]',
 		up: '●',

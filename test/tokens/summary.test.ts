@@ -102,7 +102,7 @@ describe('record summaries read straight from msgpack', () => {
 		}
 	});
 
-	it('agrees with the library on fields of the wrong type, and names the first problem as recordProblem does', () => {
+	it('agrees with the library on fields of the wrong type, and names every problem as recordProblem does', () => {
 		const cases: Array<[string, Record<string, unknown>, string | undefined]> = [
 			['integer account', {account: 12_345}, 'account is a number, which no request names'],
 			['account true', {account: true}, 'account is true, which no request names'],
@@ -129,7 +129,11 @@ describe('record summaries read straight from msgpack', () => {
 			['rate limit as text', {restrictions: {rateLimit: '1/1'}}, 'restrictions.rateLimit is text, not a map'],
 			['permissions false', {permissions: false}, 'permissions is malformed'],
 			['well-formed restrictions and permissions', {restrictions: {addresses: ['::1'], rateLimit: {maxRequests: 1, timeWindow: 1}}, permissions: {groups: ['account']}}, undefined],
-			['the first problem in recordProblem order, whatever the key order', {expires: 'x', scopes: 'y', account: 1}, 'account is a number, which no request names'],
+			[
+				'every problem, in recordProblem order whatever the key order',
+				{expires: 'x', scopes: 'y', account: 1},
+				'account is a number, which no request names; scopes is text, not a list; expires is text, not a time',
+			],
 		];
 		for (const [label, fields, problem] of cases) {
 			const bytes = bytesOf({created: 1, description: 'd', ...fields});

@@ -2,13 +2,15 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {TokenStore} from '../../source/store/index.js';
 import {BRACKETED_PASTE_OFF} from '../../source/ui/key-parser.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
-import {HOSTILE_IDS, RAW_SEQUENCES, hostileExportString, writeHostileRecords} from './helpers/hostile.js';
+import {HOSTILE_IDS, RAW_SEQUENCES, hostileExportString, writeHostileRecords, wrongShapeExportString} from './helpers/hostile.js';
 import {type AppProcess, KEYS, spawnApp} from './helpers/pty.js';
 
 /**
  * Hostile records (wrong types in every field, terminal escapes in every field and field name,
  * a 1 MB description, a value nested 200,000 levels deep) opened in every view: nothing from them
- * reaches the terminal raw, no view crashes or spins, and Ctrl-C quits from each view.
+ * reaches the terminal raw, no view crashes or spins, and Ctrl-C quits from each view. The deep one
+ * cannot be read at all (the store refuses to decode it): it is a row of its own that says so and
+ * can be revoked.
  */
 let redis: TestRedis;
 
@@ -22,7 +24,7 @@ afterAll(async () => redis.stop());
 
 async function start(): Promise<AppProcess> {
 	const app = spawnApp([`--dbs.redis=${redis.url()}`]);
-	await app.waitFor(screen => screen.includes('5 tokens') && screen.includes('deeply nested'), {message: 'the table'});
+	await app.waitFor(screen => screen.includes('5 tokens') && screen.includes('(record cannot be read)'), {message: 'the table'});
 	return app;
 }
 
@@ -59,9 +61,14 @@ describe('the app under hostile records', () => {
 	it('table: every record is a row, escapes inert; Ctrl-C quits', async () => {
 		const app = await start();
 		const screen = app.screen();
-		for (const text of ['wrong types', 'escapes\uFFFD]0;pwned', 'huge xxxx', 'deeply nested', 'Plain token']) {
+		for (const text of ['wrong types', 'escapes\uFFFD]0;pwned', 'huge xxxx', 'Plain token']) {
 			expect(screen).toContain(text);
 		}
+
+		// The two that can never authenticate are marked, and say which fields are wrong.
+		expect(screen).toMatch(/^[› ] ! \(record cannot be read\) +— +— +— +never +— *$/m);
+		expect(screen).toMatch(/^ {2}! wrong types +malformed +malformed +— +never +malformed *$/m);
+		expect(screen).toContain('! 2 can never authenticate (Enter says why)');
 
 		await quitWithCtrlC(app);
 	});
@@ -71,7 +78,7 @@ describe('the app under hostile records', () => {
 		const cases: Array<[string, string, RegExp]> = [
 			['wrong types', HOSTILE_IDS.wrongTypes, /IP allowlist malformed: "10\.0\.0\.1" \(text, not a list: every request is refused\)/],
 			['huge', HOSTILE_IDS.huge, /description\s+huge x+…/],
-			['deeply', HOSTILE_IDS.deep, /metadata\s+malformed: \[\[\[\[\[\[…\]\]\]\]\]\] \(a list, not text\)/],
+			['4444', HOSTILE_IDS.deep, /unreadable\s+nested deeper than 32 levels: the record cannot be decoded, every request is refused; d revokes it/],
 			['escapes', HOSTILE_IDS.escapes, /rate limit\s+malformed: \{"maxRequests":"\\u001b\]0;pwned\\u0007"/],
 		];
 		for (const [filter, id, expected] of cases) {
@@ -100,7 +107,7 @@ describe('the app under hostile records', () => {
 
 	it('export: each record exports or says in one line why not, the 1 MB one without spinning; Ctrl-C quits', async () => {
 		const app = await start();
-		for (const filter of ['wrong types', 'escapes', 'deeply', 'huge']) {
+		for (const filter of ['wrong types', 'escapes', '4444', 'huge']) {
 			// eslint-disable-next-line no-await-in-loop
 			await only(app, filter);
 			// eslint-disable-next-line no-await-in-loop
@@ -131,25 +138,41 @@ describe('the app under hostile records', () => {
 		await app.waitFor('5 marked');
 		await app.type('d');
 		const dialog = await app.waitFor('Revoke the 5 marked tokens?');
-		for (const text of ['wrong types', 'escapes\uFFFD]0;pwned', 'huge xxx', 'deeply nested']) {
+		for (const text of ['wrong types', 'escapes\uFFFD]0;pwned', 'huge xxx', '(record cannot be read)']) {
 			expect(dialog).toContain(text);
 		}
 
 		await quitWithCtrlC(app);
 	});
 
-	it('import preview: a hostile export string (wrong types, escapes) is shown inert; Ctrl-C quits', async () => {
+	it('import preview: a hostile export string is shown inert, a wrong-shaped one refused in one inert line; Ctrl-C quits', async () => {
 		const app = await start();
 		await app.type('i');
 		await app.waitFor('Import a token');
+		app.paste(wrongShapeExportString());
+		await app.waitFor(/Invalid export string: "restrictions\.addresses" must be a list/);
+		await app.type(KEYS.ctrlU);
 		app.paste(hostileExportString());
 		const preview = await app.waitFor('Enter to continue.');
 		expect(preview).toMatch(/description\s+imported\uFFFD\]0;pwned\uFFFD/);
 		expect(preview).toMatch(/account\s+acct\uFFFD\]0;pwned\uFFFD/);
-		expect(preview).toMatch(/scopes\s+api\uFFFD\]0;pwned\uFFFD/);
 		expect(preview).toMatch(/other fields\s+.*x\uFFFD\[5;5H/);
 		await app.type(KEYS.enter);
 		await app.waitFor('Import this token?');
+		await quitWithCtrlC(app);
+	});
+
+	it('the unreadable record is revoked from the app like any other', async () => {
+		const app = await start();
+		await only(app, '4444');
+		await app.type('d');
+		await app.waitFor('Revoke this token?');
+		await app.type(`${HOSTILE_IDS.deep.slice(0, 6)}${KEYS.enter}`);
+		await app.waitFor('Revoked 1 token.');
+		await app.type(KEYS.escape);
+		await app.waitFor(screen => screen.includes('4 tokens') && !screen.includes('(record cannot be read)'), {message: 'the row gone'});
+		expect(await redis.client().hexists('tokens', HOSTILE_IDS.deep)).toBe(0);
+		expect(await redis.client().sismember('iat', HOSTILE_IDS.deep)).toBe(0);
 		await quitWithCtrlC(app);
 	});
 });

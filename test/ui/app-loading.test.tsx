@@ -33,8 +33,8 @@ async function until(condition: () => boolean, timeout = 10_000): Promise<void> 
 }
 
 /** What the app's table gets from useTokens: the rows, and how many ids while only the first are in. */
-function Probe({source}: {source: TokenSource}) {
-	const {data} = useTokens(store, {source});
+function Probe({source, refreshMs}: {source?: TokenSource; refreshMs?: number}) {
+	const {data} = useTokens(store, {source, refreshMs});
 	return <Text>{data ? `${data.rows.length} rows ${data.partOf === undefined ? 'whole' : `of ${data.partOf}`} first=${data.rows[0]?.id}` : 'nothing yet'}</Text>;
 }
 
@@ -54,6 +54,20 @@ describe('the table while the whole listing loads', () => {
 			release(expected);
 			await until(() => screen.text().includes('whole'));
 			expect(screen.lines()[0]).toBe(`3000 rows whole first=${expected[0]!.id}`);
+		} finally {
+			screen.unmount();
+		}
+	});
+
+	it('reloads by itself on the periodic refresh, no key pressed (its interval injected)', async () => {
+		const screen = await renderToTerminal(<Probe refreshMs={200} />);
+		try {
+			await until(() => screen.text().includes('3000 rows whole'));
+			const {id} = await store.issue({description: 'Made by a script', scopes: ['api']});
+			await until(() => screen.text().includes('3001 rows whole'));
+			// Ids sort descending: the new token is the first row only if its id is the greatest.
+			expect(screen.lines()[0]).toMatch(/^3001 rows whole first=[\da-f]{64}$/);
+			await store.revoke(id);
 		} finally {
 			screen.unmount();
 		}

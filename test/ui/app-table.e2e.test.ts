@@ -85,7 +85,7 @@ describe('the app: table', () => {
 		const app = await start();
 		await app.type('s');
 		await app.waitFor('sorted by description');
-		const rows = () => app.lines().slice(2).filter(line => /^[› ] {2}\S/.test(line)).map(line => line.slice(3, 30).trim());
+		const rows = () => app.lines().slice(2).filter(line => /^[› ][• ][! ] \S/.test(line)).map(line => line.slice(4, 30).trim());
 		expect(rows()[0]).toBe('Admin automation');
 		await app.type('S');
 		await app.waitFor('(reversed)');

@@ -16,6 +16,15 @@ export function useEntry(store: TokenStore, id: string, version: unknown): Entry
 		let live = true;
 		store
 			.resolve(id)
+			.catch(async (error: unknown) => {
+				// A record that cannot be read is still shown: what of it can be read, and why not the
+				// rest (entry.unreadable), so the operator sees it and can revoke it from here.
+				if (error instanceof TokenError && error.code === 'unreadable') {
+					return store.resolve(id, {allowUnreadable: true});
+				}
+
+				throw error;
+			})
 			.then(entry => live && setState({status: 'found', entry}))
 			.catch((error: unknown) => {
 				if (live) {

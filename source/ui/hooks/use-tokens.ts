@@ -71,11 +71,11 @@ export function useTokens(store: TokenStore, {refreshMs = REFRESH_MS, source, fi
 		setState(previous => ({...previous, loading: true}));
 		const started = performance.now();
 		try {
-			const reads = pendingFirst.current ?? {all: source ? source.all(latest.current?.rows) : store.summaries()};
+			const reads = pendingFirst.current ?? {all: source ? source.all(latest.current?.rows) : store.summaries({unreadableRows: true})};
 			pendingFirst.current = undefined;
 			reads.all.catch(() => {});
 			if (!haveTable.current) {
-				const head = reads.head ?? (source ? source.head?.(HEAD_ROWS) : store.head(HEAD_ROWS));
+				const head = reads.head ?? (source ? source.head?.(HEAD_ROWS) : store.head(HEAD_ROWS, {unreadableRows: true}));
 				void head?.then(
 					({ids, summaries}) => {
 						// Only if the whole table has not beaten it here.

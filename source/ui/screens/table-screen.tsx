@@ -139,7 +139,7 @@ export function TableScreen({data, waiting, loading, width, height, active, onOp
 						<Text color={theme.muted}>{`   ${waiting}`}</Text>
 					</Box>
 				)}
-				<StatusLine state={table} shown={visible.length} total={data?.rows.length ?? 0} hidden={hidden} width={width} loading={loading} partOf={data?.partOf} />
+				<StatusLine state={table} shown={visible.length} total={data?.rows.length ?? 0} hidden={hidden} width={width} loading={loading} partOf={data?.partOf} problems={data?.problems} />
 			</Frame>
 			<Footer view={table.filtering ? 'filter' : 'table'} width={width} />
 		</Box>

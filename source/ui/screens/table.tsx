@@ -13,7 +13,7 @@ const IDEAL: Record<string, number> = {scopes: 18, account: 20, created: 16, las
 const MIN: Record<string, number> = {scopes: 10, account: 12, lastUsed: 12};
 /** Dropped in this order when the description would get too narrow. */
 const DROP_ORDER = ['created', 'expires', 'scopes'];
-const PREFIX = 3; // selection symbol, mark symbol, space
+const PREFIX = 4; // selection symbol, mark symbol, problem symbol, space
 const MIN_DESCRIPTION = 16;
 
 export type Layout = Array<{column: number; width: number}>;
@@ -53,8 +53,8 @@ export function headerLine(layout: Layout, sort: {column: number | undefined; re
 	);
 }
 
-export function rowLine(cells: readonly string[], layout: Layout, selected: boolean, marked: boolean): string {
-	const prefix = `${selected ? theme.symbols.selected : ' '}${marked ? theme.symbols.marked : ' '} `;
+export function rowLine(cells: readonly string[], layout: Layout, selected: boolean, marked: boolean, problem = false): string {
+	const prefix = `${selected ? theme.symbols.selected : ' '}${marked ? theme.symbols.marked : ' '}${problem ? theme.symbols.problem : ' '} `;
 	return prefix + layout.map(({column, width}) => fit(cells[column]!, width)).join(' ');
 }
 
@@ -76,14 +76,14 @@ export const TableView = memo(({data, order, state, width, height}: TableViewPro
 	for (let position = start; position < Math.min(order.length, start + height); position++) {
 		const row = data.rows[order[position]!]!;
 		const selected = position === state.cursor;
-		const text = rowLine(cellsOf(row, data.loadedAt), layout, selected, state.marks.has(row.id));
+		const text = rowLine(cellsOf(row, data.loadedAt), layout, selected, state.marks.has(row.id), row.problem !== undefined);
 		lines.push(
 			selected ? (
 				<Text key={row.id} inverse bold wrap="truncate">
 					{text}
 				</Text>
 			) : (
-				<Text key={row.id} wrap="truncate" color={state.marks.has(row.id) ? theme.warning : undefined}>
+				<Text key={row.id} wrap="truncate" color={state.marks.has(row.id) ? theme.warning : row.problem === undefined ? undefined : theme.danger}>
 					{text}
 				</Text>
 			),
@@ -112,6 +112,7 @@ export function StatusLine({
 	width,
 	loading,
 	partOf,
+	problems = 0,
 }: {
 	state: TableState;
 	shown: number;
@@ -122,6 +123,8 @@ export function StatusLine({
 	loading: boolean;
 	/** Set while only the first rows of a listing this long are in. */
 	partOf?: number;
+	/** Rows that can never authenticate (marked with the problem symbol). */
+	problems?: number;
 }) {
 	const parts: string[] = [];
 	if (state.filtering || state.query !== '') {
@@ -136,6 +139,10 @@ export function StatusLine({
 
 	if (state.marks.size > 0) {
 		parts.push(`${state.marks.size} marked${hidden > 0 ? `, ${hidden} hidden by the filter` : ''} (d revokes, e exports them, u unmarks all)`);
+	}
+
+	if (problems > 0) {
+		parts.push(`${theme.symbols.problem} ${problems.toLocaleString('en-US')} can never authenticate (Enter says why)`);
 	}
 
 	if (partOf !== undefined) {

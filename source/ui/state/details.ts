@@ -1,4 +1,4 @@
-import {INVALID_DATE, type TokenEntry, displayText, isPlainMap, isoTime, relativeTime, toMillis} from '../../tokens/index.js';
+import {INVALID_DATE, type TokenEntry, displayText, isPlainMap, isoTime, recordProblem, relativeTime, toMillis} from '../../tokens/index.js';
 
 const iso = (ms: number) => isoTime(ms) ?? INVALID_DATE;
 
@@ -102,6 +102,16 @@ export function restrictionLines(restrictions: unknown): Array<[string, string]>
  */
 export function detailLines(entry: TokenEntry, now: number): Array<[string, string]> {
 	const lines: Array<[string, string]> = [['id', displayText(entry.id, 128)]];
+	if (entry.unreadable === undefined) {
+		const problem = recordProblem(entry.record);
+		if (problem !== undefined) {
+			lines.push(['unusable', `${displayText(problem)}: EmailEngine refuses every request`]);
+		}
+	} else {
+		// What follows is what could be read of it without decoding it (shallowFields).
+		lines.push(['unreadable', `${displayText(entry.unreadable)}: the record cannot be decoded, every request is refused; d revokes it`]);
+	}
+
 	let fields = 0;
 	let more = 0;
 	for (const key in entry.record) {

@@ -16,13 +16,22 @@ export type TableData = {
 	 * ids the listing has in all.
 	 */
 	partOf: number | undefined;
+	/** How many rows can never authenticate (they carry a problem): few, if any. */
+	problems: number;
 };
 
 /** Rows read ahead of the whole table: a tall terminal's screen and some paging. */
 export const HEAD_ROWS = 200;
 
 export function buildTableData(rows: readonly TokenSummary[], now: number, partOf?: number): TableData {
-	return {rows, sortKeys: COLUMNS.map(() => undefined), search: undefined, loadedAt: now, partOf};
+	let problems = 0;
+	for (const row of rows) {
+		if (row.problem !== undefined) {
+			problems++;
+		}
+	}
+
+	return {rows, sortKeys: COLUMNS.map(() => undefined), search: undefined, loadedAt: now, partOf, problems};
 }
 
 /**

@@ -66,6 +66,16 @@ export const hugeRecord = {
 
 export const DEEP_LEVELS = 200_000;
 
+/** An array nested `levels` deep, built with a loop: a value no recursive walker may take on. */
+export function deepValue(levels: number): unknown {
+	let value: unknown = null;
+	for (let level = 0; level < levels; level++) {
+		value = [value];
+	}
+
+	return value;
+}
+
 /**
  * A record whose `metadata` is an array nested 200,000 levels deep: built as bytes, since the
  * encoder recurses and cannot write it.
@@ -87,15 +97,22 @@ export async function writeHostileRecords(redis: Redis, prefix = ''): Promise<vo
 	await redis.sadd(`${prefix}iat`, ...Object.values(HOSTILE_IDS));
 }
 
-/** An export string with wrong types (the issue's: `restrictions.addresses` a string) and escapes. */
+/**
+ * An export string an import takes (every known field of its shape) with terminal escapes in every
+ * text it carries: description, account, an unknown key and its value.
+ */
 export function hostileExportString(id = '5'.repeat(64)): string {
-	// Only what the decoder lets through: it refuses an `expires` or `metadata` of the wrong type.
 	return encodeExportString(id, {
 		created: Date.now(),
 		account: `acct${TITLE}`,
-		scopes: [`api${TITLE}`],
+		scopes: ['api'],
 		description: `imported${ESCAPES}`,
-		restrictions: {addresses: '10.0.0.1', rateLimit: {maxRequests: TITLE, timeWindow: 5}},
-		[`x${MOVE}`]: 1,
+		restrictions: {addresses: ['10.0.0.1'], rateLimit: {maxRequests: 5, timeWindow: 5}},
+		[`x${MOVE}`]: `y${TITLE}`,
 	});
+}
+
+/** The issue's export string: `restrictions.addresses` as text, with escapes around it. */
+export function wrongShapeExportString(id = '6'.repeat(64)): string {
+	return encodeExportString(id, {created: Date.now(), scopes: ['api'], description: `wrong${TITLE}`, restrictions: {addresses: `10.0.0.1${TITLE}`}});
 }
