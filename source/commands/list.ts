@@ -1,4 +1,5 @@
-import {COLUMNS, type TokenEntry, type TokenSummary, displayText, entryToJson} from '../tokens/index.js';
+import {type TokenEntry, type TokenSummary, entryToJson} from '../tokens/index.js';
+import {COLUMNS, displayText} from '../format/index.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand, jsonFlag} from './command.js';
 import {listingWarnings} from './listing-warnings.js';
@@ -42,7 +43,7 @@ export const listCommand = defineCommand({
 			// A table shows a few fields of each token: summaries, not whole records.
 			const summaries = await context.withStore(async ({store}) => store.summaries(filters));
 			// Cell widths (string-width's tables) load only for the table, not for --json.
-			writeTable(context.stdout, summaries, Date.now(), await import('../tokens/cells.js'));
+			writeTable(context.stdout, summaries, Date.now(), await import('../format/cells.js'));
 			if (context.stdout.isTTY) {
 				context.say(`${summaries.length.toLocaleString('en-US')} token${summaries.length === 1 ? '' : 's'}`);
 			}
@@ -81,7 +82,7 @@ async function writeJsonArray(stream: NodeJS.WritableStream, chunks: AsyncIterab
  * (up to DISPLAY_LIMIT characters, beyond EmailEngine's own limits), one row per line, columns
  * separated by two spaces.
  */
-function writeTable(stream: NodeJS.WriteStream, tokens: readonly TokenSummary[], now: number, {fit, textWidth}: typeof import('../tokens/cells.js')): void {
+function writeTable(stream: NodeJS.WriteStream, tokens: readonly TokenSummary[], now: number, {fit, textWidth}: typeof import('../format/cells.js')): void {
 	const tty = Boolean(stream.isTTY);
 	const header = ['Id', ...COLUMNS.map(column => column.title)];
 	// Column texts are already display text (tokens/columns.ts); the id is the hash field, which any

@@ -1,5 +1,5 @@
 import type {UnreadableRecord} from '../store/index.js';
-import {sanitizeText} from '../tokens/index.js';
+import {sanitizeText} from '../format/index.js';
 
 /** How many records of each kind are named, one line each, before the rest are only counted. */
 const NAMED = 20;

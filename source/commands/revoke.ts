@@ -1,5 +1,6 @@
 import {createInterface} from 'node:readline/promises';
-import {TokenError, entryToJson, sanitizeText, stringField} from '../tokens/index.js';
+import {TokenError, entryToJson, stringField} from '../tokens/index.js';
+import {sanitizeText} from '../format/index.js';
 import {EXIT} from './exit-codes.js';
 import {type Context, defineCommand, jsonFlag} from './command.js';
 import {safeJson} from './safe-json.js';

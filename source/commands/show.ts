@@ -1,4 +1,5 @@
-import {type TokenEntry, entryToJson, recordProblem, sanitizeText} from '../tokens/index.js';
+import {type TokenEntry, entryToJson, recordProblem} from '../tokens/index.js';
+import {sanitizeText} from '../format/index.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand, jsonFlag} from './command.js';
 import {safeJson} from './safe-json.js';

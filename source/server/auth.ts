@@ -1,18 +1,7 @@
 import type {IncomingMessage} from 'node:http';
 import ipaddr from 'ipaddr.js';
 import type {AuditEntry, AuthSettings, AuthStore, TokenStore, TurnMemo} from '../store/index.js';
-import {
-	type TokenRecord,
-	boundAccountOf,
-	decodeRecord,
-	expiryOf,
-	isHex64,
-	isPlainMap,
-	listField,
-	restrictionsField,
-	tokenIdOf,
-	unreadableReason,
-} from '../tokens/index.js';
+import {type TokenRecord, boundAccountOf, decodeRecord, expiryOf, isHex64, isPlainMap, listField, restrictionsField, tokenIdOf, unreadableReason} from '../tokens/index.js';
 import {type Headers, HttpError} from './http.js';
 import {type Permission, checkPermission} from './permissions.js';
 import {addressAllowed, rateWindow, referrerAllowed} from './restrictions.js';

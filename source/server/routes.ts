@@ -1,15 +1,6 @@
 import type {IncomingMessage} from 'node:http';
 import type {AuthStore, TokenStore, UnreadableRecord} from '../store/index.js';
-import {
-	type TokenEntry,
-	TokenError,
-	entryToJson,
-	generateRawToken,
-	isHex64,
-	jsonAccount,
-	LIMITS,
-	tokenIdOf,
-} from '../tokens/index.js';
+import {type TokenEntry, TokenError, entryToJson, generateRawToken, isHex64, jsonAccount, LIMITS, tokenIdOf} from '../tokens/index.js';
 import type {Credentials, RouteAuth} from './auth.js';
 import {type Headers, HttpError, invalidInput, readBody} from './http.js';
 import type {Logger} from './logger.js';

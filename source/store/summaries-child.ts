@@ -2,7 +2,8 @@
  * Entry of the short-lived process that reads one listing's summaries over its own connection and
  * sends them back packed (see summaries-in-child.ts), then exits.
  */
-import {type PackedSummaries, TokenError, type TokenSummary, oneLine, packSummaries} from '../tokens/index.js';
+import {TokenError, type TokenSummary, oneLine} from '../tokens/index.js';
+import {type PackedSummaries, packSummaries} from './summary-pack.js';
 import type {RedisTarget} from './connection.js';
 import {connectRedis} from './open.js';
 import {asRedisError} from './redis-errors.js';

@@ -1,5 +1,6 @@
 import {type ChildProcess, fork} from 'node:child_process';
-import {type TokenSummary, TokenError, unpackSummaries} from '../tokens/index.js';
+import {type TokenSummary, TokenError} from '../tokens/index.js';
+import {unpackSummaries} from './summary-pack.js';
 import type {RedisTarget} from './connection.js';
 import type {ChildReply, ChildRequest} from './summaries-child.js';
 import type {SummaryOptions} from './token-store.js';

@@ -1,4 +1,4 @@
-import {isoTime} from './display.js';
+import {isoTime} from './time.js';
 import {type LastUse, type TokenRecord, toMillis} from './record.js';
 
 /** One token as every front end sees it: the id, its stored record and its last use. */

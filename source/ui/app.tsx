@@ -13,7 +13,7 @@ import {AppFailure, TableFailure} from './screens/failure.js';
 import {TableScreen} from './screens/table-screen.js';
 import {TooSmall} from './screens/too-small.js';
 import {CLEAR_SCREEN} from './terminal.js';
-import {displayText} from '../tokens/index.js';
+import {displayText} from '../format/index.js';
 import {theme} from './theme.js';
 
 export type AppProps = {

@@ -1,5 +1,6 @@
 import {isConnectionTrouble} from '../store/index.js';
-import {displayText, oneLine} from '../tokens/index.js';
+import {oneLine} from '../tokens/index.js';
+import {displayText} from '../format/index.js';
 
 /**
  * One line for a failure shown in a dialog or banner, without a trailing period. ioredis speaks

@@ -1,15 +1,7 @@
 import {Redis} from 'ioredis';
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {TokenStore, keysFor} from '../../source/store/index.js';
-import {
-	decodeExportString,
-	decodeRecord,
-	encodeExportString,
-	encodeMsgpack,
-	encodeRecord,
-	summaryOf,
-	tokenIdOf,
-} from '../../source/tokens/index.js';
+import {decodeExportString, decodeRecord, encodeExportString, encodeMsgpack, encodeRecord, summaryOf, tokenIdOf} from '../../source/tokens/index.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 import {VECTOR} from '../helpers/vectors.js';
 import {dumpKeyspace} from '../helpers/keyspace.js';

@@ -1,7 +1,8 @@
 import type {Redis} from 'ioredis';
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {TokenStore, type UnreadableRecord} from '../../source/store/index.js';
-import {EMPTY_ACCESS, MAX_RECORD_BYTES, encodeExportString, packSummaries} from '../../source/tokens/index.js';
+import {EMPTY_ACCESS, MAX_RECORD_BYTES, encodeExportString} from '../../source/tokens/index.js';
+import {packSummaries} from '../../source/store/summary-pack.js';
 import {cliFields, deepMap, deepRecord, packed, rawRecord} from '../helpers/hostile-records.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 

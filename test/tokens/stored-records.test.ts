@@ -1,13 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {
-	MAX_RECORD_BYTES,
-	decodeLastUse,
-	decodeRecord,
-	lastUsedTime,
-	shallowFields,
-	summarizeRecord,
-	unreadableReason,
-} from '../../source/tokens/index.js';
+import {MAX_RECORD_BYTES, decodeLastUse, decodeRecord, lastUsedTime, shallowFields, summarizeRecord, unreadableReason} from '../../source/tokens/index.js';
 import {cliFields, deepArray, deepMap, deepRecord, packed, rawRecord} from '../helpers/hostile-records.js';
 
 const ID = 'ab'.repeat(32);

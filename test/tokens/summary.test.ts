@@ -1,20 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {
-	type TokenRecord,
-	buildRecord,
-	decodeLastUse,
-	decodeRecord,
-	encodeLastUse,
-	encodeMsgpack,
-	encodeRecord,
-	lastUsedTime,
-	packSummaries,
-	matchesSearch,
-	unpackSummaries,
-	searchTextOf,
-	summarizeRecord,
-	summaryOf,
-} from '../../source/tokens/index.js';
+import {type TokenRecord, buildRecord, decodeLastUse, decodeRecord, encodeLastUse, encodeMsgpack, encodeRecord, lastUsedTime, matchesSearch, searchTextOf, summarizeRecord, summaryOf} from '../../source/tokens/index.js';
+import {packSummaries, unpackSummaries} from '../../source/store/summary-pack.js';
 import {fuzzCases, random} from '../helpers/fuzz.js';
 import {VECTOR} from '../helpers/vectors.js';
 

@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import {type View, hintsFor} from '../keymap.js';
-import {fit} from '../../tokens/cells.js';
+import {fit} from '../../format/cells.js';
 import {theme} from '../theme.js';
 
 /** The key hints of the current view, from the keymap, as many as fit. */

@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import {Children, type ReactNode} from 'react';
-import {displayText} from '../../tokens/index.js';
+import {displayText} from '../../format/index.js';
 import {theme} from '../theme.js';
 
 /**

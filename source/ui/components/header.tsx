@@ -1,7 +1,7 @@
 import {Box, Text} from 'ink';
 import type {Connection} from '../hooks/use-tokens.js';
-import {fit} from '../../tokens/cells.js';
-import {displayText} from '../../tokens/index.js';
+import {fit} from '../../format/cells.js';
+import {displayText} from '../../format/index.js';
 import {theme} from '../theme.js';
 
 export type HeaderProps = {

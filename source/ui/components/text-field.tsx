@@ -1,6 +1,6 @@
 import {Text} from 'ink';
-import {fitEnd, textWidth} from '../../tokens/cells.js';
-import {sanitizeText} from '../../tokens/index.js';
+import {fitEnd, textWidth} from '../../format/cells.js';
+import {sanitizeText} from '../../format/index.js';
 
 /**
  * A one-line input: `label › value▌`. A value longer than the room shows its end (where typing

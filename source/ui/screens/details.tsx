@@ -5,7 +5,7 @@ import {Frame, Title} from '../components/frame.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {Command, commandFor, commandsOf} from '../keymap.js';
 import {detailLines, scrollBy} from '../state/details.js';
-import {fit, textWidth} from '../../tokens/cells.js';
+import {fit, textWidth} from '../../format/cells.js';
 import {theme} from '../theme.js';
 
 export type DetailsProps = {

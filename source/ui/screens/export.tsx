@@ -8,7 +8,7 @@ import {Frame, Message, Title} from '../components/frame.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {Command, commandFor, commandsOf} from '../keymap.js';
 import {type Selection, type Target, hiddenText} from '../state/rows.js';
-import {chunk, fit} from '../../tokens/cells.js';
+import {chunk, fit} from '../../format/cells.js';
 import {theme} from '../theme.js';
 
 export type Exported = Target & {exportString: string};

@@ -4,7 +4,7 @@ import {Frame, Title} from '../components/frame.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {Command, commandFor, commandsOf, helpSections} from '../keymap.js';
 import {scrollBy} from '../state/details.js';
-import {fit} from '../../tokens/cells.js';
+import {fit} from '../../format/cells.js';
 import {theme} from '../theme.js';
 
 type Line = {kind: 'title' | 'row' | 'blank'; keys?: string; text: string};

@@ -9,7 +9,7 @@ import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {useRefReducer} from '../hooks/use-ref-reducer.js';
 import {type RevokeState, confirmationText, initialRevokeState, revokeReducer} from '../state/revoke.js';
 import {type Selection, hiddenText} from '../state/rows.js';
-import {fit} from '../../tokens/cells.js';
+import {fit} from '../../format/cells.js';
 import {theme} from '../theme.js';
 
 /** The dialog's question: the row under the cursor is "this token", marked ones say so. */

@@ -1,11 +1,11 @@
 import {Box, Text} from 'ink';
 import {memo} from 'react';
-import {COLUMNS} from '../../tokens/index.js';
+import {COLUMNS} from '../../format/index.js';
 import {type TableData, cellsOf} from '../state/rows.js';
 import type {TableState} from '../state/table.js';
 import {windowStart} from '../state/table.js';
-import {fit} from '../../tokens/cells.js';
-import {displayText} from '../../tokens/index.js';
+import {fit} from '../../format/cells.js';
+import {displayText} from '../../format/index.js';
 import {theme} from '../theme.js';
 
 /** Natural widths of the fixed columns (description takes the rest). */

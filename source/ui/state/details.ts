@@ -1,4 +1,5 @@
-import {INVALID_DATE, type TokenEntry, displayText, isPlainMap, isoTime, recordProblem, relativeTime, toMillis} from '../../tokens/index.js';
+import {type TokenEntry, isPlainMap, isoTime, recordProblem, toMillis} from '../../tokens/index.js';
+import {INVALID_DATE, displayText, relativeTime} from '../../format/index.js';
 
 const iso = (ms: number) => isoTime(ms) ?? INVALID_DATE;
 

@@ -1,17 +1,5 @@
-import {
-	type DecodedExport,
-	MAX_EXPORT_STRING_LENGTH,
-	TokenError,
-	accountOf,
-	decodeExportString,
-	describeScopes,
-	displayText,
-	oneLine,
-	scopesOf,
-	shortDate,
-	stringField,
-	toMillis,
-} from '../../tokens/index.js';
+import {type DecodedExport, MAX_EXPORT_STRING_LENGTH, TokenError, accountOf, decodeExportString, describeScopes, oneLine, scopesOf, stringField, toMillis} from '../../tokens/index.js';
+import {displayText, shortDate} from '../../format/index.js';
 import {Command, type KeyEvent, type View, commandFor, commandsOf} from '../keymap.js';
 import {editText} from './text-edit.js';
 

@@ -1,15 +1,4 @@
-import {
-	LIMITS,
-	type Restrictions,
-	SCOPES,
-	TokenError,
-	oneLine,
-	parseAccount,
-	parseDescription,
-	parseExpiry,
-	parseRateLimit,
-	parseRestrictions,
-} from '../../tokens/index.js';
+import {LIMITS, type Restrictions, SCOPES, TokenError, oneLine, parseAccount, parseDescription, parseExpiry, parseRateLimit, parseRestrictions} from '../../tokens/index.js';
 import {Command, type KeyEvent, type View, commandFor, commandsOf} from '../keymap.js';
 import {editText} from './text-edit.js';
 

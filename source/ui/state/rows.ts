@@ -1,4 +1,5 @@
-import {COLUMNS, type TokenSummary, matchesSearch, normaliseQuery, searchTextOf} from '../../tokens/index.js';
+import {type TokenSummary, matchesSearch, normaliseQuery, searchTextOf} from '../../tokens/index.js';
+import {COLUMNS} from '../../format/index.js';
 
 /** One table row: the token's summary, as the store read it. */
 export type Row = TokenSummary;

@@ -1,4 +1,5 @@
-import {COLUMNS, LIMITS} from '../../tokens/index.js';
+import {LIMITS} from '../../tokens/index.js';
+import {COLUMNS} from '../../format/index.js';
 import {Command, type KeyEvent, commandFor, commandsOf} from '../keymap.js';
 import {typedText} from './text-edit.js';
 

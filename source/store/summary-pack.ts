@@ -1,4 +1,4 @@
-import type {TokenSummary} from './summary.js';
+import type {TokenSummary} from '../tokens/index.js';
 
 /**
  * A listing of summaries as a few flat values, for moving it between threads: one string holding

@@ -1,7 +1,5 @@
 import {displayText, relativeTime, shortDate} from './display.js';
-import {type ProblemField, problemIsAbout} from './record-shape.js';
-import {describeScopes} from './scopes.js';
-import type {TokenSummary} from './summary.js';
+import {type ProblemField, type TokenSummary, describeScopes, problemIsAbout} from '../tokens/index.js';
 
 /**
  * The columns of every token table (`list` on a terminal and the app): one owner for how a field

@@ -1,6 +1,6 @@
 import stringWidth from 'string-width';
 import {describe, expect, it} from 'vitest';
-import {fit, fitEnd, textWidth} from '../../source/tokens/cells.js';
+import {fit, fitEnd, textWidth} from '../../source/format/cells.js';
 import {fuzzCases, random} from '../helpers/fuzz.js';
 
 const FAMILY = '👨\u200D👩\u200D👧';

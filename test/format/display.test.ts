@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {DISPLAY_DEPTH, DISPLAY_LIMIT, INVALID_DATE, displayText, entryToJson, isoTime, relativeTime, shortDate, toMillis} from '../../source/tokens/index.js';
+import {entryToJson, isoTime, toMillis} from '../../source/tokens/index.js';
+import {DISPLAY_DEPTH, DISPLAY_LIMIT, INVALID_DATE, displayText, relativeTime, shortDate} from '../../source/format/index.js';
 import {random} from '../helpers/fuzz.js';
 
 describe('times read from Redis', () => {

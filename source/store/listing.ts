@@ -1,0 +1,301 @@
+import {type TokenEntry, type TokenSummary, decodeLastUse, isExpired, lastUsedTime, matchesSearch, normaliseQuery, searchTextOf, summarizeRecord, summaryExpired, unreadableSummary} from '../tokens/index.js';
+import {joinById, sortByIdDescending, topByIdDescending} from './id-order.js';
+import {BATCH, type OnUnreadable, type StoreContext, type UnreadableRecord, decodeOrReport, hmgetBatched, reportUnreadable, scanHash} from './stored-records.js';
+
+/**
+ * Listings, as EmailEngine computes them (compatibility §7): every token or one account's, id
+ * descending, expired ones hidden, filtered by scope and search text. Three shapes of one
+ * selection: whole entries (list, listInChunks: JSON and exports), row summaries (tables), and a
+ * page (the REST route).
+ */
+
+export type ListOptions = {
+	/** Only tokens bound to this account (read through its index set). */
+	account?: string;
+	/** Case-insensitive substring of id, description or account. */
+	query?: string;
+	/** Literal membership in `scopes` (a `*` token does not match `mcp`). */
+	scope?: string;
+	/** Also return records whose expiry has passed (EmailEngine hides them). */
+	includeExpired?: boolean;
+	/** Read last use too (default); an export has no use for it and skips a whole hash. */
+	lastUse?: boolean;
+	/**
+	 * Told about each record that is skipped because it cannot be read, so the front end can say so;
+	 * the listing goes on without it.
+	 */
+	onUnreadable?: OnUnreadable;
+	/** Told about each listed token that can never authenticate, and why (recordProblem). */
+	onUnusable?: (id: string, problem: string) => void;
+};
+
+/** What a token table asks of a listing: list()'s options, and whether unreadable records are rows. */
+export type SummaryOptions = Omit<ListOptions, 'lastUse'> & {
+	/**
+	 * Unreadable records become rows of their own (unreadableSummary: the id and why) instead of
+	 * being skipped, so a table shows them and they can be revoked from it; still reported.
+	 */
+	unreadableRows?: boolean;
+};
+
+/** All tokens, or one account's, sorted by id descending, expired ones hidden. */
+export async function listEntries(store: StoreContext, options: ListOptions = {}): Promise<TokenEntry[]> {
+	const entries: TokenEntry[] = [];
+	for await (const chunk of listEntriesInChunks(store, options)) {
+		for (const entry of chunk) {
+			entries.push(entry);
+		}
+	}
+
+	return entries;
+}
+
+/**
+ * listEntries(), a chunk at a time, for writing out as it goes (`list --json` of 100,000 tokens).
+ * The selection keeps each record's bytes, and records are decoded in listing order one chunk at
+ * a time, so they die young instead of 100,000 of them living through the sort and the garbage
+ * collector copying each one twice. Every Redis read is done before the first chunk comes.
+ */
+export async function* listEntriesInChunks(store: StoreContext, options: ListOptions = {}, size = BATCH): AsyncGenerator<TokenEntry[]> {
+	// `access` is there from birth, so attaching it later does not change each row's shape.
+	type Row = {id: string; bytes: Buffer; access: Buffer | undefined};
+	const rows = await select<Row, Buffer>(
+		store,
+		options,
+		(summary, bytes) => ({id: summary.id, bytes, access: undefined}),
+		options.lastUse === false
+			? undefined
+			: {
+					keep: bytes => bytes,
+					attach(row, bytes) {
+						row.access = bytes;
+					},
+				},
+	);
+	for (let start = 0; start < rows.length; start += size) {
+		const chunk: TokenEntry[] = [];
+		for (const {id, bytes, access} of rows.slice(start, start + size)) {
+			// Summaries and records agree on what is readable (summarizeRecord), so this is a guard.
+			const record = decodeOrReport(id, bytes, options.onUnreadable);
+			if (record) {
+				chunk.push({id, record, lastUse: decodeLastUse(access)});
+			}
+		}
+
+		yield chunk;
+	}
+}
+
+/**
+ * The listing as token tables show it (the app, `list` on a terminal): what listEntries() selects,
+ * in the same order, but as row summaries read straight from the msgpack bytes, with only the time
+ * of each last use. At 100,000 tokens this is a fraction of listEntries()'s time and memory.
+ */
+export async function listSummaries(store: StoreContext, options: SummaryOptions = {}): Promise<TokenSummary[]> {
+	return select<TokenSummary, number>(store, options, summary => summary, {
+		// Only used tokens' times are kept: on most instances a minority.
+		keep: lastUsedTime,
+		attach(summary, time) {
+			summary.lastUsed = time;
+		},
+	});
+}
+
+/**
+ * What a listing keeps of each last use, and how it joins its row: the JSON listing keeps the
+ * stored bytes, a table only the time. `keep` returns undefined for nothing worth keeping (a token
+ * never used), and those rows are left as they are.
+ */
+type LastUses<Row, Use> = {keep(bytes: Buffer): Use | undefined; attach(row: Row, use: Use): void};
+
+/**
+ * The selection every listing shares, as rows its caller makes: every record the options select
+ * (readable, unexpired unless asked, matching the filters), id descending, each made into a row by
+ * `makeRow` as it is read, with what `lastUses` keeps of each last use attached. The caller makes
+ * its own rows because at 100,000 tokens what a row holds is the listing's memory: a table keeps
+ * the summary alone, the JSON listing the record's bytes alone.
+ */
+async function select<Row extends {id: string}, Use>(
+	store: StoreContext,
+	options: ListOptions & Pick<SummaryOptions, 'unreadableRows'>,
+	makeRow: (summary: TokenSummary, bytes: Buffer) => Row,
+	lastUses: LastUses<Row, Use> | undefined,
+): Promise<Row[]> {
+	const {redis, keys} = store;
+	const now = store.now();
+	const filter = filterFor(options);
+	const rows: Row[] = [];
+	const visit = (id: string, bytes: Buffer) => {
+		let summary = summarizeRecord(id, bytes);
+		if (!summary) {
+			const reason = reportUnreadable(id, bytes, options.onUnreadable);
+			if (!options.unreadableRows) {
+				return;
+			}
+
+			summary = unreadableSummary(id, reason);
+		}
+
+		if ((options.includeExpired || !summaryExpired(summary, now)) && (!filter || filter(summary))) {
+			rows.push(makeRow(summary, bytes));
+			if (summary.problem !== undefined) {
+				options.onUnusable?.(id, summary.problem);
+			}
+		}
+	};
+
+	if (options.account !== undefined) {
+		// One account's tokens: its index, then their records and last uses by id.
+		const ids = await redis.smembers(keys.index(options.account));
+		const records = await hmgetBatched(redis, keys.tokens, ids);
+		for (const [index, id] of ids.entries()) {
+			const bytes = records[index];
+			if (bytes) {
+				visit(id, bytes);
+			}
+		}
+
+		sortByIdDescending(rows);
+		if (lastUses) {
+			const values = await hmgetBatched(
+				redis,
+				keys.access,
+				rows.map(row => row.id),
+			);
+			for (const [index, row] of rows.entries()) {
+				const use = values[index] ? lastUses.keep(values[index]) : undefined;
+				if (use !== undefined) {
+					lastUses.attach(row, use);
+				}
+			}
+		}
+
+		return rows;
+	}
+
+	// Everything: both hashes are scanned side by side, then joined by id.
+	const used = {ids: [] as string[], values: [] as Use[]};
+	await Promise.all([
+		scanHash(redis, keys.tokens, visit),
+		lastUses &&
+			scanHash(redis, keys.access, (id, bytes) => {
+				const use = lastUses.keep(bytes);
+				if (use !== undefined) {
+					used.ids.push(id);
+					used.values.push(use);
+				}
+			}),
+	]);
+	sortByIdDescending(rows);
+	if (lastUses) {
+		joinById(rows, row => row.id, used.ids, used.values, lastUses.attach);
+	}
+
+	return rows;
+}
+
+/**
+ * The first `count` rows of the unfiltered listing and the number of ids, without reading every
+ * record: one HKEYS, a top-`count` pass over the ids, one HMGET of their records and last uses.
+ * A screen shows these while the whole listing loads. `ids` counts every hash field, expired
+ * and unreadable records too, so it can be a little above the listing's length; `unreadable`
+ * are the records among the first ones that cannot be read.
+ */
+export async function listHead(
+	store: StoreContext,
+	count: number,
+	{unreadableRows = false}: Pick<SummaryOptions, 'unreadableRows'> = {},
+): Promise<{ids: number; summaries: TokenSummary[]; unreadable: UnreadableRecord[]}> {
+	const {redis, keys} = store;
+	const now = store.now();
+	const ids = await redis.hkeys(keys.tokens);
+	// A few spare ids stand in for expired or undecodable records among the first ones.
+	const top = topByIdDescending(ids, count + 16);
+	const [records, access] = await Promise.all([hmgetBatched(redis, keys.tokens, top), hmgetBatched(redis, keys.access, top)]);
+	const summaries: TokenSummary[] = [];
+	const unreadable: UnreadableRecord[] = [];
+	for (const [index, id] of top.entries()) {
+		const record = records[index];
+		if (!record || summaries.length >= count) {
+			continue;
+		}
+
+		const summary = summarizeRecord(id, record, lastUsedTime(access[index]));
+		if (!summary) {
+			const reason = reportUnreadable(id, record, found => unreadable.push(found));
+			if (unreadableRows) {
+				summaries.push(unreadableSummary(id, reason));
+			}
+		} else if (!summaryExpired(summary, now)) {
+			summaries.push(summary);
+		}
+	}
+
+	return {ids: ids.length, summaries, unreadable};
+}
+
+/**
+ * One page of the listing, as EmailEngine's REST route and admin page compute it. With a query or
+ * scope filter every candidate is read and matched; without one only the ids are read and sorted,
+ * and only the page's records and last uses are fetched, so a page of 20 out of 100,000 decodes 20
+ * records. Missing and undecodable records are skipped but still counted in `total`; expired ones
+ * are hidden and subtracted, as EmailEngine does (it also reaps them; a listing here never writes).
+ */
+export async function listPage(store: StoreContext, options: ListOptions & {page: number; pageSize: number}): Promise<{total: number; entries: TokenEntry[]}> {
+	const {redis, keys} = store;
+	const start = options.page * options.pageSize;
+	if (options.query || options.scope !== undefined) {
+		const matches = await listEntries(store, {...options, lastUse: false});
+		const entries = matches.slice(start, start + options.pageSize);
+		const access = await hmgetBatched(
+			redis,
+			keys.access,
+			entries.map(entry => entry.id),
+		);
+		for (const [index, entry] of entries.entries()) {
+			entry.lastUse = decodeLastUse(access[index]);
+		}
+
+		return {total: matches.length, entries};
+	}
+
+	const ids = options.account === undefined ? await redis.hkeys(keys.tokens) : await redis.smembers(keys.index(options.account));
+	sortByIdDescending(ids, id => id);
+	const pageIds = ids.slice(start, start + options.pageSize);
+	const [records, access] = await Promise.all([hmgetBatched(redis, keys.tokens, pageIds), hmgetBatched(redis, keys.access, pageIds)]);
+	const now = store.now();
+	let total = ids.length;
+	const entries: TokenEntry[] = [];
+	for (const [index, id] of pageIds.entries()) {
+		const bytes = records[index];
+		const record = bytes ? decodeOrReport(id, bytes, options.onUnreadable) : undefined;
+		if (!record) {
+			continue;
+		}
+
+		if (!options.includeExpired && isExpired(record, now)) {
+			total--;
+			continue;
+		}
+
+		entries.push({id, record, lastUse: decodeLastUse(access[index])});
+	}
+
+	return {total, entries};
+}
+
+/**
+ * The scope and query filters of a listing as one predicate, or undefined when there are none.
+ * Scope is literal membership; the query is a case-insensitive substring of id, description or
+ * account (compatibility §7).
+ */
+function filterFor(options: ListOptions): ((summary: TokenSummary) => boolean) | undefined {
+	const {scope} = options;
+	const query = options.query ? normaliseQuery(options.query) : undefined;
+	if (scope === undefined && query === undefined) {
+		return undefined;
+	}
+
+	return summary =>
+		(scope === undefined || summary.scopes?.includes(scope) === true) && (query === undefined || matchesSearch(summary, searchTextOf(summary), query));
+}
