@@ -84,7 +84,7 @@ async function dispatch(rawArgv: readonly string[]): Promise<number> {
 	if (name === 'tokens') {
 		[name, ...rest] = rest;
 		if (name === undefined || !EMAILENGINE_SUBCOMMANDS.includes(name.toLowerCase())) {
-			// EmailEngine prints "Future feature" and hangs here (spec §4); we say what exists.
+			// EmailEngine prints "Future feature" and hangs here (compatibility §4); we say what exists.
 			throw new TokenError('usage', `Unknown tokens subcommand ${quoteTyped(name ?? '')}: use tokens issue, tokens export or tokens import`);
 		}
 

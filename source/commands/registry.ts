@@ -44,5 +44,5 @@ export const COMMANDS: readonly CommandEntry[] = [
 	},
 ];
 
-/** The EmailEngine spelling `emailengine tokens issue|export|import` (spec §4). */
+/** The EmailEngine spelling `emailengine tokens issue|export|import` (compatibility §4). */
 export const EMAILENGINE_SUBCOMMANDS = ['issue', 'export', 'import'];

@@ -7,7 +7,7 @@ import {type Permission, checkPermission} from './permissions.js';
 import {addressAllowed, rateWindow, referrerAllowed} from './restrictions.js';
 
 /**
- * The `api-token` strategy of EmailEngine's API worker (spec §6), check for check and in its order:
+ * The `api-token` strategy of EmailEngine's API worker (compatibility §6), check for check and in its order:
  * token → expiry → (last use written) → scope → permissions → account → addresses → referrers →
  * rate limit. The raw token is hashed and dropped: it is kept no longer than the event-loop turn
  * that received it (the id memo below), and never written anywhere.
@@ -15,7 +15,7 @@ import {addressAllowed, rateWindow, referrerAllowed} from './restrictions.js';
 
 /** What a route asks of its caller. */
 export type RouteAuth = {
-	/** Route scopes: `api` for every /v1 route, `metrics` for /metrics (spec §6.3). */
+	/** Route scopes: `api` for every /v1 route, `metrics` for /metrics (compatibility §6.3). */
 	scopes: readonly string[];
 	permission: Permission;
 	/** The route template, for the audit log (`/v1/account/{account}`). */
@@ -68,7 +68,7 @@ export type AuthenticatorOptions = {
 	onLastUse?: (error: unknown) => void;
 	/**
 	 * A presented token refused as a bad token because of its stored record (it cannot be read, or
-	 * its expiry is no time), for the log: the 401 itself says nothing more (spec §6.7).
+	 * its expiry is no time), for the log: the 401 itself says nothing more (compatibility §6.7).
 	 */
 	onBadRecord?: (id: string, reason: string) => void;
 };
@@ -116,8 +116,8 @@ export function presentedToken(authorization: string | undefined, queryToken: st
 const BEARER = /^bearer\s+(\S+)/i;
 
 /**
- * Scope rule of spec §6.3: no scopes field, `*`, or any overlap with the route's scopes. A scopes
- * field that is not a list refuses (spec §9.2; EmailEngine answers 500): the string "api" is not
+ * Scope rule of compatibility §6.3: no scopes field, `*`, or any overlap with the route's scopes. A scopes
+ * field that is not a list refuses (compatibility §2; EmailEngine answers 500): the string "api" is not
  * matched as a substring, and false, 0 or '' do not read as "no scopes field".
  */
 export function scopeAllowed(scopes: unknown, routeScopes: readonly string[]): boolean {
@@ -219,22 +219,22 @@ export class Authenticator {
 
 		const expires = expiryOf(record);
 		if (expires === null) {
-			// An expiry that is no time (a numeric string, true) is refused like a passed one (spec
-			// §9.2), but not reaped: a broken field is not a reason to delete anything.
+			// An expiry that is no time (a numeric string, true) is refused like a passed one
+			// (compatibility §2), but not reaped: a broken field is not a reason to delete anything.
 			this.options.onBadRecord?.(id, 'its expires field is not a time');
 			this.outcome('bad_token');
 			throw badToken();
 		}
 
 		if (expires !== undefined && now >= expires) {
-			// Lazy expiry (spec §1.8): refused and reaped, the reaping not awaited.
+			// Lazy expiry (compatibility §1.8): refused and reaped, the reaping not awaited.
 			this.background('Reaping an expired token', this.tokens.reap(id, record));
 			this.outcome('bad_token');
 			throw badToken();
 		}
 
 		const clientIp = this.clientIp(request, settings);
-		// Spec §1.6: last use is written before scope and the rest, so a refused request counts too.
+		// Compatibility §1.6: last use is written before scope and the rest, so a refused request counts too.
 		// Sent now, awaited before any answer goes out: Redis runs one connection's commands in
 		// order, so every later command (rate limit, the handler's reads) comes after it, and the
 		// request does not pay a round trip of its own for it.
@@ -261,7 +261,7 @@ export class Authenticator {
 			const {window, bucket, reset} = rateWindow(timeWindow, now);
 			const count = await this.store.hitRateLimit(window, bucket, id);
 			const max = Number(maxRequests);
-			// A record without maxRequests compares against undefined: always limited (spec §6.6).
+			// A record without maxRequests compares against undefined: always limited (compatibility §6.6).
 			const limit = Number.isFinite(max) ? max : 0;
 			if (!(count <= max)) {
 				await this.refuse(
@@ -320,14 +320,14 @@ export class Authenticator {
 		}
 
 		// Compared strictly, as EmailEngine does: an integer account (12345) or any other non-text
-		// value matches no request, whose account is always text (spec §9.1).
+		// value matches no request, whose account is always text (compatibility §2).
 		const boundTo = boundAccountOf(record);
 		if (boundTo !== undefined && boundTo !== account) {
 			return {reason: 'account', outcome: 'account', error: new HttpError(403, 'Unauthorized account')};
 		}
 
 		// Restrictions that are not a map, or lists that are not lists, refuse at the check they
-		// belong to (spec §9.2); EmailEngine would ignore a non-map and so admit everyone.
+		// belong to (compatibility §2); EmailEngine would ignore a non-map and so admit everyone.
 		const restrictions = restrictionsField(record);
 		const addresses = restrictions === null ? null : listField(restrictions?.['addresses']);
 		if (addresses !== undefined && !(addresses !== null && addressAllowed(clientIp, addresses))) {
@@ -362,7 +362,7 @@ export class Authenticator {
 		work.catch((error: unknown) => this.options.onBackgroundError?.(what, error));
 	}
 
-	/** Audit entry (spec §1.7), written when the tokenAuditLog setting is on; fire-and-forget. */
+	/** Audit entry (compatibility §1.7), written when the tokenAuditLog setting is on; fire-and-forget. */
 	private audit(
 		id: string,
 		{request, route, account, clientIp, now}: RequestContext,

@@ -87,7 +87,7 @@ const escapeHtml = (text: string) =>
 
 /**
  * EmailEngine renders errors on routes that are not api-tagged (`/metrics`) as its HTML error
- * page (spec §6.7). Ours is plainer but has the same status and type.
+ * page (compatibility §6.7). Ours is plainer but has the same status and type.
  */
 export function sendHtmlError(response: ServerResponse, error: HttpError, head = false): void {
 	const {error: phrase, message} = error.payload as {error: string; message: string};

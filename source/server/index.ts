@@ -1,4 +1,4 @@
-/** The bundled API server: EmailEngine's token authentication over the same Redis (spec §6, §7). */
+/** The bundled API server: EmailEngine's token authentication over the same Redis (compatibility §6, §7). */
 export * from './auth.js';
 export * from './http.js';
 export * from './logger.js';

@@ -3,7 +3,7 @@ import type {AuthOutcome} from './auth.js';
 
 /**
  * What GET /metrics exposes: prom-client's default process metrics plus the EmailEngine names that
- * make sense for a single-process server (spec §6.8). A registry of its own, so two servers in one
+ * make sense for a single-process server (compatibility §6.8). A registry of its own, so two servers in one
  * process (tests) never share counters.
  */
 export class ServerMetrics {

@@ -1,7 +1,7 @@
 import {ADMIN_GROUP, permissionAxes} from '../tokens/index.js';
 
 /**
- * Permission narrowing (spec §2, §6.2 step 5): a token's optional `permissions` map can only take
+ * Permission narrowing (compatibility §2, §6.2 step 5): a token's optional `permissions` map can only take
  * away. Only as much as the bundled routes need: each route names one action and one group. The
  * vocabulary and the shape of the map are the domain's (tokens/permissions.ts).
  */
@@ -10,7 +10,7 @@ export {ACTIONS, ADMIN_GROUP, GROUPS} from '../tokens/index.js';
 
 export type Permission = {action: string; group: string};
 
-/** Why a narrowed token was refused; these are also the audit-log reasons (spec §1.7). */
+/** Why a narrowed token was refused; these are also the audit-log reasons (compatibility §1.7). */
 export type PermissionDenial = 'malformed' | 'restricted' | 'action' | 'group';
 
 /**

@@ -4,7 +4,7 @@ import {TokenError, decodeExportString} from '../tokens/index.js';
 import {type Logger, logError} from './logger.js';
 
 /**
- * The prepared token (spec §5, seed page "Prepared Access Token"): an export string imported once
+ * The prepared token (compatibility §5, seed page "Prepared Access Token"): an export string imported once
  * at startup, so a deployment can use a token it decided on in advance.
  */
 

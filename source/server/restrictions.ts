@@ -1,7 +1,7 @@
 import ipaddr from 'ipaddr.js';
 
 /**
- * The per-token restrictions of spec §6.5–6.6 as pure functions: which client addresses and
+ * The per-token restrictions of compatibility §6.5–6.6 as pure functions: which client addresses and
  * referrers pass, and the fixed rate-limit window a request falls into.
  */
 
@@ -84,14 +84,14 @@ function globToRegExp(pattern: string): RegExp {
 
 /**
  * Whether the Referer header passes the `referrers` globs. EmailEngine tests a missing header as the
- * literal text "undefined" (spec §6.5), so a bare `*` still lets header-less requests through.
+ * literal text "undefined" (compatibility §6.5), so a bare `*` still lets header-less requests through.
  */
 export function referrerAllowed(referer: string | undefined, patterns: readonly unknown[]): boolean {
 	const value = referer ?? 'undefined';
 	return patterns.some(pattern => typeof pattern === 'string' && globToRegExp(pattern).test(value));
 }
 
-/** 2000-01-01T00:00:00Z: EmailEngine counts rate-limit windows from here (spec §6.6). */
+/** 2000-01-01T00:00:00Z: EmailEngine counts rate-limit windows from here (compatibility §6.6). */
 export const RATE_LIMIT_EPOCH = 946_684_800_000;
 
 export type RateWindow = {

@@ -36,9 +36,9 @@ export type Route = {
 	template: string;
 	/** `auth: false` for /health; otherwise what the caller's token must satisfy. */
 	auth: false | RouteAuth;
-	/** Errors other than 401 as EmailEngine's HTML page: the route is not api-tagged (spec §6.7). */
+	/** Errors other than 401 as EmailEngine's HTML page: the route is not api-tagged (compatibility §6.7). */
 	htmlErrors?: boolean;
-	/** The account the request names, for account binding (spec §6.4); most routes name none. */
+	/** The account the request names, for account binding (compatibility §6.4); most routes name none. */
 	account?: (params: Record<string, string>, query: Map<string, string | string[]>) => string | undefined;
 	query?: QuerySchema;
 	handler: (call: Call) => Promise<Reply>;
@@ -91,7 +91,7 @@ function tokenDetails(entry: TokenEntry): Record<string, unknown> {
 const LOGGED_UNREADABLE = 20;
 
 /**
- * The log lines for records a listing skipped because they cannot be read (spec §7: skipped and
+ * The log lines for records a listing skipped because they cannot be read (compatibility §7: skipped and
  * logged): one per record up to LOGGED_UNREADABLE, then one with the count, so a listing over
  * thousands of broken records does not write thousands of lines per request.
  */
@@ -151,7 +151,7 @@ async function readPayload(request: IncomingMessage): Promise<unknown> {
 	}
 }
 
-/** The admin group is never grantable: any token that carries `permissions` is refused (spec §7). */
+/** The admin group is never grantable: any token that carries `permissions` is refused (compatibility §7). */
 const admin = (template: string, action: string): RouteAuth => ({scopes: API, permission: {action, group: ADMIN_GROUP}, template});
 
 export const ROUTES: readonly Route[] = [
@@ -257,7 +257,7 @@ export const ROUTES: readonly Route[] = [
 		template: '/v1/tokens/{token}',
 		auth: admin('/v1/tokens/{token}', 'read'),
 		async handler({deps, params}) {
-			// Ids only (spec §7), used verbatim: an upper-case id finds nothing, as in EmailEngine.
+			// Ids only (compatibility §7), used verbatim: an upper-case id finds nothing, as in EmailEngine.
 			const id = hexParam(params, 'token');
 			// Both reads leave together: one round trip, and a 404 only wastes a tiny HGET.
 			// A record that cannot be read is not found here, as in the listing, and logged.

@@ -4,7 +4,7 @@ import {type FieldProblem, invalidInput} from './http.js';
 import {ACTIONS, GROUPS} from './permissions.js';
 
 /**
- * POST /v1/tokens input (spec §7), validated with the rules and joi-style messages of EmailEngine's
+ * POST /v1/tokens input (compatibility §7), validated with the rules and joi-style messages of EmailEngine's
  * schema, then turned into the record its provision() writes. No message ever repeats a value.
  */
 
@@ -112,7 +112,7 @@ export function parseTokenRequest(payload: unknown, now: number): TokenRequest {
 	const permissions = payload['permissions'];
 	if (absent(permissions)) {
 		if (!request.account) {
-			// Spec §7: a REST token for every account must be narrowed.
+			// Compatibility §7: a REST token for every account must be narrowed.
 			problem('permissions', '"permissions" is required');
 		}
 	} else {
@@ -153,7 +153,7 @@ function parseRestrictionsPayload(value: unknown, problem: (key: string, message
 		return undefined;
 	}
 
-	// Key order: the client's, then the ones it left out as explicit nil (joi defaults, spec §2).
+	// Key order: the client's, then the ones it left out as explicit nil (joi defaults, compatibility §2).
 	const result: Record<string, unknown> = {};
 	for (const key of Object.keys(value)) {
 		const entry = value[key];

@@ -3,7 +3,7 @@ import {encodeLastUse, encodeMsgpack} from '../tokens/index.js';
 import {checkExec} from './redis-errors.js';
 import {type Keys, keysFor} from './keys.js';
 
-/** The `{p}settings` fields the API server's authentication reads (spec §1.2, §6.1, §6.5, §1.7). */
+/** The `{p}settings` fields the API server's authentication reads (compatibility §1.2, §6.1, §6.5, §1.7). */
 export type AuthSettings = {
 	disableTokens: boolean;
 	tokenAuditLog: boolean;
@@ -25,7 +25,7 @@ function parseSettings(values: Array<string | null>): AuthSettings {
 	return {disableTokens: on(values[0]), tokenAuditLog: on(values[1]), enableApiProxy: on(values[2])};
 }
 
-/** One audit-log entry (spec §1.7); keys in EmailEngine's order, absent values stored as nil. */
+/** One audit-log entry (compatibility §1.7); keys in EmailEngine's order, absent values stored as nil. */
 export type AuditEntry = {
 	time: number;
 	ip: string | null;
@@ -182,7 +182,7 @@ export class AuthStore {
 	}
 
 	/**
-	 * Last use (spec §1.6): a plain HSET of `{time, ip}`, exactly as EmailEngine writes it. Within
+	 * Last use (compatibility §1.6): a plain HSET of `{time, ip}`, exactly as EmailEngine writes it. Within
 	 * one event-loop turn a request whose value equals the latest one sent for the same token (the
 	 * same millisecond and address) shares that write instead of repeating it: the field then holds
 	 * its bytes at the same point of the connection's order, as if it had written them itself.
@@ -200,14 +200,14 @@ export class AuthStore {
 		return write;
 	}
 
-	/** Fixed-window counter (spec §6.6): MULTI INCRBY 1 + EXPIRE W; returns the count after this hit. */
+	/** Fixed-window counter (compatibility §6.6): MULTI INCRBY 1 + EXPIRE W; returns the count after this hit. */
 	async hitRateLimit(window: number, bucket: number, id: string): Promise<number> {
 		const key = this.keys.rateLimit(window, bucket, id);
 		const replies = await this.redis.multi().incrby(key, 1).expire(key, window).exec();
 		return Number(checkExec(replies, 'Counting the request')[0]);
 	}
 
-	/** Audit log write (spec §1.7): LPUSH, LTRIM to N entries, EXPIRE refreshed on each write. */
+	/** Audit log write (compatibility §1.7): LPUSH, LTRIM to N entries, EXPIRE refreshed on each write. */
 	async appendAudit(id: string, entry: AuditEntry, limits: AuditLimits): Promise<void> {
 		const key = this.keys.auditLog(id);
 		const replies = await this.redis

@@ -30,7 +30,7 @@ export type RedisTarget = {
 
 type Env = Record<string, string | undefined>;
 
-/** `NAME` or the content of the file named by `NAME_FILE`; set-but-empty falls through (spec §1.1). */
+/** `NAME` or the content of the file named by `NAME_FILE`; set-but-empty falls through (compatibility §1.1). */
 function readEnv(env: Env, name: string): string | undefined {
 	const direct = env[name];
 	if (direct) {
@@ -147,7 +147,7 @@ function decoded(text: string, invalid: (why: string) => TokenError): string {
 }
 
 /**
- * ioredis options for a URL the way EmailEngine's lib/redis-url.js reads it (spec §1.1): `rediss:`
+ * ioredis options for a URL the way EmailEngine's lib/redis-url.js reads it (compatibility §1.1): `rediss:`
  * for TLS, `/N` or `?db=N`, `?password=`, `?family=`, the `default` user dropped. `unix:///path?db=N`
  * reaches a socket (the embedded server uses one). Anything that would be read as something other
  * than what was written is refused (exit 2): a database part that is not a number (which would

@@ -1,5 +1,5 @@
 /**
- * EmailEngine's listing order (spec §7): ids descending by plain string comparison, each id once
+ * EmailEngine's listing order (compatibility §7): ids descending by plain string comparison, each id once
  * (HSCAN may return a field twice).
  */
 

@@ -1,5 +1,5 @@
 /**
- * EmailEngine's key layout (spec §1.2), the only place in ee-tokens that knows a key name.
+ * EmailEngine's key layout (compatibility §1.2), the only place in ee-tokens that knows a key name.
  * `prefix` is already the `EENGINE_REDIS_PREFIX` value plus ":" (or empty).
  */
 export function keysFor(prefix: string) {

@@ -38,7 +38,7 @@ export class ConnectError extends TokenError {
 	}
 }
 
-/** Connection failures EmailEngine also treats as fatal at startup (spec §1.1), with Redis's reason. */
+/** Connection failures EmailEngine also treats as fatal at startup (compatibility §1.1), with Redis's reason. */
 function connectionError(target: RedisTarget, error: unknown, db: number | undefined): ConnectError {
 	const where = maskRedisUrl(target.url);
 	const selecting = (error as {command?: {name?: string}} | undefined)?.command?.name === 'select';
@@ -133,7 +133,7 @@ export async function connectRedis(target: RedisTarget, persistent = false): Pro
 }
 
 /**
- * Resolves the target (spec §1.1 with the flag first) and connects. With nothing configured and
+ * Resolves the target (compatibility §1.1 with the flag first) and connects. With nothing configured and
  * nothing answering at the default URL, starts or reuses the embedded redis-server.
  */
 export async function openStore(options: OpenOptions = {}): Promise<OpenStore> {

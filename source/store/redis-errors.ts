@@ -91,7 +91,7 @@ export function asRedisError(error: unknown, endpoint?: RedisEndpoint): unknown 
 
 /**
  * The replies of a MULTI, or a TokenError if any command in it failed: EmailEngine treats a
- * per-command error in EXEC as failure of the whole write (spec §1.5).
+ * per-command error in EXEC as failure of the whole write (compatibility §1.5).
  */
 export function checkExec(replies: Array<[Error | null, unknown]> | null, what: string): unknown[] {
 	if (replies === null) {

@@ -6,7 +6,7 @@ import {MAX_RECORD_BYTES, type TokenRecord, toMillis} from './record.js';
 
 /**
  * The longest export string read: the base64 of the largest record that is read (MAX_RECORD_BYTES,
- * which holds EmailEngine's 1 MiB of metadata text in any script, spec §2) and its id, so whatever
+ * which holds EmailEngine's 1 MiB of metadata text in any script, compatibility §2) and its id, so whatever
  * `export` prints, `import` reads. Anything longer is refused before a byte of it is decoded.
  */
 export const MAX_EXPORT_STRING_LENGTH = Math.ceil((MAX_RECORD_BYTES + 128) / 3) * 4;
@@ -15,7 +15,7 @@ export const MAX_EXPORT_STRING_LENGTH = Math.ceil((MAX_RECORD_BYTES + 128) / 3) 
 const BASE64_TEXT = /^[\w+/-]+={0,2}$/;
 
 /**
- * Spec §3.1: a map whose first key is `id`, then the stored keys in stored order, with `created` as
+ * Compatibility §3.1: a map whose first key is `id`, then the stored keys in stored order, with `created` as
  * a Date (msgpack timestamp extension), encoded as unpadded base64url.
  */
 export function encodeExportString(id: string, record: TokenRecord): string {
@@ -35,14 +35,14 @@ export function encodeExportString(id: string, record: TokenRecord): string {
 export type DecodedExport = {
 	/** The token id, lower-cased so that the record stays reachable by its raw token. */
 	id: string;
-	/** Every other key of the string, in its order and verbatim (spec §3.3: unknown keys are kept). */
+	/** Every other key of the string, in its order and verbatim (compatibility §3.3: unknown keys are kept). */
 	fields: TokenRecord;
 };
 
 const invalid = (reason: string) => new TokenError('invalid-export', `Invalid export string: ${reason}`);
 
 /**
- * Decodes an export string (spec §3.3), tolerant of padding, standard base64 and surrounding
+ * Decodes an export string (compatibility §3.3), tolerant of padding, standard base64 and surrounding
  * whitespace, strict about everything else: a one-line TokenError for any input that is not a token.
  */
 export function decodeExportString(input: string): DecodedExport {
@@ -78,7 +78,7 @@ export function decodeExportString(input: string): DecodedExport {
 		throw invalid('"id" is not 64 hex characters');
 	}
 
-	// EmailEngine takes any fields (spec §3.3); a field of the wrong shape is refused here.
+	// EmailEngine takes any fields (compatibility §3.3); a field of the wrong shape is refused here.
 	const problem = importProblem(fields);
 	if (problem) {
 		throw invalid(problem);

@@ -1,6 +1,6 @@
 import {Decoder, Encoder} from '@msgpack/msgpack';
 
-/** The encoder EmailEngine uses (spec §1.3): undefined properties are dropped, null stays nil. */
+/** The encoder EmailEngine uses (compatibility §1.3): undefined properties are dropped, null stays nil. */
 const encoder = new Encoder({ignoreUndefined: true});
 
 export const encodeMsgpack = (value: unknown): Uint8Array => encoder.encode(value);

@@ -1,7 +1,7 @@
 import {isPlainMap} from './msgpack.js';
 
 /**
- * The vocabulary and shape of a token's `permissions` map (spec §2): it can only take away. The
+ * The vocabulary and shape of a token's `permissions` map (compatibility §2): it can only take away. The
  * server checks a request against it (server/permissions.ts); import refuses a malformed one.
  */
 
@@ -33,7 +33,7 @@ const present = (value: unknown) => value !== undefined && value !== null;
 /**
  * The axes of a `permissions` value that is present, or undefined when it is malformed: not a map,
  * `{}`, an unknown key, an axis that is not a list, a value outside the vocabulary, or both axes
- * nil. A malformed map denies everything (spec §2).
+ * nil. A malformed map denies everything (compatibility §2).
  */
 export function permissionAxes(permissions: unknown): PermissionAxes | undefined {
 	if (!isPlainMap(permissions)) {

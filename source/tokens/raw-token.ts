@@ -1,6 +1,6 @@
 import crypto, {createHash, randomBytes} from 'node:crypto';
 
-/** EmailEngine checks the format case-insensitively (spec §1.4): upper-case raw tokens authenticate. */
+/** EmailEngine checks the format case-insensitively (compatibility §1.4): upper-case raw tokens authenticate. */
 const HEX64 = /^[\da-f]{64}$/i;
 
 export const isHex64 = (value: unknown): value is string => typeof value === 'string' && HEX64.test(value);
@@ -9,7 +9,7 @@ export const isHex64 = (value: unknown): value is string => typeof value === 'st
 export const generateRawToken = (): string => randomBytes(32).toString('hex');
 
 /**
- * The id is the SHA-256 of the 32 decoded bytes, not of the 64-character text (spec §0 lists the
+ * The id is the SHA-256 of the 32 decoded bytes, not of the 64-character text (compatibility §0 lists the
  * wrong value too, because it is the easy mistake).
  */
 export const tokenIdOf = (rawToken: string): string => sha256Hex(Buffer.from(rawToken, 'hex'));

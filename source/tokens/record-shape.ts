@@ -7,17 +7,17 @@ import {LIMITS} from './validation.js';
 
 /**
  * What the fields that decide what a token may do mean when a stored record holds something of the
- * wrong type in them. EmailEngine reads fields with JavaScript truthiness (spec §2), so there a
- * broken field can widen a token or fail the request with a 500 (spec §9.2). Here absent and nil
+ * wrong type in them. EmailEngine reads fields with JavaScript truthiness (compatibility §2), so there a
+ * broken field can widen a token or fail the request with a 500 (compatibility §2). Here absent and nil
  * are the only "not set" (plus the documented never-expires values), and anything else of the
  * wrong type refuses. One owner for the server's checks, the listings' "unusable" marks and the
  * stricter rules an import applies (importProblem).
  */
 
 /**
- * `expires` as a time in ms: undefined when the token never expires (absent, nil, 0, or '': spec
- * §1.8, §2), null when the field is no time at all (a numeric string, `true`, a map…): the server
- * refuses such a token as it refuses an expired one (spec §9.2).
+ * `expires` as a time in ms: undefined when the token never expires (absent, nil, 0, or '':
+ * compatibility §1.8, §2), null when the field is no time at all (a numeric string, `true`, a map…): the server
+ * refuses such a token as it refuses an expired one (compatibility §2).
  */
 export const expiryOf = (record: TokenRecord): number | null | undefined => timeOrNever(record['expires']);
 
@@ -84,7 +84,7 @@ export function kindOf(value: unknown): string {
  * Why a readable record can never authenticate (every field of the wrong type, in one line), or
  * undefined when the fields that decide what it may do are all of their type: the server refuses every request on such a token, so listings
  * mark it. An integer account is one of these: EmailEngine's CLI writes them (`-a 12345`), and
- * neither EmailEngine nor this server ever matches one (spec §9.1).
+ * neither EmailEngine nor this server ever matches one (compatibility §2).
  */
 export function recordProblem(record: TokenRecord): string | undefined {
 	const problems = [accountProblem(record['account']), scopesProblem(record['scopes']), expiresProblem(record['expires'])];
@@ -209,9 +209,9 @@ function restrictionsProblem(value: unknown): string | undefined {
 
 /**
  * Why an export string's fields cannot be imported, or undefined when every known field has the
- * shape EmailEngine's own writers give it: its REST schema's types and limits (spec §7, §9.4),
- * plus the integer account its CLI writes. EmailEngine's import takes anything with an id (spec
- * §3.3); this one refuses what would be stored broken, widened or unusable, and keeps unknown keys.
+ * shape EmailEngine's own writers give it: its REST schema's types and limits (compatibility §7),
+ * plus the integer account its CLI writes. EmailEngine's import takes anything with an id
+ * (compatibility §3.3); this one refuses what would be stored broken, widened or unusable, and keeps unknown keys.
  */
 export function importProblem(fields: TokenRecord): string | undefined {
 	const {created, expires, account, description, metadata, ip, remoteAddress, scopes, restrictions, permissions} = fields;

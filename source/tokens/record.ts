@@ -9,13 +9,13 @@ export type Restrictions = {
 };
 
 /**
- * A stored token record (spec §2). Imported records keep whatever keys their export string had, so
+ * A stored token record (compatibility §2). Imported records keep whatever keys their export string had, so
  * the type is open; the known keys are typed loosely because EmailEngine itself stores an integer
  * account in one CLI path and nil restriction keys in another.
  */
 export type TokenRecord = Record<string, unknown>;
 
-/** What `issue` takes; everything optional is omitted from the record when empty (spec §2). */
+/** What `issue` takes; everything optional is omitted from the record when empty (compatibility §2). */
 export type NewToken = {
 	created: number;
 	expires?: number;
@@ -25,7 +25,7 @@ export type NewToken = {
 	scopes: string[];
 	description: string;
 	restrictions?: Restrictions;
-	/** REST-issued root tokens only (spec §6.4): which groups and actions they may use. */
+	/** REST-issued root tokens only (compatibility §6.4): which groups and actions they may use. */
 	permissions?: Record<string, unknown>;
 	metadata?: string;
 };
@@ -154,7 +154,7 @@ export function shallowFields(bytes: Uint8Array): TokenRecord {
 				fields[name] = content;
 			}
 		} else if (name === 'account' && value.kind === 'int' && position + value.skip <= length) {
-			// An integer account (EmailEngine's CLI writes `-a 12345` as one, spec §4): type byte and payload.
+			// An integer account (EmailEngine's CLI writes `-a 12345` as one, compatibility §4): type byte and payload.
 			fields[name] = decodeFirstMsgpack(bytes.subarray(start, position + value.skip));
 		}
 
@@ -190,7 +190,7 @@ export function toMillis(value: unknown): number | undefined {
 	return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
-/** Spec §1.8: expired when `expires` is truthy and now >= expires. */
+/** Compatibility §1.8: expired when `expires` is truthy and now >= expires. */
 export function isExpired(record: TokenRecord, now: number): boolean {
 	const expires = toMillis(record['expires']);
 	return Boolean(expires) && now >= expires!;
@@ -198,7 +198,7 @@ export function isExpired(record: TokenRecord, now: number): boolean {
 
 /**
  * The account as a person reads it in a table or a preview: the text, or an integer account (which
- * EmailEngine's CLI stores for `-a 12345`, spec §4) as text. Not for the account check
+ * EmailEngine's CLI stores for `-a 12345`, compatibility §4) as text. Not for the account check
  * (boundAccountOf) nor for the index key (indexAccountOf): those read the stored value differently.
  */
 export function accountOf(record: TokenRecord): string | undefined {
@@ -215,8 +215,8 @@ export function accountOf(record: TokenRecord): string | undefined {
 }
 
 /**
- * Who a token is bound to, for the account check (spec §6.4, §9.1): undefined when it is unbound
- * (no account, nil or empty text: optional scalars are read with truthiness, spec §2), the account
+ * Who a token is bound to, for the account check (compatibility §6.4, §2): undefined when it is unbound
+ * (no account, nil or empty text: optional scalars are read with truthiness, compatibility §2), the account
  * id when it is text, and null when it is anything else. EmailEngine compares strictly, so an
  * integer 12345 matches no request (a path parameter is always text), and neither does an object,
  * a list or a boolean. `false` and 0 count as bound to nothing too: EmailEngine would read them as
@@ -232,7 +232,7 @@ export function boundAccountOf(record: TokenRecord): string | null | undefined {
 }
 
 /**
- * The `{account}` of the index key `iat:{account}` (spec §1.2), as EmailEngine forms it: a truthy
+ * The `{account}` of the index key `iat:{account}` (compatibility §1.2), as EmailEngine forms it: a truthy
  * account, as JavaScript's template literals turn it into text (an integer 12345 is indexed under
  * `iat:12345`); undefined for an unbound token, indexed under `iat`.
  */
@@ -270,7 +270,7 @@ export function restrictionsOf(record: TokenRecord): Restrictions | undefined {
 	return isPlainMap(restrictions) ? (restrictions as Restrictions) : undefined;
 }
 
-/** Last use (spec §1.6): `{time, ip}`; a missing or undecodable value reads as never used. */
+/** Last use (compatibility §1.6): `{time, ip}`; a missing or undecodable value reads as never used. */
 export type LastUse = {time: number | null; ip: string | null};
 
 /** The largest last-use value read: `{time, ip}` takes about 30 bytes. */

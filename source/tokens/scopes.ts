@@ -1,4 +1,4 @@
-/** Every scope EmailEngine knows (spec §4); `*` grants all of them. */
+/** Every scope EmailEngine knows (compatibility §4); `*` grants all of them. */
 export const SCOPES = ['*', 'api', 'metrics', 'smtp', 'imap-proxy', 'mcp'] as const;
 
 export type Scope = (typeof SCOPES)[number];

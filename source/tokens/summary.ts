@@ -58,10 +58,10 @@ export const unreadableSummary = (id: string, reason: string): TokenSummary => (
 	problem: unreadableProblem(reason),
 });
 
-/** Spec §1.8 on a summary: expired when `expires` is truthy and now >= expires. */
+/** Compatibility §1.8 on a summary: expired when `expires` is truthy and now >= expires. */
 export const summaryExpired = (summary: TokenSummary, now: number): boolean => Boolean(summary.expires) && now >= summary.expires!;
 
-/** Whitespace collapsed and lower case, so "My  Token" finds "my token" (spec §7 listing search). */
+/** Whitespace collapsed and lower case, so "My  Token" finds "my token" (compatibility §7 listing search). */
 export const normaliseQuery = (text: string): string => text.replaceAll(/\s+/g, ' ').trim().toLowerCase();
 
 // Any whitespace but a single inner space: only then is the regex replace worth its cost.
@@ -509,7 +509,7 @@ export function summarizeRecord(id: string, value: Buffer, lastUsed?: number): T
 }
 
 /**
- * The time of a last-use value (spec §1.6), as decodeLastUse().time reads it; undefined for
+ * The time of a last-use value (compatibility §1.6), as decodeLastUse().time reads it; undefined for
  * never used. The empty map every new token gets is one byte and costs nothing.
  */
 export function lastUsedTime(value: Buffer | null | undefined): number | undefined {

@@ -4,7 +4,7 @@ import type {RateLimit, Restrictions} from './record.js';
 import {SCOPES, isScope} from './scopes.js';
 import {quoteTyped} from './typed-text.js';
 
-/** Limits from EmailEngine's REST schema (spec §7), applied to every way of issuing a token. */
+/** Limits from EmailEngine's REST schema (compatibility §7), applied to every way of issuing a token. */
 export const LIMITS = {
 	description: 1024,
 	account: 256,
@@ -51,7 +51,7 @@ export function parseDescription(value: string | undefined, now: number): string
 	return description || `Generated at ${new Date(now).toISOString()}`;
 }
 
-/** An account id is any text up to 256 characters (spec §7); empty means an instance-wide token. */
+/** An account id is any text up to 256 characters (compatibility §7); empty means an instance-wide token. */
 export function parseAccount(value: string | undefined): string | undefined {
 	const account = (value ?? '').trim();
 	if (account.length > LIMITS.account) {
@@ -115,7 +115,7 @@ export function parseRateLimit(value: string): RateLimit {
 
 export type RestrictionInput = {addresses?: readonly string[]; referrers?: readonly string[]; rateLimit?: string};
 
-/** Only the restrictions that were asked for are written; absent and nil read the same (spec §2). */
+/** Only the restrictions that were asked for are written; absent and nil read the same (compatibility §2). */
 export function parseRestrictions(input: RestrictionInput): Restrictions | undefined {
 	const restrictions: Restrictions = {};
 	if (input.referrers && input.referrers.length > 0) {

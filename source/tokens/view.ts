@@ -21,7 +21,7 @@ const iso = (value: unknown): unknown => {
 
 /**
  * The `account` of the JSON shapes: null when unbound (absent, nil or empty), else the stored value
- * as it is, so an integer account shows as a number, as EmailEngine shows it (spec §9.1).
+ * as it is, so an integer account shows as a number, as EmailEngine shows it (compatibility §2).
  */
 export function jsonAccount(record: TokenRecord): unknown {
 	const account = record['account'];
@@ -29,7 +29,7 @@ export function jsonAccount(record: TokenRecord): unknown {
 }
 
 /**
- * The JSON shape of EmailEngine's REST listing (spec §7): `id`, then `account` (null when unbound),
+ * The JSON shape of EmailEngine's REST listing (compatibility §7): `id`, then `account` (null when unbound),
  * then the record's own fields, dates as ISO strings, `access` when a last-use record exists.
  */
 export function entryToJson(entry: TokenEntry): Record<string, unknown> {

@@ -94,10 +94,10 @@ describe('export and import', () => {
 		expect((await runCli(['show', '-t', tokenIdOf(token), '--json', db9])).stdout).toContain('"description":"mover"');
 	});
 
-	it('imports the spec vector to the spec bytes; exporting again differs only in created', async () => {
+	it('imports the compatibility vector to the compatibility bytes; exporting again differs only in created', async () => {
 		expect((await runCli(['import', '-t', VECTOR.exportString, db8])).exitCode).toBe(0);
 		const stored = (await raw.hgetBuffer('tokens', VECTOR.id))!.toString('hex');
-		// Same bytes as the spec's record except the 8 bytes of created (now, not 2024).
+		// Same bytes as the compatibility vector's record except the 8 bytes of created (now, not 2024).
 		expect(stored.slice(0, 20)).toBe(VECTOR.storedHex.slice(0, 20));
 		expect(stored.slice(36)).toBe(VECTOR.storedHex.slice(36));
 		const again = (await runCli(['export', '-t', VECTOR.id, db8])).stdout;

@@ -6,7 +6,7 @@ import {RAW_CONTROL} from '../helpers/hostile-records.js';
 import {dumpKeyspace} from '../helpers/keyspace.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 
-/** How the CLI shows records whose fields another writer gave an unusual type (spec §9.1, §9.2). */
+/** How the CLI shows records whose fields another writer gave an unusual type (compatibility §2). */
 let redis: TestRedis;
 let flag: string;
 const NUMERIC = '1'.repeat(64);
@@ -14,7 +14,7 @@ const NUMERIC = '1'.repeat(64);
 beforeAll(async () => {
 	redis = await startRedis();
 	flag = `--dbs.redis=${redis.url()}`;
-	// EmailEngine's CLI stores `-a 12345` as an integer, indexed under iat:12345 (spec §4).
+	// EmailEngine's CLI stores `-a 12345` as an integer, indexed under iat:12345 (compatibility §4).
 	const record = encodeRecord({created: 1_790_000_000_000, account: 12_345, scopes: ['api'], description: 'from the EmailEngine CLI'});
 	await redis.client().multi().hset('tokens', NUMERIC, record).hset('tokens:access', NUMERIC, EMPTY_ACCESS).sadd('iat:12345', NUMERIC).exec();
 });
@@ -60,7 +60,7 @@ describe('tokens that can never authenticate are listed, and marked', () => {
 });
 
 describe('an integer account', () => {
-	it('list --json and show --json show it as a number, as EmailEngine does (spec §9.1)', async () => {
+	it('list --json and show --json show it as a number, as EmailEngine does (compatibility §2)', async () => {
 		for (const args of [['list', '--json'], ['list', '--json', '--account', '12345'], ['show', '--json', '-t', NUMERIC]]) {
 			// eslint-disable-next-line no-await-in-loop
 			const result = await runCli([...args, flag]);

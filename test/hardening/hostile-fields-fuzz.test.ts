@@ -40,7 +40,7 @@ beforeAll(async () => {
 		const token = generateRawToken();
 		const id = tokenIdOf(token);
 		const bytes = rawRecord(hostile.fields);
-		// Indexed where its writer would have put it (spec §1.5), as far as the record can be read.
+		// Indexed where its writer would have put it (compatibility §1.5), as far as the record can be read.
 		let account: string | undefined;
 		try {
 			account = indexAccountOf(decodeRecord(bytes));

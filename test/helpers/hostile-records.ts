@@ -35,7 +35,7 @@ function mapHeader(size: number): Buffer {
 export const rawRecord = (fields: readonly RawField[]): Buffer =>
 	Buffer.concat([mapHeader(fields.length), ...fields.flatMap(([key, value]) => [packed(key), value])]);
 
-/** An export string of the fields: `id` first, the fields in their order, unpadded base64url (spec §3.1). */
+/** An export string of the fields: `id` first, the fields in their order, unpadded base64url (compatibility §3.1). */
 export const rawExportString = (id: string, fields: readonly RawField[]): string =>
 	rawRecord([['id', packed(id)], ...fields]).toString('base64url');
 

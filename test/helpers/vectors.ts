@@ -1,4 +1,4 @@
-/** Spec §0, verified against the libraries EmailEngine pins. */
+/** Compatibility §0, verified against the libraries EmailEngine pins. */
 export const VECTOR = {
 	rawToken: '2aa97ad0456d6624a55d30780aa2ff61bfb7edc6fa00935b40814b271e718660',
 	id: 'ea3873f9234fb3b8b700043373138c730c56fd2f7fa27dbcdc61d4c9c2b2df8d',

@@ -21,7 +21,7 @@ async function issue(scopes: string[], account?: string) {
 	return {token: rawToken, id};
 }
 
-describe('spec §6.7 error rows', () => {
+describe('compatibility §6.7 error rows', () => {
 	test('no credential: 401 Missing authentication with WWW-Authenticate: Bearer, on /v1 and /metrics', async () => {
 		for (const path of ['/v1/stats', '/metrics', '/v1/tokens', '/v1/account/example']) {
 			const response = await getJson(h.base + path);
@@ -93,7 +93,7 @@ describe('spec §6.7 error rows', () => {
 	});
 });
 
-describe('scopes against routes (spec §6.3)', () => {
+describe('scopes against routes (compatibility §6.3)', () => {
 	const cases: Array<[string, unknown, {stats: number; metrics: number}]> = [
 		['*', ['*'], {stats: 200, metrics: 200}],
 		['api', ['api'], {stats: 200, metrics: 403}],
@@ -126,7 +126,7 @@ describe('scopes against routes (spec §6.3)', () => {
 	}
 });
 
-describe('account binding (spec §6.4)', () => {
+describe('account binding (compatibility §6.4)', () => {
 	test('bound token: 404 while the account is missing, 200 once iad:{account} has `account`, 403 elsewhere', async () => {
 		const {token} = await issue(['api'], 'example');
 		const missing = await getJson(`${h.base}/v1/account/example`, bearer(token));
@@ -163,7 +163,7 @@ describe('account binding (spec §6.4)', () => {
 	});
 });
 
-describe('getting the token (spec §6.1)', () => {
+describe('getting the token (compatibility §6.1)', () => {
 	test('the access_token query argument works when there is no header', async () => {
 		const {token} = await issue(['api']);
 		const response = await getJson(`${h.base}/v1/stats?access_token=${token}`);
@@ -215,7 +215,7 @@ describe('getting the token (spec §6.1)', () => {
 	});
 });
 
-describe('last use (spec §1.6)', () => {
+describe('last use (compatibility §1.6)', () => {
 	test('written as {time, ip} on success and before the scope check on refusal', async () => {
 		const {token, id} = await issue(['metrics']);
 		const before = await h.redis.client().hgetBuffer('tokens:access', id);
@@ -225,7 +225,7 @@ describe('last use (spec §1.6)', () => {
 		const response = await fetch(`${h.base}/v1/stats`, bearer(token));
 		expect(response.status).toBe(403);
 		const bytes = await h.redis.client().hgetBuffer('tokens:access', id);
-		// Spec §0 test vector: keys time then ip, time as uint64.
+		// Compatibility §0 test vector: keys time then ip, time as uint64.
 		expect(bytes!.toString('hex')).toBe(`82a474696d65cf00000193f34e4a5fa26970a9${Buffer.from('127.0.0.1').toString('hex')}`);
 		expect(decodeLastUse(bytes)).toStrictEqual({time: 1_734_953_814_623, ip: '127.0.0.1'});
 	});
@@ -276,7 +276,7 @@ describe('permissions narrowing', () => {
 	});
 });
 
-describe('disableTokens setting (spec §6.1)', () => {
+describe('disableTokens setting (compatibility §6.1)', () => {
 	test('with disableTokens on, no token is accepted as preauth, but cannot mint tokens', async () => {
 		await h.redis.client().hset('settings', 'disableTokens', 'true');
 		expect((await fetch(`${h.base}/v1/stats`)).status).toBe(200);

@@ -4,7 +4,7 @@ import {restRecord} from '../../source/server/token-payload.js';
 
 const diagnostics = {action: 'read', group: 'diagnostics'};
 
-describe('permission narrowing (spec §2)', () => {
+describe('permission narrowing (compatibility §2)', () => {
 	test('absent or nil narrows nothing; a matching grant passes', () => {
 		expect(checkPermission(undefined, diagnostics)).toBeUndefined();
 		expect(checkPermission(null, diagnostics)).toBeUndefined();
@@ -33,7 +33,7 @@ describe('permission narrowing (spec §2)', () => {
 	});
 });
 
-describe('token extraction (spec §6.1)', () => {
+describe('token extraction (compatibility §6.1)', () => {
 	test('header wins, query only without a header, scheme case-insensitive, second part only', () => {
 		expect(presentedToken('Bearer abc', 'def')).toBe('abc');
 		expect(presentedToken(undefined, 'def')).toBe('def');
@@ -47,7 +47,7 @@ describe('token extraction (spec §6.1)', () => {
 	});
 });
 
-describe('scope rule (spec §6.3)', () => {
+describe('scope rule (compatibility §6.3)', () => {
 	test('no scopes field, *, or overlap; [] denies', () => {
 		expect(scopeAllowed(undefined, ['api'])).toBe(true);
 		expect(scopeAllowed(['*'], ['metrics'])).toBe(true);

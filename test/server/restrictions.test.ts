@@ -2,7 +2,7 @@ import {afterAll, beforeAll, beforeEach, describe, expect, test} from 'vitest';
 import {RATE_LIMIT_EPOCH, addressAllowed, rateWindow, referrerAllowed} from '../../source/server/index.js';
 import {type Harness, bearer, getJson, startHarness} from './harness.js';
 
-describe('address matching (spec §6.5)', () => {
+describe('address matching (compatibility §6.5)', () => {
 	test('IPv4, IPv6, CIDR and IPv4-mapped IPv6 on either side', () => {
 		expect(addressAllowed('127.0.0.1', ['127.0.0.1'])).toBe(true);
 		expect(addressAllowed('127.0.0.2', ['127.0.0.1'])).toBe(false);
@@ -25,7 +25,7 @@ describe('address matching (spec §6.5)', () => {
 	});
 });
 
-describe('referrer globs (spec §6.5)', () => {
+describe('referrer globs (compatibility §6.5)', () => {
 	test('* is any text, anchored, case-sensitive; a missing header is the text "undefined"', () => {
 		expect(referrerAllowed('https://app.example.com/page', ['https://*.example.com/*'])).toBe(true);
 		expect(referrerAllowed('https://app.example.com.evil.org/', ['https://*.example.com/'])).toBe(false);
@@ -38,7 +38,7 @@ describe('referrer globs (spec §6.5)', () => {
 	});
 });
 
-describe('rate-limit windows (spec §6.6)', () => {
+describe('rate-limit windows (compatibility §6.6)', () => {
 	test('bucket and reset follow the 2000-01-01 epoch', () => {
 		const start = RATE_LIMIT_EPOCH + 60_000 * 1000;
 		expect(rateWindow(60, start)).toStrictEqual({window: 60, bucket: 1000, reset: 60});
@@ -186,7 +186,7 @@ describe('rate limit over real requests', () => {
 	});
 });
 
-describe('audit log (spec §1.7)', () => {
+describe('audit log (compatibility §1.7)', () => {
 	test('with tokenAuditLog on, allowed and denied requests are logged newest first', async () => {
 		await h.redis.client().hset('settings', 'tokenAuditLog', 'true');
 		const {token, id} = await h.plant({created: 1, scopes: ['api']});

@@ -119,7 +119,7 @@ describe('GET /health and unknown routes', () => {
 	});
 });
 
-describe('token admin routes (spec §7)', () => {
+describe('token admin routes (compatibility §7)', () => {
 	test('GET /v1/tokens lists with paging; GET /v1/tokens/{id} shows one; 404 with code NotFound', async () => {
 		for (let index = 0; index < 4; index++) {
 			await h.store.issue({description: `t${index}`, scopes: ['api']});

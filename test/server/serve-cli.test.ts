@@ -116,7 +116,7 @@ describe('ee-tokens serve, end to end', () => {
 	});
 });
 
-describe('prepared token (spec §5)', () => {
+describe('prepared token (compatibility §5)', () => {
 	test('imported on the first start, skipped on the second; the raw token then works', async () => {
 		const first = await serve([], {EENGINE_PREPARED_TOKEN: VECTOR.exportString});
 		const imported = first.lines.find(line => line.msg === 'Imported prepared token');

@@ -5,7 +5,7 @@ import {type Harness, bearer, getJson, startHarness} from './harness.js';
 
 /**
  * What serve does with stored records of the wrong shape: records it cannot read at all, and
- * readable records whose fields have the wrong type (spec §9.1, §9.2). It never admits a request
+ * readable records whose fields have the wrong type (compatibility §2). It never admits a request
  * on such a record, and never answers a listing with a 5xx because of one.
  */
 let h: Harness;
@@ -86,7 +86,7 @@ describe('a record that cannot be read', () => {
 	});
 });
 
-describe('an integer account (spec §9.1)', () => {
+describe('an integer account (compatibility §2)', () => {
 	test('is bound to no account a request can name: 403 Unauthorized account on /v1/account/12345 and everywhere else', async () => {
 		const {token} = await h.plant({created: 1_790_000_000_000, account: 12_345, scopes: ['api'], description: 'from the EmailEngine CLI'}, '12345');
 		// A string-bound token on the same account, to show the account itself answers.
@@ -116,7 +116,7 @@ const ADDRESS = {statusCode: 403, error: 'Forbidden', message: 'Unauthorized add
 const REFERRER = {statusCode: 403, error: 'Forbidden', message: 'Unauthorized referrer'};
 const RATE = {statusCode: 429, error: 'Too Many Requests', message: 'Rate limit exceeded'};
 
-describe('malformed stored values are refused, never admitted (spec §9.2)', () => {
+describe('malformed stored values are refused, never admitted (compatibility §2)', () => {
 	const cases: Array<[string, Record<string, unknown>, Record<string, unknown>]> = [
 		['account as a map', {account: {id: 'example'}}, ACCOUNT],
 		['account true', {account: true}, ACCOUNT],

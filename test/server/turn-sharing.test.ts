@@ -99,7 +99,7 @@ describe('requests that arrive together', () => {
 			expect(lastUse?.ip).toBe('127.0.0.1');
 			expect(lastUse!.time).toBeGreaterThanOrEqual(before);
 			expect(lastUse!.time).toBeLessThanOrEqual(after);
-			// Byte for byte: keys time then ip, the time as uint64 (spec §1.6, §0).
+			// Byte for byte: keys time then ip, the time as uint64 (compatibility §1.6, §0).
 			expect(bytes).toStrictEqual(encodeLastUse(lastUse!.time!, '127.0.0.1'));
 			expect(bytes!.subarray(0, 7).toString('hex')).toBe('82a474696d65cf');
 		}

@@ -13,7 +13,7 @@ import {
 } from '../../source/store/index.js';
 import {freePort} from '../helpers/redis.js';
 
-describe('Redis target resolution (spec §1.1, flag first)', () => {
+describe('Redis target resolution (compatibility §1.1, flag first)', () => {
 	it('follows EENGINE_REDIS → REDIS_URL → default, and skips set-but-empty values', () => {
 		expect(resolveRedisTarget(undefined, {}).target).toMatchObject({url: 'redis://127.0.0.1:6379/8', source: 'default', prefix: ''});
 		expect(resolveRedisTarget(undefined, {REDIS_URL: 'redis://r/1'}).target.source).toBe('REDIS_URL');

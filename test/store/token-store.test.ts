@@ -69,7 +69,7 @@ describe('records shaped by EmailEngine itself', () => {
 		);
 		await raw.hset(keys.access, restId, Buffer.from([0x80]));
 		await raw.sadd('iat:example', restId);
-		// EmailEngine's CLI with `-a 123` stores the account as a msgpack integer (spec §4).
+		// EmailEngine's CLI with `-a 123` stores the account as a msgpack integer (compatibility §4).
 		await raw.hset(keys.tokens, cliId, encodeRecord({created: 1_734_953_814_000, account: 123, scopes: ['*'], description: 'numeric'}));
 		await raw.sadd('iat:123', cliId);
 	});
@@ -211,7 +211,7 @@ describe('page (the REST listing)', () => {
 });
 
 describe('import', () => {
-	it('imports the spec vector to the spec bytes, created reset to now', async () => {
+	it('imports the compatibility vector to the compatibility bytes, created reset to now', async () => {
 		const fixed = new TokenStore(redis.client(), '', () => VECTOR.created);
 		expect(await fixed.import(VECTOR.exportString)).toEqual({status: 'imported', id: VECTOR.id});
 		expect(await hexOf(keys.tokens, VECTOR.id)).toBe(VECTOR.storedHex);

@@ -73,7 +73,7 @@ describe('records that cannot be read', () => {
 		reported.length = 0;
 		const page = await store.page({page: 0, pageSize: 10, onUnreadable});
 		expect(ids(page.entries)).toEqual([...good].sort());
-		// Skipped, but counted, as EmailEngine counts them (spec §7).
+		// Skipped, but counted, as EmailEngine counts them (compatibility §7).
 		expect(page.total).toBe(6);
 		expect(sorted(reported)).toEqual(UNREADABLE);
 

@@ -46,7 +46,7 @@ describe('malformed export strings give one-line typed errors', () => {
 });
 
 /**
- * EmailEngine's import takes any fields with an id (spec §3.3); ours refuses known fields of the
+ * EmailEngine's import takes any fields with an id (compatibility §3.3); ours refuses known fields of the
  * wrong shape, so nothing is stored broken, widened or unusable (the README's differences).
  */
 describe('export strings whose known fields have the wrong shape', () => {

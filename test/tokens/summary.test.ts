@@ -26,7 +26,7 @@ const bytesOf = (value: unknown) => Buffer.from(encodeMsgpack(value));
 const hex = (text: string) => Buffer.from(text.replaceAll(' ', ''), 'hex');
 
 describe('record summaries read straight from msgpack', () => {
-	it('reads what a table shows from the spec vector and from records of every issue path', () => {
+	it('reads what a table shows from the compatibility vector and from records of every issue path', () => {
 		expect(summarizeRecord(VECTOR.id, Buffer.from(VECTOR.storedHex, 'hex'))).toEqual({
 			id: VECTOR.id,
 			description: 'test token',

@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {EMPTY_ACCESS, decodeExportString, encodeExportString, encodeLastUse, encodeRecord, importedRecord, tokenIdOf} from '../../source/tokens/index.js';
 import {VECTOR, hex} from '../helpers/vectors.js';
 
-describe('spec §0 test vectors', () => {
+describe('compatibility §0 test vectors', () => {
 	it('derives the id from the decoded bytes, not the hex text', () => {
 		expect(tokenIdOf(VECTOR.rawToken)).toBe(VECTOR.id);
 		expect(tokenIdOf(VECTOR.rawToken)).not.toBe(VECTOR.wrongId);

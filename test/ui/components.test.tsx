@@ -71,7 +71,7 @@ describe('details of hostile records', () => {
 		expect(lines.get('  referrers')).toBe('malformed: 7 (a number, not a list: every request is refused)');
 		expect(lines.get('  rate limit')).toBe('malformed: "fast" (not a map of maxRequests and timeWindow numbers)');
 		expect(new Map(detailLines({id: 'a'.repeat(64), record: {restrictions: 'x'}}, NOW)).get('restrictions')).toBe('malformed: "x" (text, not a map)');
-		// An empty address list refuses every request; an empty referrer list restricts nothing (spec §6.5).
+		// An empty address list refuses every request; an empty referrer list restricts nothing (compatibility §6.5).
 		const empty = new Map(detailLines({id: 'a'.repeat(64), record: {restrictions: {addresses: [], referrers: []}}}, NOW));
 		expect(empty.get('  IP allowlist')).toBe('none: every request is refused');
 		expect(empty.get('  referrers')).toBe('any referrer');

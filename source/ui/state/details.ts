@@ -30,7 +30,7 @@ function kindOf(value: unknown): string {
 	return typeof value === 'string' ? 'text' : typeof value === 'number' ? 'a number' : typeof value === 'boolean' ? 'true/false' : 'a map';
 }
 
-/** What each field of a record should hold (spec §2); a number account is EmailEngine's CLI quirk. */
+/** What each field of a record should hold (compatibility §2); a number account is EmailEngine's CLI quirk. */
 const EXPECTED: Record<string, readonly string[]> = {
 	created: ['a number', 'a date'],
 	expires: ['a number', 'a date'],
@@ -48,7 +48,7 @@ const malformed = (value: unknown, why: string) =>
 	`malformed: ${typeof value === 'string' ? displayText(JSON.stringify(displayText(value, 200))) : displayText(value, 200)} (${why})`;
 
 /**
- * An address or referrer list as EmailEngine reads it (spec §6.5, §9.2): absent, nil or empty
+ * An address or referrer list as EmailEngine reads it (compatibility §6.5, §2): absent, nil or empty
  * text restricts nothing; a list is checked (an empty address list refuses every request); anything
  * else is malformed, and EmailEngine refuses every request.
  */
