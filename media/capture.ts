@@ -44,11 +44,23 @@ function findChromium(): string | undefined {
 
 function toPng(chromium: string, svgPath: string, pngPath: string, width: number, height: number): void {
 	const html = path.join(path.dirname(svgPath), '.capture.html');
-	writeFileSync(html, `<!doctype html><html><body style="margin:0;background:transparent"><img src="${path.basename(svgPath)}" width="${width}" height="${height}"></body></html>`);
+	writeFileSync(
+		html,
+		`<!doctype html><html><body style="margin:0;background:transparent"><img src="${path.basename(svgPath)}" width="${width}" height="${height}"></body></html>`,
+	);
 	try {
 		execFileSync(
 			chromium,
-			['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', '--force-device-scale-factor=2', `--window-size=${width},${height}`, `--screenshot=${pngPath}`, `file://${html}`],
+			[
+				'--headless',
+				'--no-sandbox',
+				'--disable-gpu',
+				'--hide-scrollbars',
+				'--force-device-scale-factor=2',
+				`--window-size=${width},${height}`,
+				`--screenshot=${pngPath}`,
+				`file://${html}`,
+			],
 			{stdio: 'ignore', timeout: 60_000},
 		);
 	} finally {
@@ -65,7 +77,6 @@ try {
 	await client.sadd('ia:accounts', 'acme', 'support', 'relay', 'example', 'staging');
 	const now = Date.now();
 	for (const token of TOKENS) {
-		// eslint-disable-next-line no-await-in-loop
 		const {id} = await store.issue({
 			description: token.description,
 			scopes: token.scopes,
@@ -74,7 +85,6 @@ try {
 			restrictions: token.restrictions,
 		});
 		if (token.used !== undefined) {
-			// eslint-disable-next-line no-await-in-loop
 			await client.hset('tokens:access', id, encodeLastUse(now - token.used, '203.0.113.7'));
 		}
 	}
@@ -166,5 +176,7 @@ for (const svg of written) {
 	}
 }
 
-process.stdout.write(`${written.map(file => path.relative(process.cwd(), file)).join('\n')}\n${chromium ? 'PNG files written with Chromium.\n' : 'No Chromium found: SVG only (apt-get install chromium for PNG).\n'}`);
+process.stdout.write(
+	`${written.map(file => path.relative(process.cwd(), file)).join('\n')}\n${chromium ? 'PNG files written with Chromium.\n' : 'No Chromium found: SVG only (apt-get install chromium for PNG).\n'}`,
+);
 process.exit(0);

@@ -7,7 +7,24 @@ type Cell = NonNullable<ReturnType<NonNullable<ReturnType<Terminal['buffer']['ac
 const THEME = {
 	background: '#1e1e2e',
 	foreground: '#d9dce6',
-	ansi: ['#45475a', '#f38ba8', '#a6e3a1', '#f9e2af', '#89b4fa', '#f5c2e7', '#94e2d5', '#bac2de', '#585b70', '#f38ba8', '#a6e3a1', '#f9e2af', '#89b4fa', '#f5c2e7', '#94e2d5', '#a6adc8'],
+	ansi: [
+		'#45475a',
+		'#f38ba8',
+		'#a6e3a1',
+		'#f9e2af',
+		'#89b4fa',
+		'#f5c2e7',
+		'#94e2d5',
+		'#bac2de',
+		'#585b70',
+		'#f38ba8',
+		'#a6e3a1',
+		'#f9e2af',
+		'#89b4fa',
+		'#f5c2e7',
+		'#94e2d5',
+		'#a6adc8',
+	],
 };
 
 const hex = (value: number) => value.toString(16).padStart(2, '0');

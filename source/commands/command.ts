@@ -1,6 +1,5 @@
 import meow, {type Flag, type Result} from 'meow';
 import {asRedisError, openStore, type OpenStore} from '../store/index.js';
-import {TokenError} from '../tokens/index.js';
 import {checkArgv} from './flag-check.js';
 
 /** meow's own flag union, which it does not export under a name. */
@@ -19,6 +18,8 @@ export type Command<Flags extends AnyFlags = AnyFlags> = {
 	name: string;
 	usage: string;
 	flags: Flags;
+	// Method syntax on purpose: parameters of methods are bivariant, so a command of any flags is a
+	// Command<AnyFlags> in the registry.
 	run(cli: Result<Flags>, context: Context): Promise<number>;
 };
 
@@ -32,12 +33,15 @@ export type Context = {
 	stderr: NodeJS.WriteStream;
 	stdin: NodeJS.ReadStream;
 	/** A one-line message on stderr, never on stdout (stdout is data). */
-	say(message: string): void;
-	withStore<T>(use: (open: OpenStore) => Promise<T>): Promise<T>;
+	say: (message: string) => void;
+	withStore: <T>(use: (open: OpenStore) => Promise<T>) => Promise<T>;
 };
 
 /** The options every command (and the app) takes, taken out of argv before the command's own flags. */
 export type GlobalOptions = {redisFlag?: string; timeoutFlag?: string};
+
+/** A command whatever its flags, as the registry holds them. */
+export type AnyCommand = Command<AnyFlags>;
 
 export const defineCommand = <Flags extends AnyFlags>(command: Command<Flags>): Command<Flags> => command;
 
@@ -54,8 +58,15 @@ export function wantsHelp(argv: readonly string[]): boolean {
  * meow answers `--help` only when it is the sole argument: `issue -d x --help` would mint a token and
  * `revoke -t … --yes -h` revoke one. So dispatch asks for the text and prints it itself.
  */
-export function commandHelp(command: Command<any>, summary: string): string {
-	const {help} = meow(command.usage, {importMeta: import.meta, argv: [], flags: command.flags, description: summary, autoHelp: false, autoVersion: false});
+export function commandHelp(command: AnyCommand, summary: string): string {
+	const {help} = meow(command.usage, {
+		importMeta: import.meta,
+		argv: [],
+		flags: command.flags,
+		description: summary,
+		autoHelp: false,
+		autoVersion: false,
+	});
 	return `${help}\n${FLAG_RULES}`;
 }
 

@@ -54,7 +54,10 @@ export const exportCommand = defineCommand({
 			const items = exported.map(({id, exportString}) => (id ? {id, export: exportString} : {export: exportString}));
 			context.stdout.write(`${JSON.stringify(flags.all ? items : items[0])}\n`);
 		} else {
-			writeLines(context.stdout, exported.map(item => item.exportString));
+			writeLines(
+				context.stdout,
+				exported.map(item => item.exportString),
+			);
 		}
 
 		warnings.finish();

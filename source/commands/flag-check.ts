@@ -12,7 +12,8 @@ const usage = (message: string) => new TokenError('usage', message);
 const HELP: FlagSpec = {type: 'boolean'};
 
 /** A flag as typed, for a message: its name only, never a value glued to it. */
-const shown = (dashes: string, name: string) => (/[\da-f]{16,}/i.test(name) ? `${dashes}… (a flag not shown: it may hold a token)` : `${dashes}${name}`);
+const shown = (dashes: string, name: string) =>
+	/[\da-f]{16,}/i.test(name) ? `${dashes}… (a flag not shown: it may hold a token)` : `${dashes}${name}`;
 
 /** Long names (camelCase, kebab-case, aliases) and short names, each to the flag it spells. */
 function lookups(flags: AnyFlags): {long: Map<string, Known>; short: Map<string, Known>} {
@@ -95,7 +96,9 @@ export function checkArgv(argv: readonly string[], flags: AnyFlags, command: str
 			// `--port -1` is a number that is out of range, not a missing value: say that.
 			const negativeNumber = known.flag.type === 'number' && next !== undefined && /^-\d/.test(next);
 			if (next === undefined || (next.startsWith('-') && next !== '-' && !negativeNumber)) {
-				throw usage(`${flag} needs a value${next === undefined ? '' : ` (it is followed by the flag ${shown('', next.split('=')[0]!)}; write ${flag}=VALUE for a value that starts with -)`}`);
+				throw usage(
+					`${flag} needs a value${next === undefined ? '' : ` (it is followed by the flag ${shown('', next.split('=')[0]!)}; write ${flag}=VALUE for a value that starts with -)`}`,
+				);
 			}
 
 			value = next;

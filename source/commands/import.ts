@@ -93,7 +93,6 @@ async function importStream(store: TokenStore, stdin: NodeJS.ReadStream, summary
 
 		batch.push({line: number, text: trimmed});
 		if (batch.length >= BATCH) {
-			// eslint-disable-next-line no-await-in-loop
 			await importBatch(store, batch, summary);
 			batch = [];
 		}

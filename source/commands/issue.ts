@@ -1,4 +1,12 @@
-import {entryToJson, parseAccount, parseDescription, parseExpiry, parseRestrictions, parseScopes, restrictionWarnings} from '../tokens/index.js';
+import {
+	entryToJson,
+	parseAccount,
+	parseDescription,
+	parseExpiry,
+	parseRestrictions,
+	parseScopes,
+	restrictionWarnings,
+} from '../tokens/index.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand, jsonFlag} from './command.js';
 

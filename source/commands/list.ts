@@ -35,7 +35,14 @@ export const listCommand = defineCommand({
 	async run(cli, context) {
 		const {flags} = cli;
 		const warnings = listingWarnings(context.say);
-		const filters = {account: flags.account, scope: flags.scope, query: flags.query, includeExpired: flags.all, onUnreadable: warnings.onUnreadable, onUnusable: warnings.onUnusable};
+		const filters = {
+			account: flags.account,
+			scope: flags.scope,
+			query: flags.query,
+			includeExpired: flags.all,
+			onUnreadable: warnings.onUnreadable,
+			onUnusable: warnings.onUnusable,
+		};
 		if (flags.json) {
 			// Every Redis read is done before the first chunk comes, so a failure leaves no half array.
 			await context.withStore(async ({store}) => writeJsonArray(context.stdout, store.listInChunks(filters)));
@@ -82,12 +89,20 @@ async function writeJsonArray(stream: NodeJS.WritableStream, chunks: AsyncIterab
  * (up to DISPLAY_LIMIT characters, beyond EmailEngine's own limits), one row per line, columns
  * separated by two spaces.
  */
-function writeTable(stream: NodeJS.WriteStream, tokens: readonly TokenSummary[], now: number, {fit, textWidth}: typeof import('../format/cells.js')): void {
+function writeTable(
+	stream: NodeJS.WriteStream,
+	tokens: readonly TokenSummary[],
+	now: number,
+	{fit, textWidth}: typeof import('../format/cells.js'),
+): void {
 	const tty = Boolean(stream.isTTY);
 	const header = ['Id', ...COLUMNS.map(column => column.title)];
 	// Column texts are already display text (tokens/columns.ts); the id is the hash field, which any
 	// writer to Redis may have made a megabyte of escape sequences, so it goes through the same door.
-	const rows = tokens.map(token => [displayText(tty ? token.id.slice(0, 12) : token.id), ...COLUMNS.map(column => column.text(token, now))]);
+	const rows = tokens.map(token => [
+		displayText(tty ? token.id.slice(0, 12) : token.id),
+		...COLUMNS.map(column => column.text(token, now)),
+	]);
 	// A loop, not Math.max(...cells): 100,000 arguments overflow the stack.
 	const widths = header.map(title => title.length);
 	for (const row of rows) {

@@ -34,7 +34,12 @@ export function listingWarnings(say: (message: string) => void): Warnings {
 	return {
 		onUnreadable({id, reason}) {
 			// The id is a hash field and the reason names bytes of it: both are untrusted text.
-			once(unreadable, id, () => `ee-tokens: warning: skipped token ${sanitizeText(id)}: its record cannot be read (${sanitizeText(reason)}); ee-tokens revoke -t ID removes it`);
+			once(
+				unreadable,
+				id,
+				() =>
+					`ee-tokens: warning: skipped token ${sanitizeText(id)}: its record cannot be read (${sanitizeText(reason)}); ee-tokens revoke -t ID removes it`,
+			);
 		},
 		onUnusable(id, problem) {
 			once(unusable, id, () => `ee-tokens: warning: token ${sanitizeText(id)} can never authenticate: ${sanitizeText(problem)}`);

@@ -46,7 +46,10 @@ export function extractGlobalOptions(argv: readonly string[]): {argv: string[]} 
 			break;
 		}
 
-		const [name, inline] = argument.startsWith('--dbs.') && argument.includes('=') ? [argument.slice(0, argument.indexOf('=')), argument.slice(argument.indexOf('=') + 1)] : [argument, undefined];
+		const [name, inline] =
+			argument.startsWith('--dbs.') && argument.includes('=')
+				? [argument.slice(0, argument.indexOf('=')), argument.slice(argument.indexOf('=') + 1)]
+				: [argument, undefined];
 		const key = Object.hasOwn(GLOBAL_OPTIONS, name) ? GLOBAL_OPTIONS[name as keyof typeof GLOBAL_OPTIONS] : undefined;
 		if (key === undefined) {
 			rest.push(argument);
@@ -85,7 +88,10 @@ async function dispatch(rawArgv: readonly string[]): Promise<number> {
 		[name, ...rest] = rest;
 		if (name === undefined || !EMAILENGINE_SUBCOMMANDS.includes(name.toLowerCase())) {
 			// EmailEngine prints "Future feature" and hangs here (compatibility §4); we say what exists.
-			throw new TokenError('usage', `Unknown tokens subcommand ${quoteTyped(name ?? '')}: use tokens issue, tokens export or tokens import`);
+			throw new TokenError(
+				'usage',
+				`Unknown tokens subcommand ${quoteTyped(name ?? '')}: use tokens issue, tokens export or tokens import`,
+			);
 		}
 
 		name = name.toLowerCase();

@@ -1,10 +1,10 @@
-import type {Command} from './command.js';
+import type {AnyCommand} from './command.js';
 
 /**
  * Every subcommand, in the order the main help lists them. Each module loads only when its command
  * runs: a script calling `ee-tokens issue` in a loop pays for the modules of `issue` alone.
  */
-export type CommandEntry = {name: string; summary: string; load(): Promise<Command<any>>};
+export type CommandEntry = {name: string; summary: string; load: () => Promise<AnyCommand>};
 
 export const COMMANDS: readonly CommandEntry[] = [
 	{

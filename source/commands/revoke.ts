@@ -63,7 +63,9 @@ export const revokeCommand = defineCommand({
 				context.stdout.write(`${safeJson(entryToJson(entry))}\n`);
 			}
 
-			context.say(`Revoked token ${entry.id}${entry.unreadable ? ` (its record could not be read: ${sanitizeText(entry.unreadable)})` : ''}`);
+			context.say(
+				`Revoked token ${entry.id}${entry.unreadable ? ` (its record could not be read: ${sanitizeText(entry.unreadable)})` : ''}`,
+			);
 			return EXIT.ok;
 		});
 	},

@@ -3,7 +3,7 @@
  * bidi overrides; every command's JSON output escapes those too, so that `--json` on a terminal is
  * as inert as the table. Still valid JSON that parses to the same values.
  */
-// eslint-disable-next-line no-control-regex
+
 const UNSAFE_IN_JSON = /[\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
 
 export const escapeUnsafe = (json: string): string =>

@@ -54,11 +54,17 @@ export const serveCommand = defineCommand({
 function listenError(error: unknown, host: string, port: number): unknown {
 	switch ((error as NodeJS.ErrnoException).code) {
 		case 'EADDRINUSE': {
-			return new TokenError('listen', `port ${port} is in use on ${host}: stop what uses it, or choose another with --port or EENGINE_PORT`);
+			return new TokenError(
+				'listen',
+				`port ${port} is in use on ${host}: stop what uses it, or choose another with --port or EENGINE_PORT`,
+			);
 		}
 
 		case 'EACCES': {
-			return new TokenError('listen', `port ${port} on ${host} needs privileges this user does not have: choose one above 1023 with --port`);
+			return new TokenError(
+				'listen',
+				`port ${port} on ${host} needs privileges this user does not have: choose one above 1023 with --port`,
+			);
 		}
 
 		case 'EADDRNOTAVAIL': {
@@ -76,11 +82,7 @@ function listenError(error: unknown, host: string, port: number): unknown {
 	}
 }
 
-async function serve(
-	flags: {port?: number; host?: string; preparedToken?: string},
-	context: Context,
-	logger: Logger,
-): Promise<number> {
+async function serve(flags: {port?: number; host?: string; preparedToken?: string}, context: Context, logger: Logger): Promise<number> {
 	const env = process.env;
 	const port = flags.port ?? (env['EENGINE_PORT'] ? Number(env['EENGINE_PORT']) : 3000);
 	const host = flags.host ?? (env['EENGINE_HOST'] || '127.0.0.1');
@@ -114,7 +116,10 @@ async function serve(
 		process.once('SIGINT', () => resolve('SIGINT'));
 		process.once('SIGTERM', () => resolve('SIGTERM'));
 	});
-	logger.info({host: address.address, port: address.port, redis: maskRedisUrl(open.target.url), prefix: open.target.prefix || null}, `API server listening on http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`);
+	logger.info(
+		{host: address.address, port: address.port, redis: maskRedisUrl(open.target.url), prefix: open.target.prefix || null},
+		`API server listening on http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`,
+	);
 	await flushLogs(logger);
 	const signal = await signalled;
 	logger.info({signal}, 'Shutting down the API server');

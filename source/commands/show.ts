@@ -45,7 +45,10 @@ const KEY_WIDTH = 24;
 export function describeEntry(entry: TokenEntry): string {
 	const json = entryToJson(entry);
 	const problem = recordProblem(entry.record);
-	const lines = Object.entries(json).map(([key, value]): [string, string] => [key, typeof value === 'string' ? value : JSON.stringify(value)]);
+	const lines = Object.entries(json).map(([key, value]): [string, string] => [
+		key,
+		typeof value === 'string' ? value : JSON.stringify(value),
+	]);
 	if (problem !== undefined) {
 		lines.push(['unusable', problem]);
 	}

@@ -15,10 +15,10 @@ import stringWidth from 'string-width';
  * regional indicators or Hangul jamo takes string-width's path, cluster by cluster.
  */
 
-// eslint-disable-next-line no-control-regex
 const ASCII = /^[\u0020-\u007e]*$/;
 
 /** Joiners inside emoji: ZWJ, variation selectors, the keycap mark, skin tones, tags, flags' halves. */
+// eslint-disable-next-line no-misleading-character-class -- each joiner is matched on its own, on purpose
 const EMOJI_JOINING = /[\u200D\uFE0E\uFE0F\u20E3\p{Emoji_Modifier}\p{Regional_Indicator}\u{E0020}-\u{E007F}]/u;
 
 /**
@@ -89,7 +89,10 @@ function emojiClusters(text: string): Cluster[] {
 	for (const character of text) {
 		const regional = REGIONAL.test(character);
 		const joins =
-			character === '\u200D' || EXTENDS_EMOJI.test(character) || (afterZwj && pictographic && PICTOGRAPHIC.test(character)) || (regionals === 1 && regional);
+			character === '\u200D' ||
+			EXTENDS_EMOJI.test(character) ||
+			(afterZwj && pictographic && PICTOGRAPHIC.test(character)) ||
+			(regionals === 1 && regional);
 		if (joins) {
 			afterZwj = character === '\u200D';
 			regionals = regional ? regionals + 1 : 0;
@@ -215,11 +218,13 @@ export function fitEnd(text: string, width: number): string {
 		return text;
 	}
 
-	const all = joinedClusters(text) ?? [...text].reduce<Cluster[]>((list, character) => {
-		const last = list.at(-1);
-		list.push({index: last ? last.index + last.length : 0, length: character.length, width: codePointWidth(character.codePointAt(0)!)});
-		return list;
-	}, []);
+	const all =
+		joinedClusters(text) ??
+		[...text].reduce<Cluster[]>((list, character) => {
+			const last = list.at(-1);
+			list.push({index: last ? last.index + last.length : 0, length: character.length, width: codePointWidth(character.codePointAt(0)!)});
+			return list;
+		}, []);
 	let used = 1;
 	let start = all.length;
 	while (start > 0 && used + all[start - 1]!.width <= width) {

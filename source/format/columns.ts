@@ -11,9 +11,9 @@ import {type ProblemField, type TokenSummary, describeScopes, problemIsAbout} fr
 export type Column = {
 	key: 'description' | 'scopes' | 'account' | 'created' | 'lastUsed' | 'expires';
 	title: string;
-	text(token: TokenSummary, now: number): string;
+	text: (token: TokenSummary, now: number) => string;
 	/** Sort key; undefined sorts last. */
-	sortKey(token: TokenSummary): string | number | undefined;
+	sortKey: (token: TokenSummary) => string | number | undefined;
 };
 
 /** Whether the row's problem is about this field: its cell then says so instead of a default. */

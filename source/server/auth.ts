@@ -1,7 +1,18 @@
 import type {IncomingMessage} from 'node:http';
 import ipaddr from 'ipaddr.js';
 import type {AuditEntry, AuthSettings, AuthStore, TokenStore, TurnMemo} from '../store/index.js';
-import {type TokenRecord, boundAccountOf, decodeRecord, expiryOf, isHex64, isPlainMap, listField, restrictionsField, tokenIdOf, unreadableReason} from '../tokens/index.js';
+import {
+	type TokenRecord,
+	boundAccountOf,
+	decodeRecord,
+	expiryOf,
+	isHex64,
+	isPlainMap,
+	listField,
+	restrictionsField,
+	tokenIdOf,
+	unreadableReason,
+} from '../tokens/index.js';
 import {type Headers, HttpError} from './http.js';
 import {type Permission, checkPermission} from './permissions.js';
 import {addressAllowed, rateWindow, referrerAllowed} from './restrictions.js';
@@ -36,16 +47,7 @@ export type Credentials =
 
 /** How an authentication ended, for the outcome counter in /metrics. */
 export type AuthOutcome =
-	| 'allowed'
-	| 'preauth'
-	| 'missing'
-	| 'bad_token'
-	| 'scope'
-	| 'permission'
-	| 'account'
-	| 'address'
-	| 'referrer'
-	| 'rate_limit';
+	'allowed' | 'preauth' | 'missing' | 'bad_token' | 'scope' | 'permission' | 'account' | 'address' | 'referrer' | 'rate_limit';
 
 export type AuthRequest = {
 	request: IncomingMessage;
@@ -160,7 +162,10 @@ export class Authenticator {
 			return peer;
 		}
 
-		const hops = forwarded.split(',').map(hop => hop.trim()).filter(Boolean);
+		const hops = forwarded
+			.split(',')
+			.map(hop => hop.trim())
+			.filter(Boolean);
 		const proxies = this.options.proxyAddresses ?? [];
 		let candidate: string | undefined;
 		if (proxies.length > 0) {
@@ -307,7 +312,11 @@ export class Authenticator {
 	/** Scope → permissions → account → addresses → referrers: the first check that refuses, if any. */
 	private firstRefusal(record: TokenRecord, {request, route, account, clientIp}: RequestContext): Refusal | undefined {
 		if (!scopeAllowed(record['scopes'], route.scopes)) {
-			return {reason: 'scope', outcome: 'scope', error: new HttpError(403, 'Unauthorized scope', {requestedScope: route.scopes.join(', ')})};
+			return {
+				reason: 'scope',
+				outcome: 'scope',
+				error: new HttpError(403, 'Unauthorized scope', {requestedScope: route.scopes.join(', ')}),
+			};
 		}
 
 		const permissionDenial = checkPermission(record['permissions'], route.permission);
@@ -315,7 +324,9 @@ export class Authenticator {
 			return {
 				reason: permissionDenial,
 				outcome: 'permission',
-				error: new HttpError(403, 'Unauthorized permission', {requiredPermission: {action: route.permission.action, group: route.permission.group}}),
+				error: new HttpError(403, 'Unauthorized permission', {
+					requiredPermission: {action: route.permission.action, group: route.permission.group},
+				}),
 			};
 		}
 
@@ -343,7 +354,13 @@ export class Authenticator {
 	}
 
 	/** A refusal after last use was sent: it is on record first, then audited, counted and thrown. */
-	private async refuse(refusal: Refusal, lastUse: Promise<unknown>, settings: AuthSettings, id: string, context: RequestContext): Promise<never> {
+	private async refuse(
+		refusal: Refusal,
+		lastUse: Promise<unknown>,
+		settings: AuthSettings,
+		id: string,
+		context: RequestContext,
+	): Promise<never> {
 		await lastUse;
 		if (settings.tokenAuditLog) {
 			this.audit(id, context, 'denied', refusal.reason);
@@ -380,6 +397,9 @@ export class Authenticator {
 			status,
 			reason,
 		};
-		this.background('Writing the audit log', this.store.appendAudit(id, entry, this.options.audit ?? {entries: 1000, maxAgeSeconds: 604_800}));
+		this.background(
+			'Writing the audit log',
+			this.store.appendAudit(id, entry, this.options.audit ?? {entries: 1000, maxAgeSeconds: 604_800}),
+		);
 	}
 }

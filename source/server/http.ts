@@ -78,12 +78,18 @@ export function respondWith(
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** hapi answers JSON with `application/json; charset=utf-8` and `cache-control: no-cache`. */
-export function sendJson(response: ServerResponse, statusCode: number, value: unknown, headers?: Headers, head = false, more?: Headers): void {
+export function sendJson(
+	response: ServerResponse,
+	statusCode: number,
+	value: unknown,
+	headers?: Headers,
+	head = false,
+	more?: Headers,
+): void {
 	respondWith(response, statusCode, JSON_TYPE, true, JSON.stringify(value), head, headers, more);
 }
 
-const escapeHtml = (text: string) =>
-	text.replaceAll(/[&<>"']/g, character => `&#${character.codePointAt(0)!};`);
+const escapeHtml = (text: string) => text.replaceAll(/[&<>"']/g, character => `&#${character.codePointAt(0)!};`);
 
 /**
  * EmailEngine renders errors on routes that are not api-tagged (`/metrics`) as its HTML error

@@ -30,7 +30,10 @@ export function preparedTokenSource(flag: string | undefined, env: Record<string
 		try {
 			value = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
 		} catch (error) {
-			throw new TokenError('usage', `Cannot read EENGINE_PREPARED_TOKEN_FILE (${file}): ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+			throw new TokenError(
+				'usage',
+				`Cannot read EENGINE_PREPARED_TOKEN_FILE (${file}): ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`,
+			);
 		}
 
 		return {value, source: 'EENGINE_PREPARED_TOKEN_FILE'};

@@ -45,7 +45,7 @@ export function addressAllowed(clientIp: string, entries: readonly unknown[]): b
 
 		if (/\/\d+$/.test(entry)) {
 			const range = parseRange(entry);
-			if (range && range[0].kind() === client.kind() && client.match(range as [ipaddr.IPv4, number])) {
+			if (range && range[0].kind() === client.kind() && client.match(range)) {
 				return true;
 			}
 

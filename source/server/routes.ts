@@ -120,7 +120,10 @@ const MAX_BODY = 3 * 1024 * 1024;
  * non-object that validation then refuses; any other type is 415.
  */
 async function readPayload(request: IncomingMessage): Promise<unknown> {
-	const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+	const type = String(request.headers['content-type'] ?? '')
+		.split(';')[0]!
+		.trim()
+		.toLowerCase();
 	const body = await readBody(request, MAX_BODY);
 	if (type === 'application/x-www-form-urlencoded') {
 		const fields: Record<string, string | string[]> = {};
@@ -227,7 +230,13 @@ export const ROUTES: readonly Route[] = [
 			const pageSize = query['pageSize'] as number;
 			const account = query['account'] as string | undefined;
 			const skipped = unreadableLog(deps.logger);
-			const {total, entries} = await deps.store.page({account, query: query['query'] as string | undefined, page, pageSize, onUnreadable: skipped.onUnreadable});
+			const {total, entries} = await deps.store.page({
+				account,
+				query: query['query'] as string | undefined,
+				page,
+				pageSize,
+				onUnreadable: skipped.onUnreadable,
+			});
 			skipped.finish();
 			return {
 				json: {
@@ -270,52 +279,48 @@ export const ROUTES: readonly Route[] = [
 			return {json: tokenDetails({id, record, lastUse})};
 		},
 	},
-	...(['/v1/tokens', '/v1/token'] as const).map(
-		(template): Route => ({
-			method: 'POST',
-			template,
-			auth: admin(template, 'write'),
-			async handler({deps, request, credentials}) {
-				if (credentials?.kind === 'preauth') {
-					throw new HttpError(403, 'Can not provision an access token for an unauthenticated request');
+	...(['/v1/tokens', '/v1/token'] as const).map((template): Route => ({
+		method: 'POST',
+		template,
+		auth: admin(template, 'write'),
+		async handler({deps, request, credentials}) {
+			if (credentials?.kind === 'preauth') {
+				throw new HttpError(403, 'Can not provision an access token for an unauthenticated request');
+			}
+
+			const now = deps.now();
+			const input = parseTokenRequest((await readPayload(request)) ?? {}, now);
+			if (input.account !== undefined && !(await deps.store.accountExists(input.account))) {
+				throw accountNotFound();
+			}
+
+			const rawToken = generateRawToken();
+			const id = tokenIdOf(rawToken);
+			const record = restRecord(input, now, credentials?.clientIp);
+			await deps.store.provision(id, record);
+			deps.logger.info({token: id, account: jsonAccount(record)}, 'Provisioned an access token');
+			return {json: {token: rawToken, id}};
+		},
+	})),
+	...(['/v1/tokens/{token}', '/v1/token/{token}'] as const).map((template): Route => ({
+		method: 'DELETE',
+		template,
+		auth: admin(template, 'destructive'),
+		async handler({deps, params}) {
+			const value = hexParam(params, 'token');
+			try {
+				const entry = await deps.store.revoke(value);
+				deps.logger.info({token: entry.id, account: jsonAccount(entry.record)}, 'Deleted an access token');
+				return {json: {deleted: true}};
+			} catch (error) {
+				if (error instanceof TokenError && error.code === 'not-found') {
+					return {json: {deleted: false}};
 				}
 
-				const now = deps.now();
-				const input = parseTokenRequest((await readPayload(request)) ?? {}, now);
-				if (input.account !== undefined && !(await deps.store.accountExists(input.account))) {
-					throw accountNotFound();
-				}
-
-				const rawToken = generateRawToken();
-				const id = tokenIdOf(rawToken);
-				const record = restRecord(input, now, credentials?.clientIp);
-				await deps.store.provision(id, record);
-				deps.logger.info({token: id, account: jsonAccount(record)}, 'Provisioned an access token');
-				return {json: {token: rawToken, id}};
-			},
-		}),
-	),
-	...(['/v1/tokens/{token}', '/v1/token/{token}'] as const).map(
-		(template): Route => ({
-			method: 'DELETE',
-			template,
-			auth: admin(template, 'destructive'),
-			async handler({deps, params}) {
-				const value = hexParam(params, 'token');
-				try {
-					const entry = await deps.store.revoke(value);
-					deps.logger.info({token: entry.id, account: jsonAccount(entry.record)}, 'Deleted an access token');
-					return {json: {deleted: true}};
-				} catch (error) {
-					if (error instanceof TokenError && error.code === 'not-found') {
-						return {json: {deleted: false}};
-					}
-
-					throw error;
-				}
-			},
-		}),
-	),
+				throw error;
+			}
+		},
+	})),
 ];
 
 type CompiledRoute = {route: Route; pattern: RegExp; names: string[]};

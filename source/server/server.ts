@@ -1,4 +1,4 @@
-import {IncomingMessage, type Server, ServerResponse, createServer} from 'node:http';
+import {type IncomingMessage, type Server, ServerResponse, createServer} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {AuthStore, type RedisEndpoint, type TokenStore, asRedisError, maskRedisUrl} from '../store/index.js';
 import {TokenError, oneLine} from '../tokens/index.js';
@@ -23,9 +23,9 @@ export type ApiServerOptions = {
 export type ApiServer = {
 	server: Server<typeof IncomingMessage, typeof Exchange>;
 	metrics: ServerMetrics;
-	listen(port: number, host: string): Promise<AddressInfo>;
+	listen: (port: number, host: string) => Promise<AddressInfo>;
 	/** Stop accepting, let in-flight requests finish (at most `graceMs`), then resolve. */
-	close(graceMs?: number): Promise<void>;
+	close: (graceMs?: number) => Promise<void>;
 };
 
 /**
@@ -86,7 +86,10 @@ class OutageLog {
 			const reason = oneLine(asRedisError(error, this.target));
 			this.down.set(what, reason);
 			const consequence = CONSEQUENCES[what];
-			this.logger.warn({redis: this.target ? maskRedisUrl(this.target.url) : undefined}, `${what} failed${consequence ? ` (${consequence})` : ''}: ${reason}`);
+			this.logger.warn(
+				{redis: this.target ? maskRedisUrl(this.target.url) : undefined},
+				`${what} failed${consequence ? ` (${consequence})` : ''}: ${reason}`,
+			);
 		}
 	}
 
@@ -196,7 +199,16 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 			if (reply.text === undefined) {
 				sendJson(response, status, reply.json, token?.headers, head, reply.headers);
 			} else {
-				respondWith(response, status, reply.contentType ?? 'text/plain; charset=utf-8', false, reply.text, head, token?.headers, reply.headers);
+				respondWith(
+					response,
+					status,
+					reply.contentType ?? 'text/plain; charset=utf-8',
+					false,
+					reply.text,
+					head,
+					token?.headers,
+					reply.headers,
+				);
 			}
 		} catch (error) {
 			// Whatever went wrong after authentication, last use is on record before the answer.

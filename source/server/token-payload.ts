@@ -250,7 +250,7 @@ export function restRecord(request: TokenRequest, now: number, remoteAddress: st
 		remoteAddress: remoteAddress || undefined,
 		scopes: request.scopes,
 		description: request.description,
-		restrictions: request.restrictions as never,
+		restrictions: request.restrictions,
 		permissions: request.permissions,
 		metadata: request.metadata,
 	});

@@ -105,7 +105,7 @@ export class TurnMemo<K, V> {
 	private readonly map = new Map<K, V>();
 
 	constructor(private readonly turn: Turn) {
-		turn.memos.push(this.map as Map<unknown, unknown>);
+		turn.memos.push(this.map);
 	}
 
 	get(key: K): V | undefined {

@@ -40,7 +40,10 @@ function fsProblem(error: unknown): string {
 }
 
 const unusable = (dir: string, problem: string) =>
-	new TokenError('redis', `The state directory ${dir} cannot be used for the embedded Redis: ${problem}; set XDG_STATE_HOME or pass --dbs.redis`);
+	new TokenError(
+		'redis',
+		`The state directory ${dir} cannot be used for the embedded Redis: ${problem}; set XDG_STATE_HOME or pass --dbs.redis`,
+	);
 
 /**
  * Creates `dir` (mode 0700) and its missing parents one level at a time. Node's recursive mkdir is
@@ -54,7 +57,7 @@ function makeDirectory(dir: string, depth = 0): void {
 		const {code} = error as NodeJS.ErrnoException;
 		if (code === 'EEXIST') {
 			if (!statSync(dir).isDirectory()) {
-				throw unusable(dir, "it is a file, not a directory");
+				throw unusable(dir, 'it is a file, not a directory');
 			}
 
 			return;
@@ -136,7 +139,6 @@ async function probe(socket: string, timeoutMs: number): Promise<Probe> {
 async function running(socket: string, timeoutMs: number): Promise<boolean> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		// eslint-disable-next-line no-await-in-loop
 		const answer = await probe(socket, timeoutMs);
 		if (answer !== 'closing') {
 			return answer === 'answered';
@@ -146,7 +148,6 @@ async function running(socket: string, timeoutMs: number): Promise<boolean> {
 			throw new TokenError('redis', `The embedded Redis at ${socket} keeps closing connections without answering`);
 		}
 
-		// eslint-disable-next-line no-await-in-loop
 		await new Promise(resolve => setTimeout(resolve, 50));
 	}
 }
@@ -172,7 +173,10 @@ async function withStartLock<T>(dir: string, work: () => Promise<T>): Promise<T>
 		});
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
-			throw new TokenError('redis', `Another ee-tokens has been starting the embedded Redis for ${LOCK_WAIT_MS / 1000} s (lock ${lockPath}); try again`);
+			throw new TokenError(
+				'redis',
+				`Another ee-tokens has been starting the embedded Redis for ${LOCK_WAIT_MS / 1000} s (lock ${lockPath}); try again`,
+			);
 		}
 
 		throw unusable(dir, fsProblem(error));
@@ -205,7 +209,10 @@ const NO_REDIS_SERVER =
  * directory (mode 0700, socket 0700, no TCP port). The AOF is fsynced on every write, so a token
  * printed is a token on disk. It is daemonised so later runs and `serve` share it.
  */
-export async function ensureEmbeddedRedis(dir = embeddedStateDir(), {binary = 'redis-server', timeoutMs = DEFAULT_TIMEOUT_SECONDS * 1000}: EmbeddedOptions = {}): Promise<Embedded> {
+export async function ensureEmbeddedRedis(
+	dir = embeddedStateDir(),
+	{binary = 'redis-server', timeoutMs = DEFAULT_TIMEOUT_SECONDS * 1000}: EmbeddedOptions = {},
+): Promise<Embedded> {
 	const socket = path.join(dir, 'redis.sock');
 	const url = `unix://${socket}?db=${EMBEDDED_DB}`;
 	const log = path.join(dir, 'redis.log');
@@ -257,12 +264,10 @@ export async function ensureEmbeddedRedis(dir = embeddedStateDir(), {binary = 'r
 
 		const deadline = Date.now() + Math.max(timeoutMs, 5000);
 		while (Date.now() < deadline) {
-			// eslint-disable-next-line no-await-in-loop
 			if (await running(socket, timeoutMs)) {
 				return {url, socket, dir, log, started: true};
 			}
 
-			// eslint-disable-next-line no-await-in-loop
 			await new Promise(resolve => setTimeout(resolve, 50));
 		}
 

@@ -1,5 +1,15 @@
 import type {Redis} from 'ioredis';
-import {EMPTY_ACCESS, TokenError, type TokenRecord, decodeExportString, encodeRecord, importedRecord, indexAccountOf, isExpired, shallowFields} from '../tokens/index.js';
+import {
+	EMPTY_ACCESS,
+	TokenError,
+	type TokenRecord,
+	decodeExportString,
+	encodeRecord,
+	importedRecord,
+	indexAccountOf,
+	isExpired,
+	shallowFields,
+} from '../tokens/index.js';
 import {asRedisError} from './redis-errors.js';
 import {BATCH, type StoreContext, decodeOrUndefined, hmgetBatched} from './stored-records.js';
 
@@ -78,7 +88,6 @@ export async function importMany(store: StoreContext, exportStrings: readonly st
 	const outcomes: Outcomes = [];
 	try {
 		for (let start = 0; start < exportStrings.length; start += BATCH) {
-			// eslint-disable-next-line no-await-in-loop
 			await importBatch(store, exportStrings.slice(start, start + BATCH), outcomes, start);
 		}
 	} catch (error) {
@@ -108,7 +117,6 @@ async function importBatch(store: StoreContext, exportStrings: readonly string[]
 			throw new TokenError('redis', 'Import kept conflicting with concurrent writers; try again');
 		}
 
-		// eslint-disable-next-line no-await-in-loop
 		round = await importRound(store, round, outcomes);
 	}
 }

@@ -1,6 +1,27 @@
-import {type TokenEntry, type TokenSummary, decodeLastUse, isExpired, lastUsedTime, matchesSearch, normaliseQuery, searchTextOf, summarizeRecord, summaryExpired, unreadableSummary} from '../tokens/index.js';
+import {
+	type TokenEntry,
+	type TokenSummary,
+	decodeLastUse,
+	isExpired,
+	lastUsedTime,
+	matchesSearch,
+	normaliseQuery,
+	searchTextOf,
+	summarizeRecord,
+	summaryExpired,
+	unreadableSummary,
+} from '../tokens/index.js';
 import {joinById, sortByIdDescending, topByIdDescending} from './id-order.js';
-import {BATCH, type OnUnreadable, type StoreContext, type UnreadableRecord, decodeOrReport, hmgetBatched, reportUnreadable, scanHash} from './stored-records.js';
+import {
+	BATCH,
+	type OnUnreadable,
+	type StoreContext,
+	type UnreadableRecord,
+	decodeOrReport,
+	hmgetBatched,
+	reportUnreadable,
+	scanHash,
+} from './stored-records.js';
 
 /**
  * Listings, as EmailEngine computes them (compatibility §7): every token or one account's, id
@@ -106,7 +127,7 @@ export async function listSummaries(store: StoreContext, options: SummaryOptions
  * stored bytes, a table only the time. `keep` returns undefined for nothing worth keeping (a token
  * never used), and those rows are left as they are.
  */
-type LastUses<Row, Use> = {keep(bytes: Buffer): Use | undefined; attach(row: Row, use: Use): void};
+type LastUses<Row, Use> = {keep: (bytes: Buffer) => Use | undefined; attach: (row: Row, use: Use) => void};
 
 /**
  * The selection every listing shares, as rows its caller makes: every record the options select
@@ -241,7 +262,10 @@ export async function listHead(
  * records. Missing and undecodable records are skipped but still counted in `total`; expired ones
  * are hidden and subtracted, as EmailEngine does (it also reaps them; a listing here never writes).
  */
-export async function listPage(store: StoreContext, options: ListOptions & {page: number; pageSize: number}): Promise<{total: number; entries: TokenEntry[]}> {
+export async function listPage(
+	store: StoreContext,
+	options: ListOptions & {page: number; pageSize: number},
+): Promise<{total: number; entries: TokenEntry[]}> {
 	const {redis, keys} = store;
 	const start = options.page * options.pageSize;
 	if (options.query || options.scope !== undefined) {
@@ -297,5 +321,6 @@ function filterFor(options: ListOptions): ((summary: TokenSummary) => boolean) |
 	}
 
 	return summary =>
-		(scope === undefined || summary.scopes?.includes(scope) === true) && (query === undefined || matchesSearch(summary, searchTextOf(summary), query));
+		(scope === undefined || summary.scopes?.includes(scope) === true) &&
+		(query === undefined || matchesSearch(summary, searchTextOf(summary), query));
 }

@@ -1,4 +1,14 @@
-import {type LastUse, type TokenEntry, TokenError, type TokenRecord, decodeLastUse, isHex64, shallowFields, tokenIdOf, unreadableReason} from '../tokens/index.js';
+import {
+	type LastUse,
+	type TokenEntry,
+	TokenError,
+	type TokenRecord,
+	decodeLastUse,
+	isHex64,
+	shallowFields,
+	tokenIdOf,
+	unreadableReason,
+} from '../tokens/index.js';
 import {type OnUnreadable, type StoreContext, decodeOrReport, decodeOrUndefined, unreadableError} from './stored-records.js';
 
 /** The record stored under an id, if any; an unreadable one reads as absent and is reported. */
@@ -17,7 +27,11 @@ export async function getLastUse({redis, keys}: StoreContext, id: string): Promi
  * record that exists but cannot be read is a TokenError 'unreadable', or, with `allowUnreadable`
  * (revoking it), an entry with what could be read of it (shallowFields) and `unreadable` saying why.
  */
-export async function resolveToken({redis, keys}: StoreContext, idOrToken: string, options: {allowUnreadable?: boolean} = {}): Promise<TokenEntry> {
+export async function resolveToken(
+	{redis, keys}: StoreContext,
+	idOrToken: string,
+	options: {allowUnreadable?: boolean} = {},
+): Promise<TokenEntry> {
 	const value = idOrToken.trim();
 	if (!isHex64(value)) {
 		throw new TokenError('usage', 'A token id or raw token is 64 hex characters');
@@ -25,7 +39,10 @@ export async function resolveToken({redis, keys}: StoreContext, idOrToken: strin
 
 	// Both readings and both last uses in one round trip; the id reading wins, as in EmailEngine.
 	const candidates = [value.toLowerCase(), tokenIdOf(value)];
-	const [records, access] = await Promise.all([redis.hmgetBuffer(keys.tokens, ...candidates), redis.hmgetBuffer(keys.access, ...candidates)]);
+	const [records, access] = await Promise.all([
+		redis.hmgetBuffer(keys.tokens, ...candidates),
+		redis.hmgetBuffer(keys.access, ...candidates),
+	]);
 	for (const [index, id] of candidates.entries()) {
 		const record = decodeOrUndefined(records[index]);
 		if (record) {

@@ -55,7 +55,8 @@ export function describeReply(reply: string): string {
 const seconds = (ms: number) => `${Number((ms / 1000).toFixed(3))} s`;
 
 /** "Redis at redis://…/8 did not answer within 10 s": what a time limit that ran out says. */
-export const notAnswering = (endpoint: RedisEndpoint): string => `Redis at ${maskRedisUrl(endpoint.url)} did not answer within ${seconds(endpoint.timeoutMs)}`;
+export const notAnswering = (endpoint: RedisEndpoint): string =>
+	`Redis at ${maskRedisUrl(endpoint.url)} did not answer within ${seconds(endpoint.timeoutMs)}`;
 
 /**
  * Turns what ioredis throws when Redis goes away, does not answer or refuses a command into the

@@ -52,7 +52,10 @@ export function reportUnreadable(id: string, bytes: Buffer, onUnreadable: OnUnre
 
 /** An unreadable record's message: it exists, it cannot be shown, and it can still be revoked. */
 export const unreadableError = (id: string, reason: string): TokenError =>
-	new TokenError('unreadable', `Token ${id} is stored but its record cannot be read (${reason}); it can still be revoked: ee-tokens revoke -t ${id}`);
+	new TokenError(
+		'unreadable',
+		`Token ${id} is stored but its record cannot be read (${reason}); it can still be revoked: ee-tokens revoke -t ${id}`,
+	);
 
 /** HMGET in batches of 1000, all batches in one pipeline (one round trip). */
 export async function hmgetBatched(redis: Redis, key: string, ids: readonly string[]): Promise<Array<Buffer | null>> {
@@ -97,7 +100,6 @@ export async function scanHash(redis: Redis, key: string, visit: (field: string,
 			return;
 		}
 
-		// eslint-disable-next-line no-await-in-loop
 		reply = await next;
 	}
 }

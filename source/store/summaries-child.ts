@@ -16,9 +16,7 @@ export type ChildRequest = {target: RedisTarget; options: Omit<SummaryOptions, '
  * plus a second one to join its chunks.
  */
 export type ChildReply =
-	| {part: PackedSummaries}
-	| {done: true; unreadable: UnreadableRecord[]}
-	| {error: {code: TokenError['code'] | undefined; message: string}};
+	{part: PackedSummaries} | {done: true; unreadable: UnreadableRecord[]} | {error: {code: TokenError['code'] | undefined; message: string}};
 export const PART_ROWS = 10_000;
 
 const send = async (reply: ChildReply) =>
@@ -49,7 +47,6 @@ async function read({target, options}: ChildRequest): Promise<void> {
 	}
 
 	for (let start = 0; start < summaries.length; start += PART_ROWS) {
-		// eslint-disable-next-line no-await-in-loop
 		await send({part: packSummaries(summaries.slice(start, start + PART_ROWS))});
 	}
 

@@ -1,5 +1,13 @@
 import type {Redis} from 'ioredis';
-import {type LastUse, type NewToken, type TokenEntry, TokenError, type TokenRecord, type TokenSummary, encodeExportString} from '../tokens/index.js';
+import {
+	type LastUse,
+	type NewToken,
+	type TokenEntry,
+	type TokenError,
+	type TokenRecord,
+	type TokenSummary,
+	encodeExportString,
+} from '../tokens/index.js';
 import {type ImportOutcome, defineImportScript, importMany, importOne} from './importing.js';
 import {type Keys, keysFor} from './keys.js';
 import {type ListOptions, type SummaryOptions, listEntries, listEntriesInChunks, listHead, listPage, listSummaries} from './listing.js';
@@ -66,7 +74,10 @@ export class TokenStore implements StoreContext {
 		return listSummaries(this, options);
 	}
 
-	async head(count: number, options: Pick<SummaryOptions, 'unreadableRows'> = {}): Promise<{ids: number; summaries: TokenSummary[]; unreadable: UnreadableRecord[]}> {
+	async head(
+		count: number,
+		options: Pick<SummaryOptions, 'unreadableRows'> = {},
+	): Promise<{ids: number; summaries: TokenSummary[]; unreadable: UnreadableRecord[]}> {
 		return listHead(this, count, options);
 	}
 

@@ -1,4 +1,16 @@
-import {EMPTY_ACCESS, type NewToken, type TokenEntry, type TokenRecord, buildRecord, encodeRecord, generateRawToken, indexAccountOf, shallowFields, tokenIdOf, unreadableReason} from '../tokens/index.js';
+import {
+	EMPTY_ACCESS,
+	type NewToken,
+	type TokenEntry,
+	type TokenRecord,
+	buildRecord,
+	encodeRecord,
+	generateRawToken,
+	indexAccountOf,
+	shallowFields,
+	tokenIdOf,
+	unreadableReason,
+} from '../tokens/index.js';
 import {resolveToken} from './lookup.js';
 import {checkExec} from './redis-errors.js';
 import {BATCH, type StoreContext, decodeOrUndefined, hmgetBatched} from './stored-records.js';
@@ -9,7 +21,10 @@ import {BATCH, type StoreContext, decodeOrUndefined, hmgetBatched} from './store
  */
 
 /** A new token: record, empty access record and index entry in one MULTI. The raw token is returned once. */
-export async function issueToken(store: StoreContext, token: Omit<NewToken, 'created'>): Promise<{rawToken: string; id: string; record: TokenRecord}> {
+export async function issueToken(
+	store: StoreContext,
+	token: Omit<NewToken, 'created'>,
+): Promise<{rawToken: string; id: string; record: TokenRecord}> {
 	const rawToken = generateRawToken();
 	const id = tokenIdOf(rawToken);
 	const record = buildRecord({...token, created: store.now()});
@@ -33,7 +48,12 @@ export async function provision({redis, keys}: StoreContext, id: string, record:
 
 /** Reaps an expired token: record, access and index entry; the audit log keeps its TTL. */
 export async function reap({redis, keys}: StoreContext, id: string, record: TokenRecord): Promise<void> {
-	const replies = await redis.multi().hdel(keys.tokens, id).hdel(keys.access, id).srem(keys.index(indexAccountOf(record)), id).exec();
+	const replies = await redis
+		.multi()
+		.hdel(keys.tokens, id)
+		.hdel(keys.access, id)
+		.srem(keys.index(indexAccountOf(record)), id)
+		.exec();
 	checkExec(replies, 'Reaping the expired token');
 }
 
@@ -91,7 +111,6 @@ async function deleteEntries({redis, keys}: StoreContext, entries: readonly Toke
 			multi.srem(index, ...members);
 		}
 
-		// eslint-disable-next-line no-await-in-loop
 		checkExec(await multi.exec(), 'Revoking the token');
 	}
 }

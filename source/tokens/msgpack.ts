@@ -42,7 +42,12 @@ export type MsgpackType = {
 };
 
 function typeOf(type: number): MsgpackType {
-	const of = (kind: MsgpackType['kind'], lengthBytes: MsgpackType['lengthBytes'] = 0, fixed = 0, inline = 0): MsgpackType => ({kind, lengthBytes, inline, fixed});
+	const of = (kind: MsgpackType['kind'], lengthBytes: MsgpackType['lengthBytes'] = 0, fixed = 0, inline = 0): MsgpackType => ({
+		kind,
+		lengthBytes,
+		inline,
+		fixed,
+	});
 	if (type <= 0x7f || type >= 0xe0) {
 		return of('int');
 	}
@@ -60,15 +65,37 @@ function typeOf(type: number): MsgpackType {
 	}
 
 	const table: Record<number, MsgpackType> = {
-		0xc0: of('nil'), 0xc2: of('bool'), 0xc3: of('bool'),
-		0xc4: of('bin', 1), 0xc5: of('bin', 2), 0xc6: of('bin', 4),
-		0xc7: of('ext', 1, 1), 0xc8: of('ext', 2, 1), 0xc9: of('ext', 4, 1),
-		0xca: of('float', 0, 4), 0xcb: of('float', 0, 8),
-		0xcc: of('int', 0, 1), 0xcd: of('int', 0, 2), 0xce: of('int', 0, 4), 0xcf: of('int', 0, 8),
-		0xd0: of('int', 0, 1), 0xd1: of('int', 0, 2), 0xd2: of('int', 0, 4), 0xd3: of('int', 0, 8),
-		0xd4: of('ext', 0, 2), 0xd5: of('ext', 0, 3), 0xd6: of('ext', 0, 5), 0xd7: of('ext', 0, 9), 0xd8: of('ext', 0, 17),
-		0xd9: of('str', 1), 0xda: of('str', 2), 0xdb: of('str', 4),
-		0xdc: of('array', 2), 0xdd: of('array', 4), 0xde: of('map', 2), 0xdf: of('map', 4),
+		0xc0: of('nil'),
+		0xc2: of('bool'),
+		0xc3: of('bool'),
+		0xc4: of('bin', 1),
+		0xc5: of('bin', 2),
+		0xc6: of('bin', 4),
+		0xc7: of('ext', 1, 1),
+		0xc8: of('ext', 2, 1),
+		0xc9: of('ext', 4, 1),
+		0xca: of('float', 0, 4),
+		0xcb: of('float', 0, 8),
+		0xcc: of('int', 0, 1),
+		0xcd: of('int', 0, 2),
+		0xce: of('int', 0, 4),
+		0xcf: of('int', 0, 8),
+		0xd0: of('int', 0, 1),
+		0xd1: of('int', 0, 2),
+		0xd2: of('int', 0, 4),
+		0xd3: of('int', 0, 8),
+		0xd4: of('ext', 0, 2),
+		0xd5: of('ext', 0, 3),
+		0xd6: of('ext', 0, 5),
+		0xd7: of('ext', 0, 9),
+		0xd8: of('ext', 0, 17),
+		0xd9: of('str', 1),
+		0xda: of('str', 2),
+		0xdb: of('str', 4),
+		0xdc: of('array', 2),
+		0xdd: of('array', 4),
+		0xde: of('map', 2),
+		0xdf: of('map', 4),
 	};
 	return table[type] ?? of('never');
 }
@@ -165,7 +192,12 @@ export function checkMsgpackShape(bytes: Uint8Array, maxDepth = MAX_NESTING): vo
 					throw truncated();
 				}
 
-				size = info.lengthBytes === 1 ? bytes[position]! : info.lengthBytes === 2 ? (bytes[position]! << 8) | bytes[position + 1]! : (bytes[position]! * 0x1_00_00_00) + ((bytes[position + 1]! << 16) | (bytes[position + 2]! << 8) | bytes[position + 3]!);
+				size =
+					info.lengthBytes === 1
+						? bytes[position]!
+						: info.lengthBytes === 2
+							? (bytes[position]! << 8) | bytes[position + 1]!
+							: bytes[position]! * 0x1_00_00_00 + ((bytes[position + 1]! << 16) | (bytes[position + 2]! << 8) | bytes[position + 3]!);
 				position += info.lengthBytes;
 			}
 

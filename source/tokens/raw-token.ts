@@ -19,4 +19,6 @@ export const tokenIdOf = (rawToken: string): string => sha256Hex(Buffer.from(raw
  * hashes a token on every request; older Node 20 releases take the object route.
  */
 const sha256Hex: (bytes: Buffer) => string =
-	typeof crypto.hash === 'function' ? bytes => crypto.hash('sha256', bytes, 'hex') : bytes => createHash('sha256').update(bytes).digest('hex');
+	typeof crypto.hash === 'function'
+		? bytes => crypto.hash('sha256', bytes, 'hex')
+		: bytes => createHash('sha256').update(bytes).digest('hex');

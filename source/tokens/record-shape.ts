@@ -127,7 +127,9 @@ export const unreadableProblem = (reason: string): string => `record cannot be r
 export type ProblemField = 'record' | 'account' | 'scopes' | 'expires' | 'restrictions' | 'permissions';
 
 export function problemIsAbout(problem: string | undefined, field: ProblemField): boolean {
-	return problem !== undefined && problem.split(PROBLEM_SEPARATOR).some(part => part.startsWith(`${field} `) || part.startsWith(`${field}.`));
+	return (
+		problem !== undefined && problem.split(PROBLEM_SEPARATOR).some(part => part.startsWith(`${field} `) || part.startsWith(`${field}.`))
+	);
 }
 
 /**
@@ -137,9 +139,11 @@ export function problemIsAbout(problem: string | undefined, field: ProblemField)
 export const accountProblem = (account: unknown): string | undefined =>
 	boundAccountOf({account}) === null ? `account is ${kindOf(account)}, which no request names` : undefined;
 
-export const scopesProblem = (scopes: unknown): string | undefined => (listField(scopes) === null ? `scopes is ${kindOf(scopes)}, not a list` : undefined);
+export const scopesProblem = (scopes: unknown): string | undefined =>
+	listField(scopes) === null ? `scopes is ${kindOf(scopes)}, not a list` : undefined;
 
-export const expiresProblem = (expires: unknown): string | undefined => (timeOrNever(expires) === null ? `expires is ${kindOf(expires)}, not a time` : undefined);
+export const expiresProblem = (expires: unknown): string | undefined =>
+	timeOrNever(expires) === null ? `expires is ${kindOf(expires)}, not a time` : undefined;
 
 const isAbsent = (value: unknown) => value === undefined || value === null;
 const isText = (value: unknown, max: number) => typeof value === 'string' && value.length <= max;
@@ -158,7 +162,12 @@ function isAddressOrRange(value: unknown, range: boolean): boolean {
 }
 
 /** The problem with a list of restriction entries, or undefined when each one passes `valid`. */
-function entriesProblem(path: string, value: unknown, valid: (entry: unknown) => boolean, [one, many]: [string, string]): string | undefined {
+function entriesProblem(
+	path: string,
+	value: unknown,
+	valid: (entry: unknown) => boolean,
+	[one, many]: [string, string],
+): string | undefined {
 	if (isAbsent(value)) {
 		return undefined;
 	}
@@ -201,8 +210,16 @@ function restrictionsProblem(value: unknown): string | undefined {
 			isPositiveInteger(rateLimit['maxRequests']) &&
 			isPositiveInteger(rateLimit['timeWindow']));
 	return (
-		entriesProblem('restrictions.referrers', value['referrers'], entry => typeof entry === 'string' && entry.trim() !== '' && entry.length <= LIMITS.restrictionEntryLength, ['a referrer pattern', 'referrer patterns']) ??
-		entriesProblem('restrictions.addresses', value['addresses'], entry => isAddressOrRange(entry, true), ['an IP address or CIDR range', 'IP addresses or CIDR ranges']) ??
+		entriesProblem(
+			'restrictions.referrers',
+			value['referrers'],
+			entry => typeof entry === 'string' && entry.trim() !== '' && entry.length <= LIMITS.restrictionEntryLength,
+			['a referrer pattern', 'referrer patterns'],
+		) ??
+		entriesProblem('restrictions.addresses', value['addresses'], entry => isAddressOrRange(entry, true), [
+			'an IP address or CIDR range',
+			'IP addresses or CIDR ranges',
+		]) ??
 		(rateLimitOk ? undefined : '"restrictions.rateLimit" must be {maxRequests, timeWindow}, two positive integers')
 	);
 }
@@ -235,7 +252,10 @@ export function importProblem(fields: TokenRecord): string | undefined {
 		return typeof metadata === 'string' ? `"metadata" is longer than ${LIMITS.metadata} characters` : '"metadata" must be text';
 	}
 
-	for (const [key, value] of [['ip', ip], ['remoteAddress', remoteAddress]] as const) {
+	for (const [key, value] of [
+		['ip', ip],
+		['remoteAddress', remoteAddress],
+	] as const) {
 		if (!isAbsent(value) && !isAddressOrRange(value, false)) {
 			return `"${key}" must be an IP address`;
 		}
@@ -245,5 +265,7 @@ export function importProblem(fields: TokenRecord): string | undefined {
 		return `"scopes" must be a list of ${SCOPES.map(scope => `"${scope}"`).join(', ')}`;
 	}
 
-	return restrictionsProblem(restrictions) ?? (isAbsent(permissions) || permissionAxes(permissions) ? undefined : '"permissions" is malformed');
+	return (
+		restrictionsProblem(restrictions) ?? (isAbsent(permissions) || permissionAxes(permissions) ? undefined : '"permissions" is malformed')
+	);
 }

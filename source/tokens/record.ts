@@ -128,7 +128,8 @@ export function shallowFields(bytes: Uint8Array): TokenRecord {
 		return info.kind === 'never' ? undefined : {kind: info.kind, size, ...extentOf(info, size)};
 	};
 
-	const text = (size: number) => (position + size <= length ? Buffer.from(bytes.buffer, bytes.byteOffset + position, size).toString('utf8') : undefined);
+	const text = (size: number) =>
+		position + size <= length ? Buffer.from(bytes.buffer, bytes.byteOffset + position, size).toString('utf8') : undefined;
 	const top = header();
 	if (top?.kind !== 'map') {
 		return fields;
@@ -267,7 +268,7 @@ export const stringField = (record: TokenRecord, key: string): string | undefine
 
 export function restrictionsOf(record: TokenRecord): Restrictions | undefined {
 	const restrictions = record['restrictions'];
-	return isPlainMap(restrictions) ? (restrictions as Restrictions) : undefined;
+	return isPlainMap(restrictions) ? restrictions : undefined;
 }
 
 /** Last use (compatibility §1.6): `{time, ip}`; a missing or undecodable value reads as never used. */
@@ -308,8 +309,7 @@ export function decodeLastUse(bytes: Uint8Array | null | undefined): LastUse | u
 }
 
 /** The access value EmailEngine writes on each authenticated request: keys `time` then `ip`. */
-export const encodeLastUse = (time: number, ip: string | null): Buffer =>
-	Buffer.from(encodeMsgpack({time, ip}));
+export const encodeLastUse = (time: number, ip: string | null): Buffer => Buffer.from(encodeMsgpack({time, ip}));
 
 /** The fresh access record written with every new token: an empty map, the single byte 0x80. */
 export const EMPTY_ACCESS = Buffer.from([0x80]);

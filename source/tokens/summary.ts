@@ -1,7 +1,18 @@
 import {isUtf8} from 'node:buffer';
 import {type MsgpackType, MSGPACK_TYPES, extentOf} from './msgpack.js';
 import {accountProblem, expiresProblem, joinProblems, recordProblem, scopesProblem, unreadableProblem} from './record-shape.js';
-import {type LastUse, MAX_ACCESS_BYTES, MAX_RECORD_BYTES, type TokenRecord, accountOf, decodeLastUse, decodeRecord, scopesOf, stringField, toMillis} from './record.js';
+import {
+	type LastUse,
+	MAX_ACCESS_BYTES,
+	MAX_RECORD_BYTES,
+	type TokenRecord,
+	accountOf,
+	decodeLastUse,
+	decodeRecord,
+	scopesOf,
+	stringField,
+	toMillis,
+} from './record.js';
 
 /**
  * What a token table shows of one token: the fields of its row, nothing else. A screen of 100,000
@@ -414,7 +425,16 @@ function readSummary(id: string, lastUsed: number | undefined): TokenSummary {
 		throw UNUSUAL;
 	}
 
-	const summary: TokenSummary = {id, description: undefined, account: undefined, scopes: undefined, created: undefined, expires: undefined, lastUsed, problem: undefined};
+	const summary: TokenSummary = {
+		id,
+		description: undefined,
+		account: undefined,
+		scopes: undefined,
+		created: undefined,
+		expires: undefined,
+		lastUsed,
+		problem: undefined,
+	};
 	// Named in recordProblem's order once every key is read: a later key can replace an earlier value.
 	let accountIssue: string | undefined;
 	let scopesIssue: string | undefined;

@@ -6,7 +6,7 @@
  * too, and cut short, so an error stays one harmless line.
  */
 const HEX_RUN = /[\da-f]{16,}/i;
-// eslint-disable-next-line no-control-regex
+
 const UNSAFE = /[\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
 const SHOWN = 80;
 

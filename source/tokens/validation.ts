@@ -107,7 +107,9 @@ export function parseRateLimit(value: string): RateLimit {
 	const timeWindow = Number(match?.[2]);
 	const inRange = (number: number) => Number.isSafeInteger(number) && number >= 1 && number <= RATE_LIMIT_MAX;
 	if (!match || !inRange(maxRequests) || !inRange(timeWindow)) {
-		throw usage(`Invalid rate limit ${quoteTyped(value.trim())}: use REQUESTS/SECONDS in decimal digits, e.g. 100/60, each from 1 to ${RATE_LIMIT_MAX}`);
+		throw usage(
+			`Invalid rate limit ${quoteTyped(value.trim())}: use REQUESTS/SECONDS in decimal digits, e.g. 100/60, each from 1 to ${RATE_LIMIT_MAX}`,
+		);
 	}
 
 	return {maxRequests, timeWindow};

@@ -98,16 +98,31 @@ function Main({store, endpoint, prefix, refreshMs, source, first}: AppProps) {
 		<Box flexDirection="column" width={size.columns}>
 			{tooSmall ? <TooSmall size={size} /> : null}
 			<Box flexDirection="column" display={tooSmall ? 'none' : 'flex'} height={size.rows - 1}>
-				<Header width={size.columns} endpoint={endpoint} prefix={prefix} connection={tokens.connection} count={tokens.data?.partOf ?? tokens.data?.rows.length} />
+				<Header
+					width={size.columns}
+					endpoint={endpoint}
+					prefix={prefix}
+					connection={tokens.connection}
+					count={tokens.data?.partOf ?? tokens.data?.rows.length}
+				/>
 				{banner ? (
 					<Text inverse color={theme.danger} wrap="truncate">
-						{` Redis unavailable: ${displayText(tokens.error ?? 'connection lost', 300)}. Retrying; nothing you typed is lost.`.padEnd(size.columns)}
+						{` Redis unavailable: ${displayText(tokens.error ?? 'connection lost', 300)}. Retrying; nothing you typed is lost.`.padEnd(
+							size.columns,
+						)}
 					</Text>
 				) : null}
 				<Contained
 					retryOn={tokens.data}
 					fallback={message => (
-						<TableFailure message={message} width={size.columns} height={bodyHeight} active={dialog === undefined} onRefresh={refresh} onQuit={exit} />
+						<TableFailure
+							message={message}
+							width={size.columns}
+							height={bodyHeight}
+							active={dialog === undefined}
+							onRefresh={refresh}
+							onQuit={exit}
+						/>
 					)}
 				>
 					<TableScreen
@@ -123,7 +138,15 @@ function Main({store, endpoint, prefix, refreshMs, source, first}: AppProps) {
 					/>
 				</Contained>
 				{dialog ? (
-					<Dialogs dialog={dialog} store={store} data={tokens.data ?? NO_DATA} width={size.columns} height={bodyHeight} onClose={closeDialog} onOpen={setDialog} />
+					<Dialogs
+						dialog={dialog}
+						store={store}
+						data={tokens.data ?? NO_DATA}
+						width={size.columns}
+						height={bodyHeight}
+						onClose={closeDialog}
+						onOpen={setDialog}
+					/>
 				) : null}
 			</Box>
 		</Box>

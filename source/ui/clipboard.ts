@@ -55,7 +55,6 @@ async function runTool(tool: Tool, text: string): Promise<boolean> {
 export async function copyToClipboard(text: string, stdout: NodeJS.WriteStream = process.stdout): Promise<string> {
 	stdout.write(osc52(text));
 	for (const tool of clipboardTools()) {
-		// eslint-disable-next-line no-await-in-loop
 		if (await runTool(tool, text)) {
 			return `Copied (terminal clipboard via OSC 52, and ${tool.command}).`;
 		}

@@ -8,5 +8,7 @@ import {displayText} from '../format/index.js';
  * own replies are in the message, so it goes through displayText like anything else from there.
  */
 export function failureText(error: unknown): string {
-	return isConnectionTrouble(error) ? 'Redis is unavailable (the app keeps retrying)' : displayText(oneLine(error).replace(/\.+$/, ''), 300);
+	return isConnectionTrouble(error)
+		? 'Redis is unavailable (the app keeps retrying)'
+		: displayText(oneLine(error).replace(/\.+$/, ''), 300);
 }

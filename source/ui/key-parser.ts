@@ -25,14 +25,21 @@ export const MAX_PASTE = MAX_EXPORT_STRING_LENGTH + 1024;
 const ESC = '\u001B';
 
 export type KeyParser = {
-	push(text: string): KeyEvent[];
+	push: (text: string) => KeyEvent[];
 	/** Whether a lone Esc (or the start of a sequence) waits for more text. */
-	pending(): boolean;
+	pending: () => boolean;
 	/** Gives up waiting: a lone Esc is the Escape key. */
-	flush(): KeyEvent[];
+	flush: () => KeyEvent[];
 };
 
-const key = (name: KeyName, extra: Partial<KeyEvent> = {}): KeyEvent => ({input: '', name, ctrl: false, meta: false, shift: false, ...extra});
+const key = (name: KeyName, extra: Partial<KeyEvent> = {}): KeyEvent => ({
+	input: '',
+	name,
+	ctrl: false,
+	meta: false,
+	shift: false,
+	...extra,
+});
 const text = (input: string): KeyEvent => ({input, ctrl: false, meta: false, shift: /^[A-Z]$/.test(input)});
 
 const CSI_LETTERS: Record<string, KeyName> = {A: 'up', B: 'down', C: 'right', D: 'left', H: 'home', F: 'end', Z: 'tab'};

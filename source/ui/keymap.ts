@@ -4,19 +4,7 @@
  */
 
 /** A key press, normalised from Ink's `(input, key)` pair so reducers and tests need no Ink. */
-export type KeyName =
-	| 'up'
-	| 'down'
-	| 'left'
-	| 'right'
-	| 'pageup'
-	| 'pagedown'
-	| 'home'
-	| 'end'
-	| 'return'
-	| 'escape'
-	| 'tab'
-	| 'backspace';
+export type KeyName = 'up' | 'down' | 'left' | 'right' | 'pageup' | 'pagedown' | 'home' | 'end' | 'return' | 'escape' | 'tab' | 'backspace';
 
 export type KeyEvent = {
 	/** Printable text (one character, or a whole paste); empty for named keys. */
@@ -113,29 +101,104 @@ const named = (name: KeyName): Binding => ({name});
 const ctrl = (text: string): Binding => ({input: text, ctrl: true});
 
 export const KEYMAP: Record<Command, Entry> = {
-	[Command.Up]: {bindings: [named('up'), input('k')], keys: '↑/k', label: 'up', help: 'Move up one row (only ↑ while filtering)', views: ['table', 'details', 'help', 'wizard-scopes']},
-	[Command.Down]: {bindings: [named('down'), input('j')], keys: '↓/j', label: 'down', help: 'Move down one row (only ↓ while filtering)', views: ['table', 'details', 'help', 'wizard-scopes']},
+	[Command.Up]: {
+		bindings: [named('up'), input('k')],
+		keys: '↑/k',
+		label: 'up',
+		help: 'Move up one row (only ↑ while filtering)',
+		views: ['table', 'details', 'help', 'wizard-scopes'],
+	},
+	[Command.Down]: {
+		bindings: [named('down'), input('j')],
+		keys: '↓/j',
+		label: 'down',
+		help: 'Move down one row (only ↓ while filtering)',
+		views: ['table', 'details', 'help', 'wizard-scopes'],
+	},
 	[Command.PageUp]: {bindings: [named('pageup')], keys: 'PgUp', label: 'page up', help: 'Move up one page', views: ['table']},
 	[Command.PageDown]: {bindings: [named('pagedown')], keys: 'PgDn', label: 'page down', help: 'Move down one page', views: ['table']},
 	[Command.Top]: {bindings: [input('g'), named('home')], keys: 'g', label: 'first', help: 'Go to the first row', views: ['table']},
 	[Command.Bottom]: {bindings: [input('G'), named('end')], keys: 'G', label: 'last', help: 'Go to the last row', views: ['table']},
-	[Command.Filter]: {rank: 3, bindings: [input('/')], keys: '/', label: 'filter', help: 'Filter by description, account or id', views: ['table']},
+	[Command.Filter]: {
+		rank: 3,
+		bindings: [input('/')],
+		keys: '/',
+		label: 'filter',
+		help: 'Filter by description, account or id',
+		views: ['table'],
+	},
 	[Command.ClearFilter]: {rank: 1, bindings: [named('escape')], keys: 'Esc', label: 'clear', help: 'Clear the filter', views: ['filter']},
-	[Command.FilterDone]: {rank: 2, bindings: [named('return')], keys: 'Enter', label: 'keep filter', help: 'Stop typing, keep the filter', views: ['filter']},
+	[Command.FilterDone]: {
+		rank: 2,
+		bindings: [named('return')],
+		keys: 'Enter',
+		label: 'keep filter',
+		help: 'Stop typing, keep the filter',
+		views: ['filter'],
+	},
 	[Command.Sort]: {rank: 10, bindings: [input('s')], keys: 's', label: 'sort', help: 'Sort by the next column', views: ['table']},
 	[Command.SortReverse]: {rank: 11, bindings: [input('S')], keys: 'S', label: 'reverse', help: 'Reverse the sort order', views: ['table']},
-	[Command.Details]: {rank: 4, bindings: [named('return')], keys: 'Enter', label: 'details', help: 'Show every field of the token', views: ['table']},
-	[Command.Refresh]: {rank: 12, bindings: [input('r')], keys: 'r', label: 'refresh', help: 'Reload tokens from Redis (also every 10 s)', views: ['table', 'table-failed']},
-	[Command.Mark]: {rank: 9, bindings: [input(' ')], keys: 'Space', label: 'mark', help: 'Mark a row for bulk revoke or export', views: ['table']},
-	[Command.ClearMarks]: {rank: 9, bindings: [input('u')], keys: 'u', label: 'unmark all', help: 'Clear all marks, also ones the filter hides', views: ['table']},
+	[Command.Details]: {
+		rank: 4,
+		bindings: [named('return')],
+		keys: 'Enter',
+		label: 'details',
+		help: 'Show every field of the token',
+		views: ['table'],
+	},
+	[Command.Refresh]: {
+		rank: 12,
+		bindings: [input('r')],
+		keys: 'r',
+		label: 'refresh',
+		help: 'Reload tokens from Redis (also every 10 s)',
+		views: ['table', 'table-failed'],
+	},
+	[Command.Mark]: {
+		rank: 9,
+		bindings: [input(' ')],
+		keys: 'Space',
+		label: 'mark',
+		help: 'Mark a row for bulk revoke or export',
+		views: ['table'],
+	},
+	[Command.ClearMarks]: {
+		rank: 9,
+		bindings: [input('u')],
+		keys: 'u',
+		label: 'unmark all',
+		help: 'Clear all marks, also ones the filter hides',
+		views: ['table'],
+	},
 	[Command.Issue]: {rank: 5, bindings: [input('n')], keys: 'n', label: 'new', help: 'Issue a new token', views: ['table']},
 	[Command.Import]: {rank: 6, bindings: [input('i')], keys: 'i', label: 'import', help: 'Import an export string', views: ['table']},
-	[Command.Export]: {rank: 7, bindings: [input('e')], keys: 'e', label: 'export', help: 'Export the token (or the marked ones)', views: ['table', 'details']},
-	[Command.Revoke]: {rank: 8, bindings: [input('d')], keys: 'd', label: 'revoke', help: 'Revoke the token (or the marked ones)', views: ['table', 'details']},
+	[Command.Export]: {
+		rank: 7,
+		bindings: [input('e')],
+		keys: 'e',
+		label: 'export',
+		help: 'Export the token (or the marked ones)',
+		views: ['table', 'details'],
+	},
+	[Command.Revoke]: {
+		rank: 8,
+		bindings: [input('d')],
+		keys: 'd',
+		label: 'revoke',
+		help: 'Revoke the token (or the marked ones)',
+		views: ['table', 'details'],
+	},
 	[Command.Help]: {rank: 1, bindings: [input('?')], keys: '?', label: 'help', help: 'Show this help', views: ['table']},
 	[Command.Quit]: {rank: 2, bindings: [input('q')], keys: 'q', label: 'quit', help: 'Quit', views: ['table', 'too-small', 'table-failed']},
-	[Command.ForceQuit]: {bindings: [ctrl('c')], keys: 'Ctrl-C', label: 'quit', help: 'Quit from anywhere (a wizard is abandoned)', views: []},
-	[Command.Close]: {rank: 1, 
+	[Command.ForceQuit]: {
+		bindings: [ctrl('c')],
+		keys: 'Ctrl-C',
+		label: 'quit',
+		help: 'Quit from anywhere (a wizard is abandoned)',
+		views: [],
+	},
+	[Command.Close]: {
+		rank: 1,
 		bindings: [named('escape')],
 		keys: 'Esc',
 		label: 'close',
@@ -158,9 +221,30 @@ export const KEYMAP: Record<Command, Entry> = {
 		help: 'Accept the field and go on',
 		views: ['wizard-text', 'wizard-scopes', 'import-input'],
 	},
-	[Command.Toggle]: {rank: 3, bindings: [input(' ')], keys: 'Space', label: 'toggle', help: 'Toggle the scope under the cursor', views: ['wizard-scopes']},
-	[Command.Complete]: {rank: 4, bindings: [named('tab')], keys: 'Tab', label: 'complete', help: 'Complete the account id from the suggestions', views: ['wizard-text']},
-	[Command.Copy]: {rank: 3, bindings: [input('c')], keys: 'c', label: 'copy', help: 'Copy (OSC 52, then xclip/wl-copy/pbcopy)', views: ['token-shown', 'export']},
+	[Command.Toggle]: {
+		rank: 3,
+		bindings: [input(' ')],
+		keys: 'Space',
+		label: 'toggle',
+		help: 'Toggle the scope under the cursor',
+		views: ['wizard-scopes'],
+	},
+	[Command.Complete]: {
+		rank: 4,
+		bindings: [named('tab')],
+		keys: 'Tab',
+		label: 'complete',
+		help: 'Complete the account id from the suggestions',
+		views: ['wizard-text'],
+	},
+	[Command.Copy]: {
+		rank: 3,
+		bindings: [input('c')],
+		keys: 'c',
+		label: 'copy',
+		help: 'Copy (OSC 52, then xclip/wl-copy/pbcopy)',
+		views: ['token-shown', 'export'],
+	},
 	[Command.Confirm]: {
 		rank: 2,
 		bindings: [named('return')],
@@ -169,7 +253,14 @@ export const KEYMAP: Record<Command, Entry> = {
 		help: 'Confirm (issue, import or revoke)',
 		views: ['wizard-review', 'import-confirm', 'revoke'],
 	},
-	[Command.Done]: {rank: 2, bindings: [named('return')], keys: 'Enter', label: 'done', help: 'Close the result', views: ['token-shown', 'import-done', 'revoke-done']},
+	[Command.Done]: {
+		rank: 2,
+		bindings: [named('return')],
+		keys: 'Enter',
+		label: 'done',
+		help: 'Close the result',
+		views: ['token-shown', 'import-done', 'revoke-done'],
+	},
 };
 
 /** Whether a key press is one of a command's bindings. A paste never is, whatever it holds. */
@@ -217,12 +308,18 @@ export type HelpSection = {title: string; rows: Array<{keys: string; help: strin
 
 const HELP_GROUPS: Array<{title: string; commands: Command[]}> = [
 	{title: 'Moving', commands: [Command.Up, Command.Down, Command.PageUp, Command.PageDown, Command.Top, Command.Bottom]},
-	{title: 'Finding', commands: [Command.Filter, Command.FilterDone, Command.ClearFilter, Command.Sort, Command.SortReverse, Command.Refresh]},
+	{
+		title: 'Finding',
+		commands: [Command.Filter, Command.FilterDone, Command.ClearFilter, Command.Sort, Command.SortReverse, Command.Refresh],
+	},
 	{
 		title: 'Tokens',
 		commands: [Command.Details, Command.Issue, Command.Import, Command.Export, Command.Revoke, Command.Mark, Command.ClearMarks],
 	},
-	{title: 'Dialogs', commands: [Command.Next, Command.Toggle, Command.Complete, Command.Copy, Command.Confirm, Command.Done, Command.Back, Command.Close]},
+	{
+		title: 'Dialogs',
+		commands: [Command.Next, Command.Toggle, Command.Complete, Command.Copy, Command.Confirm, Command.Done, Command.Back, Command.Close],
+	},
 	{title: 'App', commands: [Command.Help, Command.Quit, Command.ForceQuit]},
 ];
 

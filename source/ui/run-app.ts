@@ -20,7 +20,12 @@ export async function runApp(options: {redisFlag?: string; timeoutFlag?: string}
 	// An early failure of the module load must not be an unhandled rejection while we connect.
 	modules.catch(() => {});
 	const notices: string[] = [];
-	const opened = await openStore({flag: options.redisFlag, timeoutFlag: options.timeoutFlag, persistent: true, notify: message => notices.push(message)});
+	const opened = await openStore({
+		flag: options.redisFlag,
+		timeoutFlag: options.timeoutFlag,
+		persistent: true,
+		notify: message => notices.push(message),
+	});
 	// The listing's first rows come first (one HKEYS and one HMGET): the screen shows them while
 	// the whole table, read by a short-lived child process, is still on its way.
 	const source: TokenSource = {
@@ -34,7 +39,13 @@ export async function runApp(options: {redisFlag?: string; timeoutFlag?: string}
 	};
 	// The whole table is asked for once the head is in, so the two do not compete for this thread.
 	const head = source.head!(HEAD_ROWS);
-	const first: FirstReads = {head, all: head.then(async () => source.all(), async () => source.all())};
+	const first: FirstReads = {
+		head,
+		all: head.then(
+			async () => source.all(),
+			async () => source.all(),
+		),
+	};
 	first.all.catch(() => {});
 	head.catch(() => {});
 	for (const notice of notices) {

@@ -21,10 +21,10 @@ export type FullScreen = {
 	/** The terminal's keys (raw mode is on while the app runs). */
 	input: TtyInput;
 	/** Idempotent: leaves the alternate screen, paste and raw mode, and removes the process hooks. */
-	restore(): void;
+	restore: () => void;
 };
 
-export type StartInput = (options: {restore: string; onLost(error: unknown): void}) => TtyInput;
+export type StartInput = (options: {restore: string; onLost: (error: unknown) => void}) => TtyInput;
 
 export function enterFullScreen(stdout: Stream = process.stdout, startInput: StartInput = startTtyInput): FullScreen {
 	let restored = false;
@@ -36,11 +36,15 @@ export function enterFullScreen(stdout: Stream = process.stdout, startInput: Sta
 		restored = true;
 		try {
 			input.stop();
-		} catch {}
+		} catch {
+			// The reader is gone already; there is nothing left of it to stop.
+		}
 
 		try {
 			stdout.write(LEAVE_FULL_SCREEN);
-		} catch {}
+		} catch {
+			// The terminal is gone (hung up): nothing to give back.
+		}
 
 		for (const [event, handler] of hooks) {
 			process.off(event, handler);
@@ -59,7 +63,7 @@ export function enterFullScreen(stdout: Stream = process.stdout, startInput: Sta
 	};
 
 	// Ctrl-C is a key in raw mode (and the reader's to enforce); SIGINT is `kill -INT` from elsewhere.
-	const hooks: Array<[string, (...args: any[]) => void]> = [
+	const hooks: Array<[string, (error: unknown) => void]> = [
 		['exit', () => restore()],
 		['SIGTERM', onSignal(143)],
 		['SIGHUP', onSignal(129)],
@@ -72,6 +76,9 @@ export function enterFullScreen(stdout: Stream = process.stdout, startInput: Sta
 	}
 
 	stdout.write(ENTER_FULL_SCREEN);
-	const input = startInput({restore: LEAVE_FULL_SCREEN, onLost: error => onCrash(new Error(`lost the terminal's input: ${oneLine(error)}`))});
+	const input = startInput({
+		restore: LEAVE_FULL_SCREEN,
+		onLost: error => onCrash(new Error(`lost the terminal's input: ${oneLine(error)}`)),
+	});
 	return {input, restore};
 }

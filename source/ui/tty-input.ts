@@ -12,7 +12,7 @@ export type TtyInput = KeySource & {
 	/** Resolves once raw mode is on: keys typed before then are echoed by the terminal. */
 	ready: Promise<void>;
 	/** Cooked mode back and reading stopped, before this returns (idempotent). */
-	stop(): void;
+	stop: () => void;
 };
 
 /**
@@ -20,7 +20,7 @@ export type TtyInput = KeySource & {
  * is what the reader writes to the terminal if it has to end a process that did not answer
  * Ctrl-C. `onLost` is called if the reader dies: with no input the app could never be quit.
  */
-export function startTtyInput({restore, onLost}: {restore: string; onLost(error: unknown): void}): TtyInput {
+export function startTtyInput({restore, onLost}: {restore: string; onLost: (error: unknown) => void}): TtyInput {
 	const state = new Int32Array(new SharedArrayBuffer(4));
 	const worker = new Worker(new URL('tty-input-worker.js', import.meta.url), {
 		workerData: {restore, graceMs: CTRL_C_GRACE_MS, state} satisfies WorkerData,

@@ -47,26 +47,21 @@ export async function appCases(redis: TestRedis, count: number, runs: number): P
 	for (let run = 0; run < runs; run++) {
 		const started = performance.now();
 		app = spawnApp([`--dbs.redis=${redis.url(8)}`], {columns: 120, rows: 35});
-		// eslint-disable-next-line no-await-in-loop
 		await app.waitFor(ready, {timeout: 120_000, interval: 2});
 		firstScreens.push(performance.now() - started);
-		// eslint-disable-next-line no-await-in-loop
 		await app.waitFor(loaded, {timeout: 120_000, interval: 2});
 		wholeTables.push(performance.now() - started);
 		// Memory once the whole table is in and the thread that read it has gone.
-		// eslint-disable-next-line no-await-in-loop
 		await new Promise(resolve => setTimeout(resolve, 500));
 		memory.push(rssMb(app.pid));
 		if (run < runs - 1) {
 			app.write('q');
-			// eslint-disable-next-line no-await-in-loop
 			await app.exited;
 		}
 	}
 
 	const baselines: number[] = [];
 	for (let run = 0; run < runs; run++) {
-		// eslint-disable-next-line no-await-in-loop
 		baselines.push(await emptyInkFirstFrame());
 	}
 
@@ -82,13 +77,11 @@ export async function appCases(redis: TestRedis, count: number, runs: number): P
 
 	const keys: number[] = [];
 	for (let index = 0; index < 30; index++) {
-		// eslint-disable-next-line no-await-in-loop
 		keys.push(await press(index % 3 === 2 ? KEYS.pageDown : 'j'));
 	}
 
 	await press('/');
 	for (const character of 'service #12') {
-		// eslint-disable-next-line no-await-in-loop
 		keys.push(await press(character));
 	}
 
@@ -99,7 +92,6 @@ export async function appCases(redis: TestRedis, count: number, runs: number): P
 	let reloadPeak = rssMb(app!.pid);
 	app!.write('r');
 	for (let sample = 0; sample < 40; sample++) {
-		// eslint-disable-next-line no-await-in-loop
 		await new Promise(resolve => setTimeout(resolve, 100));
 		reloadPeak = Math.max(reloadPeak, rssMb(app!.pid));
 	}

@@ -31,13 +31,19 @@ export async function cliCases(redis: TestRedis, work: string, runs: number): Pr
 		await redis.client(9).flushdb();
 	};
 
-	const importOurs = await repeat(runs, async () => timeCommand(node, [CLI, 'import', '-t', '-', `--dbs.redis=${importUrl}`], {env, inputFile: file}), clear);
+	const importOurs = await repeat(
+		runs,
+		async () => timeCommand(node, [CLI, 'import', '-t', '-', `--dbs.redis=${importUrl}`], {env, inputFile: file}),
+		clear,
+	);
 	const importBase = await repeat(runs, async () => timeCommand(node, [baseline('import'), importUrl], {env, inputFile: file}), clear);
 	const perSecond = Math.round(10_000 / (importOurs.ms / 1000)).toLocaleString('en-US');
 	rows.push(timeRow('bulk import 10,000 strings (`import -t -`)', importOurs, importBase, 1.5, `, ${perSecond} tokens/s`));
 
 	const issueRuns = Math.max(runs, 10);
-	const issueOurs = await repeat(issueRuns, async () => timeCommand(node, [CLI, 'issue', '-d', 'x', '-s', 'api', `--dbs.redis=${redis.url(10)}`], {env}));
+	const issueOurs = await repeat(issueRuns, async () =>
+		timeCommand(node, [CLI, 'issue', '-d', 'x', '-s', 'api', `--dbs.redis=${redis.url(10)}`], {env}),
+	);
 	const issueBase = await repeat(issueRuns, async () => timeCommand(node, [baseline('issue'), redis.url(10)], {env}));
 	const issueRow = timeRow('scripted issue, cold (`issue -d x -s api`)', issueOurs, issueBase, 1.5);
 	issueRow.ours += `, ${fmtMb(issueOurs.maxRssKb)} peak`;

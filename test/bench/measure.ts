@@ -52,9 +52,7 @@ export async function timeCommand(file: string, args: readonly string[], options
 export async function repeat(times: number, measure: () => Promise<Timed>, before?: () => Promise<void>): Promise<Timed> {
 	const runs: Timed[] = [];
 	for (let index = 0; index < times; index++) {
-		// eslint-disable-next-line no-await-in-loop
 		await before?.();
-		// eslint-disable-next-line no-await-in-loop
 		runs.push(await measure());
 	}
 

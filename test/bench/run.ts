@@ -43,7 +43,10 @@ try {
 	const table = [
 		'| case | ours | baseline | ratio | target | met |',
 		'|---|---|---|---|---|---|',
-		...rows.map(row => `| ${row.name} | ${row.ours} | ${row.baseline} | ${row.ratio} | ${row.target} | ${row.met === undefined ? '—' : row.met ? 'yes' : '**no**'} |`),
+		...rows.map(
+			row =>
+				`| ${row.name} | ${row.ours} | ${row.baseline} | ${row.ratio} | ${row.target} | ${row.met === undefined ? '—' : row.met ? 'yes' : '**no**'} |`,
+		),
 	];
 	const notes = rows.filter(row => row.note).map(row => `- ${row.name}: ${row.note}`);
 	const text = [...header, ...table, '', ...notes, ''].join('\n');

@@ -26,7 +26,6 @@ export async function seedTokens(redis: Redis, count: number): Promise<string[]>
 			pipeline.sadd(account ? `iat:${account}` : 'iat', id);
 		}
 
-		// eslint-disable-next-line no-await-in-loop
 		await pipeline.exec();
 	}
 

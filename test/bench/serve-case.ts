@@ -11,19 +11,22 @@ import {type TestRedis, freePort} from '../helpers/redis.js';
 import type {Row} from './measure.js';
 
 type LoadResult = {requests: {average: number}; latency: {p99: number}; non2xx: number; errors: number};
-const autocannon = autocannonUntyped as (options: {url: string; connections: number; duration: number; headers?: Record<string, string>}) => Promise<LoadResult>;
+const autocannon = autocannonUntyped as (options: {
+	url: string;
+	connections: number;
+	duration: number;
+	headers?: Record<string, string>;
+}) => Promise<LoadResult>;
 const here = path.dirname(new URL(import.meta.url).pathname);
 
 async function waitFor(url: string, headers: Record<string, string> = {}): Promise<void> {
 	for (let attempt = 0; attempt < 200; attempt++) {
 		try {
-			// eslint-disable-next-line no-await-in-loop
 			if ((await fetch(url, {headers})).status === 200) {
 				return;
 			}
 		} catch {}
 
-		// eslint-disable-next-line no-await-in-loop
 		await new Promise(resolve => setTimeout(resolve, 50));
 	}
 
@@ -36,7 +39,12 @@ export async function serveCase(redis: TestRedis, seconds = 10, connections = 50
 	const servePort = await freePort();
 	const helloPort = await freePort();
 	const children: ResultPromise[] = [
-		execa('node', [CLI, 'serve', '--port', String(servePort), `--dbs.redis=${url}`], {stdout: 'ignore', stderr: 'inherit', reject: false, env: {EENGINE_LOG_LEVEL: 'info'}}),
+		execa('node', [CLI, 'serve', '--port', String(servePort), `--dbs.redis=${url}`], {
+			stdout: 'ignore',
+			stderr: 'inherit',
+			reject: false,
+			env: {EENGINE_LOG_LEVEL: 'info'},
+		}),
 		execa('node', [path.join(here, 'baselines', 'hello.mjs'), String(helloPort)], {stdout: 'ignore', stderr: 'inherit', reject: false}),
 	];
 	try {
@@ -67,7 +75,6 @@ export async function serveCase(redis: TestRedis, seconds = 10, connections = 50
 	} finally {
 		for (const child of children) {
 			child.kill('SIGTERM');
-			// eslint-disable-next-line no-await-in-loop
 			await child;
 		}
 	}

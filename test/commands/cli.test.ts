@@ -37,7 +37,27 @@ describe('issue', () => {
 
 	it('takes the EmailEngine spelling, repeated -s, account, expiry and restrictions', async () => {
 		const token = (
-			await runCli(['tokens', 'issue', '-d', 'ci', '-s', 'api', '-s', 'METRICS', '-a', '0123', '--expires', '30d', '--ip', '10.0.0.0/8', '--referrer', 'https://*.example.com/*', '--rate-limit', '100/60', db8])
+			await runCli([
+				'tokens',
+				'issue',
+				'-d',
+				'ci',
+				'-s',
+				'api',
+				'-s',
+				'METRICS',
+				'-a',
+				'0123',
+				'--expires',
+				'30d',
+				'--ip',
+				'10.0.0.0/8',
+				'--referrer',
+				'https://*.example.com/*',
+				'--rate-limit',
+				'100/60',
+				db8,
+			])
 		).stdout;
 		const record = decodeRecord((await raw.hgetBuffer('tokens', tokenIdOf(token)))!);
 		expect(Object.keys(record)).toEqual(['created', 'expires', 'account', 'scopes', 'description', 'restrictions']);
@@ -147,7 +167,12 @@ describe('list, show, revoke', () => {
 	it('list --json returns every token, id descending, in the REST listing shape', async () => {
 		const tokens = [await issue('-d', 'one', '-s', 'api'), await issue('-d', 'two', '-s', 'metrics', '-a', 'acme')];
 		const json = JSON.parse((await runCli(['list', '--json', db8])).stdout) as Array<Record<string, unknown>>;
-		expect(json.map(entry => entry['id'])).toEqual(tokens.map(token => tokenIdOf(token)).sort().reverse());
+		expect(json.map(entry => entry['id'])).toEqual(
+			tokens
+				.map(token => tokenIdOf(token))
+				.sort()
+				.reverse(),
+		);
 		expect(Object.keys(json[0]!).slice(0, 2)).toEqual(['id', 'account']);
 		const filtered = JSON.parse((await runCli(['list', '--json', '--scope', 'metrics', db8])).stdout) as unknown[];
 		expect(filtered).toHaveLength(1);
@@ -166,7 +191,11 @@ describe('list, show, revoke', () => {
 	});
 
 	it('list shows a hostile hash field (not a token id) inert too', async () => {
-		await raw.hset('tokens', `\u001B]0;pwned\u0007${'a'.repeat(50)}`, encodeRecord({created: 1, scopes: ['api'], description: 'odd field'}));
+		await raw.hset(
+			'tokens',
+			`\u001B]0;pwned\u0007${'a'.repeat(50)}`,
+			encodeRecord({created: 1, scopes: ['api'], description: 'odd field'}),
+		);
 		const table = (await runCli(['list', db8])).stdout;
 		expect(table).toContain('odd field');
 		expect(table).not.toContain('\u001B');
@@ -199,8 +228,13 @@ describe('list, show, revoke', () => {
 describe('the edges', () => {
 	it('an unreachable Redis is one line and exit 3, for every command', async () => {
 		const dead = `--dbs.redis=redis://127.0.0.1:${await freePort()}/8`;
-		for (const args of [['list'], ['issue', '-d', 'x'], ['import', '-t', VECTOR.exportString], ['export', '--all'], ['show', '-t', VECTOR.id]]) {
-			// eslint-disable-next-line no-await-in-loop
+		for (const args of [
+			['list'],
+			['issue', '-d', 'x'],
+			['import', '-t', VECTOR.exportString],
+			['export', '--all'],
+			['show', '-t', VECTOR.id],
+		]) {
 			const result = await runCli([...args, dead]);
 			expect(result.exitCode, args.join(' ')).toBe(3);
 			expect(result.stderr.trim().split('\n')).toHaveLength(1);
@@ -235,7 +269,6 @@ describe('the edges', () => {
 
 	it('unknown commands and tokens subcommands exit 2 instead of hanging', async () => {
 		for (const args of [['tokens'], ['tokens', 'foo'], ['frobnicate']]) {
-			// eslint-disable-next-line no-await-in-loop
 			const result = await runCli(args);
 			expect(result.exitCode, args.join(' ')).toBe(2);
 			expect(result.stderr.trim().split('\n')).toHaveLength(1);
@@ -245,7 +278,6 @@ describe('the edges', () => {
 	it('--help works everywhere and the app refuses to start without a terminal', async () => {
 		expect((await runCli(['--help'])).stdout).toMatch(/Commands/);
 		for (const command of ['issue', 'export', 'import', 'list', 'revoke', 'show']) {
-			// eslint-disable-next-line no-await-in-loop
 			const help = await runCli([command, '--help']);
 			expect(help.exitCode, command).toBe(0);
 			expect(help.stdout).toMatch(new RegExp(`ee-tokens ${command}`));

@@ -24,7 +24,6 @@ const valueFlags = await Promise.all(
 async function inBatches<T, R>(items: readonly T[], run: (item: T) => Promise<R>): Promise<R[]> {
 	const results: R[] = [];
 	for (let start = 0; start < items.length; start += 4) {
-		// eslint-disable-next-line no-await-in-loop
 		results.push(...(await Promise.all(items.slice(start, start + 4).map(run))));
 	}
 
@@ -32,7 +31,11 @@ async function inBatches<T, R>(items: readonly T[], run: (item: T) => Promise<R>
 }
 
 /** The usage error parseCommand throws for argv, or undefined when it parses. */
-function refusal(entry: (typeof valueFlags)[number]['entry'], command: (typeof valueFlags)[number]['command'], argv: string[]): TokenError | undefined {
+function refusal(
+	entry: (typeof valueFlags)[number]['entry'],
+	command: (typeof valueFlags)[number]['command'],
+	argv: string[],
+): TokenError | undefined {
 	try {
 		parseCommand(command, entry.summary, argv);
 		return undefined;
@@ -49,7 +52,18 @@ describe('a flag given without a value, or with an empty one, is a usage error n
 	it('covers every value flag of every command', () => {
 		// The table is what it claims to be: issue's seven flags and serve's three are in it.
 		const names = new Set(valueFlags.map(({entry, spelling}) => `${entry.name} ${spelling}`));
-		for (const expected of ['issue -s', 'issue --rate-limit', 'issue --ip', 'list --query', 'export -t', 'show --token', 'revoke -t', 'import -t', 'serve --port', 'serve --prepared-token']) {
+		for (const expected of [
+			'issue -s',
+			'issue --rate-limit',
+			'issue --ip',
+			'list --query',
+			'export -t',
+			'show --token',
+			'revoke -t',
+			'import -t',
+			'serve --port',
+			'serve --prepared-token',
+		]) {
 			expect(names, expected).toContain(expected);
 		}
 	});
@@ -105,7 +119,6 @@ describe('a flag given without a value, or with an empty one, is a usage error n
 
 	it("every command's --help says the rule, and those that take a token say -t -", async () => {
 		for (const entry of COMMANDS) {
-			// eslint-disable-next-line no-await-in-loop
 			const help = commandHelp(await entry.load(), entry.summary);
 			expect(help, entry.name).toMatch(/a flag given bare or empty \(-t "", --scope=\),\s+twice, or as --no-flag is an error \(exit 2\)/);
 			if (['show', 'export', 'revoke', 'import'].includes(entry.name)) {
@@ -180,7 +193,6 @@ describe('through the CLI: refused in one line with exit 2, nothing written', ()
 
 	it('an empty --dbs.redis never falls back to EENGINE_REDIS', async () => {
 		for (const flag of ['--dbs.redis=', '--dbs.redis']) {
-			// eslint-disable-next-line no-await-in-loop
 			const result = await runCli(['issue', '-d', 'x', '-s', 'api', flag], {env: {EENGINE_REDIS: redis.url(8)}});
 			expect(result.exitCode, flag).toBe(2);
 			expect(result.stderr).toMatch(/^ee-tokens: --dbs\.redis (is empty|needs a value)/);
@@ -190,8 +202,11 @@ describe('through the CLI: refused in one line with exit 2, nothing written', ()
 	});
 
 	it('--help or -h anywhere shows the help and runs nothing', async () => {
-		for (const args of [['issue', '-d', 'x', '--help'], ['issue', '-h'], ['issue', '-s', '-h']]) {
-			// eslint-disable-next-line no-await-in-loop
+		for (const args of [
+			['issue', '-d', 'x', '--help'],
+			['issue', '-h'],
+			['issue', '-s', '-h'],
+		]) {
 			const result = await runCli([...args, db8]);
 			expect(result.exitCode, args.join(' ')).toBe(0);
 			expect(result.stdout).toMatch(/\$ ee-tokens issue/);

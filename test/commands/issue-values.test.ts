@@ -26,8 +26,9 @@ beforeEach(async () => redis.flush());
 async function issueAll(argvs: readonly string[][]): Promise<CliResult[]> {
 	const results: CliResult[] = [];
 	for (let start = 0; start < argvs.length; start += 4) {
-		// eslint-disable-next-line no-await-in-loop
-		results.push(...(await Promise.all(argvs.slice(start, start + 4).map(async argv => runCli(['issue', '-d', 'v', '-s', 'api', ...argv, db8])))));
+		results.push(
+			...(await Promise.all(argvs.slice(start, start + 4).map(async argv => runCli(['issue', '-d', 'v', '-s', 'api', ...argv, db8])))),
+		);
 	}
 
 	return results;
@@ -60,7 +61,11 @@ describe('dates mean what was typed', () => {
 	});
 
 	it('stores a bare date as 00:00 UTC and a date-time in the zone it names', async () => {
-		const [date, zoned, duration] = await issueAll([['--expires', '2099-01-15'], ['--expires', '2099-01-15T09:00+02:00'], ['--expires', '2d']]);
+		const [date, zoned, duration] = await issueAll([
+			['--expires', '2099-01-15'],
+			['--expires', '2099-01-15T09:00+02:00'],
+			['--expires', '2d'],
+		]);
 		expect((await storedRecord(date!.stdout))['expires']).toBe(Date.parse('2099-01-15T00:00:00Z'));
 		expect((await storedRecord(zoned!.stdout))['expires']).toBe(Date.parse('2099-01-15T07:00:00Z'));
 		expect((await storedRecord(duration!.stdout))['expires']).toBeGreaterThan(Date.now());
@@ -89,7 +94,10 @@ describe('addresses, referrers and rate limits mean what was typed', () => {
 	});
 
 	it('0.0.0.0/0, ::/0 and a referrer of * are issued, with a warning line each on stderr', async () => {
-		const [wide, narrow] = await issueAll([['--ip', '0.0.0.0/0', '--ip', '::/0', '--referrer', '*'], ['--ip', '10.0.0.0/8']]);
+		const [wide, narrow] = await issueAll([
+			['--ip', '0.0.0.0/0', '--ip', '::/0', '--referrer', '*'],
+			['--ip', '10.0.0.0/8'],
+		]);
 		expect(wide!.exitCode, wide!.stderr).toBe(0);
 		expect(wide!.stderr.trim().split('\n')).toEqual([
 			'ee-tokens: warning: IP allowlist entry 0.0.0.0/0 allows every IPv4 address',

@@ -11,11 +11,14 @@ let redis: TestRedis;
 beforeAll(async () => {
 	redis = await startRedis();
 	const store = new TokenStore(redis.client(), '');
-	await store.issue({description: 'A rather long description of what this token is for, in words', scopes: ['api', 'metrics', 'smtp'], account: 'an-account-id-that-is-long'});
+	await store.issue({
+		description: 'A rather long description of what this token is for, in words',
+		scopes: ['api', 'metrics', 'smtp'],
+		account: 'an-account-id-that-is-long',
+	});
 	await store.issue({description: '請求書の自動送信サービス用トークン（本番環境）', scopes: ['smtp']});
 	await store.issue({description: 'evil\u001B]0;owned\u0007\u001B[2J', scopes: ['*']});
 	for (const description of EMOJI_DESCRIPTIONS) {
-		// eslint-disable-next-line no-await-in-loop
 		await store.issue({description, scopes: ['metrics']});
 	}
 });
@@ -23,7 +26,11 @@ afterAll(async () => redis.stop());
 
 /** `ee-tokens list` on a real terminal of the given width: what it printed, and the screen it drew. */
 async function listOnTerminal(columns: number) {
-	const child = pty.spawn(process.execPath, [CLI, 'list', `--dbs.redis=${redis.url()}`], {cols: columns, rows: 20, env: {PATH: process.env['PATH'] ?? ''}});
+	const child = pty.spawn(process.execPath, [CLI, 'list', `--dbs.redis=${redis.url()}`], {
+		cols: columns,
+		rows: 20,
+		env: {PATH: process.env['PATH'] ?? ''},
+	});
 	let output = '';
 	child.onData(data => {
 		output += data;
@@ -37,28 +44,37 @@ async function listOnTerminal(columns: number) {
 }
 
 describe('list on a terminal', () => {
-	it.each([50, 80, 120])('fits %i columns: one screen line per row, wider windows show more, columns aligned whatever the emoji', async columns => {
-		const {output, terminal, lines} = await listOnTerminal(columns);
-		expect(lines[0]).toMatch(/^Id\s+Description\s+Scopes/);
-		// 6 tokens, a header and the count: a row wider than the terminal would wrap onto a 9th line.
-		expect(lines).toHaveLength(8);
-		expect(output.includes('Created')).toBe(columns >= 120);
-		// The hostile description is inert: no escape sequence reaches the terminal.
-		expect(output).not.toContain('\u001B');
-		expect(output).toContain('evil');
-		// The column after the description starts in the same cell on every row, emoji or not.
-		const scopes = cellOf(terminal, 0, 'Scopes');
-		for (const [row, line] of lines.entries()) {
-			if (/metrics|smtp|all scopes|api/.test(line)) {
-				expect(terminal.buffer.active.getLine(row)!.getCell(scopes - 1)!.getChars() || ' ', line).toBe(' ');
-				expect(terminal.buffer.active.getLine(row)!.getCell(scopes)!.getChars(), line).not.toBe('');
+	it.each([50, 80, 120])(
+		'fits %i columns: one screen line per row, wider windows show more, columns aligned whatever the emoji',
+		async columns => {
+			const {output, terminal, lines} = await listOnTerminal(columns);
+			expect(lines[0]).toMatch(/^Id\s+Description\s+Scopes/);
+			// 6 tokens, a header and the count: a row wider than the terminal would wrap onto a 9th line.
+			expect(lines).toHaveLength(8);
+			expect(output.includes('Created')).toBe(columns >= 120);
+			// The hostile description is inert: no escape sequence reaches the terminal.
+			expect(output).not.toContain('\u001B');
+			expect(output).toContain('evil');
+			// The column after the description starts in the same cell on every row, emoji or not.
+			const scopes = cellOf(terminal, 0, 'Scopes');
+			for (const [row, line] of lines.entries()) {
+				if (/metrics|smtp|all scopes|api/.test(line)) {
+					expect(
+						terminal.buffer.active
+							.getLine(row)!
+							.getCell(scopes - 1)!
+							.getChars() || ' ',
+						line,
+					).toBe(' ');
+					expect(terminal.buffer.active.getLine(row)!.getCell(scopes)!.getChars(), line).not.toBe('');
+				}
 			}
-		}
 
-		for (const description of EMOJI_DESCRIPTIONS) {
-			const row = lines.findIndex(line => line.includes(description.split(' ')[0]!));
-			expect(row, description).toBeGreaterThan(0);
-			expect(cellOf(terminal, row, 'metrics'), lines[row]).toBe(scopes);
-		}
-	});
+			for (const description of EMOJI_DESCRIPTIONS) {
+				const row = lines.findIndex(line => line.includes(description.split(' ')[0]!));
+				expect(row, description).toBeGreaterThan(0);
+				expect(cellOf(terminal, row, 'metrics'), lines[row]).toBe(scopes);
+			}
+		},
+	);
 });

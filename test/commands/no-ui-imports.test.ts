@@ -6,8 +6,7 @@ import {CLI} from '../helpers/cli.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 
 const tracer = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../helpers/trace-ui-imports.mjs');
-const traced = async (args: string[]) =>
-	execa('node', ['--import', tracer, ...args], {reject: false, stdin: 'ignore', env: {CI: 'true'}});
+const traced = async (args: string[]) => execa('node', ['--import', tracer, ...args], {reject: false, stdin: 'ignore', env: {CI: 'true'}});
 
 let redis: TestRedis;
 beforeAll(async () => {

@@ -30,7 +30,11 @@ describe('output into pipes', () => {
 
 	it('every line reaches a slow reader before the process exits', async () => {
 		const garbage = Array.from({length: 2000}, (_, index) => `not-a-token-${index}`).join('\n');
-		const child = execa('node', [CLI, 'import', '-t', '-', `--dbs.redis=${redis.url()}`], {input: garbage, reject: false, buffer: {stderr: false}});
+		const child = execa('node', [CLI, 'import', '-t', '-', `--dbs.redis=${redis.url()}`], {
+			input: garbage,
+			reject: false,
+			buffer: {stderr: false},
+		});
 		let stderr = '';
 		// Read slowly at first: the pipe fills and the writer has to queue what it writes next.
 		let pauses = 0;

@@ -15,7 +15,6 @@ describe('readLines', () => {
 	it('keeps multi-byte characters whole across chunk boundaries', async () => {
 		const bytes = Buffer.from('é中😀\nnext\n');
 		for (let cut = 1; cut < bytes.length; cut++) {
-			// eslint-disable-next-line no-await-in-loop
 			const lines = await collect([bytes.subarray(0, cut), bytes.subarray(cut)]);
 			expect(lines.map(line => line.text)).toEqual(['é中😀', 'next']);
 		}

@@ -50,11 +50,12 @@ describe('a bad database index is never db 0', () => {
 		const before = await dumpKeyspace(redis.client(0));
 		expect(before).toContain(db0Token.id);
 		for (const args of which()) {
-			// eslint-disable-next-line no-await-in-loop
 			const result = await runCli([...args, `--dbs.redis=${url(redis.port)}`], {input: db0Token.exportString});
 			expect(result.exitCode, `${args.join(' ')}: ${result.stderr}`).toBe(3);
 			expect(result.stdout).toBe('');
-			expect(result.stderr.trim()).toBe(`ee-tokens: Cannot use database ${db} of Redis at ${url(redis.port)}: ERR DB index is out of range`);
+			expect(result.stderr.trim()).toBe(
+				`ee-tokens: Cannot use database ${db} of Redis at ${url(redis.port)}: ERR DB index is out of range`,
+			);
 		}
 
 		expect(await dumpKeyspace(redis.client(0))).toEqual(before);
@@ -63,7 +64,6 @@ describe('a bad database index is never db 0', () => {
 	it.each(['/-1', '/abc', '/1.5', '/8?db=abc', '/8?db=-1'])('%s: exit 2, a malformed URL, nothing read or written', async suffix => {
 		const before = await dumpKeyspace(redis.client(0));
 		for (const args of commands().slice(0, 2)) {
-			// eslint-disable-next-line no-await-in-loop
 			const result = await runCli([...args, `--dbs.redis=redis://127.0.0.1:${redis.port}${suffix}`], {input: db0Token.exportString});
 			expect(result.exitCode, `${args.join(' ')}: ${result.stderr}`).toBe(2);
 			expect(result.stdout).toBe('');
@@ -77,8 +77,10 @@ describe('a bad database index is never db 0', () => {
 describe('a Redis that does not answer', () => {
 	it('accepting and never answering: a command exits 3 within the limit, saying so', async () => {
 		for (const args of [commands()[0]!, commands()[2]!, ['import', '-t', '-']]) {
-			// eslint-disable-next-line no-await-in-loop
-			const result = await runCli([...args, `--dbs.redis=${stalled.url()}`, '--dbs.timeout', '1'], {input: db0Token.exportString, timeout: 20_000});
+			const result = await runCli([...args, `--dbs.redis=${stalled.url()}`, '--dbs.timeout', '1'], {
+				input: db0Token.exportString,
+				timeout: 20_000,
+			});
 			expect(result.exitCode, `${args.join(' ')}: ${result.stderr}`).toBe(3);
 			expect(result.stdout).toBe('');
 			expect(result.stderr.trim()).toBe(`ee-tokens: Redis at ${stalled.url()} did not answer within 1 s`);
@@ -120,7 +122,10 @@ describe('a Redis that does not answer', () => {
 			encodeExportString(index.toString(16).padStart(64, '0'), {created: 1, scopes: ['api'], description: `bulk ${index}`}),
 		);
 		const url = redis.url(5);
-		const imported = await runCli(['import', '-t', '-', `--dbs.redis=${url}`, '--dbs.timeout', '2'], {input: `${lines.join('\n')}\n`, timeout: 120_000});
+		const imported = await runCli(['import', '-t', '-', `--dbs.redis=${url}`, '--dbs.timeout', '2'], {
+			input: `${lines.join('\n')}\n`,
+			timeout: 120_000,
+		});
 		expect(imported.exitCode, imported.stderr).toBe(0);
 		expect(imported.stderr).toContain('Imported 50,000, already present 0, invalid 0');
 		const listed = await runCli(['list', '--json', `--dbs.redis=${url}`, '--dbs.timeout', '2'], {timeout: 120_000});
@@ -153,28 +158,35 @@ describe('credentials', () => {
 		expect(right.exitCode, right.stderr).toBe(0);
 	});
 
-	it.each(['/', '@', ':', '%', '#'])('a password with %s is never printed, in the invalid-URL error or the EENGINE_REDIS notice', async character => {
-		const password = `Zk${character}9q${character}s3cr`;
-		const raw = `redis://:${password}@127.0.0.1:${locked.port}/8`;
-		const results = [
-			// Refused as a URL, or refused by Redis as the wrong password: either way said, masked.
-			await runCli(['list', `--dbs.redis=${raw}`]),
-			await runCli(['list', `--dbs.redis=redis://127.0.0.1:${locked.port}/8?password=${password}`]),
-			// The notice that the flag wins over EENGINE_REDIS names both URLs.
-			await runCli(['list', `--dbs.redis=${redis.url()}`], {env: {EENGINE_REDIS: raw}}),
-		];
-		expect(results[2]!.stderr).toMatch(/^ee-tokens: using --dbs\.redis \S+, not EENGINE_REDIS redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/8$/m);
-		for (const result of results) {
-			expect(result.stderr).toMatch(/^ee-tokens: /m);
-			expect(`${result.stdout}${result.stderr}`).not.toMatch(/9q|s3cr/);
-		}
-	});
+	it.each(['/', '@', ':', '%', '#'])(
+		'a password with %s is never printed, in the invalid-URL error or the EENGINE_REDIS notice',
+		async character => {
+			const password = `Zk${character}9q${character}s3cr`;
+			const raw = `redis://:${password}@127.0.0.1:${locked.port}/8`;
+			const results = [
+				// Refused as a URL, or refused by Redis as the wrong password: either way said, masked.
+				await runCli(['list', `--dbs.redis=${raw}`]),
+				await runCli(['list', `--dbs.redis=redis://127.0.0.1:${locked.port}/8?password=${password}`]),
+				// The notice that the flag wins over EENGINE_REDIS names both URLs.
+				await runCli(['list', `--dbs.redis=${redis.url()}`], {env: {EENGINE_REDIS: raw}}),
+			];
+			expect(results[2]!.stderr).toMatch(/^ee-tokens: using --dbs\.redis \S+, not EENGINE_REDIS redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/8$/m);
+			for (const result of results) {
+				expect(result.stderr).toMatch(/^ee-tokens: /m);
+				expect(`${result.stdout}${result.stderr}`).not.toMatch(/9q|s3cr/);
+			}
+		},
+	);
 });
 
 describe('writes Redis refuses say why, and how many were written', () => {
 	const bulk = (count: number, from = 0) =>
 		`${Array.from({length: count}, (_, index) =>
-			encodeExportString((from + index).toString(16).padStart(64, '0'), {created: 1, scopes: ['api'], description: `refused ${'x'.repeat(200)} ${index}`}),
+			encodeExportString((from + index).toString(16).padStart(64, '0'), {
+				created: 1,
+				scopes: ['api'],
+				description: `refused ${'x'.repeat(200)} ${index}`,
+			}),
 		).join('\n')}\n`;
 
 	it('a read-only replica: READONLY, not EXECABORT; nothing printed', async () => {
@@ -183,12 +195,16 @@ describe('writes Redis refuses say why, and how many were written', () => {
 			const issued = await runCli(['issue', '-d', 'on a replica', `--dbs.redis=${replica.url()}`]);
 			expect(issued.exitCode).toBe(3);
 			expect(issued.stdout).toBe('');
-			expect(issued.stderr.trim()).toBe(`ee-tokens: Redis at ${replica.url()} refused: read-only replica (READONLY You can't write against a read only replica.)`);
+			expect(issued.stderr.trim()).toBe(
+				`ee-tokens: Redis at ${replica.url()} refused: read-only replica (READONLY You can't write against a read only replica.)`,
+			);
 			const imported = await runCli(['import', '-t', '-', `--dbs.redis=${replica.url()}`], {input: bulk(3)});
 			expect(imported.exitCode).toBe(3);
 			const lines = imported.stderr.trim().split('\n');
 			expect(lines[0]).toBe('Stopped early. Imported 0, already present 0, invalid 0 before the failure; run the import again to finish.');
-			expect(lines[1]).toMatch(/^ee-tokens: Redis at \S+ refused: read-only replica \(READONLY You can't write against a read only replica\./);
+			expect(lines[1]).toMatch(
+				/^ee-tokens: Redis at \S+ refused: read-only replica \(READONLY You can't write against a read only replica\./,
+			);
 		} finally {
 			await replica.stop();
 		}
@@ -208,8 +224,12 @@ describe('writes Redis refuses say why, and how many were written', () => {
 			const written = (await client.hlen('tokens')) - 1;
 			expect(written).toBeGreaterThan(0);
 			expect(written).toBeLessThan(5000);
-			expect(lines[0]).toBe(`Stopped early. Imported ${written.toLocaleString('en-US')}, already present 0, invalid 0 before the failure; run the import again to finish.`);
-			expect(lines[1]).toMatch(/^ee-tokens: Redis at \S+ refused: out of memory \(maxmemory reached\) \(OOM command not allowed when used memory > 'maxmemory'/);
+			expect(lines[0]).toBe(
+				`Stopped early. Imported ${written.toLocaleString('en-US')}, already present 0, invalid 0 before the failure; run the import again to finish.`,
+			);
+			expect(lines[1]).toMatch(
+				/^ee-tokens: Redis at \S+ refused: out of memory \(maxmemory reached\) \(OOM command not allowed when used memory > 'maxmemory'/,
+			);
 			const again = await runCli(['issue', '-d', 'more', `--dbs.redis=${full.url()}`]);
 			expect(again.exitCode).toBe(3);
 			expect(again.stdout).toBe('');
@@ -228,7 +248,9 @@ describe('writes Redis refuses say why, and how many were written', () => {
 			expect(issued.exitCode).toBe(3);
 			expect(issued.stdout).toBe('');
 			expect(issued.stderr.trim()).toMatch(
-				new RegExp(`^ee-tokens: Redis at redis://limited:\\*\\*\\*@127\\.0\\.0\\.1:${redis.port}/7 refused: this user lacks the permission \\(NOPERM .*hset`),
+				new RegExp(
+					`^ee-tokens: Redis at redis://limited:\\*\\*\\*@127\\.0\\.0\\.1:${redis.port}/7 refused: this user lacks the permission \\(NOPERM .*hset`,
+				),
 			);
 		} finally {
 			await admin.acl('DELUSER', 'limited');

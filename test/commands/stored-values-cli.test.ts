@@ -16,15 +16,32 @@ beforeAll(async () => {
 	flag = `--dbs.redis=${redis.url()}`;
 	// EmailEngine's CLI stores `-a 12345` as an integer, indexed under iat:12345 (compatibility §4).
 	const record = encodeRecord({created: 1_790_000_000_000, account: 12_345, scopes: ['api'], description: 'from the EmailEngine CLI'});
-	await redis.client().multi().hset('tokens', NUMERIC, record).hset('tokens:access', NUMERIC, EMPTY_ACCESS).sadd('iat:12345', NUMERIC).exec();
+	await redis
+		.client()
+		.multi()
+		.hset('tokens', NUMERIC, record)
+		.hset('tokens:access', NUMERIC, EMPTY_ACCESS)
+		.sadd('iat:12345', NUMERIC)
+		.exec();
 });
 afterAll(async () => redis.stop());
 
 describe('tokens that can never authenticate are listed, and marked', () => {
 	const MALFORMED = '2'.repeat(64);
 	beforeAll(async () => {
-		const record = encodeRecord({created: 1_790_000_000_000, scopes: 'api', description: 'scopes as text', '\u001B]0;pwned\u0007': 'hostile key'});
-		await redis.client().multi().hset('tokens', MALFORMED, record).hset('tokens:access', MALFORMED, EMPTY_ACCESS).sadd('iat', MALFORMED).exec();
+		const record = encodeRecord({
+			created: 1_790_000_000_000,
+			scopes: 'api',
+			description: 'scopes as text',
+			'\u001B]0;pwned\u0007': 'hostile key',
+		});
+		await redis
+			.client()
+			.multi()
+			.hset('tokens', MALFORMED, record)
+			.hset('tokens:access', MALFORMED, EMPTY_ACCESS)
+			.sadd('iat', MALFORMED)
+			.exec();
 	});
 	afterAll(async () => {
 		await redis.client().multi().hdel('tokens', MALFORMED).hdel('tokens:access', MALFORMED).srem('iat', MALFORMED).exec();
@@ -36,7 +53,6 @@ describe('tokens that can never authenticate are listed, and marked', () => {
 			`ee-tokens: warning: token ${MALFORMED} can never authenticate: scopes is text, not a list`,
 		];
 		for (const args of [['list'], ['list', '--json']]) {
-			// eslint-disable-next-line no-await-in-loop
 			const result = await runCli([...args, flag]);
 			expect(result.exitCode).toBe(0);
 			expect(result.stderr.split('\n').sort()).toEqual(warnings.sort());
@@ -45,7 +61,7 @@ describe('tokens that can never authenticate are listed, and marked', () => {
 		}
 	});
 
-	it('show says why on an `unusable` line, and the record\'s keys reach the terminal sanitised', async () => {
+	it("show says why on an `unusable` line, and the record's keys reach the terminal sanitised", async () => {
 		const result = await runCli(['show', '-t', MALFORMED, flag]);
 		expect(result.exitCode).toBe(0);
 		expect(result.stdout).toMatch(/^unusable +scopes is text, not a list$/m);
@@ -61,8 +77,11 @@ describe('tokens that can never authenticate are listed, and marked', () => {
 
 describe('an integer account', () => {
 	it('list --json and show --json show it as a number, as EmailEngine does (compatibility §2)', async () => {
-		for (const args of [['list', '--json'], ['list', '--json', '--account', '12345'], ['show', '--json', '-t', NUMERIC]]) {
-			// eslint-disable-next-line no-await-in-loop
+		for (const args of [
+			['list', '--json'],
+			['list', '--json', '--account', '12345'],
+			['show', '--json', '-t', NUMERIC],
+		]) {
 			const result = await runCli([...args, flag]);
 			expect(result.exitCode, args.join(' ')).toBe(0);
 			expect(result.stdout, args.join(' ')).toContain(`{"id":"${NUMERIC}","account":12345,`);
@@ -78,11 +97,15 @@ describe('an integer account', () => {
 
 describe('import refuses export strings whose known fields have the wrong shape', () => {
 	const id = 'a1'.repeat(32);
-	const exportOf = (fields: Record<string, unknown>) => encodeExportString(id, {created: 1_790_000_000_000, scopes: ['api'], description: 'imported', ...fields});
+	const exportOf = (fields: Record<string, unknown>) =>
+		encodeExportString(id, {created: 1_790_000_000_000, scopes: ['api'], description: 'imported', ...fields});
 	const cases: Array<[Record<string, unknown>, string]> = [
 		[{restrictions: {addresses: '10.0.0.1'}}, '"restrictions.addresses" must be a list of IP addresses or CIDR ranges'],
 		[{restrictions: {referrers: ['https://x.example.com/*', 42]}}, '"restrictions.referrers[1]" is not a referrer pattern'],
-		[{restrictions: {rateLimit: {maxRequests: -1, timeWindow: 60}}}, '"restrictions.rateLimit" must be {maxRequests, timeWindow}, two positive integers'],
+		[
+			{restrictions: {rateLimit: {maxRequests: -1, timeWindow: 60}}},
+			'"restrictions.rateLimit" must be {maxRequests, timeWindow}, two positive integers',
+		],
 		[{description: 'd'.repeat(1025)}, '"description" is longer than 1024 characters'],
 		[{account: {id: 'example'}}, '"account" must be text'],
 		[{scopes: 'api'}, '"scopes" must be a list of "*", "api", "metrics", "smtp", "imap-proxy", "mcp"'],
@@ -92,7 +115,6 @@ describe('import refuses export strings whose known fields have the wrong shape'
 
 	it('one string: exit 5 and the reason in one line, nothing written, Redis not even needed', async () => {
 		for (const [fields, reason] of cases) {
-			// eslint-disable-next-line no-await-in-loop
 			const result = await runCli(['import', '-t', exportOf(fields), flag]);
 			expect(result.exitCode, reason).toBe(5);
 			expect(result.stderr).toBe(`ee-tokens: Invalid export string: ${reason}`);
@@ -128,7 +150,10 @@ describe('import refuses export strings whose known fields have the wrong shape'
 			timeout: 30_000,
 		});
 		expect(result.exitCode).toBe(1);
-		const lines = String(result.stdout).split('\n').filter(Boolean).map(line => JSON.parse(line) as Record<string, unknown>);
+		const lines = String(result.stdout)
+			.split('\n')
+			.filter(Boolean)
+			.map(line => JSON.parse(line) as Record<string, unknown>);
 		expect(lines).toHaveLength(1);
 		expect(lines[0]).toMatchObject({level: 60, msg: 'Invalid API token provided', inputLength: value.length});
 		expect(JSON.stringify(lines[0])).toContain('restrictions.addresses');
@@ -142,8 +167,11 @@ describe('JSON output on a terminal', () => {
 		const description = 'csi \u009B31m, bidi \u202Egnp.exe, del \u007F';
 		const record = encodeRecord({created: 1_790_000_000_000, scopes: ['api'], description, ['key \u009B2J']: 'v'});
 		await redis.client().multi().hset('tokens', id, record).hset('tokens:access', id, EMPTY_ACCESS).sadd('iat', id).exec();
-		for (const args of [['list', '--json'], ['show', '--json', '-t', id], ['revoke', '--json', '--yes', '-t', id]]) {
-			// eslint-disable-next-line no-await-in-loop
+		for (const args of [
+			['list', '--json'],
+			['show', '--json', '-t', id],
+			['revoke', '--json', '--yes', '-t', id],
+		]) {
 			const result = await runCli([...args, flag]);
 			expect(result.exitCode, args.join(' ')).toBe(0);
 			expect(result.stdout, args.join(' ')).not.toMatch(RAW_CONTROL);

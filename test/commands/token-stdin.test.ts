@@ -29,7 +29,6 @@ const issue = async () => {
 async function runAll(cases: ReadonlyArray<{args: string[]; options?: CliOptions}>): Promise<CliResult[]> {
 	const results: CliResult[] = [];
 	for (let start = 0; start < cases.length; start += 4) {
-		// eslint-disable-next-line no-await-in-loop
 		results.push(...(await Promise.all(cases.slice(start, start + 4).map(async ({args, options}) => runCli(args, options)))));
 	}
 
@@ -60,7 +59,9 @@ describe('-t - reads the token or id from stdin', () => {
 		const [first, second] = [await issue(), await issue()];
 		const refused = await runCli(['revoke', '-t', '-', db8], {input: first});
 		expect(refused.exitCode).toBe(2);
-		expect(refused.stderr).toMatch(/^ee-tokens: Refusing to revoke without --yes: with -t - the token comes on stdin, which is then not a terminal/);
+		expect(refused.stderr).toMatch(
+			/^ee-tokens: Refusing to revoke without --yes: with -t - the token comes on stdin, which is then not a terminal/,
+		);
 		expect(await raw.hlen('tokens')).toBe(2);
 		const [byToken, byId] = await runAll([
 			{args: ['revoke', '-t', '-', '--yes', db8], options: {input: `${first}\n`}},
@@ -79,7 +80,12 @@ describe('-t - reads the token or id from stdin', () => {
 			{args: ['revoke', '-t', '-', '--yes', db8], options: {input: `${token}\n${token}\n`}},
 			{args: ['show', '-t', '-', db8], options: {input: 'x'.repeat(5000)}},
 		]);
-		for (const [index, message] of [/nothing on stdin/, /nothing on stdin/, /more than one line/, /longer than 1024 characters/].entries()) {
+		for (const [index, message] of [
+			/nothing on stdin/,
+			/nothing on stdin/,
+			/more than one line/,
+			/longer than 1024 characters/,
+		].entries()) {
 			expect(results[index]!.exitCode, results[index]!.stderr).toBe(2);
 			expect(results[index]!.stderr).toMatch(message);
 		}

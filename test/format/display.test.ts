@@ -6,7 +6,10 @@ import {random} from '../helpers/fuzz.js';
 describe('times read from Redis', () => {
 	it('isoTime is toISOString wherever a Date exists, fractions and years before 1970 or after 9999 included', () => {
 		const rng = random(0x150);
-		const samples = [0, 1, -1, 951_782_400_000, 4_107_542_400_000, 253_402_300_799_999, 253_402_300_800_000, -62_198_755_200_000, 8.64e15, -8.64e15, 1.5, -0.5];
+		const samples = [
+			0, 1, -1, 951_782_400_000, 4_107_542_400_000, 253_402_300_799_999, 253_402_300_800_000, -62_198_755_200_000, 8.64e15, -8.64e15, 1.5,
+			-0.5,
+		];
 		for (let index = 0; index < 20_000; index++) {
 			samples.push(Math.floor(rng.next() * 253_402_300_800_000), (rng.next() - 0.5) * 1.7e16);
 		}
@@ -25,14 +28,17 @@ describe('times read from Redis', () => {
 
 		// An invalid Date (a msgpack timestamp beyond a Date's range) is no time at all.
 		expect(toMillis(new Date(Number.NaN))).toBeUndefined();
-		const json = entryToJson({id: 'a'.repeat(64), record: {created: 1e300, expires: -1e20, scopes: ['api']}, lastUse: {time: 1e300, ip: '10.0.0.1'}});
+		const json = entryToJson({
+			id: 'a'.repeat(64),
+			record: {created: 1e300, expires: -1e20, scopes: ['api']},
+			lastUse: {time: 1e300, ip: '10.0.0.1'},
+		});
 		// What EmailEngine's JSON shows for an invalid Date: null.
 		expect(json).toMatchObject({created: null, expires: null, access: {time: null, ip: '10.0.0.1'}});
 	});
 });
 
 describe('displayText: any value from Redis as one safe, bounded line', () => {
-	// eslint-disable-next-line no-control-regex
 	const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
 
 	it('shows each type as people read it, escapes made inert at any depth', () => {
@@ -45,7 +51,9 @@ describe('displayText: any value from Redis as one safe, bounded line', () => {
 		expect(displayText(new Date(0))).toBe('1970-01-01T00:00:00.000Z');
 		expect(displayText(new Date(Number.NaN))).toBe(INVALID_DATE);
 		expect(displayText(new Uint8Array(3))).toBe('<3 bytes>');
-		expect(displayText(['api', {maxRequests: '\u001B]0;x\u0007', n: [1, null]}])).toBe('["api",{"maxRequests":"\\u001b]0;x\\u0007","n":[1,null]}]');
+		expect(displayText(['api', {maxRequests: '\u001B]0;x\u0007', n: [1, null]}])).toBe(
+			'["api",{"maxRequests":"\\u001b]0;x\\u0007","n":[1,null]}]',
+		);
 		expect(displayText({[`k\u009D`]: 'v\u2066'})).toBe('{"k\uFFFD":"v\uFFFD"}');
 	});
 

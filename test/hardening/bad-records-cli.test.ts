@@ -28,7 +28,12 @@ beforeAll(async () => {
 	flag = `--dbs.redis=${redis.url()}`;
 	good = (await new TokenStore(redis.client(), '').issue({description: 'a good token', scopes: ['api']})).id;
 	await raw.multi().hset('tokens', DEEP, deepRecord()).hset('tokens:access', DEEP, EMPTY_ACCESS).sadd('iat', DEEP).exec();
-	await raw.multi().hset('tokens', LARGE, rawRecord(cliFields(description))).hset('tokens:access', LARGE, EMPTY_ACCESS).sadd('iat', LARGE).exec();
+	await raw
+		.multi()
+		.hset('tokens', LARGE, rawRecord(cliFields(description)))
+		.hset('tokens:access', LARGE, EMPTY_ACCESS)
+		.sadd('iat', LARGE)
+		.exec();
 });
 afterAll(async () => redis.stop());
 
@@ -63,8 +68,11 @@ describe('a record nested 200,000 levels deep', () => {
 		expect(decodeExportString(items.find(item => item.id === good)!.export).fields['description']).toBe('a good token');
 
 		const unreadable = `ee-tokens: Token ${DEEP} is stored but its record cannot be read (nested deeper than 32 levels); it can still be revoked: ee-tokens revoke -t ${DEEP}`;
-		for (const args of [['show', '-t', DEEP], ['show', '--json', '-t', DEEP], ['export', '-t', DEEP]]) {
-			// eslint-disable-next-line no-await-in-loop
+		for (const args of [
+			['show', '-t', DEEP],
+			['show', '--json', '-t', DEEP],
+			['export', '-t', DEEP],
+		]) {
 			const result = await runCli([...args, flag]);
 			expect(result.exitCode, args.join(' ')).toBe(6);
 			expect(result.stderr).toBe(unreadable);

@@ -66,7 +66,9 @@ describe('export string fuzz', () => {
 		const cases = invalidCases(Math.min(fuzzCases(5000), 2000), 7);
 		const file = path.join(dir, 'hostile.txt');
 		// Lines must stay lines: the families with newlines inside are fed one by one below.
-		const lines = cases.map(item => item.input).filter(input => !/[\n\r]/.test(input) && input.trim() !== '' && !input.trim().startsWith('#'));
+		const lines = cases
+			.map(item => item.input)
+			.filter(input => !/[\n\r]/.test(input) && input.trim() !== '' && !input.trim().startsWith('#'));
 		writeFileSync(file, `${lines.join('\n')}\n`);
 		const result = await runCli(['import', '-t', '-', `--dbs.redis=${redis.url()}`], {inputFile: file});
 		expect(result.exitCode).toBe(5);
@@ -79,7 +81,6 @@ describe('export string fuzz', () => {
 	it('single hostile -t values: exit 5, one line, nothing written', async () => {
 		const before = await dumpKeyspace(redis.client());
 		for (const {kind, input} of invalidCases(12, 99).filter(item => !item.input.includes('\u0000'))) {
-			// eslint-disable-next-line no-await-in-loop
 			const result = await runCli(['import', '-t', input, `--dbs.redis=${redis.url()}`]);
 			expect(result.exitCode, kind).toBe(5);
 			expect(result.stderr.trim().split('\n'), kind).toHaveLength(1);

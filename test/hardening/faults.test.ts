@@ -40,13 +40,11 @@ afterEach(async () => redis.flush());
 async function whenImporting(count: number): Promise<number> {
 	const client = redis.client();
 	for (;;) {
-		// eslint-disable-next-line no-await-in-loop
 		const length = await client.hlen('tokens').catch(() => 0);
 		if (length >= count) {
 			return length;
 		}
 
-		// eslint-disable-next-line no-await-in-loop
 		await new Promise(resolve => setTimeout(resolve, 5));
 	}
 }
@@ -105,7 +103,6 @@ describe('concurrency', () => {
 		let done = false;
 		const issuing = (async () => {
 			for (let index = 0; index < 400; index++) {
-				// eslint-disable-next-line no-await-in-loop
 				const {id} = await issuer.issue({description: `race ${index}`, scopes: ['api'], account: index % 2 ? `a${index % 5}` : undefined});
 				issued.push(id);
 			}
@@ -116,12 +113,10 @@ describe('concurrency', () => {
 		while (!done || revoked < issued.length / 2) {
 			const id = issued[revoked * 2];
 			if (id === undefined) {
-				// eslint-disable-next-line no-await-in-loop
 				await new Promise(resolve => setImmediate(resolve));
 				continue;
 			}
 
-			// eslint-disable-next-line no-await-in-loop
 			await revoker.revoke(id);
 			revoked++;
 		}

@@ -1,5 +1,13 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {EMPTY_ACCESS, decodeRecord, generateRawToken, indexAccountOf, recordProblem, shallowFields, tokenIdOf} from '../../source/tokens/index.js';
+import {
+	EMPTY_ACCESS,
+	decodeRecord,
+	generateRawToken,
+	indexAccountOf,
+	recordProblem,
+	shallowFields,
+	tokenIdOf,
+} from '../../source/tokens/index.js';
 import {runCli} from '../helpers/cli.js';
 import {fuzzCases, random} from '../helpers/fuzz.js';
 import {type HostileCase, RAW_CONTROL, hostileRecord, rawExportString, rawRecord} from '../helpers/hostile-records.js';
@@ -48,8 +56,12 @@ beforeAll(async () => {
 			account = indexAccountOf(shallowFields(bytes));
 		}
 
-		// eslint-disable-next-line no-await-in-loop
-		await client.multi().hset('tokens', id, bytes).hset('tokens:access', id, EMPTY_ACCESS).sadd(account === undefined ? 'iat' : `iat:${account}`, id).exec();
+		await client
+			.multi()
+			.hset('tokens', id, bytes)
+			.hset('tokens:access', id, EMPTY_ACCESS)
+			.sadd(account === undefined ? 'iat' : `iat:${account}`, id)
+			.exec();
 		planted.push({...hostile, token, id});
 	}
 }, TIMEOUT);
@@ -58,110 +70,131 @@ afterAll(async () => h.close());
 const refusal = (status: number) => status === 401 || status === 403 || status === 429;
 
 describe(`${CASES} tokens with hostile nested fields`, () => {
-	it('serve never admits a request on one, and answers every one without a 5xx', async () => {
-		for (const {kind, token, gates} of planted) {
-			for (const path of ['/v1/stats', '/v1/account/example', '/metrics', '/v1/tokens', '/v1/tokens?account=example']) {
-				// eslint-disable-next-line no-await-in-loop
-				const response = await fetch(h.base + path, bearer(token));
-				await response.arrayBuffer();
-				expect(refusal(response.status), `${kind} (gates ${gates.join(', ')}) on ${path}: ${response.status}`).toBe(true);
+	it(
+		'serve never admits a request on one, and answers every one without a 5xx',
+		async () => {
+			for (const {kind, token, gates} of planted) {
+				for (const path of ['/v1/stats', '/v1/account/example', '/metrics', '/v1/tokens', '/v1/tokens?account=example']) {
+					const response = await fetch(h.base + path, bearer(token));
+					await response.arrayBuffer();
+					expect(refusal(response.status), `${kind} (gates ${gates.join(', ')}) on ${path}: ${response.status}`).toBe(true);
+				}
 			}
-		}
 
-		expect(h.logs.filter(line => line.includes('"Request failed"'))).toEqual([]);
-	}, TIMEOUT);
+			expect(h.logs.filter(line => line.includes('"Request failed"'))).toEqual([]);
+		},
+		TIMEOUT,
+	);
 
-	it('the listings answer 200 with valid JSON, whatever they skip; a single token 200 or 404', async () => {
-		for (const path of ['/v1/tokens', '/v1/tokens?pageSize=7&page=1', '/v1/tokens?pageSize=1000', '/v1/tokens?query=token', '/v1/tokens?account=example', '/v1/tokens/account/12345']) {
-			// eslint-disable-next-line no-await-in-loop
-			const response = await getJson(h.base + path, bearer(root));
-			expect(response.status, path).toBe(200);
-			expect(response.body, path).toBeTypeOf('object');
-		}
-
-		for (const {id, kind} of planted) {
-			// eslint-disable-next-line no-await-in-loop
-			const response = await getJson(`${h.base}/v1/tokens/${id}`, bearer(root));
-			expect([200, 404], kind).toContain(response.status);
-		}
-
-		expect(h.logs.filter(line => line.includes('"Request failed"'))).toEqual([]);
-	}, TIMEOUT);
-
-	it('every CLI command: documented exit codes, nothing raw on the terminal, one line per message', async () => {
-		const check = (args: string[], result: {exitCode: number | undefined; stdout: string; stderr: string}, codes: number[]) => {
-			const label = `${args.join(' ')}: ${result.stderr.slice(0, 300)}`;
-			expect(codes, label).toContain(result.exitCode);
-			expect(result.stderr, label).not.toMatch(/\n\s+at /);
-			expect(result.stderr, label).not.toMatch(RAW_CONTROL);
-			for (const line of result.stderr.split('\n').filter(Boolean)) {
-				expect(line, label).toMatch(/^(ee-tokens: |Revoked token [\da-f]{64})/);
+	it(
+		'the listings answer 200 with valid JSON, whatever they skip; a single token 200 or 404',
+		async () => {
+			for (const path of [
+				'/v1/tokens',
+				'/v1/tokens?pageSize=7&page=1',
+				'/v1/tokens?pageSize=1000',
+				'/v1/tokens?query=token',
+				'/v1/tokens?account=example',
+				'/v1/tokens/account/12345',
+			]) {
+				const response = await getJson(h.base + path, bearer(root));
+				expect(response.status, path).toBe(200);
+				expect(response.body, path).toBeTypeOf('object');
 			}
-		};
 
-		for (const args of [['list'], ['list', '--all'], ['export', '--all']]) {
-			// eslint-disable-next-line no-await-in-loop
-			const result = await runCli([...args, flag]);
-			check(args, result, [0]);
-			expect(result.stdout, args.join(' ')).not.toMatch(RAW_CONTROL);
-		}
+			for (const {id, kind} of planted) {
+				const response = await getJson(`${h.base}/v1/tokens/${id}`, bearer(root));
+				expect([200, 404], kind).toContain(response.status);
+			}
 
-		for (const args of [['list', '--json'], ['list', '--json', '--query', 'token'], ['export', '--all', '--json']]) {
-			// eslint-disable-next-line no-await-in-loop
-			const result = await runCli([...args, flag]);
-			check(args, result, [0]);
-			// JSON escapes every control character: a terminal gets none raw from it either.
-			expect(result.stdout, args.join(' ')).not.toMatch(RAW_CONTROL);
-			expect(() => JSON.parse(result.stdout) as unknown).not.toThrow();
-		}
+			expect(h.logs.filter(line => line.includes('"Request failed"'))).toEqual([]);
+		},
+		TIMEOUT,
+	);
 
-		for (const {id, kind} of planted.slice(0, SAMPLE)) {
-			for (const args of [['show', '-t', id], ['show', '--json', '-t', id], ['export', '-t', id]]) {
-				// eslint-disable-next-line no-await-in-loop
+	it(
+		'every CLI command: documented exit codes, nothing raw on the terminal, one line per message',
+		async () => {
+			const check = (args: string[], result: {exitCode: number | undefined; stdout: string; stderr: string}, codes: number[]) => {
+				const label = `${args.join(' ')}: ${result.stderr.slice(0, 300)}`;
+				expect(codes, label).toContain(result.exitCode);
+				expect(result.stderr, label).not.toMatch(/\n\s+at /);
+				expect(result.stderr, label).not.toMatch(RAW_CONTROL);
+				for (const line of result.stderr.split('\n').filter(Boolean)) {
+					expect(line, label).toMatch(/^(ee-tokens: |Revoked token [\da-f]{64})/);
+				}
+			};
+
+			for (const args of [['list'], ['list', '--all'], ['export', '--all']]) {
 				const result = await runCli([...args, flag]);
-				// 0, 6 (unreadable) or 4 (an expired one reaped by serve above).
-				check([...args, kind], result, [0, 4, 6]);
-				expect(result.stdout, kind).not.toMatch(RAW_CONTROL);
+				check(args, result, [0]);
+				expect(result.stdout, args.join(' ')).not.toMatch(RAW_CONTROL);
 			}
-		}
 
-		for (const {id, kind} of planted.slice(0, Math.max(2, SAMPLE / 2))) {
-			// eslint-disable-next-line no-await-in-loop
-			const result = await runCli(['revoke', '-t', id, '--yes', flag]);
-			check(['revoke', kind], result, [0, 4]);
-			// eslint-disable-next-line no-await-in-loop
-			expect(await h.redis.client().hexists('tokens', id), kind).toBe(0);
-		}
-	}, 120_000 + TIMEOUT);
+			for (const args of [
+				['list', '--json'],
+				['list', '--json', '--query', 'token'],
+				['export', '--all', '--json'],
+			]) {
+				const result = await runCli([...args, flag]);
+				check(args, result, [0]);
+				// JSON escapes every control character: a terminal gets none raw from it either.
+				expect(result.stdout, args.join(' ')).not.toMatch(RAW_CONTROL);
+				expect(() => JSON.parse(result.stdout) as unknown).not.toThrow();
+			}
 
-	it('import refuses them with exit 5 and a reason per line, or stores them clean', async () => {
-		const strings = planted.map(({id, fields}) => rawExportString(id, fields));
-		const importFlag = `--dbs.redis=${h.redis.url(9)}`;
-		const result = await runCli(['import', '-t', '-', '--json', importFlag], {input: `${strings.join('\n')}\n`});
-		expect([0, 5]).toContain(result.exitCode);
-		expect(result.stderr).toBe('');
-		const summary = JSON.parse(result.stdout) as {imported: string[]; present: string[]; invalid: Array<{line: number; message: string}>};
-		expect(summary.imported.length + summary.invalid.length).toBe(CASES);
-		for (const {line, message} of summary.invalid) {
-			expect(message, planted[line - 1]!.kind).toMatch(/^Invalid export string: [^\n]+$/);
-			expect(message).not.toMatch(RAW_CONTROL);
-		}
+			for (const {id, kind} of planted.slice(0, SAMPLE)) {
+				for (const args of [
+					['show', '-t', id],
+					['show', '--json', '-t', id],
+					['export', '-t', id],
+				]) {
+					const result = await runCli([...args, flag]);
+					// 0, 6 (unreadable) or 4 (an expired one reaped by serve above).
+					check([...args, kind], result, [0, 4, 6]);
+					expect(result.stdout, kind).not.toMatch(RAW_CONTROL);
+				}
+			}
 
-		// What was imported is readable, and broken in no field but the integer account
-		// EmailEngine's CLI writes (which the server still refuses).
-		const client = h.redis.client(9);
-		for (const id of summary.imported) {
-			// eslint-disable-next-line no-await-in-loop
-			const record = decodeRecord((await client.hgetBuffer('tokens', id))!);
-			const problem = recordProblem(record);
-			expect(problem === undefined || problem.startsWith('account is a number'), `${id}: ${problem}`).toBe(true);
-		}
+			for (const {id, kind} of planted.slice(0, Math.max(2, SAMPLE / 2))) {
+				const result = await runCli(['revoke', '-t', id, '--yes', flag]);
+				check(['revoke', kind], result, [0, 4]);
+				expect(await h.redis.client().hexists('tokens', id), kind).toBe(0);
+			}
+		},
+		120_000 + TIMEOUT,
+	);
 
-		for (const [index, text] of strings.slice(0, 2).entries()) {
-			// eslint-disable-next-line no-await-in-loop
-			const one = await runCli(['import', '-t', text, importFlag]);
-			expect([0, 5], planted[index]!.kind).toContain(one.exitCode);
-			expect(one.stderr.split('\n')).toHaveLength(1);
-		}
-	}, TIMEOUT);
+	it(
+		'import refuses them with exit 5 and a reason per line, or stores them clean',
+		async () => {
+			const strings = planted.map(({id, fields}) => rawExportString(id, fields));
+			const importFlag = `--dbs.redis=${h.redis.url(9)}`;
+			const result = await runCli(['import', '-t', '-', '--json', importFlag], {input: `${strings.join('\n')}\n`});
+			expect([0, 5]).toContain(result.exitCode);
+			expect(result.stderr).toBe('');
+			const summary = JSON.parse(result.stdout) as {imported: string[]; present: string[]; invalid: Array<{line: number; message: string}>};
+			expect(summary.imported.length + summary.invalid.length).toBe(CASES);
+			for (const {line, message} of summary.invalid) {
+				expect(message, planted[line - 1]!.kind).toMatch(/^Invalid export string: [^\n]+$/);
+				expect(message).not.toMatch(RAW_CONTROL);
+			}
+
+			// What was imported is readable, and broken in no field but the integer account
+			// EmailEngine's CLI writes (which the server still refuses).
+			const client = h.redis.client(9);
+			for (const id of summary.imported) {
+				const record = decodeRecord((await client.hgetBuffer('tokens', id))!);
+				const problem = recordProblem(record);
+				expect(problem === undefined || problem.startsWith('account is a number'), `${id}: ${problem}`).toBe(true);
+			}
+
+			for (const [index, text] of strings.slice(0, 2).entries()) {
+				const one = await runCli(['import', '-t', text, importFlag]);
+				expect([0, 5], planted[index]!.kind).toContain(one.exitCode);
+				expect(one.stderr.split('\n')).toHaveLength(1);
+			}
+		},
+		TIMEOUT,
+	);
 });

@@ -20,7 +20,16 @@ beforeAll(async () => {
 	const client = redis.client();
 	await client.hset('tokens', HUGE, encodeRecord({created: 1e300, expires: 1e300, scopes: ['api'], description: 'huge dates'}));
 	await client.hset('tokens:access', HUGE, Buffer.from(encodeMsgpack({time: 1e300, ip: '10.0.0.1'})));
-	await client.hset('tokens', OVERFLOW, Buffer.concat([Buffer.from([0x83, 0xa7]), Buffer.from('created'), overflowingTimestamp, encodeMsgpack({scopes: ['api'], description: 'overflowing timestamp'}).subarray(1)]));
+	await client.hset(
+		'tokens',
+		OVERFLOW,
+		Buffer.concat([
+			Buffer.from([0x83, 0xa7]),
+			Buffer.from('created'),
+			overflowingTimestamp,
+			encodeMsgpack({scopes: ['api'], description: 'overflowing timestamp'}).subarray(1),
+		]),
+	);
 	await client.sadd('iat', HUGE, OVERFLOW);
 });
 

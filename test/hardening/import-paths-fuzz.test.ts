@@ -16,7 +16,6 @@ beforeAll(async () => {
 });
 afterAll(async () => redis.stop());
 
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
 const paste = (text: string) => importReducer(initialImportState, {type: 'key', key: keyEvent(text)});
 const enter = (state: ImportState) => importReducer(state, {type: 'key', key: keyEvent('', {name: 'return'})});
@@ -69,20 +68,16 @@ describe('the app import wizard under hostile pastes', () => {
 		const app = spawnApp([`--dbs.redis=${redis.url()}`]);
 		try {
 			await app.waitFor('1 token');
-			for (const input of refused(8, 5).map(text => text.replaceAll(/\s+/g, '').slice(0, 400)).filter(Boolean)) {
-				// eslint-disable-next-line no-await-in-loop
+			for (const input of refused(8, 5)
+				.map(text => text.replaceAll(/\s+/g, '').slice(0, 400))
+				.filter(Boolean)) {
 				await app.type('i');
-				// eslint-disable-next-line no-await-in-loop
 				await app.waitFor('Import');
 				app.paste(input);
-				// eslint-disable-next-line no-await-in-loop
 				await app.waitFor('Invalid export string');
-				// eslint-disable-next-line no-await-in-loop
 				await app.type(KEYS.enter);
 				expect(app.screen()).toContain('Invalid export string');
-				// eslint-disable-next-line no-await-in-loop
 				await app.type(KEYS.escape);
-				// eslint-disable-next-line no-await-in-loop
 				await app.waitFor(screen => !screen.includes('Invalid export string'));
 			}
 		} finally {
@@ -98,7 +93,6 @@ describe('the prepared token under hostile values', () => {
 		const before = await dumpKeyspace(redis.client());
 		const port = await freePort();
 		for (const value of refused(12, 77)) {
-			// eslint-disable-next-line no-await-in-loop
 			const result = await execa('node', [CLI, 'serve', '--port', String(port), `--dbs.redis=${redis.url()}`], {
 				reject: false,
 				stdin: 'ignore',

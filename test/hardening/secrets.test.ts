@@ -52,7 +52,6 @@ describe('a raw token is printed once and then forgotten', () => {
 		// The positive control: the scanner finds a token where it is supposed to be.
 		expect(leaks(issued.stdout)).toEqual([issued.stdout]);
 		for (const args of [['export', '-t', issued.stdout], ['show', '-t', json.token], ['list'], ['list', '--json'], ['export', '--all']]) {
-			// eslint-disable-next-line no-await-in-loop
 			const result = await runCli(args, {env});
 			transcripts.push(result.stdout, result.stderr);
 		}
@@ -66,12 +65,10 @@ describe('a raw token is printed once and then forgotten', () => {
 			`${base}/metrics?access_token=${json.token.toUpperCase()}`,
 			`${base}/v1/stats?access_token=${issued.stdout}&x=${json.token}`,
 		]) {
-			// eslint-disable-next-line no-await-in-loop
 			transcripts.push(await (await fetch(url)).text());
 		}
 
 		for (const token of secrets) {
-			// eslint-disable-next-line no-await-in-loop
 			transcripts.push(await (await fetch(`${base}/v1/tokens/${token}`, {headers: {authorization: `Bearer ${token}`}})).text());
 		}
 
@@ -89,7 +86,6 @@ describe('a raw token is printed once and then forgotten', () => {
 		await app.waitFor('step 2 of 8');
 		await app.type(KEYS.space);
 		for (let step = 2; step <= 8; step++) {
-			// eslint-disable-next-line no-await-in-loop
 			await app.type(KEYS.enter);
 		}
 

@@ -28,7 +28,6 @@ const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${serve.chi
 
 async function authorised(count: number): Promise<void> {
 	for (let start = 0; start < count; start += 50) {
-		// eslint-disable-next-line no-await-in-loop
 		const results = await Promise.all(
 			Array.from({length: 50}, async () => (await fetch(`${base}/v1/stats`, {headers: {authorization: `Bearer ${token}`}})).status),
 		);
@@ -37,7 +36,22 @@ async function authorised(count: number): Promise<void> {
 }
 
 const METHODS = ['GET', 'POST', 'DELETE', 'PUT', 'PATCH', 'OPTIONS', 'HEAD', 'TRACE', 'FOO'];
-const SEGMENTS = ['v1', 'tokens', 'stats', 'account', 'metrics', 'health', '..', '%00', '%2e%2e', '%ff', '{account}', 'é', '', 'x'.repeat(300)];
+const SEGMENTS = [
+	'v1',
+	'tokens',
+	'stats',
+	'account',
+	'metrics',
+	'health',
+	'..',
+	'%00',
+	'%2e%2e',
+	'%ff',
+	'{account}',
+	'é',
+	'',
+	'x'.repeat(300),
+];
 
 function hostileRequest(rng: ReturnType<typeof random>): {method: string; path: string; headers: Record<string, string>} {
 	const path = `/${Array.from({length: 1 + rng.int(5)}, () => rng.pick(SEGMENTS)).join('/')}`;
@@ -46,7 +60,14 @@ function hostileRequest(rng: ReturnType<typeof random>): {method: string; path: 
 		: '';
 	const headers: Record<string, string> = {};
 	if (rng.int(2)) {
-		headers['authorization'] = rng.pick([`Bearer ${token}`, `bearer ${token.toUpperCase()}`, 'Bearer', 'Basic abc', `Bearer ${'f'.repeat(64)}`, '']);
+		headers['authorization'] = rng.pick([
+			`Bearer ${token}`,
+			`bearer ${token.toUpperCase()}`,
+			'Bearer',
+			'Basic abc',
+			`Bearer ${'f'.repeat(64)}`,
+			'',
+		]);
 	}
 
 	return {method: rng.pick(METHODS), path: path + query, headers};
@@ -58,7 +79,6 @@ describe('the server under hostile traffic', () => {
 		const before = rssMb();
 		const rng = random(4242);
 		for (let batch = 0; batch < 80; batch++) {
-			// eslint-disable-next-line no-await-in-loop
 			await Promise.all(
 				Array.from({length: 50}, async () => {
 					const {method, path, headers} = hostileRequest(rng);

@@ -21,7 +21,8 @@ export type CliResult = {exitCode: number | undefined; stdout: string; stderr: s
  */
 export async function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
 	const {env, input, inputFile, timeout = 30_000} = options;
-	const stdin = input === undefined && inputFile === undefined ? {stdin: 'ignore' as const} : input === undefined ? {inputFile: inputFile!} : {input};
+	const stdin =
+		input === undefined && inputFile === undefined ? {stdin: 'ignore' as const} : input === undefined ? {inputFile: inputFile!} : {input};
 	const result = await execa('node', [CLI, ...args], {
 		reject: false,
 		timeout,

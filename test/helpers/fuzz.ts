@@ -35,7 +35,19 @@ const VALID = [
 
 const WRONG_VALUES: unknown[] = [null, true, 0, -1, 1.5, 2 ** 40, '', 'x', [], [1], {}, {a: 1}, new Uint8Array([1, 2]), new Date(0)];
 const FIELDS = ['created', 'expires', 'account', 'description', 'metadata', 'ip', 'remoteAddress', 'scopes', 'restrictions'];
-const BAD_IDS: unknown[] = [undefined, null, 1, '', 'abc', 'g'.repeat(64), 'a'.repeat(63), 'a'.repeat(65), ` ${'a'.repeat(64)}`, new Uint8Array(32), ['a'.repeat(64)]];
+const BAD_IDS: unknown[] = [
+	undefined,
+	null,
+	1,
+	'',
+	'abc',
+	'g'.repeat(64),
+	'a'.repeat(63),
+	'a'.repeat(65),
+	` ${'a'.repeat(64)}`,
+	new Uint8Array(32),
+	['a'.repeat(64)],
+];
 
 /** One hostile export string; `kind` says which family it comes from, for failure messages. */
 export function hostileExportString(rng: ReturnType<typeof random>): {kind: string; input: string} {
@@ -85,7 +97,21 @@ export function hostileExportString(rng: ReturnType<typeof random>): {kind: stri
 
 		case 7: {
 			const key = Buffer.from('__proto__');
-			const bytes = Buffer.from([0x82, 0xa2, 0x69, 0x64, 0xd9, 0x40, ...Buffer.from(VECTOR.id), 0xa0 | key.length, ...key, 0x81, 0xa1, 0x61, 0x01]);
+			const bytes = Buffer.from([
+				0x82,
+				0xa2,
+				0x69,
+				0x64,
+				0xd9,
+				0x40,
+				...Buffer.from(VECTOR.id),
+				0xa0 | key.length,
+				...key,
+				0x81,
+				0xa1,
+				0x61,
+				0x01,
+			]);
 			return {kind: '__proto__ key', input: b64(bytes)};
 		}
 

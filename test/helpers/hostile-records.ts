@@ -56,10 +56,17 @@ export const deepRecord = (depth = 200_000): Buffer =>
 	]);
 
 /** Escape sequences a hostile value carries: window title, clear screen, clipboard, C1 CSI, bidi. */
-export const ESCAPES = ['\u001B]0;pwned\u0007', '\u001B[2J\u001B[H', '\u001B]52;c;cHduZWQ=\u0007', '\u009B31m', '\u202Egnp.exe', '\r\u001B[1A'] as const;
+export const ESCAPES = [
+	'\u001B]0;pwned\u0007',
+	'\u001B[2J\u001B[H',
+	'\u001B]52;c;cHduZWQ=\u0007',
+	'\u009B31m',
+	'\u202Egnp.exe',
+	'\r\u001B[1A',
+] as const;
 
 /** Whether terminal output holds a control sequence (ESC, BEL, C1 controls, bidi overrides). */
-// eslint-disable-next-line no-control-regex
+
 export const RAW_CONTROL = /[\u0007\u001B\u0080-\u009F\u202A-\u202E\u2066-\u2069]/;
 
 /**
@@ -136,7 +143,13 @@ const GATES: Record<string, () => Buffer[]> = {
 
 /** Values for the fields that decide nothing: anything at all, escape sequences first. */
 const NOISE: Record<string, () => Buffer[]> = {
-	description: () => [...ESCAPES.map(escape => packed(`token ${escape} name`)), packed(5), packed({a: 1}), packed('d'.repeat(100_000)), deepArray(100)],
+	description: () => [
+		...ESCAPES.map(escape => packed(`token ${escape} name`)),
+		packed(5),
+		packed({a: 1}),
+		packed('d'.repeat(100_000)),
+		deepArray(100),
+	],
 	metadata: () => [packed(`{"x":"${ESCAPES[2]}"}`), packed(7), packed([ESCAPES[0]]), deepMap(20), packed('m'.repeat(50_000))],
 	ip: () => [packed(ESCAPES[0]), packed(10), packed('::1'), packed(['127.0.0.1'])],
 	remoteAddress: () => [packed(ESCAPES[5]), packed(null), packed({a: ESCAPES[1]})],

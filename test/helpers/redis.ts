@@ -48,22 +48,33 @@ export async function startRedis(extraArgs: readonly string[] = []): Promise<Tes
 	const launch = async () => {
 		child = execa(
 			'redis-server',
-			['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', ...args],
+			[
+				'--port',
+				String(port),
+				'--bind',
+				'127.0.0.1',
+				'--dir',
+				dir,
+				'--save',
+				'',
+				'--appendonly',
+				'yes',
+				'--appendfsync',
+				'always',
+				...args,
+			],
 			{stdin: 'ignore', stdout: 'ignore', stderr: 'ignore', reject: false},
 		);
 		for (let attempt = 0; attempt < 200; attempt++) {
 			const probe = new Redis({port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0});
 			probe.on('error', () => {});
 			try {
-				// eslint-disable-next-line no-await-in-loop
 				await probe.connect();
-				// eslint-disable-next-line no-await-in-loop
 				await probe.ping();
 				probe.disconnect();
 				return;
 			} catch {
 				probe.disconnect();
-				// eslint-disable-next-line no-await-in-loop
 				await new Promise(resolve => setTimeout(resolve, 25));
 			}
 		}

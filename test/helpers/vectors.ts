@@ -6,10 +6,24 @@ export const VECTOR = {
 	exportString:
 		'hKJpZNlAZWEzODczZjkyMzRmYjNiOGI3MDAwNDMzNzMxMzhjNzMwYzU2ZmQyZjdmYTI3ZGJjZGM2MWQ0YzljMmIyZGY4ZKdjcmVhdGVk1_-UiOcAZ2lLVqZzY29wZXORoSqrZGVzY3JpcHRpb26qdGVzdCB0b2tlbg',
 	created: Date.parse('2024-12-23T11:36:54.623Z'),
-	storedHex: ['83', 'a7', hex('created'), 'cf', '00000193f34e4a5f', 'a6', hex('scopes'), '91', 'a1', hex('*'), 'ab', hex('description'), 'aa', hex('test token')].join(''),
+	storedHex: [
+		'83',
+		'a7',
+		hex('created'),
+		'cf',
+		'00000193f34e4a5f',
+		'a6',
+		hex('scopes'),
+		'91',
+		'a1',
+		hex('*'),
+		'ab',
+		hex('description'),
+		'aa',
+		hex('test token'),
+	].join(''),
 };
 
 export function hex(text: string): string {
 	return Buffer.from(text).toString('hex');
 }
-

@@ -120,8 +120,12 @@ describe('scopes against routes (compatibility §6.3)', () => {
 			// The other admin routes: past authentication they answer 404 / 200 / 400 for these inputs.
 			const nothing = '0'.repeat(64);
 			expect((await fetch(`${h.base}/v1/tokens/${nothing}`, bearer(token))).status).toBe(expected.stats === 200 ? 404 : 403);
-			expect((await fetch(`${h.base}/v1/tokens/${nothing}`, {...bearer(token), method: 'DELETE'})).status).toBe(expected.stats === 200 ? 200 : 403);
-			expect((await fetch(`${h.base}/v1/tokens`, {...bearer(token, {'content-type': 'application/json'}), method: 'POST', body: '{}'})).status).toBe(expected.stats === 200 ? 400 : 403);
+			expect((await fetch(`${h.base}/v1/tokens/${nothing}`, {...bearer(token), method: 'DELETE'})).status).toBe(
+				expected.stats === 200 ? 200 : 403,
+			);
+			expect(
+				(await fetch(`${h.base}/v1/tokens`, {...bearer(token, {'content-type': 'application/json'}), method: 'POST', body: '{}'})).status,
+			).toBe(expected.stats === 200 ? 400 : 403);
 		});
 	}
 });

@@ -150,15 +150,26 @@ test('empty, huge, non-ASCII, control characters and repeated headers', async ()
 		['proto', '{"__proto__":{"admin":true},"description":"x","account":"example"}'],
 		['huge description', JSON.stringify({description: 'x'.repeat(2_000_000), account: 'example'})],
 		['wrong types', '{"description":1,"account":[],"scopes":{},"restrictions":[],"permissions":"all","expires":{},"ip":5,"metadata":7}'],
-		['restrictions garbage', '{"description":"d","account":"example","restrictions":{"addresses":[1,"x"],"rateLimit":{"maxRequests":"a"},"zz":1}}'],
+		[
+			'restrictions garbage',
+			'{"description":"d","account":"example","restrictions":{"addresses":[1,"x"],"rateLimit":{"maxRequests":"a"},"zz":1}}',
+		],
 	];
 	for (const [name, body] of posts) {
-		const response = await fetch(`${h.base}/v1/tokens`, {method: 'POST', headers: {authorization: `Bearer ${root}`, 'content-type': 'application/json'}, body});
+		const response = await fetch(`${h.base}/v1/tokens`, {
+			method: 'POST',
+			headers: {authorization: `Bearer ${root}`, 'content-type': 'application/json'},
+			body,
+		});
 		expect(response.status, name).toBeLessThan(500);
 		expect(response.status, name).not.toBe(200);
 	}
 
-	const tooBig = await fetch(`${h.base}/v1/tokens`, {method: 'POST', headers: {authorization: `Bearer ${root}`}, body: 'x'.repeat(4 * 1024 * 1024)});
+	const tooBig = await fetch(`${h.base}/v1/tokens`, {
+		method: 'POST',
+		headers: {authorization: `Bearer ${root}`},
+		body: 'x'.repeat(4 * 1024 * 1024),
+	});
 	expect(tooBig.status).toBe(413);
 
 	expect((await fetch(`${h.base}/health`)).status).toBe(200);

@@ -15,7 +15,14 @@ function capture(options: pino.LoggerOptions = {}) {
 }
 
 const samples: RequestLine[] = [
-	{method: 'GET', path: '/v1/stats', route: '/v1/stats', status: 200, token: 'ea3873f9234fb3b8b700043373138c730c56fd2f7fa27dbcdc61d4c9c2b2df8d', responseTime: 0.123_456},
+	{
+		method: 'GET',
+		path: '/v1/stats',
+		route: '/v1/stats',
+		status: 200,
+		token: 'ea3873f9234fb3b8b700043373138c730c56fd2f7fa27dbcdc61d4c9c2b2df8d',
+		responseTime: 0.123_456,
+	},
 	{method: 'POST', path: '/v1/"odd"\\path\u0001é', route: null, status: 404, token: null, responseTime: 12},
 	{method: 'DELETE', path: '/v1/tokens/[redacted]', route: '/v1/tokens/{token}', status: 401, token: 'preauth', responseTime: 1e-7},
 ];

@@ -21,7 +21,17 @@ describe('permission narrowing (compatibility §2)', () => {
 	});
 
 	test('malformed shapes deny everything', () => {
-		for (const permissions of [{}, [], 'read', 1, true, {actions: 'read'}, {actions: ['read'], extra: []}, {groups: ['nope']}, {actions: [1]}]) {
+		for (const permissions of [
+			{},
+			[],
+			'read',
+			1,
+			true,
+			{actions: 'read'},
+			{actions: ['read'], extra: []},
+			{groups: ['nope']},
+			{actions: [1]},
+		]) {
 			expect(checkPermission(permissions, diagnostics), JSON.stringify(permissions)).toBe('malformed');
 		}
 	});
@@ -63,10 +73,24 @@ describe('scope rule (compatibility §6.3)', () => {
 describe('records of REST-issued tokens', () => {
 	test('put permissions after restrictions and before metadata, as EmailEngine writes them', () => {
 		const record = restRecord(
-			{description: 'rest', scopes: ['api'], restrictions: {addresses: ['10.0.0.0/8']}, permissions: {groups: ['account']}, metadata: '{}'} as never,
+			{
+				description: 'rest',
+				scopes: ['api'],
+				restrictions: {addresses: ['10.0.0.0/8']},
+				permissions: {groups: ['account']},
+				metadata: '{}',
+			} as never,
 			1,
 			'127.0.0.1',
 		);
-		expect(Object.keys(record)).toStrictEqual(['created', 'remoteAddress', 'scopes', 'description', 'restrictions', 'permissions', 'metadata']);
+		expect(Object.keys(record)).toStrictEqual([
+			'created',
+			'remoteAddress',
+			'scopes',
+			'description',
+			'restrictions',
+			'permissions',
+			'metadata',
+		]);
 	});
 });

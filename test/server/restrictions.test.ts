@@ -80,7 +80,12 @@ describe('IP allowlists over real sockets', () => {
 			const {token} = await h.plant(withAddresses(addresses));
 			const response = await getJson(`${h.base}/v1/stats`, bearer(token));
 			expect(response.status, JSON.stringify(addresses)).toBe(403);
-			expect(response.body).toStrictEqual({statusCode: 403, error: 'Forbidden', message: 'Unauthorized address', remoteAddress: '127.0.0.1'});
+			expect(response.body).toStrictEqual({
+				statusCode: 403,
+				error: 'Forbidden',
+				message: 'Unauthorized address',
+				remoteAddress: '127.0.0.1',
+			});
 		}
 	});
 
@@ -195,7 +200,17 @@ describe('audit log (compatibility §1.7)', () => {
 		await expect.poll(async () => h.redis.client().llen(`tokens:log:${id}`)).toBe(2);
 		const {decodeFirstMsgpack} = await import('../../source/tokens/index.js');
 		const [denied, allowed] = (await h.redis.client().lrangeBuffer(`tokens:log:${id}`, 0, -1)).map(bytes => decodeFirstMsgpack(bytes));
-		expect(Object.keys(allowed as object)).toStrictEqual(['time', 'ip', 'method', 'path', 'action', 'group', 'account', 'status', 'reason']);
+		expect(Object.keys(allowed as object)).toStrictEqual([
+			'time',
+			'ip',
+			'method',
+			'path',
+			'action',
+			'group',
+			'account',
+			'status',
+			'reason',
+		]);
 		expect(allowed).toMatchObject({method: 'get', path: '/v1/stats', status: 'allowed', reason: null, account: null, ip: '127.0.0.1'});
 		expect(denied).toMatchObject({path: '/metrics', status: 'denied', reason: 'scope'});
 		expect(await h.redis.client().ttl(`tokens:log:${id}`)).toBeGreaterThan(600_000);

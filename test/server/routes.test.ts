@@ -75,7 +75,6 @@ describe('GET /metrics', () => {
 
 		const before = await count();
 		for (let index = 0; index < 3; index++) {
-			// eslint-disable-next-line no-await-in-loop
 			expect((await fetch(`${h.base}/v1/account/nobody-${index}`, bearer(root))).status).toBe(404);
 		}
 
@@ -96,7 +95,7 @@ describe('GET /health and unknown routes', () => {
 		expect(response.body).toStrictEqual({success: true});
 	});
 
-	test('anything else is hapi\'s 404, before authentication', async () => {
+	test("anything else is hapi's 404, before authentication", async () => {
 		for (const [method, path] of [
 			['GET', '/'],
 			['GET', '/v1/stats/'],
@@ -145,7 +144,12 @@ describe('token admin routes (compatibility §7)', () => {
 
 		const missing = await getJson(`${h.base}/v1/tokens/${'0'.repeat(64)}`, bearer(root));
 		expect(missing.status).toBe(404);
-		expect(missing.body).toStrictEqual({statusCode: 404, error: 'Not Found', message: 'Requested access token was not found', code: 'NotFound'});
+		expect(missing.body).toStrictEqual({
+			statusCode: 404,
+			error: 'Not Found',
+			message: 'Requested access token was not found',
+			code: 'NotFound',
+		});
 
 		// Ids only: the raw token itself is not an id, and is not echoed.
 		const byToken = await getJson(`${h.base}/v1/tokens/${root}`, bearer(root));
@@ -166,7 +170,10 @@ describe('token admin routes (compatibility §7)', () => {
 
 	test('POST /v1/tokens mints an api token for an existing account and it works', async () => {
 		await h.redis.client().hset('iad:example', 'account', 'example');
-		const minted = await getJson(`${h.base}/v1/tokens`, post({account: ' example ', description: '  ci  ', restrictions: {rateLimit: {maxRequests: 5, timeWindow: 60}}}));
+		const minted = await getJson(
+			`${h.base}/v1/tokens`,
+			post({account: ' example ', description: '  ci  ', restrictions: {rateLimit: {maxRequests: 5, timeWindow: 60}}}),
+		);
 		expect(minted.status).toBe(200);
 		expect(Object.keys(minted.body)).toStrictEqual(['token', 'id']);
 		expect(minted.body.id).toBe(tokenIdOf(minted.body.token));
@@ -196,7 +203,11 @@ describe('token admin routes (compatibility §7)', () => {
 
 		const missingAccount = await getJson(`${h.base}/v1/tokens`, post({description: 'x', account: 'nobody'}));
 		expect(missingAccount.status).toBe(404);
-		expect(missingAccount.body).toStrictEqual({statusCode: 404, error: 'Not Found', message: 'Account record was not found for requested ID'});
+		expect(missingAccount.body).toStrictEqual({
+			statusCode: 404,
+			error: 'Not Found',
+			message: 'Account record was not found for requested ID',
+		});
 
 		const everything = await getJson(
 			`${h.base}/v1/tokens`,
@@ -207,7 +218,10 @@ describe('token admin routes (compatibility §7)', () => {
 			['description', 'expires', 'extra', 'ip', 'metadata', 'permissions'].sort(),
 		);
 
-		const narrowed = await getJson(`${h.base}/v1/tokens`, post({description: 'reader', scopes: 'api', permissions: {actions: ['read'], groups: ['diagnostics']}}));
+		const narrowed = await getJson(
+			`${h.base}/v1/tokens`,
+			post({description: 'reader', scopes: 'api', permissions: {actions: ['read'], groups: ['diagnostics']}}),
+		);
 		expect(narrowed.status).toBe(200);
 		const record = decodeRecord((await h.redis.client().hgetBuffer('tokens', narrowed.body.id))!);
 		expect(Object.keys(record)).toStrictEqual(['created', 'remoteAddress', 'scopes', 'description', 'permissions']);
@@ -232,9 +246,16 @@ describe('token admin routes (compatibility §7)', () => {
 
 		// Form fields, as `curl -d description=… -d account=…` sends them.
 		await h.redis.client().hset('iad:form', 'account', 'form');
-		const form = await getJson(`${h.base}/v1/tokens`, post('description=from+a+form&account=form&scopes=smtp', root, 'application/x-www-form-urlencoded'));
+		const form = await getJson(
+			`${h.base}/v1/tokens`,
+			post('description=from+a+form&account=form&scopes=smtp', root, 'application/x-www-form-urlencoded'),
+		);
 		expect(form.status).toBe(200);
-		expect(decodeRecord((await h.redis.client().hgetBuffer('tokens', form.body.id))!)).toMatchObject({account: 'form', description: 'from a form', scopes: ['smtp']});
+		expect(decodeRecord((await h.redis.client().hgetBuffer('tokens', form.body.id))!)).toMatchObject({
+			account: 'form',
+			description: 'from a form',
+			scopes: ['smtp'],
+		});
 
 		const {rawToken: bound} = await h.store.issue({description: 'bound', scopes: ['*'], account: 'example'});
 		await h.redis.client().hset('iad:example', 'account', 'example');
@@ -243,7 +264,9 @@ describe('token admin routes (compatibility §7)', () => {
 		expect(refused.body.message).toBe('Unauthorized account');
 
 		const {rawToken: metrics} = await h.store.issue({description: 'metrics', scopes: ['metrics']});
-		expect((await getJson(`${h.base}/v1/tokens`, post({description: 'x', account: 'example'}, metrics))).body.message).toBe('Unauthorized scope');
+		expect((await getJson(`${h.base}/v1/tokens`, post({description: 'x', account: 'example'}, metrics))).body.message).toBe(
+			'Unauthorized scope',
+		);
 	});
 
 	test('DELETE /v1/tokens/{token} takes an id or a raw token; {deleted:false} when nothing matched', async () => {

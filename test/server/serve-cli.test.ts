@@ -78,7 +78,11 @@ describe('ee-tokens serve, end to end', () => {
 		const server = await serve();
 		const missing = await fetch(`${server.base}/v1/account/example`, auth(bound));
 		expect(missing.status).toBe(404);
-		expect(await missing.json()).toStrictEqual({statusCode: 404, error: 'Not Found', message: 'Account record was not found for requested ID'});
+		expect(await missing.json()).toStrictEqual({
+			statusCode: 404,
+			error: 'Not Found',
+			message: 'Account record was not found for requested ID',
+		});
 
 		await redis.client().hset('iad:example', 'account', 'example', 'name', 'Example');
 		const found = await fetch(`${server.base}/v1/account/example`, auth(bound));
@@ -129,7 +133,10 @@ describe('prepared token (compatibility §5)', () => {
 
 		const created = await redis.client().hgetBuffer('tokens', VECTOR.id);
 		const second = await serve(['--preparedToken', VECTOR.exportString]);
-		expect(second.lines.find(line => line.msg.toLowerCase().includes('prepared token'))).toMatchObject({level: 20, msg: 'Prepared token already imported'});
+		expect(second.lines.find(line => line.msg.toLowerCase().includes('prepared token'))).toMatchObject({
+			level: 20,
+			msg: 'Prepared token already imported',
+		});
 		expect(second.lines.some(line => line.msg === 'Imported prepared token')).toBe(false);
 		// Nothing rewritten: the record (with its created time) is byte for byte the same.
 		expect(await redis.client().hgetBuffer('tokens', VECTOR.id)).toStrictEqual(created);
@@ -164,7 +171,10 @@ describe('prepared token (compatibility §5)', () => {
 			});
 			const value = args[1] ?? env['EENGINE_PREPARED_TOKEN']!;
 			expect(result.exitCode).toBe(1);
-			const lines = (result.stdout as string).split('\n').filter(Boolean).map(line => JSON.parse(line) as LogLine);
+			const lines = (result.stdout as string)
+				.split('\n')
+				.filter(Boolean)
+				.map(line => JSON.parse(line) as LogLine);
 			expect(lines).toHaveLength(1);
 			expect(lines[0]).toMatchObject({level: 60, msg: 'Invalid API token provided', inputLength: value.length});
 			expect(result.stdout).not.toContain(value);
@@ -174,7 +184,9 @@ describe('prepared token (compatibility §5)', () => {
 	});
 
 	test('an unreadable EENGINE_PREPARED_TOKEN_FILE is a usage error, not a silent start without it', async () => {
-		const result = await runCli(['serve', '--port', '0', `--dbs.redis=${redis.url()}`], {env: {EENGINE_PREPARED_TOKEN_FILE: '/nonexistent/token'}});
+		const result = await runCli(['serve', '--port', '0', `--dbs.redis=${redis.url()}`], {
+			env: {EENGINE_PREPARED_TOKEN_FILE: '/nonexistent/token'},
+		});
 		expect(result.exitCode).toBe(2);
 		expect(result.stderr).toContain('Cannot read EENGINE_PREPARED_TOKEN_FILE');
 	});

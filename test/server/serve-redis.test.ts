@@ -24,7 +24,6 @@ afterAll(async () => {
 afterEach(async () => {
 	for (const served of running.splice(0)) {
 		if (served.child.exitCode === null) {
-			// eslint-disable-next-line no-await-in-loop
 			await served.stop();
 		}
 	}
@@ -42,8 +41,7 @@ const issue = async (url: string) => {
 	return result.stdout.trim();
 };
 
-const stats = async (served: Served, token: string) =>
-	fetch(`${served.base}/v1/stats`, {headers: {authorization: `Bearer ${token}`}});
+const stats = async (served: Served, token: string) => fetch(`${served.base}/v1/stats`, {headers: {authorization: `Bearer ${token}`}});
 
 describe('serve on a database that cannot be used', () => {
 	it.each([
@@ -69,15 +67,23 @@ describe('serve on a database that cannot be used', () => {
 			// The same Redis comes back with 4 databases: db 12 is gone, db 0 (with its token) is there.
 			await lost.restart(['--databases', '4']);
 			await expect
-				.poll(async () => (await stats(served, intruder)).status === 200 || served.lines.some(line => /refused database 12: ERR DB index is out of range/.test(line.msg)), {
-					timeout: 30_000,
-				})
+				.poll(
+					async () =>
+						(await stats(served, intruder)).status === 200 ||
+						served.lines.some(line => /refused database 12: ERR DB index is out of range/.test(line.msg)),
+					{
+						timeout: 30_000,
+					},
+				)
 				.toBe(true);
 			expect((await stats(served, intruder)).status).toBe(503);
 			expect((await stats(served, token)).status).toBe(503);
 			const logged = served.lines.filter(line => line.msg.includes('refused database 12'));
 			expect(logged).toHaveLength(1);
-			expect(logged[0]).toMatchObject({level: 40, msg: `The connection to Redis failed (retrying every second): Redis at ${lost.url(12)} refused database 12: ERR DB index is out of range`});
+			expect(logged[0]).toMatchObject({
+				level: 40,
+				msg: `The connection to Redis failed (retrying every second): Redis at ${lost.url(12)} refused database 12: ERR DB index is out of range`,
+			});
 		} finally {
 			await lost.stop();
 		}
@@ -101,13 +107,20 @@ describe('serve and a Redis that does not answer', () => {
 		await admin.client('PAUSE', 8000, 'ALL');
 		const during = await Promise.all([stats(served, token), stats(served, token), fetch(`${served.base}/health`)]);
 		expect(during.map(response => response.status)).toEqual([503, 503, 503]);
-		expect(await during[0]!.json()).toEqual({statusCode: 503, error: 'Service Unavailable', message: 'Redis is not available, try again later'});
+		expect(await during[0]!.json()).toEqual({
+			statusCode: 503,
+			error: 'Service Unavailable',
+			message: 'Redis is not available, try again later',
+		});
 		await admin.ping();
 		expect((await stats(served, token)).status).toBe(200);
 		await expect.poll(() => served.lines.some(line => line.msg === 'Redis works again')).toBe(true);
 		const failed = served.lines.filter(line => line.msg.startsWith('Redis failed'));
 		expect(failed).toHaveLength(1);
-		expect(failed[0]).toMatchObject({level: 40, msg: `Redis failed (requests are answered 503 until it works again): Redis at ${redis.url()} did not answer within 1 s`});
+		expect(failed[0]).toMatchObject({
+			level: 40,
+			msg: `Redis failed (requests are answered 503 until it works again): Redis at ${redis.url()} did not answer within 1 s`,
+		});
 	}, 30_000);
 });
 
@@ -119,7 +132,6 @@ describe('serve on a read-only replica', () => {
 			const served = await serve(replica.url());
 			await expect.poll(async () => (await stats(served, token)).status, {timeout: 20_000}).toBe(200);
 			for (let request = 0; request < 3; request++) {
-				// eslint-disable-next-line no-await-in-loop
 				expect((await stats(served, token)).status).toBe(200);
 			}
 
@@ -148,7 +160,9 @@ describe('serve on a port in use', () => {
 			const result = await runCli(['serve', '--port', String(port), `--dbs.redis=${redis.url()}`]);
 			expect(result.exitCode).toBe(7);
 			expect(result.stdout).toBe('');
-			expect(result.stderr).toBe(`ee-tokens: port ${port} is in use on 127.0.0.1: stop what uses it, or choose another with --port or EENGINE_PORT`);
+			expect(result.stderr).toBe(
+				`ee-tokens: port ${port} is in use on 127.0.0.1: stop what uses it, or choose another with --port or EENGINE_PORT`,
+			);
 		} finally {
 			blocker.close();
 		}

@@ -44,14 +44,27 @@ describe('a record that cannot be read', () => {
 			expect(response.body).toStrictEqual(BAD);
 		}
 
-		expect(logged('Refused a token because of its stored record')[0]).toMatchObject({level: 40, token: id, reason: 'its record cannot be read (nested deeper than 32 levels)'});
+		expect(logged('Refused a token because of its stored record')[0]).toMatchObject({
+			level: 40,
+			token: id,
+			reason: 'its record cannot be read (nested deeper than 32 levels)',
+		});
 	});
 
 	test('the listings answer 200 without it, and log it; GET answers 404; DELETE removes it', async () => {
 		// Bound to example, so the account listings meet it too, and DELETE finds its index entry.
-		const {id} = await plantBytes(rawRecord([['account', packed('example')], ...cliFields('deep', [['other', deepArray(200_000)]])]), 'iat:example');
+		const {id} = await plantBytes(
+			rawRecord([['account', packed('example')], ...cliFields('deep', [['other', deepArray(200_000)]])]),
+			'iat:example',
+		);
 		const {id: other} = await plantBytes(packed(['not', 'a', 'map']));
-		for (const path of ['/v1/tokens', '/v1/tokens?pageSize=1000', '/v1/tokens?query=root', '/v1/tokens?account=example', '/v1/tokens/account/example']) {
+		for (const path of [
+			'/v1/tokens',
+			'/v1/tokens?pageSize=1000',
+			'/v1/tokens?query=root',
+			'/v1/tokens?account=example',
+			'/v1/tokens/account/example',
+		]) {
 			const response = await getJson(h.base + path, bearer(root));
 			expect(response.status, path).toBe(200);
 			expect((response.body.tokens as Array<{id: string}>).map(token => token.id)).not.toContain(id);
@@ -88,11 +101,21 @@ describe('a record that cannot be read', () => {
 
 describe('an integer account (compatibility §2)', () => {
 	test('is bound to no account a request can name: 403 Unauthorized account on /v1/account/12345 and everywhere else', async () => {
-		const {token} = await h.plant({created: 1_790_000_000_000, account: 12_345, scopes: ['api'], description: 'from the EmailEngine CLI'}, '12345');
+		const {token} = await h.plant(
+			{created: 1_790_000_000_000, account: 12_345, scopes: ['api'], description: 'from the EmailEngine CLI'},
+			'12345',
+		);
 		// A string-bound token on the same account, to show the account itself answers.
 		const {token: text} = await h.plant({created: 1_790_000_000_000, account: '12345', scopes: ['api'], description: 'text'}, '12345');
 		expect((await getJson(`${h.base}/v1/account/12345`, bearer(text))).status).toBe(200);
-		for (const path of ['/v1/account/12345', '/v1/account/example', '/v1/stats', '/v1/tokens', '/v1/tokens?account=12345', '/v1/tokens/account/12345']) {
+		for (const path of [
+			'/v1/account/12345',
+			'/v1/account/example',
+			'/v1/stats',
+			'/v1/tokens',
+			'/v1/tokens?account=12345',
+			'/v1/tokens/account/12345',
+		]) {
 			const response = await getJson(h.base + path, bearer(token));
 			expect(response.status, path).toBe(403);
 			expect(response.body, path).toStrictEqual(ACCOUNT);
@@ -100,7 +123,10 @@ describe('an integer account (compatibility §2)', () => {
 	});
 
 	test('the listings and GET /v1/tokens/{id} show it as a JSON number', async () => {
-		const {id} = await h.plant({created: 1_790_000_000_000, account: 12_345, scopes: ['api'], description: 'from the EmailEngine CLI'}, '12345');
+		const {id} = await h.plant(
+			{created: 1_790_000_000_000, account: 12_345, scopes: ['api'], description: 'from the EmailEngine CLI'},
+			'12345',
+		);
 		const listing = await getJson(`${h.base}/v1/tokens`, bearer(root));
 		expect(listing.text).toContain(`"id":"${id}","account":12345,`);
 		const one = await getJson(`${h.base}/v1/tokens/${id}`, bearer(root));
@@ -111,7 +137,12 @@ describe('an integer account (compatibility §2)', () => {
 });
 
 const SCOPE = {statusCode: 403, error: 'Forbidden', message: 'Unauthorized scope', requestedScope: 'api'};
-const PERMISSION = {statusCode: 403, error: 'Forbidden', message: 'Unauthorized permission', requiredPermission: {action: 'read', group: 'account'}};
+const PERMISSION = {
+	statusCode: 403,
+	error: 'Forbidden',
+	message: 'Unauthorized permission',
+	requiredPermission: {action: 'read', group: 'account'},
+};
 const ADDRESS = {statusCode: 403, error: 'Forbidden', message: 'Unauthorized address', remoteAddress: '127.0.0.1'};
 const REFERRER = {statusCode: 403, error: 'Forbidden', message: 'Unauthorized referrer'};
 const RATE = {statusCode: 429, error: 'Too Many Requests', message: 'Rate limit exceeded'};
@@ -151,21 +182,27 @@ describe('malformed stored values are refused, never admitted (compatibility §2
 		const {token} = await h.plant({created: Date.now(), scopes: ['*'], description: 'planted', ...fields});
 		for (const path of ['/v1/account/example', '/v1/stats']) {
 			const response = await getJson(h.base + path, bearer(token));
-			const expected = path === '/v1/stats' && refusal === PERMISSION ? {...PERMISSION, requiredPermission: {action: 'read', group: 'diagnostics'}} : refusal;
+			const expected =
+				path === '/v1/stats' && refusal === PERMISSION
+					? {...PERMISSION, requiredPermission: {action: 'read', group: 'diagnostics'}}
+					: refusal;
 			expect(response.status, path).toBe(expected['statusCode']);
 			expect(response.body, path).toMatchObject(expected);
 		}
 	});
 
 	test('a well-formed twin of each is admitted, so the refusals above are about the type', async () => {
-		const {token} = await h.plant({
-			created: Date.now(),
-			account: 'example',
-			scopes: ['api'],
-			expires: Date.now() + 1e9,
-			restrictions: {addresses: ['127.0.0.1'], referrers: ['*'], rateLimit: {maxRequests: 100, timeWindow: 60}},
-			permissions: {actions: ['read'], groups: ['account']},
-		}, 'example');
+		const {token} = await h.plant(
+			{
+				created: Date.now(),
+				account: 'example',
+				scopes: ['api'],
+				expires: Date.now() + 1e9,
+				restrictions: {addresses: ['127.0.0.1'], referrers: ['*'], rateLimit: {maxRequests: 100, timeWindow: 60}},
+				permissions: {actions: ['read'], groups: ['account']},
+			},
+			'example',
+		);
 		expect((await getJson(`${h.base}/v1/account/example`, bearer(token))).status).toBe(200);
 	});
 

@@ -71,7 +71,7 @@ describe('requests that arrive together', () => {
 		expect(bodies.every(body => body.accounts === 2)).toBe(true);
 	});
 
-	test('a mixed burst: every request gets its own token\'s answer', async () => {
+	test("a mixed burst: every request gets its own token's answer", async () => {
 		const good = await h.plant({created: 1, scopes: ['api']});
 		const metricsOnly = await h.plant({created: 1, scopes: ['metrics']});
 		const expired = await h.plant({created: 1, expires: Date.now() - 1, scopes: ['*']});
@@ -83,7 +83,7 @@ describe('requests that arrive together', () => {
 		expect(statuses).toStrictEqual(Array.from({length: tokens.length * 30}, (_value, position) => expected[position % tokens.length]));
 	});
 
-	test('last use holds one of the requests\' times as EmailEngine writes it, refused requests included', async () => {
+	test("last use holds one of the requests' times as EmailEngine writes it, refused requests included", async () => {
 		const ok = await h.plant({created: 1, scopes: ['api']});
 		const refused = await h.plant({created: 1, scopes: ['metrics']});
 		const before = Date.now();
@@ -93,7 +93,6 @@ describe('requests that arrive together', () => {
 		expect(new Set(statuses)).toStrictEqual(new Set([200, 403]));
 
 		for (const {id} of [ok, refused]) {
-			// eslint-disable-next-line no-await-in-loop
 			const bytes = await h.redis.client().hgetBuffer('tokens:access', id);
 			const lastUse = decodeLastUse(bytes);
 			expect(lastUse?.ip).toBe('127.0.0.1');

@@ -3,14 +3,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {Redis} from 'ioredis';
 import {afterAll, describe, expect, it} from 'vitest';
-import {
-	ensureEmbeddedRedis,
-	maskRedisUrl,
-	openStore,
-	redisOptionsFor,
-	resolveRedisTarget,
-	timeoutFrom,
-} from '../../source/store/index.js';
+import {ensureEmbeddedRedis, maskRedisUrl, openStore, redisOptionsFor, resolveRedisTarget, timeoutFrom} from '../../source/store/index.js';
 import {freePort} from '../helpers/redis.js';
 
 describe('Redis target resolution (compatibility §1.1, flag first)', () => {
@@ -72,7 +65,12 @@ describe('a database part that is not a number is refused, never read as db 0', 
 		'redis://127.0.0.1:6379/8?db=',
 		'unix:///tmp/r.sock?db=x',
 	])('%s', url => {
-		expect(() => redisOptionsFor(url)).toThrow(expect.objectContaining({code: 'usage', message: expect.stringMatching(/^Invalid Redis URL .*: the database must be a whole number from 0 up/)}));
+		expect(() => redisOptionsFor(url)).toThrow(
+			expect.objectContaining({
+				code: 'usage',
+				message: expect.stringMatching(/^Invalid Redis URL .*: the database must be a whole number from 0 up/),
+			}),
+		);
 	});
 
 	it('reads the numbers it is given, and no database part as EmailEngine does', () => {
@@ -121,12 +119,25 @@ describe('passwords are masked in every message, whatever they contain', () => {
 	});
 
 	it('refuses a password whose "/", "?" or "#" the URL parser would read as something else, and a stray "%"', () => {
-		for (const url of ['redis://:12/ab@h:6379/8', 'redis://:ab/cd@h:6379/8', 'redis://u:1?x@h/8', 'redis://:a#b@h/8', 'redis://h/8?password=a#b', 'redis://:a%zz@h/8']) {
-			expect(() => redisOptionsFor(url), url).toThrow(expect.objectContaining({code: 'usage', message: expect.stringMatching(/^Invalid Redis URL /)}));
+		for (const url of [
+			'redis://:12/ab@h:6379/8',
+			'redis://:ab/cd@h:6379/8',
+			'redis://u:1?x@h/8',
+			'redis://:a#b@h/8',
+			'redis://h/8?password=a#b',
+			'redis://:a%zz@h/8',
+		]) {
+			expect(() => redisOptionsFor(url), url).toThrow(
+				expect.objectContaining({code: 'usage', message: expect.stringMatching(/^Invalid Redis URL /)}),
+			);
 		}
 
 		// Encoded, each of them works; a raw "@" and ":" need no encoding.
-		expect(redisOptionsFor(`redis://:${encodeURIComponent('12/a?b#c%d')}@h:6379/8`)).toMatchObject({host: 'h', db: 8, password: '12/a?b#c%d'});
+		expect(redisOptionsFor(`redis://:${encodeURIComponent('12/a?b#c%d')}@h:6379/8`)).toMatchObject({
+			host: 'h',
+			db: 8,
+			password: '12/a?b#c%d',
+		});
 		expect(redisOptionsFor('redis://:p@ss:w@h:6379/8')).toMatchObject({host: 'h', password: 'p@ss:w'});
 	});
 
@@ -146,7 +157,9 @@ describe('the time limit', () => {
 	});
 
 	it.each(['0', '-1', 'abc', '10s', '', '1e3', '3601'])('refuses %j', value => {
-		expect(() => timeoutFrom(value, {})).toThrow(expect.objectContaining({code: 'usage', message: expect.stringMatching(/^Invalid --dbs\.timeout/)}));
+		expect(() => timeoutFrom(value, {})).toThrow(
+			expect.objectContaining({code: 'usage', message: expect.stringMatching(/^Invalid --dbs\.timeout/)}),
+		);
 		expect(() => timeoutFrom(undefined, {EE_TOKENS_REDIS_TIMEOUT: value || ' '})).toThrow(/^Invalid EE_TOKENS_REDIS_TIMEOUT/);
 	});
 });
@@ -209,6 +222,9 @@ describe('the embedded redis-server', () => {
 
 	it('does not fall back to the embedded server when a Redis was configured', async () => {
 		const url = `redis://127.0.0.1:${await freePort()}/8`;
-		await expect(openStore({flag: url, env: {}})).rejects.toMatchObject({code: 'redis', message: expect.stringMatching(/Cannot connect to Redis at .*ECONNREFUSED/)});
+		await expect(openStore({flag: url, env: {}})).rejects.toMatchObject({
+			code: 'redis',
+			message: expect.stringMatching(/Cannot connect to Redis at .*ECONNREFUSED/),
+		});
 	});
 });

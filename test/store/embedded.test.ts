@@ -76,7 +76,6 @@ const started: string[] = [];
 afterEach(async () => {
 	// Every server a test's CLI runs started is ended, by its pid.
 	for (const socket of started.splice(0)) {
-		// eslint-disable-next-line no-await-in-loop
 		await killServers(socket);
 	}
 });
@@ -97,26 +96,24 @@ describe('concurrent first starts of the embedded Redis', () => {
 			const dir = path.join(state, 'ee-tokens');
 			const socket = path.join(dir, 'redis.sock');
 			started.push(socket);
-			// eslint-disable-next-line no-await-in-loop
 			const results = await Promise.all(Array.from({length: 5}, async (_, index) => issue(state, `round ${round} #${index}`)));
 			const printed = results.filter(result => result.exitCode === 0).map(result => result.stdout.trim());
-			expect(results.map(result => result.exitCode), results.map(result => result.stderr).join('\n')).toEqual([0, 0, 0, 0, 0]);
+			expect(
+				results.map(result => result.exitCode),
+				results.map(result => result.stderr).join('\n'),
+			).toEqual([0, 0, 0, 0, 0]);
 			expect(results.filter(result => /started the embedded one/.test(result.stderr))).toHaveLength(1);
 			expect(serversOn(socket)).toHaveLength(1);
 
 			// Durable before printed: killed without a chance to save, the server's files still hold each one.
-			// eslint-disable-next-line no-await-in-loop
 			await killServers(socket);
 
-			// eslint-disable-next-line no-await-in-loop
 			const again = await ensureEmbeddedRedis(dir);
 			expect(again.started).toBe(true);
 			const client = new Redis({path: again.socket, db: 8});
-			// eslint-disable-next-line no-await-in-loop
 			const stored = await client.hkeys('tokens');
 			client.disconnect();
 			expect(stored.sort()).toEqual(printed.map(token => tokenIdOf(token)).sort());
-			// eslint-disable-next-line no-await-in-loop
 			await killServers(socket);
 		}
 	}, 240_000);
@@ -133,7 +130,22 @@ describe('a running embedded Redis is never replaced', () => {
 		started.push(socket);
 		// The embedded server's socket, with its data where the test can take the disk away: once
 		// its directory is gone a snapshot cannot be written, and Redis refuses writes (and PING).
-		await execa('redis-server', ['--port', '0', '--unixsocket', socket, '--unixsocketperm', '700', '--dir', data, '--save', '3600 1', '--daemonize', 'yes', '--logfile', path.join(state, 'log')]);
+		await execa('redis-server', [
+			'--port',
+			'0',
+			'--unixsocket',
+			socket,
+			'--unixsocketperm',
+			'700',
+			'--dir',
+			data,
+			'--save',
+			'3600 1',
+			'--daemonize',
+			'yes',
+			'--logfile',
+			path.join(state, 'log'),
+		]);
 		const admin = new Redis({path: socket});
 		await expect.poll(async () => admin.ping().catch(() => 'not yet')).toBe('PONG');
 		rmSync(data, {recursive: true});
@@ -146,7 +158,9 @@ describe('a running embedded Redis is never replaced', () => {
 		const result = await issue(state, 'on a failed disk');
 		expect(result.exitCode).toBe(3);
 		expect(result.stdout).toBe('');
-		expect(result.stderr.trim().split('\n').at(-1)).toMatch(/^ee-tokens: Redis at unix:\/\/.*redis\.sock\?db=8 refused: disk full or not writable \(MISCONF /);
+		expect(result.stderr.trim().split('\n').at(-1)).toMatch(
+			/^ee-tokens: Redis at unix:\/\/.*redis\.sock\?db=8 refused: disk full or not writable \(MISCONF /,
+		);
 		expect(serversOn(socket)).toEqual([pid]);
 		// Reads still work on it.
 		expect((await runCli(['list', '--json'], {env: {XDG_STATE_HOME: state}})).stdout.trim()).toBe('[]');
@@ -174,7 +188,9 @@ describe('a state directory that cannot be used', () => {
 		const result = await runCli(['list'], {env: {XDG_STATE_HOME: state}, timeout: 20_000});
 		expect(result.exitCode).toBe(3);
 		const lines = result.stderr.trim().split('\n');
-		expect(lines.at(-1)).toContain(`ee-tokens: The state directory ${path.join(state, 'ee-tokens')} cannot be used for the embedded Redis: ${problem}`);
+		expect(lines.at(-1)).toContain(
+			`ee-tokens: The state directory ${path.join(state, 'ee-tokens')} cannot be used for the embedded Redis: ${problem}`,
+		);
 		expect(lines.filter(line => line.startsWith('ee-tokens: The state'))).toHaveLength(1);
 		expect(result.stderr).not.toMatch(/unexpected|\n\s+at /);
 	});

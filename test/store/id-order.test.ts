@@ -50,12 +50,17 @@ describe('listing order', () => {
 			const pairs = ids.filter((_, index) => index % 7 !== 0).map((id, index) => [id, index] as const);
 			pairs.push(...Array.from({length: count / 10}, (_, index) => [hex(64), -index] as const));
 			pairs.sort(() => rng.next() - 0.5);
-			joinById(items, item => item.id, pairs.map(([id]) => id), pairs.map(([, value]) => value), (item, value) => {
-				item.value = value;
-			});
+			joinById(
+				items,
+				item => item.id,
+				pairs.map(([id]) => id),
+				pairs.map(([, value]) => value),
+				(item, value) => {
+					item.value = value;
+				},
+			);
 			const byId = new Map(pairs);
 			expect(items.map(item => item.value)).toEqual(items.map(item => byId.get(item.id)));
 		}
 	});
 });
-

@@ -20,8 +20,11 @@ describe('summaries read in a child process', () => {
 	it('are what the store reads on this thread, prefix and filters included', async () => {
 		const store = new TokenStore(redis.client(), 'ee:');
 		for (let index = 0; index < 30; index++) {
-			// eslint-disable-next-line no-await-in-loop
-			await store.issue({description: `Token ${index} für Ünïcode 請求`, scopes: index % 2 ? ['api'] : ['metrics', 'smtp'], account: index % 3 ? undefined : `acct-${index}`});
+			await store.issue({
+				description: `Token ${index} für Ünïcode 請求`,
+				scopes: index % 2 ? ['api'] : ['metrics', 'smtp'],
+				account: index % 3 ? undefined : `acct-${index}`,
+			});
 		}
 
 		await store.issue({description: 'soon gone', scopes: ['api'], expires: Date.now() + 30});
@@ -30,7 +33,9 @@ describe('summaries read in a child process', () => {
 		const here = await store.summaries();
 		expect(here).toHaveLength(30);
 		expect(await summariesInChild(target)).toEqual(here);
-		expect(await summariesInChild(target, {scope: 'smtp', includeExpired: true})).toEqual(await store.summaries({scope: 'smtp', includeExpired: true}));
+		expect(await summariesInChild(target, {scope: 'smtp', includeExpired: true})).toEqual(
+			await store.summaries({scope: 'smtp', includeExpired: true}),
+		);
 	});
 
 	it('comes in parts past 10,000 rows, and keeps the unchanged rows of the listing it replaces', async () => {
@@ -45,9 +50,14 @@ describe('summaries read in a child process', () => {
 		expect(second.filter((row, index) => row === first[index])).toHaveLength(24_999);
 	}, 60_000);
 
-	it('fails with the store\'s one-line Redis error when Redis cannot be reached', async () => {
+	it("fails with the store's one-line Redis error when Redis cannot be reached", async () => {
 		const port = await freePort();
-		const failure = await summariesInChild({url: `redis://127.0.0.1:${port}/8`, source: '--dbs.redis', prefix: '', timeoutMs: 10_000}).catch((error: unknown) => error);
+		const failure = await summariesInChild({
+			url: `redis://127.0.0.1:${port}/8`,
+			source: '--dbs.redis',
+			prefix: '',
+			timeoutMs: 10_000,
+		}).catch((error: unknown) => error);
 		expect(failure).toMatchObject({code: 'redis'});
 		expect((failure as Error).message).toMatch(/^Cannot connect to Redis at redis:\/\/127\.0\.0\.1:\d+\/8 \(ECONNREFUSED\)$/);
 	});

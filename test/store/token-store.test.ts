@@ -1,7 +1,15 @@
-import {Redis} from 'ioredis';
+import {type Redis} from 'ioredis';
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {TokenStore, keysFor} from '../../source/store/index.js';
-import {decodeExportString, decodeRecord, encodeExportString, encodeMsgpack, encodeRecord, summaryOf, tokenIdOf} from '../../source/tokens/index.js';
+import {
+	decodeExportString,
+	decodeRecord,
+	encodeExportString,
+	encodeMsgpack,
+	encodeRecord,
+	summaryOf,
+	tokenIdOf,
+} from '../../source/tokens/index.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 import {VECTOR} from '../helpers/vectors.js';
 import {dumpKeyspace} from '../helpers/keyspace.js';
@@ -169,7 +177,10 @@ describe('summaries and head (what tables show)', () => {
 		for (const options of [{}, {includeExpired: true}, {query: 'prometheus scraper'}, {query: 'ACME'}, {scope: 'api'}, {account: 'Acme'}]) {
 			const entries = await store.list(options);
 			const summaries = await store.summaries(options);
-			expect(summaries.map(summary => summary.id), JSON.stringify(options)).toEqual(entries.map(entry => entry.id));
+			expect(
+				summaries.map(summary => summary.id),
+				JSON.stringify(options),
+			).toEqual(entries.map(entry => entry.id));
 			expect(summaries).toEqual(entries.map(entry => summaryOf(entry.id, entry.record, entry.lastUse)));
 		}
 
@@ -191,7 +202,10 @@ describe('summaries and head (what tables show)', () => {
 describe('page (the REST listing)', () => {
 	it('pages the id-descending order, counts missing records, subtracts expired ones', async () => {
 		const issued = await Promise.all(Array.from({length: 5}, async (_, index) => store.issue({description: `p${index}`, scopes: ['api']})));
-		const order = issued.map(item => item.id).sort().reverse();
+		const order = issued
+			.map(item => item.id)
+			.sort()
+			.reverse();
 		// An expired record, as EmailEngine's listing meets them.
 		await raw.hset(keys.tokens, '0'.repeat(64), encodeRecord({created: 1, expires: 2, description: 'old'}));
 		const first = await store.page({page: 0, pageSize: 3});
@@ -252,7 +266,12 @@ describe('import', () => {
 	it('imports a batch with invalid strings in it, each with its own outcome', async () => {
 		const other = encodeExportString('1'.repeat(64), {created: 3, scopes: ['api'], description: 'two', account: 'acme'});
 		const outcomes = await store.importMany([VECTOR.exportString, 'garbage', other, VECTOR.exportString]);
-		expect(outcomes.map(outcome => ('status' in outcome ? outcome.status : 'invalid'))).toEqual(['imported', 'invalid', 'imported', 'present']);
+		expect(outcomes.map(outcome => ('status' in outcome ? outcome.status : 'invalid'))).toEqual([
+			'imported',
+			'invalid',
+			'imported',
+			'present',
+		]);
 		expect(await raw.sismember('iat:acme', '1'.repeat(64))).toBe(1);
 	});
 });
@@ -287,7 +306,6 @@ describe('revokeMany', () => {
 			store.issue({description: 'other', scopes: ['api'], account: 'a2'}),
 		]);
 		for (const {id} of doomed) {
-			// eslint-disable-next-line no-await-in-loop
 			await raw.lpush(keys.auditLog(id), 'entry');
 		}
 
@@ -312,4 +330,3 @@ describe('key prefix', () => {
 		expect(await raw.exists('tokens')).toBe(0);
 	});
 });
-

@@ -41,7 +41,6 @@ beforeEach(async () => {
 	await redis.flush();
 	good = [];
 	for (const description of ['first', 'second']) {
-		// eslint-disable-next-line no-await-in-loop
 		good.push((await store.issue({description, scopes: ['api'], account: description === 'second' ? 'acme' : undefined})).id);
 	}
 
@@ -49,7 +48,15 @@ beforeEach(async () => {
 	await plant(HUGE, rawRecord(cliFields('h'.repeat(MAX_RECORD_BYTES))));
 	await plant(NOT_A_MAP, packed(['created', 1]));
 	// Bound to acme, with its description readable before the deep part.
-	await plant(BOUND_DEEP, rawRecord([['account', packed('acme')], ['description', packed('bound and broken')], ['restrictions', deepMap(100_000)]]), 'iat:acme');
+	await plant(
+		BOUND_DEEP,
+		rawRecord([
+			['account', packed('acme')],
+			['description', packed('bound and broken')],
+			['restrictions', deepMap(100_000)],
+		]),
+		'iat:acme',
+	);
 });
 
 const sorted = (records: UnreadableRecord[]) => [...records].sort((a, b) => b.id.localeCompare(a.id));
@@ -103,11 +110,11 @@ describe('records that cannot be read', () => {
 
 	it('are an "unreadable" error to show or export, naming the id and how to revoke it', async () => {
 		for (const {id, reason} of UNREADABLE) {
-			// eslint-disable-next-line no-await-in-loop
 			const failure = await store.resolve(id).catch((error: unknown) => error);
 			expect(failure).toMatchObject({code: 'unreadable'});
-			expect((failure as Error).message).toBe(`Token ${id} is stored but its record cannot be read (${reason}); it can still be revoked: ee-tokens revoke -t ${id}`);
-			// eslint-disable-next-line no-await-in-loop
+			expect((failure as Error).message).toBe(
+				`Token ${id} is stored but its record cannot be read (${reason}); it can still be revoked: ee-tokens revoke -t ${id}`,
+			);
 			await expect(store.exportString(id)).rejects.toMatchObject({code: 'unreadable'});
 		}
 
@@ -124,7 +131,11 @@ describe('records that cannot be read', () => {
 
 	it('are revoked by id like any other: record, last use, audit log and the index entry its account names', async () => {
 		const entry = await store.revoke(BOUND_DEEP);
-		expect(entry).toMatchObject({id: BOUND_DEEP, unreadable: 'nested deeper than 32 levels', record: {account: 'acme', description: 'bound and broken'}});
+		expect(entry).toMatchObject({
+			id: BOUND_DEEP,
+			unreadable: 'nested deeper than 32 levels',
+			record: {account: 'acme', description: 'bound and broken'},
+		});
 		const gone = async (id: string, index: string) => {
 			expect(await raw.hexists('tokens', id)).toBe(0);
 			expect(await raw.hexists('tokens:access', id)).toBe(0);
@@ -140,7 +151,6 @@ describe('records that cannot be read', () => {
 		expect(revoked.map(item => item.unreadable)).toEqual(['nested deeper than 32 levels', 'larger than 4 MiB', 'not a map']);
 		expect(missing).toEqual(['e'.repeat(64)]);
 		for (const id of [DEEP, HUGE, NOT_A_MAP]) {
-			// eslint-disable-next-line no-await-in-loop
 			await gone(id, 'iat');
 		}
 

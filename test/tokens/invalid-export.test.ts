@@ -23,7 +23,13 @@ describe('malformed export strings give one-line typed errors', () => {
 		['description not text', b64({id: VECTOR.id, description: 5}), /"description"/],
 		['restrictions not a map', b64({id: VECTOR.id, restrictions: [1]}), /"restrictions"/],
 		['created not a date', b64({id: VECTOR.id, created: 'yesterday'}), /"created"/],
-		['__proto__ key', Buffer.from([0x82, 0xa2, 0x69, 0x64, 0xd9, 0x40, ...Buffer.from(VECTOR.id), 0xa9, ...Buffer.from('__proto__'), 0x01]).toString('base64url'), /msgpack/],
+		[
+			'__proto__ key',
+			Buffer.from([0x82, 0xa2, 0x69, 0x64, 0xd9, 0x40, ...Buffer.from(VECTOR.id), 0xa9, ...Buffer.from('__proto__'), 0x01]).toString(
+				'base64url',
+			),
+			/msgpack/,
+		],
 	];
 
 	it.each(cases)('%s', (_name, input, message) => {
@@ -52,20 +58,52 @@ describe('malformed export strings give one-line typed errors', () => {
 describe('export strings whose known fields have the wrong shape', () => {
 	const id = VECTOR.id;
 	const cases: Array<[string, Record<string, unknown>, string]> = [
-		['restrictions.addresses as a string', {restrictions: {addresses: '10.0.0.1'}}, '"restrictions.addresses" must be a list of IP addresses or CIDR ranges'],
-		['an address that is not one', {restrictions: {addresses: ['10.0.0.0/8', 'intranet']}}, '"restrictions.addresses[1]" is not an IP address or CIDR range'],
-		['an address that is not text', {restrictions: {addresses: [167_772_161]}}, '"restrictions.addresses[0]" is not an IP address or CIDR range'],
-		['an address with an escape sequence', {restrictions: {addresses: ['10.0.0.1\u001B[2J']}}, '"restrictions.addresses[0]" is not an IP address or CIDR range'],
-		['restrictions.referrers as a string', {restrictions: {referrers: 'https://*.example.com/*'}}, '"restrictions.referrers" must be a list of referrer patterns'],
+		[
+			'restrictions.addresses as a string',
+			{restrictions: {addresses: '10.0.0.1'}},
+			'"restrictions.addresses" must be a list of IP addresses or CIDR ranges',
+		],
+		[
+			'an address that is not one',
+			{restrictions: {addresses: ['10.0.0.0/8', 'intranet']}},
+			'"restrictions.addresses[1]" is not an IP address or CIDR range',
+		],
+		[
+			'an address that is not text',
+			{restrictions: {addresses: [167_772_161]}},
+			'"restrictions.addresses[0]" is not an IP address or CIDR range',
+		],
+		[
+			'an address with an escape sequence',
+			{restrictions: {addresses: ['10.0.0.1\u001B[2J']}},
+			'"restrictions.addresses[0]" is not an IP address or CIDR range',
+		],
+		[
+			'restrictions.referrers as a string',
+			{restrictions: {referrers: 'https://*.example.com/*'}},
+			'"restrictions.referrers" must be a list of referrer patterns',
+		],
 		['an empty referrer', {restrictions: {referrers: ['']}}, '"restrictions.referrers[0]" is not a referrer pattern'],
-		['too many referrers', {restrictions: {referrers: Array.from({length: 257}, () => '*')}}, '"restrictions.referrers" has more than 256 entries'],
-		['a rate limit of 0 requests', {restrictions: {rateLimit: {maxRequests: 0, timeWindow: 60}}}, '"restrictions.rateLimit" must be {maxRequests, timeWindow}, two positive integers'],
+		[
+			'too many referrers',
+			{restrictions: {referrers: Array.from({length: 257}, () => '*')}},
+			'"restrictions.referrers" has more than 256 entries',
+		],
+		[
+			'a rate limit of 0 requests',
+			{restrictions: {rateLimit: {maxRequests: 0, timeWindow: 60}}},
+			'"restrictions.rateLimit" must be {maxRequests, timeWindow}, two positive integers',
+		],
 		['a fractional rate limit', {restrictions: {rateLimit: {maxRequests: 1.5, timeWindow: 60}}}, 'two positive integers'],
 		['a rate limit without its window', {restrictions: {rateLimit: {maxRequests: 10}}}, 'two positive integers'],
 		['a rate limit with text for a number', {restrictions: {rateLimit: {maxRequests: '10', timeWindow: 60}}}, 'two positive integers'],
 		['a rate limit with an extra key', {restrictions: {rateLimit: {maxRequests: 10, timeWindow: 60, burst: 5}}}, 'two positive integers'],
 		['a rate limit as text', {restrictions: {rateLimit: '100/60'}}, 'two positive integers'],
-		['an unknown restriction', {restrictions: {countries: ['NL']}}, '"restrictions" has a key other than referrers, addresses and rateLimit'],
+		[
+			'an unknown restriction',
+			{restrictions: {countries: ['NL']}},
+			'"restrictions" has a key other than referrers, addresses and rateLimit',
+		],
 		['restrictions as text', {restrictions: '10.0.0.1'}, '"restrictions" must be a map'],
 		['a description over 1,024 characters', {description: 'd'.repeat(1025)}, '"description" is longer than 1024 characters'],
 		['a description that is not text', {description: 5}, '"description" must be text'],
@@ -104,7 +142,11 @@ describe('export strings whose known fields have the wrong shape', () => {
 
 	it(`takes what EmailEngine's writers produce: nil restriction keys, an integer account, admin permissions, unknown keys`, () => {
 		const accepted: Array<Record<string, unknown>> = [
-			{restrictions: {referrers: null, addresses: ['10.0.0.0/8', '::1', '2001:db8::/32'], rateLimit: null}, ip: '127.0.0.1', remoteAddress: '::ffff:127.0.0.1'},
+			{
+				restrictions: {referrers: null, addresses: ['10.0.0.0/8', '::1', '2001:db8::/32'], rateLimit: null},
+				ip: '127.0.0.1',
+				remoteAddress: '::ffff:127.0.0.1',
+			},
 			{restrictions: {referrers: ['https://*.example.com/*'], rateLimit: {maxRequests: 100, timeWindow: 60}}},
 			{account: 12_345},
 			{account: 'example', permissions: {groups: ['admin']}},

@@ -1,5 +1,13 @@
 import {describe, expect, it} from 'vitest';
-import {MAX_RECORD_BYTES, decodeLastUse, decodeRecord, lastUsedTime, shallowFields, summarizeRecord, unreadableReason} from '../../source/tokens/index.js';
+import {
+	MAX_RECORD_BYTES,
+	decodeLastUse,
+	decodeRecord,
+	lastUsedTime,
+	shallowFields,
+	summarizeRecord,
+	unreadableReason,
+} from '../../source/tokens/index.js';
 import {cliFields, deepArray, deepMap, deepRecord, packed, rawRecord} from '../helpers/hostile-records.js';
 
 const ID = 'ab'.repeat(32);
@@ -66,7 +74,14 @@ describe('shallowFields: what can be read of an unreadable record', () => {
 			['description', packed('broken one')],
 		]);
 		expect(shallowFields(bytes)).toEqual({account: 'acme', description: 'broken one'});
-		expect(shallowFields(rawRecord([['other', deepArray(100_000)], ['account', packed(12_345)]]))).toEqual({account: 12_345});
+		expect(
+			shallowFields(
+				rawRecord([
+					['other', deepArray(100_000)],
+					['account', packed(12_345)],
+				]),
+			),
+		).toEqual({account: 12_345});
 	});
 
 	it('stops quietly at lies and truncation, and reads nothing but plain text and integers', () => {

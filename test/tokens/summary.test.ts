@@ -1,5 +1,18 @@
 import {describe, expect, it} from 'vitest';
-import {type TokenRecord, buildRecord, decodeLastUse, decodeRecord, encodeLastUse, encodeMsgpack, encodeRecord, lastUsedTime, matchesSearch, searchTextOf, summarizeRecord, summaryOf} from '../../source/tokens/index.js';
+import {
+	type TokenRecord,
+	buildRecord,
+	decodeLastUse,
+	decodeRecord,
+	encodeLastUse,
+	encodeMsgpack,
+	encodeRecord,
+	lastUsedTime,
+	matchesSearch,
+	searchTextOf,
+	summarizeRecord,
+	summaryOf,
+} from '../../source/tokens/index.js';
 import {packSummaries, unpackSummaries} from '../../source/store/summary-pack.js';
 import {fuzzCases, random} from '../helpers/fuzz.js';
 import {VECTOR} from '../helpers/vectors.js';
@@ -114,7 +127,11 @@ describe('record summaries read straight from msgpack', () => {
 			['referrers true', {restrictions: {referrers: true}}, 'restrictions.referrers is true, not a list'],
 			['rate limit as text', {restrictions: {rateLimit: '1/1'}}, 'restrictions.rateLimit is text, not a map'],
 			['permissions false', {permissions: false}, 'permissions is malformed'],
-			['well-formed restrictions and permissions', {restrictions: {addresses: ['::1'], rateLimit: {maxRequests: 1, timeWindow: 1}}, permissions: {groups: ['account']}}, undefined],
+			[
+				'well-formed restrictions and permissions',
+				{restrictions: {addresses: ['::1'], rateLimit: {maxRequests: 1, timeWindow: 1}}, permissions: {groups: ['account']}},
+				undefined,
+			],
 			[
 				'every problem, in recordProblem order whatever the key order',
 				{expires: 'x', scopes: 'y', account: 1},
@@ -257,7 +274,11 @@ describe('search text', () => {
 describe('packed summaries (how a listing crosses processes)', () => {
 	it('unpack gives back every field, undefined ones included, and shares scope lists again', () => {
 		const summaries = [
-			summarizeRecord('f'.repeat(64), encodeRecord({created: 5, expires: 9, account: 'acme', scopes: ['api'], description: 'Rechnung 請求 🚀'}), 77),
+			summarizeRecord(
+				'f'.repeat(64),
+				encodeRecord({created: 5, expires: 9, account: 'acme', scopes: ['api'], description: 'Rechnung 請求 🚀'}),
+				77,
+			),
 			summarizeRecord('e'.repeat(64), encodeRecord({created: 6, scopes: ['api']})),
 			summaryOf('d'.repeat(64), {account: 42, scopes: ['*', 'smtp'], description: 'x'}),
 			summaryOf('c'.repeat(64), {}),
@@ -270,7 +291,7 @@ describe('packed summaries (how a listing crosses processes)', () => {
 		expect(unpackSummaries(packSummaries([]))).toEqual([]);
 	});
 
-	it('keeps the previous listing\'s unchanged rows as they were, and only those', () => {
+	it("keeps the previous listing's unchanged rows as they were, and only those", () => {
 		const id = (n: number) => n.toString(16).padStart(64, '0');
 		const before = [9, 7, 5, 3].map(n => summaryOf(id(n), {created: n, scopes: ['api'], description: `token ${n}`}));
 		const after = [
@@ -286,4 +307,3 @@ describe('packed summaries (how a listing crosses processes)', () => {
 		expect(unpacked.slice(1).some(row => before.includes(row))).toBe(false);
 	});
 });
-

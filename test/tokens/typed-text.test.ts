@@ -41,7 +41,10 @@ describe('typed values in messages', () => {
 		];
 		for (const [index, refusal] of refusals.entries()) {
 			const message = messageOf(refusal);
-			expect(windows.filter(window => message.includes(window)), `${index}: ${message}`).toEqual([]);
+			expect(
+				windows.filter(window => message.includes(window)),
+				`${index}: ${message}`,
+			).toEqual([]);
 		}
 	});
 });

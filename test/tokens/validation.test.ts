@@ -1,5 +1,13 @@
 import {describe, expect, it} from 'vitest';
-import {buildRecord, parseAccount, parseDescription, parseExpiry, parseRateLimit, parseRestrictions, parseScopes} from '../../source/tokens/index.js';
+import {
+	buildRecord,
+	parseAccount,
+	parseDescription,
+	parseExpiry,
+	parseRateLimit,
+	parseRestrictions,
+	parseScopes,
+} from '../../source/tokens/index.js';
 import {sanitizeText} from '../../source/format/index.js';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');

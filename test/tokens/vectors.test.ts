@@ -1,5 +1,13 @@
 import {describe, expect, it} from 'vitest';
-import {EMPTY_ACCESS, decodeExportString, encodeExportString, encodeLastUse, encodeRecord, importedRecord, tokenIdOf} from '../../source/tokens/index.js';
+import {
+	EMPTY_ACCESS,
+	decodeExportString,
+	encodeExportString,
+	encodeLastUse,
+	encodeRecord,
+	importedRecord,
+	tokenIdOf,
+} from '../../source/tokens/index.js';
 import {VECTOR, hex} from '../helpers/vectors.js';
 
 describe('compatibility §0 test vectors', () => {

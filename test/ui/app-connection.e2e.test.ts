@@ -32,10 +32,30 @@ afterEach(() => {
 
 describe('the app on a database that cannot be used', () => {
 	it.each([
-		['/99', (port: number) => `redis://127.0.0.1:${port}/99`, 3, /^ee-tokens: Cannot use database 99 of Redis at redis:\/\/127\.0\.0\.1:\d+\/99: ERR DB index is out of range$/m],
-		['/16', (port: number) => `redis://127.0.0.1:${port}/16`, 3, /^ee-tokens: Cannot use database 16 of Redis at .*: ERR DB index is out of range$/m],
-		['?db=99', (port: number) => `redis://127.0.0.1:${port}/8?db=99`, 3, /^ee-tokens: Cannot use database 99 of Redis at .*\?db=99: ERR DB index is out of range$/m],
-		['/abc', (port: number) => `redis://127.0.0.1:${port}/abc`, 2, /^ee-tokens: Invalid Redis URL .*: the database must be a whole number from 0 up/m],
+		[
+			'/99',
+			(port: number) => `redis://127.0.0.1:${port}/99`,
+			3,
+			/^ee-tokens: Cannot use database 99 of Redis at redis:\/\/127\.0\.0\.1:\d+\/99: ERR DB index is out of range$/m,
+		],
+		[
+			'/16',
+			(port: number) => `redis://127.0.0.1:${port}/16`,
+			3,
+			/^ee-tokens: Cannot use database 16 of Redis at .*: ERR DB index is out of range$/m,
+		],
+		[
+			'?db=99',
+			(port: number) => `redis://127.0.0.1:${port}/8?db=99`,
+			3,
+			/^ee-tokens: Cannot use database 99 of Redis at .*\?db=99: ERR DB index is out of range$/m,
+		],
+		[
+			'/abc',
+			(port: number) => `redis://127.0.0.1:${port}/abc`,
+			2,
+			/^ee-tokens: Invalid Redis URL .*: the database must be a whole number from 0 up/m,
+		],
 	])('%s: exits with one line, never showing a table', async (_what, url, code, message) => {
 		app = spawnApp([`--dbs.redis=${url(redis.port)}`]);
 		const {exitCode} = await app.exited;

@@ -78,23 +78,23 @@ describe('the app under hostile records', () => {
 		const cases: Array<[string, string, RegExp]> = [
 			['wrong types', HOSTILE_IDS.wrongTypes, /IP allowlist malformed: "10\.0\.0\.1" \(text, not a list: every request is refused\)/],
 			['huge', HOSTILE_IDS.huge, /description\s+huge x+…/],
-			['4444', HOSTILE_IDS.deep, /unreadable\s+nested deeper than 32 levels: the record cannot be decoded, every request is refused; d revokes it/],
+			[
+				'4444',
+				HOSTILE_IDS.deep,
+				/unreadable\s+nested deeper than 32 levels: the record cannot be decoded, every request is refused; d revokes it/,
+			],
 			['escapes', HOSTILE_IDS.escapes, /rate limit\s+malformed: \{"maxRequests":"\\u001b\]0;pwned\\u0007"/],
 		];
 		for (const [filter, id, expected] of cases) {
-			// eslint-disable-next-line no-await-in-loop
 			await only(app, filter);
-			// eslint-disable-next-line no-await-in-loop
 			await app.type(KEYS.enter);
-			// eslint-disable-next-line no-await-in-loop
-			const details = await app.waitFor(screen => screen.includes('Token details') && screen.includes(id), {message: `details of ${filter}`});
+			const details = await app.waitFor(screen => screen.includes('Token details') && screen.includes(id), {
+				message: `details of ${filter}`,
+			});
 			expect(details).toMatch(expected);
 			if (filter !== 'escapes') {
-				// eslint-disable-next-line no-await-in-loop
 				await app.type(KEYS.escape);
-				// eslint-disable-next-line no-await-in-loop
 				await app.waitFor(screen => !screen.includes('Token details'));
-				// eslint-disable-next-line no-await-in-loop
 				await clearFilter(app);
 			}
 		}
@@ -108,22 +108,16 @@ describe('the app under hostile records', () => {
 	it('export: each record exports or says in one line why not, the 1 MB one without spinning; Ctrl-C quits', async () => {
 		const app = await start();
 		for (const filter of ['wrong types', 'escapes', '4444', 'huge']) {
-			// eslint-disable-next-line no-await-in-loop
 			await only(app, filter);
-			// eslint-disable-next-line no-await-in-loop
 			await app.type('e');
-			// eslint-disable-next-line no-await-in-loop
 			const shown = await app.waitFor(/Import it elsewhere with|Could not export: /, {message: `the export of ${filter}`});
 			if (filter === 'escapes') {
 				expect(shown).toContain('Export “escapes\uFFFD]0;pwned\uFFFD');
 			}
 
 			if (filter !== 'huge') {
-				// eslint-disable-next-line no-await-in-loop
 				await app.type(KEYS.escape);
-				// eslint-disable-next-line no-await-in-loop
 				await app.waitFor(screen => !screen.includes('Export'));
-				// eslint-disable-next-line no-await-in-loop
 				await clearFilter(app);
 			}
 		}

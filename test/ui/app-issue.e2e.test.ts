@@ -44,7 +44,12 @@ describe('the app: issue wizard', () => {
 			const store = new TokenStore(client);
 			const entry = await store.resolve(token!);
 			expect(entry.id).toBe(tokenIdOf(token!));
-			expect(entry.record).toMatchObject({description: 'CI deploy', scopes: ['api'], account: 'relay', restrictions: {addresses: ['10.0.0.0/8'], rateLimit: {maxRequests: 50, timeWindow: 60}}});
+			expect(entry.record).toMatchObject({
+				description: 'CI deploy',
+				scopes: ['api'],
+				account: 'relay',
+				restrictions: {addresses: ['10.0.0.0/8'], rateLimit: {maxRequests: 50, timeWindow: 60}},
+			});
 		} finally {
 			client.disconnect();
 		}

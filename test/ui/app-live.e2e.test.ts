@@ -37,9 +37,7 @@ describe('the app: live data', () => {
 		await app.type(`${KEYS.enter} ${KEYS.enter}`);
 		await app.waitFor('step 3 of 8');
 		for (let step = 3; step <= 7; step++) {
-			// eslint-disable-next-line no-await-in-loop
 			await app.type(KEYS.enter);
-			// eslint-disable-next-line no-await-in-loop
 			await app.waitFor(`step ${step + 1} of 8`);
 		}
 

@@ -27,7 +27,6 @@ async function until(condition: () => boolean, timeout = 10_000): Promise<void> 
 			throw new Error('timed out');
 		}
 
-		// eslint-disable-next-line no-await-in-loop
 		await new Promise(resolve => setTimeout(resolve, 20));
 	}
 }
@@ -35,11 +34,17 @@ async function until(condition: () => boolean, timeout = 10_000): Promise<void> 
 /** What the app's table gets from useTokens: the rows, and how many ids while only the first are in. */
 function Probe({source, refreshMs}: {source?: TokenSource; refreshMs?: number}) {
 	const {data} = useTokens(store, {source, refreshMs});
-	return <Text>{data ? `${data.rows.length} rows ${data.partOf === undefined ? 'whole' : `of ${data.partOf}`} first=${data.rows[0]?.id}` : 'nothing yet'}</Text>;
+	return (
+		<Text>
+			{data
+				? `${data.rows.length} rows ${data.partOf === undefined ? 'whole' : `of ${data.partOf}`} first=${data.rows[0]?.id}`
+				: 'nothing yet'}
+		</Text>
+	);
 }
 
 describe('the table while the whole listing loads', () => {
-	it('holds the listing\'s first rows from Redis at once, then the whole table when it is in', async () => {
+	it("holds the listing's first rows from Redis at once, then the whole table when it is in", async () => {
 		// The whole table is held back until the test lets it go; the first rows come from Redis.
 		let release: (rows: TokenSummary[]) => void = () => {};
 		const whole = new Promise<TokenSummary[]>(resolve => {
@@ -74,7 +79,10 @@ describe('the table while the whole listing loads', () => {
 	});
 
 	it('says so on the status line', async () => {
-		const screen = await renderToTerminal(<StatusLine state={initialTableState} shown={200} total={200} width={80} loading={false} partOf={100_000} />, {columns: 80, rows: 3});
+		const screen = await renderToTerminal(
+			<StatusLine state={initialTableState} shown={200} total={200} width={80} loading={false} partOf={100_000} />,
+			{columns: 80, rows: 3},
+		);
 		try {
 			expect(screen.lines()[0]).toBe(' 1/200   loading the rest of 100,000…');
 		} finally {

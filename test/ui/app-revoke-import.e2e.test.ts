@@ -175,7 +175,9 @@ describe('the app: import and export', () => {
 		expect(shown?.[0]).toBe('ee-tokens import -t - < tokens.txt');
 		// The command it shows is one the CLI takes: the two strings, one per line, on stdin.
 		const lines = (await store.exportAll()).slice(0, 2).map(item => item.exportString);
-		const imported = await runCli([...shown![1]!.trim().split(' '), `--dbs.redis=${fixture.redis.url(12)}`], {input: `${lines.join('\n')}\n`});
+		const imported = await runCli([...shown![1]!.trim().split(' '), `--dbs.redis=${fixture.redis.url(12)}`], {
+			input: `${lines.join('\n')}\n`,
+		});
 		expect(imported.exitCode).toBe(0);
 		expect(imported.stderr).toMatch(/^Imported 2,/);
 		await app.type(KEYS.escape);

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {runCli} from '../helpers/cli.js';
 import {TokenStore} from '../../source/store/index.js';
-import {KEYS, spawnApp} from './helpers/pty.js';
+import {KEYS, type spawnApp} from './helpers/pty.js';
 import {appFixture} from './helpers/app-fixture.js';
 import {cellOf} from './helpers/xterm.js';
 
@@ -21,7 +21,14 @@ describe('the app: table', () => {
 		const screen = app.screen();
 		expect(screen).toContain(`redis://127.0.0.1:${fixture.redis.port}/8`);
 		expect(screen).toContain('connected');
-		for (const description of ['Billing service', 'Prometheus scraper', 'Helpdesk integration', 'Mail relay', 'Admin automation', 'MCP assistant']) {
+		for (const description of [
+			'Billing service',
+			'Prometheus scraper',
+			'Helpdesk integration',
+			'Mail relay',
+			'Admin automation',
+			'MCP assistant',
+		]) {
 			expect(screen).toContain(description);
 		}
 
@@ -85,7 +92,12 @@ describe('the app: table', () => {
 		const app = await start();
 		await app.type('s');
 		await app.waitFor('sorted by description');
-		const rows = () => app.lines().slice(2).filter(line => /^[› ][• ][! ] \S/.test(line)).map(line => line.slice(4, 30).trim());
+		const rows = () =>
+			app
+				.lines()
+				.slice(2)
+				.filter(line => /^[› ][• ][! ] \S/.test(line))
+				.map(line => line.slice(4, 30).trim());
 		expect(rows()[0]).toBe('Admin automation');
 		await app.type('S');
 		await app.waitFor('(reversed)');
@@ -106,12 +118,12 @@ describe('the app: table', () => {
 
 	it('honours NO_COLOR: no colour codes, the selected row still marked', async () => {
 		const coloured = await start();
-		// eslint-disable-next-line no-control-regex
+
 		expect(coloured.output()).toMatch(/\u001B\[[0-9;]*(3[0-7]|4[0-7]|9[0-7]|7)m/);
 		coloured.kill('SIGKILL');
 		const app = await start({env: {NO_COLOR: '1'}});
 		expect(selectedLine(app.screen())).toMatch(/^› /);
-		// eslint-disable-next-line no-control-regex
+
 		expect(app.output()).not.toMatch(/\u001B\[[0-9;]*(3[0-7]|4[0-7]|9[0-7]|7)m/);
 	});
 
@@ -137,13 +149,14 @@ describe('the app: table', () => {
 		const descriptions = ['🚀 deploy bot', '✅ checks ⚡ fast ☕', 'family 👨\u200D👩\u200D👧 bot', 'plain reader'];
 		const store = new TokenStore(fixture.redis.client(11), '');
 		for (const description of descriptions) {
-			// eslint-disable-next-line no-await-in-loop
 			await store.issue({description, scopes: ['metrics']});
 		}
 
-		for (const [columns, rows] of [[120, 35], [80, 24]] as const) {
+		for (const [columns, rows] of [
+			[120, 35],
+			[80, 24],
+		] as const) {
 			const app = fixture.start({columns, rows}, [`--dbs.redis=${fixture.redis.url(11)}`]);
-			// eslint-disable-next-line no-await-in-loop
 			await app.waitFor('4 tokens');
 			const scopes = cellOf(app.terminal, 1, 'Scopes');
 			expect(scopes).toBeGreaterThan(0);

@@ -14,7 +14,9 @@ import {DEEP_LEVELS, TITLE, deepValue, escapesRecord, hugeRecord, wrongTypesReco
 const NOW = Date.parse('2026-11-22T08:00:00Z');
 const id = (n: number) => n.toString(16).padStart(64, '0');
 const many = (count: number): TokenSummary[] =>
-	Array.from({length: count}, (_, index) => summaryOf(id(count - index), {created: NOW, scopes: ['api'], description: `Token number ${index}`}));
+	Array.from({length: count}, (_, index) =>
+		summaryOf(id(count - index), {created: NOW, scopes: ['api'], description: `Token number ${index}`}),
+	);
 
 let cleanup: (() => void) | undefined;
 afterEach(() => {
@@ -27,7 +29,10 @@ describe('table view in a terminal', () => {
 		const data = buildTableData(many(100_000), NOW);
 		const order = data.rows.map((_, index) => index);
 		const state = tableReducer(initialTableState, {type: 'select', index: 50_000, total: order.length, height: 10});
-		const screen = await renderToTerminal(<TableView data={data} order={order} state={state} width={120} height={10} />, {columns: 120, rows: 20});
+		const screen = await renderToTerminal(<TableView data={data} order={order} state={state} width={120} height={10} />, {
+			columns: 120,
+			rows: 20,
+		});
 		cleanup = screen.unmount;
 		const lines = screen.lines();
 		expect(lines[0]).toMatch(/^ {4}Description\s+Scopes\s+Account\s+Created\s+Last used\s+Expires/);
@@ -38,8 +43,14 @@ describe('table view in a terminal', () => {
 	});
 
 	it('shows hostile text from Redis inert', async () => {
-		const data = buildTableData([summaryOf(id(1), {created: NOW, description: 'x\u001B[2J\u001B]0;owned\u0007y', account: 'a\u001B[31mred'})], NOW);
-		const screen = await renderToTerminal(<TableView data={data} order={[0]} state={initialTableState} width={100} height={5} />, {columns: 100, rows: 10});
+		const data = buildTableData(
+			[summaryOf(id(1), {created: NOW, description: 'x\u001B[2J\u001B]0;owned\u0007y', account: 'a\u001B[31mred'})],
+			NOW,
+		);
+		const screen = await renderToTerminal(<TableView data={data} order={[0]} state={initialTableState} width={100} height={5} />, {
+			columns: 100,
+			rows: 10,
+		});
 		cleanup = screen.unmount;
 		expect(screen.lines()[1]).toContain('x\uFFFD[2J\uFFFD]0;owned\uFFFDy');
 		expect(screen.lines()[1]).toContain('a\uFFFD[31mred');
@@ -59,7 +70,6 @@ describe('table view in a terminal', () => {
 });
 
 describe('details of hostile records', () => {
-	// eslint-disable-next-line no-control-regex
 	const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
 
 	it('say which fields have the wrong type (the issue: addresses as text crashed the view)', () => {
@@ -70,7 +80,9 @@ describe('details of hostile records', () => {
 		expect(lines.get('  IP allowlist')).toBe('malformed: "10.0.0.1" (text, not a list: every request is refused)');
 		expect(lines.get('  referrers')).toBe('malformed: 7 (a number, not a list: every request is refused)');
 		expect(lines.get('  rate limit')).toBe('malformed: "fast" (not a map of maxRequests and timeWindow numbers)');
-		expect(new Map(detailLines({id: 'a'.repeat(64), record: {restrictions: 'x'}}, NOW)).get('restrictions')).toBe('malformed: "x" (text, not a map)');
+		expect(new Map(detailLines({id: 'a'.repeat(64), record: {restrictions: 'x'}}, NOW)).get('restrictions')).toBe(
+			'malformed: "x" (text, not a map)',
+		);
 		// An empty address list refuses every request; an empty referrer list restricts nothing (compatibility §6.5).
 		const empty = new Map(detailLines({id: 'a'.repeat(64), record: {restrictions: {addresses: [], referrers: []}}}, NOW));
 		expect(empty.get('  IP allowlist')).toBe('none: every request is refused');
@@ -89,7 +101,9 @@ describe('details of hostile records', () => {
 			}
 		}
 
-		expect(new Map(detailLines({id: 'a'.repeat(64), record: deep}, NOW)).get('metadata')).toBe('malformed: [[[[[[…]]]]]] (a list, not text)');
+		expect(new Map(detailLines({id: 'a'.repeat(64), record: deep}, NOW)).get('metadata')).toBe(
+			'malformed: [[[[[[…]]]]]] (a list, not text)',
+		);
 		const many = Object.fromEntries(Array.from({length: 5000}, (_, index) => [`field${index}`, index]));
 		expect(detailLines({id: 'a'.repeat(64), record: many}, NOW).length).toBeLessThan(80);
 	});
@@ -97,7 +111,10 @@ describe('details of hostile records', () => {
 
 describe('other views in a terminal', () => {
 	it('header: endpoint, prefix, connection and count', async () => {
-		const screen = await renderToTerminal(<Header width={100} endpoint="redis://:***@db.example:6379/8" prefix="ee:" connection="up" count={12_345} />, {columns: 100, rows: 3});
+		const screen = await renderToTerminal(
+			<Header width={100} endpoint="redis://:***@db.example:6379/8" prefix="ee:" connection="up" count={12_345} />,
+			{columns: 100, rows: 3},
+		);
 		cleanup = screen.unmount;
 		expect(screen.lines()[0]).toMatch(/ee-tokens {2}redis:\/\/:\*\*\*@db.example:6379\/8 {2}prefix: ee:.*● connected {2}12,345 tokens/);
 	});
@@ -105,10 +122,20 @@ describe('other views in a terminal', () => {
 	it('details: every field, restrictions and last use', async () => {
 		const entry: TokenEntry = {
 			id: id(7),
-			record: {created: NOW - 60_000, account: 'acme', scopes: ['api'], description: 'Billing', restrictions: {addresses: ['10.0.0.0/8'], rateLimit: {maxRequests: 100, timeWindow: 60}}, metadata: '{"a":1}'},
+			record: {
+				created: NOW - 60_000,
+				account: 'acme',
+				scopes: ['api'],
+				description: 'Billing',
+				restrictions: {addresses: ['10.0.0.0/8'], rateLimit: {maxRequests: 100, timeWindow: 60}},
+				metadata: '{"a":1}',
+			},
 			lastUse: {time: NOW - 120_000, ip: '10.1.2.3'},
 		};
-		const screen = await renderToTerminal(<DetailsView entry={entry} now={NOW} width={100} height={20} offset={0} />, {columns: 100, rows: 22});
+		const screen = await renderToTerminal(<DetailsView entry={entry} now={NOW} width={100} height={20} offset={0} />, {
+			columns: 100,
+			rows: 22,
+		});
 		cleanup = screen.unmount;
 		const text = screen.text();
 		expect(text).toContain(id(7));

@@ -66,7 +66,6 @@ describe('error containment', () => {
 			keys.type('x');
 			// Keys are dispatched in a timer (after React's pending render): wait for the screen.
 			for (let tries = 0; tries < 100 && !screen.text().includes('failed'); tries++) {
-				// eslint-disable-next-line no-await-in-loop
 				await new Promise(resolve => setTimeout(resolve, 20));
 			}
 

@@ -1,6 +1,13 @@
 import {describe, expect, it} from 'vitest';
 import {keyEvent} from '../../source/ui/keymap.js';
-import {type IssueState, accountSuggestions, initialIssueState, issueReducer, issueRequest, issueView} from '../../source/ui/state/issue-wizard.js';
+import {
+	type IssueState,
+	accountSuggestions,
+	initialIssueState,
+	issueReducer,
+	issueRequest,
+	issueView,
+} from '../../source/ui/state/issue-wizard.js';
 import {IssueWizardView} from '../../source/ui/screens/issue-wizard.js';
 import {renderToTerminal} from './helpers/xterm.js';
 
@@ -50,7 +57,11 @@ describe('issue wizard reducer', () => {
 			scopes: ['api', 'smtp'],
 			account: 'acme',
 			expires: NOW + 30 * 86_400_000,
-			restrictions: {referrers: ['https://*.example.com/*'], addresses: ['10.0.0.0/32', '192.168.1.1'], rateLimit: {maxRequests: 100, timeWindow: 60}},
+			restrictions: {
+				referrers: ['https://*.example.com/*'],
+				addresses: ['10.0.0.0/32', '192.168.1.1'],
+				rateLimit: {maxRequests: 100, timeWindow: 60},
+			},
 		});
 		state = enter(state);
 		expect(state.step).toBe('issuing');
@@ -66,7 +77,12 @@ describe('issue wizard reducer', () => {
 	});
 
 	it('keeps everything after a failure and retries on Enter', () => {
-		let state: IssueState = {...initialIssueState, step: 'issuing', fields: {...initialIssueState.fields, description: 'kept'}, scopes: ['*']};
+		let state: IssueState = {
+			...initialIssueState,
+			step: 'issuing',
+			fields: {...initialIssueState.fields, description: 'kept'},
+			scopes: ['*'],
+		};
 		state = issueReducer(state, {type: 'failed', message: 'Could not issue the token: connection refused.'});
 		expect(state).toMatchObject({step: 'review', fields: {description: 'kept'}});
 		expect(state.error).toMatch(/try again/);
@@ -102,7 +118,10 @@ describe('issue wizard reducer', () => {
 		state = issueReducer(state, {type: 'accounts', ids: [hostile]});
 		state = type(state, 'ev');
 		expect(accountSuggestions(state)).toEqual([hostile]);
-		const suggesting = await renderToTerminal(<IssueWizardView state={state} width={100} height={20} now={NOW} />, {columns: 100, rows: 22});
+		const suggesting = await renderToTerminal(<IssueWizardView state={state} width={100} height={20} now={NOW} />, {
+			columns: 100,
+			rows: 22,
+		});
 		try {
 			expect(suggesting.text()).toContain('known accounts: evil\uFFFD]0;pwned\uFFFDacct');
 		} finally {
@@ -122,16 +141,26 @@ describe('issue wizard reducer', () => {
 });
 
 describe('the issue wizard review', () => {
-	const review = (addresses: string): IssueState => ({...initialIssueState, step: 'review', scopes: ['api'], fields: {...initialIssueState.fields, description: 'x', addresses}});
+	const review = (addresses: string): IssueState => ({
+		...initialIssueState,
+		step: 'review',
+		scopes: ['api'],
+		fields: {...initialIssueState.fields, description: 'x', addresses},
+	});
 
 	it('warns that 0.0.0.0/0 and ::/0 allow every address, and says nothing for a real range', async () => {
 		for (const [addresses, warning] of [
 			['0.0.0.0/0', 'Warning: 0.0.0.0/0 matches every IPv4 address, so the IP allowlist does not restrict IPv4 clients.'],
 			['10.0.0.0/8, ::/0', 'Warning: ::/0 matches every IPv6 address, so the IP allowlist does not restrict IPv6 clients.'],
-			['0.0.0.0/0 ::/0', 'Warning: 0.0.0.0/0 and ::/0 match every IPv4 and IPv6 address, so the IP allowlist does not restrict IPv4 or IPv6 clients.'],
+			[
+				'0.0.0.0/0 ::/0',
+				'Warning: 0.0.0.0/0 and ::/0 match every IPv4 and IPv6 address, so the IP allowlist does not restrict IPv4 or IPv6 clients.',
+			],
 		] as const) {
-			// eslint-disable-next-line no-await-in-loop
-			const screen = await renderToTerminal(<IssueWizardView state={review(addresses)} width={200} height={20} now={NOW} />, {columns: 200, rows: 22});
+			const screen = await renderToTerminal(<IssueWizardView state={review(addresses)} width={200} height={20} now={NOW} />, {
+				columns: 200,
+				rows: 22,
+			});
 			try {
 				expect(screen.text()).toContain(warning);
 			} finally {
@@ -139,7 +168,10 @@ describe('the issue wizard review', () => {
 			}
 		}
 
-		const plain = await renderToTerminal(<IssueWizardView state={review('10.0.0.0/8')} width={200} height={20} now={NOW} />, {columns: 200, rows: 22});
+		const plain = await renderToTerminal(<IssueWizardView state={review('10.0.0.0/8')} width={200} height={20} now={NOW} />, {
+			columns: 200,
+			rows: 22,
+		});
 		try {
 			expect(plain.text()).toMatch(/IP allowlist\s+10\.0\.0\.0\/8/);
 			expect(plain.text()).not.toContain('Warning');

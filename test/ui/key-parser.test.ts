@@ -4,7 +4,9 @@ import type {KeyEvent} from '../../source/ui/keymap.js';
 
 /** Events as short names: `j`, `<return>`, `^c`, `[paste:text]`. */
 const names = (events: KeyEvent[]) =>
-	events.map(event => (event.paste ? `[paste:${event.input}]` : event.name ? `<${event.name}>` : event.ctrl ? `^${event.input}` : event.input));
+	events.map(event =>
+		event.paste ? `[paste:${event.input}]` : event.name ? `<${event.name}>` : event.ctrl ? `^${event.input}` : event.input,
+	);
 
 const parse = (...chunks: string[]) => {
 	const parser = createKeyParser();
@@ -24,7 +26,15 @@ describe('reading the terminal', () => {
 
 	it('reads arrows, pages, home and end in both encodings, and modifiers', () => {
 		expect(parse('\u001B[A\u001B[B\u001B[C\u001B[D')).toEqual(['<up>', '<down>', '<right>', '<left>']);
-		expect(parse('\u001BOA\u001BOH\u001B[5~\u001B[6~\u001B[1~\u001B[4~\u001B[3~')).toEqual(['<up>', '<home>', '<pageup>', '<pagedown>', '<home>', '<end>', '<backspace>']);
+		expect(parse('\u001BOA\u001BOH\u001B[5~\u001B[6~\u001B[1~\u001B[4~\u001B[3~')).toEqual([
+			'<up>',
+			'<home>',
+			'<pageup>',
+			'<pagedown>',
+			'<home>',
+			'<end>',
+			'<backspace>',
+		]);
 		expect(createKeyParser().push('\u001B[1;5A')[0]).toMatchObject({name: 'up', ctrl: true});
 		expect(createKeyParser().push('\u001B[Z')[0]).toMatchObject({name: 'tab', shift: true});
 		// Sequences the app has no use for are dropped, not typed.

@@ -4,7 +4,23 @@ import {dispatchKey} from '../../source/ui/hooks/keypress.js';
 import {Command, KEYMAP, type View, commandFor, commandsOf, helpSections, hintsFor, keyEvent, matches} from '../../source/ui/keymap.js';
 import {editText} from '../../source/ui/state/text-edit.js';
 
-const VIEWS: View[] = ['table', 'filter', 'details', 'help', 'wizard-text', 'wizard-scopes', 'wizard-review', 'token-shown', 'export', 'import-input', 'import-confirm', 'import-done', 'revoke', 'revoke-done', 'too-small'];
+const VIEWS: View[] = [
+	'table',
+	'filter',
+	'details',
+	'help',
+	'wizard-text',
+	'wizard-scopes',
+	'wizard-review',
+	'token-shown',
+	'export',
+	'import-input',
+	'import-confirm',
+	'import-done',
+	'revoke',
+	'revoke-done',
+	'too-small',
+];
 
 describe('keymap', () => {
 	it('binds no key twice within one view', () => {

@@ -19,7 +19,12 @@ describe('revoke reducer', () => {
 
 	it('asks for the first 6 characters of the id, or "revoke N" for several', () => {
 		expect(confirmationText(one.targets)).toBe('abcdef');
-		expect(confirmationText([{id: ID, description: ''}, {id: ID2, description: ''}])).toBe('revoke 2');
+		expect(
+			confirmationText([
+				{id: ID, description: ''},
+				{id: ID2, description: ''},
+			]),
+		).toBe('revoke 2');
 	});
 
 	it('defaults to cancel: Enter alone and Esc both cancel', () => {
@@ -124,6 +129,11 @@ describe('export view', () => {
 	});
 
 	it('copies several as one string per line', () => {
-		expect(copyText([{id: ID, description: '', exportString: 'a'}, {id: ID2, description: '', exportString: 'b'}])).toBe('a\nb');
+		expect(
+			copyText([
+				{id: ID, description: '', exportString: 'a'},
+				{id: ID2, description: '', exportString: 'b'},
+			]),
+		).toBe('a\nb');
 	});
 });

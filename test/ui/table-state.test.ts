@@ -7,7 +7,11 @@ import {type TokenEntry, summaryOf} from '../../source/tokens/index.js';
 const NOW = Date.parse('2026-11-22T08:00:00Z');
 const id = (n: number) => n.toString(16).padStart(64, '0');
 const entries: TokenEntry[] = [
-	{id: id(3), record: {created: NOW - 3000, scopes: ['api'], description: 'Billing', account: 'acme'}, lastUse: {time: NOW - 60_000, ip: '10.0.0.1'}},
+	{
+		id: id(3),
+		record: {created: NOW - 3000, scopes: ['api'], description: 'Billing', account: 'acme'},
+		lastUse: {time: NOW - 60_000, ip: '10.0.0.1'},
+	},
 	{id: id(2), record: {created: NOW - 2000, scopes: ['*'], description: 'Admin'}},
 	{id: id(1), record: {created: NOW - 1000, scopes: ['metrics'], description: 'Prometheus  scraper', expires: NOW + 86_400_000}},
 ];

@@ -18,9 +18,13 @@ const fakeInput = () => {
 	const start: StartInput = ({restore}) => {
 		state.raw = true;
 		state.restore = restore;
-		return {ready: Promise.resolve(), subscribe: () => () => {}, stop() {
-			state.raw = false;
-		}};
+		return {
+			ready: Promise.resolve(),
+			subscribe: () => () => {},
+			stop() {
+				state.raw = false;
+			},
+		};
 	};
 
 	return {state, start};

@@ -4,7 +4,7 @@ import {failureText} from '../errors.js';
 type ContainedProps = {
 	children: ReactNode;
 	/** What shows instead of the view that failed: one line saying why, and a way out. */
-	fallback(message: string): ReactNode;
+	fallback: (message: string) => ReactNode;
 	/** A new value tries the view again (the table, after a reload brings new data). */
 	retryOn?: unknown;
 };

@@ -8,7 +8,8 @@ import {theme} from '../theme.js';
  * messages, and those carry text from Redis. A second line of defence behind the views' own use of
  * displayText, so a forgotten call cannot put an escape on the screen.
  */
-const safe = (children: ReactNode): ReactNode => Children.map(children, child => (typeof child === 'string' ? displayText(child, 2000) : child));
+const safe = (children: ReactNode): ReactNode =>
+	Children.map(children, child => (typeof child === 'string' ? displayText(child, 2000) : child));
 
 /** A body of exactly `height` lines: what does not fit is cut, so the screen never scrolls. */
 export function Frame({height, children}: {height: number; children: ReactNode}) {
@@ -45,7 +46,6 @@ export function Fields({lines}: {lines: ReadonlyArray<readonly [string, string]>
 	return (
 		<>
 			{lines.map(([label, value], index) => (
-				// eslint-disable-next-line react/no-array-index-key
 				<Text key={index} wrap="truncate">
 					<Text color={theme.muted}>{`   ${displayText(label, 32).padEnd(14)}`}</Text>
 					{displayText(value)}

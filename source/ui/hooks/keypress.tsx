@@ -25,7 +25,7 @@ export type KeySource = {
 	 * Calls `listener` with the text as it arrives; the listener says whether the text asked to
 	 * quit (Ctrl-C). Returns the unsubscribe.
 	 */
-	subscribe(listener: (text: string) => {quit: boolean}): () => void;
+	subscribe: (listener: (text: string) => {quit: boolean}) => () => void;
 };
 
 type Subscriber = {handler: {current: KeyHandler}; priority: number; order: number};
@@ -125,15 +125,19 @@ export function useKeypress(handler: KeyHandler, priority: number, active = true
 		throw failure.error;
 	}
 
-	const ref = useRef<KeyHandler>(handler);
-	ref.current = key => {
-		try {
-			return handler(key);
-		} catch (error) {
-			setFailure({error});
-			return true;
-		}
-	};
+	const ref = useRef<KeyHandler>(() => false);
+	// The handler of the latest render, in place before any key can reach it (keys are dispatched
+	// once the previous render is drawn).
+	useLayoutEffect(() => {
+		ref.current = key => {
+			try {
+				return handler(key);
+			} catch (error) {
+				setFailure({error});
+				return true;
+			}
+		};
+	});
 
 	// A layout effect: subscribed in the same tick the dialog is drawn, so no key slips past it.
 	useLayoutEffect(() => {

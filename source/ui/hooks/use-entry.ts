@@ -3,7 +3,8 @@ import type {TokenStore} from '../../store/index.js';
 import {type TokenEntry, TokenError} from '../../tokens/index.js';
 import {failureText} from '../errors.js';
 
-export type EntryState = {status: 'loading'} | {status: 'found'; entry: TokenEntry} | {status: 'gone'} | {status: 'failed'; message: string};
+export type EntryState =
+	{status: 'loading'} | {status: 'found'; entry: TokenEntry} | {status: 'gone'} | {status: 'failed'; message: string};
 
 /**
  * One token's whole record and last use, read when its details open: the table keeps only row
@@ -28,7 +29,9 @@ export function useEntry(store: TokenStore, id: string, version: unknown): Entry
 			.then(entry => live && setState({status: 'found', entry}))
 			.catch((error: unknown) => {
 				if (live) {
-					setState(error instanceof TokenError && error.code === 'not-found' ? {status: 'gone'} : {status: 'failed', message: failureText(error)});
+					setState(
+						error instanceof TokenError && error.code === 'not-found' ? {status: 'gone'} : {status: 'failed', message: failureText(error)},
+					);
 				}
 			});
 		return () => {

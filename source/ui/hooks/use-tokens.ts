@@ -19,9 +19,9 @@ export type Head = {ids: number; summaries: TokenSummary[]};
 /** Where the table comes from. */
 export type TokenSource = {
 	/** The whole listing; `previous` is the one it replaces, whose unchanged rows it may keep. */
-	all(previous?: readonly TokenSummary[]): Promise<TokenSummary[]>;
+	all: (previous?: readonly TokenSummary[]) => Promise<TokenSummary[]>;
 	/** Its first `count` rows: cheap, shown while all() is still on its way. */
-	head?(count: number): Promise<Head>;
+	head?: (count: number) => Promise<Head>;
 };
 
 /** Reads already on their way when the app mounts (started while Ink loaded). */
@@ -48,7 +48,10 @@ const RETRY_MS = 2000;
  * whenever Redis comes back; a failure marks the connection down and schedules a retry, it never
  * throws into React. Until the first whole table is in, the listing's first rows are shown.
  */
-export function useTokens(store: TokenStore, {refreshMs = REFRESH_MS, source, first}: TokensOptions = {}): TokensState & {refresh: () => void} {
+export function useTokens(
+	store: TokenStore,
+	{refreshMs = REFRESH_MS, source, first}: TokensOptions = {},
+): TokensState & {refresh: () => void} {
 	const [state, setState] = useState<TokensState>({data: undefined, connection: 'connecting', error: undefined, loading: true});
 	const timer = useRef<NodeJS.Timeout | undefined>(undefined);
 	const inFlight = useRef(false);
@@ -120,7 +123,9 @@ export function useTokens(store: TokenStore, {refreshMs = REFRESH_MS, source, fi
 		mounted.current = true;
 		void load();
 		const onDown = () => {
-			setState(previous => (previous.connection === 'down' ? previous : {...previous, connection: 'down', error: previous.error ?? 'connection lost, retrying'}));
+			setState(previous =>
+				previous.connection === 'down' ? previous : {...previous, connection: 'down', error: previous.error ?? 'connection lost, retrying'},
+			);
 		};
 
 		const onReady = () => {

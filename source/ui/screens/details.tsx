@@ -13,11 +13,17 @@ export type DetailsProps = {
 	now: number;
 	width: number;
 	height: number;
-	onClose(): void;
-	onAction(what: 'export' | 'revoke'): void;
+	onClose: () => void;
+	onAction: (what: 'export' | 'revoke') => void;
 };
 
-export function DetailsView({entry, now, width, height, offset}: Pick<DetailsProps, 'entry' | 'now' | 'width' | 'height'> & {offset: number}) {
+export function DetailsView({
+	entry,
+	now,
+	width,
+	height,
+	offset,
+}: Pick<DetailsProps, 'entry' | 'now' | 'width' | 'height'> & {offset: number}) {
 	const lines = useMemo(() => detailLines(entry, now), [entry, now]);
 	const labelWidth = Math.max(...lines.map(([label]) => textWidth(label))) + 2;
 	return (
@@ -25,7 +31,6 @@ export function DetailsView({entry, now, width, height, offset}: Pick<DetailsPro
 			<Title>Token details</Title>
 			<Text> </Text>
 			{lines.slice(offset, offset + Math.max(0, height - 2)).map(([label, value], index) => (
-				// eslint-disable-next-line react/no-array-index-key
 				<Text key={index} wrap="truncate">
 					<Text color={theme.muted}>{fit(` ${label}`, labelWidth)}</Text>
 					{fit(value, Math.max(1, width - labelWidth))}

@@ -43,12 +43,12 @@ export type DialogsProps = {
 	width: number;
 	/** Lines for the dialog body; its footer line comes on top. */
 	height: number;
-	onClose(options?: CloseOptions): void;
-	onOpen(dialog: Dialog): void;
+	onClose: (options?: CloseOptions) => void;
+	onOpen: (dialog: Dialog) => void;
 };
 
 /** The details frame with one line instead of the fields: loading, gone, or why it failed. */
-function DetailsNotice({text, width, height, onClose}: {text: string; width: number; height: number; onClose(): void}) {
+function DetailsNotice({text, width, height, onClose}: {text: string; width: number; height: number; onClose: () => void}) {
 	useKeypress(key => {
 		if (commandFor(key, commandsOf('details')) === Command.Close) {
 			onClose();
@@ -77,7 +77,9 @@ function TokenDetails({id, store, data, width, height, onClose, onOpen}: Omit<Di
 	const state = useEntry(store, id, data);
 	const close = () => onClose();
 	if (!row || state.status === 'gone') {
-		return <DetailsNotice text="This token no longer exists (revoked meanwhile). Esc goes back." width={width} height={height} onClose={close} />;
+		return (
+			<DetailsNotice text="This token no longer exists (revoked meanwhile). Esc goes back." width={width} height={height} onClose={close} />
+		);
 	}
 
 	if (state.status === 'loading') {
@@ -85,14 +87,16 @@ function TokenDetails({id, store, data, width, height, onClose, onOpen}: Omit<Di
 	}
 
 	if (state.status === 'failed') {
-		return <DetailsNotice text={`Could not read the token: ${state.message}. Esc goes back.`} width={width} height={height} onClose={close} />;
+		return (
+			<DetailsNotice text={`Could not read the token: ${state.message}. Esc goes back.`} width={width} height={height} onClose={close} />
+		);
 	}
 
 	return (
 		<>
 			<DetailsScreen
 				entry={state.entry}
-				now={Date.now()}
+				now={data.loadedAt}
 				width={width}
 				height={height}
 				onClose={close}
@@ -110,7 +114,10 @@ function TokenDetails({id, store, data, width, height, onClose, onOpen}: Omit<Di
 export function Dialogs(props: DialogsProps) {
 	const {dialog, width, height, onClose} = props;
 	return (
-		<Contained key={dialog.kind} fallback={message => <DialogFailure message={message} width={width} height={height} onClose={() => onClose()} />}>
+		<Contained
+			key={dialog.kind}
+			fallback={message => <DialogFailure message={message} width={width} height={height} onClose={() => onClose()} />}
+		>
 			<DialogScreen {...props} />
 		</Contained>
 	);

@@ -60,14 +60,14 @@ export function ExportView({
 				<Text color={theme.muted}> The export string carries the token's record, not the token itself: the holder still needs it.</Text>
 				<Text> </Text>
 				{lines.slice(0, room).map((line, index) => (
-					// eslint-disable-next-line react/no-array-index-key
 					<Text key={index} color={theme.accent}>{`  ${line}`}</Text>
 				))}
-				{lines.length > room ? <Text color={theme.muted}>{`  … ${item.exportString.length} characters in all; c copies it whole`}</Text> : null}
+				{lines.length > room ? (
+					<Text color={theme.muted}>{`  … ${item.exportString.length} characters in all; c copies it whole`}</Text>
+				) : null}
 				<Text> </Text>
 				<Text bold> Import it elsewhere with</Text>
 				{command.slice(0, room).map((line, index) => (
-					// eslint-disable-next-line react/no-array-index-key
 					<Text key={index}>{`  ${line}`}</Text>
 				))}
 				{notice ? <Message kind="success">{notice}</Message> : null}
@@ -102,7 +102,7 @@ export type ExportScreenProps = {
 	selection: Selection;
 	width: number;
 	height: number;
-	onClose(): void;
+	onClose: () => void;
 };
 
 export function ExportScreen({store, selection, width, height, onClose}: ExportScreenProps) {

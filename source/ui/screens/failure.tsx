@@ -11,7 +11,7 @@ import {theme} from '../theme.js';
  */
 
 /** A dialog that failed: Esc goes back to the table. */
-export function DialogFailure({message, width, height, onClose}: {message: string; width: number; height: number; onClose(): void}) {
+export function DialogFailure({message, width, height, onClose}: {message: string; width: number; height: number; onClose: () => void}) {
 	useKeypress(key => {
 		if (commandFor(key, commandsOf('failed')) === Command.Close) {
 			onClose();
@@ -32,7 +32,21 @@ export function DialogFailure({message, width, height, onClose}: {message: strin
 }
 
 /** The table failed: r reloads (and tries again), q quits. */
-export function TableFailure({message, width, height, active, onRefresh, onQuit}: {message: string; width: number; height: number; active: boolean; onRefresh(): void; onQuit(): void}) {
+export function TableFailure({
+	message,
+	width,
+	height,
+	active,
+	onRefresh,
+	onQuit,
+}: {
+	message: string;
+	width: number;
+	height: number;
+	active: boolean;
+	onRefresh: () => void;
+	onQuit: () => void;
+}) {
 	useKeypress(
 		key => {
 			const command = commandFor(key, commandsOf('table-failed'));
@@ -58,7 +72,7 @@ export function TableFailure({message, width, height, active, onRefresh, onQuit}
 }
 
 /** The whole app failed: only quitting is left (q here, Ctrl-C everywhere). */
-export function AppFailure({message, onQuit}: {message: string; onQuit(): void}) {
+export function AppFailure({message, onQuit}: {message: string; onQuit: () => void}) {
 	useKeypress(key => {
 		if (commandFor(key, [Command.Quit, Command.ForceQuit]) !== undefined) {
 			onQuit();

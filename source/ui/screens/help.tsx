@@ -33,7 +33,10 @@ export function helpColumns(width: number): Line[][] {
 	}
 
 	const starts = lines.flatMap((line, index) => (line.kind === 'title' ? [index] : []));
-	const split = starts.reduce((best, start) => (Math.abs(start - lines.length / 2) < Math.abs(best - lines.length / 2) ? start : best), lines.length);
+	const split = starts.reduce(
+		(best, start) => (Math.abs(start - lines.length / 2) < Math.abs(best - lines.length / 2) ? start : best),
+		lines.length,
+	);
 	return [lines.slice(0, split), lines.slice(split)];
 }
 
@@ -65,7 +68,6 @@ export function HelpView({width, height, offset}: {width: number; height: number
 			{visible.map(row => (
 				<Box key={row} height={1}>
 					{columns.map((column, index) => (
-						// eslint-disable-next-line react/no-array-index-key
 						<HelpLine key={index} line={column[row]} width={columnWidth} />
 					))}
 				</Box>
@@ -74,7 +76,7 @@ export function HelpView({width, height, offset}: {width: number; height: number
 	);
 }
 
-export function HelpScreen({width, height, onClose}: {width: number; height: number; onClose(): void}) {
+export function HelpScreen({width, height, onClose}: {width: number; height: number; onClose: () => void}) {
 	const [offset, setOffset] = useState(0);
 	const total = Math.max(...helpColumns(width).map(column => column.length));
 	const room = Math.max(1, height - 1);

@@ -50,7 +50,7 @@ export type ImportWizardProps = {
 	store: TokenStore;
 	width: number;
 	height: number;
-	onClose(options: {reload?: boolean}): void;
+	onClose: (options: {reload?: boolean}) => void;
 };
 
 export function ImportWizard({store, width, height, onClose}: ImportWizardProps) {

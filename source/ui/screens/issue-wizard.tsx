@@ -1,6 +1,6 @@
 import {failureText} from '../errors.js';
 import {Box, Text, useStdout} from 'ink';
-import {useEffect} from 'react';
+import {useEffect, useState} from 'react';
 import type {TokenStore} from '../../store/index.js';
 import {SCOPES, describeScopes, oneLine} from '../../tokens/index.js';
 import {displayText, shortDate} from '../../format/index.js';
@@ -116,7 +116,7 @@ export function IssueWizardView({state, width, height, now}: {state: IssueState;
 		}
 
 		default: {
-			const step = state.step as keyof typeof STEP_HELP;
+			const step = state.step;
 			const suggestions = step === 'account' ? accountSuggestions(state) : [];
 			body = (
 				<>
@@ -149,7 +149,7 @@ export type IssueWizardProps = {
 	store: TokenStore;
 	width: number;
 	height: number;
-	onClose(options: {repaint?: boolean; reload?: boolean}): void;
+	onClose: (options: {repaint?: boolean; reload?: boolean}) => void;
 };
 
 /**
@@ -157,6 +157,8 @@ export type IssueWizardProps = {
  * to the close of the shown-once step; then the state drops it and the app repaints every cell.
  */
 export function IssueWizard({store, width, height, onClose}: IssueWizardProps) {
+	// The time expiries are shown against, fixed when the wizard opens (render stays pure).
+	const [now] = useState(() => Date.now());
 	const {stdout} = useStdout();
 	const [state, dispatch, ref] = useRefReducer(issueReducer, initialIssueState);
 
@@ -206,7 +208,7 @@ export function IssueWizard({store, width, height, onClose}: IssueWizardProps) {
 
 	return (
 		<>
-			<IssueWizardView state={state} width={width} height={height} now={Date.now()} />
+			<IssueWizardView state={state} width={width} height={height} now={now} />
 			<Footer view={issueView(state.step)} width={width} />
 		</>
 	);

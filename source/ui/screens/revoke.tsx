@@ -34,7 +34,8 @@ export function RevokeView({state, width, height}: {state: RevokeState; width: n
 				<Title>Revoke</Title>
 				<Text> </Text>
 				<Message kind="success">
-					Revoked {revoked} token{revoked === 1 ? '' : 's'}.{missing > 0 ? ` ${missing} had already gone.` : ''} Requests with {revoked === 1 ? 'it' : 'them'} are refused from now on.
+					Revoked {revoked} token{revoked === 1 ? '' : 's'}.{missing > 0 ? ` ${missing} had already gone.` : ''} Requests with{' '}
+					{revoked === 1 ? 'it' : 'them'} are refused from now on.
 				</Message>
 			</Frame>
 		);
@@ -72,7 +73,7 @@ export type RevokeScreenProps = {
 	selection: Selection;
 	width: number;
 	height: number;
-	onClose(options: {reload?: boolean}): void;
+	onClose: (options: {reload?: boolean}) => void;
 };
 
 export function RevokeScreen({store, selection, width, height, onClose}: RevokeScreenProps) {

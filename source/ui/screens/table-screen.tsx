@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import {useEffect, useMemo, useRef} from 'react';
+import {useEffect, useLayoutEffect, useMemo, useRef} from 'react';
 import {Footer} from '../components/footer.js';
 import {Frame} from '../components/frame.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
@@ -19,9 +19,9 @@ export type TableScreenProps = {
 	height: number;
 	/** False while a dialog is open: the table keeps its state but takes no keys. */
 	active: boolean;
-	onOpen(dialog: Dialog): void;
-	onRefresh(): void;
-	onQuit(): void;
+	onOpen: (dialog: Dialog) => void;
+	onRefresh: () => void;
+	onQuit: () => void;
 };
 
 /**
@@ -31,7 +31,10 @@ export type TableScreenProps = {
 export function TableScreen({data, waiting, loading, width, height, active, onOpen, onRefresh, onQuit}: TableScreenProps) {
 	const [table, dispatch, ref] = useRefReducer(tableReducer, initialTableState);
 	const rowsHeight = Math.max(1, height - 2);
-	const order = useMemo(() => (data ? sortedOrder(data, {column: table.sortColumn, reverse: table.sortReverse}) : []), [data, table.sortColumn, table.sortReverse]);
+	const order = useMemo(
+		() => (data ? sortedOrder(data, {column: table.sortColumn, reverse: table.sortReverse}) : []),
+		[data, table.sortColumn, table.sortReverse],
+	);
 	const visible = useMemo(() => (data ? filteredOrder(data, order, table.query) : []), [data, order, table.query]);
 	const current = data?.rows[visible[table.cursor] ?? -1];
 	const hidden = useMemo(() => (data ? hiddenMarks(data, visible, table.marks) : 0), [data, visible, table.marks]);
@@ -66,7 +69,9 @@ export function TableScreen({data, waiting, loading, width, height, active, onOp
 		// Only when the data or the visible set changes.
 		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [data, visible]);
-	selectedId.current = current?.id;
+	useLayoutEffect(() => {
+		selectedId.current = current?.id;
+	});
 
 	useKeypress(
 		key => {
@@ -107,7 +112,10 @@ export function TableScreen({data, waiting, loading, width, height, active, onOp
 						// how many the filter hides); else the one under the cursor (in hand: no lookup).
 						const {marks} = ref.current;
 						if (data && marks.size > 0) {
-							onOpen({kind: intent.what, selection: {targets: targetsFor(data, [...marks]), marked: true, hidden: hiddenMarks(data, visible, marks)}});
+							onOpen({
+								kind: intent.what,
+								selection: {targets: targetsFor(data, [...marks]), marked: true, hidden: hiddenMarks(data, visible, marks)},
+							});
 						} else if (data && here) {
 							onOpen({kind: intent.what, selection: single(targetOf(here, data.loadedAt))});
 						}
@@ -139,7 +147,16 @@ export function TableScreen({data, waiting, loading, width, height, active, onOp
 						<Text color={theme.muted}>{`   ${waiting}`}</Text>
 					</Box>
 				)}
-				<StatusLine state={table} shown={visible.length} total={data?.rows.length ?? 0} hidden={hidden} width={width} loading={loading} partOf={data?.partOf} problems={data?.problems} />
+				<StatusLine
+					state={table}
+					shown={visible.length}
+					total={data?.rows.length ?? 0}
+					hidden={hidden}
+					width={width}
+					loading={loading}
+					partOf={data?.partOf}
+					problems={data?.problems}
+				/>
 			</Frame>
 			<Footer view={table.filtering ? 'filter' : 'table'} width={width} />
 		</Box>

@@ -83,7 +83,11 @@ export const TableView = memo(({data, order, state, width, height}: TableViewPro
 					{text}
 				</Text>
 			) : (
-				<Text key={row.id} wrap="truncate" color={state.marks.has(row.id) ? theme.warning : row.problem === undefined ? undefined : theme.danger}>
+				<Text
+					key={row.id}
+					wrap="truncate"
+					color={state.marks.has(row.id) ? theme.warning : row.problem === undefined ? undefined : theme.danger}
+				>
 					{text}
 				</Text>
 			),
@@ -97,7 +101,9 @@ export const TableView = memo(({data, order, state, width, height}: TableViewPro
 			</Text>
 			{lines}
 			{order.length === 0 ? (
-				<Text color={theme.muted}>{data.rows.length === 0 ? '   No tokens yet: press n to issue one or i to import one.' : '   No token matches the filter.'}</Text>
+				<Text color={theme.muted}>
+					{data.rows.length === 0 ? '   No tokens yet: press n to issue one or i to import one.' : '   No token matches the filter.'}
+				</Text>
 			) : null}
 		</Box>
 	);
@@ -128,7 +134,9 @@ export function StatusLine({
 }) {
 	const parts: string[] = [];
 	if (state.filtering || state.query !== '') {
-		parts.push(`/${displayText(state.query, 200)}${state.filtering ? '▌' : ''}  ${shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`);
+		parts.push(
+			`/${displayText(state.query, 200)}${state.filtering ? '▌' : ''}  ${shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`,
+		);
 	} else {
 		parts.push(`${total === 0 ? 0 : Math.min(state.cursor + 1, shown).toLocaleString('en-US')}/${shown.toLocaleString('en-US')}`);
 	}
@@ -138,7 +146,9 @@ export function StatusLine({
 	}
 
 	if (state.marks.size > 0) {
-		parts.push(`${state.marks.size} marked${hidden > 0 ? `, ${hidden} hidden by the filter` : ''} (d revokes, e exports them, u unmarks all)`);
+		parts.push(
+			`${state.marks.size} marked${hidden > 0 ? `, ${hidden} hidden by the filter` : ''} (d revokes, e exports them, u unmarks all)`,
+		);
 	}
 
 	if (problems > 0) {

@@ -65,7 +65,12 @@ function listText(value: unknown, kind: 'addresses' | 'referrers'): string {
 		return kind === 'addresses' ? 'none: every request is refused' : 'any referrer';
 	}
 
-	return displayText(value.slice(0, 64).map(item => displayText(item, 200)).join(', ') + (value.length > 64 ? `, …and ${value.length - 64} more` : ''));
+	return displayText(
+		value
+			.slice(0, 64)
+			.map(item => displayText(item, 200))
+			.join(', ') + (value.length > 64 ? `, …and ${value.length - 64} more` : ''),
+	);
 }
 
 function rateText(value: unknown): string {

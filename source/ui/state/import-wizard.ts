@@ -1,4 +1,15 @@
-import {type DecodedExport, MAX_EXPORT_STRING_LENGTH, TokenError, accountOf, decodeExportString, describeScopes, oneLine, scopesOf, stringField, toMillis} from '../../tokens/index.js';
+import {
+	type DecodedExport,
+	MAX_EXPORT_STRING_LENGTH,
+	TokenError,
+	accountOf,
+	decodeExportString,
+	describeScopes,
+	oneLine,
+	scopesOf,
+	stringField,
+	toMillis,
+} from '../../tokens/index.js';
 import {displayText, shortDate} from '../../format/index.js';
 import {Command, type KeyEvent, type View, commandFor, commandsOf} from '../keymap.js';
 import {editText} from './text-edit.js';
@@ -13,12 +24,17 @@ export type ImportState = {
 	done: 'cancelled' | 'closed' | undefined;
 };
 
-export const initialImportState: ImportState = {step: 'input', text: '', decoded: undefined, error: undefined, outcome: undefined, done: undefined};
+export const initialImportState: ImportState = {
+	step: 'input',
+	text: '',
+	decoded: undefined,
+	error: undefined,
+	outcome: undefined,
+	done: undefined,
+};
 
 export type ImportAction =
-	| {type: 'key'; key: KeyEvent}
-	| {type: 'result'; outcome: 'imported' | 'present'}
-	| {type: 'failed'; message: string};
+	{type: 'key'; key: KeyEvent} | {type: 'result'; outcome: 'imported' | 'present'} | {type: 'failed'; message: string};
 
 /** The decoded string as the preview shows it; every value through displayText, whatever its type. */
 export function previewLines(decoded: DecodedExport): Array<[string, string]> {
@@ -93,7 +109,11 @@ export function importReducer(state: ImportState, action: ImportAction): ImportS
 					}
 
 					if (command === Command.Next) {
-						return state.decoded ? {...state, step: 'confirm'} : state.text.trim() === '' ? {...state, error: 'Paste an export string first.'} : state;
+						return state.decoded
+							? {...state, step: 'confirm'}
+							: state.text.trim() === ''
+								? {...state, error: 'Paste an export string first.'}
+								: state;
 					}
 
 					// Export strings have no spaces: whatever a paste wrapped them with goes.

@@ -1,10 +1,22 @@
-import {LIMITS, type Restrictions, SCOPES, TokenError, oneLine, parseAccount, parseDescription, parseExpiry, parseRateLimit, parseRestrictions} from '../../tokens/index.js';
+import {
+	LIMITS,
+	type Restrictions,
+	SCOPES,
+	TokenError,
+	oneLine,
+	parseAccount,
+	parseDescription,
+	parseExpiry,
+	parseRateLimit,
+	parseRestrictions,
+} from '../../tokens/index.js';
 import {Command, type KeyEvent, type View, commandFor, commandsOf} from '../keymap.js';
 import {editText} from './text-edit.js';
 
 /** The issue wizard: one field per step, a review, then the new token shown once. */
 export type TextStep = 'description' | 'account' | 'expires' | 'addresses' | 'referrers' | 'rateLimit';
-export type IssueStep = 'description' | 'scopes' | 'account' | 'expires' | 'addresses' | 'referrers' | 'rateLimit' | 'review' | 'issuing' | 'shown';
+export type IssueStep =
+	'description' | 'scopes' | 'account' | 'expires' | 'addresses' | 'referrers' | 'rateLimit' | 'review' | 'issuing' | 'shown';
 
 export const INPUT_STEPS: IssueStep[] = ['description', 'scopes', 'account', 'expires', 'addresses', 'referrers', 'rateLimit', 'review'];
 
@@ -174,7 +186,12 @@ export type IssueAction =
 	| {type: 'notice'; message: string};
 
 const isTextStep = (step: IssueStep): step is TextStep =>
-	step === 'description' || step === 'account' || step === 'expires' || step === 'addresses' || step === 'referrers' || step === 'rateLimit';
+	step === 'description' ||
+	step === 'account' ||
+	step === 'expires' ||
+	step === 'addresses' ||
+	step === 'referrers' ||
+	step === 'rateLimit';
 
 function move(state: IssueState, delta: 1 | -1, now: number): IssueState {
 	const index = INPUT_STEPS.indexOf(state.step);
@@ -290,5 +307,11 @@ function issueKey(state: IssueState, key: KeyEvent, now: number): IssueState {
 
 /** The footer view of a step. */
 export function issueView(step: IssueStep): View {
-	return step === 'scopes' ? 'wizard-scopes' : step === 'review' || step === 'issuing' ? 'wizard-review' : step === 'shown' ? 'token-shown' : 'wizard-text';
+	return step === 'scopes'
+		? 'wizard-scopes'
+		: step === 'review' || step === 'issuing'
+			? 'wizard-review'
+			: step === 'shown'
+				? 'token-shown'
+				: 'wizard-text';
 }

@@ -35,9 +35,7 @@ export const initialRevokeState = (targets: Target[], {marked = targets.length >
 });
 
 export type RevokeAction =
-	| {type: 'key'; key: KeyEvent}
-	| {type: 'revoked'; revoked: number; missing: number}
-	| {type: 'failed'; message: string};
+	{type: 'key'; key: KeyEvent} | {type: 'revoked'; revoked: number; missing: number} | {type: 'failed'; message: string};
 
 export function revokeReducer(state: RevokeState, action: RevokeAction): RevokeState {
 	switch (action.type) {

@@ -94,7 +94,8 @@ export function hiddenText({targets, hidden}: Selection): string | undefined {
 		return undefined;
 	}
 
-	const which = hidden === targets.length ? (hidden === 1 ? 'It is' : `All ${hidden} are`) : `${hidden} of them ${hidden === 1 ? 'is' : 'are'}`;
+	const which =
+		hidden === targets.length ? (hidden === 1 ? 'It is' : `All ${hidden} are`) : `${hidden} of them ${hidden === 1 ? 'is' : 'are'}`;
 	return `${which} hidden by the filter; u in the table clears every mark.`;
 }
 

@@ -7,6 +7,11 @@ const redis = new Redis(process.argv[2]);
 const raw = randomBytes(32);
 const id = createHash('sha256').update(raw).digest('hex');
 const record = new Encoder({ignoreUndefined: true}).encode({created: Date.now(), scopes: ['api'], description: 'x'});
-await redis.multi().hset('tokens', id, Buffer.from(record)).hset('tokens:access', id, Buffer.from([0x80])).sadd('iat', id).exec();
+await redis
+	.multi()
+	.hset('tokens', id, Buffer.from(record))
+	.hset('tokens:access', id, Buffer.from([0x80]))
+	.sadd('iat', id)
+	.exec();
 process.stdout.write(`${raw.toString('hex')}\n`);
 redis.disconnect();

@@ -19,7 +19,9 @@ input.subscribe(text => {
 		// Let the line above reach the terminal, then stop answering.
 		setTimeout(() => {
 			const end = blockMs === 0 ? Number.POSITIVE_INFINITY : Date.now() + blockMs;
-			while (Date.now() < end) {}
+			while (Date.now() < end) {
+				// Busy on purpose: the main thread is blocked, as a long render would block it.
+			}
 			process.stdout.write('survived\r\n');
 		}, 50);
 	}

@@ -93,7 +93,11 @@ export async function writeHostileRecords(redis: Redis, prefix = ''): Promise<vo
 	await redis.hset(`${prefix}tokens`, HOSTILE_IDS.escapes, Buffer.from(encodeMsgpack(escapesRecord)));
 	await redis.hset(`${prefix}tokens`, HOSTILE_IDS.huge, Buffer.from(encodeMsgpack(hugeRecord)));
 	await redis.hset(`${prefix}tokens`, HOSTILE_IDS.deep, deepRecordBytes());
-	await redis.hset(`${prefix}tokens:access`, HOSTILE_IDS.escapes, Buffer.from(encodeMsgpack({time: Date.now() - 120_000, ip: `10.0.0.9${TITLE}`})));
+	await redis.hset(
+		`${prefix}tokens:access`,
+		HOSTILE_IDS.escapes,
+		Buffer.from(encodeMsgpack({time: Date.now() - 120_000, ip: `10.0.0.9${TITLE}`})),
+	);
 	await redis.sadd(`${prefix}iat`, ...Object.values(HOSTILE_IDS));
 }
 
@@ -114,5 +118,10 @@ export function hostileExportString(id = '5'.repeat(64)): string {
 
 /** The issue's export string: `restrictions.addresses` as text, with escapes around it. */
 export function wrongShapeExportString(id = '6'.repeat(64)): string {
-	return encodeExportString(id, {created: Date.now(), scopes: ['api'], description: `wrong${TITLE}`, restrictions: {addresses: `10.0.0.1${TITLE}`}});
+	return encodeExportString(id, {
+		created: Date.now(),
+		scopes: ['api'],
+		description: `wrong${TITLE}`,
+		restrictions: {addresses: `10.0.0.1${TITLE}`},
+	});
 }

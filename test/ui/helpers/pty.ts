@@ -17,7 +17,10 @@ export type AppProcess = {
 	/** Sends keys one at a time, waiting for each to be drawn, so bursts never merge. */
 	type(text: string): Promise<void>;
 	resize(columns: number, rows: number): void;
-	waitFor(predicate: string | RegExp | ((screen: string) => boolean), options?: {timeout?: number; message?: string; interval?: number}): Promise<string>;
+	waitFor(
+		predicate: string | RegExp | ((screen: string) => boolean),
+		options?: {timeout?: number; message?: string; interval?: number},
+	): Promise<string>;
 	exited: Promise<{exitCode: number; signal?: number}>;
 	kill(signal?: string): void;
 };
@@ -42,7 +45,10 @@ const sleep = async (ms: number) => new Promise(resolve => setTimeout(resolve, m
  * The built CLI under a real pty, its screen rebuilt by @xterm/headless. CI=false because Ink
  * renders only the last frame under CI=true.
  */
-export function spawnApp(args: string[], {columns = 120, rows = 35, env = {}}: {columns?: number; rows?: number; env?: Record<string, string>} = {}): AppProcess {
+export function spawnApp(
+	args: string[],
+	{columns = 120, rows = 35, env = {}}: {columns?: number; rows?: number; env?: Record<string, string>} = {},
+): AppProcess {
 	const terminal = modernTerminal({cols: columns, rows, scrollback: 1000});
 	const child = pty.spawn(process.execPath, [CLI, ...args], {
 		name: 'xterm-256color',
@@ -51,7 +57,14 @@ export function spawnApp(args: string[], {columns = 120, rows = 35, env = {}}: {
 		cwd: process.cwd(),
 		// supports-color turns colour off whenever CI is set at all (even to false): FORCE_COLOR puts
 		// it back, as a user's terminal would have it. NO_COLOR still wins (the entry maps it).
-		env: {PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', CI: 'false', TERM: 'xterm-256color', FORCE_COLOR: '2', ...env},
+		env: {
+			PATH: process.env['PATH'] ?? '',
+			HOME: process.env['HOME'] ?? '/tmp',
+			CI: 'false',
+			TERM: 'xterm-256color',
+			FORCE_COLOR: '2',
+			...env,
+		},
 	});
 	let output = '';
 	child.onData(data => {
@@ -73,7 +86,6 @@ export function spawnApp(args: string[], {columns = 120, rows = 35, env = {}}: {
 		const deadline = Date.now() + timeout;
 		for (;;) {
 			// Let xterm finish parsing what has arrived.
-			// eslint-disable-next-line no-await-in-loop
 			await new Promise<void>(resolve => {
 				terminal.write('', resolve);
 			});
@@ -88,7 +100,6 @@ export function spawnApp(args: string[], {columns = 120, rows = 35, env = {}}: {
 				throw new Error(`Timed out waiting for ${message ?? String(predicate)}; screen:\n${text}`);
 			}
 
-			// eslint-disable-next-line no-await-in-loop
 			await sleep(interval);
 		}
 	};
@@ -106,7 +117,6 @@ export function spawnApp(args: string[], {columns = 120, rows = 35, env = {}}: {
 			// Escape sequences (arrows, pages) go whole; everything else one character at a time.
 			for (const key of text.match(/\u001B\[[0-9;]*[@-~]|[\s\S]/gu) ?? []) {
 				child.write(key);
-				// eslint-disable-next-line no-await-in-loop
 				await sleep(30);
 			}
 		},

@@ -37,7 +37,6 @@ export async function seedTokens(url: string, count = SAMPLE.length, prefix = ''
 				);
 			}
 
-			// eslint-disable-next-line no-await-in-loop
 			const ids = await Promise.all(batch);
 			// Some of them have been used: last use a few minutes to days ago.
 			const pipeline = redis.pipeline();
@@ -47,7 +46,6 @@ export async function seedTokens(url: string, count = SAMPLE.length, prefix = ''
 				}
 			}
 
-			// eslint-disable-next-line no-await-in-loop
 			await pipeline.exec();
 		}
 	} finally {

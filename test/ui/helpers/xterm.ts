@@ -35,7 +35,9 @@ const modernWidths = {
 		const before = (preceding >> 1) & 3;
 		const state = preceding >> 3;
 		const joins =
-			preceding !== 0 && before !== 0 && (width === 0 || ((state & AFTER_ZWJ) !== 0 && (state & IN_PICTOGRAPH) !== 0 && PICTOGRAPHIC.test(String.fromCodePoint(codepoint))));
+			preceding !== 0 &&
+			before !== 0 &&
+			(width === 0 || ((state & AFTER_ZWJ) !== 0 && (state & IN_PICTOGRAPH) !== 0 && PICTOGRAPHIC.test(String.fromCodePoint(codepoint))));
 		if (joins) {
 			width = Math.max(width, before);
 		}
@@ -106,7 +108,16 @@ class TerminalStdout extends Writable {
 export async function renderToTerminal(element: ReactElement, {columns = 100, rows = 30} = {}) {
 	const terminal = modernTerminal({cols: columns, rows, convertEol: true});
 	const stdout = new TerminalStdout(terminal, columns, rows);
-	const stdin = Object.assign(new EventEmitter(), {isTTY: false, setRawMode() {}, setEncoding() {}, read: () => null, ref() {}, unref() {}, resume() {}, pause() {}});
+	const stdin = Object.assign(new EventEmitter(), {
+		isTTY: false,
+		setRawMode() {},
+		setEncoding() {},
+		read: () => null,
+		ref() {},
+		unref() {},
+		resume() {},
+		pause() {},
+	});
 	const instance = render(element, {
 		stdout: stdout as unknown as NodeJS.WriteStream,
 		stdin: stdin as unknown as NodeJS.ReadStream,
