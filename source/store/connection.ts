@@ -160,7 +160,9 @@ export function redisOptionsFor(url: string): RedisOptions {
 	try {
 		parsed = new URL(url);
 	} catch {
-		throw invalid(`not a URL (${unencoded})`);
+		// Text that is no URL at all is not echoed: it may be a password or a token pasted into the
+		// wrong place, and masking needs a URL's shape to find the secret in it.
+		throw new TokenError('usage', `Invalid Redis URL (${url.length} characters): not a URL (${unencoded})`);
 	}
 
 	if (url.includes('#')) {

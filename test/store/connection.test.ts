@@ -132,6 +132,15 @@ describe('passwords are masked in every message, whatever they contain', () => {
 			);
 		}
 
+		// Text that is no URL at all (a token or password pasted into the wrong place) is not echoed.
+		const pasted = 'a'.repeat(64);
+		expect(() => redisOptionsFor(pasted)).toThrow(
+			expect.objectContaining({
+				code: 'usage',
+				message: 'Invalid Redis URL (64 characters): not a URL (write a "/", "?", "#" or "@" in the password as %2F, %3F, %23 or %40)',
+			}),
+		);
+
 		// Encoded, each of them works; a raw "@" and ":" need no encoding.
 		expect(redisOptionsFor(`redis://:${encodeURIComponent('12/a?b#c%d')}@h:6379/8`)).toMatchObject({
 			host: 'h',
