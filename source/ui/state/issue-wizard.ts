@@ -36,7 +36,7 @@ export const STEP_TITLES: Record<IssueStep, string> = {
 export const STEP_HELP: Record<TextStep, string> = {
 	description: 'What the token is for, as people will read it in the table.',
 	account: 'Bind the token to one account id; empty = all accounts.',
-	expires: 'A duration like 30d, 12h, 90m, 2w, or an ISO date; empty = never.',
+	expires: 'A duration (30d, 12h, 2w), a date (2027-01-15, UTC) or a date-time with its zone; empty = never.',
 	addresses: 'Addresses or CIDR ranges allowed to use it, comma separated; empty = any.',
 	referrers: 'Referer globs (* = anything), comma separated; empty = any.',
 	rateLimit: 'REQUESTS/SECONDS, e.g. 100/60; empty = no limit.',
