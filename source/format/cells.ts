@@ -244,3 +244,33 @@ export function chunk(text: string, width: number): string[] {
 
 	return lines.length > 0 ? lines : [''];
 }
+
+/**
+ * Words laid into lines of at most `width` cells, at most `maxLines` of them; the last line ends in
+ * `…` when the text goes on, and a word wider than a line is cut. For messages (a banner) whose end
+ * says what matters and must not fall off an 80-column screen.
+ */
+export function wrapWords(text: string, width: number, maxLines: number): string[] {
+	const words = text.split(' ');
+	const lines: string[] = [];
+	let line = words[0]!;
+	for (const [index, word] of words.entries()) {
+		if (index === 0) {
+			continue;
+		}
+
+		if (textWidth(`${line} ${word}`) <= width) {
+			line = `${line} ${word}`;
+		} else if (lines.length === maxLines - 1) {
+			// The last line: the rest goes on it and fit() cuts it with `…`.
+			line = [line, ...words.slice(index)].join(' ');
+			break;
+		} else {
+			lines.push(line);
+			line = word;
+		}
+	}
+
+	lines.push(line);
+	return lines.map(each => fit(each, width).trimEnd());
+}

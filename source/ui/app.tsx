@@ -13,6 +13,7 @@ import {AppFailure, TableFailure} from './screens/failure.js';
 import {TableScreen} from './screens/table-screen.js';
 import {TooSmall} from './screens/too-small.js';
 import {CLEAR_SCREEN} from './terminal.js';
+import {wrapWords} from '../format/cells.js';
 import {displayText} from '../format/index.js';
 import {theme} from './theme.js';
 
@@ -58,7 +59,15 @@ function Main({store, endpoint, prefix, refreshMs, source, first}: AppProps) {
 	const banner = tokens.connection === 'down';
 	// rows - 1 lines in all (Ink repaints everything when output is as tall as the terminal):
 	// header, optional banner, body, footer.
-	const bodyHeight = Math.max(1, size.rows - 1 - 2 - (banner ? 1 : 0));
+	// Two lines at most: at 80 columns one line cut off the reason, which is what the operator needs.
+	const bannerLines = banner
+		? wrapWords(
+				` Redis unavailable: ${displayText(tokens.error ?? 'connection lost', 300)}. Retrying; nothing you typed is lost.`,
+				size.columns,
+				2,
+			)
+		: [];
+	const bodyHeight = Math.max(1, size.rows - 1 - 2 - bannerLines.length);
 
 	useKeypress(key => {
 		if (matches(Command.ForceQuit, key)) {
@@ -105,13 +114,11 @@ function Main({store, endpoint, prefix, refreshMs, source, first}: AppProps) {
 					connection={tokens.connection}
 					count={tokens.data?.partOf ?? tokens.data?.rows.length}
 				/>
-				{banner ? (
-					<Text inverse color={theme.danger} wrap="truncate">
-						{` Redis unavailable: ${displayText(tokens.error ?? 'connection lost', 300)}. Retrying; nothing you typed is lost.`.padEnd(
-							size.columns,
-						)}
+				{bannerLines.map((line, index) => (
+					<Text key={index} inverse color={theme.danger} wrap="truncate">
+						{line.padEnd(size.columns)}
 					</Text>
-				) : null}
+				))}
 				<Contained
 					retryOn={tokens.data}
 					fallback={message => (

@@ -1,6 +1,6 @@
 import stringWidth from 'string-width';
 import {describe, expect, it} from 'vitest';
-import {fit, fitEnd, textWidth} from '../../source/format/cells.js';
+import {fit, fitEnd, textWidth, wrapWords} from '../../source/format/cells.js';
 import {fuzzCases, random} from '../helpers/fuzz.js';
 
 const FAMILY = '👨\u200D👩\u200D👧';
@@ -87,5 +87,24 @@ describe('cell widths', () => {
 		expect(fit(`${FAMILY}${FAMILY}${FAMILY}`, 4)).toBe(`${FAMILY}… `);
 		expect(fit(`ab${FAMILY}`, 4)).toBe(`ab${FAMILY}`);
 		expect(fit(`ab${FAMILY}c`, 4)).toBe('ab… ');
+	});
+});
+
+describe('wrapWords', () => {
+	const message = ' Redis unavailable: Redis at unix:///tmp/lead.sock?db=8 did not answer within 2 s. Retrying; nothing you typed is lost.';
+
+	it('keeps the whole of a message that fits in two lines at 80 columns, broken between words', () => {
+		const lines = wrapWords(message, 80, 2);
+		expect(lines).toEqual([
+			' Redis unavailable: Redis at unix:///tmp/lead.sock?db=8 did not answer within 2',
+			's. Retrying; nothing you typed is lost.',
+		]);
+		expect(lines.every(line => textWidth(line) <= 80)).toBe(true);
+	});
+
+	it('ends the last line with … when the message goes on, and cuts a word wider than a line', () => {
+		expect(wrapWords('one two three four', 8, 2)).toEqual(['one two', 'three f…']);
+		expect(wrapWords('abcdefghijkl', 5, 2)).toEqual(['abcd…']);
+		expect(wrapWords('🚀🚀🚀 go', 4, 1)).toEqual(['🚀…']);
 	});
 });
