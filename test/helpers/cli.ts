@@ -42,6 +42,8 @@ export async function runCli(args: readonly string[], options: CliOptions = {}):
 }
 
 export type InProcessOptions = CliOptions & {
+	/** stdin as a stream of the test's own (input that arrives slowly), instead of input or inputFile. */
+	stdin?: Readable;
 	/** stdout as a terminal of this many columns (isTTY true), as `list` sees one. */
 	terminalColumns?: number;
 	/** The clock the command reads (default: the real one). */
@@ -82,7 +84,8 @@ function collector(onChunk?: (text: string) => void): {stream: OutputStream; tex
 export async function runInProcess(args: readonly string[], options: InProcessOptions = {}): Promise<CliResult> {
 	const {env, input, inputFile, terminalColumns, now = Date.now, stop, onStdout} = options;
 	const stdin: InputStream & Readable =
-		inputFile === undefined ? Readable.from(input === undefined ? [] : [Buffer.from(input)]) : createReadStream(inputFile);
+		options.stdin ??
+		(inputFile === undefined ? Readable.from(input === undefined ? [] : [Buffer.from(input)]) : createReadStream(inputFile));
 	const stdout = collector(onStdout);
 	const stderr = collector();
 	if (terminalColumns !== undefined) {
