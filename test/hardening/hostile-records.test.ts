@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {encodeMsgpack, encodeRecord} from '../../source/tokens/index.js';
-import {runCli} from '../helpers/cli.js';
+import {runInProcess as runCli} from '../helpers/cli.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 import {startServe} from '../helpers/serve.js';
 import {KEYS, spawnApp} from '../ui/helpers/pty.js';
