@@ -122,7 +122,7 @@ export function createContext({redisFlag, timeoutFlag}: GlobalOptions, io: CliIo
 		timeoutFlag,
 		say,
 		async withStore(use) {
-			const open = await openStore({flag: redisFlag, timeoutFlag, env: io.env, notify: say});
+			const open = await openStore({flag: redisFlag, timeoutFlag, env: io.env, now: io.now, notify: say});
 			let result: Awaited<ReturnType<typeof use>>;
 			try {
 				result = await use(open);

@@ -96,7 +96,14 @@ async function serve(flags: {port?: number; host?: string; preparedToken?: strin
 		return EXIT.failure;
 	}
 
-	const open = await openStore({flag: context.redisFlag, timeoutFlag: context.timeoutFlag, env, persistent: true, notify: context.say});
+	const open = await openStore({
+		flag: context.redisFlag,
+		timeoutFlag: context.timeoutFlag,
+		env,
+		now: context.now,
+		persistent: true,
+		notify: context.say,
+	});
 	if (prepared) {
 		await importPreparedToken(open.store, prepared.value, logger);
 	}
