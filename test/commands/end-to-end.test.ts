@@ -1,5 +1,5 @@
 import {execa} from 'execa';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {afterAll, beforeAll, describe, it} from 'vitest';
 import {tokenIdOf} from '../../source/tokens/index.js';
 import {CLI, runCli} from '../helpers/cli.js';
 import {type TestRedis, freePort, startRedis} from '../helpers/redis.js';
@@ -21,8 +21,9 @@ beforeAll(async () => {
 });
 afterAll(async () => redis.stop());
 
-describe('every command, once, as a process', () => {
-	it('issue, list, show, export, import (through a shell pipe), revoke', async () => {
+// Each case is a few process starts and waits on them: the cases run side by side.
+describe.concurrent('every command, once, as a process', () => {
+	it('issue, list, show, export, import (through a shell pipe), revoke', async ({expect}) => {
 		const issued = await runCli(['issue', '-d', 'smoke', '-s', 'api', db8]);
 		expect(issued.exitCode, issued.stderr).toBe(0);
 		const id = tokenIdOf(issued.stdout.trim());
@@ -51,7 +52,7 @@ describe('every command, once, as a process', () => {
 		expect(await redis.client(8).hexists('tokens', id)).toBe(0);
 	});
 
-	it('serve listens, answers, and stops on SIGTERM with exit 0', async () => {
+	it('serve listens, answers, and stops on SIGTERM with exit 0', async ({expect}) => {
 		const served = await startServe(redis.url(8));
 		const response = await fetch(`${served.base}/health`);
 		expect(response.status).toBe(200);
@@ -61,14 +62,14 @@ describe('every command, once, as a process', () => {
 	});
 });
 
-describe('what only a process shows', () => {
-	it('the environment it inherits: EENGINE_REDIS and EENGINE_REDIS_PREFIX', async () => {
+describe.concurrent('what only a process shows', () => {
+	it('the environment it inherits: EENGINE_REDIS and EENGINE_REDIS_PREFIX', async ({expect}) => {
 		const issued = await runCli(['issue', '-d', 'env'], {env: {EENGINE_REDIS: redis.url(7), EENGINE_REDIS_PREFIX: 'e2e'}});
 		expect(issued.exitCode, issued.stderr).toBe(0);
 		expect(await redis.client(7).hexists('e2e:tokens', tokenIdOf(issued.stdout.trim()))).toBe(1);
 	});
 
-	it('the exit code of a failure is the documented one, with one line and no stack', async () => {
+	it('the exit code of a failure is the documented one, with one line and no stack', async ({expect}) => {
 		const dead = `--dbs.redis=redis://127.0.0.1:${await freePort()}/8`;
 		const [result, unknown] = await Promise.all([runCli(['list', dead]), runCli(['frobnicate'])]);
 		expect(result.exitCode).toBe(3);
@@ -76,7 +77,7 @@ describe('what only a process shows', () => {
 		expect(unknown.exitCode).toBe(2);
 	});
 
-	it('--help and --version answer 0; without a command and no terminal, the app refuses with exit 2', async () => {
+	it('--help and --version answer 0; without a command and no terminal, the app refuses with exit 2', async ({expect}) => {
 		// For the app, stdin is /dev/null and stdout a pipe: neither is a terminal.
 		const [help, version, app] = await Promise.all([runCli(['--help']), runCli(['--version']), runCli([])]);
 		expect(help.exitCode).toBe(0);
