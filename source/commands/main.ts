@@ -18,9 +18,9 @@ ${COMMANDS.map(command => `    ${command.name.padEnd(9)} ${command.summary}`).jo
 
   Every command takes --dbs.redis URL and --help. Without --dbs.redis: EENGINE_REDIS, REDIS_URL,
   then redis://127.0.0.1:6379/8, then a private embedded redis-server. EENGINE_REDIS_PREFIX sets
-  the key prefix. --dbs.timeout SECONDS (or EE_TOKENS_REDIS_TIMEOUT; default 10; fractions such as
-  0.5 too) limits how long connecting and each Redis command may take. EmailEngine's spelling works too:
-  ee-tokens tokens issue|export|import …
+  the key prefix. --dbs.timeout SECONDS (or EE_TOKENS_REDIS_TIMEOUT; default 10; fractions such
+  as 0.5 too) limits how long connecting and each Redis command may take. EmailEngine's spelling
+  works too: ee-tokens tokens issue|export|import …
 
   Exit codes
     0 ok   1 unexpected error   2 usage   3 Redis unavailable   4 token not found   5 invalid export string
