@@ -22,7 +22,20 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 const {main} = await import('./commands/main.js');
-const code = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2), {
+	stdin: process.stdin,
+	stdout: process.stdout,
+	stderr: process.stderr,
+	env: process.env,
+	stdoutFd: 1,
+	now: Date.now,
+	// Listened for only when serve asks: a listener on SIGINT would keep Ctrl-C from ending any other command.
+	stopRequested: async () =>
+		new Promise<string>(resolve => {
+			process.once('SIGINT', () => resolve('SIGINT'));
+			process.once('SIGTERM', () => resolve('SIGTERM'));
+		}),
+});
 
 /**
  * Resolves once everything written so far has left for the pipe or file. Writes to a pipe whose

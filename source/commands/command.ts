@@ -23,19 +23,40 @@ export type Command<Flags extends AnyFlags = AnyFlags> = {
 	run(cli: Result<Flags>, context: Context): Promise<number>;
 };
 
+/** Where a command reads: a terminal says so with isTTY (and can then be put in raw mode). */
+export type InputStream = NodeJS.ReadableStream & {isTTY?: boolean; setRawMode?: (mode: boolean) => unknown};
+
+/** Where a command writes: a terminal says so with isTTY and its width in columns. */
+export type OutputStream = NodeJS.WritableStream & {isTTY?: boolean; columns?: number};
+
+/**
+ * Everything of the process a command may use, handed in rather than read from `process`: the
+ * binary passes its own (source/cli.ts), a test its streams, environment, clock and stop, so that
+ * commands run in the test's process with nothing shared between runs.
+ */
+export type CliIo = {
+	stdin: InputStream;
+	stdout: OutputStream;
+	stderr: OutputStream;
+	env: Record<string, string | undefined>;
+	/** The file descriptor behind stdout, when there is one: serve's logger writes to it directly. */
+	stdoutFd?: number;
+	/** The clock: issue's "Generated at" and durations, and list's times, are counted from it. */
+	now: () => number;
+	/** Resolves when the process is asked to stop (serve: SIGINT, SIGTERM); called only by serve. */
+	stopRequested: () => Promise<string>;
+};
+
 /** What every command gets besides its flags: where to write, and how to reach the store. */
 export type Context = {
 	/** `--dbs.redis`, taken out of argv before meow (meow cannot spell a dotted flag). */
 	redisFlag?: string;
 	/** `--dbs.timeout`, taken out the same way: seconds Redis has to connect and to answer each command. */
 	timeoutFlag?: string;
-	stdout: NodeJS.WriteStream;
-	stderr: NodeJS.WriteStream;
-	stdin: NodeJS.ReadStream;
 	/** A one-line message on stderr, never on stdout (stdout is data). */
 	say: (message: string) => void;
 	withStore: <T>(use: (open: OpenStore) => Promise<T>) => Promise<T>;
-};
+} & CliIo;
 
 /** The options every command (and the app) takes, taken out of argv before the command's own flags. */
 export type GlobalOptions = {redisFlag?: string; timeoutFlag?: string};
@@ -90,17 +111,18 @@ export function parseCommand<Flags extends AnyFlags>(command: Command<Flags>, su
 	});
 }
 
-export function createContext({redisFlag, timeoutFlag}: GlobalOptions): Context {
-	const say = (message: string) => process.stderr.write(`${message}\n`);
+export function createContext({redisFlag, timeoutFlag}: GlobalOptions, io: CliIo): Context {
+	const say = (message: string) => {
+		io.stderr.write(`${message}\n`);
+	};
+
 	return {
+		...io,
 		redisFlag,
 		timeoutFlag,
-		stdout: process.stdout,
-		stderr: process.stderr,
-		stdin: process.stdin,
 		say,
 		async withStore(use) {
-			const open = await openStore({flag: redisFlag, timeoutFlag, notify: say});
+			const open = await openStore({flag: redisFlag, timeoutFlag, env: io.env, now: io.now, notify: say});
 			let result: Awaited<ReturnType<typeof use>>;
 			try {
 				result = await use(open);

@@ -1,7 +1,7 @@
 import {MAX_EXPORT_STRING_LENGTH, TokenError, decodeExportString} from '../tokens/index.js';
 import {type ImportOutcome, ImportStopped, type TokenStore} from '../store/index.js';
 import {EXIT} from './exit-codes.js';
-import {defineCommand, jsonFlag} from './command.js';
+import {type InputStream, defineCommand, jsonFlag} from './command.js';
 import {readLines} from './read-lines.js';
 
 type Summary = {imported: string[]; present: string[]; invalid: Array<{line: number; message: string}>};
@@ -78,7 +78,7 @@ export const importCommand = defineCommand({
 	},
 });
 
-async function importStream(store: TokenStore, stdin: NodeJS.ReadStream, summary: Summary): Promise<void> {
+async function importStream(store: TokenStore, stdin: InputStream, summary: Summary): Promise<void> {
 	let batch: Array<{line: number; text: string}> = [];
 	for await (const {number, text, tooLong} of readLines(stdin, MAX_EXPORT_STRING_LENGTH)) {
 		if (tooLong) {

@@ -54,7 +54,7 @@ export const issueCommand = defineCommand({
 	},
 	async run(cli, context) {
 		const {flags} = cli;
-		const now = Date.now();
+		const now = context.now();
 		// Everything is validated before Redis is touched: a typo writes nothing.
 		const token = {
 			description: parseDescription(flags.description, now),

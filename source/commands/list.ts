@@ -1,7 +1,7 @@
 import {type TokenEntry, type TokenSummary, entryToJson} from '../tokens/index.js';
 import {COLUMNS, displayText} from '../format/index.js';
 import {EXIT} from './exit-codes.js';
-import {defineCommand, jsonFlag} from './command.js';
+import {type OutputStream, defineCommand, jsonFlag} from './command.js';
 import {listingWarnings} from './listing-warnings.js';
 import {escapeUnsafe} from './safe-json.js';
 
@@ -50,7 +50,7 @@ export const listCommand = defineCommand({
 			// A table shows a few fields of each token: summaries, not whole records.
 			const summaries = await context.withStore(async ({store}) => store.summaries(filters));
 			// Cell widths (string-width's tables) load only for the table, not for --json.
-			writeTable(context.stdout, summaries, Date.now(), await import('../format/cells.js'));
+			writeTable(context.stdout, summaries, context.now(), await import('../format/cells.js'));
 			if (context.stdout.isTTY) {
 				context.say(`${summaries.length.toLocaleString('en-US')} token${summaries.length === 1 ? '' : 's'}`);
 			}
@@ -90,7 +90,7 @@ async function writeJsonArray(stream: NodeJS.WritableStream, chunks: AsyncIterab
  * separated by two spaces.
  */
 function writeTable(
-	stream: NodeJS.WriteStream,
+	stream: OutputStream,
 	tokens: readonly TokenSummary[],
 	now: number,
 	{fit, textWidth}: typeof import('../format/cells.js'),

@@ -1,6 +1,6 @@
 import {createRequire} from 'node:module';
 import {TokenError, oneLine, quoteTyped} from '../tokens/index.js';
-import {type GlobalOptions, commandHelp, createContext, parseCommand, wantsHelp} from './command.js';
+import {type CliIo, type GlobalOptions, commandHelp, createContext, parseCommand, wantsHelp} from './command.js';
 import {EXIT, exitCodeFor} from './exit-codes.js';
 import {COMMANDS, EMAILENGINE_SUBCOMMANDS} from './registry.js';
 
@@ -18,9 +18,9 @@ ${COMMANDS.map(command => `    ${command.name.padEnd(9)} ${command.summary}`).jo
 
   Every command takes --dbs.redis URL and --help. Without --dbs.redis: EENGINE_REDIS, REDIS_URL,
   then redis://127.0.0.1:6379/8, then a private embedded redis-server. EENGINE_REDIS_PREFIX sets
-  the key prefix. --dbs.timeout SECONDS (or EE_TOKENS_REDIS_TIMEOUT; default 10) limits how long
-  connecting and each Redis command may take. EmailEngine's spelling works too:
-  ee-tokens tokens issue|export|import …
+  the key prefix. --dbs.timeout SECONDS (or EE_TOKENS_REDIS_TIMEOUT; default 10; fractions such
+  as 0.5 too) limits how long connecting and each Redis command may take. EmailEngine's spelling
+  works too: ee-tokens tokens issue|export|import …
 
   Exit codes
     0 ok   1 unexpected error   2 usage   3 Redis unavailable   4 token not found   5 invalid export string
@@ -81,7 +81,7 @@ export function extractGlobalOptions(argv: readonly string[]): {argv: string[]} 
 	return {argv: rest, ...found};
 }
 
-async function dispatch(rawArgv: readonly string[]): Promise<number> {
+async function dispatch(rawArgv: readonly string[], io: CliIo): Promise<number> {
 	const {argv, ...globalOptions} = extractGlobalOptions(rawArgv);
 	let [name, ...rest] = argv;
 	if (name === 'tokens') {
@@ -98,23 +98,23 @@ async function dispatch(rawArgv: readonly string[]): Promise<number> {
 	}
 
 	if (name === undefined) {
-		if (process.stdin.isTTY && process.stdout.isTTY) {
+		if (io.stdin.isTTY && io.stdout.isTTY) {
 			const {runApp} = await import('../ui/run-app.js');
 			return runApp(globalOptions);
 		}
 
-		process.stderr.write(mainHelp());
-		process.stderr.write('\nThe full-screen app needs a terminal; pick a command for scripts.\n');
+		io.stderr.write(mainHelp());
+		io.stderr.write('\nThe full-screen app needs a terminal; pick a command for scripts.\n');
 		return EXIT.usage;
 	}
 
 	if (name === '--help' || name === '-h' || name === 'help') {
-		process.stdout.write(mainHelp());
+		io.stdout.write(mainHelp());
 		return EXIT.ok;
 	}
 
 	if (name === '--version' || name === '-v') {
-		process.stdout.write(`${version}\n`);
+		io.stdout.write(`${version}\n`);
 		return EXIT.ok;
 	}
 
@@ -125,7 +125,7 @@ async function dispatch(rawArgv: readonly string[]): Promise<number> {
 
 	const command = await entry.load();
 	if (wantsHelp(rest)) {
-		process.stdout.write(`${commandHelp(command, entry.summary)}\n`);
+		io.stdout.write(`${commandHelp(command, entry.summary)}\n`);
 		return EXIT.ok;
 	}
 
@@ -134,22 +134,25 @@ async function dispatch(rawArgv: readonly string[]): Promise<number> {
 		throw new TokenError('usage', `Unexpected argument ${quoteTyped(String(cli.input[0]))}; run ee-tokens ${command.name} --help`);
 	}
 
-	return command.run(cli, createContext(globalOptions));
+	return command.run(cli, createContext(globalOptions, io));
 }
 
-/** Runs the CLI and turns every failure into one line on stderr and a documented exit code. */
-export async function main(argv: readonly string[]): Promise<number> {
+/**
+ * Runs the CLI and turns every failure into one line on stderr and a documented exit code. It
+ * reads and writes only through `io`; leaving the process (flushing, the exit code) is the caller's.
+ */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
 	try {
-		return await dispatch(argv);
+		return await dispatch(argv, io);
 	} catch (error) {
 		if (error instanceof TokenError) {
-			process.stderr.write(`ee-tokens: ${oneLine(error)}\n`);
+			io.stderr.write(`ee-tokens: ${oneLine(error)}\n`);
 			return exitCodeFor(error.code);
 		}
 
-		process.stderr.write(`ee-tokens: unexpected error: ${oneLine(error)}\n`);
-		if (process.env['EE_TOKENS_DEBUG']) {
-			process.stderr.write(`${(error as Error).stack}\n`);
+		io.stderr.write(`ee-tokens: unexpected error: ${oneLine(error)}\n`);
+		if (io.env['EE_TOKENS_DEBUG']) {
+			io.stderr.write(`${(error as Error).stack}\n`);
 		}
 
 		return EXIT.failure;

@@ -39,8 +39,8 @@ export const serveCommand = defineCommand({
 		preparedToken: {type: 'string'},
 	},
 	async run(cli, context) {
-		const env = process.env;
-		const logger = createLogger(env);
+		// Straight to the file descriptor when there is one (the binary); else to the stream given.
+		const logger = createLogger(context.env, context.stdoutFd ?? context.stdout);
 		try {
 			return await serve(cli.flags, context, logger);
 		} finally {
@@ -83,7 +83,7 @@ function listenError(error: unknown, host: string, port: number): unknown {
 }
 
 async function serve(flags: {port?: number; host?: string; preparedToken?: string}, context: Context, logger: Logger): Promise<number> {
-	const env = process.env;
+	const {env} = context;
 	const port = flags.port ?? (env['EENGINE_PORT'] ? Number(env['EENGINE_PORT']) : 3000);
 	const host = flags.host ?? (env['EENGINE_HOST'] || '127.0.0.1');
 	if (!Number.isInteger(port) || port < 0 || port > 65_535) {
@@ -96,7 +96,14 @@ async function serve(flags: {port?: number; host?: string; preparedToken?: strin
 		return EXIT.failure;
 	}
 
-	const open = await openStore({flag: context.redisFlag, timeoutFlag: context.timeoutFlag, persistent: true, notify: context.say});
+	const open = await openStore({
+		flag: context.redisFlag,
+		timeoutFlag: context.timeoutFlag,
+		env,
+		now: context.now,
+		persistent: true,
+		notify: context.say,
+	});
 	if (prepared) {
 		await importPreparedToken(open.store, prepared.value, logger);
 	}
@@ -112,10 +119,7 @@ async function serve(flags: {port?: number; host?: string; preparedToken?: strin
 
 	// Until a signal: then stop accepting, finish what is in flight, close Redis, exit 0. Listened
 	// for before "listening" is out, since a supervisor may signal as soon as it reads it.
-	const signalled = new Promise<NodeJS.Signals>(resolve => {
-		process.once('SIGINT', () => resolve('SIGINT'));
-		process.once('SIGTERM', () => resolve('SIGTERM'));
-	});
+	const signalled = context.stopRequested();
 	logger.info(
 		{host: address.address, port: address.port, redis: maskRedisUrl(open.target.url), prefix: open.target.prefix || null},
 		`API server listening on http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`,

@@ -1,5 +1,5 @@
 import {TokenError, isHex64} from '../tokens/index.js';
-import type {Context} from './command.js';
+import type {Context, InputStream} from './command.js';
 import {readLines} from './read-lines.js';
 
 /** An id or raw token is 64 characters; a line much longer than that is not one. */
@@ -26,7 +26,7 @@ export async function readTokenArgument(value: string | undefined, context: Cont
 	return token;
 }
 
-async function readOneLine(stdin: NodeJS.ReadStream): Promise<string> {
+async function readOneLine(stdin: InputStream): Promise<string> {
 	let found: string | undefined;
 	for await (const {text, tooLong} of readLines(stdin, MAX_LENGTH)) {
 		if (tooLong) {
@@ -62,8 +62,15 @@ const ESCAPE_SEQUENCE = /\u001B(?:\[[0-?]*[ -/]*[@-~]|O.|.)?/g;
  * line) cancels.
  */
 async function readHidden({stdin, stderr}: Context): Promise<string> {
+	const {setRawMode} = stdin;
+	// A terminal that cannot stop echoing would show the token: refused, never typed in view.
+	if (setRawMode === undefined) {
+		throw usage('-t -: this terminal cannot hide what is typed; give the token on stdin from a file or pipe');
+	}
+
+	const raw = (mode: boolean) => setRawMode.call(stdin, mode);
 	stderr.write('Token or id (what you type is not shown): ');
-	stdin.setRawMode(true);
+	raw(true);
 	stdin.setEncoding('utf8');
 	let onData: ((chunk: string) => void) | undefined;
 	try {
@@ -96,7 +103,7 @@ async function readHidden({stdin, stderr}: Context): Promise<string> {
 		});
 	} finally {
 		stdin.off('data', onData!);
-		stdin.setRawMode(false);
+		raw(false);
 		stdin.pause();
 		stderr.write('\n');
 	}

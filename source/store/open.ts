@@ -16,6 +16,8 @@ export type OpenOptions = {
 	persistent?: boolean;
 	/** Where notices go (which URL won, that the embedded Redis started). */
 	notify?: (message: string) => void;
+	/** The store's clock (created, expiry), when it is not the real one. */
+	now?: () => number;
 	/** Tests point "the default" somewhere known to be silent, and the embedded data elsewhere. */
 	defaultUrl?: string;
 	embeddedDir?: string;
@@ -167,7 +169,7 @@ export async function openStore(options: OpenOptions = {}): Promise<OpenStore> {
 	}
 
 	return {
-		store: new TokenStore(redis, used.prefix),
+		store: new TokenStore(redis, used.prefix, options.now),
 		target: used,
 		async close(graceful = true) {
 			if (graceful) {

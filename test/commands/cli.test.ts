@@ -1,7 +1,7 @@
 import type {Redis} from 'ioredis';
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {decodeExportString, decodeRecord, encodeRecord, tokenIdOf} from '../../source/tokens/index.js';
-import {runCli} from '../helpers/cli.js';
+import {runInProcess as runCli} from '../helpers/cli.js';
 import {dumpKeyspace} from '../helpers/keyspace.js';
 import {type TestRedis, freePort, startRedis} from '../helpers/redis.js';
 import {VECTOR} from '../helpers/vectors.js';

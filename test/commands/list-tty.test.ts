@@ -1,7 +1,7 @@
 import pty from '@lydell/node-pty';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {TokenStore} from '../../source/store/index.js';
-import {CLI} from '../helpers/cli.js';
+import {CLI, runInProcess} from '../helpers/cli.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 import {cellOf, modernTerminal, screenLines, writeAsync} from '../ui/helpers/xterm.js';
 
@@ -24,30 +24,46 @@ beforeAll(async () => {
 });
 afterAll(async () => redis.stop());
 
-/** `ee-tokens list` on a real terminal of the given width: what it printed, and the screen it drew. */
-async function listOnTerminal(columns: number) {
-	const child = pty.spawn(process.execPath, [CLI, 'list', `--dbs.redis=${redis.url()}`], {
-		cols: columns,
-		rows: 20,
-		env: {PATH: process.env['PATH'] ?? ''},
-	});
+/**
+ * `ee-tokens list` on a terminal of the given width: what it printed, and the screen it drew. The
+ * real binary under a pty for one width (that `list` sees a terminal, and its width, only a process
+ * shows); in-process, with stdout saying it is a terminal that wide, for the others.
+ */
+async function listOnTerminal(columns: number, real: boolean) {
 	let output = '';
-	child.onData(data => {
-		output += data;
-	});
-	await new Promise<void>(resolve => {
-		child.onExit(() => resolve());
-	});
+	if (real) {
+		const child = pty.spawn(process.execPath, [CLI, 'list', `--dbs.redis=${redis.url()}`], {
+			cols: columns,
+			rows: 20,
+			env: {PATH: process.env['PATH'] ?? ''},
+		});
+		child.onData(data => {
+			output += data;
+		});
+		await new Promise<void>(resolve => {
+			child.onExit(() => resolve());
+		});
+	} else {
+		const result = await runInProcess(['list', `--dbs.redis=${redis.url()}`], {terminalColumns: columns});
+		expect(result.exitCode, result.stderr).toBe(0);
+		// The terminal's line discipline turns each newline into CR LF; stderr shares the screen.
+		output = `${result.stdout}\n${result.stderr}\n`.replaceAll('\n', '\r\n');
+	}
+
 	const terminal = modernTerminal({cols: columns, rows: 20});
 	await writeAsync(terminal, output);
 	return {output, terminal, lines: screenLines(terminal).filter(Boolean)};
 }
 
 describe('list on a terminal', () => {
-	it.each([50, 80, 120])(
-		'fits %i columns: one screen line per row, wider windows show more, columns aligned whatever the emoji',
-		async columns => {
-			const {output, terminal, lines} = await listOnTerminal(columns);
+	it.each([
+		[50, 'in-process', false],
+		[80, 'a real pty', true],
+		[120, 'in-process', false],
+	])(
+		'fits %i columns (%s): one screen line per row, wider windows show more, columns aligned whatever the emoji',
+		async (columns, _how, real) => {
+			const {output, terminal, lines} = await listOnTerminal(columns, real);
 			expect(lines[0]).toMatch(/^Id\s+Description\s+Scopes/);
 			// 6 tokens, a header and the count: a row wider than the terminal would wrap onto a 9th line.
 			expect(lines).toHaveLength(8);

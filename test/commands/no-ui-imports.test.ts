@@ -1,7 +1,7 @@
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {execa} from 'execa';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {afterAll, beforeAll, describe, it} from 'vitest';
 import {CLI} from '../helpers/cli.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 
@@ -14,13 +14,14 @@ beforeAll(async () => {
 });
 afterAll(async () => redis.stop());
 
-describe('subcommands never load React or Ink', () => {
-	it('the tracer does see Ink when something loads it', async () => {
+// Each case is a process start and nothing else: they run side by side.
+describe.concurrent('subcommands never load React or Ink', () => {
+	it('the tracer does see Ink when something loads it', async ({expect}) => {
 		const result = await traced(['--input-type=module', '-e', "await import('ink')"]);
 		expect(result.stderr).toMatch(/LOADED .*node_modules\/ink\//);
 	});
 
-	it.each([['list', '--json'], ['issue', '-d', 'x'], ['export', '--all'], ['--help']])('%s', async (...args) => {
+	it.for([['list', '--json'], ['issue', '-d', 'x'], ['export', '--all'], ['--help']])('%s', async (args, {expect}) => {
 		const result = await traced([CLI, ...args, `--dbs.redis=${redis.url(8)}`]);
 		expect(result.exitCode, result.stderr).toBe(0);
 		expect(result.stderr).not.toMatch(/LOADED/);

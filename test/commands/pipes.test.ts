@@ -1,7 +1,7 @@
 import {execa} from 'execa';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {encodeExportString} from '../../source/tokens/index.js';
-import {CLI} from '../helpers/cli.js';
+import {CLI, runInProcess} from '../helpers/cli.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 
 let redis: TestRedis;
@@ -10,7 +10,8 @@ beforeAll(async () => {
 	const lines = Array.from({length: 3000}, (_, index) =>
 		encodeExportString(index.toString(16).padStart(64, '0'), {created: 1, scopes: ['api'], description: `piped ${index}`}),
 	);
-	await execa('node', [CLI, 'import', '-t', '-', `--dbs.redis=${redis.url()}`], {input: lines.join('\n')});
+	const imported = await runInProcess(['import', '-t', '-', `--dbs.redis=${redis.url()}`], {input: lines.join('\n')});
+	expect(imported.exitCode, imported.stderr).toBe(0);
 });
 afterAll(async () => redis.stop());
 

@@ -1,15 +1,19 @@
 import {rmSync} from 'node:fs';
+import {Readable} from 'node:stream';
+import {setTimeout} from 'node:timers/promises';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {TokenStore} from '../../source/store/index.js';
 import {encodeExportString} from '../../source/tokens/index.js';
-import {runCli} from '../helpers/cli.js';
+import {runInProcess as runCli} from '../helpers/cli.js';
 import {dumpKeyspace} from '../helpers/keyspace.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 import {type Stalled, startStalled} from '../helpers/stalled.js';
 
 /**
  * Redis refusing, failing or not answering, as the CLI reports it: one line with Redis's own reason,
- * exit 3 (2 for a malformed URL), nothing printed as done and nothing written anywhere else.
+ * exit 3 (2 for a malformed URL), nothing printed as done and nothing written anywhere else. The
+ * commands run in-process (the process boundary is not the subject here), with time limits of a
+ * fraction of a second (--dbs.timeout takes fractions) instead of the default 10 s.
  */
 
 let redis: TestRedis;
@@ -77,20 +81,17 @@ describe('a bad database index is never db 0', () => {
 describe('a Redis that does not answer', () => {
 	it('accepting and never answering: a command exits 3 within the limit, saying so', async () => {
 		for (const args of [commands()[0]!, commands()[2]!, ['import', '-t', '-']]) {
-			const result = await runCli([...args, `--dbs.redis=${stalled.url()}`, '--dbs.timeout', '1'], {
-				input: db0Token.exportString,
-				timeout: 20_000,
-			});
+			const result = await runCli([...args, `--dbs.redis=${stalled.url()}`, '--dbs.timeout', '0.2'], {input: db0Token.exportString});
 			expect(result.exitCode, `${args.join(' ')}: ${result.stderr}`).toBe(3);
 			expect(result.stdout).toBe('');
-			expect(result.stderr.trim()).toBe(`ee-tokens: Redis at ${stalled.url()} did not answer within 1 s`);
+			expect(result.stderr.trim()).toBe(`ee-tokens: Redis at ${stalled.url()} did not answer within 0.2 s`);
 		}
 	});
 
 	it('EE_TOKENS_REDIS_TIMEOUT sets the limit; a bad value is a usage error', async () => {
-		const result = await runCli(['list', `--dbs.redis=${stalled.url()}`], {env: {EE_TOKENS_REDIS_TIMEOUT: '1.5'}, timeout: 20_000});
+		const result = await runCli(['list', `--dbs.redis=${stalled.url()}`], {env: {EE_TOKENS_REDIS_TIMEOUT: '0.25'}});
 		expect(result.exitCode).toBe(3);
-		expect(result.stderr.trim()).toBe(`ee-tokens: Redis at ${stalled.url()} did not answer within 1.5 s`);
+		expect(result.stderr.trim()).toBe(`ee-tokens: Redis at ${stalled.url()} did not answer within 0.25 s`);
 		const bad = await runCli(['list', `--dbs.redis=${stalled.url()}`, '--dbs.timeout=soon']);
 		expect(bad.exitCode).toBe(2);
 		expect(bad.stderr.trim()).toBe('ee-tokens: Invalid --dbs.timeout "soon": give seconds, more than 0 and at most 3600');
@@ -98,41 +99,58 @@ describe('a Redis that does not answer', () => {
 
 	it('a real Redis under CLIENT PAUSE: connecting, and a write once connected, each time out', async () => {
 		const admin = redis.client();
-		// Under PAUSE ALL even UNPAUSE waits, so the pause is short and simply runs out.
-		await admin.client('PAUSE', 6000, 'ALL');
-		const listed = await runCli(['list', `--dbs.redis=${redis.url()}`, '--dbs.timeout', '1'], {timeout: 20_000});
+		// Under PAUSE ALL even UNPAUSE waits, so the pause is short (five times the limit) and simply runs out.
+		await admin.client('PAUSE', 1000, 'ALL');
+		const listed = await runCli(['list', `--dbs.redis=${redis.url()}`, '--dbs.timeout', '0.2']);
 		expect(listed.exitCode).toBe(3);
-		expect(listed.stderr.trim()).toBe(`ee-tokens: Redis at ${redis.url()} did not answer within 1 s`);
+		expect(listed.stderr.trim()).toBe(`ee-tokens: Redis at ${redis.url()} did not answer within 0.2 s`);
 		await admin.ping();
 
 		// Writes paused only: the connection is made (INFO is no write), the MULTI then waits.
 		await admin.client('PAUSE', 20_000, 'WRITE');
 		try {
-			const issued = await runCli(['issue', '-d', 'paused', `--dbs.redis=${redis.url()}`, '--dbs.timeout', '1'], {timeout: 20_000});
+			const issued = await runCli(['issue', '-d', 'paused', `--dbs.redis=${redis.url()}`, '--dbs.timeout', '0.2']);
 			expect(issued.exitCode).toBe(3);
 			expect(issued.stdout).toBe('');
-			expect(issued.stderr.trim()).toBe(`ee-tokens: Redis at ${redis.url()} did not answer within 1 s`);
+			expect(issued.stderr.trim()).toBe(`ee-tokens: Redis at ${redis.url()} did not answer within 0.2 s`);
 		} finally {
 			await admin.client('UNPAUSE');
 		}
 	});
 
-	it('is a limit per command: a 50,000-line import and listing them take longer than it, and succeed', async () => {
-		const lines = Array.from({length: 50_000}, (_, index) =>
-			encodeExportString(index.toString(16).padStart(64, '0'), {created: 1, scopes: ['api'], description: `bulk ${index}`}),
+	it('is a limit per command: an import whose input comes slower than the limit, and listing it, succeed', async () => {
+		const LIMIT_MS = 500;
+		// Three batches of 1,000 (one Redis round trip each), the next arriving only after more than
+		// the limit: the import as a whole lasts over twice the limit by construction, each command not.
+		const batches = Array.from({length: 3}, (_, batch) =>
+			Array.from({length: 1000}, (_, index) =>
+				encodeExportString((batch * 1000 + index).toString(16).padStart(64, '0'), {
+					created: 1,
+					scopes: ['api'],
+					description: `bulk ${index}`,
+				}),
+			).join('\n'),
 		);
+		async function* slowly() {
+			for (const [index, batch] of batches.entries()) {
+				if (index > 0) {
+					await setTimeout(LIMIT_MS + 100);
+				}
+
+				yield `${batch}\n`;
+			}
+		}
+
 		const url = redis.url(5);
-		const imported = await runCli(['import', '-t', '-', `--dbs.redis=${url}`, '--dbs.timeout', '2'], {
-			input: `${lines.join('\n')}\n`,
-			timeout: 120_000,
-		});
+		const timeout = ['--dbs.timeout', String(LIMIT_MS / 1000)];
+		const imported = await runCli(['import', '-t', '-', `--dbs.redis=${url}`, ...timeout], {stdin: Readable.from(slowly())});
 		expect(imported.exitCode, imported.stderr).toBe(0);
-		expect(imported.stderr).toContain('Imported 50,000, already present 0, invalid 0');
-		const listed = await runCli(['list', '--json', `--dbs.redis=${url}`, '--dbs.timeout', '2'], {timeout: 120_000});
+		expect(imported.stderr).toContain('Imported 3,000, already present 0, invalid 0');
+		const listed = await runCli(['list', '--json', `--dbs.redis=${url}`, ...timeout]);
 		expect(listed.exitCode, listed.stderr).toBe(0);
-		expect(JSON.parse(listed.stdout)).toHaveLength(50_000);
+		expect(JSON.parse(listed.stdout)).toHaveLength(3000);
 		await redis.client(5).flushdb();
-	}, 180_000);
+	});
 });
 
 describe('credentials', () => {
@@ -218,7 +236,7 @@ describe('writes Redis refuses say why, and how many were written', () => {
 			await client.config('SET', 'maxmemory', String(used + 600_000));
 			const issued = await runCli(['issue', '-d', 'x'.repeat(1000), `--dbs.redis=${full.url()}`]);
 			expect(issued.exitCode, issued.stderr).toBe(0);
-			const imported = await runCli(['import', '-t', '-', `--dbs.redis=${full.url()}`], {input: bulk(5000), timeout: 60_000});
+			const imported = await runCli(['import', '-t', '-', `--dbs.redis=${full.url()}`], {input: bulk(5000)});
 			expect(imported.exitCode).toBe(3);
 			const lines = imported.stderr.trim().split('\n');
 			const written = (await client.hlen('tokens')) - 1;
@@ -237,7 +255,7 @@ describe('writes Redis refuses say why, and how many were written', () => {
 		} finally {
 			await full.stop();
 		}
-	}, 60_000);
+	});
 
 	it('an ACL user without HSET: NOPERM', async () => {
 		const admin = redis.client();

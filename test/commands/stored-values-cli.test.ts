@@ -1,7 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {execa} from 'execa';
 import {EMPTY_ACCESS, encodeExportString, encodeRecord} from '../../source/tokens/index.js';
-import {CLI, runCli} from '../helpers/cli.js';
+import {runInProcess as runCli} from '../helpers/cli.js';
 import {RAW_CONTROL} from '../helpers/hostile-records.js';
 import {dumpKeyspace} from '../helpers/keyspace.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
@@ -142,15 +141,9 @@ describe('import refuses export strings whose known fields have the wrong shape'
 
 	it('a prepared token of the wrong shape: serve logs the fatal line and exits 1 before listening', async () => {
 		const value = exportOf({restrictions: {addresses: 'everywhere'}});
-		const result = await execa('node', [CLI, 'serve', '--port', '0', flag, '--preparedToken', value], {
-			reject: false,
-			stdin: 'ignore',
-			extendEnv: false,
-			env: {PATH: process.env['PATH'], HOME: process.env['HOME']},
-			timeout: 30_000,
-		});
+		const result = await runCli(['serve', '--port', '0', flag, '--preparedToken', value]);
 		expect(result.exitCode).toBe(1);
-		const lines = String(result.stdout)
+		const lines = result.stdout
 			.split('\n')
 			.filter(Boolean)
 			.map(line => JSON.parse(line) as Record<string, unknown>);

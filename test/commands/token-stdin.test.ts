@@ -2,7 +2,7 @@ import {randomBytes} from 'node:crypto';
 import type {Redis} from 'ioredis';
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {tokenIdOf} from '../../source/tokens/index.js';
-import {type CliOptions, type CliResult, runCli} from '../helpers/cli.js';
+import {type CliOptions, type CliResult, runInProcess as runCli} from '../helpers/cli.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 import {spawnApp} from '../ui/helpers/pty.js';
 
@@ -25,7 +25,7 @@ const issue = async () => {
 	return result.stdout.trim();
 };
 
-/** Runs each case, four processes at a time, keeping the order. */
+/** Runs each case in-process, four at a time, keeping the order (the terminal case below is a real pty). */
 async function runAll(cases: ReadonlyArray<{args: string[]; options?: CliOptions}>): Promise<CliResult[]> {
 	const results: CliResult[] = [];
 	for (let start = 0; start < cases.length; start += 4) {

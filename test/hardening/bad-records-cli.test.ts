@@ -1,9 +1,8 @@
-import pty from '@lydell/node-pty';
 import type {Redis} from 'ioredis';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {TokenStore} from '../../source/store/index.js';
 import {EMPTY_ACCESS, decodeExportString} from '../../source/tokens/index.js';
-import {CLI, runCli} from '../helpers/cli.js';
+import {runInProcess as runCli} from '../helpers/cli.js';
 import {ESCAPES, RAW_CONTROL, cliFields, deepRecord, packed, rawRecord} from '../helpers/hostile-records.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 
@@ -96,14 +95,8 @@ describe('a 1 MB description', () => {
 	});
 
 	it('list on a terminal fits the window', async () => {
-		const child = pty.spawn(process.execPath, [CLI, 'list', flag], {cols: 100, rows: 20, env: {PATH: process.env['PATH'] ?? ''}});
-		let output = '';
-		child.onData(data => {
-			output += data;
-		});
-		const exitCode = await new Promise<number>(resolve => {
-			child.onExit(({exitCode}) => resolve(exitCode));
-		});
+		// stdout a terminal 100 columns wide (in-process); test/commands/list-tty.test.ts runs a real one.
+		const {exitCode, stdout: output} = await runCli(['list', flag], {terminalColumns: 100});
 		expect(exitCode).toBe(0);
 		const rows = output.split(/\r?\n/).filter(line => line.startsWith('eeeeeeeeeeee') || line.startsWith(good.slice(0, 12)));
 		expect(rows).toHaveLength(2);

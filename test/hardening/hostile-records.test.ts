@@ -1,8 +1,8 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {encodeMsgpack, encodeRecord} from '../../source/tokens/index.js';
-import {runCli} from '../helpers/cli.js';
+import {runInProcess as runCli} from '../helpers/cli.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
-import {startServe} from '../helpers/serve.js';
+import {serveInProcess} from '../helpers/serve.js';
 import {KEYS, spawnApp} from '../ui/helpers/pty.js';
 
 /**
@@ -54,7 +54,7 @@ describe('records with times no Date can hold', () => {
 
 	it('the REST listing and the token route answer 200', async () => {
 		const root = (await runCli(['issue', '-d', 'reader', '-s', 'api', `--dbs.redis=${redis.url()}`])).stdout.trim();
-		const served = await startServe(redis.url());
+		const served = await serveInProcess(redis.url());
 		try {
 			const headers = {authorization: `Bearer ${root}`};
 			const listing = await fetch(`${served.base}/v1/tokens`, {headers});
@@ -63,7 +63,7 @@ describe('records with times no Date can hold', () => {
 			expect(body.tokens.find(token => token['id'] === HUGE)).toMatchObject({created: null});
 			expect((await fetch(`${served.base}/v1/tokens/${OVERFLOW}`, {headers})).status).toBe(200);
 		} finally {
-			await served.stop();
+			expect((await served.stop()).exitCode).toBe(0);
 			await runCli(['revoke', '-t', root, '--yes', `--dbs.redis=${redis.url()}`]);
 		}
 	});

@@ -1,6 +1,6 @@
 import {createInterface} from 'node:readline';
 import {execa, type ResultPromise} from 'execa';
-import {CLI} from './cli.js';
+import {CLI, runInProcess} from './cli.js';
 
 export type LogLine = {level: number; time: number; pid: number; hostname: string; msg: string; [key: string]: unknown};
 
@@ -53,6 +53,61 @@ export async function startServe(redisUrl: string, args: string[] = [], env: Rec
 		async stop() {
 			child.kill('SIGTERM');
 			const result = await child;
+			return {exitCode: result.exitCode, lines};
+		},
+	};
+}
+
+export type ServedInProcess = Omit<Served, 'child'> & {
+	/** What the command returned once stopped: its exit code, as the binary would exit with it. */
+	stop(): Promise<{exitCode: number | undefined; lines: LogLine[]}>;
+};
+
+/**
+ * `serve` as startServe runs it, but in this process (runInProcess): its log lines come from the
+ * stream it writes to, and stop() does what SIGTERM does to the binary. For tests whose subject is
+ * what the server answers, not the process around it.
+ */
+export async function serveInProcess(redisUrl: string, args: string[] = [], env: Record<string, string> = {}): Promise<ServedInProcess> {
+	const lines: LogLine[] = [];
+	const raw: string[] = [];
+	const stopping = new AbortController();
+	let pending = '';
+	let announce: (line: LogLine) => void = () => {};
+	const listening = new Promise<LogLine>(resolve => {
+		announce = resolve;
+	});
+	const run = runInProcess(['serve', '--port', '0', `--dbs.redis=${redisUrl}`, ...args], {
+		env,
+		stop: stopping.signal,
+		onStdout(text) {
+			pending += text;
+			const complete = pending.split('\n');
+			pending = complete.pop()!;
+			for (const line of complete.filter(Boolean)) {
+				raw.push(line);
+				const parsed = JSON.parse(line) as LogLine;
+				lines.push(parsed);
+				if (parsed.msg.startsWith('API server listening')) {
+					announce(parsed);
+				}
+			}
+		},
+	});
+	const ready = await Promise.race([
+		listening,
+		run.then(result => {
+			throw new Error(`serve returned ${result.exitCode} before listening: ${result.stderr.slice(0, 500)} ${raw.join('\n').slice(0, 500)}`);
+		}),
+	]);
+	return {
+		lines,
+		base: `http://127.0.0.1:${ready['port'] as number}`,
+		output: () => raw.join('\n'),
+		async stop() {
+			stopping.abort();
+			const result = await run;
+			raw.push(result.stderr);
 			return {exitCode: result.exitCode, lines};
 		},
 	};
