@@ -8,6 +8,7 @@ export * from './permissions.js';
 export * from './raw-token.js';
 export * from './record.js';
 export * from './record-shape.js';
+export * from './revoke-confirmation.js';
 export * from './scopes.js';
 export * from './summary.js';
 export * from './time.js';
