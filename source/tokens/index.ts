@@ -11,6 +11,7 @@ export * from './record-shape.js';
 export * from './revoke-confirmation.js';
 export * from './scopes.js';
 export * from './summary.js';
+export * from './summary-reader.js';
 export * from './time.js';
 export * from './typed-text.js';
 export * from './validation.js';

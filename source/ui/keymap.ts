@@ -1,3 +1,5 @@
+// Over 300 lines for a reason: it is one table (every command, its keys and where it applies),
+// and a table split across files is no longer one owner.
 /**
  * The one keymap of the app: a command enum, its bindings and where it applies. The footer hints,
  * the `?` help screen and every key handler read this table, so they cannot disagree.

@@ -1,3 +1,5 @@
+// Over 300 lines for a reason: the issue wizard's eight steps are one reducer, each step's
+// validation beside the step.
 import {
 	LIMITS,
 	type Restrictions,

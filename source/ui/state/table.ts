@@ -127,6 +127,23 @@ export function tableReducer(state: TableState, action: TableAction): TableState
 	}
 }
 
+/** The row moves; while the filter is typed only their non-text keys (arrows, pages) count. */
+const MOVES = [Command.Up, Command.Down, Command.PageUp, Command.PageDown];
+
+function movement(command: Command | undefined, total: number, height: number): TableAction | undefined {
+	const delta =
+		command === Command.Up
+			? -1
+			: command === Command.Down
+				? 1
+				: command === Command.PageUp
+					? -height
+					: command === Command.PageDown
+						? height
+						: 0;
+	return delta === 0 ? undefined : {type: 'move', delta, total, height};
+}
+
 /** What a key press means for the table, for the app to act on. */
 export type TableIntent =
 	| {kind: 'action'; action: TableAction}
@@ -153,24 +170,9 @@ export function tableIntent(state: TableState, key: KeyEvent, total: number, hei
 		}
 
 		// The arrows and page keys still move; `j`, `k`, `g` are text here.
-		switch (commandFor(key, [Command.Up, Command.Down, Command.PageUp, Command.PageDown], {typing: true})) {
-			case Command.Up: {
-				return action({type: 'move', delta: -1, total, height});
-			}
-
-			case Command.Down: {
-				return action({type: 'move', delta: 1, total, height});
-			}
-
-			case Command.PageUp: {
-				return action({type: 'move', delta: -height, total, height});
-			}
-
-			case Command.PageDown: {
-				return action({type: 'move', delta: height, total, height});
-			}
-
-			default:
+		const move = movement(commandFor(key, MOVES, {typing: true}), total, height);
+		if (move) {
+			return action(move);
 		}
 
 		// Typed or pasted text, or an erase: a paste is text here, the filter being the field in focus.
@@ -187,23 +189,13 @@ export function tableIntent(state: TableState, key: KeyEvent, total: number, hei
 		return action({type: 'clearFilter'});
 	}
 
-	switch (commandFor(key, commandsOf('table'))) {
-		case Command.Up: {
-			return action({type: 'move', delta: -1, total, height});
-		}
+	const command = commandFor(key, commandsOf('table'));
+	const move = movement(command, total, height);
+	if (move) {
+		return action(move);
+	}
 
-		case Command.Down: {
-			return action({type: 'move', delta: 1, total, height});
-		}
-
-		case Command.PageUp: {
-			return action({type: 'move', delta: -height, total, height});
-		}
-
-		case Command.PageDown: {
-			return action({type: 'move', delta: height, total, height});
-		}
-
+	switch (command) {
 		case Command.Top: {
 			return action({type: 'jump', to: 'top', total, height});
 		}
