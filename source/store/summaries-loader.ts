@@ -30,7 +30,8 @@ export const IN_PROCESS_LIMIT = 2000;
 
 /**
  * The whole listing for the app, read where it costs least: here for a small instance, in a child
- * process for a large one, decided by the record count (HLEN, constant time). `forked` says which.
+ * process for a large one (or while this process's connection is down), decided by the record
+ * count (HLEN, constant time). `forked` says which.
  */
 export async function loadSummaries(
 	store: TokenStore,
@@ -41,7 +42,10 @@ export async function loadSummaries(
 	limit = IN_PROCESS_LIMIT,
 ): Promise<{summaries: TokenSummary[]; forked: boolean}> {
 	try {
-		if ((await store.count()) < limit) {
+		// Only over a connection that is up: a persistent one that is reconnecting (or whose
+		// reconnect was vetoed, its database gone) would queue the reads; the child connects
+		// afresh and says what is wrong, as it always has.
+		if (store.redis.status === 'ready' && (await store.count()) < limit) {
 			return {summaries: await store.summaries(options), forked: false};
 		}
 	} catch (error) {
