@@ -1,9 +1,13 @@
 import {type TokenEntry, type TokenSummary, entryToJson} from '../tokens/index.js';
-import {COLUMNS, displayText} from '../format/index.js';
+import {COLUMNS, displayText, layoutColumns} from '../format/index.js';
 import {EXIT} from './exit-codes.js';
 import {type OutputStream, defineCommand, jsonFlag} from './command.js';
 import {listingWarnings} from './listing-warnings.js';
 import {escapeUnsafe} from './safe-json.js';
+
+/** How much of the id a terminal shows, and what stands between two columns. */
+const ID_SHOWN = 12;
+const GAP = '  ';
 
 export const listCommand = defineCommand({
 	name: 'list',
@@ -83,11 +87,10 @@ async function writeJsonArray(stream: NodeJS.WritableStream, chunks: AsyncIterab
 }
 
 /**
- * On a terminal the table fits the window: the id is cut to 12 characters, scopes and account to
- * 24, the description to what is left (at least 11), and when even that is too wide the least
- * needed columns go (Created, then Expires, Last used, Account). Into a pipe every value is whole
- * (up to DISPLAY_LIMIT characters, beyond EmailEngine's own limits), one row per line, columns
- * separated by two spaces.
+ * On a terminal the table fits the window: the id is cut to 12 characters, and the columns and
+ * their widths follow the app's rule (format/columns.ts), each column no wider than its content.
+ * Into a pipe every value is whole (up to DISPLAY_LIMIT characters, beyond EmailEngine's own
+ * limits), one row per line, columns separated by two spaces.
  */
 function writeTable(
 	stream: OutputStream,
@@ -97,10 +100,10 @@ function writeTable(
 ): void {
 	const tty = Boolean(stream.isTTY);
 	const header = ['Id', ...COLUMNS.map(column => column.title)];
-	// Column texts are already display text (tokens/columns.ts); the id is the hash field, which any
+	// Column texts are already display text (format/columns.ts); the id is the hash field, which any
 	// writer to Redis may have made a megabyte of escape sequences, so it goes through the same door.
 	const rows = tokens.map(token => [
-		displayText(tty ? token.id.slice(0, 12) : token.id),
+		displayText(tty ? token.id.slice(0, ID_SHOWN) : token.id),
 		...COLUMNS.map(column => column.text(token, now)),
 	]);
 	// A loop, not Math.max(...cells): 100,000 arguments overflow the stack.
@@ -111,31 +114,17 @@ function writeTable(
 		}
 	}
 
-	let shown = header.map((_, index) => index);
+	// Index 0 is the id; the columns of COLUMNS follow it.
+	let shown = header.map((_, index) => ({index, width: widths[index]!}));
 	if (tty) {
-		const limit = stream.columns || 120;
-		const DESCRIPTION = 1;
-		for (const index of [2, 3]) {
-			widths[index] = Math.min(widths[index]!, 24);
-		}
-
-		const needed = (columns: number[], description: number) =>
-			columns.reduce((sum, index) => sum + (index === DESCRIPTION ? description : widths[index]!), 0) + 2 * (columns.length - 1);
-		for (const title of ['Created', 'Expires', 'Last used', 'Account']) {
-			if (needed(shown, 11) <= limit) {
-				break;
-			}
-
-			shown = shown.filter(index => header[index] !== title);
-		}
-
-		widths[DESCRIPTION] = Math.max(11, Math.min(widths[DESCRIPTION]!, limit - needed(shown, 0)));
+		const layout = layoutColumns(stream.columns || 120, {lead: ID_SHOWN + GAP.length, gap: GAP.length, natural: widths.slice(1)});
+		shown = [{index: 0, width: ID_SHOWN}, ...layout.map(({column, width}) => ({index: column + 1, width}))];
 	}
 
 	const format = (row: string[]) =>
 		shown
-			.map(index => fit(row[index]!, widths[index]!))
-			.join('  ')
+			.map(({index, width}) => fit(row[index]!, width))
+			.join(GAP)
 			.trimEnd();
 	const lines = [format(header), ...rows.map(format)];
 	for (let start = 0; start < lines.length; start += 1000) {

@@ -1,13 +1,10 @@
 import {createInterface} from 'node:readline/promises';
-import {TokenError, entryToJson, stringField} from '../tokens/index.js';
+import {REVOKE_CONFIRM_LENGTH, TokenError, confirmsRevoke, entryToJson, revokeConfirmation, stringField} from '../tokens/index.js';
 import {sanitizeText} from '../format/index.js';
 import {EXIT} from './exit-codes.js';
 import {type Context, defineCommand, jsonFlag} from './command.js';
 import {safeJson} from './safe-json.js';
 import {readTokenArgument} from './token-input.js';
-
-/** How much of the id a person types to confirm: enough that a slip of the finger is not enough. */
-const CONFIRM_LENGTH = 6;
 
 /** How much of a description the confirmation shows. */
 const DESCRIPTION_SHOWN = 80;
@@ -27,7 +24,7 @@ export const revokeCommand = defineCommand({
 	  --json         Print the revoked token's record as JSON
 	  --dbs.redis    Redis URL
 
-	On a terminal without --yes, you confirm by typing the first ${CONFIRM_LENGTH} characters of the id.
+	On a terminal without --yes, you confirm by typing the first ${REVOKE_CONFIRM_LENGTH} characters of the id.
 
 	Examples
 	  $ ee-tokens revoke -t ea3873f9234fb3b8… --yes
@@ -77,9 +74,9 @@ async function confirm(context: Context, id: string, description: string): Promi
 		// A description may be a megabyte of anything: the prompt shows the start of it.
 		const shown = description.length > DESCRIPTION_SHOWN ? `${description.slice(0, DESCRIPTION_SHOWN)}…` : description;
 		const answer = await prompt.question(
-			`Revoke "${sanitizeText(shown)}" (${id.slice(0, 12)}…)? Type ${id.slice(0, CONFIRM_LENGTH)} to confirm, anything else cancels: `,
+			`Revoke "${sanitizeText(shown)}" (${id.slice(0, 12)}…)? Type ${revokeConfirmation(id)} to confirm, anything else cancels: `,
 		);
-		return answer.trim().toLowerCase() === id.slice(0, CONFIRM_LENGTH);
+		return confirmsRevoke(answer, id);
 	} finally {
 		prompt.close();
 	}

@@ -87,3 +87,61 @@ export const COLUMNS: readonly Column[] = [
 		sortKey: expires,
 	},
 ];
+
+type FixedKey = Exclude<Column['key'], 'description'>;
+
+/** Cells a fixed column gets on a terminal: its usual text whole ("in 59 minutes", "2026-11-22 08:14"). */
+const FIXED_WIDTH: Record<FixedKey, number> = {scopes: 16, account: 18, created: 16, lastUsed: 14, expires: 13};
+/** The narrowest description worth a column: below it the next column in DROP_ORDER goes. */
+export const MIN_DESCRIPTION_WIDTH = 12;
+/**
+ * The columns that go, in this order, when a terminal is too narrow for them all: Created first
+ * (the least an operator acts on), then Expires, then Last used, then Account. Description and
+ * Scopes stay: what a token is and what it may do.
+ */
+const DROP_ORDER: readonly FixedKey[] = ['created', 'expires', 'lastUsed', 'account'];
+/**
+ * Which columns show depends on the width alone, so that both tables show the same ones at one
+ * width: it is reckoned with the wider front end's frame (list's 12-character id and two-space
+ * gaps; the app's row symbols and one-space gaps take less, and the rest goes to the description).
+ */
+const RECKONED_LEAD = 14;
+const RECKONED_GAP = 2;
+
+/** The columns a token table shows on a terminal `width` cells wide (indices into COLUMNS). */
+export function shownColumns(width: number): number[] {
+	const shown = new Set<Column['key']>(COLUMNS.map(column => column.key));
+	const needed = () =>
+		RECKONED_LEAD +
+		MIN_DESCRIPTION_WIDTH +
+		[...shown].reduce((sum, key) => (key === 'description' ? sum : sum + FIXED_WIDTH[key] + RECKONED_GAP), 0);
+	for (const key of DROP_ORDER) {
+		if (needed() <= width) {
+			break;
+		}
+
+		shown.delete(key);
+	}
+
+	return COLUMNS.flatMap((column, index) => (shown.has(column.key) ? [index] : []));
+}
+
+export type ColumnLayout = ReadonlyArray<{column: number; width: number}>;
+
+/**
+ * The shown columns and their widths on a terminal `width` cells wide. `lead` is what the table
+ * puts before the first column, `gap` what it puts between two. Each fixed column gets its usual
+ * width, or `natural[index]` (its widest cell) when that is less; the description gets the rest
+ * (at most its own natural width when given: `list` sizes to its content, the app fills the line).
+ */
+export function layoutColumns(width: number, {lead, gap, natural}: {lead: number; gap: number; natural?: readonly number[]}): ColumnLayout {
+	const layout = shownColumns(width).map(column => {
+		const {key} = COLUMNS[column]!;
+		const usual = key === 'description' ? 0 : FIXED_WIDTH[key];
+		return {column, width: Math.min(usual, natural?.[column] ?? usual)};
+	});
+	const room = width - lead - layout.reduce((sum, {width: cells}) => sum + cells, 0) - gap * (layout.length - 1);
+	const description = layout.find(({column}) => COLUMNS[column]!.key === 'description')!;
+	description.width = Math.min(natural?.[description.column] ?? Number.POSITIVE_INFINITY, Math.max(MIN_DESCRIPTION_WIDTH, room));
+	return layout;
+}

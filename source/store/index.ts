@@ -8,3 +8,4 @@ export * from './token-store.js';
 export * from './auth-store.js';
 export * from './redis-errors.js';
 export * from './summaries-in-child.js';
+export * from './summaries-loader.js';

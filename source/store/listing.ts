@@ -1,3 +1,5 @@
+// Over 300 lines for a reason: every way of reading many tokens (the whole listing, in chunks,
+// its first rows, by account) shares one scan, filter and join, and reads best beside it.
 import {
 	type TokenEntry,
 	type TokenSummary,

@@ -70,6 +70,11 @@ export class TokenStore implements StoreContext {
 		return listEntriesInChunks(this, options);
 	}
 
+	/** How many records the token hash holds (HLEN: constant time, whatever the count). */
+	async count(): Promise<number> {
+		return this.redis.hlen(this.keys.tokens);
+	}
+
 	async summaries(options: SummaryOptions = {}): Promise<TokenSummary[]> {
 		return listSummaries(this, options);
 	}

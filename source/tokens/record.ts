@@ -1,3 +1,5 @@
+// Over 300 lines for a reason: the stored record's types and its codec, whose encoding and
+// decoding must be read side by side to stay byte-compatible (compatibility §2).
 import {MSGPACK_TYPES, type MsgpackType, checkMsgpackShape, decodeFirstMsgpack, encodeMsgpack, extentOf, isPlainMap} from './msgpack.js';
 
 export type RateLimit = {maxRequests: number; timeWindow: number};

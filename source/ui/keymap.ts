@@ -1,3 +1,5 @@
+// Over 300 lines for a reason: it is one table (every command, its keys and where it applies),
+// and a table split across files is no longer one owner.
 /**
  * The one keymap of the app: a command enum, its bindings and where it applies. The footer hints,
  * the `?` help screen and every key handler read this table, so they cannot disagree.
@@ -57,6 +59,9 @@ export enum Command {
 	Copy = 'copy',
 	Confirm = 'confirm',
 	Done = 'done',
+	// In a text field (the filter, a wizard step, the import string, the revoke confirmation)
+	EraseChar = 'eraseChar',
+	EraseLine = 'eraseLine',
 }
 
 /** Where a command applies: the footer of each view shows its own commands. */
@@ -81,7 +86,8 @@ export type View =
 	/** The table failed to draw. */
 	| 'table-failed';
 
-type Binding = {input?: string; name?: KeyName; ctrl?: boolean};
+/** `meta` left out matches either; `ctrl` left out means without Ctrl. */
+type Binding = {input?: string; name?: KeyName; ctrl?: boolean; meta?: boolean};
 
 type Entry = {
 	bindings: Binding[];
@@ -99,6 +105,9 @@ type Entry = {
 const input = (text: string): Binding => ({input: text});
 const named = (name: KeyName): Binding => ({name});
 const ctrl = (text: string): Binding => ({input: text, ctrl: true});
+
+/** The views with a text field in focus, where printable keys are text and only these edit it. */
+const TEXT_FIELDS: View[] = ['filter', 'wizard-text', 'import-input', 'revoke'];
 
 export const KEYMAP: Record<Command, Entry> = {
 	[Command.Up]: {
@@ -188,7 +197,14 @@ export const KEYMAP: Record<Command, Entry> = {
 		help: 'Revoke the token (or the marked ones)',
 		views: ['table', 'details'],
 	},
-	[Command.Help]: {rank: 1, bindings: [input('?')], keys: '?', label: 'help', help: 'Show this help', views: ['table']},
+	[Command.Help]: {
+		rank: 1,
+		bindings: [input('?')],
+		keys: '?',
+		label: 'help',
+		help: 'Show this help (in it: close it)',
+		views: ['table', 'help'],
+	},
 	[Command.Quit]: {rank: 2, bindings: [input('q')], keys: 'q', label: 'quit', help: 'Quit', views: ['table', 'too-small', 'table-failed']},
 	[Command.ForceQuit]: {
 		bindings: [ctrl('c')],
@@ -261,26 +277,47 @@ export const KEYMAP: Record<Command, Entry> = {
 		help: 'Close the result',
 		views: ['token-shown', 'import-done', 'revoke-done'],
 	},
+	[Command.EraseChar]: {
+		bindings: [{name: 'backspace', meta: false}],
+		keys: 'Backspace',
+		label: 'erase',
+		help: 'Erase one character',
+		views: TEXT_FIELDS,
+	},
+	[Command.EraseLine]: {
+		bindings: [ctrl('u'), {name: 'backspace', ctrl: true}, {name: 'backspace', meta: true}],
+		keys: 'Ctrl-U',
+		label: 'erase all',
+		help: 'Erase the field (also Alt-Backspace)',
+		views: TEXT_FIELDS,
+	},
 };
 
-/** Whether a key press is one of a command's bindings. A paste never is, whatever it holds. */
-export function matches(command: Command, key: KeyEvent): boolean {
+/**
+ * Whether a key press is one of a command's bindings. A paste never is, whatever it holds. While
+ * `typing` (a text field has the keys), a printable binding (`k`, `g`) is text, not the command.
+ */
+export function matches(command: Command, key: KeyEvent, {typing = false}: {typing?: boolean} = {}): boolean {
 	if (key.paste) {
 		return false;
 	}
 
 	return KEYMAP[command].bindings.some(binding => {
 		if (binding.name !== undefined) {
-			return key.name === binding.name && !key.ctrl;
+			return key.name === binding.name && key.ctrl === Boolean(binding.ctrl) && (binding.meta === undefined || key.meta === binding.meta);
+		}
+
+		if (typing && !binding.ctrl) {
+			return false;
 		}
 
 		return key.name === undefined && key.input === binding.input && Boolean(binding.ctrl) === key.ctrl;
 	});
 }
 
-/** The first command of `commands` the key press is bound to. */
-export function commandFor(key: KeyEvent, commands: readonly Command[]): Command | undefined {
-	return commands.find(command => matches(command, key));
+/** The first command of `commands` the key press is bound to (see matches for `typing`). */
+export function commandFor(key: KeyEvent, commands: readonly Command[], options: {typing?: boolean} = {}): Command | undefined {
+	return commands.find(command => matches(command, key, options));
 }
 
 /** The commands of a view in keymap order (the footer and the handlers use the same list). */
@@ -320,6 +357,7 @@ const HELP_GROUPS: Array<{title: string; commands: Command[]}> = [
 		title: 'Dialogs',
 		commands: [Command.Next, Command.Toggle, Command.Complete, Command.Copy, Command.Confirm, Command.Done, Command.Back, Command.Close],
 	},
+	{title: 'Typing', commands: [Command.EraseChar, Command.EraseLine]},
 	{title: 'App', commands: [Command.Help, Command.Quit, Command.ForceQuit]},
 ];
 

@@ -1,5 +1,5 @@
 import {PassThrough} from 'node:stream';
-import {asRedisError, maskRedisUrl, openStore, summariesInChild} from '../store/index.js';
+import {asRedisError, loadSummaries, maskRedisUrl, openStore} from '../store/index.js';
 import type {FirstReads, TokenSource} from './hooks/use-tokens.js';
 import {HEAD_ROWS} from './state/rows.js';
 
@@ -27,10 +27,10 @@ export async function runApp(options: {redisFlag?: string; timeoutFlag?: string}
 		notify: message => notices.push(message),
 	});
 	// The listing's first rows come first (one HKEYS and one HMGET): the screen shows them while
-	// the whole table, read by a short-lived child process, is still on its way.
+	// the whole table, read by a short-lived child process when it is large, is still on its way.
 	const source: TokenSource = {
 		// Unreadable records are rows of their own, so they can be seen and revoked here.
-		all: async previous => summariesInChild(opened.target, {unreadableRows: true}, previous),
+		all: async previous => (await loadSummaries(opened.store, opened.target, {unreadableRows: true}, previous)).summaries,
 		// Failures say what happened at which Redis ("did not answer within 10 s"), as the loader's do.
 		head: async count =>
 			opened.store.head(count, {unreadableRows: true}).catch((error: unknown) => {

@@ -9,7 +9,6 @@ export const theme = {
 	danger: 'red',
 	warning: 'yellow',
 	success: 'green',
-	selectedBackground: 'blue',
 	symbols: {
 		selected: '›',
 		marked: '•',

@@ -2,7 +2,7 @@ import {Writable} from 'node:stream';
 import pino from 'pino';
 import {connectRedis, TokenStore} from '../../source/store/index.js';
 import {type TokenRecord, encodeRecord, EMPTY_ACCESS, generateRawToken, tokenIdOf} from '../../source/tokens/index.js';
-import {createApiServer, type ApiServer} from '../../source/server/index.js';
+import {createApiServer, type ApiServer} from '../../source/server/server.js';
 import {startRedis, type TestRedis} from '../helpers/redis.js';
 
 /**

@@ -1,5 +1,6 @@
 import {describe, expect, test} from 'vitest';
-import {checkPermission, presentedToken, scopeAllowed} from '../../source/server/index.js';
+import {presentedToken, scopeAllowed} from '../../source/server/auth.js';
+import {checkPermission} from '../../source/server/permissions.js';
 import {restRecord} from '../../source/server/token-payload.js';
 
 const diagnostics = {action: 'read', group: 'diagnostics'};

@@ -1,5 +1,5 @@
 import {afterAll, beforeAll, beforeEach, describe, expect, test} from 'vitest';
-import {RATE_LIMIT_EPOCH, addressAllowed, rateWindow, referrerAllowed} from '../../source/server/index.js';
+import {RATE_LIMIT_EPOCH, addressAllowed, rateWindow, referrerAllowed} from '../../source/server/restrictions.js';
 import {type Harness, bearer, getJson, startHarness} from './harness.js';
 
 describe('address matching (compatibility §6.5)', () => {

@@ -148,17 +148,20 @@ describe('other views in a terminal', () => {
 	});
 
 	it('help lists the keymap', async () => {
-		const screen = await renderToTerminal(<HelpView width={100} height={40} offset={0} />, {columns: 100, rows: 42});
+		const screen = await renderToTerminal(<HelpView width={100} height={48} offset={0} />, {columns: 100, rows: 50});
 		cleanup = screen.unmount;
 		expect(screen.text()).toMatch(/\/\s+Filter by description, account or id/);
 		expect(screen.text()).toMatch(/Ctrl-C\s+Quit from anywhere/);
+		// The editing keys of every text field are keymap commands too, so help names them.
+		expect(screen.text()).toMatch(/Backspace\s+Erase one character/);
+		expect(screen.text()).toMatch(/Ctrl-U\s+Erase the field/);
 	});
 
 	it('help uses two columns on a wide terminal, so every section fits in 30 rows', async () => {
 		const screen = await renderToTerminal(<HelpView width={120} height={28} offset={0} />, {columns: 120, rows: 30});
 		cleanup = screen.unmount;
 		const text = screen.text();
-		for (const title of ['Moving', 'Finding', 'Tokens', 'Dialogs', 'App']) {
+		for (const title of ['Moving', 'Finding', 'Tokens', 'Dialogs', 'Typing', 'App']) {
 			expect(text).toContain(title);
 		}
 

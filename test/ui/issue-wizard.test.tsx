@@ -141,23 +141,22 @@ describe('issue wizard reducer', () => {
 });
 
 describe('the issue wizard review', () => {
-	const review = (addresses: string): IssueState => ({
+	const review = (addresses: string, referrers = ''): IssueState => ({
 		...initialIssueState,
 		step: 'review',
 		scopes: ['api'],
-		fields: {...initialIssueState.fields, description: 'x', addresses},
+		fields: {...initialIssueState.fields, description: 'x', addresses, referrers},
 	});
 
-	it('warns that 0.0.0.0/0 and ::/0 allow every address, and says nothing for a real range', async () => {
-		for (const [addresses, warning] of [
-			['0.0.0.0/0', 'Warning: 0.0.0.0/0 matches every IPv4 address, so the IP allowlist does not restrict IPv4 clients.'],
-			['10.0.0.0/8, ::/0', 'Warning: ::/0 matches every IPv6 address, so the IP allowlist does not restrict IPv6 clients.'],
-			[
-				'0.0.0.0/0 ::/0',
-				'Warning: 0.0.0.0/0 and ::/0 match every IPv4 and IPv6 address, so the IP allowlist does not restrict IPv4 or IPv6 clients.',
-			],
+	it('warns, as the CLI does, of every entry that restricts nothing, and says nothing for a real range', async () => {
+		for (const [addresses, referrers, warning] of [
+			['0.0.0.0/0', '', 'Warning: IP allowlist entry 0.0.0.0/0 allows every IPv4 address'],
+			['10.0.0.0/8, ::/0', '', 'Warning: IP allowlist entry ::/0 allows every IPv6 address'],
+			// IPv4-mapped IPv6: the matcher unwraps it, so it lets every IPv4 client through.
+			['::ffff:0:0/96', '', 'Warning: IP allowlist entry ::ffff:0:0/96 allows every IPv4 address'],
+			['', '*', 'Warning: Referrer pattern * allows every request, even one without a Referer'],
 		] as const) {
-			const screen = await renderToTerminal(<IssueWizardView state={review(addresses)} width={200} height={20} now={NOW} />, {
+			const screen = await renderToTerminal(<IssueWizardView state={review(addresses, referrers)} width={200} height={20} now={NOW} />, {
 				columns: 200,
 				rows: 22,
 			});

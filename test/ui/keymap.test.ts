@@ -28,7 +28,7 @@ describe('keymap', () => {
 			const seen = new Map<string, Command>();
 			for (const command of commandsOf(view)) {
 				for (const binding of KEYMAP[command].bindings) {
-					const key = `${binding.name ?? ''}|${binding.input ?? ''}|${binding.ctrl ?? false}`;
+					const key = `${binding.name ?? ''}|${binding.input ?? ''}|${binding.ctrl ?? false}|${binding.meta ?? 'any'}`;
 					expect(seen.get(key), `${view}: ${command} and ${seen.get(key)} share ${key}`).toBeUndefined();
 					seen.set(key, command);
 				}

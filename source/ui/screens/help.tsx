@@ -84,7 +84,7 @@ export function HelpScreen({width, height, onClose}: {width: number; height: num
 		const command = commandFor(key, commandsOf('help'));
 		if (command === Command.Up || command === Command.Down) {
 			setOffset(value => scrollBy(value, command === Command.Up ? -1 : 1, total, room));
-		} else if (command === Command.Close || commandFor(key, [Command.Help]) !== undefined) {
+		} else if (command === Command.Close || command === Command.Help) {
 			onClose();
 		}
 

@@ -2,7 +2,7 @@ import {failureText} from '../errors.js';
 import {Box, Text, useStdout} from 'ink';
 import {useEffect, useState} from 'react';
 import type {TokenStore} from '../../store/index.js';
-import {SCOPES, describeScopes, oneLine} from '../../tokens/index.js';
+import {SCOPES, describeScopes, oneLine, restrictionWarnings} from '../../tokens/index.js';
 import {displayText, shortDate} from '../../format/index.js';
 import {copyToClipboard} from '../clipboard.js';
 import {Footer} from '../components/footer.js';
@@ -18,8 +18,6 @@ import {
 	STEP_HELP,
 	STEP_TITLES,
 	accountSuggestions,
-	allAddressRanges,
-	splitList,
 	initialIssueState,
 	issueReducer,
 	issueRequest,
@@ -37,9 +35,14 @@ const SCOPE_LABELS: Record<string, string> = {
 };
 
 /** The review's warning for allowlist entries that allow every address of a family. */
-function allAddressesWarning(entries: readonly string[]): string {
-	const families = [...new Set(entries.map(entry => (entry.includes(':') ? 'IPv6' : 'IPv4')))];
-	return `Warning: ${entries.join(' and ')} ${entries.length === 1 ? 'matches' : 'match'} every ${families.join(' and ')} address, so the IP allowlist does not restrict ${families.join(' or ')} clients.`;
+/** What the review says out loud before issuing: the CLI's warnings, word for word (tokens/validation.ts). */
+function reviewWarnings(state: IssueState, now: number): string[] {
+	try {
+		return restrictionWarnings(issueRequest(state, now).restrictions);
+	} catch {
+		// A field that does not parse is the review's error line (reviewLines), not a warning.
+		return [];
+	}
 }
 
 function reviewLines(state: IssueState, now: number): Array<[string, string]> {
@@ -80,13 +83,17 @@ export function IssueWizardView({state, width, height, now}: {state: IssueState;
 
 		case 'review':
 		case 'issuing': {
-			const everything = allAddressRanges(splitList(state.fields.addresses));
+			const warnings = reviewWarnings(state, now);
 			body = (
 				<>
 					<Text> Enter issues the token, Esc goes back to change something.</Text>
 					<Text> </Text>
 					<Fields lines={reviewLines(state, now)} />
-					{everything.length > 0 ? <Message kind="warning">{allAddressesWarning(everything)}</Message> : null}
+					{warnings.map(warning => (
+						<Message key={warning} kind="warning">
+							Warning: {warning}
+						</Message>
+					))}
 					{state.step === 'issuing' ? <Message kind="info">Issuing…</Message> : null}
 				</>
 			);

@@ -1,47 +1,18 @@
 import {Box, Text} from 'ink';
 import {memo} from 'react';
-import {COLUMNS} from '../../format/index.js';
+import {COLUMNS, type ColumnLayout, displayText, layoutColumns} from '../../format/index.js';
 import {type TableData, cellsOf} from '../state/rows.js';
 import type {TableState} from '../state/table.js';
 import {windowStart} from '../state/table.js';
 import {fit} from '../../format/cells.js';
-import {displayText} from '../../format/index.js';
 import {theme} from '../theme.js';
 
-/** Natural widths of the fixed columns (description takes the rest). */
-const IDEAL: Record<string, number> = {scopes: 18, account: 20, created: 16, lastUsed: 15, expires: 13};
-const MIN: Record<string, number> = {scopes: 10, account: 12, lastUsed: 12};
-/** Dropped in this order when the description would get too narrow. */
-const DROP_ORDER = ['created', 'expires', 'scopes'];
 const PREFIX = 4; // selection symbol, mark symbol, problem symbol, space
-const MIN_DESCRIPTION = 16;
 
-export type Layout = Array<{column: number; width: number}>;
+/** Which columns are shown and how wide, for a terminal `width` cells wide (the rule is format/'s). */
+export const columnLayout = (width: number): ColumnLayout => layoutColumns(width, {lead: PREFIX, gap: 1});
 
-/** Which columns are shown and how wide, for a terminal `width` cells wide. */
-export function columnLayout(width: number): Layout {
-	const shown = new Set(COLUMNS.map(column => column.key as string));
-	const widths: Record<string, number> = {...IDEAL};
-	const used = () => PREFIX + [...shown].filter(key => key !== 'description').reduce((sum, key) => sum + widths[key]! + 1, 0);
-	for (const key of DROP_ORDER) {
-		if (width - used() >= MIN_DESCRIPTION) {
-			break;
-		}
-
-		shown.delete(key);
-	}
-
-	for (const key of ['account', 'scopes', 'lastUsed']) {
-		while (width - used() < MIN_DESCRIPTION && shown.has(key) && widths[key]! > MIN[key]!) {
-			widths[key]!--;
-		}
-	}
-
-	widths['description'] = Math.max(8, width - used());
-	return COLUMNS.flatMap((column, index) => (shown.has(column.key) ? [{column: index, width: widths[column.key]!}] : []));
-}
-
-export function headerLine(layout: Layout, sort: {column: number | undefined; reverse: boolean}): string {
+export function headerLine(layout: ColumnLayout, sort: {column: number | undefined; reverse: boolean}): string {
 	return (
 		' '.repeat(PREFIX) +
 		layout
@@ -53,7 +24,7 @@ export function headerLine(layout: Layout, sort: {column: number | undefined; re
 	);
 }
 
-export function rowLine(cells: readonly string[], layout: Layout, selected: boolean, marked: boolean, problem = false): string {
+export function rowLine(cells: readonly string[], layout: ColumnLayout, selected: boolean, marked: boolean, problem = false): string {
 	const prefix = `${selected ? theme.symbols.selected : ' '}${marked ? theme.symbols.marked : ' '}${problem ? theme.symbols.problem : ' '} `;
 	return prefix + layout.map(({column, width}) => fit(cells[column]!, width)).join(' ');
 }

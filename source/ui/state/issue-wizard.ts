@@ -1,3 +1,5 @@
+// Over 300 lines for a reason: the issue wizard's eight steps are one reducer, each step's
+// validation beside the step.
 import {
 	LIMITS,
 	type Restrictions,
@@ -78,19 +80,6 @@ export type IssueRequest = {
 };
 
 export const splitList = (text: string): string[] => text.split(/[\s,]+/).filter(Boolean);
-
-/**
- * Allowlist entries that allow every address of their family: a range with prefix length 0
- * (`0.0.0.0/0`, `::/0`, and `10.0.0.0/0`, which is the same range). They are valid and accepted,
- * but the token then has no IP restriction for that family, which the review says out loud.
- * (Here until validation offers one helper for the CLI's warning and this one.)
- */
-export function allAddressRanges(addresses: readonly string[]): string[] {
-	return addresses.filter(address => {
-		const prefix = /\/(\d+)$/.exec(address.trim())?.[1];
-		return prefix !== undefined && Number(prefix) === 0;
-	});
-}
 
 /** Validates one field with the CLI's own parsers; returns the error message or undefined. */
 export function validateStep(state: IssueState, step: IssueStep, now: number): string | undefined {

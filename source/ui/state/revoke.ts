@@ -1,3 +1,4 @@
+import {revokeConfirmation} from '../../tokens/index.js';
 import {Command, type KeyEvent, commandFor, commandsOf} from '../keymap.js';
 import type {Selection, Target} from './rows.js';
 import {editText} from './text-edit.js';
@@ -18,10 +19,9 @@ export type RevokeState = {
 	done: 'cancelled' | 'closed' | undefined;
 };
 
-export const CONFIRM_PREFIX_LENGTH = 6;
-
+/** What to type: the id's start for one token (the CLI asks the same), `revoke N` for several. */
 export const confirmationText = (targets: readonly Target[]): string =>
-	targets.length === 1 ? targets[0]!.id.slice(0, CONFIRM_PREFIX_LENGTH) : `revoke ${targets.length}`;
+	targets.length === 1 ? revokeConfirmation(targets[0]!.id) : `revoke ${targets.length}`;
 
 export const initialRevokeState = (targets: Target[], {marked = targets.length > 1, hidden = 0}: Partial<Selection> = {}): RevokeState => ({
 	targets,

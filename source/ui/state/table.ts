@@ -1,7 +1,7 @@
 import {LIMITS} from '../../tokens/index.js';
 import {COLUMNS} from '../../format/index.js';
-import {Command, type KeyEvent, commandFor, commandsOf} from '../keymap.js';
-import {typedText} from './text-edit.js';
+import {Command, type KeyEvent, commandFor, commandsOf, matches} from '../keymap.js';
+import {editText} from './text-edit.js';
 
 /**
  * The table screen's state: cursor and window over the visible rows, filter, sort and marks.
@@ -127,6 +127,23 @@ export function tableReducer(state: TableState, action: TableAction): TableState
 	}
 }
 
+/** The row moves; while the filter is typed only their non-text keys (arrows, pages) count. */
+const MOVES = [Command.Up, Command.Down, Command.PageUp, Command.PageDown];
+
+function movement(command: Command | undefined, total: number, height: number): TableAction | undefined {
+	const delta =
+		command === Command.Up
+			? -1
+			: command === Command.Down
+				? 1
+				: command === Command.PageUp
+					? -height
+					: command === Command.PageDown
+						? height
+						: 0;
+	return delta === 0 ? undefined : {type: 'move', delta, total, height};
+}
+
 /** What a key press means for the table, for the app to act on. */
 export type TableIntent =
 	| {kind: 'action'; action: TableAction}
@@ -152,47 +169,33 @@ export function tableIntent(state: TableState, key: KeyEvent, total: number, hei
 			return action({type: 'endFilter'});
 		}
 
-		if (key.name === 'backspace') {
-			return action({type: 'setQuery', query: state.query.slice(0, -1)});
+		// The arrows and page keys still move; `j`, `k`, `g` are text here.
+		const move = movement(commandFor(key, MOVES, {typing: true}), total, height);
+		if (move) {
+			return action(move);
 		}
 
-		if (key.name === 'up' || key.name === 'down') {
-			return action({type: 'move', delta: key.name === 'up' ? -1 : 1, total, height});
-		}
-
-		if (key.name === 'pageup' || key.name === 'pagedown') {
-			return action({type: 'move', delta: key.name === 'pageup' ? -height : height, total, height});
-		}
-
-		// Typed or pasted text: a paste is text here, the filter being the field in focus.
-		if (key.input !== '' && !key.ctrl && !key.meta && key.name === undefined) {
-			return action({type: 'setQuery', query: (state.query + typedText(key.input)).slice(0, LIMITS.query)});
+		// Typed or pasted text, or an erase: a paste is text here, the filter being the field in focus.
+		const query = editText(state.query, key, {maxLength: LIMITS.query});
+		if (query !== undefined) {
+			return action({type: 'setQuery', query});
 		}
 
 		return {kind: 'none'};
 	}
 
-	if (key.name === 'escape' && state.query !== '') {
+	// A filter kept with Enter is cleared by Esc from the table too.
+	if (state.query !== '' && matches(Command.ClearFilter, key)) {
 		return action({type: 'clearFilter'});
 	}
 
-	switch (commandFor(key, commandsOf('table'))) {
-		case Command.Up: {
-			return action({type: 'move', delta: -1, total, height});
-		}
+	const command = commandFor(key, commandsOf('table'));
+	const move = movement(command, total, height);
+	if (move) {
+		return action(move);
+	}
 
-		case Command.Down: {
-			return action({type: 'move', delta: 1, total, height});
-		}
-
-		case Command.PageUp: {
-			return action({type: 'move', delta: -height, total, height});
-		}
-
-		case Command.PageDown: {
-			return action({type: 'move', delta: height, total, height});
-		}
-
+	switch (command) {
 		case Command.Top: {
 			return action({type: 'jump', to: 'top', total, height});
 		}

@@ -1,4 +1,4 @@
-import type {KeyEvent} from '../keymap.js';
+import {Command, type KeyEvent, matches} from '../keymap.js';
 
 /**
  * Text typed or pasted into a field: line breaks and tabs become spaces, other control characters
@@ -9,17 +9,17 @@ export const typedText = (input: string): string =>
 	input.replaceAll(/[\r\n\t]+/g, ' ').replaceAll(/[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g, '');
 
 /**
- * A one-line text field's editing, shared by every wizard: printable text (a whole paste at once)
- * is appended, Backspace erases one character, Ctrl-U erases the line. Returns undefined when the
- * key is not an edit, so the caller can treat it as a command.
+ * A one-line text field's editing, shared by the filter and every dialog: printable text (a whole
+ * paste at once) is appended, and the keymap's erase commands erase a character or the line.
+ * Returns undefined when the key is not an edit, so the caller can treat it as a command.
  */
 export function editText(value: string, key: KeyEvent, options: {maxLength?: number} = {}): string | undefined {
-	if (key.name === 'backspace') {
-		return key.ctrl || key.meta ? '' : [...value].slice(0, -1).join('');
+	if (matches(Command.EraseLine, key)) {
+		return '';
 	}
 
-	if (key.ctrl && key.input === 'u') {
-		return '';
+	if (matches(Command.EraseChar, key)) {
+		return [...value].slice(0, -1).join('');
 	}
 
 	if (key.name !== undefined || key.ctrl || key.meta || key.input === '') {

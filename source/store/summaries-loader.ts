@@ -1,0 +1,57 @@
+import type {TokenSummary} from '../tokens/index.js';
+import type {RedisTarget} from './connection.js';
+import {asRedisError} from './redis-errors.js';
+import {summariesInChild} from './summaries-in-child.js';
+import type {SummaryOptions, TokenStore} from './token-store.js';
+
+/**
+ * Below this many records the app reads its table in its own process; from it up, in the child
+ * (summaries-in-child.ts). The child exists for 100,000 tokens, whose reading would hold the keys
+ * for seconds, but starting a Node process costs ~270 ms on a quiet machine, on every 10-second
+ * reload, where 6 tokens take ~1 ms here.
+ *
+ * Measured with test/bench/load-threshold.ts (2 cores shared with other test runs, load average
+ * 6-9, so slower than a quiet machine; median of 7-9 runs; "stall" is the longest the event loop
+ * was held, which is what a key pressed during the load waits):
+ *
+ *   tokens   in-process load, stall   child load, stall
+ *   10       1-5 ms, 0 ms             0.9-2.1 s, 21-36 ms
+ *   1,000    26-46 ms, 0-2 ms         1.1-1.3 s, 13-55 ms
+ *   2,000    42-47 ms, 5-10 ms        1.5-2.2 s, 26-30 ms
+ *   5,000    25-200 ms, 1-89 ms       2.2-2.5 s, 31-84 ms
+ *   10,000   275-300 ms, 169-197 ms   2.8-3.1 s, 35-42 ms
+ *   50,000   2.5 s, 331 ms            3.8 s, 65 ms
+ *
+ * Up to 2,000 an in-process load holds the keys no longer than the child's own messages do, and
+ * is done 30-1000 times sooner; by 5,000 it can hold them for 90 ms, past the app's 50 ms target
+ * for a keystroke; at 10,000 it always does.
+ */
+export const IN_PROCESS_LIMIT = 2000;
+
+/**
+ * The whole listing for the app, read where it costs least: here for a small instance, in a child
+ * process for a large one (or while this process's connection is down), decided by the record
+ * count (HLEN, constant time). `forked` says which.
+ */
+export async function loadSummaries(
+	store: TokenStore,
+	target: RedisTarget,
+	options: SummaryOptions,
+	/** The listing this one replaces: the child keeps its unchanged rows (see unpackSummaries). */
+	previous?: readonly TokenSummary[],
+	limit = IN_PROCESS_LIMIT,
+): Promise<{summaries: TokenSummary[]; forked: boolean}> {
+	try {
+		// Only over a connection that is up: a persistent one that is reconnecting (or whose
+		// reconnect was vetoed, its database gone) would queue the reads; the child connects
+		// afresh and says what is wrong, as it always has.
+		if (store.redis.status === 'ready' && (await store.count()) < limit) {
+			return {summaries: await store.summaries(options), forked: false};
+		}
+	} catch (error) {
+		// Failures say what happened at which Redis, as the child's do.
+		throw asRedisError(error, target);
+	}
+
+	return {summaries: await summariesInChild(target, options, previous), forked: true};
+}

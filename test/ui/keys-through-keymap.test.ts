@@ -1,0 +1,43 @@
+import {describe, expect, it} from 'vitest';
+import {footerText} from '../../source/ui/components/footer.js';
+import {Command, helpSections, keyEvent} from '../../source/ui/keymap.js';
+import {initialTableState, tableIntent} from '../../source/ui/state/table.js';
+
+const filtering = {...initialTableState, filtering: true, query: 'acme'};
+const intent = (state: typeof initialTableState, input: string, extra = {}) => tableIntent(state, keyEvent(input, extra), 100, 10);
+
+describe('every key the app reads is in the keymap', () => {
+	it('help lists every command, the editing keys of text fields included', () => {
+		const listed = helpSections().flatMap(section => section.rows.map(row => row.keys));
+		expect(listed).toContain('Backspace');
+		expect(listed).toContain('Ctrl-U');
+		expect(listed.length).toBe(Object.values(Command).length);
+	});
+
+	it('the footer of a text field shows how to erase, and the help screen shows that ? closes it', () => {
+		expect(footerText('filter', 200)).toContain('Backspace erase');
+		expect(footerText('wizard-text', 200)).toContain('Ctrl-U erase all');
+		expect(footerText('help', 200)).toContain('? help');
+	});
+
+	it('while filtering, the erase commands edit the query and only non-text movement keys move', () => {
+		expect(intent(filtering, '', {name: 'backspace'})).toEqual({kind: 'action', action: {type: 'setQuery', query: 'acm'}});
+		// Ctrl-U erases the filter as it erases every other field.
+		expect(intent(filtering, 'u', {ctrl: true})).toEqual({kind: 'action', action: {type: 'setQuery', query: ''}});
+		expect(intent(filtering, 'k')).toEqual({kind: 'action', action: {type: 'setQuery', query: 'acmek'}});
+		expect(intent(filtering, '', {name: 'up'})).toEqual({kind: 'action', action: {type: 'move', delta: -1, total: 100, height: 10}});
+		expect(intent(filtering, '', {name: 'pagedown'})).toEqual({kind: 'action', action: {type: 'move', delta: 10, total: 100, height: 10}});
+	});
+
+	it('Backspace erases a whole emoji from the filter, not half of it', () => {
+		expect(intent({...filtering, query: 'bot 🚀'}, '', {name: 'backspace'})).toEqual({
+			kind: 'action',
+			action: {type: 'setQuery', query: 'bot '},
+		});
+	});
+
+	it('Esc clears a kept filter from the table', () => {
+		expect(intent({...initialTableState, query: 'acme'}, '', {name: 'escape'})).toEqual({kind: 'action', action: {type: 'clearFilter'}});
+		expect(intent(initialTableState, '', {name: 'escape'})).toEqual({kind: 'none'});
+	});
+});
