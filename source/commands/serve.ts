@@ -82,9 +82,25 @@ function listenError(error: unknown, host: string, port: number): unknown {
 	}
 }
 
+/**
+ * EENGINE_PORT as --port reads its value: decimal digits only. Number() would take " 80", "0x50"
+ * and "8e1" as port 80, listening somewhere the operator did not write.
+ */
+function portFromEnv(text: string | undefined): number {
+	if (text === undefined || text === '') {
+		return 3000;
+	}
+
+	if (!/^\d+$/.test(text)) {
+		throw new TokenError('usage', `Invalid EENGINE_PORT ${JSON.stringify(text)}: use 0-65535, decimal digits only`);
+	}
+
+	return Number(text);
+}
+
 async function serve(flags: {port?: number; host?: string; preparedToken?: string}, context: Context, logger: Logger): Promise<number> {
 	const {env} = context;
-	const port = flags.port ?? (env['EENGINE_PORT'] ? Number(env['EENGINE_PORT']) : 3000);
+	const port = flags.port ?? portFromEnv(env['EENGINE_PORT']);
 	const host = flags.host ?? (env['EENGINE_HOST'] || '127.0.0.1');
 	if (!Number.isInteger(port) || port < 0 || port > 65_535) {
 		throw new TokenError('usage', `Invalid port ${JSON.stringify(String(port))}: use 0-65535`);

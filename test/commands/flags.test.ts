@@ -191,6 +191,14 @@ describe('through the CLI: refused in one line with exit 2, nothing written', ()
 		expect(await raw.dbsize()).toBe(0);
 	});
 
+	it('EENGINE_PORT takes decimal digits only, as --port does: never " 80" or "0x50" read as 80', async () => {
+		for (const value of [' 80', '0x50', '8e1', '80.0', '-1']) {
+			const result = await runCli(['serve', db8], {env: {EENGINE_PORT: value}});
+			expect(result.exitCode, value).toBe(2);
+			expect(result.stderr, value).toBe(`ee-tokens: Invalid EENGINE_PORT ${JSON.stringify(value)}: use 0-65535, decimal digits only`);
+		}
+	});
+
 	it('an empty --dbs.redis never falls back to EENGINE_REDIS', async () => {
 		for (const flag of ['--dbs.redis=', '--dbs.redis']) {
 			const result = await runCli(['issue', '-d', 'x', '-s', 'api', flag], {env: {EENGINE_REDIS: redis.url(8)}});
