@@ -1,12 +1,13 @@
 import type {IncomingMessage} from 'node:http';
-import ipaddr from 'ipaddr.js';
 import type {AuditEntry, AuthSettings, AuthStore, TokenStore, TurnMemo} from '../store/index.js';
 import {
 	type TokenRecord,
 	boundAccountOf,
 	decodeRecord,
 	expiryOf,
+	jsonAccount,
 	isHex64,
+	isIpAddress,
 	isPlainMap,
 	listField,
 	restrictionsField,
@@ -131,6 +132,16 @@ export function scopeAllowed(scopes: unknown, routeScopes: readonly string[]): b
 	return list !== null && (list.includes('*') || routeScopes.some(scope => list.includes(scope)));
 }
 
+/**
+ * The audit entry's `account` (compatibility §1.7): the account the request names or, when it names
+ * none, the token's own (an integer one as EmailEngine's CLI stores it), cut to 256 characters;
+ * nil only when both are absent.
+ */
+function auditAccount(named: string | undefined, record: TokenRecord): string | number | null {
+	const own = named ?? jsonAccount(record);
+	return typeof own === 'string' ? own.slice(0, 256) : typeof own === 'number' ? own : null;
+}
+
 const firstHeader = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 export class Authenticator {
@@ -179,7 +190,7 @@ export class Authenticator {
 			candidate = hops[0];
 		}
 
-		return candidate && ipaddr.isValid(candidate) ? candidate : peer;
+		return candidate && isIpAddress(candidate) ? candidate : peer;
 	}
 
 	/** Authenticates one request or throws the HttpError EmailEngine would answer with. */
@@ -253,7 +264,7 @@ export class Authenticator {
 		const context: RequestContext = {request, route, account, clientIp, now};
 		const refusal = this.firstRefusal(record, context);
 		if (refusal) {
-			await this.refuse(refusal, lastUse, settings, id, context);
+			await this.refuse(refusal, lastUse, settings, {id, record}, context);
 		}
 
 		let headers = NO_HEADERS;
@@ -277,7 +288,7 @@ export class Authenticator {
 					},
 					lastUse,
 					settings,
-					id,
+					{id, record},
 					context,
 				);
 			}
@@ -286,7 +297,7 @@ export class Authenticator {
 		}
 
 		if (settings.tokenAuditLog) {
-			this.audit(id, context, 'allowed', null);
+			this.audit(id, record, context, 'allowed', null);
 		}
 
 		this.outcome('allowed');
@@ -358,12 +369,12 @@ export class Authenticator {
 		refusal: Refusal,
 		lastUse: Promise<unknown>,
 		settings: AuthSettings,
-		id: string,
+		{id, record}: {id: string; record: TokenRecord},
 		context: RequestContext,
 	): Promise<never> {
 		await lastUse;
 		if (settings.tokenAuditLog) {
-			this.audit(id, context, 'denied', refusal.reason);
+			this.audit(id, record, context, 'denied', refusal.reason);
 		}
 
 		this.outcome(refusal.outcome);
@@ -382,6 +393,7 @@ export class Authenticator {
 	/** Audit entry (compatibility §1.7), written when the tokenAuditLog setting is on; fire-and-forget. */
 	private audit(
 		id: string,
+		record: TokenRecord,
 		{request, route, account, clientIp, now}: RequestContext,
 		status: AuditEntry['status'],
 		reason: string | null,
@@ -393,7 +405,7 @@ export class Authenticator {
 			path: route.template,
 			action: route.permission.action,
 			group: route.permission.group,
-			account: account === undefined ? null : account.slice(0, 256),
+			account: auditAccount(account, record),
 			status,
 			reason,
 		};

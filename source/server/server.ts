@@ -6,8 +6,8 @@ import {Authenticator, type Credentials} from './auth.js';
 import {HttpError, parseQuery, redactHex, respondWith, sendError, sendJson, splitTarget} from './http.js';
 import {type Logger, logError, requestLineWriter} from './logger.js';
 import {ServerMetrics} from './metrics.js';
-import {type Route, type RouteDeps, matchRoute} from './routes.js';
-import {validateQuery} from './query.js';
+import {ROUTES, type Route, type RouteDeps, matchRoute} from './routes.js';
+import {validated} from './schemas.js';
 
 export type ApiServerOptions = {
 	store: TokenStore;
@@ -125,13 +125,14 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 	// handled in one event-loop turn in one socket write and lets identical ones share a command
 	// (see AuthStore's Turn), which is the largest single throughput gain the server has.
 	const auth = new AuthStore(store.redis, store.prefix);
+	const auditLimits = {
+		entries: positive(env['EENGINE_TOKEN_LOG_ENTRIES'], 1000),
+		maxAgeSeconds: positive(env['EENGINE_TOKEN_LOG_AGE'], 604_800),
+	};
 	const authenticator = new Authenticator(auth, store, {
 		now,
 		proxyAddresses: envList(env['EENGINE_API_PROXY_ADDRESSES']),
-		audit: {
-			entries: positive(env['EENGINE_TOKEN_LOG_ENTRIES'], 1000),
-			maxAgeSeconds: positive(env['EENGINE_TOKEN_LOG_AGE'], 604_800),
-		},
+		audit: auditLimits,
 		onOutcome: outcome => metrics.countOutcome(outcome),
 		onBackgroundError: (what, error) => outages.failed(what, error),
 		onLastUse(error) {
@@ -143,7 +144,18 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 		},
 		onBadRecord: (id, reason) => logger.warn({token: id, reason}, 'Refused a token because of its stored record'),
 	});
-	const deps: RouteDeps = {store, auth, metrics, logger, version: options.version, license: options.license ?? 'MIT', now};
+	const deps: RouteDeps = {
+		store,
+		auth,
+		metrics,
+		logger,
+		version: options.version,
+		license: options.license ?? 'MIT',
+		now,
+		auditEntries: auditLimits.entries,
+	};
+	// Query schemas that depend on the environment are made once, not per request.
+	const querySchemas = new Map(ROUTES.map(route => [route, typeof route.query === 'function' ? route.query(deps) : route.query]));
 	const requestLine = requestLineWriter(logger);
 	let closing = false;
 
@@ -160,9 +172,13 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 			const {route, params} = matched;
 			response.route = route;
 			const query = parseQuery(search);
-			// The token argument is the strategy's, never a route's: it leaves the query here.
-			const queryToken = query.get('access_token');
-			query.delete('access_token');
+			// The token argument is the strategy's when there is no Authorization header: it leaves
+			// the query then. Beside a header it stays, and a route with a query schema refuses it
+			// with EmailEngine's 400 (compatibility §6.1).
+			const queryToken = request.headers.authorization ? undefined : query['access_token'];
+			if (queryToken !== undefined) {
+				delete query['access_token'];
+			}
 
 			let credentials: Credentials | undefined;
 			if (route.auth) {
@@ -180,11 +196,13 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 				}
 			}
 
-			// As in hapi, a route without a query schema ignores its query; one with a schema refuses
-			// names it does not know.
-			const values = route.query ? validateQuery(route.query, query) : EMPTY_VALUES;
+			// As in hapi, after authentication: the path parameters, then the query. A route without a
+			// query schema ignores its query; one with a schema refuses names it does not know.
+			const checkedParams = route.params ? validated<Record<string, string>>(route.params, params) : params;
+			const querySchema = querySchemas.get(route);
+			const values = querySchema ? validated<Record<string, unknown>>(querySchema, query) : EMPTY_VALUES;
 			auth.coalesce();
-			const reply = await route.handler({request, params, query: values, credentials, deps});
+			const reply = await route.handler({request, params: checkedParams, query: values, credentials, deps});
 			const token = credentials?.kind === 'token' ? credentials : undefined;
 			if (token) {
 				await token.lastUse;
@@ -203,7 +221,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 					response,
 					status,
 					reply.contentType ?? 'text/plain; charset=utf-8',
-					false,
+					reply.noCache === true,
 					reply.text,
 					head,
 					token?.headers,

@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
 import {checkPermission, presentedToken, scopeAllowed} from '../../source/server/index.js';
-import {restRecord} from '../../source/server/token-payload.js';
+import {restRecord} from '../../source/server/token-request.js';
 
 const diagnostics = {action: 'read', group: 'diagnostics'};
 
