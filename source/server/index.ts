@@ -1,5 +1,6 @@
 /** The bundled API server: EmailEngine's token authentication over the same Redis (compatibility §6, §7). */
 export * from './auth.js';
+export * from './credential.js';
 export * from './http.js';
 export * from './logger.js';
 export * from './metrics.js';

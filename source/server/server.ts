@@ -1,10 +1,10 @@
 import {type IncomingMessage, type Server, ServerResponse, createServer} from 'node:http';
 import type {AddressInfo} from 'node:net';
-import {AuthStore, type RedisEndpoint, type TokenStore, asRedisError, maskRedisUrl} from '../store/index.js';
-import {TokenError, oneLine} from '../tokens/index.js';
+import {AuthStore, type RedisEndpoint, type TokenStore} from '../store/index.js';
 import {Authenticator, type Credentials} from './auth.js';
 import {HttpError, parseQuery, redactHex, respondWith, sendError, sendJson, splitTarget} from './http.js';
 import {type Logger, logError, requestLineWriter} from './logger.js';
+import {CONNECTION, LAST_USE, OutageLog, REQUESTS, redisUnavailable} from './outage-log.js';
 import {ServerMetrics} from './metrics.js';
 import {ROUTES, type Route, type RouteDeps, matchRoute} from './routes.js';
 import {validated} from './schemas.js';
@@ -46,59 +46,6 @@ const EMPTY_VALUES: Record<string, unknown> = Object.freeze({});
 const notFound = () => new HttpError(404, 'Not Found');
 
 const unavailable = () => new HttpError(503, 'Redis is not available, try again later');
-
-/** Kinds of Redis trouble the log reports once per outage, with what they mean for requests. */
-const REQUESTS = 'Redis';
-const CONNECTION = 'The connection to Redis';
-const LAST_USE = 'Recording last use';
-const CONSEQUENCES: Record<string, string> = {
-	[REQUESTS]: 'requests are answered 503 until it works again',
-	[CONNECTION]: 'retrying every second',
-	[LAST_USE]: 'requests are still authenticated',
-};
-
-/**
- * Whether a failure is Redis's (away, or refusing a command: answered 503, and the server recovers
- * on its own when Redis is back) rather than a bug (500). The store's asRedisError is the one place
- * that knows what ioredis throws.
- */
-function redisUnavailable(error: unknown, store: TokenStore): boolean {
-	const typed = asRedisError(error);
-	return (typed instanceof TokenError && typed.code === 'redis') || store.redis.status !== 'ready';
-}
-
-/**
- * Redis trouble in the log once per outage of each kind (requests answered 503, last use not
- * written, audit entries lost), with Redis's reason, and a line when that kind works again: a
- * read-only replica refuses every last-use write, and a line per request would drown the log.
- */
-class OutageLog {
-	/** The kinds down now, with the reason first logged. */
-	private readonly down = new Map<string, string>();
-
-	constructor(
-		private readonly logger: Logger,
-		private readonly target: RedisEndpoint | undefined,
-	) {}
-
-	failed(what: string, error: unknown): void {
-		if (!this.down.has(what)) {
-			const reason = oneLine(asRedisError(error, this.target));
-			this.down.set(what, reason);
-			const consequence = CONSEQUENCES[what];
-			this.logger.warn(
-				{redis: this.target ? maskRedisUrl(this.target.url) : undefined},
-				`${what} failed${consequence ? ` (${consequence})` : ''}: ${reason}`,
-			);
-		}
-	}
-
-	recovered(what: string): void {
-		if (this.down.size > 0 && this.down.delete(what)) {
-			this.logger.info(`${what} works again`);
-		}
-	}
-}
 
 const envList = (value: string | undefined) =>
 	(value ?? '')
