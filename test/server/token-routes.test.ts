@@ -1,5 +1,5 @@
 import {afterAll, beforeAll, beforeEach, describe, expect, test} from 'vitest';
-import {decodeRecord, tokenIdOf} from '../../source/tokens/index.js';
+import {decodeFirstMsgpack, decodeRecord, tokenIdOf} from '../../source/tokens/index.js';
 import {type Harness, bearer, getJson, startHarness} from './harness.js';
 
 /** The token routes answer as EmailEngine 2.79.2 does (compatibility §7), whole bodies compared. */
@@ -382,6 +382,9 @@ describe('the audit log (compatibility §1.7)', () => {
 		h.clock.now = Date.parse('2026-12-01T09:20:15.000Z');
 		expect((await fetch(`${h.base}/v1/account/example`, bearer(bound.rawToken))).status).toBe(200);
 		await expect.poll(async () => h.redis.client().llen(`tokens:log:${bound.id}`)).toBe(2);
+		// As stored: the request named no account, so the entry carries the token's own.
+		const oldest = decodeFirstMsgpack((await h.redis.client().lrangeBuffer(`tokens:log:${bound.id}`, 1, 1))[0]!);
+		expect(oldest).toMatchObject({path: '/v1/stats', account: 'example', status: 'denied', reason: 'account'});
 
 		h.clock.now = undefined;
 		const log = await getJson(`${h.base}/v1/tokens/${bound.id}/log?pageSize=1&page=1`, bearer(root));
