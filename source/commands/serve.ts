@@ -3,7 +3,6 @@ import {maskRedisUrl, openStore} from '../store/index.js';
 import {TokenError} from '../tokens/index.js';
 import {type Logger, createLogger, flushLogs} from '../server/logger.js';
 import {importPreparedToken, preparedTokenSource, validatePreparedToken} from '../server/prepared-token.js';
-import {createApiServer} from '../server/server.js';
 import {EXIT} from './exit-codes.js';
 import {type Context, defineCommand} from './command.js';
 
@@ -112,6 +111,10 @@ async function serve(flags: {port?: number; host?: string; preparedToken?: strin
 		return EXIT.failure;
 	}
 
+	// The server (and joi, its validator, a large module) loads while Redis connects; a refusal above
+	// never pays for it.
+	const serverModule = import('../server/server.js');
+	serverModule.catch(() => {});
 	const open = await openStore({
 		flag: context.redisFlag,
 		timeoutFlag: context.timeoutFlag,
@@ -124,6 +127,7 @@ async function serve(flags: {port?: number; host?: string; preparedToken?: strin
 		await importPreparedToken(open.store, prepared.value, logger);
 	}
 
+	const {createApiServer} = await serverModule;
 	const api = createApiServer({store: open.store, logger, version, env, target: open.target});
 	let address;
 	try {

@@ -1,4 +1,4 @@
-import {type TokenEntry, entryToJson, recordProblem} from '../tokens/index.js';
+import {type TokenEntry, entryToJson, recordProblem, tokenDetailsJson} from '../tokens/index.js';
 import {sanitizeText} from '../format/index.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand, jsonFlag} from './command.js';
@@ -30,7 +30,7 @@ export const showCommand = defineCommand({
 	async run(cli, context) {
 		const token = await readTokenArgument(cli.flags.token, context);
 		const entry = await context.withStore(async ({store}) => store.resolve(token));
-		context.stdout.write(cli.flags.json ? `${safeJson(entryToJson(entry))}\n` : describeEntry(entry));
+		context.stdout.write(cli.flags.json ? `${safeJson(tokenDetailsJson(entry))}\n` : describeEntry(entry));
 		return EXIT.ok;
 	},
 });

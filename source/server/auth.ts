@@ -1,11 +1,11 @@
 import type {IncomingMessage} from 'node:http';
-import ipaddr from 'ipaddr.js';
 import type {AuditEntry, AuthSettings, AuthStore, TokenStore, TurnMemo} from '../store/index.js';
 import {
 	type TokenRecord,
 	boundAccountOf,
 	decodeRecord,
 	expiryOf,
+	jsonAccount,
 	isHex64,
 	isPlainMap,
 	listField,
@@ -15,6 +15,7 @@ import {
 } from '../tokens/index.js';
 import {type Headers, HttpError} from './http.js';
 import {type Permission, checkPermission} from './permissions.js';
+import {clientAddress, firstHeader, presentedToken, scopeAllowed} from './credential.js';
 import {addressAllowed, rateWindow, referrerAllowed} from './restrictions.js';
 
 /**
@@ -22,6 +23,11 @@ import {addressAllowed, rateWindow, referrerAllowed} from './restrictions.js';
  * token → expiry → (last use written) → scope → permissions → account → addresses → referrers →
  * rate limit. The raw token is hashed and dropped: it is kept no longer than the event-loop turn
  * that received it (the id memo below), and never written anywhere.
+ *
+ * Longer than 300 lines on purpose: it is one job, the checks in EmailEngine's order, and that
+ * order reads top to bottom only while they stay in one place. Reading what the request presents
+ * (token, address, scopes) is credential.ts; the checks of a field are restrictions.ts and
+ * permissions.ts.
  */
 
 /** What a route asks of its caller. */
@@ -85,53 +91,14 @@ const missingAuthentication = () => new HttpError(401, 'Missing authentication',
 const badToken = () => new HttpError(401, 'Bad token', {}, {'www-authenticate': 'Bearer error="Bad token"'});
 
 /**
- * The credential hapi-auth-bearer-token would see: the Authorization header wins; the query
- * argument counts only when there is no (non-empty) header. `undefined` means "missing".
+ * The audit entry's `account` (compatibility §1.7): the account the request names or, when it names
+ * none, the token's own (an integer one as EmailEngine's CLI stores it), cut to 256 characters;
+ * nil only when both are absent.
  */
-export function presentedToken(authorization: string | undefined, queryToken: string | string[] | undefined): string | undefined {
-	let value = authorization;
-	if (!value && queryToken !== undefined && queryToken !== '') {
-		// A repeated argument reaches the plugin as an array, stringified with commas: a bad token.
-		value = `Bearer ${Array.isArray(queryToken) ? queryToken.join(',') : queryToken}`;
-	}
-
-	if (!value) {
-		return undefined;
-	}
-
-	// The plugin splits on whitespace: the first part must be `bearer` (any case), the second is the
-	// token. The common spelling is matched without splitting; anything else takes the general path.
-	const common = BEARER.exec(value);
-	if (common) {
-		return common[1];
-	}
-
-	const parts = value.split(/\s+/);
-	if (parts[0]!.toLowerCase() !== 'bearer' || !parts[1]) {
-		return undefined;
-	}
-
-	return parts[1];
+function auditAccount(named: string | undefined, record: TokenRecord): string | number | null {
+	const own = named ?? jsonAccount(record);
+	return typeof own === 'string' ? own.slice(0, 256) : typeof own === 'number' ? own : null;
 }
-
-/** `bearer`, whitespace, then the token: the second whitespace-separated part. */
-const BEARER = /^bearer\s+(\S+)/i;
-
-/**
- * Scope rule of compatibility §6.3: no scopes field, `*`, or any overlap with the route's scopes. A scopes
- * field that is not a list refuses (compatibility §2; EmailEngine answers 500): the string "api" is not
- * matched as a substring, and false, 0 or '' do not read as "no scopes field".
- */
-export function scopeAllowed(scopes: unknown, routeScopes: readonly string[]): boolean {
-	const list = listField(scopes);
-	if (routeScopes.length === 0 || list === undefined) {
-		return true;
-	}
-
-	return list !== null && (list.includes('*') || routeScopes.some(scope => list.includes(scope)));
-}
-
-const firstHeader = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 export class Authenticator {
 	private readonly now: () => number;
@@ -156,30 +123,7 @@ export class Authenticator {
 
 	/** The client address: the socket peer, or X-Forwarded-For when the enableApiProxy setting says so. */
 	clientIp(request: IncomingMessage, settings: AuthSettings): string {
-		const peer = request.socket.remoteAddress ?? '';
-		const forwarded = firstHeader(request.headers['x-forwarded-for']);
-		if (!settings.enableApiProxy || !forwarded) {
-			return peer;
-		}
-
-		const hops = forwarded
-			.split(',')
-			.map(hop => hop.trim())
-			.filter(Boolean);
-		const proxies = this.options.proxyAddresses ?? [];
-		let candidate: string | undefined;
-		if (proxies.length > 0) {
-			// Only a listed proxy is believed, and then the rightmost hop that is not a proxy itself.
-			if (!addressAllowed(peer, proxies)) {
-				return peer;
-			}
-
-			candidate = [...hops].reverse().find(hop => !addressAllowed(hop, proxies));
-		} else {
-			candidate = hops[0];
-		}
-
-		return candidate && ipaddr.isValid(candidate) ? candidate : peer;
+		return clientAddress(request, settings.enableApiProxy, this.options.proxyAddresses ?? []);
 	}
 
 	/** Authenticates one request or throws the HttpError EmailEngine would answer with. */
@@ -253,7 +197,7 @@ export class Authenticator {
 		const context: RequestContext = {request, route, account, clientIp, now};
 		const refusal = this.firstRefusal(record, context);
 		if (refusal) {
-			await this.refuse(refusal, lastUse, settings, id, context);
+			await this.refuse(refusal, lastUse, settings, {id, record}, context);
 		}
 
 		let headers = NO_HEADERS;
@@ -277,7 +221,7 @@ export class Authenticator {
 					},
 					lastUse,
 					settings,
-					id,
+					{id, record},
 					context,
 				);
 			}
@@ -286,7 +230,7 @@ export class Authenticator {
 		}
 
 		if (settings.tokenAuditLog) {
-			this.audit(id, context, 'allowed', null);
+			this.audit(id, record, context, 'allowed', null);
 		}
 
 		this.outcome('allowed');
@@ -358,12 +302,12 @@ export class Authenticator {
 		refusal: Refusal,
 		lastUse: Promise<unknown>,
 		settings: AuthSettings,
-		id: string,
+		{id, record}: {id: string; record: TokenRecord},
 		context: RequestContext,
 	): Promise<never> {
 		await lastUse;
 		if (settings.tokenAuditLog) {
-			this.audit(id, context, 'denied', refusal.reason);
+			this.audit(id, record, context, 'denied', refusal.reason);
 		}
 
 		this.outcome(refusal.outcome);
@@ -382,6 +326,7 @@ export class Authenticator {
 	/** Audit entry (compatibility §1.7), written when the tokenAuditLog setting is on; fire-and-forget. */
 	private audit(
 		id: string,
+		record: TokenRecord,
 		{request, route, account, clientIp, now}: RequestContext,
 		status: AuditEntry['status'],
 		reason: string | null,
@@ -393,7 +338,7 @@ export class Authenticator {
 			path: route.template,
 			action: route.permission.action,
 			group: route.permission.group,
-			account: account === undefined ? null : account.slice(0, 256),
+			account: auditAccount(account, record),
 			status,
 			reason,
 		};

@@ -38,7 +38,7 @@ export class HttpError extends Error {
 }
 
 /** A joi-style field problem, as EmailEngine's failAction lists them under `fields`. */
-export type FieldProblem = {message: string; key: string};
+export type FieldProblem = {message: string; key: string | number};
 
 export const invalidInput = (fields: FieldProblem[]) => new HttpError(400, 'Invalid input', {fields});
 
@@ -123,20 +123,24 @@ export function splitTarget(target: string): {path: string; search: string} {
 	return index === -1 ? {path: target, search: ''} : {path: target.slice(0, index), search: target.slice(index + 1)};
 }
 
-/** Query arguments; a repeated name gives an array, as hapi's qs parser does. */
-export function parseQuery(search: string): Map<string, string | string[]> {
-	const query = new Map<string, string | string[]>();
-	if (search === '') {
-		return query;
+/** Query arguments or form fields by name, as hapi's qs parser hands them to validation. */
+export type Params = Record<string, string | string[]>;
+
+/**
+ * Name/value pairs as an object (without a prototype, so `__proto__` is a name like any other);
+ * a repeated name gives an array, as hapi's qs parser does. The one place that does it.
+ */
+export function collectParams(pairs: URLSearchParams): Params {
+	const params: Params = Object.create(null) as Params;
+	for (const [key, value] of pairs) {
+		const current = params[key];
+		params[key] = current === undefined ? value : [...(Array.isArray(current) ? current : [current]), value];
 	}
 
-	for (const [key, value] of new URLSearchParams(search)) {
-		const current = query.get(key);
-		query.set(key, current === undefined ? value : [...(Array.isArray(current) ? current : [current]), value]);
-	}
-
-	return query;
+	return params;
 }
+
+export const parseQuery = (search: string): Params => collectParams(new URLSearchParams(search));
 
 /** Reads a request body up to `limit` bytes; more is a 413 as hapi gives it. */
 export async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
@@ -159,6 +163,42 @@ export async function readBody(request: IncomingMessage, limit: number): Promise
 	}
 
 	return Buffer.concat(chunks);
+}
+
+const MAX_BODY = 3 * 1024 * 1024;
+
+/**
+ * The request body as hapi's parser hands it to validation: JSON (also when no type is given),
+ * form fields as an object (so `curl -d description=x -d account=a` works), text and bytes as a
+ * non-object that validation then refuses; any other type is 415.
+ */
+export async function readPayload(request: IncomingMessage): Promise<unknown> {
+	const type = String(request.headers['content-type'] ?? '')
+		.split(';')[0]!
+		.trim()
+		.toLowerCase();
+	const body = await readBody(request, MAX_BODY);
+	if (type === 'application/x-www-form-urlencoded') {
+		return collectParams(new URLSearchParams(body.toString('utf8')));
+	}
+
+	if (type.startsWith('text/') || type === 'application/octet-stream') {
+		return body.length === 0 ? undefined : body.toString('utf8');
+	}
+
+	if (type !== '' && type !== 'application/json' && !type.endsWith('+json')) {
+		throw new HttpError(415, 'Unsupported Media Type');
+	}
+
+	if (body.length === 0) {
+		return undefined;
+	}
+
+	try {
+		return JSON.parse(body.toString('utf8'));
+	} catch {
+		throw new HttpError(400, 'Invalid request payload JSON format');
+	}
 }
 
 /** Any run of 64 hex characters: a raw token or an id. Hidden from logs wherever it appears. */

@@ -1,39 +1,16 @@
-import ipaddr from 'ipaddr.js';
+import {matchableAddress, matchableRange} from '../tokens/index.js';
 
 /**
  * The per-token restrictions of compatibility §6.5–6.6 as pure functions: which client addresses and
  * referrers pass, and the fixed rate-limit window a request falls into.
  */
 
-/** IPv4-mapped IPv6 (`::ffff:a.b.c.d`) is unwrapped, as ipaddr.js `process` does. */
-function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
-	try {
-		return ipaddr.process(text);
-	} catch {
-		return undefined;
-	}
-}
-
-function parseRange(text: string): [ipaddr.IPv4 | ipaddr.IPv6, number] | undefined {
-	try {
-		const [address, bits] = ipaddr.parseCIDR(text);
-		// A mapped range (::ffff:10.0.0.0/104) is the IPv4 range 10.0.0.0/8, if it is mapped at all.
-		if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()) {
-			return bits >= 96 ? [(address as ipaddr.IPv6).toIPv4Address(), bits - 96] : undefined;
-		}
-
-		return [address, bits];
-	} catch {
-		return undefined;
-	}
-}
-
 /**
  * Whether a client address is allowed by an `addresses` list: CIDR entries (family must match)
  * or single addresses compared in normalised form. Unparsable entries are skipped, never matched.
  */
 export function addressAllowed(clientIp: string, entries: readonly unknown[]): boolean {
-	const client = parseAddress(clientIp);
+	const client = matchableAddress(clientIp);
 	if (!client) {
 		return false;
 	}
@@ -44,7 +21,7 @@ export function addressAllowed(clientIp: string, entries: readonly unknown[]): b
 		}
 
 		if (/\/\d+$/.test(entry)) {
-			const range = parseRange(entry);
+			const range = matchableRange(entry);
 			if (range && range[0].kind() === client.kind() && client.match(range)) {
 				return true;
 			}
@@ -52,7 +29,7 @@ export function addressAllowed(clientIp: string, entries: readonly unknown[]): b
 			continue;
 		}
 
-		const address = parseAddress(entry);
+		const address = matchableAddress(entry);
 		if (address && address.kind() === client.kind() && address.toNormalizedString() === client.toNormalizedString()) {
 			return true;
 		}

@@ -1,13 +1,12 @@
 import type {IncomingMessage} from 'node:http';
-import type {AuthStore, TokenStore, UnreadableRecord} from '../store/index.js';
-import {type TokenEntry, TokenError, entryToJson, generateRawToken, isHex64, jsonAccount, LIMITS, tokenIdOf} from '../tokens/index.js';
+import Joi from 'joi';
+import type {AuthStore, TokenStore} from '../store/index.js';
 import type {Credentials, RouteAuth} from './auth.js';
-import {type Headers, HttpError, invalidInput, readBody} from './http.js';
+import {type Headers, HttpError, type Params} from './http.js';
 import type {Logger} from './logger.js';
 import type {ServerMetrics} from './metrics.js';
-import {ADMIN_GROUP} from './permissions.js';
-import {type QuerySchema, integer, text} from './query.js';
-import {parseTokenRequest, restRecord} from './token-payload.js';
+import {accountIdSchema, statsQuerySchema} from './schemas.js';
+import {TOKEN_ROUTES, accountNotFound} from './token-routes.js';
 
 /** What handlers share: the stores, the metrics, the logger and a few facts about the server. */
 export type RouteDeps = {
@@ -18,17 +17,21 @@ export type RouteDeps = {
 	version: string;
 	license: string;
 	now: () => number;
+	/** EENGINE_TOKEN_LOG_ENTRIES: how many entries an audit log keeps (compatibility §1.7). */
+	auditEntries: number;
 };
 
 export type Call = {
 	request: IncomingMessage;
+	/** Path parameters, validated when the route has a schema for them. */
 	params: Record<string, string>;
+	/** Query arguments, validated by the route's schema; empty for a route without one. */
 	query: Record<string, unknown>;
 	credentials: Credentials | undefined;
 	deps: RouteDeps;
 };
 
-export type Reply = {status?: number; json?: unknown; text?: string; contentType?: string; headers?: Headers};
+export type Reply = {status?: number; json?: unknown; text?: string; contentType?: string; headers?: Headers; noCache?: boolean};
 
 export type Route = {
 	method: 'GET' | 'POST' | 'DELETE';
@@ -39,123 +42,15 @@ export type Route = {
 	/** Errors other than 401 as EmailEngine's HTML page: the route is not api-tagged (compatibility §6.7). */
 	htmlErrors?: boolean;
 	/** The account the request names, for account binding (compatibility §6.4); most routes name none. */
-	account?: (params: Record<string, string>, query: Map<string, string | string[]>) => string | undefined;
-	query?: QuerySchema;
+	account?: (params: Record<string, string>, query: Params) => string | undefined;
+	/** joi schema of the path parameters, checked after authentication as hapi does. */
+	params?: Joi.ObjectSchema;
+	/** joi schema of the query; a route without one ignores its query (hapi's rule). */
+	query?: Joi.ObjectSchema | ((deps: RouteDeps) => Joi.ObjectSchema);
 	handler: (call: Call) => Promise<Reply>;
 };
 
 const API = ['api'] as const;
-
-const tokenNotFound = () => new HttpError(404, 'Requested access token was not found', {code: 'NotFound'});
-const accountNotFound = () => new HttpError(404, 'Account record was not found for requested ID');
-
-/** Path parameters are ids or tokens: 64 hex characters, anything else is a 400 with no echo. */
-function hexParam(params: Record<string, string>, name: string): string {
-	const value = params[name] ?? '';
-	if (!isHex64(value)) {
-		throw invalidInput([{message: `"${name}" must be a 64 character hex string`, key: name}]);
-	}
-
-	return value;
-}
-
-function accountParam(params: Record<string, string>): string {
-	const value = params['account'] ?? '';
-	if (value.length > LIMITS.account) {
-		throw invalidInput([{message: `"account" length must be less than or equal to ${LIMITS.account} characters long`, key: 'account'}]);
-	}
-
-	return value;
-}
-
-/** GET /v1/tokens/{token}: the listing shape plus EmailEngine's fixed keys, nil where absent. */
-function tokenDetails(entry: TokenEntry): Record<string, unknown> {
-	const json = entryToJson(entry);
-	const fixed = ['id', 'account', 'description', 'metadata', 'ip', 'remoteAddress', 'scopes', 'restrictions', 'permissions', 'created'];
-	const result: Record<string, unknown> = {};
-	for (const key of fixed) {
-		result[key] = json[key] ?? null;
-	}
-
-	for (const [key, value] of Object.entries(json)) {
-		if (!Object.hasOwn(result, key) && key !== 'access') {
-			result[key] = value;
-		}
-	}
-
-	result['access'] = json['access'] ?? {time: null, ip: null};
-	return result;
-}
-
-/** How many skipped records one listing names in the log before it only counts them. */
-const LOGGED_UNREADABLE = 20;
-
-/**
- * The log lines for records a listing skipped because they cannot be read (compatibility §7: skipped and
- * logged): one per record up to LOGGED_UNREADABLE, then one with the count, so a listing over
- * thousands of broken records does not write thousands of lines per request.
- */
-function unreadableLog(logger: Logger): {onUnreadable: (record: UnreadableRecord) => void; finish: () => void} {
-	let count = 0;
-	return {
-		onUnreadable({id, reason}) {
-			count++;
-			if (count <= LOGGED_UNREADABLE) {
-				logger.warn({token: id, reason}, 'Skipped a token record that cannot be read');
-			}
-		},
-		finish() {
-			if (count > LOGGED_UNREADABLE) {
-				logger.warn({skipped: count}, 'Skipped more token records that cannot be read');
-			}
-		},
-	};
-}
-
-const MAX_BODY = 3 * 1024 * 1024;
-
-/**
- * The request body as hapi's parser hands it to validation: JSON (also when no type is given),
- * form fields as an object (so `curl -d description=x -d account=a` works), text and bytes as a
- * non-object that validation then refuses; any other type is 415.
- */
-async function readPayload(request: IncomingMessage): Promise<unknown> {
-	const type = String(request.headers['content-type'] ?? '')
-		.split(';')[0]!
-		.trim()
-		.toLowerCase();
-	const body = await readBody(request, MAX_BODY);
-	if (type === 'application/x-www-form-urlencoded') {
-		const fields: Record<string, string | string[]> = {};
-		for (const [key, value] of new URLSearchParams(body.toString('utf8'))) {
-			const current = fields[key];
-			fields[key] = current === undefined ? value : [...(Array.isArray(current) ? current : [current]), value];
-		}
-
-		return fields;
-	}
-
-	if (type.startsWith('text/') || type === 'application/octet-stream') {
-		return body.length === 0 ? undefined : body.toString('utf8');
-	}
-
-	if (type !== '' && type !== 'application/json' && !type.endsWith('+json')) {
-		throw new HttpError(415, 'Unsupported Media Type');
-	}
-
-	if (body.length === 0) {
-		return undefined;
-	}
-
-	try {
-		return JSON.parse(body.toString('utf8'));
-	} catch {
-		throw new HttpError(400, 'Invalid request payload JSON format');
-	}
-}
-
-/** The admin group is never grantable: any token that carries `permissions` is refused (compatibility §7). */
-const admin = (template: string, action: string): RouteAuth => ({scopes: API, permission: {action, group: ADMIN_GROUP}, template});
 
 export const ROUTES: readonly Route[] = [
 	{
@@ -173,14 +68,14 @@ export const ROUTES: readonly Route[] = [
 		auth: {scopes: ['metrics'], permission: {action: 'read', group: 'diagnostics'}, template: '/metrics'},
 		htmlErrors: true,
 		async handler({deps}) {
-			return {text: await deps.metrics.text(), contentType: 'text/plain; charset=utf-8'};
+			return {text: await deps.metrics.text(), contentType: 'text/plain; charset=utf-8', noCache: true};
 		},
 	},
 	{
 		method: 'GET',
 		template: '/v1/stats',
 		auth: {scopes: API, permission: {action: 'read', group: 'diagnostics'}, template: '/v1/stats'},
-		query: {seconds: integer({min: 0, max: 604_800, default: 3600, emptyIsDefault: true})},
+		query: statsQuerySchema,
 		async handler({deps}) {
 			const {accounts, redisVersion} = await deps.auth.stats();
 			return {
@@ -200,8 +95,9 @@ export const ROUTES: readonly Route[] = [
 		template: '/v1/account/{account}',
 		auth: {scopes: API, permission: {action: 'read', group: 'account'}, template: '/v1/account/{account}'},
 		account: params => params['account'],
+		params: Joi.object({account: accountIdSchema.required()}),
 		async handler({deps, params}) {
-			const account = accountParam(params);
+			const account = params['account']!;
 			const fields = await deps.auth.accountFields(account, ['name', 'email', 'state']);
 			if (!fields) {
 				throw accountNotFound();
@@ -211,116 +107,7 @@ export const ROUTES: readonly Route[] = [
 			return {json: {account, name: fields['name'], email: fields['email'], state: fields['state']}};
 		},
 	},
-	{
-		method: 'GET',
-		template: '/v1/tokens',
-		auth: admin('/v1/tokens', 'read'),
-		account: (_params, query) => {
-			const value = query.get('account');
-			return typeof value === 'string' && value !== '' ? value : undefined;
-		},
-		query: {
-			page: integer({min: 0, max: 1_048_576, default: 0}),
-			pageSize: integer({min: 1, max: 1000, default: 20}),
-			query: text({max: LIMITS.query}),
-			account: text({max: LIMITS.account}),
-		},
-		async handler({deps, query}) {
-			const page = query['page'] as number;
-			const pageSize = query['pageSize'] as number;
-			const account = query['account'] as string | undefined;
-			const skipped = unreadableLog(deps.logger);
-			const {total, entries} = await deps.store.page({
-				account,
-				query: query['query'] as string | undefined,
-				page,
-				pageSize,
-				onUnreadable: skipped.onUnreadable,
-			});
-			skipped.finish();
-			return {
-				json: {
-					account: account ?? null,
-					total,
-					page,
-					pages: Math.ceil(total / pageSize),
-					tokens: entries.map(entry => entryToJson(entry)),
-				},
-			};
-		},
-	},
-	{
-		method: 'GET',
-		template: '/v1/tokens/account/{account}',
-		auth: admin('/v1/tokens/account/{account}', 'read'),
-		account: params => params['account'],
-		async handler({deps, params}) {
-			const skipped = unreadableLog(deps.logger);
-			const {entries} = await deps.store.page({account: accountParam(params), page: 0, pageSize: 1000, onUnreadable: skipped.onUnreadable});
-			skipped.finish();
-			return {json: {tokens: entries.map(entry => entryToJson(entry))}};
-		},
-	},
-	{
-		method: 'GET',
-		template: '/v1/tokens/{token}',
-		auth: admin('/v1/tokens/{token}', 'read'),
-		async handler({deps, params}) {
-			// Ids only (compatibility §7), used verbatim: an upper-case id finds nothing, as in EmailEngine.
-			const id = hexParam(params, 'token');
-			// Both reads leave together: one round trip, and a 404 only wastes a tiny HGET.
-			// A record that cannot be read is not found here, as in the listing, and logged.
-			const skipped = unreadableLog(deps.logger);
-			const [record, lastUse] = await Promise.all([deps.store.get(id, skipped.onUnreadable), deps.store.lastUse(id)]);
-			if (!record) {
-				throw tokenNotFound();
-			}
-
-			return {json: tokenDetails({id, record, lastUse})};
-		},
-	},
-	...(['/v1/tokens', '/v1/token'] as const).map((template): Route => ({
-		method: 'POST',
-		template,
-		auth: admin(template, 'write'),
-		async handler({deps, request, credentials}) {
-			if (credentials?.kind === 'preauth') {
-				throw new HttpError(403, 'Can not provision an access token for an unauthenticated request');
-			}
-
-			const now = deps.now();
-			const input = parseTokenRequest((await readPayload(request)) ?? {}, now);
-			if (input.account !== undefined && !(await deps.store.accountExists(input.account))) {
-				throw accountNotFound();
-			}
-
-			const rawToken = generateRawToken();
-			const id = tokenIdOf(rawToken);
-			const record = restRecord(input, now, credentials?.clientIp);
-			await deps.store.provision(id, record);
-			deps.logger.info({token: id, account: jsonAccount(record)}, 'Provisioned an access token');
-			return {json: {token: rawToken, id}};
-		},
-	})),
-	...(['/v1/tokens/{token}', '/v1/token/{token}'] as const).map((template): Route => ({
-		method: 'DELETE',
-		template,
-		auth: admin(template, 'destructive'),
-		async handler({deps, params}) {
-			const value = hexParam(params, 'token');
-			try {
-				const entry = await deps.store.revoke(value);
-				deps.logger.info({token: entry.id, account: jsonAccount(entry.record)}, 'Deleted an access token');
-				return {json: {deleted: true}};
-			} catch (error) {
-				if (error instanceof TokenError && error.code === 'not-found') {
-					return {json: {deleted: false}};
-				}
-
-				throw error;
-			}
-		},
-	})),
+	...TOKEN_ROUTES,
 ];
 
 type CompiledRoute = {route: Route; pattern: RegExp; names: string[]};
@@ -358,11 +145,13 @@ for (const {route, names} of COMPILED) {
 }
 
 /**
- * The route for a method and raw path, with decoded parameters. Literal routes win over
+ * The route for a method and raw path, with decoded parameters; one trailing slash is dropped. Literal routes win over
  * parameterised ones (hapi's rule), so `/v1/tokens/account/x` is the deprecated listing.
  * An undecodable parameter is a 400; no route is undefined (the caller answers 404).
  */
-export function matchRoute(method: string, path: string): Match | undefined {
+export function matchRoute(method: string, rawPath: string): Match | undefined {
+	// hapi's stripTrailingSlash, as EmailEngine sets it: `/v1/stats/` is `/v1/stats` (compatibility §6.7).
+	const path = rawPath.length > 1 && rawPath.endsWith('/') ? rawPath.slice(0, -1) : rawPath;
 	const literal = LITERAL.get(method)?.get(path);
 	if (literal) {
 		return literal;

@@ -1,13 +1,13 @@
 import {type IncomingMessage, type Server, ServerResponse, createServer} from 'node:http';
 import type {AddressInfo} from 'node:net';
-import {AuthStore, type RedisEndpoint, type TokenStore, asRedisError, maskRedisUrl} from '../store/index.js';
-import {TokenError, oneLine} from '../tokens/index.js';
+import {AuthStore, type RedisEndpoint, type TokenStore} from '../store/index.js';
 import {Authenticator, type Credentials} from './auth.js';
 import {HttpError, parseQuery, redactHex, respondWith, sendError, sendJson, splitTarget} from './http.js';
 import {type Logger, logError, requestLineWriter} from './logger.js';
+import {CONNECTION, LAST_USE, OutageLog, REQUESTS, redisUnavailable} from './outage-log.js';
 import {ServerMetrics} from './metrics.js';
-import {type Route, type RouteDeps, matchRoute} from './routes.js';
-import {validateQuery} from './query.js';
+import {ROUTES, type Route, type RouteDeps, matchRoute} from './routes.js';
+import {validated} from './schemas.js';
 
 export type ApiServerOptions = {
 	store: TokenStore;
@@ -42,63 +42,18 @@ export class Exchange extends ServerResponse<IncomingMessage> {
 /** Handlers of routes without a query schema all see the same (frozen) empty values. */
 const EMPTY_VALUES: Record<string, unknown> = Object.freeze({});
 
+const isEmpty = (query: object) => {
+	for (const _ in query) {
+		return false;
+	}
+
+	return true;
+};
+
 /** hapi's body for anything no route matches, before any authentication. */
 const notFound = () => new HttpError(404, 'Not Found');
 
 const unavailable = () => new HttpError(503, 'Redis is not available, try again later');
-
-/** Kinds of Redis trouble the log reports once per outage, with what they mean for requests. */
-const REQUESTS = 'Redis';
-const CONNECTION = 'The connection to Redis';
-const LAST_USE = 'Recording last use';
-const CONSEQUENCES: Record<string, string> = {
-	[REQUESTS]: 'requests are answered 503 until it works again',
-	[CONNECTION]: 'retrying every second',
-	[LAST_USE]: 'requests are still authenticated',
-};
-
-/**
- * Whether a failure is Redis's (away, or refusing a command: answered 503, and the server recovers
- * on its own when Redis is back) rather than a bug (500). The store's asRedisError is the one place
- * that knows what ioredis throws.
- */
-function redisUnavailable(error: unknown, store: TokenStore): boolean {
-	const typed = asRedisError(error);
-	return (typed instanceof TokenError && typed.code === 'redis') || store.redis.status !== 'ready';
-}
-
-/**
- * Redis trouble in the log once per outage of each kind (requests answered 503, last use not
- * written, audit entries lost), with Redis's reason, and a line when that kind works again: a
- * read-only replica refuses every last-use write, and a line per request would drown the log.
- */
-class OutageLog {
-	/** The kinds down now, with the reason first logged. */
-	private readonly down = new Map<string, string>();
-
-	constructor(
-		private readonly logger: Logger,
-		private readonly target: RedisEndpoint | undefined,
-	) {}
-
-	failed(what: string, error: unknown): void {
-		if (!this.down.has(what)) {
-			const reason = oneLine(asRedisError(error, this.target));
-			this.down.set(what, reason);
-			const consequence = CONSEQUENCES[what];
-			this.logger.warn(
-				{redis: this.target ? maskRedisUrl(this.target.url) : undefined},
-				`${what} failed${consequence ? ` (${consequence})` : ''}: ${reason}`,
-			);
-		}
-	}
-
-	recovered(what: string): void {
-		if (this.down.size > 0 && this.down.delete(what)) {
-			this.logger.info(`${what} works again`);
-		}
-	}
-}
 
 const envList = (value: string | undefined) =>
 	(value ?? '')
@@ -125,13 +80,14 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 	// handled in one event-loop turn in one socket write and lets identical ones share a command
 	// (see AuthStore's Turn), which is the largest single throughput gain the server has.
 	const auth = new AuthStore(store.redis, store.prefix);
+	const auditLimits = {
+		entries: positive(env['EENGINE_TOKEN_LOG_ENTRIES'], 1000),
+		maxAgeSeconds: positive(env['EENGINE_TOKEN_LOG_AGE'], 604_800),
+	};
 	const authenticator = new Authenticator(auth, store, {
 		now,
 		proxyAddresses: envList(env['EENGINE_API_PROXY_ADDRESSES']),
-		audit: {
-			entries: positive(env['EENGINE_TOKEN_LOG_ENTRIES'], 1000),
-			maxAgeSeconds: positive(env['EENGINE_TOKEN_LOG_AGE'], 604_800),
-		},
+		audit: auditLimits,
 		onOutcome: outcome => metrics.countOutcome(outcome),
 		onBackgroundError: (what, error) => outages.failed(what, error),
 		onLastUse(error) {
@@ -143,7 +99,25 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 		},
 		onBadRecord: (id, reason) => logger.warn({token: id, reason}, 'Refused a token because of its stored record'),
 	});
-	const deps: RouteDeps = {store, auth, metrics, logger, version: options.version, license: options.license ?? 'MIT', now};
+	const deps: RouteDeps = {
+		store,
+		auth,
+		metrics,
+		logger,
+		version: options.version,
+		license: options.license ?? 'MIT',
+		now,
+		auditEntries: auditLimits.entries,
+	};
+	// Query schemas that depend on the environment are made once, not per request.
+	// Most requests carry no query: joi's answer for an empty one (the defaults) is computed once per
+	// route and shared, frozen, so the hot path does not run a validation per request.
+	const querySchemas = new Map(
+		ROUTES.flatMap(route => {
+			const schema = typeof route.query === 'function' ? route.query(deps) : route.query;
+			return schema ? [[route, {schema, empty: Object.freeze(validated<Record<string, unknown>>(schema, {}))}] as const] : [];
+		}),
+	);
 	const requestLine = requestLineWriter(logger);
 	let closing = false;
 
@@ -160,9 +134,13 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 			const {route, params} = matched;
 			response.route = route;
 			const query = parseQuery(search);
-			// The token argument is the strategy's, never a route's: it leaves the query here.
-			const queryToken = query.get('access_token');
-			query.delete('access_token');
+			// The token argument is the strategy's when there is no Authorization header: it leaves
+			// the query then. Beside a header it stays, and a route with a query schema refuses it
+			// with EmailEngine's 400 (compatibility §6.1).
+			const queryToken = request.headers.authorization ? undefined : query['access_token'];
+			if (queryToken !== undefined) {
+				delete query['access_token'];
+			}
 
 			let credentials: Credentials | undefined;
 			if (route.auth) {
@@ -180,11 +158,17 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 				}
 			}
 
-			// As in hapi, a route without a query schema ignores its query; one with a schema refuses
-			// names it does not know.
-			const values = route.query ? validateQuery(route.query, query) : EMPTY_VALUES;
+			// As in hapi, after authentication: the path parameters, then the query. A route without a
+			// query schema ignores its query; one with a schema refuses names it does not know.
+			const checkedParams = route.params ? validated<Record<string, string>>(route.params, params) : params;
+			const querySchema = querySchemas.get(route);
+			const values = !querySchema
+				? EMPTY_VALUES
+				: isEmpty(query)
+					? querySchema.empty
+					: validated<Record<string, unknown>>(querySchema.schema, query);
 			auth.coalesce();
-			const reply = await route.handler({request, params, query: values, credentials, deps});
+			const reply = await route.handler({request, params: checkedParams, query: values, credentials, deps});
 			const token = credentials?.kind === 'token' ? credentials : undefined;
 			if (token) {
 				await token.lastUse;
@@ -203,7 +187,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 					response,
 					status,
 					reply.contentType ?? 'text/plain; charset=utf-8',
-					false,
+					reply.noCache === true,
 					reply.text,
 					head,
 					token?.headers,

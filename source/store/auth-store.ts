@@ -33,7 +33,8 @@ export type AuditEntry = {
 	path: string | null;
 	action: string | null;
 	group: string | null;
-	account: string | null;
+	/** Text, or a number where EmailEngine's CLI stored an integer account. */
+	account: string | number | null;
 	status: 'allowed' | 'denied';
 	reason: string | null;
 };

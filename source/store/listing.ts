@@ -2,6 +2,7 @@
 // its first rows, by account) shares one scan, filter and join, and reads best beside it.
 import {
 	type TokenEntry,
+	type TokenRecord,
 	type TokenSummary,
 	decodeLastUse,
 	isExpired,
@@ -50,6 +51,11 @@ export type ListOptions = {
 	onUnreadable?: OnUnreadable;
 	/** Told about each listed token that can never authenticate, and why (recordProblem). */
 	onUnusable?: (id: string, problem: string) => void;
+	/**
+	 * Told about each expired record the listing hid, so a caller that reaps as EmailEngine's REST
+	 * listing does (compatibility §1.8) can; the listing itself never writes.
+	 */
+	onExpired?: (id: string, record: TokenRecord) => void;
 };
 
 /** What a token table asks of a listing: list()'s options, and whether unreadable records are rows. */
@@ -159,7 +165,16 @@ async function select<Row extends {id: string}, Use>(
 			summary = unreadableSummary(id, reason);
 		}
 
-		if ((options.includeExpired || !summaryExpired(summary, now)) && (!filter || filter(summary))) {
+		const expired = summaryExpired(summary, now);
+		if (expired && options.onExpired) {
+			// Summaries and records agree on what is readable, so this decodes; guarded all the same.
+			const record = decodeOrReport(id, bytes, undefined);
+			if (record) {
+				options.onExpired(id, record);
+			}
+		}
+
+		if ((options.includeExpired || !expired) && (!filter || filter(summary))) {
 			rows.push(makeRow(summary, bytes));
 			if (summary.problem !== undefined) {
 				options.onUnusable?.(id, summary.problem);
@@ -262,7 +277,7 @@ export async function listHead(
  * scope filter every candidate is read and matched; without one only the ids are read and sorted,
  * and only the page's records and last uses are fetched, so a page of 20 out of 100,000 decodes 20
  * records. Missing and undecodable records are skipped but still counted in `total`; expired ones
- * are hidden and subtracted, as EmailEngine does (it also reaps them; a listing here never writes).
+ * are hidden and subtracted, as EmailEngine does (it also reaps them: onExpired; a listing never writes).
  */
 export async function listPage(
 	store: StoreContext,
@@ -299,9 +314,12 @@ export async function listPage(
 			continue;
 		}
 
-		if (!options.includeExpired && isExpired(record, now)) {
-			total--;
-			continue;
+		if (isExpired(record, now)) {
+			options.onExpired?.(id, record);
+			if (!options.includeExpired) {
+				total--;
+				continue;
+			}
 		}
 
 		entries.push({id, record, lastUse: decodeLastUse(access[index])});

@@ -8,6 +8,7 @@ import {
 	type TokenSummary,
 	encodeExportString,
 } from '../tokens/index.js';
+import {type AuditLogEntry, auditLogPage} from './audit-log.js';
 import {type ImportOutcome, defineImportScript, importMany, importOne} from './importing.js';
 import {type Keys, keysFor} from './keys.js';
 import {type ListOptions, type SummaryOptions, listEntries, listEntriesInChunks, listHead, listPage, listSummaries} from './listing.js';
@@ -15,6 +16,7 @@ import {getLastUse, getRecord, resolveToken} from './lookup.js';
 import type {OnUnreadable, StoreContext, UnreadableRecord} from './stored-records.js';
 import {issueToken, provision, reap, revokeMany, revokeToken} from './writes.js';
 
+export type {AuditLogEntry} from './audit-log.js';
 export type {ImportOutcome} from './importing.js';
 export {ImportStopped} from './importing.js';
 export type {ListOptions, SummaryOptions} from './listing.js';
@@ -88,6 +90,11 @@ export class TokenStore implements StoreContext {
 
 	async page(options: ListOptions & {page: number; pageSize: number}): Promise<{total: number; entries: TokenEntry[]}> {
 		return listPage(this, options);
+	}
+
+	/** One page of a token's audit log, newest first (compatibility §1.7). */
+	async auditLog(id: string, page: number, pageSize: number): Promise<{total: number; entries: AuditLogEntry[]}> {
+		return auditLogPage(this, id, page, pageSize);
 	}
 
 	/** The export string (compatibility §3.1) of a token named by id or raw token (expired ones too). */

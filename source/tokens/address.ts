@@ -47,30 +47,75 @@ function isPlainIpv6(text: string): boolean {
 
 const usage = (message: string) => new TokenError('usage', message);
 
-/** `--ip`: an IPv4/IPv6 address or a CIDR range, in a form that means the same to a person and to ipaddr.js. */
-export function parseAddress(value: string): string {
+/**
+ * Why a text is not an address or range in the one form everyone reads alike (see above), without
+ * repeating the text; undefined when it is one. The REST schema and `--ip` both ask this.
+ */
+export function addressProblem(value: string): string | undefined {
 	const text = value.trim();
-	const invalid = (why: string) => usage(`Invalid IP address or CIDR range ${quoteTyped(text)}: ${why}`);
 	const [address = '', prefix, extra] = text.split('/');
 	if (address.includes('%')) {
-		throw invalid('an IPv6 zone (%…) is not allowed; no client address carries one');
+		return 'an IPv6 zone (%…) is not allowed; no client address carries one';
 	}
 
 	const family = IPV4.test(address) ? 4 : isPlainIpv6(address) ? 6 : undefined;
 	if (family === undefined || extra !== undefined || !ipaddr().isValid(address)) {
 		const dotted = address.split(':').at(-1)!;
-		throw invalid(
-			dotted.includes('.') && /^[\d.]+$/.test(dotted) && /(?:^|\.)0\d/.test(dotted)
-				? 'write IPv4 numbers without leading zeros (010 would be read as octal 8)'
-				: 'use IPv4 as four decimal numbers (10.0.0.1) or IPv6 (2001:db8::1), optionally with /PREFIX',
-		);
+		return dotted.includes('.') && /^[\d.]+$/.test(dotted) && /(?:^|\.)0\d/.test(dotted)
+			? 'write IPv4 numbers without leading zeros (010 would be read as octal 8)'
+			: 'use IPv4 as four decimal numbers (10.0.0.1) or IPv6 (2001:db8::1), optionally with /PREFIX';
 	}
 
 	if (prefix !== undefined && (!PREFIX.test(prefix) || Number(prefix) > (family === 4 ? 32 : 128))) {
-		throw invalid(`the prefix after / is a decimal number from 0 to ${family === 4 ? 32 : 128}, without leading zeros`);
+		return `the prefix after / is a decimal number from 0 to ${family === 4 ? 32 : 128}, without leading zeros`;
+	}
+
+	return undefined;
+}
+
+/** `--ip`: an IPv4/IPv6 address or a CIDR range, in a form that means the same to a person and to ipaddr.js. */
+export function parseAddress(value: string): string {
+	const text = value.trim();
+	const problem = addressProblem(text);
+	if (problem !== undefined) {
+		throw usage(`Invalid IP address or CIDR range ${quoteTyped(text)}: ${problem}`);
 	}
 
 	return text;
+}
+
+export type IpAddress = import('ipaddr.js').IPv4 | import('ipaddr.js').IPv6;
+
+/** Whether ipaddr.js reads a text as an address at all (no range): the test EmailEngine's matcher makes. */
+export const isIpAddress = (text: string): boolean => ipaddr().isValid(text);
+
+/**
+ * An address as EmailEngine's matcher reads it (compatibility §6.5): ipaddr.js `process`, which
+ * unwraps IPv4-mapped IPv6 (`::ffff:a.b.c.d`); undefined when it is no address.
+ */
+export function matchableAddress(text: string): IpAddress | undefined {
+	try {
+		return ipaddr().process(text);
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * A CIDR range as the matcher reads it: a mapped range (`::ffff:10.0.0.0/104`) is the IPv4 range
+ * 10.0.0.0/8 when its prefix covers the mapping, else no range at all; undefined when unparsable.
+ */
+export function matchableRange(text: string): [IpAddress, number] | undefined {
+	try {
+		const [address, bits] = ipaddr().parseCIDR(text);
+		if (address.kind() === 'ipv6' && (address as import('ipaddr.js').IPv6).isIPv4MappedAddress()) {
+			return bits >= 96 ? [(address as import('ipaddr.js').IPv6).toIPv4Address(), bits - 96] : undefined;
+		}
+
+		return [address, bits];
+	} catch {
+		return undefined;
+	}
 }
 
 /**

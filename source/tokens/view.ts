@@ -51,3 +51,28 @@ export function entryToJson(entry: TokenEntry): Record<string, unknown> {
 
 	return json;
 }
+
+/** The fields of GET /v1/tokens/{id}, in EmailEngine's order (compatibility §7). */
+const DETAIL_FIELDS = ['description', 'metadata', 'ip', 'remoteAddress', 'scopes', 'restrictions', 'permissions', 'created', 'expires'];
+
+/**
+ * EmailEngine's body for one token (GET /v1/tokens/{id}, `show --json`): `id`, `account` (null when
+ * unbound), then only the fields the record has, in a fixed order, dates as ISO text, and `access`
+ * (`{time: null, ip: null}` for a token never used). Fields EmailEngine does not name are left out.
+ */
+export function tokenDetailsJson(entry: TokenEntry): Record<string, unknown> {
+	const {record} = entry;
+	const json: Record<string, unknown> = {id: entry.id, account: jsonAccount(record)};
+	for (const key of DETAIL_FIELDS) {
+		// Absent fields are left out; a nil one shows as null, except `expires`, shown only when set.
+		if (Object.hasOwn(record, key) && record[key] !== undefined && (key !== 'expires' || record[key])) {
+			json[key] = key === 'created' || key === 'expires' ? iso(record[key]) : record[key];
+		}
+	}
+
+	json['access'] = {
+		time: entry.lastUse?.time === undefined || entry.lastUse.time === null ? null : (isoTime(entry.lastUse.time) ?? null),
+		ip: entry.lastUse?.ip ?? null,
+	};
+	return json;
+}

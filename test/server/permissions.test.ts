@@ -1,7 +1,7 @@
 import {describe, expect, test} from 'vitest';
-import {presentedToken, scopeAllowed} from '../../source/server/auth.js';
+import {presentedToken, scopeAllowed} from '../../source/server/credential.js';
 import {checkPermission} from '../../source/server/permissions.js';
-import {restRecord} from '../../source/server/token-payload.js';
+import {restRecord} from '../../source/server/token-request.js';
 
 const diagnostics = {action: 'read', group: 'diagnostics'};
 

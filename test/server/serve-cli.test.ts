@@ -106,7 +106,7 @@ describe('ee-tokens serve, end to end', () => {
 			body: body.readable,
 			duplex: 'half',
 		} as RequestInit);
-		await writer.write(new TextEncoder().encode('{"description":"late","account":"'));
+		await writer.write(new TextEncoder().encode('{"description":"late","scopes":["api"],"account":"'));
 		await new Promise(resolve => setTimeout(resolve, 200));
 		server.child.kill('SIGTERM');
 		await expect.poll(() => server.lines.some(line => line.msg === 'Shutting down the API server')).toBe(true);

@@ -1,0 +1,56 @@
+import {type RedisEndpoint, type TokenStore, asRedisError, maskRedisUrl} from '../store/index.js';
+import {TokenError, oneLine} from '../tokens/index.js';
+import type {Logger} from './logger.js';
+
+/** Kinds of Redis trouble the log reports once per outage, with what they mean for requests. */
+export const REQUESTS = 'Redis';
+export const CONNECTION = 'The connection to Redis';
+export const LAST_USE = 'Recording last use';
+const CONSEQUENCES: Record<string, string> = {
+	[REQUESTS]: 'requests are answered 503 until it works again',
+	[CONNECTION]: 'retrying every second',
+	[LAST_USE]: 'requests are still authenticated',
+};
+
+/**
+ * Whether a failure is Redis's (away, or refusing a command: answered 503, and the server recovers
+ * on its own when Redis is back) rather than a bug (500). The store's asRedisError is the one place
+ * that knows what ioredis throws.
+ */
+export function redisUnavailable(error: unknown, store: TokenStore): boolean {
+	const typed = asRedisError(error);
+	return (typed instanceof TokenError && typed.code === 'redis') || store.redis.status !== 'ready';
+}
+
+/**
+ * Redis trouble in the log once per outage of each kind (requests answered 503, last use not
+ * written, audit entries lost), with Redis's reason, and a line when that kind works again: a
+ * read-only replica refuses every last-use write, and a line per request would drown the log.
+ */
+export class OutageLog {
+	/** The kinds down now, with the reason first logged. */
+	private readonly down = new Map<string, string>();
+
+	constructor(
+		private readonly logger: Logger,
+		private readonly target: RedisEndpoint | undefined,
+	) {}
+
+	failed(what: string, error: unknown): void {
+		if (!this.down.has(what)) {
+			const reason = oneLine(asRedisError(error, this.target));
+			this.down.set(what, reason);
+			const consequence = CONSEQUENCES[what];
+			this.logger.warn(
+				{redis: this.target ? maskRedisUrl(this.target.url) : undefined},
+				`${what} failed${consequence ? ` (${consequence})` : ''}: ${reason}`,
+			);
+		}
+	}
+
+	recovered(what: string): void {
+		if (this.down.size > 0 && this.down.delete(what)) {
+			this.logger.info(`${what} works again`);
+		}
+	}
+}

@@ -1,0 +1,127 @@
+import Joi from 'joi';
+import {LIMITS, type TokenRecord, buildRecord} from '../tokens/index.js';
+import {ACTIONS, GROUPS} from './permissions.js';
+import {accountIdSchema, unambiguousAddress, validated} from './schemas.js';
+
+/**
+ * POST /v1/tokens (compatibility §7): EmailEngine's joi schema, label for label, and the record its
+ * provision() writes from what the schema returns. Declared in EmailEngine's key order, which is the
+ * order joi reports problems in.
+ */
+
+/** REST tokens cannot be `*` or `metrics`: only what the API itself may hand out. */
+export const REST_SCOPES = ['api', 'smtp', 'imap-proxy', 'mcp'] as const;
+
+const ipSchema = Joi.string()
+	.empty('')
+	.trim()
+	.ip({version: ['ipv4', 'ipv6'], cidr: 'forbidden'})
+	.custom(unambiguousAddress);
+
+/**
+ * Restrictions: a single referrer or address becomes a list; a key left out is stored as nil (and
+ * `false` as nil too: serve refuses a stored `false`, compatibility §2). The entry limits are
+ * ee-tokens' own (README).
+ */
+const restrictionsSchema = Joi.object({
+	referrers: Joi.array()
+		.items(Joi.string().max(LIMITS.restrictionEntryLength))
+		.max(LIMITS.restrictionEntries)
+		.empty(Joi.valid('', false))
+		.single()
+		.default(null),
+	addresses: Joi.array()
+		.items(
+			Joi.string()
+				.ip({version: ['ipv4', 'ipv6'], cidr: 'optional'})
+				.custom(unambiguousAddress),
+		)
+		.max(LIMITS.restrictionEntries)
+		.empty(Joi.valid('', false))
+		.single()
+		.default(null),
+	rateLimit: Joi.object({
+		maxRequests: Joi.number().integer().min(1),
+		timeWindow: Joi.number().integer().min(1),
+	})
+		.empty(false)
+		.default(null),
+})
+	.empty('')
+	.allow(false);
+
+/** Narrowing only: at least one axis, no empty axis, and never the admin group (not in GROUPS). */
+const permissionsSchema = Joi.object({
+	actions: Joi.array()
+		.items(Joi.string().valid(...ACTIONS))
+		.single()
+		.min(1),
+	groups: Joi.array()
+		.items(Joi.string().valid(...GROUPS))
+		.single()
+		.min(1)
+		.label('TokenGroups'),
+})
+	.min(1)
+	.label('TokenPermissions');
+
+const createTokenSchema = Joi.object({
+	account: accountIdSchema,
+	description: Joi.string().empty('').trim().max(LIMITS.description).required(),
+	scopes: Joi.array()
+		.items(
+			Joi.string()
+				.valid(...REST_SCOPES)
+				.label('TokenScope'),
+		)
+		.single()
+		.default(['api'])
+		.required()
+		.label('Scopes'),
+	metadata: Joi.string()
+		.empty('')
+		.max(LIMITS.metadata)
+		.custom((value: string, helpers) => {
+			try {
+				JSON.parse(value);
+				return value;
+			} catch {
+				return helpers.message({custom: 'Metadata must be a valid JSON string'});
+			}
+		}),
+	restrictions: restrictionsSchema,
+	// A token for every account must be narrowed (compatibility §7), and nil is no narrowing.
+	permissions: Joi.when('account', {is: Joi.exist(), then: permissionsSchema.allow(null), otherwise: permissionsSchema.required()}),
+	expires: Joi.date().iso().greater('now').label('CreateTokenExpires'),
+	ip: ipSchema.label('TokenIP'),
+}).label('CreateToken');
+
+export type TokenRequest = {
+	account?: string;
+	description: string;
+	scopes: string[];
+	metadata?: string;
+	restrictions?: Record<string, unknown> | false;
+	permissions?: {actions?: string[]; groups?: string[]} | null;
+	expires?: Date;
+	ip?: string;
+};
+
+/** The payload, validated; a 400 listing every problem otherwise. */
+export const parseTokenRequest = (payload: unknown): TokenRequest => validated<TokenRequest>(createTokenSchema, payload);
+
+/** The record provision() writes for a REST token, in the key order of tokens/record.ts. */
+export function restRecord(request: TokenRequest, now: number, remoteAddress: string | undefined): TokenRecord {
+	return buildRecord({
+		created: now,
+		expires: request.expires?.getTime(),
+		account: request.account,
+		ip: request.ip,
+		remoteAddress: remoteAddress || undefined,
+		scopes: request.scopes,
+		description: request.description,
+		restrictions: request.restrictions || undefined,
+		permissions: request.permissions ?? undefined,
+		metadata: request.metadata,
+	});
+}
