@@ -140,6 +140,7 @@ describe('the server under hostile traffic', () => {
 		// The same server in this process with a short limit, so the test waits a fraction of a
 		// second instead of serve's 10 s (whose value the server tests check).
 		const quick = await startHarness({headersTimeoutMs: 300});
+		expect(quick.api.server.headersTimeout).toBe(300);
 		const port = Number(new URL(quick.base).port);
 		const answer = await new Promise<string>(resolve => {
 			const socket = connect(port, '127.0.0.1');
