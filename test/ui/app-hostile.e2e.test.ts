@@ -39,7 +39,8 @@ function expectInert(app: AppProcess): void {
 async function quitWithCtrlC(app: AppProcess): Promise<void> {
 	app.write(KEYS.ctrlC);
 	expect((await app.exited).exitCode).toBe(0);
-	expect(app.terminal.buffer.active.type).toBe('normal');
+	// The exit can be reported before the last bytes (leaving the alternate screen) are read.
+	await app.waitFor(() => app.terminal.buffer.active.type === 'normal', {message: 'the normal screen'});
 	expect(app.output()).toContain(BRACKETED_PASTE_OFF);
 	expectInert(app);
 }
