@@ -97,12 +97,12 @@ describe('the app and a Redis that does not answer', () => {
 	});
 
 	it('silent while running: the disconnected banner with the reason, then back', async () => {
-		app = spawnApp([`--dbs.redis=${redis.url()}`, '--dbs.timeout', '0.5']);
+		app = spawnApp([`--dbs.redis=${redis.url()}`, '--dbs.timeout', '1']);
 		await app.waitFor('6 tokens');
 		redis.freeze();
 		try {
 			await app.type('r');
-			await app.waitFor(`Redis unavailable: Redis at ${redis.url()} did not answer within 0.5 s`, {timeout: 20_000});
+			await app.waitFor(`Redis unavailable: Redis at ${redis.url()} did not answer within 1 s`, {timeout: 20_000});
 			expect(app.screen()).toContain('disconnected');
 		} finally {
 			redis.resume();
