@@ -18,7 +18,11 @@ export type ApiServerOptions = {
 	now?: () => number;
 	/** The Redis the store talks to, for the log lines that say what went wrong with it. */
 	target?: RedisEndpoint;
+	/** How long a client may take to send its headers; `serve` keeps the default, tests set less. */
+	headersTimeoutMs?: number;
 };
+
+const HEADERS_TIMEOUT_MS = 10_000;
 
 export type ApiServer = {
 	server: Server<typeof IncomingMessage, typeof Exchange>;
@@ -245,9 +249,15 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 
 	// Slow clients (slowloris) are cut off: headers must arrive within 10 s and a whole request within
 	// 30 s, checked every 2 s. Node's defaults (60 s and 300 s, checked every 30 s) let a few hundred
-	// half-open sockets sit for minutes.
+	// half-open sockets sit for minutes. A shorter headers limit is checked as often as it needs.
+	const headersTimeout = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
 	const server = createServer<typeof IncomingMessage, typeof Exchange>(
-		{headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 2000, ServerResponse: Exchange},
+		{
+			headersTimeout,
+			requestTimeout: Math.max(30_000, headersTimeout),
+			connectionsCheckingInterval: Math.min(2000, Math.max(10, Math.round(headersTimeout / 5))),
+			ServerResponse: Exchange,
+		},
 		(request, response) => {
 			if (closing) {
 				response.setHeader('connection', 'close');

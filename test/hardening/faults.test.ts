@@ -2,6 +2,7 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {execa} from 'execa';
+import {Redis} from 'ioredis';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {TokenStore} from '../../source/store/index.js';
 import {encodeExportString} from '../../source/tokens/index.js';
@@ -12,10 +13,17 @@ import {type TestRedis, startRedis} from '../helpers/redis.js';
 let redis: TestRedis;
 let dir: string;
 let file: string;
-const COUNT = 50_000;
+/** Enough strings that an import is still under way well after the first 2,000 are in. */
+const COUNT = 20_000;
+/** The name every connection of this file gives itself, so the CLI's connections can be told apart. */
+const OURS = 'faults-test';
+let client: Redis;
 
 beforeAll(async () => {
 	redis = await startRedis();
+	// Reconnects (after the restart below) name themselves again.
+	client = new Redis({port: redis.port, db: 8, connectionName: OURS, maxRetriesPerRequest: 1});
+	client.on('error', () => {});
 	dir = mkdtempSync(path.join(tmpdir(), 'ee-tokens-faults-'));
 	file = path.join(dir, 'strings.txt');
 	const lines = Array.from({length: COUNT}, (_, index) =>
@@ -30,6 +38,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+	client.disconnect();
 	await redis.stop();
 	rmSync(dir, {recursive: true, force: true});
 });
@@ -38,7 +47,6 @@ afterEach(async () => redis.flush());
 
 /** Resolves once `tokens` holds at least `count` records: the import is under way. */
 async function whenImporting(count: number): Promise<number> {
-	const client = redis.client();
 	for (;;) {
 		const length = await client.hlen('tokens').catch(() => 0);
 		if (length >= count) {
@@ -60,7 +68,6 @@ describe('faults in the middle of a bulk import', () => {
 		expect(result.stderr).toMatch(/Stopped early\. Imported [\d,]+, already present 0, invalid 0 before the failure/);
 		expect(result.stderr.trim().split('\n').at(-1)).toMatch(/^ee-tokens: .*(failed|closed)/i);
 
-		const client = redis.client();
 		const survived = await client.hlen('tokens');
 		expect(survived).toBeGreaterThan(0);
 		expect(survived).toBeLessThan(COUNT);
@@ -78,9 +85,16 @@ describe('faults in the middle of a bulk import', () => {
 		await whenImporting(2000);
 		child.kill('SIGKILL');
 		await child;
-		// Let the writes already sent finish on the server side.
-		await new Promise(resolve => setTimeout(resolve, 200));
-		const client = redis.client();
+		// The writes already sent are done once Redis has read the killed connection to its end and
+		// closed it: only this file's connection is left.
+		await expect
+			.poll(async () =>
+				((await client.client('LIST')) as string)
+					.trim()
+					.split('\n')
+					.filter(line => !line.includes(` name=${OURS} `)),
+			)
+			.toEqual([]);
 		expect(await client.hlen('tokens')).toBeLessThan(COUNT);
 		expect(await inconsistencies(client)).toEqual([]);
 	});
@@ -93,12 +107,12 @@ describe('concurrency', () => {
 		expect(results.every(result => result.exitCode === 0)).toBe(true);
 		expect(results.filter(result => result.stderr.includes('Token was imported'))).toHaveLength(1);
 		expect(results.filter(result => result.stderr.includes('already present'))).toHaveLength(9);
-		expect(await redis.client().hlen('tokens')).toBe(1);
+		expect(await client.hlen('tokens')).toBe(1);
 	});
 
 	it('issue and revoke racing each other leave the indexes consistent with the hash', async () => {
-		const issuer = new TokenStore(redis.client(), '');
-		const revoker = new TokenStore(redis.client(), '');
+		const issuer = new TokenStore(client, '');
+		const revoker = new TokenStore(client.duplicate(), '');
 		const issued: string[] = [];
 		let done = false;
 		const issuing = (async () => {
@@ -122,7 +136,7 @@ describe('concurrency', () => {
 		}
 
 		await issuing;
-		const client = redis.client();
+		revoker.redis.disconnect();
 		expect(await client.hlen('tokens')).toBe(200);
 		expect(await inconsistencies(client)).toEqual([]);
 	});

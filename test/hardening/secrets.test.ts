@@ -51,8 +51,9 @@ describe('a raw token is printed once and then forgotten', () => {
 		secrets.push(issued.stdout, json.token);
 		// The positive control: the scanner finds a token where it is supposed to be.
 		expect(leaks(issued.stdout)).toEqual([issued.stdout]);
-		for (const args of [['export', '-t', issued.stdout], ['show', '-t', json.token], ['list'], ['list', '--json'], ['export', '--all']]) {
-			const result = await runCli(args, {env});
+		// Reads only, so they run at once.
+		const reads = [['export', '-t', issued.stdout], ['show', '-t', json.token], ['list'], ['list', '--json'], ['export', '--all']];
+		for (const result of await Promise.all(reads.map(async args => runCli(args, {env})))) {
 			transcripts.push(result.stdout, result.stderr);
 		}
 

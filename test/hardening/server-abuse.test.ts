@@ -1,10 +1,13 @@
 import {readFileSync} from 'node:fs';
 import {type Socket, connect} from 'node:net';
+import pino from 'pino';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {createApiServer} from '../../source/server/server.js';
 import {runCli} from '../helpers/cli.js';
-import {random} from '../helpers/fuzz.js';
+import {fuzzCases, random} from '../helpers/fuzz.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 import {type Served, startServe} from '../helpers/serve.js';
+import {startHarness} from '../server/harness.js';
 
 let redis: TestRedis;
 let serve: Served;
@@ -73,12 +76,15 @@ function hostileRequest(rng: ReturnType<typeof random>): {method: string; path: 
 	return {method: rng.pick(METHODS), path: path + query, headers};
 }
 
+/** Hostile requests, in batches of 50: 1,500 in `npm test`, FUZZ_CASES in `npm run fuzz`. */
+const HOSTILE = Math.ceil(fuzzCases(1500) / 50) * 50;
+
 describe('the server under hostile traffic', () => {
-	it('thousands of hostile requests: no 5xx, and memory flat afterwards', async () => {
-		await authorised(1000);
+	it(`${HOSTILE.toLocaleString('en-US')} hostile requests: no 5xx, and memory flat afterwards`, async () => {
+		await authorised(500);
 		const before = rssMb();
 		const rng = random(4242);
-		for (let batch = 0; batch < 80; batch++) {
+		for (let batch = 0; batch < HOSTILE / 50; batch++) {
 			await Promise.all(
 				Array.from({length: 50}, async () => {
 					const {method, path, headers} = hostileRequest(rng);
@@ -93,26 +99,34 @@ describe('the server under hostile traffic', () => {
 			);
 		}
 
-		await authorised(1000);
+		await authorised(500);
 		const after = rssMb();
 		const serverErrors = [...statuses].filter(([status]) => status >= 500);
 		expect(serverErrors).toEqual([]);
-		expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(3000);
-		// Flat: the hostile run leaves no lasting growth beyond allocator noise.
-		expect(after - before).toBeLessThan(40);
+		expect([...statuses.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(HOSTILE * 0.7);
+		// Flat: the hostile run leaves no lasting growth beyond allocator noise. A ratio against the
+		// same process's resident size after the same warm-up, not megabytes, since what the heap
+		// holds between collections depends on how fast the machine is.
+		expect(after / before).toBeLessThan(1.5);
 	});
 
 	it('hundreds of slow clients holding half-sent headers do not block a real request', async () => {
 		const slow: Socket[] = [];
 		const port = Number(new URL(base).port);
+		const sent: Array<Promise<void>> = [];
 		for (let index = 0; index < 300; index++) {
 			const socket = connect(port, '127.0.0.1');
 			socket.on('error', () => {});
-			socket.write('GET /v1/stats HTTP/1.1\r\nhost: x\r\nx-slow: ');
+			sent.push(
+				new Promise(resolve => {
+					socket.write('GET /v1/stats HTTP/1.1\r\nhost: x\r\nx-slow: ', () => resolve());
+				}),
+			);
 			slow.push(socket);
 		}
 
-		await new Promise(resolve => setTimeout(resolve, 200));
+		// Every slow client is connected and its half request is on the wire before the real one.
+		await Promise.all(sent);
 		const response = await fetch(`${base}/v1/stats`, {headers: {authorization: `Bearer ${token}`}});
 		expect(response.status).toBe(200);
 		for (const socket of slow) {
@@ -123,7 +137,11 @@ describe('the server under hostile traffic', () => {
 	});
 
 	it('a client that never finishes its headers is answered 408 and disconnected', async () => {
-		const port = Number(new URL(base).port);
+		// The same server in this process with a short limit, so the test waits a fraction of a
+		// second instead of serve's 10 s (whose value the server tests check).
+		const quick = await startHarness({headersTimeoutMs: 300});
+		expect(quick.api.server.headersTimeout).toBe(300);
+		const port = Number(new URL(quick.base).port);
 		const answer = await new Promise<string>(resolve => {
 			const socket = connect(port, '127.0.0.1');
 			let received = '';
@@ -134,6 +152,10 @@ describe('the server under hostile traffic', () => {
 			socket.on('close', () => resolve(received));
 			socket.write('GET /v1/stats HTTP/1.1\r\nhost: x\r\nx-slow: ');
 		});
+		// What `serve` itself gives a client: 10 s, and a whole request 30 s.
+		const {server} = createApiServer({store: quick.store, logger: pino({enabled: false}), version: '0.0.0-test'});
+		await quick.close();
 		expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 408 Request Timeout');
-	}, 30_000);
+		expect([server.headersTimeout, server.requestTimeout]).toEqual([10_000, 30_000]);
+	});
 });

@@ -31,6 +31,13 @@ export type TestRedis = {
 	/** Stops the server but keeps its data directory, for restart-in-the-middle tests. */
 	restart(extraArgs?: readonly string[]): Promise<void>;
 	kill(): Promise<void>;
+	/**
+	 * Stops the server process (SIGSTOP) until resume(): connections are still accepted by the
+	 * kernel, nothing is answered. A Redis that hangs, for exactly as long as the test wants, where
+	 * CLIENT PAUSE would run out on its own clock (and holds even CLIENT UNPAUSE).
+	 */
+	freeze(): void;
+	resume(): void;
 };
 
 /**
@@ -84,6 +91,8 @@ export async function startRedis(extraArgs: readonly string[] = []): Promise<Tes
 
 	const halt = async (signal: NodeJS.Signals) => {
 		child?.kill(signal);
+		// A frozen server only acts on the signal once it runs again.
+		child?.kill('SIGCONT');
 		await child;
 	};
 
@@ -110,6 +119,12 @@ export async function startRedis(extraArgs: readonly string[] = []): Promise<Tes
 		},
 		async kill() {
 			await halt('SIGKILL');
+		},
+		freeze() {
+			child?.kill('SIGSTOP');
+		},
+		resume() {
+			child?.kill('SIGCONT');
 		},
 		async stop() {
 			for (const client of clients) {

@@ -77,10 +77,10 @@ function randomAuthorization(random: () => number): Buffer {
 	return Buffer.concat([Buffer.from(`authorization: ${prefix}`), Buffer.from(bytes)]);
 }
 
-test(`${fuzzCases(10_000).toLocaleString('en-US')} random Authorization values: never a 5xx, the server stays up`, async () => {
+test(`${fuzzCases(2000).toLocaleString('en-US')} random Authorization values: never a 5xx, the server stays up`, async () => {
 	const random = seeded(20_261_122).next;
 	const statuses = new Map<number, number>();
-	const total = fuzzCases(10_000);
+	const total = fuzzCases(2000);
 	let next = 0;
 	const worker = async () => {
 		while (next < total) {

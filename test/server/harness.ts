@@ -21,7 +21,9 @@ export type Harness = {
 	close(): Promise<void>;
 };
 
-export async function startHarness(options: {host?: string; env?: Record<string, string | undefined>} = {}): Promise<Harness> {
+export async function startHarness(
+	options: {host?: string; env?: Record<string, string | undefined>; headersTimeoutMs?: number} = {},
+): Promise<Harness> {
 	const redis = await startRedis();
 	const target = {url: redis.url(), source: '--dbs.redis' as const, prefix: '', timeoutMs: 10_000};
 	const client = await connectRedis(target, true);
@@ -35,7 +37,14 @@ export async function startHarness(options: {host?: string; env?: Record<string,
 	});
 	const logger = pino({level: 'trace'}, sink);
 	const clock: {now: number | undefined} = {now: undefined};
-	const api = createApiServer({store, logger, version: '0.0.0-test', env: options.env ?? {}, now: () => clock.now ?? Date.now()});
+	const api = createApiServer({
+		store,
+		logger,
+		version: '0.0.0-test',
+		env: options.env ?? {},
+		now: () => clock.now ?? Date.now(),
+		headersTimeoutMs: options.headersTimeoutMs,
+	});
 	const address = await api.listen(0, options.host ?? '127.0.0.1');
 	const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 	return {

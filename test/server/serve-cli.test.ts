@@ -1,4 +1,5 @@
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {connect} from 'node:net';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {execa} from 'execa';
@@ -40,9 +41,7 @@ const auth = (token: string) => ({headers: {Authorization: `Bearer ${token}`}});
 
 describe('ee-tokens serve, end to end', () => {
 	test("the seed pages' curl examples work with tokens from ee-tokens issue", async () => {
-		const all = await issue('-s', '*');
-		const api = await issue('-s', 'api');
-		const metrics = await issue('-s', 'metrics');
+		const [all, api, metrics] = await Promise.all([issue('-s', '*'), issue('-s', 'api'), issue('-s', 'metrics')]);
 		const server = await serve();
 
 		const stats = await fetch(`${server.base}/v1/stats`, auth(all));
@@ -97,23 +96,42 @@ describe('ee-tokens serve, end to end', () => {
 	test('a request in flight when SIGTERM arrives still gets its answer, then the exit is 0', async () => {
 		const token = await issue('-s', '*');
 		const server = await serve();
-		// A 2 MiB body sent slowly keeps one request in flight across the signal.
-		const body = new TransformStream<Uint8Array, Uint8Array>();
-		const writer = body.writable.getWriter();
-		const pending = fetch(`${server.base}/v1/tokens`, {
-			method: 'POST',
-			headers: {authorization: `Bearer ${token}`, 'content-type': 'application/json'},
-			body: body.readable,
-			duplex: 'half',
-		} as RequestInit);
-		await writer.write(new TextEncoder().encode('{"description":"late","scopes":["api"],"account":"'));
-		await new Promise(resolve => setTimeout(resolve, 200));
+		// Headers with Expect: 100-continue and the body held back: the server's "100 Continue" says
+		// it has the request, so the signal arrives while it is in flight.
+		const body = Buffer.from('{"description":"late","scopes":["api"],"account":"nobody"}');
+		const socket = connect(Number(new URL(server.base).port), '127.0.0.1');
+		let received = '';
+		const continued = new Promise<void>(resolve => {
+			socket.on('data', chunk => {
+				received += String(chunk);
+				if (received.startsWith('HTTP/1.1 100 Continue\r\n\r\n')) {
+					resolve();
+				}
+			});
+		});
+		const closed = new Promise<void>(resolve => {
+			socket.on('close', () => resolve());
+		});
+		socket.write(
+			[
+				'POST /v1/tokens HTTP/1.1',
+				'host: localhost',
+				`authorization: Bearer ${token}`,
+				'content-type: application/json',
+				`content-length: ${body.length}`,
+				'expect: 100-continue',
+				'connection: close',
+				'',
+				'',
+			].join('\r\n'),
+		);
+		await continued;
 		server.child.kill('SIGTERM');
 		await expect.poll(() => server.lines.some(line => line.msg === 'Shutting down the API server')).toBe(true);
-		await writer.write(new TextEncoder().encode('nobody"}'));
-		await writer.close();
-		const response = await pending;
-		expect(response.status).toBe(404);
+		// Not end(): a half-close is an abort to Node's HTTP server. It closes after answering.
+		socket.write(body);
+		await closed;
+		expect(received.split('\r\n\r\n')[1]?.split('\r\n')[0]).toBe('HTTP/1.1 404 Not Found');
 		const result = await server.child;
 		expect(result.exitCode).toBe(0);
 		await expect(fetch(`${server.base}/health`)).rejects.toThrow();

@@ -27,8 +27,9 @@ describe('summaries read in a child process', () => {
 			});
 		}
 
-		await store.issue({description: 'soon gone', scopes: ['api'], expires: Date.now() + 30});
-		await new Promise(resolve => setTimeout(resolve, 40));
+		// Issued a minute ago, expired 30 s ago (the child reads the real clock, so the record is dated back).
+		const minuteAgo = new TokenStore(redis.client(), 'ee:', () => Date.now() - 60_000);
+		await minuteAgo.issue({description: 'soon gone', scopes: ['api'], expires: Date.now() - 30_000});
 		const target = {url: redis.url(), source: '--dbs.redis' as const, prefix: 'ee:', timeoutMs: 10_000};
 		const here = await store.summaries();
 		expect(here).toHaveLength(30);
@@ -38,16 +39,17 @@ describe('summaries read in a child process', () => {
 		);
 	});
 
+	// Parts of PART_ROWS (10,000) rows: 10,500 make two, the changed row in the second.
 	it('comes in parts past 10,000 rows, and keeps the unchanged rows of the listing it replaces', async () => {
-		await seedTokens(redis.client(9), 25_000);
+		await seedTokens(redis.client(9), 10_500);
 		const target = {url: redis.url(9), source: '--dbs.redis' as const, prefix: '', timeoutMs: 10_000};
 		const first = await summariesInChild(target);
 		expect(first).toEqual(await new TokenStore(redis.client(9), '').summaries());
-		await redis.client(9).hset('tokens:access', first[12_345]!.id, Buffer.from(encodeMsgpack({time: 1_790_000_000_000, ip: '10.9.9.9'})));
+		await redis.client(9).hset('tokens:access', first[10_234]!.id, Buffer.from(encodeMsgpack({time: 1_790_000_000_000, ip: '10.9.9.9'})));
 		const second = await summariesInChild(target, {}, first);
-		expect(second[12_345]).toEqual({...first[12_345], lastUsed: 1_790_000_000_000});
-		expect(second[12_345]).not.toBe(first[12_345]);
-		expect(second.filter((row, index) => row === first[index])).toHaveLength(24_999);
+		expect(second[10_234]).toEqual({...first[10_234], lastUsed: 1_790_000_000_000});
+		expect(second[10_234]).not.toBe(first[10_234]);
+		expect(second.filter((row, index) => row === first[index])).toHaveLength(10_499);
 	}, 60_000);
 
 	it("fails with the store's one-line Redis error when Redis cannot be reached", async () => {

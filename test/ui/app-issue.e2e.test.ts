@@ -2,15 +2,28 @@ import {describe, expect, it} from 'vitest';
 import {Redis} from 'ioredis';
 import {TokenStore} from '../../source/store/index.js';
 import {tokenIdOf} from '../../source/tokens/index.js';
-import {KEYS, type AppProcess} from './helpers/pty.js';
+import {KEYS} from './helpers/pty.js';
 import {appFixture} from './helpers/app-fixture.js';
 
 const fixture = appFixture();
-let app: AppProcess;
 
 describe('the app: issue wizard', () => {
+	// One app: cancelling leaves it as it was, so issuing then runs on it and quits it.
+	it('cancels with Esc and writes nothing', async () => {
+		const app = await fixture.shared();
+		await app.waitFor(/\d+ tokens/);
+		const before = /(\d+) tokens/.exec(app.screen())![1];
+		await app.type('n');
+		await app.waitFor('step 1 of 8');
+		await app.type('nope');
+		await app.type(KEYS.escape);
+		await app.waitFor(screen => !screen.includes('New token'));
+		expect(app.screen()).toContain(`${before} tokens`);
+		expect(app.screen()).not.toContain('nope');
+	});
+
 	it('issues a token that exists in the store, shows it once, then wipes it from the screen', async () => {
-		app = fixture.start();
+		const app = await fixture.shared();
 		await app.waitFor('6 tokens');
 		await app.type('n');
 		await app.waitFor('step 1 of 8');
@@ -66,18 +79,5 @@ describe('the app: issue wizard', () => {
 		app.write('q');
 		expect((await app.exited).exitCode).toBe(0);
 		expect(app.history()).not.toContain(token);
-	});
-
-	it('cancels with Esc and writes nothing', async () => {
-		app = fixture.start();
-		await app.waitFor(/\d+ tokens/);
-		const before = /(\d+) tokens/.exec(app.screen())![1];
-		await app.type('n');
-		await app.waitFor('step 1 of 8');
-		await app.type('nope');
-		await app.type(KEYS.escape);
-		await app.waitFor(screen => !screen.includes('New token'));
-		expect(app.screen()).toContain(`${before} tokens`);
-		expect(app.screen()).not.toContain('nope');
 	});
 });

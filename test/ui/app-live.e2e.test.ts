@@ -9,8 +9,9 @@ let app: AppProcess;
 
 describe('the app: live data', () => {
 	// The periodic refresh itself is tested in app-loading.test.tsx with its interval injected.
+	// One app for both: the outage comes after the reload.
 	it('picks up tokens issued elsewhere on r', async () => {
-		app = fixture.start();
+		app = await fixture.shared();
 		await app.waitFor('6 tokens');
 		const client = new Redis(fixture.redis.url(), {maxRetriesPerRequest: 1});
 		try {
@@ -24,7 +25,7 @@ describe('the app: live data', () => {
 	});
 
 	it('shows a banner while Redis is away, keeps the wizard input, and recovers', async () => {
-		app = fixture.start();
+		app = await fixture.shared();
 		await app.waitFor(/\d+ tokens/);
 		await app.type('n');
 		await app.waitFor('step 1 of 8');

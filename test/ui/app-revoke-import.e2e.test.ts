@@ -18,10 +18,22 @@ afterAll(() => {
 	client.disconnect();
 });
 
+/**
+ * One app for the whole file: each case changes what it needs (revokes, imports, marks) and leaves
+ * the app at the unfiltered, unmarked table with the cursor on the first row.
+ */
 const open = async () => {
-	const app = fixture.start();
-	await app.waitFor(/\d+ tokens/);
+	const app = await fixture.shared();
+	await app.waitFor(screen => /\d+ tokens/.test(screen) && !/ \d+ of \d+/.test(screen) && !screen.includes('marked'), {
+		message: 'the unfiltered table',
+	});
 	return app;
+};
+
+/** Back to the table as `open` wants it: no dialog, no filter, the first row. */
+const leave = async (app: AppProcess, escapes: number) => {
+	await app.type(`${KEYS.escape.repeat(escapes)}g`);
+	await app.waitFor(screen => !/ \d+ of \d+/.test(screen));
 };
 
 const filterTo = async (app: AppProcess, text: string, count = 1) => {
@@ -53,6 +65,7 @@ describe('the app: revoke', () => {
 		expect(await store.get(target.id)).toBeUndefined();
 		await app.type(KEYS.enter);
 		await app.waitFor('No token matches the filter.');
+		await leave(app, 1);
 	});
 
 	it('revokes marked rows together', async () => {
@@ -68,6 +81,7 @@ describe('the app: revoke', () => {
 		await app.type(KEYS.enter);
 		await app.waitFor(`${before - 2} tokens`);
 		expect((await store.list()).filter(entry => entry.record['account'] === 'acme')).toEqual([]);
+		await leave(app, 1);
 	});
 });
 
@@ -105,6 +119,7 @@ describe('the app: marks and the filter', () => {
 		expect(single).not.toContain('Helpdesk integration');
 		await app.type(KEYS.escape);
 		await app.waitFor(screen => !screen.includes('Revoke this token?'));
+		await leave(app, 1);
 	});
 });
 
@@ -147,6 +162,7 @@ describe('the app: import and export', () => {
 		expect(app.screen()).not.toContain('Import this token?');
 		await app.type(KEYS.escape);
 		await app.waitFor(screen => !screen.includes('Import a token'));
+		await leave(app, 0);
 	});
 
 	it('exports the selected token with the command that imports it', async () => {
@@ -162,6 +178,7 @@ describe('the app: import and export', () => {
 		await app.type('c');
 		await app.waitFor(/Copied|Sent to the terminal clipboard/);
 		expect(app.output()).toContain(Buffer.from(expected).toString('base64'));
+		await leave(app, 2);
 	});
 
 	it('exports marked rows together, one string per line', async () => {
@@ -182,5 +199,7 @@ describe('the app: import and export', () => {
 		expect(imported.stderr).toMatch(/^Imported 2,/);
 		await app.type(KEYS.escape);
 		await app.waitFor('2 marked');
+		await app.type('u');
+		await app.waitFor(screen => !screen.includes('marked'));
 	});
 });

@@ -54,12 +54,12 @@ describe('Ctrl-C while the main thread is busy', () => {
 	});
 
 	it('leaves a Ctrl-C pasted as text alone, however long the main thread is busy afterwards', async () => {
-		const busy = run({BLOCK_MS: '3000'});
+		const busy = run({BLOCK_MS: '2000'});
 		try {
 			await busy.waitFor('ready');
 			busy.child.write('\u001B[200~a\u0003b\u001B[201~');
 			await busy.waitFor('got "\\u001b[200~a\\u0003b\\u001b[201~"');
-			// The block lasts three times the reader's grace period; the process outlives it.
+			// The block lasts twice the reader's grace period (CTRL_C_GRACE_MS); the process outlives it.
 			busy.child.write('block');
 			await busy.waitFor('survived');
 			expect(busy.output()).not.toContain('<restored>');

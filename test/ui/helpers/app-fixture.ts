@@ -9,6 +9,12 @@ export type AppFixture = {
 	readonly seeded: Seeded[];
 	/** Starts the app on that Redis under a pty; it is killed after the test. */
 	start(options?: Parameters<typeof spawnApp>[1], args?: string[]): AppProcess;
+	/**
+	 * One app on that Redis for the cases that do not need a fresh start: started by the first case
+	 * that asks, then handed to each later one as that case left it, and killed after the file.
+	 * Each case that uses it leaves it at the unfiltered table it found.
+	 */
+	shared(): Promise<AppProcess>;
 };
 
 /**
@@ -19,11 +25,15 @@ export function appFixture(): AppFixture {
 	let redis: TestRedis | undefined;
 	let seeded: Seeded[] = [];
 	let app: AppProcess | undefined;
+	let shared: AppProcess | undefined;
 	beforeAll(async () => {
 		redis = await startRedis();
 		seeded = await seedTokens(redis.url());
 	});
-	afterAll(async () => redis?.stop());
+	afterAll(async () => {
+		shared?.kill('SIGKILL');
+		await redis?.stop();
+	});
 	afterEach(() => {
 		app?.kill('SIGKILL');
 		app = undefined;
@@ -38,6 +48,14 @@ export function appFixture(): AppFixture {
 		start(options = {}, args = [`--dbs.redis=${redis!.url()}`]) {
 			app = spawnApp(args, options);
 			return app;
+		},
+		async shared() {
+			if (!shared) {
+				shared = spawnApp([`--dbs.redis=${redis!.url()}`]);
+				await shared.waitFor(/\d+ tokens/, {message: 'the table'});
+			}
+
+			return shared;
 		},
 	};
 }
