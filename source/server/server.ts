@@ -1,3 +1,5 @@
+// Just over 300 lines for a reason: one job, a request's way from socket to answer (limits and timeouts,
+// authentication, dispatch, draining on close); the routes, the outage log and auth live apart.
 import {type IncomingMessage, type Server, ServerResponse, createServer} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {AuthStore, type RedisEndpoint, type TokenStore} from '../store/index.js';

@@ -1,37 +1,25 @@
-import type {Redis} from 'ioredis';
-import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {decodeExportString, decodeRecord, encodeRecord, tokenIdOf} from '../../source/tokens/index.js';
 import {runInProcess as runCli} from '../helpers/cli.js';
 import {dumpKeyspace} from '../helpers/keyspace.js';
-import {type TestRedis, freePort, startRedis} from '../helpers/redis.js';
+import {freePort, useCliRedis} from '../helpers/redis.js';
 import {VECTOR} from '../helpers/vectors.js';
 
-let redis: TestRedis;
-let raw: Redis;
-let db8: string;
-
-beforeAll(async () => {
-	redis = await startRedis();
-	raw = redis.client(8);
-	db8 = `--dbs.redis=${redis.url(8)}`;
-});
-
-afterAll(async () => redis.stop());
-beforeEach(async () => redis.flush());
+const db = useCliRedis();
 
 const issue = async (...args: string[]) => {
-	const result = await runCli(['issue', ...args, db8]);
+	const result = await runCli(['issue', ...args, db.db8]);
 	expect(result.exitCode, result.stderr).toBe(0);
 	return result.stdout;
 };
 
 describe('issue', () => {
 	it('prints a 64-hex token and nothing else on stdout', async () => {
-		const result = await runCli(['issue', '-d', 'my token', '-s', '*', db8]);
+		const result = await runCli(['issue', '-d', 'my token', '-s', '*', db.db8]);
 		expect(result.exitCode).toBe(0);
 		expect(result.stdout).toMatch(/^[\da-f]{64}$/);
 		expect(result.stderr).toBe('');
-		const record = decodeRecord((await raw.hgetBuffer('tokens', tokenIdOf(result.stdout)))!);
+		const record = decodeRecord((await db.raw.hgetBuffer('tokens', tokenIdOf(result.stdout)))!);
 		expect(record).toMatchObject({scopes: ['*'], description: 'my token'});
 	});
 
@@ -56,10 +44,10 @@ describe('issue', () => {
 				'https://*.example.com/*',
 				'--rate-limit',
 				'100/60',
-				db8,
+				db.db8,
 			])
 		).stdout;
-		const record = decodeRecord((await raw.hgetBuffer('tokens', tokenIdOf(token)))!);
+		const record = decodeRecord((await db.raw.hgetBuffer('tokens', tokenIdOf(token)))!);
 		expect(Object.keys(record)).toEqual(['created', 'expires', 'account', 'scopes', 'description', 'restrictions']);
 		// The account stays text: EmailEngine's CLI would have stored the integer 123.
 		expect(record['account']).toBe('0123');
@@ -69,7 +57,7 @@ describe('issue', () => {
 			addresses: ['10.0.0.0/8'],
 			rateLimit: {maxRequests: 100, timeWindow: 60},
 		});
-		expect(await raw.sismember('iat:0123', tokenIdOf(token))).toBe(1);
+		expect(await db.raw.sismember('iat:0123', tokenIdOf(token))).toBe(1);
 	});
 
 	it('--json gives the token, id and record', async () => {
@@ -85,26 +73,26 @@ describe('issue', () => {
 		[['--rate-limit', '0/0'], /Invalid rate limit/],
 		[['--nonsense'], /Unknown flag/],
 	])('%j is refused in one line, with exit 2 and nothing written', async (args, message) => {
-		const result = await runCli(['issue', '-d', 'x', ...args, db8]);
+		const result = await runCli(['issue', '-d', 'x', ...args, db.db8]);
 		expect(result.exitCode).toBe(2);
 		expect(result.stderr.trim().split('\n')).toHaveLength(1);
 		expect(result.stderr).toMatch(message);
 		expect(result.stdout).toBe('');
-		expect(await raw.dbsize()).toBe(0);
+		expect(await db.raw.dbsize()).toBe(0);
 	});
 });
 
 describe('export and import', () => {
 	it('moves a token to another db; a second import is "already present" and writes nothing', async () => {
 		const token = await issue('-d', 'mover', '-s', 'api');
-		const exported = await runCli(['export', '-t', token, db8]);
+		const exported = await runCli(['export', '-t', token, db.db8]);
 		expect(exported.exitCode).toBe(0);
 		expect(exported.stdout).toMatch(/^hKJpZNlA[\w-]+$/);
-		const db9 = `--dbs.redis=${redis.url(9)}`;
+		const db9 = `--dbs.redis=${db.redis.url(9)}`;
 		const first = await runCli(['import', '-t', exported.stdout, db9]);
 		expect(first.exitCode).toBe(0);
 		expect(first.stderr).toMatch(/Token was imported/);
-		const other = redis.client(9);
+		const other = db.redis.client(9);
 		const before = await dumpKeyspace(other);
 		const second = await runCli(['tokens', 'import', '-t', exported.stdout, db9]);
 		expect(second.exitCode).toBe(0);
@@ -115,12 +103,12 @@ describe('export and import', () => {
 	});
 
 	it('imports the compatibility vector to the compatibility bytes; exporting again differs only in created', async () => {
-		expect((await runCli(['import', '-t', VECTOR.exportString, db8])).exitCode).toBe(0);
-		const stored = (await raw.hgetBuffer('tokens', VECTOR.id))!.toString('hex');
+		expect((await runCli(['import', '-t', VECTOR.exportString, db.db8])).exitCode).toBe(0);
+		const stored = (await db.raw.hgetBuffer('tokens', VECTOR.id))!.toString('hex');
 		// Same bytes as the compatibility vector's record except the 8 bytes of created (now, not 2024).
 		expect(stored.slice(0, 20)).toBe(VECTOR.storedHex.slice(0, 20));
 		expect(stored.slice(36)).toBe(VECTOR.storedHex.slice(36));
-		const again = (await runCli(['export', '-t', VECTOR.id, db8])).stdout;
+		const again = (await runCli(['export', '-t', VECTOR.id, db.db8])).stdout;
 		const decoded = decodeExportString(again);
 		expect(decoded.id).toBe(VECTOR.id);
 		expect(decoded.fields).toMatchObject({scopes: ['*'], description: 'test token'});
@@ -131,22 +119,22 @@ describe('export and import', () => {
 	it('refuses garbage in one line with exit 5 and writes nothing', async () => {
 		// An empty -t is a usage error (exit 2), tested with every other empty flag in flags.test.ts.
 		for (const input of ['garbage', 'AA', 'hKJpZNlA']) {
-			const result = await runCli(['import', '-t', input, db8]);
+			const result = await runCli(['import', '-t', input, db.db8]);
 			expect(result.exitCode, input).toBe(5);
 			expect(result.stderr.trim().split('\n')).toHaveLength(1);
 			expect(result.stderr).toMatch(/^ee-tokens: Invalid export string/);
 		}
 
-		expect(await raw.dbsize()).toBe(0);
+		expect(await db.raw.dbsize()).toBe(0);
 	});
 
 	it('imports many from stdin with a summary; one bad line does not stop the rest', async () => {
 		const a = await issue('-d', 'a', '-s', 'api');
 		const b = await issue('-d', 'b', '-s', 'api', '-a', 'acme');
-		const all = (await runCli(['export', '--all', db8])).stdout;
+		const all = (await runCli(['export', '--all', db.db8])).stdout;
 		expect(all.trim().split('\n')).toHaveLength(2);
 		const input = `# backup\n${all.trim().split('\n')[0]}\n\nnot-a-token\n${all.trim().split('\n')[1]}\n`;
-		const db10 = `--dbs.redis=${redis.url(10)}`;
+		const db10 = `--dbs.redis=${db.redis.url(10)}`;
 		const result = await runCli(['import', '-t', '-', db10], {input});
 		expect(result.exitCode).toBe(5);
 		expect(result.stderr).toMatch(/line 4: Invalid export string/);
@@ -156,7 +144,7 @@ describe('export and import', () => {
 	});
 
 	it('export of an unknown token is exit 4, not EmailEngine\'s "wg"', async () => {
-		const result = await runCli(['export', '-t', '0'.repeat(64), db8]);
+		const result = await runCli(['export', '-t', '0'.repeat(64), db.db8]);
 		expect(result.exitCode).toBe(4);
 		expect(result.stdout).toBe('');
 		expect(result.stderr).toMatch(/No token with that id or value/);
@@ -166,7 +154,7 @@ describe('export and import', () => {
 describe('list, show, revoke', () => {
 	it('list --json returns every token, id descending, in the REST listing shape', async () => {
 		const tokens = [await issue('-d', 'one', '-s', 'api'), await issue('-d', 'two', '-s', 'metrics', '-a', 'acme')];
-		const json = JSON.parse((await runCli(['list', '--json', db8])).stdout) as Array<Record<string, unknown>>;
+		const json = JSON.parse((await runCli(['list', '--json', db.db8])).stdout) as Array<Record<string, unknown>>;
 		expect(json.map(entry => entry['id'])).toEqual(
 			tokens
 				.map(token => tokenIdOf(token))
@@ -174,9 +162,9 @@ describe('list, show, revoke', () => {
 				.reverse(),
 		);
 		expect(Object.keys(json[0]!).slice(0, 2)).toEqual(['id', 'account']);
-		const filtered = JSON.parse((await runCli(['list', '--json', '--scope', 'metrics', db8])).stdout) as unknown[];
+		const filtered = JSON.parse((await runCli(['list', '--json', '--scope', 'metrics', db.db8])).stdout) as unknown[];
 		expect(filtered).toHaveLength(1);
-		const table = (await runCli(['list', db8])).stdout;
+		const table = (await runCli(['list', db.db8])).stdout;
 		expect(table).toMatch(/Description\s+Scopes\s+Account/);
 		expect(table).toContain('all accounts');
 		expect(table).toContain(tokenIdOf(tokens[0]!));
@@ -184,19 +172,19 @@ describe('list, show, revoke', () => {
 
 	it('list shows hostile descriptions inert', async () => {
 		await issue('-d', 'evil\u001B]52;c;ZXZpbA==\u0007\u001B[2Jname', '-s', 'api');
-		const table = (await runCli(['list', db8])).stdout;
+		const table = (await runCli(['list', db.db8])).stdout;
 		expect(table).not.toContain('\u001B');
 		expect(table).not.toContain('\u0007');
 		expect(table).toContain('evil');
 	});
 
 	it('list shows a hostile hash field (not a token id) inert too', async () => {
-		await raw.hset(
+		await db.raw.hset(
 			'tokens',
 			`\u001B]0;pwned\u0007${'a'.repeat(50)}`,
 			encodeRecord({created: 1, scopes: ['api'], description: 'odd field'}),
 		);
-		const table = (await runCli(['list', db8])).stdout;
+		const table = (await runCli(['list', db.db8])).stdout;
 		expect(table).toContain('odd field');
 		expect(table).not.toContain('\u001B');
 		expect(table).not.toContain('\u0007');
@@ -204,24 +192,24 @@ describe('list, show, revoke', () => {
 
 	it('show prints the record and last use; unknown is exit 4', async () => {
 		const token = await issue('-d', 'shown', '-s', 'smtp');
-		const shown = await runCli(['show', '-t', token, db8]);
+		const shown = await runCli(['show', '-t', token, db.db8]);
 		expect(shown.stdout).toMatch(/description\s+shown/);
 		expect(shown.stdout).toMatch(/scopes\s+\["smtp"]/);
-		expect((await runCli(['show', '-t', 'f'.repeat(64), db8])).exitCode).toBe(4);
-		expect((await runCli(['show', '-t', 'short', db8])).exitCode).toBe(2);
+		expect((await runCli(['show', '-t', 'f'.repeat(64), db.db8])).exitCode).toBe(4);
+		expect((await runCli(['show', '-t', 'short', db.db8])).exitCode).toBe(2);
 	});
 
 	it('revoke needs --yes without a terminal, then deletes', async () => {
 		const token = await issue('-d', 'doomed', '-s', 'api');
-		const refused = await runCli(['revoke', '-t', token, db8]);
+		const refused = await runCli(['revoke', '-t', token, db.db8]);
 		expect(refused.exitCode).toBe(2);
 		expect(refused.stderr).toMatch(/without --yes/);
-		expect(await raw.hlen('tokens')).toBe(1);
-		const done = await runCli(['revoke', '-t', tokenIdOf(token), '--yes', db8]);
+		expect(await db.raw.hlen('tokens')).toBe(1);
+		const done = await runCli(['revoke', '-t', tokenIdOf(token), '--yes', db.db8]);
 		expect(done.exitCode).toBe(0);
 		expect(done.stderr).toMatch(/Revoked token/);
-		expect(await raw.dbsize()).toBe(0);
-		expect((await runCli(['revoke', '-t', token, '--yes', db8])).exitCode).toBe(4);
+		expect(await db.raw.dbsize()).toBe(0);
+		expect((await runCli(['revoke', '-t', token, '--yes', db.db8])).exitCode).toBe(4);
 	});
 });
 
@@ -243,28 +231,28 @@ describe('the edges', () => {
 	});
 
 	it('a wrong password is one line, exit 3, with the password masked', async () => {
-		await raw.config('SET', 'requirepass', 'right');
+		await db.raw.config('SET', 'requirepass', 'right');
 		try {
-			const result = await runCli(['list', `--dbs.redis=redis://:hunter2@127.0.0.1:${redis.port}/8`]);
+			const result = await runCli(['list', `--dbs.redis=redis://:hunter2@127.0.0.1:${db.redis.port}/8`]);
 			expect(result.exitCode).toBe(3);
 			expect(result.stderr.trim().split('\n')).toHaveLength(1);
 			expect(result.stderr).toMatch(/WRONGPASS|NOAUTH|invalid password/i);
 			expect(result.stderr).not.toContain('hunter2');
 		} finally {
-			await raw.config('SET', 'requirepass', '');
+			await db.raw.config('SET', 'requirepass', '');
 		}
 	});
 
 	it('--dbs.redis beats EENGINE_REDIS, with a notice on stderr', async () => {
-		const result = await runCli(['issue', '-d', 'x', db8], {env: {EENGINE_REDIS: redis.url(9)}});
+		const result = await runCli(['issue', '-d', 'x', db.db8], {env: {EENGINE_REDIS: db.redis.url(9)}});
 		expect(result.exitCode).toBe(0);
 		expect(result.stderr).toMatch(/using --dbs.redis .*, not EENGINE_REDIS/);
-		expect(await raw.hlen('tokens')).toBe(1);
+		expect(await db.raw.hlen('tokens')).toBe(1);
 	});
 
 	it('reads EENGINE_REDIS and EENGINE_REDIS_PREFIX from the environment', async () => {
-		const token = (await runCli(['issue', '-d', 'env'], {env: {EENGINE_REDIS: redis.url(8), EENGINE_REDIS_PREFIX: 'ee'}})).stdout;
-		expect(await raw.hexists('ee:tokens', tokenIdOf(token))).toBe(1);
+		const token = (await runCli(['issue', '-d', 'env'], {env: {EENGINE_REDIS: db.redis.url(8), EENGINE_REDIS_PREFIX: 'ee'}})).stdout;
+		expect(await db.raw.hexists('ee:tokens', tokenIdOf(token))).toBe(1);
 	});
 
 	it('unknown commands and tokens subcommands exit 2 instead of hanging', async () => {

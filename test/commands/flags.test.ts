@@ -1,11 +1,10 @@
-import type {Redis} from 'ioredis';
-import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {type AnyFlags, commandHelp, parseCommand} from '../../source/commands/command.js';
 import {extractGlobalOptions} from '../../source/commands/main.js';
 import {COMMANDS} from '../../source/commands/registry.js';
 import {TokenError} from '../../source/tokens/index.js';
 import {runInProcess as runCli} from '../helpers/cli.js';
-import {type TestRedis, startRedis} from '../helpers/redis.js';
+import {useCliRedis} from '../helpers/redis.js';
 
 const kebab = (name: string) => name.replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`);
 
@@ -145,16 +144,7 @@ describe('a flag given without a value, or with an empty one, is a usage error n
 });
 
 describe('through the CLI: refused in one line with exit 2, nothing written', () => {
-	let redis: TestRedis;
-	let raw: Redis;
-	let db8: string;
-	beforeAll(async () => {
-		redis = await startRedis();
-		raw = redis.client(8);
-		db8 = `--dbs.redis=${redis.url(8)}`;
-	});
-	afterAll(async () => redis.stop());
-	beforeEach(async () => redis.flush());
+	const db = useCliRedis();
 
 	// `issue -d x -s $SCOPE -a acme` with SCOPE unset minted a `*` token, exit 0.
 	const cases: Array<[string[], RegExp]> = [
@@ -178,7 +168,7 @@ describe('through the CLI: refused in one line with exit 2, nothing written', ()
 
 	it('every case of the table', async () => {
 		// In-process, four at a time: what is tested is the refusal and that nothing is written.
-		const results = await inBatches(cases, async ([args]) => runCli([...args, db8]));
+		const results = await inBatches(cases, async ([args]) => runCli([...args, db.db8]));
 		for (const [index, [args, message]] of cases.entries()) {
 			const result = results[index]!;
 			expect(result.exitCode, `${JSON.stringify(args)}: ${result.stderr}`).toBe(2);
@@ -188,12 +178,12 @@ describe('through the CLI: refused in one line with exit 2, nothing written', ()
 		}
 
 		// serve would have listened until killed had it started; the timeout only ends a failing run.
-		expect(await raw.dbsize()).toBe(0);
+		expect(await db.raw.dbsize()).toBe(0);
 	});
 
 	it('EENGINE_PORT takes decimal digits only, as --port does: never " 80" or "0x50" read as 80', async () => {
 		for (const value of [' 80', '0x50', '8e1', '80.0', '-1']) {
-			const result = await runCli(['serve', db8], {env: {EENGINE_PORT: value}});
+			const result = await runCli(['serve', db.db8], {env: {EENGINE_PORT: value}});
 			expect(result.exitCode, value).toBe(2);
 			expect(result.stderr, value).toBe(`ee-tokens: Invalid EENGINE_PORT ${JSON.stringify(value)}: use 0-65535, decimal digits only`);
 		}
@@ -201,12 +191,12 @@ describe('through the CLI: refused in one line with exit 2, nothing written', ()
 
 	it('an empty --dbs.redis never falls back to EENGINE_REDIS', async () => {
 		for (const flag of ['--dbs.redis=', '--dbs.redis']) {
-			const result = await runCli(['issue', '-d', 'x', '-s', 'api', flag], {env: {EENGINE_REDIS: redis.url(8)}});
+			const result = await runCli(['issue', '-d', 'x', '-s', 'api', flag], {env: {EENGINE_REDIS: db.redis.url(8)}});
 			expect(result.exitCode, flag).toBe(2);
 			expect(result.stderr).toMatch(/^ee-tokens: --dbs\.redis (is empty|needs a value)/);
 		}
 
-		expect(await raw.dbsize()).toBe(0);
+		expect(await db.raw.dbsize()).toBe(0);
 	});
 
 	it('--help or -h anywhere shows the help and runs nothing', async () => {
@@ -215,11 +205,11 @@ describe('through the CLI: refused in one line with exit 2, nothing written', ()
 			['issue', '-h'],
 			['issue', '-s', '-h'],
 		]) {
-			const result = await runCli([...args, db8]);
+			const result = await runCli([...args, db.db8]);
 			expect(result.exitCode, args.join(' ')).toBe(0);
 			expect(result.stdout).toMatch(/\$ ee-tokens issue/);
 		}
 
-		expect(await raw.dbsize()).toBe(0);
+		expect(await db.raw.dbsize()).toBe(0);
 	});
 });

@@ -1,26 +1,14 @@
-import type {Redis} from 'ioredis';
-import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {decodeRecord, tokenIdOf} from '../../source/tokens/index.js';
 import {type CliResult, runInProcess as runCli} from '../helpers/cli.js';
-import {type TestRedis, startRedis} from '../helpers/redis.js';
+import {useCliRedis} from '../helpers/redis.js';
 
 /**
  * `issue` values through the CLI (in-process): what a person types is what the token means, or nothing
  * is written. The grammars themselves are tested case by case in test/tokens; these are the
  * user-visible contract.
  */
-let redis: TestRedis;
-let raw: Redis;
-let db8: string;
-
-beforeAll(async () => {
-	redis = await startRedis();
-	raw = redis.client(8);
-	db8 = `--dbs.redis=${redis.url(8)}`;
-});
-
-afterAll(async () => redis.stop());
-beforeEach(async () => redis.flush());
+const db = useCliRedis();
 
 /** The clock every issue below runs at. */
 const NOW = Date.parse('2031-05-06T07:08:09.010Z');
@@ -29,7 +17,7 @@ const NOW = Date.parse('2031-05-06T07:08:09.010Z');
 async function issueAll(argvs: readonly string[][]): Promise<CliResult[]> {
 	const results: CliResult[] = [];
 	for (const argv of argvs) {
-		results.push(await runCli(['issue', '-d', 'v', '-s', 'api', ...argv, db8], {now: () => NOW}));
+		results.push(await runCli(['issue', '-d', 'v', '-s', 'api', ...argv, db.db8], {now: () => NOW}));
 	}
 
 	return results;
@@ -45,10 +33,10 @@ async function expectRefused(cases: Array<[string[], RegExp]>): Promise<void> {
 		expect(result.stdout, JSON.stringify(argv)).toBe('');
 	}
 
-	expect(await raw.dbsize()).toBe(0);
+	expect(await db.raw.dbsize()).toBe(0);
 }
 
-const storedRecord = async (token: string) => decodeRecord((await raw.hgetBuffer('tokens', tokenIdOf(token.trim())))!);
+const storedRecord = async (token: string) => decodeRecord((await db.raw.hgetBuffer('tokens', tokenIdOf(token.trim())))!);
 
 describe('dates mean what was typed', () => {
 	it('refuses what Date.parse misread, and a time without a zone', async () => {

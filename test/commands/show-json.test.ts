@@ -1,26 +1,19 @@
-import {afterAll, beforeAll, beforeEach, expect, test} from 'vitest';
+import {expect, test} from 'vitest';
 import {EMPTY_ACCESS, encodeRecord} from '../../source/tokens/index.js';
 import {runCli} from '../helpers/cli.js';
-import {type TestRedis, startRedis} from '../helpers/redis.js';
+import {useCliRedis} from '../helpers/redis.js';
 
 /** `show --json` prints EmailEngine's GET /v1/tokens/{id} body (compatibility §7), byte for byte. */
 
-let redis: TestRedis;
-let db8: string;
-beforeAll(async () => {
-	redis = await startRedis();
-	db8 = `--dbs.redis=${redis.url(8)}`;
-});
-afterAll(async () => redis.stop());
-beforeEach(async () => redis.flush());
+const db = useCliRedis();
 
 const ID = 'ea3873f9234fb3b8b700043373138c730c56fd2f7fa27dbcdc61d4c9c2b2df8d';
 
 test('a CLI-issued token: only the fields it has, access as nulls', async () => {
-	const raw = redis.client(8);
+	const raw = db.redis.client(8);
 	await raw.hset('tokens', ID, encodeRecord({created: Date.parse('2026-12-01T09:12:41.118Z'), scopes: ['api'], description: 'B cli-api'}));
 	await raw.hset('tokens:access', ID, EMPTY_ACCESS);
-	const result = await runCli(['show', '-t', ID, '--json', db8]);
+	const result = await runCli(['show', '-t', ID, '--json', db.db8]);
 	expect(result.exitCode, result.stderr).toBe(0);
 	expect(result.stdout).toBe(
 		`{"id":"${ID}","account":null,"description":"B cli-api","scopes":["api"],"created":"2026-12-01T09:12:41.118Z","access":{"time":null,"ip":null}}`,
@@ -28,13 +21,13 @@ test('a CLI-issued token: only the fields it has, access as nulls', async () => 
 });
 
 test('fields in EmailEngine order whatever the stored order; keys EmailEngine does not answer are left out', async () => {
-	const raw = redis.client(8);
+	const raw = db.redis.client(8);
 	await raw.hset(
 		'tokens',
 		ID,
 		encodeRecord({description: 'd', extra: 'x', scopes: ['*'], account: 'example', expires: 0, created: 1000, metadata: '{}'}),
 	);
-	const result = await runCli(['show', '-t', ID, '--json', db8]);
+	const result = await runCli(['show', '-t', ID, '--json', db.db8]);
 	expect(result.stdout).toBe(
 		`{"id":"${ID}","account":"example","description":"d","metadata":"{}","scopes":["*"],"created":"1970-01-01T00:00:01.000Z","access":{"time":null,"ip":null}}`,
 	);

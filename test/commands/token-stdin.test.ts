@@ -1,26 +1,14 @@
 import {randomBytes} from 'node:crypto';
-import type {Redis} from 'ioredis';
-import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {tokenIdOf} from '../../source/tokens/index.js';
 import {type CliOptions, type CliResult, runInProcess as runCli} from '../helpers/cli.js';
-import {type TestRedis, startRedis} from '../helpers/redis.js';
+import {useCliRedis} from '../helpers/redis.js';
 import {spawnApp} from '../ui/helpers/pty.js';
 
-let redis: TestRedis;
-let raw: Redis;
-let db8: string;
-
-beforeAll(async () => {
-	redis = await startRedis();
-	raw = redis.client(8);
-	db8 = `--dbs.redis=${redis.url(8)}`;
-});
-
-afterAll(async () => redis.stop());
-beforeEach(async () => redis.flush());
+const db = useCliRedis();
 
 const issue = async () => {
-	const result = await runCli(['issue', '-d', 'piped', '-s', 'api', db8]);
+	const result = await runCli(['issue', '-d', 'piped', '-s', 'api', db.db8]);
 	expect(result.exitCode, result.stderr).toBe(0);
 	return result.stdout.trim();
 };
@@ -40,10 +28,10 @@ describe('-t - reads the token or id from stdin', () => {
 		const token = await issue();
 		const id = tokenIdOf(token);
 		const [showToken, showId, exportToken, exportId] = await runAll([
-			{args: ['show', '-t', '-', '--json', db8], options: {input: `${token}\n`}},
-			{args: ['show', '-t', '-', '--json', db8], options: {input: `\n  ${id}  \n\n`}},
-			{args: ['export', '-t', '-', db8], options: {input: token}},
-			{args: ['export', '-t', '-', db8], options: {input: `${id}\r\n`}},
+			{args: ['show', '-t', '-', '--json', db.db8], options: {input: `${token}\n`}},
+			{args: ['show', '-t', '-', '--json', db.db8], options: {input: `\n  ${id}  \n\n`}},
+			{args: ['export', '-t', '-', db.db8], options: {input: token}},
+			{args: ['export', '-t', '-', db.db8], options: {input: `${id}\r\n`}},
 		]);
 		for (const result of [showToken, showId]) {
 			expect(result!.exitCode, result!.stderr).toBe(0);
@@ -57,28 +45,28 @@ describe('-t - reads the token or id from stdin', () => {
 
 	it('revoke -t - needs --yes, says so, and then revokes by token or id', async () => {
 		const [first, second] = [await issue(), await issue()];
-		const refused = await runCli(['revoke', '-t', '-', db8], {input: first});
+		const refused = await runCli(['revoke', '-t', '-', db.db8], {input: first});
 		expect(refused.exitCode).toBe(2);
 		expect(refused.stderr).toMatch(
 			/^ee-tokens: Refusing to revoke without --yes: with -t - the token comes on stdin, which is then not a terminal/,
 		);
-		expect(await raw.hlen('tokens')).toBe(2);
+		expect(await db.raw.hlen('tokens')).toBe(2);
 		const [byToken, byId] = await runAll([
-			{args: ['revoke', '-t', '-', '--yes', db8], options: {input: `${first}\n`}},
-			{args: ['revoke', '-t', '-', '--yes', db8], options: {input: tokenIdOf(second)}},
+			{args: ['revoke', '-t', '-', '--yes', db.db8], options: {input: `${first}\n`}},
+			{args: ['revoke', '-t', '-', '--yes', db.db8], options: {input: tokenIdOf(second)}},
 		]);
 		expect(byToken!.exitCode, byToken!.stderr).toBe(0);
 		expect(byId!.exitCode, byId!.stderr).toBe(0);
-		expect(await raw.dbsize()).toBe(0);
+		expect(await db.raw.dbsize()).toBe(0);
 	});
 
 	it('stdin with nothing, or more than one line, is a usage error', async () => {
 		const token = await issue();
 		const results = await runAll([
-			{args: ['show', '-t', '-', db8]},
-			{args: ['export', '-t', '-', db8], options: {input: '\n \n'}},
-			{args: ['revoke', '-t', '-', '--yes', db8], options: {input: `${token}\n${token}\n`}},
-			{args: ['show', '-t', '-', db8], options: {input: 'x'.repeat(5000)}},
+			{args: ['show', '-t', '-', db.db8]},
+			{args: ['export', '-t', '-', db.db8], options: {input: '\n \n'}},
+			{args: ['revoke', '-t', '-', '--yes', db.db8], options: {input: `${token}\n${token}\n`}},
+			{args: ['show', '-t', '-', db.db8], options: {input: 'x'.repeat(5000)}},
 		]);
 		for (const [index, message] of [
 			/nothing on stdin/,
@@ -90,13 +78,13 @@ describe('-t - reads the token or id from stdin', () => {
 			expect(results[index]!.stderr).toMatch(message);
 		}
 
-		expect(await raw.hlen('tokens')).toBe(1);
+		expect(await db.raw.hlen('tokens')).toBe(1);
 	});
 
 	it('on a terminal, revoke -t - reads the token unseen, then asks to confirm', async () => {
 		const token = await issue();
 		const id = tokenIdOf(token);
-		const app = spawnApp(['revoke', '-t', '-', db8], {columns: 100, rows: 20});
+		const app = spawnApp(['revoke', '-t', '-', db.db8], {columns: 100, rows: 20});
 		try {
 			await app.waitFor('what you type is not shown');
 			app.write(`${token}\r`);
@@ -111,7 +99,7 @@ describe('-t - reads the token or id from stdin', () => {
 		// Neither the terminal nor its scrollback ever had any of the token.
 		expect(app.output()).not.toContain(token.slice(0, 8));
 		expect(app.history()).not.toContain(token.slice(0, 8));
-		expect(await raw.dbsize()).toBe(0);
+		expect(await db.raw.dbsize()).toBe(0);
 	});
 });
 
@@ -135,7 +123,7 @@ describe('no message shows any part of a raw token', () => {
 			{args: ['import', '-t', token], exitCode: 5},
 		];
 		// The validators' own messages are scanned in-process in test/tokens/typed-text.test.ts.
-		const results = await runAll(cases.map(({args, options}) => ({args: [...args, db8], options})));
+		const results = await runAll(cases.map(({args, options}) => ({args: [...args, db.db8], options})));
 		const windows = Array.from({length: token.length - 7}, (_, index) => token.slice(index, index + 8));
 		for (const [index, {args, exitCode}] of cases.entries()) {
 			const result = results[index]!;
@@ -148,6 +136,6 @@ describe('no message shows any part of a raw token', () => {
 			).toEqual([]);
 		}
 
-		expect(await raw.dbsize()).toBe(0);
+		expect(await db.raw.dbsize()).toBe(0);
 	});
 });

@@ -4,6 +4,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {execa, type ResultPromise} from 'execa';
 import {Redis} from 'ioredis';
+import {afterAll, beforeAll, beforeEach} from 'vitest';
 
 /** A port nobody listens on right now (the kernel picks it). */
 export async function freePort(): Promise<number> {
@@ -133,6 +134,35 @@ export async function startRedis(extraArgs: readonly string[] = []): Promise<Tes
 
 			await halt('SIGTERM');
 			rmSync(dir, {recursive: true, force: true});
+		},
+	};
+}
+
+/** What a CLI test file needs of its redis-server: the server, a client on db 8, and the flag for db 8. */
+export type CliRedis = {readonly redis: TestRedis; readonly raw: Redis; readonly db8: string};
+
+/**
+ * One redis-server for the test file, started before its tests and stopped after them, flushed
+ * before each test. The fields are read when a test runs (getters), since the file's tests are
+ * declared before the server exists.
+ */
+export function useCliRedis(): CliRedis {
+	let started: {redis: TestRedis; raw: Redis; db8: string} | undefined;
+	beforeAll(async () => {
+		const redis = await startRedis();
+		started = {redis, raw: redis.client(8), db8: `--dbs.redis=${redis.url(8)}`};
+	});
+	afterAll(async () => started?.redis.stop());
+	beforeEach(async () => started!.redis.flush());
+	return {
+		get redis() {
+			return started!.redis;
+		},
+		get raw() {
+			return started!.raw;
+		},
+		get db8() {
+			return started!.db8;
 		},
 	};
 }

@@ -1,16 +1,8 @@
-import {afterAll, beforeAll, beforeEach, describe, expect, test} from 'vitest';
+import {describe, expect, test} from 'vitest';
 import {decodeLastUse} from '../../source/tokens/index.js';
-import {type Harness, bearer, getJson, startHarness} from './harness.js';
+import {bearer, getJson, useHarness} from './harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-	h = await startHarness();
-});
-afterAll(async () => h.close());
-beforeEach(async () => {
-	h.clock.now = undefined;
-	await h.redis.client().flushdb();
-});
+const h = useHarness();
 
 const MISSING = {statusCode: 401, error: 'Unauthorized', message: 'Missing authentication'};
 const BAD = {statusCode: 401, error: 'Unauthorized', message: 'Bad token'};

@@ -1,5 +1,6 @@
 import {Writable} from 'node:stream';
 import pino from 'pino';
+import {afterAll, beforeAll, beforeEach} from 'vitest';
 import {connectRedis, TokenStore} from '../../source/store/index.js';
 import {type TokenRecord, encodeRecord, EMPTY_ACCESS, generateRawToken, tokenIdOf} from '../../source/tokens/index.js';
 import {createApiServer, type ApiServer} from '../../source/server/server.js';
@@ -86,4 +87,25 @@ export async function getJson(url: string, init?: RequestInit): Promise<{status:
 	}
 
 	return {status: response.status, headers: response.headers, body, text};
+}
+
+/**
+ * One harness for the test file: started before its tests, closed after them, and before each test
+ * its Redis flushed, its clock back to real time, its log emptied, then `prepare` run. What it
+ * returns stands for the harness once started (a Proxy, since the file's tests are declared before
+ * the harness exists), so a file writes `const h = useHarness()` and uses `h` as the harness.
+ */
+export function useHarness(prepare?: (harness: Harness) => Promise<void>): Harness {
+	let started: Harness | undefined;
+	beforeAll(async () => {
+		started = await startHarness();
+	});
+	afterAll(async () => started?.close());
+	beforeEach(async () => {
+		started!.clock.now = undefined;
+		started!.logs.length = 0;
+		await started!.redis.client().flushdb();
+		await prepare?.(started!);
+	});
+	return new Proxy({} as Harness, {get: (_target, key) => Reflect.get(started!, key)});
 }

@@ -1,15 +1,9 @@
-import {afterAll, beforeAll, beforeEach, describe, expect, test} from 'vitest';
-import {type Harness, bearer, getJson, startHarness} from './harness.js';
+import {describe, expect, test} from 'vitest';
+import {bearer, getJson, useHarness} from './harness.js';
 
-let h: Harness;
 let root: string;
-beforeAll(async () => {
-	h = await startHarness();
-});
-afterAll(async () => h.close());
-beforeEach(async () => {
-	await h.redis.client().flushdb();
-	root = (await h.store.issue({description: 'root', scopes: ['*']})).rawToken;
+const h = useHarness(async harness => {
+	root = (await harness.store.issue({description: 'root', scopes: ['*']})).rawToken;
 });
 
 describe('GET /v1/stats', () => {

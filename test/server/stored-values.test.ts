@@ -1,26 +1,18 @@
-import {afterAll, beforeAll, beforeEach, describe, expect, test} from 'vitest';
+import {describe, expect, test} from 'vitest';
 import {EMPTY_ACCESS, generateRawToken, tokenIdOf} from '../../source/tokens/index.js';
 import {cliFields, deepArray, deepRecord, packed, rawRecord} from '../helpers/hostile-records.js';
-import {type Harness, bearer, getJson, startHarness} from './harness.js';
+import {bearer, getJson, useHarness} from './harness.js';
 
 /**
  * What serve does with stored records of the wrong shape: records it cannot read at all, and
  * readable records whose fields have the wrong type (compatibility §2). It never admits a request
  * on such a record, and never answers a listing with a 5xx because of one.
  */
-let h: Harness;
 let root: string;
-beforeAll(async () => {
-	h = await startHarness();
-});
-afterAll(async () => h.close());
-beforeEach(async () => {
-	h.clock.now = undefined;
-	h.logs.length = 0;
-	await h.redis.client().flushdb();
-	root = (await h.store.issue({description: 'root', scopes: ['*']})).rawToken;
-	await h.redis.client().hset('iad:example', 'account', 'example');
-	await h.redis.client().hset('iad:12345', 'account', '12345');
+const h = useHarness(async harness => {
+	root = (await harness.store.issue({description: 'root', scopes: ['*']})).rawToken;
+	await harness.redis.client().hset('iad:example', 'account', 'example');
+	await harness.redis.client().hset('iad:12345', 'account', '12345');
 });
 
 const BAD = {statusCode: 401, error: 'Unauthorized', message: 'Bad token'};

@@ -1,20 +1,13 @@
-import {afterAll, beforeAll, beforeEach, describe, expect, test} from 'vitest';
+import {describe, expect, test} from 'vitest';
 import {decodeFirstMsgpack, decodeRecord, tokenIdOf} from '../../source/tokens/index.js';
-import {type Harness, bearer, getJson, startHarness} from './harness.js';
+import {bearer, getJson, useHarness} from './harness.js';
 
 /** The token routes answer as EmailEngine 2.79.2 does (compatibility §7), whole bodies compared. */
 
-let h: Harness;
 let root: string;
-beforeAll(async () => {
-	h = await startHarness();
-});
-afterAll(async () => h.close());
-beforeEach(async () => {
-	h.clock.now = undefined;
-	await h.redis.client().flushdb();
-	await h.redis.client().hset('iad:example', 'account', 'example');
-	root = (await h.store.issue({description: 'root', scopes: ['*']})).rawToken;
+const h = useHarness(async harness => {
+	await harness.redis.client().hset('iad:example', 'account', 'example');
+	root = (await harness.store.issue({description: 'root', scopes: ['*']})).rawToken;
 });
 
 const post = (body: unknown, token = root, contentType = 'application/json') => ({
