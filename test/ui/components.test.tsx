@@ -119,6 +119,16 @@ describe('other views in a terminal', () => {
 		expect(screen.lines()[0]).toMatch(/ee-tokens {2}redis:\/\/:\*\*\*@db.example:6379\/8 {2}prefix: ee:.*● connected {2}12,345 tokens/);
 	});
 
+	it('header: an endpoint cut to fit still ends apart from the connection state', async () => {
+		const endpoint = 'unix:///tmp/a-long-state-directory/ee-tokens/redis.sock?db=8';
+		const screen = await renderToTerminal(<Header width={80} endpoint={endpoint} prefix="" connection="up" count={0} />, {
+			columns: 80,
+			rows: 3,
+		});
+		cleanup = screen.unmount;
+		expect(screen.lines()[0]).toMatch(/… ● connected {2}0 tokens$/);
+	});
+
 	it('details: every field, restrictions and last use', async () => {
 		const entry: TokenEntry = {
 			id: id(7),

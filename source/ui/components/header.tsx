@@ -21,11 +21,13 @@ export function Header({width, endpoint, prefix, connection, count}: HeaderProps
 	const total = count === undefined ? '' : `${count.toLocaleString('en-US')} token${count === 1 ? '' : 's'}`;
 	const left = ` ee-tokens  ${displayText(endpoint, 300)}  prefix: ${prefix === '' ? '(none)' : displayText(prefix, 100)}`;
 	const right = `${state}  ${total} `;
-	const room = Math.max(0, width - right.length);
+	// One cell always parts the endpoint from the state: a cut endpoint ends in "…", which read as
+	// part of "● connected" when the two touched.
+	const room = Math.max(0, width - right.length - 1);
 	return (
 		<Box height={1}>
 			<Text bold wrap="truncate">
-				{fit(left, room)}
+				{`${fit(left, room)} `}
 			</Text>
 			<Text wrap="truncate" color={connection === 'up' ? theme.success : connection === 'down' ? theme.danger : theme.warning}>
 				{right.slice(0, width)}
