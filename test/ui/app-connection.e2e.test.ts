@@ -104,6 +104,11 @@ describe('the app and a Redis that does not answer', () => {
 			await app.type('r');
 			await app.waitFor(`Redis unavailable: Redis at ${redis.url()} did not answer within 1 s`, {timeout: 20_000});
 			expect(app.screen()).toContain('disconnected');
+			// At 80 columns the banner takes a second line rather than cutting the reason off.
+			app.resize(80, 24);
+			await app.waitFor(screen =>
+				screen.replaceAll(/\s+/g, ' ').includes(`Redis at ${redis.url()} did not answer within 1 s. Retrying; nothing you typed is lost.`),
+			);
 		} finally {
 			redis.resume();
 		}
