@@ -1,7 +1,8 @@
 import {expect, test} from 'vitest';
-import {EMPTY_ACCESS, encodeRecord} from '../../source/tokens/index.js';
+import {encodeRecord} from '../../source/tokens/index.js';
 import {runCli} from '../helpers/cli.js';
 import {useCliRedis} from '../helpers/redis.js';
+import {plantRecord} from '../helpers/keyspace.js';
 
 /** `show --json` prints EmailEngine's GET /v1/tokens/{id} body (compatibility §7), byte for byte. */
 
@@ -11,8 +12,7 @@ const ID = 'ea3873f9234fb3b8b700043373138c730c56fd2f7fa27dbcdc61d4c9c2b2df8d';
 
 test('a CLI-issued token: only the fields it has, access as nulls', async () => {
 	const raw = db.redis.client(8);
-	await raw.hset('tokens', ID, encodeRecord({created: Date.parse('2026-12-01T09:12:41.118Z'), scopes: ['api'], description: 'B cli-api'}));
-	await raw.hset('tokens:access', ID, EMPTY_ACCESS);
+	await plantRecord(raw, ID, encodeRecord({created: Date.parse('2026-12-01T09:12:41.118Z'), scopes: ['api'], description: 'B cli-api'}));
 	const result = await runCli(['show', '-t', ID, '--json', db.db8]);
 	expect(result.exitCode, result.stderr).toBe(0);
 	expect(result.stdout).toBe(

@@ -2,7 +2,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {EMPTY_ACCESS, encodeExportString, encodeRecord} from '../../source/tokens/index.js';
 import {runInProcess as runCli} from '../helpers/cli.js';
 import {RAW_CONTROL} from '../helpers/hostile-records.js';
-import {dumpKeyspace} from '../helpers/keyspace.js';
+import {dumpKeyspace, plantRecord} from '../helpers/keyspace.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 
 /** How the CLI shows records whose fields another writer gave an unusual type (compatibility §2). */
@@ -15,13 +15,7 @@ beforeAll(async () => {
 	flag = `--dbs.redis=${redis.url()}`;
 	// EmailEngine's CLI stores `-a 12345` as an integer, indexed under iat:12345 (compatibility §4).
 	const record = encodeRecord({created: 1_790_000_000_000, account: 12_345, scopes: ['api'], description: 'from the EmailEngine CLI'});
-	await redis
-		.client()
-		.multi()
-		.hset('tokens', NUMERIC, record)
-		.hset('tokens:access', NUMERIC, EMPTY_ACCESS)
-		.sadd('iat:12345', NUMERIC)
-		.exec();
+	await plantRecord(redis.client(), NUMERIC, record, 12_345);
 });
 afterAll(async () => redis.stop());
 
@@ -34,13 +28,7 @@ describe('tokens that can never authenticate are listed, and marked', () => {
 			description: 'scopes as text',
 			'\u001B]0;pwned\u0007': 'hostile key',
 		});
-		await redis
-			.client()
-			.multi()
-			.hset('tokens', MALFORMED, record)
-			.hset('tokens:access', MALFORMED, EMPTY_ACCESS)
-			.sadd('iat', MALFORMED)
-			.exec();
+		await plantRecord(redis.client(), MALFORMED, record);
 	});
 	afterAll(async () => {
 		await redis.client().multi().hdel('tokens', MALFORMED).hdel('tokens:access', MALFORMED).srem('iat', MALFORMED).exec();

@@ -1,10 +1,11 @@
 import type {Redis} from 'ioredis';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {TokenStore} from '../../source/store/index.js';
-import {EMPTY_ACCESS, decodeExportString} from '../../source/tokens/index.js';
+import {decodeExportString} from '../../source/tokens/index.js';
 import {runInProcess as runCli} from '../helpers/cli.js';
 import {ESCAPES, RAW_CONTROL, cliFields, deepRecord, packed, rawRecord} from '../helpers/hostile-records.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
+import {plantRecord} from '../helpers/keyspace.js';
 
 /**
  * The issue's records, through the built CLI: one nested 200,000 levels deep made `list --json`,
@@ -26,13 +27,8 @@ beforeAll(async () => {
 	raw = redis.client();
 	flag = `--dbs.redis=${redis.url()}`;
 	good = (await new TokenStore(redis.client(), '').issue({description: 'a good token', scopes: ['api']})).id;
-	await raw.multi().hset('tokens', DEEP, deepRecord()).hset('tokens:access', DEEP, EMPTY_ACCESS).sadd('iat', DEEP).exec();
-	await raw
-		.multi()
-		.hset('tokens', LARGE, rawRecord(cliFields(description)))
-		.hset('tokens:access', LARGE, EMPTY_ACCESS)
-		.sadd('iat', LARGE)
-		.exec();
+	await plantRecord(raw, DEEP, deepRecord());
+	await plantRecord(raw, LARGE, rawRecord(cliFields(description)));
 });
 afterAll(async () => redis.stop());
 

@@ -1,15 +1,8 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {
-	EMPTY_ACCESS,
-	decodeRecord,
-	generateRawToken,
-	indexAccountOf,
-	recordProblem,
-	shallowFields,
-	tokenIdOf,
-} from '../../source/tokens/index.js';
+import {decodeRecord, generateRawToken, indexAccountOf, recordProblem, shallowFields, tokenIdOf} from '../../source/tokens/index.js';
 import {runInProcess as runCli} from '../helpers/cli.js';
 import {fuzzCases, random} from '../helpers/fuzz.js';
+import {plantRecord} from '../helpers/keyspace.js';
 import {type HostileCase, RAW_CONTROL, hostileRecord, rawExportString, rawRecord} from '../helpers/hostile-records.js';
 import {type Harness, bearer, getJson, startHarness} from '../server/harness.js';
 
@@ -57,12 +50,7 @@ beforeAll(async () => {
 			account = indexAccountOf(shallowFields(bytes));
 		}
 
-		await client
-			.multi()
-			.hset('tokens', id, bytes)
-			.hset('tokens:access', id, EMPTY_ACCESS)
-			.sadd(account === undefined ? 'iat' : `iat:${account}`, id)
-			.exec();
+		await plantRecord(client, id, bytes, account);
 		planted.push({...hostile, token, id});
 	}
 }, TIMEOUT);

@@ -1,4 +1,5 @@
 import type {Redis} from 'ioredis';
+import {EMPTY_ACCESS} from '../../source/tokens/index.js';
 
 /**
  * Every key and value in the db as one text (binary values as latin1 so nothing is lost), for
@@ -32,4 +33,18 @@ export async function dumpKeyspace(client: Redis): Promise<string> {
 	}
 
 	return parts.join('\n');
+}
+
+/**
+ * A token's trio as EmailEngine (or any other writer of the same Redis) leaves it: the record bytes
+ * as given, an empty last use, and the id in the index of its account (`iat` for none). Bypasses our
+ * encoder and validation, so a test can plant what they would refuse.
+ */
+export async function plantRecord(client: Redis, id: string, record: Uint8Array, account?: string | number): Promise<void> {
+	await client
+		.multi()
+		.hset('tokens', id, Buffer.from(record))
+		.hset('tokens:access', id, EMPTY_ACCESS)
+		.sadd(account === undefined ? 'iat' : `iat:${account}`, id)
+		.exec();
 }

@@ -2,9 +2,10 @@ import {Writable} from 'node:stream';
 import pino from 'pino';
 import {afterAll, beforeAll, beforeEach} from 'vitest';
 import {connectRedis, TokenStore} from '../../source/store/index.js';
-import {type TokenRecord, encodeRecord, EMPTY_ACCESS, generateRawToken, tokenIdOf} from '../../source/tokens/index.js';
+import {type TokenRecord, encodeRecord, generateRawToken, tokenIdOf} from '../../source/tokens/index.js';
 import {createApiServer, type ApiServer} from '../../source/server/server.js';
 import {startRedis, type TestRedis} from '../helpers/redis.js';
+import {plantRecord} from '../helpers/keyspace.js';
 
 /**
  * A real redis-server and the API server in this process on a free port, with the clock under the
@@ -58,12 +59,7 @@ export async function startHarness(
 		async plant(record, account) {
 			const token = generateRawToken();
 			const id = tokenIdOf(token);
-			await client
-				.multi()
-				.hset('tokens', id, encodeRecord(record))
-				.hset('tokens:access', id, EMPTY_ACCESS)
-				.sadd(account === undefined ? 'iat' : `iat:${account}`, id)
-				.exec();
+			await plantRecord(client, id, encodeRecord(record), account);
 			return {token, id};
 		},
 		async close() {
