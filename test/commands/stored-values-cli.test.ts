@@ -1,5 +1,5 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {EMPTY_ACCESS, encodeExportString, encodeRecord} from '../../source/tokens/index.js';
+import {encodeExportString, encodeRecord} from '../../source/tokens/index.js';
 import {runInProcess as runCli} from '../helpers/cli.js';
 import {RAW_CONTROL} from '../helpers/hostile-records.js';
 import {dumpKeyspace, plantRecord} from '../helpers/keyspace.js';
@@ -147,7 +147,7 @@ describe('JSON output on a terminal', () => {
 		const id = '3'.repeat(64);
 		const description = 'csi \u009B31m, bidi \u202Egnp.exe, del \u007F';
 		const record = encodeRecord({created: 1_790_000_000_000, scopes: ['api'], description, ['key \u009B2J']: 'v'});
-		await redis.client().multi().hset('tokens', id, record).hset('tokens:access', id, EMPTY_ACCESS).sadd('iat', id).exec();
+		await plantRecord(redis.client(), id, record);
 		for (const args of [
 			['list', '--json'],
 			['show', '--json', '-t', id],

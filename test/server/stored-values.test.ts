@@ -1,6 +1,7 @@
 import {describe, expect, test} from 'vitest';
-import {EMPTY_ACCESS, generateRawToken, tokenIdOf} from '../../source/tokens/index.js';
+import {generateRawToken, tokenIdOf} from '../../source/tokens/index.js';
 import {cliFields, deepArray, deepRecord, packed, rawRecord} from '../helpers/hostile-records.js';
+import {plantRecord} from '../helpers/keyspace.js';
 import {bearer, getJson, useHarness} from './harness.js';
 
 /**
@@ -20,10 +21,10 @@ const ACCOUNT = {statusCode: 403, error: 'Forbidden', message: 'Unauthorized acc
 const logged = (message: string) => h.logs.map(line => JSON.parse(line) as Record<string, unknown>).filter(line => line['msg'] === message);
 
 /** Stored bytes under a fresh token's id, with the access record and index entry EmailEngine writes. */
-async function plantBytes(bytes: Buffer, index = 'iat'): Promise<{token: string; id: string}> {
+async function plantBytes(bytes: Buffer, account?: string): Promise<{token: string; id: string}> {
 	const token = generateRawToken();
 	const id = tokenIdOf(token);
-	await h.redis.client().multi().hset('tokens', id, bytes).hset('tokens:access', id, EMPTY_ACCESS).sadd(index, id).exec();
+	await plantRecord(h.redis.client(), id, bytes, account);
 	return {token, id};
 }
 
@@ -47,7 +48,7 @@ describe('a record that cannot be read', () => {
 		// Bound to example, so the account listings meet it too, and DELETE finds its index entry.
 		const {id} = await plantBytes(
 			rawRecord([['account', packed('example')], ...cliFields('deep', [['other', deepArray(200_000)]])]),
-			'iat:example',
+			'example',
 		);
 		const {id: other} = await plantBytes(packed(['not', 'a', 'map']));
 		for (const path of [

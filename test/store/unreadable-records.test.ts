@@ -1,9 +1,10 @@
 import type {Redis} from 'ioredis';
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {TokenStore, type UnreadableRecord} from '../../source/store/index.js';
-import {EMPTY_ACCESS, MAX_RECORD_BYTES, encodeExportString} from '../../source/tokens/index.js';
+import {MAX_RECORD_BYTES, encodeExportString} from '../../source/tokens/index.js';
 import {packSummaries} from '../../source/store/summary-pack.js';
 import {cliFields, deepMap, deepRecord, packed, rawRecord} from '../helpers/hostile-records.js';
+import {plantRecord} from '../helpers/keyspace.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 
 // The child loader runs compiled code, so that part uses the build (`npm test` builds first).
@@ -32,8 +33,9 @@ const UNREADABLE = [
 ];
 
 /** The trio as EmailEngine (or anything else) would have written it, record bytes as given. */
-async function plant(id: string, bytes: Buffer, index = 'iat'): Promise<void> {
-	await raw.multi().hset('tokens', id, bytes).hset('tokens:access', id, EMPTY_ACCESS).sadd(index, id).rpush(`tokens:log:${id}`, 'x').exec();
+async function plant(id: string, bytes: Buffer, account?: string | number): Promise<void> {
+	await plantRecord(raw, id, bytes, account);
+	await raw.rpush(`tokens:log:${id}`, 'x');
 }
 
 let good: string[];
@@ -55,7 +57,7 @@ beforeEach(async () => {
 			['description', packed('bound and broken')],
 			['restrictions', deepMap(100_000)],
 		]),
-		'iat:acme',
+		'acme',
 	);
 });
 
@@ -169,7 +171,7 @@ describe('records that cannot be read', () => {
 describe('tokens that can never authenticate', () => {
 	it('are listed with their problem, and told to onUnusable, in this process and in the child loader', async () => {
 		const bound = 'f0'.repeat(32);
-		await plant(bound, rawRecord(cliFields('integer account', [['account', packed(12_345)]])), 'iat:12345');
+		await plant(bound, rawRecord(cliFields('integer account', [['account', packed(12_345)]])), 12_345);
 		const expected = [[bound, 'account is a number, which no request names']];
 		const told: Array<[string, string]> = [];
 		const onUnusable = (id: string, problem: string) => told.push([id, problem]);
