@@ -1,4 +1,4 @@
-import {type TokenEntry, isPlainMap, isoTime, recordProblem, toMillis} from '../../tokens/index.js';
+import {type TokenEntry, isPlainMap, isoTime, kindOf, recordProblem, toMillis} from '../../tokens/index.js';
 import {INVALID_DATE, displayText, relativeTime} from '../../format/index.js';
 
 const iso = (ms: number) => isoTime(ms) ?? INVALID_DATE;
@@ -9,28 +9,10 @@ export const MAX_DETAIL_FIELDS = 64;
 /** A field name from Redis as a label: sanitised and short. */
 const LABEL_LIMIT = 32;
 
-/** What kind of value a field holds, in words. */
-function kindOf(value: unknown): string {
-	if (value === null) {
-		return 'nil';
-	}
-
-	if (Array.isArray(value)) {
-		return 'a list';
-	}
-
-	if (value instanceof Uint8Array) {
-		return 'bytes';
-	}
-
-	if (value instanceof Date) {
-		return 'a date';
-	}
-
-	return typeof value === 'string' ? 'text' : typeof value === 'number' ? 'a number' : typeof value === 'boolean' ? 'true/false' : 'a map';
-}
-
-/** What each field of a record should hold (compatibility §2); a number account is EmailEngine's CLI quirk. */
+/**
+ * What each field of a record should hold (compatibility §2), in the words of the domain's `kindOf`;
+ * a number account is EmailEngine's CLI quirk.
+ */
 const EXPECTED: Record<string, readonly string[]> = {
 	created: ['a number', 'a date'],
 	expires: ['a number', 'a date'],
