@@ -169,7 +169,9 @@ export function relativeTime(time: number, now: number): string {
 	];
 	for (const [unit, size] of units) {
 		if (abs >= size) {
-			const count = Math.floor(abs / size);
+			// Rounded, not floored: a token issued for 30d reads "in 30 days", not "in 29 days" a
+			// second later.
+			const count = Math.round(abs / size);
 			const text = `${count} ${unit}${count === 1 ? '' : 's'}`;
 			return delta < 0 ? `${text} ago` : `in ${text}`;
 		}

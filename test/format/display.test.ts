@@ -79,3 +79,14 @@ describe('displayText: any value from Redis as one safe, bounded line', () => {
 		}
 	});
 });
+
+describe('relativeTime', () => {
+	const NOW = Date.parse('2026-12-01T16:43:22.716Z');
+	it('reads as people count: a 30-day token a second old is "in 30 days", not 29', () => {
+		expect(relativeTime(NOW + 30 * 86_400_000 - 1000, NOW)).toBe('in 30 days');
+		expect(relativeTime(NOW - 2 * 60_000 - 59_000, NOW)).toBe('3 minutes ago');
+		expect(relativeTime(NOW - 30_000, NOW)).toBe('just now');
+		expect(relativeTime(NOW + 30_000, NOW)).toBe('in under a minute');
+		expect(relativeTime(NOW - 86_400_000, NOW)).toBe('1 day ago');
+	});
+});
