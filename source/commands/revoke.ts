@@ -73,10 +73,17 @@ async function confirm(context: Context, id: string, description: string): Promi
 	try {
 		// A description may be a megabyte of anything: the prompt shows the start of it.
 		const shown = description.length > DESCRIPTION_SHOWN ? `${description.slice(0, DESCRIPTION_SHOWN)}…` : description;
-		const answer = await prompt.question(
-			`Revoke "${sanitizeText(shown)}" (${id.slice(0, 12)}…)? Type ${revokeConfirmation(id)} to confirm, anything else cancels: `,
-		);
-		return confirmsRevoke(answer, id);
+		const answer = await prompt
+			.question(`Revoke "${sanitizeText(shown)}" (${id.slice(0, 12)}…)? Type ${revokeConfirmation(id)} to confirm, anything else cancels: `)
+			// Ctrl-C or Ctrl-D at the prompt rejects with an AbortError: the person cancelled.
+			.catch((error: unknown) => {
+				if (error instanceof Error && error.name === 'AbortError') {
+					return undefined;
+				}
+
+				throw error;
+			});
+		return answer !== undefined && confirmsRevoke(answer, id);
 	} finally {
 		prompt.close();
 	}

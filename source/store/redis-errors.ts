@@ -1,7 +1,11 @@
+import redisErrors from 'redis-errors';
 import {TokenError, oneLine} from '../tokens/index.js';
 import {type RedisTarget, maskRedisUrl} from './connection.js';
 
-const REDIS_ERROR_NAMES = new Set(['ReplyError', 'MaxRetriesPerRequestError', 'AbortError', 'ParserError', 'InterruptError']);
+// The base class of every error ioredis makes (ReplyError, AbortError, MaxRetriesPerRequestError,
+// ParserError, InterruptError), from the package ioredis itself uses. Matching by class, not by
+// name: readline and AbortController throw errors named AbortError too (a Ctrl-C at a prompt).
+const {RedisError} = redisErrors;
 const CONNECTION_TROUBLE =
 	/connection is closed|stream isn't writeable|enableofflinequeue|max retries per request|command timed out|econnreset|econnrefused|epipe|etimedout|enotconn|enotfound/i;
 
@@ -74,7 +78,7 @@ export function asRedisError(error: unknown, endpoint?: RedisEndpoint): unknown 
 		return new TokenError('redis', endpoint ? notAnswering(endpoint) : `${where} did not answer in time`);
 	}
 
-	if (REDIS_ERROR_NAMES.has(error.name) || isConnectionTrouble(error)) {
+	if (error instanceof RedisError || isConnectionTrouble(error)) {
 		const reply = redisReply(error);
 		const described = describeReply(reply);
 		const command = (error as {command?: {name?: string; args?: unknown[]}}).command;

@@ -101,6 +101,25 @@ describe('-t - reads the token or id from stdin', () => {
 		expect(app.history()).not.toContain(token.slice(0, 8));
 		expect(await db.raw.dbsize()).toBe(0);
 	});
+
+	it('Ctrl-C or Ctrl-D at the confirmation cancels (exit 2), never a Redis failure', async () => {
+		const token = await issue();
+		const id = tokenIdOf(token);
+		for (const key of ['\u0003', '\u0004']) {
+			const app = spawnApp(['revoke', '-t', id, db.db8], {columns: 100, rows: 20});
+			try {
+				await app.waitFor(`Type ${id.slice(0, 6)} to confirm`);
+				app.write(key);
+				// The answer follows the long prompt, so it may wrap at the terminal's edge.
+				await app.waitFor(screen => screen.replaceAll('\n', '').includes('Cancelled; nothing was revoked.'));
+				expect((await app.exited).exitCode).toBe(2);
+			} finally {
+				app.kill();
+			}
+		}
+
+		expect(await db.raw.hexists('tokens', id)).toBe(1);
+	});
 });
 
 describe('no message shows any part of a raw token', () => {
