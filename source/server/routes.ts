@@ -2,7 +2,7 @@ import type {IncomingMessage} from 'node:http';
 import Joi from 'joi';
 import type {AuthStore, TokenStore} from '../store/index.js';
 import type {Credentials, RouteAuth} from './auth.js';
-import {type Headers, HttpError, type Params} from './http.js';
+import {type Headers, HttpError} from './http.js';
 import type {Logger} from './logger.js';
 import type {ServerMetrics} from './metrics.js';
 import {accountIdSchema, statsQuerySchema} from './schemas.js';
@@ -41,8 +41,11 @@ export type Route = {
 	auth: false | RouteAuth;
 	/** Errors other than 401 as EmailEngine's HTML page: the route is not api-tagged (compatibility §6.7). */
 	htmlErrors?: boolean;
-	/** The account the request names, for account binding (compatibility §6.4); most routes name none. */
-	account?: (params: Record<string, string>, query: Params) => string | undefined;
+	/**
+	 * The account the request names, for account binding (compatibility §6.4), read from the
+	 * validated parameters and query: the account the handler acts on. Most routes name none.
+	 */
+	account?: (params: Record<string, unknown>, query: Record<string, unknown>) => string | undefined;
 	/** joi schema of the path parameters, checked after authentication as hapi does. */
 	params?: Joi.ObjectSchema;
 	/** joi schema of the query; a route without one ignores its query (hapi's rule). */
@@ -94,7 +97,7 @@ export const ROUTES: readonly Route[] = [
 		method: 'GET',
 		template: '/v1/account/{account}',
 		auth: {scopes: API, permission: {action: 'read', group: 'account'}, template: '/v1/account/{account}'},
-		account: params => params['account'],
+		account: params => params['account'] as string,
 		params: Joi.object({account: accountIdSchema.required()}),
 		async handler({deps, params}) {
 			const account = params['account']!;

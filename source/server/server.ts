@@ -4,7 +4,7 @@ import {type IncomingMessage, type Server, ServerResponse, createServer} from 'n
 import type {AddressInfo} from 'node:net';
 import {AuthStore, type RedisEndpoint, type TokenStore} from '../store/index.js';
 import {Authenticator, type Credentials} from './auth.js';
-import {HttpError, parseQuery, redactHex, respondWith, sendError, sendJson, splitTarget} from './http.js';
+import {HttpError, type Params, parseQuery, redactHex, respondWith, sendError, sendJson, splitTarget} from './http.js';
 import {type Logger, logError, requestLineWriter} from './logger.js';
 import {CONNECTION, LAST_USE, OutageLog, REQUESTS, redisUnavailable} from './outage-log.js';
 import {ServerMetrics} from './metrics.js';
@@ -124,6 +124,34 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 			return schema ? [[route, {schema, empty: Object.freeze(validated<Record<string, unknown>>(schema, {}))}] as const] : [];
 		}),
 	);
+	/**
+	 * As in hapi: the path parameters, then the query. A route without a query schema ignores its
+	 * query; one with a schema refuses names it does not know. The first problem as the 400 to answer.
+	 */
+	function checkedInput(
+		route: Route,
+		params: Record<string, string>,
+		query: Params,
+	): {params: Record<string, unknown>; query: Record<string, unknown>} | HttpError {
+		try {
+			const querySchema = querySchemas.get(route);
+			return {
+				params: route.params ? validated<Record<string, unknown>>(route.params, params) : params,
+				query: !querySchema
+					? EMPTY_VALUES
+					: isEmpty(query)
+						? querySchema.empty
+						: validated<Record<string, unknown>>(querySchema.schema, query),
+			};
+		} catch (error) {
+			if (error instanceof HttpError) {
+				return error;
+			}
+
+			throw error;
+		}
+	}
+
 	const requestLine = requestLineWriter(logger);
 	let closing = false;
 
@@ -148,13 +176,20 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 				delete query['access_token'];
 			}
 
+			// Validated before authentication, answered after it (hapi's order: a 400 only reaches a
+			// caller who authenticated). The account binding is checked against the validated
+			// account, the one the handler reads (trimmed, '' as absent), never the raw value: a
+			// token bound to "acme " must not reach "acme" (compatibility §6.4).
+			const input = checkedInput(route, params, query);
 			let credentials: Credentials | undefined;
 			if (route.auth) {
+				// Input that fails validation never reaches a handler: the raw values serve then.
+				const named = input instanceof HttpError ? {params, query} : input;
 				credentials = await authenticator.authenticate({
 					request,
 					queryToken,
 					route: route.auth,
-					account: route.account?.(params, query),
+					account: route.account?.(named.params, named.query),
 				});
 				if (credentials.kind === 'token') {
 					response.tokenId = credentials.id;
@@ -164,17 +199,12 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 				}
 			}
 
-			// As in hapi, after authentication: the path parameters, then the query. A route without a
-			// query schema ignores its query; one with a schema refuses names it does not know.
-			const checkedParams = route.params ? validated<Record<string, string>>(route.params, params) : params;
-			const querySchema = querySchemas.get(route);
-			const values = !querySchema
-				? EMPTY_VALUES
-				: isEmpty(query)
-					? querySchema.empty
-					: validated<Record<string, unknown>>(querySchema.schema, query);
+			if (input instanceof HttpError) {
+				throw input;
+			}
+
 			auth.coalesce();
-			const reply = await route.handler({request, params: checkedParams, query: values, credentials, deps});
+			const reply = await route.handler({request, params: input.params as Record<string, string>, query: input.query, credentials, deps});
 			const token = credentials?.kind === 'token' ? credentials : undefined;
 			if (token) {
 				await token.lastUse;

@@ -59,9 +59,9 @@ export const TOKEN_ROUTES: readonly Route[] = [
 		method: 'GET',
 		template: '/v1/tokens',
 		auth: admin('/v1/tokens', 'read'),
-		account: (_params, query) => {
+		account(_params, query) {
 			const value = query['account'];
-			return typeof value === 'string' && value !== '' ? value : undefined;
+			return typeof value === 'string' ? value : undefined;
 		},
 		query: tokenListQuerySchema,
 		async handler({deps, query}) {
@@ -91,7 +91,7 @@ export const TOKEN_ROUTES: readonly Route[] = [
 		method: 'GET',
 		template: '/v1/tokens/account/{account}',
 		auth: admin('/v1/tokens/account/{account}', 'read'),
-		account: params => params['account'],
+		account: params => params['account'] as string,
 		params: Joi.object({account: accountIdSchema.required()}),
 		async handler({deps, params}) {
 			const reports = listingReports(deps);
