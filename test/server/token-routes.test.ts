@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {decodeFirstMsgpack, decodeRecord, tokenIdOf} from '../../source/tokens/index.js';
+import {decodeFirstMsgpack, decodeRecord, encodeMsgpack, tokenIdOf} from '../../source/tokens/index.js';
 import {bearer, getJson, useHarness} from './harness.js';
 
 /** The token routes answer as EmailEngine 2.79.2 does (compatibility §7), whole bodies compared. */
@@ -403,6 +403,51 @@ describe('the audit log (compatibility §1.7)', () => {
 		});
 		const first = await getJson(`${h.base}/v1/tokens/${bound.id}/log`, bearer(root));
 		expect(first.body.entries[0]).toMatchObject({path: '/v1/account/{account}', account: 'example', status: 'allowed', reason: null});
+	});
+
+	test('hostile entries by another writer: readable ones answered with only text, numbers and nil, the rest skipped', async () => {
+		const id = tokenIdOf(root);
+		const key = `tokens:log:${id}`;
+		const good = {time: 1_796_203_168_854, ip: '127.0.0.1', method: 'get', path: '/v1/stats', action: 'read', group: 'diagnostics'};
+		// Nested far deeper than the record codec reads: JSON.stringify of it overflows the stack.
+		const deep = Buffer.concat([Buffer.alloc(100_000, 0x91), Buffer.from([0xc0])]);
+		await h.redis.client().rpush(
+			key,
+			Buffer.from(encodeMsgpack({...good, account: 'example', status: 'allowed', reason: null})),
+			// {time, ip: [[[…]]]}: an entry nested too deep is skipped whole.
+			Buffer.concat([Buffer.from('82a474696d65', 'hex'), Buffer.from(encodeMsgpack(good.time)), Buffer.from('a26970', 'hex'), deep]),
+			Buffer.from(encodeMsgpack({...good, account: {nested: ['x']}, status: new Uint8Array([1, 2]), reason: true, ip: [1, 2]})),
+			deep,
+			Buffer.from('not msgpack at all \xc1'),
+			Buffer.from([0xc1]),
+		);
+		const log = await getJson(`${h.base}/v1/tokens/${id}/log`, bearer(root));
+		expect(log.status).toBe(200);
+		expect(log.body.total).toBe(6);
+		expect(log.body.entries).toStrictEqual([
+			{
+				time: '2026-12-02T09:19:28.854Z',
+				ip: '127.0.0.1',
+				method: 'get',
+				path: '/v1/stats',
+				action: 'read',
+				group: 'diagnostics',
+				account: 'example',
+				status: 'allowed',
+				reason: null,
+			},
+			{
+				time: '2026-12-02T09:19:28.854Z',
+				ip: null,
+				method: 'get',
+				path: '/v1/stats',
+				action: 'read',
+				group: 'diagnostics',
+				account: null,
+				status: null,
+				reason: null,
+			},
+		]);
 	});
 
 	test('an unknown token is 404; page size is at most 200; an empty log is total 0', async () => {
