@@ -23,10 +23,11 @@ export const serveCommand = defineCommand({
 	  --dbs.timeout     Seconds Redis has to connect and to answer each command (default 10);
 	                    past it a request is answered 503
 
-	Routes: GET /v1/stats, GET /v1/account/{account}, GET|POST /v1/tokens, GET|DELETE
-	/v1/tokens/{token}, GET /metrics, GET /health. Logs are JSON lines on stdout.
-	Ctrl-C or SIGTERM stops it gracefully. Exit 3 when Redis cannot be used at start, 6 when the
-	port is in use.
+	Routes: GET /v1/stats, GET /v1/account/{account}, GET|POST /v1/tokens,
+	GET /v1/tokens/account/{account}, GET|DELETE /v1/tokens/{token}, GET /v1/tokens/{token}/log,
+	POST /v1/token, DELETE /v1/token/{token} (EmailEngine's older names), GET /metrics, GET /health.
+	Logs are JSON lines on stdout. Ctrl-C or SIGTERM stops it gracefully. Exit ${EXIT.redis} when
+	Redis cannot be used at start, ${EXIT.listen} when the port is in use.
 
 	Examples
 	  $ ee-tokens serve --port 3000

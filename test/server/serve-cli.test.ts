@@ -4,7 +4,9 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {execa} from 'execa';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, test} from 'vitest';
-import {CLI, runCli} from '../helpers/cli.js';
+import {EXIT} from '../../source/commands/exit-codes.js';
+import {ROUTES} from '../../source/server/routes.js';
+import {CLI, runCli, runInProcess} from '../helpers/cli.js';
 import {startRedis, type TestRedis} from '../helpers/redis.js';
 import {type LogLine, type Served, startServe} from '../helpers/serve.js';
 import {VECTOR} from '../helpers/vectors.js';
@@ -207,5 +209,20 @@ describe('prepared token (compatibility §5)', () => {
 		});
 		expect(result.exitCode).toBe(2);
 		expect(result.stderr).toContain('Cannot read EENGINE_PREPARED_TOKEN_FILE');
+	});
+});
+
+describe('ee-tokens serve --help', () => {
+	test('names the exit codes as EXIT has them and every route the server answers', async () => {
+		const help = await runInProcess(['serve', '--help']);
+		expect(help.exitCode).toBe(0);
+		const text = String(help.stdout).replaceAll(/\s+/g, ' ');
+		expect(text).toContain(`Exit ${EXIT.redis} when Redis cannot be used at start, ${EXIT.listen} when the port is in use`);
+
+		// "GET|DELETE /v1/tokens/{token}" names two routes.
+		const named = [...text.matchAll(/\b((?:GET|POST|DELETE)(?:\|(?:GET|POST|DELETE))*) (\/[\w/{}]*)/g)].flatMap(([, methods, path]) =>
+			methods!.split('|').map(method => `${method} ${path}`),
+		);
+		expect(new Set(named)).toStrictEqual(new Set(ROUTES.map(route => `${route.method} ${route.template}`)));
 	});
 });
