@@ -205,3 +205,22 @@ export async function readPayload(request: IncomingMessage): Promise<unknown> {
 const HEX64_RUN = /[\da-f]{64,}/gi;
 
 export const redactHex = (text: string) => text.replaceAll(HEX64_RUN, '[redacted]');
+
+/** A percent-escape of a hex digit or of `%` itself: what can hide a hex run from redactHex. */
+const HEX_DIGIT_ESCAPE = /%(?:3\d|4[1-6]|6[1-6]|25)/gi;
+
+/**
+ * A request path as the request log may show it: the escapes that spell hex digits are decoded
+ * (again and again, so `%2561` too) before every 64-hex run is hidden, since a route decodes its
+ * parameters and `aaaa%61aaaa…` is a raw token to it. Other escapes stay as sent. Never throws,
+ * unlike decodeURIComponent on a malformed escape.
+ */
+export function loggablePath(path: string): string {
+	let revealed = path;
+	for (let previous = ''; revealed !== previous && revealed.includes('%');) {
+		previous = revealed;
+		revealed = revealed.replaceAll(HEX_DIGIT_ESCAPE, escape => String.fromCodePoint(Number.parseInt(escape.slice(1), 16)));
+	}
+
+	return revealed.length < 64 ? revealed : redactHex(revealed);
+}

@@ -4,7 +4,7 @@ import {type IncomingMessage, type Server, ServerResponse, createServer} from 'n
 import type {AddressInfo} from 'node:net';
 import {AuthStore, type RedisEndpoint, type TokenStore} from '../store/index.js';
 import {Authenticator, type Credentials} from './auth.js';
-import {HttpError, type Params, parseQuery, redactHex, respondWith, sendError, sendJson, splitTarget} from './http.js';
+import {HttpError, type Params, loggablePath, parseQuery, respondWith, sendError, sendJson, splitTarget} from './http.js';
 import {type Logger, logError, requestLineWriter} from './logger.js';
 import {CONNECTION, LAST_USE, OutageLog, REQUESTS, redisUnavailable} from './outage-log.js';
 import {ServerMetrics} from './metrics.js';
@@ -267,11 +267,12 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 			metrics.countCall(request.method ?? '', this.statusCode, template);
 		}
 
-		// Never the query string (it may carry access_token) and never a 64-hex run of the path.
+		// Never the query string (it may carry access_token) and never a 64-hex run of the path,
+		// however its characters were escaped.
 		const {path} = splitTarget(request.url ?? '/');
 		requestLine({
 			method: request.method ?? '',
-			path: (path.length < 64 ? path : redactHex(path)).slice(0, 512),
+			path: loggablePath(path).slice(0, 512),
 			route: template ?? null,
 			status: this.statusCode,
 			token: this.tokenId ?? null,

@@ -328,4 +328,29 @@ describe('logs never carry the raw token', () => {
 		const metrics = await (await fetch(`${h.base}/metrics`, bearer((await issue(['metrics'])).token))).text();
 		expect(metrics).not.toContain(token);
 	});
+
+	test('a path token with percent-encoded characters is hidden too, once decoded as the route decodes it', async () => {
+		const {token} = await issue(['*']);
+		const encoded = (text: string) => [...text].map(character => `%${character.codePointAt(0)!.toString(16)}`).join('');
+		const spellings = [
+			`${token.slice(0, 10)}${encoded(token.slice(10, 11))}${token.slice(11)}`,
+			`${token.slice(0, 30)}${encoded(token.slice(30, 31)).toUpperCase()}${token.slice(31)}`,
+			encoded(token),
+			// Encoded twice: %25 is '%'.
+			`${token.slice(0, 5)}%25${encoded(token.slice(5, 6)).slice(1)}${token.slice(6)}`,
+		];
+		for (const spelling of spellings) {
+			await fetch(`${h.base}/v1/tokens/${spelling}`, {...bearer(token), method: 'DELETE'});
+			await fetch(`${h.base}/nowhere/${spelling}`);
+		}
+
+		const lines = h.logs.join('\n');
+		expect(lines).toContain('request completed');
+		expect(lines.toLowerCase()).not.toContain(token);
+		for (const spelling of spellings) {
+			expect(lines.toLowerCase()).not.toContain(spelling.toLowerCase());
+		}
+
+		expect(lines).toContain('"path":"/v1/tokens/[redacted]"');
+	});
 });
