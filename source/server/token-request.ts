@@ -19,15 +19,16 @@ const ipSchema = Joi.string()
 	.custom(unambiguousAddress);
 
 /**
- * Restrictions: a single referrer or address becomes a list; a key left out is stored as nil (and
- * `false` as nil too: serve refuses a stored `false`, compatibility §2). The entry limits are
- * ee-tokens' own (README).
+ * Restrictions: a single referrer or address becomes a list; a key left out, or given as null, is
+ * stored as nil (and `false` as nil too: serve refuses a stored `false`, compatibility §2). The
+ * entry limits, and a rate limit needing both of its numbers, are ee-tokens' own (README): without
+ * maxRequests a token answers 429 to every request (compatibility §6.6).
  */
 const restrictionsSchema = Joi.object({
 	referrers: Joi.array()
 		.items(Joi.string().max(LIMITS.restrictionEntryLength))
 		.max(LIMITS.restrictionEntries)
-		.empty(Joi.valid('', false))
+		.empty(Joi.valid('', false, null))
 		.single()
 		.default(null),
 	addresses: Joi.array()
@@ -37,14 +38,14 @@ const restrictionsSchema = Joi.object({
 				.custom(unambiguousAddress),
 		)
 		.max(LIMITS.restrictionEntries)
-		.empty(Joi.valid('', false))
+		.empty(Joi.valid('', false, null))
 		.single()
 		.default(null),
 	rateLimit: Joi.object({
-		maxRequests: Joi.number().integer().min(1),
-		timeWindow: Joi.number().integer().min(1),
+		maxRequests: Joi.number().integer().min(1).required(),
+		timeWindow: Joi.number().integer().min(1).required(),
 	})
-		.empty(false)
+		.empty(Joi.valid(false, null))
 		.default(null),
 })
 	.empty('')
@@ -75,7 +76,7 @@ const createTokenSchema = Joi.object({
 				.label('TokenScope'),
 		)
 		.single()
-		.default(['api'])
+		.min(1)
 		.required()
 		.label('Scopes'),
 	metadata: Joi.string()

@@ -81,6 +81,22 @@ describe('POST /v1/tokens is validated as EmailEngine validates it (joi)', () =>
 				{message: '"restrictions.rateLimit.timeWindow" must be an integer', key: 'timeWindow'},
 			],
 		],
+		// A rate limit without both numbers is a token that answers 429 for ever (compatibility §6.6),
+		// and no scopes is a token that reaches nothing: refused instead of minted (README).
+		[
+			'an empty rate limit',
+			{...base, restrictions: {rateLimit: {}}},
+			[
+				{message: '"restrictions.rateLimit.maxRequests" is required', key: 'maxRequests'},
+				{message: '"restrictions.rateLimit.timeWindow" is required', key: 'timeWindow'},
+			],
+		],
+		[
+			'a rate limit without maxRequests',
+			{...base, restrictions: {rateLimit: {timeWindow: 60}}},
+			[{message: '"restrictions.rateLimit.maxRequests" is required', key: 'maxRequests'}],
+		],
+		['no scopes in the list', {...base, scopes: []}, [{message: '"Scopes" must contain at least 1 items', key: 'scopes'}]],
 		[
 			'an address that is not one',
 			{...base, restrictions: {addresses: ['10.0.0.1', 'localhost']}},
@@ -177,6 +193,15 @@ describe('POST /v1/tokens is validated as EmailEngine validates it (joi)', () =>
 			addresses: ['127.0.0.1'],
 			rateLimit: null,
 		});
+	});
+
+	test('a null referrer list, address list or rate limit means none, stored as nil', async () => {
+		const response = await getJson(
+			`${h.base}/v1/tokens`,
+			post({...base, restrictions: {referrers: null, addresses: null, rateLimit: null}}),
+		);
+		expect(response.status).toBe(200);
+		expect((await stored(response.body.id))['restrictions']).toStrictEqual({referrers: null, addresses: null, rateLimit: null});
 	});
 
 	test('a full payload is stored with the keys and values EmailEngine stores, in its order, and works', async () => {
