@@ -16,7 +16,6 @@ export type RouteDeps = {
 	logger: Logger;
 	version: string;
 	license: string;
-	now: () => number;
 	/** EENGINE_TOKEN_LOG_ENTRIES: how many entries an audit log keeps (compatibility §1.7). */
 	auditEntries: number;
 };

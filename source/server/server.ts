@@ -17,7 +17,6 @@ export type ApiServerOptions = {
 	version: string;
 	license?: string;
 	env?: Record<string, string | undefined>;
-	now?: () => number;
 	/** The Redis the store talks to, for the log lines that say what went wrong with it. */
 	target?: RedisEndpoint;
 	/** How long a client may take to send its headers; `serve` keeps the default, tests set less. */
@@ -74,8 +73,9 @@ const positive = (value: string | undefined, fallback: number) => {
 
 export function createApiServer(options: ApiServerOptions): ApiServer {
 	const env = options.env ?? process.env;
-	const now = options.now ?? Date.now;
 	const {store, logger} = options;
+	// One clock, the store's: expiry in authentication is the same "now" as in listing and reaping.
+	const now = () => store.now();
 	const metrics = new ServerMetrics();
 	const outages = new OutageLog(logger, options.target);
 	// The persistent connection retries on its own; what it meets (refused, a database that is gone)
@@ -112,7 +112,6 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 		logger,
 		version: options.version,
 		license: options.license ?? 'MIT',
-		now,
 		auditEntries: auditLimits.entries,
 	};
 	// Query schemas that depend on the environment are made once, not per request.

@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import {LIMITS, type TokenRecord, buildRecord} from '../tokens/index.js';
+import {LIMITS, type NewToken} from '../tokens/index.js';
 import {ACTIONS, GROUPS} from './permissions.js';
 import {accountIdSchema, unambiguousAddress, validated} from './schemas.js';
 
@@ -111,10 +111,9 @@ export type TokenRequest = {
 /** The payload, validated; a 400 listing every problem otherwise. */
 export const parseTokenRequest = (payload: unknown): TokenRequest => validated<TokenRequest>(createTokenSchema, payload);
 
-/** The record provision() writes for a REST token, in the key order of tokens/record.ts. */
-export function restRecord(request: TokenRequest, now: number, remoteAddress: string | undefined): TokenRecord {
-	return buildRecord({
-		created: now,
+/** What store.issue() takes for a REST token: the fields its provision() writes (compatibility §7). */
+export function restToken(request: TokenRequest, remoteAddress: string | undefined): Omit<NewToken, 'created'> {
+	return {
 		expires: request.expires?.getTime(),
 		account: request.account,
 		ip: request.ip,
@@ -124,5 +123,5 @@ export function restRecord(request: TokenRequest, now: number, remoteAddress: st
 		restrictions: request.restrictions || undefined,
 		permissions: request.permissions ?? undefined,
 		metadata: request.metadata,
-	});
+	};
 }

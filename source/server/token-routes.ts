@@ -1,11 +1,11 @@
-import {TokenError, type TokenEntry, entryToJson, generateRawToken, jsonAccount, tokenDetailsJson, tokenIdOf} from '../tokens/index.js';
+import {TokenError, type TokenEntry, entryToJson, jsonAccount, tokenDetailsJson} from '../tokens/index.js';
 import {HttpError, readPayload} from './http.js';
 import type {Logger} from './logger.js';
 import type {RouteAuth} from './auth.js';
 import {ADMIN_GROUP} from './permissions.js';
 import type {Route, RouteDeps} from './routes.js';
 import {accountIdSchema, tokenIdParamSchema, tokenListQuerySchema, tokenLogQuerySchema, tokenReferenceSchema} from './schemas.js';
-import {parseTokenRequest, restRecord} from './token-request.js';
+import {parseTokenRequest, restToken} from './token-request.js';
 import Joi from 'joi';
 
 /**
@@ -157,10 +157,7 @@ export const TOKEN_ROUTES: readonly Route[] = [
 				throw accountNotFound();
 			}
 
-			const rawToken = generateRawToken();
-			const id = tokenIdOf(rawToken);
-			const record = restRecord(input, deps.now(), credentials?.clientIp);
-			await deps.store.provision(id, record);
+			const {rawToken, id, record} = await deps.store.issue(restToken(input, credentials?.clientIp));
 			deps.logger.info({token: id, account: jsonAccount(record)}, 'Provisioned an access token');
 			return {json: {token: rawToken, id}};
 		},

@@ -32,11 +32,8 @@ export async function issueToken(
 	return {rawToken, id, record};
 }
 
-/**
- * Writes a record built by the caller (the REST route builds its own shape) with the provision
- * trio: record, empty access record, index entry, in one MULTI.
- */
-export async function provision({redis, keys}: StoreContext, id: string, record: TokenRecord): Promise<void> {
+/** The provision trio EmailEngine writes: record, empty access record, index entry, in one MULTI. */
+async function provision({redis, keys}: StoreContext, id: string, record: TokenRecord): Promise<void> {
 	const replies = await redis
 		.multi()
 		.hset(keys.tokens, id, encodeRecord(record))

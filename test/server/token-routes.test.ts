@@ -381,6 +381,16 @@ describe('GET /v1/tokens', () => {
 		expect(await h.redis.client().sismember('iat:example', expired.id)).toBe(0);
 	});
 
+	test('one clock: a token past its expiry by the server clock is refused, left out of the listing and minted tokens are dated by it', async () => {
+		const soon = await h.store.issue({description: 'soon', scopes: ['api'], expires: Date.now() + 3_600_000});
+		h.clock.now = Date.now() + 7_200_000;
+		expect((await fetch(`${h.base}/v1/stats`, bearer(soon.rawToken))).status).toBe(401);
+		const listing = await getJson(`${h.base}/v1/tokens`, bearer(root));
+		expect(listing.body.tokens.map((token: {id: string}) => token.id)).toStrictEqual([tokenIdOf(root)]);
+		const minted = await getJson(`${h.base}/v1/tokens`, post(base));
+		expect((await stored(minted.body.id))['created']).toBe(h.clock.now);
+	});
+
 	test('a header token beside an access_token argument is refused with 400', async () => {
 		const response = await getJson(`${h.base}/v1/tokens?access_token=${root}`, bearer(root));
 		expect(response.status).toBe(400);
