@@ -2,9 +2,9 @@
 // authentication, dispatch, draining on close); the routes, the outage log and auth live apart.
 import {type IncomingMessage, type Server, ServerResponse, createServer} from 'node:http';
 import type {AddressInfo} from 'node:net';
-import {AuthStore, type RedisEndpoint, type TokenStore} from '../store/index.js';
+import {AuthStore, type RedisEndpoint, type TokenStore, keyContentProblem} from '../store/index.js';
 import {Authenticator, type Credentials} from './auth.js';
-import {HttpError, type Params, loggablePath, parseQuery, respondWith, sendError, sendJson, splitTarget} from './http.js';
+import {HttpError, type Params, loggablePath, parseQuery, redactHex, respondWith, sendError, sendJson, splitTarget} from './http.js';
 import {type Logger, logError, requestLineWriter} from './logger.js';
 import {CONNECTION, LAST_USE, OutageLog, REQUESTS, redisUnavailable} from './outage-log.js';
 import {ServerMetrics} from './metrics.js';
@@ -233,9 +233,14 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 			// Whatever went wrong after authentication, last use is on record before the answer.
 			await response.lastUse?.catch(() => {});
 			let failure: HttpError;
+			const brokenKey = error instanceof HttpError ? undefined : keyContentProblem(error);
 			if (error instanceof HttpError) {
 				failure = error;
 				response.tokenId ??= error.tokenId;
+			} else if (brokenKey !== undefined) {
+				const problem = redactHex(brokenKey);
+				outages.brokenKey(problem);
+				failure = new HttpError(500, `Redis refused a command because of what a key holds: ${problem}`);
 			} else if (redisUnavailable(error, store)) {
 				outages.failed(REQUESTS, error);
 				failure = unavailable();
