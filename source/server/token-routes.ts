@@ -134,9 +134,10 @@ export const TOKEN_ROUTES: readonly Route[] = [
 		async handler({deps, params, query}) {
 			const id = params['token']!;
 			const {page, pageSize} = query as {page: number; pageSize: number};
-			// The token must exist (expired ones too), as for GET /v1/tokens/{token}.
-			const [record, log] = await Promise.all([deps.store.get(id), deps.store.auditLog(id, page, pageSize)]);
-			if (!record) {
+			// The token must exist (expired ones too). Only its existence: a record that cannot be read
+			// still has the log of the requests that presented it.
+			const [exists, log] = await Promise.all([deps.store.has(id), deps.store.auditLog(id, page, pageSize)]);
+			if (!exists) {
 				throw tokenNotFound();
 			}
 

@@ -485,6 +485,17 @@ describe('the audit log (compatibility §1.7)', () => {
 		]);
 	});
 
+	test('a token whose record cannot be read still has its log', async () => {
+		const id = 'b'.repeat(64);
+		await h.redis.client().hset('tokens', id, Buffer.from([0xc1]));
+		await h.redis
+			.client()
+			.rpush(`tokens:log:${id}`, Buffer.from(encodeMsgpack({time: 1_796_203_168_854, ip: '10.0.0.1', status: 'denied', reason: 'scope'})));
+		const log = await getJson(`${h.base}/v1/tokens/${id}/log`, bearer(root));
+		expect(log.status).toBe(200);
+		expect(log.body).toMatchObject({token: id, total: 1, entries: [{ip: '10.0.0.1', status: 'denied', reason: 'scope'}]});
+	});
+
 	test('an unknown token is 404; page size is at most 200; an empty log is total 0', async () => {
 		expect((await getJson(`${h.base}/v1/tokens/${'a'.repeat(64)}/log`, bearer(root))).status).toBe(404);
 		const id = tokenIdOf(root);
