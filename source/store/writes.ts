@@ -32,8 +32,11 @@ export async function issueToken(
 	return {rawToken, id, record};
 }
 
-/** The provision trio EmailEngine writes: record, empty access record, index entry, in one MULTI. */
-async function provision({redis, keys}: StoreContext, id: string, record: TokenRecord): Promise<void> {
+/**
+ * Writes a record built by the caller (the REST route builds its own shape) with the provision
+ * trio: record, empty access record, index entry, in one MULTI.
+ */
+export async function provision({redis, keys}: StoreContext, id: string, record: TokenRecord): Promise<void> {
 	const replies = await redis
 		.multi()
 		.hset(keys.tokens, id, encodeRecord(record))
