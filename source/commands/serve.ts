@@ -1,12 +1,10 @@
-import {createRequire} from 'node:module';
 import {maskRedisUrl, openStore} from '../store/index.js';
 import {TokenError} from '../tokens/index.js';
 import {type Logger, createLogger, flushLogs} from '../server/logger.js';
 import {importPreparedToken, preparedTokenSource, validatePreparedToken} from '../server/prepared-token.js';
+import {version} from './version.js';
 import {EXIT} from './exit-codes.js';
 import {type Context, defineCommand} from './command.js';
-
-const version = (createRequire(import.meta.url)('../../package.json') as {version: string}).version;
 
 export const serveCommand = defineCommand({
 	name: 'serve',
