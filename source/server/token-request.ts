@@ -16,7 +16,7 @@ const ipSchema = Joi.string()
 	.empty('')
 	.trim()
 	.ip({version: ['ipv4', 'ipv6'], cidr: 'forbidden'})
-	.custom(unambiguousAddress);
+	.custom(unambiguousAddress('forbidden'));
 
 /**
  * Restrictions: a single referrer or address becomes a list; a key left out, or given as null, is
@@ -35,7 +35,7 @@ const restrictionsSchema = Joi.object({
 		.items(
 			Joi.string()
 				.ip({version: ['ipv4', 'ipv6'], cidr: 'optional'})
-				.custom(unambiguousAddress),
+				.custom(unambiguousAddress('optional')),
 		)
 		.max(LIMITS.restrictionEntries)
 		.empty(Joi.valid('', false, null))

@@ -173,6 +173,22 @@ describe('POST /v1/tokens is validated as EmailEngine validates it (joi)', () =>
 		);
 	});
 
+	test('an ip that is a range is one problem, not also an octal one', async () => {
+		const response = await getJson(`${h.base}/v1/tokens`, post({...base, ip: '010.0.0.1/8'}));
+		expect(response.body).toStrictEqual(
+			invalid([
+				{message: '"TokenIP" must be a valid ip address of one of the following versions [ipv4, ipv6] with a forbidden CIDR', key: 'ip'},
+			]),
+		);
+		expect((await getJson(`${h.base}/v1/tokens`, post({...base, ip: '010.0.0.1'}))).body.fields).toStrictEqual([
+			{
+				message:
+					'"TokenIP" is read differently by EmailEngine\'s matcher: write IPv4 numbers without leading zeros (010 would be read as octal 8)',
+				key: 'ip',
+			},
+		]);
+	});
+
 	test('restrictions:false mints a token without restrictions', async () => {
 		const response = await getJson(`${h.base}/v1/tokens`, post({...base, restrictions: false}));
 		expect(response.status).toBe(200);
