@@ -138,12 +138,21 @@ type Match = {route: Route; params: Record<string, string>};
 
 /** Routes without parameters by method and exact path: most requests need no regexp at all. */
 const LITERAL = new Map<string, Map<string, Match>>();
-for (const {route, names} of COMPILED) {
+/** Routes with parameters by method, fewest parameters first: the first that matches wins. */
+const PARAMETERISED = new Map<string, CompiledRoute[]>();
+for (const compiled of COMPILED) {
+	const {route, names} = compiled;
 	if (names.length === 0) {
 		const byPath = LITERAL.get(route.method) ?? new Map<string, Match>();
 		byPath.set(route.template, Object.freeze({route, params: Object.freeze({})}));
 		LITERAL.set(route.method, byPath);
+	} else {
+		PARAMETERISED.set(route.method, [...(PARAMETERISED.get(route.method) ?? []), compiled]);
 	}
+}
+
+for (const candidates of PARAMETERISED.values()) {
+	candidates.sort((a, b) => a.names.length - b.names.length);
 }
 
 /**
@@ -159,14 +168,20 @@ export function matchRoute(method: string, rawPath: string): Match | undefined {
 		return literal;
 	}
 
-	const candidates = COMPILED.filter(({route, pattern}) => route.method === method && pattern.test(path));
-	candidates.sort((a, b) => a.names.length - b.names.length);
-	const found = candidates[0];
-	if (!found) {
+	let found: CompiledRoute | undefined;
+	let values: string[] | undefined;
+	for (const candidate of PARAMETERISED.get(method) ?? []) {
+		values = candidate.pattern.exec(path)?.slice(1);
+		if (values) {
+			found = candidate;
+			break;
+		}
+	}
+
+	if (!found || !values) {
 		return undefined;
 	}
 
-	const values = found.pattern.exec(path)!.slice(1);
 	const params: Record<string, string> = {};
 	for (const [index, name] of found.names.entries()) {
 		try {
