@@ -42,6 +42,12 @@ export type FieldProblem = {message: string; key: string | number};
 
 export const invalidInput = (fields: FieldProblem[]) => new HttpError(400, 'Invalid input', {fields});
 
+/** Redis is away or silent: a retry later may work. */
+export const unavailable = () => new HttpError(503, 'Redis is not available, try again later');
+
+/** EmailEngine's 404 for an account id without an account record (compatibility §7). */
+export const accountNotFound = () => new HttpError(404, 'Account record was not found for requested ID');
+
 /**
  * Writes a whole response: status, `content-type`, `cache-control: no-cache` when asked (hapi sends
  * it with every JSON answer), the extra headers and the length, in one writeHead with a flat list
@@ -95,7 +101,7 @@ const escapeHtml = (text: string) => text.replaceAll(/[&<>"']/g, character => `&
  * EmailEngine renders errors on routes that are not api-tagged (`/metrics`) as its HTML error
  * page (compatibility §6.7). Ours is plainer but has the same status and type.
  */
-export function sendHtmlError(response: ServerResponse, error: HttpError, head = false): void {
+function sendHtmlError(response: ServerResponse, error: HttpError, head = false): void {
 	const {error: phrase, message} = error.payload as {error: string; message: string};
 	const body = `<!doctype html>
 <html lang="en">
@@ -130,7 +136,7 @@ export type Params = Record<string, string | string[]>;
  * Name/value pairs as an object (without a prototype, so `__proto__` is a name like any other);
  * a repeated name gives an array, as hapi's qs parser does. The one place that does it.
  */
-export function collectParams(pairs: URLSearchParams): Params {
+function collectParams(pairs: URLSearchParams): Params {
 	const params: Params = Object.create(null) as Params;
 	for (const [key, value] of pairs) {
 		const current = params[key];
@@ -143,7 +149,7 @@ export function collectParams(pairs: URLSearchParams): Params {
 export const parseQuery = (search: string): Params => collectParams(new URLSearchParams(search));
 
 /** Reads a request body up to `limit` bytes; more is a 413 as hapi gives it. */
-export async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
 	const declared = Number(request.headers['content-length']);
 	if (declared > limit) {
 		request.resume();

@@ -2,11 +2,11 @@ import type {IncomingMessage} from 'node:http';
 import Joi from 'joi';
 import type {AuthStore, TokenStore} from '../store/index.js';
 import type {Credentials, RouteAuth} from './auth.js';
-import {type Headers, HttpError} from './http.js';
+import {type Headers, HttpError, accountNotFound, unavailable} from './http.js';
 import type {Logger} from './logger.js';
 import type {ServerMetrics} from './metrics.js';
 import {accountIdSchema, statsQuerySchema} from './schemas.js';
-import {TOKEN_ROUTES, accountNotFound} from './token-routes.js';
+import {TOKEN_ROUTES} from './token-routes.js';
 
 /** What handlers share: the stores, the metrics, the logger and a few facts about the server. */
 export type RouteDeps = {
@@ -60,7 +60,11 @@ export const ROUTES: readonly Route[] = [
 		template: '/health',
 		auth: false,
 		async handler({deps}) {
-			await deps.auth.ping();
+			// A reply other than PONG is no healthy Redis either.
+			if (!(await deps.auth.ping())) {
+				throw unavailable();
+			}
+
 			return {json: {success: true}};
 		},
 	},

@@ -4,7 +4,18 @@ import {type IncomingMessage, type Server, ServerResponse, createServer} from 'n
 import type {AddressInfo} from 'node:net';
 import {AuthStore, type RedisEndpoint, type TokenStore, keyContentProblem} from '../store/index.js';
 import {Authenticator, type Credentials} from './auth.js';
-import {HttpError, type Params, loggablePath, parseQuery, redactHex, respondWith, sendError, sendJson, splitTarget} from './http.js';
+import {
+	HttpError,
+	type Params,
+	loggablePath,
+	parseQuery,
+	redactHex,
+	respondWith,
+	sendError,
+	sendJson,
+	splitTarget,
+	unavailable,
+} from './http.js';
 import {type Logger, logError, requestLineWriter} from './logger.js';
 import {CONNECTION, LAST_USE, OutageLog, REQUESTS, redisUnavailable} from './outage-log.js';
 import {ServerMetrics} from './metrics.js';
@@ -57,8 +68,6 @@ const isEmpty = (query: object) => {
 
 /** hapi's body for anything no route matches, before any authentication. */
 const notFound = () => new HttpError(404, 'Not Found');
-
-const unavailable = () => new HttpError(503, 'Redis is not available, try again later');
 
 const envList = (value: string | undefined) =>
 	(value ?? '')
@@ -230,8 +239,9 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 				);
 			}
 		} catch (error) {
-			// Whatever went wrong after authentication, last use is on record before the answer.
-			await response.lastUse?.catch(() => {});
+			// Whatever went wrong after authentication, last use is on record before the answer (the
+			// promise never rejects: authentication reports a failed write instead).
+			await response.lastUse;
 			let failure: HttpError;
 			const brokenKey = error instanceof HttpError ? undefined : keyContentProblem(error);
 			if (error instanceof HttpError) {
@@ -296,10 +306,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 			ServerResponse: Exchange,
 		},
 		(request, response) => {
-			if (closing) {
-				response.setHeader('connection', 'close');
-			}
-
+			// respond() says `connection: close` when closing, whenever closing began.
 			response.on('finish', finished);
 			respond(request, response).catch(() => response.destroy());
 		},

@@ -1,6 +1,5 @@
 import Joi from 'joi';
-import {LIMITS, type NewToken} from '../tokens/index.js';
-import {ACTIONS, GROUPS} from './permissions.js';
+import {ACTIONS, GROUPS, LIMITS, type NewToken} from '../tokens/index.js';
 import {accountIdSchema, unambiguousAddress, validated} from './schemas.js';
 
 /**
@@ -10,7 +9,7 @@ import {accountIdSchema, unambiguousAddress, validated} from './schemas.js';
  */
 
 /** REST tokens cannot be `*` or `metrics`: only what the API itself may hand out. */
-export const REST_SCOPES = ['api', 'smtp', 'imap-proxy', 'mcp'] as const;
+const REST_SCOPES = ['api', 'smtp', 'imap-proxy', 'mcp'] as const;
 
 const ipSchema = Joi.string()
 	.empty('')

@@ -1,8 +1,7 @@
-import {TokenError, type TokenEntry, entryToJson, jsonAccount, tokenDetailsJson} from '../tokens/index.js';
-import {HttpError, readPayload} from './http.js';
+import {ADMIN_GROUP, TokenError, type TokenEntry, entryToJson, jsonAccount, tokenDetailsJson} from '../tokens/index.js';
+import {HttpError, accountNotFound, readPayload} from './http.js';
 import type {Logger} from './logger.js';
 import type {RouteAuth} from './auth.js';
-import {ADMIN_GROUP} from './permissions.js';
 import type {Route, RouteDeps} from './routes.js';
 import {accountIdSchema, tokenIdParamSchema, tokenListQuerySchema, tokenLogQuerySchema, tokenReferenceSchema} from './schemas.js';
 import {parseTokenRequest, restToken} from './token-request.js';
@@ -14,7 +13,6 @@ import Joi from 'joi';
  */
 
 const tokenNotFound = () => new HttpError(404, 'Requested access token was not found', {code: 'NotFound'});
-export const accountNotFound = () => new HttpError(404, 'Account record was not found for requested ID');
 
 /** The admin group is never grantable: any token that carries `permissions` is refused (compatibility §7). */
 const admin = (template: string, action: string): RouteAuth => ({scopes: ['api'], permission: {action, group: ADMIN_GROUP}, template});

@@ -5,6 +5,7 @@ import path from 'node:path';
 import {execa} from 'execa';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, test} from 'vitest';
 import {EXIT} from '../../source/commands/exit-codes.js';
+import {preparedTokenSource} from '../../source/server/prepared-token.js';
 import {ROUTES} from '../../source/server/routes.js';
 import {CLI, runCli, runInProcess} from '../helpers/cli.js';
 import {startRedis, type TestRedis} from '../helpers/redis.js';
@@ -171,6 +172,23 @@ describe('prepared token (compatibility §5)', () => {
 			const server = await serve([], {EENGINE_PREPARED_TOKEN_FILE: file});
 			expect(server.lines.some(line => line.msg === 'Imported prepared token')).toBe(true);
 			expect((await fetch(`${server.base}/v1/stats`, auth(VECTOR.rawToken))).status).toBe(200);
+		} finally {
+			rmSync(dir, {recursive: true, force: true});
+		}
+	});
+
+	test('an empty EENGINE_PREPARED_TOKEN_FILE is unset, as an empty EENGINE_REDIS_FILE is (compatibility §1.1)', () => {
+		const dir = mkdtempSync(path.join(tmpdir(), 'ee-tokens-prepared-'));
+		try {
+			const file = path.join(dir, 'token');
+			writeFileSync(file, '\n');
+			expect(preparedTokenSource(undefined, {EENGINE_PREPARED_TOKEN_FILE: file})).toBeUndefined();
+			expect(preparedTokenSource(undefined, {EENGINE_PREPARED_TOKEN: '', EENGINE_PREPARED_TOKEN_FILE: file})).toBeUndefined();
+			writeFileSync(file, `${VECTOR.exportString}\n`);
+			expect(preparedTokenSource(undefined, {EENGINE_PREPARED_TOKEN_FILE: file})).toStrictEqual({
+				value: VECTOR.exportString,
+				source: 'EENGINE_PREPARED_TOKEN_FILE',
+			});
 		} finally {
 			rmSync(dir, {recursive: true, force: true});
 		}
