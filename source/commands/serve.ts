@@ -2,6 +2,7 @@ import {maskRedisUrl, openStore} from '../store/index.js';
 import {TokenError} from '../tokens/index.js';
 import {type Logger, createLogger, flushLogs} from '../server/logger.js';
 import {importPreparedToken, preparedTokenSource, validatePreparedToken} from '../server/prepared-token.js';
+import {auditLimitsFrom} from '../server/server-env.js';
 import {version} from './version.js';
 import {EXIT} from './exit-codes.js';
 import {type Context, defineCommand} from './command.js';
@@ -99,6 +100,8 @@ function portFromEnv(text: string | undefined): number {
 async function serve(flags: {port?: number; host?: string; preparedToken?: string}, context: Context, logger: Logger): Promise<number> {
 	const {env} = context;
 	const port = flags.port ?? portFromEnv(env['EENGINE_PORT']);
+	// Read again by the server; here so that a bad value stops everything before Redis is opened.
+	auditLimitsFrom(env);
 	const host = flags.host ?? (env['EENGINE_HOST'] || '127.0.0.1');
 	if (!Number.isInteger(port) || port < 0 || port > 65_535) {
 		throw new TokenError('usage', `Invalid port ${JSON.stringify(String(port))}: use 0-65535`);

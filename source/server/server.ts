@@ -19,6 +19,7 @@ import {
 import {type Logger, logError, requestLineWriter} from './logger.js';
 import {CONNECTION, LAST_USE, OutageLog, REQUESTS, redisUnavailable} from './outage-log.js';
 import {ServerMetrics} from './metrics.js';
+import {auditLimitsFrom} from './server-env.js';
 import {ROUTES, type Route, type RouteDeps, matchRoute} from './routes.js';
 import {validated} from './schemas.js';
 
@@ -75,11 +76,6 @@ const envList = (value: string | undefined) =>
 		.map(item => item.trim())
 		.filter(Boolean);
 
-const positive = (value: string | undefined, fallback: number) => {
-	const number = Number(value);
-	return Number.isSafeInteger(number) && number > 0 ? number : fallback;
-};
-
 export function createApiServer(options: ApiServerOptions): ApiServer {
 	const env = options.env ?? process.env;
 	const {store, logger} = options;
@@ -95,10 +91,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 	// handled in one event-loop turn in one socket write and lets identical ones share a command
 	// (see AuthStore's Turn), which is the largest single throughput gain the server has.
 	const auth = new AuthStore(store.redis, store.prefix);
-	const auditLimits = {
-		entries: positive(env['EENGINE_TOKEN_LOG_ENTRIES'], 1000),
-		maxAgeSeconds: positive(env['EENGINE_TOKEN_LOG_AGE'], 604_800),
-	};
+	const auditLimits = auditLimitsFrom(env);
 	const authenticator = new Authenticator(auth, store, {
 		now,
 		proxyAddresses: envList(env['EENGINE_API_PROXY_ADDRESSES']),

@@ -230,6 +230,46 @@ describe('prepared token (compatibility §5)', () => {
 	});
 });
 
+describe('serve settings from the environment', () => {
+	test.each([
+		['EENGINE_TOKEN_LOG_ENTRIES', 'many', 'Invalid EENGINE_TOKEN_LOG_ENTRIES "many": use a whole number, 1 or more, decimal digits only'],
+		['EENGINE_TOKEN_LOG_ENTRIES', '0', 'Invalid EENGINE_TOKEN_LOG_ENTRIES "0": use a whole number, 1 or more, decimal digits only'],
+		['EENGINE_TOKEN_LOG_AGE', '1e3', 'Invalid EENGINE_TOKEN_LOG_AGE "1e3": use a whole number, 1 or more, decimal digits only'],
+		['EENGINE_TOKEN_LOG_AGE', '-5', 'Invalid EENGINE_TOKEN_LOG_AGE "-5": use a whole number, 1 or more, decimal digits only'],
+		['EENGINE_LOG_LEVEL', 'verbose', 'Invalid EENGINE_LOG_LEVEL "verbose": use fatal, error, warn, info, debug, trace or silent'],
+	])('%s=%s is a usage error before anything is written or listened on', async (name, value, message) => {
+		const stop = new AbortController();
+		const result = await runInProcess(['serve', '--port', '0', `--dbs.redis=${redis.url()}`], {
+			env: {[name]: value, EENGINE_PREPARED_TOKEN: VECTOR.exportString},
+			stop: stop.signal,
+			onStdout(text) {
+				if (text.includes('listening')) {
+					stop.abort();
+				}
+			},
+		});
+		expect(result.exitCode).toBe(2);
+		expect(result.stderr.trim().split('\n')).toStrictEqual([`ee-tokens: ${message}`]);
+		expect(result.stdout).not.toContain('listening');
+		expect(await redis.client().hlen('tokens')).toBe(0);
+	});
+
+	test('set but empty is the default; levels are read in any case', async () => {
+		const stop = new AbortController();
+		const result = await runInProcess(['serve', '--port', '0', `--dbs.redis=${redis.url()}`], {
+			env: {EENGINE_TOKEN_LOG_ENTRIES: '', EENGINE_TOKEN_LOG_AGE: '', EENGINE_LOG_LEVEL: ' INFO '},
+			stop: stop.signal,
+			onStdout(text) {
+				if (text.includes('listening')) {
+					stop.abort();
+				}
+			},
+		});
+		expect(result.exitCode).toBe(0);
+		expect(result.stdout).toContain('listening');
+	});
+});
+
 describe('ee-tokens serve --help', () => {
 	test('names the exit codes as EXIT has them and every route the server answers', async () => {
 		const help = await runInProcess(['serve', '--help']);
