@@ -101,7 +101,7 @@ const escapeHtml = (text: string) => text.replaceAll(/[&<>"']/g, character => `&
  * EmailEngine renders errors on routes that are not api-tagged (`/metrics`) as its HTML error
  * page (compatibility §6.7). Ours is plainer but has the same status and type.
  */
-function sendHtmlError(response: ServerResponse, error: HttpError, head = false): void {
+function sendHtmlError(response: ServerResponse, error: HttpError, head: boolean, more?: Headers): void {
 	const {error: phrase, message} = error.payload as {error: string; message: string};
 	const body = `<!doctype html>
 <html lang="en">
@@ -112,14 +112,18 @@ function sendHtmlError(response: ServerResponse, error: HttpError, head = false)
 </body>
 </html>
 `;
-	respondWith(response, error.statusCode, 'text/html; charset=utf-8', true, body, head, error.headers);
+	respondWith(response, error.statusCode, 'text/html; charset=utf-8', true, body, head, more, error.headers);
 }
 
-export function sendError(response: ServerResponse, error: HttpError, html: boolean, head = false): void {
+/**
+ * An error answer; `more` are headers besides the error's own: the token's rate-limit headers after
+ * authentication (a refusal by authentication, the 429 included, is thrown before there are any).
+ */
+export function sendError(response: ServerResponse, error: HttpError, html: boolean, head = false, more?: Headers): void {
 	if (html) {
-		sendHtmlError(response, error, head);
+		sendHtmlError(response, error, head, more);
 	} else {
-		sendJson(response, error.statusCode, error.payload, error.headers, head);
+		sendJson(response, error.statusCode, error.payload, more, head, error.headers);
 	}
 }
 

@@ -5,6 +5,7 @@ import type {AddressInfo} from 'node:net';
 import {AuthStore, type RedisEndpoint, type TokenStore, keyContentProblem} from '../store/index.js';
 import {Authenticator, type Credentials} from './auth.js';
 import {
+	type Headers,
 	HttpError,
 	type Params,
 	loggablePath,
@@ -54,6 +55,8 @@ export class Exchange extends ServerResponse<IncomingMessage> {
 	route: Route | undefined = undefined;
 	tokenId: string | undefined = undefined;
 	lastUse: Promise<unknown> | undefined = undefined;
+	/** The authenticated token's rate-limit headers: every answer after authentication carries them. */
+	tokenHeaders: Headers | undefined = undefined;
 }
 
 /** Handlers of routes without a query schema all see the same (frozen) empty values. */
@@ -195,6 +198,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 				if (credentials.kind === 'token') {
 					response.tokenId = credentials.id;
 					response.lastUse = credentials.lastUse;
+					response.tokenHeaders = credentials.headers;
 				} else {
 					response.tokenId = 'preauth';
 				}
@@ -262,7 +266,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 			}
 
 			// 401s are always the three-field JSON; other errors on /metrics are an HTML page.
-			sendError(response, failure, Boolean(response.route?.htmlErrors) && failure.statusCode !== 401, head);
+			// After authentication the token's X-RateLimit-* headers go with errors too (compatibility §6.6).
+			sendError(response, failure, Boolean(response.route?.htmlErrors) && failure.statusCode !== 401, head, response.tokenHeaders);
 		}
 	}
 

@@ -192,6 +192,22 @@ describe('rate limit over real requests', () => {
 		expect(limited.headers.get('content-type')).toBe('text/html; charset=utf-8');
 	});
 
+	test('errors after authentication carry the headers too (compatibility §6.6)', async () => {
+		const {token} = await h.plant({created: 1, scopes: ['*'], restrictions: {rateLimit: {maxRequests: 10, timeWindow: 60}}});
+		const windowStart = RATE_LIMIT_EPOCH + Math.floor((Date.now() - RATE_LIMIT_EPOCH) / 60_000) * 60_000;
+		h.clock.now = windowStart + 50_000;
+		for (const [path, status] of [
+			['/v1/account/nobody', 404],
+			['/v1/stats?seconds=many', 400],
+		] as const) {
+			const response = await fetch(h.base + path, bearer(token));
+			expect(response.status, path).toBe(status);
+			expect(response.headers.get('x-ratelimit-limit'), path).toBe('10');
+			expect(response.headers.get('x-ratelimit-reset'), path).toBe('10');
+			expect(response.headers.get('x-ratelimit-remaining'), path).not.toBeNull();
+		}
+	});
+
 	test('a rateLimit without maxRequests always limits', async () => {
 		const {token} = await h.plant({created: 1, scopes: ['*'], restrictions: {rateLimit: {timeWindow: 60}}});
 		expect((await fetch(`${h.base}/v1/stats`, bearer(token))).status).toBe(429);
