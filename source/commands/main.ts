@@ -1,10 +1,8 @@
-import {createRequire} from 'node:module';
 import {TokenError, oneLine, quoteTyped} from '../tokens/index.js';
 import {type CliIo, type GlobalOptions, commandHelp, createContext, parseCommand, wantsHelp} from './command.js';
+import {version} from './version.js';
 import {EXIT, exitCodeFor} from './exit-codes.js';
 import {COMMANDS, EMAILENGINE_SUBCOMMANDS} from './registry.js';
-
-const version = (createRequire(import.meta.url)('../../package.json') as {version: string}).version;
 
 export const mainHelp = () => `
   ee-tokens ${version}: EmailEngine access tokens, from the terminal

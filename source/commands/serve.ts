@@ -1,12 +1,11 @@
-import {createRequire} from 'node:module';
 import {maskRedisUrl, openStore} from '../store/index.js';
 import {TokenError} from '../tokens/index.js';
 import {type Logger, createLogger, flushLogs} from '../server/logger.js';
 import {importPreparedToken, preparedTokenSource, validatePreparedToken} from '../server/prepared-token.js';
+import {auditLimitsFrom} from '../server/server-env.js';
+import {version} from './version.js';
 import {EXIT} from './exit-codes.js';
 import {type Context, defineCommand} from './command.js';
-
-const version = (createRequire(import.meta.url)('../../package.json') as {version: string}).version;
 
 export const serveCommand = defineCommand({
 	name: 'serve',
@@ -23,10 +22,11 @@ export const serveCommand = defineCommand({
 	  --dbs.timeout     Seconds Redis has to connect and to answer each command (default 10);
 	                    past it a request is answered 503
 
-	Routes: GET /v1/stats, GET /v1/account/{account}, GET|POST /v1/tokens, GET|DELETE
-	/v1/tokens/{token}, GET /metrics, GET /health. Logs are JSON lines on stdout.
-	Ctrl-C or SIGTERM stops it gracefully. Exit 3 when Redis cannot be used at start, 6 when the
-	port is in use.
+	Routes: GET /v1/stats, GET /v1/account/{account}, GET|POST /v1/tokens,
+	GET /v1/tokens/account/{account}, GET|DELETE /v1/tokens/{token}, GET /v1/tokens/{token}/log,
+	POST /v1/token, DELETE /v1/token/{token} (EmailEngine's older names), GET /metrics, GET /health.
+	Logs are JSON lines on stdout. Ctrl-C or SIGTERM stops it gracefully. Exit ${EXIT.redis} when
+	Redis cannot be used at start, ${EXIT.listen} when the port is in use.
 
 	Examples
 	  $ ee-tokens serve --port 3000
@@ -100,6 +100,8 @@ function portFromEnv(text: string | undefined): number {
 async function serve(flags: {port?: number; host?: string; preparedToken?: string}, context: Context, logger: Logger): Promise<number> {
 	const {env} = context;
 	const port = flags.port ?? portFromEnv(env['EENGINE_PORT']);
+	// Read again by the server; here so that a bad value stops everything before Redis is opened.
+	auditLimitsFrom(env);
 	const host = flags.host ?? (env['EENGINE_HOST'] || '127.0.0.1');
 	if (!Number.isInteger(port) || port < 0 || port > 65_535) {
 		throw new TokenError('usage', `Invalid port ${JSON.stringify(String(port))}: use 0-65535`);

@@ -7,8 +7,8 @@ import {
 	expiryOf,
 	jsonAccount,
 	isHex64,
-	isPlainMap,
 	listField,
+	rateLimitOf,
 	restrictionsField,
 	tokenIdOf,
 	unreadableReason,
@@ -202,17 +202,15 @@ export class Authenticator {
 
 		let headers = NO_HEADERS;
 		// firstRefusal has refused restrictions that are not a map.
-		const rateLimit = restrictionsField(record)?.['rateLimit'];
-		if (rateLimit !== undefined && rateLimit !== null) {
-			// A rate limit that is not a map has no maxRequests: always limited, as in EmailEngine,
-			// and also when it is false, 0 or '', which EmailEngine reads as no limit at all.
-			const {maxRequests, timeWindow} = isPlainMap(rateLimit) ? rateLimit : {maxRequests: undefined, timeWindow: undefined};
-			const {window, bucket, reset} = rateWindow(timeWindow, now);
+		const rateLimit = rateLimitOf(restrictionsField(record)?.['rateLimit']);
+		if (rateLimit) {
+			// A malformed rate limit (not a map, no maxRequests, text, Infinity…) has a maxRequests of
+			// 0: always limited, as EmailEngine limits a missing maxRequests (compatibility §6.6), and
+			// also when it is false, 0 or '', which EmailEngine reads as no limit at all.
+			const {window, bucket, reset} = rateWindow(rateLimit.timeWindow, now);
 			const count = await this.store.hitRateLimit(window, bucket, id);
-			const max = Number(maxRequests);
-			// A record without maxRequests compares against undefined: always limited (compatibility §6.6).
-			const limit = Number.isFinite(max) ? max : 0;
-			if (!(count <= max)) {
+			const limit = rateLimit.maxRequests;
+			if (count > limit) {
 				await this.refuse(
 					{
 						reason: 'rateLimit',

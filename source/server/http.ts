@@ -42,6 +42,12 @@ export type FieldProblem = {message: string; key: string | number};
 
 export const invalidInput = (fields: FieldProblem[]) => new HttpError(400, 'Invalid input', {fields});
 
+/** Redis is away or silent: a retry later may work. */
+export const unavailable = () => new HttpError(503, 'Redis is not available, try again later');
+
+/** EmailEngine's 404 for an account id without an account record (compatibility §7). */
+export const accountNotFound = () => new HttpError(404, 'Account record was not found for requested ID');
+
 /**
  * Writes a whole response: status, `content-type`, `cache-control: no-cache` when asked (hapi sends
  * it with every JSON answer), the extra headers and the length, in one writeHead with a flat list
@@ -95,7 +101,7 @@ const escapeHtml = (text: string) => text.replaceAll(/[&<>"']/g, character => `&
  * EmailEngine renders errors on routes that are not api-tagged (`/metrics`) as its HTML error
  * page (compatibility §6.7). Ours is plainer but has the same status and type.
  */
-export function sendHtmlError(response: ServerResponse, error: HttpError, head = false): void {
+function sendHtmlError(response: ServerResponse, error: HttpError, head: boolean, more?: Headers): void {
 	const {error: phrase, message} = error.payload as {error: string; message: string};
 	const body = `<!doctype html>
 <html lang="en">
@@ -106,14 +112,18 @@ export function sendHtmlError(response: ServerResponse, error: HttpError, head =
 </body>
 </html>
 `;
-	respondWith(response, error.statusCode, 'text/html; charset=utf-8', true, body, head, error.headers);
+	respondWith(response, error.statusCode, 'text/html; charset=utf-8', true, body, head, more, error.headers);
 }
 
-export function sendError(response: ServerResponse, error: HttpError, html: boolean, head = false): void {
+/**
+ * An error answer; `more` are headers besides the error's own: the token's rate-limit headers after
+ * authentication (a refusal by authentication, the 429 included, is thrown before there are any).
+ */
+export function sendError(response: ServerResponse, error: HttpError, html: boolean, head = false, more?: Headers): void {
 	if (html) {
-		sendHtmlError(response, error, head);
+		sendHtmlError(response, error, head, more);
 	} else {
-		sendJson(response, error.statusCode, error.payload, error.headers, head);
+		sendJson(response, error.statusCode, error.payload, more, head, error.headers);
 	}
 }
 
@@ -130,7 +140,7 @@ export type Params = Record<string, string | string[]>;
  * Name/value pairs as an object (without a prototype, so `__proto__` is a name like any other);
  * a repeated name gives an array, as hapi's qs parser does. The one place that does it.
  */
-export function collectParams(pairs: URLSearchParams): Params {
+function collectParams(pairs: URLSearchParams): Params {
 	const params: Params = Object.create(null) as Params;
 	for (const [key, value] of pairs) {
 		const current = params[key];
@@ -143,7 +153,7 @@ export function collectParams(pairs: URLSearchParams): Params {
 export const parseQuery = (search: string): Params => collectParams(new URLSearchParams(search));
 
 /** Reads a request body up to `limit` bytes; more is a 413 as hapi gives it. */
-export async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
 	const declared = Number(request.headers['content-length']);
 	if (declared > limit) {
 		request.resume();
@@ -205,3 +215,22 @@ export async function readPayload(request: IncomingMessage): Promise<unknown> {
 const HEX64_RUN = /[\da-f]{64,}/gi;
 
 export const redactHex = (text: string) => text.replaceAll(HEX64_RUN, '[redacted]');
+
+/** A percent-escape of a hex digit or of `%` itself: what can hide a hex run from redactHex. */
+const HEX_DIGIT_ESCAPE = /%(?:3\d|4[1-6]|6[1-6]|25)/gi;
+
+/**
+ * A request path as the request log may show it: the escapes that spell hex digits are decoded
+ * (again and again, so `%2561` too) before every 64-hex run is hidden, since a route decodes its
+ * parameters and `aaaa%61aaaa…` is a raw token to it. Other escapes stay as sent. Never throws,
+ * unlike decodeURIComponent on a malformed escape.
+ */
+export function loggablePath(path: string): string {
+	let revealed = path;
+	for (let previous = ''; revealed !== previous && revealed.includes('%');) {
+		previous = revealed;
+		revealed = revealed.replaceAll(HEX_DIGIT_ESCAPE, escape => String.fromCodePoint(Number.parseInt(escape.slice(1), 16)));
+	}
+
+	return revealed.length < 64 ? revealed : redactHex(revealed);
+}

@@ -1,6 +1,7 @@
 import {oneLine} from '../tokens/index.js';
 import pino, {type Logger} from 'pino';
 import {redactHex} from './http.js';
+import {logLevelFrom} from './server-env.js';
 
 export type {Logger} from 'pino';
 
@@ -19,7 +20,7 @@ export function createLogger(
 	env: Record<string, string | undefined> = process.env,
 	destination: number | NodeJS.WritableStream = 1,
 ): Logger {
-	const level = env['EENGINE_LOG_LEVEL']?.trim().toLowerCase() || 'trace';
+	const level = logLevelFrom(env);
 	let stream: pino.DestinationStream;
 	if (typeof destination === 'number') {
 		// Registered before pino.destination registers its own exit handler (which ends the
@@ -38,7 +39,7 @@ export function createLogger(
 		stream = destination;
 	}
 
-	return pino({level: pino.levels.values[level] === undefined ? 'trace' : level}, stream);
+	return pino({level}, stream);
 }
 
 type SonicBoom = ReturnType<typeof pino.destination>;

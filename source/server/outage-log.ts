@@ -30,6 +30,8 @@ export function redisUnavailable(error: unknown, store: TokenStore): boolean {
 export class OutageLog {
 	/** The kinds down now, with the reason first logged. */
 	private readonly down = new Map<string, string>();
+	/** The broken-key problems already logged. */
+	private readonly brokenKeys = new Set<string>();
 
 	constructor(
 		private readonly logger: Logger,
@@ -45,6 +47,18 @@ export class OutageLog {
 				{redis: this.target ? maskRedisUrl(this.target.url) : undefined},
 				`${what} failed${consequence ? ` (${consequence})` : ''}: ${reason}`,
 			);
+		}
+	}
+
+	/**
+	 * A key holding the wrong kind of value (store's keyContentProblem): Redis works, so this is no
+	 * outage and nothing "works again" on the next good request. Logged once per distinct problem
+	 * (the first 100: a key is broken by another writer, rarely in a hundred ways).
+	 */
+	brokenKey(problem: string): void {
+		if (!this.brokenKeys.has(problem) && this.brokenKeys.size < 100) {
+			this.brokenKeys.add(problem);
+			this.logger.error(`Redis refused a command because of what a key holds (requests that need it are answered 500): ${problem}`);
 		}
 	}
 

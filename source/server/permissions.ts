@@ -6,8 +6,6 @@ import {ADMIN_GROUP, permissionAxes} from '../tokens/index.js';
  * vocabulary and the shape of the map are the domain's (tokens/permissions.ts).
  */
 
-export {ACTIONS, ADMIN_GROUP, GROUPS} from '../tokens/index.js';
-
 export type Permission = {action: string; group: string};
 
 /** Why a narrowed token was refused; these are also the audit-log reasons (compatibility §1.7). */

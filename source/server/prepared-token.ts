@@ -1,6 +1,5 @@
-import {readFileSync} from 'node:fs';
-import type {TokenStore} from '../store/index.js';
-import {TokenError, decodeExportString} from '../tokens/index.js';
+import {type TokenStore, readEnv} from '../store/index.js';
+import {decodeExportString} from '../tokens/index.js';
 import {type Logger, logError} from './logger.js';
 
 /**
@@ -20,23 +19,11 @@ export function preparedTokenSource(flag: string | undefined, env: Record<string
 		return {value: flag, source: '--preparedToken'};
 	}
 
-	if (env['EENGINE_PREPARED_TOKEN']) {
-		return {value: env['EENGINE_PREPARED_TOKEN'], source: 'EENGINE_PREPARED_TOKEN'};
-	}
-
-	const file = env['EENGINE_PREPARED_TOKEN_FILE'];
-	if (file) {
-		let value: string;
-		try {
-			value = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
-		} catch (error) {
-			throw new TokenError(
-				'usage',
-				`Cannot read EENGINE_PREPARED_TOKEN_FILE (${file}): ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`,
-			);
-		}
-
-		return {value, source: 'EENGINE_PREPARED_TOKEN_FILE'};
+	// The same rule as EENGINE_REDIS (store's readEnv): the variable, else its _FILE without the
+	// trailing newline; set but empty, either one, is unset.
+	const value = readEnv(env, 'EENGINE_PREPARED_TOKEN');
+	if (value) {
+		return {value, source: env['EENGINE_PREPARED_TOKEN'] ? 'EENGINE_PREPARED_TOKEN' : 'EENGINE_PREPARED_TOKEN_FILE'};
 	}
 
 	return undefined;

@@ -80,11 +80,10 @@ export type RateWindow = {
 	reset: number;
 };
 
-/** The fixed window `nowMs` falls into; a missing or zero `timeWindow` means 180 seconds. */
-export function rateWindow(timeWindow: unknown, nowMs: number): RateWindow {
-	const seconds = Math.ceil(Math.abs(Number(timeWindow)));
-	// Garbage (a string, Infinity) falls back like a missing value rather than breaking EXPIRE.
-	const window = Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 2 ** 31 - 1) : 180;
+/** The fixed window `nowMs` falls into, for a window of `seconds` (a positive integer: tokens/rateLimitOf). */
+export function rateWindow(seconds: number, nowMs: number): RateWindow {
+	// Capped where Redis's EXPIRE still takes it (in ms, from now).
+	const window = Math.min(seconds, 2 ** 31 - 1);
 	const bucket = Math.floor((nowMs - RATE_LIMIT_EPOCH) / (window * 1000));
 	const end = (bucket + 1) * window * 1000 + RATE_LIMIT_EPOCH;
 	return {window, bucket, reset: Math.ceil((end - nowMs) / 1000)};

@@ -2,11 +2,11 @@ import type {IncomingMessage} from 'node:http';
 import Joi from 'joi';
 import type {AuthStore, TokenStore} from '../store/index.js';
 import type {Credentials, RouteAuth} from './auth.js';
-import {type Headers, HttpError, type Params} from './http.js';
+import {type Headers, HttpError, accountNotFound, unavailable} from './http.js';
 import type {Logger} from './logger.js';
 import type {ServerMetrics} from './metrics.js';
 import {accountIdSchema, statsQuerySchema} from './schemas.js';
-import {TOKEN_ROUTES, accountNotFound} from './token-routes.js';
+import {TOKEN_ROUTES} from './token-routes.js';
 
 /** What handlers share: the stores, the metrics, the logger and a few facts about the server. */
 export type RouteDeps = {
@@ -16,7 +16,6 @@ export type RouteDeps = {
 	logger: Logger;
 	version: string;
 	license: string;
-	now: () => number;
 	/** EENGINE_TOKEN_LOG_ENTRIES: how many entries an audit log keeps (compatibility §1.7). */
 	auditEntries: number;
 };
@@ -41,8 +40,11 @@ export type Route = {
 	auth: false | RouteAuth;
 	/** Errors other than 401 as EmailEngine's HTML page: the route is not api-tagged (compatibility §6.7). */
 	htmlErrors?: boolean;
-	/** The account the request names, for account binding (compatibility §6.4); most routes name none. */
-	account?: (params: Record<string, string>, query: Params) => string | undefined;
+	/**
+	 * The account the request names, for account binding (compatibility §6.4), read from the
+	 * validated parameters and query: the account the handler acts on. Most routes name none.
+	 */
+	account?: (params: Record<string, unknown>, query: Record<string, unknown>) => string | undefined;
 	/** joi schema of the path parameters, checked after authentication as hapi does. */
 	params?: Joi.ObjectSchema;
 	/** joi schema of the query; a route without one ignores its query (hapi's rule). */
@@ -58,7 +60,11 @@ export const ROUTES: readonly Route[] = [
 		template: '/health',
 		auth: false,
 		async handler({deps}) {
-			await deps.auth.ping();
+			// A reply other than PONG is no healthy Redis either.
+			if (!(await deps.auth.ping())) {
+				throw unavailable();
+			}
+
 			return {json: {success: true}};
 		},
 	},
@@ -94,7 +100,7 @@ export const ROUTES: readonly Route[] = [
 		method: 'GET',
 		template: '/v1/account/{account}',
 		auth: {scopes: API, permission: {action: 'read', group: 'account'}, template: '/v1/account/{account}'},
-		account: params => params['account'],
+		account: params => params['account'] as string,
 		params: Joi.object({account: accountIdSchema.required()}),
 		async handler({deps, params}) {
 			const account = params['account']!;
@@ -136,12 +142,21 @@ type Match = {route: Route; params: Record<string, string>};
 
 /** Routes without parameters by method and exact path: most requests need no regexp at all. */
 const LITERAL = new Map<string, Map<string, Match>>();
-for (const {route, names} of COMPILED) {
+/** Routes with parameters by method, fewest parameters first: the first that matches wins. */
+const PARAMETERISED = new Map<string, CompiledRoute[]>();
+for (const compiled of COMPILED) {
+	const {route, names} = compiled;
 	if (names.length === 0) {
 		const byPath = LITERAL.get(route.method) ?? new Map<string, Match>();
 		byPath.set(route.template, Object.freeze({route, params: Object.freeze({})}));
 		LITERAL.set(route.method, byPath);
+	} else {
+		PARAMETERISED.set(route.method, [...(PARAMETERISED.get(route.method) ?? []), compiled]);
 	}
+}
+
+for (const candidates of PARAMETERISED.values()) {
+	candidates.sort((a, b) => a.names.length - b.names.length);
 }
 
 /**
@@ -157,14 +172,20 @@ export function matchRoute(method: string, rawPath: string): Match | undefined {
 		return literal;
 	}
 
-	const candidates = COMPILED.filter(({route, pattern}) => route.method === method && pattern.test(path));
-	candidates.sort((a, b) => a.names.length - b.names.length);
-	const found = candidates[0];
-	if (!found) {
+	let found: CompiledRoute | undefined;
+	let values: string[] | undefined;
+	for (const candidate of PARAMETERISED.get(method) ?? []) {
+		values = candidate.pattern.exec(path)?.slice(1);
+		if (values) {
+			found = candidate;
+			break;
+		}
+	}
+
+	if (!found || !values) {
 		return undefined;
 	}
 
-	const values = found.pattern.exec(path)!.slice(1);
 	const params: Record<string, string> = {};
 	for (const [index, name] of found.names.entries()) {
 		try {

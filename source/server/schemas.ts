@@ -70,14 +70,20 @@ export const statsQuerySchema = Joi.object({
 	seconds: Joi.number().empty('').integer().min(0).max(604_800).default(3600),
 });
 
-const JOI_ADDRESS = Joi.string().ip({version: ['ipv4', 'ipv6'], cidr: 'optional'});
+type CidrMode = 'optional' | 'forbidden';
+
+const JOI_ADDRESS: Record<CidrMode, Joi.StringSchema> = {
+	optional: Joi.string().ip({version: ['ipv4', 'ipv6'], cidr: 'optional'}),
+	forbidden: Joi.string().ip({version: ['ipv4', 'ipv6'], cidr: 'forbidden'}),
+};
 
 /**
  * An IP address or CIDR range joi accepts is further held to the one form a person and ipaddr.js
- * read alike (tokens/address.ts): joi takes `010.0.0.1`, which the matcher reads as 8.0.0.1.
+ * read alike (tokens/address.ts): joi takes `010.0.0.1`, which the matcher reads as 8.0.0.1. Given
+ * the cidr mode of the ip rule it follows, so a value that rule refused is not reported twice.
  */
-export const unambiguousAddress = (value: string, helpers: Joi.CustomHelpers) => {
+export const unambiguousAddress = (cidr: CidrMode) => (value: string, helpers: Joi.CustomHelpers) => {
 	// Only what joi's own ip rule accepted: anything else it has already reported.
-	const problem = JOI_ADDRESS.validate(value).error ? undefined : addressProblem(value);
+	const problem = JOI_ADDRESS[cidr].validate(value).error ? undefined : addressProblem(value);
 	return problem === undefined ? value : helpers.message({custom: `{{#label}} is read differently by EmailEngine's matcher: ${problem}`});
 };

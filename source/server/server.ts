@@ -2,12 +2,25 @@
 // authentication, dispatch, draining on close); the routes, the outage log and auth live apart.
 import {type IncomingMessage, type Server, ServerResponse, createServer} from 'node:http';
 import type {AddressInfo} from 'node:net';
-import {AuthStore, type RedisEndpoint, type TokenStore} from '../store/index.js';
+import {AuthStore, type RedisEndpoint, type TokenStore, keyContentProblem} from '../store/index.js';
 import {Authenticator, type Credentials} from './auth.js';
-import {HttpError, parseQuery, redactHex, respondWith, sendError, sendJson, splitTarget} from './http.js';
+import {
+	type Headers,
+	HttpError,
+	type Params,
+	loggablePath,
+	parseQuery,
+	redactHex,
+	respondWith,
+	sendError,
+	sendJson,
+	splitTarget,
+	unavailable,
+} from './http.js';
 import {type Logger, logError, requestLineWriter} from './logger.js';
 import {CONNECTION, LAST_USE, OutageLog, REQUESTS, redisUnavailable} from './outage-log.js';
 import {ServerMetrics} from './metrics.js';
+import {auditLimitsFrom} from './server-env.js';
 import {ROUTES, type Route, type RouteDeps, matchRoute} from './routes.js';
 import {validated} from './schemas.js';
 
@@ -17,7 +30,6 @@ export type ApiServerOptions = {
 	version: string;
 	license?: string;
 	env?: Record<string, string | undefined>;
-	now?: () => number;
 	/** The Redis the store talks to, for the log lines that say what went wrong with it. */
 	target?: RedisEndpoint;
 	/** How long a client may take to send its headers; `serve` keeps the default, tests set less. */
@@ -43,6 +55,8 @@ export class Exchange extends ServerResponse<IncomingMessage> {
 	route: Route | undefined = undefined;
 	tokenId: string | undefined = undefined;
 	lastUse: Promise<unknown> | undefined = undefined;
+	/** The authenticated token's rate-limit headers: every answer after authentication carries them. */
+	tokenHeaders: Headers | undefined = undefined;
 }
 
 /** Handlers of routes without a query schema all see the same (frozen) empty values. */
@@ -59,23 +73,17 @@ const isEmpty = (query: object) => {
 /** hapi's body for anything no route matches, before any authentication. */
 const notFound = () => new HttpError(404, 'Not Found');
 
-const unavailable = () => new HttpError(503, 'Redis is not available, try again later');
-
 const envList = (value: string | undefined) =>
 	(value ?? '')
 		.split(/[\s,]+/)
 		.map(item => item.trim())
 		.filter(Boolean);
 
-const positive = (value: string | undefined, fallback: number) => {
-	const number = Number(value);
-	return Number.isSafeInteger(number) && number > 0 ? number : fallback;
-};
-
 export function createApiServer(options: ApiServerOptions): ApiServer {
 	const env = options.env ?? process.env;
-	const now = options.now ?? Date.now;
 	const {store, logger} = options;
+	// One clock, the store's: expiry in authentication is the same "now" as in listing and reaping.
+	const now = () => store.now();
 	const metrics = new ServerMetrics();
 	const outages = new OutageLog(logger, options.target);
 	// The persistent connection retries on its own; what it meets (refused, a database that is gone)
@@ -86,10 +94,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 	// handled in one event-loop turn in one socket write and lets identical ones share a command
 	// (see AuthStore's Turn), which is the largest single throughput gain the server has.
 	const auth = new AuthStore(store.redis, store.prefix);
-	const auditLimits = {
-		entries: positive(env['EENGINE_TOKEN_LOG_ENTRIES'], 1000),
-		maxAgeSeconds: positive(env['EENGINE_TOKEN_LOG_AGE'], 604_800),
-	};
+	const auditLimits = auditLimitsFrom(env);
 	const authenticator = new Authenticator(auth, store, {
 		now,
 		proxyAddresses: envList(env['EENGINE_API_PROXY_ADDRESSES']),
@@ -112,7 +117,6 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 		logger,
 		version: options.version,
 		license: options.license ?? 'MIT',
-		now,
 		auditEntries: auditLimits.entries,
 	};
 	// Query schemas that depend on the environment are made once, not per request.
@@ -124,6 +128,34 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 			return schema ? [[route, {schema, empty: Object.freeze(validated<Record<string, unknown>>(schema, {}))}] as const] : [];
 		}),
 	);
+	/**
+	 * As in hapi: the path parameters, then the query. A route without a query schema ignores its
+	 * query; one with a schema refuses names it does not know. The first problem as the 400 to answer.
+	 */
+	function checkedInput(
+		route: Route,
+		params: Record<string, string>,
+		query: Params,
+	): {params: Record<string, unknown>; query: Record<string, unknown>} | HttpError {
+		try {
+			const querySchema = querySchemas.get(route);
+			return {
+				params: route.params ? validated<Record<string, unknown>>(route.params, params) : params,
+				query: !querySchema
+					? EMPTY_VALUES
+					: isEmpty(query)
+						? querySchema.empty
+						: validated<Record<string, unknown>>(querySchema.schema, query),
+			};
+		} catch (error) {
+			if (error instanceof HttpError) {
+				return error;
+			}
+
+			throw error;
+		}
+	}
+
 	const requestLine = requestLineWriter(logger);
 	let closing = false;
 
@@ -148,33 +180,36 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 				delete query['access_token'];
 			}
 
+			// Validated before authentication, answered after it (hapi's order: a 400 only reaches a
+			// caller who authenticated). The account binding is checked against the validated
+			// account, the one the handler reads (trimmed, '' as absent), never the raw value: a
+			// token bound to "acme " must not reach "acme" (compatibility §6.4).
+			const input = checkedInput(route, params, query);
 			let credentials: Credentials | undefined;
 			if (route.auth) {
+				// Input that fails validation never reaches a handler: the raw values serve then.
+				const named = input instanceof HttpError ? {params, query} : input;
 				credentials = await authenticator.authenticate({
 					request,
 					queryToken,
 					route: route.auth,
-					account: route.account?.(params, query),
+					account: route.account?.(named.params, named.query),
 				});
 				if (credentials.kind === 'token') {
 					response.tokenId = credentials.id;
 					response.lastUse = credentials.lastUse;
+					response.tokenHeaders = credentials.headers;
 				} else {
 					response.tokenId = 'preauth';
 				}
 			}
 
-			// As in hapi, after authentication: the path parameters, then the query. A route without a
-			// query schema ignores its query; one with a schema refuses names it does not know.
-			const checkedParams = route.params ? validated<Record<string, string>>(route.params, params) : params;
-			const querySchema = querySchemas.get(route);
-			const values = !querySchema
-				? EMPTY_VALUES
-				: isEmpty(query)
-					? querySchema.empty
-					: validated<Record<string, unknown>>(querySchema.schema, query);
+			if (input instanceof HttpError) {
+				throw input;
+			}
+
 			auth.coalesce();
-			const reply = await route.handler({request, params: checkedParams, query: values, credentials, deps});
+			const reply = await route.handler({request, params: input.params as Record<string, string>, query: input.query, credentials, deps});
 			const token = credentials?.kind === 'token' ? credentials : undefined;
 			if (token) {
 				await token.lastUse;
@@ -201,12 +236,18 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 				);
 			}
 		} catch (error) {
-			// Whatever went wrong after authentication, last use is on record before the answer.
-			await response.lastUse?.catch(() => {});
+			// Whatever went wrong after authentication, last use is on record before the answer (the
+			// promise never rejects: authentication reports a failed write instead).
+			await response.lastUse;
 			let failure: HttpError;
+			const brokenKey = error instanceof HttpError ? undefined : keyContentProblem(error);
 			if (error instanceof HttpError) {
 				failure = error;
 				response.tokenId ??= error.tokenId;
+			} else if (brokenKey !== undefined) {
+				const problem = redactHex(brokenKey);
+				outages.brokenKey(problem);
+				failure = new HttpError(500, `Redis refused a command because of what a key holds: ${problem}`);
 			} else if (redisUnavailable(error, store)) {
 				outages.failed(REQUESTS, error);
 				failure = unavailable();
@@ -225,7 +266,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 			}
 
 			// 401s are always the three-field JSON; other errors on /metrics are an HTML page.
-			sendError(response, failure, Boolean(response.route?.htmlErrors) && failure.statusCode !== 401, head);
+			// After authentication the token's X-RateLimit-* headers go with errors too (compatibility §6.6).
+			sendError(response, failure, Boolean(response.route?.htmlErrors) && failure.statusCode !== 401, head, response.tokenHeaders);
 		}
 	}
 
@@ -237,11 +279,12 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 			metrics.countCall(request.method ?? '', this.statusCode, template);
 		}
 
-		// Never the query string (it may carry access_token) and never a 64-hex run of the path.
+		// Never the query string (it may carry access_token) and never a 64-hex run of the path,
+		// however its characters were escaped.
 		const {path} = splitTarget(request.url ?? '/');
 		requestLine({
 			method: request.method ?? '',
-			path: (path.length < 64 ? path : redactHex(path)).slice(0, 512),
+			path: loggablePath(path).slice(0, 512),
 			route: template ?? null,
 			status: this.statusCode,
 			token: this.tokenId ?? null,
@@ -261,10 +304,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 			ServerResponse: Exchange,
 		},
 		(request, response) => {
-			if (closing) {
-				response.setHeader('connection', 'close');
-			}
-
+			// respond() says `connection: close` when closing, whenever closing began.
 			response.on('finish', finished);
 			respond(request, response).catch(() => response.destroy());
 		},

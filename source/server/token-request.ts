@@ -1,6 +1,5 @@
 import Joi from 'joi';
-import {LIMITS, type TokenRecord, buildRecord} from '../tokens/index.js';
-import {ACTIONS, GROUPS} from './permissions.js';
+import {ACTIONS, GROUPS, LIMITS, type NewToken} from '../tokens/index.js';
 import {accountIdSchema, unambiguousAddress, validated} from './schemas.js';
 
 /**
@@ -10,41 +9,42 @@ import {accountIdSchema, unambiguousAddress, validated} from './schemas.js';
  */
 
 /** REST tokens cannot be `*` or `metrics`: only what the API itself may hand out. */
-export const REST_SCOPES = ['api', 'smtp', 'imap-proxy', 'mcp'] as const;
+const REST_SCOPES = ['api', 'smtp', 'imap-proxy', 'mcp'] as const;
 
 const ipSchema = Joi.string()
 	.empty('')
 	.trim()
 	.ip({version: ['ipv4', 'ipv6'], cidr: 'forbidden'})
-	.custom(unambiguousAddress);
+	.custom(unambiguousAddress('forbidden'));
 
 /**
- * Restrictions: a single referrer or address becomes a list; a key left out is stored as nil (and
- * `false` as nil too: serve refuses a stored `false`, compatibility §2). The entry limits are
- * ee-tokens' own (README).
+ * Restrictions: a single referrer or address becomes a list; a key left out, or given as null, is
+ * stored as nil (and `false` as nil too: serve refuses a stored `false`, compatibility §2). The
+ * entry limits, and a rate limit needing both of its numbers, are ee-tokens' own (README): without
+ * maxRequests a token answers 429 to every request (compatibility §6.6).
  */
 const restrictionsSchema = Joi.object({
 	referrers: Joi.array()
 		.items(Joi.string().max(LIMITS.restrictionEntryLength))
 		.max(LIMITS.restrictionEntries)
-		.empty(Joi.valid('', false))
+		.empty(Joi.valid('', false, null))
 		.single()
 		.default(null),
 	addresses: Joi.array()
 		.items(
 			Joi.string()
 				.ip({version: ['ipv4', 'ipv6'], cidr: 'optional'})
-				.custom(unambiguousAddress),
+				.custom(unambiguousAddress('optional')),
 		)
 		.max(LIMITS.restrictionEntries)
-		.empty(Joi.valid('', false))
+		.empty(Joi.valid('', false, null))
 		.single()
 		.default(null),
 	rateLimit: Joi.object({
-		maxRequests: Joi.number().integer().min(1),
-		timeWindow: Joi.number().integer().min(1),
+		maxRequests: Joi.number().integer().min(1).required(),
+		timeWindow: Joi.number().integer().min(1).required(),
 	})
-		.empty(false)
+		.empty(Joi.valid(false, null))
 		.default(null),
 })
 	.empty('')
@@ -75,7 +75,7 @@ const createTokenSchema = Joi.object({
 				.label('TokenScope'),
 		)
 		.single()
-		.default(['api'])
+		.min(1)
 		.required()
 		.label('Scopes'),
 	metadata: Joi.string()
@@ -110,10 +110,9 @@ export type TokenRequest = {
 /** The payload, validated; a 400 listing every problem otherwise. */
 export const parseTokenRequest = (payload: unknown): TokenRequest => validated<TokenRequest>(createTokenSchema, payload);
 
-/** The record provision() writes for a REST token, in the key order of tokens/record.ts. */
-export function restRecord(request: TokenRequest, now: number, remoteAddress: string | undefined): TokenRecord {
-	return buildRecord({
-		created: now,
+/** What store.issue() takes for a REST token: the fields its provision() writes (compatibility §7). */
+export function restToken(request: TokenRequest, remoteAddress: string | undefined): Omit<NewToken, 'created'> {
+	return {
 		expires: request.expires?.getTime(),
 		account: request.account,
 		ip: request.ip,
@@ -123,5 +122,5 @@ export function restRecord(request: TokenRequest, now: number, remoteAddress: st
 		restrictions: request.restrictions || undefined,
 		permissions: request.permissions ?? undefined,
 		metadata: request.metadata,
-	});
+	};
 }

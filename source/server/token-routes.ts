@@ -1,11 +1,10 @@
-import {TokenError, type TokenEntry, entryToJson, generateRawToken, jsonAccount, tokenDetailsJson, tokenIdOf} from '../tokens/index.js';
-import {HttpError, readPayload} from './http.js';
+import {ADMIN_GROUP, TokenError, type TokenEntry, entryToJson, jsonAccount, tokenDetailsJson} from '../tokens/index.js';
+import {HttpError, accountNotFound, readPayload} from './http.js';
 import type {Logger} from './logger.js';
 import type {RouteAuth} from './auth.js';
-import {ADMIN_GROUP} from './permissions.js';
 import type {Route, RouteDeps} from './routes.js';
 import {accountIdSchema, tokenIdParamSchema, tokenListQuerySchema, tokenLogQuerySchema, tokenReferenceSchema} from './schemas.js';
-import {parseTokenRequest, restRecord} from './token-request.js';
+import {parseTokenRequest, restToken} from './token-request.js';
 import Joi from 'joi';
 
 /**
@@ -14,7 +13,6 @@ import Joi from 'joi';
  */
 
 const tokenNotFound = () => new HttpError(404, 'Requested access token was not found', {code: 'NotFound'});
-export const accountNotFound = () => new HttpError(404, 'Account record was not found for requested ID');
 
 /** The admin group is never grantable: any token that carries `permissions` is refused (compatibility §7). */
 const admin = (template: string, action: string): RouteAuth => ({scopes: ['api'], permission: {action, group: ADMIN_GROUP}, template});
@@ -59,9 +57,9 @@ export const TOKEN_ROUTES: readonly Route[] = [
 		method: 'GET',
 		template: '/v1/tokens',
 		auth: admin('/v1/tokens', 'read'),
-		account: (_params, query) => {
+		account(_params, query) {
 			const value = query['account'];
-			return typeof value === 'string' && value !== '' ? value : undefined;
+			return typeof value === 'string' ? value : undefined;
 		},
 		query: tokenListQuerySchema,
 		async handler({deps, query}) {
@@ -91,7 +89,7 @@ export const TOKEN_ROUTES: readonly Route[] = [
 		method: 'GET',
 		template: '/v1/tokens/account/{account}',
 		auth: admin('/v1/tokens/account/{account}', 'read'),
-		account: params => params['account'],
+		account: params => params['account'] as string,
 		params: Joi.object({account: accountIdSchema.required()}),
 		async handler({deps, params}) {
 			const reports = listingReports(deps);
@@ -134,9 +132,10 @@ export const TOKEN_ROUTES: readonly Route[] = [
 		async handler({deps, params, query}) {
 			const id = params['token']!;
 			const {page, pageSize} = query as {page: number; pageSize: number};
-			// The token must exist (expired ones too), as for GET /v1/tokens/{token}.
-			const [record, log] = await Promise.all([deps.store.get(id), deps.store.auditLog(id, page, pageSize)]);
-			if (!record) {
+			// The token must exist (expired ones too). Only its existence: a record that cannot be read
+			// still has the log of the requests that presented it.
+			const [exists, log] = await Promise.all([deps.store.has(id), deps.store.auditLog(id, page, pageSize)]);
+			if (!exists) {
 				throw tokenNotFound();
 			}
 
@@ -157,10 +156,7 @@ export const TOKEN_ROUTES: readonly Route[] = [
 				throw accountNotFound();
 			}
 
-			const rawToken = generateRawToken();
-			const id = tokenIdOf(rawToken);
-			const record = restRecord(input, deps.now(), credentials?.clientIp);
-			await deps.store.provision(id, record);
+			const {rawToken, id, record} = await deps.store.issue(restToken(input, credentials?.clientIp));
 			deps.logger.info({token: id, account: jsonAccount(record)}, 'Provisioned an access token');
 			return {json: {token: rawToken, id}};
 		},

@@ -1,26 +1,31 @@
-import {decodeFirstMsgpack, isPlainMap, isoTime} from '../tokens/index.js';
+import {decodeRecord, isoTime} from '../tokens/index.js';
 import type {StoreContext} from './stored-records.js';
 
 /** One audit-log entry as EmailEngine's log route answers it: its fields in order, `time` as ISO text. */
 export type AuditLogEntry = {
 	time: string | null;
-	ip: unknown;
-	method: unknown;
-	path: unknown;
-	action: unknown;
-	group: unknown;
-	account: unknown;
-	status: unknown;
-	reason: unknown;
+	ip: AuditValue;
+	method: AuditValue;
+	path: AuditValue;
+	action: AuditValue;
+	group: AuditValue;
+	account: AuditValue;
+	status: AuditValue;
+	reason: AuditValue;
 };
+
+/** What an entry's field may be answered as: EmailEngine writes text, integers (an account) and nil. */
+type AuditValue = string | number | null;
 
 const FIELDS = ['ip', 'method', 'path', 'action', 'group', 'account', 'status', 'reason'] as const;
 
 /**
  * One page of a token's audit log (compatibility §1.7), newest first: LLEN and the LRANGE of the
- * page window. Only the entry fields EmailEngine writes are read from each (so whatever else a
- * foreign writer put there is not passed on); an entry that does not decode to a map is skipped,
- * still counted in `total` as the list's length.
+ * page window. Entries are untrusted (another writer of the database can push anything), so each is
+ * read with the record codec's checks (size, nesting, a map) and one that fails them is skipped,
+ * still counted in `total` as the list's length. Only the fields EmailEngine writes are read, and a
+ * field is answered only when it is text, a number or nil (else null): a nested or binary value
+ * could break the JSON answer or pass on what is not a log's to show.
  */
 export async function auditLogPage(
 	{redis, keys}: StoreContext,
@@ -33,21 +38,17 @@ export async function auditLogPage(
 	const [total, raw] = await Promise.all([redis.llen(key), redis.lrangeBuffer(key, start, start + pageSize - 1)]);
 	const entries: AuditLogEntry[] = [];
 	for (const bytes of raw) {
-		let value: unknown;
+		let value: Record<string, unknown>;
 		try {
-			value = decodeFirstMsgpack(bytes);
+			value = decodeRecord(bytes);
 		} catch {
-			continue;
-		}
-
-		if (!isPlainMap(value)) {
 			continue;
 		}
 
 		const time = value['time'];
 		const entry = {time: typeof time === 'number' ? (isoTime(time) ?? null) : null} as AuditLogEntry;
 		for (const field of FIELDS) {
-			entry[field] = value[field] ?? null;
+			entry[field] = plainValue(value[field]);
 		}
 
 		entries.push(entry);
@@ -55,3 +56,6 @@ export async function auditLogPage(
 
 	return {total, entries};
 }
+
+const plainValue = (value: unknown): AuditValue =>
+	typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)) ? value : null;

@@ -31,7 +31,7 @@ export type RedisTarget = {
 type Env = Record<string, string | undefined>;
 
 /** `NAME` or the content of the file named by `NAME_FILE`; set-but-empty falls through (compatibility §1.1). */
-function readEnv(env: Env, name: string): string | undefined {
+export function readEnv(env: Env, name: string): string | undefined {
 	const direct = env[name];
 	if (direct) {
 		return direct;

@@ -88,10 +88,38 @@ export function asRedisError(error: unknown, endpoint?: RedisEndpoint): unknown 
 		}
 
 		const log = endpoint?.log && isConnectionTrouble(error) ? ` (see ${endpoint.log})` : '';
-		return new TokenError('redis', described === reply ? `${where} failed: ${reply}${log}` : `${where} refused: ${described}`);
+		return new TokenError('redis', described === reply ? `${where} failed: ${reply}${log}` : `${where} refused: ${described}`, {
+			cause: error,
+		});
 	}
 
 	return error;
+}
+
+/** Replies that refuse a command because of what its key holds, not because of the server's state. */
+const KEY_CONTENT = /^(?:WRONGTYPE|ERR (?:hash )?value is not (?:an integer|a valid float)|ERR increment or decrement would overflow)/;
+
+/**
+ * What is wrong when Redis refused a command because of what a key holds (another writer left a
+ * string where a hash belongs, a counter that is no integer): the reply, with the command and key
+ * when ioredis says them, or the failed step's message. Undefined for anything else. Redis works
+ * then: retrying or reconnecting cannot help, so this is no outage, and the key needs a person.
+ */
+export function keyContentProblem(error: unknown): string | undefined {
+	const reply = error instanceof TokenError ? error.cause : error;
+	if (!(reply instanceof RedisError) || !KEY_CONTENT.test(oneLine(reply))) {
+		return undefined;
+	}
+
+	if (error instanceof TokenError) {
+		return error.message;
+	}
+
+	const command = (reply as {command?: {name?: string; args?: unknown[]}}).command;
+	const key = command?.args?.[0];
+	return command?.name && (typeof key === 'string' || Buffer.isBuffer(key))
+		? `${oneLine(reply)} (${command.name.toUpperCase()} ${key.toString()})`
+		: oneLine(reply);
 }
 
 /**
@@ -105,7 +133,7 @@ export function checkExec(replies: Array<[Error | null, unknown]> | null, what: 
 
 	return replies.map(([error, value]) => {
 		if (error) {
-			throw new TokenError('redis', `${what} failed: ${describeReply(oneLine(error))}`);
+			throw new TokenError('redis', `${what} failed: ${describeReply(oneLine(error))}`, {cause: error});
 		}
 
 		return value;

@@ -56,6 +56,11 @@ export class TokenStore implements StoreContext {
 		return getRecord(this, id, onUnreadable);
 	}
 
+	/** Whether a record is stored under the id, readable or not (HEXISTS: nothing is read or decoded). */
+	async has(id: string): Promise<boolean> {
+		return (await this.redis.hexists(this.keys.tokens, id)) === 1;
+	}
+
 	async resolve(idOrToken: string, options: {allowUnreadable?: boolean} = {}): Promise<TokenEntry> {
 		return resolveToken(this, idOrToken, options);
 	}

@@ -17,8 +17,10 @@ export class TokenError extends Error {
 	constructor(
 		readonly code: ErrorCode,
 		message: string,
+		/** What was thrown first (a Redis reply), for an edge that tells kinds of failure apart. */
+		options?: {cause: unknown},
 	) {
-		super(message);
+		super(message, options);
 	}
 }
 

@@ -1,6 +1,6 @@
 import {isPlainMap} from './msgpack.js';
 import {permissionAxes} from './permissions.js';
-import {type TokenRecord, boundAccountOf, toMillis} from './record.js';
+import {type RateLimit, type TokenRecord, boundAccountOf, toMillis} from './record.js';
 import {SCOPES} from './scopes.js';
 import {parseAddress} from './address.js';
 import {LIMITS} from './validation.js';
@@ -41,6 +41,55 @@ export function restrictionsField(record: TokenRecord): Record<string, unknown> 
 	}
 
 	return isPlainMap(value) ? value : null;
+}
+
+/** EmailEngine's window when `timeWindow` is absent (compatibility §6.6). */
+const DEFAULT_RATE_WINDOW = 180;
+
+const isSafePositiveInteger = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 1;
+
+/**
+ * `restrictions.rateLimit` as the limit the server applies: undefined when absent or nil (no limit).
+ * Only a safe positive integer is a limit: a `maxRequests` that is anything else ("Infinity",
+ * "1e9", true, [5], 1.5, 0, missing) admits no request (maxRequests 0) instead of being read with
+ * Number(), which would lift the limit; so does a `timeWindow` that is present and anything else.
+ * An absent or nil `timeWindow` is EmailEngine's 180 seconds. A rateLimit that is not a map at all
+ * limits like a missing maxRequests (compatibility §2, §6.6).
+ */
+export function rateLimitOf(value: unknown): RateLimit | undefined {
+	if (value === undefined || value === null) {
+		return undefined;
+	}
+
+	const {maxRequests, timeWindow} = isPlainMap(value) ? value : {maxRequests: undefined, timeWindow: undefined};
+	const windowOk = timeWindow === undefined || timeWindow === null || isSafePositiveInteger(timeWindow);
+	return {
+		maxRequests: windowOk && isSafePositiveInteger(maxRequests) ? maxRequests : 0,
+		timeWindow: isSafePositiveInteger(timeWindow) ? timeWindow : DEFAULT_RATE_WINDOW,
+	};
+}
+
+/** Why a stored rateLimit admits no request (rateLimitOf), in recordProblem's words. */
+function rateLimitProblems(value: unknown): string[] {
+	if (value === undefined || value === null) {
+		return [];
+	}
+
+	if (!isPlainMap(value)) {
+		return [`restrictions.rateLimit is ${kindOf(value)}, not a map`];
+	}
+
+	const problems: string[] = [];
+	if (!isSafePositiveInteger(value['maxRequests'])) {
+		problems.push(`restrictions.rateLimit.maxRequests is ${kindOf(value['maxRequests'])}, not a positive integer`);
+	}
+
+	const timeWindow = value['timeWindow'];
+	if (timeWindow !== undefined && timeWindow !== null && !isSafePositiveInteger(timeWindow)) {
+		problems.push(`restrictions.rateLimit.timeWindow is ${kindOf(timeWindow)}, not a positive integer`);
+	}
+
+	return problems;
 }
 
 /** How a value of the wrong type is named in a message, without echoing the value itself. */
@@ -99,10 +148,7 @@ export function recordProblem(record: TokenRecord): string | undefined {
 		}
 	}
 
-	const rateLimit = restrictions?.['rateLimit'];
-	if (rateLimit !== undefined && rateLimit !== null && !isPlainMap(rateLimit)) {
-		problems.push(`restrictions.rateLimit is ${kindOf(rateLimit)}, not a map`);
-	}
+	problems.push(...rateLimitProblems(restrictions?.['rateLimit']));
 
 	const permissions = record['permissions'];
 	if (permissions !== undefined && permissions !== null && !permissionAxes(permissions)) {
@@ -185,7 +231,6 @@ function entriesProblem(
 }
 
 const RESTRICTION_KEYS = new Set(['referrers', 'addresses', 'rateLimit']);
-const isPositiveInteger = (value: unknown) => Number.isSafeInteger(value) && (value as number) >= 1;
 
 function restrictionsProblem(value: unknown): string | undefined {
 	if (isAbsent(value)) {
@@ -207,8 +252,8 @@ function restrictionsProblem(value: unknown): string | undefined {
 		isAbsent(rateLimit) ||
 		(isPlainMap(rateLimit) &&
 			Object.keys(rateLimit).length === 2 &&
-			isPositiveInteger(rateLimit['maxRequests']) &&
-			isPositiveInteger(rateLimit['timeWindow']));
+			isSafePositiveInteger(rateLimit['maxRequests']) &&
+			isSafePositiveInteger(rateLimit['timeWindow']));
 	return (
 		entriesProblem(
 			'restrictions.referrers',

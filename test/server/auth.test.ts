@@ -157,6 +157,29 @@ describe('account binding (compatibility §6.4)', () => {
 		expect((await fetch(`${h.base}/v1/account/a%20b`, bearer(token))).status).toBe(200);
 		expect((await fetch(`${h.base}/v1/account/A%20B`, bearer(token))).status).toBe(403);
 	});
+
+	// The handler reads the account joi hands it (trimmed, '' as absent), so that is the account the
+	// binding is checked against, not the raw path or query value.
+	test('a token bound to a space-padded account cannot reach the trimmed one', async () => {
+		await h.redis.client().hset('iad:acme', 'account', 'acme', 'name', 'Acme', 'email', 'boss@acme.test');
+		const {token} = await h.plant({created: 1, scopes: ['*'], account: 'acme '}, 'acme ');
+		const response = await getJson(`${h.base}/v1/account/acme%20`, bearer(token));
+		expect(response.status).toBe(403);
+		expect(response.body).toStrictEqual({statusCode: 403, error: 'Forbidden', message: 'Unauthorized account'});
+		expect(response.text).not.toContain('boss@acme.test');
+		expect((await fetch(`${h.base}/v1/tokens/account/acme%20`, bearer(token))).status).toBe(403);
+		expect((await fetch(`${h.base}/v1/tokens?account=acme%20`, bearer(token))).status).toBe(403);
+	});
+
+	test('a token bound to a blank account cannot list every token', async () => {
+		await h.store.issue({description: 'someone else', scopes: ['api'], account: 'other'});
+		const {token} = await h.plant({created: 1, scopes: ['*'], account: ' '}, ' ');
+		for (const query of ['account=%20', 'account=', 'account=%20%20']) {
+			const response = await getJson(`${h.base}/v1/tokens?${query}`, bearer(token));
+			expect(response.status, query).toBe(403);
+			expect(response.text, query).not.toContain('someone else');
+		}
+	});
 });
 
 describe('getting the token (compatibility §6.1)', () => {
@@ -304,5 +327,30 @@ describe('logs never carry the raw token', () => {
 		expect(lines.toLowerCase()).not.toContain(token);
 		const metrics = await (await fetch(`${h.base}/metrics`, bearer((await issue(['metrics'])).token))).text();
 		expect(metrics).not.toContain(token);
+	});
+
+	test('a path token with percent-encoded characters is hidden too, once decoded as the route decodes it', async () => {
+		const {token} = await issue(['*']);
+		const encoded = (text: string) => [...text].map(character => `%${character.codePointAt(0)!.toString(16)}`).join('');
+		const spellings = [
+			`${token.slice(0, 10)}${encoded(token.slice(10, 11))}${token.slice(11)}`,
+			`${token.slice(0, 30)}${encoded(token.slice(30, 31)).toUpperCase()}${token.slice(31)}`,
+			encoded(token),
+			// Encoded twice: %25 is '%'.
+			`${token.slice(0, 5)}%25${encoded(token.slice(5, 6)).slice(1)}${token.slice(6)}`,
+		];
+		for (const spelling of spellings) {
+			await fetch(`${h.base}/v1/tokens/${spelling}`, {...bearer(token), method: 'DELETE'});
+			await fetch(`${h.base}/nowhere/${spelling}`);
+		}
+
+		const lines = h.logs.join('\n');
+		expect(lines).toContain('request completed');
+		expect(lines.toLowerCase()).not.toContain(token);
+		for (const spelling of spellings) {
+			expect(lines.toLowerCase()).not.toContain(spelling.toLowerCase());
+		}
+
+		expect(lines).toContain('"path":"/v1/tokens/[redacted]"');
 	});
 });

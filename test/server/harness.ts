@@ -29,7 +29,9 @@ export async function startHarness(
 	const redis = await startRedis();
 	const target = {url: redis.url(), source: '--dbs.redis' as const, prefix: '', timeoutMs: 10_000};
 	const client = await connectRedis(target, true);
-	const store = new TokenStore(client, '');
+	const clock: {now: number | undefined} = {now: undefined};
+	// One clock for the whole server: the store's (auth, listings, reaping, issuing all read it).
+	const store = new TokenStore(client, '', () => clock.now ?? Date.now());
 	const logs: string[] = [];
 	const sink = new Writable({
 		write(chunk, _encoding, done) {
@@ -38,13 +40,11 @@ export async function startHarness(
 		},
 	});
 	const logger = pino({level: 'trace'}, sink);
-	const clock: {now: number | undefined} = {now: undefined};
 	const api = createApiServer({
 		store,
 		logger,
 		version: '0.0.0-test',
 		env: options.env ?? {},
-		now: () => clock.now ?? Date.now(),
 		headersTimeoutMs: options.headersTimeoutMs,
 	});
 	const address = await api.listen(0, options.host ?? '127.0.0.1');

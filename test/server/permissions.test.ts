@@ -1,7 +1,8 @@
 import {describe, expect, test} from 'vitest';
 import {presentedToken, scopeAllowed} from '../../source/server/credential.js';
 import {checkPermission} from '../../source/server/permissions.js';
-import {restRecord} from '../../source/server/token-request.js';
+import {restToken} from '../../source/server/token-request.js';
+import {buildRecord} from '../../source/tokens/index.js';
 
 const diagnostics = {action: 'read', group: 'diagnostics'};
 
@@ -73,17 +74,19 @@ describe('scope rule (compatibility §6.3)', () => {
 
 describe('records of REST-issued tokens', () => {
 	test('put permissions after restrictions and before metadata, as EmailEngine writes them', () => {
-		const record = restRecord(
-			{
-				description: 'rest',
-				scopes: ['api'],
-				restrictions: {addresses: ['10.0.0.0/8']},
-				permissions: {groups: ['account']},
-				metadata: '{}',
-			} as never,
-			1,
-			'127.0.0.1',
-		);
+		const record = buildRecord({
+			...restToken(
+				{
+					description: 'rest',
+					scopes: ['api'],
+					restrictions: {addresses: ['10.0.0.0/8']},
+					permissions: {groups: ['account']},
+					metadata: '{}',
+				} as never,
+				'127.0.0.1',
+			),
+			created: 1,
+		});
 		expect(Object.keys(record)).toStrictEqual([
 			'created',
 			'remoteAddress',

@@ -1,5 +1,6 @@
 import {afterAll, beforeAll, beforeEach, describe, expect, test} from 'vitest';
 import {RATE_LIMIT_EPOCH, addressAllowed, rateWindow, referrerAllowed} from '../../source/server/restrictions.js';
+import {rateLimitOf} from '../../source/tokens/index.js';
 import {type Harness, bearer, getJson, startHarness} from './harness.js';
 
 describe('address matching (compatibility §6.5)', () => {
@@ -44,9 +45,27 @@ describe('rate-limit windows (compatibility §6.6)', () => {
 		expect(rateWindow(60, start)).toStrictEqual({window: 60, bucket: 1000, reset: 60});
 		expect(rateWindow(60, start + 59_001)).toStrictEqual({window: 60, bucket: 1000, reset: 1});
 		expect(rateWindow(60, start + 60_000)).toStrictEqual({window: 60, bucket: 1001, reset: 60});
-		expect(rateWindow(undefined, start).window).toBe(180);
-		expect(rateWindow(0, start).window).toBe(180);
-		expect(rateWindow(-30, start).window).toBe(30);
+	});
+
+	// The window's length is the stored record's, read by rateLimitOf: 180 s when absent, and a
+	// value that is no positive integer (0, -30, text) a limit that admits nothing.
+	test('a stored rate limit is a limit only when both fields are safe positive integers', () => {
+		expect(rateLimitOf(undefined)).toBeUndefined();
+		expect(rateLimitOf(null)).toBeUndefined();
+		expect(rateLimitOf({maxRequests: 5, timeWindow: 60})).toStrictEqual({maxRequests: 5, timeWindow: 60});
+		expect(rateLimitOf({maxRequests: 5})).toStrictEqual({maxRequests: 5, timeWindow: 180});
+		expect(rateLimitOf({maxRequests: 5, timeWindow: null})).toStrictEqual({maxRequests: 5, timeWindow: 180});
+		for (const timeWindow of [0, -30, 1.5, '60', true, [60], Number.POSITIVE_INFINITY]) {
+			expect(rateLimitOf({maxRequests: 5, timeWindow}), String(timeWindow)).toStrictEqual({maxRequests: 0, timeWindow: 180});
+		}
+
+		for (const maxRequests of ['Infinity', '1e9', '5', true, [5], Number.POSITIVE_INFINITY, Number.NaN, 2 ** 53, 1.5, 0, -1, undefined]) {
+			expect(rateLimitOf({maxRequests, timeWindow: 60}), String(maxRequests)).toStrictEqual({maxRequests: 0, timeWindow: 60});
+		}
+
+		for (const rateLimit of ['100/60', false, 0, '', [5, 60]]) {
+			expect(rateLimitOf(rateLimit), String(rateLimit)).toStrictEqual({maxRequests: 0, timeWindow: 180});
+		}
 	});
 });
 
@@ -171,6 +190,22 @@ describe('rate limit over real requests', () => {
 		const limited = await fetch(`${h.base}/metrics`, bearer(token));
 		expect(limited.status).toBe(429);
 		expect(limited.headers.get('content-type')).toBe('text/html; charset=utf-8');
+	});
+
+	test('errors after authentication carry the headers too (compatibility §6.6)', async () => {
+		const {token} = await h.plant({created: 1, scopes: ['*'], restrictions: {rateLimit: {maxRequests: 10, timeWindow: 60}}});
+		const windowStart = RATE_LIMIT_EPOCH + Math.floor((Date.now() - RATE_LIMIT_EPOCH) / 60_000) * 60_000;
+		h.clock.now = windowStart + 50_000;
+		for (const [path, status] of [
+			['/v1/account/nobody', 404],
+			['/v1/stats?seconds=many', 400],
+		] as const) {
+			const response = await fetch(h.base + path, bearer(token));
+			expect(response.status, path).toBe(status);
+			expect(response.headers.get('x-ratelimit-limit'), path).toBe('10');
+			expect(response.headers.get('x-ratelimit-reset'), path).toBe('10');
+			expect(response.headers.get('x-ratelimit-remaining'), path).not.toBeNull();
+		}
 	});
 
 	test('a rateLimit without maxRequests always limits', async () => {

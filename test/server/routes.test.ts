@@ -133,3 +133,47 @@ describe('Redis down', () => {
 		await expect.poll(async () => (await fetch(`${h.base}/v1/stats`, bearer(root))).status, {timeout: 10_000, interval: 200}).toBe(200);
 	});
 });
+
+describe('a key of the wrong kind (another writer broke it)', () => {
+	const messages = () => h.logs.map(line => JSON.parse(line) as {msg: string}).map(line => line.msg);
+
+	test('is a 500 naming the problem, logged once, never reported as Redis being away', async () => {
+		await h.redis.client().set('settings', 'oops');
+		for (let round = 0; round < 3; round++) {
+			const response = await getJson(`${h.base}/v1/stats`, bearer(root));
+			expect(response.status).toBe(500);
+			expect(response.body).toStrictEqual({
+				statusCode: 500,
+				error: 'Internal Server Error',
+				message:
+					'Redis refused a command because of what a key holds: WRONGTYPE Operation against a key holding the wrong kind of value (HMGET settings)',
+			});
+			// A Redis that answers is healthy: /health says so, and no outage begins or ends.
+			expect((await fetch(`${h.base}/health`)).status).toBe(200);
+		}
+
+		const named = messages().filter(message => message.includes('WRONGTYPE'));
+		expect(named).toStrictEqual([
+			'Redis refused a command because of what a key holds (requests that need it are answered 500): WRONGTYPE Operation against a key holding the wrong kind of value (HMGET settings)',
+		]);
+		expect(messages().filter(message => /answered 503|works again/.test(message))).toStrictEqual([]);
+	});
+
+	test('a rate-limit counter that is no integer and an account index that is no set are 500s too', async () => {
+		const {token, id} = await h.plant({created: 1, scopes: ['*'], restrictions: {rateLimit: {maxRequests: 5, timeWindow: 60}}});
+		h.clock.now = Date.parse('2026-12-01T09:00:30.000Z');
+		const bucket = Math.floor((h.clock.now - Date.UTC(2000, 0, 1)) / 60_000);
+		await h.redis.client().set(`rl:60:${bucket}:api:${id}`, 'many');
+		const limited = await getJson(`${h.base}/v1/stats`, bearer(token));
+		expect(limited.status).toBe(500);
+		expect(limited.body.message).toBe(
+			'Redis refused a command because of what a key holds: Counting the request failed: ERR value is not an integer or out of range',
+		);
+
+		await h.redis.client().set('iat:example', 'not a set');
+		const listing = await getJson(`${h.base}/v1/tokens?account=example`, bearer(root));
+		expect(listing.status).toBe(500);
+		expect(listing.body.message).toMatch(/^Redis refused a command because of what a key holds: WRONGTYPE .* iat:example\)$/);
+		expect(messages().filter(message => /answered 503|works again/.test(message))).toStrictEqual([]);
+	});
+});

@@ -4,7 +4,10 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {execa} from 'execa';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, test} from 'vitest';
-import {CLI, runCli} from '../helpers/cli.js';
+import {EXIT} from '../../source/commands/exit-codes.js';
+import {preparedTokenSource} from '../../source/server/prepared-token.js';
+import {ROUTES} from '../../source/server/routes.js';
+import {CLI, runCli, runInProcess} from '../helpers/cli.js';
 import {startRedis, type TestRedis} from '../helpers/redis.js';
 import {type LogLine, type Served, startServe} from '../helpers/serve.js';
 import {VECTOR} from '../helpers/vectors.js';
@@ -174,6 +177,23 @@ describe('prepared token (compatibility §5)', () => {
 		}
 	});
 
+	test('an empty EENGINE_PREPARED_TOKEN_FILE is unset, as an empty EENGINE_REDIS_FILE is (compatibility §1.1)', () => {
+		const dir = mkdtempSync(path.join(tmpdir(), 'ee-tokens-prepared-'));
+		try {
+			const file = path.join(dir, 'token');
+			writeFileSync(file, '\n');
+			expect(preparedTokenSource(undefined, {EENGINE_PREPARED_TOKEN_FILE: file})).toBeUndefined();
+			expect(preparedTokenSource(undefined, {EENGINE_PREPARED_TOKEN: '', EENGINE_PREPARED_TOKEN_FILE: file})).toBeUndefined();
+			writeFileSync(file, `${VECTOR.exportString}\n`);
+			expect(preparedTokenSource(undefined, {EENGINE_PREPARED_TOKEN_FILE: file})).toStrictEqual({
+				value: VECTOR.exportString,
+				source: 'EENGINE_PREPARED_TOKEN_FILE',
+			});
+		} finally {
+			rmSync(dir, {recursive: true, force: true});
+		}
+	});
+
 	test('a malformed prepared token: one level-60 line with inputLength, exit 1, never listening', async () => {
 		for (const [args, env] of [
 			[['--preparedToken', 'garbage!'], {}],
@@ -207,5 +227,60 @@ describe('prepared token (compatibility §5)', () => {
 		});
 		expect(result.exitCode).toBe(2);
 		expect(result.stderr).toContain('Cannot read EENGINE_PREPARED_TOKEN_FILE');
+	});
+});
+
+describe('serve settings from the environment', () => {
+	test.each([
+		['EENGINE_TOKEN_LOG_ENTRIES', 'many', 'Invalid EENGINE_TOKEN_LOG_ENTRIES "many": use a whole number, 1 or more, decimal digits only'],
+		['EENGINE_TOKEN_LOG_ENTRIES', '0', 'Invalid EENGINE_TOKEN_LOG_ENTRIES "0": use a whole number, 1 or more, decimal digits only'],
+		['EENGINE_TOKEN_LOG_AGE', '1e3', 'Invalid EENGINE_TOKEN_LOG_AGE "1e3": use a whole number, 1 or more, decimal digits only'],
+		['EENGINE_TOKEN_LOG_AGE', '-5', 'Invalid EENGINE_TOKEN_LOG_AGE "-5": use a whole number, 1 or more, decimal digits only'],
+		['EENGINE_LOG_LEVEL', 'verbose', 'Invalid EENGINE_LOG_LEVEL "verbose": use fatal, error, warn, info, debug, trace or silent'],
+	])('%s=%s is a usage error before anything is written or listened on', async (name, value, message) => {
+		const stop = new AbortController();
+		const result = await runInProcess(['serve', '--port', '0', `--dbs.redis=${redis.url()}`], {
+			env: {[name]: value, EENGINE_PREPARED_TOKEN: VECTOR.exportString},
+			stop: stop.signal,
+			onStdout(text) {
+				if (text.includes('listening')) {
+					stop.abort();
+				}
+			},
+		});
+		expect(result.exitCode).toBe(2);
+		expect(result.stderr.trim().split('\n')).toStrictEqual([`ee-tokens: ${message}`]);
+		expect(result.stdout).not.toContain('listening');
+		expect(await redis.client().hlen('tokens')).toBe(0);
+	});
+
+	test('set but empty is the default; levels are read in any case', async () => {
+		const stop = new AbortController();
+		const result = await runInProcess(['serve', '--port', '0', `--dbs.redis=${redis.url()}`], {
+			env: {EENGINE_TOKEN_LOG_ENTRIES: '', EENGINE_TOKEN_LOG_AGE: '', EENGINE_LOG_LEVEL: ' INFO '},
+			stop: stop.signal,
+			onStdout(text) {
+				if (text.includes('listening')) {
+					stop.abort();
+				}
+			},
+		});
+		expect(result.exitCode).toBe(0);
+		expect(result.stdout).toContain('listening');
+	});
+});
+
+describe('ee-tokens serve --help', () => {
+	test('names the exit codes as EXIT has them and every route the server answers', async () => {
+		const help = await runInProcess(['serve', '--help']);
+		expect(help.exitCode).toBe(0);
+		const text = String(help.stdout).replaceAll(/\s+/g, ' ');
+		expect(text).toContain(`Exit ${EXIT.redis} when Redis cannot be used at start, ${EXIT.listen} when the port is in use`);
+
+		// "GET|DELETE /v1/tokens/{token}" names two routes.
+		const named = [...text.matchAll(/\b((?:GET|POST|DELETE)(?:\|(?:GET|POST|DELETE))*) (\/[\w/{}]*)/g)].flatMap(([, methods, path]) =>
+			methods!.split('|').map(method => `${method} ${path}`),
+		);
+		expect(new Set(named)).toStrictEqual(new Set(ROUTES.map(route => `${route.method} ${route.template}`)));
 	});
 });

@@ -167,6 +167,14 @@ describe('malformed stored values are refused, never admitted (compatibility §2
 		['restrictions.rateLimit as a string', {restrictions: {rateLimit: '100/60'}}, RATE],
 		['restrictions.rateLimit false', {restrictions: {rateLimit: false}}, RATE],
 		['restrictions.rateLimit with text for a number', {restrictions: {rateLimit: {maxRequests: 'many', timeWindow: 60}}}, RATE],
+		// Number() would read these as a limit, or as none at all: only a safe positive integer is one.
+		['restrictions.rateLimit.maxRequests "Infinity"', {restrictions: {rateLimit: {maxRequests: 'Infinity', timeWindow: 60}}}, RATE],
+		['restrictions.rateLimit.maxRequests "1e9"', {restrictions: {rateLimit: {maxRequests: '1e9', timeWindow: 60}}}, RATE],
+		['restrictions.rateLimit.maxRequests true', {restrictions: {rateLimit: {maxRequests: true, timeWindow: 60}}}, RATE],
+		['restrictions.rateLimit.maxRequests [5]', {restrictions: {rateLimit: {maxRequests: [5], timeWindow: 60}}}, RATE],
+		['restrictions.rateLimit.maxRequests 2.5', {restrictions: {rateLimit: {maxRequests: 2.5, timeWindow: 60}}}, RATE],
+		['restrictions.rateLimit.timeWindow "60"', {restrictions: {rateLimit: {maxRequests: 100, timeWindow: '60'}}}, RATE],
+		['restrictions.rateLimit.timeWindow 0', {restrictions: {rateLimit: {maxRequests: 100, timeWindow: 0}}}, RATE],
 		['permissions false', {permissions: false}, PERMISSION],
 		['permissions "all"', {permissions: 'all'}, PERMISSION],
 	];

@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {decodeFirstMsgpack, decodeRecord, tokenIdOf} from '../../source/tokens/index.js';
+import {decodeFirstMsgpack, decodeRecord, encodeMsgpack, tokenIdOf} from '../../source/tokens/index.js';
 import {bearer, getJson, useHarness} from './harness.js';
 
 /** The token routes answer as EmailEngine 2.79.2 does (compatibility §7), whole bodies compared. */
@@ -81,6 +81,22 @@ describe('POST /v1/tokens is validated as EmailEngine validates it (joi)', () =>
 				{message: '"restrictions.rateLimit.timeWindow" must be an integer', key: 'timeWindow'},
 			],
 		],
+		// A rate limit without both numbers is a token that answers 429 for ever (compatibility §6.6),
+		// and no scopes is a token that reaches nothing: refused instead of minted (README).
+		[
+			'an empty rate limit',
+			{...base, restrictions: {rateLimit: {}}},
+			[
+				{message: '"restrictions.rateLimit.maxRequests" is required', key: 'maxRequests'},
+				{message: '"restrictions.rateLimit.timeWindow" is required', key: 'timeWindow'},
+			],
+		],
+		[
+			'a rate limit without maxRequests',
+			{...base, restrictions: {rateLimit: {timeWindow: 60}}},
+			[{message: '"restrictions.rateLimit.maxRequests" is required', key: 'maxRequests'}],
+		],
+		['no scopes in the list', {...base, scopes: []}, [{message: '"Scopes" must contain at least 1 items', key: 'scopes'}]],
 		[
 			'an address that is not one',
 			{...base, restrictions: {addresses: ['10.0.0.1', 'localhost']}},
@@ -157,6 +173,22 @@ describe('POST /v1/tokens is validated as EmailEngine validates it (joi)', () =>
 		);
 	});
 
+	test('an ip that is a range is one problem, not also an octal one', async () => {
+		const response = await getJson(`${h.base}/v1/tokens`, post({...base, ip: '010.0.0.1/8'}));
+		expect(response.body).toStrictEqual(
+			invalid([
+				{message: '"TokenIP" must be a valid ip address of one of the following versions [ipv4, ipv6] with a forbidden CIDR', key: 'ip'},
+			]),
+		);
+		expect((await getJson(`${h.base}/v1/tokens`, post({...base, ip: '010.0.0.1'}))).body.fields).toStrictEqual([
+			{
+				message:
+					'"TokenIP" is read differently by EmailEngine\'s matcher: write IPv4 numbers without leading zeros (010 would be read as octal 8)',
+				key: 'ip',
+			},
+		]);
+	});
+
 	test('restrictions:false mints a token without restrictions', async () => {
 		const response = await getJson(`${h.base}/v1/tokens`, post({...base, restrictions: false}));
 		expect(response.status).toBe(200);
@@ -177,6 +209,15 @@ describe('POST /v1/tokens is validated as EmailEngine validates it (joi)', () =>
 			addresses: ['127.0.0.1'],
 			rateLimit: null,
 		});
+	});
+
+	test('a null referrer list, address list or rate limit means none, stored as nil', async () => {
+		const response = await getJson(
+			`${h.base}/v1/tokens`,
+			post({...base, restrictions: {referrers: null, addresses: null, rateLimit: null}}),
+		);
+		expect(response.status).toBe(200);
+		expect((await stored(response.body.id))['restrictions']).toStrictEqual({referrers: null, addresses: null, rateLimit: null});
 	});
 
 	test('a full payload is stored with the keys and values EmailEngine stores, in its order, and works', async () => {
@@ -356,6 +397,16 @@ describe('GET /v1/tokens', () => {
 		expect(await h.redis.client().sismember('iat:example', expired.id)).toBe(0);
 	});
 
+	test('one clock: a token past its expiry by the server clock is refused, left out of the listing and minted tokens are dated by it', async () => {
+		const soon = await h.store.issue({description: 'soon', scopes: ['api'], expires: Date.now() + 3_600_000});
+		h.clock.now = Date.now() + 7_200_000;
+		expect((await fetch(`${h.base}/v1/stats`, bearer(soon.rawToken))).status).toBe(401);
+		const listing = await getJson(`${h.base}/v1/tokens`, bearer(root));
+		expect(listing.body.tokens.map((token: {id: string}) => token.id)).toStrictEqual([tokenIdOf(root)]);
+		const minted = await getJson(`${h.base}/v1/tokens`, post(base));
+		expect((await stored(minted.body.id))['created']).toBe(h.clock.now);
+	});
+
 	test('a header token beside an access_token argument is refused with 400', async () => {
 		const response = await getJson(`${h.base}/v1/tokens?access_token=${root}`, bearer(root));
 		expect(response.status).toBe(400);
@@ -403,6 +454,62 @@ describe('the audit log (compatibility §1.7)', () => {
 		});
 		const first = await getJson(`${h.base}/v1/tokens/${bound.id}/log`, bearer(root));
 		expect(first.body.entries[0]).toMatchObject({path: '/v1/account/{account}', account: 'example', status: 'allowed', reason: null});
+	});
+
+	test('hostile entries by another writer: readable ones answered with only text, numbers and nil, the rest skipped', async () => {
+		const id = tokenIdOf(root);
+		const key = `tokens:log:${id}`;
+		const good = {time: 1_796_203_168_854, ip: '127.0.0.1', method: 'get', path: '/v1/stats', action: 'read', group: 'diagnostics'};
+		// Nested far deeper than the record codec reads: JSON.stringify of it overflows the stack.
+		const deep = Buffer.concat([Buffer.alloc(100_000, 0x91), Buffer.from([0xc0])]);
+		await h.redis.client().rpush(
+			key,
+			Buffer.from(encodeMsgpack({...good, account: 'example', status: 'allowed', reason: null})),
+			// {time, ip: [[[…]]]}: an entry nested too deep is skipped whole.
+			Buffer.concat([Buffer.from('82a474696d65', 'hex'), Buffer.from(encodeMsgpack(good.time)), Buffer.from('a26970', 'hex'), deep]),
+			Buffer.from(encodeMsgpack({...good, account: {nested: ['x']}, status: new Uint8Array([1, 2]), reason: true, ip: [1, 2]})),
+			deep,
+			Buffer.from('not msgpack at all \xc1'),
+			Buffer.from([0xc1]),
+		);
+		const log = await getJson(`${h.base}/v1/tokens/${id}/log`, bearer(root));
+		expect(log.status).toBe(200);
+		expect(log.body.total).toBe(6);
+		expect(log.body.entries).toStrictEqual([
+			{
+				time: '2026-12-02T09:19:28.854Z',
+				ip: '127.0.0.1',
+				method: 'get',
+				path: '/v1/stats',
+				action: 'read',
+				group: 'diagnostics',
+				account: 'example',
+				status: 'allowed',
+				reason: null,
+			},
+			{
+				time: '2026-12-02T09:19:28.854Z',
+				ip: null,
+				method: 'get',
+				path: '/v1/stats',
+				action: 'read',
+				group: 'diagnostics',
+				account: null,
+				status: null,
+				reason: null,
+			},
+		]);
+	});
+
+	test('a token whose record cannot be read still has its log', async () => {
+		const id = 'b'.repeat(64);
+		await h.redis.client().hset('tokens', id, Buffer.from([0xc1]));
+		await h.redis
+			.client()
+			.rpush(`tokens:log:${id}`, Buffer.from(encodeMsgpack({time: 1_796_203_168_854, ip: '10.0.0.1', status: 'denied', reason: 'scope'})));
+		const log = await getJson(`${h.base}/v1/tokens/${id}/log`, bearer(root));
+		expect(log.status).toBe(200);
+		expect(log.body).toMatchObject({token: id, total: 1, entries: [{ip: '10.0.0.1', status: 'denied', reason: 'scope'}]});
 	});
 
 	test('an unknown token is 404; page size is at most 200; an empty log is total 0', async () => {

@@ -126,6 +126,22 @@ describe('record summaries read straight from msgpack', () => {
 			['addresses as text', {restrictions: {addresses: '10.0.0.1'}}, 'restrictions.addresses is text, not a list'],
 			['referrers true', {restrictions: {referrers: true}}, 'restrictions.referrers is true, not a list'],
 			['rate limit as text', {restrictions: {rateLimit: '1/1'}}, 'restrictions.rateLimit is text, not a map'],
+			[
+				'rate limit of text',
+				{restrictions: {rateLimit: {maxRequests: 'Infinity', timeWindow: 60}}},
+				'restrictions.rateLimit.maxRequests is text, not a positive integer',
+			],
+			[
+				'rate limit without maxRequests, window 0',
+				{restrictions: {rateLimit: {timeWindow: 0}}},
+				'restrictions.rateLimit.maxRequests is nil, not a positive integer; restrictions.rateLimit.timeWindow is a number, not a positive integer',
+			],
+			[
+				'rate limit true',
+				{restrictions: {rateLimit: {maxRequests: true, timeWindow: 60}}},
+				'restrictions.rateLimit.maxRequests is true, not a positive integer',
+			],
+			['rate limit without a window', {restrictions: {rateLimit: {maxRequests: 5}}}, undefined],
 			['permissions false', {permissions: false}, 'permissions is malformed'],
 			[
 				'well-formed restrictions and permissions',

@@ -79,10 +79,12 @@ describe('the app under hostile records', () => {
 			expect(screen).toContain(text);
 		}
 
-		// The two that can never authenticate are marked, and say which fields are wrong.
+		// The three that can never authenticate are marked, and say which fields are wrong: the escapes
+		// record's rate limit holds text for its numbers, a limit that admits no request.
 		expect(screen).toMatch(/^[› ] ! \(record cannot be read\) +— +— +— +never +— *$/m);
 		expect(screen).toMatch(/^ {2}! wrong types +malformed +malformed +— +never +malformed *$/m);
-		expect(screen).toContain('! 2 can never authenticate (Enter says why)');
+		expect(screen).toMatch(/^ {2}! escapes/m);
+		expect(screen).toContain('! 3 can never authenticate (Enter says why)');
 		expectInert(app);
 	});
 
