@@ -291,6 +291,30 @@ describe('resolve and revoke', () => {
 		await expect(store.resolve('nope')).rejects.toMatchObject({code: 'usage'});
 	});
 
+	it('finds an id stored upper-case (as EmailEngine imports one) by that id, and revokes it', async () => {
+		// EmailEngine stores an id from an export string verbatim (compatibility §1.4).
+		const upper = 'AB'.repeat(32);
+		await raw
+			.multi()
+			.hset(keys.tokens, upper, encodeRecord({created: 1_790_000_000_000, scopes: ['api'], description: 'upper'}))
+			.hset(keys.access, upper, Buffer.from([0x80]))
+			.sadd('iat', upper)
+			.exec();
+		expect((await store.resolve(upper)).id).toBe(upper);
+		expect(decodeExportString(await store.exportString(upper)).fields).toMatchObject({description: 'upper'});
+		// A lower-case spelling of it finds nothing: the stored id is what names it.
+		await expect(store.resolve(upper.toLowerCase())).rejects.toMatchObject({code: 'not-found'});
+		expect((await store.revoke(upper)).id).toBe(upper);
+		expect(await raw.hexists(keys.tokens, upper)).toBe(0);
+		expect(await raw.hexists(keys.access, upper)).toBe(0);
+		expect(await raw.sismember('iat', upper)).toBe(0);
+	});
+
+	it('still finds a lower-case id typed upper-case', async () => {
+		const {id} = await store.issue({description: 'x', scopes: ['api']});
+		expect((await store.resolve(id.toUpperCase())).id).toBe(id);
+	});
+
 	it('revoke removes record, access, audit log and index entry together', async () => {
 		const {rawToken, id} = await store.issue({description: 'x', scopes: ['api'], account: 'a1'});
 		await raw.lpush(keys.auditLog(id), 'entry');
