@@ -9,12 +9,13 @@ import {
 	encodeExportString,
 } from '../tokens/index.js';
 import {type AuditLogEntry, auditLogPage} from './audit-log.js';
-import {type ImportOutcome, defineImportScript, importMany, importOne} from './importing.js';
+import {type ImportOutcome, importMany, importOne} from './importing.js';
 import {type Keys, keysFor} from './keys.js';
 import {type ListOptions, type SummaryOptions, listEntries, listEntriesInChunks, listHead, listPage, listSummaries} from './listing.js';
 import {getLastUse, getRecord, resolveToken} from './lookup.js';
 import type {OnUnreadable, StoreContext, UnreadableRecord} from './stored-records.js';
 import {issueToken, provision, reap, revokeMany, revokeToken} from './writes.js';
+import {defineWriteScripts} from './write-scripts.js';
 
 export type {AuditLogEntry} from './audit-log.js';
 export type {ImportOutcome} from './importing.js';
@@ -37,7 +38,7 @@ export class TokenStore implements StoreContext {
 		readonly now: () => number = Date.now,
 	) {
 		this.keys = keysFor(prefix);
-		defineImportScript(redis);
+		defineWriteScripts(redis);
 	}
 
 	async issue(token: Omit<NewToken, 'created'>): Promise<{rawToken: string; id: string; record: TokenRecord}> {
