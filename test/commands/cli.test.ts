@@ -250,6 +250,15 @@ describe('the edges', () => {
 		expect(await db.raw.hlen('tokens')).toBe(1);
 	});
 
+	it('--dbs.redis is used even when an EENGINE_REDIS_FILE it overrides cannot be read', async () => {
+		const result = await runCli(['list', '--json', db.db8], {env: {EENGINE_REDIS_FILE: '/nonexistent/redis-url'}});
+		expect(result).toMatchObject({exitCode: 0, stdout: '[]', stderr: ''});
+		// Without the flag the file is what names the Redis: unreadable, it is a usage error.
+		const without = await runCli(['list', '--json'], {env: {EENGINE_REDIS_FILE: '/nonexistent/redis-url'}});
+		expect(without).toMatchObject({exitCode: 2, stdout: ''});
+		expect(without.stderr).toBe('ee-tokens: Cannot read EENGINE_REDIS_FILE (/nonexistent/redis-url): ENOENT');
+	});
+
 	it('reads EENGINE_REDIS and EENGINE_REDIS_PREFIX from the environment', async () => {
 		const token = (await runCli(['issue', '-d', 'env'], {env: {EENGINE_REDIS: db.redis.url(8), EENGINE_REDIS_PREFIX: 'ee'}})).stdout;
 		expect(await db.raw.hexists('ee:tokens', tokenIdOf(token))).toBe(1);
