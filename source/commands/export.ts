@@ -1,6 +1,7 @@
 import {TokenError} from '../tokens/index.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand, jsonFlag} from './command.js';
+import {safeJson} from './safe-json.js';
 import {readTokenArgument} from './token-input.js';
 import {listingWarnings} from './listing-warnings.js';
 
@@ -52,7 +53,7 @@ export const exportCommand = defineCommand({
 		);
 		if (flags.json) {
 			const items = exported.map(({id, exportString}) => (id ? {id, export: exportString} : {export: exportString}));
-			context.stdout.write(`${JSON.stringify(flags.all ? items : items[0])}\n`);
+			context.stdout.write(`${safeJson(flags.all ? items : items[0])}\n`);
 		} else {
 			writeLines(
 				context.stdout,
