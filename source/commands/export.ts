@@ -1,4 +1,4 @@
-import {TokenError} from '../tokens/index.js';
+import {TokenError, parseScopeFilter} from '../tokens/index.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand, jsonFlag} from './command.js';
 import {safeJson} from './safe-json.js';
@@ -44,11 +44,12 @@ export const exportCommand = defineCommand({
 			throw new TokenError('usage', 'Give either -t ID_OR_TOKEN or --all');
 		}
 
+		const scope = parseScopeFilter(flags.scope);
 		const warnings = listingWarnings(context.say);
 		const token = flags.all ? undefined : await readTokenArgument(flags.token, context);
 		const exported = await context.withStore(async ({store}) =>
 			token === undefined
-				? store.exportAll({account: flags.account, scope: flags.scope, query: flags.query, onUnreadable: warnings.onUnreadable})
+				? store.exportAll({account: flags.account, scope, query: flags.query, onUnreadable: warnings.onUnreadable})
 				: [{id: '', exportString: await store.exportString(token)}],
 		);
 		if (flags.json) {

@@ -1,4 +1,4 @@
-import {type TokenEntry, type TokenSummary, entryToJson} from '../tokens/index.js';
+import {type TokenEntry, type TokenSummary, entryToJson, parseScopeFilter} from '../tokens/index.js';
 import {COLUMNS, displayText, layoutColumns} from '../format/index.js';
 import {EXIT} from './exit-codes.js';
 import {type OutputStream, defineCommand, jsonFlag} from './command.js';
@@ -41,7 +41,7 @@ export const listCommand = defineCommand({
 		const warnings = listingWarnings(context.say);
 		const filters = {
 			account: flags.account,
-			scope: flags.scope,
+			scope: parseScopeFilter(flags.scope),
 			query: flags.query,
 			includeExpired: flags.all,
 			onUnreadable: warnings.onUnreadable,

@@ -285,3 +285,28 @@ describe('the edges', () => {
 		expect(app.stderr).toMatch(/needs a terminal/);
 	});
 });
+
+describe('--scope of list and export --all', () => {
+	it('an unknown scope is a usage error naming it (exit 2), never an empty listing', async () => {
+		await runCli(['issue', '-d', 'metrics token', '-s', 'metrics', db.db8]);
+		for (const args of [['list'], ['list', '--json'], ['export', '--all']]) {
+			for (const scope of ['bogus', 'metric']) {
+				const result = await runCli([...args, '--scope', scope, db.db8]);
+				expect(result.exitCode, `${args.join(' ')} --scope ${scope}`).toBe(2);
+				expect(result.stdout).toBe('');
+				expect(result.stderr).toBe(`ee-tokens: Unknown scope: "${scope}" (allowed: "*", "api", "metrics", "smtp", "imap-proxy", "mcp")`);
+			}
+		}
+	});
+
+	it('a known scope in any case filters as its lower-case spelling does', async () => {
+		const {stdout: token} = await runCli(['issue', '-d', 'api token', '-s', 'api', db.db8]);
+		await runCli(['issue', '-d', 'smtp token', '-s', 'smtp', db.db8]);
+		const listed = await runCli(['list', '--json', '--scope', 'API', db.db8]);
+		expect(listed.exitCode).toBe(0);
+		expect((JSON.parse(listed.stdout) as Array<{id: string}>).map(item => item.id)).toEqual([tokenIdOf(token)]);
+		const exported = await runCli(['export', '--all', '--scope', 'Api', db.db8]);
+		expect(exported.exitCode).toBe(0);
+		expect(decodeExportString(exported.stdout).id).toBe(tokenIdOf(token));
+	});
+});
