@@ -1,5 +1,6 @@
 import type {UnreadableRecord} from '../store/index.js';
 import {sanitizeText} from '../format/index.js';
+import {isHex64} from '../tokens/index.js';
 
 /** How many records of each kind are named, one line each, before the rest are only counted. */
 const NAMED = 20;
@@ -37,8 +38,7 @@ export function listingWarnings(say: (message: string) => void): Warnings {
 			once(
 				unreadable,
 				id,
-				() =>
-					`ee-tokens: warning: skipped token ${sanitizeText(id)}: its record cannot be read (${sanitizeText(reason)}); ee-tokens revoke -t ID removes it`,
+				() => `ee-tokens: warning: skipped token ${sanitizeText(id)}: its record cannot be read (${sanitizeText(reason)}); ${remedy(id)}`,
 			);
 		},
 		onUnusable(id, problem) {
@@ -55,3 +55,11 @@ export function listingWarnings(say: (message: string) => void): Warnings {
 		},
 	};
 }
+
+/**
+ * How to be rid of a record that cannot be read. `revoke -t` takes 64 hex characters (what
+ * EmailEngine's own delete takes); an id another writer made of anything else is revoked in the
+ * app, whose rows name records by their stored id.
+ */
+const remedy = (id: string): string =>
+	isHex64(id) ? 'ee-tokens revoke -t ID removes it' : 'its id is no 64 hex characters, so revoke it from its row in the app (ee-tokens)';

@@ -141,3 +141,22 @@ describe('revoking a record that cannot be read', () => {
 		expect(JSON.parse(result.stdout)).toHaveLength(2);
 	});
 });
+
+describe('an unreadable record whose id is no 64 hex characters (another writer made it)', () => {
+	it('the warning sends its operator to the app, since revoke -t would refuse that id', async () => {
+		const odd = 'not-hex';
+		// The 50 of the test before would push it past the 20 warnings that are named.
+		await raw.hdel('tokens', ...Array.from({length: 50}, (_, index) => `${index}`.padStart(64, 'f')));
+		await plantRecord(raw, odd, packed('not a record'));
+		try {
+			const result = await runCli(['list', '--json', '--query', 'zzz-matches-nothing', flag]);
+			expect(result.exitCode).toBe(0);
+			expect(result.stderr.split('\n')).toContain(
+				`ee-tokens: warning: skipped token ${odd}: its record cannot be read (not a map); its id is no 64 hex characters, so revoke it from its row in the app (ee-tokens)`,
+			);
+			expect((await runCli(['revoke', '-t', odd, '--yes', flag])).exitCode).toBe(2);
+		} finally {
+			await raw.multi().hdel('tokens', odd).hdel('tokens:access', odd).srem('iat', odd).exec();
+		}
+	});
+});
