@@ -10,6 +10,8 @@ type Warnings = {
 	onUnreadable: (record: UnreadableRecord) => void;
 	/** A listed token that can never authenticate (recordProblem). */
 	onUnusable: (id: string, problem: string) => void;
+	/** An exported token whose string our own import would refuse, and why (importRefusal). */
+	onUnimportable: (id: string, problem: string) => void;
 	/** The counts past the named ones. */
 	finish: () => void;
 };
@@ -22,6 +24,7 @@ type Warnings = {
 export function listingWarnings(say: (message: string) => void): Warnings {
 	const unreadable = new Set<string>();
 	const unusable = new Set<string>();
+	const unimportable = new Set<string>();
 	// A hash field can appear twice in one scan (HSCAN during a rehash): each id is said once.
 	const once = (seen: Set<string>, id: string, line: () => string) => {
 		if (!seen.has(id)) {
@@ -44,6 +47,13 @@ export function listingWarnings(say: (message: string) => void): Warnings {
 		onUnusable(id, problem) {
 			once(unusable, id, () => `ee-tokens: warning: token ${sanitizeText(id)} can never authenticate: ${sanitizeText(problem)}`);
 		},
+		onUnimportable(id, problem) {
+			once(
+				unimportable,
+				id,
+				() => `ee-tokens: warning: the export string of token ${sanitizeText(id)} is refused by ee-tokens import: ${sanitizeText(problem)}`,
+			);
+		},
 		finish() {
 			if (unreadable.size > NAMED) {
 				say(`ee-tokens: warning: skipped ${(unreadable.size - NAMED).toLocaleString('en-US')} more unreadable token records`);
@@ -51,6 +61,12 @@ export function listingWarnings(say: (message: string) => void): Warnings {
 
 			if (unusable.size > NAMED) {
 				say(`ee-tokens: warning: ${(unusable.size - NAMED).toLocaleString('en-US')} more tokens can never authenticate`);
+			}
+
+			if (unimportable.size > NAMED) {
+				say(
+					`ee-tokens: warning: ${(unimportable.size - NAMED).toLocaleString('en-US')} more export strings are refused by ee-tokens import`,
+				);
 			}
 		},
 	};

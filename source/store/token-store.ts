@@ -23,6 +23,9 @@ export {ImportStopped} from './importing.js';
 export type {ListOptions, SummaryOptions} from './listing.js';
 export type {UnreadableRecord} from './stored-records.js';
 
+/** A token's export string, with the id and record it was made of. */
+export type ExportedToken = {id: string; record: TokenRecord; exportString: string};
+
 /**
  * The token store over one Redis connection: EmailEngine's layout and write sequences
  * (compatibility §1) behind one object the front ends share. Each job lives in its own module
@@ -100,14 +103,30 @@ export class TokenStore implements StoreContext {
 
 	/** The export string (compatibility §3.1) of a token named by id or raw token (expired ones too). */
 	async exportString(idOrToken: string): Promise<string> {
+		return (await this.exportEntry(idOrToken)).exportString;
+	}
+
+	/** exportString() with the id it was found under (never the raw token it may have been named by). */
+	async exportEntry(idOrToken: string): Promise<ExportedToken> {
 		const {id, record} = await this.resolve(idOrToken);
-		return encodeExportString(id, record);
+		return {id, record, exportString: encodeExportString(id, record)};
 	}
 
 	/** Export strings of every token (or those `options` select), in listing order. */
-	async exportAll(options: ListOptions = {}): Promise<Array<{id: string; exportString: string}>> {
-		const entries = await this.list({...options, lastUse: false});
-		return entries.map(({id, record}) => ({id, exportString: encodeExportString(id, record)}));
+	async exportAll(options: ListOptions = {}): Promise<ExportedToken[]> {
+		const exported: ExportedToken[] = [];
+		for await (const chunk of this.exportInChunks(options)) {
+			exported.push(...chunk);
+		}
+
+		return exported;
+	}
+
+	/** exportAll() a chunk at a time (listInChunks), for writing out as it goes. */
+	async *exportInChunks(options: ListOptions = {}): AsyncGenerator<ExportedToken[]> {
+		for await (const chunk of this.listInChunks({...options, lastUse: false})) {
+			yield chunk.map(({id, record}) => ({id, record, exportString: encodeExportString(id, record)}));
+		}
 	}
 
 	async import(exportString: string): Promise<ImportOutcome> {
