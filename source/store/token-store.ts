@@ -14,7 +14,7 @@ import {type Keys, keysFor} from './keys.js';
 import {type ListOptions, type SummaryOptions, listEntries, listEntriesInChunks, listHead, listPage, listSummaries} from './listing.js';
 import {getLastUse, getRecord, resolveToken} from './lookup.js';
 import type {OnUnreadable, StoreContext, UnreadableRecord} from './stored-records.js';
-import {issueToken, provision, reap, revokeMany, revokeToken} from './writes.js';
+import {issueToken, provision, reap, revokeEntry, revokeMany, revokeToken} from './writes.js';
 import {defineWriteScripts} from './write-scripts.js';
 
 export type {AuditLogEntry} from './audit-log.js';
@@ -139,6 +139,11 @@ export class TokenStore implements StoreContext {
 
 	async revoke(idOrToken: string): Promise<TokenEntry> {
 		return revokeToken(this, idOrToken);
+	}
+
+	/** Revokes an entry resolve() returned, without resolving it again. */
+	async revokeEntry(entry: TokenEntry): Promise<void> {
+		return revokeEntry(this, entry);
 	}
 
 	async revokeMany(ids: readonly string[]): Promise<{revoked: TokenEntry[]; missing: string[]}> {

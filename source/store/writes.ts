@@ -72,6 +72,14 @@ export async function revokeToken(store: StoreContext, idOrToken: string): Promi
 }
 
 /**
+ * Deletes a token already resolved (the caller showed it and had it confirmed): the same writes as
+ * revokeToken, without looking it up again.
+ */
+export async function revokeEntry(store: StoreContext, entry: TokenEntry): Promise<void> {
+	await deleteEntries(store, [entry]);
+}
+
+/**
  * Revokes many ids at once (the app's marked rows): one read of their records, then per 1000
  * ids one MULTI of HDEL, HDEL, UNLINK of the audit logs and SREM from each index, the shape of
  * EmailEngine's deleteForAccount. Ids with no record are reported as missing.
