@@ -1,4 +1,4 @@
-import {escapeUnsafe} from './safe-json.js';
+import {escapeUnsafe} from '../tokens/index.js';
 
 /** How many lines go out in one write: one string for 100,000 lines would double the peak memory. */
 const LINES_PER_WRITE = 1000;
