@@ -1,8 +1,11 @@
-import {TokenError} from '../tokens/index.js';
+import {TokenError, importRefusal, parseScopeFilter} from '../tokens/index.js';
+import type {ExportedToken} from '../store/index.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand, jsonFlag} from './command.js';
+import {safeJson} from './safe-json.js';
 import {readTokenArgument} from './token-input.js';
 import {listingWarnings} from './listing-warnings.js';
+import {writeJsonArray, writeLines} from './output.js';
 
 export const exportCommand = defineCommand({
 	name: 'export',
@@ -43,32 +46,66 @@ export const exportCommand = defineCommand({
 			throw new TokenError('usage', 'Give either -t ID_OR_TOKEN or --all');
 		}
 
-		const warnings = listingWarnings(context.say);
-		const token = flags.all ? undefined : await readTokenArgument(flags.token, context);
-		const exported = await context.withStore(async ({store}) =>
-			token === undefined
-				? store.exportAll({account: flags.account, scope: flags.scope, query: flags.query, onUnreadable: warnings.onUnreadable})
-				: [{id: '', exportString: await store.exportString(token)}],
-		);
-		if (flags.json) {
-			const items = exported.map(({id, exportString}) => (id ? {id, export: exportString} : {export: exportString}));
-			context.stdout.write(`${JSON.stringify(flags.all ? items : items[0])}\n`);
-		} else {
-			writeLines(
-				context.stdout,
-				exported.map(item => item.exportString),
-			);
+		// A filter with -t would be silently ignored: one token is exported whatever it says.
+		const filter = (['account', 'scope', 'query'] as const).find(name => flags[name] !== undefined);
+		if (!flags.all && filter) {
+			throw new TokenError('usage', `--${filter} selects tokens for --all; -t exports the one token named`);
 		}
 
+		const scope = parseScopeFilter(flags.scope);
+		if (!flags.all) {
+			const token = await readTokenArgument(flags.token, context);
+			const {id, exportString} = await context.withStore(async ({store}) => store.exportEntry(token));
+			context.stdout.write(flags.json ? `${safeJson({id, export: exportString})}\n` : `${exportString}\n`);
+			return EXIT.ok;
+		}
+
+		const warnings = listingWarnings(context.say);
+		const options = {
+			account: flags.account,
+			scope,
+			query: flags.query,
+			onUnreadable: warnings.onUnreadable,
+			onUnusable: warnings.onUnusable,
+		};
+		await context.withStore(async ({store}) => {
+			// Every Redis read is done before the first chunk comes, so a failure leaves no half output.
+			const chunks = warnUnimportable(store.exportInChunks(options), warnings.onUnimportable);
+			await (flags.json ? writeJsonArray(context.stdout, asJson(chunks)) : writeStrings(context.stdout, chunks));
+		});
 		warnings.finish();
 		return EXIT.ok;
 	},
 });
 
-/** Writes in chunks: one string for 100,000 lines would double the peak memory for nothing. */
-export function writeLines(stream: NodeJS.WritableStream, lines: readonly string[]): void {
-	const chunk = 1000;
-	for (let start = 0; start < lines.length; start += chunk) {
-		stream.write(`${lines.slice(start, start + chunk).join('\n')}\n`);
+/** Says which strings our own import would refuse (an id that is no 64 hex, a field of the wrong type). */
+async function* warnUnimportable(
+	chunks: AsyncIterable<ExportedToken[]>,
+	onUnimportable: (id: string, problem: string) => void,
+): AsyncGenerator<ExportedToken[]> {
+	for await (const chunk of chunks) {
+		for (const {id, record} of chunk) {
+			const problem = importRefusal(id, record);
+			if (problem) {
+				onUnimportable(id, problem);
+			}
+		}
+
+		yield chunk;
+	}
+}
+
+async function* asJson(chunks: AsyncIterable<ExportedToken[]>): AsyncGenerator<Array<{id: string; export: string}>> {
+	for await (const chunk of chunks) {
+		yield chunk.map(({id, exportString}) => ({id, export: exportString}));
+	}
+}
+
+async function writeStrings(stream: NodeJS.WritableStream, chunks: AsyncIterable<ExportedToken[]>): Promise<void> {
+	for await (const chunk of chunks) {
+		writeLines(
+			stream,
+			chunk.map(item => item.exportString),
+		);
 	}
 }

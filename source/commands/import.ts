@@ -2,6 +2,7 @@ import {MAX_EXPORT_STRING_LENGTH, TokenError, decodeExportString} from '../token
 import {type ImportOutcome, ImportStopped, type TokenStore} from '../store/index.js';
 import {EXIT} from './exit-codes.js';
 import {type InputStream, defineCommand, jsonFlag} from './command.js';
+import {safeJson} from './safe-json.js';
 import {readLines} from './read-lines.js';
 
 type Summary = {imported: string[]; present: string[]; invalid: Array<{line: number; message: string}>};
@@ -65,7 +66,7 @@ export const importCommand = defineCommand({
 		}
 
 		if (flags.json) {
-			context.stdout.write(`${JSON.stringify(summary)}\n`);
+			context.stdout.write(`${safeJson(summary)}\n`);
 		} else {
 			for (const {line, message} of summary.invalid) {
 				context.say(fromStdin ? `line ${line}: ${message}` : message);

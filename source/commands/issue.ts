@@ -9,6 +9,7 @@ import {
 } from '../tokens/index.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand, jsonFlag} from './command.js';
+import {safeJson} from './safe-json.js';
 
 export const issueCommand = defineCommand({
 	name: 'issue',
@@ -70,7 +71,7 @@ export const issueCommand = defineCommand({
 		}
 
 		if (flags.json) {
-			context.stdout.write(`${JSON.stringify({token: issued.rawToken, ...entryToJson({id: issued.id, record: issued.record})})}\n`);
+			context.stdout.write(`${safeJson({token: issued.rawToken, ...entryToJson({id: issued.id, record: issued.record})})}\n`);
 		} else {
 			context.stdout.write(`${issued.rawToken}\n`);
 		}

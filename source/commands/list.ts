@@ -1,9 +1,9 @@
-import {type TokenEntry, type TokenSummary, entryToJson} from '../tokens/index.js';
+import {type TokenEntry, type TokenSummary, entryToJson, parseScopeFilter} from '../tokens/index.js';
 import {COLUMNS, displayText, layoutColumns} from '../format/index.js';
 import {EXIT} from './exit-codes.js';
 import {type OutputStream, defineCommand, jsonFlag} from './command.js';
 import {listingWarnings} from './listing-warnings.js';
-import {escapeUnsafe} from './safe-json.js';
+import {writeJsonArray, writeLines} from './output.js';
 
 /** How much of the id a terminal shows, and what stands between two columns. */
 const ID_SHOWN = 12;
@@ -41,7 +41,7 @@ export const listCommand = defineCommand({
 		const warnings = listingWarnings(context.say);
 		const filters = {
 			account: flags.account,
-			scope: flags.scope,
+			scope: parseScopeFilter(flags.scope),
 			query: flags.query,
 			includeExpired: flags.all,
 			onUnreadable: warnings.onUnreadable,
@@ -49,7 +49,7 @@ export const listCommand = defineCommand({
 		};
 		if (flags.json) {
 			// Every Redis read is done before the first chunk comes, so a failure leaves no half array.
-			await context.withStore(async ({store}) => writeJsonArray(context.stdout, store.listInChunks(filters)));
+			await context.withStore(async ({store}) => writeJsonArray(context.stdout, entriesAsJson(store.listInChunks(filters))));
 		} else {
 			// A table shows a few fields of each token: summaries, not whole records.
 			const summaries = await context.withStore(async ({store}) => store.summaries(filters));
@@ -64,27 +64,6 @@ export const listCommand = defineCommand({
 		return EXIT.ok;
 	},
 });
-
-/**
- * Streams the array as the store decodes it, a chunk at a time, instead of building the whole
- * listing (or one string of it) first.
- */
-async function writeJsonArray(stream: NodeJS.WritableStream, chunks: AsyncIterable<TokenEntry[]>): Promise<void> {
-	let first = true;
-	for await (const chunk of chunks) {
-		if (chunk.length === 0) {
-			continue;
-		}
-
-		// One stringify and one escape pass per chunk, not per entry.
-		const array = JSON.stringify(chunk.map(entry => entryToJson(entry)));
-		const body = escapeUnsafe(array.slice(1, -1).replaceAll('},{"id":', '},\n{"id":'));
-		stream.write(`${first ? '[\n' : ',\n'}${body}`);
-		first = false;
-	}
-
-	stream.write(first ? '[]\n' : '\n]\n');
-}
 
 /**
  * On a terminal the table fits the window: the id is cut to 12 characters, and the columns and
@@ -126,8 +105,12 @@ function writeTable(
 			.map(({index, width}) => fit(row[index]!, width))
 			.join(GAP)
 			.trimEnd();
-	const lines = [format(header), ...rows.map(format)];
-	for (let start = 0; start < lines.length; start += 1000) {
-		stream.write(`${lines.slice(start, start + 1000).join('\n')}\n`);
+	writeLines(stream, [format(header), ...rows.map(format)]);
+}
+
+/** The listing's chunks in EmailEngine's REST listing shape (entryToJson). */
+async function* entriesAsJson(chunks: AsyncIterable<TokenEntry[]>): AsyncGenerator<Array<Record<string, unknown>>> {
+	for await (const chunk of chunks) {
+		yield chunk.map(entry => entryToJson(entry));
 	}
 }

@@ -55,7 +55,7 @@ export const revokeCommand = defineCommand({
 				return EXIT.usage;
 			}
 
-			await store.revoke(entry.id);
+			await store.revokeEntry(entry);
 			if (flags.json) {
 				context.stdout.write(`${safeJson(entryToJson(entry))}\n`);
 			}

@@ -1,12 +1,11 @@
-import {isCalendarTime, isoTime} from '../tokens/index.js';
+import {UNSAFE_IN_JSON, isCalendarTime, isoTime} from '../tokens/index.js';
 
 /**
  * Everything read from Redis is untrusted when it reaches a terminal. C0 and C1 control characters
  * (ESC, BEL, CSI, OSC…) and the bidi overrides are replaced by visible placeholders, so a hostile
  * description cannot move the cursor, retitle the window or write to the clipboard.
  */
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+const CONTROL = new RegExp(`[\\u0000-\\u001F${UNSAFE_IN_JSON}]`, 'g');
 
 export const sanitizeText = (value: string): string =>
 	value.replaceAll(CONTROL, character => {

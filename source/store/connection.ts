@@ -84,24 +84,44 @@ export function timeoutFrom(flag: string | undefined, env: Env): number {
 export function resolveRedisTarget(flag: string | undefined, env: Env, timeoutFlag?: string): Resolution {
 	const prefix = prefixFrom(env);
 	const timeoutMs = timeoutFrom(timeoutFlag, env);
-	const fromEnv: Array<[RedisSource, string | undefined]> = [
-		['EENGINE_REDIS', readEnv(env, 'EENGINE_REDIS')],
-		['REDIS_URL', readEnv(env, 'REDIS_URL')],
-	];
-	const environment = fromEnv.find(([, value]) => value);
 	if (flag) {
+		// The environment only names what the flag overrides, for the notice: a file it names that
+		// cannot be read is no reason to refuse the URL given explicitly.
+		const environment = firstFromEnv(env, {ignoreUnreadable: true});
 		const notice =
 			environment && environment[1] !== flag
-				? `ee-tokens: using --dbs.redis ${maskRedisUrl(flag)}, not ${environment[0]} ${maskRedisUrl(environment[1]!)}`
+				? `ee-tokens: using --dbs.redis ${maskRedisUrl(flag)}, not ${environment[0]} ${maskRedisUrl(environment[1])}`
 				: undefined;
 		return {target: {url: flag, source: '--dbs.redis', prefix, timeoutMs}, notice};
 	}
 
+	const environment = firstFromEnv(env);
 	if (environment) {
-		return {target: {url: environment[1]!, source: environment[0], prefix, timeoutMs}};
+		return {target: {url: environment[1], source: environment[0], prefix, timeoutMs}};
 	}
 
 	return {target: {url: DEFAULT_REDIS_URL, source: 'default', prefix, timeoutMs}};
+}
+
+/**
+ * The first of EENGINE_REDIS and REDIS_URL that is set, as EmailEngine's `||` picks it: a later
+ * one (or its _FILE) is never read once an earlier one gave a URL.
+ */
+function firstFromEnv(env: Env, {ignoreUnreadable = false} = {}): [RedisSource, string] | undefined {
+	for (const name of ['EENGINE_REDIS', 'REDIS_URL'] as const) {
+		try {
+			const value = readEnv(env, name);
+			if (value) {
+				return [name, value];
+			}
+		} catch (error) {
+			if (!ignoreUnreadable) {
+				throw error;
+			}
+		}
+	}
+
+	return undefined;
 }
 
 /**

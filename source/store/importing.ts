@@ -1,4 +1,3 @@
-import type {Redis} from 'ioredis';
 import {
 	EMPTY_ACCESS,
 	TokenError,
@@ -12,6 +11,7 @@ import {
 } from '../tokens/index.js';
 import {asRedisError} from './redis-errors.js';
 import {BATCH, type StoreContext, decodeOrUndefined, hmgetBatched} from './stored-records.js';
+import type {ScriptedPipeline} from './write-scripts.js';
 
 export type ImportOutcome = {status: 'imported' | 'present'; id: string};
 
@@ -30,33 +30,6 @@ export class ImportStopped extends Error {
 		super(cause instanceof Error ? cause.message : String(cause));
 	}
 }
-
-/**
- * Writes the import trio only if the hash field still holds what the caller saw (absent, or an
- * expired/undecodable record it decided to replace). This makes import atomic without WATCH:
- * two processes importing one string at once produce one record and one "imported".
- * KEYS: tokens, access, new index, old index. ARGV: id, record, expected, expected-present, access.
- */
-const IMPORT_IF_UNCHANGED = `
-local current = redis.call('HGET', KEYS[1], ARGV[1])
-if ARGV[4] == '1' then
-  if current ~= ARGV[3] then return 0 end
-  redis.call('SREM', KEYS[4], ARGV[1])
-elseif current then
-  return 0
-end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[5])
-redis.call('SADD', KEYS[3], ARGV[1])
-return 1
-`;
-
-/** The connection's pipelines learn the script once; EVALSHA thereafter. */
-export function defineImportScript(redis: Redis): void {
-	redis.defineCommand('eeImportIfUnchanged', {numberOfKeys: 4, lua: IMPORT_IF_UNCHANGED});
-}
-
-type ImportPipeline = ReturnType<Redis['pipeline']> & {eeImportIfUnchanged(...args: Array<string | Buffer>): unknown};
 
 type Pending = {index: number; id: string; fields: TokenRecord};
 
@@ -129,7 +102,7 @@ async function importRound({redis, keys, now: clock}: StoreContext, round: Pendi
 		keys.tokens,
 		round.map(item => item.id),
 	);
-	const pipeline = redis.pipeline() as ImportPipeline;
+	const pipeline = redis.pipeline() as ScriptedPipeline;
 	const writing: Pending[] = [];
 	const claimed = new Set<string>();
 	for (const [position, item] of round.entries()) {

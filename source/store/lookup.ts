@@ -37,8 +37,10 @@ export async function resolveToken(
 		throw new TokenError('usage', 'A token id or raw token is 64 hex characters');
 	}
 
-	// Both readings and both last uses in one round trip; the id reading wins, as in EmailEngine.
-	const candidates = [value.toLowerCase(), tokenIdOf(value)];
+	// Every reading and its last use in one round trip; the id readings win, as in EmailEngine. The
+	// id is tried as given first: EmailEngine's import stores an id from an export string verbatim,
+	// upper-case included (compatibility §1.4), and such a record is reachable by that id alone.
+	const candidates = [...new Set([value, value.toLowerCase(), tokenIdOf(value)])];
 	const [records, access] = await Promise.all([
 		redis.hmgetBuffer(keys.tokens, ...candidates),
 		redis.hmgetBuffer(keys.access, ...candidates),

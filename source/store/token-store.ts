@@ -9,18 +9,22 @@ import {
 	encodeExportString,
 } from '../tokens/index.js';
 import {type AuditLogEntry, auditLogPage} from './audit-log.js';
-import {type ImportOutcome, defineImportScript, importMany, importOne} from './importing.js';
+import {type ImportOutcome, importMany, importOne} from './importing.js';
 import {type Keys, keysFor} from './keys.js';
 import {type ListOptions, type SummaryOptions, listEntries, listEntriesInChunks, listHead, listPage, listSummaries} from './listing.js';
 import {getLastUse, getRecord, resolveToken} from './lookup.js';
 import type {OnUnreadable, StoreContext, UnreadableRecord} from './stored-records.js';
-import {issueToken, provision, reap, revokeMany, revokeToken} from './writes.js';
+import {issueToken, provision, reap, revokeEntry, revokeMany, revokeToken} from './writes.js';
+import {defineWriteScripts} from './write-scripts.js';
 
 export type {AuditLogEntry} from './audit-log.js';
 export type {ImportOutcome} from './importing.js';
 export {ImportStopped} from './importing.js';
 export type {ListOptions, SummaryOptions} from './listing.js';
 export type {UnreadableRecord} from './stored-records.js';
+
+/** A token's export string, with the id and record it was made of. */
+export type ExportedToken = {id: string; record: TokenRecord; exportString: string};
 
 /**
  * The token store over one Redis connection: EmailEngine's layout and write sequences
@@ -37,7 +41,7 @@ export class TokenStore implements StoreContext {
 		readonly now: () => number = Date.now,
 	) {
 		this.keys = keysFor(prefix);
-		defineImportScript(redis);
+		defineWriteScripts(redis);
 	}
 
 	async issue(token: Omit<NewToken, 'created'>): Promise<{rawToken: string; id: string; record: TokenRecord}> {
@@ -104,14 +108,30 @@ export class TokenStore implements StoreContext {
 
 	/** The export string (compatibility §3.1) of a token named by id or raw token (expired ones too). */
 	async exportString(idOrToken: string): Promise<string> {
+		return (await this.exportEntry(idOrToken)).exportString;
+	}
+
+	/** exportString() with the id it was found under (never the raw token it may have been named by). */
+	async exportEntry(idOrToken: string): Promise<ExportedToken> {
 		const {id, record} = await this.resolve(idOrToken);
-		return encodeExportString(id, record);
+		return {id, record, exportString: encodeExportString(id, record)};
 	}
 
 	/** Export strings of every token (or those `options` select), in listing order. */
-	async exportAll(options: ListOptions = {}): Promise<Array<{id: string; exportString: string}>> {
-		const entries = await this.list({...options, lastUse: false});
-		return entries.map(({id, record}) => ({id, exportString: encodeExportString(id, record)}));
+	async exportAll(options: ListOptions = {}): Promise<ExportedToken[]> {
+		const exported: ExportedToken[] = [];
+		for await (const chunk of this.exportInChunks(options)) {
+			exported.push(...chunk);
+		}
+
+		return exported;
+	}
+
+	/** exportAll() a chunk at a time (listInChunks), for writing out as it goes. */
+	async *exportInChunks(options: ListOptions = {}): AsyncGenerator<ExportedToken[]> {
+		for await (const chunk of this.listInChunks({...options, lastUse: false})) {
+			yield chunk.map(({id, record}) => ({id, record, exportString: encodeExportString(id, record)}));
+		}
 	}
 
 	async import(exportString: string): Promise<ImportOutcome> {
@@ -124,6 +144,11 @@ export class TokenStore implements StoreContext {
 
 	async revoke(idOrToken: string): Promise<TokenEntry> {
 		return revokeToken(this, idOrToken);
+	}
+
+	/** Revokes an entry resolve() returned, without resolving it again. */
+	async revokeEntry(entry: TokenEntry): Promise<void> {
+		return revokeEntry(this, entry);
 	}
 
 	async revokeMany(ids: readonly string[]): Promise<{revoked: TokenEntry[]; missing: string[]}> {

@@ -14,13 +14,14 @@ import {
 import {resolveToken} from './lookup.js';
 import {checkExec} from './redis-errors.js';
 import {BATCH, type StoreContext, decodeOrUndefined, hmgetBatched} from './stored-records.js';
+import type {ScriptedRedis} from './write-scripts.js';
 
 /**
- * Issuing, reaping and revoking (compatibility §1.5): each token's writes in one MULTI, exactly the
- * commands EmailEngine sends.
+ * Issuing, reaping and revoking (compatibility §1.5): each token's writes in one MULTI or script,
+ * exactly the commands EmailEngine sends.
  */
 
-/** A new token: record, empty access record and index entry in one MULTI. The raw token is returned once. */
+/** A new token: record, empty access record and index entry, all or nothing. The raw token is returned once. */
 export async function issueToken(
 	store: StoreContext,
 	token: Omit<NewToken, 'created'>,
@@ -34,16 +35,18 @@ export async function issueToken(
 
 /**
  * Writes a record built by the caller (the REST route builds its own shape) with the provision
- * trio: record, empty access record, index entry, in one MULTI.
+ * trio: record, empty access record, index entry, in one script that checks the keys' types
+ * first, so a refusal writes nothing (write-scripts.ts).
  */
 export async function provision({redis, keys}: StoreContext, id: string, record: TokenRecord): Promise<void> {
-	const replies = await redis
-		.multi()
-		.hset(keys.tokens, id, encodeRecord(record))
-		.hset(keys.access, id, EMPTY_ACCESS)
-		.sadd(keys.index(indexAccountOf(record)), id)
-		.exec();
-	checkExec(replies, 'Issuing the token');
+	await (redis as ScriptedRedis).eeProvision(
+		keys.tokens,
+		keys.access,
+		keys.index(indexAccountOf(record)),
+		id,
+		encodeRecord(record),
+		EMPTY_ACCESS,
+	);
 }
 
 /** Reaps an expired token: record, access and index entry; the audit log keeps its TTL. */
@@ -66,6 +69,14 @@ export async function revokeToken(store: StoreContext, idOrToken: string): Promi
 	const entry = await resolveToken(store, idOrToken, {allowUnreadable: true});
 	await deleteEntries(store, [entry]);
 	return entry;
+}
+
+/**
+ * Deletes a token already resolved (the caller showed it and had it confirmed): the same writes as
+ * revokeToken, without looking it up again.
+ */
+export async function revokeEntry(store: StoreContext, entry: TokenEntry): Promise<void> {
+	await deleteEntries(store, [entry]);
 }
 
 /**

@@ -1,4 +1,5 @@
 import {TokenError} from './errors.js';
+import {LAST_FOUR_DIGIT_YEAR} from './time.js';
 import {quoteTyped} from './typed-text.js';
 
 /**
@@ -30,8 +31,6 @@ const UNIT_MS: Record<string, number> = {
 const DURATION = /^(\d+)\s*([smhdwy])$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:\d{2})?$/;
-/** 9999-12-31T23:59:59.999Z: later instants have no four-digit ISO year. */
-const LAST_INSTANT = 253_402_300_799_999;
 
 const usage = (message: string) => new TokenError('usage', message);
 const pad = (value: number, width: number) => String(value).padStart(width, '0');
@@ -44,7 +43,7 @@ export function parseExpiry(value: string, now: number): number {
 		throw invalid(`use ${EXPIRY_RULE}`);
 	}
 
-	if (expires > LAST_INSTANT) {
+	if (expires > LAST_FOUR_DIGIT_YEAR) {
 		throw invalid('later than 9999-12-31');
 	}
 

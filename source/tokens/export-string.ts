@@ -74,17 +74,21 @@ export function decodeExportString(input: string): DecodedExport {
 	}
 
 	const {id, ...fields} = value;
-	if (!isHex64(id)) {
-		throw invalid('"id" is not 64 hex characters');
-	}
-
-	// EmailEngine takes any fields (compatibility §3.3); a field of the wrong shape is refused here.
-	const problem = importProblem(fields);
+	const problem = importRefusal(id, fields);
 	if (problem) {
 		throw invalid(problem);
 	}
 
-	return {id: id.toLowerCase(), fields};
+	return {id: (id as string).toLowerCase(), fields};
+}
+
+/**
+ * Why decodeExportString would refuse a token with this id and these fields, or undefined: what
+ * `export` warns about, so a string it writes that `import` refuses is never a surprise. EmailEngine
+ * takes any fields (compatibility §3.3); a field of the wrong shape is refused here.
+ */
+export function importRefusal(id: unknown, fields: TokenRecord): string | undefined {
+	return isHex64(id) ? importProblem(fields) : '"id" is not 64 hex characters';
 }
 
 /**

@@ -195,9 +195,11 @@ export function toMillis(value: unknown): number | undefined {
 
 /** Compatibility §1.8: expired when `expires` is truthy and now >= expires. */
 export function isExpired(record: TokenRecord, now: number): boolean {
-	const expires = toMillis(record['expires']);
-	return Boolean(expires) && now >= expires!;
+	return expiredAt(toMillis(record['expires']), now);
 }
+
+/** The expiry rule on an expiry time already read (ms; 0 or absent never expires): records and summaries share it. */
+export const expiredAt = (expires: number | null | undefined, now: number): boolean => Boolean(expires) && now >= expires!;
 
 /**
  * The account as a person reads it in a table or a preview: the text, or an integer account (which
@@ -268,10 +270,6 @@ export const stringField = (record: TokenRecord, key: string): string | undefine
 	return typeof value === 'string' && value !== '' ? value : undefined;
 };
 
-export function restrictionsOf(record: TokenRecord): Restrictions | undefined {
-	const restrictions = record['restrictions'];
-	return isPlainMap(restrictions) ? restrictions : undefined;
-}
 
 /** Last use (compatibility §1.6): `{time, ip}`; a missing or undecodable value reads as never used. */
 export type LastUse = {time: number | null; ip: string | null};

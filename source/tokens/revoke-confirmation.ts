@@ -9,4 +9,6 @@ export const REVOKE_CONFIRM_LENGTH = 6;
 export const revokeConfirmation = (id: string): string => id.slice(0, REVOKE_CONFIRM_LENGTH);
 
 /** Whether typed text confirms revoking `id`: its start, in any case, spaces around it ignored. */
-export const confirmsRevoke = (typed: string, id: string): boolean => typed.trim().toLowerCase() === revokeConfirmation(id);
+export const confirmsRevoke = (typed: string, id: string): boolean =>
+	// Both sides: an id stored upper-case (compatibility §1.4) is confirmed as readily as any other.
+	typed.trim().toLowerCase() === revokeConfirmation(id).toLowerCase();

@@ -1,5 +1,5 @@
 import {recordProblem, unreadableProblem} from './record-shape.js';
-import {type LastUse, type TokenRecord, accountOf, scopesOf, stringField, toMillis} from './record.js';
+import {type LastUse, type TokenRecord, accountOf, expiredAt, scopesOf, stringField, toMillis} from './record.js';
 
 /**
  * What a token table shows of one token: the fields of its row, nothing else. A screen of 100,000
@@ -60,7 +60,7 @@ export const emptySummary = (id: string, lastUsed: number | undefined, problem: 
 });
 
 /** Compatibility §1.8 on a summary: expired when `expires` is truthy and now >= expires. */
-export const summaryExpired = (summary: TokenSummary, now: number): boolean => Boolean(summary.expires) && now >= summary.expires!;
+export const summaryExpired = (summary: TokenSummary, now: number): boolean => expiredAt(summary.expires, now);
 
 /** Whitespace collapsed and lower case, so "My  Token" finds "my token" (compatibility §7 listing search). */
 export const normaliseQuery = (text: string): string => text.replaceAll(/\s+/g, ' ').trim().toLowerCase();

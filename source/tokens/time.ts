@@ -13,7 +13,7 @@ const pad2 = (value: number) => (value < 10 ? `0${value}` : `${value}`);
 const pad3 = (value: number) => (value < 10 ? `00${value}` : value < 100 ? `0${value}` : `${value}`);
 const DAY = 86_400_000;
 /** 9999-12-31T23:59:59.999Z: the last instant with a four-digit year. */
-const LAST_FOUR_DIGIT_YEAR = 253_402_300_799_999;
+export const LAST_FOUR_DIGIT_YEAR = 253_402_300_799_999;
 
 /**
  * `toISOString()` of a time in ms, or undefined when no Date can hold it: times come from Redis,

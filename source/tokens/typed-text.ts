@@ -7,8 +7,20 @@
  */
 const HEX_RUN = /[\da-f]{16,}/i;
 
-const UNSAFE = /[\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
 const SHOWN = 80;
+
+/**
+ * What JSON.stringify leaves raw that a terminal acts on: DEL, the C1 controls (U+009B is a CSI on
+ * many terminals) and the bidi overrides, as a character-class body. The one list: JSON output
+ * escapes these (escapeUnsafe), and the screen's sanitiser adds the C0 controls to them.
+ */
+export const UNSAFE_IN_JSON = '\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069';
+
+const UNSAFE = new RegExp(`[${UNSAFE_IN_JSON}]`, 'g');
+
+/** JSON text with UNSAFE_IN_JSON escaped as \uXXXX: still valid JSON that parses to the same values. */
+export const escapeUnsafe = (json: string): string =>
+	json.replaceAll(UNSAFE, character => `\\u${character.codePointAt(0)!.toString(16).padStart(4, '0')}`);
 
 export function quoteTyped(text: string): string {
 	if (HEX_RUN.test(text)) {
@@ -16,5 +28,5 @@ export function quoteTyped(text: string): string {
 	}
 
 	const shown = text.length > SHOWN ? `${text.slice(0, SHOWN)}…` : text;
-	return JSON.stringify(shown).replaceAll(UNSAFE, character => `\\u${character.codePointAt(0)!.toString(16).padStart(4, '0')}`);
+	return escapeUnsafe(JSON.stringify(shown));
 }

@@ -1,7 +1,7 @@
 import {familyAllowedWhole, parseAddress} from './address.js';
 import {TokenError} from './errors.js';
 import type {RateLimit, Restrictions} from './record.js';
-import {SCOPES, isScope} from './scopes.js';
+import {SCOPES, type Scope, isScope} from './scopes.js';
 import {quoteTyped} from './typed-text.js';
 
 /** Limits from EmailEngine's REST schema (compatibility §7), applied to every way of issuing a token. */
@@ -39,6 +39,24 @@ export function parseScopes(values: readonly string[]): string[] {
 	}
 
 	return scopes.length > 0 ? scopes : ['*'];
+}
+
+/**
+ * The scope a listing is filtered by (`list --scope`, `export --all --scope`): one known scope, in
+ * any case. An unknown one is refused: a typo must not print an empty listing that passes for
+ * "no token has this scope".
+ */
+export function parseScopeFilter(value: string | undefined): Scope | undefined {
+	if (value === undefined) {
+		return undefined;
+	}
+
+	const scope = value.trim().toLowerCase();
+	if (!isScope(scope)) {
+		throw usage(`Unknown scope: ${quoteTyped(value.trim())} (allowed: ${SCOPES.map(s => `"${s}"`).join(', ')})`);
+	}
+
+	return scope;
 }
 
 export function parseDescription(value: string | undefined, now: number): string {

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {decodeExportString, decodeRecord, encodeRecord, tokenIdOf} from '../../source/tokens/index.js';
 import {runInProcess as runCli} from '../helpers/cli.js';
-import {dumpKeyspace} from '../helpers/keyspace.js';
+import {dumpKeyspace, plantRecord} from '../helpers/keyspace.js';
 import {freePort, useCliRedis} from '../helpers/redis.js';
 import {VECTOR} from '../helpers/vectors.js';
 
@@ -250,6 +250,15 @@ describe('the edges', () => {
 		expect(await db.raw.hlen('tokens')).toBe(1);
 	});
 
+	it('--dbs.redis is used even when an EENGINE_REDIS_FILE it overrides cannot be read', async () => {
+		const result = await runCli(['list', '--json', db.db8], {env: {EENGINE_REDIS_FILE: '/nonexistent/redis-url'}});
+		expect(result).toMatchObject({exitCode: 0, stdout: '[]', stderr: ''});
+		// Without the flag the file is what names the Redis: unreadable, it is a usage error.
+		const without = await runCli(['list', '--json'], {env: {EENGINE_REDIS_FILE: '/nonexistent/redis-url'}});
+		expect(without).toMatchObject({exitCode: 2, stdout: ''});
+		expect(without.stderr).toBe('ee-tokens: Cannot read EENGINE_REDIS_FILE (/nonexistent/redis-url): ENOENT');
+	});
+
 	it('reads EENGINE_REDIS and EENGINE_REDIS_PREFIX from the environment', async () => {
 		const token = (await runCli(['issue', '-d', 'env'], {env: {EENGINE_REDIS: db.redis.url(8), EENGINE_REDIS_PREFIX: 'ee'}})).stdout;
 		expect(await db.raw.hexists('ee:tokens', tokenIdOf(token))).toBe(1);
@@ -274,5 +283,82 @@ describe('the edges', () => {
 		const app = await runCli([]);
 		expect(app.exitCode).toBe(2);
 		expect(app.stderr).toMatch(/needs a terminal/);
+	});
+});
+
+describe('--scope of list and export --all', () => {
+	it('an unknown scope is a usage error naming it (exit 2), never an empty listing', async () => {
+		await runCli(['issue', '-d', 'metrics token', '-s', 'metrics', db.db8]);
+		for (const args of [['list'], ['list', '--json'], ['export', '--all']]) {
+			for (const scope of ['bogus', 'metric']) {
+				const result = await runCli([...args, '--scope', scope, db.db8]);
+				expect(result.exitCode, `${args.join(' ')} --scope ${scope}`).toBe(2);
+				expect(result.stdout).toBe('');
+				expect(result.stderr).toBe(`ee-tokens: Unknown scope: "${scope}" (allowed: "*", "api", "metrics", "smtp", "imap-proxy", "mcp")`);
+			}
+		}
+	});
+
+	it('a known scope in any case filters as its lower-case spelling does', async () => {
+		const {stdout: token} = await runCli(['issue', '-d', 'api token', '-s', 'api', db.db8]);
+		await runCli(['issue', '-d', 'smtp token', '-s', 'smtp', db.db8]);
+		const listed = await runCli(['list', '--json', '--scope', 'API', db.db8]);
+		expect(listed.exitCode).toBe(0);
+		expect((JSON.parse(listed.stdout) as Array<{id: string}>).map(item => item.id)).toEqual([tokenIdOf(token)]);
+		const exported = await runCli(['export', '--all', '--scope', 'Api', db.db8]);
+		expect(exported.exitCode).toBe(0);
+		expect(decodeExportString(exported.stdout).id).toBe(tokenIdOf(token));
+	});
+});
+
+describe('export --all says what our own import would refuse', () => {
+	it('an id that is no 64 hex and a field of the wrong type: one warning each, the strings still written', async () => {
+		const {stdout: token} = await runCli(['issue', '-d', 'fine', '-s', 'api', db.db8]);
+		const odd = 'not-a-hex-id';
+		const malformed = '2'.repeat(64);
+		await plantRecord(db.raw, odd, encodeRecord({created: 1_790_000_000_000, scopes: ['api'], description: 'odd id'}));
+		await plantRecord(db.raw, malformed, encodeRecord({created: 1_790_000_000_000, scopes: 'api', description: 'scopes as text'}));
+		for (const args of [
+			['export', '--all'],
+			['export', '--all', '--json'],
+		]) {
+			const result = await runCli([...args, db.db8]);
+			expect(result.exitCode).toBe(0);
+			expect(result.stderr.split('\n').sort()).toEqual(
+				[
+					`ee-tokens: warning: the export string of token ${odd} is refused by ee-tokens import: "id" is not 64 hex characters`,
+					`ee-tokens: warning: the export string of token ${malformed} is refused by ee-tokens import: "scopes" must be a list of "*", "api", "metrics", "smtp", "imap-proxy", "mcp"`,
+					`ee-tokens: warning: token ${malformed} can never authenticate: scopes is text, not a list`,
+				].sort(),
+			);
+			expect(result.stdout.split('\n').filter(Boolean)).toHaveLength(args.includes('--json') ? 5 : 3);
+		}
+
+		expect((await runCli(['export', '-t', tokenIdOf(token), db.db8])).stderr).toBe('');
+	});
+});
+
+describe('export -t', () => {
+	it('--json names the id the token was found under, never the raw token it was named by', async () => {
+		const {stdout: token} = await runCli(['issue', '-d', 'one', '-s', 'api', db.db8]);
+		const result = await runCli(['export', '-t', token, '--json', db.db8]);
+		expect(result.exitCode).toBe(0);
+		const item = JSON.parse(result.stdout) as {id: string; export: string};
+		expect(item.id).toBe(tokenIdOf(token));
+		expect(decodeExportString(item.export).id).toBe(tokenIdOf(token));
+		expect(result.stdout).not.toContain(token);
+	});
+
+	it('refuses --account, --scope and --query, which only select for --all (exit 2)', async () => {
+		const {stdout: token} = await runCli(['issue', '-d', 'one', '-s', 'api', db.db8]);
+		for (const [flag, value] of [
+			['--account', 'acme'],
+			['--scope', 'api'],
+			['--query', 'one'],
+		] as const) {
+			const result = await runCli(['export', '-t', tokenIdOf(token), flag, value, db.db8]);
+			expect(result).toMatchObject({exitCode: 2, stdout: ''});
+			expect(result.stderr).toBe(`ee-tokens: ${flag} selects tokens for --all; -t exports the one token named`);
+		}
 	});
 });

@@ -259,6 +259,32 @@ describe('writes Redis refuses say why, and how many were written', () => {
 		}
 	});
 
+	it('an index key of the wrong type: issue and import exit 3 naming it, and nothing of the token is written', async () => {
+		const url = `--dbs.redis=${redis.url(6)}`;
+		const client = redis.client(6);
+		await client.set('iat:wrongtype', 'x');
+		const issued = await runCli(['issue', '-d', 'bound', '-a', 'wrongtype', url]);
+		expect(issued).toMatchObject({exitCode: 3, stdout: ''});
+		expect(issued.stderr.trim()).toBe(
+			`ee-tokens: Redis at ${redis.url(6)} failed: WRONGTYPE iat:wrongtype holds a string, not a set; nothing was written`,
+		);
+		const exportString = encodeExportString('f'.repeat(64), {created: 1, scopes: ['api'], description: 'bound', account: 'wrongtype'});
+		const imported = await runCli(['import', '-t', exportString, url]);
+		expect(imported.exitCode).toBe(3);
+		expect(imported.stderr.trim()).toMatch(
+			/^ee-tokens: Redis at \S+ failed: WRONGTYPE iat:wrongtype holds a string, not a set; nothing was written$/,
+		);
+		const piped = await runCli(['import', '-t', '-', url], {input: `${exportString}\n`});
+		expect(piped.exitCode).toBe(3);
+		expect(piped.stderr.split('\n')[0]).toBe(
+			'Stopped early. Imported 0, already present 0, invalid 0 before the failure; run the import again to finish.',
+		);
+		// Nothing listed, nothing half-written: no live record whose raw token nobody got.
+		expect(await runCli(['list', '--json', url])).toMatchObject({exitCode: 0, stdout: '[]'});
+		expect((await client.keys('*')).sort()).toEqual(['iat:wrongtype']);
+		await client.flushdb();
+	});
+
 	it('an ACL user without HSET: NOPERM', async () => {
 		const admin = redis.client();
 		await admin.acl('SETUSER', 'limited', 'on', '>limited-pw', '~*', '&*', '+@all', '-hset');

@@ -54,9 +54,11 @@ describe('a record nested 200,000 levels deep', () => {
 	it('export --all exports the others and warns; export -t and show name the record and how to revoke it, exit 6', async () => {
 		const all = await runCli(['export', '--all', flag]);
 		expect(all.exitCode).toBe(0);
-		expect(all.stderr).toBe(warning);
+		// The megabyte description is exported too, and said to be more than our import takes.
+		const refused = `ee-tokens: warning: the export string of token ${LARGE} is refused by ee-tokens import: "description" is longer than 1024 characters`;
+		expect(all.stderr).toBe(`${warning}\n${refused}`);
 		const json = await runCli(['export', '--all', '--json', flag]);
-		expect(json.stderr).toBe(warning);
+		expect(json.stderr).toBe(`${warning}\n${refused}`);
 		const items = JSON.parse(json.stdout) as Array<{id: string; export: string}>;
 		expect(items.map(item => item.id)).toEqual([LARGE, good].sort().reverse());
 		expect(all.stdout.trim().split('\n')).toEqual(items.map(item => item.export));
@@ -139,5 +141,24 @@ describe('revoking a record that cannot be read', () => {
 		expect(lines[0]).toMatch(/^ee-tokens: warning: skipped token f+\d+: its record cannot be read \(not a map\)/);
 		expect(lines[20]).toBe('ee-tokens: warning: skipped 30 more unreadable token records');
 		expect(JSON.parse(result.stdout)).toHaveLength(2);
+	});
+});
+
+describe('an unreadable record whose id is no 64 hex characters (another writer made it)', () => {
+	it('the warning sends its operator to the app, since revoke -t would refuse that id', async () => {
+		const odd = 'not-hex';
+		// The 50 of the test before would push it past the 20 warnings that are named.
+		await raw.hdel('tokens', ...Array.from({length: 50}, (_, index) => `${index}`.padStart(64, 'f')));
+		await plantRecord(raw, odd, packed('not a record'));
+		try {
+			const result = await runCli(['list', '--json', '--query', 'zzz-matches-nothing', flag]);
+			expect(result.exitCode).toBe(0);
+			expect(result.stderr.split('\n')).toContain(
+				`ee-tokens: warning: skipped token ${odd}: its record cannot be read (not a map); its id is no 64 hex characters, so revoke it from its row in the app (ee-tokens)`,
+			);
+			expect((await runCli(['revoke', '-t', odd, '--yes', flag])).exitCode).toBe(2);
+		} finally {
+			await raw.multi().hdel('tokens', odd).hdel('tokens:access', odd).srem('iat', odd).exec();
+		}
 	});
 });

@@ -30,6 +30,28 @@ describe('Redis target resolution (compatibility §1.1, flag first)', () => {
 		expect(resolveRedisTarget('redis://same/8', {EENGINE_REDIS: 'redis://same/8'}).notice).toBeUndefined();
 	});
 
+	it('stops at the first variable set, as EmailEngine does: a later _FILE is never read', () => {
+		expect(resolveRedisTarget(undefined, {EENGINE_REDIS: 'redis://e/2', REDIS_URL_FILE: '/nonexistent/url'}).target.url).toBe(
+			'redis://e/2',
+		);
+		// Unread because nothing else was set, it is an error: never a fallback to the default.
+		expect(() => resolveRedisTarget(undefined, {EENGINE_REDIS_FILE: '/nonexistent/url'})).toThrow(
+			'Cannot read EENGINE_REDIS_FILE (/nonexistent/url): ENOENT',
+		);
+	});
+
+	it('takes an explicit --dbs.redis even when an environment file it overrides cannot be read', () => {
+		for (const env of [{EENGINE_REDIS_FILE: '/nonexistent/url'}, {REDIS_URL_FILE: '/nonexistent/url'}]) {
+			const {target, notice} = resolveRedisTarget('redis://flag:6379/8', env);
+			expect(target).toMatchObject({url: 'redis://flag:6379/8', source: '--dbs.redis'});
+			expect(notice).toBeUndefined();
+		}
+
+		// An unreadable EENGINE_REDIS_FILE is passed over for the notice, which names REDIS_URL.
+		const {notice} = resolveRedisTarget('redis://flag:6379/8', {EENGINE_REDIS_FILE: '/nonexistent/url', REDIS_URL: 'redis://r/1'});
+		expect(notice).toBe('ee-tokens: using --dbs.redis redis://flag:6379/8, not REDIS_URL redis://r/1');
+	});
+
 	it('turns EENGINE_REDIS_PREFIX into a key prefix', () => {
 		expect(resolveRedisTarget(undefined, {EENGINE_REDIS_PREFIX: ' ee '}).target.prefix).toBe('ee:');
 	});

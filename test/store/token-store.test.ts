@@ -281,6 +281,50 @@ describe('import', () => {
 	});
 });
 
+describe('a key of the wrong type', () => {
+	const nothingWritten = async () => {
+		expect(await raw.hlen(keys.tokens)).toBe(0);
+		expect(await raw.hlen(keys.access)).toBe(0);
+	};
+
+	it('issue refuses before writing anything, naming the key (index, token hash or access hash)', async () => {
+		await raw.set('iat:wrongtype', 'x');
+		await expect(store.issue({description: 'x', scopes: ['api'], account: 'wrongtype'})).rejects.toThrow(
+			'WRONGTYPE iat:wrongtype holds a string, not a set; nothing was written',
+		);
+		await nothingWritten();
+		await raw.del('iat:wrongtype');
+		await raw.set(keys.access, 'x');
+		await expect(store.issue({description: 'x', scopes: ['api']})).rejects.toThrow(/^WRONGTYPE tokens:access holds a string, not a hash/);
+		expect(await raw.exists(keys.tokens, 'iat')).toBe(0);
+	});
+
+	it('import refuses before writing anything, and the same import works once the key is fixed', async () => {
+		await raw.set('iat:wrongtype', 'x');
+		const exportString = encodeExportString('c'.repeat(64), {created: 1, scopes: ['api'], description: 'x', account: 'wrongtype'});
+		await expect(store.import(exportString)).rejects.toMatchObject({
+			code: 'redis',
+			message: expect.stringContaining('WRONGTYPE iat:wrongtype holds a string, not a set; nothing was written'),
+		});
+		await nothingWritten();
+		await raw.del('iat:wrongtype');
+		expect(await store.import(exportString)).toEqual({status: 'imported', id: 'c'.repeat(64)});
+		expect(await raw.sismember('iat:wrongtype', 'c'.repeat(64))).toBe(1);
+	});
+
+	it('import over an expired record whose index is of the wrong type leaves that record as it was', async () => {
+		const id = 'd'.repeat(64);
+		const expired = encodeRecord({created: 1, scopes: ['api'], description: 'old', account: 'wrongtype', expires: 2});
+		await raw.hset(keys.tokens, id, expired);
+		await raw.set('iat:wrongtype', 'x');
+		const exportString = encodeExportString(id, {created: 1, scopes: ['api'], description: 'new'});
+		await expect(store.import(exportString)).rejects.toThrow(/WRONGTYPE iat:wrongtype holds a string, not a set/);
+		expect(await raw.hgetBuffer(keys.tokens, id)).toEqual(Buffer.from(expired));
+		expect(await raw.hlen(keys.access)).toBe(0);
+		expect(await raw.exists('iat')).toBe(0);
+	});
+});
+
 describe('resolve and revoke', () => {
 	it('finds a token by id or raw token; unknown ones are typed errors', async () => {
 		const {rawToken, id} = await store.issue({description: 'x', scopes: ['api']});
@@ -289,6 +333,30 @@ describe('resolve and revoke', () => {
 		expect((await store.resolve(rawToken.toUpperCase())).id).toBe(id);
 		await expect(store.resolve('0'.repeat(64))).rejects.toMatchObject({code: 'not-found'});
 		await expect(store.resolve('nope')).rejects.toMatchObject({code: 'usage'});
+	});
+
+	it('finds an id stored upper-case (as EmailEngine imports one) by that id, and revokes it', async () => {
+		// EmailEngine stores an id from an export string verbatim (compatibility §1.4).
+		const upper = 'AB'.repeat(32);
+		await raw
+			.multi()
+			.hset(keys.tokens, upper, encodeRecord({created: 1_790_000_000_000, scopes: ['api'], description: 'upper'}))
+			.hset(keys.access, upper, Buffer.from([0x80]))
+			.sadd('iat', upper)
+			.exec();
+		expect((await store.resolve(upper)).id).toBe(upper);
+		expect(decodeExportString(await store.exportString(upper)).fields).toMatchObject({description: 'upper'});
+		// A lower-case spelling of it finds nothing: the stored id is what names it.
+		await expect(store.resolve(upper.toLowerCase())).rejects.toMatchObject({code: 'not-found'});
+		expect((await store.revoke(upper)).id).toBe(upper);
+		expect(await raw.hexists(keys.tokens, upper)).toBe(0);
+		expect(await raw.hexists(keys.access, upper)).toBe(0);
+		expect(await raw.sismember('iat', upper)).toBe(0);
+	});
+
+	it('still finds a lower-case id typed upper-case', async () => {
+		const {id} = await store.issue({description: 'x', scopes: ['api']});
+		expect((await store.resolve(id.toUpperCase())).id).toBe(id);
 	});
 
 	it('revoke removes record, access, audit log and index entry together', async () => {

@@ -16,4 +16,12 @@ describe('the typed confirmation of a revoke', () => {
 		expect(confirmsRevoke('ea3873f', ID)).toBe(false);
 		expect(confirmsRevoke('', ID)).toBe(false);
 	});
+
+	it('accepts the start of an id stored upper-case, typed in either case', () => {
+		const upper = ID.toUpperCase();
+		expect(revokeConfirmation(upper)).toBe('EA3873');
+		expect(confirmsRevoke('ea3873', upper)).toBe(true);
+		expect(confirmsRevoke('EA3873', upper)).toBe(true);
+		expect(confirmsRevoke('ea3874', upper)).toBe(false);
+	});
 });

@@ -1,0 +1,33 @@
+import {escapeUnsafe} from '../tokens/index.js';
+
+/** How many lines go out in one write: one string for 100,000 lines would double the peak memory. */
+const LINES_PER_WRITE = 1000;
+
+/** Writes lines in chunks, each ending in a newline. */
+export function writeLines(stream: NodeJS.WritableStream, lines: readonly string[]): void {
+	for (let start = 0; start < lines.length; start += LINES_PER_WRITE) {
+		stream.write(`${lines.slice(start, start + LINES_PER_WRITE).join('\n')}\n`);
+	}
+}
+
+/**
+ * Streams a JSON array of objects whose first key is "id", one object a line, a chunk at a time as
+ * they come, instead of building the whole array (or one string of it) first. Escaped as safeJson
+ * escapes, so it is as inert on a terminal as a table.
+ */
+export async function writeJsonArray(stream: NodeJS.WritableStream, chunks: AsyncIterable<readonly object[]>): Promise<void> {
+	let first = true;
+	for await (const chunk of chunks) {
+		if (chunk.length === 0) {
+			continue;
+		}
+
+		// One stringify and one escape pass per chunk, not per object.
+		const array = JSON.stringify(chunk);
+		const body = escapeUnsafe(array.slice(1, -1).replaceAll('},{"id":', '},\n{"id":'));
+		stream.write(`${first ? '[\n' : ',\n'}${body}`);
+		first = false;
+	}
+
+	stream.write(first ? '[]\n' : '\n]\n');
+}

@@ -1,0 +1,85 @@
+import type {Redis} from 'ioredis';
+
+/**
+ * The Lua scripts that write a token's trio (compatibility §1.5). Redis rolls back neither a MULTI
+ * nor a script when one of its commands fails part-way, so a key of the wrong type (`SET iat:x y`
+ * by anyone) would leave a record and an access value behind while the caller reports failure: a
+ * live token whose raw token nobody got. So each script first checks everything a write could be
+ * refused for once the first one is done (the keys' types, and on Redis 7 the user's permissions),
+ * refuses with an error reply if need be, and lets the first write fail in Redis's own words
+ * (READONLY, OOM, MISCONF: refused before anything is written, and not after, as Redis lets a
+ * script that has written go on). A script writes the whole trio or nothing.
+ */
+
+/**
+ * `refusal(...)`: why writing to these keys would fail part-way, or nil. Each argument is
+ * {key, type, command, args...}. Redis before 7 has no acl_check_cmd: there the types are checked.
+ * `writeAll(...)`: runs each {command, args...}; a refusal of the first comes back in Redis's own
+ * words (an error raised from a script would have the script's location appended).
+ */
+const GUARDS = `
+local function refusal(...)
+  for _, write in ipairs({...}) do
+    local found = redis.call('TYPE', write[1])['ok']
+    if found ~= 'none' and found ~= write[2] then
+      return 'WRONGTYPE ' .. write[1] .. ' holds a ' .. found .. ', not a ' .. write[2] .. '; nothing was written'
+    end
+    if redis.acl_check_cmd and not redis.acl_check_cmd(unpack(write, 3)) then
+      return "NOPERM this user has no permissions to run the '" .. string.lower(write[3]) .. "' command; nothing was written"
+    end
+  end
+end
+local function writeAll(first, ...)
+  local reply = redis.pcall(unpack(first))
+  if type(reply) == 'table' and reply.err then return reply end
+  for _, command in ipairs({...}) do redis.call(unpack(command)) end
+  return 1
+end
+`;
+
+/**
+ * Issue: record, empty access value, index entry.
+ * KEYS: tokens, access, index. ARGV: id, record, access.
+ */
+const PROVISION = `${GUARDS}
+local problem = refusal(
+  {KEYS[1], 'hash', 'HSET', KEYS[1], ARGV[1], ARGV[2]},
+  {KEYS[2], 'hash', 'HSET', KEYS[2], ARGV[1], ARGV[3]},
+  {KEYS[3], 'set', 'SADD', KEYS[3], ARGV[1]})
+if problem then return redis.error_reply(problem) end
+return writeAll({'HSET', KEYS[1], ARGV[1], ARGV[2]}, {'HSET', KEYS[2], ARGV[1], ARGV[3]}, {'SADD', KEYS[3], ARGV[1]})
+`;
+
+/**
+ * Import: the trio, written only if the hash field still holds what the caller saw (absent, or an
+ * expired/undecodable record it decided to replace). This makes import atomic without WATCH: two
+ * processes importing one string at once produce one record and one "imported".
+ * KEYS: tokens, access, new index, old index. ARGV: id, record, expected, expected-present, access.
+ */
+const IMPORT_IF_UNCHANGED = `${GUARDS}
+local replacing = ARGV[4] == '1'
+local problem = refusal(
+  {KEYS[1], 'hash', 'HSET', KEYS[1], ARGV[1], ARGV[2]},
+  {KEYS[2], 'hash', 'HSET', KEYS[2], ARGV[1], ARGV[5]},
+  {KEYS[3], 'set', 'SADD', KEYS[3], ARGV[1]},
+  replacing and {KEYS[4], 'set', 'SREM', KEYS[4], ARGV[1]} or nil)
+if problem then return redis.error_reply(problem) end
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if replacing and current ~= ARGV[3] or not replacing and current then return 0 end
+local trio = {{'HSET', KEYS[1], ARGV[1], ARGV[2]}, {'HSET', KEYS[2], ARGV[1], ARGV[5]}, {'SADD', KEYS[3], ARGV[1]}}
+if replacing then return writeAll({'SREM', KEYS[4], ARGV[1]}, unpack(trio)) end
+return writeAll(unpack(trio))
+`;
+
+/** A connection (and its pipelines) with the write scripts; EVALSHA after the first use. */
+export type ScriptedRedis = Redis & {
+	eeProvision(tokens: string, access: string, index: string, id: string, record: Buffer, emptyAccess: Buffer): Promise<unknown>;
+};
+
+export type ScriptedPipeline = ReturnType<Redis['pipeline']> & {eeImportIfUnchanged(...args: Array<string | Buffer>): unknown};
+
+/** Teaches the connection both scripts; done once, by the token store that owns the connection. */
+export function defineWriteScripts(redis: Redis): void {
+	redis.defineCommand('eeProvision', {numberOfKeys: 3, lua: PROVISION});
+	redis.defineCommand('eeImportIfUnchanged', {numberOfKeys: 4, lua: IMPORT_IF_UNCHANGED});
+}
