@@ -88,6 +88,24 @@ describe('the app on a database that cannot be used', () => {
 	}, 60_000);
 });
 
+describe('the app and a Redis that answers with an error', () => {
+	it('is not a lost connection: connected, and the banner says what Redis answered', async () => {
+		const client = redis.client(13);
+		await client.set('tokens', 'not a hash');
+		try {
+			app = spawnApp([`--dbs.redis=${redis.url(13)}`]);
+			await app.waitFor(/Redis answered with an error: .*WRONGTYPE/, {timeout: 20_000});
+			expect(app.screen()).toContain('● connected');
+			expect(app.screen()).not.toContain('Redis unavailable');
+			// Fixed in Redis, the next retry reads the table and the banner goes.
+			await client.del('tokens');
+			await app.waitFor(screen => screen.includes('0 tokens') && !screen.includes('Redis answered'), {timeout: 20_000});
+		} finally {
+			await client.del('tokens');
+		}
+	}, 60_000);
+});
+
 describe('the app and a Redis that does not answer', () => {
 	it('silent at start: exits 3 within the limit, saying so, instead of a blank screen for ever', async () => {
 		app = spawnApp([`--dbs.redis=${stalled.url()}`, '--dbs.timeout', '1']);
