@@ -2,7 +2,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {TokenStore} from '../../source/store/index.js';
 import {BRACKETED_PASTE_OFF} from '../../source/ui/key-parser.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
-import {HOSTILE_IDS, RAW_SEQUENCES, hostileExportString, writeHostileRecords, wrongShapeExportString} from './helpers/hostile.js';
+import {HOSTILE_IDS, RAW_SEQUENCES, escapesExportString, writeHostileRecords, wrongShapeExportString} from './helpers/hostile.js';
 import {type AppProcess, KEYS, spawnApp} from './helpers/pty.js';
 
 /**
@@ -171,7 +171,7 @@ describe('the app under hostile records', () => {
 		app.paste(wrongShapeExportString());
 		await app.waitFor(/Invalid export string: "restrictions\.addresses" must be a list/);
 		await app.type(KEYS.ctrlU);
-		app.paste(hostileExportString());
+		app.paste(escapesExportString());
 		const preview = await app.waitFor('Enter to continue.');
 		expect(preview).toMatch(/description\s+imported\uFFFD\]0;pwned\uFFFD/);
 		expect(preview).toMatch(/account\s+acct\uFFFD\]0;pwned\uFFFD/);
