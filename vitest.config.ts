@@ -9,8 +9,10 @@ export default defineConfig({
 		// Most files wait on what they started (a redis-server, a pty app, a served port), so three
 		// workers on two cores finish sooner than two, and more only add contention. Files share their
 		// worker's module cache (isolate: false): loading ioredis, Ink and the sources again for each
-		// of 70 files cost more than a third of the wall time. Files keep nothing in modules to share;
-		// test/commands/in-process.test.ts fails if a run leaves a listener, socket or variable behind.
+		// of 70 files cost more than a third of the wall time. Files must keep nothing in modules to
+		// share: test/commands/in-process.test.ts checks only that an in-process command run leaves no
+		// listener on `process` and no open socket and reads only the environment it is given; state
+		// kept in a module by a source or test file is not detected by any test.
 		// Measured on this 2-core machine, `npx vitest run` whole: 2 workers isolated 129 s,
 		// 4 isolated 113 s, 2 shared 94 s, 3 shared 84 s, 4 shared 84 s.
 		maxWorkers: 3,

@@ -1,6 +1,6 @@
 import {Box, Text, useApp, useStdout} from 'ink';
 import {useCallback, useState} from 'react';
-import type {TokenStore} from '../store/index.js';
+import type {RedisEndpoint, TokenStore} from '../store/index.js';
 import {Contained} from './components/contained.js';
 import {Header} from './components/header.js';
 import {buildTableData} from './state/rows.js';
@@ -14,13 +14,14 @@ import {TableScreen} from './screens/table-screen.js';
 import {TooSmall} from './screens/too-small.js';
 import {CLEAR_SCREEN} from './terminal.js';
 import {wrapWords} from '../format/cells.js';
-import {displayText} from '../format/index.js';
 import {theme} from './theme.js';
 
 export type AppProps = {
 	store: TokenStore;
 	/** The Redis URL with its password masked. */
 	endpoint: string;
+	/** The Redis failures are described at (URL, time limit, log), in the store's words. */
+	target?: RedisEndpoint;
 	prefix: string;
 	/** Periodic refresh interval. */
 	refreshMs?: number;
@@ -49,24 +50,25 @@ export function App(props: AppProps) {
 	);
 }
 
-function Main({store, endpoint, prefix, refreshMs, source, first}: AppProps) {
+function Main({store, endpoint, target, prefix, refreshMs, source, first}: AppProps) {
 	const {exit} = useApp();
 	const {stdout} = useStdout();
 	const size = useTerminalSize();
-	const tokens = useTokens(store, {refreshMs, source, first});
+	const tokens = useTokens(store, {refreshMs, source, first, endpoint: target});
 	const [dialog, setDialog] = useState<Dialog | undefined>(undefined);
 	const tooSmall = isTooSmall(size);
-	const banner = tokens.connection === 'down';
+	const away = tokens.connection === 'down';
+	// A Redis that is away, or one that answered the read with an error (a key of the wrong type):
+	// the header says which, the banner why.
+	const problem = away
+		? `Redis unavailable: ${tokens.error ?? 'connection lost'}`
+		: tokens.error === undefined
+			? undefined
+			: `Redis answered with an error: ${tokens.error}`;
 	// rows - 1 lines in all (Ink repaints everything when output is as tall as the terminal):
 	// header, optional banner, body, footer.
 	// Two lines at most: at 80 columns one line cut off the reason, which is what the operator needs.
-	const bannerLines = banner
-		? wrapWords(
-				` Redis unavailable: ${displayText(tokens.error ?? 'connection lost', 300)}. Retrying; nothing you typed is lost.`,
-				size.columns,
-				2,
-			)
-		: [];
+	const bannerLines = problem ? wrapWords(` ${problem}. Retrying; nothing you typed is lost.`, size.columns, 2) : [];
 	const bodyHeight = Math.max(1, size.rows - 1 - 2 - bannerLines.length);
 
 	useKeypress(key => {
@@ -134,7 +136,7 @@ function Main({store, endpoint, prefix, refreshMs, source, first}: AppProps) {
 				>
 					<TableScreen
 						data={tokens.data}
-						waiting={banner ? 'Waiting for Redis…' : 'Loading tokens…'}
+						waiting={problem ? 'Waiting for Redis…' : 'Loading tokens…'}
 						loading={tokens.loading && !tokens.data}
 						width={size.columns}
 						height={bodyHeight}

@@ -1,4 +1,4 @@
-import {isConnectionTrouble} from '../store/index.js';
+import {type RedisEndpoint, asRedisError, isConnectionTrouble, isTimeout, notAnswering} from '../store/index.js';
 import {oneLine} from '../tokens/index.js';
 import {displayText} from '../format/index.js';
 
@@ -11,4 +11,21 @@ export function failureText(error: unknown): string {
 	return isConnectionTrouble(error)
 		? 'Redis is unavailable (the app keeps retrying)'
 		: displayText(oneLine(error).replace(/\.+$/, ''), 300);
+}
+
+/** Why the table could not be read: Redis is away (down, or not answering), or it answered with an error. */
+export type LoadFailure = {away: boolean; reason: string};
+
+/**
+ * A failure to read the table, or of the connection, in the store's words (asRedisError: which
+ * Redis, what it said), told apart as the store tells them: a Redis that cannot be reached or does
+ * not answer within the time limit is away; one that refuses the read (a key of the wrong type, an
+ * ACL) is up and says why.
+ */
+export function loadFailure(error: unknown, endpoint?: RedisEndpoint): LoadFailure {
+	const typed = asRedisError(error, endpoint);
+	const reason = oneLine(typed);
+	// The loader child reports a time limit that ran out already in the store's words.
+	const away = isConnectionTrouble(error) || isTimeout(error) || (endpoint !== undefined && reason.startsWith(notAnswering(endpoint)));
+	return {away, reason: displayText(reason.replace(/\.+$/, ''), 300)};
 }

@@ -95,6 +95,8 @@ type Entry = {
 	keys: string;
 	/** Short footer label. */
 	label: string;
+	/** The footer label in views where the key does something else (? closes the help it opened). */
+	labelIn?: Partial<Record<View, string>>;
 	/** Help text. */
 	help: string;
 	views: View[];
@@ -202,6 +204,7 @@ export const KEYMAP: Record<Command, Entry> = {
 		bindings: [input('?')],
 		keys: '?',
 		label: 'help',
+		labelIn: {help: 'close'},
 		help: 'Show this help (in it: close it)',
 		views: ['table', 'help'],
 	},
@@ -332,7 +335,8 @@ export function hintsFor(view: View): Hint[] {
 	const hints: Hint[] = [];
 	const ranked = commandsOf(view).sort((a, b) => (KEYMAP[a].rank ?? 50) - (KEYMAP[b].rank ?? 50));
 	for (const command of ranked) {
-		const {keys, label} = KEYMAP[command];
+		const {keys, labelIn} = KEYMAP[command];
+		const label = labelIn?.[view] ?? KEYMAP[command].label;
 		if (!hints.some(hint => hint.label === label && hint.keys === keys)) {
 			hints.push({keys, label});
 		}

@@ -1,5 +1,5 @@
 import {PassThrough} from 'node:stream';
-import {asRedisError, loadSummaries, maskRedisUrl, openStore} from '../store/index.js';
+import {loadSummaries, maskRedisUrl, openStore} from '../store/index.js';
 import type {FirstReads, TokenSource} from './hooks/use-tokens.js';
 import {HEAD_ROWS} from './state/rows.js';
 
@@ -31,11 +31,7 @@ export async function runApp(options: {redisFlag?: string; timeoutFlag?: string}
 	const source: TokenSource = {
 		// Unreadable records are rows of their own, so they can be seen and revoked here.
 		all: async previous => (await loadSummaries(opened.store, opened.target, {unreadableRows: true}, previous)).summaries,
-		// Failures say what happened at which Redis ("did not answer within 10 s"), as the loader's do.
-		head: async count =>
-			opened.store.head(count, {unreadableRows: true}).catch((error: unknown) => {
-				throw asRedisError(error, opened.target);
-			}),
+		head: async count => opened.store.head(count, {unreadableRows: true}),
 	};
 	// The whole table is asked for once the head is in, so the two do not compete for this thread.
 	const head = source.head!(HEAD_ROWS);
@@ -62,6 +58,8 @@ export async function runApp(options: {redisFlag?: string; timeoutFlag?: string}
 			React.createElement(App, {
 				store: opened.store,
 				endpoint: maskRedisUrl(opened.target.url),
+				// Failures say what happened at which Redis ("did not answer within 10 s"), as the CLI's do.
+				target: opened.target,
 				prefix: opened.target.prefix,
 				source,
 				first,

@@ -20,7 +20,7 @@ export type CliOptions = {
 export type CliResult = {exitCode: number | undefined; stdout: string; stderr: string};
 
 /** The environment a run starts from: nothing of the developer's shell (no Redis variables) leaks in. */
-const cleanEnv = (env: Record<string, string | undefined> = {}) => ({PATH: process.env['PATH'], HOME: process.env['HOME'], ...env});
+export const cleanEnv = (env: Record<string, string | undefined> = {}) => ({PATH: process.env['PATH'], HOME: process.env['HOME'], ...env});
 
 /**
  * Runs `ee-tokens …` as a child process with a clean environment and never rejects: tests assert

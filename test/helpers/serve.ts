@@ -1,6 +1,5 @@
-import {createInterface} from 'node:readline';
 import {execa, type ResultPromise} from 'execa';
-import {CLI, runInProcess} from './cli.js';
+import {CLI, cleanEnv, runInProcess} from './cli.js';
 
 export type LogLine = {level: number; time: number; pid: number; hostname: string; msg: string; [key: string]: unknown};
 
@@ -15,6 +14,38 @@ export type Served = {
 };
 
 /**
+ * Reads what `serve` writes to stdout, as it comes: each whole line kept as written (`raw`) and
+ * parsed (`lines`), and `listening` resolved with the line that names the port.
+ */
+function logReader() {
+	const lines: LogLine[] = [];
+	const raw: string[] = [];
+	let pending = '';
+	let announce: (line: LogLine) => void = () => {};
+	const listening = new Promise<LogLine>(resolve => {
+		announce = resolve;
+	});
+	return {
+		lines,
+		raw,
+		listening,
+		write(text: string) {
+			pending += text;
+			const complete = pending.split('\n');
+			pending = complete.pop()!;
+			for (const line of complete.filter(Boolean)) {
+				raw.push(line);
+				const parsed = JSON.parse(line) as LogLine;
+				lines.push(parsed);
+				if (parsed.msg.startsWith('API server listening')) {
+					announce(parsed);
+				}
+			}
+		},
+	};
+}
+
+/**
  * The built CLI's `serve` on a free port (`--port 0`), resolved once its "listening" log line names
  * the port: no polling, no port race.
  */
@@ -23,28 +54,20 @@ export async function startServe(redisUrl: string, args: string[] = [], env: Rec
 		reject: false,
 		stdin: 'ignore',
 		extendEnv: false,
-		env: {PATH: process.env['PATH'], HOME: process.env['HOME'], ...env},
+		env: cleanEnv(env),
 		timeout: 120_000,
 		buffer: false,
 	});
-	const lines: LogLine[] = [];
-	const raw: string[] = [];
+	const {lines, raw, listening, write} = logReader();
 	child.stderr!.on('data', (chunk: Buffer) => raw.push(chunk.toString()));
-	const reader = createInterface({input: child.stdout!});
-	const listening = new Promise<LogLine>((resolve, reject) => {
-		reader.on('line', text => {
-			raw.push(text);
-			const line = JSON.parse(text) as LogLine;
-			lines.push(line);
-			if (line.msg.startsWith('API server listening')) {
-				resolve(line);
-			}
-		});
-		void child.then(result => {
-			reject(new Error(`serve exited ${result.exitCode} before listening: ${raw.join('\n').slice(0, 500)}`));
-		});
-	});
-	const ready = await listening;
+	child.stdout!.setEncoding('utf8');
+	child.stdout!.on('data', write);
+	const ready = await Promise.race([
+		listening,
+		child.then(result => {
+			throw new Error(`serve exited ${result.exitCode} before listening: ${raw.join('\n').slice(0, 500)}`);
+		}),
+	]);
 	return {
 		child,
 		lines,
@@ -69,31 +92,9 @@ export type ServedInProcess = Omit<Served, 'child'> & {
  * what the server answers, not the process around it.
  */
 export async function serveInProcess(redisUrl: string, args: string[] = [], env: Record<string, string> = {}): Promise<ServedInProcess> {
-	const lines: LogLine[] = [];
-	const raw: string[] = [];
+	const {lines, raw, listening, write} = logReader();
 	const stopping = new AbortController();
-	let pending = '';
-	let announce: (line: LogLine) => void = () => {};
-	const listening = new Promise<LogLine>(resolve => {
-		announce = resolve;
-	});
-	const run = runInProcess(['serve', '--port', '0', `--dbs.redis=${redisUrl}`, ...args], {
-		env,
-		stop: stopping.signal,
-		onStdout(text) {
-			pending += text;
-			const complete = pending.split('\n');
-			pending = complete.pop()!;
-			for (const line of complete.filter(Boolean)) {
-				raw.push(line);
-				const parsed = JSON.parse(line) as LogLine;
-				lines.push(parsed);
-				if (parsed.msg.startsWith('API server listening')) {
-					announce(parsed);
-				}
-			}
-		},
-	});
+	const run = runInProcess(['serve', '--port', '0', `--dbs.redis=${redisUrl}`, ...args], {env, stop: stopping.signal, onStdout: write});
 	const ready = await Promise.race([
 		listening,
 		run.then(result => {

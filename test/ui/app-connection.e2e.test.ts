@@ -78,12 +78,30 @@ describe('the app on a database that cannot be used', () => {
 			// app-loading.test.tsx) meets the refusal: the banner, never db 0's token.
 			await app.type('r');
 			await app.waitFor(/Redis unavailable: .*database 12/, {timeout: 30_000});
-			// Reload on demand again, and let the retries run: still the banner.
-			await app.type('r');
-			await app.waitFor(/Redis unavailable: .*database 12/, {timeout: 30_000});
+			// With database 12 back, the app reconnects to it by itself, never having shown db 0.
+			await lost.restart([]);
+			await app.waitFor(screen => screen.includes('● connected') && !screen.includes('Redis unavailable'), {timeout: 30_000});
 			expect(app.output()).not.toContain(INTRUDER);
 		} finally {
 			await lost.stop();
+		}
+	}, 60_000);
+});
+
+describe('the app and a Redis that answers with an error', () => {
+	it('is not a lost connection: connected, and the banner says what Redis answered', async () => {
+		const client = redis.client(13);
+		await client.set('tokens', 'not a hash');
+		try {
+			app = spawnApp([`--dbs.redis=${redis.url(13)}`]);
+			await app.waitFor(/Redis answered with an error: .*WRONGTYPE/, {timeout: 20_000});
+			expect(app.screen()).toContain('● connected');
+			expect(app.screen()).not.toContain('Redis unavailable');
+			// Fixed in Redis, the next retry reads the table and the banner goes.
+			await client.del('tokens');
+			await app.waitFor(screen => screen.includes('0 tokens') && !screen.includes('Redis answered'), {timeout: 20_000});
+		} finally {
+			await client.del('tokens');
 		}
 	}, 60_000);
 });

@@ -33,11 +33,11 @@ async function until(condition: () => boolean, timeout = 10_000): Promise<void> 
 
 /** What the app's table gets from useTokens: the rows, and how many ids while only the first are in. */
 function Probe({source, refreshMs, tokens = store}: {source?: TokenSource; refreshMs?: number; tokens?: TokenStore}) {
-	const {data} = useTokens(tokens, {source, refreshMs});
+	const {data, connection} = useTokens(tokens, {source, refreshMs});
 	return (
 		<Text>
 			{data
-				? `${data.rows.length} rows ${data.partOf === undefined ? 'whole' : `of ${data.partOf}`} first=${data.rows[0]?.id}`
+				? `${data.rows.length} rows ${data.partOf === undefined ? 'whole' : `of ${data.partOf}`} first=${data.rows[0]?.id} ${connection}`
 				: 'nothing yet'}
 		</Text>
 	);
@@ -55,10 +55,10 @@ describe('the table while the whole listing loads', () => {
 		try {
 			const expected = await store.summaries();
 			await until(() => screen.text().includes('rows'));
-			expect(screen.lines()[0]).toBe(`200 rows of 3000 first=${expected[0]!.id}`);
+			expect(screen.lines()[0]).toBe(`200 rows of 3000 first=${expected[0]!.id} up`);
 			release(expected);
 			await until(() => screen.text().includes('whole'));
-			expect(screen.lines()[0]).toBe(`3000 rows whole first=${expected[0]!.id}`);
+			expect(screen.lines()[0]).toBe(`3000 rows whole first=${expected[0]!.id} up`);
 		} finally {
 			screen.unmount();
 		}
@@ -74,9 +74,41 @@ describe('the table while the whole listing loads', () => {
 			await until(() => screen.text().includes('1 rows whole'));
 			await small.issue({description: 'Made by a script', scopes: ['api']});
 			await until(() => screen.text().includes('2 rows whole'));
-			expect(screen.lines()[0]).toMatch(/^2 rows whole first=[\da-f]{64}$/);
+			expect(screen.lines()[0]).toMatch(/^2 rows whole first=[\da-f]{64} up$/);
 		} finally {
 			screen.unmount();
+		}
+	});
+
+	it('while Redis refuses connections, waits for it to come back instead of reading (a loader child each time) every 2 s', async () => {
+		const away = await startRedis();
+		try {
+			const client = away.client();
+			const small = new TokenStore(client, '');
+			await small.issue({description: 'Only one', scopes: ['api']});
+			// Every read of the table, with the state of the connection when it was asked for.
+			const reads: string[] = [];
+			const source: TokenSource = {
+				all: async () => {
+					reads.push(client.status);
+					return small.summaries();
+				},
+			};
+			let reconnects = 0;
+			client.on('reconnecting', () => reconnects++);
+			const screen = await renderToTerminal(<Probe tokens={small} source={source} refreshMs={200} />);
+			try {
+				await until(() => screen.text().includes('1 rows whole'));
+				await away.kill();
+				// ioredis retries after 50, 100, 150… ms: ten retries span the app's 2-s retry and
+				// a dozen 200-ms refreshes.
+				await until(() => reconnects >= 10 && screen.text().includes('down'));
+				expect(reads.filter(status => status !== 'ready')).toEqual([]);
+			} finally {
+				screen.unmount();
+			}
+		} finally {
+			await away.stop();
 		}
 	});
 

@@ -75,7 +75,7 @@ describe('details of hostile records', () => {
 	it('say which fields have the wrong type (the issue: addresses as text crashed the view)', () => {
 		const lines = new Map(detailLines({id: 'a'.repeat(64), record: wrongTypesRecord}, NOW));
 		expect(lines.get('scopes')).toBe('malformed: "api" (text, not a list)');
-		expect(lines.get('account')).toBe('malformed: {"id":"acme"} (a map, not text)');
+		expect(lines.get('account')).toBe('malformed: {"id":"acme"} (a map, which no request names)');
 		expect(lines.get('created')).toBe('malformed: "yesterday" (text, not a number)');
 		expect(lines.get('  IP allowlist')).toBe('malformed: "10.0.0.1" (text, not a list: every request is refused)');
 		expect(lines.get('  referrers')).toBe('malformed: 7 (a number, not a list: every request is refused)');
@@ -87,6 +87,35 @@ describe('details of hostile records', () => {
 		const empty = new Map(detailLines({id: 'a'.repeat(64), record: {restrictions: {addresses: [], referrers: []}}}, NOW));
 		expect(empty.get('  IP allowlist')).toBe('none: every request is refused');
 		expect(empty.get('  referrers')).toBe('any referrer');
+	});
+
+	it('judge fields as the server does: false, "" and 0 restrictions refuse, "" and 0 expiries never expire', () => {
+		const lines = new Map(
+			detailLines(
+				{id: 'a'.repeat(64), record: {scopes: ['api'], expires: '', restrictions: {addresses: false, referrers: '', rateLimit: 0}}},
+				NOW,
+			),
+		);
+		expect(lines.get('unusable')).toMatch(/restrictions\.addresses is false, not a list; restrictions\.referrers is text, not a list/);
+		expect(lines.get('  IP allowlist')).toBe('malformed: false (false, not a list: every request is refused)');
+		expect(lines.get('  referrers')).toBe('malformed: "" (text, not a list: every request is refused)');
+		expect(lines.get('  rate limit')).toBe('malformed: 0 (not a map of maxRequests and timeWindow numbers)');
+		expect(lines.get('expires')).toBe('never');
+		expect(new Map(detailLines({id: 'a'.repeat(64), record: {expires: 0}}, NOW)).get('expires')).toBe('never');
+		expect(new Map(detailLines({id: 'a'.repeat(64), record: {expires: 'soon'}}, NOW)).get('expires')).toBe(
+			'malformed: "soon" (text, not a time)',
+		);
+		// An account the domain says no request names is not shown as if it were fine.
+		expect(new Map(detailLines({id: 'a'.repeat(64), record: {account: 12_345}}, NOW)).get('account')).toBe(
+			'malformed: 12345 (a number, which no request names)',
+		);
+	});
+
+	it('of an unreadable record do not claim it has no restrictions', () => {
+		const lines = new Map(detailLines({id: 'a'.repeat(64), record: {description: 'kept'}, unreadable: 'too deep'}, NOW));
+		expect(lines.get('unreadable')).toMatch(/^too deep: the record cannot be decoded/);
+		expect(lines.has('restrictions')).toBe(false);
+		expect(lines.has('  IP allowlist')).toBe(false);
 	});
 
 	it('are inert and bounded, labels included: escapes everywhere, a 1 MB description, a 200,000-deep value', () => {

@@ -1,4 +1,6 @@
-import {describe, expect, it} from 'vitest';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {TokenStore} from '../../source/store/index.js';
+import {type KeySource, KeypressProvider} from '../../source/ui/hooks/keypress.js';
 import {keyEvent} from '../../source/ui/keymap.js';
 import {
 	type IssueState,
@@ -8,7 +10,8 @@ import {
 	issueRequest,
 	issueView,
 } from '../../source/ui/state/issue-wizard.js';
-import {IssueWizardView} from '../../source/ui/screens/issue-wizard.js';
+import {IssueWizard, IssueWizardView} from '../../source/ui/screens/issue-wizard.js';
+import {type TestRedis, startRedis} from '../helpers/redis.js';
 import {renderToTerminal} from './helpers/xterm.js';
 
 const NOW = Date.parse('2026-11-22T08:00:00Z');
@@ -77,12 +80,8 @@ describe('issue wizard reducer', () => {
 	});
 
 	it('keeps everything after a failure and retries on Enter', () => {
-		let state: IssueState = {
-			...initialIssueState,
-			step: 'issuing',
-			fields: {...initialIssueState.fields, description: 'kept'},
-			scopes: ['*'],
-		};
+		const typed: IssueState = {...initialIssueState, fields: {...initialIssueState.fields, description: 'kept'}, scopes: ['*']};
+		let state: IssueState = {...typed, step: 'issuing', request: issueRequest(typed, NOW)};
 		state = issueReducer(state, {type: 'failed', message: 'Could not issue the token: connection refused.'});
 		expect(state).toMatchObject({step: 'review', fields: {description: 'kept'}});
 		expect(state.error).toMatch(/try again/);
@@ -102,7 +101,7 @@ describe('issue wizard reducer', () => {
 
 	it('renders the shown-once step with its warning', async () => {
 		const state = issueReducer({...initialIssueState, step: 'issuing'}, {type: 'issued', token: 'c'.repeat(64), id: 'd'.repeat(64)});
-		const screen = await renderToTerminal(<IssueWizardView state={state} width={100} height={20} now={NOW} />, {columns: 100, rows: 22});
+		const screen = await renderToTerminal(<IssueWizardView state={state} width={100} height={20} />, {columns: 100, rows: 22});
 		try {
 			expect(screen.text()).toContain('c'.repeat(64));
 			expect(screen.text()).toContain('This is the only time the token is shown');
@@ -118,7 +117,7 @@ describe('issue wizard reducer', () => {
 		state = issueReducer(state, {type: 'accounts', ids: [hostile]});
 		state = type(state, 'ev');
 		expect(accountSuggestions(state)).toEqual([hostile]);
-		const suggesting = await renderToTerminal(<IssueWizardView state={state} width={100} height={20} now={NOW} />, {
+		const suggesting = await renderToTerminal(<IssueWizardView state={state} width={100} height={20} />, {
 			columns: 100,
 			rows: 22,
 		});
@@ -131,7 +130,7 @@ describe('issue wizard reducer', () => {
 		state = key(state, '', {name: 'tab'});
 		expect(state.fields.account).toBe(hostile);
 		expect(issueRequest({...state, fields: {...state.fields, description: 'x'}, scopes: ['api']}, NOW).account).toBe(hostile);
-		const completed = await renderToTerminal(<IssueWizardView state={state} width={100} height={20} now={NOW} />, {columns: 100, rows: 22});
+		const completed = await renderToTerminal(<IssueWizardView state={state} width={100} height={20} />, {columns: 100, rows: 22});
 		try {
 			expect(completed.text()).toContain('Account (optional) › evil\uFFFD]0;pwned\uFFFDacct');
 		} finally {
@@ -141,11 +140,45 @@ describe('issue wizard reducer', () => {
 });
 
 describe('the issue wizard review', () => {
-	const review = (addresses: string, referrers = ''): IssueState => ({
-		...initialIssueState,
-		step: 'review',
-		scopes: ['api'],
-		fields: {...initialIssueState.fields, description: 'x', addresses, referrers},
+	const review = (addresses: string, referrers = ''): IssueState => {
+		const typed = {...initialIssueState, scopes: ['api'], fields: {...initialIssueState.fields, description: 'x', addresses, referrers}};
+		return {...typed, step: 'review', request: issueRequest(typed, NOW)};
+	};
+
+	it('makes the request once, when the wizard moves to the review, from the time of that key', () => {
+		const at =
+			(now: number) =>
+			(state: IssueState, input: string, extra = {}) =>
+				issueReducer(state, {type: 'key', key: keyEvent(input, extra), now});
+		let state: IssueState = {
+			...initialIssueState,
+			step: 'rateLimit',
+			scopes: ['api'],
+			fields: {...initialIssueState.fields, description: 'x', expires: '1h'},
+		};
+		// Typed while the clock read NOW, confirmed 15 s later: 1h counts from the move to the review.
+		state = at(NOW)(state, '');
+		state = at(NOW + 15_000)(state, '', {name: 'return'});
+		expect(state.step).toBe('review');
+		expect(state.request?.expires).toBe(NOW + 15_000 + 3_600_000);
+		// Enter issues that request, whenever it is pressed; Esc drops it, and the next review makes a new one.
+		expect(at(NOW + 60_000)(state, '', {name: 'return'})).toMatchObject({step: 'issuing', request: state.request});
+		const back = at(NOW + 60_000)(state, '', {name: 'escape'});
+		expect(back).toMatchObject({step: 'rateLimit', request: undefined});
+		expect(at(NOW + 60_000)(back, '', {name: 'return'}).request?.expires).toBe(NOW + 60_000 + 3_600_000);
+	});
+
+	it('stays on the step with the reason when the fields no longer make a request (a date that has passed)', () => {
+		const state: IssueState = {
+			...initialIssueState,
+			step: 'rateLimit',
+			scopes: ['api'],
+			fields: {...initialIssueState.fields, description: 'x', expires: '2026-11-22T08:00:30Z'},
+		};
+		const later = issueReducer(state, {type: 'key', key: keyEvent('', {name: 'return'}), now: NOW + 60_000});
+		expect(later.step).toBe('rateLimit');
+		expect(later.request).toBeUndefined();
+		expect(later.error).toMatch(/expir/i);
 	});
 
 	it('warns, as the CLI does, of every entry that restricts nothing, and says nothing for a real range', async () => {
@@ -156,7 +189,7 @@ describe('the issue wizard review', () => {
 			['::ffff:0:0/96', '', 'Warning: IP allowlist entry ::ffff:0:0/96 allows every IPv4 address'],
 			['', '*', 'Warning: Referrer pattern * allows every request, even one without a Referer'],
 		] as const) {
-			const screen = await renderToTerminal(<IssueWizardView state={review(addresses, referrers)} width={200} height={20} now={NOW} />, {
+			const screen = await renderToTerminal(<IssueWizardView state={review(addresses, referrers)} width={200} height={20} />, {
 				columns: 200,
 				rows: 22,
 			});
@@ -167,7 +200,7 @@ describe('the issue wizard review', () => {
 			}
 		}
 
-		const plain = await renderToTerminal(<IssueWizardView state={review('10.0.0.0/8')} width={200} height={20} now={NOW} />, {
+		const plain = await renderToTerminal(<IssueWizardView state={review('10.0.0.0/8')} width={200} height={20} />, {
 			columns: 200,
 			rows: 22,
 		});
@@ -176,6 +209,65 @@ describe('the issue wizard review', () => {
 			expect(plain.text()).not.toContain('Warning');
 		} finally {
 			plain.unmount();
+		}
+	});
+});
+
+describe('the issue wizard component', () => {
+	let redis: TestRedis;
+	beforeAll(async () => {
+		redis = await startRedis();
+	});
+	afterAll(async () => redis.stop());
+
+	it('issues exactly the request its review showed, however long the review stayed open', async () => {
+		const store = new TokenStore(redis.client(), '');
+		let listener: ((text: string) => {quit: boolean}) | undefined;
+		const keys: KeySource = {
+			subscribe(next) {
+				listener = next;
+				return () => {
+					listener = undefined;
+				};
+			},
+		};
+		// Opened at 16:43:56, 1h typed, confirmed into the review at 16:44:11, issued at 16:44:40.
+		let clock = Date.parse('2026-11-22T16:43:56Z');
+		const screen = await renderToTerminal(
+			<KeypressProvider input={keys}>
+				<IssueWizard store={store} width={100} height={24} clock={() => clock} onClose={() => {}} />
+			</KeypressProvider>,
+			{columns: 100, rows: 26},
+		);
+		const typeKeys = async (text: string, until: string | RegExp) => {
+			listener?.(text);
+			const started = Date.now();
+			while (!(typeof until === 'string' ? screen.text().includes(until) : until.test(screen.text()))) {
+				if (Date.now() - started > 10_000) {
+					throw new Error(`timed out waiting for ${String(until)} on:\n${screen.text()}`);
+				}
+
+				await new Promise(resolve => setTimeout(resolve, 20));
+			}
+		};
+
+		try {
+			await typeKeys('Cron job\r', 'Scopes');
+			await typeKeys(' ', '[x]');
+			await typeKeys('\r', 'Account (optional)');
+			await typeKeys('\r', 'Expiry (optional)');
+			await typeKeys('1h\r', 'IP allowlist (optional)');
+			await typeKeys('\r', 'Referrers (optional)');
+			await typeKeys('\r', 'Rate limit (optional)');
+			clock = Date.parse('2026-11-22T16:44:11Z');
+			await typeKeys('\r', 'Enter issues the token');
+			expect(screen.text()).toMatch(/expires\s+2026-11-22 17:44 UTC/);
+			clock = Date.parse('2026-11-22T16:44:40Z');
+			await typeKeys('\r', 'This is the only time the token is shown');
+			const id = /Token id ([\da-f]{64})/.exec(screen.text())![1]!;
+			expect((await store.resolve(id)).record['expires']).toBe(Date.parse('2026-11-22T17:44:11Z'));
+		} finally {
+			screen.unmount();
 		}
 	});
 });

@@ -17,7 +17,9 @@ describe('every key the app reads is in the keymap', () => {
 	it('the footer of a text field shows how to erase, and the help screen shows that ? closes it', () => {
 		expect(footerText('filter', 200)).toContain('Backspace erase');
 		expect(footerText('wizard-text', 200)).toContain('Ctrl-U erase all');
-		expect(footerText('help', 200)).toContain('? help');
+		expect(footerText('help', 200)).toContain('? close');
+		expect(footerText('help', 200)).not.toContain('? help');
+		expect(footerText('table', 200)).toContain('? help');
 	});
 
 	it('while filtering, the erase commands edit the query and only non-text movement keys move', () => {

@@ -15,17 +15,10 @@ export function useEntry(store: TokenStore, id: string, version: unknown): Entry
 	const [state, setState] = useState<EntryState>({status: 'loading'});
 	useEffect(() => {
 		let live = true;
+		// A record that cannot be read is still shown: what of it can be read, and why not the rest
+		// (entry.unreadable, which detailLines says), so the operator sees it and can revoke it here.
 		store
-			.resolve(id)
-			.catch(async (error: unknown) => {
-				// A record that cannot be read is still shown: what of it can be read, and why not the
-				// rest (entry.unreadable), so the operator sees it and can revoke it from here.
-				if (error instanceof TokenError && error.code === 'unreadable') {
-					return store.resolve(id, {allowUnreadable: true});
-				}
-
-				throw error;
-			})
+			.resolve(id, {allowUnreadable: true})
 			.then(entry => live && setState({status: 'found', entry}))
 			.catch((error: unknown) => {
 				if (live) {

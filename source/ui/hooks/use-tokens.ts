@@ -1,14 +1,16 @@
 import {useCallback, useEffect, useRef, useState} from 'react';
-import type {TokenStore} from '../../store/index.js';
-import {type TokenSummary, oneLine} from '../../tokens/index.js';
+import type {RedisEndpoint, TokenStore} from '../../store/index.js';
+import type {TokenSummary} from '../../tokens/index.js';
+import {loadFailure} from '../errors.js';
 import {HEAD_ROWS, type TableData, buildTableData, prepareSearch} from '../state/rows.js';
 
 export type Connection = 'connecting' | 'up' | 'down';
 
 export type TokensState = {
 	data: TableData | undefined;
+	/** 'up' with an error: Redis answered the read with one (a key of the wrong type, an ACL). */
 	connection: Connection;
-	/** Why Redis is unreachable, one line, password-free (ioredis messages name host and port). */
+	/** Why the table could not be read, one line, sanitised, password-free (the store's words). */
 	error: string | undefined;
 	loading: boolean;
 };
@@ -32,6 +34,8 @@ export type TokensOptions = {
 	/** store.summaries() and store.head() when not given. */
 	source?: TokenSource;
 	first?: FirstReads;
+	/** The Redis failures are described at (its URL masked): the store's words, as the CLI's. */
+	endpoint?: RedisEndpoint;
 };
 
 /**
@@ -45,12 +49,12 @@ const RETRY_MS = 2000;
 
 /**
  * The token list and the connection state. Loads on mount, on `refresh()`, periodically and
- * whenever Redis comes back; a failure marks the connection down and schedules a retry, it never
- * throws into React. Until the first whole table is in, the listing's first rows are shown.
+ * whenever Redis comes back; a failure marks the connection down and, while the connection is up,
+ * schedules a retry; it never throws into React. Until the first whole table is in, the listing's first rows are shown.
  */
 export function useTokens(
 	store: TokenStore,
-	{refreshMs = REFRESH_MS, source, first}: TokensOptions = {},
+	{refreshMs = REFRESH_MS, source, first, endpoint}: TokensOptions = {},
 ): TokensState & {refresh: () => void} {
 	const [state, setState] = useState<TokensState>({data: undefined, connection: 'connecting', error: undefined, loading: true});
 	const timer = useRef<NodeJS.Timeout | undefined>(undefined);
@@ -59,6 +63,8 @@ export function useTokens(
 	const pendingFirst = useRef(first);
 	const haveTable = useRef(false);
 	const latest = useRef<TableData | undefined>(undefined);
+	// The timers' way back into load (set by the effect below): load cannot name itself.
+	const reload = useRef(() => {});
 
 	const schedule = useCallback((delay: number, load: () => void) => {
 		clearTimeout(timer.current);
@@ -67,6 +73,17 @@ export function useTokens(
 
 	const load = useCallback(async () => {
 		if (inFlight.current) {
+			return;
+		}
+
+		if (!pendingFirst.current && store.redis.status !== 'ready') {
+			// Reconnecting: ioredis keeps trying by itself and 'ready' loads. A load now would only
+			// queue on this connection, or start a loader child every retry to say it is still away.
+			setState(previous =>
+				previous.connection === 'down'
+					? {...previous, loading: false}
+					: {...previous, connection: 'down', error: previous.error ?? 'connection lost, retrying', loading: false},
+			);
 			return;
 		}
 
@@ -107,20 +124,27 @@ export function useTokens(
 				setState({data, connection: 'up', error: undefined, loading: false});
 			}
 
-			schedule(Math.max(refreshMs, took * LOAD_TIME_SHARE), () => void load());
+			schedule(Math.max(refreshMs, took * LOAD_TIME_SHARE), () => reload.current());
 		} catch (error) {
+			const {away, reason} = loadFailure(error, endpoint);
+			const connection: Connection = away || store.redis.status !== 'ready' ? 'down' : 'up';
 			if (mounted.current) {
-				setState(previous => ({...previous, connection: 'down', error: oneLine(error), loading: false}));
+				setState(previous => ({...previous, connection, error: reason, loading: false}));
 			}
 
-			schedule(RETRY_MS, () => void load());
+			// Retried on a connection that is up (a command timed out, Redis refused the read); one
+			// that is down loads again on 'ready'.
+			if (store.redis.status === 'ready') {
+				schedule(RETRY_MS, () => reload.current());
+			}
 		} finally {
 			inFlight.current = false;
 		}
-	}, [store, refreshMs, schedule, source]);
+	}, [store, refreshMs, schedule, source, endpoint]);
 
 	useEffect(() => {
 		mounted.current = true;
+		reload.current = () => void load();
 		void load();
 		const onDown = () => {
 			setState(previous =>
@@ -132,8 +156,9 @@ export function useTokens(
 			void load();
 		};
 
+		// The connection's own errors: it could not connect, or its database was refused.
 		const onError = (error: Error) => {
-			setState(previous => ({...previous, connection: 'down', error: oneLine(error)}));
+			setState(previous => ({...previous, connection: 'down', error: loadFailure(error, endpoint).reason}));
 		};
 
 		store.redis.on('close', onDown);
@@ -147,7 +172,7 @@ export function useTokens(
 			store.redis.off('ready', onReady);
 			store.redis.off('error', onError);
 		};
-	}, [store, load]);
+	}, [store, load, endpoint]);
 
 	const refresh = useCallback(() => void load(), [load]);
 	return {...state, refresh};

@@ -2,6 +2,8 @@ import {failureText} from '../errors.js';
 import {Text, useStdout} from 'ink';
 import {useEffect, useState} from 'react';
 import type {TokenStore} from '../../store/index.js';
+import {TokenError} from '../../tokens/index.js';
+import {displayText} from '../../format/index.js';
 import {copyToClipboard} from '../clipboard.js';
 import {Footer} from '../components/footer.js';
 import {Frame, Message, Title} from '../components/frame.js';
@@ -13,7 +15,23 @@ import {theme} from '../theme.js';
 
 export type Exported = Target & {exportString: string};
 
-export type ExportState = {status: 'loading'} | {status: 'ready'; items: Exported[]} | {status: 'error'; message: string};
+export type ExportState =
+	| {status: 'loading'}
+	/** `unreadable`: the targets left out because their records cannot be read. */
+	| {status: 'ready'; items: Exported[]; unreadable?: Target[]}
+	| {status: 'error'; message: string};
+
+const isUnreadable = (error: unknown) => error instanceof TokenError && error.code === 'unreadable';
+
+/** The records the dialog cannot export, and what is left to do with them: d revokes them (the table's key). */
+function cannotRead(targets: readonly Target[]): string {
+	const ids = targets.map(target => shortId(target.id)).join(', ');
+	return targets.length === 1
+		? `${ids}: its record cannot be read; Esc, then d revokes it`
+		: `${ids}: their records cannot be read; Esc, then d revokes them`;
+}
+
+const shortId = (id: string) => displayText(id, 12);
 
 /** What `c` copies: one string, or one per line for several (what `ee-tokens import -` reads). */
 export const copyText = (items: readonly Exported[]): string => items.map(item => item.exportString).join('\n');
@@ -45,6 +63,7 @@ export function ExportView({
 
 	const {items} = state;
 	const hidden = hiddenText({targets: items, hidden: selection?.hidden ?? 0, marked});
+	const unreadable = state.unreadable?.length ? `Left out ${cannotRead(state.unreadable)}.` : undefined;
 	const inner = Math.max(10, width - 4);
 	if (items.length === 1) {
 		const [item] = items as [Exported];
@@ -57,6 +76,7 @@ export function ExportView({
 					Export {marked ? 'the marked token ' : ''}“{item.description}”
 				</Title>
 				{hidden ? <Message kind="warning">{hidden}</Message> : null}
+				{unreadable ? <Message kind="warning">{unreadable}</Message> : null}
 				<Text color={theme.muted}> The export string carries the token's record, not the token itself: the holder still needs it.</Text>
 				<Text> </Text>
 				{lines.slice(0, room).map((line, index) => (
@@ -80,6 +100,7 @@ export function ExportView({
 		<Frame height={height}>
 			<Title>Export the {items.length} marked tokens</Title>
 			{hidden ? <Message kind="warning">{hidden}</Message> : null}
+			{unreadable ? <Message kind="warning">{unreadable}</Message> : null}
 			<Text color={theme.muted}> c copies them, one export string per line.</Text>
 			<Text> </Text>
 			{items.slice(0, room).map(item => (
@@ -112,8 +133,32 @@ export function ExportScreen({store, selection, width, height, onClose}: ExportS
 	const [notice, setNotice] = useState<string | undefined>(undefined);
 	useEffect(() => {
 		let live = true;
-		Promise.all(targets.map(async target => ({...target, exportString: await store.exportString(target.id)})))
-			.then(items => live && setState({status: 'ready', items}))
+		// A record that cannot be read has no export string: the others are exported, and it is named.
+		const exported = async (target: Target) =>
+			store.exportString(target.id).then(
+				exportString => ({...target, exportString}),
+				(error: unknown) => {
+					if (isUnreadable(error)) {
+						return undefined;
+					}
+
+					throw error;
+				},
+			);
+		Promise.all(targets.map(exported))
+			.then(results => {
+				const items = results.filter(item => item !== undefined);
+				const unreadable = targets.filter((_, index) => results[index] === undefined);
+				if (!live) {
+					return;
+				}
+
+				setState(
+					items.length === 0
+						? {status: 'error', message: `Could not export: ${cannotRead(unreadable)}.`}
+						: {status: 'ready', items, unreadable},
+				);
+			})
 			.catch((error: unknown) => live && setState({status: 'error', message: `Could not export: ${failureText(error)}`}));
 		return () => {
 			live = false;

@@ -1,8 +1,8 @@
 import {failureText} from '../errors.js';
 import {Box, Text, useStdout} from 'ink';
-import {useEffect, useState} from 'react';
+import {useEffect} from 'react';
 import type {TokenStore} from '../../store/index.js';
-import {SCOPES, describeScopes, oneLine, restrictionWarnings} from '../../tokens/index.js';
+import {SCOPES, describeScopes, restrictionWarnings} from '../../tokens/index.js';
 import {displayText, shortDate} from '../../format/index.js';
 import {copyToClipboard} from '../clipboard.js';
 import {Footer} from '../components/footer.js';
@@ -20,7 +20,7 @@ import {
 	accountSuggestions,
 	initialIssueState,
 	issueReducer,
-	issueRequest,
+	type IssueRequest,
 	issueView,
 } from '../state/issue-wizard.js';
 import {theme} from '../theme.js';
@@ -34,34 +34,19 @@ const SCOPE_LABELS: Record<string, string> = {
 	mcp: 'MCP',
 };
 
-/** The review's warning for allowlist entries that allow every address of a family. */
-/** What the review says out loud before issuing: the CLI's warnings, word for word (tokens/validation.ts). */
-function reviewWarnings(state: IssueState, now: number): string[] {
-	try {
-		return restrictionWarnings(issueRequest(state, now).restrictions);
-	} catch {
-		// A field that does not parse is the review's error line (reviewLines), not a warning.
-		return [];
-	}
-}
-
-function reviewLines(state: IssueState, now: number): Array<[string, string]> {
-	try {
-		const request = issueRequest(state, now);
-		return [
-			['description', displayText(request.description)],
-			['scopes', describeScopes(request.scopes)],
-			['account', request.account === undefined ? 'all accounts' : displayText(request.account)],
-			['expires', request.expires === undefined ? 'never' : `${shortDate(request.expires)} UTC`],
-			...restrictionLines(request.restrictions),
-		];
-	} catch (error) {
-		return [['error', displayText(oneLine(error))]];
-	}
+/** The review of the request the wizard will issue, as people read it. */
+function reviewLines(request: IssueRequest): Array<[string, string]> {
+	return [
+		['description', displayText(request.description)],
+		['scopes', describeScopes(request.scopes)],
+		['account', request.account === undefined ? 'all accounts' : displayText(request.account)],
+		['expires', request.expires === undefined ? 'never' : `${shortDate(request.expires)} UTC`],
+		...restrictionLines(request.restrictions),
+	];
 }
 
 /** The wizard as it looks in one state (pure: tests render it without a store or keys). */
-export function IssueWizardView({state, width, height, now}: {state: IssueState; width: number; height: number; now: number}) {
+export function IssueWizardView({state, width, height}: {state: IssueState; width: number; height: number}) {
 	const index = INPUT_STEPS.indexOf(state.step);
 	const progress = index === -1 ? '' : ` — step ${index + 1} of ${INPUT_STEPS.length}`;
 	let body;
@@ -83,12 +68,13 @@ export function IssueWizardView({state, width, height, now}: {state: IssueState;
 
 		case 'review':
 		case 'issuing': {
-			const warnings = reviewWarnings(state, now);
+			// What the CLI says out loud before issuing, word for word (tokens/validation.ts).
+			const warnings = state.request ? restrictionWarnings(state.request.restrictions) : [];
 			body = (
 				<>
 					<Text> Enter issues the token, Esc goes back to change something.</Text>
 					<Text> </Text>
-					<Fields lines={reviewLines(state, now)} />
+					{state.request ? <Fields lines={reviewLines(state.request)} /> : null}
 					{warnings.map(warning => (
 						<Message key={warning} kind="warning">
 							Warning: {warning}
@@ -157,15 +143,15 @@ export type IssueWizardProps = {
 	width: number;
 	height: number;
 	onClose: (options: {repaint?: boolean; reload?: boolean}) => void;
+	/** The clock a typed expiry counts from, read as each key arrives. */
+	clock?: () => number;
 };
 
 /**
  * The issue wizard. The raw token lives only in this component's state, from the store's answer
  * to the close of the shown-once step; then the state drops it and the app repaints every cell.
  */
-export function IssueWizard({store, width, height, onClose}: IssueWizardProps) {
-	// The time expiries are shown against, fixed when the wizard opens (render stays pure).
-	const [now] = useState(() => Date.now());
+export function IssueWizard({store, width, height, onClose, clock = Date.now}: IssueWizardProps) {
 	const {stdout} = useStdout();
 	const [state, dispatch, ref] = useRefReducer(issueReducer, initialIssueState);
 
@@ -181,11 +167,9 @@ export function IssueWizard({store, width, height, onClose}: IssueWizardProps) {
 			return;
 		}
 
-		let request;
-		try {
-			request = issueRequest(ref.current, Date.now());
-		} catch (error) {
-			dispatch({type: 'failed', message: oneLine(error)});
+		// Exactly what the review showed: the request was made when the wizard moved to it.
+		const {request} = ref.current;
+		if (!request) {
 			return;
 		}
 
@@ -202,7 +186,7 @@ export function IssueWizard({store, width, height, onClose}: IssueWizardProps) {
 			return true;
 		}
 
-		dispatch({type: 'key', key, now: Date.now()});
+		dispatch({type: 'key', key, now: clock()});
 		// Closed here, in the key's own turn, not in an effect after the next render: a key read
 		// in the same burst (Esc, then n) must reach whatever is under the dialog.
 		const {done} = ref.current;
@@ -215,7 +199,7 @@ export function IssueWizard({store, width, height, onClose}: IssueWizardProps) {
 
 	return (
 		<>
-			<IssueWizardView state={state} width={width} height={height} now={now} />
+			<IssueWizardView state={state} width={width} height={height} />
 			<Footer view={issueView(state.step)} width={width} />
 		</>
 	);

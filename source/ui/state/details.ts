@@ -1,4 +1,18 @@
-import {type TokenEntry, isPlainMap, isoTime, kindOf, recordProblem, toMillis} from '../../tokens/index.js';
+import {
+	type TokenEntry,
+	accountProblem,
+	expiresProblem,
+	expiryOf,
+	isPlainMap,
+	isoTime,
+	kindOf,
+	listField,
+	permissionAxes,
+	recordProblem,
+	restrictionsField,
+	scopesProblem,
+	toMillis,
+} from '../../tokens/index.js';
 import {INVALID_DATE, displayText, relativeTime} from '../../format/index.js';
 
 const iso = (ms: number) => isoTime(ms) ?? INVALID_DATE;
@@ -9,54 +23,48 @@ export const MAX_DETAIL_FIELDS = 64;
 /** A field name from Redis as a label: sanitised and short. */
 const LABEL_LIMIT = 32;
 
-/**
- * What each field of a record should hold (compatibility §2), in the words of the domain's `kindOf`;
- * a number account is EmailEngine's CLI quirk.
- */
-const EXPECTED: Record<string, readonly string[]> = {
-	created: ['a number', 'a date'],
-	expires: ['a number', 'a date'],
-	account: ['text', 'a number'],
-	ip: ['text'],
-	remoteAddress: ['text'],
-	scopes: ['a list'],
-	description: ['text'],
-	metadata: ['text'],
-	permissions: ['a map'],
-};
+/** Fields that hold text people read, and decide nothing: shown as malformed when they are not text. */
+const TEXT_FIELDS = new Set(['description', 'metadata', 'ip', 'remoteAddress']);
 
 /** A value of the wrong shape, quoted when text so that "api" does not read like a scope list. */
 const malformed = (value: unknown, why: string) =>
 	`malformed: ${typeof value === 'string' ? displayText(JSON.stringify(displayText(value, 200))) : displayText(value, 200)} (${why})`;
 
+/** A field's problem in the domain's words ("scopes is text, not a list"), without the field's name. */
+const whyOf = (field: string, problem: string) => (problem.startsWith(`${field} is `) ? problem.slice(field.length + 4) : problem);
+
+const EVERY_REQUEST_REFUSED = 'every request is refused';
+
 /**
- * An address or referrer list as EmailEngine reads it (compatibility §6.5, §2): absent, nil or empty
- * text restricts nothing; a list is checked (an empty address list refuses every request); anything
- * else is malformed, and EmailEngine refuses every request.
+ * An address or referrer list as the server reads it (listField, compatibility §6.5): absent or nil
+ * restricts nothing; a list is checked (an empty address list refuses every request, an empty
+ * referrer list restricts nothing); anything else, false, 0 and '' included, refuses every request.
  */
 function listText(value: unknown, kind: 'addresses' | 'referrers'): string {
-	if (value === undefined || value === null || value === '' || value === false || value === 0) {
+	const list = listField(value);
+	if (list === null) {
+		return malformed(value, `${kindOf(value)}, not a list: ${EVERY_REQUEST_REFUSED}`);
+	}
+
+	if (list === undefined || (list.length === 0 && kind === 'referrers')) {
 		return kind === 'addresses' ? 'any address' : 'any referrer';
 	}
 
-	if (!Array.isArray(value)) {
-		return malformed(value, `${kindOf(value)}, not a list: every request is refused`);
-	}
-
-	if (value.length === 0) {
-		return kind === 'addresses' ? 'none: every request is refused' : 'any referrer';
+	if (list.length === 0) {
+		return `none: ${EVERY_REQUEST_REFUSED}`;
 	}
 
 	return displayText(
-		value
+		list
 			.slice(0, 64)
 			.map(item => displayText(item, 200))
-			.join(', ') + (value.length > 64 ? `, …and ${value.length - 64} more` : ''),
+			.join(', ') + (list.length > 64 ? `, …and ${list.length - 64} more` : ''),
 	);
 }
 
+/** A rate limit: absent or nil is none; anything else but a map of two numbers limits every request. */
 function rateText(value: unknown): string {
-	if (!value) {
+	if (value === undefined || value === null) {
 		return 'none';
 	}
 
@@ -71,16 +79,52 @@ function rateText(value: unknown): string {
 }
 
 /**
- * Restrictions as people read them, in the details view and in the issue wizard's review. Takes
- * whatever the record holds: every value is shown through displayText, wrong types as malformed.
+ * Restrictions as people read them, in the details view and in the issue wizard's review: a
+ * restrictions map (restrictionsField) or none. Every value is shown through displayText, wrong
+ * types as malformed.
  */
-export function restrictionLines(restrictions: unknown): Array<[string, string]> {
-	const map = isPlainMap(restrictions) ? restrictions : undefined;
+export function restrictionLines(restrictions: Readonly<Record<string, unknown>> | undefined): Array<[string, string]> {
 	return [
-		['IP allowlist', listText(map?.['addresses'], 'addresses')],
-		['referrers', listText(map?.['referrers'], 'referrers')],
-		['rate limit', rateText(map?.['rateLimit'])],
+		['IP allowlist', listText(restrictions?.['addresses'], 'addresses')],
+		['referrers', listText(restrictions?.['referrers'], 'referrers')],
+		['rate limit', rateText(restrictions?.['rateLimit'])],
 	];
+}
+
+/** One field's value as the details view shows it, judged by the domain's rules (tokens/record-shape.ts). */
+function fieldText(key: string, value: unknown, now: number): string {
+	const date = (ms: number) => `${iso(ms)} (${relativeTime(ms, now)})`;
+	switch (key) {
+		case 'expires': {
+			const expires = expiryOf({expires: value});
+			return expires === undefined ? 'never' : expires === null ? malformed(value, whyOf(key, expiresProblem(value)!)) : date(expires);
+		}
+
+		case 'created': {
+			const ms = toMillis(value);
+			return ms !== undefined ? date(ms) : value === null ? displayText(value) : malformed(value, `${kindOf(value)}, not a number`);
+		}
+
+		case 'account': {
+			const problem = accountProblem(value);
+			return problem === undefined ? displayText(value) : malformed(value, whyOf(key, problem));
+		}
+
+		case 'scopes': {
+			const problem = scopesProblem(value);
+			return problem === undefined ? displayText(value) : malformed(value, whyOf(key, problem));
+		}
+
+		case 'permissions': {
+			return value === null || value === undefined || permissionAxes(value) ? displayText(value) : malformed(value, EVERY_REQUEST_REFUSED);
+		}
+
+		default: {
+			return TEXT_FIELDS.has(key) && value !== null && typeof value !== 'string'
+				? malformed(value, `${kindOf(value)}, not text`)
+				: displayText(value);
+		}
+	}
 }
 
 /**
@@ -113,32 +157,23 @@ export function detailLines(entry: TokenEntry, now: number): Array<[string, stri
 		}
 
 		fields++;
-		const value = entry.record[key];
-		const expected = Object.hasOwn(EXPECTED, key) ? EXPECTED[key] : undefined;
-		const kind = kindOf(value);
-		const ms = key === 'created' || key === 'expires' ? toMillis(value) : undefined;
-		const text =
-			expected && value !== null && !expected.includes(kind)
-				? malformed(value, `${kind}, not ${expected[0]}`)
-				: ms === undefined
-					? displayText(value)
-					: `${iso(ms)} (${relativeTime(ms, now)})`;
-		lines.push([displayText(key, LABEL_LIMIT), text]);
+		lines.push([displayText(key, LABEL_LIMIT), fieldText(key, entry.record[key], now)]);
 	}
 
 	if (more > 0) {
 		lines.push(['…', `and ${more} more fields`]);
 	}
 
-	const restrictions = entry.record['restrictions'];
-	if (isPlainMap(restrictions)) {
+	const restrictions = restrictionsField(entry.record);
+	if (restrictions) {
 		lines.push(['restrictions', '']);
 		for (const [label, value] of restrictionLines(restrictions)) {
 			lines.push([`  ${label}`, value]);
 		}
-	} else if (restrictions) {
-		lines.push(['restrictions', malformed(restrictions, `${kindOf(restrictions)}, not a map`)]);
-	} else {
+	} else if (restrictions === null) {
+		lines.push(['restrictions', malformed(entry.record['restrictions'], `${kindOf(entry.record['restrictions'])}, not a map`)]);
+	} else if (entry.unreadable === undefined) {
+		// An unreadable record's restrictions are not known: "none" would read as "unrestricted".
 		lines.push(['restrictions', 'none']);
 	}
 

@@ -52,6 +52,11 @@ export type IssueState = {
 	error: string | undefined;
 	/** Account ids for suggestions. */
 	accounts: string[];
+	/**
+	 * What the review shows and Enter issues, parsed once when the wizard moves to the review (an
+	 * expiry of 1h counts from then): the review never shows one request and issues another.
+	 */
+	request: IssueRequest | undefined;
 	/** Only while the shown-once step is open; cleared on close. */
 	issued: {token: string; id: string} | undefined;
 	notice: string | undefined;
@@ -66,6 +71,7 @@ export const initialIssueState: IssueState = {
 	scopeCursor: 0,
 	error: undefined,
 	accounts: [],
+	request: undefined,
 	issued: undefined,
 	notice: undefined,
 	done: undefined,
@@ -195,7 +201,17 @@ function move(state: IssueState, delta: 1 | -1, now: number): IssueState {
 		return {...state, done: 'cancelled'};
 	}
 
-	return {...state, step: INPUT_STEPS[index + delta]!, error: undefined};
+	const step = INPUT_STEPS[index + delta]!;
+	if (step !== 'review') {
+		return {...state, step, error: undefined, request: undefined};
+	}
+
+	try {
+		return {...state, step, error: undefined, request: issueRequest(state, now)};
+	} catch (error) {
+		// Each field passed its step, but together, or by now, they do not (a date that has passed).
+		return {...state, error: error instanceof TokenError ? error.message : oneLine(error)};
+	}
 }
 
 export function issueReducer(state: IssueState, action: IssueAction): IssueState {
@@ -241,7 +257,7 @@ function issueKey(state: IssueState, key: KeyEvent, now: number): IssueState {
 
 	if (step === 'review') {
 		const command = commandFor(key, commandsOf('wizard-review'));
-		if (command === Command.Confirm) {
+		if (command === Command.Confirm && state.request) {
 			return {...state, step: 'issuing', error: undefined};
 		}
 

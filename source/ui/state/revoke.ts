@@ -1,4 +1,4 @@
-import {revokeConfirmation} from '../../tokens/index.js';
+import {confirmsRevoke, revokeConfirmation} from '../../tokens/index.js';
 import {Command, type KeyEvent, commandFor, commandsOf} from '../keymap.js';
 import type {Selection, Target} from './rows.js';
 import {editText} from './text-edit.js';
@@ -22,6 +22,10 @@ export type RevokeState = {
 /** What to type: the id's start for one token (the CLI asks the same), `revoke N` for several. */
 export const confirmationText = (targets: readonly Target[]): string =>
 	targets.length === 1 ? revokeConfirmation(targets[0]!.id) : `revoke ${targets.length}`;
+
+/** Whether the typed text is that proof: for one token the CLI's own check, `revoke N` in any case for several. */
+const confirms = (typed: string, targets: readonly Target[]): boolean =>
+	targets.length === 1 ? confirmsRevoke(typed, targets[0]!.id) : typed.trim().toLowerCase() === confirmationText(targets);
 
 export const initialRevokeState = (targets: Target[], {marked = targets.length > 1, hidden = 0}: Partial<Selection> = {}): RevokeState => ({
 	targets,
@@ -69,7 +73,7 @@ export function revokeReducer(state: RevokeState, action: RevokeAction): RevokeS
 					return {...state, done: 'cancelled'};
 				}
 
-				if (typed.toLowerCase() !== confirmationText(state.targets)) {
+				if (!confirms(typed, state.targets)) {
 					return {...state, error: `That is not "${confirmationText(state.targets)}". Type it exactly to revoke, or press Esc to cancel.`};
 				}
 

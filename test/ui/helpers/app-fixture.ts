@@ -1,6 +1,6 @@
 import {afterAll, afterEach, beforeAll} from 'vitest';
 import {type TestRedis, startRedis} from '../../helpers/redis.js';
-import {type AppProcess, spawnApp} from './pty.js';
+import {type AppProcess, KEYS, spawnApp} from './pty.js';
 import {type Seeded, seedTokens} from './seed.js';
 
 export type AppFixture = {
@@ -11,8 +11,8 @@ export type AppFixture = {
 	start(options?: Parameters<typeof spawnApp>[1], args?: string[]): AppProcess;
 	/**
 	 * One app on that Redis for the cases that do not need a fresh start: started by the first case
-	 * that asks, then handed to each later one as that case left it, and killed after the file.
-	 * Each case that uses it leaves it at the unfiltered table it found.
+	 * that asks, handed to each later one at the unfiltered table (Esc, Esc: a dialog closed, a kept
+	 * filter cleared), and killed after the file.
 	 */
 	shared(): Promise<AppProcess>;
 };
@@ -50,11 +50,16 @@ export function appFixture(): AppFixture {
 			return app;
 		},
 		async shared() {
-			if (!shared) {
+			if (shared) {
+				await shared.type(`${KEYS.escape}${KEYS.escape}`);
+			} else {
 				shared = spawnApp([`--dbs.redis=${redis!.url()}`]);
-				await shared.waitFor(/\d+ tokens/, {message: 'the table'});
 			}
 
+			// The table's own footer (no dialog over it), every token in it (no "N of M": no filter).
+			await shared.waitFor(screen => /\d+ tokens/.test(screen) && !/ of \d/.test(screen) && /^ *\? help/m.test(screen), {
+				message: 'the unfiltered table',
+			});
 			return shared;
 		},
 	};

@@ -1,10 +1,13 @@
 import type {Redis} from 'ioredis';
 import {encodeExportString, encodeMsgpack} from '../../../source/tokens/index.js';
+import {deepArray, packed, rawRecord} from '../../helpers/hostile-records.js';
 
 /**
- * Hostile records for the app, written as raw bytes the way anything with access to Redis could
- * write them: wrong types in every field, terminal escapes in every field (nested restriction values
- * and map keys included), a 1 MB description, a value nested 200,000 levels deep.
+ * Hostile records for the app, as the rest of the tests build them (test/helpers/hostile-records.ts):
+ * wrong types in every field, terminal escapes in every field (nested restriction values and map
+ * keys included), a 1 MB description, a value nested 200,000 levels deep. What is here and not
+ * there is what the app's own tests need: sequences the app never writes itself, so that finding one
+ * in its output means a record's text got through, and four records planted under fixed ids.
  */
 
 /** Sequences that do something to a terminal when they reach it raw: retitle, clear, clipboard, colour. */
@@ -17,7 +20,11 @@ export const REPORT = '\u001B[6n';
 export const MOVE = '\u001B[5;5H';
 export const ESCAPES = `${TITLE}${CLEAR}${CLIPBOARD}${RED}${REPORT}${MOVE}`;
 
-/** What must never reach the pty from a record: its OSC and CSI sequences, 8-bit CSI and OSC, a bidi override. */
+/**
+ * What must never reach the pty from a record: its OSC and CSI sequences, 8-bit CSI and OSC, a bidi
+ * override. A list of sequences, where hostile-records.ts has RAW_CONTROL (any control character):
+ * the app's output is full of escapes of its own, so only ones it never writes can be looked for.
+ */
 export const RAW_SEQUENCES = ['\u001B]0;pwned', '\u001B]52;c;cHduZWQ', REPORT, MOVE, '\u009B', '\u009D', '\u202E'];
 
 export const HOSTILE_IDS = {
@@ -66,7 +73,11 @@ export const hugeRecord = {
 
 export const DEEP_LEVELS = 200_000;
 
-/** An array nested `levels` deep, built with a loop: a value no recursive walker may take on. */
+/**
+ * An array nested `levels` deep as a value, built with a loop: a value no recursive walker may take
+ * on. deepArray (hostile-records.ts) is the same nesting as bytes, which the store refuses to decode
+ * this deep; this is for the views, which must bound whatever they are given.
+ */
 export function deepValue(levels: number): unknown {
 	let value: unknown = null;
 	for (let level = 0; level < levels; level++) {
@@ -80,12 +91,13 @@ export function deepValue(levels: number): unknown {
  * A record whose `metadata` is an array nested 200,000 levels deep: built as bytes, since the
  * encoder recurses and cannot write it.
  */
-export function deepRecordBytes(levels = DEEP_LEVELS): Buffer {
-	const head = Buffer.from(encodeMsgpack({created: Date.now() - 60_000, scopes: ['api'], description: 'deeply nested'}));
-	// fixmap of 3 → fixmap of 4, then the extra key and its value.
-	head[0] = 0x84;
-	return Buffer.concat([head, Buffer.from(encodeMsgpack('metadata')), Buffer.alloc(levels, 0x91), Buffer.from([0xc0])]);
-}
+export const deepRecordBytes = (levels = DEEP_LEVELS): Buffer =>
+	rawRecord([
+		['created', packed(Date.now() - 60_000)],
+		['scopes', packed(['api'])],
+		['description', packed('deeply nested')],
+		['metadata', deepArray(levels)],
+	]);
 
 /** Writes the four hostile records (and a last use whose ip carries escapes) into db's token hash. */
 export async function writeHostileRecords(redis: Redis, prefix = ''): Promise<void> {
@@ -105,7 +117,7 @@ export async function writeHostileRecords(redis: Redis, prefix = ''): Promise<vo
  * An export string an import takes (every known field of its shape) with terminal escapes in every
  * text it carries: description, account, an unknown key and its value.
  */
-export function hostileExportString(id = '5'.repeat(64)): string {
+export function escapesExportString(id = '5'.repeat(64)): string {
 	return encodeExportString(id, {
 		created: Date.now(),
 		account: `acct${TITLE}`,

@@ -14,7 +14,10 @@ export type AppProcess = {
 	write(data: string): void;
 	/** Pastes text as a terminal with bracketed paste on does: between ESC[200~ and ESC[201~. */
 	paste(text: string): void;
-	/** Sends keys one at a time, waiting for each to be drawn, so bursts never merge. */
+	/**
+	 * Sends keys one at a time, each after the app has finished drawing a frame since the one before
+	 * (or, for a key that draws nothing, after KEY_DRAW_TIMEOUT_MS), so bursts never merge.
+	 */
 	type(text: string): Promise<void>;
 	resize(columns: number, rows: number): void;
 	waitFor(
@@ -40,6 +43,13 @@ export const KEYS = {
 } as const;
 
 const sleep = async (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+/** How long type() waits for a key's frame before taking it for a key that draws nothing. */
+const KEY_DRAW_TIMEOUT_MS = 250;
+
+/** Ink wraps each frame in a synchronized update (mode 2026): these begin and end one. */
+const FRAME_START = '\u001B[?2026h';
+const FRAME_END = '\u001B[?2026l';
 
 /**
  * The built CLI under a real pty, its screen rebuilt by @xterm/headless. CI=false because Ink
@@ -67,15 +77,22 @@ export function spawnApp(
 		},
 	});
 	let output = '';
+	// Frames the app has finished drawing, counted as the bytes come (a marker may be split
+	// between two reads: the tail of the last read, shorter than a marker, is searched again).
+	let framesDrawn = 0;
+	let tail = '';
 	child.onData(data => {
 		output += data;
+		const searched = tail + data;
+		framesDrawn += searched.split(FRAME_END).length - 1;
+		tail = searched.slice(-(FRAME_END.length - 1));
 		terminal.write(data);
 	});
 	const exited = new Promise<{exitCode: number; signal?: number}>(resolve => {
 		child.onExit(resolve);
 	});
 	const screen = () => screenLines(terminal).join('\n');
-	const frameInProgress = () => output.lastIndexOf('\u001B[?2026h') > output.lastIndexOf('\u001B[?2026l');
+	const frameInProgress = () => output.lastIndexOf(FRAME_START) > output.lastIndexOf(FRAME_END);
 	const waitFor: AppProcess['waitFor'] = async (predicate, {timeout = 20_000, message, interval = 50} = {}) => {
 		const test =
 			typeof predicate === 'string'
@@ -116,8 +133,12 @@ export function spawnApp(
 		async type(text) {
 			// Escape sequences (arrows, pages) go whole; everything else one character at a time.
 			for (const key of text.match(/\u001B\[[0-9;]*[@-~]|[\s\S]/gu) ?? []) {
+				const before = framesDrawn;
 				child.write(key);
-				await sleep(30);
+				const deadline = Date.now() + KEY_DRAW_TIMEOUT_MS;
+				while ((framesDrawn === before || frameInProgress()) && Date.now() < deadline) {
+					await sleep(5);
+				}
 			}
 		},
 		resize(columnsNext, rowsNext) {
