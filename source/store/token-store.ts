@@ -14,7 +14,7 @@ import {type Keys, keysFor} from './keys.js';
 import {type ListOptions, type SummaryOptions, listEntries, listEntriesInChunks, listHead, listPage, listSummaries} from './listing.js';
 import {getLastUse, getRecord, resolveToken} from './lookup.js';
 import type {OnUnreadable, StoreContext, UnreadableRecord} from './stored-records.js';
-import {issueToken, provision, reap, revokeEntry, revokeMany, revokeToken} from './writes.js';
+import {issueToken, reap, revokeEntry, revokeMany, revokeToken} from './writes.js';
 import {defineWriteScripts} from './write-scripts.js';
 
 export type {AuditLogEntry} from './audit-log.js';
@@ -46,10 +46,6 @@ export class TokenStore implements StoreContext {
 
 	async issue(token: Omit<NewToken, 'created'>): Promise<{rawToken: string; id: string; record: TokenRecord}> {
 		return issueToken(this, token);
-	}
-
-	async provision(id: string, record: TokenRecord): Promise<void> {
-		return provision(this, id, record);
 	}
 
 	async reap(id: string, record: TokenRecord): Promise<void> {

@@ -34,11 +34,10 @@ export async function issueToken(
 }
 
 /**
- * Writes a record built by the caller (the REST route builds its own shape) with the provision
- * trio: record, empty access record, index entry, in one script that checks the keys' types
- * first, so a refusal writes nothing (write-scripts.ts).
+ * Writes the provision trio: record, empty access record, index entry, in one script that checks
+ * the keys' types first, so a refusal writes nothing (write-scripts.ts).
  */
-export async function provision({redis, keys}: StoreContext, id: string, record: TokenRecord): Promise<void> {
+async function provision({redis, keys}: StoreContext, id: string, record: TokenRecord): Promise<void> {
 	await (redis as ScriptedRedis).eeProvision(
 		keys.tokens,
 		keys.access,

@@ -270,7 +270,6 @@ export const stringField = (record: TokenRecord, key: string): string | undefine
 	return typeof value === 'string' && value !== '' ? value : undefined;
 };
 
-
 /** Last use (compatibility §1.6): `{time, ip}`; a missing or undecodable value reads as never used. */
 export type LastUse = {time: number | null; ip: string | null};
 
