@@ -1,7 +1,7 @@
 // Seeds a Redis for manual checks: node --import tsx test/ui/helpers/seed-cli.ts URL COUNT [--hostile]
 // --hostile adds the hostile records of hostile.ts and prints an export string carrying one.
 import {Redis} from 'ioredis';
-import {hostileExportString, writeHostileRecords} from './hostile.js';
+import {escapesExportString, writeHostileRecords} from './hostile.js';
 import {seedTokens} from './seed.js';
 
 const args = process.argv.slice(2);
@@ -14,5 +14,5 @@ if (hostile) {
 	const redis = new Redis(url);
 	await writeHostileRecords(redis);
 	redis.disconnect();
-	process.stdout.write(`${hostileExportString()}\n`);
+	process.stdout.write(`${escapesExportString()}\n`);
 }
