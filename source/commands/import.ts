@@ -34,14 +34,17 @@ export const importCommand = defineCommand({
 	},
 	async run(cli, context) {
 		const {flags} = cli;
-		const fromStdin = flags.token === '-' || (flags.token === undefined && !context.stdin.isTTY);
-		if (!fromStdin && flags.token === undefined) {
-			throw new TokenError('usage', 'Give -t EXPORT_STRING, or -t - and the strings on stdin');
+		// Stdin only when asked for with -t -: a bare `import` in a script whose stdin happens to be
+		// empty or unrelated (cron, CI) would otherwise report "Imported 0" and exit 0.
+		if (flags.token === undefined) {
+			throw new TokenError('usage', 'import needs -t EXPORT_STRING, or -t - and the strings on stdin');
 		}
+
+		const fromStdin = flags.token === '-';
 
 		if (!fromStdin) {
 			// One string: refuse garbage before connecting, so a typo never needs a reachable Redis.
-			decodeExportString(flags.token!);
+			decodeExportString(flags.token);
 		}
 
 		const summary: Summary = {imported: [], present: [], invalid: []};

@@ -139,8 +139,20 @@ describe('export and import', () => {
 		expect(result.exitCode).toBe(5);
 		expect(result.stderr).toMatch(/line 4: Invalid export string/);
 		expect(result.stderr).toMatch(/Imported 2, already present 0, invalid 1/);
-		const json = JSON.parse((await runCli(['import', '--json', db10], {input})).stdout) as {present: string[]};
+		const json = JSON.parse((await runCli(['import', '-t', '-', '--json', db10], {input})).stdout) as {present: string[]};
 		expect(json.present.sort()).toEqual([tokenIdOf(a), tokenIdOf(b)].sort());
+	});
+
+	it('import without -t is a usage error, even with strings on stdin: stdin is read only for -t -', async () => {
+		const line = (await runCli(['export', '--all', db.db8])).stdout;
+		for (const input of ['', line]) {
+			const result = await runCli(['import', `--dbs.redis=${db.redis.url(11)}`], {input});
+			expect(result.exitCode).toBe(2);
+			expect(result.stderr.trim()).toBe('ee-tokens: import needs -t EXPORT_STRING, or -t - and the strings on stdin');
+			expect(result.stdout).toBe('');
+		}
+
+		expect(await db.redis.client(11).dbsize()).toBe(0);
 	});
 
 	it('export of an unknown token is exit 4, not EmailEngine\'s "wg"', async () => {
