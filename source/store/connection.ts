@@ -197,6 +197,14 @@ export function redisOptionsFor(url: string): RedisOptions {
 
 	const options: RedisOptions = {};
 	const query = parsed.searchParams;
+	// A URL that could be read two ways is refused rather than read one way: `?db=8&db=0` or a
+	// path and a query naming different databases would put tokens where the operator did not look.
+	for (const name of ['db', 'password', 'family']) {
+		if (query.getAll(name).length > 1) {
+			throw invalid(`${name} is given more than once`);
+		}
+	}
+
 	switch (parsed.protocol) {
 		case 'redis:':
 		case 'rediss:': {
@@ -220,6 +228,10 @@ export function redisOptionsFor(url: string): RedisOptions {
 
 		case 'unix:':
 		case 'redis+unix:': {
+			if (parsed.host) {
+				throw invalid(`a socket URL has no host: write ${parsed.protocol}///path/to/redis.sock`);
+			}
+
 			options.path = decoded(parsed.pathname, invalid);
 			break;
 		}
@@ -230,7 +242,12 @@ export function redisOptionsFor(url: string): RedisOptions {
 	}
 
 	if (query.has('db')) {
-		options.db = databaseFrom(query.get('db')!, invalid);
+		const db = databaseFrom(query.get('db')!, invalid);
+		if (options.db !== undefined && options.db !== db) {
+			throw invalid(`the path names database ${options.db} and ?db= names ${db}`);
+		}
+
+		options.db = db;
 	}
 
 	const password = query.get('password') ?? (parsed.password ? decoded(parsed.password, invalid) : undefined);
@@ -244,7 +261,11 @@ export function redisOptionsFor(url: string): RedisOptions {
 	}
 
 	const family = query.get('family');
-	if (family === '4' || family === '6') {
+	if (family !== null) {
+		if (family !== '4' && family !== '6') {
+			throw invalid('family must be 4 or 6');
+		}
+
 		options.family = Number(family);
 	}
 

@@ -97,9 +97,24 @@ describe('a database part that is not a number is refused, never read as db 0', 
 
 	it('reads the numbers it is given, and no database part as EmailEngine does', () => {
 		expect(redisOptionsFor('redis://h/16')).toMatchObject({db: 16});
-		expect(redisOptionsFor('redis://h/8?db=99')).toMatchObject({db: 99});
+		expect(redisOptionsFor('redis://h?db=99')).toMatchObject({db: 99});
+		expect(redisOptionsFor('redis://h/8?db=8')).toMatchObject({db: 8});
 		expect(redisOptionsFor('redis://h:6379').db).toBeUndefined();
 		expect(redisOptionsFor('redis://h:6379/').db).toBeUndefined();
+	});
+});
+
+describe('a URL that reads two ways is refused, not read one way', () => {
+	it.each([
+		['redis://h/8?db=99', /the path names database 8 and \?db= names 99/],
+		['redis://h?db=8&db=0', /db is given more than once/],
+		['unix:///tmp/r.sock?db=8&db=0', /db is given more than once/],
+		['redis://h/8?password=a&password=b', /password is given more than once/],
+		['redis://h/8?family=7', /family must be 4 or 6/],
+		['redis://h/8?family=', /family must be 4 or 6/],
+		['unix://host/tmp/r.sock', /a socket URL has no host: write unix:\/\/\/path\/to\/redis\.sock/],
+	])('%s', (url, why) => {
+		expect(() => redisOptionsFor(url)).toThrow(expect.objectContaining({code: 'usage', message: expect.stringMatching(why)}));
 	});
 });
 
