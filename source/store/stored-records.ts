@@ -1,6 +1,7 @@
 import type {Redis} from 'ioredis';
 import {TokenError, type TokenRecord, decodeRecord, unreadableReason} from '../tokens/index.js';
 import type {Keys} from './keys.js';
+import {checkExec} from './redis-errors.js';
 
 /**
  * What every part of the token store shares: its connection, the key layout, the clock, and how
@@ -64,17 +65,9 @@ export async function hmgetBatched(redis: Redis, key: string, ids: readonly stri
 		pipeline.hmgetBuffer(key, ...ids.slice(start, start + BATCH));
 	}
 
-	const replies = (await pipeline.exec()) ?? [];
-	const values: Array<Buffer | null> = [];
-	for (const [error, reply] of replies) {
-		if (error) {
-			throw new TokenError('redis', `Reading tokens failed: ${error.message}`);
-		}
-
-		values.push(...(reply as Array<Buffer | null>));
-	}
-
-	return values;
+	// checkExec words a per-reply error (WRONGTYPE, NOPERM…) as every other store failure is worded.
+	const replies = checkExec(await pipeline.exec(), 'Reading tokens') as Array<Array<Buffer | null>>;
+	return replies.flat();
 }
 
 /**
