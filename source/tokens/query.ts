@@ -80,9 +80,10 @@ const IS_STATES: Record<string, Test> = {
 type TermDefinition = {
 	/** The keys that name it (the first is its name in help). */
 	keys: readonly string[];
-	/** Help: the term with an example value, and one short sentence. */
+	/** Help: the term with an example value, one short sentence, and a shorter one for the app's `?`. */
 	example: string;
 	help: string;
+	brief: string;
 	/** The test of a value; throws a usage error naming `term` (the whole term as typed) when malformed. */
 	parse: (value: string, term: string) => Test;
 };
@@ -96,6 +97,7 @@ const TERMS: readonly TermDefinition[] = [
 	{
 		keys: ['scope'],
 		example: 'scope:metrics',
+		brief: 'scope:metrics (scope:* for all scopes)',
 		help: 'lists that scope (scope:* for all scopes)',
 		parse(value, term) {
 			const scope = value.toLowerCase() === 'all' ? '*' : value.toLowerCase();
@@ -109,6 +111,7 @@ const TERMS: readonly TermDefinition[] = [
 	{
 		keys: ['account', 'acct'],
 		example: 'account:acme',
+		brief: 'account:acme bound to it (or acct:acme)',
 		help: 'bound to exactly that account (acct: too)',
 		parse(value, term) {
 			if (value === '') {
@@ -121,6 +124,7 @@ const TERMS: readonly TermDefinition[] = [
 	{
 		keys: ['is'],
 		example: 'is:never-used',
+		brief: 'is:expired bound unbound never-used',
 		help: 'is:expired, is:bound, is:unbound or is:never-used',
 		parse(value, term) {
 			const test = Object.hasOwn(IS_STATES, value.toLowerCase()) ? IS_STATES[value.toLowerCase()] : undefined;
@@ -138,6 +142,7 @@ const TERMS: readonly TermDefinition[] = [
 	{
 		keys: ['unused'],
 		example: 'unused:>90d',
+		brief: 'unused:>90d idle that long (or <)',
 		help: 'not used for more (>) or less (<) than this (never used: since created)',
 		parse(value, term) {
 			const {op, duration} = parseCompare(term, value, false) as {op: '<' | '>'; duration: number};
@@ -152,6 +157,7 @@ const TERMS: readonly TermDefinition[] = [
 	{
 		keys: ['expires'],
 		example: 'expires:<7d',
+		brief: 'expires:<7d within (or >, or a date)',
 		help: 'expires within (<) or after (>) this, or a date (never expiring counts as >)',
 		parse(value, term) {
 			const compare = parseCompare(term, value, true);
@@ -166,6 +172,7 @@ const TERMS: readonly TermDefinition[] = [
 	{
 		keys: ['created'],
 		example: 'created:<2026-01-01',
+		brief: 'created:<2026-01-01 before (or >, 30d)',
 		help: 'created before (<) or after (>) a date; created:<30d is younger than 30 days',
 		parse(value, term) {
 			const compare = parseCompare(term, value, true);
@@ -189,14 +196,16 @@ const TERMS: readonly TermDefinition[] = [
 const TERM_BY_KEY = new Map(TERMS.flatMap(term => term.keys.map(key => [key, term] as const)));
 
 /** The terms for help texts (`list --help`, the app's `?`): an example of each and what it finds. */
-export const QUERY_TERMS: ReadonlyArray<{key: string; example: string; help: string}> = TERMS.map(term => ({
+export const QUERY_TERMS: ReadonlyArray<{key: string; example: string; help: string; brief: string}> = TERMS.map(term => ({
 	key: `${term.keys[0]}:`,
 	example: term.example,
 	help: term.help,
+	brief: term.brief,
 }));
 
-/** One line for help texts on what the plain words of a query do. */
+/** One line for help texts on what the plain words of a query do (and a shorter one for the app's `?`). */
 export const QUERY_WORDS_HELP = 'other words (and "quoted phrases") find what the rows show: description, scopes, account';
+export const QUERY_WORDS_BRIEF = 'what rows show; "a phrase"; all must match';
 
 /** A word of the query: its text without quotes, and whether `key:` at its start was outside quotes. */
 type Word = {raw: string; text: string; keyed: RegExpExecArray | null};
@@ -247,12 +256,27 @@ function wordsOf(query: string): Word[] {
  * TokenError 'usage' naming the first term it cannot read.
  */
 export function parseQuery(text: string): TokenQuery {
+	const {query, problem} = readQuery(text);
+	if (problem) {
+		throw problem;
+	}
+
+	return query;
+}
+
+/**
+ * A query as far as it can be read, and the first problem (what parseQuery throws), for a filter
+ * typed live: the app applies every word and term it can read and says why the one still being
+ * typed (`unused:>9`) is not applied yet, instead of emptying the table on each key.
+ */
+export function readQuery(text: string): {query: TokenQuery; problem: TokenError | undefined} {
 	if (text.length > LIMITS.query) {
-		throw usage(`Query is longer than ${LIMITS.query} characters`);
+		return {query: {...EVERY_TOKEN, text}, problem: usage(`Query is longer than ${LIMITS.query} characters`)};
 	}
 
 	const words: string[] = [];
 	const terms: Array<{source: string; test: Test}> = [];
+	let problem: TokenError | undefined;
 	let wantsExpired = false;
 	for (const word of wordsOf(text)) {
 		if (!word.keyed) {
@@ -264,20 +288,31 @@ export function parseQuery(text: string): TokenQuery {
 			continue;
 		}
 
-		const key = word.keyed[1]!.toLowerCase();
-		const definition = TERM_BY_KEY.get(key);
-		if (!definition) {
-			throw usage(
-				`Unknown filter term ${quoteTyped(`${word.keyed[1]!}:`)} (terms: ${[...TERM_BY_KEY.keys()].map(name => `${name}:`).join(' ')}; quote a word with a colon to search for it)`,
-			);
-		}
+		try {
+			terms.push({source: word.raw, test: termTest(word.keyed, word.text, word.raw)});
+			wantsExpired ||= word.text.toLowerCase() === 'is:expired';
+		} catch (error) {
+			if (!(error instanceof TokenError)) {
+				throw error;
+			}
 
-		const value = word.text.slice(word.keyed[0].length);
-		terms.push({source: word.raw, test: definition.parse(value, word.raw)});
-		wantsExpired ||= key === 'is' && value.toLowerCase() === 'expired';
+			problem ??= error;
+		}
 	}
 
-	return {text, words, terms, wantsExpired};
+	return {query: {text, words, terms, wantsExpired}, problem};
+}
+
+/** The test of one `key:value` word; a usage error naming it when the key or value is unknown. */
+function termTest(keyed: RegExpExecArray, text: string, raw: string): Test {
+	const definition = TERM_BY_KEY.get(keyed[1]!.toLowerCase());
+	if (!definition) {
+		throw usage(
+			`Unknown filter term ${quoteTyped(`${keyed[1]!}:`)} (terms: ${[...TERM_BY_KEY.keys()].map(name => `${name}:`).join(' ')}; quote a word with a colon to search for it)`,
+		);
+	}
+
+	return definition.parse(text.slice(keyed[0].length), raw);
 }
 
 /** The query that matches everything. */
