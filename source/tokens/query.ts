@@ -1,3 +1,4 @@
+// Over 300 lines for a reason: the grammar, every term and the matcher are one language, read best together.
 import {TokenError} from './errors.js';
 import {durationMs, isoInstant} from './expiry.js';
 import {SCOPES, isScope} from './scopes.js';
