@@ -1,4 +1,12 @@
-import {type TokenEntry, type TokenSummary, entryToJson, parseScopeFilter} from '../tokens/index.js';
+import {
+	QUERY_TERMS,
+	QUERY_WORDS_HELP,
+	type TokenEntry,
+	type TokenSummary,
+	entryToJson,
+	parseQuery,
+	parseScopeFilter,
+} from '../tokens/index.js';
 import {COLUMNS, displayText, layoutColumns} from '../format/index.js';
 import {EXIT} from './exit-codes.js';
 import {type OutputStream, defineCommand, jsonFlag} from './command.js';
@@ -18,16 +26,23 @@ export const listCommand = defineCommand({
 	Options
 	  --account      Only tokens bound to this account
 	  --scope        Only tokens that list this scope (a * token does not match "api")
-	  --query        Only tokens whose id, description or account contains this (any case)
+	  --query        Only tokens matching this filter (all of its words and terms; see Query)
 	  --all          Include expired tokens (hidden by default, as EmailEngine hides them)
 	  --json         A JSON array in EmailEngine's REST listing shape
 	  --dbs.redis    Redis URL
 
 	Sorted by id, descending, as EmailEngine lists them.
 
+	Query (the app's / filter speaks the same language)
+${QUERY_TERMS.map(term => `	  ${term.example.padEnd(21)}${term.help}`).join('\n')}
+	  ${QUERY_WORDS_HELP}
+	  Durations: s m h d w y; dates: 2026-01-01 (UTC) or 2026-01-01T09:00Z.
+	  is:expired includes expired tokens without --all.
+
 	Examples
 	  $ ee-tokens list
 	  $ ee-tokens list --json --scope metrics | jq -r '.[].id'
+	  $ ee-tokens list --query 'scope:api unused:>90d'
 `,
 	flags: {
 		account: {type: 'string'},
@@ -42,7 +57,8 @@ export const listCommand = defineCommand({
 		const filters = {
 			account: flags.account,
 			scope: parseScopeFilter(flags.scope),
-			query: flags.query,
+			// The filter language, not EmailEngine's substring search (which `serve` keeps).
+			where: flags.query === undefined ? undefined : parseQuery(flags.query),
 			includeExpired: flags.all,
 			onUnreadable: warnings.onUnreadable,
 			onUnusable: warnings.onUnusable,

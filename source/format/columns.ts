@@ -1,5 +1,13 @@
 import {displayText, relativeTime, shortDate} from './display.js';
-import {type ProblemField, type TokenSummary, describeScopes, problemIsAbout} from '../tokens/index.js';
+import {
+	type ProblemField,
+	type TokenSummary,
+	describeScopes,
+	problemIsAbout,
+	shownAccount,
+	shownDescription,
+	shownScopes,
+} from '../tokens/index.js';
 
 /**
  * The columns of every token table (`list` on a terminal and the app): one owner for how a field
@@ -24,7 +32,8 @@ const MALFORMED = 'malformed';
 const unknown = (token: TokenSummary) => malformed(token, 'record');
 const UNKNOWN = '—';
 
-const description = (token: TokenSummary) => (unknown(token) ? '(record cannot be read)' : displayText(token.description ?? ''));
+// The words of the first three cells are the domain's (shownDescription…), so the filter finds them.
+const description = (token: TokenSummary) => displayText(shownDescription(token));
 const expires = (token: TokenSummary) => token.expires || undefined;
 
 export const COLUMNS: readonly Column[] = [
@@ -32,25 +41,13 @@ export const COLUMNS: readonly Column[] = [
 	{
 		key: 'scopes',
 		title: 'Scopes',
-		text: token => (unknown(token) ? UNKNOWN : malformed(token, 'scopes') ? MALFORMED : displayText(describeScopes(token.scopes))),
+		text: token => displayText(shownScopes(token)),
 		sortKey: token => describeScopes(token.scopes),
 	},
 	{
 		key: 'account',
 		title: 'Account',
-		text(token) {
-			if (unknown(token)) {
-				return UNKNOWN;
-			}
-
-			if (malformed(token, 'account')) {
-				// A summary keeps an account only when it is text or a number: here, a number, which
-				// EmailEngine's CLI writes (`-a 12345`) and no request ever names (compatibility §2).
-				return token.account === undefined ? MALFORMED : `${displayText(token.account)} (a number)`;
-			}
-
-			return displayText(token.account ?? 'all accounts');
-		},
+		text: token => displayText(shownAccount(token)),
 		sortKey: token => token.account?.toLowerCase(),
 	},
 	{

@@ -2,17 +2,22 @@
 // its first rows, by account) shares one scan, filter and join, and reads best beside it.
 import {
 	type TokenEntry,
+	type TokenQuery,
 	type TokenRecord,
 	type TokenSummary,
 	decodeLastUse,
+	isEveryToken,
 	isExpired,
 	lastUsedTime,
+	matchesQuery,
 	matchesSearch,
 	normaliseQuery,
 	searchTextOf,
+	selectTokens,
 	summarizeRecord,
 	summaryExpired,
 	unreadableSummary,
+	visibleTextOf,
 } from '../tokens/index.js';
 import {joinById, sortByIdDescending, topByIdDescending} from './id-order.js';
 import {
@@ -36,8 +41,13 @@ import {
 export type ListOptions = {
 	/** Only tokens bound to this account (read through its index set). */
 	account?: string;
-	/** Case-insensitive substring of id, description or account. */
+	/** EmailEngine's search (the REST route): a case-insensitive substring of id, description or account. */
 	query?: string;
+	/**
+	 * The filter language (tokens/query.ts: `list --query`, revoke by query): what the rows show and
+	 * facts, last use included. Tokens it asks for (`is:expired`) are included even when expired.
+	 */
+	where?: TokenQuery;
 	/** Literal membership in `scopes` (a `*` token does not match `mcp`). */
 	scope?: string;
 	/** Also return records whose expiry has passed (EmailEngine hides them). */
@@ -88,11 +98,13 @@ export async function listEntries(store: StoreContext, options: ListOptions = {}
 export async function* listEntriesInChunks(store: StoreContext, options: ListOptions = {}, size = BATCH): AsyncGenerator<TokenEntry[]> {
 	// `access` is there from birth, so attaching it later does not change each row's shape.
 	type Row = {id: string; bytes: Buffer; access: Buffer | undefined};
-	const rows = await select<Row, Buffer>(
+	const {where} = options;
+	let rows = await select<Row, Buffer>(
 		store,
 		options,
 		(summary, bytes) => ({id: summary.id, bytes, access: undefined}),
-		options.lastUse === false
+		// A query about last use needs it even when the caller does not.
+		options.lastUse === false && !where
 			? undefined
 			: {
 					keep: bytes => bytes,
@@ -101,6 +113,21 @@ export async function* listEntriesInChunks(store: StoreContext, options: ListOpt
 					},
 				},
 	);
+	if (where && !isEveryToken(where)) {
+		// The rows keep bytes, not summaries (memory): a query summarises each once more, here.
+		const now = store.now();
+		rows = rows.filter(row => {
+			const summary = summarizeRecord(row.id, row.bytes, lastUsedTime(row.access));
+			return summary !== undefined && matchesQuery(where, summary, () => visibleTextOf(summary), now);
+		});
+	}
+
+	if (options.lastUse === false) {
+		for (const row of rows) {
+			row.access = undefined;
+		}
+	}
+
 	for (let start = 0; start < rows.length; start += size) {
 		const chunk: TokenEntry[] = [];
 		for (const {id, bytes, access} of rows.slice(start, start + size)) {
@@ -121,13 +148,15 @@ export async function* listEntriesInChunks(store: StoreContext, options: ListOpt
  * of each last use. At 100,000 tokens this is a fraction of listEntries()'s time and memory.
  */
 export async function listSummaries(store: StoreContext, options: SummaryOptions = {}): Promise<TokenSummary[]> {
-	return select<TokenSummary, number>(store, options, summary => summary, {
+	const summaries = await select<TokenSummary, number>(store, options, summary => summary, {
 		// Only used tokens' times are kept: on most instances a minority.
 		keep: lastUsedTime,
 		attach(summary, time) {
 			summary.lastUsed = time;
 		},
 	});
+	// After the join: the query may be about last use.
+	return options.where ? selectTokens(summaries, options.where, store.now()) : summaries;
 }
 
 /**
@@ -174,7 +203,7 @@ async function select<Row extends {id: string}, Use>(
 			}
 		}
 
-		if ((options.includeExpired || !expired) && (!filter || filter(summary))) {
+		if ((options.includeExpired || options.where?.wantsExpired || !expired) && (!filter || filter(summary))) {
 			rows.push(makeRow(summary, bytes));
 			if (summary.problem !== undefined) {
 				options.onUnusable?.(id, summary.problem);

@@ -55,11 +55,21 @@ export function parseExpiry(value: string, now: number): number {
 }
 
 function durationEnd(text: string, now: number): number | undefined {
-	const match = DURATION.exec(text);
-	return match ? now + Number(match[1]) * UNIT_MS[match[2]!]! : undefined;
+	const length = durationMs(text);
+	return length === undefined ? undefined : now + length;
 }
 
-function isoInstant(text: string, invalid: (why: string) => TokenError): number | undefined {
+/** A duration of EXPIRY_RULE's units (30d, 12h, 2w…) in milliseconds, or undefined when it is not one. */
+export function durationMs(text: string): number | undefined {
+	const match = DURATION.exec(text);
+	return match ? Number(match[1]) * UNIT_MS[match[2]!]! : undefined;
+}
+
+/**
+ * An ISO 8601 date or date-time of EXPIRY_RULE's grammar as milliseconds, undefined when the text
+ * has neither shape; `invalid` makes the error for one that has the shape but is no real instant.
+ */
+export function isoInstant(text: string, invalid: (why: string) => TokenError): number | undefined {
 	const date = DATE.exec(text);
 	const parts = date ? [...date.slice(1, 4), '00', '00', undefined, undefined, 'Z'] : DATE_TIME.exec(text)?.slice(1);
 	if (!parts) {

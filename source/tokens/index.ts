@@ -5,6 +5,7 @@ export * from './expiry.js';
 export * from './export-string.js';
 export * from './msgpack.js';
 export * from './permissions.js';
+export * from './query.js';
 export * from './raw-token.js';
 export * from './record.js';
 export * from './record-shape.js';

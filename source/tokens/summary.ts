@@ -1,4 +1,5 @@
-import {recordProblem, unreadableProblem} from './record-shape.js';
+import {problemIsAbout, recordProblem, unreadableProblem} from './record-shape.js';
+import {describeScopes} from './scopes.js';
 import {type LastUse, type TokenRecord, accountOf, expiredAt, scopesOf, stringField, toMillis} from './record.js';
 
 /**
@@ -62,6 +63,35 @@ export const emptySummary = (id: string, lastUsed: number | undefined, problem: 
 /** Compatibility §1.8 on a summary: expired when `expires` is truthy and now >= expires. */
 export const summaryExpired = (summary: TokenSummary, now: number): boolean => expiredAt(summary.expires, now);
 
+/**
+ * The words of a row's Description, Scopes and Account cells before sanitising (format/columns.ts
+ * shows them through displayText): one owner for what a row says, so that the filter language's
+ * plain words (query.ts) find what the table shows and nothing it does not.
+ */
+const MALFORMED = 'malformed';
+/** Nothing of a record that cannot be read is known but its id: its cells say so, not a default. */
+const UNKNOWN = '—';
+const unknown = (token: TokenSummary) => problemIsAbout(token.problem, 'record');
+
+export const shownDescription = (token: TokenSummary): string => (unknown(token) ? '(record cannot be read)' : (token.description ?? ''));
+
+export const shownScopes = (token: TokenSummary): string =>
+	unknown(token) ? UNKNOWN : problemIsAbout(token.problem, 'scopes') ? MALFORMED : describeScopes(token.scopes);
+
+export function shownAccount(token: TokenSummary): string {
+	if (unknown(token)) {
+		return UNKNOWN;
+	}
+
+	if (problemIsAbout(token.problem, 'account')) {
+		// A summary keeps an account only when it is text or a number: here, a number, which
+		// EmailEngine's CLI writes (`-a 12345`) and no request ever names (compatibility §2).
+		return token.account === undefined ? MALFORMED : `${token.account} (a number)`;
+	}
+
+	return token.account ?? 'all accounts';
+}
+
 /** Whitespace collapsed and lower case, so "My  Token" finds "my token" (compatibility §7 listing search). */
 export const normaliseQuery = (text: string): string => text.replaceAll(/\s+/g, ' ').trim().toLowerCase();
 
@@ -73,7 +103,16 @@ const normalised = (text: string) => {
 };
 
 /**
- * What a listing search (`list --query`, the app's `/`) looks in besides the id: description and
+ * What the app's `/` and `list --query` search with their plain words (query.ts): the Description,
+ * Scopes and Account cells as the table shows them, each normalised, joined by a newline so that a
+ * phrase never spans two cells. Not the id, which the app never shows (query.ts matches a whole id
+ * on its own).
+ */
+export const visibleTextOf = (summary: TokenSummary): string =>
+	[normalised(shownDescription(summary)), normalised(shownScopes(summary)), normalised(shownAccount(summary))].join('\n');
+
+/**
+ * What EmailEngine's listing search (the REST route of `serve`, `export --all --query`) looks in besides the id: description and
  * account, each normalised, joined by a newline (and the normalised id first, in the rare case it
  * differs from the id). A normalised query has no newline, so a match never spans two fields, as
  * in EmailEngine, which matches each field on its own. The id itself is not copied in: a table

@@ -1,5 +1,7 @@
 // Over 300 lines for a reason: it is one table (every command, its keys and where it applies),
 // and a table split across files is no longer one owner.
+import {QUERY_TERMS, QUERY_WORDS_BRIEF} from '../tokens/index.js';
+
 /**
  * The one keymap of the app: a command enum, its bindings and where it applies. The footer hints,
  * the `?` help screen and every key handler read this table, so they cannot disagree.
@@ -135,7 +137,7 @@ export const KEYMAP: Record<Command, Entry> = {
 		bindings: [input('/')],
 		keys: '/',
 		label: 'filter',
-		help: 'Filter by description, account or id',
+		help: 'Filter by what rows show, or by terms',
 		views: ['table'],
 	},
 	[Command.ClearFilter]: {rank: 1, bindings: [named('escape')], keys: 'Esc', label: 'clear', help: 'Clear the filter', views: ['filter']},
@@ -365,10 +367,18 @@ const HELP_GROUPS: Array<{title: string; commands: Command[]}> = [
 	{title: 'App', commands: [Command.Help, Command.Quit, Command.ForceQuit]},
 ];
 
-/** The help screen's content, straight from the keymap. */
+/** The filter's language (`/`), from its owner (tokens/query.ts), as `list --help` shows it too. */
+const FILTER_TERMS: HelpSection = {
+	title: 'Filter terms (/)',
+	rows: [...QUERY_TERMS.map(term => ({keys: term.key, help: term.brief})), {keys: 'words', help: QUERY_WORDS_BRIEF}],
+};
+
+/** The help screen's content, straight from the keymap, and the filter's terms after its keys. */
 export function helpSections(): HelpSection[] {
-	return HELP_GROUPS.map(group => ({
+	const sections = HELP_GROUPS.map(group => ({
 		title: group.title,
 		rows: group.commands.map(command => ({keys: KEYMAP[command].keys, help: KEYMAP[command].help})),
 	}));
+	sections.splice(2, 0, FILTER_TERMS);
+	return sections;
 }

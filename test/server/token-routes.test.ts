@@ -407,6 +407,20 @@ describe('GET /v1/tokens', () => {
 		expect((await stored(minted.body.id))['created']).toBe(h.clock.now);
 	});
 
+	test("keeps EmailEngine's search, not the filter language: a piece of the id finds it, scope:api is text", async () => {
+		const scraper = await h.store.issue({description: 'Prometheus scraper', scopes: ['metrics']});
+		const search = async (query: string) =>
+			(await getJson(`${h.base}/v1/tokens?query=${encodeURIComponent(query)}`, bearer(root))).body.tokens.map(
+				(token: {id: string}) => token.id,
+			);
+		expect(await search(scraper.id.slice(10, 30))).toStrictEqual([scraper.id]);
+		expect(await search('PROMETHEUS')).toStrictEqual([scraper.id]);
+		// `list --query` and the app would read these as terms or as the Scopes column; EmailEngine does not.
+		expect(await search('metrics')).toStrictEqual([]);
+		expect(await search('scope:metrics')).toStrictEqual([]);
+		expect((await getJson(`${h.base}/v1/tokens?query=unused:>abc`, bearer(root))).status).toBe(200);
+	});
+
 	test('a header token beside an access_token argument is refused with 400', async () => {
 		const response = await getJson(`${h.base}/v1/tokens?access_token=${root}`, bearer(root));
 		expect(response.status).toBe(400);

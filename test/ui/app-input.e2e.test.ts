@@ -20,10 +20,11 @@ describe('the app: pasting is never typing', () => {
 		await app.waitFor(screen => selectedLine(screen) !== first, {message: 'the cursor to move after the paste'});
 		expect(app.screen()).not.toContain('Import a token');
 
-		// In the filter a paste is text, Enter inside it included: still filtering.
+		// In the filter a paste is text, Enter inside it included: still filtering (two words, both in
+		// "Helpdesk integration").
 		await app.type('/');
 		app.paste('help\rdesk');
-		await app.waitFor('/help desk▌  0 of 6');
+		await app.waitFor('/help desk▌  1 of 6');
 		await app.type(KEYS.escape);
 		await app.waitFor(screen => !screen.includes('of 6'));
 

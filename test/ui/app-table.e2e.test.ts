@@ -126,11 +126,11 @@ describe('the app: table', () => {
 	it('opens help generated from the keymap with ? and closes it with Esc', async () => {
 		const app = await shared();
 		await app.type('?');
-		await app.waitFor('Filter by description, account or id');
+		await app.waitFor('Filter by what rows show, or by terms');
 		expect(app.screen()).toMatch(/Space\s+Mark a row for bulk revoke or export/);
 		await app.type(KEYS.escape);
 		await app.waitFor('6 tokens');
-		await app.waitFor(screen => !screen.includes('Filter by description'));
+		await app.waitFor(screen => !screen.includes('Filter by what rows show'));
 	});
 
 	it('shows "terminal too small" below 60×15, ignores action keys there, and comes back', async () => {

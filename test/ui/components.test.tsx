@@ -187,9 +187,9 @@ describe('other views in a terminal', () => {
 	});
 
 	it('help lists the keymap', async () => {
-		const screen = await renderToTerminal(<HelpView width={100} height={48} offset={0} />, {columns: 100, rows: 50});
+		const screen = await renderToTerminal(<HelpView width={100} height={58} offset={0} />, {columns: 100, rows: 60});
 		cleanup = screen.unmount;
-		expect(screen.text()).toMatch(/\/\s+Filter by description, account or id/);
+		expect(screen.text()).toMatch(/\/\s+Filter by what rows show, or by terms/);
 		expect(screen.text()).toMatch(/Ctrl-C\s+Quit from anywhere/);
 		// The editing keys of every text field are keymap commands too, so help names them.
 		expect(screen.text()).toMatch(/Backspace\s+Erase one character/);
@@ -200,8 +200,21 @@ describe('other views in a terminal', () => {
 		const screen = await renderToTerminal(<HelpView width={120} height={28} offset={0} />, {columns: 120, rows: 30});
 		cleanup = screen.unmount;
 		const text = screen.text();
-		for (const title of ['Moving', 'Finding', 'Tokens', 'Dialogs', 'Typing', 'App']) {
+		for (const title of ['Moving', 'Finding', 'Filter terms (/)', 'Tokens', 'Dialogs', 'Typing', 'App']) {
 			expect(text).toContain(title);
+		}
+
+		// The filter's terms, from the language's own table (tokens/query.ts), each with an example.
+		for (const term of [
+			/scope:\s+scope:metrics/,
+			/account:\s+account:acme/,
+			/is:\s+is:expired bound unbound never-used/,
+			/unused:\s+unused:>90d/,
+			/expires:\s+expires:<7d/,
+			/created:\s+created:<2026-01-01/,
+			/words\s+what rows show/,
+		]) {
+			expect(text).toMatch(term);
 		}
 
 		expect(text).toMatch(/Ctrl-C\s+Quit from anywhere/);

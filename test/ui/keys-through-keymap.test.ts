@@ -8,7 +8,10 @@ const intent = (state: typeof initialTableState, input: string, extra = {}) => t
 
 describe('every key the app reads is in the keymap', () => {
 	it('help lists every command, the editing keys of text fields included', () => {
-		const listed = helpSections().flatMap(section => section.rows.map(row => row.keys));
+		// Every section but the filter's terms (keys of no command) lists commands.
+		const listed = helpSections()
+			.filter(section => section.title !== 'Filter terms (/)')
+			.flatMap(section => section.rows.map(row => row.keys));
 		expect(listed).toContain('Backspace');
 		expect(listed).toContain('Ctrl-U');
 		expect(listed.length).toBe(Object.values(Command).length);

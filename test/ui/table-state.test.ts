@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {Command, keyEvent} from '../../source/ui/keymap.js';
 import {buildTableData, cellsOf, filteredOrder, sortedOrder} from '../../source/ui/state/rows.js';
 import {initialTableState, tableIntent, tableReducer, windowStart} from '../../source/ui/state/table.js';
-import {type TokenEntry, summaryOf} from '../../source/tokens/index.js';
+import {type TokenEntry, parseQuery, summaryOf} from '../../source/tokens/index.js';
 
 const NOW = Date.parse('2026-11-22T08:00:00Z');
 const id = (n: number) => n.toString(16).padStart(64, '0');
@@ -44,13 +44,38 @@ describe('table data', () => {
 		expect(sortedOrder(data, {column: 4, reverse: true})[0]).toBe(0);
 	});
 
-	it('filters over description, account and id, case and whitespace insensitive', () => {
+	it('filters by what the rows show, case and whitespace insensitive, and by terms', () => {
 		const order = sortedOrder(data, {column: undefined, reverse: false});
-		expect(filteredOrder(data, order, 'ACME')).toEqual([0]);
-		expect(filteredOrder(data, order, 'prometheus scraper')).toEqual([2]);
-		expect(filteredOrder(data, order, id(2).slice(-6))).toEqual([1]);
-		expect(filteredOrder(data, order, '')).toEqual([0, 1, 2]);
-		expect(filteredOrder(data, order, 'nothing like it')).toEqual([]);
+		const filtered = (query: string) => filteredOrder(data, order, parseQuery(query));
+		expect(filtered('ACME')).toEqual([0]);
+		expect(filtered('prometheus  scraper')).toEqual([2]);
+		// The scopes and account columns as shown: "all scopes", "all accounts", "metrics".
+		expect(filtered('all scopes')).toEqual([1]);
+		expect(filtered('all accounts')).toEqual([1, 2]);
+		expect(filtered('metrics')).toEqual([2]);
+		// Not a piece of the id, which no row shows; a whole id, pasted, finds its token.
+		expect(filtered(id(2).slice(-6))).toEqual([]);
+		expect(filtered(id(2).toUpperCase())).toEqual([1]);
+		expect(filtered('')).toEqual([0, 1, 2]);
+		expect(filtered('nothing like it')).toEqual([]);
+		// Relative terms are measured from the load's time, as the cells are.
+		expect(filtered('is:never-used')).toEqual([1, 2]);
+		expect(filtered('expires:<2d is:unbound')).toEqual([2]);
+	});
+
+	it('applies every term it can read while one is half typed, and says why that one is not applied', () => {
+		const order = sortedOrder(data, {column: undefined, reverse: false});
+		let state = tableReducer(initialTableState, {type: 'setQuery', query: 'admin'});
+		expect([state.filterError, filteredOrder(data, order, state.filter)]).toEqual([undefined, [1]]);
+		state = tableReducer(state, {type: 'setQuery', query: 'prometheus unused:>9'});
+		expect(state.filterError).toBe('Filter term "unused:>9" needs a duration (90d, 12h, 2w, 1y) after >');
+		expect(filteredOrder(data, order, state.filter)).toEqual([2]);
+		state = tableReducer(state, {type: 'setQuery', query: 'prometheus unused:>9d'});
+		expect([state.filterError, filteredOrder(data, order, state.filter)]).toEqual([undefined, []]);
+		state = tableReducer(state, {type: 'setQuery', query: 'prometheus unused:<9d'});
+		expect([state.filterError, filteredOrder(data, order, state.filter)]).toEqual([undefined, [2]]);
+		state = tableReducer(state, {type: 'clearFilter'});
+		expect([state.query, state.filterError, filteredOrder(data, order, state.filter)]).toEqual(['', undefined, [0, 1, 2]]);
 	});
 
 	it('neutralises control characters from Redis in cells and search text', () => {

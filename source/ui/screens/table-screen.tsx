@@ -35,7 +35,7 @@ export function TableScreen({data, waiting, loading, width, height, active, onOp
 		() => (data ? sortedOrder(data, {column: table.sortColumn, reverse: table.sortReverse}) : []),
 		[data, table.sortColumn, table.sortReverse],
 	);
-	const visible = useMemo(() => (data ? filteredOrder(data, order, table.query) : []), [data, order, table.query]);
+	const visible = useMemo(() => (data ? filteredOrder(data, order, table.filter) : []), [data, order, table.filter]);
 	const current = data?.rows[visible[table.cursor] ?? -1];
 	const hidden = useMemo(() => (data ? hiddenMarks(data, visible, table.marks) : 0), [data, visible, table.marks]);
 

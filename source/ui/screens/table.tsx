@@ -4,7 +4,7 @@ import {COLUMNS, type ColumnLayout, displayText, layoutColumns} from '../../form
 import {type TableData, cellsOf} from '../state/rows.js';
 import type {TableState} from '../state/table.js';
 import {windowStart} from '../state/table.js';
-import {fit} from '../../format/cells.js';
+import {fit, textWidth} from '../../format/cells.js';
 import {theme} from '../theme.js';
 
 const PREFIX = 4; // selection symbol, mark symbol, problem symbol, space
@@ -132,9 +132,27 @@ export function StatusLine({
 		parts.push('loading…');
 	}
 
+	const color = state.filtering ? theme.accent : undefined;
+	if (state.filterError === undefined) {
+		return (
+			<Text wrap="truncate" color={color}>
+				{fit(` ${parts.join('   ')}`, width)}
+			</Text>
+		);
+	}
+
+	// A query that cannot be read yet (a term half typed) keeps the rows of the last one that could,
+	// and says why right after the count: muted, as it is usually a term still being typed, and in
+	// words, so it reads without colour too.
+	const cut = (text: string, room: number) => fit(text, Math.min(room, textWidth(text)));
+	const head = cut(` ${parts[0]!}`, width);
+	const note = cut(`   not applied: ${displayText(state.filterError, 200)}`, width - textWidth(head));
+	const tail = fit(parts.length > 1 ? `   ${parts.slice(1).join('   ')}` : '', width - textWidth(head) - textWidth(note));
 	return (
-		<Text wrap="truncate" color={state.filtering ? theme.accent : undefined}>
-			{fit(` ${parts.join('   ')}`, width)}
+		<Text wrap="truncate" color={color}>
+			{head}
+			<Text color={theme.muted}>{note}</Text>
+			{tail}
 		</Text>
 	);
 }

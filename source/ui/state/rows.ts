@@ -1,4 +1,4 @@
-import {type TokenSummary, matchesSearch, normaliseQuery, searchTextOf} from '../../tokens/index.js';
+import {type TokenQuery, type TokenSummary, isEveryToken, matchesQuery, visibleTextOf} from '../../tokens/index.js';
 import {COLUMNS} from '../../format/index.js';
 
 /** One table row: the token's summary, as the store read it. */
@@ -8,7 +8,7 @@ export type TableData = {
 	rows: readonly Row[];
 	/** Per column, the sort key of every row, computed on the first sort by that column. */
 	sortKeys: Array<Array<string | number | undefined> | undefined>;
-	/** searchTextOf() of the rows: what `/` searches. Built after the load, in idle slices (prepareSearch). */
+	/** visibleTextOf() of the rows: what the words of `/` search. Built after the load, in idle slices (prepareSearch). */
 	search: string[] | undefined;
 	/** The time the relative texts ("3 minutes ago") are computed against. */
 	loadedAt: number;
@@ -108,7 +108,7 @@ export function prepareSearch(data: TableData, budget = Number.POSITIVE_INFINITY
 	const search = (data.search ??= []);
 	const end = Math.min(data.rows.length, search.length + budget);
 	for (let index = search.length; index < end; index++) {
-		search.push(searchTextOf(data.rows[index]!));
+		search.push(visibleTextOf(data.rows[index]!));
 	}
 
 	return search.length === data.rows.length;
@@ -155,13 +155,15 @@ export function sortedOrder(data: TableData, sort: Sort): number[] {
 	return order;
 }
 
-/** The visible subset of an order: rows whose search text contains the query. */
-export function filteredOrder(data: TableData, order: readonly number[], query: string): number[] {
-	const needle = normaliseQuery(query);
-	if (needle === '') {
+/**
+ * The visible subset of an order: rows the filter (tokens/query.ts) matches, its relative terms
+ * measured from the load's time, as the cells' "3 days ago" are.
+ */
+export function filteredOrder(data: TableData, order: readonly number[], query: TokenQuery): number[] {
+	if (isEveryToken(query)) {
 		return order as number[];
 	}
 
-	const search = searchTexts(data);
-	return order.filter(index => matchesSearch(data.rows[index]!, search[index]!, needle));
+	const search = query.words.length > 0 ? searchTexts(data) : undefined;
+	return order.filter(index => matchesQuery(query, data.rows[index]!, search?.[index] ?? '', data.loadedAt));
 }

@@ -1,4 +1,4 @@
-import {LIMITS} from '../../tokens/index.js';
+import {EVERY_TOKEN, LIMITS, type TokenQuery, readQuery} from '../../tokens/index.js';
 import {COLUMNS} from '../../format/index.js';
 import {Command, type KeyEvent, commandFor, commandsOf, matches} from '../keymap.js';
 import {editText} from './text-edit.js';
@@ -11,7 +11,16 @@ import {editText} from './text-edit.js';
 export type TableState = {
 	cursor: number;
 	offset: number;
+	/** The filter as typed. */
 	query: string;
+	/**
+	 * The filter in effect: every word and term of `query` that can be read. A term still being
+	 * typed ("unused:>9") is left out rather than emptying the table on each key until it is whole,
+	 * and filterError says why it is not applied yet.
+	 */
+	filter: TokenQuery;
+	/** Why a term of `query` cannot be read (the usage error `list --query` would give), while one cannot. */
+	filterError: string | undefined;
 	/** Typing goes into the filter. */
 	filtering: boolean;
 	sortColumn: number | undefined;
@@ -23,6 +32,8 @@ export const initialTableState: TableState = {
 	cursor: 0,
 	offset: 0,
 	query: '',
+	filter: EVERY_TOKEN,
+	filterError: undefined,
 	filtering: false,
 	sortColumn: undefined,
 	sortReverse: false,
@@ -89,12 +100,13 @@ export function tableReducer(state: TableState, action: TableAction): TableState
 		}
 
 		case 'setQuery': {
+			const {query, problem} = readQuery(action.query);
 			// A new query shows its first match first.
-			return {...state, query: action.query, cursor: 0, offset: 0};
+			return {...state, query: action.query, filter: query, filterError: problem?.message, cursor: 0, offset: 0};
 		}
 
 		case 'clearFilter': {
-			return {...state, query: '', filtering: false, cursor: 0, offset: 0};
+			return {...state, query: '', filter: EVERY_TOKEN, filterError: undefined, filtering: false, cursor: 0, offset: 0};
 		}
 
 		case 'cycleSort': {
