@@ -1,5 +1,6 @@
-import {type TokenEntry, entryToJson, recordProblem, tokenDetailsJson} from '../tokens/index.js';
-import {sanitizeText} from '../format/index.js';
+import {type TokenEntry, type TokenRecord, entryToJson, recordProblem, rotationLinkOf, tokenDetailsJson} from '../tokens/index.js';
+import {type LinkedToken, type RotationFacts, rotationJson, rotationLines, sanitizeText} from '../format/index.js';
+import type {TokenStore} from '../store/index.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand, jsonFlag} from './command.js';
 import {safeJson} from './safe-json.js';
@@ -29,8 +30,16 @@ export const showCommand = defineCommand({
 	},
 	async run(cli, context) {
 		const token = await readTokenArgument(cli.flags.token, context);
-		const entry = await context.withStore(async ({store}) => store.resolve(token));
-		context.stdout.write(cli.flags.json ? `${safeJson(tokenDetailsJson(entry))}\n` : describeEntry(entry));
+		const {entry, rotation} = await context.withStore(async ({store}) => {
+			const found = await store.resolve(token);
+			return {entry: found, rotation: await rotationFacts(store, found.record)};
+		});
+		const hasRotation = rotation.rotatedFrom !== undefined || rotation.replacedBy !== undefined;
+		context.stdout.write(
+			cli.flags.json
+				? `${safeJson({...tokenDetailsJson(entry), ...(hasRotation ? {rotation: rotationJson(rotation)} : {})})}\n`
+				: describeEntry(entry, rotationLines(rotation, entry.record, context.now())),
+		);
 		return EXIT.ok;
 	},
 });
@@ -42,13 +51,14 @@ const KEY_WIDTH = 24;
  * `key: value` lines, nested values as JSON, every value sanitised for the terminal; last, for a
  * token that can never authenticate, an `unusable` line saying why (recordProblem).
  */
-export function describeEntry(entry: TokenEntry): string {
+export function describeEntry(entry: TokenEntry, extra: ReadonlyArray<[string, string]> = []): string {
 	const json = entryToJson(entry);
 	const problem = recordProblem(entry.record);
 	const lines = Object.entries(json).map(([key, value]): [string, string] => [
 		key,
 		typeof value === 'string' ? value : JSON.stringify(value),
 	]);
+	lines.push(...extra);
 	if (problem !== undefined) {
 		lines.push(['unusable', problem]);
 	}
@@ -57,4 +67,22 @@ export function describeEntry(entry: TokenEntry): string {
 	// length. A loop, not Math.max(...keys): a record can have more keys than a call has arguments.
 	const width = lines.reduce((widest, [key]) => Math.max(widest, Math.min(key.length, KEY_WIDTH)), 0);
 	return lines.map(([key, text]) => `${sanitizeText(key).padEnd(width)}  ${sanitizeText(text)}\n`).join('');
+}
+
+/**
+ * The tokens a rotation linked to this one (the link in its metadata), as they are now. A linked
+ * record that cannot be read counts as gone: it cannot authenticate either.
+ */
+async function rotationFacts(store: TokenStore, record: TokenRecord): Promise<RotationFacts> {
+	const link = rotationLinkOf(record['metadata']);
+	const read = async (id: string | undefined): Promise<LinkedToken | undefined> => {
+		if (id === undefined) {
+			return undefined;
+		}
+
+		const [linked, lastUse] = await Promise.all([store.get(id), store.lastUse(id)]);
+		return {id, record: linked, lastUse};
+	};
+
+	return {rotatedFrom: await read(link?.rotatedFrom), replacedBy: await read(link?.replacedBy)};
 }
