@@ -60,7 +60,9 @@ export const rotateCommand = defineCommand({
 		const when = rotated.retiresAt <= now ? 'now' : `at ${retires} (${relativeTime(rotated.retiresAt, now)})`;
 		context.say(`Rotated token ${rotated.old.id}: the new token's id is ${rotated.id}; the old token stops working ${when}.`);
 		if (rotated.keptEarlierExpiry) {
-			context.say(`The old token already expired sooner than the grace allows, so it keeps its own expiry.`);
+			context.say(
+				`The old token already expires sooner than the grace would end, so it keeps its own expiry: a grace never extends a token.`,
+			);
 		}
 
 		if (!rotated.linked) {
