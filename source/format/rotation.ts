@@ -45,7 +45,7 @@ export function rotationLines(facts: RotationFacts, own: TokenRecord, now: numbe
 			'rotated from',
 			rotatedFrom.record
 				? `${rotatedFrom.id}: the old token was ${lastUseText(rotatedFrom.lastUse, now)} and ${retirement(rotatedFrom.record, now)}`
-				: `${rotatedFrom.id}: the old token is gone (revoked, or expired and removed)`,
+				: `${rotatedFrom.id}: the old token is gone (revoked, expired and removed, or its record cannot be read)`,
 		]);
 	}
 

@@ -13,7 +13,8 @@ export const LINK_KEY = 'ee-tokens';
 
 export type RotationLink = {rotatedFrom?: string; replacedBy?: string};
 
-const ID = /^[\da-f]{64}$/;
+/** An id as stored: EmailEngine keeps an upper-case one from an export string verbatim (compatibility §1.4). */
+const ID = /^[\da-f]{64}$/i;
 
 /** The link a stored metadata value holds, if it holds one; anything malformed reads as none. */
 export function rotationLinkOf(metadata: unknown): RotationLink | undefined {

@@ -241,3 +241,38 @@ it('the built CLI lists rotate and edit and answers their --help', async () => {
 	expect((await runCli(['edit', '--help'])).stdout).toContain('--no-expiry');
 	expect(LINK_KEY).toBe('ee-tokens');
 });
+
+it('a token stored under an upper-case id (EmailEngine imports them verbatim) is rotated, linked and edited by that id', async () => {
+	const upper = 'AB'.repeat(32);
+	await plantRecord(db.raw, upper, encodeRecord(record()), 'acme');
+	const rotated = await run(['rotate', '-t', upper]);
+	expect(rotated.exitCode, rotated.stderr).toBe(0);
+	const newId = tokenIdOf(rotated.stdout);
+	expect((await run(['show', '-t', newId])).stdout).toMatch(new RegExp(`rotated from +${upper}: the old token was never used`));
+	expect((await run(['show', '-t', upper])).stdout).toMatch(new RegExp(`replaced by +${newId}`));
+	const edited = await run(['edit', '-t', upper, '--description', 'still upper']);
+	expect(edited).toMatchObject({exitCode: 0, stderr: `Edited token ${upper}`});
+	expect((await stored(upper))['description']).toBe('still upper');
+});
+
+it('show of a link to a hostile record: an unreadable one is gone, a broken expiry is said, nothing reaches the terminal raw', async () => {
+	const unreadable = await plant(deepRecord(1000));
+	const broken = await plant(record({expires: 'soon', description: `x${ESCAPES[1]}`}), 'acme');
+	for (const [old, text] of [
+		[unreadable.id, 'the old token is gone (revoked, expired and removed, or its record cannot be read)'],
+		[broken.id, 'the old token was never used and has an expiry that is not a time, so it cannot authenticate'],
+	] as const) {
+		const linked = await plant(
+			record({
+				metadata: `{"${LINK_KEY}":{"rotatedFrom":"${old}"},"why":"${ESCAPES[0].replaceAll('\u001B', '\\u001b').replaceAll('\u0007', '\\u0007')}"}`,
+			}),
+			'acme',
+		);
+		const shown = await run(['show', '-t', linked.id]);
+		expect(shown.exitCode, shown.stderr).toBe(0);
+		expect(shown.stdout).toMatch(new RegExp(`rotated from +${old}: ${text.replaceAll(/[()]/g, '\\$&')}`));
+		expect(shown.stdout).not.toMatch(RAW_CONTROL);
+		const json = await run(['show', '-t', linked.id, '--json']);
+		expect(JSON.parse(json.stdout).rotation.rotatedFrom).toMatchObject({id: old, present: old === broken.id, expires: null});
+	}
+});
