@@ -28,9 +28,10 @@ export const rotateCommand = defineCommand({
 	referrer and rate-limit restrictions, permissions, metadata); one that expired N days after
 	it was created expires N days from now. The old token's expiry is set to now + grace, which
 	EmailEngine enforces itself. Both records are written in one step, and not at all if the old
-	one changed meanwhile (exit ${EXIT.conflict}). Each record's metadata names the other, so
-	show tells whether the old token is still used. A token whose record cannot be read or can
-	never authenticate is refused (exit ${EXIT.unreadable}): revoke it instead.
+	one changed meanwhile (exit ${EXIT.conflict}). Each record's metadata names the other, so show
+	tells whether the old token is still used. A token whose record cannot be read or can never
+	authenticate is refused (exit ${EXIT.unreadable}), and an expired one (exit ${EXIT.usage}):
+	revoke those instead.
 
 	The new raw token goes to stdout, once.
 

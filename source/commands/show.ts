@@ -1,6 +1,5 @@
-import {type TokenEntry, type TokenRecord, entryToJson, recordProblem, rotationLinkOf, tokenDetailsJson} from '../tokens/index.js';
-import {type LinkedToken, type RotationFacts, rotationJson, rotationLines, sanitizeText} from '../format/index.js';
-import type {TokenStore} from '../store/index.js';
+import {type TokenEntry, entryToJson, recordProblem, tokenDetailsJson} from '../tokens/index.js';
+import {rotationJson, rotationLines, sanitizeText} from '../format/index.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand, jsonFlag} from './command.js';
 import {safeJson} from './safe-json.js';
@@ -32,7 +31,7 @@ export const showCommand = defineCommand({
 		const token = await readTokenArgument(cli.flags.token, context);
 		const {entry, rotation} = await context.withStore(async ({store}) => {
 			const found = await store.resolve(token);
-			return {entry: found, rotation: await rotationFacts(store, found.record)};
+			return {entry: found, rotation: await store.rotationFacts(found.record)};
 		});
 		const hasRotation = rotation.rotatedFrom !== undefined || rotation.replacedBy !== undefined;
 		context.stdout.write(
@@ -67,22 +66,4 @@ export function describeEntry(entry: TokenEntry, extra: ReadonlyArray<[string, s
 	// length. A loop, not Math.max(...keys): a record can have more keys than a call has arguments.
 	const width = lines.reduce((widest, [key]) => Math.max(widest, Math.min(key.length, KEY_WIDTH)), 0);
 	return lines.map(([key, text]) => `${sanitizeText(key).padEnd(width)}  ${sanitizeText(text)}\n`).join('');
-}
-
-/**
- * The tokens a rotation linked to this one (the link in its metadata), as they are now. A linked
- * record that cannot be read counts as gone: it cannot authenticate either.
- */
-async function rotationFacts(store: TokenStore, record: TokenRecord): Promise<RotationFacts> {
-	const link = rotationLinkOf(record['metadata']);
-	const read = async (id: string | undefined): Promise<LinkedToken | undefined> => {
-		if (id === undefined) {
-			return undefined;
-		}
-
-		const [linked, lastUse] = await Promise.all([store.get(id), store.lastUse(id)]);
-		return {id, record: linked, lastUse};
-	};
-
-	return {rotatedFrom: await read(link?.rotatedFrom), replacedBy: await read(link?.replacedBy)};
 }

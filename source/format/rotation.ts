@@ -1,4 +1,4 @@
-import {type LastUse, type TokenRecord, expiryOf, isoTime} from '../tokens/index.js';
+import {type LastUse, type RotationFacts, type TokenRecord, expiryOf, isoTime} from '../tokens/index.js';
 import {relativeTime} from './display.js';
 
 /**
@@ -6,11 +6,6 @@ import {relativeTime} from './display.js';
  * (tokens/rotation-link.ts): on the new token, whether the old one is still used and when it stops
  * working; on the old one, what replaced it. Both front ends show these.
  */
-
-/** The other token of a rotation as read now: `record` undefined when it is gone (revoked, reaped). */
-export type LinkedToken = {id: string; record?: TokenRecord; lastUse?: LastUse};
-
-export type RotationFacts = {rotatedFrom?: LinkedToken; replacedBy?: LinkedToken};
 
 const when = (time: number, now: number) => `${relativeTime(time, now)} (${isoTime(time) ?? 'invalid date'})`;
 

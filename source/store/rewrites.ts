@@ -1,6 +1,8 @@
 import {
 	EMPTY_ACCESS,
 	type LastUse,
+	type LinkedToken,
+	type RotationFacts,
 	type RotationPlan,
 	type TokenEdit,
 	TokenError,
@@ -12,10 +14,11 @@ import {
 	planRotation,
 	refuseExpired,
 	rewriteProblem,
+	rotationLinkOf,
 	tokenIdOf,
 	unreadableReason,
 } from '../tokens/index.js';
-import {resolveToken} from './lookup.js';
+import {getLastUse, getRecord, resolveToken} from './lookup.js';
 import type {RewritingRedis} from './rewrite-scripts.js';
 import {type StoreContext, decodeOrUndefined, unreadableError} from './stored-records.js';
 
@@ -124,4 +127,23 @@ export async function rotateToken(
 	}
 
 	return {rawToken, id, record: successor, old: {id: read.id, record: retired, lastUse: read.lastUse}, ...plan};
+}
+
+/**
+ * The tokens a record's rotation link names (tokens/rotation-link.ts), as they are now, for a details
+ * view. A linked record that cannot be read counts as gone: it cannot authenticate either.
+ */
+export async function rotationFacts(store: StoreContext, record: TokenRecord): Promise<RotationFacts> {
+	const link = rotationLinkOf(record['metadata']);
+	const read = async (id: string | undefined): Promise<LinkedToken | undefined> => {
+		if (id === undefined) {
+			return undefined;
+		}
+
+		const [linked, lastUse] = await Promise.all([getRecord(store, id), getLastUse(store, id)]);
+		return {id, record: linked, lastUse};
+	};
+
+	const [rotatedFrom, replacedBy] = await Promise.all([read(link?.rotatedFrom), read(link?.replacedBy)]);
+	return {rotatedFrom, replacedBy};
 }

@@ -5,6 +5,7 @@ import {
 	type TokenEntry,
 	type TokenError,
 	type TokenRecord,
+	type RotationFacts,
 	type TokenEdit,
 	type TokenSummary,
 	encodeExportString,
@@ -18,7 +19,7 @@ import type {OnUnreadable, StoreContext, UnreadableRecord} from './stored-record
 import {issueToken, reap, revokeEntry, revokeMany, revokeToken} from './writes.js';
 import {defineWriteScripts} from './write-scripts.js';
 import {defineRewriteScripts} from './rewrite-scripts.js';
-import {type EditOutcome, type RewriteHooks, type RotateOutcome, editToken, rotateToken} from './rewrites.js';
+import {type EditOutcome, type RewriteHooks, type RotateOutcome, editToken, rotateToken, rotationFacts} from './rewrites.js';
 
 export type {AuditLogEntry} from './audit-log.js';
 export type {ImportOutcome} from './importing.js';
@@ -164,6 +165,11 @@ export class TokenStore implements StoreContext {
 	/** A new token with every field of the old, the old one retired after `graceMs`, in one step: issue #12 §3. */
 	async rotate(idOrToken: string, graceMs: number, hooks?: RewriteHooks): Promise<RotateOutcome> {
 		return rotateToken(this, idOrToken, graceMs, hooks);
+	}
+
+	/** The tokens a record's rotation link names, as they are now (show, details). */
+	async rotationFacts(record: TokenRecord): Promise<RotationFacts> {
+		return rotationFacts(this, record);
 	}
 
 	/** Account ids known to the instance (`ia:accounts`), for suggestions; at most `limit`. */

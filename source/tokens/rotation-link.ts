@@ -1,4 +1,5 @@
 import {isPlainMap} from './msgpack.js';
+import type {LastUse, TokenRecord} from './record.js';
 import {LIMITS} from './validation.js';
 
 /**
@@ -12,6 +13,12 @@ import {LIMITS} from './validation.js';
 export const LINK_KEY = 'ee-tokens';
 
 export type RotationLink = {rotatedFrom?: string; replacedBy?: string};
+
+/** The other token of a rotation as read now: `record` undefined when it is gone (revoked, reaped, unreadable). */
+export type LinkedToken = {id: string; record?: TokenRecord; lastUse?: LastUse};
+
+/** The tokens a token's rotation link names, as read now. */
+export type RotationFacts = {rotatedFrom?: LinkedToken; replacedBy?: LinkedToken};
 
 /** An id as stored: EmailEngine keeps an upper-case one from an export string verbatim (compatibility §1.4). */
 const ID = /^[\da-f]{64}$/i;
