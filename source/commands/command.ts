@@ -102,12 +102,26 @@ export function parseCommand<Flags extends AnyFlags>(command: Command<Flags>, su
 	checkArgv(argv, command.flags, command.name);
 	return meow(command.usage, {
 		importMeta: import.meta,
-		argv,
+		argv: spellNegations(argv, command.flags),
 		flags: command.flags,
 		allowUnknownFlags: true,
 		description: summary,
 		autoHelp: false,
 		autoVersion: false,
+	});
+}
+
+/**
+ * A command's own `--no-ip` (a boolean flag named `noIp`) as `--noIp`: yargs-parser would read
+ * `--no-ip` as `ip: false`, the negation of another flag.
+ */
+function spellNegations(argv: readonly string[], flags: AnyFlags): string[] {
+	const end = argv.indexOf('--');
+	return argv.map((argument, index) => {
+		const camel = argument.startsWith('--no-')
+			? argument.slice(2).replaceAll(/-([a-z])/g, (_, letter: string) => letter.toUpperCase())
+			: '';
+		return (end === -1 || index < end) && camel !== '' && flags[camel]?.type === 'boolean' ? `--${camel}` : argument;
 	});
 }
 

@@ -17,6 +17,8 @@ export const EXIT = {
 	unreadable: 6,
 	/** serve cannot listen: the port is in use, needs privileges, or the host is not here. */
 	listen: 7,
+	/** rotate or edit: the token changed between our read and our write; nothing was written. */
+	conflict: 8,
 } as const;
 
 export const exitCodeFor = (code: ErrorCode): number =>
@@ -28,4 +30,5 @@ export const exitCodeFor = (code: ErrorCode): number =>
 		'invalid-export': EXIT.invalidExport,
 		unreadable: EXIT.unreadable,
 		listen: EXIT.listen,
+		conflict: EXIT.conflict,
 	})[code];

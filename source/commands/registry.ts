@@ -38,6 +38,16 @@ export const COMMANDS: readonly CommandEntry[] = [
 		load: async () => (await import('./revoke.js')).revokeCommand,
 	},
 	{
+		name: 'rotate',
+		summary: 'Replace a token with a new one of the same fields; the old one works for a grace period',
+		load: async () => (await import('./rotate.js')).rotateCommand,
+	},
+	{
+		name: 'edit',
+		summary: "Change a token's description, expiry, restrictions or metadata in place",
+		load: async () => (await import('./edit.js')).editCommand,
+	},
+	{
 		name: 'serve',
 		summary: 'Run a small API server that authenticates tokens exactly as EmailEngine does',
 		load: async () => (await import('./serve.js')).serveCommand,

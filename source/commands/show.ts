@@ -1,5 +1,5 @@
 import {type TokenEntry, entryToJson, recordProblem, tokenDetailsJson} from '../tokens/index.js';
-import {sanitizeText} from '../format/index.js';
+import {rotationJson, rotationLines, sanitizeText} from '../format/index.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand, jsonFlag} from './command.js';
 import {safeJson} from './safe-json.js';
@@ -29,8 +29,16 @@ export const showCommand = defineCommand({
 	},
 	async run(cli, context) {
 		const token = await readTokenArgument(cli.flags.token, context);
-		const entry = await context.withStore(async ({store}) => store.resolve(token));
-		context.stdout.write(cli.flags.json ? `${safeJson(tokenDetailsJson(entry))}\n` : describeEntry(entry));
+		const {entry, rotation} = await context.withStore(async ({store}) => {
+			const found = await store.resolve(token);
+			return {entry: found, rotation: await store.rotationFacts(found.record)};
+		});
+		const hasRotation = rotation.rotatedFrom !== undefined || rotation.replacedBy !== undefined;
+		context.stdout.write(
+			cli.flags.json
+				? `${safeJson({...tokenDetailsJson(entry), ...(hasRotation ? {rotation: rotationJson(rotation)} : {})})}\n`
+				: describeEntry(entry, rotationLines(rotation, entry.record, context.now())),
+		);
 		return EXIT.ok;
 	},
 });
@@ -42,13 +50,14 @@ const KEY_WIDTH = 24;
  * `key: value` lines, nested values as JSON, every value sanitised for the terminal; last, for a
  * token that can never authenticate, an `unusable` line saying why (recordProblem).
  */
-export function describeEntry(entry: TokenEntry): string {
+export function describeEntry(entry: TokenEntry, extra: ReadonlyArray<[string, string]> = []): string {
 	const json = entryToJson(entry);
 	const problem = recordProblem(entry.record);
 	const lines = Object.entries(json).map(([key, value]): [string, string] => [
 		key,
 		typeof value === 'string' ? value : JSON.stringify(value),
 	]);
+	lines.push(...extra);
 	if (problem !== undefined) {
 		lines.push(['unusable', problem]);
 	}

@@ -176,7 +176,7 @@ export function relativeTime(time: number, now: number): string {
 		}
 	}
 
-	return delta < 0 ? 'just now' : 'in under a minute';
+	return delta <= 0 ? 'just now' : 'in under a minute';
 }
 
 /** `2026-11-22 08:14` in UTC: sortable, unambiguous, narrow. */

@@ -5,6 +5,8 @@ import {
 	type TokenEntry,
 	type TokenError,
 	type TokenRecord,
+	type RotationFacts,
+	type TokenEdit,
 	type TokenSummary,
 	encodeExportString,
 } from '../tokens/index.js';
@@ -16,12 +18,15 @@ import {getLastUse, getRecord, resolveToken} from './lookup.js';
 import type {OnUnreadable, StoreContext, UnreadableRecord} from './stored-records.js';
 import {issueToken, reap, revokeEntry, revokeMany, revokeToken} from './writes.js';
 import {defineWriteScripts} from './write-scripts.js';
+import {defineRewriteScripts} from './rewrite-scripts.js';
+import {type EditOutcome, type RewriteHooks, type RotateOutcome, editToken, rotateToken, rotationFacts} from './rewrites.js';
 
 export type {AuditLogEntry} from './audit-log.js';
 export type {ImportOutcome} from './importing.js';
 export {ImportStopped} from './importing.js';
 export type {ListOptions, SummaryOptions} from './listing.js';
 export type {UnreadableRecord} from './stored-records.js';
+export type {EditOutcome, RewriteHooks, RotateOutcome} from './rewrites.js';
 
 /** A token's export string, with the id and record it was made of. */
 export type ExportedToken = {id: string; record: TokenRecord; exportString: string};
@@ -42,6 +47,7 @@ export class TokenStore implements StoreContext {
 	) {
 		this.keys = keysFor(prefix);
 		defineWriteScripts(redis);
+		defineRewriteScripts(redis);
 	}
 
 	async issue(token: Omit<NewToken, 'created'>): Promise<{rawToken: string; id: string; record: TokenRecord}> {
@@ -149,6 +155,21 @@ export class TokenStore implements StoreContext {
 
 	async revokeMany(ids: readonly string[]): Promise<{revoked: TokenEntry[]; missing: string[]}> {
 		return revokeMany(this, ids);
+	}
+
+	/** Changes a token's fields in place (compare-and-set on the bytes read): issue #12 §4. */
+	async edit(idOrToken: string, edit: TokenEdit, hooks?: RewriteHooks): Promise<EditOutcome> {
+		return editToken(this, idOrToken, edit, hooks);
+	}
+
+	/** A new token with every field of the old, the old one retired after `graceMs`, in one step: issue #12 §3. */
+	async rotate(idOrToken: string, graceMs: number, hooks?: RewriteHooks): Promise<RotateOutcome> {
+		return rotateToken(this, idOrToken, graceMs, hooks);
+	}
+
+	/** The tokens a record's rotation link names, as they are now (show, details). */
+	async rotationFacts(record: TokenRecord): Promise<RotationFacts> {
+		return rotationFacts(this, record);
 	}
 
 	/** Account ids known to the instance (`ia:accounts`), for suggestions; at most `limit`. */

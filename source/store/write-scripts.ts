@@ -17,7 +17,7 @@ import type {Redis} from 'ioredis';
  * `writeAll(...)`: runs each {command, args...}; a refusal of the first comes back in Redis's own
  * words (an error raised from a script would have the script's location appended).
  */
-const GUARDS = `
+export const GUARDS = `
 local function refusal(...)
   for _, write in ipairs({...}) do
     local found = redis.call('TYPE', write[1])['ok']

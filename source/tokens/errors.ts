@@ -9,6 +9,7 @@ export type ErrorCode =
 	| 'unreadable' // a token record exists but cannot be read (too deep, too large, not msgpack)
 	| 'redis' // Redis unreachable, refused our credentials, or failed a write
 	| 'refused' // a safety rule said no (revoke without --yes and no terminal to ask)
+	| 'conflict' // the record changed between our read and our write (another writer): nothing written
 	| 'listen'; // the API server cannot listen (port in use, not permitted, not an address here)
 
 export class TokenError extends Error {

@@ -59,6 +59,30 @@ function durationEnd(text: string, now: number): number | undefined {
 	return length === undefined ? undefined : now + length;
 }
 
+/** The longest duration taken (`--grace`, `--extend`): up to the last four-digit year from 1970. */
+const MAX_DURATION = LAST_FOUR_DIGIT_YEAR;
+
+/**
+ * A length of time in ms, in `--expires`'s duration grammar (30d, 12h, 90m, 2w, 1y), for
+ * `rotate --grace` and `edit --extend`. `0` alone is allowed where `zero` says so (`--grace 0`:
+ * at once); anything else without a unit is refused, as `--expires 30` is.
+ */
+export function parseDuration(value: string, flag: string, options: {zero?: boolean} = {}): number {
+	const text = value.trim();
+	if (options.zero && text === '0') {
+		return 0;
+	}
+
+	const length = durationMs(text);
+	if (length === undefined || length > MAX_DURATION || (length === 0 && !options.zero)) {
+		throw usage(
+			`Invalid ${flag} ${quoteTyped(text)}: use a duration such as 30d, 12h, 90m, 2w or 1y (units s m h d w y, lower case)${options.zero ? ', or 0' : ''}`,
+		);
+	}
+
+	return length;
+}
+
 /** A duration of EXPIRY_RULE's units (30d, 12h, 2w…) in milliseconds, or undefined when it is not one. */
 export function durationMs(text: string): number | undefined {
 	const match = DURATION.exec(text);

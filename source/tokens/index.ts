@@ -10,6 +10,8 @@ export * from './raw-token.js';
 export * from './record.js';
 export * from './record-shape.js';
 export * from './revoke-confirmation.js';
+export * from './rewrite.js';
+export * from './rotation-link.js';
 export * from './scopes.js';
 export * from './summary.js';
 export * from './summary-reader.js';

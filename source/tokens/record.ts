@@ -32,27 +32,74 @@ export type NewToken = {
 	metadata?: string;
 };
 
+/**
+ * The order EmailEngine's provision() writes a record's keys in (compatibility §2, §9.4): the one
+ * owner of that order, for new records and for fields added to stored ones (withFields).
+ */
+export const RECORD_KEY_ORDER = [
+	'created',
+	'expires',
+	'account',
+	'ip',
+	'remoteAddress',
+	'scopes',
+	'description',
+	'restrictions',
+	'permissions',
+	'metadata',
+] as const;
+
 /** The record EmailEngine's provision() writes: keys in its order, each only when truthy. */
 export function buildRecord(token: NewToken): TokenRecord {
+	const values: Partial<Record<(typeof RECORD_KEY_ORDER)[number], unknown>> = {
+		...token,
+		restrictions: token.restrictions && Object.keys(token.restrictions).length > 0 ? token.restrictions : undefined,
+	};
 	const record: TokenRecord = {created: token.created};
-	const optional: Array<[string, unknown]> = [
-		['expires', token.expires],
-		['account', token.account],
-		['ip', token.ip],
-		['remoteAddress', token.remoteAddress],
-		['scopes', token.scopes],
-		['description', token.description],
-		['restrictions', token.restrictions && Object.keys(token.restrictions).length > 0 ? token.restrictions : undefined],
-		['permissions', token.permissions],
-		['metadata', token.metadata],
-	];
-	for (const [key, value] of optional) {
-		if (value) {
-			record[key] = value;
+	for (const key of RECORD_KEY_ORDER) {
+		if (key !== 'created' && values[key]) {
+			record[key] = values[key];
 		}
 	}
 
 	return record;
+}
+
+/**
+ * A stored record with some fields changed, as an edit or a rotation writes it back: every other
+ * key keeps its place and its value (unknown keys of an imported record included), a changed key
+ * keeps its place, a key set to undefined is removed, and a key the record lacked goes where
+ * provision would have put it (RECORD_KEY_ORDER), so the bytes differ from the stored ones only in
+ * what was changed.
+ */
+export function withFields(record: TokenRecord, changes: Readonly<Record<string, unknown>>): TokenRecord {
+	const rank = (key: string) => (RECORD_KEY_ORDER as readonly string[]).indexOf(key);
+	const keys = Object.keys(record);
+	for (const [key, value] of Object.entries(changes)) {
+		const at = keys.indexOf(key);
+		if (value === undefined) {
+			if (at !== -1) {
+				keys.splice(at, 1);
+			}
+		} else if (at === -1) {
+			// After the last key provision writes before this one; unknown keys stay where they are.
+			let after = -1;
+			for (const [index, existing] of keys.entries()) {
+				if (rank(existing) !== -1 && rank(existing) < rank(key)) {
+					after = index;
+				}
+			}
+
+			keys.splice(after + 1, 0, key);
+		}
+	}
+
+	const result: TokenRecord = {};
+	for (const key of keys) {
+		result[key] = Object.hasOwn(changes, key) ? changes[key] : record[key];
+	}
+
+	return result;
 }
 
 export const encodeRecord = (record: TokenRecord): Buffer => Buffer.from(encodeMsgpack(record));

@@ -176,3 +176,21 @@ export function restrictionWarnings(restrictions: Restrictions | undefined): str
 
 	return warnings;
 }
+
+/**
+ * `edit --metadata`: JSON text of at most 1 MiB, stored as typed (EmailEngine's REST rule and
+ * message, compatibility §7).
+ */
+export function parseMetadata(value: string): string {
+	if (value.length > LIMITS.metadata) {
+		throw usage(`Metadata is longer than ${LIMITS.metadata} characters`);
+	}
+
+	try {
+		JSON.parse(value);
+	} catch {
+		throw usage('Metadata must be a valid JSON string');
+	}
+
+	return value;
+}

@@ -86,6 +86,8 @@ describe('relativeTime', () => {
 		expect(relativeTime(NOW + 30 * 86_400_000 - 1000, NOW)).toBe('in 30 days');
 		expect(relativeTime(NOW - 2 * 60_000 - 59_000, NOW)).toBe('3 minutes ago');
 		expect(relativeTime(NOW - 30_000, NOW)).toBe('just now');
+		// A last use at this very millisecond is not in the future.
+		expect(relativeTime(NOW, NOW)).toBe('just now');
 		expect(relativeTime(NOW + 30_000, NOW)).toBe('in under a minute');
 		expect(relativeTime(NOW - 86_400_000, NOW)).toBe('1 day ago');
 	});

@@ -91,10 +91,21 @@ export type ServedInProcess = Omit<Served, 'child'> & {
  * stream it writes to, and stop() does what SIGTERM does to the binary. For tests whose subject is
  * what the server answers, not the process around it.
  */
-export async function serveInProcess(redisUrl: string, args: string[] = [], env: Record<string, string> = {}): Promise<ServedInProcess> {
+export async function serveInProcess(
+	redisUrl: string,
+	args: string[] = [],
+	env: Record<string, string> = {},
+	/** The server's clock (its store's: expiry, last use, rate-limit windows); the real one by default. */
+	now?: () => number,
+): Promise<ServedInProcess> {
 	const {lines, raw, listening, write} = logReader();
 	const stopping = new AbortController();
-	const run = runInProcess(['serve', '--port', '0', `--dbs.redis=${redisUrl}`, ...args], {env, stop: stopping.signal, onStdout: write});
+	const run = runInProcess(['serve', '--port', '0', `--dbs.redis=${redisUrl}`, ...args], {
+		env,
+		now,
+		stop: stopping.signal,
+		onStdout: write,
+	});
 	const ready = await Promise.race([
 		listening,
 		run.then(result => {
