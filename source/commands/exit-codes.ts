@@ -17,6 +17,8 @@ export const EXIT = {
 	unreadable: 6,
 	/** serve cannot listen: the port is in use, needs privileges, or the host is not here. */
 	listen: 7,
+	/** review --fail-on: a finding at that level or above (the review itself was printed). */
+	findings: 8,
 } as const;
 
 export const exitCodeFor = (code: ErrorCode): number =>

@@ -24,6 +24,7 @@ ${COMMANDS.map(command => `    ${command.name.padEnd(9)} ${command.summary}`).jo
     0 ok   1 unexpected error   2 usage   3 Redis unavailable   4 token not found   5 invalid export string
     6 a token record that cannot be read (it can still be revoked)
     7 serve cannot listen (port in use)
+    8 review --fail-on: a finding at that level or above
 `;
 
 /** The options that sit beside EmailEngine's `--dbs.redis`, by their spelling on the command line. */

@@ -6,3 +6,4 @@
  */
 export * from './columns.js';
 export * from './display.js';
+export * from './review.js';
