@@ -7,7 +7,7 @@ import {
 	decodeRecord,
 	unreadableReason,
 } from '../tokens/index.js';
-import {joinById, sortByIdDescending} from './id-order.js';
+import {sortByIdDescending} from './id-order.js';
 import {BATCH, type StoreContext, hmgetBatched, scanHash} from './stored-records.js';
 
 /** One token as review sees it: everything reviewToken() needs that only Redis knows. */
@@ -25,9 +25,10 @@ export type ReviewRecord = {
  * Every stored token for review, a chunk at a time, id descending: expired ones and records that
  * cannot be read included (a listing hides both), with last use and whether each bound account
  * still exists. Read-only: unlike EmailEngine's listing it reaps nothing (compatibility §1.8), and
- * nothing else is written either. Redis is read in batches (HSCAN pages, HMGET of 1,000 ids, one
- * pipeline of HEXISTS per chunk for the accounts not yet looked up), so 100,000 tokens are a few
- * hundred round trips, not 100,000; records are decoded a chunk at a time, so they die young.
+ * nothing else is written either. Redis is read in batches (HSCAN pages of the records, one
+ * pipeline of HMGETs of 1,000 ids for the last uses, one pipeline of HEXISTS per chunk for the
+ * accounts not yet looked up), so 100,000 tokens are a few dozen round trips, not 100,000; records
+ * are decoded a chunk at a time, so they die young.
  */
 export async function* reviewRecords(
 	store: StoreContext,
@@ -35,48 +36,33 @@ export async function* reviewRecords(
 	size = BATCH,
 ): AsyncGenerator<ReviewRecord[]> {
 	const {redis, keys} = store;
-	type Row = {id: string; bytes: Buffer; access: Buffer | undefined};
+	type Row = {id: string; bytes: Buffer};
 	const rows: Row[] = [];
 	if (account === undefined) {
-		// Everything: both hashes scanned side by side (HSCAN never blocks a live EmailEngine), joined by id.
-		const used = {ids: [] as string[], values: [] as Buffer[]};
-		await Promise.all([
-			scanHash(redis, keys.tokens, (id, bytes) => rows.push({id, bytes, access: undefined})),
-			scanHash(redis, keys.access, (id, bytes) => {
-				// The fresh access record (0x80) says "never used", as no record at all does.
-				if (bytes.length !== 1 || bytes[0] !== 0x80) {
-					used.ids.push(id);
-					used.values.push(bytes);
-				}
-			}),
-		]);
-		sortByIdDescending(rows);
-		joinById(
-			rows,
-			row => row.id,
-			used.ids,
-			used.values,
-			(row, bytes) => {
-				row.access = bytes;
-			},
-		);
+		// Everything: the hash, through HSCAN (which never blocks a live EmailEngine), id descending.
+		await scanHash(redis, keys.tokens, (id, bytes) => rows.push({id, bytes}));
 	} else {
-		// One account's tokens: its index (a hint, as for `list --account`), then records and last uses by id.
+		// One account's tokens: its index (a hint, as for `list --account`), then their records by id.
 		const ids = await redis.smembers(keys.index(account));
-		const [records, access] = await Promise.all([hmgetBatched(redis, keys.tokens, ids), hmgetBatched(redis, keys.access, ids)]);
+		const records = await hmgetBatched(redis, keys.tokens, ids);
 		for (const [index, id] of ids.entries()) {
 			const bytes = records[index];
 			if (bytes) {
-				rows.push({id, bytes, access: access[index] ?? undefined});
+				rows.push({id, bytes});
 			}
 		}
-
-		sortByIdDescending(rows);
 	}
 
+	sortByIdDescending(rows);
+	// Last uses by id, in the rows' order: one pipeline of HMGETs, and no join (most are the 0x80 of "never").
+	const access = await hmgetBatched(
+		redis,
+		keys.access,
+		rows.map(row => row.id),
+	);
 	const exists = new Map<string, boolean>();
 	for (let start = 0; start < rows.length; start += size) {
-		const chunk = rows.slice(start, start + size).map(({id, bytes, access}): ReviewRecord => {
+		const chunk = rows.slice(start, start + size).map(({id, bytes}, index): ReviewRecord => {
 			let record: TokenRecord | undefined;
 			let unreadable: string | undefined;
 			try {
@@ -85,7 +71,7 @@ export async function* reviewRecords(
 				unreadable = unreadableReason(bytes) ?? 'unreadable';
 			}
 
-			return {id, record, unreadable, lastUse: decodeLastUse(access), accountExists: undefined};
+			return {id, record, unreadable, lastUse: decodeLastUse(access[start + index]), accountExists: undefined};
 		});
 		await lookUpAccounts(store, chunk, exists);
 		yield chunk;

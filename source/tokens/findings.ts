@@ -127,8 +127,15 @@ function counted(code: FindingCode, level: Level, count: number, sentence: (coun
 }
 
 /** What restrictions there are that narrow who may use the token, and which of them narrow nothing. */
+const UNRESTRICTED = Object.freeze({narrows: false, allowsEverything: Object.freeze([]) as unknown as string[]});
+
 function restrictionFacts(record: TokenRecord): {narrows: boolean; allowsEverything: string[]} {
 	const restrictions = restrictionsField(record);
+	if (!restrictions) {
+		// Most tokens (every one EmailEngine's CLI makes) have none: nothing to build.
+		return UNRESTRICTED;
+	}
+
 	const addresses = restrictions ? listField(restrictions['addresses']) : undefined;
 	const referrers = restrictions ? listField(restrictions['referrers']) : undefined;
 	const allowsEverything: string[] = [];

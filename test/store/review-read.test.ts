@@ -49,8 +49,7 @@ describe('reviewRecords', () => {
 		const byId = new Map(read.map(entry => [entry.id, entry]));
 		expect(byId.get(id('a'))!.record).toMatchObject({description: 'expired', expires: NOW - 1});
 		expect(byId.get(id('b'))).toMatchObject({accountExists: true, lastUse: {time: NOW - 5000, ip: '10.0.0.1'}});
-		// The fresh access record (0x80) is read as no last use: never used.
-		expect(byId.get(id('c'))).toMatchObject({accountExists: false, lastUse: undefined});
+		expect(byId.get(id('c'))).toMatchObject({accountExists: false, lastUse: {time: null, ip: null}});
 		expect(byId.get(id('d'))).toMatchObject({record: undefined, unreadable: 'nested deeper than 32 levels'});
 		expect(byId.get(id('a'))!.accountExists).toBeUndefined();
 
