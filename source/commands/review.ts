@@ -46,9 +46,9 @@ export const reviewCommand = defineCommand({
 
 	Levels
 	  high    every scope (*) or the api scope on every account, unnarrowed
-	  medium  unused for --unused-days, never used that long, expiring within 7 days,
-	          bound to a deleted account, restrictions that allow everything, a record
-	          that can never authenticate
+	  medium  * on one account, unused for --unused-days, never used that long,
+	          expiring within 7 days, bound to a deleted account, restrictions that
+	          allow everything, a record that can never authenticate
 	  low     no expiry, older than --older-days, expired but still stored, an MCP
 	          agent token, not used yet
 

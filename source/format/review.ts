@@ -8,6 +8,11 @@ import {displayText, sanitizeText} from './display.js';
 
 /** What the table shows for a token's description and binding. Untrusted text, made display text. */
 function tokenLine(token: ReviewedToken): string {
+	if (token.findings.some(finding => finding.code === 'unreadable')) {
+		// Nothing of it is known, its account included: "all accounts" would be a guess.
+		return '(record cannot be read)';
+	}
+
 	const description =
 		typeof token.description === 'string' && token.description !== '' ? displayText(token.description) : '(no description)';
 	const account = token.account === null || token.account === undefined ? 'all accounts' : `account ${displayText(token.account)}`;

@@ -79,7 +79,9 @@ describe('ee-tokens review', () => {
 		expect(result.stdout).not.toMatch(RAW_CONTROL);
 		expect(result.stdout).toContain(`${id('a')}\n  root · all accounts\n  high    Has every scope (*) and no account binding`);
 		expect(result.stdout).toContain(`${id('b')}\n  stale · account acme\n  medium  Has not been used for 100 days.`);
-		expect(result.stdout).toContain('  medium  Its record cannot be read (nested deeper than 32 levels)');
+		expect(result.stdout).toContain(
+			`${id('9')}\n  (record cannot be read)\n  medium  Its record cannot be read (nested deeper than 32 levels)`,
+		);
 		expect(result.stdout).toMatch(/evil \uFFFD\]0;pwned\uFFFD/);
 		// The token without findings is left out.
 		expect(result.stdout).not.toContain(id('d'));
