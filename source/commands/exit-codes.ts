@@ -19,6 +19,8 @@ export const EXIT = {
 	listen: 7,
 	/** rotate or edit: the token changed between our read and our write; nothing was written. */
 	conflict: 8,
+	/** review --fail-on: a finding at that level or above (the review itself was printed). */
+	findings: 9,
 } as const;
 
 export const exitCodeFor = (code: ErrorCode): number =>

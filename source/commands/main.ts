@@ -25,6 +25,7 @@ ${COMMANDS.map(command => `    ${command.name.padEnd(9)} ${command.summary}`).jo
     6 a token record that cannot be read (it can still be revoked)
     7 serve cannot listen (port in use)
     8 rotate or edit: the token changed meanwhile (another writer); nothing written
+    9 review --fail-on: a finding at that level or above
 `;
 
 /** The options that sit beside EmailEngine's `--dbs.redis`, by their spelling on the command line. */

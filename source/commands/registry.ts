@@ -48,6 +48,11 @@ export const COMMANDS: readonly CommandEntry[] = [
 		load: async () => (await import('./edit.js')).editCommand,
 	},
 	{
+		name: 'review',
+		summary: 'Review every token for risks: unused, no expiry, all scopes, deleted account…',
+		load: async () => (await import('./review.js')).reviewCommand,
+	},
+	{
 		name: 'serve',
 		summary: 'Run a small API server that authenticates tokens exactly as EmailEngine does',
 		load: async () => (await import('./serve.js')).serveCommand,

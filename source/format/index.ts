@@ -7,3 +7,4 @@
 export * from './columns.js';
 export * from './display.js';
 export * from './rotation.js';
+export * from './review.js';

@@ -15,6 +15,7 @@ import {type ImportOutcome, importMany, importOne} from './importing.js';
 import {type Keys, keysFor} from './keys.js';
 import {type ListOptions, type SummaryOptions, listEntries, listEntriesInChunks, listHead, listPage, listSummaries} from './listing.js';
 import {getLastUse, getRecord, resolveToken} from './lookup.js';
+import {type ReviewRecord, reviewRecords} from './review-read.js';
 import type {OnUnreadable, StoreContext, UnreadableRecord} from './stored-records.js';
 import {issueToken, reap, revokeEntry, revokeMany, revokeToken} from './writes.js';
 import {defineWriteScripts} from './write-scripts.js';
@@ -27,6 +28,7 @@ export {ImportStopped} from './importing.js';
 export type {ListOptions, SummaryOptions} from './listing.js';
 export type {UnreadableRecord} from './stored-records.js';
 export type {EditOutcome, RewriteHooks, RotateOutcome} from './rewrites.js';
+export type {ReviewRecord} from './review-read.js';
 
 /** A token's export string, with the id and record it was made of. */
 export type ExportedToken = {id: string; record: TokenRecord; exportString: string};
@@ -81,6 +83,11 @@ export class TokenStore implements StoreContext {
 
 	listInChunks(options: ListOptions = {}): AsyncGenerator<TokenEntry[]> {
 		return listEntriesInChunks(this, options);
+	}
+
+	/** Every token for review, expired and unreadable ones too, with last use and account existence; writes nothing. */
+	reviewRecords(options: {account?: string} = {}): AsyncGenerator<ReviewRecord[]> {
+		return reviewRecords(this, options);
 	}
 
 	/** How many records the token hash holds (HLEN: constant time, whatever the count). */

@@ -3,6 +3,7 @@ export * from './address.js';
 export * from './errors.js';
 export * from './expiry.js';
 export * from './export-string.js';
+export * from './findings.js';
 export * from './msgpack.js';
 export * from './permissions.js';
 export * from './query.js';

@@ -2,6 +2,8 @@
  * `npm run bench`: starts its own redis-server, seeds it, runs every case several times and prints
  * one markdown table of medians against baselines measured in the same run. Also written to
  * test/bench/RESULTS.md with the machine, Node and Redis versions and the date.
+ * `BENCH_ONLY=review` (comma-separated: cli, serve, app, review) runs only those groups and
+ * prints their rows without touching RESULTS.md.
  */
 import {mkdirSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
@@ -13,9 +15,12 @@ import {cliCases} from './cli-cases.js';
 import type {Row} from './measure.js';
 import {seedTokens} from './seed.js';
 import {serveCase} from './serve-case.js';
+import {reviewCase} from './review-case.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const runs = Number(process.env['BENCH_RUNS'] ?? 5);
+const only = process.env['BENCH_ONLY']?.split(',').map(group => group.trim());
+const runsGroup = (group: string) => only === undefined || only.includes(group);
 
 const redis = await startRedis();
 // The test helper's Redis fsyncs every write; a benchmark of this tool should not measure the disk.
@@ -26,12 +31,25 @@ try {
 	process.stderr.write('bench: seeding 100,000 tokens\n');
 	await seedTokens(redis.client(8), 100_000);
 	const rows: Row[] = [];
-	process.stderr.write('bench: command-line cases\n');
-	rows.push(...(await cliCases(redis, work, runs)));
-	process.stderr.write('bench: serve under load\n');
-	rows.push(await serveCase(redis, Number(process.env['BENCH_SECONDS'] ?? 10)));
-	process.stderr.write('bench: the app\n');
-	rows.push(...(await appCases(redis, 100_000, Math.min(runs, 3))));
+	if (runsGroup('cli')) {
+		process.stderr.write('bench: command-line cases\n');
+		rows.push(...(await cliCases(redis, work, runs)));
+	}
+
+	if (runsGroup('review')) {
+		process.stderr.write('bench: review\n');
+		rows.push(await reviewCase(redis, runs));
+	}
+
+	if (runsGroup('serve')) {
+		process.stderr.write('bench: serve under load\n');
+		rows.push(await serveCase(redis, Number(process.env['BENCH_SECONDS'] ?? 10)));
+	}
+
+	if (runsGroup('app')) {
+		process.stderr.write('bench: the app\n');
+		rows.push(...(await appCases(redis, 100_000, Math.min(runs, 3))));
+	}
 
 	const redisVersion = (await execa('redis-server', ['--version'])).stdout.split(' ')[2];
 	const header = [
@@ -51,7 +69,9 @@ try {
 	const notes = rows.filter(row => row.note).map(row => `- ${row.name}: ${row.note}`);
 	const text = [...header, ...table, '', ...notes, ''].join('\n');
 	process.stdout.write(`${text}\n`);
-	writeFileSync(path.join(here, 'RESULTS.md'), text);
+	if (only === undefined) {
+		writeFileSync(path.join(here, 'RESULTS.md'), text);
+	}
 } finally {
 	await redis.stop();
 }

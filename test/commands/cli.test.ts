@@ -286,7 +286,7 @@ describe('the edges', () => {
 
 	it('--help works everywhere and the app refuses to start without a terminal', async () => {
 		expect((await runCli(['--help'])).stdout).toMatch(/Commands/);
-		for (const command of ['issue', 'export', 'import', 'list', 'revoke', 'show']) {
+		for (const command of ['issue', 'export', 'import', 'list', 'revoke', 'show', 'review']) {
 			const help = await runCli([command, '--help']);
 			expect(help.exitCode, command).toBe(0);
 			expect(help.stdout).toMatch(new RegExp(`ee-tokens ${command}`));

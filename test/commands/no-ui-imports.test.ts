@@ -21,7 +21,7 @@ describe.concurrent('subcommands never load React or Ink', () => {
 		expect(result.stderr).toMatch(/LOADED .*node_modules\/ink\//);
 	});
 
-	it.for([['list', '--json'], ['issue', '-d', 'x'], ['export', '--all'], ['--help']])('%s', async (args, {expect}) => {
+	it.for([['list', '--json'], ['issue', '-d', 'x'], ['export', '--all'], ['review'], ['--help']])('%s', async (args, {expect}) => {
 		const result = await traced([CLI, ...args, `--dbs.redis=${redis.url(8)}`]);
 		expect(result.exitCode, result.stderr).toBe(0);
 		expect(result.stderr).not.toMatch(/LOADED/);

@@ -1,0 +1,169 @@
+import {
+	DEFAULT_OLDER_DAYS,
+	DEFAULT_UNUSED_DAYS,
+	LEVELS,
+	type Level,
+	type ReviewOptions,
+	type ReviewedToken,
+	TokenError,
+	atLeast,
+	highestLevel,
+	isLevel,
+	jsonAccount,
+	quoteTyped,
+	reviewToken,
+	sortBySeverity,
+} from '../tokens/index.js';
+import {REVIEW_CSV_HEADER, reviewCsvLines, reviewTableLines} from '../format/index.js';
+import {EXIT} from './exit-codes.js';
+import {type OutputStream, defineCommand, jsonFlag} from './command.js';
+import {writeJsonArray, writeLines} from './output.js';
+
+/** The most days either threshold takes: a hundred years is already "never". */
+const MAX_DAYS = 36_500;
+const FORMATS = ['table', 'json', 'csv'] as const;
+type Format = (typeof FORMATS)[number];
+
+export const reviewCommand = defineCommand({
+	name: 'review',
+	usage: `
+	Usage
+	  $ ee-tokens review [--unused-days 90] [--older-days 365] [--json | --format csv]
+	                     [--fail-on high|medium|low] [--account A]
+
+	Options
+	  --unused-days  A token not used for this many days is a finding (default 90)
+	  --older-days   A token created this many days ago is a finding (default 365)
+	  --json         One JSON object per token: id, description, account, level, findings
+	  --format       table (default), json or csv (one row per finding)
+	  --fail-on      Exit 9 when any finding is at this level or above: high, medium or low
+	  --account      Only tokens bound to this account
+	  --dbs.redis    Redis URL
+
+	Every stored token is reviewed, expired ones and unreadable records too, most
+	severe first. Tokens without findings are left out and counted on stderr.
+	Review only reads: nothing in Redis is changed.
+
+	Levels
+	  high    every scope (*) or the api scope on every account, unnarrowed
+	  medium  * on one account, unused for --unused-days, never used that long,
+	          expiring within 7 days, bound to a deleted account, restrictions that
+	          allow everything, a record that can never authenticate
+	  low     no expiry, older than --older-days, expired but still stored, an MCP
+	          agent token, not used yet
+
+	Examples
+	  $ ee-tokens review
+	  $ ee-tokens review --fail-on high --unused-days 45 > /dev/null
+	  $ ee-tokens review --format csv > review.csv
+`,
+	flags: {
+		unusedDays: {type: 'number'},
+		olderDays: {type: 'number'},
+		format: {type: 'string'},
+		failOn: {type: 'string'},
+		account: {type: 'string'},
+		...jsonFlag,
+	},
+	async run(cli, context) {
+		const {flags} = cli;
+		// Every flag is checked before Redis is opened.
+		const options: Required<ReviewOptions> = {
+			unusedDays: days('--unused-days', flags.unusedDays, DEFAULT_UNUSED_DAYS),
+			olderDays: days('--older-days', flags.olderDays, DEFAULT_OLDER_DAYS),
+		};
+		const format = formatOf(flags.format, flags.json);
+		const failOn = failLevel(flags.failOn);
+		const now = context.now();
+		const reviewed: ReviewedToken[] = [];
+		let total = 0;
+		await context.withStore(async ({store}) => {
+			for await (const chunk of store.reviewRecords({account: flags.account})) {
+				for (const {id, record, unreadable, lastUse, accountExists} of chunk) {
+					total++;
+					const findings = reviewToken({record, unreadable, lastUse, accountExists, now}, options);
+					if (findings.length > 0) {
+						reviewed.push({id, description: record?.['description'], account: record ? jsonAccount(record) : null, findings});
+					}
+				}
+			}
+		});
+		sortBySeverity(reviewed);
+		await write(context.stdout, format, reviewed);
+		context.say(summary(total, reviewed));
+		return failOn !== undefined && reviewed.some(token => atLeast(highestLevel(token.findings), failOn)) ? EXIT.findings : EXIT.ok;
+	},
+});
+
+async function write(stream: OutputStream, format: Format, reviewed: ReviewedToken[]): Promise<void> {
+	if (format === 'json') {
+		await writeJsonArray(stream, asJson(reviewed));
+	} else if (format === 'csv') {
+		writeLines(stream, [REVIEW_CSV_HEADER, ...reviewCsvLines(reviewed)]);
+	} else if (reviewed.length > 0) {
+		// Cell widths (string-width's tables) load only for the table.
+		const width = stream.isTTY ? Math.max(40, stream.columns || 80) : 80;
+		writeLines(stream, reviewTableLines(reviewed, width, await import('../format/cells.js')));
+	}
+}
+
+/** The review as JSON objects, a chunk at a time (writeJsonArray escapes as safeJson does). */
+// eslint-disable-next-line @typescript-eslint/require-await -- writeJsonArray takes what list's chunks are: an async iterable
+async function* asJson(reviewed: readonly ReviewedToken[]): AsyncGenerator<object[]> {
+	for (let start = 0; start < reviewed.length; start += 1000) {
+		yield reviewed.slice(start, start + 1000).map(({id, description, account, findings}) => ({
+			id,
+			description: description ?? null,
+			account,
+			level: highestLevel(findings),
+			findings,
+		}));
+	}
+}
+
+/** "Reviewed 1,204 tokens: 3 high, 40 medium, 2 low, 1,159 without findings." */
+function summary(total: number, reviewed: readonly ReviewedToken[]): string {
+	const counts = new Map<Level, number>(LEVELS.map(level => [level, 0]));
+	for (const token of reviewed) {
+		const level = highestLevel(token.findings)!;
+		counts.set(level, counts.get(level)! + 1);
+	}
+
+	const count = (value: number) => value.toLocaleString('en-US');
+	const levels = LEVELS.map(level => `${count(counts.get(level)!)} ${level}`).join(', ');
+	return `Reviewed ${count(total)} token${total === 1 ? '' : 's'}: ${levels}, ${count(total - reviewed.length)} without findings.`;
+}
+
+const usage = (message: string) => new TokenError('usage', message);
+
+function days(flag: string, value: number | undefined, fallback: number): number {
+	if (value === undefined) {
+		return fallback;
+	}
+
+	if (!Number.isSafeInteger(value) || value < 1 || value > MAX_DAYS) {
+		throw usage(`${flag} takes a number of days from 1 to ${MAX_DAYS.toLocaleString('en-US')}`);
+	}
+
+	return value;
+}
+
+function formatOf(format: string | undefined, json: boolean): Format {
+	if (format !== undefined && !(FORMATS as readonly string[]).includes(format)) {
+		throw usage(`--format takes table, json or csv, not ${quoteTyped(format)}`);
+	}
+
+	if (json && format !== undefined && format !== 'json') {
+		throw usage(`--json and --format ${format} ask for two formats; give one`);
+	}
+
+	return json ? 'json' : ((format as Format | undefined) ?? 'table');
+}
+
+function failLevel(value: string | undefined): Level | undefined {
+	if (value !== undefined && !isLevel(value)) {
+		throw usage(`--fail-on takes high, medium or low, not ${quoteTyped(value)}`);
+	}
+
+	return value;
+}

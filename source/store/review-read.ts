@@ -1,0 +1,120 @@
+import {
+	TokenError,
+	type LastUse,
+	type TokenRecord,
+	boundAccountOf,
+	decodeLastUse,
+	decodeRecord,
+	unreadableReason,
+} from '../tokens/index.js';
+import {sortByIdDescending} from './id-order.js';
+import {BATCH, type StoreContext, hmgetBatched, scanHash} from './stored-records.js';
+
+/** One token as review sees it: everything reviewToken() needs that only Redis knows. */
+export type ReviewRecord = {
+	id: string;
+	/** The record; undefined when it cannot be read (`unreadable` says why). */
+	record: TokenRecord | undefined;
+	unreadable: string | undefined;
+	lastUse: LastUse | undefined;
+	/** For a token bound to an account (text): whether `iad:{account}` has its `account` field. */
+	accountExists: boolean | undefined;
+};
+
+/**
+ * Every stored token for review, a chunk at a time, id descending: expired ones and records that
+ * cannot be read included (a listing hides both), with last use and whether each bound account
+ * still exists. Read-only: unlike EmailEngine's listing it reaps nothing (compatibility §1.8), and
+ * nothing else is written either. Redis is read in batches (HSCAN pages of the records, one
+ * pipeline of HMGETs of 1,000 ids for the last uses, one pipeline of HEXISTS per chunk for the
+ * accounts not yet looked up), so 100,000 tokens are a few dozen round trips, not 100,000; records
+ * are decoded a chunk at a time, so they die young.
+ */
+export async function* reviewRecords(
+	store: StoreContext,
+	{account}: {account?: string} = {},
+	size = BATCH,
+): AsyncGenerator<ReviewRecord[]> {
+	const {redis, keys} = store;
+	type Row = {id: string; bytes: Buffer};
+	const rows: Row[] = [];
+	if (account === undefined) {
+		// Everything: the hash, through HSCAN (which never blocks a live EmailEngine), id descending.
+		await scanHash(redis, keys.tokens, (id, bytes) => rows.push({id, bytes}));
+	} else {
+		// One account's tokens: its index (a hint, as for `list --account`), then their records by id.
+		const ids = await redis.smembers(keys.index(account));
+		const records = await hmgetBatched(redis, keys.tokens, ids);
+		for (const [index, id] of ids.entries()) {
+			const bytes = records[index];
+			if (bytes) {
+				rows.push({id, bytes});
+			}
+		}
+	}
+
+	sortByIdDescending(rows);
+	// Last uses by id, in the rows' order: one pipeline of HMGETs, and no join (most are the 0x80 of "never").
+	const access = await hmgetBatched(
+		redis,
+		keys.access,
+		rows.map(row => row.id),
+	);
+	const exists = new Map<string, boolean>();
+	for (let start = 0; start < rows.length; start += size) {
+		const chunk = rows.slice(start, start + size).map(({id, bytes}, index): ReviewRecord => {
+			let record: TokenRecord | undefined;
+			let unreadable: string | undefined;
+			try {
+				record = decodeRecord(bytes);
+			} catch {
+				unreadable = unreadableReason(bytes) ?? 'unreadable';
+			}
+
+			return {id, record, unreadable, lastUse: decodeLastUse(access[start + index]), accountExists: undefined};
+		});
+		await lookUpAccounts(store, chunk, exists);
+		yield chunk;
+	}
+}
+
+/** Fills in accountExists for a chunk, asking Redis (one pipeline) only about accounts not yet known. */
+async function lookUpAccounts(store: StoreContext, chunk: ReviewRecord[], exists: Map<string, boolean>): Promise<void> {
+	const accountOf = (entry: ReviewRecord) => (entry.record ? boundAccountOf(entry.record) : undefined);
+	const unknown = new Set<string>();
+	for (const entry of chunk) {
+		const account = accountOf(entry);
+		if (typeof account === 'string' && !exists.has(account)) {
+			unknown.add(account);
+		}
+	}
+
+	if (unknown.size > 0) {
+		const asked = [...unknown];
+		const pipeline = store.redis.pipeline();
+		for (const account of asked) {
+			// An account exists exactly when its hash has the field `account` (compatibility §1.2).
+			pipeline.hexists(store.keys.account(account), 'account');
+		}
+
+		const replies = (await pipeline.exec()) ?? [];
+		for (const [index, [error, reply]] of replies.entries()) {
+			// A key of another type under iad:{account} (another writer's) leaves the account unknown,
+			// rather than failing the review of every other token.
+			if (error && !error.message.startsWith('WRONGTYPE')) {
+				throw new TokenError('redis', `Reading accounts failed: ${error.message}`, {cause: error});
+			}
+
+			if (!error) {
+				exists.set(asked[index]!, reply === 1);
+			}
+		}
+	}
+
+	for (const entry of chunk) {
+		const account = accountOf(entry);
+		if (typeof account === 'string') {
+			entry.accountExists = exists.get(account);
+		}
+	}
+}
