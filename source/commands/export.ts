@@ -1,4 +1,4 @@
-import {TokenError, importRefusal, parseScopeFilter} from '../tokens/index.js';
+import {TokenError, importRefusal, parseQuery, parseScopeFilter} from '../tokens/index.js';
 import type {ExportedToken} from '../store/index.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand, jsonFlag} from './command.js';
@@ -21,7 +21,7 @@ export const exportCommand = defineCommand({
 	  --all          Every token, one export string per line
 	  --account      With --all: only tokens bound to this account
 	  --scope        With --all: only tokens that list this scope
-	  --query        With --all: only tokens whose id, description or account contains this
+	  --query        With --all: only tokens matching this filter (list --help shows its terms)
 	  --json         Print {"id","export"} objects (one JSON array)
 	  --dbs.redis    Redis URL
 
@@ -53,6 +53,8 @@ export const exportCommand = defineCommand({
 		}
 
 		const scope = parseScopeFilter(flags.scope);
+		// The filter language, as list --query speaks it: what list shows is what export writes.
+		const where = flags.query === undefined ? undefined : parseQuery(flags.query);
 		if (!flags.all) {
 			const token = await readTokenArgument(flags.token, context);
 			const {id, exportString} = await context.withStore(async ({store}) => store.exportEntry(token));
@@ -64,7 +66,7 @@ export const exportCommand = defineCommand({
 		const options = {
 			account: flags.account,
 			scope,
-			query: flags.query,
+			where,
 			onUnreadable: warnings.onUnreadable,
 			onUnusable: warnings.onUnusable,
 		};

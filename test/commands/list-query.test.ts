@@ -113,3 +113,19 @@ describe('list --query: the filter language', () => {
 		expect(result.stderr).toContain(`skipped token ${id(21)}`);
 	});
 });
+
+describe('export --all --query: the same language, so what list shows is what export writes', () => {
+	it('exports exactly the tokens list --query lists, and refuses a query it cannot read', async () => {
+		await plant();
+		for (const query of ['scope:api unused:>90d', 'metrics', 'all scopes', 'account:acme']) {
+			const exported = await runCli(['export', '--all', '--json', '--query', query, db.db8], {now: () => NOW});
+			expect(exported.exitCode, exported.stderr).toBe(0);
+			const exportedIds = (JSON.parse(exported.stdout) as Array<{id: string}>).map(token => token.id);
+			expect(exportedIds, query).toEqual(await ids(query));
+		}
+
+		const bad = await runCli(['export', '--all', '--query', 'unused:>abc', db.db8], {now: () => NOW});
+		expect(bad.exitCode).toBe(2);
+		expect(bad.stdout).toBe('');
+	});
+});
