@@ -71,7 +71,7 @@ export const listCommand = defineCommand({
  * Into a pipe every value is whole (up to DISPLAY_LIMIT characters, beyond EmailEngine's own
  * limits), one row per line, columns separated by two spaces.
  */
-function writeTable(
+export function writeTable(
 	stream: OutputStream,
 	tokens: readonly TokenSummary[],
 	now: number,

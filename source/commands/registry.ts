@@ -34,8 +34,13 @@ export const COMMANDS: readonly CommandEntry[] = [
 	},
 	{
 		name: 'revoke',
-		summary: 'Delete a token, its last-use record and its audit log',
+		summary: 'Delete a token (or a selection, with a plan and an undo journal)',
 		load: async () => (await import('./revoke.js')).revokeCommand,
+	},
+	{
+		name: 'restore',
+		summary: 'Put tokens a revoke by selection deleted back, byte for byte, from its undo journal',
+		load: async () => (await import('./restore.js')).restoreCommand,
 	},
 	{
 		name: 'serve',

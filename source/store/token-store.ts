@@ -1,5 +1,6 @@
 import type {Redis} from 'ioredis';
 import {
+	type JournalToken,
 	type LastUse,
 	type NewToken,
 	type TokenEntry,
@@ -10,6 +11,7 @@ import {
 } from '../tokens/index.js';
 import {type AuditLogEntry, auditLogPage} from './audit-log.js';
 import {type ImportOutcome, importMany, importOne} from './importing.js';
+import {type PlannedToken, type RestoreOutcome, deleteJournaled, restoreJournaled, snapshotTokens} from './journaled-revoke.js';
 import {type Keys, keysFor} from './keys.js';
 import {type ListOptions, type SummaryOptions, listEntries, listEntriesInChunks, listHead, listPage, listSummaries} from './listing.js';
 import {getLastUse, getRecord, resolveToken} from './lookup.js';
@@ -19,6 +21,8 @@ import {defineWriteScripts} from './write-scripts.js';
 
 export type {AuditLogEntry} from './audit-log.js';
 export type {ImportOutcome} from './importing.js';
+export type {PlannedToken, RestoreOutcome} from './journaled-revoke.js';
+export {lastUseFrom} from './journaled-revoke.js';
 export {ImportStopped} from './importing.js';
 export type {ListOptions, SummaryOptions} from './listing.js';
 export type {UnreadableRecord} from './stored-records.js';
@@ -149,6 +153,21 @@ export class TokenStore implements StoreContext {
 
 	async revokeMany(ids: readonly string[]): Promise<{revoked: TokenEntry[]; missing: string[]}> {
 		return revokeMany(this, ids);
+	}
+
+	/** The exact stored bytes of these tokens, for an undo journal (journaled-revoke.ts). */
+	async snapshot(ids: readonly string[]): Promise<PlannedToken[]> {
+		return snapshotTokens(this, ids);
+	}
+
+	/** Deletes journaled tokens whose records are unchanged; returns the ids that changed and were kept. */
+	async deleteJournaled(tokens: readonly JournalToken[]): Promise<{skipped: string[]}> {
+		return deleteJournaled(this, tokens);
+	}
+
+	/** Puts journaled tokens back byte for byte, never over other bytes. */
+	async restoreJournaled(tokens: readonly JournalToken[], options: {dryRun?: boolean} = {}): Promise<RestoreOutcome[]> {
+		return restoreJournaled(this, tokens, options);
 	}
 
 	/** Account ids known to the instance (`ia:accounts`), for suggestions; at most `limit`. */
