@@ -99,8 +99,8 @@ export function parseJournal(text: string, name: string): Journal {
 		throw bad('"created", "redis" and "prefix" must be text');
 	}
 
-	if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0 || count > lines.length) {
-		throw bad('"count" is not the number of tokens the file can hold');
+	if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0) {
+		throw bad('"count" is not a number of tokens');
 	}
 
 	const tokens: JournalToken[] = [];
