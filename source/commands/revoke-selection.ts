@@ -1,7 +1,7 @@
 import {createInterface} from 'node:readline/promises';
-import {maskRedisUrl, type PlannedToken} from '../store/index.js';
+import {maskRedisUrl, type PlannedToken, type StoredRow} from '../store/index.js';
 import {lastUseFrom} from '../store/token-store.js';
-import {type TokenSummary, TokenError, decodeLastUse, entryToJson, parseCutoff, parseScopeFilter, rangeTest} from '../tokens/index.js';
+import {TokenError, decodeLastUse, entryToJson, parseCutoff, parseScopeFilter, rangeTest} from '../tokens/index.js';
 import {displayText} from '../format/index.js';
 import {EXIT} from './exit-codes.js';
 import type {Context} from './command.js';
@@ -70,7 +70,7 @@ export async function revokeSelection(flags: SelectionFlags, options: SelectionO
 	return context.withStore(async ({store, target}) => {
 		// The listing's own selection (list --account/--scope/--query), with expired tokens and
 		// unreadable records too: both are tokens to be rid of in an incident.
-		const summaries = await store.summaries({
+		const rows = await store.stored({
 			account: selection.account,
 			query: selection.query,
 			scope: selection.scope,
@@ -79,10 +79,8 @@ export async function revokeSelection(flags: SelectionFlags, options: SelectionO
 		});
 		const {createdBefore} = selection;
 		const candidates =
-			createdBefore === undefined
-				? summaries
-				: summaries.filter(summary => summary.created !== undefined && summary.created < createdBefore);
-		let planned = await store.snapshot(candidates.map(summary => summary.id));
+			createdBefore === undefined ? rows : rows.filter(({summary}) => summary.created !== undefined && summary.created < createdBefore);
+		let planned = await store.snapshot(candidates);
 		const {lastIp} = selection;
 		if (lastIp) {
 			planned = planned.filter(token => lastUseFrom(token, lastIp));
@@ -97,7 +95,7 @@ export async function revokeSelection(flags: SelectionFlags, options: SelectionO
 			return EXIT.ok;
 		}
 
-		await showPlan(context, planned, summaries);
+		await showPlan(context, planned, candidates);
 		if (options.dryRun) {
 			if (options.json) {
 				await writeJsonArray(context.stdout, asJson(planned));
@@ -159,9 +157,9 @@ function* asJson(tokens: readonly PlannedToken[]): Generator<Array<Record<string
 }
 
 /** The count and the first rows, in the list table's format, on stderr (stdout is data). */
-async function showPlan(context: Context, planned: readonly PlannedToken[], summaries: readonly TokenSummary[]): Promise<void> {
-	const byId = new Map(summaries.map(summary => [summary.id, summary]));
-	const shown = planned.slice(0, PLAN_ROWS).map(token => byId.get(token.id)!);
+async function showPlan(context: Context, planned: readonly PlannedToken[], rows: readonly StoredRow[]): Promise<void> {
+	const shownIds = new Set(planned.slice(0, PLAN_ROWS).map(token => token.id));
+	const shown = rows.filter(row => shownIds.has(row.id)).map(row => row.summary);
 	context.say(`${count(planned.length)} match${planned.length === 1 ? 'es' : ''} the selection:`);
 	// The cell widths load only when a plan is shown, as list loads them only for its table.
 	writeTable(context.stderr, shown, context.now(), await import('../format/cells.js'));

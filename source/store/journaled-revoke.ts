@@ -1,3 +1,4 @@
+import {createHash} from 'node:crypto';
 import {
 	type JournalToken,
 	TokenError,
@@ -8,6 +9,7 @@ import {
 	unreadableReason,
 } from '../tokens/index.js';
 import {checkExec} from './redis-errors.js';
+import type {StoredRow} from './listing.js';
 import {BATCH, type StoreContext, decodeOrUndefined, hmgetBatched} from './stored-records.js';
 import type {ScriptedPipeline, ScriptedRedis} from './write-scripts.js';
 
@@ -28,32 +30,31 @@ function readable(bytes: Buffer): {decoded: TokenRecord; unreadable?: string} {
 }
 
 /**
- * The exact stored state of each id: record bytes, last-use bytes, which index key the record
- * names and whether the id is in it. Ids with no record (gone since they were listed) are left out.
+ * The exact stored state of the selected rows (listStored): record bytes, last-use bytes, which
+ * index key the record names and whether the id is in it.
  */
-export async function snapshotTokens(store: StoreContext, ids: readonly string[]): Promise<PlannedToken[]> {
-	const {redis, keys} = store;
-	const [records, access] = await Promise.all([hmgetBatched(redis, keys.tokens, ids), hmgetBatched(redis, keys.access, ids)]);
-	const found: PlannedToken[] = [];
-	for (const [position, id] of ids.entries()) {
-		const record = records[position];
-		if (record) {
-			const read = readable(record);
-			found.push({id, record, access: access[position] ?? null, index: indexAccountOf(read.decoded) ?? null, indexed: false, ...read});
-		}
-	}
-
+export async function snapshotRows(store: StoreContext, rows: readonly StoredRow[]): Promise<PlannedToken[]> {
+	const {redis} = store;
+	const found: PlannedToken[] = rows.map(({id, record, access}) => {
+		const read = readable(record);
+		return {id, record, access: access ?? null, index: indexAccountOf(read.decoded) ?? null, indexed: false, ...read};
+	});
+	// Every batch is sent at once (one connection pipelines them): one round trip, not one a batch.
+	const batches: Array<Promise<void>> = [];
 	for (let start = 0; start < found.length; start += BATCH) {
-		const pipeline = redis.pipeline();
-		for (const token of found.slice(start, start + BATCH)) {
-			pipeline.sismember(keys.index(token.index ?? undefined), token.id);
-		}
-
-		const replies = checkExec(await pipeline.exec(), 'Reading the index entries');
-		for (const [offset, reply] of replies.entries()) {
-			found[start + offset]!.indexed = reply === 1;
-		}
+		const batch = found.slice(start, start + BATCH);
+		const {indexKeys, args} = byIndexKey(store, batch, token => [token.id]);
+		batches.push(
+			(async () => {
+				const members = (await (redis as ScriptedRedis).eeMembership(indexKeys.length, ...indexKeys, ...args)) as number[];
+				for (const [offset, member] of members.entries()) {
+					batch[offset]!.indexed = member === 1;
+				}
+			})(),
+		);
 	}
+
+	await Promise.all(batches);
 
 	return found;
 }
@@ -74,20 +75,7 @@ export async function deleteJournaled(store: StoreContext, tokens: readonly Jour
 	const skipped: string[] = [];
 	for (let start = 0; start < tokens.length; start += BATCH) {
 		const batch = tokens.slice(start, start + BATCH);
-		const indexKeys: string[] = [];
-		const position = new Map<string, number>();
-		const args: Array<string | Buffer> = [];
-		for (const token of batch) {
-			const key = keys.index(token.index ?? undefined);
-			if (!position.has(key)) {
-				indexKeys.push(key);
-				// KEYS is 1-based in Lua, and tokens and access come first.
-				position.set(key, indexKeys.length + 2);
-			}
-
-			args.push(token.id, token.record, String(position.get(key)));
-		}
-
+		const {indexKeys, args} = byIndexKey(store, batch, token => [token.id, createHash('sha1').update(token.record).digest('hex')], 2);
 		const kept = (await (redis as ScriptedRedis).eeDeleteIfUnchanged(
 			2 + indexKeys.length,
 			keys.tokens,
@@ -99,6 +87,34 @@ export async function deleteJournaled(store: StoreContext, tokens: readonly Jour
 	}
 
 	return {skipped};
+}
+
+/**
+ * A batch's index keys, each once, and the script arguments of each token: `fields` of it, then
+ * the position in KEYS (1-based, after `before` other keys) of its index key.
+ */
+function byIndexKey(
+	{keys}: StoreContext,
+	batch: readonly JournalToken[],
+	fields: (token: JournalToken) => Array<string | Buffer>,
+	before = 0,
+): {indexKeys: string[]; args: Array<string | Buffer>} {
+	const indexKeys: string[] = [];
+	const position = new Map<string, number>();
+	const args: Array<string | Buffer> = [];
+	for (const token of batch) {
+		const key = keys.index(token.index ?? undefined);
+		let at = position.get(key);
+		if (at === undefined) {
+			indexKeys.push(key);
+			at = indexKeys.length + before;
+			position.set(key, at);
+		}
+
+		args.push(...fields(token), String(at));
+	}
+
+	return {indexKeys, args};
 }
 
 export type RestoreOutcome = 'restored' | 'unchanged' | 'conflict';

@@ -11,9 +11,19 @@ import {
 } from '../tokens/index.js';
 import {type AuditLogEntry, auditLogPage} from './audit-log.js';
 import {type ImportOutcome, importMany, importOne} from './importing.js';
-import {type PlannedToken, type RestoreOutcome, deleteJournaled, restoreJournaled, snapshotTokens} from './journaled-revoke.js';
+import {type PlannedToken, type RestoreOutcome, deleteJournaled, restoreJournaled, snapshotRows} from './journaled-revoke.js';
 import {type Keys, keysFor} from './keys.js';
-import {type ListOptions, type SummaryOptions, listEntries, listEntriesInChunks, listHead, listPage, listSummaries} from './listing.js';
+import {
+	type ListOptions,
+	type StoredRow,
+	type SummaryOptions,
+	listEntries,
+	listEntriesInChunks,
+	listHead,
+	listPage,
+	listStored,
+	listSummaries,
+} from './listing.js';
 import {getLastUse, getRecord, resolveToken} from './lookup.js';
 import type {OnUnreadable, StoreContext, UnreadableRecord} from './stored-records.js';
 import {issueToken, reap, revokeEntry, revokeMany, revokeToken} from './writes.js';
@@ -24,7 +34,7 @@ export type {ImportOutcome} from './importing.js';
 export type {PlannedToken, RestoreOutcome} from './journaled-revoke.js';
 export {lastUseFrom} from './journaled-revoke.js';
 export {ImportStopped} from './importing.js';
-export type {ListOptions, SummaryOptions} from './listing.js';
+export type {ListOptions, StoredRow, SummaryOptions} from './listing.js';
 export type {UnreadableRecord} from './stored-records.js';
 
 /** A token's export string, with the id and record it was made of. */
@@ -155,9 +165,14 @@ export class TokenStore implements StoreContext {
 		return revokeMany(this, ids);
 	}
 
-	/** The exact stored bytes of these tokens, for an undo journal (journaled-revoke.ts). */
-	async snapshot(ids: readonly string[]): Promise<PlannedToken[]> {
-		return snapshotTokens(this, ids);
+	/** summaries() with each row's stored record and last-use bytes: what a revoke by selection plans on. */
+	async stored(options: SummaryOptions = {}): Promise<StoredRow[]> {
+		return listStored(this, options);
+	}
+
+	/** The exact stored state of selected rows, for an undo journal (journaled-revoke.ts). */
+	async snapshot(rows: readonly StoredRow[]): Promise<PlannedToken[]> {
+		return snapshotRows(this, rows);
 	}
 
 	/** Deletes journaled tokens whose records are unchanged; returns the ids that changed and were kept. */

@@ -10,6 +10,7 @@ import {execa} from 'execa';
 import {startRedis} from '../helpers/redis.js';
 import {appCases} from './app-cases.js';
 import {cliCases} from './cli-cases.js';
+import {revokeCase} from './revoke-case.js';
 import type {Row} from './measure.js';
 import {seedTokens} from './seed.js';
 import {serveCase} from './serve-case.js';
@@ -28,6 +29,8 @@ try {
 	const rows: Row[] = [];
 	process.stderr.write('bench: command-line cases\n');
 	rows.push(...(await cliCases(redis, work, runs)));
+	process.stderr.write('bench: revoke by selection\n');
+	rows.push(...(await revokeCase(redis, work, runs)));
 	process.stderr.write('bench: serve under load\n');
 	rows.push(await serveCase(redis, Number(process.env['BENCH_SECONDS'] ?? 10)));
 	process.stderr.write('bench: the app\n');
