@@ -72,21 +72,27 @@ export function lastUseFrom(token: JournalToken, inRange: (ip: string) => boolea
  */
 export async function deleteJournaled(store: StoreContext, tokens: readonly JournalToken[]): Promise<{skipped: string[]}> {
 	const {redis, keys} = store;
-	const skipped: string[] = [];
+	// Each batch is one script, atomic on its own; all are sent at once (the connection pipelines
+	// them) rather than one round trip each, and what each kept is gathered in order.
+	const batches: Array<Promise<string[]>> = [];
 	for (let start = 0; start < tokens.length; start += BATCH) {
 		const batch = tokens.slice(start, start + BATCH);
 		const {indexKeys, args} = byIndexKey(store, batch, token => [token.id, createHash('sha1').update(token.record).digest('hex')], 2);
-		const kept = (await (redis as ScriptedRedis).eeDeleteIfUnchanged(
-			2 + indexKeys.length,
-			keys.tokens,
-			keys.access,
-			...indexKeys,
-			...args,
-		)) as Buffer[] | string[];
-		skipped.push(...kept.map(String));
+		batches.push(
+			(async () => {
+				const kept = (await (redis as ScriptedRedis).eeDeleteIfUnchanged(
+					2 + indexKeys.length,
+					keys.tokens,
+					keys.access,
+					...indexKeys,
+					...args,
+				)) as Array<Buffer | string>;
+				return kept.map(String);
+			})(),
+		);
 	}
 
-	return {skipped};
+	return {skipped: (await Promise.all(batches)).flat()};
 }
 
 /**
