@@ -73,7 +73,7 @@ async function plantIncident(client: Redis): Promise<{victims: string[]; bystand
 	const bound = (description: string, created = NOW - 10 * DAY) => encodeRecord({created, account: 'victim', scopes: ['api'], description});
 	for (let index = 0; index < 6; index++) {
 		const id = hex(index);
-		await plantRecord(client, id, bound(`victim ci ${index}`), 'victim');
+		await plantRecord(client, id, bound(`victim ci ${index}${index === 2 ? ' canary' : ''}`), 'victim');
 		victims.push(id);
 	}
 
@@ -174,7 +174,7 @@ describe('revoke by selection, then restore', () => {
 		// Records created long ago, readable or hostile (EmailEngine's CLI's d002): the same cut.
 		expect(await plan(['--created-before', '90d', '--account', 'victim'])).toEqual(expect.arrayContaining([hex(3), hex(2, 'd')]));
 		expect(await plan(['--created-before', '2020-01-01', '--query', 'victim ci'])).toEqual([]);
-		expect(await plan(['--account', 'victim', '--query', 'ci 2'])).toEqual([hex(2)]);
+		expect(await plan(['--account', 'victim', '--query', 'canary'])).toEqual([hex(2)]);
 		expect(await plan(['--account', 'other', '--last-ip', '203.0.113.0/24'])).toEqual([]);
 	});
 });
