@@ -1,8 +1,8 @@
-import {existsSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import type {Redis} from 'ioredis';
-import {describe, expect, it} from 'vitest';
+import {afterAll, describe, expect, it} from 'vitest';
 import {encodeLastUse, encodeRecord, tokenIdOf} from '../../source/tokens/index.js';
 import {runInProcess as runCli} from '../helpers/cli.js';
 import {random} from '../helpers/fuzz.js';
@@ -17,8 +17,19 @@ const NOW = 1_800_000_000_000;
 const DAY = 24 * 60 * 60 * 1000;
 const hex = (n: number, lead = 'a') => `${lead}${n.toString(16).padStart(3, '0')}`.padEnd(64, '0');
 
-/** A fresh state directory per run: where the default journal goes. */
-const stateDir = () => mkdtempSync(path.join(tmpdir(), 'ee-tokens-journal-'));
+/** A fresh state directory per run: where the default journal goes. Removed after the file. */
+const made: string[] = [];
+const stateDir = () => {
+	const dir = mkdtempSync(path.join(tmpdir(), 'ee-tokens-journal-'));
+	made.push(dir);
+	return dir;
+};
+
+afterAll(() => {
+	for (const dir of made) {
+		rmSync(dir, {recursive: true, force: true});
+	}
+});
 const cli = async (args: string[], options: {state?: string; input?: string} = {}) =>
 	runCli([...args, r.db8], {env: {XDG_STATE_HOME: options.state ?? stateDir()}, input: options.input, now: () => NOW});
 
