@@ -87,7 +87,7 @@ ${QUERY_TERMS.map(term => `	  ${term.example.padEnd(21)}${term.help}`).join('\n'
  * Into a pipe every value is whole (up to DISPLAY_LIMIT characters, beyond EmailEngine's own
  * limits), one row per line, columns separated by two spaces.
  */
-function writeTable(
+export function writeTable(
 	stream: OutputStream,
 	tokens: readonly TokenSummary[],
 	now: number,

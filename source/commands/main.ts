@@ -21,7 +21,7 @@ ${COMMANDS.map(command => `    ${command.name.padEnd(9)} ${command.summary}`).jo
   works too: ee-tokens tokens issue|export|import …
 
   Exit codes
-    0 ok   1 unexpected error   2 usage   3 Redis unavailable   4 token not found   5 invalid export string
+    0 ok   1 unexpected error   2 usage   3 Redis unavailable   4 token not found   5 invalid export string or journal
     6 a token record that cannot be read (it can still be revoked)
     7 serve cannot listen (port in use)
     8 rotate or edit: the token changed meanwhile (another writer); nothing written

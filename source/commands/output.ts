@@ -15,7 +15,10 @@ export function writeLines(stream: NodeJS.WritableStream, lines: readonly string
  * they come, instead of building the whole array (or one string of it) first. Escaped as safeJson
  * escapes, so it is as inert on a terminal as a table.
  */
-export async function writeJsonArray(stream: NodeJS.WritableStream, chunks: AsyncIterable<readonly object[]>): Promise<void> {
+export async function writeJsonArray(
+	stream: NodeJS.WritableStream,
+	chunks: AsyncIterable<readonly object[]> | Iterable<readonly object[]>,
+): Promise<void> {
 	let first = true;
 	for await (const chunk of chunks) {
 		if (chunk.length === 0) {

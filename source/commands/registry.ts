@@ -34,7 +34,7 @@ export const COMMANDS: readonly CommandEntry[] = [
 	},
 	{
 		name: 'revoke',
-		summary: 'Delete a token, its last-use record and its audit log',
+		summary: 'Delete a token (or a selection, with a plan and an undo journal)',
 		load: async () => (await import('./revoke.js')).revokeCommand,
 	},
 	{
@@ -51,6 +51,11 @@ export const COMMANDS: readonly CommandEntry[] = [
 		name: 'review',
 		summary: 'Review every token for risks: unused, no expiry, all scopes, deleted account…',
 		load: async () => (await import('./review.js')).reviewCommand,
+	},
+	{
+		name: 'restore',
+		summary: 'Put tokens a revoke by selection deleted back, byte for byte, from its undo journal',
+		load: async () => (await import('./restore.js')).restoreCommand,
 	},
 	{
 		name: 'serve',

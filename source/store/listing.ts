@@ -159,6 +159,36 @@ export async function listSummaries(store: StoreContext, options: SummaryOptions
 	return options.where ? selectTokens(summaries, options.where, store.now()) : summaries;
 }
 
+/** A selected token as stored: its row summary, its record's bytes and its last-use bytes. */
+export type StoredRow = {id: string; summary: TokenSummary; record: Buffer; access: Buffer | undefined};
+
+/**
+ * listSummaries()'s selection with the stored bytes of each row kept too, for a revoke that
+ * journals exactly what it deletes without reading every record a second time.
+ */
+export async function listStored(store: StoreContext, options: SummaryOptions = {}): Promise<StoredRow[]> {
+	const rows = await select<StoredRow, Buffer>(
+		store,
+		options,
+		(summary, record) => ({id: summary.id, summary, record, access: undefined}),
+		{
+			keep: bytes => bytes,
+			attach(row, bytes) {
+				row.access = bytes;
+				row.summary.lastUsed = lastUsedTime(bytes);
+			},
+		},
+	);
+	// After the join, as listSummaries: the query may be about last use.
+	const {where} = options;
+	if (!where) {
+		return rows;
+	}
+
+	const now = store.now();
+	return rows.filter(({summary}) => matchesQuery(where, summary, () => visibleTextOf(summary), now));
+}
+
 /**
  * What a listing keeps of each last use, and how it joins its row: the JSON listing keeps the
  * stored bytes, a table only the time. `keep` returns undefined for nothing worth keeping (a token

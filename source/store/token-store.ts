@@ -1,5 +1,6 @@
 import type {Redis} from 'ioredis';
 import {
+	type JournalToken,
 	type LastUse,
 	type NewToken,
 	type TokenEntry,
@@ -12,8 +13,19 @@ import {
 } from '../tokens/index.js';
 import {type AuditLogEntry, auditLogPage} from './audit-log.js';
 import {type ImportOutcome, importMany, importOne} from './importing.js';
+import {type PlannedToken, type RestoreOutcome, deleteJournaled, restoreJournaled, snapshotRows} from './journaled-revoke.js';
 import {type Keys, keysFor} from './keys.js';
-import {type ListOptions, type SummaryOptions, listEntries, listEntriesInChunks, listHead, listPage, listSummaries} from './listing.js';
+import {
+	type ListOptions,
+	type StoredRow,
+	type SummaryOptions,
+	listEntries,
+	listEntriesInChunks,
+	listHead,
+	listPage,
+	listStored,
+	listSummaries,
+} from './listing.js';
 import {getLastUse, getRecord, resolveToken} from './lookup.js';
 import {type ReviewRecord, reviewRecords} from './review-read.js';
 import type {OnUnreadable, StoreContext, UnreadableRecord} from './stored-records.js';
@@ -24,8 +36,10 @@ import {type EditOutcome, type RewriteHooks, type RotateOutcome, editToken, rota
 
 export type {AuditLogEntry} from './audit-log.js';
 export type {ImportOutcome} from './importing.js';
+export type {PlannedToken, RestoreOutcome} from './journaled-revoke.js';
+export {lastUseFrom} from './journaled-revoke.js';
 export {ImportStopped} from './importing.js';
-export type {ListOptions, SummaryOptions} from './listing.js';
+export type {ListOptions, StoredRow, SummaryOptions} from './listing.js';
 export type {UnreadableRecord} from './stored-records.js';
 export type {EditOutcome, RewriteHooks, RotateOutcome} from './rewrites.js';
 export type {ReviewRecord} from './review-read.js';
@@ -177,6 +191,26 @@ export class TokenStore implements StoreContext {
 	/** The tokens a record's rotation link names, as they are now (show, details). */
 	async rotationFacts(record: TokenRecord): Promise<RotationFacts> {
 		return rotationFacts(this, record);
+	}
+
+	/** summaries() with each row's stored record and last-use bytes: what a revoke by selection plans on. */
+	async stored(options: SummaryOptions = {}): Promise<StoredRow[]> {
+		return listStored(this, options);
+	}
+
+	/** The exact stored state of selected rows, for an undo journal (journaled-revoke.ts). */
+	async snapshot(rows: readonly StoredRow[]): Promise<PlannedToken[]> {
+		return snapshotRows(this, rows);
+	}
+
+	/** Deletes journaled tokens whose records are unchanged; returns the ids that changed and were kept. */
+	async deleteJournaled(tokens: readonly JournalToken[]): Promise<{skipped: string[]}> {
+		return deleteJournaled(this, tokens);
+	}
+
+	/** Puts journaled tokens back byte for byte, never over other bytes. */
+	async restoreJournaled(tokens: readonly JournalToken[], options: {dryRun?: boolean} = {}): Promise<RestoreOutcome[]> {
+		return restoreJournaled(this, tokens, options);
 	}
 
 	/** Account ids known to the instance (`ia:accounts`), for suggestions; at most `limit`. */

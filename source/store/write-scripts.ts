@@ -71,15 +71,101 @@ if replacing then return writeAll({'SREM', KEYS[4], ARGV[1]}, unpack(trio)) end
 return writeAll(unpack(trio))
 `;
 
+/**
+ * Revoke by selection: per token, the record, last use and index entry are deleted only if the
+ * record still holds the bytes the journal has (compared by SHA-1, so a batch sends 40 characters
+ * a token instead of every record again); the ids of those that changed are returned and kept.
+ * The audit logs are left alone (they are the evidence of what a leaked token did).
+ * KEYS: tokens, access, then the batch's index keys. ARGV: per token, id, SHA-1 (hex) of the
+ * journaled record and the position in KEYS of its index key.
+ */
+const DELETE_IF_UNCHANGED = `${GUARDS}
+local checks = {{KEYS[1], 'hash', 'HDEL', KEYS[1], 'x'}, {KEYS[2], 'hash', 'HDEL', KEYS[2], 'x'}}
+for i = 3, #KEYS do checks[#checks + 1] = {KEYS[i], 'set', 'SREM', KEYS[i], 'x'} end
+local problem = refusal(unpack(checks))
+if problem then return redis.error_reply(problem) end
+local skipped = {}
+local first = true
+for i = 1, #ARGV, 3 do
+  local id = ARGV[i]
+  local current = redis.call('HGET', KEYS[1], id)
+  if current and redis.sha1hex(current) == ARGV[i + 1] then
+    if first then
+      local reply = redis.pcall('HDEL', KEYS[1], id)
+      if type(reply) == 'table' and reply.err then return reply end
+      first = false
+    else
+      redis.call('HDEL', KEYS[1], id)
+    end
+    redis.call('HDEL', KEYS[2], id)
+    redis.call('SREM', KEYS[tonumber(ARGV[i + 2])], id)
+  else
+    skipped[#skipped + 1] = id
+  end
+end
+return skipped
+`;
+
+/**
+ * Whether each id is in its index set, for a snapshot: one script per 1000 ids instead of 1000
+ * SISMEMBER commands (SMISMEMBER would need Redis 6.2). Reads only.
+ * KEYS: the index keys. ARGV: per token, id and the position in KEYS of its index key.
+ */
+const MEMBERSHIP = `
+local found = {}
+for i = 1, #ARGV, 2 do
+  found[#found + 1] = redis.call('SISMEMBER', KEYS[tonumber(ARGV[i + 1])], ARGV[i])
+end
+return found
+`;
+
+/**
+ * Restore one journaled token: written back only where the hash field is empty or already holds
+ * the journaled bytes (then only what is missing is added), so restoring twice changes nothing and
+ * a token that exists again with other bytes is never overwritten.
+ * KEYS: tokens, access, index. ARGV: id, record, access, has-access ('1'/'0'), indexed ('1'/'0').
+ * Returns 'restored', 'unchanged' or 'conflict'.
+ */
+const RESTORE = `${GUARDS}
+local problem = refusal(
+  {KEYS[1], 'hash', 'HSET', KEYS[1], ARGV[1], ARGV[2]},
+  {KEYS[2], 'hash', 'HSET', KEYS[2], ARGV[1], ARGV[3]},
+  {KEYS[3], 'set', 'SADD', KEYS[3], ARGV[1]})
+if problem then return redis.error_reply(problem) end
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if current and current ~= ARGV[2] then return 'conflict' end
+local writes = {}
+if not current then writes[#writes + 1] = {'HSET', KEYS[1], ARGV[1], ARGV[2]} end
+if ARGV[4] == '1' and (not current or redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0) then
+  writes[#writes + 1] = {'HSET', KEYS[2], ARGV[1], ARGV[3]}
+end
+if ARGV[5] == '1' and redis.call('SISMEMBER', KEYS[3], ARGV[1]) == 0 then
+  writes[#writes + 1] = {'SADD', KEYS[3], ARGV[1]}
+end
+if #writes == 0 then return 'unchanged' end
+local reply = writeAll(unpack(writes))
+if type(reply) == 'table' and reply.err then return reply end
+return 'restored'
+`;
+
 /** A connection (and its pipelines) with the write scripts; EVALSHA after the first use. */
 export type ScriptedRedis = Redis & {
 	eeProvision(tokens: string, access: string, index: string, id: string, record: Buffer, emptyAccess: Buffer): Promise<unknown>;
+	/** numberOfKeys first: the key count depends on the batch. */
+	eeDeleteIfUnchanged(numberOfKeys: number, ...args: Array<string | Buffer>): Promise<unknown>;
+	eeMembership(numberOfKeys: number, ...args: Array<string | Buffer>): Promise<unknown>;
 };
 
-export type ScriptedPipeline = ReturnType<Redis['pipeline']> & {eeImportIfUnchanged(...args: Array<string | Buffer>): unknown};
+export type ScriptedPipeline = ReturnType<Redis['pipeline']> & {
+	eeImportIfUnchanged(...args: Array<string | Buffer>): unknown;
+	eeRestore(...args: Array<string | Buffer>): unknown;
+};
 
-/** Teaches the connection both scripts; done once, by the token store that owns the connection. */
+/** Teaches the connection the scripts; done once, by the token store that owns the connection. */
 export function defineWriteScripts(redis: Redis): void {
 	redis.defineCommand('eeProvision', {numberOfKeys: 3, lua: PROVISION});
 	redis.defineCommand('eeImportIfUnchanged', {numberOfKeys: 4, lua: IMPORT_IF_UNCHANGED});
+	redis.defineCommand('eeDeleteIfUnchanged', {lua: DELETE_IF_UNCHANGED});
+	redis.defineCommand('eeMembership', {lua: MEMBERSHIP});
+	redis.defineCommand('eeRestore', {numberOfKeys: 3, lua: RESTORE});
 }

@@ -135,3 +135,22 @@ export function familyAllowedWhole(entry: string): 'IPv4' | 'IPv6' | undefined {
 		return undefined;
 	}
 }
+
+/**
+ * `--last-ip CIDR` (or one address): a test of whether an address text is in the range, as the
+ * allowlist matcher reads both (matchableAddress, matchableRange); undefined when it is no range.
+ */
+export function rangeTest(text: string): ((address: string) => boolean) | undefined {
+	const trimmed = text.trim();
+	const single = matchableAddress(trimmed);
+	const range = trimmed.includes('/') ? matchableRange(trimmed) : single && ([single, single.kind() === 'ipv4' ? 32 : 128] as const);
+	if (!range) {
+		return undefined;
+	}
+
+	const [network, bits] = range;
+	return address => {
+		const found = matchableAddress(address.trim());
+		return found !== undefined && found.kind() === network.kind() && found.match(network, bits);
+	};
+}

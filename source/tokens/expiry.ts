@@ -54,6 +54,22 @@ export function parseExpiry(value: string, now: number): number {
 	return expires;
 }
 
+/**
+ * `--created-before`: the same grammar read backwards, an instant in the past. A duration is how
+ * long ago (90d: created more than 90 days ago); a date or date-time is that instant.
+ */
+export function parseCutoff(value: string, now: number, flag: string): number {
+	const text = value.trim();
+	const invalid = (why: string) => usage(`Invalid ${flag} ${quoteTyped(text)}: ${why}`);
+	const duration = DURATION.exec(text);
+	const cutoff = duration ? now - Number(duration[1]) * UNIT_MS[duration[2]!]! : isoInstant(text, invalid);
+	if (cutoff === undefined || !Number.isFinite(cutoff)) {
+		throw invalid(`use ${EXPIRY_RULE}`);
+	}
+
+	return cutoff;
+}
+
 function durationEnd(text: string, now: number): number | undefined {
 	const length = durationMs(text);
 	return length === undefined ? undefined : now + length;

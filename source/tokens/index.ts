@@ -2,6 +2,7 @@
 export * from './address.js';
 export * from './errors.js';
 export * from './expiry.js';
+export * from './journal.js';
 export * from './export-string.js';
 export * from './findings.js';
 export * from './msgpack.js';

@@ -12,6 +12,7 @@ import {execa} from 'execa';
 import {startRedis} from '../helpers/redis.js';
 import {appCases} from './app-cases.js';
 import {cliCases} from './cli-cases.js';
+import {revokeCase} from './revoke-case.js';
 import type {Row} from './measure.js';
 import {seedTokens} from './seed.js';
 import {serveCase} from './serve-case.js';
@@ -39,6 +40,11 @@ try {
 	if (runsGroup('review')) {
 		process.stderr.write('bench: review\n');
 		rows.push(await reviewCase(redis, runs));
+	}
+
+	if (runsGroup('revoke')) {
+		process.stderr.write('bench: revoke by selection\n');
+		rows.push(...(await revokeCase(redis, work, runs)));
 	}
 
 	if (runsGroup('serve')) {

@@ -1,0 +1,103 @@
+import {randomBytes} from 'node:crypto';
+import {closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync} from 'node:fs';
+import path from 'node:path';
+import {embeddedStateDir} from '../store/index.js';
+import {type JournalHeader, type JournalToken, TokenError, journalEnd, journalHead, journalLine, journalSkipped} from '../tokens/index.js';
+
+/**
+ * The undo journal on disk: private to this user (0600), created exclusively (an existing file,
+ * or a symlink planted at the path, is never written through), and on the disk (fsynced, file and
+ * directory) before the first token is deleted.
+ */
+
+const fsReason = (error: unknown) => (error as NodeJS.ErrnoException).code ?? String(error);
+
+/** `$XDG_STATE_HOME/ee-tokens/journals/revoke-<time>-<random>.jsonl`, beside the embedded Redis's data. */
+export function defaultJournalPath(env: Record<string, string | undefined>, now: number): string {
+	const dir = path.join(embeddedStateDir(env), 'journals');
+	try {
+		mkdirSync(dir, {recursive: true, mode: 0o700});
+	} catch (error) {
+		throw new TokenError(
+			'usage',
+			`Cannot create the journal directory ${dir} (${fsReason(error)}); give one with --journal FILE; nothing was revoked`,
+		);
+	}
+
+	const time = new Date(now)
+		.toISOString()
+		.replaceAll(':', '')
+		.replace(/\.\d+Z$/, 'Z');
+	return path.join(dir, `revoke-${time}-${randomBytes(3).toString('hex')}.jsonl`);
+}
+
+/** Writes the whole journal, then fsyncs it and its directory; throws (nothing deleted yet) when it cannot. */
+export function writeJournal(file: string, header: JournalHeader, tokens: readonly JournalToken[]): void {
+	let fd: number;
+	try {
+		// 'wx' is O_CREAT | O_EXCL: refused when anything is at the path, a dangling symlink included.
+		fd = openSync(file, 'wx', 0o600);
+	} catch (error) {
+		const code = fsReason(error);
+		throw new TokenError(
+			'usage',
+			code === 'EEXIST'
+				? `The journal ${file} exists already, and a journal is never overwritten: give another --journal; nothing was revoked`
+				: `Cannot create the journal ${file} (${code}); nothing was revoked`,
+		);
+	}
+
+	try {
+		const parts = [journalHead(header, tokens.length)];
+		for (const token of tokens) {
+			parts.push(journalLine(token));
+			if (parts.length >= 1000) {
+				writeSync(fd, parts.join(''));
+				parts.length = 0;
+			}
+		}
+
+		parts.push(journalEnd(tokens.length));
+		writeSync(fd, parts.join(''));
+		fsyncSync(fd);
+	} catch (error) {
+		throw new TokenError('usage', `Cannot write the journal ${file} (${fsReason(error)}); nothing was revoked`);
+	} finally {
+		closeSync(fd);
+	}
+
+	syncDirectory(path.dirname(file));
+}
+
+/** Adds the line of tokens the deletes kept (they changed after the plan), so restore leaves them be. */
+export function appendSkipped(file: string, ids: readonly string[]): void {
+	const fd = openSync(file, 'a');
+	try {
+		writeSync(fd, journalSkipped(ids));
+		fsyncSync(fd);
+	} finally {
+		closeSync(fd);
+	}
+}
+
+/** The new file's directory entry on the disk too; a file system that cannot fsync a directory is let be. */
+function syncDirectory(dir: string): void {
+	try {
+		const fd = openSync(dir, 'r');
+		try {
+			fsyncSync(fd);
+		} finally {
+			closeSync(fd);
+		}
+	} catch {
+		// Best effort: the file's own data is already on the disk.
+	}
+}
+
+export function readJournalFile(file: string): string {
+	try {
+		return readFileSync(file, 'utf8');
+	} catch (error) {
+		throw new TokenError('usage', `Cannot read the journal ${file} (${fsReason(error)})`);
+	}
+}

@@ -1,0 +1,210 @@
+import {createHash} from 'node:crypto';
+import {
+	type JournalToken,
+	TokenError,
+	type TokenRecord,
+	decodeLastUse,
+	indexAccountOf,
+	shallowFields,
+	unreadableReason,
+} from '../tokens/index.js';
+import {checkExec} from './redis-errors.js';
+import type {StoredRow} from './listing.js';
+import {BATCH, type StoreContext, decodeOrUndefined, hmgetBatched} from './stored-records.js';
+import type {ScriptedPipeline, ScriptedRedis} from './write-scripts.js';
+
+/**
+ * Revoke by selection with an undo (compatibility §1.5 for the deletes): snapshot the exact stored
+ * bytes of the chosen tokens, delete only those still holding those bytes, and put them back from
+ * the snapshot. The audit logs are neither journaled nor deleted: during an incident they are the
+ * evidence of what a leaked token did, and they expire by their own TTL (compatibility §1.7).
+ */
+
+/** A journaled token with what the plan shows of it: its record read (or shallowly, when unreadable). */
+export type PlannedToken = JournalToken & {decoded: TokenRecord; unreadable?: string};
+
+/** The record of stored bytes, or what can be read of it without decoding, as revokeMany reads it. */
+function readable(bytes: Buffer): {decoded: TokenRecord; unreadable?: string} {
+	const record = decodeOrUndefined(bytes);
+	return record ? {decoded: record} : {decoded: shallowFields(bytes), unreadable: unreadableReason(bytes) ?? 'unreadable'};
+}
+
+/**
+ * The exact stored state of the selected rows (listStored): record bytes, last-use bytes, which
+ * index key the record names and whether the id is in it.
+ */
+export async function snapshotRows(store: StoreContext, rows: readonly StoredRow[]): Promise<PlannedToken[]> {
+	const {redis} = store;
+	const found: PlannedToken[] = rows.map(({id, record, access}) => {
+		const read = readable(record);
+		return {id, record, access: access ?? null, index: indexAccountOf(read.decoded) ?? null, indexed: false, ...read};
+	});
+	// Every batch is sent at once (one connection pipelines them): one round trip, not one a batch.
+	const batches: Array<Promise<void>> = [];
+	for (let start = 0; start < found.length; start += BATCH) {
+		const batch = found.slice(start, start + BATCH);
+		const {indexKeys, args} = byIndexKey(store, batch, token => [token.id]);
+		batches.push(
+			(async () => {
+				const members = (await (redis as ScriptedRedis).eeMembership(indexKeys.length, ...indexKeys, ...args)) as number[];
+				for (const [offset, member] of members.entries()) {
+					batch[offset]!.indexed = member === 1;
+				}
+			})(),
+		);
+	}
+
+	await Promise.all(batches);
+
+	return found;
+}
+
+/** Whether a token's last use came from an address `inRange` accepts (never used: no). */
+export function lastUseFrom(token: JournalToken, inRange: (ip: string) => boolean): boolean {
+	const ip = decodeLastUse(token.access)?.ip;
+	return typeof ip === 'string' && inRange(ip);
+}
+
+/**
+ * Deletes the journaled tokens a batch of 1000 at a time, each batch one script: a token's
+ * record, last use and index entry go only if its record still holds the journaled bytes.
+ * Returns the ids that changed since the snapshot and were kept.
+ */
+export async function deleteJournaled(store: StoreContext, tokens: readonly JournalToken[]): Promise<{skipped: string[]}> {
+	const {redis, keys} = store;
+	// Each batch is one script, atomic on its own; all are sent at once (the connection pipelines
+	// them) rather than one round trip each, and what each kept is gathered in order.
+	const batches: Array<Promise<string[]>> = [];
+	for (let start = 0; start < tokens.length; start += BATCH) {
+		const batch = tokens.slice(start, start + BATCH);
+		const {indexKeys, args} = byIndexKey(store, batch, token => [token.id, createHash('sha1').update(token.record).digest('hex')], 2);
+		batches.push(
+			(async () => {
+				const kept = (await (redis as ScriptedRedis).eeDeleteIfUnchanged(
+					2 + indexKeys.length,
+					keys.tokens,
+					keys.access,
+					...indexKeys,
+					...args,
+				)) as Array<Buffer | string>;
+				return kept.map(String);
+			})(),
+		);
+	}
+
+	return {skipped: (await Promise.all(batches)).flat()};
+}
+
+/**
+ * A batch's index keys, each once, and the script arguments of each token: `fields` of it, then
+ * the position in KEYS (1-based, after `before` other keys) of its index key.
+ */
+function byIndexKey(
+	{keys}: StoreContext,
+	batch: readonly JournalToken[],
+	fields: (token: JournalToken) => Array<string | Buffer>,
+	before = 0,
+): {indexKeys: string[]; args: Array<string | Buffer>} {
+	const indexKeys: string[] = [];
+	const position = new Map<string, number>();
+	const args: Array<string | Buffer> = [];
+	for (const token of batch) {
+		const key = keys.index(token.index ?? undefined);
+		let at = position.get(key);
+		if (at === undefined) {
+			indexKeys.push(key);
+			at = indexKeys.length + before;
+			position.set(key, at);
+		}
+
+		args.push(...fields(token), String(at));
+	}
+
+	return {indexKeys, args};
+}
+
+export type RestoreOutcome = 'restored' | 'unchanged' | 'conflict';
+
+const OUTCOMES = new Set<string>(['restored', 'unchanged', 'conflict']);
+
+/**
+ * Puts journaled tokens back byte for byte. The keys' types are checked for every token before
+ * the first write (a refusal writes nothing at all); each token is then one script that writes
+ * only what is missing and never overwrites a record that holds other bytes (a conflict).
+ * With `dryRun` the same decision is made from a read, and nothing is written.
+ */
+export async function restoreJournaled(
+	store: StoreContext,
+	tokens: readonly JournalToken[],
+	{dryRun = false}: {dryRun?: boolean} = {},
+): Promise<RestoreOutcome[]> {
+	const {redis, keys} = store;
+	const indexKeys = [...new Set(tokens.map(token => keys.index(token.index ?? undefined)))];
+	const expected = new Map([[keys.tokens, 'hash'], [keys.access, 'hash'], ...indexKeys.map(key => [key, 'set'] as const)]);
+	const typeCheck = redis.pipeline();
+	for (const key of expected.keys()) {
+		typeCheck.type(key);
+	}
+
+	const types = checkExec(await typeCheck.exec(), 'Checking the keys to restore into');
+	for (const [offset, [key, type]] of [...expected.entries()].entries()) {
+		const found = String(types[offset]);
+		if (found !== 'none' && found !== type) {
+			throw new TokenError('redis', `WRONGTYPE ${key} holds a ${found}, not a ${type}; nothing was restored`);
+		}
+	}
+
+	if (dryRun) {
+		return restorePreview(store, tokens);
+	}
+
+	const outcomes: RestoreOutcome[] = [];
+	for (let start = 0; start < tokens.length; start += BATCH) {
+		const pipeline = redis.pipeline() as ScriptedPipeline;
+		for (const token of tokens.slice(start, start + BATCH)) {
+			pipeline.eeRestore(
+				keys.tokens,
+				keys.access,
+				keys.index(token.index ?? undefined),
+				token.id,
+				token.record,
+				token.access ?? '',
+				token.access === null ? '0' : '1',
+				token.indexed ? '1' : '0',
+			);
+		}
+
+		for (const reply of checkExec(await pipeline.exec(), 'Restoring the tokens')) {
+			const outcome = String(reply);
+			if (!OUTCOMES.has(outcome)) {
+				throw new TokenError('redis', `Restoring the tokens: unexpected reply ${outcome.slice(0, 40)}`);
+			}
+
+			outcomes.push(outcome as RestoreOutcome);
+		}
+	}
+
+	return outcomes;
+}
+
+/** What restoreJournaled would do, read and decided as its script decides, writing nothing. */
+async function restorePreview(store: StoreContext, tokens: readonly JournalToken[]): Promise<RestoreOutcome[]> {
+	const {redis, keys} = store;
+	const ids = tokens.map(token => token.id);
+	const [records, access] = await Promise.all([hmgetBatched(redis, keys.tokens, ids), hmgetBatched(redis, keys.access, ids)]);
+	const membership = redis.pipeline();
+	for (const token of tokens) {
+		membership.sismember(keys.index(token.index ?? undefined), token.id);
+	}
+
+	const members = tokens.length === 0 ? [] : checkExec(await membership.exec(), 'Reading the index entries');
+	return tokens.map((token, position) => {
+		const current = records[position];
+		if (current && !current.equals(token.record)) {
+			return 'conflict';
+		}
+
+		const missing = !current || (token.access !== null && !access[position]) || (token.indexed && members[position] !== 1);
+		return missing ? 'restored' : 'unchanged';
+	});
+}

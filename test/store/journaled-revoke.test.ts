@@ -1,0 +1,80 @@
+import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
+import {TokenStore} from '../../source/store/index.js';
+import {
+	EMPTY_ACCESS,
+	encodeLastUse,
+	encodeRecord,
+	parseJournal,
+	journalEnd,
+	journalHead,
+	journalLine,
+	journalSkipped,
+} from '../../source/tokens/index.js';
+import {type TestRedis, startRedis} from '../helpers/redis.js';
+
+let redis: TestRedis;
+let store: TokenStore;
+beforeAll(async () => {
+	redis = await startRedis();
+	store = new TokenStore(redis.client(), 'pfx:');
+});
+afterAll(async () => redis.stop());
+beforeEach(async () => redis.flush());
+
+const raw = () => redis.client();
+const id = (n: number) => `${n}`.padStart(64, 'e');
+const record = (description: string) => encodeRecord({created: 1_790_000_000_000, account: 'acme', scopes: ['api'], description});
+
+/** `count` tokens of account acme under the prefix, written in one pipeline. */
+async function plant(count: number): Promise<string[]> {
+	const ids = Array.from({length: count}, (_, n) => id(n));
+	const pipeline = raw().pipeline();
+	for (const token of ids) {
+		pipeline.hset('pfx:tokens', token, record(token)).hset('pfx:tokens:access', token, EMPTY_ACCESS).sadd('pfx:iat:acme', token);
+	}
+
+	await pipeline.exec();
+	return ids;
+}
+
+/** The plan of a revoke of account acme: its selection, then the snapshot of it. */
+const plan = async () => store.snapshot(await store.stored({account: 'acme', includeExpired: true, unreadableRows: true}));
+
+describe('journaled revoke in the store', () => {
+	it('keeps a token whose record changed after the snapshot, and deletes the rest (batches of 1000)', async () => {
+		const ids = await plant(1203);
+		await raw().hset('pfx:tokens:access', ids[5]!, encodeLastUse(1, '10.0.0.1'));
+		const planned = await plan();
+		expect(planned).toHaveLength(1203);
+		const used = planned.find(token => token.id === ids[5]);
+		expect(used).toMatchObject({index: 'acme', indexed: true});
+		expect(used!.access).toEqual(encodeLastUse(1, '10.0.0.1'));
+		const edited = record('edited by a colleague');
+		await raw().hset('pfx:tokens', ids[1100]!, edited);
+		const {skipped} = await store.deleteJournaled(planned);
+		expect(skipped).toEqual([ids[1100]]);
+		expect(await raw().hlen('pfx:tokens')).toBe(1);
+		expect(await raw().hgetBuffer('pfx:tokens', ids[1100]!)).toEqual(edited);
+		expect(await raw().hexists('pfx:tokens:access', ids[1100]!)).toBe(1);
+		expect(await raw().smembers('pfx:iat:acme')).toEqual([ids[1100]]);
+	});
+
+	it('restore fills in only what is missing, and a journal line of a kept token is not restored', async () => {
+		const ids = await plant(3);
+		const planned = (await plan()).reverse();
+		const text =
+			journalHead({created: 'now', redis: 'redis://x', prefix: 'pfx:'}, 3) +
+			planned.map(token => journalLine(token)).join('') +
+			journalEnd(3);
+		await store.deleteJournaled(planned);
+		// One record came back alone (another tool restored it without its index entry or last use).
+		await raw().hset('pfx:tokens', ids[0]!, planned[0]!.record);
+		const journal = parseJournal(`${text}${journalSkipped([ids[2]!])}`, 'j');
+		expect(journal.skipped).toEqual([ids[2]]);
+		const outcomes = await store.restoreJournaled(journal.tokens.slice(0, 2));
+		expect(outcomes).toEqual(['restored', 'restored']);
+		expect(await raw().sismember('pfx:iat:acme', ids[0]!)).toBe(1);
+		expect(await raw().hexists('pfx:tokens:access', ids[0]!)).toBe(1);
+		expect(await store.restoreJournaled(journal.tokens.slice(0, 2))).toEqual(['unchanged', 'unchanged']);
+	});
+});
