@@ -49,7 +49,7 @@ describe('a bad database index is never db 0', () => {
 	it.each([
 		['/99 (every command)', (port: number) => `redis://127.0.0.1:${port}/99`, 99, commands],
 		['/16 on a Redis with 16 databases', (port: number) => `redis://127.0.0.1:${port}/16`, 16, () => commands().slice(0, 2)],
-		['?db=99', (port: number) => `redis://127.0.0.1:${port}/8?db=99`, 99, () => commands().slice(0, 2)],
+		['?db=99', (port: number) => `redis://127.0.0.1:${port}?db=99`, 99, () => commands().slice(0, 2)],
 	])('%s: exit 3 naming the database, before anything is read or written', async (_what, url, db, which) => {
 		const before = await dumpKeyspace(redis.client(0));
 		expect(before).toContain(db0Token.id);

@@ -53,7 +53,7 @@ describe('serve on a database that cannot be used', () => {
 	it.each([
 		['/99', (port: number) => `redis://127.0.0.1:${port}/99`, 99],
 		['/16', (port: number) => `redis://127.0.0.1:${port}/16`, 16],
-		['?db=99', (port: number) => `redis://127.0.0.1:${port}/8?db=99`, 99],
+		['?db=99', (port: number) => `redis://127.0.0.1:${port}?db=99`, 99],
 	])('%s: exit 3 before listening, one line naming it', async (_what, url, db) => {
 		const result = await runCli(['serve', '--port', '0', `--dbs.redis=${url(redis.port)}`]);
 		expect(result.exitCode).toBe(3);

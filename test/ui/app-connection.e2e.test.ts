@@ -46,7 +46,7 @@ describe('the app on a database that cannot be used', () => {
 		],
 		[
 			'?db=99',
-			(port: number) => `redis://127.0.0.1:${port}/8?db=99`,
+			(port: number) => `redis://127.0.0.1:${port}?db=99`,
 			3,
 			/^ee-tokens: Cannot use database 99 of Redis at .*\?db=99: ERR DB index is out of range$/m,
 		],
