@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {Redis} from 'ioredis';
 import {TokenStore} from '../../source/store/index.js';
-import {expiryOf, tokenIdOf} from '../../source/tokens/index.js';
+import {encodeRecord, expiryOf, tokenIdOf} from '../../source/tokens/index.js';
 import {KEYS} from './helpers/pty.js';
 import {appFixture} from './helpers/app-fixture.js';
 
@@ -161,5 +161,64 @@ describe('the app: E edits a token in place', () => {
 			const entry = await store.resolve(id);
 			expect(entry.record).toMatchObject({description: 'Helpdesk (changed elsewhere)', restrictions: {addresses: ['10.1.0.0/16']}});
 		});
+	});
+});
+
+describe('the app: R and E at 80x24', () => {
+	it('rotates with no grace, shows the whole token once, then nothing of it; refuses a malformed record on one line', async () => {
+		const oldId = idOf('Prometheus scraper');
+		const app = fixture.start({columns: 80, rows: 24});
+		await app.waitFor(/\d+ tokens/);
+		await app.type(`/Prometheus${KEYS.enter}`);
+		await app.waitFor(/Prometheus scraper/);
+		await app.type('R');
+		await app.waitFor(/description\s+Prometheus scraper/);
+		await app.type(`${KEYS.ctrlU}0${KEYS.enter}`);
+		await app.waitFor('The old token stops working at once');
+		const before = Date.now();
+		await app.type(KEYS.enter);
+		const shown = await app.waitFor('This is the only time the token is shown');
+		const token = shownToken(shown);
+		expect(token).toBeDefined();
+		expect(shown).toMatch(/stops working at once/);
+		await withStore(async store => {
+			const old = await store.resolve(oldId);
+			expect(expiryOf(old.record)).toBeLessThanOrEqual(Date.now());
+			expect(expiryOf(old.record)).toBeGreaterThanOrEqual(before - 1000);
+			expect((await store.resolve(token!)).record).toMatchObject({description: 'Prometheus scraper', scopes: ['metrics']});
+		});
+		await app.type(KEYS.escape);
+		// The retired token has expired: the table lists the new one only.
+		await app.waitFor(screen => /Prometheus scraper/.test(screen) && !screen.includes('Rotated'));
+		expect(app.history()).not.toContain(token);
+
+		// A record EmailEngine cannot use is refused by the store, said on one line in the dialog.
+		const adminId = idOf('Admin automation');
+		await withStore(async store => {
+			const {record} = await store.resolve(adminId);
+			const client = new Redis(fixture.redis.url(), {maxRetriesPerRequest: 1});
+			await client.hset('tokens', adminId, encodeRecord({...record, restrictions: 'everything'}));
+			client.disconnect();
+		});
+		await app.type(`${KEYS.escape}/Admin${KEYS.enter}`);
+		await app.waitFor(/Admin automation/);
+		await app.type('R');
+		await app.waitFor('Grace › 24h');
+		await app.type(KEYS.enter);
+		await app.waitFor('Enter rotates');
+		await app.type(KEYS.enter);
+		const refused = await app.waitFor(screen =>
+			/Could not rotate: Token \w+ cannot be rotated: its record is malformed \(restrictions is text, not a map\)/.test(
+				screen.replaceAll(/\s+/g, ' '),
+			),
+		);
+		expect(refused).not.toContain('This is the only time');
+		await app.type(`${KEYS.escape}${KEYS.escape}`);
+		await app.waitFor(screen => !screen.includes('Rotate token'));
+
+		// E at 80x24: the form and its review fit.
+		await app.type('E');
+		await app.waitFor(/Description › Admin automation/);
+		expect(app.screen()).toMatch(/scopes\s+\["\*"\]/);
 	});
 });

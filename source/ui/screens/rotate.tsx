@@ -72,7 +72,7 @@ export function RotateView({
 		<Frame height={height}>
 			<Title>Rotate token {displayText(state.id.slice(0, 12))}…</Title>
 			<Text> </Text>
-			<Text> The new token gets every field of this one (an expiry as the same lifetime, from now):</Text>
+			<Text> The new token copies every field (an expiry as the same lifetime, from now):</Text>
 			<Fields lines={preview} />
 			<Text> </Text>
 			{state.step === 'grace' ? (
@@ -82,10 +82,7 @@ export function RotateView({
 				</>
 			) : (
 				<>
-					<Text wrap="truncate">
-						{' '}
-						The old token stops working {retiresText(now + (state.graceMs ?? 0), now)}, on every instance reading this Redis.
-					</Text>
+					<Text wrap="truncate"> The old token stops working {retiresText(now + (state.graceMs ?? 0), now)}.</Text>
 					<Text> Enter rotates, Esc goes back to change the grace.</Text>
 				</>
 			)}
