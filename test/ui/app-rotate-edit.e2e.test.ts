@@ -92,7 +92,7 @@ describe('the app: E edits a token in place', () => {
 		const form = await app.waitFor(/Description › Billing service/);
 		// The account and scopes are shown, not edited.
 		expect(form).toMatch(/account\s+acme/);
-		expect(form).toContain('rotate (R) or issue a new token instead');
+		expect(form).toContain('Account and scopes cannot change here: rotate (R) or issue a new token.');
 		await app.type(`${KEYS.ctrlU}Billing v2${KEYS.enter}`);
 		await app.waitFor('Expiry › never');
 		// Checked as edit --expires checks it.

@@ -1,7 +1,7 @@
 import {Text} from 'ink';
 import {useEffect} from 'react';
 import type {TokenStore} from '../../store/index.js';
-import {type TokenEdit, TokenError, isoTime, restrictionWarnings} from '../../tokens/index.js';
+import {type TokenEdit, TokenError, type TokenRecord, expiryOf, isoTime, restrictionWarnings} from '../../tokens/index.js';
 import {displayText} from '../../format/index.js';
 import {failureText} from '../errors.js';
 import {Footer} from '../components/footer.js';
@@ -16,7 +16,7 @@ import {theme} from '../theme.js';
 const listText = (list: readonly string[] | null | undefined, none: string) => (list ? list.join(', ') : none);
 
 /** What the review says will change, in the edit's own values (sanitised). */
-function changeLines(edit: TokenEdit): Array<[string, string]> {
+function changeLines(edit: TokenEdit, base: TokenRecord): Array<[string, string]> {
 	const lines: Array<[string, string]> = [];
 	if (edit.description !== undefined) {
 		lines.push(['description', edit.description]);
@@ -27,7 +27,12 @@ function changeLines(edit: TokenEdit): Array<[string, string]> {
 	}
 
 	if (edit.extendMs !== undefined) {
-		lines.push(['expires', `extended by ${Math.round(edit.extendMs / 3_600_000)} hours`]);
+		const expires = expiryOf(base);
+		const days = `${Math.round(edit.extendMs / 86_400_000)} days`;
+		lines.push([
+			'expires',
+			typeof expires === 'number' ? `${isoTime(expires + edit.extendMs) ?? ''} UTC (${days} later)` : `${days} later`,
+		]);
 	}
 
 	if (edit.addresses !== undefined) {
@@ -67,7 +72,7 @@ export function EditView({state, now, width, height}: {state: EditState; now: nu
 	if (base === undefined) {
 		body = <Text> Loading…</Text>;
 	} else if (index === -1) {
-		const changes = state.edit ? changeLines(state.edit) : [];
+		const changes = state.edit ? changeLines(state.edit, base) : [];
 		const warnings = state.edit
 			? restrictionWarnings({addresses: state.edit.addresses ?? undefined, referrers: state.edit.referrers ?? undefined})
 			: [];
@@ -110,7 +115,7 @@ export function EditView({state, now, width, height}: {state: EditState; now: nu
 				Edit token {displayText(state.id.slice(0, 12))}…{progress}
 			</Title>
 			<Fields lines={fixed} />
-			{base ? <Text color={theme.muted}> The account and scopes cannot be changed: rotate (R) or issue a new token instead.</Text> : null}
+			{base ? <Text color={theme.muted}> Account and scopes cannot change here: rotate (R) or issue a new token.</Text> : null}
 			<Text> </Text>
 			{body}
 			{state.error ? <Message kind="error">{state.error}</Message> : null}

@@ -47,7 +47,7 @@ export function RotateView({
 				<Text> </Text>
 				<Text wrap="truncate">
 					{' '}
-					The old token {displayText(state.id.slice(0, 12))}… stops working {retiresText(retiresAt, now)}
+					The old token stops working {retiresText(retiresAt, now)}
 					{keptEarlierExpiry ? ': its own, earlier expiry (a grace never extends a token)' : ''}.
 				</Text>
 				{linked ? null : (
