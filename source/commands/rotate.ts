@@ -1,12 +1,9 @@
-import {isoTime, parseDuration} from '../tokens/index.js';
+import {DEFAULT_GRACE, isoTime, parseDuration} from '../tokens/index.js';
 import {relativeTime} from '../format/index.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand, jsonFlag} from './command.js';
 import {safeJson} from './safe-json.js';
 import {readTokenArgument} from './token-input.js';
-
-/** How long the old token keeps working when --grace is not given. */
-const DEFAULT_GRACE = '24h';
 
 export const rotateCommand = defineCommand({
 	name: 'rotate',

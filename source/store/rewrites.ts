@@ -1,3 +1,4 @@
+import {isDeepStrictEqual} from 'node:util';
 import {
 	EMPTY_ACCESS,
 	type LastUse,
@@ -31,6 +32,13 @@ import {type StoreContext, decodeOrUndefined, unreadableError} from './stored-re
 
 /** For tests: runs between the read and the compare-and-set write, where another writer could act. */
 export type RewriteHooks = {afterRead?: () => Promise<void>};
+
+/**
+ * An edit made on a record read earlier (the app's form, filled from it): it is refused as a
+ * conflict when the stored record is no longer that one, so an operator never overwrites what
+ * another changed after the form was filled.
+ */
+export type EditOptions = RewriteHooks & {basedOn?: TokenRecord};
 
 export type EditOutcome = {id: string; before: TokenRecord; record: TokenRecord; changed: boolean};
 
@@ -79,8 +87,12 @@ async function conflict(store: StoreContext, id: string, what: string): Promise<
 }
 
 /** Changes the fields an edit asks for, keeping the token's value, id and created time. */
-export async function editToken(store: StoreContext, idOrToken: string, edit: TokenEdit, hooks: RewriteHooks = {}): Promise<EditOutcome> {
+export async function editToken(store: StoreContext, idOrToken: string, edit: TokenEdit, hooks: EditOptions = {}): Promise<EditOutcome> {
 	const read = await readForRewrite(store, idOrToken, 'edited');
+	if (hooks.basedOn !== undefined && !isDeepStrictEqual(hooks.basedOn, read.record)) {
+		throw await conflict(store, read.id, 'edited');
+	}
+
 	const record = editedRecord(read.id, read.record, edit);
 	const encoded = encodeRecord(record);
 	await hooks.afterRead?.();

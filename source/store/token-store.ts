@@ -32,7 +32,15 @@ import type {OnUnreadable, StoreContext, UnreadableRecord} from './stored-record
 import {issueToken, reap, revokeEntry, revokeMany, revokeToken} from './writes.js';
 import {defineWriteScripts} from './write-scripts.js';
 import {defineRewriteScripts} from './rewrite-scripts.js';
-import {type EditOutcome, type RewriteHooks, type RotateOutcome, editToken, rotateToken, rotationFacts} from './rewrites.js';
+import {
+	type EditOptions,
+	type EditOutcome,
+	type RewriteHooks,
+	type RotateOutcome,
+	editToken,
+	rotateToken,
+	rotationFacts,
+} from './rewrites.js';
 
 export type {AuditLogEntry} from './audit-log.js';
 export type {ImportOutcome} from './importing.js';
@@ -41,7 +49,7 @@ export {lastUseFrom} from './journaled-revoke.js';
 export {ImportStopped} from './importing.js';
 export type {ListOptions, StoredRow, SummaryOptions} from './listing.js';
 export type {UnreadableRecord} from './stored-records.js';
-export type {EditOutcome, RewriteHooks, RotateOutcome} from './rewrites.js';
+export type {EditOptions, EditOutcome, RewriteHooks, RotateOutcome} from './rewrites.js';
 export type {ReviewRecord} from './review-read.js';
 
 /** A token's export string, with the id and record it was made of. */
@@ -179,7 +187,7 @@ export class TokenStore implements StoreContext {
 	}
 
 	/** Changes a token's fields in place (compare-and-set on the bytes read): issue #12 §4. */
-	async edit(idOrToken: string, edit: TokenEdit, hooks?: RewriteHooks): Promise<EditOutcome> {
+	async edit(idOrToken: string, edit: TokenEdit, hooks?: EditOptions): Promise<EditOutcome> {
 		return editToken(this, idOrToken, edit, hooks);
 	}
 

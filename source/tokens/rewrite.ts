@@ -36,6 +36,9 @@ export function refuseExpired(id: string, record: TokenRecord, now: number, what
 	}
 }
 
+/** How long an old token keeps working after a rotation when no grace is given (rotate --grace, the app's R). */
+export const DEFAULT_GRACE = '24h';
+
 export type RotationPlan = {
 	/** The new token's record: every field of the old one, `created` now, the same lifetime, linked to the old one. */
 	successor: TokenRecord;

@@ -244,6 +244,19 @@ describe('edit', () => {
 		expect(await raw.hlen(keys.tokens)).toBe(0);
 	});
 
+	it("refuses an edit based on a record read earlier when the stored one has changed since (the app's form), writing nothing", async () => {
+		const {id} = await plant(restRecord());
+		const basedOn = (await store.resolve(id)).record;
+		await store.edit(id, {description: 'theirs'});
+		const theirs = await raw.hgetBuffer(keys.tokens, id);
+		const error = await failure(store.edit(id, {referrers: ['*.example.com']}, {basedOn}));
+		expect(error.code).toBe('conflict');
+		expect(await raw.hgetBuffer(keys.tokens, id)).toEqual(theirs);
+		// Based on the record as it is now, the same edit is written.
+		const now = (await store.resolve(id)).record;
+		expect((await store.edit(id, {referrers: ['*.example.com']}, {basedOn: now})).changed).toBe(true);
+	});
+
 	it('writes nothing when the values are already there', async () => {
 		const {id} = await plant(restRecord());
 		const before = await dumpKeyspace(raw);

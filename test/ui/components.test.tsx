@@ -200,7 +200,7 @@ describe('other views in a terminal', () => {
 		const screen = await renderToTerminal(<HelpView width={120} height={28} offset={0} />, {columns: 120, rows: 30});
 		cleanup = screen.unmount;
 		const text = screen.text();
-		for (const title of ['Moving', 'Finding', 'Filter terms (/)', 'Tokens', 'Dialogs', 'Typing', 'App']) {
+		for (const title of ['Moving', 'Finding', 'Filter terms (/)', 'Tokens', 'Dialogs and typing', 'App']) {
 			expect(text).toContain(title);
 		}
 

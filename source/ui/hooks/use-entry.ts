@@ -1,10 +1,14 @@
 import {useEffect, useState} from 'react';
 import type {TokenStore} from '../../store/index.js';
-import {type TokenEntry, TokenError} from '../../tokens/index.js';
+import {type RotationFacts, type TokenEntry, TokenError} from '../../tokens/index.js';
 import {failureText} from '../errors.js';
 
 export type EntryState =
-	{status: 'loading'} | {status: 'found'; entry: TokenEntry} | {status: 'gone'} | {status: 'failed'; message: string};
+	| {status: 'loading'}
+	/** `rotation`: the tokens its rotation link names (store.rotationFacts), when the record can be read. */
+	| {status: 'found'; entry: TokenEntry; rotation?: RotationFacts}
+	| {status: 'gone'}
+	| {status: 'failed'; message: string};
 
 /**
  * One token's whole record and last use, read when its details open: the table keeps only row
@@ -19,7 +23,12 @@ export function useEntry(store: TokenStore, id: string, version: unknown): Entry
 		// (entry.unreadable, which detailLines says), so the operator sees it and can revoke it here.
 		store
 			.resolve(id, {allowUnreadable: true})
-			.then(entry => live && setState({status: 'found', entry}))
+			.then(async entry => {
+				const rotation = entry.unreadable === undefined ? await store.rotationFacts(entry.record) : undefined;
+				if (live) {
+					setState({status: 'found', entry, rotation});
+				}
+			})
 			.catch((error: unknown) => {
 				if (live) {
 					setState(

@@ -1,6 +1,6 @@
 import {Text} from 'ink';
 import {useMemo, useState} from 'react';
-import type {TokenEntry} from '../../tokens/index.js';
+import type {RotationFacts, TokenEntry} from '../../tokens/index.js';
 import {Frame, Title} from '../components/frame.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {Command, commandFor, commandsOf} from '../keymap.js';
@@ -10,11 +10,13 @@ import {theme} from '../theme.js';
 
 export type DetailsProps = {
 	entry: TokenEntry;
+	/** The tokens its rotation link names, for the rotation lines. */
+	rotation?: RotationFacts;
 	now: number;
 	width: number;
 	height: number;
 	onClose: () => void;
-	onAction: (what: 'export' | 'revoke') => void;
+	onAction: (what: 'export' | 'revoke' | 'rotate' | 'edit') => void;
 };
 
 export function DetailsView({
@@ -23,8 +25,9 @@ export function DetailsView({
 	width,
 	height,
 	offset,
-}: Pick<DetailsProps, 'entry' | 'now' | 'width' | 'height'> & {offset: number}) {
-	const lines = useMemo(() => detailLines(entry, now), [entry, now]);
+	rotation,
+}: Pick<DetailsProps, 'entry' | 'now' | 'width' | 'height' | 'rotation'> & {offset: number}) {
+	const lines = useMemo(() => detailLines(entry, now, rotation), [entry, now, rotation]);
 	const labelWidth = Math.max(...lines.map(([label]) => textWidth(label))) + 2;
 	return (
 		<Frame height={height}>
@@ -43,7 +46,7 @@ export function DetailsView({
 /** Every field of one token; Esc goes back, e exports, d revokes. */
 export function DetailsScreen(props: DetailsProps) {
 	const [offset, setOffset] = useState(0);
-	const total = useMemo(() => detailLines(props.entry, props.now).length, [props.entry, props.now]);
+	const total = useMemo(() => detailLines(props.entry, props.now, props.rotation).length, [props.entry, props.now, props.rotation]);
 	const room = Math.max(1, props.height - 2);
 	useKeypress(key => {
 		switch (commandFor(key, commandsOf('details'))) {
@@ -72,11 +75,23 @@ export function DetailsScreen(props: DetailsProps) {
 				return true;
 			}
 
+			case Command.Rotate: {
+				props.onAction('rotate');
+				return true;
+			}
+
+			case Command.Edit: {
+				props.onAction('edit');
+				return true;
+			}
+
 			default: {
 				// A dialog takes every key, so the table under it never moves.
 				return true;
 			}
 		}
 	}, PRIORITY.dialog);
-	return <DetailsView entry={props.entry} now={props.now} width={props.width} height={props.height} offset={offset} />;
+	return (
+		<DetailsView entry={props.entry} rotation={props.rotation} now={props.now} width={props.width} height={props.height} offset={offset} />
+	);
 }

@@ -13,6 +13,8 @@ import {ExportScreen} from './export.js';
 import {ImportWizard} from './import-wizard.js';
 import {IssueWizard} from './issue-wizard.js';
 import {RevokeScreen} from './revoke.js';
+import {RotateScreen} from './rotate.js';
+import {EditScreen} from './edit.js';
 import {DialogFailure} from './failure.js';
 import {Contained} from '../components/contained.js';
 
@@ -23,7 +25,9 @@ export type Dialog =
 	| {kind: 'issue'}
 	| {kind: 'import'}
 	| {kind: 'export'; selection: Selection}
-	| {kind: 'revoke'; selection: Selection};
+	| {kind: 'revoke'; selection: Selection}
+	| {kind: 'rotate'; id: string}
+	| {kind: 'edit'; id: string};
 
 /** Targets for the marked ids, in marking order (one row may be gone since: no description then). */
 export function targetsFor(data: TableData, ids: readonly string[]): Target[] {
@@ -96,11 +100,14 @@ function TokenDetails({id, store, data, width, height, onClose, onOpen}: Omit<Di
 		<>
 			<DetailsScreen
 				entry={state.entry}
+				rotation={state.rotation}
 				now={data.loadedAt}
 				width={width}
 				height={height}
 				onClose={close}
-				onAction={what => onOpen({kind: what, selection: single(targetOf(row, data.loadedAt))})}
+				onAction={what =>
+					onOpen(what === 'rotate' || what === 'edit' ? {kind: what, id} : {kind: what, selection: single(targetOf(row, data.loadedAt))})
+				}
 			/>
 			<Footer view="details" width={width} />
 		</>
@@ -145,6 +152,14 @@ function DialogScreen({dialog, store, data, width, height, onClose, onOpen}: Dia
 
 		case 'import': {
 			return <ImportWizard store={store} width={width} height={height} onClose={onClose} />;
+		}
+
+		case 'rotate': {
+			return <RotateScreen store={store} id={dialog.id} width={width} height={height} onClose={onClose} />;
+		}
+
+		case 'edit': {
+			return <EditScreen store={store} id={dialog.id} width={width} height={height} onClose={onClose} />;
 		}
 
 		case 'export':

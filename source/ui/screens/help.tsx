@@ -21,7 +21,8 @@ export function helpLines(): Line[] {
 		lines.push({kind: 'blank', text: ''});
 	}
 
-	return lines;
+	// No blank after the last section: a line of a screen that has none to spare.
+	return lines.slice(0, -1);
 }
 
 /** Two columns on a wide terminal (split at a section boundary near the middle), one otherwise. */

@@ -1,5 +1,5 @@
 import {failureText} from '../errors.js';
-import {Box, Text, useStdout} from 'ink';
+import {Text, useStdout} from 'ink';
 import {useEffect} from 'react';
 import type {TokenStore} from '../../store/index.js';
 import {SCOPES, describeScopes, restrictionWarnings} from '../../tokens/index.js';
@@ -8,6 +8,7 @@ import {copyToClipboard} from '../clipboard.js';
 import {Footer} from '../components/footer.js';
 import {Fields, Frame, Message, Title} from '../components/frame.js';
 import {TextField} from '../components/text-field.js';
+import {TokenShown} from '../components/token-shown.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {useRefReducer} from '../hooks/use-ref-reducer.js';
 import {restrictionLines} from '../state/details.js';
@@ -87,24 +88,7 @@ export function IssueWizardView({state, width, height}: {state: IssueState; widt
 		}
 
 		case 'shown': {
-			body = (
-				<>
-					<Message kind="warning">This is the only time the token is shown. It is not stored anywhere: copy it now.</Message>
-					<Text> </Text>
-					<Box borderStyle="round" borderColor={theme.success} paddingX={1} width={Math.min(width - 2, 72)}>
-						<Text bold color={theme.success}>
-							{state.issued?.token ?? ''}
-						</Text>
-					</Box>
-					<Text> </Text>
-					<Text wrap="truncate" color={theme.muted}>
-						{' '}
-						Token id {state.issued?.id ?? ''}
-					</Text>
-					<Text> c copies it (OSC 52, then xclip/wl-copy/pbcopy); Enter or Esc closes and wipes it from the screen.</Text>
-					{state.notice ? <Message kind="success">{state.notice}</Message> : null}
-				</>
-			);
+			body = <TokenShown token={state.issued?.token ?? ''} id={state.issued?.id ?? ''} notice={state.notice} width={width} />;
 			break;
 		}
 

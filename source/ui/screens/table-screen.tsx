@@ -103,9 +103,10 @@ export function TableScreen({data, waiting, loading, width, height, active, onOp
 				}
 
 				case 'open': {
-					if (intent.what === 'details') {
+					if (intent.what === 'details' || intent.what === 'rotate' || intent.what === 'edit') {
+						// One token, the one under the cursor: rotate and edit take no marks.
 						if (here) {
-							onOpen({kind: 'details', id: here.id});
+							onOpen({kind: intent.what, id: here.id});
 						}
 					} else if (intent.what === 'export' || intent.what === 'revoke') {
 						// The marked tokens, all of them, hidden or not (the dialog lists them and says

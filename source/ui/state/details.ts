@@ -1,4 +1,5 @@
 import {
+	type RotationFacts,
 	type TokenEntry,
 	accountProblem,
 	expiresProblem,
@@ -13,9 +14,13 @@ import {
 	scopesProblem,
 	toMillis,
 } from '../../tokens/index.js';
-import {INVALID_DATE, displayText, relativeTime} from '../../format/index.js';
+import {INVALID_DATE, displayText, relativeTime, rotationLines} from '../../format/index.js';
+import {wrapWords} from '../../format/cells.js';
 
 const iso = (ms: number) => isoTime(ms) ?? INVALID_DATE;
+
+/** The rotation sentences' line width in the details view. */
+const ROTATION_WIDTH = 60;
 
 /** Fields of one record shown before "…and N more fields": a record is a handful, a hostile one any number. */
 export const MAX_DETAIL_FIELDS = 64;
@@ -92,7 +97,7 @@ export function restrictionLines(restrictions: Readonly<Record<string, unknown>>
 }
 
 /** One field's value as the details view shows it, judged by the domain's rules (tokens/record-shape.ts). */
-function fieldText(key: string, value: unknown, now: number): string {
+export function fieldText(key: string, value: unknown, now: number): string {
 	const date = (ms: number) => `${iso(ms)} (${relativeTime(ms, now)})`;
 	switch (key) {
 		case 'expires': {
@@ -132,7 +137,7 @@ function fieldText(key: string, value: unknown, now: number): string {
  * relative time), restrictions spelled out, and the last use. Every label and value goes through
  * displayText, whatever its type: the record is whatever Redis holds.
  */
-export function detailLines(entry: TokenEntry, now: number): Array<[string, string]> {
+export function detailLines(entry: TokenEntry, now: number, rotation?: RotationFacts): Array<[string, string]> {
 	const lines: Array<[string, string]> = [['id', displayText(entry.id, 128)]];
 	if (entry.unreadable === undefined) {
 		const problem = recordProblem(entry.record);
@@ -180,6 +185,19 @@ export function detailLines(entry: TokenEntry, now: number): Array<[string, stri
 	const time = entry.lastUse?.time ?? undefined;
 	lines.push(['last used', time === undefined ? 'never' : `${iso(time)} (${relativeTime(time, now)})`]);
 	lines.push(['last used from', displayText(entry.lastUse?.ip ?? '—', 128)]);
+	// Whether a rotation's old token is still used, or what replaced this one (format/rotation.ts, as
+	// show says it): the sentence is what the operator reads, so it is wrapped under the linked id
+	// rather than cut off at the screen's edge (ROTATION_WIDTH fits 80 columns beside the labels).
+	if (rotation) {
+		for (const [label, value] of rotationLines(rotation, entry.record, now)) {
+			const [id, ...sentence] = displayText(value).split(': ');
+			lines.push([label, id!]);
+			for (const line of wrapWords(sentence.join(': '), ROTATION_WIDTH, 4)) {
+				lines.push(['', line]);
+			}
+		}
+	}
+
 	return lines;
 }
 

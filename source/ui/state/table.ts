@@ -160,6 +160,7 @@ function movement(command: Command | undefined, total: number, height: number): 
 export type TableIntent =
 	| {kind: 'action'; action: TableAction}
 	| {kind: 'open'; what: 'details' | 'issue' | 'import' | 'export' | 'revoke' | 'help'}
+	| {kind: 'open'; what: 'rotate' | 'edit'}
 	| {kind: 'refresh'}
 	| {kind: 'mark'}
 	| {kind: 'quit'}
@@ -258,6 +259,14 @@ export function tableIntent(state: TableState, key: KeyEvent, total: number, hei
 
 		case Command.Revoke: {
 			return total > 0 ? {kind: 'open', what: 'revoke'} : {kind: 'none'};
+		}
+
+		case Command.Rotate: {
+			return total > 0 ? {kind: 'open', what: 'rotate'} : {kind: 'none'};
+		}
+
+		case Command.Edit: {
+			return total > 0 ? {kind: 'open', what: 'edit'} : {kind: 'none'};
 		}
 
 		case Command.Help: {

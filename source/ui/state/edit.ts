@@ -1,0 +1,254 @@
+import {
+	LIMITS,
+	type TokenEdit,
+	TokenError,
+	type TokenRecord,
+	editIsEmpty,
+	expiryOf,
+	isPlainMap,
+	isoTime,
+	listField,
+	oneLine,
+	parseDescription,
+	parseDuration,
+	parseExpiry,
+	parseMetadata,
+	parseRestrictions,
+	restrictionsField,
+} from '../../tokens/index.js';
+import {Command, type KeyEvent, type View, commandFor, commandsOf} from '../keymap.js';
+import {splitList} from './issue-wizard.js';
+import {editText} from './text-edit.js';
+
+/**
+ * The edit form (`E`, issue #12 §4): one step per field, prefilled from the record, each checked
+ * by issue's own parsers as `ee-tokens edit` checks its flags, then a review of what changes and
+ * one compare-and-set write (store.edit, the CLI's own, based on the record the form was filled
+ * from). The account and the scopes are shown, not edited: changing them makes a different token.
+ */
+export type EditField = 'description' | 'expires' | 'addresses' | 'referrers' | 'rateLimit' | 'metadata';
+export type EditStep = EditField | 'review' | 'saving' | 'conflict' | 'reloading';
+
+export const EDIT_FIELDS: EditField[] = ['description', 'expires', 'addresses', 'referrers', 'rateLimit', 'metadata'];
+
+export const EDIT_TITLES: Record<EditField, string> = {
+	description: 'Description',
+	expires: 'Expiry',
+	addresses: 'IP allowlist',
+	referrers: 'Referrers',
+	rateLimit: 'Rate limit',
+	metadata: 'Metadata',
+};
+
+export const EDIT_HELP: Record<EditField, string> = {
+	description: 'What the token is for, as people read it in the table.',
+	expires:
+		'never, a duration from now (30d, 12h), a date (2027-01-15, UTC) or date-time with its zone, or +30d to extend the current expiry.',
+	addresses: 'Addresses or CIDR ranges allowed to use it, comma separated; empty = any.',
+	referrers: 'Referer globs (* = anything), comma separated; empty = any.',
+	rateLimit: 'REQUESTS/SECONDS, e.g. 100/60; empty = no limit.',
+	metadata: 'JSON text, replacing the metadata (a rotation link in it included).',
+};
+
+export type EditFields = Record<EditField, string>;
+
+export type EditState = {
+	id: string;
+	/** The record the form was filled from: the write is refused if the stored one is no longer it. */
+	base: TokenRecord | undefined;
+	/** The fields as filled from `base`: a field still equal to its prefill is not changed. */
+	initial: EditFields;
+	fields: EditFields;
+	step: EditStep;
+	/** What the review shows and Enter writes, made when the form moved to the review. */
+	edit: TokenEdit | undefined;
+	error: string | undefined;
+	done: 'cancelled' | 'saved' | undefined;
+};
+
+const EMPTY: EditFields = {description: '', expires: '', addresses: '', referrers: '', rateLimit: '', metadata: ''};
+
+const text = (value: unknown) => (typeof value === 'string' ? value : '');
+
+/** A record's editable fields as the form shows them (wrong types as empty: the store refuses those records anyway). */
+export function fieldsOf(record: TokenRecord): EditFields {
+	const expires = expiryOf(record);
+	const restrictions = restrictionsField(record) ?? undefined;
+	const list = (value: unknown) => (listField(value) ?? []).map(String).join(', ');
+	const rate = isPlainMap(restrictions?.['rateLimit']) ? restrictions['rateLimit'] : undefined;
+	return {
+		description: text(record['description']),
+		expires: expires === undefined ? 'never' : expires === null ? '' : (isoTime(expires) ?? ''),
+		addresses: list(restrictions?.['addresses']),
+		referrers: list(restrictions?.['referrers']),
+		rateLimit:
+			typeof rate?.['maxRequests'] === 'number' && typeof rate['timeWindow'] === 'number'
+				? `${rate['maxRequests']}/${rate['timeWindow']}`
+				: '',
+		metadata: text(record['metadata']),
+	};
+}
+
+export const initialEditState = (id: string): EditState => ({
+	id,
+	base: undefined,
+	initial: EMPTY,
+	fields: EMPTY,
+	step: 'description',
+	edit: undefined,
+	error: undefined,
+	done: undefined,
+});
+
+/** One field as an edit, read by issue's parsers; undefined when it is as it was filled. */
+export function fieldEdit(field: EditField, state: Pick<EditState, 'fields' | 'initial'>, now: number): TokenEdit {
+	const value = state.fields[field].trim();
+	if (state.fields[field] === state.initial[field]) {
+		return {};
+	}
+
+	switch (field) {
+		case 'description': {
+			if (value === '') {
+				throw new TokenError('usage', 'A description is required.');
+			}
+
+			return {description: parseDescription(value, now)};
+		}
+
+		case 'expires': {
+			if (value === '' || value === 'never') {
+				return {expires: null};
+			}
+
+			return value.startsWith('+') ? {extendMs: parseDuration(value.slice(1), 'extension')} : {expires: parseExpiry(value, now)};
+		}
+
+		case 'addresses': {
+			const list = splitList(value);
+			return {addresses: list.length === 0 ? null : parseRestrictions({addresses: list})!.addresses};
+		}
+
+		case 'referrers': {
+			const list = splitList(value);
+			return {referrers: list.length === 0 ? null : parseRestrictions({referrers: list})!.referrers};
+		}
+
+		case 'rateLimit': {
+			return {rateLimit: value === '' ? null : parseRestrictions({rateLimit: value})!.rateLimit};
+		}
+
+		case 'metadata': {
+			return {metadata: parseMetadata(state.fields[field])};
+		}
+	}
+}
+
+const problemOf = (error: unknown) => (error instanceof TokenError ? error.message : oneLine(error));
+
+export type EditAction =
+	| {type: 'key'; key: KeyEvent; now: number}
+	| {type: 'loaded'; record: TokenRecord; now: number}
+	| {type: 'saved'}
+	| {type: 'failed'; message: string; conflict: boolean};
+
+export function editReducer(state: EditState, action: EditAction): EditState {
+	switch (action.type) {
+		case 'loaded': {
+			const fresh = fieldsOf(action.record);
+			if (state.base === undefined) {
+				return {...state, base: action.record, initial: fresh, fields: fresh};
+			}
+
+			// Reloaded after a conflict: what was typed stays, the rest takes the stored values, and
+			// the review shows the change against the record as it is now.
+			const fields = {...fresh};
+			for (const field of EDIT_FIELDS) {
+				if (state.fields[field] !== state.initial[field]) {
+					fields[field] = state.fields[field];
+				}
+			}
+
+			return review({...state, base: action.record, initial: fresh, fields, step: 'review'}, action.now);
+		}
+
+		case 'saved': {
+			return {...state, done: 'saved'};
+		}
+
+		case 'failed': {
+			return {...state, step: action.conflict ? 'conflict' : 'review', error: action.message};
+		}
+
+		case 'key': {
+			return editKey(state, action.key, action.now);
+		}
+	}
+}
+
+/** To the review, with the edit made from every field (as it is now: an expiry of 30d counts from here). */
+function review(state: EditState, now: number): EditState {
+	try {
+		const edit = EDIT_FIELDS.reduce<TokenEdit>((made, field) => ({...made, ...fieldEdit(field, state, now)}), {});
+		return {...state, step: 'review', edit, error: undefined};
+	} catch (error) {
+		return {...state, error: problemOf(error)};
+	}
+}
+
+function editKey(state: EditState, key: KeyEvent, now: number): EditState {
+	const {step} = state;
+	if (state.base === undefined || step === 'saving' || step === 'reloading') {
+		// Loading: only Esc, which cancels.
+		return state.base === undefined && commandFor(key, commandsOf('wizard-text')) === Command.Back ? {...state, done: 'cancelled'} : state;
+	}
+
+	if (step === 'conflict') {
+		const command = commandFor(key, commandsOf('wizard-review'));
+		if (command === Command.Confirm) {
+			return {...state, step: 'reloading', error: undefined};
+		}
+
+		return command === Command.Back ? {...state, done: 'cancelled'} : state;
+	}
+
+	if (step === 'review') {
+		const command = commandFor(key, commandsOf('wizard-review'));
+		if (command === Command.Confirm) {
+			return state.edit && !editIsEmpty(state.edit)
+				? {...state, step: 'saving', error: undefined}
+				: {...state, error: 'Nothing changed: Esc goes back to change a field.'};
+		}
+
+		return command === Command.Back ? {...state, step: EDIT_FIELDS.at(-1)!, error: undefined, edit: undefined} : state;
+	}
+
+	const index = EDIT_FIELDS.indexOf(step);
+	const command = commandFor(key, commandsOf('wizard-text'));
+	if (command === Command.Next) {
+		try {
+			fieldEdit(step, state, now);
+		} catch (error) {
+			return {...state, error: problemOf(error)};
+		}
+
+		return index === EDIT_FIELDS.length - 1 ? review(state, now) : {...state, step: EDIT_FIELDS[index + 1]!, error: undefined};
+	}
+
+	if (command === Command.Back) {
+		return index === 0 ? {...state, done: 'cancelled'} : {...state, step: EDIT_FIELDS[index - 1]!, error: undefined};
+	}
+
+	if (command === Command.Complete) {
+		return state;
+	}
+
+	const limit = step === 'description' ? LIMITS.description : step === 'metadata' ? LIMITS.metadata : 16_384;
+	const value = editText(state.fields[step], key, {maxLength: limit});
+	return value === undefined ? state : {...state, fields: {...state.fields, [step]: value}, error: undefined};
+}
+
+/** The footer view of a step (the issue wizard's: the same keys mean the same things). */
+export function editView(step: EditStep): View {
+	return EDIT_FIELDS.includes(step as EditField) ? 'wizard-text' : 'wizard-review';
+}
