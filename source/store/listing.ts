@@ -170,10 +170,24 @@ export async function listSummaries(store: StoreContext, options: SummaryOptions
 	});
 	if (options.risk || options.where?.wantsRisk) {
 		await withRisk(store, summaries);
+	} else {
+		dropReviewFields(summaries);
 	}
 
 	// After the join: the query may be about last use (or risk).
 	return options.where ? selectTokens(summaries, options.where, store.now()) : summaries;
+}
+
+/**
+ * A table's rows keep no `review` fields once their risk is reckoned or not asked for: they serve
+ * only that, and a listing is then the same here as from the loader child (which never sends them).
+ */
+function dropReviewFields(summaries: ReadonlyArray<TokenSummary | undefined>): void {
+	for (const summary of summaries) {
+		if (summary?.review !== undefined) {
+			summary.review = undefined;
+		}
+	}
 }
 
 /**
@@ -343,6 +357,8 @@ export async function listHead(
 
 	if (risk) {
 		await withRisk(store, summaries);
+	} else {
+		dropReviewFields(summaries);
 	}
 
 	return {ids: ids.length, summaries, unreadable};
