@@ -51,6 +51,7 @@ export enum Command {
 	Revoke = 'revoke',
 	Help = 'help',
 	Quit = 'quit',
+	ShowExpired = 'showExpired',
 	ForceQuit = 'forceQuit',
 	// Inside dialogs
 	Close = 'close',
@@ -181,6 +182,14 @@ export const KEYMAP: Record<Command, Entry> = {
 		keys: 'u',
 		label: 'unmark all',
 		help: 'Clear all marks, also ones the filter hides',
+		views: ['table'],
+	},
+	[Command.ShowExpired]: {
+		rank: 9,
+		bindings: [input('x')],
+		keys: 'x',
+		label: 'expired',
+		help: 'Show or hide expired tokens (still stored)',
 		views: ['table'],
 	},
 	[Command.Issue]: {rank: 5, bindings: [input('n')], keys: 'n', label: 'new', help: 'Issue a new token', views: ['table']},
@@ -353,7 +362,15 @@ const HELP_GROUPS: Array<{title: string; commands: Command[]}> = [
 	{title: 'Moving', commands: [Command.Up, Command.Down, Command.PageUp, Command.PageDown, Command.Top, Command.Bottom]},
 	{
 		title: 'Finding',
-		commands: [Command.Filter, Command.FilterDone, Command.ClearFilter, Command.Sort, Command.SortReverse, Command.Refresh],
+		commands: [
+			Command.Filter,
+			Command.FilterDone,
+			Command.ClearFilter,
+			Command.Sort,
+			Command.SortReverse,
+			Command.Refresh,
+			Command.ShowExpired,
+		],
 	},
 	{
 		title: 'Tokens',

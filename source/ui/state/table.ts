@@ -26,6 +26,8 @@ export type TableState = {
 	sortColumn: number | undefined;
 	sortReverse: boolean;
 	marks: ReadonlySet<string>;
+	/** Expired tokens are rows too (x); hidden by default, as EmailEngine's listing hides them. */
+	showExpired: boolean;
 };
 
 export const initialTableState: TableState = {
@@ -38,9 +40,11 @@ export const initialTableState: TableState = {
 	sortColumn: undefined,
 	sortReverse: false,
 	marks: new Set(),
+	showExpired: false,
 };
 
 export type TableAction =
+	| {type: 'toggleExpired'}
 	| {type: 'move'; delta: number; total: number; height: number}
 	| {type: 'jump'; to: 'top' | 'bottom'; total: number; height: number}
 	| {type: 'select'; index: number; total: number; height: number}
@@ -112,6 +116,10 @@ export function tableReducer(state: TableState, action: TableAction): TableState
 		case 'cycleSort': {
 			const column = state.sortColumn === undefined ? 0 : state.sortColumn + 1 < COLUMNS.length ? state.sortColumn + 1 : undefined;
 			return {...state, sortColumn: column, sortReverse: false, cursor: 0, offset: 0};
+		}
+
+		case 'toggleExpired': {
+			return {...state, showExpired: !state.showExpired, cursor: 0, offset: 0};
 		}
 
 		case 'reverseSort': {
@@ -242,6 +250,10 @@ export function tableIntent(state: TableState, key: KeyEvent, total: number, hei
 
 		case Command.ClearMarks: {
 			return action({type: 'clearMarks'});
+		}
+
+		case Command.ShowExpired: {
+			return action({type: 'toggleExpired'});
 		}
 
 		case Command.Issue: {
