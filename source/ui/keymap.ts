@@ -52,6 +52,7 @@ export enum Command {
 	Help = 'help',
 	Quit = 'quit',
 	ShowExpired = 'showExpired',
+	Review = 'review',
 	ForceQuit = 'forceQuit',
 	// Inside dialogs
 	Close = 'close',
@@ -87,7 +88,9 @@ export type View =
 	/** A dialog that failed to draw (see Contained): its one-line error. */
 	| 'failed'
 	/** The table failed to draw. */
-	| 'table-failed';
+	| 'table-failed'
+	/** The review (v): tokens by severity with their findings. */
+	| 'review';
 
 /** `meta` left out matches either; `ctrl` left out means without Ctrl. */
 type Binding = {input?: string; name?: KeyName; ctrl?: boolean; meta?: boolean};
@@ -120,17 +123,23 @@ export const KEYMAP: Record<Command, Entry> = {
 		keys: '↑/k',
 		label: 'up',
 		help: 'Move up one row (only ↑ while filtering)',
-		views: ['table', 'details', 'help', 'wizard-scopes'],
+		views: ['table', 'details', 'help', 'wizard-scopes', 'review'],
 	},
 	[Command.Down]: {
 		bindings: [named('down'), input('j')],
 		keys: '↓/j',
 		label: 'down',
 		help: 'Move down one row (only ↓ while filtering)',
-		views: ['table', 'details', 'help', 'wizard-scopes'],
+		views: ['table', 'details', 'help', 'wizard-scopes', 'review'],
 	},
-	[Command.PageUp]: {bindings: [named('pageup')], keys: 'PgUp', label: 'page up', help: 'Move up one page', views: ['table']},
-	[Command.PageDown]: {bindings: [named('pagedown')], keys: 'PgDn', label: 'page down', help: 'Move down one page', views: ['table']},
+	[Command.PageUp]: {bindings: [named('pageup')], keys: 'PgUp', label: 'page up', help: 'Move up one page', views: ['table', 'review']},
+	[Command.PageDown]: {
+		bindings: [named('pagedown')],
+		keys: 'PgDn',
+		label: 'page down',
+		help: 'Move down one page',
+		views: ['table', 'review'],
+	},
 	[Command.Top]: {bindings: [input('g'), named('home')], keys: 'g', label: 'first', help: 'Go to the first row', views: ['table']},
 	[Command.Bottom]: {bindings: [input('G'), named('end')], keys: 'G', label: 'last', help: 'Go to the last row', views: ['table']},
 	[Command.Filter]: {
@@ -158,7 +167,7 @@ export const KEYMAP: Record<Command, Entry> = {
 		keys: 'Enter',
 		label: 'details',
 		help: 'Show every field of the token',
-		views: ['table'],
+		views: ['table', 'review'],
 	},
 	[Command.Refresh]: {
 		rank: 12,
@@ -190,6 +199,14 @@ export const KEYMAP: Record<Command, Entry> = {
 		keys: 'x',
 		label: 'expired',
 		help: 'Show or hide expired tokens (still stored)',
+		views: ['table'],
+	},
+	[Command.Review]: {
+		rank: 9,
+		bindings: [input('v')],
+		keys: 'v',
+		label: 'review',
+		help: 'Review: risky tokens, most severe first',
 		views: ['table'],
 	},
 	[Command.Issue]: {rank: 5, bindings: [input('n')], keys: 'n', label: 'new', help: 'Issue a new token', views: ['table']},
@@ -233,7 +250,7 @@ export const KEYMAP: Record<Command, Entry> = {
 		keys: 'Esc',
 		label: 'close',
 		help: 'Close the dialog',
-		views: ['details', 'help', 'token-shown', 'export', 'import-input', 'import-done', 'revoke', 'revoke-done', 'failed'],
+		views: ['details', 'help', 'token-shown', 'export', 'import-input', 'import-done', 'revoke', 'revoke-done', 'failed', 'review'],
 	},
 	[Command.Back]: {
 		rank: 1,
@@ -370,6 +387,7 @@ const HELP_GROUPS: Array<{title: string; commands: Command[]}> = [
 			Command.SortReverse,
 			Command.Refresh,
 			Command.ShowExpired,
+			Command.Review,
 		],
 	},
 	{

@@ -59,4 +59,34 @@ describe('the app: review risk and expired tokens', () => {
 			await raw.hdel('tokens', 'e'.repeat(64));
 		}
 	});
+
+	it('v opens the review, most severe first with its findings; Enter opens details; Esc comes back', async () => {
+		const app = fixture.start({columns: 100, rows: 30});
+		await app.waitFor('6 tokens', {message: 'the table'});
+		await app.type('v');
+		let screen = await app.waitFor('tokens with findings, most severe first', {message: 'the review'});
+		const lines = screen.split('\n');
+		const firstToken = lines.findIndex(line => line.startsWith('›'));
+		// The selected token is the high one, its findings below it with their level words.
+		expect(lines[firstToken + 1]).toContain('Admin automation · all accounts');
+		expect(lines[firstToken + 2]).toMatch(/high +Has every scope \(\*\) and no account binding/);
+		// Every high finding comes before every medium one, and medium before low.
+		const levels = lines.map(line => /^ {4}(high|medium|low) /.exec(line)?.[1]).filter(Boolean);
+		const firstOf = (level: string) => levels.indexOf(level);
+		expect(firstOf('medium')).toBeGreaterThan(firstOf('high'));
+		expect(screen).toContain('Is bound to an account that no longer exists');
+		await app.type('j');
+		screen = await app.waitFor(current => (current.split('\n').find(line => line.startsWith('›')) ?? '') !== lines[firstToken]);
+		const second = screen.split('\n');
+		const description = second[second.findIndex(line => line.startsWith('›')) + 1]!.trim().split(' · ')[0]!;
+		await app.type('\r');
+		// The details of the token under the cursor (read when the view opens: "Loading…" first).
+		screen = await app.waitFor(current => current.includes('Token details') && /^ id {2,}[0-9a-f]{64}/m.test(current));
+		expect(screen).toMatch(new RegExp(`^ description +${description}`, 'm'));
+		await app.type('\u001B');
+		screen = await app.waitFor('tokens with findings, most severe first', {message: 'back in the review'});
+		expect(screen).toMatch(/2\/\d+ tokens with findings/);
+		await app.type('\u001B');
+		await app.waitFor(current => current.includes('6 tokens') && current.includes('? help'), {message: 'the table'});
+	});
 });

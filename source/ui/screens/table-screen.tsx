@@ -122,6 +122,8 @@ export function TableScreen({data, waiting, loading, width, height, active, onOp
 						} else if (data && here) {
 							onOpen({kind: intent.what, selection: single(targetOf(here, data.loadedAt))});
 						}
+					} else if (intent.what === 'review') {
+						onOpen({kind: 'review', cursor: 0});
 					} else {
 						onOpen({kind: intent.what});
 					}

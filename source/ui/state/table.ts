@@ -167,7 +167,7 @@ function movement(command: Command | undefined, total: number, height: number): 
 /** What a key press means for the table, for the app to act on. */
 export type TableIntent =
 	| {kind: 'action'; action: TableAction}
-	| {kind: 'open'; what: 'details' | 'issue' | 'import' | 'export' | 'revoke' | 'help'}
+	| {kind: 'open'; what: 'details' | 'issue' | 'import' | 'export' | 'revoke' | 'help' | 'review'}
 	| {kind: 'refresh'}
 	| {kind: 'mark'}
 	| {kind: 'quit'}
@@ -254,6 +254,10 @@ export function tableIntent(state: TableState, key: KeyEvent, total: number, hei
 
 		case Command.ShowExpired: {
 			return action({type: 'toggleExpired'});
+		}
+
+		case Command.Review: {
+			return {kind: 'open', what: 'review'};
 		}
 
 		case Command.Issue: {
