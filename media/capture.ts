@@ -114,11 +114,17 @@ try {
 	await app.type(KEYS.escape);
 	await app.waitFor(screen => !screen.includes('2 of 10'));
 
+	await app.type('v');
+	await app.waitFor('tokens with findings, most severe first');
+	snap('review', 'ee-tokens — review, most severe first');
+	await app.type(KEYS.escape);
+	await app.waitFor(screen => !screen.includes('tokens with findings'));
+
 	await app.type('?');
-	await app.waitFor('Filter by description');
+	await app.waitFor('Filter by what rows show');
 	snap('help', 'ee-tokens — help (from the keymap)');
 	await app.type(KEYS.escape);
-	await app.waitFor(screen => !screen.includes('Filter by description'));
+	await app.waitFor(screen => !screen.includes('Filter by what rows show'));
 
 	await app.type('n');
 	await app.waitFor('step 1 of 8');

@@ -1,5 +1,6 @@
 import {displayText, relativeTime, shortDate} from './display.js';
 import {
+	type Level,
 	type ProblemField,
 	type TokenSummary,
 	describeScopes,
@@ -84,6 +85,16 @@ export const COLUMNS: readonly Column[] = [
 		sortKey: expires,
 	},
 ];
+
+/**
+ * The risk marker before a row of the app's table: review's most severe finding (summary.risk) as
+ * a letter, so it reads with NO_COLOR too (colour only adds to it), and a space. It sits in the
+ * row's lead, which RECKONED_LEAD below already allows for, so the columns shown at each width
+ * (80 included) are the same as without it; the description gives up its two cells.
+ */
+export const RISK_MARKS: Readonly<Record<Level, string>> = {high: 'H', medium: 'M', low: 'L'};
+export const RISK_MARK_WIDTH = 2;
+export const riskMark = (risk: TokenSummary['risk']): string => `${risk ? RISK_MARKS[risk] : ' '} `;
 
 type FixedKey = Exclude<Column['key'], 'description'>;
 

@@ -12,10 +12,12 @@ import {
 	matchesQuery,
 	matchesSearch,
 	normaliseQuery,
+	reviewedAccountOf,
 	searchTextOf,
 	selectTokens,
 	summarizeRecord,
 	summaryExpired,
+	summaryRisk,
 	unreadableSummary,
 	visibleTextOf,
 } from '../tokens/index.js';
@@ -30,6 +32,7 @@ import {
 	reportUnreadable,
 	scanHash,
 } from './stored-records.js';
+import {lookUpAccountsInto} from './review-read.js';
 
 /**
  * Listings, as EmailEngine computes them (compatibility §7): every token or one account's, id
@@ -52,6 +55,11 @@ export type ListOptions = {
 	scope?: string;
 	/** Also return records whose expiry has passed (EmailEngine hides them). */
 	includeExpired?: boolean;
+	/**
+	 * Reckon each row's review risk (summary.risk: the app's marker). A query with a `risk:` term
+	 * has it reckoned whether or not this is set.
+	 */
+	risk?: boolean;
 	/** Read last use too (default); an export has no use for it and skips a whole hash. */
 	lastUse?: boolean;
 	/**
@@ -116,8 +124,13 @@ export async function* listEntriesInChunks(store: StoreContext, options: ListOpt
 	if (where && !isEveryToken(where)) {
 		// The rows keep bytes, not summaries (memory): a query summarises each once more, here.
 		const now = store.now();
-		rows = rows.filter(row => {
-			const summary = summarizeRecord(row.id, row.bytes, lastUsedTime(row.access));
+		const summaries = rows.map(row => summarizeRecord(row.id, row.bytes, lastUsedTime(row.access)));
+		if (where.wantsRisk) {
+			await withRisk(store, summaries);
+		}
+
+		rows = rows.filter((_row, index) => {
+			const summary = summaries[index];
 			return summary !== undefined && matchesQuery(where, summary, () => visibleTextOf(summary), now);
 		});
 	}
@@ -155,7 +168,13 @@ export async function listSummaries(store: StoreContext, options: SummaryOptions
 			summary.lastUsed = time;
 		},
 	});
-	// After the join: the query may be about last use.
+	if (options.risk || options.where?.wantsRisk) {
+		await withRisk(store, summaries);
+	} else {
+		dropReviewFields(summaries);
+	}
+
+	// After the join: the query may be about last use (or risk).
 	return options.where ? selectTokens(summaries, options.where, store.now()) : summaries;
 }
 
@@ -187,6 +206,44 @@ export async function listStored(store: StoreContext, options: SummaryOptions = 
 
 	const now = store.now();
 	return rows.filter(({summary}) => matchesQuery(where, summary, () => visibleTextOf(summary), now));
+}
+
+/**
+ * A table's rows keep no `review` fields once their risk is reckoned or not asked for: they serve
+ * only that, and a listing is then the same here as from the loader child (which never sends them).
+ */
+function dropReviewFields(summaries: ReadonlyArray<TokenSummary | undefined>): void {
+	for (const summary of summaries) {
+		if (summary?.review !== undefined) {
+			summary.review = undefined;
+		}
+	}
+}
+
+/**
+ * Sets each summary's risk (review's highest level, summary-risk.ts) at the store's now, after
+ * last use is joined: one pipeline asks whether each distinct bound account exists (at 100,000
+ * tokens a few hundred accounts, not 100,000 reads). The `review` fields are let go once used.
+ */
+export async function withRisk(store: StoreContext, summaries: ReadonlyArray<TokenSummary | undefined>): Promise<void> {
+	const accounts = new Set<string>();
+	for (const summary of summaries) {
+		const account = summary && reviewedAccountOf(summary);
+		if (account !== undefined) {
+			accounts.add(account);
+		}
+	}
+
+	const exists = new Map<string, boolean>();
+	await lookUpAccountsInto(store, accounts, exists);
+	const now = store.now();
+	for (const summary of summaries) {
+		if (summary) {
+			const account = reviewedAccountOf(summary);
+			summary.risk = summaryRisk(summary, account === undefined ? undefined : exists.get(account), now);
+			summary.review = undefined;
+		}
+	}
 }
 
 /**
@@ -301,7 +358,7 @@ async function select<Row extends {id: string}, Use>(
 export async function listHead(
 	store: StoreContext,
 	count: number,
-	{unreadableRows = false}: Pick<SummaryOptions, 'unreadableRows'> = {},
+	{unreadableRows = false, risk = false}: Pick<SummaryOptions, 'unreadableRows' | 'risk'> = {},
 ): Promise<{ids: number; summaries: TokenSummary[]; unreadable: UnreadableRecord[]}> {
 	const {redis, keys} = store;
 	const now = store.now();
@@ -326,6 +383,12 @@ export async function listHead(
 		} else if (!summaryExpired(summary, now)) {
 			summaries.push(summary);
 		}
+	}
+
+	if (risk) {
+		await withRisk(store, summaries);
+	} else {
+		dropReviewFields(summaries);
 	}
 
 	return {ids: ids.length, summaries, unreadable};

@@ -89,32 +89,41 @@ async function lookUpAccounts(store: StoreContext, chunk: ReviewRecord[], exists
 		}
 	}
 
-	if (unknown.size > 0) {
-		const asked = [...unknown];
-		const pipeline = store.redis.pipeline();
-		for (const account of asked) {
-			// An account exists exactly when its hash has the field `account` (compatibility §1.2).
-			pipeline.hexists(store.keys.account(account), 'account');
-		}
-
-		const replies = (await pipeline.exec()) ?? [];
-		for (const [index, [error, reply]] of replies.entries()) {
-			// A key of another type under iad:{account} (another writer's) leaves the account unknown,
-			// rather than failing the review of every other token.
-			if (error && !error.message.startsWith('WRONGTYPE')) {
-				throw new TokenError('redis', `Reading accounts failed: ${error.message}`, {cause: error});
-			}
-
-			if (!error) {
-				exists.set(asked[index]!, reply === 1);
-			}
-		}
-	}
-
+	await lookUpAccountsInto(store, unknown, exists);
 	for (const entry of chunk) {
 		const account = accountOf(entry);
 		if (typeof account === 'string') {
 			entry.accountExists = exists.get(account);
+		}
+	}
+}
+
+/**
+ * Whether each account exists, into `exists`: one pipeline of HEXISTS for all of them (review, and
+ * the risk of a listing's rows). An account under a key of another type is left out (unknown).
+ */
+export async function lookUpAccountsInto(store: StoreContext, accounts: Iterable<string>, exists: Map<string, boolean>): Promise<void> {
+	const asked = [...accounts];
+	if (asked.length === 0) {
+		return;
+	}
+
+	const pipeline = store.redis.pipeline();
+	for (const account of asked) {
+		// An account exists exactly when its hash has the field `account` (compatibility §1.2).
+		pipeline.hexists(store.keys.account(account), 'account');
+	}
+
+	const replies = (await pipeline.exec()) ?? [];
+	for (const [index, [error, reply]] of replies.entries()) {
+		// A key of another type under iad:{account} (another writer's) leaves the account unknown,
+		// rather than failing the review of every other token.
+		if (error && !error.message.startsWith('WRONGTYPE')) {
+			throw new TokenError('redis', `Reading accounts failed: ${error.message}`, {cause: error});
+		}
+
+		if (!error) {
+			exists.set(asked[index]!, reply === 1);
 		}
 	}
 }

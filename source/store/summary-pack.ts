@@ -1,4 +1,4 @@
-import type {TokenSummary} from '../tokens/index.js';
+import {LEVELS, type TokenSummary} from '../tokens/index.js';
 
 /**
  * A listing of summaries as a few flat values, for moving it between threads: one string holding
@@ -29,7 +29,13 @@ export type PackedSummaries = {
 	scopeLists: Array<readonly string[]>;
 	/** The rows that have a problem (few, if any), each with it. */
 	problems: Array<[row: number, problem: string]>;
+	/** Per row, its risk (riskCode). Its `review` fields stay behind: they serve the reckoning of it. */
+	risks: Uint8Array;
 };
+
+/** A risk as one byte: 0 not reckoned, 1 no finding, then each level. */
+const riskCode = (risk: TokenSummary['risk']): number => (risk === undefined ? 0 : risk === null ? 1 : 2 + LEVELS.indexOf(risk));
+const riskOf = (code: number): TokenSummary['risk'] => (code === 0 ? undefined : code === 1 ? null : LEVELS[code - 2]);
 
 const HAS_DESCRIPTION = 1;
 const HAS_ACCOUNT = 2;
@@ -46,6 +52,7 @@ export function packSummaries(summaries: readonly TokenSummary[]): PackedSummari
 	const scopeLists: Array<readonly string[]> = [];
 	const scopeIndex = new Map<readonly string[], number>();
 	const problems: Array<[number, string]> = [];
+	const risks = new Uint8Array(count);
 	let idOffset = 0;
 	let offset = 0;
 	for (let row = 0; row < count; row++) {
@@ -60,6 +67,7 @@ export function packSummaries(summaries: readonly TokenSummary[]): PackedSummari
 		times[row * 3] = summary.created ?? Number.NaN;
 		times[row * 3 + 1] = summary.expires ?? Number.NaN;
 		times[row * 3 + 2] = summary.lastUsed ?? Number.NaN;
+		risks[row] = riskCode(summary.risk);
 		if (summary.problem !== undefined) {
 			problems.push([row, summary.problem]);
 		}
@@ -78,7 +86,7 @@ export function packSummaries(summaries: readonly TokenSummary[]): PackedSummari
 		}
 	}
 
-	return {count, ids: idParts.join(''), idEnds, text: parts.join(''), ends, present, times, scopes, scopeLists, problems};
+	return {count, ids: idParts.join(''), idEnds, text: parts.join(''), ends, present, times, scopes, scopeLists, problems, risks};
 }
 
 const timeAt = (times: Float64Array, at: number) => (Number.isNaN(times[at]) ? undefined : times[at]);
@@ -95,7 +103,7 @@ export function unpackSummaries(
 	/** Where in `previous` this part of a listing starts looking; moved past what it used. */
 	cursor = {at: 0},
 ): TokenSummary[] {
-	const {count, ids, idEnds, text, ends, present, times, scopes} = packed;
+	const {count, ids, idEnds, text, ends, present, times, scopes, risks} = packed;
 	const scopeLists = packed.scopeLists.map(list => Object.freeze([...list]));
 	const problems = new Map(packed.problems);
 	const summaries: TokenSummary[] = Array.from({length: count});
@@ -110,6 +118,7 @@ export function unpackSummaries(
 		const scopeList = scopes[row]!;
 		const id = ids.slice(idStart, idEnd);
 		const problem = problems.get(row);
+		const risk = riskOf(risks[row]!);
 		while (at < previous.length && previous[at]!.id > id) {
 			at++;
 		}
@@ -123,7 +132,8 @@ export function unpackSummaries(
 			before.created === timeAt(times, row * 3) &&
 			before.expires === timeAt(times, row * 3 + 1) &&
 			before.lastUsed === timeAt(times, row * 3 + 2) &&
-			before.problem === problem
+			before.problem === problem &&
+			before.risk === risk
 				? before
 				: {
 						id,
@@ -134,6 +144,8 @@ export function unpackSummaries(
 						expires: timeAt(times, row * 3 + 1),
 						lastUsed: timeAt(times, row * 3 + 2),
 						problem,
+						review: undefined,
+						risk,
 					};
 		idStart = idEnd;
 		start = accountEnd;

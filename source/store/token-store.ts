@@ -123,7 +123,7 @@ export class TokenStore implements StoreContext {
 
 	async head(
 		count: number,
-		options: Pick<SummaryOptions, 'unreadableRows'> = {},
+		options: Pick<SummaryOptions, 'unreadableRows' | 'risk'> = {},
 	): Promise<{ids: number; summaries: TokenSummary[]; unreadable: UnreadableRecord[]}> {
 		return listHead(this, count, options);
 	}

@@ -17,6 +17,7 @@ export * from './rotation-link.js';
 export * from './scopes.js';
 export * from './summary.js';
 export * from './summary-reader.js';
+export * from './summary-risk.js';
 export * from './time.js';
 export * from './typed-text.js';
 export * from './validation.js';

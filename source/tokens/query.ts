@@ -1,6 +1,7 @@
 // Over 300 lines for a reason: the grammar, every term and the matcher are one language, read best together.
 import {TokenError} from './errors.js';
 import {durationMs, isoInstant} from './expiry.js';
+import {atLeast, isLevel} from './findings.js';
 import {SCOPES, isScope} from './scopes.js';
 import {type TokenSummary, normaliseQuery, summaryExpired, visibleTextOf} from './summary.js';
 import {quoteTyped} from './typed-text.js';
@@ -35,6 +36,8 @@ export type TokenQuery = {
 	 * given it includes them rather than answering "nothing".
 	 */
 	readonly wantsExpired: boolean;
+	/** The query has a `risk:` term: a listing given it reckons each row's risk (summary.risk). */
+	readonly wantsRisk: boolean;
 };
 
 const usage = (message: string) => new TokenError('usage', message);
@@ -89,11 +92,7 @@ type TermDefinition = {
 	parse: (value: string, term: string) => Test;
 };
 
-/**
- * Every term the language knows: the one place a term is added. (`risk:high`, on the review's
- * findings, comes here when review is merged: an entry whose parse checks the level and whose test
- * reads the row's findings.)
- */
+/** Every term the language knows: the one place a term is added. */
 const TERMS: readonly TermDefinition[] = [
 	{
 		keys: ['scope'],
@@ -138,6 +137,23 @@ const TERMS: readonly TermDefinition[] = [
 			}
 
 			return test;
+		},
+	},
+	{
+		keys: ['risk'],
+		example: 'risk:high',
+		brief: 'risk:high review level (or >=medium)',
+		help: "review's most severe finding is that level (risk:high), or that level or worse (risk:>=medium)",
+		parse(value, term) {
+			const atOrAbove = value.startsWith('>=');
+			const level = (atOrAbove ? value.slice(2) : value).toLowerCase();
+			if (!isLevel(level)) {
+				throw usage(`Filter term ${quoteTyped(term)} names no level (risk:high, risk:medium, risk:low, or risk:>=medium)`);
+			}
+
+			// A row whose risk was not reckoned (undefined) matches no level: a listing reckons it
+			// whenever the query has this term (wantsRisk).
+			return atOrAbove ? summary => atLeast(summary.risk ?? undefined, level) : summary => summary.risk === level;
 		},
 	},
 	{
@@ -279,6 +295,7 @@ export function readQuery(text: string): {query: TokenQuery; problem: TokenError
 	const terms: Array<{source: string; test: Test}> = [];
 	let problem: TokenError | undefined;
 	let wantsExpired = false;
+	let wantsRisk = false;
 	for (const word of wordsOf(text)) {
 		if (!word.keyed) {
 			const normalised = normaliseQuery(word.text);
@@ -292,6 +309,7 @@ export function readQuery(text: string): {query: TokenQuery; problem: TokenError
 		try {
 			terms.push({source: word.raw, test: termTest(word.keyed, word.text, word.raw)});
 			wantsExpired ||= word.text.toLowerCase() === 'is:expired';
+			wantsRisk ||= word.keyed[1]!.toLowerCase() === 'risk';
 		} catch (error) {
 			if (!(error instanceof TokenError)) {
 				throw error;
@@ -301,7 +319,7 @@ export function readQuery(text: string): {query: TokenQuery; problem: TokenError
 		}
 	}
 
-	return {query: {text, words, terms, wantsExpired}, problem};
+	return {query: {text, words, terms, wantsExpired, wantsRisk}, problem};
 }
 
 /** The test of one `key:value` word; a usage error naming it when the key or value is unknown. */
@@ -317,7 +335,7 @@ function termTest(keyed: RegExpExecArray, text: string, raw: string): Test {
 }
 
 /** The query that matches everything. */
-export const EVERY_TOKEN: TokenQuery = {text: '', words: [], terms: [], wantsExpired: false};
+export const EVERY_TOKEN: TokenQuery = {text: '', words: [], terms: [], wantsExpired: false, wantsRisk: false};
 
 export const isEveryToken = (query: TokenQuery): boolean => query.words.length === 0 && query.terms.length === 0;
 

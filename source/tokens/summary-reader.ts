@@ -8,9 +8,9 @@
  */
 import {isUtf8} from 'node:buffer';
 import {type MsgpackType, MSGPACK_TYPES, extentOf} from './msgpack.js';
-import {accountProblem, expiresProblem, joinProblems, scopesProblem} from './record-shape.js';
+import {accountProblem, expiresProblem, scopesProblem} from './record-shape.js';
 import {MAX_ACCESS_BYTES, MAX_RECORD_BYTES, decodeLastUse, decodeRecord} from './record.js';
-import {type TokenSummary, emptySummary, summaryOf} from './summary.js';
+import {MCP_ISSUER, type TokenSummary, emptySummary, summaryOf} from './summary.js';
 
 /**
  * Thrown inside the fast reader when the bytes are anything but the plain shape EmailEngine writes
@@ -394,13 +394,29 @@ function readSummary(id: string, lastUsed: number | undefined): TokenSummary {
 				break;
 			}
 
+			case 'metadata': {
+				// Review reads metadata for one thing, the MCP issuer (summary-risk.ts): a record
+				// that may name it is the library's to decode, so its summary keeps it.
+				const start = position;
+				skip();
+				if (bytes.subarray(start, position).includes(MCP_ISSUER)) {
+					throw UNUSUAL;
+				}
+
+				break;
+			}
+
 			default: {
 				skip();
 			}
 		}
 	}
 
-	summary.problem = joinProblems([accountIssue, scopesIssue, expiresIssue]);
+	// A record with a problem is rare, and review reads it whole: the library decodes it.
+	if (accountIssue !== undefined || scopesIssue !== undefined || expiresIssue !== undefined) {
+		throw UNUSUAL;
+	}
+
 	return summary;
 }
 

@@ -1,3 +1,4 @@
+import type {Level} from './findings.js';
 import {problemIsAbout, recordProblem, unreadableProblem} from './record-shape.js';
 import {describeScopes} from './scopes.js';
 import {type LastUse, type TokenRecord, accountOf, expiredAt, scopesOf, stringField, toMillis} from './record.js';
@@ -26,10 +27,55 @@ export type TokenSummary = {
 	 * in tables; undefined for a usable token.
 	 */
 	problem: string | undefined;
+	/**
+	 * What review needs of the record beyond the fields above (tokens/summary-risk.ts), kept only
+	 * by the reader and only for the few records that have it: restrictions, permissions or
+	 * metadata (the whole record when it has a problem). Undefined for the plain record EmailEngine's
+	 * CLI writes, whose review the fields above say whole. Never packed for another thread.
+	 */
+	review: TokenRecord | undefined;
+	/**
+	 * The most severe review finding's level (null: none), once a listing asked for it
+	 * (listing.ts withRisk); undefined when not reckoned.
+	 */
+	risk: Level | null | undefined;
 };
+
+/** The fields review reads that a summary does not hold: restrictions, permissions, metadata (and odd times, below). */
+const REVIEW_ONLY_FIELDS = ['restrictions', 'permissions', 'metadata'] as const;
+
+/** Review reads metadata for the MCP issuer alone (findings.ts); the reader keeps it only when it may name it. */
+export const MCP_ISSUER = 'mcp-oauth';
+const mayNameMcpIssuer = (metadata: unknown) => typeof metadata === 'string' && metadata.includes(MCP_ISSUER);
+
+function reviewFieldsOf(record: TokenRecord, problem: string | undefined): TokenRecord | undefined {
+	if (problem !== undefined) {
+		return record;
+	}
+
+	let fields: TokenRecord | undefined;
+	for (const field of REVIEW_ONLY_FIELDS) {
+		if (record[field] !== undefined && record[field] !== null && (field !== 'metadata' || mayNameMcpIssuer(record[field]))) {
+			fields ??= {};
+			fields[field] = record[field];
+		}
+	}
+
+	// A time stored as a Date is kept as stored (the epoch's Date(0) is an expiry, the number 0 is
+	// none), so review reads what EmailEngine reads.
+	for (const field of ['created', 'expires'] as const) {
+		if (record[field] instanceof Date) {
+			fields ??= {};
+			fields[field] = record[field];
+		}
+	}
+
+	return fields;
+}
 
 /** The summary of a record already decoded: the reference the fast reader below must agree with. */
 export function summaryOf(id: string, record: TokenRecord, lastUse?: LastUse): TokenSummary {
+	const problem = recordProblem(record);
 	return {
 		id,
 		description: stringField(record, 'description'),
@@ -38,7 +84,9 @@ export function summaryOf(id: string, record: TokenRecord, lastUse?: LastUse): T
 		created: toMillis(record['created']),
 		expires: toMillis(record['expires']),
 		lastUsed: lastUse?.time ?? undefined,
-		problem: recordProblem(record),
+		problem,
+		review: reviewFieldsOf(record, problem),
+		risk: undefined,
 	};
 }
 
@@ -58,6 +106,8 @@ export const emptySummary = (id: string, lastUsed: number | undefined, problem: 
 	expires: undefined,
 	lastUsed,
 	problem,
+	review: undefined,
+	risk: undefined,
 });
 
 /** Compatibility §1.8 on a summary: expired when `expires` is truthy and now >= expires. */

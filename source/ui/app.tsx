@@ -115,6 +115,7 @@ function Main({store, endpoint, target, prefix, refreshMs, source, first}: AppPr
 					prefix={prefix}
 					connection={tokens.connection}
 					count={tokens.data?.partOf ?? tokens.data?.rows.length}
+					expired={tokens.data?.partOf === undefined ? tokens.data?.expired : undefined}
 				/>
 				{bannerLines.map((line, index) => (
 					<Text key={index} inverse color={theme.danger} wrap="truncate">

@@ -53,6 +53,8 @@ export enum Command {
 	Edit = 'edit',
 	Help = 'help',
 	Quit = 'quit',
+	ShowExpired = 'showExpired',
+	Review = 'review',
 	ForceQuit = 'forceQuit',
 	// Inside dialogs
 	Close = 'close',
@@ -88,7 +90,9 @@ export type View =
 	/** A dialog that failed to draw (see Contained): its one-line error. */
 	| 'failed'
 	/** The table failed to draw. */
-	| 'table-failed';
+	| 'table-failed'
+	/** The review (v): tokens by severity with their findings. */
+	| 'review';
 
 /** `meta` left out matches either; `ctrl` left out means without Ctrl. */
 type Binding = {input?: string; name?: KeyName; ctrl?: boolean; meta?: boolean};
@@ -121,17 +125,23 @@ export const KEYMAP: Record<Command, Entry> = {
 		keys: '↑/k',
 		label: 'up',
 		help: 'Move up one row (only ↑ while filtering)',
-		views: ['table', 'details', 'help', 'wizard-scopes'],
+		views: ['table', 'details', 'help', 'wizard-scopes', 'review'],
 	},
 	[Command.Down]: {
 		bindings: [named('down'), input('j')],
 		keys: '↓/j',
 		label: 'down',
 		help: 'Move down one row (only ↓ while filtering)',
-		views: ['table', 'details', 'help', 'wizard-scopes'],
+		views: ['table', 'details', 'help', 'wizard-scopes', 'review'],
 	},
-	[Command.PageUp]: {bindings: [named('pageup')], keys: 'PgUp', label: 'page up', help: 'Move up one page', views: ['table']},
-	[Command.PageDown]: {bindings: [named('pagedown')], keys: 'PgDn', label: 'page down', help: 'Move down one page', views: ['table']},
+	[Command.PageUp]: {bindings: [named('pageup')], keys: 'PgUp', label: 'page up', help: 'Move up one page', views: ['table', 'review']},
+	[Command.PageDown]: {
+		bindings: [named('pagedown')],
+		keys: 'PgDn',
+		label: 'page down',
+		help: 'Move down one page',
+		views: ['table', 'review'],
+	},
 	[Command.Top]: {bindings: [input('g'), named('home')], keys: 'g', label: 'first', help: 'Go to the first row', views: ['table']},
 	[Command.Bottom]: {bindings: [input('G'), named('end')], keys: 'G', label: 'last', help: 'Go to the last row', views: ['table']},
 	[Command.Filter]: {
@@ -159,7 +169,7 @@ export const KEYMAP: Record<Command, Entry> = {
 		keys: 'Enter',
 		label: 'details',
 		help: 'Show every field of the token',
-		views: ['table'],
+		views: ['table', 'review'],
 	},
 	[Command.Refresh]: {
 		rank: 12,
@@ -183,6 +193,22 @@ export const KEYMAP: Record<Command, Entry> = {
 		keys: 'u',
 		label: 'unmark all',
 		help: 'Clear all marks, also ones the filter hides',
+		views: ['table'],
+	},
+	[Command.ShowExpired]: {
+		rank: 9,
+		bindings: [input('x')],
+		keys: 'x',
+		label: 'expired',
+		help: 'Show or hide expired tokens (still stored)',
+		views: ['table'],
+	},
+	[Command.Review]: {
+		rank: 9,
+		bindings: [input('v')],
+		keys: 'v',
+		label: 'review',
+		help: 'Review: risky tokens, most severe first',
 		views: ['table'],
 	},
 	[Command.Issue]: {rank: 5, bindings: [input('n')], keys: 'n', label: 'new', help: 'Issue a new token', views: ['table']},
@@ -242,7 +268,7 @@ export const KEYMAP: Record<Command, Entry> = {
 		keys: 'Esc',
 		label: 'close',
 		help: 'Close the dialog',
-		views: ['details', 'help', 'token-shown', 'export', 'import-input', 'import-done', 'revoke', 'revoke-done', 'failed'],
+		views: ['details', 'help', 'token-shown', 'export', 'import-input', 'import-done', 'revoke', 'revoke-done', 'failed', 'review'],
 	},
 	[Command.Back]: {
 		rank: 1,
@@ -371,7 +397,16 @@ const HELP_GROUPS: Array<{title: string; commands: Command[]}> = [
 	{title: 'Moving', commands: [Command.Up, Command.Down, Command.PageUp, Command.PageDown, Command.Top, Command.Bottom]},
 	{
 		title: 'Finding',
-		commands: [Command.Filter, Command.FilterDone, Command.ClearFilter, Command.Sort, Command.SortReverse, Command.Refresh],
+		commands: [
+			Command.Filter,
+			Command.FilterDone,
+			Command.ClearFilter,
+			Command.Sort,
+			Command.SortReverse,
+			Command.Refresh,
+			Command.ShowExpired,
+			Command.Review,
+		],
 	},
 	{
 		title: 'Tokens',

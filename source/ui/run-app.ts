@@ -1,7 +1,7 @@
 import {PassThrough} from 'node:stream';
 import {loadSummaries, maskRedisUrl, openStore} from '../store/index.js';
 import type {FirstReads, TokenSource} from './hooks/use-tokens.js';
-import {HEAD_ROWS} from './state/rows.js';
+import {APP_LISTING, HEAD_ROWS} from './state/rows.js';
 
 /**
  * The full-screen app: connect (persistent: Redis going away later is a banner, not a crash),
@@ -30,8 +30,8 @@ export async function runApp(options: {redisFlag?: string; timeoutFlag?: string}
 	// the whole table, read by a short-lived child process when it is large, is still on its way.
 	const source: TokenSource = {
 		// Unreadable records are rows of their own, so they can be seen and revoked here.
-		all: async previous => (await loadSummaries(opened.store, opened.target, {unreadableRows: true}, previous)).summaries,
-		head: async count => opened.store.head(count, {unreadableRows: true}),
+		all: async previous => (await loadSummaries(opened.store, opened.target, APP_LISTING, previous)).summaries,
+		head: async count => opened.store.head(count, APP_LISTING),
 	};
 	// The whole table is asked for once the head is in, so the two do not compete for this thread.
 	const head = source.head!(HEAD_ROWS);

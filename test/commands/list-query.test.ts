@@ -74,6 +74,29 @@ describe('list --query: the filter language', () => {
 		expect(await ids('acme', '--all')).toEqual([id(6), id(2), id(1)]);
 	});
 
+	it('risk: selects by review level, account existence included, in JSON and in the table', async () => {
+		await plant();
+		await db.raw.hset('iad:relay', 'account', 'relay');
+		// Every scope unbound (5) and api on every account with no limit (3) are high.
+		expect(await ids('risk:high')).toEqual([id(5), id(3)]);
+		// acme has no account hash: its tokens are bound to a deleted account (medium); relay exists,
+		// but its token expires within 7 days (medium); 4 is low (never expires).
+		expect(await ids('risk:medium')).toEqual([id(7), id(2), id(1)]);
+		expect(await ids('risk:>=medium')).toEqual([id(7), id(5), id(3), id(2), id(1)]);
+		expect(await ids('risk:low')).toEqual([id(4)]);
+		expect(await ids('risk:low is:expired')).toEqual([id(6)]);
+		const table = await list('--query', 'risk:high');
+		expect(table.exitCode).toBe(0);
+		expect(table.stdout).toContain('Admin automation');
+		expect(table.stdout).toContain('Grafana agent');
+		expect(table.stdout).not.toContain('Billing service');
+		const bad = await list('--query', 'risk:>=severe');
+		expect([bad.exitCode, bad.stderr.trim()]).toEqual([
+			2,
+			'ee-tokens: Filter term "risk:>=severe" names no level (risk:high, risk:medium, risk:low, or risk:>=medium)',
+		]);
+	});
+
 	it('combines with --account and --scope', async () => {
 		await plant();
 		expect(await ids('unused:>90d', '--account', 'acme')).toEqual([id(2)]);
@@ -85,7 +108,7 @@ describe('list --query: the filter language', () => {
 		['is:weird', 'ee-tokens: Filter term "is:weird" is not one of is:expired, is:bound, is:unbound, is:never-used'],
 		[
 			'acme foo:bar',
-			'ee-tokens: Unknown filter term "foo:" (terms: scope: account: acct: is: unused: expires: created:; quote a word with a colon to search for it)',
+			'ee-tokens: Unknown filter term "foo:" (terms: scope: account: acct: is: risk: unused: expires: created:; quote a word with a colon to search for it)',
 		],
 		['x'.repeat(1025), 'ee-tokens: Query is longer than 1024 characters'],
 	])('a query it cannot read is a usage error naming the term (exit 2), never an empty listing: %s', async (query, message) => {

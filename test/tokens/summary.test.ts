@@ -68,6 +68,8 @@ describe('record summaries read straight from msgpack', () => {
 			created: 1_790_000_000_000,
 			expires: 1_800_000_000_000,
 			lastUsed: 5,
+			// What review reads beyond the row: the restrictions (metadata not naming the MCP issuer is not kept).
+			review: {restrictions: full['restrictions']},
 		});
 	});
 
@@ -301,8 +303,13 @@ describe('packed summaries (how a listing crosses processes)', () => {
 			summaryOf('', {description: '\u001B[2J'}),
 			summaryOf('ünïcode-field', {account: '請求'}),
 		].filter(summary => summary !== undefined);
+		summaries[0]!.risk = 'high';
+		summaries[1]!.risk = null;
+		summaries[3]!.risk = 'low';
 		const unpacked = unpackSummaries(structuredClone(packSummaries(summaries)));
-		expect(unpacked).toEqual(summaries);
+		// Every field but `review`, which serves the reckoning of the risk and stays behind.
+		expect(unpacked).toEqual(summaries.map(summary => ({...summary, review: undefined})));
+		expect(unpacked.map(summary => summary.risk)).toEqual(['high', null, undefined, 'low', undefined, undefined]);
 		expect(unpacked[1]!.scopes).toBe(unpacked[0]!.scopes);
 		expect(unpackSummaries(packSummaries([]))).toEqual([]);
 	});

@@ -80,9 +80,11 @@ describe('the app under hostile records', () => {
 
 		// The three that can never authenticate are marked, and say which fields are wrong: the escapes
 		// record's rate limit holds text for its numbers, a limit that admits no request.
-		expect(screen).toMatch(/^[› ] ! \(record cannot be read\) +— +— +— +never +— *$/m);
-		expect(screen).toMatch(/^ {2}! wrong types +malformed +malformed +— +never +malformed *$/m);
-		expect(screen).toMatch(/^ {2}! escapes/m);
+		// After the symbols, the risk marker: M, as review says of a record that cannot be read.
+		expect(screen).toMatch(/^[› ] ! M \(record cannot be read\) +— +— +— +never +— *$/m);
+		// Records that can never authenticate are medium in review ("malformed"): M before each.
+		expect(screen).toMatch(/^ {2}! M wrong types +malformed +malformed +— +never +malformed *$/m);
+		expect(screen).toMatch(/^ {2}! M escapes/m);
 		expect(screen).toContain('! 3 can never authenticate (Enter says why)');
 		expectInert(app);
 	});

@@ -115,8 +115,9 @@ describe('the app: table', () => {
 			app
 				.lines()
 				.slice(2)
-				.filter(line => /^[› ][• ][! ] \S/.test(line))
-				.map(line => line.slice(4, 30).trim());
+				// The symbols, the risk marker (a letter or blank), then the description.
+				.filter(line => /^[› ][• ][! ] [HML ] \S/.test(line))
+				.map(line => line.slice(6, 32).trim());
 		expect(rows()[0]).toBe('Admin automation');
 		await app.type('S');
 		await app.waitFor('(reversed)');

@@ -35,10 +35,11 @@ describe('table view in a terminal', () => {
 		});
 		cleanup = screen.unmount;
 		const lines = screen.lines();
-		expect(lines[0]).toMatch(/^ {4}Description\s+Scopes\s+Account\s+Created\s+Last used\s+Expires/);
+		expect(lines[0]).toMatch(/^ {4}R Description\s+Scopes\s+Account\s+Created\s+Last used\s+Expires/);
 		const rows = lines.filter(line => line.includes('Token number'));
 		expect(rows).toHaveLength(10);
-		expect(rows.at(-1)).toMatch(/^› {3}Token number 50000 /);
+		// After the symbols, the risk marker: blank for a row whose risk was not reckoned.
+		expect(rows.at(-1)).toMatch(/^› {5}Token number 50000 /);
 		expect(screen.text()).not.toContain('Token number 49990 ');
 	});
 

@@ -180,7 +180,9 @@ describe('table reducer', () => {
 		expect(intent(' ')).toEqual({kind: 'mark'});
 		expect(intent('r')).toEqual({kind: 'refresh'});
 		expect(intent('q')).toEqual({kind: 'quit'});
-		expect(intent('x')).toEqual({kind: 'none'});
+		expect(intent('x')).toEqual({kind: 'action', action: {type: 'toggleExpired'}});
+		expect(intent('v')).toEqual({kind: 'open', what: 'review'});
+		expect(intent('z')).toEqual({kind: 'none'});
 		// Nothing to open on an empty table.
 		expect(tableIntent(initialTableState, keyEvent('d'), 0, height)).toEqual({kind: 'none'});
 		expect(Command.Quit).toBe('quit');

@@ -10,15 +10,20 @@ export type HeaderProps = {
 	endpoint: string;
 	prefix: string;
 	connection: Connection;
+	/** Every stored token (HLEN) once the whole table is in; `expired` of them have expired. */
 	count: number | undefined;
+	expired?: number | undefined;
 };
 
 const STATE_TEXT: Record<Connection, string> = {connecting: 'connecting', up: 'connected', down: 'disconnected'};
 
 /** One line: app name, endpoint (masked), prefix, connection state and token count. */
-export function Header({width, endpoint, prefix, connection, count}: HeaderProps) {
+export function Header({width, endpoint, prefix, connection, count, expired}: HeaderProps) {
 	const state = `${connection === 'up' ? theme.symbols.up : theme.symbols.down} ${STATE_TEXT[connection]}`;
-	const total = count === undefined ? '' : `${count.toLocaleString('en-US')} token${count === 1 ? '' : 's'}`;
+	const total =
+		count === undefined
+			? ''
+			: `${count.toLocaleString('en-US')} token${count === 1 ? '' : 's'}${expired ? ` (${expired.toLocaleString('en-US')} expired)` : ''}`;
 	const left = ` ee-tokens  ${displayText(endpoint, 300)}  prefix: ${prefix === '' ? '(none)' : displayText(prefix, 100)}`;
 	const right = `${state}  ${total} `;
 	// One cell always parts the endpoint from the state: a cut endpoint ends in "…", which read as

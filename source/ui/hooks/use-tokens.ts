@@ -2,7 +2,7 @@ import {useCallback, useEffect, useRef, useState} from 'react';
 import type {RedisEndpoint, TokenStore} from '../../store/index.js';
 import type {TokenSummary} from '../../tokens/index.js';
 import {loadFailure} from '../errors.js';
-import {HEAD_ROWS, type TableData, buildTableData, prepareSearch} from '../state/rows.js';
+import {APP_LISTING, HEAD_ROWS, type TableData, buildTableData, prepareSearch} from '../state/rows.js';
 
 export type Connection = 'connecting' | 'up' | 'down';
 
@@ -91,11 +91,11 @@ export function useTokens(
 		setState(previous => ({...previous, loading: true}));
 		const started = performance.now();
 		try {
-			const reads = pendingFirst.current ?? {all: source ? source.all(latest.current?.rows) : store.summaries({unreadableRows: true})};
+			const reads = pendingFirst.current ?? {all: source ? source.all(latest.current?.rows) : store.summaries(APP_LISTING)};
 			pendingFirst.current = undefined;
 			reads.all.catch(() => {});
 			if (!haveTable.current) {
-				const head = reads.head ?? (source ? source.head?.(HEAD_ROWS) : store.head(HEAD_ROWS, {unreadableRows: true}));
+				const head = reads.head ?? (source ? source.head?.(HEAD_ROWS) : store.head(HEAD_ROWS, APP_LISTING));
 				void head?.then(
 					({ids, summaries}) => {
 						// Only if the whole table has not beaten it here.

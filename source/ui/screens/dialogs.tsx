@@ -16,11 +16,14 @@ import {RevokeScreen} from './revoke.js';
 import {RotateScreen} from './rotate.js';
 import {EditScreen} from './edit.js';
 import {DialogFailure} from './failure.js';
+import {ReviewScreen} from './review.js';
 import {Contained} from '../components/contained.js';
 
 /** The dialog open over the table, if any: one at a time, each taking keys before the table. */
 export type Dialog =
-	| {kind: 'details'; id: string}
+	/** `back`: the dialog Esc returns to (the review it was opened from), else the table. */
+	| {kind: 'details'; id: string; back?: Dialog}
+	| {kind: 'review'; cursor: number}
 	| {kind: 'help'}
 	| {kind: 'issue'}
 	| {kind: 'import'}
@@ -134,7 +137,23 @@ export function Dialogs(props: DialogsProps) {
 function DialogScreen({dialog, store, data, width, height, onClose, onOpen}: DialogsProps) {
 	switch (dialog.kind) {
 		case 'details': {
-			return <TokenDetails id={dialog.id} store={store} data={data} width={width} height={height} onClose={onClose} onOpen={onOpen} />;
+			const {back} = dialog;
+			const close = back ? () => onOpen(back) : onClose;
+			return <TokenDetails id={dialog.id} store={store} data={data} width={width} height={height} onClose={close} onOpen={onOpen} />;
+		}
+
+		case 'review': {
+			return (
+				<ReviewScreen
+					store={store}
+					now={data.loadedAt}
+					cursor={dialog.cursor}
+					width={width}
+					height={height}
+					onClose={() => onClose()}
+					onOpen={(id, cursor) => onOpen({kind: 'details', id, back: {kind: 'review', cursor}})}
+				/>
+			);
 		}
 
 		case 'help': {

@@ -35,7 +35,10 @@ export function TableScreen({data, waiting, loading, width, height, active, onOp
 		() => (data ? sortedOrder(data, {column: table.sortColumn, reverse: table.sortReverse}) : []),
 		[data, table.sortColumn, table.sortReverse],
 	);
-	const visible = useMemo(() => (data ? filteredOrder(data, order, table.filter) : []), [data, order, table.filter]);
+	const visible = useMemo(
+		() => (data ? filteredOrder(data, order, table.filter, table.showExpired) : []),
+		[data, order, table.filter, table.showExpired],
+	);
 	const current = data?.rows[visible[table.cursor] ?? -1];
 	const hidden = useMemo(() => (data ? hiddenMarks(data, visible, table.marks) : 0), [data, visible, table.marks]);
 
@@ -120,6 +123,8 @@ export function TableScreen({data, waiting, loading, width, height, active, onOp
 						} else if (data && here) {
 							onOpen({kind: intent.what, selection: single(targetOf(here, data.loadedAt))});
 						}
+					} else if (intent.what === 'review') {
+						onOpen({kind: 'review', cursor: 0});
 					} else {
 						onOpen({kind: intent.what});
 					}
@@ -157,6 +162,7 @@ export function TableScreen({data, waiting, loading, width, height, active, onOp
 					loading={loading}
 					partOf={data?.partOf}
 					problems={data?.problems}
+					expired={data ? {count: data.expired, shown: table.showExpired} : undefined}
 				/>
 			</Frame>
 			<Footer view={table.filtering ? 'filter' : 'table'} width={width} />

@@ -1,20 +1,24 @@
 import {Box, Text} from 'ink';
 import {memo} from 'react';
-import {COLUMNS, type ColumnLayout, displayText, layoutColumns} from '../../format/index.js';
+import {COLUMNS, type ColumnLayout, RISK_MARK_WIDTH, displayText, layoutColumns, riskMark} from '../../format/index.js';
+import type {Level} from '../../tokens/index.js';
 import {type TableData, cellsOf} from '../state/rows.js';
 import type {TableState} from '../state/table.js';
 import {windowStart} from '../state/table.js';
 import {fit, textWidth} from '../../format/cells.js';
 import {theme} from '../theme.js';
 
-const PREFIX = 4; // selection symbol, mark symbol, problem symbol, space
+const SYMBOLS = 4; // selection symbol, mark symbol, problem symbol, space
+const PREFIX = SYMBOLS + RISK_MARK_WIDTH; // then the risk marker (format/columns.ts)
+/** The risk marker's colour, in addition to its letter. */
+const RISK_COLOR: Record<Level, string | undefined> = {high: theme.danger, medium: theme.warning, low: undefined};
 
 /** Which columns are shown and how wide, for a terminal `width` cells wide (the rule is format/'s). */
 export const columnLayout = (width: number): ColumnLayout => layoutColumns(width, {lead: PREFIX, gap: 1});
 
 export function headerLine(layout: ColumnLayout, sort: {column: number | undefined; reverse: boolean}): string {
 	return (
-		' '.repeat(PREFIX) +
+		`${' '.repeat(SYMBOLS)}${fit('R', RISK_MARK_WIDTH)}` +
 		layout
 			.map(({column, width}) => {
 				const arrow = sort.column === column ? (sort.reverse ? ' ▼' : ' ▲') : '';
@@ -27,6 +31,11 @@ export function headerLine(layout: ColumnLayout, sort: {column: number | undefin
 export function rowLine(cells: readonly string[], layout: ColumnLayout, selected: boolean, marked: boolean, problem = false): string {
 	const prefix = `${selected ? theme.symbols.selected : ' '}${marked ? theme.symbols.marked : ' '}${problem ? theme.symbols.problem : ' '} `;
 	return prefix + layout.map(({column, width}) => fit(cells[column]!, width)).join(' ');
+}
+
+/** The risk marker of a row, coloured when it is high or medium (the letter says it without colour). */
+function RiskMark({risk}: {risk: Level | null | undefined}) {
+	return <Text color={risk ? RISK_COLOR[risk] : undefined}>{riskMark(risk)}</Text>;
 }
 
 export type TableViewProps = {
@@ -48,10 +57,15 @@ export const TableView = memo(({data, order, state, width, height}: TableViewPro
 		const row = data.rows[order[position]!]!;
 		const selected = position === state.cursor;
 		const text = rowLine(cellsOf(row, data.loadedAt), layout, selected, state.marks.has(row.id), row.problem !== undefined);
+		// The symbols, the risk marker, then the cells: the marker is a Text of its own for its colour.
+		const symbols = text.slice(0, SYMBOLS);
+		const cells = text.slice(SYMBOLS);
 		lines.push(
 			selected ? (
 				<Text key={row.id} inverse bold wrap="truncate">
-					{text}
+					{symbols}
+					<RiskMark risk={row.risk} />
+					{cells}
 				</Text>
 			) : (
 				<Text
@@ -59,7 +73,9 @@ export const TableView = memo(({data, order, state, width, height}: TableViewPro
 					wrap="truncate"
 					color={state.marks.has(row.id) ? theme.warning : row.problem === undefined ? undefined : theme.danger}
 				>
-					{text}
+					{symbols}
+					<RiskMark risk={row.risk} />
+					{cells}
 				</Text>
 			),
 		);
@@ -90,6 +106,7 @@ export function StatusLine({
 	loading,
 	partOf,
 	problems = 0,
+	expired,
 }: {
 	state: TableState;
 	shown: number;
@@ -102,6 +119,8 @@ export function StatusLine({
 	partOf?: number;
 	/** Rows that can never authenticate (marked with the problem symbol). */
 	problems?: number;
+	/** Expired rows, and whether they are shown (x). */
+	expired?: {count: number; shown: boolean};
 }) {
 	const parts: string[] = [];
 	if (state.filtering || state.query !== '') {
@@ -120,6 +139,10 @@ export function StatusLine({
 		parts.push(
 			`${state.marks.size} marked${hidden > 0 ? `, ${hidden} hidden by the filter` : ''} (d revokes, e exports them, u unmarks all)`,
 		);
+	}
+
+	if (expired && expired.count > 0) {
+		parts.push(`${expired.count.toLocaleString('en-US')} expired ${expired.shown ? 'shown (x hides)' : 'hidden (x shows)'}`);
 	}
 
 	if (problems > 0) {

@@ -1,4 +1,5 @@
-import {type TokenQuery, type TokenSummary, isEveryToken, matchesQuery, visibleTextOf} from '../../tokens/index.js';
+import {type TokenQuery, type TokenSummary, isEveryToken, matchesQuery, summaryExpired, visibleTextOf} from '../../tokens/index.js';
+import type {SummaryOptions} from '../../store/index.js';
 import {COLUMNS} from '../../format/index.js';
 
 /** One table row: the token's summary, as the store read it. */
@@ -19,20 +20,33 @@ export type TableData = {
 	partOf: number | undefined;
 	/** How many rows can never authenticate (they carry a problem): few, if any. */
 	problems: number;
+	/** How many rows had expired at loadedAt: hidden unless the table shows expired tokens (x). */
+	expired: number;
 };
+
+/**
+ * What the app reads of the listing: unreadable records and expired tokens are rows too (so the
+ * count agrees with Redis, and x shows them), each with its review risk (the marker column).
+ */
+export const APP_LISTING: SummaryOptions = {unreadableRows: true, includeExpired: true, risk: true};
 
 /** Rows read ahead of the whole table: a tall terminal's screen and some paging. */
 export const HEAD_ROWS = 200;
 
 export function buildTableData(rows: readonly TokenSummary[], now: number, partOf?: number): TableData {
 	let problems = 0;
+	let expired = 0;
 	for (const row of rows) {
 		if (row.problem !== undefined) {
 			problems++;
 		}
+
+		if (summaryExpired(row, now)) {
+			expired++;
+		}
 	}
 
-	return {rows, sortKeys: COLUMNS.map(() => undefined), search: undefined, loadedAt: now, partOf, problems};
+	return {rows, sortKeys: COLUMNS.map(() => undefined), search: undefined, loadedAt: now, partOf, problems, expired};
 }
 
 /**
@@ -159,11 +173,17 @@ export function sortedOrder(data: TableData, sort: Sort): number[] {
  * The visible subset of an order: rows the filter (tokens/query.ts) matches, its relative terms
  * measured from the load's time, as the cells' "3 days ago" are.
  */
-export function filteredOrder(data: TableData, order: readonly number[], query: TokenQuery): number[] {
-	if (isEveryToken(query)) {
+export function filteredOrder(data: TableData, order: readonly number[], query: TokenQuery, showExpired = true): number[] {
+	// Expired rows are hidden unless shown (x) or asked for (is:expired), as a listing hides them.
+	const hideExpired = data.expired > 0 && !showExpired && !query.wantsExpired;
+	if (isEveryToken(query) && !hideExpired) {
 		return order as number[];
 	}
 
 	const search = query.words.length > 0 ? searchTexts(data) : undefined;
-	return order.filter(index => matchesQuery(query, data.rows[index]!, search?.[index] ?? '', data.loadedAt));
+	return order.filter(
+		index =>
+			!(hideExpired && summaryExpired(data.rows[index]!, data.loadedAt)) &&
+			matchesQuery(query, data.rows[index]!, search?.[index] ?? '', data.loadedAt),
+	);
 }

@@ -26,6 +26,8 @@ export type TableState = {
 	sortColumn: number | undefined;
 	sortReverse: boolean;
 	marks: ReadonlySet<string>;
+	/** Expired tokens are rows too (x); hidden by default, as EmailEngine's listing hides them. */
+	showExpired: boolean;
 };
 
 export const initialTableState: TableState = {
@@ -38,9 +40,11 @@ export const initialTableState: TableState = {
 	sortColumn: undefined,
 	sortReverse: false,
 	marks: new Set(),
+	showExpired: false,
 };
 
 export type TableAction =
+	| {type: 'toggleExpired'}
 	| {type: 'move'; delta: number; total: number; height: number}
 	| {type: 'jump'; to: 'top' | 'bottom'; total: number; height: number}
 	| {type: 'select'; index: number; total: number; height: number}
@@ -114,6 +118,10 @@ export function tableReducer(state: TableState, action: TableAction): TableState
 			return {...state, sortColumn: column, sortReverse: false, cursor: 0, offset: 0};
 		}
 
+		case 'toggleExpired': {
+			return {...state, showExpired: !state.showExpired, cursor: 0, offset: 0};
+		}
+
 		case 'reverseSort': {
 			return {...state, sortReverse: !state.sortReverse, cursor: 0, offset: 0};
 		}
@@ -159,7 +167,7 @@ function movement(command: Command | undefined, total: number, height: number): 
 /** What a key press means for the table, for the app to act on. */
 export type TableIntent =
 	| {kind: 'action'; action: TableAction}
-	| {kind: 'open'; what: 'details' | 'issue' | 'import' | 'export' | 'revoke' | 'help'}
+	| {kind: 'open'; what: 'details' | 'issue' | 'import' | 'export' | 'revoke' | 'help' | 'review'}
 	| {kind: 'open'; what: 'rotate' | 'edit'}
 	| {kind: 'refresh'}
 	| {kind: 'mark'}
@@ -243,6 +251,14 @@ export function tableIntent(state: TableState, key: KeyEvent, total: number, hei
 
 		case Command.ClearMarks: {
 			return action({type: 'clearMarks'});
+		}
+
+		case Command.ShowExpired: {
+			return action({type: 'toggleExpired'});
+		}
+
+		case Command.Review: {
+			return {kind: 'open', what: 'review'};
 		}
 
 		case Command.Issue: {
