@@ -1,5 +1,5 @@
 import {randomBytes} from 'node:crypto';
-import {closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync} from 'node:fs';
+import {closeSync, fsyncSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync} from 'node:fs';
 import path from 'node:path';
 import {embeddedStateDir} from '../store/index.js';
 import {type JournalHeader, type JournalToken, TokenError, journalEnd, journalHead, journalLine, journalSkipped} from '../tokens/index.js';
@@ -52,28 +52,49 @@ export function writeJournal(file: string, header: JournalHeader, tokens: readon
 		for (const token of tokens) {
 			parts.push(journalLine(token));
 			if (parts.length >= 1000) {
-				writeSync(fd, parts.join(''));
+				writeAll(fd, parts.join(''));
 				parts.length = 0;
 			}
 		}
 
 		parts.push(journalEnd(tokens.length));
-		writeSync(fd, parts.join(''));
+		writeAll(fd, parts.join(''));
 		fsyncSync(fd);
 	} catch (error) {
-		throw new TokenError('usage', `Cannot write the journal ${file} (${fsReason(error)}); nothing was revoked`);
-	} finally {
 		closeSync(fd);
+		// A journal cut short would undo only part of the revoke: none is left rather than half of one.
+		try {
+			unlinkSync(file);
+		} catch {
+			// Gone already: nothing to take back.
+		}
+
+		throw new TokenError('usage', `Cannot write the journal ${file} (${fsReason(error)}); nothing was revoked`);
 	}
 
+	closeSync(fd);
+
 	syncDirectory(path.dirname(file));
+}
+
+/** write(2) may take less than it is given (a disk filling up): the rest is written, or an error thrown. */
+function writeAll(fd: number, text: string): void {
+	const bytes = Buffer.from(text);
+	for (let offset = 0; offset < bytes.length;) {
+		const written = writeSync(fd, bytes, offset);
+		if (written <= 0) {
+			throw Object.assign(new Error('nothing written'), {code: 'ENOSPC'});
+		}
+
+		offset += written;
+	}
 }
 
 /** Adds the line of tokens the deletes kept (they changed after the plan), so restore leaves them be. */
 export function appendSkipped(file: string, ids: readonly string[]): void {
 	const fd = openSync(file, 'a');
 	try {
-		writeSync(fd, journalSkipped(ids));
+		writeAll(fd, journalSkipped(ids));
 		fsyncSync(fd);
 	} finally {
 		closeSync(fd);
