@@ -2,7 +2,7 @@
  * `npm run bench`: starts its own redis-server, seeds it, runs every case several times and prints
  * one markdown table of medians against baselines measured in the same run. Also written to
  * test/bench/RESULTS.md with the machine, Node and Redis versions and the date.
- * `BENCH_ONLY=review` (comma-separated: cli, serve, app, review) runs only those groups and
+ * `BENCH_ONLY=review` (comma-separated: cli, review, revoke, serve, app) runs only those groups and
  * prints their rows without touching RESULTS.md.
  */
 import {mkdirSync, writeFileSync} from 'node:fs';
