@@ -6,6 +6,7 @@ import {
 	type TokenQuery,
 	decodeLastUse,
 	entryToJson,
+	isEveryToken,
 	parseCutoff,
 	parseQuery,
 	parseScopeFilter,
@@ -60,9 +61,16 @@ function parseSelection(flags: SelectionFlags, now: number): Selection {
 		}
 	}
 
+	const where = flags.query === undefined ? undefined : parseQuery(flags.query);
+	// A query of nothing but empty phrases ('""') reads as every token: for a revoke that is the whole
+	// instance, which a selection flag must never mean by accident.
+	if (where && isEveryToken(where)) {
+		throw usage(`--query ${displayText(flags.query!, 80)} has no word or term: it would select every token`);
+	}
+
 	return {
 		account: flags.account ?? flags.allOfAccount,
-		where: flags.query === undefined ? undefined : parseQuery(flags.query),
+		where,
 		scope: parseScopeFilter(flags.scope),
 		createdBefore: flags.createdBefore === undefined ? undefined : parseCutoff(flags.createdBefore, now, '--created-before'),
 		lastIp,

@@ -243,6 +243,8 @@ describe('the plan and the confirmation', () => {
 			[['--created-before', 'last week', '--yes'], /Invalid --created-before "last week"/],
 			[['--account', 'victim', '--all-of-account', 'other', '--yes'], /give one account/],
 			[['--query', 'unused:>abc', '--yes'], /Filter term "unused:>abc"/],
+			[['--query', '""', '--yes'], /--query "" has no word or term: it would select every token/],
+			[['--query', '" "  ""', '--yes'], /has no word or term: it would select every token/],
 		] as const) {
 			const result = await cli(['revoke', ...args]);
 			expect(result.exitCode, result.stderr).toBe(2);
