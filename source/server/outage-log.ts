@@ -23,7 +23,7 @@ export function redisUnavailable(error: unknown, store: TokenStore): boolean {
 }
 
 /**
- * Redis trouble in the log once per outage of each kind (requests answered 503, last use not
+ * Redis trouble in the log once per outage of each kind and reason (requests answered 503, last use not
  * written, audit entries lost), with Redis's reason, and a line when that kind works again: a
  * read-only replica refuses every last-use write, and a line per request would drown the log.
  */
@@ -39,8 +39,10 @@ export class OutageLog {
 	) {}
 
 	failed(what: string, error: unknown): void {
-		if (!this.down.has(what)) {
-			const reason = oneLine(asRedisError(error, this.target));
+		const reason = oneLine(asRedisError(error, this.target));
+		// Once per outage and reason: a Redis that first refused connections while it restarted and
+		// now refuses the database is a new cause the operator must read, not the same outage again.
+		if (this.down.get(what) !== reason) {
 			this.down.set(what, reason);
 			const consequence = CONSEQUENCES[what];
 			this.logger.warn(
