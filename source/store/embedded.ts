@@ -158,7 +158,8 @@ async function running(socket: string, timeoutMs: number): Promise<boolean> {
  * every one of them ends on it.
  */
 async function withStartLock<T>(dir: string, work: () => Promise<T>): Promise<T> {
-	const lockfile = await import('proper-lockfile');
+	// By its default export: the bundle gives a CommonJS module's exports only as the default.
+	const {default: lockfile} = await import('proper-lockfile');
 	const lockPath = path.join(dir, 'start.lock');
 	let release: () => Promise<void>;
 	try {

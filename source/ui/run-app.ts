@@ -50,7 +50,8 @@ export async function runApp(options: {redisFlag?: string; timeoutFlag?: string}
 
 	let restore = () => {};
 	try {
-		const [React, {render}, {App}, {enterFullScreen}] = await modules;
+		// React by its default export: the bundle gives a CommonJS module's exports only as the default.
+		const [{default: React}, {render}, {App}, {enterFullScreen}] = await modules;
 		const screen = enterFullScreen(process.stdout);
 		restore = screen.restore;
 		await screen.input.ready;

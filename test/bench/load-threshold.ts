@@ -10,9 +10,9 @@ import {startRedis} from '../helpers/redis.js';
 import {median} from './measure.js';
 import {seedTokens} from './seed.js';
 
-// The built store, as the app runs it: the child it forks is dist/store/summaries-child.js.
+// The built store, as the app runs it: the child it forks is dist/summaries-child.js.
 const {TokenStore, connectRedis, summariesInChild} = (await import(
-	new URL('../../dist/store/index.js', import.meta.url).href
+	new URL('../../dist/store.js', import.meta.url).href
 )) as typeof import('../../source/store/index.js');
 const sizes = (process.env['SIZES'] ?? '10,100,1000,2000,5000,10000,50000').split(',').map(Number);
 const runs = Number(process.env['RUNS'] ?? 7);

@@ -1,11 +1,13 @@
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {readFileSync} from 'node:fs';
+import {fileURLToPath, pathToFileURL} from 'node:url';
 import {execa} from 'execa';
 import {afterAll, beforeAll, describe, it} from 'vitest';
 import {CLI} from '../helpers/cli.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 
-const tracer = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../helpers/trace-ui-imports.mjs');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const tracer = path.join(root, 'test/helpers/trace-ui-imports.mjs');
 const traced = async (args: string[]) => execa('node', ['--import', tracer, ...args], {reject: false, stdin: 'ignore', env: {CI: 'true'}});
 
 let redis: TestRedis;
@@ -19,6 +21,17 @@ describe.concurrent('subcommands never load React or Ink', () => {
 	it('the tracer does see Ink when something loads it', async ({expect}) => {
 		const result = await traced(['--input-type=module', '-e', "await import('ink')"]);
 		expect(result.stderr).toMatch(/LOADED .*node_modules\/ink\//);
+	});
+
+	it("the tracer does see the bundle's own Ink when something loads it", async ({expect}) => {
+		const meta = JSON.parse(readFileSync(path.join(root, 'dist/meta.json'), 'utf8')) as {
+			outputs: Record<string, {inputs: Record<string, unknown>}>;
+		};
+		const [withInk] = Object.entries(meta.outputs).find(([, output]) => 'node_modules/ink/build/index.js' in output.inputs) ?? [];
+		expect(withInk).toBeDefined();
+		const url = pathToFileURL(path.join(root, withInk!)).href;
+		const result = await traced(['--input-type=module', '-e', `await import(${JSON.stringify(url)})`]);
+		expect(result.stderr).toContain(`LOADED ${url}`);
 	});
 
 	it.for([['list', '--json'], ['issue', '-d', 'x'], ['export', '--all'], ['review'], ['--help']])('%s', async (args, {expect}) => {

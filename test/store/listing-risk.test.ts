@@ -6,7 +6,7 @@ import {dumpKeyspace, plantRecord} from '../helpers/keyspace.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 
 // The child runs compiled code (it loads a .js file), so the child's part uses the build.
-const built = '../../dist/store/index.js';
+const built = '../../dist/store.js';
 const {summariesInChild} = (await import(built)) as typeof import('../../source/store/index.js');
 
 let redis: TestRedis;

@@ -5,7 +5,7 @@ import {seedTokens} from '../bench/seed.js';
 import {type TestRedis, freePort, startRedis} from '../helpers/redis.js';
 
 // The child runs compiled code (it loads a .js file), so this test uses the build.
-const built = '../../dist/store/index.js';
+const built = '../../dist/store.js';
 const {summariesInChild} = (await import(built)) as typeof import('../../source/store/index.js');
 
 let redis: TestRedis;

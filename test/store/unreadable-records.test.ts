@@ -8,7 +8,7 @@ import {plantRecord} from '../helpers/keyspace.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 
 // The child loader runs compiled code, so that part uses the build (`npm test` builds first).
-const {summariesInChild} = (await import('../../dist/store/index.js' as string)) as typeof import('../../source/store/index.js');
+const {summariesInChild} = (await import('../../dist/store.js' as string)) as typeof import('../../source/store/index.js');
 
 let redis: TestRedis;
 let raw: Redis;

@@ -4,7 +4,7 @@ import pty from '@lydell/node-pty';
 import {describe, expect, it} from 'vitest';
 
 /**
- * The app's terminal reader (dist/ui/tty-input.js, a worker thread) under a main thread that
+ * The app's terminal reader (dist/tty-input.js, a worker thread) under a main thread that
  * stops answering, as a long synchronous render or load would: Ctrl-C still gives the terminal
  * back and ends the process; a Ctrl-C inside a paste is text, and ends nothing.
  */

@@ -1,8 +1,8 @@
-// The terminal reader of the built app (dist/ui/tty-input.js) under a main thread that stops
+// The terminal reader of the built app (dist/tty-input.js) under a main thread that stops
 // answering: `node busy-input.mjs` prints "ready", then for each read prints what it got; a read
 // containing "block" makes the main thread spin for BLOCK_MS (or forever when it is 0), a Ctrl-C
 // read asks to quit unless it came inside a paste, and "survived" is printed after a block ends.
-import {startTtyInput} from '../../../dist/ui/tty-input.js';
+import {startTtyInput} from '../../../dist/tty-input.js';
 
 const blockMs = Number(process.env['BLOCK_MS'] ?? '0');
 const input = startTtyInput({
