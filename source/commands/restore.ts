@@ -2,7 +2,7 @@ import {TokenError, parseJournal} from '../tokens/index.js';
 import {displayText} from '../format/index.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand, jsonFlag} from './command.js';
-import {readJournalFile} from './journal-file.js';
+import {readJournalFile} from '../store/index.js';
 import {safeJson} from './safe-json.js';
 
 /** How many ids a message names before it says "…". */

@@ -1,5 +1,5 @@
 import {createInterface} from 'node:readline/promises';
-import {maskRedisUrl, type PlannedToken, type StoredRow} from '../store/index.js';
+import {defaultJournalPath, maskRedisUrl, type PlannedToken, revokeWithJournal, type StoredRow} from '../store/index.js';
 import {lastUseFrom} from '../store/token-store.js';
 import {
 	TokenError,
@@ -15,7 +15,6 @@ import {
 import {displayText} from '../format/index.js';
 import {EXIT} from './exit-codes.js';
 import type {Context} from './command.js';
-import {appendSkipped, defaultJournalPath, writeJournal} from './journal-file.js';
 import {writeTable} from './list.js';
 import {writeJsonArray} from './output.js';
 
@@ -135,11 +134,12 @@ export async function revokeSelection(flags: SelectionFlags, options: SelectionO
 		}
 
 		const file = options.journal ?? defaultJournalPath(context.env, context.now());
-		writeJournal(file, {created: new Date(context.now()).toISOString(), redis: maskRedisUrl(target.url), prefix: store.prefix}, planned);
-		context.say(`Undo journal: ${displayText(file)} (ee-tokens restore --journal FILE puts them back)`);
-		const {skipped} = await store.deleteJournaled(planned);
+		const {revoked, skipped} = await revokeWithJournal(store, planned, {
+			file,
+			header: {created: new Date(context.now()).toISOString(), redis: maskRedisUrl(target.url), prefix: store.prefix},
+			onJournaled: () => context.say(`Undo journal: ${displayText(file)} (ee-tokens restore --journal FILE puts them back)`),
+		});
 		if (skipped.length > 0) {
-			appendSkipped(file, skipped);
 			context.say(
 				`${count(skipped.length)} changed after the plan and ${skipped.length === 1 ? 'was' : 'were'} kept: ${skipped
 					.slice(0, PLAN_ROWS)
@@ -148,8 +148,6 @@ export async function revokeSelection(flags: SelectionFlags, options: SelectionO
 			);
 		}
 
-		const kept = new Set(skipped);
-		const revoked = planned.filter(token => !kept.has(token.id));
 		if (options.json) {
 			await writeJsonArray(context.stdout, asJson(revoked));
 		}

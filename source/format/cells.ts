@@ -274,3 +274,45 @@ export function wrapWords(text: string, width: number, maxLines: number): string
 	lines.push(line);
 	return lines.map(each => fit(each, width).trimEnd());
 }
+
+/**
+ * Words laid into lines of at most `width` cells, every word kept whole where it fits a line and
+ * broken across lines where it does not (a path or a command to copy is never cut off). Unlike a
+ * terminal's wrap, no line starts with the space that ended the one before.
+ */
+export function wrapText(text: string, width: number): string[] {
+	const room = Math.max(1, width);
+	const lines: string[] = [];
+	let line = '';
+	let used = 0;
+	for (const word of text.split(/ +/).filter(Boolean)) {
+		const cells = textWidth(word);
+		if (used > 0 && used + 1 + cells <= room) {
+			line += ` ${word}`;
+			used += 1 + cells;
+			continue;
+		}
+
+		if (used > 0) {
+			lines.push(line);
+		}
+
+		line = '';
+		used = 0;
+		// A word wider than a line goes on in pieces, each as wide as a line holds.
+		for (const character of word) {
+			const characterCells = textWidth(character);
+			if (used > 0 && used + characterCells > room) {
+				lines.push(line);
+				line = '';
+				used = 0;
+			}
+
+			line += character;
+			used += characterCells;
+		}
+	}
+
+	lines.push(line);
+	return lines;
+}

@@ -2,6 +2,7 @@
 export * from './connection.js';
 export * from './embedded.js';
 export * from './id-order.js';
+export * from './journal-file.js';
 export * from './keys.js';
 export * from './open.js';
 export * from './token-store.js';

@@ -14,6 +14,7 @@ import {
 import {type AuditLogEntry, auditLogPage} from './audit-log.js';
 import {type ImportOutcome, importMany, importOne} from './importing.js';
 import {type PlannedToken, type RestoreOutcome, deleteJournaled, restoreJournaled, snapshotRows} from './journaled-revoke.js';
+import {storedByIds} from './stored-by-id.js';
 import {type Keys, keysFor} from './keys.js';
 import {
 	type ListOptions,
@@ -204,6 +205,11 @@ export class TokenStore implements StoreContext {
 	/** summaries() with each row's stored record and last-use bytes: what a revoke by selection plans on. */
 	async stored(options: SummaryOptions = {}): Promise<StoredRow[]> {
 		return listStored(this, options);
+	}
+
+	/** The stored rows of tokens named by id (the app's marked rows); ids with no record are `missing`. */
+	async storedByIds(ids: readonly string[]): Promise<{rows: StoredRow[]; missing: string[]}> {
+		return storedByIds(this, ids);
 	}
 
 	/** The exact stored state of selected rows, for an undo journal (journaled-revoke.ts). */

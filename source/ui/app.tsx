@@ -151,6 +151,7 @@ function Main({store, endpoint, target, prefix, refreshMs, source, first}: AppPr
 					<Dialogs
 						dialog={dialog}
 						store={store}
+						endpoint={endpoint}
 						data={tokens.data ?? NO_DATA}
 						width={size.columns}
 						height={bodyHeight}

@@ -105,6 +105,11 @@ type Entry = {
 	label: string;
 	/** The footer label in views where the key does something else (? closes the help it opened). */
 	labelIn?: Partial<Record<View, string>>;
+	/**
+	 * The footer label when the view's hints do not all fit: the hint then goes last, saying the
+	 * rest are a key away (? lists every key).
+	 */
+	labelWhenCut?: string;
 	/** Help text. */
 	help: string;
 	views: View[];
@@ -161,8 +166,8 @@ export const KEYMAP: Record<Command, Entry> = {
 		help: 'Stop typing, keep the filter',
 		views: ['filter'],
 	},
-	[Command.Sort]: {rank: 10, bindings: [input('s')], keys: 's', label: 'sort', help: 'Sort by the next column', views: ['table']},
-	[Command.SortReverse]: {rank: 11, bindings: [input('S')], keys: 'S', label: 'reverse', help: 'Reverse the sort order', views: ['table']},
+	[Command.Sort]: {rank: 15, bindings: [input('s')], keys: 's', label: 'sort', help: 'Sort by the next column', views: ['table']},
+	[Command.SortReverse]: {rank: 16, bindings: [input('S')], keys: 'S', label: 'reverse', help: 'Reverse the sort order', views: ['table']},
 	[Command.Details]: {
 		rank: 4,
 		bindings: [named('return')],
@@ -172,7 +177,7 @@ export const KEYMAP: Record<Command, Entry> = {
 		views: ['table', 'review'],
 	},
 	[Command.Refresh]: {
-		rank: 12,
+		rank: 17,
 		bindings: [input('r')],
 		keys: 'r',
 		label: 'refresh',
@@ -180,7 +185,7 @@ export const KEYMAP: Record<Command, Entry> = {
 		views: ['table', 'table-failed'],
 	},
 	[Command.Mark]: {
-		rank: 9,
+		rank: 12,
 		bindings: [input(' ')],
 		keys: 'Space',
 		label: 'mark',
@@ -188,7 +193,7 @@ export const KEYMAP: Record<Command, Entry> = {
 		views: ['table'],
 	},
 	[Command.ClearMarks]: {
-		rank: 9,
+		rank: 13,
 		bindings: [input('u')],
 		keys: 'u',
 		label: 'unmark all',
@@ -196,7 +201,7 @@ export const KEYMAP: Record<Command, Entry> = {
 		views: ['table'],
 	},
 	[Command.ShowExpired]: {
-		rank: 9,
+		rank: 14,
 		bindings: [input('x')],
 		keys: 'x',
 		label: 'expired',
@@ -204,7 +209,7 @@ export const KEYMAP: Record<Command, Entry> = {
 		views: ['table'],
 	},
 	[Command.Review]: {
-		rank: 9,
+		rank: 11,
 		bindings: [input('v')],
 		keys: 'v',
 		label: 'review',
@@ -230,7 +235,7 @@ export const KEYMAP: Record<Command, Entry> = {
 		views: ['table', 'details'],
 	},
 	[Command.Rotate]: {
-		rank: 13,
+		rank: 9,
 		bindings: [input('R')],
 		keys: 'R',
 		label: 'rotate',
@@ -238,7 +243,7 @@ export const KEYMAP: Record<Command, Entry> = {
 		views: ['table', 'details'],
 	},
 	[Command.Edit]: {
-		rank: 14,
+		rank: 10,
 		bindings: [input('E')],
 		keys: 'E',
 		label: 'edit',
@@ -251,6 +256,7 @@ export const KEYMAP: Record<Command, Entry> = {
 		keys: '?',
 		label: 'help',
 		labelIn: {help: 'close'},
+		labelWhenCut: 'more',
 		help: 'Show this help (in it: close it)',
 		views: ['table', 'help'],
 	},
@@ -308,7 +314,7 @@ export const KEYMAP: Record<Command, Entry> = {
 		keys: 'c',
 		label: 'copy',
 		help: 'Copy (OSC 52, then xclip/wl-copy/pbcopy)',
-		views: ['token-shown', 'export'],
+		views: ['token-shown', 'export', 'revoke-done'],
 	},
 	[Command.Confirm]: {
 		rank: 2,
@@ -374,7 +380,7 @@ export function commandsOf(view: View): Command[] {
 	return (Object.keys(KEYMAP) as Command[]).filter(command => KEYMAP[command].views.includes(view));
 }
 
-export type Hint = {keys: string; label: string};
+export type Hint = {keys: string; label: string; command: Command};
 
 /** Footer hints for a view: `↑/k up  ↓/j down …`, de-duplicated by label. */
 export function hintsFor(view: View): Hint[] {
@@ -384,7 +390,7 @@ export function hintsFor(view: View): Hint[] {
 		const {keys, labelIn} = KEYMAP[command];
 		const label = labelIn?.[view] ?? KEYMAP[command].label;
 		if (!hints.some(hint => hint.label === label && hint.keys === keys)) {
-			hints.push({keys, label});
+			hints.push({keys, label, command});
 		}
 	}
 

@@ -1,6 +1,6 @@
 import stringWidth from 'string-width';
 import {describe, expect, it} from 'vitest';
-import {fit, fitEnd, textWidth, wrapWords} from '../../source/format/cells.js';
+import {fit, fitEnd, textWidth, wrapText, wrapWords} from '../../source/format/cells.js';
 import {fuzzCases, random} from '../helpers/fuzz.js';
 
 const FAMILY = '👨\u200D👩\u200D👧';
@@ -106,5 +106,17 @@ describe('wrapWords', () => {
 		expect(wrapWords('one two three four', 8, 2)).toEqual(['one two', 'three f…']);
 		expect(wrapWords('abcdefghijkl', 5, 2)).toEqual(['abcd…']);
 		expect(wrapWords('🚀🚀🚀 go', 4, 1)).toEqual(['🚀…']);
+	});
+});
+
+describe('wrapText', () => {
+	it('keeps words whole, starts no line with a space, and breaks (never cuts) a word wider than a line', () => {
+		const path = `/home/operator/.local/state/ee-tokens/journals/revoke-2026-12-01T220031Z-505480.jsonl`;
+		const lines = wrapText(`Revoked 3 tokens. Undo: ee-tokens restore --journal ${path}`, 40);
+		expect(lines.every(line => textWidth(line) <= 40 && !line.startsWith(' '))).toBe(true);
+		expect(lines.join('')).toContain(path);
+		expect(lines.join(' ')).toContain('Revoked 3 tokens. Undo: ee-tokens');
+		expect(wrapText('a b c', 3)).toEqual(['a b', 'c']);
+		expect(wrapText('你好世界', 5)).toEqual(['你好', '世界']);
 	});
 });

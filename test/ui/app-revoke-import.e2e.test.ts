@@ -1,6 +1,9 @@
+import {statSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
 import {Redis} from 'ioredis';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {TokenStore} from '../../source/store/index.js';
+import {encodeLastUse} from '../../source/tokens/index.js';
 import {runCli} from '../helpers/cli.js';
 import {KEYS, type AppProcess} from './helpers/pty.js';
 import {appFixture} from './helpers/app-fixture.js';
@@ -61,7 +64,9 @@ describe('the app: revoke', () => {
 		await app.type(KEYS.ctrlU);
 		await app.type(target.id.slice(0, 6));
 		await app.type(KEYS.enter);
-		await app.waitFor('Revoked 1 token.');
+		// One token goes the same way as many: journaled first, and the way back said.
+		const done = await app.waitFor('Revoked 1 token.');
+		expect(done.replaceAll(/\s+/g, ' ')).toMatch(/Revoked 1 token\. Undo: ee-tokens restore --journal \S+\.jsonl/);
 		expect(await store.get(target.id)).toBeUndefined();
 		await app.type(KEYS.enter);
 		await app.waitFor('No token matches the filter.');
@@ -82,6 +87,98 @@ describe('the app: revoke', () => {
 		await app.waitFor(`${before - 2} tokens`);
 		expect((await store.list()).filter(entry => entry.record['account'] === 'acme')).toEqual([]);
 		await leave(app, 1);
+	});
+});
+
+/** Every key of the database, its contents as bytes (hash fields and set members sorted): equal means byte-identical. */
+async function contents(): Promise<Record<string, unknown>> {
+	const result: Record<string, unknown> = {};
+	for (const key of (await client.keys('*')).sort()) {
+		const type = await client.type(key);
+		if (type === 'hash') {
+			const fields = await client.hgetallBuffer(key);
+			result[key] = Object.keys(fields)
+				.sort()
+				.map(field => [field, fields[field]!.toString('hex')]);
+		} else if (type === 'set') {
+			result[key] = (await client.smembers(key)).sort();
+		} else {
+			result[key] = (await client.dumpBuffer(key))?.toString('hex');
+		}
+	}
+
+	return result;
+}
+
+describe('the app: a revoke is journaled, and restore undoes it', () => {
+	it('marks 3 rows, revokes them with the journal path on screen, and ee-tokens restore puts them back byte for byte', async () => {
+		const issued = [];
+		for (const [index, account] of ['undo-acct', 'undo-acct', undefined].entries()) {
+			issued.push(await store.issue({description: `Undo me ${index + 1}`, scopes: ['api'], account}));
+		}
+
+		// One of them used, so its last use goes into the journal and comes back too.
+		await client.hset('tokens:access', issued[0]!.id, encodeLastUse(Date.now() - 60_000, '192.0.2.9'));
+		const app = await open();
+		await app.type('r');
+		await filterTo(app, 'Undo me', 3);
+		await app.type('   ');
+		await app.waitFor('3 marked');
+		const before = await contents();
+		await app.type('d');
+		await app.waitFor('Revoke the 3 marked tokens?');
+		await app.waitFor('Type revoke 3 and press Enter');
+		await app.type(`revoke 3${KEYS.enter}`);
+		const done = await app.waitFor(/Undo: ee-tokens restore --journal\s+\S+\.jsonl/);
+		const journal = /Undo: ee-tokens restore --journal\s+(\S+\.jsonl)/.exec(done)![1]!;
+		expect(done).toContain('Revoked 3 tokens.');
+		expect(path.dirname(journal)).toBe(path.join(fixture.stateDir, 'ee-tokens', 'journals'));
+		expect(statSync(journal).mode & 0o777).toBe(0o600);
+		for (const {id} of issued) {
+			expect(await store.get(id)).toBeUndefined();
+		}
+
+		// The result stays until the operator closes it: the path can be copied (c copies the command).
+		await app.type('c');
+		await app.waitFor(/clipboard/i);
+		expect(app.screen()).toContain(journal);
+		await app.type(KEYS.enter);
+		await app.waitFor(screen => !screen.includes('Undo:') && screen.includes('No token matches the filter.'));
+
+		const restored = await runCli(['restore', '--journal', journal, `--dbs.redis=${fixture.redis.url()}`]);
+		expect(restored.stderr).toContain('Restored 3 of 3 tokens');
+		expect(restored.exitCode).toBe(0);
+		expect(await contents()).toEqual(before);
+		await app.type('r');
+		await app.waitFor(screen => ['Undo me 1', 'Undo me 2', 'Undo me 3'].every(description => screen.includes(description)));
+		await leave(app, 1);
+		await store.revokeMany(issued.map(({id}) => id));
+	});
+
+	it('refuses the revoke on one line when the journal cannot be written, and deletes nothing', async () => {
+		const notADirectory = path.join(fixture.stateDir, 'a-file');
+		writeFileSync(notADirectory, '');
+		const target = fixture.seeded.find(token => token.description === 'Admin automation')!;
+		const before = await contents();
+		const app = fixture.start({columns: 80, rows: 24, env: {XDG_STATE_HOME: notADirectory}});
+		await app.waitFor(/\d+ tokens/);
+		await filterTo(app, 'Admin automation');
+		await app.type('d');
+		await app.waitFor(`Type ${target.id.slice(0, 6)} and press Enter`);
+		await app.type(`${target.id.slice(0, 6)}${KEYS.enter}`);
+		const refused = await app.waitFor('nothing was revoked');
+		const flat = refused.replaceAll(/\s+/g, ' ');
+		expect(flat).toContain(`Could not revoke: Cannot create the journal directory ${notADirectory}/ee-tokens/journals (ENOTDIR)`);
+		expect(flat).toContain('set XDG_STATE_HOME to a writable directory; nothing was revoked. Press Enter to try again.');
+		// Every line of it within the 80 columns, each indented as the first.
+		const lines = refused.split('\n');
+		const first = lines.findIndex(line => line.includes('Could not revoke'));
+		const last = lines.findIndex(line => line.includes('Press Enter to try again'));
+		for (const line of lines.slice(first, last + 1)) {
+			expect(line).toMatch(/^ \S/);
+		}
+
+		expect(await contents()).toEqual(before);
 	});
 });
 

@@ -87,6 +87,6 @@ describe('the app: review risk and expired tokens', () => {
 		screen = await app.waitFor('tokens with findings, most severe first', {message: 'back in the review'});
 		expect(screen).toMatch(/2\/\d+ tokens with findings/);
 		await app.type('\u001B');
-		await app.waitFor(current => current.includes('6 tokens') && current.includes('? help'), {message: 'the table'});
+		await app.waitFor(current => current.includes('6 tokens') && /^ \? help| {2}\? more\s*$/m.test(current), {message: 'the table'});
 	});
 });

@@ -22,6 +22,21 @@ async function withStore<T>(act: (store: TokenStore) => Promise<T>): Promise<T> 
 const idOf = (description: string) => fixture.seeded.find(token => token.description === description)!.id;
 
 /** The raw token in the shown-once box. */
+/**
+ * A message of several lines on the screen reads as one paragraph: every line from the one with
+ * `first` to the one with `last` starts one column in, and none starts with a space more.
+ */
+function expectIndentedParagraph(screen: string, first: string, last: string): void {
+	const lines = screen.split('\n');
+	const start = lines.findIndex(line => line.includes(first));
+	const end = lines.findIndex((line, index) => index >= start && line.includes(last));
+	expect(start).toBeGreaterThanOrEqual(0);
+	expect(end).toBeGreaterThan(start);
+	for (const line of lines.slice(start, end + 1)) {
+		expect(line).toMatch(/^ \S/);
+	}
+}
+
 const shownToken = (screen: string) => /\b([0-9a-f]{64})\b/.exec(screen.split('\n').find(line => line.includes('│')) ?? '')?.[1];
 
 describe('the app: R rotates a token', () => {
@@ -106,7 +121,9 @@ describe('the app: E edits a token in place', () => {
 
 		const review = await app.waitFor('Enter saves these changes');
 		expect(review).toMatch(/description\s+Billing v2/);
-		const expected = Date.parse(/expires\s+(\S+) UTC/.exec(review)![1]!);
+		// One zone marker: the ISO time's Z, not "Z UTC".
+		expect(review).not.toContain('Z UTC');
+		const expected = Date.parse(/expires\s+(\d{4}-\d\d-\d\dT[\d:.]+Z)/.exec(review)![1]!);
 		// 30 days from when the form moved to the review (this test's run is shorter than a day).
 		expect(Math.round((expected - Date.now()) / DAY)).toBe(30);
 		await app.type(KEYS.enter);
@@ -120,6 +137,30 @@ describe('the app: E edits a token in place', () => {
 			// What the review showed is what was written.
 			expect(expiryOf(entry.record)).toBe(expected);
 		});
+	});
+
+	it('from the details, saves and returns to the details of the token, showing the new values', async () => {
+		const app = fixture.start();
+		await app.waitFor(/\d+ tokens/);
+		await app.type(`/MCP assistant${KEYS.enter}`);
+		await app.waitFor(/MCP assistant/);
+		await app.type(KEYS.enter);
+		await app.waitFor(/Token details[^]*description\s+MCP assistant/);
+		await app.type('E');
+		await app.waitFor(/Description › MCP assistant/);
+		await app.type(`${KEYS.ctrlU}MCP assistant v2${KEYS.enter}`);
+		for (const title of ['Expiry ›', 'IP allowlist ›', 'Referrers ›', 'Rate limit ›', 'Metadata ›']) {
+			await app.waitFor(title);
+			await app.type(KEYS.enter);
+		}
+
+		await app.waitFor('Enter saves these changes');
+		await app.type(KEYS.enter);
+		const details = await app.waitFor(/Token details[^]*description\s+MCP assistant v2/);
+		expect(details).not.toContain('Edit token');
+		// Esc there goes back to the table, as from any details.
+		await app.type(KEYS.escape);
+		await app.waitFor(screen => !screen.includes('Token details') && screen.includes('MCP assistant v2'));
 	});
 
 	it('says so when another operator changed the token meanwhile, writes nothing, and saves after a reload', async () => {
@@ -213,6 +254,7 @@ describe('the app: R and E at 80x24', () => {
 			),
 		);
 		expect(refused).not.toContain('This is the only time');
+		expectIndentedParagraph(refused, 'Could not rotate:', `${adminId}.`);
 		await app.type(`${KEYS.escape}${KEYS.escape}`);
 		await app.waitFor(screen => !screen.includes('Rotate token'));
 
@@ -220,5 +262,17 @@ describe('the app: R and E at 80x24', () => {
 		await app.type('E');
 		await app.waitFor(/Description › Admin automation/);
 		expect(app.screen()).toMatch(/scopes\s+\["\*"\]/);
+		await app.type(`!${KEYS.enter}`);
+		// The expiry's hint takes two lines here, the second indented as the first.
+		const expiry = await app.waitFor('Expiry ›');
+		expectIndentedParagraph(expiry, 'never, a duration from now', 'to extend the current expiry.');
+		for (const title of ['IP allowlist ›', 'Referrers ›', 'Rate limit ›', 'Metadata ›', 'Enter saves these changes']) {
+			await app.type(KEYS.enter);
+			await app.waitFor(title);
+		}
+
+		await app.type(KEYS.enter);
+		const editRefused = await app.waitFor(screen => screen.replaceAll(/\s+/g, ' ').includes(`cannot be edited: its record is malformed`));
+		expectIndentedParagraph(editRefused, 'Could not save:', `${adminId}.`);
 	});
 });

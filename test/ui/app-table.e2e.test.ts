@@ -43,7 +43,12 @@ describe('the app: table', () => {
 		}
 
 		expect(screen).toMatch(/Admin automation\s+all scopes\s+all accounts/);
-		expect(screen).toContain('? help');
+		// The footer: the keys that work here, as many as 120 columns hold (rotate, edit and review
+		// among them), and `? more` for the rest.
+		const footer = screen.trimEnd().split('\n').at(-1)!.trimEnd();
+		expect(footer).toContain('d revoke  R rotate  E edit  v review');
+		expect(footer).toMatch(/ {2}\? more$/);
+		expect(footer.length).toBeLessThanOrEqual(120);
 		expect(app.terminal.buffer.active.type).toBe('alternate');
 		expect(app.output()).toMatch(/\u001B\[[0-9;]*(3[0-7]|4[0-7]|9[0-7]|7)m/);
 	});

@@ -54,10 +54,16 @@ describe('keymap', () => {
 		}
 
 		expect(hintsFor('table').map(hint => hint.label)).toContain('filter');
-		expect(footerText('table', 200)).toContain('? help');
-		expect(footerText('table', 30).length).toBeLessThanOrEqual(30);
+		// Every hint fits: ? is "help", in its rank; some do not: it goes last as "more", and what fits stays within the width.
+		expect(footerText('table', 400)).toMatch(/^ \? help {2}q quit/);
+		expect(footerText('table', 400)).not.toContain('more');
+		for (const width of [30, 60, 80, 120, 200]) {
+			expect(footerText('table', width).length).toBeLessThanOrEqual(width);
+			expect(footerText('table', width)).toMatch(/ {2}\? more$/);
+		}
+
 		expect(footerText('revoke', 200)).toContain('Esc close');
-		expect(footerText('revoke-done', 200)).toBe(' Esc close  Enter done');
+		expect(footerText('revoke-done', 200)).toBe(' Esc close  Enter done  c copy');
 	});
 });
 

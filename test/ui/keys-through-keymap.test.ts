@@ -22,7 +22,7 @@ describe('every key the app reads is in the keymap', () => {
 		expect(footerText('wizard-text', 200)).toContain('Ctrl-U erase all');
 		expect(footerText('help', 200)).toContain('? close');
 		expect(footerText('help', 200)).not.toContain('? help');
-		expect(footerText('table', 200)).toContain('? help');
+		expect(footerText('table', 400)).toContain('? help');
 	});
 
 	it('while filtering, the erase commands edit the query and only non-text movement keys move', () => {

@@ -5,6 +5,7 @@ import {ExportView, copyText} from '../../source/ui/screens/export.js';
 import {ImportWizardView} from '../../source/ui/screens/import-wizard.js';
 import {RevokeView} from '../../source/ui/screens/revoke.js';
 import {type ImportState, importReducer, importView, initialImportState} from '../../source/ui/state/import-wizard.js';
+import type {PlannedToken} from '../../source/store/index.js';
 import {type RevokeState, confirmationText, initialRevokeState, revokeReducer} from '../../source/ui/state/revoke.js';
 import {renderToTerminal} from './helpers/xterm.js';
 
@@ -15,7 +16,43 @@ const ID2 = `123456${'f'.repeat(58)}`;
 describe('revoke reducer', () => {
 	const key = (state: RevokeState, input: string, extra = {}) => revokeReducer(state, {type: 'key', key: keyEvent(input, extra)});
 	const enter = (state: RevokeState) => key(state, '', {name: 'return'});
-	const one = initialRevokeState([{id: ID, description: 'Billing'}]);
+	/** The plan as the store reads it: here only the ids matter to the dialog. */
+	const plan = (state: RevokeState, ids: string[]) =>
+		revokeReducer(state, {type: 'planned', planned: ids.map(id => ({id}) as PlannedToken)});
+	const one = plan(initialRevokeState([{id: ID, description: 'Billing'}]), [ID]);
+
+	it('revokes only once the plan (the tokens as stored) is read; typed ahead, the Enter counts then; Esc still cancels', () => {
+		const opening = initialRevokeState([{id: ID, description: 'Billing'}]);
+		expect(opening.step).toBe('planning');
+		const early = enter(key(opening, 'abcdef'));
+		expect(early).toMatchObject({step: 'planning', typed: 'abcdef', done: undefined});
+		expect(plan(early, [ID]).step).toBe('revoking');
+		expect(plan(enter(key(opening, 'zzz')), [ID]).error).toMatch(/not "abcdef"/);
+		expect(key(opening, '', {name: 'escape'}).done).toBe('cancelled');
+		expect(enter(opening).done).toBe('cancelled');
+	});
+
+	it('leaves out the tokens revoked meanwhile, and asks for what is left', () => {
+		const two = initialRevokeState([
+			{id: ID, description: 'Billing'},
+			{id: ID2, description: 'Relay'},
+		]);
+		const planned = plan(two, [ID2]);
+		expect(planned).toMatchObject({step: 'confirm', gone: 1, marked: true});
+		expect(confirmationText(planned.targets)).toBe('123456');
+		// None left: nothing to confirm, no journal; Enter closes.
+		const none = plan(two, []);
+		expect(none).toMatchObject({step: 'done', gone: 2, result: {revoked: 0, journal: undefined}});
+		expect(enter(none).done).toBe('closed');
+	});
+
+	it('shows the result until Enter or Esc: other keys (c copies the restore command) keep it', () => {
+		let state = enter(key(one, 'abcdef'));
+		state = revokeReducer(state, {type: 'revoked', revoked: 1, skipped: [], journal: '/state/revoke-1.jsonl'});
+		expect(state.result).toEqual({revoked: 1, skipped: [], journal: '/state/revoke-1.jsonl'});
+		expect(key(state, 'c').done).toBeUndefined();
+		expect(key(state, '', {name: 'escape'}).done).toBe('closed');
+	});
 
 	it('asks for the first 6 characters of the id, or "revoke N" for several', () => {
 		expect(confirmationText(one.targets)).toBe('abcdef');
@@ -40,7 +77,7 @@ describe('revoke reducer', () => {
 		state = key(state, '', {name: 'backspace'});
 		state = enter(key(state, 'f'));
 		expect(state.step).toBe('revoking');
-		state = revokeReducer(state, {type: 'revoked', revoked: 1, missing: 0});
+		state = revokeReducer(state, {type: 'revoked', revoked: 1, skipped: [], journal: '/state/revoke-1.jsonl'});
 		expect(state.step).toBe('done');
 		expect(enter(state).done).toBe('closed');
 	});

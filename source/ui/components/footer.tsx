@@ -1,21 +1,38 @@
 import {Box, Text} from 'ink';
-import {type View, hintsFor} from '../keymap.js';
+import {Command, type Hint, KEYMAP, type View, hintsFor} from '../keymap.js';
 import {fit} from '../../format/cells.js';
 import {theme} from '../theme.js';
 
-/** The key hints of the current view, from the keymap, as many as fit. */
+const joined = (hints: readonly Hint[]) => hints.map((hint, index) => `${index === 0 ? ' ' : '  '}${hint.keys} ${hint.label}`).join('');
+
+/**
+ * The key hints of the current view, from the keymap, as many as fit in their rank order. When
+ * some do not fit and `?` works in the view, it goes last as `? more`: the rest are a key away,
+ * and a key that works is never just missing without a word.
+ */
 export function footerText(view: View, width: number): string {
-	let text = '';
-	for (const {keys, label} of hintsFor(view)) {
-		const part = `${text === '' ? ' ' : '  '}${keys} ${label}`;
-		if (text.length + part.length > width) {
+	const hints = hintsFor(view);
+	if (joined(hints).length <= width) {
+		return joined(hints);
+	}
+
+	const help = hints.find(hint => hint.command === Command.Help);
+	const more: Hint[] = help ? [{...help, label: KEYMAP[Command.Help].labelWhenCut ?? help.label}] : [];
+	const shown: Hint[] = [];
+	for (const hint of hints) {
+		if (hint === help) {
+			continue;
+		}
+
+		if (joined([...shown, hint, ...more]).length > width) {
 			break;
 		}
 
-		text += part;
+		shown.push(hint);
 	}
 
-	return text;
+	const text = joined([...shown, ...more]);
+	return text.length <= width ? text : joined(shown);
 }
 
 export function Footer({view, width}: {view: View; width: number}) {

@@ -1,6 +1,7 @@
-import {Box, Text} from 'ink';
+import {Box, Text, useStdout} from 'ink';
 import {Children, type ReactNode} from 'react';
 import {displayText} from '../../format/index.js';
+import {wrapText} from '../../format/cells.js';
 import {theme} from '../theme.js';
 
 /**
@@ -30,14 +31,38 @@ export function Title({children}: {children: ReactNode}) {
 	);
 }
 
-/** An error or notice line inside a dialog. */
-export function Message({kind, children}: {kind: 'error' | 'warning' | 'success' | 'info'; children: ReactNode}) {
-	const color = kind === 'error' ? theme.danger : kind === 'warning' ? theme.warning : kind === 'success' ? theme.success : undefined;
+const COLORS = {error: theme.danger, warning: theme.warning, success: theme.success, info: undefined, hint: theme.muted} as const;
+
+/**
+ * An error, notice or hint inside a dialog, wrapped by words to the terminal's width with every
+ * line one column in, where the first starts: a long one (a refusal naming a 64-character id at
+ * 80 columns) reads as one indented paragraph, and a path in it is broken, never cut.
+ */
+export function Message({kind, children}: {kind: keyof typeof COLORS; children: ReactNode}) {
+	const {stdout} = useStdout();
+	const parts = Children.toArray(children);
+	const text = parts.every(part => typeof part === 'string' || typeof part === 'number') ? parts.join('') : undefined;
+	if (text === undefined) {
+		return (
+			<Box paddingLeft={1} flexShrink={0}>
+				<Text color={COLORS[kind]} wrap="wrap">
+					{safe(children)}
+				</Text>
+			</Box>
+		);
+	}
+
+	// The dialogs are as wide as the terminal; one column for the indent, one spare for terminals
+	// that wrap at the last column.
+	const lines = wrapText(displayText(text, 2000), (stdout.columns || 80) - 2);
 	return (
-		<Text color={color} wrap="wrap">
-			{' '}
-			{safe(children)}
-		</Text>
+		<Box flexDirection="column" flexShrink={0}>
+			{lines.map((line, index) => (
+				<Text key={index} color={COLORS[kind]} wrap="truncate">
+					{` ${line}`}
+				</Text>
+			))}
+		</Box>
 	);
 }
 

@@ -30,7 +30,8 @@ export type Dialog =
 	| {kind: 'export'; selection: Selection}
 	| {kind: 'revoke'; selection: Selection}
 	| {kind: 'rotate'; id: string}
-	| {kind: 'edit'; id: string};
+	/** `back`: where the operator pressed E (a token's details): saved or cancelled, the edit returns there. */
+	| {kind: 'edit'; id: string; back?: Dialog};
 
 /** Targets for the marked ids, in marking order (one row may be gone since: no description then). */
 export function targetsFor(data: TableData, ids: readonly string[]): Target[] {
@@ -46,6 +47,8 @@ export type CloseOptions = {repaint?: boolean; reload?: boolean};
 export type DialogsProps = {
 	dialog: Dialog;
 	store: TokenStore;
+	/** The Redis URL with its password masked: what an undo journal records it came from. */
+	endpoint: string;
 	data: TableData;
 	width: number;
 	/** Lines for the dialog body; its footer line comes on top. */
@@ -79,7 +82,16 @@ function DetailsNotice({text, width, height, onClose}: {text: string; width: num
  * One token's details. The table holds row summaries only, so the whole record is read when the
  * view opens and again after each reload; a token gone from the reloaded table is gone here too.
  */
-function TokenDetails({id, store, data, width, height, onClose, onOpen}: Omit<DialogsProps, 'dialog'> & {id: string}) {
+function TokenDetails({
+	id,
+	store,
+	data,
+	width,
+	height,
+	onClose,
+	onOpen,
+	self,
+}: Omit<DialogsProps, 'dialog' | 'endpoint'> & {id: string; self: Dialog}) {
 	const row = useMemo(() => data.rows.find(candidate => candidate.id === id), [data, id]);
 	const state = useEntry(store, id, data);
 	const close = () => onClose();
@@ -109,7 +121,13 @@ function TokenDetails({id, store, data, width, height, onClose, onOpen}: Omit<Di
 				height={height}
 				onClose={close}
 				onAction={what =>
-					onOpen(what === 'rotate' || what === 'edit' ? {kind: what, id} : {kind: what, selection: single(targetOf(row, data.loadedAt))})
+					onOpen(
+						what === 'edit'
+							? {kind: 'edit', id, back: self}
+							: what === 'rotate'
+								? {kind: what, id}
+								: {kind: what, selection: single(targetOf(row, data.loadedAt))},
+					)
 				}
 			/>
 			<Footer view="details" width={width} />
@@ -134,12 +152,23 @@ export function Dialogs(props: DialogsProps) {
 }
 
 /** Routes the open dialog to its screen. Each screen renders its body and its own footer. */
-function DialogScreen({dialog, store, data, width, height, onClose, onOpen}: DialogsProps) {
+function DialogScreen({dialog, store, endpoint, data, width, height, onClose, onOpen}: DialogsProps) {
 	switch (dialog.kind) {
 		case 'details': {
 			const {back} = dialog;
 			const close = back ? () => onOpen(back) : onClose;
-			return <TokenDetails id={dialog.id} store={store} data={data} width={width} height={height} onClose={close} onOpen={onOpen} />;
+			return (
+				<TokenDetails
+					id={dialog.id}
+					self={dialog}
+					store={store}
+					data={data}
+					width={width}
+					height={height}
+					onClose={close}
+					onOpen={onOpen}
+				/>
+			);
 		}
 
 		case 'review': {
@@ -178,7 +207,16 @@ function DialogScreen({dialog, store, data, width, height, onClose, onOpen}: Dia
 		}
 
 		case 'edit': {
-			return <EditScreen store={store} id={dialog.id} width={width} height={height} onClose={onClose} />;
+			const {back} = dialog;
+			// Back where E was pressed: the details then show the values just saved (read afresh).
+			const close = (options: CloseOptions) => {
+				onClose(options);
+				if (back) {
+					onOpen(back);
+				}
+			};
+
+			return <EditScreen store={store} id={dialog.id} width={width} height={height} onClose={close} />;
 		}
 
 		case 'export':
@@ -187,7 +225,7 @@ function DialogScreen({dialog, store, data, width, height, onClose, onOpen}: Dia
 			return dialog.kind === 'export' ? (
 				<ExportScreen store={store} selection={selection} width={width} height={height} onClose={() => onClose()} />
 			) : (
-				<RevokeScreen store={store} selection={selection} width={width} height={height} onClose={onClose} />
+				<RevokeScreen store={store} selection={selection} endpoint={endpoint} width={width} height={height} onClose={onClose} />
 			);
 		}
 	}

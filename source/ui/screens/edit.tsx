@@ -23,16 +23,14 @@ function changeLines(edit: TokenEdit, base: TokenRecord): Array<[string, string]
 	}
 
 	if (edit.expires !== undefined) {
-		lines.push(['expires', edit.expires === null ? 'never' : `${isoTime(edit.expires) ?? ''} UTC`]);
+		// ISO time: its Z is the zone, and the only one said.
+		lines.push(['expires', edit.expires === null ? 'never' : (isoTime(edit.expires) ?? '')]);
 	}
 
 	if (edit.extendMs !== undefined) {
 		const expires = expiryOf(base);
 		const days = `${Math.round(edit.extendMs / 86_400_000)} days`;
-		lines.push([
-			'expires',
-			typeof expires === 'number' ? `${isoTime(expires + edit.extendMs) ?? ''} UTC (${days} later)` : `${days} later`,
-		]);
+		lines.push(['expires', typeof expires === 'number' ? `${isoTime(expires + edit.extendMs) ?? ''} (${days} later)` : `${days} later`]);
 	}
 
 	if (edit.addresses !== undefined) {
@@ -99,10 +97,7 @@ export function EditView({state, now, width, height}: {state: EditState; now: nu
 		const field = EDIT_FIELDS[index]!;
 		body = (
 			<>
-				<Text color={theme.muted} wrap="wrap">
-					{' '}
-					{EDIT_HELP[field]}
-				</Text>
+				<Message kind="hint">{EDIT_HELP[field]}</Message>
 				<Text> </Text>
 				<TextField label={EDIT_TITLES[field]} value={state.fields[field]} width={width} />
 			</>
@@ -115,7 +110,7 @@ export function EditView({state, now, width, height}: {state: EditState; now: nu
 				Edit token {displayText(state.id.slice(0, 12))}…{progress}
 			</Title>
 			<Fields lines={fixed} />
-			{base ? <Text color={theme.muted}> Account and scopes cannot change here: rotate (R) or issue a new token.</Text> : null}
+			{base ? <Message kind="hint">Account and scopes cannot change here: rotate (R) or issue a new token.</Message> : null}
 			<Text> </Text>
 			{body}
 			{state.error ? <Message kind="error">{state.error}</Message> : null}

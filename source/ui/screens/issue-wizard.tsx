@@ -97,7 +97,7 @@ export function IssueWizardView({state, width, height}: {state: IssueState; widt
 			const suggestions = step === 'account' ? accountSuggestions(state) : [];
 			body = (
 				<>
-					<Text color={theme.muted}> {STEP_HELP[step]}</Text>
+					<Message kind="hint">{STEP_HELP[step]}</Message>
 					<Text> </Text>
 					<TextField label={STEP_TITLES[step]} value={state.fields[step]} width={width} />
 					{suggestions.length > 0 ? (

@@ -1,16 +1,21 @@
-import {failureText} from '../errors.js';
-import {Text} from 'ink';
+import {Text, useStdout} from 'ink';
 import {useEffect} from 'react';
-import type {TokenStore} from '../../store/index.js';
+import {type TokenStore, defaultJournalPath, revokeWithJournal} from '../../store/index.js';
+import {copyToClipboard} from '../clipboard.js';
+import {failureText} from '../errors.js';
 import {Footer} from '../components/footer.js';
 import {Frame, Message, Title} from '../components/frame.js';
 import {TextField} from '../components/text-field.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {useRefReducer} from '../hooks/use-ref-reducer.js';
-import {type RevokeState, confirmationText, initialRevokeState, revokeReducer} from '../state/revoke.js';
+import {Command, matches} from '../keymap.js';
+import {type RevokeState, confirmationText, initialRevokeState, restoreCommand, revokeReducer} from '../state/revoke.js';
 import {type Selection, hiddenText} from '../state/rows.js';
+import {displayText} from '../../format/index.js';
 import {fit} from '../../format/cells.js';
 import {theme} from '../theme.js';
+
+const tokens = (count: number) => `${count.toLocaleString('en-US')} token${count === 1 ? '' : 's'}`;
 
 /** The dialog's question: the row under the cursor is "this token", marked ones say so. */
 export function revokeTitle({targets, marked}: Pick<RevokeState, 'targets' | 'marked'>): string {
@@ -22,29 +27,68 @@ export function revokeTitle({targets, marked}: Pick<RevokeState, 'targets' | 'ma
 	return count === 1 ? 'Revoke the marked token?' : `Revoke the ${count} marked tokens?`;
 }
 
+/** How many of the targets were revoked meanwhile (read when the plan was), or nothing. */
+function goneText(gone: number, left: number): string | undefined {
+	if (gone === 0) {
+		return undefined;
+	}
+
+	return left === 0
+		? `${gone === 1 ? 'It no longer exists' : 'None of them exists any more'} (revoked meanwhile); nothing was revoked.`
+		: `${tokens(gone)} no longer ${gone === 1 ? 'exists' : 'exist'} (revoked meanwhile) and ${gone === 1 ? 'is' : 'are'} left out.`;
+}
+
+/** The result: how many went, and the journal that undoes it, as one line (wrapped, never cut: the path is to be copied). */
+function RevokeDone({state}: {state: RevokeState}) {
+	const {revoked, skipped, journal} = state.result!;
+	const gone = goneText(state.gone, revoked + skipped.length);
+	return (
+		<>
+			<Title>Revoke</Title>
+			<Text> </Text>
+			{journal === undefined ? null : (
+				<Message kind="success">
+					Revoked {tokens(revoked)}. Undo: {restoreCommand(displayText(journal, 4096))}
+				</Message>
+			)}
+			{skipped.length > 0 ? (
+				<Message kind="warning">
+					{tokens(skipped.length)} changed after the plan and {skipped.length === 1 ? 'was' : 'were'} kept:{' '}
+					{skipped.map(id => `${id.slice(0, 12)}…`).join(', ')}
+				</Message>
+			) : null}
+			{gone ? <Message kind={journal === undefined ? 'info' : 'warning'}>{gone}</Message> : null}
+			<Text> </Text>
+			{journal === undefined ? null : (
+				<Message kind="hint">
+					The journal (mode 0600) holds the exact stored bytes; restore puts them back byte for byte. Requests with the revoked{' '}
+					{revoked === 1 ? 'token are' : 'tokens are'} refused from now on. c copies the command.
+				</Message>
+			)}
+			{state.notice ? <Message kind="success">{state.notice}</Message> : null}
+		</>
+	);
+}
+
 export function RevokeView({state, width, height}: {state: RevokeState; width: number; height: number}) {
-	const count = state.targets.length;
-	const hidden = hiddenText(state);
-	const room = Math.max(1, height - 10 - (hidden ? 1 : 0));
-	const listed = state.targets.slice(0, room);
 	if (state.step === 'done' && state.result) {
-		const {revoked, missing} = state.result;
 		return (
 			<Frame height={height}>
-				<Title>Revoke</Title>
-				<Text> </Text>
-				<Message kind="success">
-					Revoked {revoked} token{revoked === 1 ? '' : 's'}.{missing > 0 ? ` ${missing} had already gone.` : ''} Requests with{' '}
-					{revoked === 1 ? 'it' : 'them'} are refused from now on.
-				</Message>
+				<RevokeDone state={state} />
 			</Frame>
 		);
 	}
 
+	const count = state.targets.length;
+	const hidden = hiddenText(state);
+	const gone = goneText(state.gone, count);
+	const room = Math.max(1, height - 11 - (hidden ? 1 : 0) - (gone ? 1 : 0));
+	const listed = state.targets.slice(0, room);
 	return (
 		<Frame height={height}>
 			<Title>{revokeTitle(state)}</Title>
 			{hidden ? <Message kind="warning">{hidden}</Message> : null}
+			{gone ? <Message kind="warning">{gone}</Message> : null}
 			<Text> </Text>
 			{listed.map(target => (
 				<Text key={target.id} wrap="truncate">
@@ -55,13 +99,14 @@ export function RevokeView({state, width, height}: {state: RevokeState; width: n
 			))}
 			{count > listed.length ? <Text color={theme.muted}>{`   …and ${count - listed.length} more`}</Text> : null}
 			<Text> </Text>
-			<Message kind="warning">Apps using {count === 1 ? 'it' : 'them'} are refused at once. This cannot be undone.</Message>
+			<Message kind="warning">Apps using {count === 1 ? 'it' : 'them'} are refused at once; an undo journal is written first.</Message>
 			<Text> </Text>
 			<Text wrap="truncate">
 				{' '}
 				Type <Text bold>{confirmationText(state.targets)}</Text> and press Enter to revoke. Enter alone or Esc cancels.
 			</Text>
 			<TextField label="Confirm" value={state.typed} width={width} />
+			{state.step === 'planning' && state.error === undefined ? <Message kind="info">Reading the tokens as stored…</Message> : null}
 			{state.step === 'revoking' ? <Message kind="info">Revoking…</Message> : null}
 			{state.error ? <Message kind="error">{state.error}</Message> : null}
 		</Frame>
@@ -71,13 +116,45 @@ export function RevokeView({state, width, height}: {state: RevokeState; width: n
 export type RevokeScreenProps = {
 	store: TokenStore;
 	selection: Selection;
+	/** The Redis URL (password masked) the journal records it came from, as the CLI's does. */
+	endpoint: string;
 	width: number;
 	height: number;
 	onClose: (options: {reload?: boolean}) => void;
+	/** Where the journal goes (the CLI's default place); throws, naming why, when it cannot be made. */
+	journalPath?: (now: number) => string;
+	clock?: () => number;
 };
 
-export function RevokeScreen({store, selection, width, height, onClose}: RevokeScreenProps) {
+/** Without a --journal flag in the app, the remedy for a journal directory that cannot be made. */
+const APP_REMEDY = 'set XDG_STATE_HOME to a writable directory';
+
+const defaultPath = (now: number) => defaultJournalPath(process.env, now, APP_REMEDY);
+
+export function RevokeScreen({
+	store,
+	selection,
+	endpoint,
+	width,
+	height,
+	onClose,
+	journalPath = defaultPath,
+	clock = Date.now,
+}: RevokeScreenProps) {
+	const {stdout} = useStdout();
 	const [state, dispatch, ref] = useRefReducer(revokeReducer, () => initialRevokeState(selection.targets, selection));
+
+	// The plan: the exact stored bytes of the targets as the dialog opens, as revoke --query plans.
+	useEffect(() => {
+		void (async () => {
+			try {
+				const {rows} = await store.storedByIds(ref.current.targets.map(target => target.id));
+				dispatch({type: 'planned', planned: await store.snapshot(rows)});
+			} catch (error) {
+				dispatch({type: 'failed', message: `Could not read the tokens to revoke: ${failureText(error)}.`});
+			}
+		})();
+	}, [store, dispatch, ref]);
 
 	useEffect(() => {
 		if (state.step !== 'revoking') {
@@ -86,19 +163,31 @@ export function RevokeScreen({store, selection, width, height, onClose}: RevokeS
 
 		void (async () => {
 			try {
-				const {revoked, missing} = await store.revokeMany(ref.current.targets.map(target => target.id));
-				dispatch({type: 'revoked', revoked: revoked.length, missing: missing.length});
+				const now = clock();
+				const file = journalPath(now);
+				const {revoked, skipped} = await revokeWithJournal(store, ref.current.planned, {
+					file,
+					header: {created: new Date(now).toISOString(), redis: endpoint, prefix: store.prefix},
+				});
+				dispatch({type: 'revoked', revoked: revoked.length, skipped, journal: file});
 			} catch (error) {
 				dispatch({type: 'failed', message: `Could not revoke: ${failureText(error)}.`});
 			}
 		})();
-	}, [state.step, store, dispatch, ref]);
+	}, [state.step, store, endpoint, journalPath, clock, dispatch, ref]);
 
 	useKeypress(key => {
+		const current = ref.current;
+		if (current.step === 'done' && current.result?.journal !== undefined && matches(Command.Copy, key)) {
+			void copyToClipboard(restoreCommand(current.result.journal), stdout).then(message => dispatch({type: 'notice', message}));
+			return true;
+		}
+
 		dispatch({type: 'key', key});
 		// Closed here, in the key's own turn, not in an effect after the next render: a key read
 		// in the same burst (Esc, then n) must reach whatever is under the dialog.
 		if (ref.current.done) {
+			// A revoke that wrote nothing (cancelled before it ran) has nothing to reload.
 			onClose({reload: ref.current.done === 'closed'});
 		}
 

@@ -13,7 +13,6 @@ import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {type EntryState, useEntry} from '../hooks/use-entry.js';
 import {useRefReducer} from '../hooks/use-ref-reducer.js';
 import {Command, matches} from '../keymap.js';
-import {theme} from '../theme.js';
 import {type RotateState, copiedLines, initialRotateState, rotateReducer, rotateView} from '../state/rotate.js';
 
 const GRACE_HELP = 'How long the old token keeps working: a duration (24h, 30m, 7d; units s m h d w y), or 0 to retire it at once.';
@@ -77,7 +76,7 @@ export function RotateView({
 			<Text> </Text>
 			{state.step === 'grace' ? (
 				<>
-					<Text color={theme.muted}> {GRACE_HELP}</Text>
+					<Message kind="hint">{GRACE_HELP}</Message>
 					<TextField label="Grace" value={state.grace} width={width} />
 				</>
 			) : (

@@ -1,3 +1,6 @@
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
 import {afterAll, afterEach, beforeAll} from 'vitest';
 import {type TestRedis, startRedis} from '../../helpers/redis.js';
 import {type AppProcess, KEYS, spawnApp} from './pty.js';
@@ -7,6 +10,11 @@ export type AppFixture = {
 	/** The file's redis-server, seeded with the sample tokens. */
 	readonly redis: TestRedis;
 	readonly seeded: Seeded[];
+	/**
+	 * The apps' XDG_STATE_HOME, removed after the file: where a revoke's undo journals go
+	 * (`journals/` in it), never the developer's own state directory.
+	 */
+	readonly stateDir: string;
 	/** Starts the app on that Redis under a pty; it is killed after the test. */
 	start(options?: Parameters<typeof spawnApp>[1], args?: string[]): AppProcess;
 	/**
@@ -24,15 +32,20 @@ export type AppFixture = {
 export function appFixture(): AppFixture {
 	let redis: TestRedis | undefined;
 	let seeded: Seeded[] = [];
+	let stateDir: string | undefined;
 	let app: AppProcess | undefined;
 	let shared: AppProcess | undefined;
 	beforeAll(async () => {
+		stateDir = mkdtempSync(path.join(tmpdir(), 'ee-tokens-app-state-'));
 		redis = await startRedis();
 		seeded = await seedTokens(redis.url());
 	});
 	afterAll(async () => {
 		shared?.kill('SIGKILL');
 		await redis?.stop();
+		if (stateDir) {
+			rmSync(stateDir, {recursive: true, force: true});
+		}
 	});
 	afterEach(() => {
 		app?.kill('SIGKILL');
@@ -45,19 +58,22 @@ export function appFixture(): AppFixture {
 		get seeded() {
 			return seeded;
 		},
+		get stateDir() {
+			return stateDir!;
+		},
 		start(options = {}, args = [`--dbs.redis=${redis!.url()}`]) {
-			app = spawnApp(args, options);
+			app = spawnApp(args, {...options, env: {XDG_STATE_HOME: stateDir!, ...options.env}});
 			return app;
 		},
 		async shared() {
 			if (shared) {
 				await shared.type(`${KEYS.escape}${KEYS.escape}`);
 			} else {
-				shared = spawnApp([`--dbs.redis=${redis!.url()}`]);
+				shared = spawnApp([`--dbs.redis=${redis!.url()}`], {env: {XDG_STATE_HOME: stateDir!}});
 			}
 
-			// The table's own footer (no dialog over it), every token in it (no "N of M": no filter).
-			await shared.waitFor(screen => /\d+ tokens/.test(screen) && !/ of \d/.test(screen) && /^ *\? help/m.test(screen), {
+			// The table's own footer (no dialog over it: only the table's starts with `? help` or, cut, ends in `? more`), every token in it (no "N of M": no filter).
+			await shared.waitFor(screen => /\d+ tokens/.test(screen) && !/ of \d/.test(screen) && /^ \? help| {2}\? more\s*$/m.test(screen), {
 				message: 'the unfiltered table',
 			});
 			return shared;

@@ -1,8 +1,10 @@
 import {randomBytes} from 'node:crypto';
 import {closeSync, fsyncSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync} from 'node:fs';
 import path from 'node:path';
-import {embeddedStateDir} from '../store/index.js';
+import {embeddedStateDir} from './embedded.js';
 import {type JournalHeader, type JournalToken, TokenError, journalEnd, journalHead, journalLine, journalSkipped} from '../tokens/index.js';
+import type {PlannedToken} from './journaled-revoke.js';
+import type {TokenStore} from './token-store.js';
 
 /**
  * The undo journal on disk: private to this user (0600), created exclusively (an existing file,
@@ -12,16 +14,17 @@ import {type JournalHeader, type JournalToken, TokenError, journalEnd, journalHe
 
 const fsReason = (error: unknown) => (error as NodeJS.ErrnoException).code ?? String(error);
 
-/** `$XDG_STATE_HOME/ee-tokens/journals/revoke-<time>-<random>.jsonl`, beside the embedded Redis's data. */
-export function defaultJournalPath(env: Record<string, string | undefined>, now: number): string {
+/**
+ * `$XDG_STATE_HOME/ee-tokens/journals/revoke-<time>-<random>.jsonl`, beside the embedded Redis's
+ * data. `remedy` is what the front end offers when the directory cannot be made (the CLI's
+ * --journal; the app has no flag).
+ */
+export function defaultJournalPath(env: Record<string, string | undefined>, now: number, remedy = 'give one with --journal FILE'): string {
 	const dir = path.join(embeddedStateDir(env), 'journals');
 	try {
 		mkdirSync(dir, {recursive: true, mode: 0o700});
 	} catch (error) {
-		throw new TokenError(
-			'usage',
-			`Cannot create the journal directory ${dir} (${fsReason(error)}); give one with --journal FILE; nothing was revoked`,
-		);
+		throw new TokenError('usage', `Cannot create the journal directory ${dir} (${fsReason(error)}); ${remedy}; nothing was revoked`);
 	}
 
 	const time = new Date(now)
@@ -113,6 +116,32 @@ function syncDirectory(dir: string): void {
 	} catch {
 		// Best effort: the file's own data is already on the disk.
 	}
+}
+
+/** What a journaled revoke did: the tokens deleted, and the ids kept because they changed after the plan. */
+export type JournaledRevoke = {revoked: PlannedToken[]; skipped: string[]};
+
+/**
+ * Revoke with an undo, the one sequence both front ends run (`revoke --query …`, the app's `d`):
+ * the journal of every planned token written whole and fsynced (or an error: nothing deleted),
+ * then the deletes of those still holding the journaled bytes, and the ids of those that changed
+ * meanwhile added to the journal, so restore leaves them be. `onJournaled` runs between the two,
+ * for the CLI to print the path before the first delete.
+ */
+export async function revokeWithJournal(
+	store: TokenStore,
+	planned: readonly PlannedToken[],
+	{file, header, onJournaled}: {file: string; header: JournalHeader; onJournaled?: () => void},
+): Promise<JournaledRevoke> {
+	writeJournal(file, header, planned);
+	onJournaled?.();
+	const {skipped} = await store.deleteJournaled(planned);
+	if (skipped.length > 0) {
+		appendSkipped(file, skipped);
+	}
+
+	const kept = new Set(skipped);
+	return {revoked: planned.filter(token => !kept.has(token.id)), skipped};
 }
 
 export function readJournalFile(file: string): string {
