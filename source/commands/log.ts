@@ -10,9 +10,6 @@ import {readTokenArgument} from './token-input.js';
 /** How often --follow asks Redis: often enough to feel live, rare enough to cost nothing. */
 export const FOLLOW_INTERVAL_MS = 2000;
 
-/** Entries read per LRANGE: EmailEngine keeps 1000 by default (compatibility §1.7), so one read. */
-const CHUNK = 1000;
-
 export const logCommand = defineCommand({
 	name: 'log',
 	usage: `
@@ -63,7 +60,7 @@ export const logCommand = defineCommand({
 		const stop = follow ? stopSignal(context) : undefined;
 		return context.withStore(async ({store}) => {
 			const {id, hasRecord} = await store.logOwner(token);
-			const [log, setting] = await Promise.all([readWholeLog(store, id), store.auditLogSetting()]);
+			const [log, setting] = await Promise.all([store.wholeAuditLog(id, PLACE_LENGTH), store.auditLogSetting()]);
 			const shown = log.entries.filter(entry => wanted(entry));
 			if (follow) {
 				writeFollowed(context, [...shown].reverse(), json);
@@ -84,42 +81,13 @@ export const logCommand = defineCommand({
 				filtered: denied || cutoff !== undefined,
 			});
 			if (stop) {
-				await followLog(store, context, {id, start: log.place, stop, wanted, json});
+				await followLog(store, context, {id, start: log.newest, stop, wanted, json});
 			}
 
 			return EXIT.ok;
 		});
 	},
 });
-
-type WholeLog = {total: number; entries: AuditLogEntry[]; unreadable: number; place: Buffer[]};
-
-/** Every entry of the list, newest first, read a chunk at a time; undecodable ones skipped and counted. */
-async function readWholeLog(store: TokenStore, id: string): Promise<WholeLog> {
-	const entries: AuditLogEntry[] = [];
-	let unreadable = 0;
-	let place: Buffer[] = [];
-	for (let start = 0; ; start += CHUNK) {
-		const range = await store.auditLogRange(id, start, start + CHUNK - 1);
-		if (start === 0) {
-			place = range.raw.slice(0, PLACE_LENGTH);
-		}
-
-		for (const bytes of range.raw) {
-			const entry = decodeAuditEntry(bytes);
-			if (entry === undefined) {
-				unreadable++;
-			} else {
-				entries.push(entry);
-			}
-		}
-
-		// The list may change between reads (EmailEngine pushes and trims): a short read is its end.
-		if (range.raw.length < CHUNK) {
-			return {total: range.total, entries, unreadable, place};
-		}
-	}
-}
 
 function writeFollowed(context: Context, oldestFirst: readonly AuditLogEntry[], json: boolean): void {
 	if (oldestFirst.length > 0) {

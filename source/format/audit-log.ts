@@ -49,27 +49,20 @@ export function auditEntryCells(entry: AuditLogEntry): AuditEntryCells {
 /** The width of an ISO time, so the columns after it line up. */
 const TIME_WIDTH = 24;
 
-/** The width of "allowed", the longer of the two statuses. */
-const STATUS_WIDTH = 7;
+/** The width of the longest result EmailEngine writes, "denied: unclassified". */
+const RESULT_WIDTH = 20;
 
 /**
- * One line per entry: time, allowed or denied, client IP, request, action/group, account and,
- * for a denied one, why. Labelled rather than aligned: a line printed under --follow cannot know
- * the widths of the lines still to come.
+ * An entry after its time: the result first (allowed, or denied and why: what an operator looks
+ * for, and what must survive a narrow screen), then the request, action/group, account and client
+ * IP. Labelled rather than aligned beyond the result: a line printed under --follow cannot know the
+ * widths of the lines still to come.
  */
-export function auditEntryLine(entry: AuditLogEntry): string {
+export function auditEntryText(entry: AuditLogEntry): string {
 	const cells = auditEntryCells(entry);
-	const parts = [
-		cells.time.padEnd(TIME_WIDTH),
-		cells.status.padEnd(STATUS_WIDTH),
-		cells.ip,
-		cells.request,
-		cells.permission,
-		`account ${cells.account}`,
-	];
-	if (cells.denied || cells.reason !== MISSING) {
-		parts.push(`reason ${cells.reason}`);
-	}
-
-	return parts.join('  ');
+	const result = cells.denied || cells.reason !== MISSING ? `${cells.status}: ${cells.reason}` : cells.status;
+	return [result.padEnd(RESULT_WIDTH), cells.request, cells.permission, `account ${cells.account}`, `ip ${cells.ip}`].join('  ');
 }
+
+/** One line per entry (`ee-tokens log`): the time, then auditEntryText. */
+export const auditEntryLine = (entry: AuditLogEntry): string => `${(entry.time ?? 'no time').padEnd(TIME_WIDTH)}  ${auditEntryText(entry)}`;

@@ -28,6 +28,43 @@ export async function auditLogPage(
 	return {total, entries: raw.map(bytes => decodeAuditEntry(bytes)).filter(entry => entry !== undefined)};
 }
 
+/** A token's whole audit log as read: entries newest first, the undecodable ones counted, and the stored bytes of the newest. */
+export type WholeAuditLog = {total: number; entries: AuditLogEntry[]; unreadable: number; newest: Buffer[]};
+
+/** Entries read per LRANGE: EmailEngine keeps 1000 by default (compatibility §1.7), so one read. */
+const CHUNK = 1000;
+
+/**
+ * Every entry of a token's log, newest first, a chunk at a time; an entry that cannot be decoded
+ * is skipped and counted. `newest` keeps the stored bytes of the first `keep` entries (where
+ * `log --follow` starts from).
+ */
+export async function readWholeAuditLog(context: StoreContext, id: string, keep = 0): Promise<WholeAuditLog> {
+	const entries: AuditLogEntry[] = [];
+	let unreadable = 0;
+	let newest: Buffer[] = [];
+	for (let start = 0; ; start += CHUNK) {
+		const {total, raw} = await auditLogRange(context, id, start, start + CHUNK - 1);
+		if (start === 0) {
+			newest = raw.slice(0, keep);
+		}
+
+		for (const bytes of raw) {
+			const entry = decodeAuditEntry(bytes);
+			if (entry === undefined) {
+				unreadable++;
+			} else {
+				entries.push(entry);
+			}
+		}
+
+		// The list may change between reads (EmailEngine pushes and trims): a short read is its end.
+		if (raw.length < CHUNK) {
+			return {total, entries, unreadable, newest};
+		}
+	}
+}
+
 /**
  * Whose log an argument names: an id or a raw token, tried as an id first and then hashed, as
  * resolveToken does. A token with a record wins; failing that, one with a log and no record (an

@@ -12,7 +12,7 @@ import {
 	type TokenSummary,
 	encodeExportString,
 } from '../tokens/index.js';
-import {auditLogPage, auditLogRange, resolveLogOwner} from './audit-log.js';
+import {type WholeAuditLog, auditLogPage, auditLogRange, readWholeAuditLog, resolveLogOwner} from './audit-log.js';
 import {readAuditLogSetting, writeAuditLogSetting} from './settings.js';
 import {type ImportOutcome, importMany, importOne} from './importing.js';
 import {type PlannedToken, type RestoreOutcome, deleteJournaled, restoreJournaled, snapshotRows} from './journaled-revoke.js';
@@ -44,6 +44,7 @@ import {
 	rotationFacts,
 } from './rewrites.js';
 
+export type {WholeAuditLog} from './audit-log.js';
 export type {ImportOutcome} from './importing.js';
 export type {PlannedToken, RestoreOutcome} from './journaled-revoke.js';
 export {lastUseFrom} from './journaled-revoke.js';
@@ -141,6 +142,11 @@ export class TokenStore implements StoreContext {
 	/** The list's length and the stored bytes of entries start..stop, newest first (decodeAuditEntry reads one). */
 	async auditLogRange(id: string, start: number, stop: number): Promise<{total: number; raw: Buffer[]}> {
 		return auditLogRange(this, id, start, stop);
+	}
+
+	/** A token's whole audit log, newest first (`keep`: the stored bytes of that many newest entries too). */
+	async wholeAuditLog(id: string, keep = 0): Promise<WholeAuditLog> {
+		return readWholeAuditLog(this, id, keep);
 	}
 
 	/** Whose audit log an id or raw token names, and whether that token still has a record. */

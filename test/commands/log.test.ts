@@ -57,9 +57,9 @@ describe('reading the log', () => {
 		const result = await runInProcess(['log', '-t', ID, db.db8]);
 		expect(result.exitCode, result.stderr).toBe(0);
 		expect(result.stdout.split('\n')).toStrictEqual([
-			'2026-12-01T09:21:00.000Z  allowed  127.0.0.1  smtp  -  account example',
-			'2026-12-01T09:20:15.000Z  allowed  127.0.0.1  GET /v1/account/{account}  read/account  account example',
-			'2026-12-01T09:20:14.531Z  denied   127.0.0.1  GET /v1/stats  read/diagnostics  account example  reason account',
+			'2026-12-01T09:21:00.000Z  allowed               smtp  -  account example  ip 127.0.0.1',
+			'2026-12-01T09:20:15.000Z  allowed               GET /v1/account/{account}  read/account  account example  ip 127.0.0.1',
+			'2026-12-01T09:20:14.531Z  denied: account       GET /v1/stats  read/diagnostics  account example  ip 127.0.0.1',
 		]);
 		expect(result.stderr).toBe('');
 	});
@@ -106,7 +106,7 @@ describe('reading the log', () => {
 		);
 		const text = await runInProcess(['log', '-t', ID, db.db8]);
 		expect(text.stdout).toBe(
-			'2026-12-01T09:20:14.531Z  denied   -  GET /v1/\uFFFD]52;c;ZXZpbA==\uFFFDx  read/diagnostics  account -  reason \uFFFD2J',
+			'2026-12-01T09:20:14.531Z  denied: \uFFFD2J           GET /v1/\uFFFD]52;c;ZXZpbA==\uFFFDx  read/diagnostics  account -  ip -',
 		);
 		const json = await runInProcess(['log', '-t', ID, '--json', db.db8]);
 		expect(json.stdout).not.toMatch(/[\u0000-\u001F\u007F-\u009F]/);
@@ -129,7 +129,7 @@ describe('reading the log', () => {
 		await plant([DENIED], {record: false, auditLog: true});
 		const result = await runInProcess(['log', '-t', ID, db.db8]);
 		expect(result.exitCode, result.stderr).toBe(0);
-		expect(result.stdout).toContain('reason account');
+		expect(result.stdout).toContain('denied: account');
 		expect(result.stderr).toBe('This token no longer exists (expired and removed); its audit log is still kept until it expires.');
 	});
 
@@ -262,7 +262,7 @@ describe('--follow', () => {
 		clock.tick();
 		await clock.waiting();
 		expect(printed).toBe(
-			'2026-12-01T09:20:14.531Z  denied   127.0.0.1  GET /v1/stats  read/diagnostics  account example  reason account\n',
+			'2026-12-01T09:20:14.531Z  denied: account       GET /v1/stats  read/diagnostics  account example  ip 127.0.0.1\n',
 		);
 		stop.abort();
 		expect((await run).exitCode).toBe(0);
@@ -284,7 +284,7 @@ describe('--follow', () => {
 		child.kill('SIGINT');
 		const result = await child;
 		expect(result.exitCode).toBe(0);
-		expect(String(result.stdout)).toContain('reason account');
+		expect(String(result.stdout)).toContain('denied: account');
 	});
 });
 

@@ -4,6 +4,9 @@ import {Footer} from '../components/footer.js';
 import {Frame, Title} from '../components/frame.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {useEntry} from '../hooks/use-entry.js';
+import {useAuditLog} from '../hooks/use-audit-log.js';
+import {auditDetailLines} from '../state/audit-log.js';
+import {AuditLogScreen} from './audit-log.js';
 import {Command, commandFor, commandsOf} from '../keymap.js';
 import type {TokenStore} from '../../store/index.js';
 import {type Selection, type TableData, type Target, single, targetOf} from '../state/rows.js';
@@ -23,6 +26,8 @@ import {Contained} from '../components/contained.js';
 export type Dialog =
 	/** `back`: the dialog Esc returns to (the review it was opened from), else the table. */
 	| {kind: 'details'; id: string; back?: Dialog}
+	/** `back`: the details it was opened from. */
+	| {kind: 'audit-log'; id: string; back: Dialog}
 	| {kind: 'review'; cursor: number}
 	| {kind: 'help'}
 	| {kind: 'issue'}
@@ -79,9 +84,14 @@ function DetailsNotice({text, width, height, onClose}: {text: string; width: num
  * One token's details. The table holds row summaries only, so the whole record is read when the
  * view opens and again after each reload; a token gone from the reloaded table is gone here too.
  */
-function TokenDetails({id, store, data, width, height, onClose, onOpen}: Omit<DialogsProps, 'dialog'> & {id: string}) {
+function TokenDetails({id, back, store, data, width, height, onClose, onOpen}: Omit<DialogsProps, 'dialog'> & {id: string; back?: Dialog}) {
 	const row = useMemo(() => data.rows.find(candidate => candidate.id === id), [data, id]);
 	const state = useEntry(store, id, data);
+	const audit = useAuditLog(store, id, data);
+	const auditLines = useMemo(() => {
+		const lines = auditDetailLines(audit.log, audit.failure);
+		return audit.notice === undefined ? lines : [...lines, {label: '', text: audit.notice, denied: false}];
+	}, [audit.log, audit.failure, audit.notice]);
 	const close = () => onClose();
 	if (!row || state.status === 'gone') {
 		return (
@@ -107,10 +117,17 @@ function TokenDetails({id, store, data, width, height, onClose, onOpen}: Omit<Di
 				now={data.loadedAt}
 				width={width}
 				height={height}
+				audit={auditLines}
+				onToggleAuditLog={audit.toggleSetting}
 				onClose={close}
-				onAction={what =>
-					onOpen(what === 'rotate' || what === 'edit' ? {kind: what, id} : {kind: what, selection: single(targetOf(row, data.loadedAt))})
-				}
+				onAction={what => {
+					if (what === 'audit-log') {
+						onOpen({kind: 'audit-log', id, back: {kind: 'details', id, back}});
+						return;
+					}
+
+					onOpen(what === 'rotate' || what === 'edit' ? {kind: what, id} : {kind: what, selection: single(targetOf(row, data.loadedAt))});
+				}}
 			/>
 			<Footer view="details" width={width} />
 		</>
@@ -139,7 +156,14 @@ function DialogScreen({dialog, store, data, width, height, onClose, onOpen}: Dia
 		case 'details': {
 			const {back} = dialog;
 			const close = back ? () => onOpen(back) : onClose;
-			return <TokenDetails id={dialog.id} store={store} data={data} width={width} height={height} onClose={close} onOpen={onOpen} />;
+			return (
+				<TokenDetails id={dialog.id} back={back} store={store} data={data} width={width} height={height} onClose={close} onOpen={onOpen} />
+			);
+		}
+
+		case 'audit-log': {
+			const {back} = dialog;
+			return <AuditLogScreen store={store} id={dialog.id} version={data} width={width} height={height} onClose={() => onOpen(back)} />;
 		}
 
 		case 'review': {
