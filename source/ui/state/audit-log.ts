@@ -27,9 +27,7 @@ export const auditLine = (entry: AuditLogEntry): AuditLine => ({
 
 /** What an empty log means: the setting is off for the instance, or the token made no request since it was on. */
 export const emptyLogText = (on: boolean): string =>
-	on
-		? 'on; no request recorded (not used since it was turned on, or its entries expired)'
-		: 'off for this instance: no request is recorded (a turns it on)';
+	on ? 'on; no request recorded since (or entries expired)' : 'off for this instance: nothing recorded (a turns it on)';
 
 /** The summary line of the details view's audit section. */
 export function auditSummary(log: AuditLogView): string {
