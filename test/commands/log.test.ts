@@ -288,6 +288,22 @@ describe('--follow', () => {
 	});
 });
 
+test('the binary ends with exit 0 when its reader goes away (| head), at the next entry it prints', async () => {
+	await plant([DENIED], {auditLog: true});
+	const {execa} = await import('execa');
+	const {CLI, cleanEnv} = await import('../helpers/cli.js');
+	const child = execa('node', [CLI, 'log', '-t', ID, '-f', db.db8], {reject: false, extendEnv: false, env: cleanEnv(), stdin: 'ignore'});
+	await new Promise<void>(resolve => {
+		child.stdout.once('data', () => resolve());
+	});
+	// The reader is gone, as head is after its first line; the next poll's write finds out (one poll).
+	child.stdout.destroy();
+	await db.raw.lpush(`tokens:log:${ID}`, ALLOWED);
+	const result = await child;
+	expect(result.exitCode).toBe(0);
+	expect(String(result.stderr)).toBe('');
+});
+
 test('log and settings are in the main help', async () => {
 	const help = await runCli(['--help']);
 	expect(help.stdout).toMatch(/\n {4}log {7}/);
