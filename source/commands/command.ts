@@ -21,6 +21,8 @@ export type Command<Flags extends AnyFlags = AnyFlags> = {
 	// Method syntax on purpose: parameters of methods are bivariant, so a command of any flags is a
 	// Command<AnyFlags> in the registry.
 	run(cli: Result<Flags>, context: Context): Promise<number>;
+	/** Positional arguments the command reads itself (`settings audit-log on`); others take none. */
+	takesArguments?: boolean;
 };
 
 /** Where a command reads: a terminal says so with isTTY (and can then be put in raw mode). */
@@ -43,8 +45,13 @@ export type CliIo = {
 	stdoutFd?: number;
 	/** The clock: issue's "Generated at" and durations, and list's times, are counted from it. */
 	now: () => number;
-	/** Resolves when the process is asked to stop (serve: SIGINT, SIGTERM); called only by serve. */
+	/**
+	 * Resolves when the process is asked to stop (SIGINT, SIGTERM); called only by the commands that
+	 * run until then: serve, and log --follow.
+	 */
 	stopRequested: () => Promise<string>;
+	/** Waits this many ms (log --follow between polls); a test passes its own to poll on its cue. */
+	sleep?: (ms: number) => Promise<void>;
 };
 
 /** What every command gets besides its flags: where to write, and how to reach the store. */

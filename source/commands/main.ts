@@ -130,7 +130,7 @@ async function dispatch(rawArgv: readonly string[], io: CliIo): Promise<number> 
 	}
 
 	const cli = parseCommand(command, entry.summary, rest);
-	if (cli.input.length > 0) {
+	if (cli.input.length > 0 && !command.takesArguments) {
 		throw new TokenError('usage', `Unexpected argument ${quoteTyped(String(cli.input[0]))}; run ee-tokens ${command.name} --help`);
 	}
 

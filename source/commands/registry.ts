@@ -58,6 +58,16 @@ export const COMMANDS: readonly CommandEntry[] = [
 		load: async () => (await import('./restore.js')).restoreCommand,
 	},
 	{
+		name: 'log',
+		summary: "A token's audit log as EmailEngine records it: each request, allowed or denied and why",
+		load: async () => (await import('./log.js')).logCommand,
+	},
+	{
+		name: 'settings',
+		summary: "Show or switch EmailEngine's token audit log: settings audit-log [on|off]",
+		load: async () => (await import('./settings.js')).settingsCommand,
+	},
+	{
 		name: 'serve',
 		summary: 'Run a small API server that authenticates tokens exactly as EmailEngine does',
 		load: async () => (await import('./serve.js')).serveCommand,

@@ -8,3 +8,4 @@ export * from './columns.js';
 export * from './display.js';
 export * from './rotation.js';
 export * from './review.js';
+export * from './audit-log.js';

@@ -1,5 +1,6 @@
 import type {Redis} from 'ioredis';
 import {
+	type AuditLogEntry,
 	type JournalToken,
 	type LastUse,
 	type NewToken,
@@ -11,7 +12,8 @@ import {
 	type TokenSummary,
 	encodeExportString,
 } from '../tokens/index.js';
-import {type AuditLogEntry, auditLogPage} from './audit-log.js';
+import {type WholeAuditLog, auditLogPage, auditLogRange, readWholeAuditLog, resolveLogOwner} from './audit-log.js';
+import {readAuditLogSetting, writeAuditLogSetting} from './settings.js';
 import {type ImportOutcome, importMany, importOne} from './importing.js';
 import {type PlannedToken, type RestoreOutcome, deleteJournaled, restoreJournaled, snapshotRows} from './journaled-revoke.js';
 import {storedByIds} from './stored-by-id.js';
@@ -43,7 +45,7 @@ import {
 	rotationFacts,
 } from './rewrites.js';
 
-export type {AuditLogEntry} from './audit-log.js';
+export type {WholeAuditLog} from './audit-log.js';
 export type {ImportOutcome} from './importing.js';
 export type {PlannedToken, RestoreOutcome} from './journaled-revoke.js';
 export {lastUseFrom} from './journaled-revoke.js';
@@ -136,6 +138,31 @@ export class TokenStore implements StoreContext {
 	/** One page of a token's audit log, newest first (compatibility §1.7). */
 	async auditLog(id: string, page: number, pageSize: number): Promise<{total: number; entries: AuditLogEntry[]}> {
 		return auditLogPage(this, id, page, pageSize);
+	}
+
+	/** The list's length and the stored bytes of entries start..stop, newest first (decodeAuditEntry reads one). */
+	async auditLogRange(id: string, start: number, stop: number): Promise<{total: number; raw: Buffer[]}> {
+		return auditLogRange(this, id, start, stop);
+	}
+
+	/** A token's whole audit log, newest first (`keep`: the stored bytes of that many newest entries too). */
+	async wholeAuditLog(id: string, keep = 0): Promise<WholeAuditLog> {
+		return readWholeAuditLog(this, id, keep);
+	}
+
+	/** Whose audit log an id or raw token names, and whether that token still has a record. */
+	async logOwner(idOrToken: string): Promise<{id: string; hasRecord: boolean}> {
+		return resolveLogOwner(this, idOrToken);
+	}
+
+	/** EmailEngine's `tokenAuditLog` setting as it reads it (compatibility §1.7). */
+	async auditLogSetting(): Promise<{on: boolean; stored: string | null}> {
+		return readAuditLogSetting(this);
+	}
+
+	/** Turns EmailEngine's `tokenAuditLog` setting on or off, written as EmailEngine writes it. */
+	async setAuditLogSetting(on: boolean): Promise<void> {
+		return writeAuditLogSetting(this, on);
 	}
 
 	/** The export string (compatibility §3.1) of a token named by id or raw token (expired ones too). */

@@ -55,6 +55,8 @@ export enum Command {
 	Quit = 'quit',
 	ShowExpired = 'showExpired',
 	Review = 'review',
+	AuditLog = 'auditLog',
+	AuditSetting = 'auditSetting',
 	ForceQuit = 'forceQuit',
 	// Inside dialogs
 	Close = 'close',
@@ -92,7 +94,9 @@ export type View =
 	/** The table failed to draw. */
 	| 'table-failed'
 	/** The review (v): tokens by severity with their findings. */
-	| 'review';
+	| 'review'
+	/** One token's whole audit log (l in its details). */
+	| 'audit-log';
 
 /** `meta` left out matches either; `ctrl` left out means without Ctrl. */
 type Binding = {input?: string; name?: KeyName; ctrl?: boolean; meta?: boolean};
@@ -130,22 +134,28 @@ export const KEYMAP: Record<Command, Entry> = {
 		keys: '↑/k',
 		label: 'up',
 		help: 'Move up one row (only ↑ while filtering)',
-		views: ['table', 'details', 'help', 'wizard-scopes', 'review'],
+		views: ['table', 'details', 'help', 'wizard-scopes', 'review', 'audit-log'],
 	},
 	[Command.Down]: {
 		bindings: [named('down'), input('j')],
 		keys: '↓/j',
 		label: 'down',
 		help: 'Move down one row (only ↓ while filtering)',
-		views: ['table', 'details', 'help', 'wizard-scopes', 'review'],
+		views: ['table', 'details', 'help', 'wizard-scopes', 'review', 'audit-log'],
 	},
-	[Command.PageUp]: {bindings: [named('pageup')], keys: 'PgUp', label: 'page up', help: 'Move up one page', views: ['table', 'review']},
+	[Command.PageUp]: {
+		bindings: [named('pageup')],
+		keys: 'PgUp',
+		label: 'page up',
+		help: 'Move up one page',
+		views: ['table', 'review', 'audit-log'],
+	},
 	[Command.PageDown]: {
 		bindings: [named('pagedown')],
 		keys: 'PgDn',
 		label: 'page down',
 		help: 'Move down one page',
-		views: ['table', 'review'],
+		views: ['table', 'review', 'audit-log'],
 	},
 	[Command.Top]: {bindings: [input('g'), named('home')], keys: 'g', label: 'first', help: 'Go to the first row', views: ['table']},
 	[Command.Bottom]: {bindings: [input('G'), named('end')], keys: 'G', label: 'last', help: 'Go to the last row', views: ['table']},
@@ -154,8 +164,10 @@ export const KEYMAP: Record<Command, Entry> = {
 		bindings: [input('/')],
 		keys: '/',
 		label: 'filter',
+		// In the audit log the filter is a switch: denied requests only, or all.
+		labelIn: {'audit-log': 'denied only / all'},
 		help: 'Filter by what rows show, or by terms',
-		views: ['table'],
+		views: ['table', 'audit-log'],
 	},
 	[Command.ClearFilter]: {rank: 1, bindings: [named('escape')], keys: 'Esc', label: 'clear', help: 'Clear the filter', views: ['filter']},
 	[Command.FilterDone]: {
@@ -182,7 +194,8 @@ export const KEYMAP: Record<Command, Entry> = {
 		keys: 'r',
 		label: 'refresh',
 		help: 'Reload tokens from Redis (also every 10 s)',
-		views: ['table', 'table-failed'],
+		labelIn: {'audit-log': 'reload'},
+		views: ['table', 'table-failed', 'audit-log'],
 	},
 	[Command.Mark]: {
 		rank: 12,
@@ -250,6 +263,22 @@ export const KEYMAP: Record<Command, Entry> = {
 		help: 'Edit description, expiry or restrictions',
 		views: ['table', 'details'],
 	},
+	[Command.AuditLog]: {
+		rank: 15,
+		bindings: [input('l')],
+		keys: 'l',
+		label: 'audit log',
+		help: "Open the token's whole audit log",
+		views: ['details'],
+	},
+	[Command.AuditSetting]: {
+		rank: 16,
+		bindings: [input('a')],
+		keys: 'a',
+		label: 'logging on/off',
+		help: "Turn EmailEngine's audit log on or off",
+		views: ['details', 'audit-log'],
+	},
 	[Command.Help]: {
 		rank: 1,
 		bindings: [input('?')],
@@ -274,7 +303,19 @@ export const KEYMAP: Record<Command, Entry> = {
 		keys: 'Esc',
 		label: 'close',
 		help: 'Close the dialog',
-		views: ['details', 'help', 'token-shown', 'export', 'import-input', 'import-done', 'revoke', 'revoke-done', 'failed', 'review'],
+		views: [
+			'details',
+			'help',
+			'token-shown',
+			'export',
+			'import-input',
+			'import-done',
+			'revoke',
+			'revoke-done',
+			'failed',
+			'review',
+			'audit-log',
+		],
 	},
 	[Command.Back]: {
 		rank: 1,
@@ -426,9 +467,12 @@ const HELP_GROUPS: Array<{title: string; commands: Command[]}> = [
 			Command.Edit,
 			Command.Mark,
 			Command.ClearMarks,
+			Command.AuditLog,
+			Command.AuditSetting,
 		],
 	},
-	// One section, not two: with rotate and edit, a title and a blank line less keep the help on one 120x30 screen.
+	// One section, not two: a title and a blank line less keep the help on one 120x32 screen (120x30 before the
+	// audit log's keys).
 	{
 		title: 'Dialogs and typing',
 		commands: [

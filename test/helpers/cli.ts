@@ -52,6 +52,8 @@ export type InProcessOptions = CliOptions & {
 	stop?: AbortSignal;
 	/** Called with each chunk written to stdout, as it is written (serve's log lines). */
 	onStdout?: (text: string) => void;
+	/** What the command waits with between polls (log --follow), so the test says when the next poll is. */
+	sleep?: (ms: number) => Promise<void>;
 };
 
 /** A stream that keeps what is written, as bytes (a chunk may end inside a character). */
@@ -82,7 +84,7 @@ function collector(onChunk?: (text: string) => void): {stream: OutputStream; tex
  * come from --dbs.timeout.
  */
 export async function runInProcess(args: readonly string[], options: InProcessOptions = {}): Promise<CliResult> {
-	const {env, input, inputFile, terminalColumns, now = Date.now, stop, onStdout} = options;
+	const {env, input, inputFile, terminalColumns, now = Date.now, stop, onStdout, sleep} = options;
 	const stdin: InputStream & Readable =
 		options.stdin ??
 		(inputFile === undefined ? Readable.from(input === undefined ? [] : [Buffer.from(input)]) : createReadStream(inputFile));
@@ -98,6 +100,7 @@ export async function runInProcess(args: readonly string[], options: InProcessOp
 		stderr: stderr.stream,
 		env: cleanEnv(env),
 		now,
+		sleep,
 		stopRequested: async () =>
 			new Promise<string>(resolve => {
 				if (stop?.aborted) {

@@ -5,6 +5,8 @@ import {Frame, Title} from '../components/frame.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {Command, commandFor, commandsOf} from '../keymap.js';
 import {detailLines, scrollBy} from '../state/details.js';
+import type {AuditLine} from '../state/audit-log.js';
+import {AuditLines} from './audit-log.js';
 import {fit, textWidth} from '../../format/cells.js';
 import {theme} from '../theme.js';
 
@@ -16,7 +18,11 @@ export type DetailsProps = {
 	width: number;
 	height: number;
 	onClose: () => void;
-	onAction: (what: 'export' | 'revoke' | 'rotate' | 'edit') => void;
+	onAction: (what: 'export' | 'revoke' | 'rotate' | 'edit' | 'audit-log') => void;
+	/** The audit-log section (state/audit-log.ts): its summary and the newest entries. */
+	audit?: readonly AuditLine[];
+	/** Turns the instance's audit-log setting the other way. */
+	onToggleAuditLog?: () => void;
 };
 
 export function DetailsView({
@@ -26,27 +32,40 @@ export function DetailsView({
 	height,
 	offset,
 	rotation,
-}: Pick<DetailsProps, 'entry' | 'now' | 'width' | 'height' | 'rotation'> & {offset: number}) {
+	audit = [],
+}: Pick<DetailsProps, 'entry' | 'now' | 'width' | 'height' | 'rotation' | 'audit'> & {offset: number}) {
 	const lines = useMemo(() => detailLines(entry, now, rotation), [entry, now, rotation]);
 	const labelWidth = Math.max(...lines.map(([label]) => textWidth(label))) + 2;
+	// The record's lines, a blank one, then the audit section; one scroll for both.
+	const room = Math.max(0, height - 2);
+	const fieldLines = lines.slice(offset, offset + room);
+	const auditStart = Math.max(0, offset - lines.length - 1);
+	const auditRoom = Math.max(0, room - fieldLines.length - (offset <= lines.length ? 1 : 0));
 	return (
 		<Frame height={height}>
 			<Title>Token details</Title>
 			<Text> </Text>
-			{lines.slice(offset, offset + Math.max(0, height - 2)).map(([label, value], index) => (
+			{fieldLines.map(([label, value], index) => (
 				<Text key={index} wrap="truncate">
 					<Text color={theme.muted}>{fit(` ${label}`, labelWidth)}</Text>
 					{fit(value, Math.max(1, width - labelWidth))}
 				</Text>
 			))}
+			{audit.length > 0 && auditRoom > 0 ? (
+				<>
+					{offset <= lines.length ? <Text> </Text> : null}
+					<AuditLines lines={audit.slice(auditStart, auditStart + auditRoom)} width={width} />
+				</>
+			) : null}
 		</Frame>
 	);
 }
 
-/** Every field of one token; Esc goes back, e exports, d revokes. */
+/** Every field of one token and the newest entries of its audit log; Esc goes back, e exports, d revokes, l opens the log. */
 export function DetailsScreen(props: DetailsProps) {
 	const [offset, setOffset] = useState(0);
-	const total = useMemo(() => detailLines(props.entry, props.now, props.rotation).length, [props.entry, props.now, props.rotation]);
+	const fields = useMemo(() => detailLines(props.entry, props.now, props.rotation).length, [props.entry, props.now, props.rotation]);
+	const total = fields + (props.audit?.length ? props.audit.length + 1 : 0);
 	const room = Math.max(1, props.height - 2);
 	useKeypress(key => {
 		switch (commandFor(key, commandsOf('details'))) {
@@ -85,6 +104,16 @@ export function DetailsScreen(props: DetailsProps) {
 				return true;
 			}
 
+			case Command.AuditLog: {
+				props.onAction('audit-log');
+				return true;
+			}
+
+			case Command.AuditSetting: {
+				props.onToggleAuditLog?.();
+				return true;
+			}
+
 			default: {
 				// A dialog takes every key, so the table under it never moves.
 				return true;
@@ -92,6 +121,14 @@ export function DetailsScreen(props: DetailsProps) {
 		}
 	}, PRIORITY.dialog);
 	return (
-		<DetailsView entry={props.entry} rotation={props.rotation} now={props.now} width={props.width} height={props.height} offset={offset} />
+		<DetailsView
+			entry={props.entry}
+			rotation={props.rotation}
+			now={props.now}
+			width={props.width}
+			height={props.height}
+			offset={offset}
+			audit={props.audit}
+		/>
 	);
 }

@@ -4,6 +4,9 @@ import {Footer} from '../components/footer.js';
 import {Frame, Title} from '../components/frame.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {useEntry} from '../hooks/use-entry.js';
+import {useAuditLog} from '../hooks/use-audit-log.js';
+import {auditDetailLines} from '../state/audit-log.js';
+import {AuditLogScreen} from './audit-log.js';
 import {Command, commandFor, commandsOf} from '../keymap.js';
 import type {TokenStore} from '../../store/index.js';
 import {type Selection, type TableData, type Target, single, targetOf} from '../state/rows.js';
@@ -23,6 +26,8 @@ import {Contained} from '../components/contained.js';
 export type Dialog =
 	/** `back`: the dialog Esc returns to (the review it was opened from), else the table. */
 	| {kind: 'details'; id: string; back?: Dialog}
+	/** `back`: the details it was opened from. */
+	| {kind: 'audit-log'; id: string; back: Dialog}
 	| {kind: 'review'; cursor: number}
 	| {kind: 'help'}
 	| {kind: 'issue'}
@@ -94,6 +99,11 @@ function TokenDetails({
 }: Omit<DialogsProps, 'dialog' | 'endpoint'> & {id: string; self: Dialog}) {
 	const row = useMemo(() => data.rows.find(candidate => candidate.id === id), [data, id]);
 	const state = useEntry(store, id, data);
+	const audit = useAuditLog(store, id, data);
+	const auditLines = useMemo(() => {
+		const lines = auditDetailLines(audit.log, audit.failure);
+		return audit.notice === undefined ? lines : [...lines, {label: '', text: audit.notice, denied: false}];
+	}, [audit.log, audit.failure, audit.notice]);
 	const close = () => onClose();
 	if (!row || state.status === 'gone') {
 		return (
@@ -119,16 +129,23 @@ function TokenDetails({
 				now={data.loadedAt}
 				width={width}
 				height={height}
+				audit={auditLines}
+				onToggleAuditLog={audit.toggleSetting}
 				onClose={close}
-				onAction={what =>
+				onAction={what => {
+					if (what === 'audit-log') {
+						onOpen({kind: 'audit-log', id, back: self});
+						return;
+					}
+
 					onOpen(
 						what === 'edit'
 							? {kind: 'edit', id, back: self}
 							: what === 'rotate'
 								? {kind: what, id}
 								: {kind: what, selection: single(targetOf(row, data.loadedAt))},
-					)
-				}
+					);
+				}}
 			/>
 			<Footer view="details" width={width} />
 		</>
@@ -169,6 +186,11 @@ function DialogScreen({dialog, store, endpoint, data, width, height, onClose, on
 					onOpen={onOpen}
 				/>
 			);
+		}
+
+		case 'audit-log': {
+			const {back} = dialog;
+			return <AuditLogScreen store={store} id={dialog.id} version={data} width={width} height={height} onClose={() => onOpen(back)} />;
 		}
 
 		case 'review': {

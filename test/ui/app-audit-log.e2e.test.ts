@@ -1,0 +1,91 @@
+import {afterEach, describe, expect, it} from 'vitest';
+import {encodeMsgpack} from '../../source/tokens/index.js';
+import {appFixture} from './helpers/app-fixture.js';
+import {KEYS} from './helpers/pty.js';
+
+/** The audit log in the app: the details' newest entries, the whole log (l), the setting (a). */
+
+const fixture = appFixture();
+const idOf = (description: string) => fixture.seeded.find(token => token.description === description)!.id;
+
+/** An entry as EmailEngine writes it (compatibility §1.7). */
+const entry = (time: string, fields: Record<string, unknown> = {}) =>
+	Buffer.from(
+		encodeMsgpack({
+			time: Date.parse(time),
+			ip: '203.0.113.7',
+			method: 'get',
+			path: '/v1/account/{account}',
+			action: 'read',
+			group: 'account',
+			account: 'acme',
+			status: 'allowed',
+			reason: null,
+			...fields,
+		}),
+	);
+
+describe('the app: a token’s audit log', () => {
+	afterEach(async () => {
+		const raw = fixture.redis.client();
+		await raw.del(`tokens:log:${idOf('Billing service')}`, 'settings');
+	});
+
+	it('the details show the newest entries (denied ones stand out), l opens the whole log, / keeps the denied ones', async () => {
+		const raw = fixture.redis.client();
+		await raw.hset('settings', 'tokenAuditLog', 'true');
+		await raw.lpush(
+			`tokens:log:${idOf('Billing service')}`,
+			entry('2026-12-01T09:00:00Z'),
+			entry('2026-12-01T09:00:01Z', {path: '/v1/stats', group: 'diagnostics', status: 'denied', reason: 'account'}),
+			entry('2026-12-01T09:00:02Z', {path: '/v1/\u001B]0;pwned\u0007x'}),
+		);
+		const app = fixture.start({columns: 120, rows: 35});
+		await app.waitFor(/\d+ tokens/);
+		await app.type(`/Billing service${KEYS.enter}`);
+		await app.waitFor(/Billing service/);
+		await app.type(KEYS.enter);
+		let screen = await app.waitFor(/audit log +3 entries, 1 denied; l opens the whole log/, {message: 'the audit section'});
+		expect(screen).toMatch(/2026-12-01 09:00:01 +denied: account +GET \/v1\/stats +read\/diagnostics +account acme +ip 203\.0\.113\.7/);
+		expect(screen).toContain('GET /v1/\uFFFD]0;pwned\uFFFDx');
+		// Denied stands out: bold, in the danger colour (red, palette 1); allowed lines do not.
+		const lines = app.lines();
+		const style = (text: string) => {
+			const row = lines.findIndex(line => line.includes(text));
+			const cell = app.terminal.buffer.active.getLine(row)!.getCell(lines[row]!.indexOf('GET'))!;
+			return {bold: cell.isBold() !== 0, red: cell.isFgPalette() && cell.getFgColor() === 1};
+		};
+
+		expect(style('denied: account')).toStrictEqual({bold: true, red: true});
+		expect(style('09:00:00')).toStrictEqual({bold: false, red: false});
+
+		await app.type('l');
+		screen = await app.waitFor(/3 entries, newest first; logging is on for this instance/, {message: 'the whole log'});
+		expect(screen).toContain(`Audit log of token ${idOf('Billing service').slice(0, 8)}…`);
+		expect(screen).toMatch(/\/ denied only \/ all/);
+		await app.type('/');
+		screen = await app.waitFor(/1 denied of 3 entries/);
+		expect(screen).toContain('(denied only)');
+		expect(screen).not.toContain('09:00:00');
+		await app.type(KEYS.escape);
+		await app.waitFor(/audit log +3 entries/, {message: 'back in the details'});
+	});
+
+	it('a says logging is off, and turns it on as EmailEngine writes it; a token with no log says which case it is', async () => {
+		const raw = fixture.redis.client();
+		const app = fixture.start({columns: 80, rows: 24});
+		await app.waitFor(/\d+ tokens/);
+		await app.type(`/Billing service${KEYS.enter}`);
+		await app.waitFor(/Billing service/);
+		await app.type(KEYS.enter);
+		await app.waitFor(/audit log +off for this instance: nothing recorded \(a turns it on\)/);
+		await app.type('a');
+		await app.waitFor(/audit log +on; no request recorded since \(or entries expired\)/, {message: 'the setting read again'});
+		expect(await raw.hget('settings', 'tokenAuditLog')).toBe('true');
+		await app.type('a');
+		await app.waitFor(/audit log +off for this instance/);
+		expect(await raw.hget('settings', 'tokenAuditLog')).toBe('false');
+		// The log itself is never written.
+		expect(await raw.exists(`tokens:log:${idOf('Billing service')}`)).toBe(0);
+	});
+});
