@@ -19,18 +19,43 @@ export async function writeJsonArray(
 	stream: NodeJS.WritableStream,
 	chunks: AsyncIterable<readonly object[]> | Iterable<readonly object[]>,
 ): Promise<void> {
-	let first = true;
+	const array = jsonArrayWriter(stream);
 	for await (const chunk of chunks) {
-		if (chunk.length === 0) {
-			continue;
+		if (chunk.length > 0) {
+			// One stringify and one escape pass per chunk, not per object.
+			array.write(JSON.stringify(chunk).slice(1, -1).replaceAll('},{"id":', '},\n{"id":'));
 		}
-
-		// One stringify and one escape pass per chunk, not per object.
-		const array = JSON.stringify(chunk);
-		const body = escapeUnsafe(array.slice(1, -1).replaceAll('},{"id":', '},\n{"id":'));
-		stream.write(`${first ? '[\n' : ',\n'}${body}`);
-		first = false;
 	}
 
-	stream.write(first ? '[]\n' : '\n]\n');
+	array.end();
+}
+
+/**
+ * writeJsonArray() of objects already made JSON text, one a line: for a caller that writes its
+ * objects by hand, which at 100,000 objects costs a fraction of JSON.stringify of them (review).
+ * Escaped the same way.
+ */
+export function writeJsonTexts(stream: NodeJS.WritableStream, chunks: Iterable<readonly string[]>): void {
+	const array = jsonArrayWriter(stream);
+	for (const chunk of chunks) {
+		if (chunk.length > 0) {
+			array.write(chunk.join(',\n'));
+		}
+	}
+
+	array.end();
+}
+
+/** The brackets and separators around bodies of comma-separated object lines, each escaped once. */
+function jsonArrayWriter(stream: NodeJS.WritableStream): {write: (body: string) => void; end: () => void} {
+	let first = true;
+	return {
+		write(body) {
+			stream.write(`${first ? '[\n' : ',\n'}${escapeUnsafe(body)}`);
+			first = false;
+		},
+		end() {
+			stream.write(first ? '[]\n' : '\n]\n');
+		},
+	};
 }

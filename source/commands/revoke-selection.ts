@@ -1,5 +1,5 @@
 import {createInterface} from 'node:readline/promises';
-import {defaultJournalPath, maskRedisUrl, type PlannedToken, revokeWithJournal, type StoredRow} from '../store/index.js';
+import {defaultJournalPath, maskRedisUrl, type PlannedToken, plannedRecord, revokeWithJournal, type StoredRow} from '../store/index.js';
 import {lastUseFrom} from '../store/token-store.js';
 import {
 	TokenError,
@@ -161,7 +161,7 @@ const count = (n: number) => `${n.toLocaleString('en-US')} token${n === 1 ? '' :
 
 /** A planned token in the listing's JSON shape (list --json), with `unreadable` when it cannot be read. */
 function entryJson(token: PlannedToken): Record<string, unknown> {
-	const json = entryToJson({id: token.id, record: token.decoded, lastUse: decodeLastUse(token.access)});
+	const json = entryToJson({id: token.id, record: plannedRecord(token), lastUse: decodeLastUse(token.access)});
 	return token.unreadable === undefined ? json : {...json, unreadable: token.unreadable};
 }
 

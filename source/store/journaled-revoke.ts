@@ -1,4 +1,4 @@
-import {createHash} from 'node:crypto';
+import {hash} from 'node:crypto';
 import {
 	type JournalToken,
 	TokenError,
@@ -20,24 +20,41 @@ import type {ScriptedPipeline, ScriptedRedis} from './write-scripts.js';
  * evidence of what a leaked token did, and they expire by their own TTL (compatibility §1.7).
  */
 
-/** A journaled token with what the plan shows of it: its record read (or shallowly, when unreadable). */
-export type PlannedToken = JournalToken & {decoded: TokenRecord; unreadable?: string};
+/** A journaled token, and why its record cannot be read when it cannot (the plan says so). */
+export type PlannedToken = JournalToken & {unreadable?: string};
 
-/** The record of stored bytes, or what can be read of it without decoding, as revokeMany reads it. */
-function readable(bytes: Buffer): {decoded: TokenRecord; unreadable?: string} {
-	const record = decodeOrUndefined(bytes);
-	return record ? {decoded: record} : {decoded: shallowFields(bytes), unreadable: unreadableReason(bytes) ?? 'unreadable'};
+/**
+ * The record of a planned token as the plan shows it: decoded, or what can be read of it without
+ * decoding when it is unreadable. Decoded only when asked (the plan's JSON): a revoke of 10,000
+ * tokens journals and deletes bytes and has no use for 10,000 decoded records.
+ */
+export function plannedRecord(token: JournalToken): TokenRecord {
+	return decodeOrUndefined(token.record) ?? shallowFields(token.record);
 }
 
 /**
  * The exact stored state of the selected rows (listStored): record bytes, last-use bytes, which
- * index key the record names and whether the id is in it.
+ * index key the record names and whether the id is in it. A row's summary already says which
+ * index key a usable record names (its account); only a record with a problem, which a summary
+ * does not hold whole, is decoded for it.
  */
 export async function snapshotRows(store: StoreContext, rows: readonly StoredRow[]): Promise<PlannedToken[]> {
 	const {redis} = store;
-	const found: PlannedToken[] = rows.map(({id, record, access}) => {
-		const read = readable(record);
-		return {id, record, access: access ?? null, index: indexAccountOf(read.decoded) ?? null, indexed: false, ...read};
+	const found: PlannedToken[] = rows.map(({id, record, access, summary}) => {
+		const token: PlannedToken = {id, record, access: access ?? null, index: null, indexed: false};
+		if (summary.problem === undefined) {
+			// No problem: the account is a non-empty string or absent, so the summary's account is
+			// exactly indexAccountOf() of the record.
+			token.index = summary.account ?? null;
+		} else {
+			const decoded = decodeOrUndefined(record);
+			token.index = (decoded && indexAccountOf(decoded)) ?? null;
+			if (!decoded) {
+				token.unreadable = unreadableReason(record) ?? 'unreadable';
+			}
+		}
+
+		return token;
 	});
 	// Every batch is sent at once (one connection pipelines them): one round trip, not one a batch.
 	const batches: Array<Promise<void>> = [];
@@ -55,7 +72,6 @@ export async function snapshotRows(store: StoreContext, rows: readonly StoredRow
 	}
 
 	await Promise.all(batches);
-
 	return found;
 }
 
@@ -77,7 +93,7 @@ export async function deleteJournaled(store: StoreContext, tokens: readonly Jour
 	const batches: Array<Promise<string[]>> = [];
 	for (let start = 0; start < tokens.length; start += BATCH) {
 		const batch = tokens.slice(start, start + BATCH);
-		const {indexKeys, args} = byIndexKey(store, batch, token => [token.id, createHash('sha1').update(token.record).digest('hex')], 2);
+		const {indexKeys, args} = byIndexKey(store, batch, token => [token.id, hash('sha1', token.record)], 2);
 		batches.push(
 			(async () => {
 				const kept = (await (redis as ScriptedRedis).eeDeleteIfUnchanged(

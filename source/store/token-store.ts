@@ -48,7 +48,7 @@ import {
 export type {WholeAuditLog} from './audit-log.js';
 export type {ImportOutcome} from './importing.js';
 export type {PlannedToken, RestoreOutcome} from './journaled-revoke.js';
-export {lastUseFrom} from './journaled-revoke.js';
+export {lastUseFrom, plannedRecord} from './journaled-revoke.js';
 export {ImportStopped} from './importing.js';
 export type {ListOptions, StoredRow, SummaryOptions} from './listing.js';
 export type {UnreadableRecord} from './stored-records.js';

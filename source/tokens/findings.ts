@@ -111,19 +111,45 @@ const FIXED = {
 	neverUsedUnknownAge: finding('never-used', 'medium', 'Has never been used.'),
 } as const;
 
-/** Findings whose sentence names a number of days, kept per count: a large instance repeats a few hundred. */
-const byDays = new Map<string, Finding>();
-function counted(code: FindingCode, level: Level, count: number, sentence: (count: number) => string): Finding {
-	const key = `${code} ${level} ${count}`;
-	let made = byDays.get(key);
-	if (!made) {
-		made = finding(code, level, sentence(count));
-		if (byDays.size < 10_000) {
-			byDays.set(key, made);
+/**
+ * Findings whose sentence names a number of days, made once per count: a large instance repeats a
+ * few hundred. Each kind keeps its own cache keyed by the number alone, as review asks for two of
+ * these for nearly every token (a key string made per call was most of review's rule time).
+ */
+function countedFinding(code: FindingCode, level: Level, sentence: (count: number) => string): (count: number) => Finding {
+	const made = new Map<number, Finding>();
+	return count => {
+		let found = made.get(count);
+		if (!found) {
+			found = finding(code, level, sentence(count));
+			if (made.size < 10_000) {
+				made.set(count, found);
+			}
+		}
+
+		return found;
+	};
+}
+
+const neverUsedLong = countedFinding('never-used', 'medium', count => `Has never been used in the ${days(count)} since it was created.`);
+const neverUsedYet = countedFinding(
+	'never-used',
+	'low',
+	count => `Has not been used yet (created ${count === 0 ? 'today' : `${days(count)} ago`}).`,
+);
+const unused = countedFinding('unused', 'medium', count => `Has not been used for ${days(count)}.`);
+/** Per --older-days, which its sentence names too. */
+const olderThan = new Map<number, (count: number) => Finding>();
+function older(olderDays: number): (count: number) => Finding {
+	let kind = olderThan.get(olderDays);
+	if (!kind) {
+		kind = countedFinding('older', 'low', count => `Was created ${days(count)} ago, more than ${days(olderDays)}; rotate it.`);
+		if (olderThan.size < 100) {
+			olderThan.set(olderDays, kind);
 		}
 	}
 
-	return made;
+	return kind;
 }
 
 /** What restrictions there are that narrow who may use the token, and which of them narrow nothing. */
@@ -254,20 +280,14 @@ export function reviewToken(input: ReviewInput, options: ReviewOptions = {}): Fi
 			findings.push(FIXED.neverUsedUnknownAge);
 		} else {
 			const age = Math.max(0, daysSince(created, now));
-			findings.push(
-				age >= unusedDays
-					? counted('never-used', 'medium', age, count => `Has never been used in the ${days(count)} since it was created.`)
-					: counted('never-used', 'low', age, count => `Has not been used yet (created ${count === 0 ? 'today' : `${days(count)} ago`}).`),
-			);
+			findings.push(age >= unusedDays ? neverUsedLong(age) : neverUsedYet(age));
 		}
 	} else if (daysSince(lastUsed, now) >= unusedDays) {
-		findings.push(counted('unused', 'medium', daysSince(lastUsed, now), count => `Has not been used for ${days(count)}.`));
+		findings.push(unused(daysSince(lastUsed, now)));
 	}
 
 	if (created !== undefined && daysSince(created, now) >= olderDays) {
-		findings.push(
-			counted('older', 'low', daysSince(created, now), count => `Was created ${days(count)} ago, more than ${days(olderDays)}; rotate it.`),
-		);
+		findings.push(older(olderDays)(daysSince(created, now)));
 	}
 
 	const agent = isMcpAgent(record['metadata']);
@@ -280,7 +300,8 @@ export function reviewToken(input: ReviewInput, options: ReviewOptions = {}): Fi
 	return sortFindings(findings);
 }
 
-const rank = (level: Level) => LEVELS.indexOf(level);
+const RANKS: Readonly<Record<Level, number>> = {high: 0, medium: 1, low: 2};
+const rank = (level: Level) => RANKS[level];
 
 /** Most severe first; findings of one level keep the order reviewToken made them in. */
 const sortFindings = (findings: Finding[]): Finding[] => findings.sort((a, b) => rank(a.level) - rank(b.level));

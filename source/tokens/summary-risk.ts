@@ -15,24 +15,32 @@ import type {TokenSummary} from './summary.js';
 export const reviewedAccountOf = (summary: TokenSummary): string | undefined =>
 	summary.problem === undefined ? summary.account : undefined;
 
+/**
+ * The record as far as review reads it: a plain summary's fields (its description too, which
+ * review prints) with its `review` fields; the whole record when the summary has a problem (its
+ * `review` field is then the record).
+ */
+export function reviewedRecordOf(summary: TokenSummary): TokenRecord {
+	return summary.problem === undefined
+		? {
+				description: summary.description,
+				account: summary.account,
+				scopes: summary.scopes,
+				created: summary.created,
+				expires: summary.expires,
+				// Last: a time kept as stored (a Date) is what review reads, not its number.
+				...summary.review,
+			}
+		: (summary.review ?? {});
+}
+
 export function summaryFindings(summary: TokenSummary, accountExists: boolean | undefined, now: number): Finding[] {
 	if (problemIsAbout(summary.problem, 'record')) {
 		return reviewToken({record: undefined, unreadable: summary.problem, now});
 	}
 
-	const record: TokenRecord =
-		summary.problem === undefined
-			? {
-					account: summary.account,
-					scopes: summary.scopes,
-					created: summary.created,
-					expires: summary.expires,
-					// Last: a time kept as stored (a Date) is what review reads, not its number.
-					...summary.review,
-				}
-			: (summary.review ?? {});
 	const lastUse = summary.lastUsed === undefined ? undefined : {time: summary.lastUsed, ip: null};
-	return reviewToken({record, lastUse, accountExists, now});
+	return reviewToken({record: reviewedRecordOf(summary), lastUse, accountExists, now});
 }
 
 /** The most severe level of a row's findings; null when it has none. */

@@ -1,5 +1,5 @@
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
-import {TokenStore} from '../../source/store/index.js';
+import {TokenStore, plannedRecord} from '../../source/store/index.js';
 import {
 	EMPTY_ACCESS,
 	encodeLastUse,
@@ -57,6 +57,27 @@ describe('journaled revoke in the store', () => {
 		expect(await raw().hgetBuffer('pfx:tokens', ids[1100]!)).toEqual(edited);
 		expect(await raw().hexists('pfx:tokens:access', ids[1100]!)).toBe(1);
 		expect(await raw().smembers('pfx:iat:acme')).toEqual([ids[1100]]);
+	});
+
+	it('plans a numeric account under its own index key and an unreadable record with its reason, as a plain one', async () => {
+		const numbered = encodeRecord({created: 1_790_000_000_000, account: 12_345, scopes: ['api'], description: 'numbered'});
+		const unreadable = Buffer.from([0xc1]);
+		await raw()
+			.pipeline()
+			.hset('pfx:tokens', id(1), Buffer.from(numbered))
+			.sadd('pfx:iat:12345', id(1))
+			.hset('pfx:tokens', id(2), unreadable)
+			.hset('pfx:tokens', id(3), record('plain'))
+			.sadd('pfx:iat:acme', id(3))
+			.exec();
+		const planned = await store.snapshot(await store.stored({includeExpired: true, unreadableRows: true}));
+		const byId = new Map(planned.map(token => [token.id, token]));
+		expect(byId.get(id(1))).toMatchObject({index: '12345', indexed: true});
+		expect(byId.get(id(2))).toMatchObject({index: null, indexed: false, unreadable: expect.any(String) as unknown});
+		expect(byId.get(id(3))).toMatchObject({index: 'acme', indexed: true});
+		expect([byId.get(id(1))!.unreadable, byId.get(id(3))!.unreadable]).toEqual([undefined, undefined]);
+		expect(byId.get(id(2))!.record).toEqual(unreadable);
+		expect(plannedRecord(byId.get(id(1))!)).toMatchObject({account: 12_345, description: 'numbered'});
 	});
 
 	it('restore fills in only what is missing, and a journal line of a kept token is not restored', async () => {

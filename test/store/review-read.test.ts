@@ -58,6 +58,24 @@ describe('reviewRecords', () => {
 		expect(await dumpKeyspace(raw)).toBe(before.dump);
 	});
 
+	it('gives review the description and account as stored, and the whole record of anything but a plain one', async () => {
+		const plain = {created: NOW, scopes: ['api']};
+		await plantRecord(raw, id('1'), encodeRecord({...plain, description: 'plain', account: 'acme'}), 'acme');
+		await plantRecord(raw, id('2'), encodeRecord({...plain, description: ''}));
+		await plantRecord(raw, id('3'), encodeRecord({...plain, description: 7}));
+		await plantRecord(raw, id('4'), encodeRecord(plain));
+		await plantRecord(raw, id('5'), encodeRecord({...plain, description: 'numbered', account: 12_345, metadata: '{"a":1}'}), 12_345);
+		await plantRecord(raw, id('6'), encodeRecord({...plain, description: 'narrowed', restrictions: {addresses: ['10.0.0.0/8']}}));
+		const byId = new Map((await readAll()).map(entry => [entry.id, entry.record]));
+		expect(byId.get(id('1'))).toMatchObject({description: 'plain', account: 'acme', scopes: ['api'], created: NOW});
+		expect(byId.get(id('2'))).toHaveProperty('description', '');
+		expect(byId.get(id('3'))).toHaveProperty('description', 7);
+		expect(byId.get(id('4'))!['description']).toBeUndefined();
+		// A field of the wrong type: the record whole, the fields review does not read too.
+		expect(byId.get(id('5'))).toEqual({...plain, description: 'numbered', account: 12_345, metadata: '{"a":1}'});
+		expect(byId.get(id('6'))).toMatchObject({description: 'narrowed', restrictions: {addresses: ['10.0.0.0/8']}});
+	});
+
 	it("--account reads that account's index only", async () => {
 		await plantRecord(raw, id('b'), encodeRecord({created: NOW, account: 'live', scopes: ['api']}), 'live');
 		await plantRecord(raw, id('e'), encodeRecord({created: NOW, scopes: ['api']}));

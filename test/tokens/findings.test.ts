@@ -98,6 +98,12 @@ describe('reviewToken', () => {
 		expect(codes(review({...quiet, created: NOW - 31 * DAY}, {}, {olderDays: 30}))).toEqual(['low older']);
 	});
 
+	it('the older sentence names the --older-days it was reviewed with, however many reviews ran before', () => {
+		const created = {...quiet, created: NOW - 500 * DAY};
+		expect(review(created, {}, {olderDays: 365})[0]!.sentence).toBe('Was created 500 days ago, more than 365 days; rotate it.');
+		expect(review(created, {}, {olderDays: 400})[0]!.sentence).toBe('Was created 500 days ago, more than 400 days; rotate it.');
+	});
+
 	it('bound to an account that no longer exists is medium; unknown existence is no finding', () => {
 		expect(codes(review(quiet, {accountExists: false}))).toEqual(['medium account-deleted']);
 		expect(review(quiet, {accountExists: undefined})).toEqual([]);
