@@ -13,8 +13,9 @@ export const showCommand = defineCommand({
 	  $ ee-tokens show -t - < token.txt
 
 	Options
-	  -t, --token    The token id or the raw token; - reads it from stdin (typed unseen
-	                 on a terminal), so a raw token stays out of argv and shell history
+	  -t, --token    The token id (or its first 8+ characters) or the raw token; - reads
+	                 it from stdin (typed unseen on a terminal), so a raw token stays out
+	                 of argv and shell history
 	  --json         The record as JSON (EmailEngine's GET /v1/tokens/{id} shape)
 	  --dbs.redis    Redis URL
 
@@ -30,7 +31,7 @@ export const showCommand = defineCommand({
 	async run(cli, context) {
 		const token = await readTokenArgument(cli.flags.token, context);
 		const {entry, rotation} = await context.withStore(async ({store}) => {
-			const found = await store.resolve(token);
+			const found = await store.resolve(await store.completeId(token));
 			return {entry: found, rotation: await store.rotationFacts(found.record)};
 		});
 		const hasRotation = rotation.rotatedFrom !== undefined || rotation.replacedBy !== undefined;
