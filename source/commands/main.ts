@@ -3,6 +3,7 @@ import {type CliIo, type GlobalOptions, commandHelp, createContext, parseCommand
 import {version} from './version.js';
 import {EXIT, exitCodeFor} from './exit-codes.js';
 import {COMMANDS, EMAILENGINE_SUBCOMMANDS} from './registry.js';
+import {didYouMean} from './did-you-mean.js';
 
 export const mainHelp = () => `
   ee-tokens ${version}: EmailEngine access tokens, from the terminal
@@ -26,6 +27,18 @@ ${COMMANDS.map(command => `    ${command.name.padEnd(9)} ${command.summary}`).jo
     7 serve cannot listen (port in use)
     8 rotate or edit: the token changed meanwhile (another writer); nothing written
     9 review --fail-on: a finding at that level or above
+`;
+
+/** `ee-tokens tokens --help`: EmailEngine's spelling and where each subcommand's own help is. */
+export const tokensHelp = () => `
+  ee-tokens tokens: EmailEngine's CLI spelling (emailengine tokens …), with its flags
+
+  Usage
+    $ ee-tokens tokens issue -d DESCRIPTION -s SCOPE [-a ACCOUNT]
+    $ ee-tokens tokens export -t ID_OR_TOKEN
+    $ ee-tokens tokens import -t EXPORT_STRING
+
+  Each is the ee-tokens command of the same name: ee-tokens tokens issue --help says more.
 `;
 
 /** The options that sit beside EmailEngine's `--dbs.redis`, by their spelling on the command line. */
@@ -86,11 +99,16 @@ async function dispatch(rawArgv: readonly string[], io: CliIo): Promise<number> 
 	let [name, ...rest] = argv;
 	if (name === 'tokens') {
 		[name, ...rest] = rest;
+		if (name === '--help' || name === '-h' || name === 'help') {
+			io.stdout.write(tokensHelp());
+			return EXIT.ok;
+		}
+
 		if (name === undefined || !EMAILENGINE_SUBCOMMANDS.includes(name.toLowerCase())) {
 			// EmailEngine prints "Future feature" and hangs here (compatibility §4); we say what exists.
 			throw new TokenError(
 				'usage',
-				`Unknown tokens subcommand ${quoteTyped(name ?? '')}: use tokens issue, tokens export or tokens import`,
+				`Unknown tokens subcommand ${quoteTyped(name ?? '')}${didYouMean(name ?? '', EMAILENGINE_SUBCOMMANDS, 'use tokens issue, tokens export or tokens import', known => `tokens ${known}`)}`,
 			);
 		}
 
@@ -120,7 +138,8 @@ async function dispatch(rawArgv: readonly string[], io: CliIo): Promise<number> 
 
 	const entry = COMMANDS.find(candidate => candidate.name === name);
 	if (!entry) {
-		throw new TokenError('usage', `Unknown command ${quoteTyped(name)}; run ee-tokens --help for the list`);
+		const known = [...COMMANDS.map(command => command.name), 'tokens', 'help'];
+		throw new TokenError('usage', `Unknown command ${quoteTyped(name)}${didYouMean(name, known, 'run ee-tokens --help for the list')}`);
 	}
 
 	const command = await entry.load();

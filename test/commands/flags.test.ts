@@ -110,7 +110,7 @@ describe('a flag given without a value, or with an empty one, is a usage error n
 			expect(refusal(entry, command, [`--port=${value}`])?.message, value).toMatch(/^--port takes a whole number/);
 		}
 
-		expect(refusal(entry, command, ['--port', '-1'])?.message).toBe('--port takes a whole number in decimal digits, not "-1"');
+		expect(refusal(entry, command, ['--port', '-1'])?.message).toBe('--port must be a number (0 or more, in decimal digits), not "-1"');
 	});
 
 	it('the flags meow misreads are refused: -scope, --json=no', async () => {
