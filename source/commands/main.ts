@@ -19,7 +19,8 @@ ${COMMANDS.map(command => `    ${command.name.padEnd(9)} ${command.summary}`).jo
   then redis://127.0.0.1:6379/8, then a private embedded redis-server. EENGINE_REDIS_PREFIX sets
   the key prefix. --dbs.timeout SECONDS (or EE_TOKENS_REDIS_TIMEOUT; default 10; fractions such
   as 0.5 too) limits how long connecting and each Redis command may take. EmailEngine's spelling
-  works too: ee-tokens tokens issue|export|import …
+  works too: ee-tokens tokens issue|export|import … (ee-tokens tokens --help). --verbose also
+  says, on every run, which embedded Redis is used (starting one is always said).
 
   Exit codes
     0 ok   1 unexpected error   2 usage   3 Redis unavailable   4 token not found   5 invalid export string or journal
@@ -45,7 +46,7 @@ export const tokensHelp = () => `
 const GLOBAL_OPTIONS = {'--dbs.redis': 'redisFlag', '--dbs.timeout': 'timeoutFlag'} as const;
 
 /**
- * Takes `--dbs.redis URL` and `--dbs.timeout SECONDS` (also with `=`) out of argv: meow cannot
+ * Takes `--dbs.redis URL`, `--dbs.timeout SECONDS` (also with `=`) and `--verbose` out of argv: meow cannot
  * spell a dotted flag, and the app needs them too. A missing, empty or repeated value is a usage
  * error, never a quiet fall back to the environment or the default server.
  */
@@ -63,6 +64,11 @@ export function extractGlobalOptions(argv: readonly string[]): {argv: string[]} 
 			argument.startsWith('--dbs.') && argument.includes('=')
 				? [argument.slice(0, argument.indexOf('=')), argument.slice(argument.indexOf('=') + 1)]
 				: [argument, undefined];
+		if (argument === '--verbose') {
+			found.verbose = true;
+			continue;
+		}
+
 		const key = Object.hasOwn(GLOBAL_OPTIONS, name) ? GLOBAL_OPTIONS[name as keyof typeof GLOBAL_OPTIONS] : undefined;
 		if (key === undefined) {
 			rest.push(argument);

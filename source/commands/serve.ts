@@ -124,6 +124,7 @@ async function serve(flags: {port?: number; host?: string; preparedToken?: strin
 		now: context.now,
 		persistent: true,
 		notify: context.say,
+		quietReuse: !context.verbose,
 	});
 	if (prepared) {
 		await importPreparedToken(open.store, prepared.value, logger);

@@ -16,6 +16,11 @@ export type OpenOptions = {
 	persistent?: boolean;
 	/** Where notices go (which URL won, that the embedded Redis started). */
 	notify?: (message: string) => void;
+	/**
+	 * Say nothing when an embedded Redis already running is used: a command run many times would
+	 * say it each time. Starting one is always said (a server now runs that did not).
+	 */
+	quietReuse?: boolean;
 	/** The store's clock (created, expiry), when it is not the real one. */
 	now?: () => number;
 	/** Tests point "the default" somewhere known to be silent, and the embedded data elsewhere. */
@@ -162,9 +167,11 @@ export async function openStore(options: OpenOptions = {}): Promise<OpenStore> {
 
 		const embedded = await ensureEmbeddedRedis(options.embeddedDir ?? embeddedStateDir(env), {timeoutMs: target.timeoutMs});
 		used = {url: embedded.url, source: 'embedded', prefix: target.prefix, timeoutMs: target.timeoutMs, log: embedded.log};
-		options.notify?.(
-			`ee-tokens: no Redis at ${maskRedisUrl(target.url)}, ${embedded.started ? 'started' : 'using'} the embedded one (${embedded.socket}, db 8)`,
-		);
+		if (embedded.started || !options.quietReuse) {
+			options.notify?.(
+				`ee-tokens: no Redis at ${maskRedisUrl(target.url)}, ${embedded.started ? 'started' : 'using'} the embedded one (${embedded.socket}, db 8)`,
+			);
+		}
 		redis = await connectRedis(used, options.persistent);
 	}
 
