@@ -18,6 +18,8 @@ export type Command<Flags extends AnyFlags = AnyFlags> = {
 	name: string;
 	usage: string;
 	flags: Flags;
+	/** Words the command takes first (`completion bash`, `embedded stop`); cli.input[0] is one of them. */
+	subcommands?: readonly string[];
 	// Method syntax on purpose: parameters of methods are bivariant, so a command of any flags is a
 	// Command<AnyFlags> in the registry.
 	run(cli: Result<Flags>, context: Context): Promise<number>;

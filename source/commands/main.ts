@@ -5,6 +5,9 @@ import {EXIT, exitCodeFor} from './exit-codes.js';
 import {COMMANDS, EMAILENGINE_SUBCOMMANDS} from './registry.js';
 import {didYouMean} from './did-you-mean.js';
 
+/** The longest command name, so the summaries line up whatever names the registry holds. */
+const NAME_WIDTH = COMMANDS.reduce((widest, command) => Math.max(widest, command.name.length), 0);
+
 export const mainHelp = () => `
   ee-tokens ${version}: EmailEngine access tokens, from the terminal
 
@@ -13,7 +16,7 @@ export const mainHelp = () => `
     $ ee-tokens <command> [options]
 
   Commands
-${COMMANDS.map(command => `    ${command.name.padEnd(9)} ${command.summary}`).join('\n')}
+${COMMANDS.map(command => `    ${command.name.padEnd(NAME_WIDTH)} ${command.summary}`).join('\n')}
 
   Every command takes --dbs.redis URL and --help. Without --dbs.redis: EENGINE_REDIS, REDIS_URL,
   then redis://127.0.0.1:6379/8, then a private embedded redis-server. EENGINE_REDIS_PREFIX sets
@@ -155,8 +158,20 @@ async function dispatch(rawArgv: readonly string[], io: CliIo): Promise<number> 
 	}
 
 	const cli = parseCommand(command, entry.summary, rest);
-	if (cli.input.length > 0) {
-		throw new TokenError('usage', `Unexpected argument ${quoteTyped(String(cli.input[0]))}; run ee-tokens ${command.name} --help`);
+	const [first, ...others] = cli.input.map(String);
+	if (command.subcommands && (first === undefined || !command.subcommands.includes(first))) {
+		const choices = command.subcommands.join('|');
+		throw new TokenError(
+			'usage',
+			first === undefined
+				? `ee-tokens ${command.name} needs one of ${choices}`
+				: `Unknown ${command.name} subcommand ${quoteTyped(first)}${didYouMean(first, command.subcommands, `use ee-tokens ${command.name} ${choices}`)}`,
+		);
+	}
+
+	const unexpected = command.subcommands ? others[0] : first;
+	if (unexpected !== undefined) {
+		throw new TokenError('usage', `Unexpected argument ${quoteTyped(unexpected)}; run ee-tokens ${command.name} --help`);
 	}
 
 	return command.run(cli, createContext(globalOptions, io));
