@@ -125,6 +125,7 @@ async function serve(flags: {port?: number; host?: string; preparedToken?: strin
 		persistent: true,
 		notify: context.say,
 		quietReuse: !context.verbose,
+		clientName: 'serve',
 	});
 	if (prepared) {
 		await importPreparedToken(open.store, prepared.value, logger);
