@@ -52,11 +52,12 @@ const LABEL_WIDTH = 24;
 /**
  * The token as the app's details view says it (format/details.ts: `last used never`, `expires …:
  * expired`, restrictions spelled out, a field of the wrong type named), then its rotation links.
- * Every label and value has been through the sanitiser there.
+ * Every label and value has been through the sanitiser there; values are printed whole (they are
+ * data: a 1 MB description is all there), where the app's screen cuts them.
  */
 export function describeEntry(entry: TokenEntry, now: number, extra: ReadonlyArray<[string, string]> = []): string {
 	const lines = [
-		...recordLines(entry, now, 'ee-tokens revoke -t ID removes it'),
+		...recordLines(entry, now, 'ee-tokens revoke -t ID removes it', Number.POSITIVE_INFINITY),
 		...extra.map(([label, text]): [string, string] => [label, sanitizeText(text)]),
 	];
 	// A loop, not Math.max(...labels): a record can have more fields than a call has arguments.

@@ -13,7 +13,7 @@ import {
 	scopesProblem,
 	toMillis,
 } from '../tokens/index.js';
-import {INVALID_DATE, displayText, relativeTime} from './display.js';
+import {DISPLAY_LIMIT, INVALID_DATE, displayText, relativeTime} from './display.js';
 
 /*
  * A token's fields as people read them, judged by the domain's rules (tokens/record-shape.ts): the
@@ -94,7 +94,8 @@ export function restrictionLines(restrictions: Readonly<Record<string, unknown>>
 }
 
 /** One field's value as the details view shows it, judged by the domain's rules (tokens/record-shape.ts). */
-export function fieldText(key: string, value: unknown, now: number): string {
+/** `limit`: how much of a value is shown (the app's screen: DISPLAY_LIMIT; `show`, which prints data, all of it). */
+export function fieldText(key: string, value: unknown, now: number, limit = DISPLAY_LIMIT): string {
 	const date = (ms: number) => `${iso(ms)} (${relativeTime(ms, now)})`;
 	switch (key) {
 		case 'expires': {
@@ -133,7 +134,7 @@ export function fieldText(key: string, value: unknown, now: number): string {
 		default: {
 			return TEXT_FIELDS.has(key) && value !== null && typeof value !== 'string'
 				? malformed(value, `${kindOf(value)}, not text`)
-				: displayText(value);
+				: displayText(value, limit);
 		}
 	}
 }
@@ -151,7 +152,7 @@ const LABEL_LIMIT = 32;
  * whatever its type: the record is whatever Redis holds. `revokeHint` says how the front end
  * revokes an unreadable record.
  */
-export function recordLines(entry: TokenEntry, now: number, revokeHint: string): Array<[string, string]> {
+export function recordLines(entry: TokenEntry, now: number, revokeHint: string, limit = DISPLAY_LIMIT): Array<[string, string]> {
 	const lines: Array<[string, string]> = [['id', displayText(entry.id, 128)]];
 	if (entry.unreadable === undefined) {
 		const problem = recordProblem(entry.record);
@@ -186,7 +187,7 @@ export function recordLines(entry: TokenEntry, now: number, revokeHint: string):
 		}
 
 		fields++;
-		lines.push([displayText(key, LABEL_LIMIT), fieldText(key, entry.record[key], now)]);
+		lines.push([displayText(key, LABEL_LIMIT), fieldText(key, entry.record[key], now, limit)]);
 	}
 
 	if (more > 0) {
