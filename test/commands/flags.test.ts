@@ -107,7 +107,9 @@ describe('a flag given without a value, or with an empty one, is a usage error n
 		const entry = COMMANDS.find(candidate => candidate.name === 'serve')!;
 		const command = await entry.load();
 		for (const value of ['abc', '1e3', '0x10', '3000.5', ' 80', '-1']) {
-			expect(refusal(entry, command, [`--port=${value}`])?.message, value).toMatch(/^--port must be a number \(0 or more, in decimal digits\)/);
+			expect(refusal(entry, command, [`--port=${value}`])?.message, value).toMatch(
+				/^--port must be a number \(0 or more, in decimal digits\)/,
+			);
 		}
 
 		expect(refusal(entry, command, ['--port', '-1'])?.message).toBe('--port must be a number (0 or more, in decimal digits), not "-1"');
