@@ -18,6 +18,8 @@ export type Command<Flags extends AnyFlags = AnyFlags> = {
 	name: string;
 	usage: string;
 	flags: Flags;
+	/** Words the command takes first (`completion bash`, `embedded stop`); cli.input[0] is one of them. */
+	subcommands?: readonly string[];
 	// Method syntax on purpose: parameters of methods are bivariant, so a command of any flags is a
 	// Command<AnyFlags> in the registry.
 	run(cli: Result<Flags>, context: Context): Promise<number>;
@@ -60,13 +62,15 @@ export type Context = {
 	redisFlag?: string;
 	/** `--dbs.timeout`, taken out the same way: seconds Redis has to connect and to answer each command. */
 	timeoutFlag?: string;
+	/** `--verbose`: also say what is usually left unsaid (that an embedded Redis already running is used). */
+	verbose?: boolean;
 	/** A one-line message on stderr, never on stdout (stdout is data). */
 	say: (message: string) => void;
 	withStore: <T>(use: (open: OpenStore) => Promise<T>) => Promise<T>;
 } & CliIo;
 
 /** The options every command (and the app) takes, taken out of argv before the command's own flags. */
-export type GlobalOptions = {redisFlag?: string; timeoutFlag?: string};
+export type GlobalOptions = {redisFlag?: string; timeoutFlag?: string; verbose?: boolean};
 
 /** A command whatever its flags, as the registry holds them. */
 export type AnyCommand = Command<AnyFlags>;
@@ -132,7 +136,7 @@ function spellNegations(argv: readonly string[], flags: AnyFlags): string[] {
 	});
 }
 
-export function createContext({redisFlag, timeoutFlag}: GlobalOptions, io: CliIo): Context {
+export function createContext({redisFlag, timeoutFlag, verbose}: GlobalOptions, io: CliIo): Context {
 	const say = (message: string) => {
 		io.stderr.write(`${message}\n`);
 	};
@@ -141,9 +145,10 @@ export function createContext({redisFlag, timeoutFlag}: GlobalOptions, io: CliIo
 		...io,
 		redisFlag,
 		timeoutFlag,
+		verbose,
 		say,
 		async withStore(use) {
-			const open = await openStore({flag: redisFlag, timeoutFlag, env: io.env, now: io.now, notify: say});
+			const open = await openStore({flag: redisFlag, timeoutFlag, env: io.env, now: io.now, notify: say, quietReuse: !verbose});
 			let result: Awaited<ReturnType<typeof use>>;
 			try {
 				result = await use(open);

@@ -24,7 +24,8 @@ export const editCommand = defineCommand({
 	  $ ee-tokens edit -t ID_OR_TOKEN [changes…] [--json]
 
 	Options
-	  -t, --token        The token's id or raw token; - reads it from stdin
+	  -t, --token        The token's id (or its first 8+ characters) or raw token; - reads
+	                     it from stdin
 	  --description      A new description (at most 1024 characters)
 	  --expires          A new expiry: a duration from now (30d, 12h) or an ISO 8601 date
 	                     (2027-01-15 is 00:00 UTC) or date-time with its zone
@@ -85,7 +86,7 @@ export const editCommand = defineCommand({
 		}
 
 		const token = await readTokenArgument(flags.token, context);
-		const edited = await context.withStore(async ({store}) => store.edit(token, edit));
+		const edited = await context.withStore(async ({store}) => store.edit(await store.completeId(token), edit));
 		for (const warning of restrictionWarnings({addresses: edit.addresses ?? undefined, referrers: edit.referrers ?? undefined})) {
 			context.say(`ee-tokens: warning: ${warning}`);
 		}

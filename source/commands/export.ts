@@ -16,8 +16,9 @@ export const exportCommand = defineCommand({
 	  $ ee-tokens export --all [--account A] [--scope S] [--query Q]
 
 	Options
-	  -t, --token    The token id or the raw token; - reads it from stdin (typed unseen
-	                 on a terminal), so a raw token stays out of argv and shell history
+	  -t, --token    The token id (or its first 8+ characters) or the raw token; - reads
+	                 it from stdin (typed unseen on a terminal), so a raw token stays out
+	                 of argv and shell history
 	  --all          Every token, one export string per line
 	  --account      With --all: only tokens bound to this account
 	  --scope        With --all: only tokens that list this scope
@@ -57,7 +58,7 @@ export const exportCommand = defineCommand({
 		const where = flags.query === undefined ? undefined : parseQuery(flags.query);
 		if (!flags.all) {
 			const token = await readTokenArgument(flags.token, context);
-			const {id, exportString} = await context.withStore(async ({store}) => store.exportEntry(token));
+			const {id, exportString} = await context.withStore(async ({store}) => store.exportEntry(await store.completeId(token)));
 			context.stdout.write(flags.json ? `${safeJson({id, export: exportString})}\n` : `${exportString}\n`);
 			return EXIT.ok;
 		}

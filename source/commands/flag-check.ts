@@ -1,5 +1,6 @@
 import {TokenError, quoteTyped} from '../tokens/index.js';
 import type {AnyFlags} from './command.js';
+import {didYouMean} from './did-you-mean.js';
 
 type FlagSpec = AnyFlags[string];
 type Known = {name: string; flag: FlagSpec};
@@ -14,6 +15,20 @@ const HELP: FlagSpec = {type: 'boolean'};
 /** A flag as typed, for a message: its name only, never a value glued to it. */
 const shown = (dashes: string, name: string) =>
 	/[\da-f]{16,}/i.test(name) ? `${dashes}… (a flag not shown: it may hold a token)` : `${dashes}${name}`;
+
+/** Every command's global options, taken out of argv earlier: suggested for a typo, never parsed here. */
+const GLOBAL_NAMES = ['dbs.redis', 'dbs.timeout'];
+
+/** "; did you mean --scope?" for an unknown flag close to a known one (`-scope` is --scope's). */
+function suggestion(dashes: string, name: string, long: ReadonlyMap<string, Known>, then: string): string {
+	if (dashes === '-' && long.has(name) && name.length > 1) {
+		return didYouMean(name, [name], then, known => `--${known}`);
+	}
+
+	// Kebab-case spellings only: --allOfAccount and --all-of-account are one flag, said one way.
+	const names = [...long.keys()].filter(known => !/[A-Z]/.test(known)).concat(GLOBAL_NAMES);
+	return didYouMean(name.length > 1 ? name : '', names, then, known => `--${known}`);
+}
 
 /** Long names (camelCase, kebab-case, aliases) and short names, each to the flag it spells. */
 function lookups(flags: AnyFlags): {long: Map<string, Known>; short: Map<string, Known>} {
@@ -69,7 +84,7 @@ export function checkArgv(argv: readonly string[], flags: AnyFlags, command: str
 		const negated = dashes === '--' && name.startsWith('no-') && !long.has(name);
 		const known = dashes === '--' ? long.get(negated ? name.slice(3) : name) : short.get(name);
 		if (!known) {
-			throw usage(`Unknown flag ${shown(dashes, name)}; ${hint}`);
+			throw usage(`Unknown flag ${shown(dashes, name)}${suggestion(dashes, name, long, hint)}`);
 		}
 
 		const flag = shown(dashes, negated ? name.slice(3) : name);
@@ -110,7 +125,7 @@ export function checkArgv(argv: readonly string[], flags: AnyFlags, command: str
 		}
 
 		if (known.flag.type === 'number' && !/^\d+$/.test(value)) {
-			throw usage(`${flag} takes a whole number in decimal digits, not ${quoteTyped(value)}`);
+			throw usage(`${flag} must be a number (0 or more, in decimal digits), not ${quoteTyped(value)}`);
 		}
 	}
 }

@@ -3,6 +3,10 @@ import {type CliIo, type GlobalOptions, commandHelp, createContext, parseCommand
 import {version} from './version.js';
 import {EXIT, exitCodeFor} from './exit-codes.js';
 import {COMMANDS, EMAILENGINE_SUBCOMMANDS} from './registry.js';
+import {didYouMean} from './did-you-mean.js';
+
+/** The longest command name, so the summaries line up whatever names the registry holds. */
+const NAME_WIDTH = COMMANDS.reduce((widest, command) => Math.max(widest, command.name.length), 0);
 
 export const mainHelp = () => `
   ee-tokens ${version}: EmailEngine access tokens, from the terminal
@@ -12,13 +16,14 @@ export const mainHelp = () => `
     $ ee-tokens <command> [options]
 
   Commands
-${COMMANDS.map(command => `    ${command.name.padEnd(9)} ${command.summary}`).join('\n')}
+${COMMANDS.map(command => `    ${command.name.padEnd(NAME_WIDTH)} ${command.summary}`).join('\n')}
 
   Every command takes --dbs.redis URL and --help. Without --dbs.redis: EENGINE_REDIS, REDIS_URL,
   then redis://127.0.0.1:6379/8, then a private embedded redis-server. EENGINE_REDIS_PREFIX sets
   the key prefix. --dbs.timeout SECONDS (or EE_TOKENS_REDIS_TIMEOUT; default 10; fractions such
   as 0.5 too) limits how long connecting and each Redis command may take. EmailEngine's spelling
-  works too: ee-tokens tokens issue|export|import …
+  works too: ee-tokens tokens issue|export|import … (ee-tokens tokens --help). --verbose also
+  says, on every run, which embedded Redis is used (starting one is always said).
 
   Exit codes
     0 ok   1 unexpected error   2 usage   3 Redis unavailable   4 token not found   5 invalid export string or journal
@@ -28,11 +33,23 @@ ${COMMANDS.map(command => `    ${command.name.padEnd(9)} ${command.summary}`).jo
     9 review --fail-on: a finding at that level or above
 `;
 
+/** `ee-tokens tokens --help`: EmailEngine's spelling and where each subcommand's own help is. */
+export const tokensHelp = () => `
+  ee-tokens tokens: EmailEngine's CLI spelling (emailengine tokens …), with its flags
+
+  Usage
+    $ ee-tokens tokens issue -d DESCRIPTION -s SCOPE [-a ACCOUNT]
+    $ ee-tokens tokens export -t ID_OR_TOKEN
+    $ ee-tokens tokens import -t EXPORT_STRING
+
+  Each is the ee-tokens command of the same name: ee-tokens tokens issue --help says more.
+`;
+
 /** The options that sit beside EmailEngine's `--dbs.redis`, by their spelling on the command line. */
 const GLOBAL_OPTIONS = {'--dbs.redis': 'redisFlag', '--dbs.timeout': 'timeoutFlag'} as const;
 
 /**
- * Takes `--dbs.redis URL` and `--dbs.timeout SECONDS` (also with `=`) out of argv: meow cannot
+ * Takes `--dbs.redis URL`, `--dbs.timeout SECONDS` (also with `=`) and `--verbose` out of argv: meow cannot
  * spell a dotted flag, and the app needs them too. A missing, empty or repeated value is a usage
  * error, never a quiet fall back to the environment or the default server.
  */
@@ -50,6 +67,11 @@ export function extractGlobalOptions(argv: readonly string[]): {argv: string[]} 
 			argument.startsWith('--dbs.') && argument.includes('=')
 				? [argument.slice(0, argument.indexOf('=')), argument.slice(argument.indexOf('=') + 1)]
 				: [argument, undefined];
+		if (argument === '--verbose') {
+			found.verbose = true;
+			continue;
+		}
+
 		const key = Object.hasOwn(GLOBAL_OPTIONS, name) ? GLOBAL_OPTIONS[name as keyof typeof GLOBAL_OPTIONS] : undefined;
 		if (key === undefined) {
 			rest.push(argument);
@@ -86,11 +108,16 @@ async function dispatch(rawArgv: readonly string[], io: CliIo): Promise<number> 
 	let [name, ...rest] = argv;
 	if (name === 'tokens') {
 		[name, ...rest] = rest;
+		if (name === '--help' || name === '-h' || name === 'help') {
+			io.stdout.write(tokensHelp());
+			return EXIT.ok;
+		}
+
 		if (name === undefined || !EMAILENGINE_SUBCOMMANDS.includes(name.toLowerCase())) {
 			// EmailEngine prints "Future feature" and hangs here (compatibility §4); we say what exists.
 			throw new TokenError(
 				'usage',
-				`Unknown tokens subcommand ${quoteTyped(name ?? '')}: use tokens issue, tokens export or tokens import`,
+				`Unknown tokens subcommand ${quoteTyped(name ?? '')}${didYouMean(name ?? '', EMAILENGINE_SUBCOMMANDS, 'use tokens issue, tokens export or tokens import', known => `tokens ${known}`)}`,
 			);
 		}
 
@@ -120,7 +147,8 @@ async function dispatch(rawArgv: readonly string[], io: CliIo): Promise<number> 
 
 	const entry = COMMANDS.find(candidate => candidate.name === name);
 	if (!entry) {
-		throw new TokenError('usage', `Unknown command ${quoteTyped(name)}; run ee-tokens --help for the list`);
+		const known = [...COMMANDS.map(command => command.name), 'tokens', 'help'];
+		throw new TokenError('usage', `Unknown command ${quoteTyped(name)}${didYouMean(name, known, 'run ee-tokens --help for the list')}`);
 	}
 
 	const command = await entry.load();
@@ -130,8 +158,21 @@ async function dispatch(rawArgv: readonly string[], io: CliIo): Promise<number> 
 	}
 
 	const cli = parseCommand(command, entry.summary, rest);
-	if (cli.input.length > 0 && !command.takesArguments) {
-		throw new TokenError('usage', `Unexpected argument ${quoteTyped(String(cli.input[0]))}; run ee-tokens ${command.name} --help`);
+	const [first, ...others] = cli.input.map(String);
+	if (command.subcommands && (first === undefined || !command.subcommands.includes(first))) {
+		const choices = command.subcommands.join('|');
+		throw new TokenError(
+			'usage',
+			first === undefined
+				? `ee-tokens ${command.name} needs one of ${choices}`
+				: `Unknown ${command.name} subcommand ${quoteTyped(first)}${didYouMean(first, command.subcommands, `use ee-tokens ${command.name} ${choices}`)}`,
+		);
+	}
+
+	// A command that takes words of its own (settings audit-log on|off) reads them itself.
+	const unexpected = command.takesArguments ? undefined : command.subcommands ? others[0] : first;
+	if (unexpected !== undefined) {
+		throw new TokenError('usage', `Unexpected argument ${quoteTyped(unexpected)}; run ee-tokens ${command.name} --help`);
 	}
 
 	return command.run(cli, createContext(globalOptions, io));

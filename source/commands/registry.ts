@@ -72,6 +72,16 @@ export const COMMANDS: readonly CommandEntry[] = [
 		summary: 'Run a small API server that authenticates tokens exactly as EmailEngine does',
 		load: async () => (await import('./serve.js')).serveCommand,
 	},
+	{
+		name: 'embedded',
+		summary: 'Where the embedded Redis keeps its data and whether it runs (status), or stop it',
+		load: async () => (await import('./embedded.js')).embeddedCommand,
+	},
+	{
+		name: 'completion',
+		summary: 'Print a shell completion script: ee-tokens completion bash|zsh|fish',
+		load: async () => (await import('./completion.js')).completionCommand,
+	},
 ];
 
 /** The EmailEngine spelling `emailengine tokens issue|export|import` (compatibility §4). */

@@ -19,9 +19,10 @@ export const revokeCommand = defineCommand({
 	  $ ee-tokens revoke SELECTION… [--dry-run] [--yes] [--journal FILE] [--json]
 
 	Options
-	  -t, --token    The token id or the raw token; - reads it from stdin, so a raw token
-	                 stays out of argv and shell history. On a terminal it is typed unseen
-	                 and then confirmed; from a pipe or file, --yes is required
+	  -t, --token    The token id (or its first 8+ characters, if they start one id only)
+	                 or the raw token; - reads it from stdin, so a raw token stays out of
+	                 argv and shell history. On a terminal it is typed unseen and then
+	                 confirmed; from a pipe or file, --yes is required
 	  -y, --yes      Do not ask; required when stdin is not a terminal
 	  --json         Print the revoked token's record as JSON (with a selection: a JSON
 	                 array of the tokens revoked, or with --dry-run of those planned)
@@ -95,7 +96,8 @@ export const revokeCommand = defineCommand({
 		const token = await readTokenArgument(flags.token, context);
 		return context.withStore(async ({store}) => {
 			// A record that cannot be read is revoked like any other: that is how one gets rid of it.
-			const entry = await store.resolve(token, {allowUnreadable: true});
+			// A prefix names one token or none: several matches are refused before anything is asked.
+			const entry = await store.resolve(await store.completeId(token), {allowUnreadable: true});
 			if (!flags.yes && !(await confirm(context, entry.id, stringField(entry.record, 'description') ?? ''))) {
 				context.say('Cancelled; nothing was revoked.');
 				return EXIT.usage;
@@ -119,8 +121,10 @@ async function confirm(context: Context, id: string, description: string): Promi
 	try {
 		// A description may be a megabyte of anything: the prompt shows the start of it.
 		const shown = description.length > DESCRIPTION_SHOWN ? `${description.slice(0, DESCRIPTION_SHOWN)}…` : description;
+		// The whole id, on a line of its own: -t may have named it by a prefix, and this is the token that goes.
+		context.stderr.write(`Token ${id} "${sanitizeText(shown)}"\n`);
 		const answer = await prompt
-			.question(`Revoke "${sanitizeText(shown)}" (${id.slice(0, 12)}…)? Type ${revokeConfirmation(id)} to confirm, anything else cancels: `)
+			.question(`Revoke it? Type ${revokeConfirmation(id)} to confirm, anything else cancels: `)
 			// Ctrl-C or Ctrl-D at the prompt rejects with an AbortError: the person cancelled.
 			.catch((error: unknown) => {
 				if (error instanceof Error && error.name === 'AbortError') {

@@ -13,8 +13,8 @@ export const rotateCommand = defineCommand({
 	  $ ee-tokens rotate -t - < old-token.txt
 
 	Options
-	  -t, --token    The old token's id or raw token; - reads it from stdin (typed unseen on a
-	                 terminal)
+	  -t, --token    The old token's id (or its first 8+ characters) or raw token; - reads
+	                 it from stdin (typed unseen on a terminal)
 	  --grace        How long the old token keeps working: a duration (${DEFAULT_GRACE}, 30m, 7d; units
 	                 s m h d w y) or 0 to retire it at once (default ${DEFAULT_GRACE}). A grace never
 	                 extends it: an old token that expires sooner keeps its own expiry
@@ -46,7 +46,7 @@ export const rotateCommand = defineCommand({
 		// Everything is validated before Redis is touched.
 		const graceMs = parseDuration(flags.grace ?? DEFAULT_GRACE, '--grace', {zero: true});
 		const token = await readTokenArgument(flags.token, context);
-		const rotated = await context.withStore(async ({store}) => store.rotate(token, graceMs));
+		const rotated = await context.withStore(async ({store}) => store.rotate(await store.completeId(token), graceMs));
 		const now = context.now();
 		const retires = isoTime(rotated.retiresAt) ?? String(rotated.retiresAt);
 		if (flags.json) {

@@ -124,6 +124,8 @@ async function serve(flags: {port?: number; host?: string; preparedToken?: strin
 		now: context.now,
 		persistent: true,
 		notify: context.say,
+		quietReuse: !context.verbose,
+		clientName: 'serve',
 	});
 	if (prepared) {
 		await importPreparedToken(open.store, prepared.value, logger);

@@ -1,5 +1,5 @@
-import {type TokenEntry, entryToJson, recordProblem, tokenDetailsJson} from '../tokens/index.js';
-import {rotationJson, rotationLines, sanitizeText} from '../format/index.js';
+import {type TokenEntry, tokenDetailsJson} from '../tokens/index.js';
+import {recordLines, rotationJson, rotationLines, sanitizeText} from '../format/index.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand, jsonFlag} from './command.js';
 import {safeJson} from './safe-json.js';
@@ -13,12 +13,15 @@ export const showCommand = defineCommand({
 	  $ ee-tokens show -t - < token.txt
 
 	Options
-	  -t, --token    The token id or the raw token; - reads it from stdin (typed unseen
-	                 on a terminal), so a raw token stays out of argv and shell history
+	  -t, --token    The token id (or its first 8+ characters) or the raw token; - reads
+	                 it from stdin (typed unseen on a terminal), so a raw token stays out
+	                 of argv and shell history
 	  --json         The record as JSON (EmailEngine's GET /v1/tokens/{id} shape)
 	  --dbs.redis    Redis URL
 
-	Expired tokens are shown too, marked as expired.
+	Expired tokens are shown too: their expires line ends in "expired". Fields are said as the
+	app's details view says them (last used never, restrictions spelled out); --json keeps
+	EmailEngine's machine form.
 
 	Example
 	  $ ee-tokens show -t ea3873f9234fb3b8b700043373138c730c56fd2f7fa27dbcdc61d4c9c2b2df8d
@@ -30,40 +33,34 @@ export const showCommand = defineCommand({
 	async run(cli, context) {
 		const token = await readTokenArgument(cli.flags.token, context);
 		const {entry, rotation} = await context.withStore(async ({store}) => {
-			const found = await store.resolve(token);
+			const found = await store.resolve(await store.completeId(token));
 			return {entry: found, rotation: await store.rotationFacts(found.record)};
 		});
 		const hasRotation = rotation.rotatedFrom !== undefined || rotation.replacedBy !== undefined;
 		context.stdout.write(
 			cli.flags.json
 				? `${safeJson({...tokenDetailsJson(entry), ...(hasRotation ? {rotation: rotationJson(rotation)} : {})})}\n`
-				: describeEntry(entry, rotationLines(rotation, entry.record, context.now())),
+				: describeEntry(entry, context.now(), rotationLines(rotation, entry.record, context.now())),
 		);
 		return EXIT.ok;
 	},
 });
 
-/** Keys are padded to the longest one up to this many characters. */
-const KEY_WIDTH = 24;
+/** Labels are padded to the longest one up to this many characters. */
+const LABEL_WIDTH = 24;
 
 /**
- * `key: value` lines, nested values as JSON, every value sanitised for the terminal; last, for a
- * token that can never authenticate, an `unusable` line saying why (recordProblem).
+ * The token as the app's details view says it (format/details.ts: `last used never`, `expires …:
+ * expired`, restrictions spelled out, a field of the wrong type named), then its rotation links.
+ * Every label and value has been through the sanitiser there; values are printed whole (they are
+ * data: a 1 MB description is all there), where the app's screen cuts them.
  */
-export function describeEntry(entry: TokenEntry, extra: ReadonlyArray<[string, string]> = []): string {
-	const json = entryToJson(entry);
-	const problem = recordProblem(entry.record);
-	const lines = Object.entries(json).map(([key, value]): [string, string] => [
-		key,
-		typeof value === 'string' ? value : JSON.stringify(value),
-	]);
-	lines.push(...extra);
-	if (problem !== undefined) {
-		lines.push(['unusable', problem]);
-	}
-
-	// Keys are the record's too: sanitised, and a long one does not pad every other line to its
-	// length. A loop, not Math.max(...keys): a record can have more keys than a call has arguments.
-	const width = lines.reduce((widest, [key]) => Math.max(widest, Math.min(key.length, KEY_WIDTH)), 0);
-	return lines.map(([key, text]) => `${sanitizeText(key).padEnd(width)}  ${sanitizeText(text)}\n`).join('');
+export function describeEntry(entry: TokenEntry, now: number, extra: ReadonlyArray<[string, string]> = []): string {
+	const lines = [
+		...recordLines(entry, now, 'ee-tokens revoke -t ID removes it', Number.POSITIVE_INFINITY),
+		...extra.map(([label, text]): [string, string] => [label, sanitizeText(text)]),
+	];
+	// A loop, not Math.max(...labels): a record can have more fields than a call has arguments.
+	const width = lines.reduce((widest, [label]) => Math.max(widest, Math.min(label.length, LABEL_WIDTH)), 0);
+	return lines.map(([label, text]) => `${label.padEnd(width)}  ${text}`.trimEnd() + '\n').join('');
 }

@@ -1,4 +1,4 @@
-import {TokenError, isHex64} from '../tokens/index.js';
+import {MIN_ID_PREFIX, TokenError, isHex64, isIdPrefix} from '../tokens/index.js';
 import type {Context, InputStream} from './command.js';
 import {readLines} from './read-lines.js';
 
@@ -10,7 +10,8 @@ const usage = (message: string) => new TokenError('usage', message);
 /**
  * The value of -t for show, export and revoke: as typed, or with `-t -` read from stdin, so a raw
  * token need not sit in argv (where ps shows it) or in the shell history. On a terminal it is
- * typed without echo; from a pipe or file it is the one non-blank line there.
+ * typed without echo; from a pipe or file it is the one non-blank line there. An id may be cut to
+ * its first 8 or more characters, as `list` shows it: store.completeId() finds the whole one.
  */
 export async function readTokenArgument(value: string | undefined, context: Context): Promise<string> {
 	if (value === undefined) {
@@ -19,8 +20,8 @@ export async function readTokenArgument(value: string | undefined, context: Cont
 
 	const token = value === '-' ? await (context.stdin.isTTY ? readHidden(context) : readOneLine(context.stdin)) : value.trim();
 	// Checked before Redis is opened: a typo never needs a reachable Redis (nor starts the embedded one).
-	if (!isHex64(token)) {
-		throw usage('A token id or raw token is 64 hex characters');
+	if (!isHex64(token) && !isIdPrefix(token)) {
+		throw usage(`A token id or raw token is 64 hex characters; an id may be shortened to its first ${MIN_ID_PREFIX} or more`);
 	}
 
 	return token;

@@ -5,6 +5,7 @@
  * terminal need (not every command, nor the listing's child process).
  */
 export * from './columns.js';
+export * from './details.js';
 export * from './display.js';
 export * from './rotation.js';
 export * from './review.js';

@@ -4,7 +4,9 @@ import {
 	TokenError,
 	type TokenRecord,
 	decodeLastUse,
+	MIN_ID_PREFIX,
 	isHex64,
+	isIdPrefix,
 	shallowFields,
 	tokenIdOf,
 	unreadableReason,
@@ -68,4 +70,67 @@ export async function resolveToken(
 
 	// No part of the value: it may be a raw token, and no message echoes one, not even a prefix.
 	throw new TokenError('not-found', 'No token with that id or value');
+}
+
+/** How many fields each HSCAN page walks: 100,000 tokens take 20 round trips (see lookup below). */
+const PREFIX_SCAN_COUNT = 5000;
+
+/** How many matching ids an ambiguous prefix names; more are counted, not listed. */
+const CANDIDATES_SHOWN = 10;
+
+/** A Redis glob matching ids that start with `prefix` in either case (ids are stored verbatim, compatibility §1.4). */
+const caseInsensitivePattern = (prefix: string) =>
+	`${[...prefix.toLowerCase()].map(character => (/[a-f]/.test(character) ? `[${character}${character.toUpperCase()}]` : character)).join('')}*`;
+
+/**
+ * The full id an `-t` value names: the value itself when it is 64 hex characters (an id or a raw
+ * token, for resolveToken), else the one stored id that starts with it, in any case. The tokens
+ * hash is walked once with HSCAN MATCH, so Redis compares the names and only matches travel; the
+ * whole walk is needed to know that a match is the only one. Several matches are a usage error
+ * that lists them (a prefix never picks one of many); none is not-found. The prefix is never
+ * echoed: it may be the start of a raw token.
+ */
+export async function completeIdPrefix({redis, keys}: StoreContext, value: string): Promise<string> {
+	const typed = value.trim();
+	if (!isIdPrefix(typed)) {
+		if (isHex64(typed)) {
+			return typed;
+		}
+
+		throw new TokenError(
+			'usage',
+			`A token id is 64 hex characters; give the whole id, at least its first ${MIN_ID_PREFIX}, or the raw token`,
+		);
+	}
+
+	const lower = typed.toLowerCase();
+	const matches = new Set<string>();
+	let cursor = '0';
+	do {
+		const [next, fields] = await redis.hscanBuffer(keys.tokens, cursor, 'MATCH', caseInsensitivePattern(lower), 'COUNT', PREFIX_SCAN_COUNT);
+		cursor = String(next);
+		for (let index = 0; index < fields.length; index += 2) {
+			const id = fields[index]!.toString();
+			// Only what -t can name: an id that is no 64 hex characters is revoked from its row in the app.
+			if (isHex64(id) && id.toLowerCase().startsWith(lower)) {
+				matches.add(id);
+			}
+		}
+	} while (cursor !== '0');
+
+	const [only, ...others] = [...matches].sort();
+	if (only === undefined) {
+		throw new TokenError('not-found', 'No token id starts with that prefix');
+	}
+
+	if (others.length > 0) {
+		const all = [only, ...others];
+		const more = all.length > CANDIDATES_SHOWN ? `, and ${all.length - CANDIDATES_SHOWN} more` : '';
+		throw new TokenError(
+			'usage',
+			`That prefix matches ${all.length} tokens: ${all.slice(0, CANDIDATES_SHOWN).join(', ')}${more}; give more characters of the id`,
+		);
+	}
+
+	return only;
 }

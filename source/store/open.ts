@@ -2,7 +2,7 @@ import {createRequire} from 'node:module';
 import {Redis, type RedisOptions} from 'ioredis';
 import {TokenError} from '../tokens/index.js';
 import {type RedisTarget, maskRedisUrl, redisOptionsFor, resolveRedisTarget} from './connection.js';
-import {embeddedStateDir, ensureEmbeddedRedis} from './embedded.js';
+import {embeddedClientName, embeddedStateDir, ensureEmbeddedRedis} from './embedded.js';
 import {describeReply, notAnswering, redisReply} from './redis-errors.js';
 import {TokenStore} from './token-store.js';
 
@@ -16,6 +16,13 @@ export type OpenOptions = {
 	persistent?: boolean;
 	/** Where notices go (which URL won, that the embedded Redis started). */
 	notify?: (message: string) => void;
+	/**
+	 * Say nothing when an embedded Redis already running is used: a command run many times would
+	 * say it each time. Starting one is always said (a server now runs that did not).
+	 */
+	quietReuse?: boolean;
+	/** Who this is on the embedded Redis (`serve`, `app`), so `embedded stop` can name it (embeddedClientName). */
+	clientName?: string;
 	/** The store's clock (created, expiry), when it is not the real one. */
 	now?: () => number;
 	/** Tests point "the default" somewhere known to be silent, and the embedded data elsewhere. */
@@ -81,12 +88,13 @@ function connectorVetoing(refused: () => boolean): ConnectorConstructor {
  * command then has the same limit (ioredis's commandTimeout), so nothing waits for ever on a
  * Redis that accepts and never answers, or one under CLIENT PAUSE.
  */
-export async function connectRedis(target: RedisTarget, persistent = false): Promise<Redis> {
+export async function connectRedis(target: RedisTarget, persistent = false, connectionName?: string): Promise<Redis> {
 	const options = redisOptionsFor(target.url);
 	let selectRefused: Error | undefined;
 	const redis = new Redis({
 		...options,
 		...(options.db ? {Connector: connectorVetoing(() => selectRefused !== undefined)} : {}),
+		...(connectionName ? {connectionName} : {}),
 		lazyConnect: true,
 		connectTimeout: target.timeoutMs,
 		commandTimeout: target.timeoutMs,
@@ -162,10 +170,12 @@ export async function openStore(options: OpenOptions = {}): Promise<OpenStore> {
 
 		const embedded = await ensureEmbeddedRedis(options.embeddedDir ?? embeddedStateDir(env), {timeoutMs: target.timeoutMs});
 		used = {url: embedded.url, source: 'embedded', prefix: target.prefix, timeoutMs: target.timeoutMs, log: embedded.log};
-		options.notify?.(
-			`ee-tokens: no Redis at ${maskRedisUrl(target.url)}, ${embedded.started ? 'started' : 'using'} the embedded one (${embedded.socket}, db 8)`,
-		);
-		redis = await connectRedis(used, options.persistent);
+		if (embedded.started || !options.quietReuse) {
+			options.notify?.(
+				`ee-tokens: no Redis at ${maskRedisUrl(target.url)}, ${embedded.started ? 'started' : 'using'} the embedded one (${embedded.socket}, db 8)`,
+			);
+		}
+		redis = await connectRedis(used, options.persistent, embeddedClientName(options.clientName ?? 'command'));
 	}
 
 	return {

@@ -29,7 +29,7 @@ import {
 	listStored,
 	listSummaries,
 } from './listing.js';
-import {getLastUse, getRecord, resolveToken} from './lookup.js';
+import {completeIdPrefix, getLastUse, getRecord, resolveToken} from './lookup.js';
 import {type ReviewRecord, reviewRecords} from './review-read.js';
 import type {OnUnreadable, StoreContext, UnreadableRecord} from './stored-records.js';
 import {issueToken, reap, revokeEntry, revokeMany, revokeToken} from './writes.js';
@@ -96,6 +96,15 @@ export class TokenStore implements StoreContext {
 
 	async resolve(idOrToken: string, options: {allowUnreadable?: boolean} = {}): Promise<TokenEntry> {
 		return resolveToken(this, idOrToken, options);
+	}
+
+	/**
+	 * The full id a `-t` value names: 64 hex characters as given, or the one id that starts with a
+	 * prefix of 8 or more (several: a usage error listing them). The server never calls it: EmailEngine
+	 * names a token by its whole id or value.
+	 */
+	async completeId(value: string): Promise<string> {
+		return completeIdPrefix(this, value);
 	}
 
 	async lastUse(id: string): Promise<LastUse | undefined> {

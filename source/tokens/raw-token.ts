@@ -5,6 +5,14 @@ const HEX64 = /^[\da-f]{64}$/i;
 
 export const isHex64 = (value: unknown): value is string => typeof value === 'string' && HEX64.test(value);
 
+/** The shortest id prefix `-t` takes: 8 hex characters are 4 billion values, so a collision is rare. */
+export const MIN_ID_PREFIX = 8;
+
+const ID_PREFIX = new RegExp(`^[\\da-f]{${MIN_ID_PREFIX},63}$`, 'i');
+
+/** 8 to 63 hex characters: the start of an id, as `list` shows ids (12 characters) on a terminal. */
+export const isIdPrefix = (value: string): boolean => ID_PREFIX.test(value);
+
 /** 32 CSPRNG bytes as 64 lower-case hex characters: the only form a raw token is ever handed out in. */
 export const generateRawToken = (): string => randomBytes(32).toString('hex');
 

@@ -25,6 +25,7 @@ export async function runApp(options: {redisFlag?: string; timeoutFlag?: string}
 		timeoutFlag: options.timeoutFlag,
 		persistent: true,
 		notify: message => notices.push(message),
+		clientName: 'app',
 	});
 	// The listing's first rows come first (one HKEYS and one HMGET): the screen shows them while
 	// the whole table, read by a short-lived child process when it is large, is still on its way.

@@ -107,10 +107,12 @@ describe('a flag given without a value, or with an empty one, is a usage error n
 		const entry = COMMANDS.find(candidate => candidate.name === 'serve')!;
 		const command = await entry.load();
 		for (const value of ['abc', '1e3', '0x10', '3000.5', ' 80', '-1']) {
-			expect(refusal(entry, command, [`--port=${value}`])?.message, value).toMatch(/^--port takes a whole number/);
+			expect(refusal(entry, command, [`--port=${value}`])?.message, value).toMatch(
+				/^--port must be a number \(0 or more, in decimal digits\)/,
+			);
 		}
 
-		expect(refusal(entry, command, ['--port', '-1'])?.message).toBe('--port takes a whole number in decimal digits, not "-1"');
+		expect(refusal(entry, command, ['--port', '-1'])?.message).toBe('--port must be a number (0 or more, in decimal digits), not "-1"');
 	});
 
 	it('the flags meow misreads are refused: -scope, --json=no', async () => {
@@ -168,7 +170,7 @@ describe('through the CLI: refused in one line with exit 2, nothing written', ()
 		[['revoke', '-t', '--yes'], /^-t needs a value/],
 		[['import', '-t', ''], /^-t is empty/],
 		[['serve', '--port'], /^--port needs a value/],
-		[['serve', '--port', 'abc'], /^--port takes a whole number/],
+		[['serve', '--port', 'abc'], /^--port must be a number \(0 or more, in decimal digits\)/],
 		[['serve', '--host='], /^--host is empty/],
 		[['serve', '--preparedToken', ''], /^--preparedToken is empty/],
 	];

@@ -103,10 +103,10 @@ describe('show after a rotation', () => {
 		const later = NOW + 4 * 60_000;
 		const shown = await run(['show', '-t', newId], {at: later});
 		expect(shown.stdout).toContain(
-			`rotated from  ${old.id}: the old token was last used 3 minutes ago from 10.0.0.7 and stops working in 24 hours (2027-03-02T12:00:00.000Z)`,
+			`rotated from    ${old.id}: the old token was last used 3 minutes ago from 10.0.0.7 and stops working in 24 hours (2027-03-02T12:00:00.000Z)`,
 		);
 		const shownOld = await run(['show', '-t', old.id], {at: later});
-		expect(shownOld.stdout).toContain(`replaced by   ${newId}: this token stops working in 24 hours (2027-03-02T12:00:00.000Z)`);
+		expect(shownOld.stdout).toContain(`replaced by     ${newId}: this token stops working in 24 hours (2027-03-02T12:00:00.000Z)`);
 
 		const json = JSON.parse((await run(['show', '-t', newId, '--json'], {at: later})).stdout);
 		expect(json.rotation).toEqual({
@@ -121,7 +121,7 @@ describe('show after a rotation', () => {
 
 		// Once the old token is gone, the new one says so.
 		await run(['revoke', '-t', old.id, '--yes']);
-		expect((await run(['show', '-t', newId])).stdout).toContain(`rotated from  ${old.id}: the old token is gone`);
+		expect((await run(['show', '-t', newId])).stdout).toContain(`rotated from    ${old.id}: the old token is gone`);
 		// A token with no link shows no rotation at all.
 		const plain = await plant(record(), 'acme');
 		expect(JSON.parse((await run(['show', '-t', plain.id, '--json'])).stdout)).not.toHaveProperty('rotation');

@@ -51,11 +51,11 @@ describe('tokens that can never authenticate are listed, and marked', () => {
 	it("show says why on an `unusable` line, and the record's keys reach the terminal sanitised", async () => {
 		const result = await runCli(['show', '-t', MALFORMED, flag]);
 		expect(result.exitCode).toBe(0);
-		expect(result.stdout).toMatch(/^unusable +scopes is text, not a list$/m);
+		expect(result.stdout).toMatch(/^unusable +scopes is text, not a list: EmailEngine refuses every request$/m);
 		expect(result.stdout).toContain('\uFFFD]0;pwned\uFFFD');
 		expect(result.stdout).not.toMatch(/[\u0007\u001B]/);
 		const numeric = await runCli(['show', '-t', NUMERIC, flag]);
-		expect(numeric.stdout).toMatch(/^unusable +account is a number, which no request names$/m);
+		expect(numeric.stdout).toMatch(/^unusable +account is a number, which no request names: EmailEngine refuses every request$/m);
 		// The JSON shapes are EmailEngine's: no extra key.
 		const json = await runCli(['show', '--json', '-t', MALFORMED, flag]);
 		expect(Object.keys(JSON.parse(json.stdout) as object)).not.toContain('unusable');

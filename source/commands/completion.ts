@@ -1,0 +1,175 @@
+import {SCOPES, TokenError} from '../tokens/index.js';
+import {type AnyCommand, defineCommand} from './command.js';
+import {EXIT} from './exit-codes.js';
+import {COMMANDS, EMAILENGINE_SUBCOMMANDS} from './registry.js';
+
+const SHELLS = ['bash', 'zsh', 'fish'] as const;
+type Shell = (typeof SHELLS)[number];
+
+/** What every command takes besides its own flags (main.ts takes them out of argv). */
+const GLOBAL_FLAGS = ['--dbs.redis', '--dbs.timeout', '--verbose', '--help'];
+
+/** The flags whose value is a scope: completed with the scope names. */
+const SCOPE_FLAGS = ['-s', '--scope'];
+
+/** One command as the scripts complete it: its name, its flags as typed, and the words it takes first. */
+type CompletedCommand = {name: string; flags: string[]; subcommands: readonly string[]};
+
+const kebab = (name: string) => name.replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`);
+
+function flagsOf(command: AnyCommand): string[] {
+	return Object.entries(command.flags).flatMap(([name, flag]) => [
+		`--${kebab(name)}`,
+		...(flag.aliases ?? []).map(alias => `--${alias}`),
+		...(flag.shortFlag ? [`-${flag.shortFlag}`] : []),
+	]);
+}
+
+/**
+ * Commands, flags and scopes are written into the script: completing them costs the shell nothing
+ * and never runs ee-tokens. Token ids are left out on purpose: completing one would connect to
+ * Redis on each Tab (a remote Redis, a timeout, or starting the embedded one), and ids in a
+ * completion menu end up in terminal scrollback; `list` shows them, and -t takes their first 8.
+ */
+async function completedCommands(): Promise<CompletedCommand[]> {
+	const commands = await Promise.all(
+		COMMANDS.map(async entry => {
+			const command = await entry.load();
+			return {name: entry.name, flags: flagsOf(command), subcommands: command.subcommands ?? []};
+		}),
+	);
+	return [...commands, {name: 'tokens', flags: [], subcommands: EMAILENGINE_SUBCOMMANDS}];
+}
+
+/** A word as a single-quoted shell word (the scope `*` must never glob). */
+const quoted = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
+
+function bashScript(commands: readonly CompletedCommand[]): string {
+	const cases = commands
+		.map(({name, flags, subcommands}) =>
+			[
+				`\t\t${name})`,
+				`\t\t\tflags=(${flags.map(quoted).join(' ')})`,
+				`\t\t\tsubcommands=(${subcommands.map(quoted).join(' ')})`,
+				'\t\t\t;;',
+			].join('\n'),
+		)
+		.join('\n');
+	return `# ee-tokens completion for bash. Load it with: source <(ee-tokens completion bash)
+_ee_tokens() {
+	local cur=\${COMP_WORDS[COMP_CWORD]} prev=\${COMP_WORDS[COMP_CWORD-1]}
+	local -a candidates flags=() subcommands=()
+	if ((COMP_CWORD == 1)); then
+		candidates=(${commands.map(({name}) => quoted(name)).join(' ')} '--help' '--version')
+	else
+		case $prev in
+		${SCOPE_FLAGS.join('|')})
+			candidates=(${SCOPES.map(quoted).join(' ')})
+			;;
+		*)
+			case \${COMP_WORDS[1]} in
+${cases}
+			esac
+			candidates=("\${flags[@]}" ${GLOBAL_FLAGS.map(quoted).join(' ')})
+			((COMP_CWORD == 2)) && candidates+=("\${subcommands[@]}")
+			;;
+		esac
+	fi
+	# compgen -W would expand the scope * into file names: the candidates are matched here instead.
+	COMPREPLY=()
+	local candidate
+	for candidate in "\${candidates[@]}"; do
+		[[ $candidate == "$cur"* ]] && COMPREPLY+=("$candidate")
+	done
+}
+complete -F _ee_tokens ee-tokens
+`;
+}
+
+function zshScript(commands: readonly CompletedCommand[]): string {
+	const cases = commands
+		.map(({name, flags, subcommands}) =>
+			[
+				`\t\t${name})`,
+				`\t\t\tflags=(${flags.map(quoted).join(' ')})`,
+				`\t\t\tsubcommands=(${subcommands.map(quoted).join(' ')})`,
+				'\t\t\t;;',
+			].join('\n'),
+		)
+		.join('\n');
+	return `#compdef ee-tokens
+# ee-tokens completion for zsh. Load it with: source <(ee-tokens completion zsh)
+_ee_tokens() {
+	local -a flags subcommands
+	if ((CURRENT == 2)); then
+		compadd -- ${commands.map(({name}) => quoted(name)).join(' ')} '--help' '--version'
+		return
+	fi
+	case \${words[CURRENT-1]} in
+	${SCOPE_FLAGS.join('|')})
+		compadd -Q -- ${SCOPES.map(scope => quoted(scope === '*' ? '\\*' : scope)).join(' ')}
+		return
+		;;
+	esac
+	case \${words[2]} in
+${cases}
+	esac
+	((CURRENT == 3)) && compadd -- "\${subcommands[@]}"
+	compadd -- "\${flags[@]}" ${GLOBAL_FLAGS.map(quoted).join(' ')}
+}
+compdef _ee_tokens ee-tokens
+`;
+}
+
+function fishScript(commands: readonly CompletedCommand[]): string {
+	const lines = [
+		'# ee-tokens completion for fish. Load it with: ee-tokens completion fish | source',
+		'complete -c ee-tokens -f',
+		`complete -c ee-tokens -n __fish_use_subcommand -a ${quoted(commands.map(({name}) => name).join(' '))}`,
+		`complete -c ee-tokens -n __fish_use_subcommand -l help -l version`,
+	];
+	for (const {name, flags, subcommands} of commands) {
+		const when = `-n ${quoted(`__fish_seen_subcommand_from ${name}`)}`;
+		if (subcommands.length > 0) {
+			lines.push(`complete -c ee-tokens ${when} -a ${quoted(subcommands.join(' '))}`);
+		}
+
+		for (const flag of [...flags, ...GLOBAL_FLAGS]) {
+			const option = flag.startsWith('--') ? `-l ${flag.slice(2)}` : `-s ${flag.slice(1)}`;
+			const scopes = SCOPE_FLAGS.includes(flag) ? ` -x -a ${quoted(SCOPES.map(scope => (scope === '*' ? '\\*' : scope)).join(' '))}` : '';
+			lines.push(`complete -c ee-tokens ${when} ${option}${scopes}`);
+		}
+	}
+
+	return `${lines.join('\n')}\n`;
+}
+
+const SCRIPTS: Record<Shell, (commands: readonly CompletedCommand[]) => string> = {bash: bashScript, zsh: zshScript, fish: fishScript};
+
+export const completionCommand = defineCommand({
+	name: 'completion',
+	subcommands: SHELLS,
+	usage: `
+	Usage
+	  $ ee-tokens completion bash|zsh|fish
+
+	Prints a completion script for the shell: commands, their flags, and scope names after -s or
+	--scope. Token ids are not completed: that would ask Redis on every Tab; list shows them, and
+	-t takes their first 8 characters.
+
+	Examples
+	  $ source <(ee-tokens completion bash)          # in ~/.bashrc
+	  $ source <(ee-tokens completion zsh)           # in ~/.zshrc, after compinit
+	  $ ee-tokens completion fish > ~/.config/fish/completions/ee-tokens.fish
+`,
+	flags: {},
+	async run(cli, context) {
+		const shell = String(cli.input[0]) as Shell;
+		if (!Object.hasOwn(SCRIPTS, shell)) {
+			throw new TokenError('usage', `Give a shell: ee-tokens completion ${SHELLS.join('|')}`);
+		}
+
+		context.stdout.write(SCRIPTS[shell](await completedCommands()));
+		return EXIT.ok;
+	},
+});
