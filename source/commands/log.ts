@@ -59,7 +59,7 @@ export const logCommand = defineCommand({
 		// Listened for before anything is printed: a Ctrl-C right after the first lines stops cleanly too.
 		const stop = follow ? stopSignal(context) : undefined;
 		return context.withStore(async ({store}) => {
-			const {id, hasRecord} = await store.logOwner(token);
+			const {id, hasRecord} = await store.logOwner(await store.completeId(token));
 			const [log, setting] = await Promise.all([store.wholeAuditLog(id, PLACE_LENGTH), store.auditLogSetting()]);
 			const shown = log.entries.filter(entry => wanted(entry));
 			if (follow) {

@@ -3,6 +3,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {execa} from 'execa';
 import {afterAll, describe, expect, it} from 'vitest';
+import {COMMANDS} from '../../source/commands/registry.js';
 import {runInProcess as runCli} from '../helpers/cli.js';
 
 /**
@@ -67,10 +68,8 @@ describe('ee-tokens completion', () => {
 			runCli(['completion', 'tcsh']),
 		]);
 		expect(zsh.stdout).toContain('compdef _ee_tokens ee-tokens');
-		expect(zsh.stdout).toContain("compadd -- 'list' 'issue' 'show' 'export' 'import' 'revoke' 'rotate' 'edit' 'review' 'restore' 'serve'");
-		expect(fish.stdout).toContain(
-			"complete -c ee-tokens -n __fish_use_subcommand -a 'list issue show export import revoke rotate edit review restore serve",
-		);
+		expect(zsh.stdout).toContain(`compadd -- ${COMMANDS.map(command => `'${command.name}'`).join(' ')}`);
+		expect(fish.stdout).toContain(`complete -c ee-tokens -n __fish_use_subcommand -a '${COMMANDS.map(command => command.name).join(' ')}`);
 		expect(fish.stdout).toContain(
 			"complete -c ee-tokens -n '__fish_seen_subcommand_from issue' -l scope -x -a '\\* api metrics smtp imap-proxy mcp'",
 		);

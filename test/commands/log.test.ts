@@ -64,6 +64,15 @@ describe('reading the log', () => {
 		expect(result.stderr).toBe('');
 	});
 
+	test('-t takes the first characters of an id, as list shows it, in any case', async () => {
+		await plant([DENIED, ALLOWED], {auditLog: true});
+		const whole = await runInProcess(['log', '-t', ID, db.db8]);
+		const prefixed = await runInProcess(['log', '-t', ID.slice(0, 12).toUpperCase(), db.db8]);
+		expect(prefixed.exitCode, prefixed.stderr).toBe(0);
+		expect(prefixed.stdout).toBe(whole.stdout);
+		expect(prefixed.stdout.split('\n')).toHaveLength(2);
+	});
+
 	test('--json answers EmailEngine’s entry shape (compatibility §9.5), with the list length and what was skipped', async () => {
 		await plant([DENIED, Buffer.from('not msgpack at all \u00C1'), ALLOWED], {auditLog: true});
 		const result = await runInProcess(['log', '-t', ID, '--json', '--denied', db.db8]);
