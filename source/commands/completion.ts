@@ -44,8 +44,12 @@ async function completedCommands(): Promise<CompletedCommand[]> {
 /** A word as a single-quoted shell word (the scope `*` must never glob). */
 const quoted = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
 
-function bashScript(commands: readonly CompletedCommand[]): string {
-	const cases = commands
+/**
+ * One `case` arm per command, setting its flags and subcommands: bash and zsh share the syntax
+ * (fish has no case statement and lists them its own way).
+ */
+function commandCases(commands: readonly CompletedCommand[]): string {
+	return commands
 		.map(({name, flags, subcommands}) =>
 			[
 				`\t\t${name})`,
@@ -55,6 +59,10 @@ function bashScript(commands: readonly CompletedCommand[]): string {
 			].join('\n'),
 		)
 		.join('\n');
+}
+
+function bashScript(commands: readonly CompletedCommand[]): string {
+	const cases = commandCases(commands);
 	return `# ee-tokens completion for bash. Load it with: source <(ee-tokens completion bash)
 _ee_tokens() {
 	local cur=\${COMP_WORDS[COMP_CWORD]} prev=\${COMP_WORDS[COMP_CWORD-1]}
@@ -87,16 +95,7 @@ complete -F _ee_tokens ee-tokens
 }
 
 function zshScript(commands: readonly CompletedCommand[]): string {
-	const cases = commands
-		.map(({name, flags, subcommands}) =>
-			[
-				`\t\t${name})`,
-				`\t\t\tflags=(${flags.map(quoted).join(' ')})`,
-				`\t\t\tsubcommands=(${subcommands.map(quoted).join(' ')})`,
-				'\t\t\t;;',
-			].join('\n'),
-		)
-		.join('\n');
+	const cases = commandCases(commands);
 	return `#compdef ee-tokens
 # ee-tokens completion for zsh. Load it with: source <(ee-tokens completion zsh)
 _ee_tokens() {

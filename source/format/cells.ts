@@ -1,3 +1,5 @@
+// Over 300 lines for a reason: every measure of text in cells (width, fit, cut, chunk, wrap) must
+// agree with the one width rule below, so they live beside it.
 import stringWidth from 'string-width';
 
 /**

@@ -1,6 +1,7 @@
 /** Redis: connection resolution, EmailEngine's key layout, the token store, the embedded server. */
 export * from './connection.js';
 export * from './embedded.js';
+export * from './embedded-lifecycle.js';
 export * from './id-order.js';
 export * from './journal-file.js';
 export * from './keys.js';

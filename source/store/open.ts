@@ -2,7 +2,8 @@ import {createRequire} from 'node:module';
 import {Redis, type RedisOptions} from 'ioredis';
 import {TokenError} from '../tokens/index.js';
 import {type RedisTarget, maskRedisUrl, redisOptionsFor, resolveRedisTarget} from './connection.js';
-import {embeddedClientName, embeddedStateDir, ensureEmbeddedRedis} from './embedded.js';
+import {embeddedClientName} from './embedded-lifecycle.js';
+import {embeddedStateDir, ensureEmbeddedRedis} from './embedded.js';
 import {describeReply, notAnswering, redisReply} from './redis-errors.js';
 import {TokenStore} from './token-store.js';
 

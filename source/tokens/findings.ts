@@ -1,3 +1,5 @@
+// Over 300 lines for a reason: the review's rules are one table of kinds, levels and sentences,
+// and each rule reads best beside the others it is ranked against.
 import {familyAllowedWhole} from './address.js';
 import {expiryOf, listField, recordProblem, restrictionsField} from './record-shape.js';
 import {type LastUse, type TokenRecord, boundAccountOf, toMillis} from './record.js';

@@ -1,3 +1,5 @@
+// Over 300 lines for a reason: what every decision-making field of a stored record means when it
+// holds the wrong type, for the server, the listings and import alike: one owner, read together.
 import {isPlainMap} from './msgpack.js';
 import {permissionAxes} from './permissions.js';
 import {type RateLimit, type TokenRecord, boundAccountOf, toMillis} from './record.js';

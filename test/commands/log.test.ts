@@ -182,6 +182,21 @@ describe('reading the log', () => {
 
 describe('--follow', () => {
 	/** A sleep the test ends: each poll waits for the test's next call to `tick`. */
+	/** `log -t ID …args` following under a clock of the test's and a stop it aborts. */
+	function follow(args: string[]) {
+		const clock = ticker();
+		const stop = new AbortController();
+		let text = '';
+		const run = runInProcess(['log', '-t', ID, ...args, db.db8], {
+			sleep: clock.sleep,
+			stop: stop.signal,
+			onStdout(chunk) {
+				text += chunk;
+			},
+		});
+		return {clock, stop, run, printed: () => text};
+	}
+
 	function ticker() {
 		const waiting: Array<() => void> = [];
 		let asked: (() => void) | undefined;
@@ -207,19 +222,10 @@ describe('--follow', () => {
 
 	test('prints what is there oldest first, then each new entry as it arrives, filtered; stops cleanly when asked', async () => {
 		await plant([DENIED, ALLOWED], {auditLog: true});
-		const clock = ticker();
-		const stop = new AbortController();
-		let printed = '';
-		const run = runInProcess(['log', '-t', ID, '--follow', '--json', db.db8], {
-			sleep: clock.sleep,
-			stop: stop.signal,
-			onStdout(text) {
-				printed += text;
-			},
-		});
+		const {clock, stop, run, printed} = follow(['--follow', '--json']);
 		await clock.waiting();
 		expect(
-			printed
+			printed()
 				.split('\n')
 				.filter(Boolean)
 				.map(line => JSON.parse(line).time),
@@ -230,7 +236,7 @@ describe('--follow', () => {
 		await db.raw.lpush(`tokens:log:${ID}`, SMTP, third, third);
 		clock.tick();
 		await clock.waiting();
-		const lines = printed
+		const lines = printed()
 			.split('\n')
 			.filter(Boolean)
 			.map(line => JSON.parse(line));
@@ -245,7 +251,7 @@ describe('--follow', () => {
 		// A quiet poll prints nothing.
 		clock.tick();
 		await clock.waiting();
-		expect(printed.split('\n').filter(Boolean)).toHaveLength(5);
+		expect(printed().split('\n').filter(Boolean)).toHaveLength(5);
 
 		stop.abort();
 		const result = await run;
@@ -255,22 +261,13 @@ describe('--follow', () => {
 	test('entries pushed while the list is full (EmailEngine trims the tail) are still found', async () => {
 		const old = Array.from({length: 20}, (_, index) => entry(`2026-12-01T09:00:${String(index).padStart(2, '0')}.000Z`, {}));
 		await plant(old, {auditLog: true});
-		const clock = ticker();
-		const stop = new AbortController();
-		let printed = '';
-		const run = runInProcess(['log', '-t', ID, '-f', '--denied', db.db8], {
-			sleep: clock.sleep,
-			stop: stop.signal,
-			onStdout(text) {
-				printed += text;
-			},
-		});
+		const {clock, stop, run, printed} = follow(['-f', '--denied']);
 		await clock.waiting();
-		expect(printed).toBe('');
+		expect(printed()).toBe('');
 		await db.raw.multi().lpush(`tokens:log:${ID}`, DENIED).ltrim(`tokens:log:${ID}`, 0, 19).exec();
 		clock.tick();
 		await clock.waiting();
-		expect(printed).toBe(
+		expect(printed()).toBe(
 			'2026-12-01T09:20:14.531Z  denied: account       GET /v1/stats  read/diagnostics  account example  ip 127.0.0.1\n',
 		);
 		stop.abort();
