@@ -157,6 +157,7 @@ function Main({store, endpoint, target, prefix, refreshMs, source, first}: AppPr
 						height={bodyHeight}
 						onClose={closeDialog}
 						onOpen={setDialog}
+						onChanged={refresh}
 					/>
 				) : null}
 			</Box>

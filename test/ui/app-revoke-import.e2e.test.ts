@@ -125,6 +125,8 @@ describe('the app: a revoke is journaled, and restore undoes it', () => {
 		await app.type('   ');
 		await app.waitFor('3 marked');
 		const before = await contents();
+		const headerCount = (screen: string) => Number(/(\d+) tokens/.exec(screen.split('\n')[0]!)?.[1]);
+		const countBefore = headerCount(app.screen());
 		await app.type('d');
 		await app.waitFor('Revoke the 3 marked tokens?');
 		await app.waitFor('Type revoke 3 and press Enter');
@@ -132,6 +134,12 @@ describe('the app: a revoke is journaled, and restore undoes it', () => {
 		const done = await app.waitFor(/Undo: ee-tokens restore --journal\s+\S+\.jsonl/);
 		const journal = /Undo: ee-tokens restore --journal\s+(\S+\.jsonl)/.exec(done)![1]!;
 		expect(done).toContain('Revoked 3 tokens.');
+		// The header counts what is stored now, while the result is still on screen: reloaded by the
+		// revoke itself, well before the periodic reload (10 s after the r above) would have.
+		await app.waitFor(screen => screen.includes('Undo:') && headerCount(screen) === countBefore - 3, {
+			message: 'the header count after the revoke',
+			timeout: 5000,
+		});
 		expect(path.dirname(journal)).toBe(path.join(fixture.stateDir, 'ee-tokens', 'journals'));
 		expect(statSync(journal).mode & 0o777).toBe(0o600);
 		for (const {id} of issued) {

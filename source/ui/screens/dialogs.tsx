@@ -60,6 +60,8 @@ export type DialogsProps = {
 	height: number;
 	onClose: (options?: CloseOptions) => void;
 	onOpen: (dialog: Dialog) => void;
+	/** Reloads the table behind the dialog (after a write the dialog stays open to report). */
+	onChanged: () => void;
 };
 
 /** The details frame with one line instead of the fields: loading, gone, or why it failed. */
@@ -96,7 +98,7 @@ function TokenDetails({
 	onClose,
 	onOpen,
 	self,
-}: Omit<DialogsProps, 'dialog' | 'endpoint'> & {id: string; self: Dialog}) {
+}: Omit<DialogsProps, 'dialog' | 'endpoint' | 'onChanged'> & {id: string; self: Dialog}) {
 	const row = useMemo(() => data.rows.find(candidate => candidate.id === id), [data, id]);
 	const state = useEntry(store, id, data);
 	const audit = useAuditLog(store, id, data);
@@ -169,7 +171,7 @@ export function Dialogs(props: DialogsProps) {
 }
 
 /** Routes the open dialog to its screen. Each screen renders its body and its own footer. */
-function DialogScreen({dialog, store, endpoint, data, width, height, onClose, onOpen}: DialogsProps) {
+function DialogScreen({dialog, store, endpoint, data, width, height, onClose, onOpen, onChanged}: DialogsProps) {
 	switch (dialog.kind) {
 		case 'details': {
 			const {back} = dialog;
@@ -247,7 +249,15 @@ function DialogScreen({dialog, store, endpoint, data, width, height, onClose, on
 			return dialog.kind === 'export' ? (
 				<ExportScreen store={store} selection={selection} width={width} height={height} onClose={() => onClose()} />
 			) : (
-				<RevokeScreen store={store} selection={selection} endpoint={endpoint} width={width} height={height} onClose={onClose} />
+				<RevokeScreen
+					store={store}
+					selection={selection}
+					endpoint={endpoint}
+					width={width}
+					height={height}
+					onClose={onClose}
+					onRevoked={onChanged}
+				/>
 			);
 		}
 	}

@@ -1,5 +1,5 @@
 import {Text, useStdout} from 'ink';
-import {useEffect} from 'react';
+import {useEffect, useRef} from 'react';
 import {type TokenStore, defaultJournalPath, revokeWithJournal} from '../../store/index.js';
 import {copyToClipboard} from '../clipboard.js';
 import {failureText} from '../errors.js';
@@ -121,6 +121,8 @@ export type RevokeScreenProps = {
 	width: number;
 	height: number;
 	onClose: (options: {reload?: boolean}) => void;
+	/** Told once tokens are revoked, so the table and header behind the result count them gone at once. */
+	onRevoked?: () => void;
 	/** Where the journal goes (the CLI's default place); throws, naming why, when it cannot be made. */
 	journalPath?: (now: number) => string;
 	clock?: () => number;
@@ -138,11 +140,13 @@ export function RevokeScreen({
 	width,
 	height,
 	onClose,
+	onRevoked,
 	journalPath = defaultPath,
 	clock = Date.now,
 }: RevokeScreenProps) {
 	const {stdout} = useStdout();
 	const [state, dispatch, ref] = useRefReducer(revokeReducer, () => initialRevokeState(selection.targets, selection));
+	const reloaded = useRef(false);
 
 	// The plan: the exact stored bytes of the targets as the dialog opens, as revoke --query plans.
 	useEffect(() => {
@@ -170,11 +174,15 @@ export function RevokeScreen({
 					header: {created: new Date(now).toISOString(), redis: endpoint, prefix: store.prefix},
 				});
 				dispatch({type: 'revoked', revoked: revoked.length, skipped, journal: file});
+				if (onRevoked) {
+					reloaded.current = true;
+					onRevoked();
+				}
 			} catch (error) {
 				dispatch({type: 'failed', message: `Could not revoke: ${failureText(error)}.`});
 			}
 		})();
-	}, [state.step, store, endpoint, journalPath, clock, dispatch, ref]);
+	}, [state.step, store, endpoint, journalPath, clock, dispatch, ref, onRevoked]);
 
 	useKeypress(key => {
 		const current = ref.current;
@@ -187,8 +195,9 @@ export function RevokeScreen({
 		// Closed here, in the key's own turn, not in an effect after the next render: a key read
 		// in the same burst (Esc, then n) must reach whatever is under the dialog.
 		if (ref.current.done) {
-			// A revoke that wrote nothing (cancelled before it ran) has nothing to reload.
-			onClose({reload: ref.current.done === 'closed'});
+			// A revoke that wrote nothing (cancelled before it ran) has nothing to reload, and one
+			// already reloaded when it finished needs no second.
+			onClose({reload: ref.current.done === 'closed' && !reloaded.current});
 		}
 
 		return true;
