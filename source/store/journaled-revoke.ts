@@ -36,11 +36,13 @@ export function plannedRecord(token: JournalToken): TokenRecord {
  * The exact stored state of the selected rows (listStored): record bytes, last-use bytes, which
  * index key the record names and whether the id is in it. A row's summary already says which
  * index key a usable record names (its account); only a record with a problem, which a summary
- * does not hold whole, is decoded for it.
+ * does not hold whole, is decoded for it. Whether the id is in that index is known for a row read
+ * from that very index (a revoke by account, memberOf); Redis is asked only about the others.
  */
 export async function snapshotRows(store: StoreContext, rows: readonly StoredRow[]): Promise<PlannedToken[]> {
-	const {redis} = store;
-	const found: PlannedToken[] = rows.map(({id, record, access, summary}) => {
+	const {redis, keys} = store;
+	const unknown: PlannedToken[] = [];
+	const found: PlannedToken[] = rows.map(({id, record, access, summary, memberOf}) => {
 		const token: PlannedToken = {id, record, access: access ?? null, index: null, indexed: false};
 		if (summary.problem === undefined) {
 			// No problem: the account is a non-empty string or absent, so the summary's account is
@@ -54,12 +56,18 @@ export async function snapshotRows(store: StoreContext, rows: readonly StoredRow
 			}
 		}
 
+		if (memberOf !== undefined && memberOf === keys.index(token.index ?? undefined)) {
+			token.indexed = true;
+		} else {
+			unknown.push(token);
+		}
+
 		return token;
 	});
 	// Every batch is sent at once (one connection pipelines them): one round trip, not one a batch.
 	const batches: Array<Promise<void>> = [];
-	for (let start = 0; start < found.length; start += BATCH) {
-		const batch = found.slice(start, start + BATCH);
+	for (let start = 0; start < unknown.length; start += BATCH) {
+		const batch = unknown.slice(start, start + BATCH);
 		const {indexKeys, args} = byIndexKey(store, batch, token => [token.id]);
 		batches.push(
 			(async () => {

@@ -178,18 +178,23 @@ export async function listSummaries(store: StoreContext, options: SummaryOptions
 	return options.where ? selectTokens(summaries, options.where, store.now()) : summaries;
 }
 
-/** A selected token as stored: its row summary, its record's bytes and its last-use bytes. */
-export type StoredRow = {id: string; summary: TokenSummary; record: Buffer; access: Buffer | undefined};
+/**
+ * A selected token as stored: its row summary, its record's bytes and its last-use bytes, and for a
+ * selection by account, the index key its id was read from (SMEMBERS): it was a member of that set
+ * as the plan was read, which the snapshot then need not ask Redis again.
+ */
+export type StoredRow = {id: string; summary: TokenSummary; record: Buffer; access: Buffer | undefined; memberOf?: string};
 
 /**
  * listSummaries()'s selection with the stored bytes of each row kept too, for a revoke that
  * journals exactly what it deletes without reading every record a second time.
  */
 export async function listStored(store: StoreContext, options: SummaryOptions = {}): Promise<StoredRow[]> {
+	const memberOf = options.account === undefined ? undefined : store.keys.index(options.account);
 	const rows = await select<StoredRow, Buffer>(
 		store,
 		options,
-		(summary, record) => ({id: summary.id, summary, record, access: undefined}),
+		(summary, record) => ({id: summary.id, summary, record, access: undefined, memberOf}),
 		{
 			keep: bytes => bytes,
 			attach(row, bytes) {

@@ -10,7 +10,7 @@ import {
 	unreadableReason,
 } from '../tokens/index.js';
 import {sortByIdDescending} from './id-order.js';
-import {BATCH, type StoreContext, hmgetBatched, scanHash} from './stored-records.js';
+import {BATCH, type StoreContext, hmgetBatched, scanPages} from './stored-records.js';
 
 /** One token as review sees it: everything reviewToken() needs that only Redis knows. */
 export type ReviewRecord = {
@@ -44,34 +44,67 @@ export async function* reviewRecords(
 	size = BATCH,
 ): AsyncGenerator<ReviewRecord[]> {
 	const {redis, keys} = store;
-	type Row = {id: string; bytes: Buffer};
+	type Row = {id: string; bytes: Buffer; access: Buffer | null};
 	const rows: Row[] = [];
+	// Each page of records is kept, and its last uses asked for as it arrives (one pipeline of
+	// HMGETs of 1,000 ids), so Redis reads them while the next page comes rather than after the
+	// whole hash; joined by position, no lookup by id (most are the 0x80 of "never").
+	const reads: Array<Promise<void>> = [];
+	const readAccess = (page: Row[]) => {
+		if (page.length === 0) {
+			return;
+		}
+
+		for (const row of page) {
+			rows.push(row);
+		}
+
+		const read = hmgetBatched(
+			redis,
+			keys.access,
+			page.map(row => row.id),
+		).then(values => {
+			for (const [index, row] of page.entries()) {
+				row.access = values[index] ?? null;
+			}
+		});
+		read.catch(() => {});
+		reads.push(read);
+	};
+
 	if (account === undefined) {
-		// Everything: the hash, through HSCAN (which never blocks a live EmailEngine), id descending.
-		await scanHash(redis, keys.tokens, (id, bytes) => rows.push({id, bytes}));
+		// Everything: the hash, through HSCAN (which never blocks a live EmailEngine).
+		for await (const flat of scanPages(redis, keys.tokens)) {
+			const page: Row[] = [];
+			for (let index = 0; index + 1 < flat.length; index += 2) {
+				page.push({id: flat[index]!.toString(), bytes: flat[index + 1]!, access: null});
+			}
+
+			readAccess(page);
+		}
 	} else {
 		// One account's tokens: its index (a hint, as for `list --account`), then their records by id.
 		const ids = await redis.smembers(keys.index(account));
 		const records = await hmgetBatched(redis, keys.tokens, ids);
+		const page: Row[] = [];
 		for (const [index, id] of ids.entries()) {
 			const bytes = records[index];
 			if (bytes) {
-				rows.push({id, bytes});
+				page.push({id, bytes, access: null});
 			}
 		}
+
+		readAccess(page);
 	}
 
+	await Promise.all(reads);
+	// Id descending, each id once (HSCAN may return a field twice); made after the reads, so what
+	// is made of the records is in listing order.
 	sortByIdDescending(rows);
-	// Last uses by id, in the rows' order: one pipeline of HMGETs, and no join (most are the 0x80 of "never").
-	const access = await hmgetBatched(
-		redis,
-		keys.access,
-		rows.map(row => row.id),
-	);
 	const exists = new Map<string, boolean>();
 	for (let start = 0; start < rows.length; start += size) {
-		const chunk = rows.slice(start, start + size).map(({id, bytes}, index): ReviewRecord => {
-			const lastUse = decodeLastUse(access[start + index]);
+		const chunk = rows.slice(start, start + size).map(({id, bytes, access}): ReviewRecord => {
+			const lastUse = decodeLastUse(access);
 			const summary = summarizeRecord(id, bytes);
 			if (!summary) {
 				return {id, record: undefined, unreadable: unreadableReason(bytes) ?? 'unreadable', lastUse, accountExists: undefined};

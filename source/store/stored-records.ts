@@ -76,19 +76,26 @@ export async function hmgetBatched(redis: Redis, key: string, ids: readonly stri
  * A field can come twice (a rehash during the scan); listings de-duplicate when they sort.
  */
 export async function scanHash(redis: Redis, key: string, visit: (field: string, value: Buffer) => void): Promise<void> {
+	for await (const flat of scanPages(redis, key)) {
+		for (let index = 0; index + 1 < flat.length; index += 2) {
+			visit(flat[index]!.toString(), flat[index + 1]!);
+		}
+	}
+}
+
+/**
+ * scanHash() a page at a time, each page HSCAN's flat reply (field, value, field, value…). The next
+ * page is asked for before this one is handed over, so Redis and the network work while the
+ * caller decodes, instead of one waiting for the other.
+ */
+export async function* scanPages(redis: Redis, key: string): AsyncGenerator<Buffer[]> {
 	const page = async (cursor: string) => redis.hscanBuffer(key, cursor, 'COUNT', 5000);
 	let reply = await page('0');
 	for (;;) {
 		const cursor = reply[0].toString();
-		// The next page is asked for before this one is decoded, so Redis and the network work
-		// while we do, instead of one waiting for the other.
 		const next = cursor === '0' ? undefined : page(cursor);
 		next?.catch(() => {});
-		const flat = reply[1];
-		for (let index = 0; index + 1 < flat.length; index += 2) {
-			visit(flat[index]!.toString(), flat[index + 1]!);
-		}
-
+		yield reply[1];
 		if (!next) {
 			return;
 		}

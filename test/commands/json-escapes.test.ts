@@ -22,6 +22,23 @@ describe('--json escapes what JSON.stringify leaves raw', () => {
 		expect((JSON.parse(result.stdout) as Array<{id: string}>).map(item => item.id)).toEqual([id]);
 	});
 
+	it('review --json: an id, description, account and unknown scope stored with them, each escaped where review writes it', async () => {
+		const id = `id${C1_AND_BIDI}`;
+		const account = `acct${C1_AND_BIDI}`;
+		await plantRecord(
+			r.raw,
+			id,
+			encodeRecord({created: 1_790_000_000_000, account, scopes: ['api', `scope${C1_AND_BIDI}`], description: C1_AND_BIDI}),
+			account,
+		);
+		const result = await runCli(['review', '--json', r.db8]);
+		expect(result.exitCode).toBe(0);
+		expect(result.stdout).not.toMatch(RAW_CONTROL);
+		const [token] = JSON.parse(result.stdout) as Array<{id: string; description: string; account: string; findings: unknown[]}>;
+		expect(token).toMatchObject({id, description: C1_AND_BIDI, account});
+		expect(token!.findings.length).toBeGreaterThan(0);
+	});
+
 	it('issue --json: a description and account typed with them', async () => {
 		const result = await runCli(['issue', '-d', `desc${C1_AND_BIDI}`, '-a', `acct${C1_AND_BIDI}`, '-s', 'api', '--json', r.db8]);
 		expect(result.exitCode).toBe(0);

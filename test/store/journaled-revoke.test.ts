@@ -1,4 +1,4 @@
-import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
+import {afterAll, beforeAll, beforeEach, describe, expect, it, vi} from 'vitest';
 import {TokenStore, plannedRecord} from '../../source/store/index.js';
 import {
 	EMPTY_ACCESS,
@@ -78,6 +78,29 @@ describe('journaled revoke in the store', () => {
 		expect([byId.get(id(1))!.unreadable, byId.get(id(3))!.unreadable]).toEqual([undefined, undefined]);
 		expect(byId.get(id(2))!.record).toEqual(unreadable);
 		expect(plannedRecord(byId.get(id(1))!)).toMatchObject({account: 12_345, description: 'numbered'});
+	});
+
+	it('by account: ids read from that index are journaled as in it without asking again; a record naming another account is asked about', async () => {
+		const ids = await plant(2500);
+		// In acme's index, but the record names another account: is it in iat:other? Asked, not assumed.
+		const other = encodeRecord({created: 1_790_000_000_000, account: 'other', scopes: ['api'], description: 'moved'});
+		await raw().pipeline().hset('pfx:tokens', id(9001), other).sadd('pfx:iat:acme', id(9001)).exec();
+		await raw().pipeline().hset('pfx:tokens', id(9002), other).sadd('pfx:iat:acme', id(9002)).sadd('pfx:iat:other', id(9002)).exec();
+		const asked = vi.spyOn(store.redis as unknown as {eeMembership: (...args: unknown[]) => Promise<unknown>}, 'eeMembership');
+		try {
+			const planned = await plan();
+			expect(planned).toHaveLength(2502);
+			const byId = new Map(planned.map(token => [token.id, token]));
+			expect(ids.every(token => byId.get(token)?.indexed === true && byId.get(token)?.index === 'acme')).toBe(true);
+			expect(byId.get(id(9001))).toMatchObject({index: 'other', indexed: false});
+			expect(byId.get(id(9002))).toMatchObject({index: 'other', indexed: true});
+			// One script for the two records naming another account; none for the 2,500 read from acme's index.
+			expect(asked).toHaveBeenCalledTimes(1);
+			expect(asked.mock.calls[0]!.filter(argument => argument === id(9001) || argument === id(9002))).toHaveLength(2);
+			expect(asked.mock.calls[0]!).not.toContain(ids[0]);
+		} finally {
+			asked.mockRestore();
+		}
 	});
 
 	it('restore fills in only what is missing, and a journal line of a kept token is not restored', async () => {
