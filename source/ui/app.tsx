@@ -8,7 +8,8 @@ import {type KeySource, KeypressProvider, PRIORITY, useKeypress} from './hooks/k
 import {isTooSmall, useTerminalSize} from './hooks/use-terminal-size.js';
 import {type FirstReads, type TokenSource, useTokens} from './hooks/use-tokens.js';
 import {Command, matches} from './keymap.js';
-import {type CloseOptions, type Dialog, Dialogs} from './screens/dialogs.js';
+import type {CloseOptions} from './screens/close-options.js';
+import {type Dialog, Dialogs} from './screens/dialogs.js';
 import {AppFailure, TableFailure} from './screens/failure.js';
 import {TableScreen} from './screens/table-screen.js';
 import {TooSmall} from './screens/too-small.js';

@@ -21,6 +21,7 @@ import {EditScreen} from './edit.js';
 import {DialogFailure} from './failure.js';
 import {ReviewScreen} from './review.js';
 import {Contained} from '../components/contained.js';
+import type {CloseOptions} from './close-options.js';
 
 /** The dialog open over the table, if any: one at a time, each taking keys before the table. */
 export type Dialog =
@@ -46,8 +47,6 @@ export function targetsFor(data: TableData, ids: readonly string[]): Target[] {
 		return row ? targetOf(row, data.loadedAt) : {id, description: ''};
 	});
 }
-
-export type CloseOptions = {repaint?: boolean; reload?: boolean};
 
 export type DialogsProps = {
 	dialog: Dialog;

@@ -12,6 +12,7 @@ import {useRefReducer} from '../hooks/use-ref-reducer.js';
 import {fieldText} from '../state/details.js';
 import {EDIT_FIELDS, EDIT_HELP, EDIT_TITLES, type EditState, editReducer, editView, initialEditState} from '../state/edit.js';
 import {theme} from '../theme.js';
+import type {CloseDialog} from './close-options.js';
 
 const listText = (list: readonly string[] | null | undefined, none: string) => (list ? list.join(', ') : none);
 
@@ -123,7 +124,7 @@ export type EditScreenProps = {
 	id: string;
 	width: number;
 	height: number;
-	onClose: (options: {reload?: boolean}) => void;
+	onClose: CloseDialog;
 	clock?: () => number;
 };
 

@@ -9,6 +9,7 @@ import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {useRefReducer} from '../hooks/use-ref-reducer.js';
 import {type ImportState, importReducer, importView, initialImportState, previewLines} from '../state/import-wizard.js';
 import {theme} from '../theme.js';
+import type {CloseDialog} from './close-options.js';
 
 export function ImportWizardView({state, width, height}: {state: ImportState; width: number; height: number}) {
 	if (state.step === 'done') {
@@ -50,7 +51,7 @@ export type ImportWizardProps = {
 	store: TokenStore;
 	width: number;
 	height: number;
-	onClose: (options: {reload?: boolean}) => void;
+	onClose: CloseDialog;
 };
 
 export function ImportWizard({store, width, height, onClose}: ImportWizardProps) {

@@ -25,6 +25,7 @@ import {
 	issueView,
 } from '../state/issue-wizard.js';
 import {theme} from '../theme.js';
+import type {CloseDialog} from './close-options.js';
 
 const SCOPE_LABELS: Record<string, string> = {
 	'*': 'all scopes',
@@ -126,7 +127,7 @@ export type IssueWizardProps = {
 	store: TokenStore;
 	width: number;
 	height: number;
-	onClose: (options: {repaint?: boolean; reload?: boolean}) => void;
+	onClose: CloseDialog;
 	/** The clock a typed expiry counts from, read as each key arrives. */
 	clock?: () => number;
 };

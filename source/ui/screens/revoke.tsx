@@ -14,6 +14,7 @@ import {type Selection, hiddenText} from '../state/rows.js';
 import {displayText} from '../../format/index.js';
 import {fit} from '../../format/cells.js';
 import {theme} from '../theme.js';
+import type {CloseDialog} from './close-options.js';
 
 const tokens = (count: number) => `${count.toLocaleString('en-US')} token${count === 1 ? '' : 's'}`;
 
@@ -120,7 +121,7 @@ export type RevokeScreenProps = {
 	endpoint: string;
 	width: number;
 	height: number;
-	onClose: (options: {reload?: boolean}) => void;
+	onClose: CloseDialog;
 	/** Told once tokens are revoked, so the table and header behind the result count them gone at once. */
 	onRevoked?: () => void;
 	/** Where the journal goes (the CLI's default place); throws, naming why, when it cannot be made. */

@@ -14,6 +14,7 @@ import {type EntryState, useEntry} from '../hooks/use-entry.js';
 import {useRefReducer} from '../hooks/use-ref-reducer.js';
 import {Command, matches} from '../keymap.js';
 import {type RotateState, copiedLines, initialRotateState, rotateReducer, rotateView} from '../state/rotate.js';
+import type {CloseDialog} from './close-options.js';
 
 const GRACE_HELP = 'How long the old token keeps working: a duration (24h, 30m, 7d; units s m h d w y), or 0 to retire it at once.';
 
@@ -96,7 +97,7 @@ export type RotateScreenProps = {
 	id: string;
 	width: number;
 	height: number;
-	onClose: (options: {repaint?: boolean; reload?: boolean}) => void;
+	onClose: CloseDialog;
 	clock?: () => number;
 };
 
