@@ -123,16 +123,7 @@ export async function* listEntriesInChunks(store: StoreContext, options: ListOpt
 	);
 	if (where && !isEveryToken(where)) {
 		// The rows keep bytes, not summaries (memory): a query summarises each once more, here.
-		const now = store.now();
-		const summaries = rows.map(row => summarizeRecord(row.id, row.bytes, lastUsedTime(row.access)));
-		if (where.wantsRisk) {
-			await withRisk(store, summaries);
-		}
-
-		rows = rows.filter((_row, index) => {
-			const summary = summaries[index];
-			return summary !== undefined && matchesQuery(where, summary, () => visibleTextOf(summary), now);
-		});
+		rows = await queried(store, rows, row => summarizeRecord(row.id, row.bytes, lastUsedTime(row.access)), where);
 	}
 
 	if (options.lastUse === false) {
@@ -203,14 +194,31 @@ export async function listStored(store: StoreContext, options: SummaryOptions = 
 			},
 		},
 	);
-	// After the join, as listSummaries: the query may be about last use.
-	const {where} = options;
-	if (!where) {
-		return rows;
+	// After the join, as listSummaries: the query may be about last use (or risk).
+	return options.where ? queried(store, rows, row => row.summary, options.where) : rows;
+}
+
+/**
+ * The rows whose summaries `where` keeps, read after the last-use join; their risk is reckoned
+ * first when the query asks about it (`risk:`), as listSummaries does. One place, so a listing and
+ * the revoke that acts on it select the same tokens.
+ */
+async function queried<Row>(
+	store: StoreContext,
+	rows: Row[],
+	summaryOf: (row: Row) => TokenSummary | undefined,
+	where: TokenQuery,
+): Promise<Row[]> {
+	const summaries = rows.map(summaryOf);
+	if (where.wantsRisk) {
+		await withRisk(store, summaries);
 	}
 
 	const now = store.now();
-	return rows.filter(({summary}) => matchesQuery(where, summary, () => visibleTextOf(summary), now));
+	return rows.filter((_row, index) => {
+		const summary = summaries[index];
+		return summary !== undefined && matchesQuery(where, summary, () => visibleTextOf(summary), now);
+	});
 }
 
 /**

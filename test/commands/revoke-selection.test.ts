@@ -191,6 +191,11 @@ describe('revoke by selection, then restore', () => {
 		expect(await plan(['--query', 'scope:metrics'])).toEqual([hex(8, 'f')]);
 		expect(await plan(['--query', 'account:victim canary'])).toEqual([hex(2)]);
 		expect(await plan(['--query', 'account:victim is:never-used created:<90d victim ci'])).toEqual([hex(0), hex(4), hex(5)]);
+		// risk: selects what list --query shows for it: the risk is reckoned for a revoke too.
+		const listed = await cli(['list', '--all', '--query', 'risk:high', '--json']);
+		const shown = (JSON.parse(listed.stdout) as Array<{id: string}>).map(token => token.id).sort();
+		expect(shown.length).toBeGreaterThan(0);
+		expect(await plan(['--query', 'risk:high'])).toEqual(shown);
 	});
 });
 
