@@ -48,6 +48,22 @@ export default tseslint.config(
 			'@typescript-eslint/consistent-type-imports': ['error', {fixStyle: 'inline-type-imports', disallowTypeAnnotations: false}],
 		},
 	},
+	// The build bundles source/ (docs/architecture.md, "The build"): there a CommonJS package loaded
+	// with import() arrives only as its default export, so `const {Redis} = await import('ioredis')`
+	// is undefined in dist/ while it works in the tests that run the sources. Packages are imported
+	// statically, except the ESM ones and those taken by their default export on purpose.
+	{
+		files: ['source/**/*.{ts,tsx}'],
+		rules: {
+			'no-restricted-syntax': [
+				'error',
+				{
+					selector: 'ImportExpression[source.value=/^(?![.]|ink$|execa$|react$|proper-lockfile$)/]',
+					message: 'Import this package statically: the bundle gives a CommonJS package loaded with import() only as its default export.',
+				},
+			],
+		},
+	},
 	// Tests feed hostile text on purpose (control characters in their patterns are the point), read
 	// JSON bodies of any shape, and ignore failures of cleanup and polling.
 	{

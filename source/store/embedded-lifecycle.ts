@@ -1,4 +1,5 @@
 import {readFileSync} from 'node:fs';
+import {Redis} from 'ioredis';
 import path from 'node:path';
 import {TokenError} from '../tokens/index.js';
 import {DEFAULT_TIMEOUT_SECONDS} from './connection.js';
@@ -31,7 +32,6 @@ function pidOf(dir: string): number | undefined {
 
 /** A connection to the embedded server's socket, for status and stop; no database is selected. */
 async function connectEmbedded(socket: string, timeoutMs: number) {
-	const {Redis} = await import('ioredis');
 	const redis = new Redis({
 		path: socket,
 		lazyConnect: true,

@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {Redis} from 'ioredis';
 import {afterAll, describe, expect, it} from 'vitest';
-import {runInProcess as runCli} from '../helpers/cli.js';
+import {runCli as runBinary, runInProcess as runCli} from '../helpers/cli.js';
 
 /**
  * The embedded Redis as a user meets it: nothing configured and nothing at the default URL, so the
@@ -72,7 +72,8 @@ describe('ee-tokens embedded status|stop', () => {
 
 		const issued = await runCli(['issue', '-d', 'kept', '-s', 'api'], {env});
 		expect(issued.exitCode, issued.stderr).toBe(0);
-		const idle = JSON.parse((await runCli(['embedded', 'status', '--json'], {env})).stdout) as {
+		// The built binary here, not the sources: what a bundle changes (how a package loads) shows only there.
+		const idle = JSON.parse((await runBinary(['embedded', 'status', '--json'], {env})).stdout) as {
 			running: boolean;
 			clients: string[];
 			pid: number;
