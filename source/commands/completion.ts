@@ -1,4 +1,5 @@
 import {SCOPES, TokenError} from '../tokens/index.js';
+import {singleQuoted} from '../format/shell.js';
 import {type AnyCommand, defineCommand} from './command.js';
 import {EXIT} from './exit-codes.js';
 import {COMMANDS, EMAILENGINE_SUBCOMMANDS} from './registry.js';
@@ -41,9 +42,6 @@ async function completedCommands(): Promise<CompletedCommand[]> {
 	return [...commands, {name: 'tokens', flags: [], subcommands: EMAILENGINE_SUBCOMMANDS}];
 }
 
-/** A word as a single-quoted shell word (the scope `*` must never glob). */
-const quoted = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
-
 /**
  * One `case` arm per command, setting its flags and subcommands: bash and zsh share the syntax
  * (fish has no case statement and lists them its own way).
@@ -53,8 +51,8 @@ function commandCases(commands: readonly CompletedCommand[]): string {
 		.map(({name, flags, subcommands}) =>
 			[
 				`\t\t${name})`,
-				`\t\t\tflags=(${flags.map(quoted).join(' ')})`,
-				`\t\t\tsubcommands=(${subcommands.map(quoted).join(' ')})`,
+				`\t\t\tflags=(${flags.map(singleQuoted).join(' ')})`,
+				`\t\t\tsubcommands=(${subcommands.map(singleQuoted).join(' ')})`,
 				'\t\t\t;;',
 			].join('\n'),
 		)
@@ -68,17 +66,17 @@ _ee_tokens() {
 	local cur=\${COMP_WORDS[COMP_CWORD]} prev=\${COMP_WORDS[COMP_CWORD-1]}
 	local -a candidates flags=() subcommands=()
 	if ((COMP_CWORD == 1)); then
-		candidates=(${commands.map(({name}) => quoted(name)).join(' ')} '--help' '--version')
+		candidates=(${commands.map(({name}) => singleQuoted(name)).join(' ')} '--help' '--version')
 	else
 		case $prev in
 		${SCOPE_FLAGS.join('|')})
-			candidates=(${SCOPES.map(quoted).join(' ')})
+			candidates=(${SCOPES.map(singleQuoted).join(' ')})
 			;;
 		*)
 			case \${COMP_WORDS[1]} in
 ${cases}
 			esac
-			candidates=("\${flags[@]}" ${GLOBAL_FLAGS.map(quoted).join(' ')})
+			candidates=("\${flags[@]}" ${GLOBAL_FLAGS.map(singleQuoted).join(' ')})
 			((COMP_CWORD == 2)) && candidates+=("\${subcommands[@]}")
 			;;
 		esac
@@ -101,12 +99,12 @@ function zshScript(commands: readonly CompletedCommand[]): string {
 _ee_tokens() {
 	local -a flags subcommands
 	if ((CURRENT == 2)); then
-		compadd -- ${commands.map(({name}) => quoted(name)).join(' ')} '--help' '--version'
+		compadd -- ${commands.map(({name}) => singleQuoted(name)).join(' ')} '--help' '--version'
 		return
 	fi
 	case \${words[CURRENT-1]} in
 	${SCOPE_FLAGS.join('|')})
-		compadd -Q -- ${SCOPES.map(scope => quoted(scope === '*' ? '\\*' : scope)).join(' ')}
+		compadd -Q -- ${SCOPES.map(scope => singleQuoted(scope === '*' ? '\\*' : scope)).join(' ')}
 		return
 		;;
 	esac
@@ -114,7 +112,7 @@ _ee_tokens() {
 ${cases}
 	esac
 	((CURRENT == 3)) && compadd -- "\${subcommands[@]}"
-	compadd -- "\${flags[@]}" ${GLOBAL_FLAGS.map(quoted).join(' ')}
+	compadd -- "\${flags[@]}" ${GLOBAL_FLAGS.map(singleQuoted).join(' ')}
 }
 compdef _ee_tokens ee-tokens
 `;
@@ -124,18 +122,20 @@ function fishScript(commands: readonly CompletedCommand[]): string {
 	const lines = [
 		'# ee-tokens completion for fish. Load it with: ee-tokens completion fish | source',
 		'complete -c ee-tokens -f',
-		`complete -c ee-tokens -n __fish_use_subcommand -a ${quoted(commands.map(({name}) => name).join(' '))}`,
+		`complete -c ee-tokens -n __fish_use_subcommand -a ${singleQuoted(commands.map(({name}) => name).join(' '))}`,
 		`complete -c ee-tokens -n __fish_use_subcommand -l help -l version`,
 	];
 	for (const {name, flags, subcommands} of commands) {
-		const when = `-n ${quoted(`__fish_seen_subcommand_from ${name}`)}`;
+		const when = `-n ${singleQuoted(`__fish_seen_subcommand_from ${name}`)}`;
 		if (subcommands.length > 0) {
-			lines.push(`complete -c ee-tokens ${when} -a ${quoted(subcommands.join(' '))}`);
+			lines.push(`complete -c ee-tokens ${when} -a ${singleQuoted(subcommands.join(' '))}`);
 		}
 
 		for (const flag of [...flags, ...GLOBAL_FLAGS]) {
 			const option = flag.startsWith('--') ? `-l ${flag.slice(2)}` : `-s ${flag.slice(1)}`;
-			const scopes = SCOPE_FLAGS.includes(flag) ? ` -x -a ${quoted(SCOPES.map(scope => (scope === '*' ? '\\*' : scope)).join(' '))}` : '';
+			const scopes = SCOPE_FLAGS.includes(flag)
+				? ` -x -a ${singleQuoted(SCOPES.map(scope => (scope === '*' ? '\\*' : scope)).join(' '))}`
+				: '';
 			lines.push(`complete -c ee-tokens ${when} ${option}${scopes}`);
 		}
 	}

@@ -9,4 +9,5 @@ export * from './details.js';
 export * from './display.js';
 export * from './rotation.js';
 export * from './review.js';
+export * from './shell.js';
 export * from './audit-log.js';

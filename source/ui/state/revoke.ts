@@ -1,5 +1,6 @@
 import type {PlannedToken} from '../../store/index.js';
 import {confirmsRevoke, revokeConfirmation} from '../../tokens/index.js';
+import {shellWord} from '../../format/shell.js';
 import {Command, type KeyEvent, commandFor, commandsOf} from '../keymap.js';
 import type {Selection, Target} from './rows.js';
 import {editText} from './text-edit.js';
@@ -45,7 +46,7 @@ export const confirmationText = (targets: readonly Target[]): string =>
 	targets.length === 1 ? revokeConfirmation(targets[0]!.id) : `revoke ${targets.length}`;
 
 /** The command that undoes the revoke, as the result shows it and `c` copies it. */
-export const restoreCommand = (journal: string): string => `ee-tokens restore --journal ${journal}`;
+export const restoreCommand = (journal: string): string => `ee-tokens restore --journal ${shellWord(journal)}`;
 
 /** Whether the typed text is that proof: for one token the CLI's own check, `revoke N` in any case for several. */
 const confirms = (typed: string, targets: readonly Target[]): boolean =>
