@@ -97,6 +97,9 @@ export async function connectRedis(target: RedisTarget, persistent = false, conn
 		...(options.db ? {Connector: connectorVetoing(() => selectRefused !== undefined)} : {}),
 		...(connectionName ? {connectionName} : {}),
 		lazyConnect: true,
+		// No CLIENT SETINFO: ioredis would read its version from a package.json beside its own files,
+		// which the bundle does not have (docs/architecture.md, "The build"), and send a wrong one.
+		disableClientInfo: true,
 		connectTimeout: target.timeoutMs,
 		commandTimeout: target.timeoutMs,
 		// Fail fast in commands; in the app and server, keep trying every second.

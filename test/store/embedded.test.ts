@@ -89,7 +89,14 @@ const issue = async (state: string, description: string) =>
  * `npm run fuzz` 100 (EMBEDDED_ROUNDS sets any number): a lost token is the worst failure this tool
  * can have, and a race shows itself only over many rounds.
  */
-const ROUNDS = Number(process.env['EMBEDDED_ROUNDS'] ?? 4);
+const ROUNDS = ((value = '4') => {
+	// A typo (or an empty value) must not make the CI step run no round and pass.
+	if (!/^[1-9]\d*$/.test(value)) {
+		throw new Error(`EMBEDDED_ROUNDS must be a positive whole number, not ${JSON.stringify(value)}`);
+	}
+
+	return Number(value);
+})(process.env['EMBEDDED_ROUNDS']);
 
 describe('concurrent first starts of the embedded Redis', () => {
 	it(`five issues at once on a fresh state directory, ${ROUNDS} rounds: one server, and every printed token survives a kill -9 and restart`, async () => {
