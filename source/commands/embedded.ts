@@ -1,4 +1,5 @@
 import {embeddedStateDir, embeddedStatus, stopEmbedded, timeoutFrom} from '../store/index.js';
+import {TokenError} from '../tokens/index.js';
 import {defineCommand, jsonFlag} from './command.js';
 import {EXIT} from './exit-codes.js';
 import {safeJson} from './safe-json.js';
@@ -30,9 +31,23 @@ export const embeddedCommand = defineCommand({
 		...jsonFlag,
 	},
 	async run(cli, context) {
+		const [subcommand] = cli.input;
+		// A flag that would be ignored is refused: it says the user means something this does not do.
+		if (context.redisFlag !== undefined) {
+			throw new TokenError('usage', 'embedded acts only on the embedded Redis; --dbs.redis does not apply');
+		}
+
+		if (subcommand === 'status' && cli.flags.force) {
+			throw new TokenError('usage', '--force goes with embedded stop, not status');
+		}
+
+		if (subcommand === 'stop' && cli.flags.json) {
+			throw new TokenError('usage', '--json goes with embedded status, not stop');
+		}
+
 		const dir = embeddedStateDir(context.env);
 		const timeoutMs = timeoutFrom(context.timeoutFlag, context.env);
-		if (cli.input[0] === 'status') {
+		if (subcommand === 'status') {
 			const status = await embeddedStatus(dir, {timeoutMs});
 			if (cli.flags.json) {
 				context.stdout.write(`${safeJson(status)}\n`);

@@ -134,6 +134,18 @@ describe('ee-tokens embedded status|stop', () => {
 			exitCode: 2,
 			stderr: 'ee-tokens: ee-tokens embedded needs one of status|stop',
 		});
+		// A flag it would ignore is refused, not ignored: status of another server is not what it shows.
+		for (const [args, message] of [
+			[
+				['embedded', 'status', '--dbs.redis', 'redis://10.9.9.9:6379/8'],
+				'embedded acts only on the embedded Redis; --dbs.redis does not apply',
+			],
+			[['embedded', 'status', '--force'], '--force goes with embedded stop, not status'],
+			[['embedded', 'stop', '--json'], '--json goes with embedded status, not stop'],
+		] as const) {
+			expect(await runCli(args, {env})).toMatchObject({exitCode: 2, stdout: '', stderr: `ee-tokens: ${message}`});
+		}
+
 		expect(await runCli(['embedded', 'staus'], {env})).toMatchObject({
 			exitCode: 2,
 			stderr: 'ee-tokens: Unknown embedded subcommand "staus"; did you mean status? Use ee-tokens embedded status|stop',
