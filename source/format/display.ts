@@ -179,5 +179,8 @@ export function relativeTime(time: number, now: number): string {
 	return delta <= 0 ? 'just now' : 'in under a minute';
 }
 
+/** A length of time as relativeTime says it, without the direction: "12 hours", "30 days". */
+export const spanText = (ms: number): string => relativeTime(ms, 0).replace(/^in /, '');
+
 /** `2026-11-22 08:14` in UTC: sortable, unambiguous, narrow. */
 export const shortDate = (time: number): string => isoTime(time)?.slice(0, 16).replace('T', ' ') ?? INVALID_DATE;

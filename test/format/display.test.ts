@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {entryToJson, isoTime, toMillis} from '../../source/tokens/index.js';
-import {DISPLAY_DEPTH, DISPLAY_LIMIT, INVALID_DATE, displayText, relativeTime, shortDate} from '../../source/format/index.js';
+import {DISPLAY_DEPTH, DISPLAY_LIMIT, INVALID_DATE, displayText, relativeTime, shortDate, spanText} from '../../source/format/index.js';
 import {random} from '../helpers/fuzz.js';
 
 describe('times read from Redis', () => {
@@ -90,5 +90,13 @@ describe('relativeTime', () => {
 		expect(relativeTime(NOW, NOW)).toBe('just now');
 		expect(relativeTime(NOW + 30_000, NOW)).toBe('in under a minute');
 		expect(relativeTime(NOW - 86_400_000, NOW)).toBe('1 day ago');
+	});
+});
+
+describe('spanText (the edit review says how much later)', () => {
+	it('says a length of time in the unit that fits, short ones too', () => {
+		expect(spanText(12 * 3_600_000)).toBe('12 hours');
+		expect(spanText(3_600_000)).toBe('1 hour');
+		expect(spanText(7 * 86_400_000)).toBe('7 days');
 	});
 });

@@ -2,7 +2,7 @@ import {Text} from 'ink';
 import {useEffect} from 'react';
 import type {TokenStore} from '../../store/index.js';
 import {type TokenEdit, TokenError, type TokenRecord, expiryOf, isoTime, restrictionWarnings} from '../../tokens/index.js';
-import {displayText} from '../../format/index.js';
+import {displayText, spanText} from '../../format/index.js';
 import {failureText} from '../errors.js';
 import {Footer} from '../components/footer.js';
 import {Fields, Frame, Message, Title} from '../components/frame.js';
@@ -30,8 +30,9 @@ function changeLines(edit: TokenEdit, base: TokenRecord): Array<[string, string]
 
 	if (edit.extendMs !== undefined) {
 		const expires = expiryOf(base);
-		const days = `${Math.round(edit.extendMs / 86_400_000)} days`;
-		lines.push(['expires', typeof expires === 'number' ? `${isoTime(expires + edit.extendMs) ?? ''} (${days} later)` : `${days} later`]);
+		// As typed ("+12h" is 12 hours, not "1 days"): spanText, the table's words for a length of time.
+		const later = `${spanText(edit.extendMs)} later`;
+		lines.push(['expires', typeof expires === 'number' ? `${isoTime(expires + edit.extendMs) ?? ''} (${later})` : later]);
 	}
 
 	if (edit.addresses !== undefined) {
