@@ -88,4 +88,21 @@ describe('the app: a token’s audit log', () => {
 		// The log itself is never written.
 		expect(await raw.exists(`tokens:log:${idOf('Billing service')}`)).toBe(0);
 	});
+
+	it('a switches nothing while the log cannot be read: the setting is not guessed from an earlier read', async () => {
+		const raw = fixture.redis.client();
+		await raw.hset('settings', 'tokenAuditLog', 'true');
+		const app = fixture.start();
+		await app.waitFor(/\d+ tokens/);
+		await app.type(`/Billing service${KEYS.enter}`);
+		await app.waitFor(/Billing service/);
+		await app.type(KEYS.enter);
+		await app.waitFor(/audit log +on; no request recorded/);
+		await raw.set(`tokens:log:${idOf('Billing service')}`, 'not a list');
+		await app.type('r');
+		await app.waitFor(/could not be read: WRONGTYPE/, {message: 'the failed read'});
+		await app.type('a');
+		await app.waitFor(/The audit log setting could not be read, so it was not switched/);
+		expect(await raw.hget('settings', 'tokenAuditLog')).toBe('true');
+	});
 });

@@ -37,6 +37,8 @@ export function useAuditLog(store: TokenStore, id: string, version: unknown): Au
 			})
 			.catch((error: unknown) => {
 				if (live) {
+					// What was read before is no longer what is shown, nor what a switch may start from.
+					setLog(undefined);
 					setFailure(failureText(error));
 				}
 			});
@@ -49,6 +51,9 @@ export function useAuditLog(store: TokenStore, id: string, version: unknown): Au
 	}, []);
 	const toggleSetting = useCallback(() => {
 		if (log === undefined) {
+			// Switching starts from the setting as read: unknown, it is not guessed (one stray key
+			// would otherwise turn the log off for every token).
+			setNotice('The audit log setting could not be read, so it was not switched; r reads again.');
 			return;
 		}
 
