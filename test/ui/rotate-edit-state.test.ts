@@ -134,7 +134,20 @@ describe('the edit form', () => {
 			step: 'addresses',
 			error: expect.stringMatching(/10\.0\.0\.300/),
 		});
-		const cleared = edit(atIp, eraseLine, enter, enter, eraseLine, enter, enter);
+		// An emptied field lifts nothing: the expiry and each restriction are lifted by a word only.
+		expect(edit(loaded(RECORD), enter, eraseLine, enter)).toMatchObject({
+			step: 'expires',
+			error: 'Expiry is empty: type never for no expiry, or Esc to keep it.',
+		});
+		expect(edit(atIp, eraseLine, enter)).toMatchObject({
+			step: 'addresses',
+			error: 'IP allowlist is empty: type any to lift it, or Esc to keep it.',
+		});
+		expect(edit(atIp, enter, enter, eraseLine, enter)).toMatchObject({
+			step: 'rateLimit',
+			error: 'Rate limit is empty: type none to lift it, or Esc to keep it.',
+		});
+		const cleared = edit(atIp, eraseLine, typed('any'), enter, enter, eraseLine, typed('none'), enter, enter);
 		expect(cleared.edit).toEqual({addresses: null, rateLimit: null});
 		expect(edit(loaded(RECORD), eraseLine, enter)).toMatchObject({step: 'description', error: 'A description is required.'});
 		const metadata = edit(loaded(RECORD), enter, enter, enter, enter, enter, eraseLine, typed('{nope'), enter);

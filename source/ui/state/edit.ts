@@ -44,9 +44,9 @@ export const EDIT_HELP: Record<EditField, string> = {
 	description: 'What the token is for, as people read it in the table.',
 	expires:
 		'never, a duration from now (30d, 12h), a date (2027-01-15, UTC) or date-time with its zone, or +30d to extend the current expiry.',
-	addresses: 'Addresses or CIDR ranges allowed to use it, comma separated; empty = any.',
-	referrers: 'Referer globs (* = anything), comma separated; empty = any.',
-	rateLimit: 'REQUESTS/SECONDS, e.g. 100/60; empty = no limit.',
+	addresses: 'Addresses or CIDR ranges allowed to use it, comma separated; any to allow every address.',
+	referrers: 'Referer globs (* = anything), comma separated; any to allow every referrer.',
+	rateLimit: 'REQUESTS/SECONDS, e.g. 100/60; none for no limit.',
 	metadata: 'JSON text, replacing the metadata (a rotation link in it included).',
 };
 
@@ -117,31 +117,49 @@ export function fieldEdit(field: EditField, state: Pick<EditState, 'fields' | 'i
 		}
 
 		case 'expires': {
-			if (value === '' || value === 'never') {
+			// A field emptied by accident must not lift the expiry: "never" is typed, as --no-expiry is given.
+			if (value === '') {
+				throw new TokenError('usage', 'Expiry is empty: type never for no expiry, or Esc to keep it.');
+			}
+
+			if (value === 'never') {
 				return {expires: null};
 			}
 
 			return value.startsWith('+') ? {extendMs: parseDuration(value.slice(1), 'extension')} : {expires: parseExpiry(value, now)};
 		}
 
+		// Lifting a restriction widens the token: it takes a word (as --no-ip and --no-rate-limit are
+		// flags of their own), never a field left empty.
 		case 'addresses': {
-			const list = splitList(value);
-			return {addresses: list.length === 0 ? null : parseRestrictions({addresses: list})!.addresses};
+			return {
+				addresses: value === 'any' ? null : parseRestrictions({addresses: required(splitList(value), 'IP allowlist', 'any')})!.addresses,
+			};
 		}
 
 		case 'referrers': {
-			const list = splitList(value);
-			return {referrers: list.length === 0 ? null : parseRestrictions({referrers: list})!.referrers};
+			return {
+				referrers: value === 'any' ? null : parseRestrictions({referrers: required(splitList(value), 'Referrers', 'any')})!.referrers,
+			};
 		}
 
 		case 'rateLimit': {
-			return {rateLimit: value === '' ? null : parseRestrictions({rateLimit: value})!.rateLimit};
+			return {rateLimit: value === 'none' ? null : parseRestrictions({rateLimit: required(value, 'Rate limit', 'none')})!.rateLimit};
 		}
 
 		case 'metadata': {
 			return {metadata: parseMetadata(state.fields[field])};
 		}
 	}
+}
+
+/** A restriction field's value, refused when empty: lifting the restriction is typed as `word`. */
+function required<T extends string | string[]>(value: T, label: string, word: string): T {
+	if (value.length === 0) {
+		throw new TokenError('usage', `${label} is empty: type ${word} to lift it, or Esc to keep it.`);
+	}
+
+	return value;
 }
 
 const problemOf = (error: unknown) => (error instanceof TokenError ? error.message : oneLine(error));
