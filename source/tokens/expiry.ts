@@ -55,6 +55,18 @@ export function parseExpiry(value: string, now: number): number {
 }
 
 /**
+ * An expiry reckoned from another (an extension, a lifetime carried over by rotation), held to the
+ * same last day parseExpiry holds a typed one to: past 9999 no ISO time can say it.
+ */
+export function reckonedExpiry(expires: number, what: string): number {
+	if (!Number.isFinite(expires) || expires > LAST_FOUR_DIGIT_YEAR) {
+		throw usage(`${what} would expire later than 9999-12-31; give an earlier expiry`);
+	}
+
+	return expires;
+}
+
+/**
  * `--created-before`: the same grammar read backwards, an instant in the past. A duration is how
  * long ago (90d: created more than 90 days ago); a date or date-time is that instant.
  */

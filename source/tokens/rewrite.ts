@@ -1,4 +1,5 @@
 import {TokenError} from './errors.js';
+import {reckonedExpiry} from './expiry.js';
 import {isPlainMap} from './msgpack.js';
 import {type RateLimit, type TokenRecord, toMillis, withFields} from './record.js';
 import {expiryOf, importProblem, recordProblem} from './record-shape.js';
@@ -70,7 +71,7 @@ export function planRotation(old: {id: string; record: TokenRecord}, newId: stri
 			);
 		}
 
-		changes['expires'] = now + (expires - created);
+		changes['expires'] = reckonedExpiry(now + (expires - created), 'The new token');
 	}
 
 	const oldLink = rotationLinkOf(record['metadata']);
@@ -135,7 +136,7 @@ export function editedRecord(id: string, record: TokenRecord, edit: TokenEdit): 
 			throw new TokenError('usage', `Token ${id} has no expiry to extend; give --expires instead`);
 		}
 
-		changes['expires'] = expires + edit.extendMs;
+		changes['expires'] = reckonedExpiry(expires + edit.extendMs, `Token ${id}`);
 	}
 
 	const restrictionChanges: Array<[string, unknown]> = [

@@ -209,6 +209,7 @@ describe('edit', () => {
 		const malformed = await plant(record({permissions: []}), 'acme');
 		const unreadable = await plant(deepRecord(1000));
 		const expired = await plant(record({expires: NOW - 1}), 'acme');
+		const far = await plant(record({expires: Date.parse('9000-01-01T00:00:00Z')}), 'acme');
 		const before = await dumpKeyspace(db.raw);
 		const cases: Array<[string, number, RegExp]> = [
 			[never.id, 2, /has no expiry to extend; give --expires instead/],
@@ -221,6 +222,9 @@ describe('edit', () => {
 			expect([result.exitCode, result.stderr]).toEqual([code, expect.stringMatching(message)]);
 		}
 
+		// An extension past the last day --expires takes is refused as --expires refuses it.
+		const beyond = await run(['edit', '-t', far.id, '--extend', '5000y']);
+		expect([beyond.exitCode, beyond.stderr]).toEqual([2, expect.stringMatching(/would expire later than 9999-12-31/)]);
 		expect(await dumpKeyspace(db.raw)).toBe(before);
 	});
 
