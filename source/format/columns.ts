@@ -3,6 +3,7 @@ import {
 	type Level,
 	type ProblemField,
 	type TokenSummary,
+	UNREADABLE_TIME,
 	describeScopes,
 	problemIsAbout,
 	shownAccount,
@@ -60,8 +61,10 @@ export const COLUMNS: readonly Column[] = [
 	{
 		key: 'lastUsed',
 		title: 'Last used',
-		text: (token, now) => (token.lastUsed === undefined ? 'never' : relativeTime(token.lastUsed, now)),
-		sortKey: token => token.lastUsed,
+		text: (token, now) =>
+			token.lastUsed === undefined ? 'never' : token.lastUsed === UNREADABLE_TIME ? 'unreadable' : relativeTime(token.lastUsed, now),
+		// Unknown sorts with never: neither is a time.
+		sortKey: token => (token.lastUsed === UNREADABLE_TIME ? undefined : token.lastUsed),
 	},
 	{
 		key: 'expires',

@@ -208,7 +208,14 @@ export function recordLines(entry: TokenEntry, now: number, revokeHint: string, 
 	}
 
 	const time = entry.lastUse?.time ?? undefined;
-	lines.push(['last used', time === undefined ? 'never' : `${iso(time)} (${relativeTime(time, now)})`]);
+	lines.push([
+		'last used',
+		entry.lastUse?.unreadable
+			? 'unknown (the stored last use cannot be read)'
+			: time === undefined
+				? 'never'
+				: `${iso(time)} (${relativeTime(time, now)})`,
+	]);
 	lines.push(['last used from', displayText(entry.lastUse?.ip ?? '—', 128)]);
 	return lines;
 }
