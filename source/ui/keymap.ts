@@ -194,8 +194,8 @@ export const KEYMAP: Record<Command, Entry> = {
 		keys: 'r',
 		label: 'refresh',
 		help: 'Reload tokens from Redis (also every 10 s)',
-		labelIn: {'audit-log': 'reload'},
-		views: ['table', 'table-failed', 'audit-log'],
+		labelIn: {'audit-log': 'reload', details: 'reload'},
+		views: ['table', 'table-failed', 'details', 'audit-log'],
 	},
 	[Command.Mark]: {
 		rank: 12,

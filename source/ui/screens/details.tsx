@@ -23,6 +23,8 @@ export type DetailsProps = {
 	audit?: readonly AuditLine[];
 	/** Turns the instance's audit-log setting the other way. */
 	onToggleAuditLog?: () => void;
+	/** Reads the token and its audit log again now (with the table), instead of at the next periodic reload. */
+	onReload?: () => void;
 };
 
 export function DetailsView({
@@ -111,6 +113,11 @@ export function DetailsScreen(props: DetailsProps) {
 
 			case Command.AuditSetting: {
 				props.onToggleAuditLog?.();
+				return true;
+			}
+
+			case Command.Refresh: {
+				props.onReload?.();
 				return true;
 			}
 
