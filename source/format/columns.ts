@@ -1,4 +1,4 @@
-import {displayText, relativeTime, shortDate} from './display.js';
+import {NO_EXPIRY, displayText, relativeTime, shortDate} from './display.js';
 import {
 	type Level,
 	type ProblemField,
@@ -54,7 +54,8 @@ export const COLUMNS: readonly Column[] = [
 	},
 	{
 		key: 'created',
-		title: 'Created',
+		// The table's times are UTC (shortDate), as every other time ee-tokens prints: the title says so.
+		title: 'Created (UTC)',
 		text: token => (token.created === undefined ? '—' : shortDate(token.created)),
 		sortKey: token => token.created,
 	},
@@ -80,7 +81,7 @@ export const COLUMNS: readonly Column[] = [
 
 			const time = expires(token);
 			if (time === undefined) {
-				return 'never';
+				return NO_EXPIRY;
 			}
 
 			return time <= now ? 'expired' : relativeTime(time, now);

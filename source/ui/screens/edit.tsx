@@ -2,7 +2,7 @@ import {Text} from 'ink';
 import {useEffect} from 'react';
 import type {TokenStore} from '../../store/index.js';
 import {type TokenEdit, TokenError, type TokenRecord, expiryOf, isoTime, restrictionWarnings} from '../../tokens/index.js';
-import {displayText, spanText} from '../../format/index.js';
+import {NO_EXPIRY, displayText, spanText} from '../../format/index.js';
 import {failureText} from '../errors.js';
 import {Footer} from '../components/footer.js';
 import {Fields, Frame, Message, Title} from '../components/frame.js';
@@ -25,7 +25,7 @@ function changeLines(edit: TokenEdit, base: TokenRecord): Array<[string, string]
 
 	if (edit.expires !== undefined) {
 		// ISO time: its Z is the zone, and the only one said.
-		lines.push(['expires', edit.expires === null ? 'never' : (isoTime(edit.expires) ?? '')]);
+		lines.push(['expires', edit.expires === null ? NO_EXPIRY : (isoTime(edit.expires) ?? '')]);
 	}
 
 	if (edit.extendMs !== undefined) {
