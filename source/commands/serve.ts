@@ -1,3 +1,4 @@
+import {BlockList, isIPv4} from 'node:net';
 import {maskRedisUrl, openStore} from '../store/index.js';
 import {TokenError} from '../tokens/index.js';
 import {type Logger, createLogger, flushLogs} from '../server/logger.js';
@@ -81,6 +82,16 @@ function listenError(error: unknown, host: string, port: number): unknown {
 	}
 }
 
+/** 127.0.0.0/8 and ::1 (also as an IPv4-mapped address): only this machine reaches them. */
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+LOOPBACK.addSubnet('::ffff:127.0.0.0', 104, 'ipv6');
+
+function isLoopback(address: string): boolean {
+	return LOOPBACK.check(address, isIPv4(address) ? 'ipv4' : 'ipv6');
+}
+
 /**
  * EENGINE_PORT as --port reads its value: decimal digits only. Number() would take " 80", "0x50"
  * and "8e1" as port 80, listening somewhere the operator did not write.
@@ -148,6 +159,13 @@ async function serve(flags: {port?: number; host?: string; preparedToken?: strin
 		{host: address.address, port: address.port, redis: maskRedisUrl(open.target.url), prefix: open.target.prefix || null},
 		`API server listening on http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`,
 	);
+	if (!isLoopback(address.address)) {
+		logger.warn(
+			{host: address.address},
+			`${address.address === '0.0.0.0' || address.address === '::' ? 'Listening on every address of this machine' : `Listening on ${address.address}`}: the server is reachable from other hosts`,
+		);
+	}
+
 	await flushLogs(logger);
 	const signal = await signalled;
 	logger.info({signal}, 'Shutting down the API server');

@@ -6,7 +6,9 @@ import type {Logger} from './logger.js';
 export const REQUESTS = 'Redis';
 export const CONNECTION = 'The connection to Redis';
 export const LAST_USE = 'Recording last use';
+export const INVENTORY = 'Reading the token inventory';
 const CONSEQUENCES: Record<string, string> = {
+	[INVENTORY]: '/metrics is answered without the api_tokens gauges',
 	[REQUESTS]: 'requests are answered 503 until it works again',
 	[CONNECTION]: 'retrying every second',
 	[LAST_USE]: 'requests are still authenticated',
@@ -23,13 +25,15 @@ export function redisUnavailable(error: unknown, store: TokenStore): boolean {
 }
 
 /**
- * Redis trouble in the log once per outage of each kind and reason (requests answered 503, last use not
- * written, audit entries lost), with Redis's reason, and a line when that kind works again: a
- * read-only replica refuses every last-use write, and a line per request would drown the log.
+ * Redis trouble in the log: one line when a kind of work starts failing (requests answered 503, last
+ * use not written, audit entries lost, the /metrics inventory), with Redis's first reason, and one
+ * when that kind works again. A read-only replica refuses every last-use write and a restarting
+ * Redis flips between reasons (refused, loading, timed out): a line per request or per flip would
+ * drown the log.
  */
 export class OutageLog {
-	/** The kinds down now, with the reason first logged. */
-	private readonly down = new Map<string, string>();
+	/** The kinds down now. */
+	private readonly down = new Set<string>();
 	/** The broken-key problems already logged. */
 	private readonly brokenKeys = new Set<string>();
 
@@ -39,11 +43,9 @@ export class OutageLog {
 	) {}
 
 	failed(what: string, error: unknown): void {
-		const reason = oneLine(asRedisError(error, this.target));
-		// Once per outage and reason: a Redis that first refused connections while it restarted and
-		// now refuses the database is a new cause the operator must read, not the same outage again.
-		if (this.down.get(what) !== reason) {
-			this.down.set(what, reason);
+		if (!this.down.has(what)) {
+			this.down.add(what);
+			const reason = oneLine(asRedisError(error, this.target));
 			const consequence = CONSEQUENCES[what];
 			this.logger.warn(
 				{redis: this.target ? maskRedisUrl(this.target.url) : undefined},
