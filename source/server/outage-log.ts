@@ -70,5 +70,16 @@ export class OutageLog {
 		if (this.down.size > 0 && this.down.delete(what)) {
 			this.logger.info(`${what} works again`);
 		}
+
+		// Background writes (reaping, audit entries) say when they fail but not when they work: a
+		// connection that is back ends their outage too, quietly, so the next one is said again. (The
+		// kinds that do say it are those of CONSEQUENCES.)
+		if (what === CONNECTION) {
+			for (const kind of this.down) {
+				if (!(kind in CONSEQUENCES)) {
+					this.down.delete(kind);
+				}
+			}
+		}
 	}
 }

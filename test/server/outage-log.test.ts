@@ -53,3 +53,15 @@ test('each kind is said once: requests failing and last use failing are two line
 		'Recording last use works again',
 	]);
 });
+
+test('a background write that failed is said again in the next outage, once the connection was back in between', () => {
+	const {lines, logger} = capture();
+	const log = new OutageLog(logger, undefined);
+	const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6390'), {code: 'ECONNREFUSED'});
+	log.failed('Writing the audit log', refused);
+	log.failed('Writing the audit log', refused);
+	log.failed(CONNECTION, refused);
+	log.recovered(CONNECTION);
+	log.failed('Writing the audit log', refused);
+	expect(lines.map(line => line.msg).filter(message => message.startsWith('Writing the audit log failed'))).toHaveLength(2);
+});
