@@ -14,6 +14,9 @@ const CONSEQUENCES: Record<string, string> = {
 	[LAST_USE]: 'requests are still authenticated',
 };
 
+/** A Redis that keeps finding new ways to fail is said a few times per outage, not without end. */
+const REASONS_PER_OUTAGE = 3;
+
 /**
  * Whether a failure is Redis's (away, or refusing a command: answered 503, and the server recovers
  * on its own when Redis is back) rather than a bug (500). The store's asRedisError is the one place
@@ -26,14 +29,16 @@ export function redisUnavailable(error: unknown, store: TokenStore): boolean {
 
 /**
  * Redis trouble in the log: one line when a kind of work starts failing (requests answered 503, last
- * use not written, audit entries lost, the /metrics inventory), with Redis's first reason, and one
- * when that kind works again. A read-only replica refuses every last-use write and a restarting
- * Redis flips between reasons (refused, loading, timed out): a line per request or per flip would
- * drown the log.
+ * use not written, audit entries lost, the /metrics inventory), with Redis's reason, and one when
+ * that kind works again. A read-only replica refuses every last-use write and a restarting Redis
+ * flips between reasons (refused, loading, refused…): a line per request or per flip would drown the
+ * log. Within one outage a reason not yet said is said once (at most REASONS_PER_OUTAGE of them): a
+ * Redis that was refusing connections while it restarted and now refuses the database is a new
+ * cause the operator must read, or the log would say "refused" while the database is gone.
  */
 export class OutageLog {
-	/** The kinds down now. */
-	private readonly down = new Set<string>();
+	/** The kinds down now, with the reasons said in this outage. */
+	private readonly down = new Map<string, Set<string>>();
 	/** The broken-key problems already logged. */
 	private readonly brokenKeys = new Set<string>();
 
@@ -43,9 +48,19 @@ export class OutageLog {
 	) {}
 
 	failed(what: string, error: unknown): void {
-		if (!this.down.has(what)) {
-			this.down.add(what);
-			const reason = oneLine(asRedisError(error, this.target));
+		let said = this.down.get(what);
+		if (said === undefined) {
+			said = new Set();
+			this.down.set(what, said);
+		}
+
+		if (said.size >= REASONS_PER_OUTAGE) {
+			return;
+		}
+
+		const reason = oneLine(asRedisError(error, this.target));
+		if (!said.has(reason)) {
+			said.add(reason);
 			const consequence = CONSEQUENCES[what];
 			this.logger.warn(
 				{redis: this.target ? maskRedisUrl(this.target.url) : undefined},
@@ -75,7 +90,7 @@ export class OutageLog {
 		// connection that is back ends their outage too, quietly, so the next one is said again. (The
 		// kinds that do say it are those of CONSEQUENCES.)
 		if (what === CONNECTION) {
-			for (const kind of this.down) {
+			for (const kind of this.down.keys()) {
 				if (!(kind in CONSEQUENCES)) {
 					this.down.delete(kind);
 				}

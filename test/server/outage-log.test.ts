@@ -14,27 +14,38 @@ function capture() {
 	return {lines, logger: pino({}, sink)};
 }
 
-test('an outage is one line when it starts and one when it ends, however often its reason changes meanwhile', () => {
+test('an outage is one line when it starts, one per new reason (never again on a flip back), and one when it ends', () => {
 	const {lines, logger} = capture();
 	const log = new OutageLog(logger, undefined);
 	const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6390'), {code: 'ECONNREFUSED'});
-	const loading = new Error('LOADING Redis is loading the dataset in memory');
-	// A restarting Redis: refused, loading, refused, loading…
+	const database = new Error('refused database 12: ERR DB index is out of range');
+	// A restarting Redis: refused, then the database refused, refused again…
 	for (let flip = 0; flip < 3; flip++) {
 		log.failed(CONNECTION, refused);
-		log.failed(CONNECTION, loading);
+		log.failed(CONNECTION, database);
 	}
 
 	expect(lines.map(line => line.msg)).toEqual([
 		expect.stringMatching(/^The connection to Redis failed \(retrying every second\): .*ECONNREFUSED/),
+		expect.stringMatching(/^The connection to Redis failed \(retrying every second\): .*refused database 12/),
 	]);
 	log.recovered(CONNECTION);
 	log.recovered(CONNECTION);
-	expect(lines.map(line => line.msg).slice(1)).toEqual([`${CONNECTION} works again`]);
+	expect(lines.map(line => line.msg).slice(2)).toEqual([`${CONNECTION} works again`]);
 	// The next outage is a new one: said again.
-	log.failed(CONNECTION, loading);
+	log.failed(CONNECTION, refused);
+	expect(lines).toHaveLength(4);
+	expect(lines[3]!.msg).toContain('ECONNREFUSED');
+});
+
+test('a Redis that keeps failing in new ways is said three times per outage', () => {
+	const {lines, logger} = capture();
+	const log = new OutageLog(logger, undefined);
+	for (let index = 0; index < 10; index++) {
+		log.failed(CONNECTION, new Error(`odd failure ${index}`));
+	}
+
 	expect(lines).toHaveLength(3);
-	expect(lines[2]!.msg).toContain('LOADING');
 });
 
 test('each kind is said once: requests failing and last use failing are two lines, each with its recovery', () => {
