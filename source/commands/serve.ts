@@ -26,8 +26,10 @@ export const serveCommand = defineCommand({
 	Routes: GET /v1/stats, GET /v1/account/{account}, GET|POST /v1/tokens,
 	GET /v1/tokens/account/{account}, GET|DELETE /v1/tokens/{token}, GET /v1/tokens/{token}/log,
 	POST /v1/token, DELETE /v1/token/{token} (EmailEngine's older names), GET /metrics, GET /health.
-	Logs are JSON lines on stdout. Ctrl-C or SIGTERM stops it gracefully. Exit ${EXIT.redis} when
-	Redis cannot be used at start, ${EXIT.listen} when the port is in use.
+	/metrics adds token gauges (api_tokens*, read at most every 10 s) to the process metrics.
+	Logs are JSON lines on stdout: a refused request at warn level with its reason and address.
+	Ctrl-C or SIGTERM stops it gracefully. Exit ${EXIT.redis} when Redis cannot be used at start,
+	${EXIT.listen} when the port is in use.
 
 	Examples
 	  $ ee-tokens serve --port 3000

@@ -35,8 +35,8 @@ export class ServerMetrics {
 	});
 
 	/**
-	 * Not an EmailEngine metric: why requests were let in or turned away, for the operator. Named
-	 * `api_auth_outcomes` before 0.x; a counter ends in `_total` (Prometheus naming).
+	 * Not an EmailEngine metric: why requests were let in or turned away, for the operator. Called
+	 * `api_auth_outcomes` before; a counter's name ends in `_total` (Prometheus naming; README: Metrics).
 	 */
 	readonly authOutcomes = new Counter({
 		name: 'api_auth_outcomes_total',
