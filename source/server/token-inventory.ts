@@ -71,9 +71,10 @@ export function inventoryOf(summaries: readonly TokenSummary[], unreadable: numb
 		}
 
 		// Not used for 90 days: last used that long ago, or never used and created that long ago
-		// (review's `unused` and `never-used` findings); a record without a creation time is not counted.
+		// (review's `unused` and `never-used` findings); a record without a creation time, or whose
+		// last use cannot be read, is not counted.
 		const since = summary.lastUsed ?? summary.created;
-		if (since !== undefined && now - since >= UNUSED_DAYS * DAY) {
+		if (typeof since === 'number' && now - since >= UNUSED_DAYS * DAY) {
 			inventory.unused++;
 		}
 	}
