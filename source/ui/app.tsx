@@ -57,6 +57,7 @@ function Main({store, endpoint, target, prefix, refreshMs, source, first}: AppPr
 	const size = useTerminalSize();
 	const tokens = useTokens(store, {refreshMs, source, first, endpoint: target});
 	const [dialog, setDialog] = useState<Dialog | undefined>(undefined);
+	const [select, setSelect] = useState<{id: string} | undefined>(undefined);
 	const tooSmall = isTooSmall(size);
 	const away = tokens.connection === 'down';
 	// A Redis that is away, or one that answered the read with an error (a key of the wrong type):
@@ -99,6 +100,10 @@ function Main({store, endpoint, target, prefix, refreshMs, source, first}: AppPr
 			}
 
 			setDialog(undefined);
+			if (options.select !== undefined) {
+				setSelect({id: options.select});
+			}
+
 			if (options.reload) {
 				refresh();
 			}
@@ -146,6 +151,7 @@ function Main({store, endpoint, target, prefix, refreshMs, source, first}: AppPr
 						onOpen={setDialog}
 						onRefresh={refresh}
 						onQuit={exit}
+						select={select}
 					/>
 				</Contained>
 				{dialog ? (

@@ -72,9 +72,10 @@ export function ImportWizard({store, width, height, onClose}: ImportWizardProps)
 		dispatch({type: 'key', key});
 		// Closed here, in the key's own turn, not in an effect after the next render: a key read
 		// in the same burst (Esc, then n) must reach whatever is under the dialog.
-		const {done, outcome} = ref.current;
+		const {done, outcome, decoded} = ref.current;
 		if (done) {
-			onClose({reload: done === 'closed' && outcome === 'imported'});
+			// The cursor goes to the token, imported now or already there.
+			onClose({reload: done === 'closed' && outcome === 'imported', select: done === 'closed' ? decoded?.id : undefined});
 		}
 
 		return true;

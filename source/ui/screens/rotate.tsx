@@ -140,9 +140,9 @@ export function RotateScreen({store, id, width, height, onClose, clock = Date.no
 
 		dispatch({type: 'key', key});
 		// Closed in the key's own turn (see the issue wizard).
-		const {done} = ref.current;
+		const {done, issued} = ref.current;
 		if (done) {
-			onClose({repaint: done === 'closed', reload: done === 'closed'});
+			onClose({repaint: done === 'closed', reload: done === 'closed', select: done === 'closed' ? issued?.id : undefined});
 		}
 
 		return true;

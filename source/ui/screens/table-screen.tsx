@@ -1,5 +1,5 @@
 import {Box, Text} from 'ink';
-import {useEffect, useLayoutEffect, useMemo, useRef} from 'react';
+import {useEffect, useMemo, useRef} from 'react';
 import {Footer} from '../components/footer.js';
 import {Frame} from '../components/frame.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
@@ -22,13 +22,18 @@ export type TableScreenProps = {
 	onOpen: (dialog: Dialog) => void;
 	onRefresh: () => void;
 	onQuit: () => void;
+	/** A token to put the cursor on once the table shows it (one just issued, imported or rotated in); a new object each time. */
+	select?: {id: string};
 };
+
+/** Actions that reorder or refill the rows: the cursor stays on the token it was on, wherever that lands. */
+const KEEPS_THE_TOKEN = new Set(['cycleSort', 'reverseSort', 'clearFilter', 'toggleExpired']);
 
 /**
  * The token table with its cursor, filter, sort and marks. It stays mounted under dialogs, so
  * closing one comes back to the same place.
  */
-export function TableScreen({data, waiting, loading, width, height, active, onOpen, onRefresh, onQuit}: TableScreenProps) {
+export function TableScreen({data, waiting, loading, width, height, active, onOpen, onRefresh, onQuit, select}: TableScreenProps) {
 	const [table, dispatch, ref] = useRefReducer(tableReducer, initialTableState);
 	const rowsHeight = Math.max(1, height - 2);
 	const order = useMemo(
@@ -42,20 +47,37 @@ export function TableScreen({data, waiting, loading, width, height, active, onOp
 	const current = data?.rows[visible[table.cursor] ?? -1];
 	const hidden = useMemo(() => (data ? hiddenMarks(data, visible, table.marks) : 0), [data, visible, table.marks]);
 
-	// Keep the cursor on the same token across reloads, and drop marks of tokens that are gone.
+	// Keep the cursor on the same token across reloads, sorts, a filter cleared and expired rows
+	// shown or hidden, land it on a token a dialog made, and drop marks of tokens that are gone. A
+	// filter being typed is the exception: a new query shows its first match first.
 	const selectedId = useRef<string | undefined>(undefined);
+	/** The token to land on, and the table it was asked in: one not in the next table is given up (a filter hides it). */
+	const follow = useRef<{id: string; data: TableData | undefined} | undefined>(undefined);
+	const firstMatch = useRef(false);
+	useEffect(() => {
+		if (select) {
+			follow.current = {id: select.id, data};
+		}
+		// Only when a dialog asks.
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [select]);
 	useEffect(() => {
 		if (!data) {
 			return;
 		}
 
-		const wanted = selectedId.current;
+		const wanted = firstMatch.current ? undefined : (follow.current?.id ?? selectedId.current);
 		if (wanted !== undefined && current?.id !== wanted) {
 			const index = visible.findIndex(position => data.rows[position]!.id === wanted);
 			if (index !== -1) {
+				follow.current = undefined;
 				dispatch({type: 'select', index, total: visible.length, height: rowsHeight});
 				return;
 			}
+		}
+
+		if (follow.current && (follow.current.id === current?.id || follow.current.data !== data)) {
+			follow.current = undefined;
 		}
 
 		if (ref.current.cursor >= visible.length && visible.length > 0) {
@@ -72,8 +94,10 @@ export function TableScreen({data, waiting, loading, width, height, active, onOp
 		// Only when the data or the visible set changes.
 		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [data, visible]);
-	useLayoutEffect(() => {
+	// After the effect above, so that it still sees the token the cursor was on before this render.
+	useEffect(() => {
 		selectedId.current = current?.id;
+		firstMatch.current = false;
 	});
 
 	useKeypress(
@@ -82,6 +106,12 @@ export function TableScreen({data, waiting, loading, width, height, active, onOp
 			const here = data?.rows[visible[ref.current.cursor] ?? -1];
 			switch (intent.kind) {
 				case 'action': {
+					if (KEEPS_THE_TOKEN.has(intent.action.type) && here) {
+						follow.current = {id: here.id, data};
+					} else if (intent.action.type === 'setQuery') {
+						firstMatch.current = true;
+					}
+
 					dispatch(intent.action);
 					break;
 				}

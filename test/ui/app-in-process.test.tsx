@@ -9,7 +9,8 @@ import {renderToTerminal} from './helpers/xterm.js';
 
 /**
  * The whole app in this process, with a periodic reload an hour away: what changes on screen after
- * a key was done by that key, not by the 10-second reload a pty test cannot tell it from.
+ * a key was done by that key, not by the 10-second reload a pty test cannot tell it from. The pty
+ * tests (app-*.e2e.test.ts) cover the terminal itself.
  */
 
 let redis: TestRedis;
@@ -38,10 +39,10 @@ function keys() {
 	return {source, type: (text: string) => listener?.(text)};
 }
 
-async function until(read: () => string, pattern: RegExp): Promise<string> {
+async function until(read: () => string, pattern: RegExp | ((text: string) => boolean)): Promise<string> {
 	for (let attempt = 0; attempt < 200; attempt++) {
 		const text = read();
-		if (pattern.test(text)) {
+		if (typeof pattern === 'function' ? pattern(text) : pattern.test(text)) {
 			return text;
 		}
 
@@ -51,12 +52,48 @@ async function until(read: () => string, pattern: RegExp): Promise<string> {
 	throw new Error(`never showed ${String(pattern)}:\n${read()}`);
 }
 
-it('r in the details reads the token and its audit log again at once', async () => {
+/** The app on the file's Redis, its periodic reload an hour away, and the keys the test types. */
+async function renderApp() {
 	const input = keys();
 	const screen = await renderToTerminal(
 		<App store={opened.store} endpoint={redis.url()} prefix="" refreshMs={3_600_000} input={input.source} />,
 		{columns: 120, rows: 35},
 	);
+	return {screen, input};
+}
+
+/** The description on the cursor's row. */
+const cursorRow = (text: string) => /^› +[A-Z!] (.+?) {2,}/m.exec(text)?.[1];
+
+it('the cursor stays on its token when the rows are sorted, reversed, or a filter is cleared', async () => {
+	const {screen, input} = await renderApp();
+	try {
+		const table = await until(screen.text, /\d+ tokens/);
+		// The third row, whatever the listing's order: two rows down.
+		const on = [...table.matchAll(/^[› ] +[A-Z!] (.+?) {2,}/gm)].filter(match => match[1] !== 'Description')[2]?.[1];
+		expect(on).toBeDefined();
+		input.type('jj');
+		await until(screen.text, text => cursorRow(text) === on);
+		for (const key of ['s', 'S', 's', 'S']) {
+			input.type(key);
+			// The sort shows first, then the cursor lands on the token it was on.
+			await until(screen.text, text => /sorted by/.test(text) && cursorRow(text) === on);
+		}
+
+		// A filter typed shows its first match first; cleared, the cursor is where the filter left it.
+		input.type('/Mail');
+		await until(screen.text, / 1 of \d/);
+		expect(cursorRow(screen.text())).toBe('Mail relay');
+		input.type(KEYS.enter);
+		input.type(KEYS.escape);
+		await until(screen.text, text => !/ of \d/.test(text) && cursorRow(text) === 'Mail relay');
+	} finally {
+		screen.unmount();
+	}
+});
+
+it('r in the details reads the token and its audit log again at once', async () => {
+	const {screen, input} = await renderApp();
 	try {
 		await until(screen.text, /\d+ tokens/);
 		input.type('/Billing service');
