@@ -65,6 +65,7 @@ export enum Command {
 	Toggle = 'toggle',
 	Complete = 'complete',
 	Copy = 'copy',
+	WriteFile = 'writeFile',
 	Confirm = 'confirm',
 	Done = 'done',
 	// In a text field (the filter, a wizard step, the import string, the revoke confirmation)
@@ -354,8 +355,16 @@ export const KEYMAP: Record<Command, Entry> = {
 		bindings: [input('c')],
 		keys: 'c',
 		label: 'copy',
-		help: 'Copy (OSC 52, then xclip/wl-copy/pbcopy)',
+		help: "Copy (tmux's buffer, xclip/wl-copy/pbcopy, or OSC 52)",
 		views: ['token-shown', 'export', 'revoke-done'],
+	},
+	[Command.WriteFile]: {
+		rank: 3,
+		bindings: [input('w')],
+		keys: 'w',
+		label: 'write file',
+		help: 'Write the shown export strings to a file in the current directory (mode 0600; asks before replacing one)',
+		views: ['export'],
 	},
 	[Command.Confirm]: {
 		rank: 2,
@@ -480,6 +489,7 @@ const HELP_GROUPS: Array<{title: string; commands: Command[]}> = [
 			Command.Toggle,
 			Command.Complete,
 			Command.Copy,
+			Command.WriteFile,
 			Command.Confirm,
 			Command.Done,
 			Command.Back,

@@ -167,7 +167,7 @@ export function IssueWizard({store, width, height, onClose, clock = Date.now}: I
 	useKeypress(key => {
 		const current = ref.current;
 		if (current.step === 'shown' && current.issued && matches(Command.Copy, key)) {
-			void copyToClipboard(current.issued.token, stdout).then(message => dispatch({type: 'notice', message}));
+			void copyToClipboard(current.issued.token, 'the token', stdout).then(message => dispatch({type: 'notice', message}));
 			return true;
 		}
 
