@@ -179,7 +179,7 @@ export const KEYMAP: Record<Command, Entry> = {
 		help: 'Stop typing, keep the filter',
 		views: ['filter'],
 	},
-	[Command.Sort]: {rank: 15, bindings: [input('s')], keys: 's', label: 'sort', help: 'Sort by the next column', views: ['table']},
+	[Command.Sort]: {rank: 15, bindings: [input('s')], keys: 's', label: 'sort', help: 'Sort by the next column shown', views: ['table']},
 	[Command.SortReverse]: {rank: 16, bindings: [input('S')], keys: 'S', label: 'reverse', help: 'Reverse the sort order', views: ['table']},
 	[Command.Details]: {
 		rank: 4,
