@@ -294,8 +294,9 @@ describe('the app: import and export', () => {
 		await app.waitFor('2 marked');
 		await app.type('e');
 		await app.waitFor('Export the 2 marked tokens');
-		const shown = /ee-tokens (import [^<]+)< tokens\.txt/.exec(app.screen());
-		expect(shown?.[0]).toBe('ee-tokens import -t - < tokens.txt');
+		// The file w writes (test/ui/app-export-copy.e2e.test.ts writes it).
+		const shown = /ee-tokens (import [^<]+)< ee-tokens-export\.txt/.exec(app.screen());
+		expect(shown?.[0]).toBe('ee-tokens import -t - < ee-tokens-export.txt');
 		// The command it shows is one the CLI takes: the two strings, one per line, on stdin.
 		const lines = (await store.exportAll()).slice(0, 2).map(item => item.exportString);
 		const imported = await runCli([...shown![1]!.trim().split(' '), `--dbs.redis=${fixture.redis.url(12)}`], {
