@@ -355,7 +355,7 @@ export const KEYMAP: Record<Command, Entry> = {
 		bindings: [input('c')],
 		keys: 'c',
 		label: 'copy',
-		help: "Copy (tmux's buffer, xclip/wl-copy/pbcopy, or OSC 52)",
+		help: 'Copy (tmux, xclip/wl-copy/pbcopy, OSC 52)',
 		views: ['token-shown', 'export', 'revoke-done'],
 	},
 	[Command.WriteFile]: {
@@ -363,7 +363,7 @@ export const KEYMAP: Record<Command, Entry> = {
 		bindings: [input('w')],
 		keys: 'w',
 		label: 'write file',
-		help: 'Write the shown export strings to a file in the current directory (mode 0600; asks before replacing one)',
+		help: 'Write the exports to a file (mode 0600)',
 		views: ['export'],
 	},
 	[Command.Confirm]: {
@@ -462,12 +462,14 @@ const HELP_GROUPS: Array<{title: string; commands: Command[]}> = [
 			Command.Refresh,
 			Command.ShowExpired,
 			Command.Review,
+			// Here rather than under Tokens: looking at one, and the two columns of help stay even
+			// (each 29 lines, on one 120x32 screen) since w joined the dialogs' keys.
+			Command.Details,
 		],
 	},
 	{
 		title: 'Tokens',
 		commands: [
-			Command.Details,
 			Command.Issue,
 			Command.Import,
 			Command.Export,

@@ -120,9 +120,14 @@ export function ExportView({
 	const blocks: Array<{item: Exported; rows: string[]}> = [];
 	let used = 0;
 	for (const item of items) {
-		const rows = rowsOf(item.exportString, width);
-		if (blocks.length > 0 && used + 1 + rows.length > budget) {
-			break;
+		let rows = rowsOf(item.exportString, width);
+		if (used + 1 + rows.length > budget) {
+			if (blocks.length > 0) {
+				break;
+			}
+
+			// Not even the first fits (a long one on a small screen): its first rows, and where the rest is.
+			rows = [...rows.slice(0, Math.max(1, budget - 2)), `… ${item.exportString.length} characters in all: c copies, w writes`];
 		}
 
 		blocks.push({item, rows});
@@ -134,7 +139,10 @@ export function ExportView({
 			<Title>Export the {items.length} marked tokens</Title>
 			{hidden ? <Message kind="warning">{hidden}</Message> : null}
 			{unreadable ? <Message kind="warning">{unreadable}</Message> : null}
-			<Text color={theme.muted}> c copies them, w writes them to a file: one export string per line.</Text>
+			<Text color={theme.muted} wrap="truncate">
+				{' '}
+				c copies them, w writes them to a file, one per line.
+			</Text>
 			<Text> </Text>
 			{blocks.map(({item, rows}) => (
 				<Box key={item.id} flexDirection="column" flexShrink={0}>
