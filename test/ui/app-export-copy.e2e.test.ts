@@ -117,6 +117,23 @@ describe('the export dialog at 80x24', () => {
 	});
 });
 
+describe('the export dialog at the 60x15 minimum', () => {
+	it('shows the string whole, and the command whole or not at all', async () => {
+		const app = fixture.start({columns: 60, rows: 15});
+		const expected = await exportFirstRow(app);
+		const [first, last] = blockFrom(app, expected.slice(0, 20));
+		expect(selectedText(app.terminal, first, last).replaceAll('\n', '')).toBe(expected);
+		const lines = app.lines();
+		const command = lines.findIndex(line => line.startsWith('ee-tokens import -t'));
+		if (command === -1) {
+			expect(app.screen()).toContain(" ee-tokens import -t '…': too long here, w writes it");
+		} else {
+			const [start, end] = blockFrom(app, 'ee-tokens import -t');
+			expect(selectedText(app.terminal, start, end).replaceAll('\n', '')).toBe(`ee-tokens import -t '${expected}'`);
+		}
+	});
+});
+
 describe('w in the export dialog', () => {
 	it('writes the shown string to a private file, prints the path, and asks before replacing one', async () => {
 		const dir = scratchDir();

@@ -84,7 +84,12 @@ export function ExportView({
 		const [item] = items as [Exported];
 		const lines = rowsOf(item.exportString, width);
 		const command = rowsOf(importCommand(item.exportString), width);
-		const room = Math.max(2, Math.floor((height - 9 - (hidden ? 1 : 0) - (notice ? 2 : 0)) / 2));
+		// The string first, whole when it fits; then the command, whole or not at all (a command cut
+		// short and copied would import nothing), with a line saying where the rest is.
+		const available = Math.max(3, height - 5 - (hidden ? 1 : 0) - (unreadable ? 1 : 0) - (notice ? 2 : 0));
+		const stringFits = lines.length + 1 <= available;
+		const shownLines = stringFits ? lines : lines.slice(0, Math.max(1, available - 2));
+		const commandFits = stringFits && lines.length + command.length <= available;
 		return (
 			<Frame height={height}>
 				<Title>
@@ -97,19 +102,24 @@ export function ExportView({
 					The export string carries the token's record, not the token itself: the holder still needs it.
 				</Text>
 				<Text> </Text>
-				{lines.slice(0, room).map((line, index) => (
+				{shownLines.map((line, index) => (
 					<Text key={index} color={theme.accent}>
 						{line}
 					</Text>
 				))}
-				{lines.length > room ? (
-					<Text color={theme.muted}>{` … ${item.exportString.length} characters in all; c copies it, w writes it whole`}</Text>
-				) : null}
+				{stringFits ? null : (
+					<Text
+						color={theme.muted}
+						wrap="truncate"
+					>{` … ${item.exportString.length} characters in all; c copies it, w writes it whole`}</Text>
+				)}
 				<Text> </Text>
 				<Text bold> Import it elsewhere with</Text>
-				{command.slice(0, room).map((line, index) => (
-					<Text key={index}>{line}</Text>
-				))}
+				{commandFits ? (
+					command.map((line, index) => <Text key={index}>{line}</Text>)
+				) : (
+					<Text color={theme.muted} wrap="truncate">{` ee-tokens import -t '…': too long here, w writes it`}</Text>
+				)}
 				{shownNotice}
 			</Frame>
 		);
