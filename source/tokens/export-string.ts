@@ -42,15 +42,22 @@ export type DecodedExport = {
 const invalid = (reason: string) => new TokenError('invalid-export', `Invalid export string: ${reason}`);
 
 /**
- * Decodes an export string (compatibility §3.3), tolerant of padding, standard base64 and surrounding
- * whitespace, strict about everything else: a one-line TokenError for any input that is not a token.
+ * Decodes an export string (compatibility §3.3), tolerant of padding, standard base64 and
+ * whitespace anywhere in it, strict about everything else: a one-line TokenError for any input that
+ * is not a token. Whitespace is no base64 character, so dropping it loses nothing, and a string
+ * copied off a terminal, where it spans rows, comes with line breaks and indents in it.
  */
 export function decodeExportString(input: string): DecodedExport {
-	if (input.length > MAX_EXPORT_STRING_LENGTH) {
+	// Twice the limit before the whitespace goes, so a megabyte of garbage is never copied first.
+	if (input.length > 2 * MAX_EXPORT_STRING_LENGTH) {
 		throw invalid(`longer than ${MAX_EXPORT_STRING_LENGTH} characters`);
 	}
 
-	const text = input.trim();
+	const text = input.replaceAll(/\s/g, '');
+	if (text.length > MAX_EXPORT_STRING_LENGTH) {
+		throw invalid(`longer than ${MAX_EXPORT_STRING_LENGTH} characters`);
+	}
+
 	if (text === '') {
 		throw invalid('empty');
 	}

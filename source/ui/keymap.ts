@@ -65,6 +65,7 @@ export enum Command {
 	Toggle = 'toggle',
 	Complete = 'complete',
 	Copy = 'copy',
+	WriteFile = 'writeFile',
 	Confirm = 'confirm',
 	Done = 'done',
 	// In a text field (the filter, a wizard step, the import string, the revoke confirmation)
@@ -178,7 +179,7 @@ export const KEYMAP: Record<Command, Entry> = {
 		help: 'Stop typing, keep the filter',
 		views: ['filter'],
 	},
-	[Command.Sort]: {rank: 15, bindings: [input('s')], keys: 's', label: 'sort', help: 'Sort by the next column', views: ['table']},
+	[Command.Sort]: {rank: 15, bindings: [input('s')], keys: 's', label: 'sort', help: 'Sort by the next column shown', views: ['table']},
 	[Command.SortReverse]: {rank: 16, bindings: [input('S')], keys: 'S', label: 'reverse', help: 'Reverse the sort order', views: ['table']},
 	[Command.Details]: {
 		rank: 4,
@@ -354,8 +355,16 @@ export const KEYMAP: Record<Command, Entry> = {
 		bindings: [input('c')],
 		keys: 'c',
 		label: 'copy',
-		help: 'Copy (OSC 52, then xclip/wl-copy/pbcopy)',
+		help: 'Copy (tmux, xclip/wl-copy/pbcopy, OSC 52)',
 		views: ['token-shown', 'export', 'revoke-done'],
+	},
+	[Command.WriteFile]: {
+		rank: 3,
+		bindings: [input('w')],
+		keys: 'w',
+		label: 'write file',
+		help: 'Write the exports to a file (mode 0600)',
+		views: ['export'],
 	},
 	[Command.Confirm]: {
 		rank: 2,
@@ -453,12 +462,14 @@ const HELP_GROUPS: Array<{title: string; commands: Command[]}> = [
 			Command.Refresh,
 			Command.ShowExpired,
 			Command.Review,
+			// Here rather than under Tokens: looking at one, and the two columns of help stay even
+			// (each 29 lines, on one 120x32 screen) since w joined the dialogs' keys.
+			Command.Details,
 		],
 	},
 	{
 		title: 'Tokens',
 		commands: [
-			Command.Details,
 			Command.Issue,
 			Command.Import,
 			Command.Export,
@@ -480,6 +491,7 @@ const HELP_GROUPS: Array<{title: string; commands: Command[]}> = [
 			Command.Toggle,
 			Command.Complete,
 			Command.Copy,
+			Command.WriteFile,
 			Command.Confirm,
 			Command.Done,
 			Command.Back,

@@ -61,9 +61,50 @@ async function appHeader(columns: number): Promise<string> {
 }
 
 describe('list and the app at one width', () => {
-	it.each([80, 100, 120])('show the same columns at %i cells', async columns => {
+	it.each([80, 100, 120, 200])('show the same columns at %i cells', async columns => {
 		const [list, app] = await Promise.all([listHeader(columns), appHeader(columns)]);
 		expect(titlesIn(list).length).toBeGreaterThan(2);
 		expect(titlesIn(app)).toEqual(titlesIn(list));
+	});
+});
+
+describe('sorting at a width that hides columns', () => {
+	it('s sorts only by shown columns at 80, and a column the window narrows away is said', async () => {
+		const app = spawnApp([`--dbs.redis=${redis.url()}`], {columns: 80, rows: 24});
+		try {
+			await app.waitFor(text => text.includes('Expiring') && text.includes('Description'));
+			const shown = titlesIn(app.lines().find(line => line.includes('Description'))!);
+			expect(shown).not.toContain('Created');
+			expect(shown).not.toContain('Expires');
+			const sortedBy: string[] = [];
+			for (let press = 0; press <= shown.length; press++) {
+				const before = app.screen();
+				await app.type('s');
+				const screen = await app.waitFor(text => text !== before);
+				const header = screen.split('\n').find(line => line.includes('Description'))!;
+				sortedBy.push(/(\S+(?: used)?) [▲▼]/.exec(header)?.[1] ?? 'none');
+				// Said on the status line too.
+				expect(/sorted by ([\w ]+)/.exec(screen)?.[1]?.toLowerCase()).toBe(
+					sortedBy.at(-1) === 'none' ? undefined : sortedBy.at(-1)!.toLowerCase(),
+				);
+			}
+
+			// Every shown column once, in order, then back to the listing's own order.
+			expect(sortedBy).toEqual([...shown, 'none']);
+
+			// Sorted by Created on a wide window, then narrowed to 80: the status line says so.
+			app.resize(120, 30);
+			await app.waitFor(text => text.includes('Created'));
+			for (let press = 0; press < 4; press++) {
+				await app.type('s');
+			}
+
+			await app.waitFor('sorted by created');
+			app.resize(80, 24);
+			await app.waitFor('sorted by created, not shown at this width');
+		} finally {
+			app.write('q');
+			await app.exited;
+		}
 	});
 });

@@ -144,7 +144,7 @@ describe('the app under hostile records', () => {
 			}
 		}
 
-		expect(app.screen()).toMatch(/characters in all; c copies it whole/);
+		expect(app.screen()).toMatch(/characters in all; c copies it, w writes it whole/);
 		await quitWithCtrlC(app);
 	});
 

@@ -68,7 +68,7 @@ describe('the app: issue wizard', () => {
 		}
 
 		await app.type('c');
-		await app.waitFor(/Copied|Sent to the terminal clipboard/);
+		await app.waitFor(/Copied|Sent to the terminal's clipboard/);
 		const copiedAt = app.output().length;
 		expect(app.output()).toContain(`\u001B]52;c;${Buffer.from(token!).toString('base64')}\u0007`);
 		await app.type(KEYS.enter);

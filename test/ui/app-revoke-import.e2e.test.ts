@@ -277,11 +277,12 @@ describe('the app: import and export', () => {
 		await app.waitFor('Import it elsewhere with');
 		const id = fixture.seeded.find(token => token.description === 'Prometheus scraper')!.id;
 		const expected = await store.exportString(id);
-		const screen = app.screen().replaceAll(/\n {2}/g, '');
+		// Rows of their own, unindented: the line breaks alone part the string's rows.
+		const screen = app.screen().replaceAll('\n', '');
 		expect(screen).toContain(expected);
-		expect(screen).toContain(`ee-tokens import -t ${expected}`);
+		expect(screen).toContain(`ee-tokens import -t '${expected}'`);
 		await app.type('c');
-		await app.waitFor(/Copied|Sent to the terminal clipboard/);
+		await app.waitFor(/Copied|Sent to the terminal's clipboard/);
 		expect(app.output()).toContain(Buffer.from(expected).toString('base64'));
 		await leave(app, 2);
 	});
@@ -293,8 +294,9 @@ describe('the app: import and export', () => {
 		await app.waitFor('2 marked');
 		await app.type('e');
 		await app.waitFor('Export the 2 marked tokens');
-		const shown = /ee-tokens (import [^<]+)< tokens\.txt/.exec(app.screen());
-		expect(shown?.[0]).toBe('ee-tokens import -t - < tokens.txt');
+		// The file w writes (test/ui/app-export-copy.e2e.test.ts writes it).
+		const shown = /ee-tokens (import [^<]+)< ee-tokens-export\.txt/.exec(app.screen());
+		expect(shown?.[0]).toBe('ee-tokens import -t - < ee-tokens-export.txt');
 		// The command it shows is one the CLI takes: the two strings, one per line, on stdin.
 		const lines = (await store.exportAll()).slice(0, 2).map(item => item.exportString);
 		const imported = await runCli([...shown![1]!.trim().split(' '), `--dbs.redis=${fixture.redis.url(12)}`], {

@@ -228,6 +228,9 @@ describe('the app: R and E at 80x24', () => {
 			expect(expiryOf(old.record)).toBeGreaterThanOrEqual(before - 1000);
 			expect((await store.resolve(token!)).record).toMatchObject({description: 'Prometheus scraper', scopes: ['metrics']});
 		});
+		// Not copied yet: Esc asks once, with the token still there; Esc again closes it.
+		await app.type(KEYS.escape);
+		expect(await app.waitFor('Not copied yet: close anyway?')).toContain(token);
 		await app.type(KEYS.escape);
 		// The retired token has expired: the table lists the new one only.
 		await app.waitFor(screen => /Prometheus scraper/.test(screen) && !screen.includes('Rotated'));

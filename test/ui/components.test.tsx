@@ -226,7 +226,8 @@ describe('other views in a terminal', () => {
 	});
 
 	it('help lists the keymap', async () => {
-		const screen = await renderToTerminal(<HelpView width={100} height={58} offset={0} />, {columns: 100, rows: 60});
+		// One column at 100 cells: every line of it, w of the export dialog included (59 lines).
+		const screen = await renderToTerminal(<HelpView width={100} height={59} offset={0} />, {columns: 100, rows: 61});
 		cleanup = screen.unmount;
 		expect(screen.text()).toMatch(/\/\s+Filter by what rows show, or by terms/);
 		expect(screen.text()).toMatch(/Ctrl-C\s+Quit from anywhere/);

@@ -4,7 +4,8 @@ import {Command, helpSections, keyEvent} from '../../source/ui/keymap.js';
 import {initialTableState, tableIntent} from '../../source/ui/state/table.js';
 
 const filtering = {...initialTableState, filtering: true, query: 'acme'};
-const intent = (state: typeof initialTableState, input: string, extra = {}) => tableIntent(state, keyEvent(input, extra), 100, 10);
+const intent = (state: typeof initialTableState, input: string, extra = {}) =>
+	tableIntent(state, keyEvent(input, extra), 100, 10, [0, 1, 2, 3, 4, 5]);
 
 describe('every key the app reads is in the keymap', () => {
 	it('help lists every command, the editing keys of text fields included', () => {

@@ -159,7 +159,7 @@ describe('export view', () => {
 		);
 		try {
 			expect(screen.text()).toContain(exportString);
-			expect(screen.text()).toContain(`ee-tokens import -t ${exportString}`);
+			expect(screen.text()).toContain(`ee-tokens import -t '${exportString}'`);
 		} finally {
 			screen.unmount();
 		}

@@ -57,6 +57,14 @@ describe('the rotate dialog', () => {
 		const closed = rotate(shown, enter);
 		expect(closed).toMatchObject({done: 'closed', issued: undefined});
 		expect(JSON.stringify(closed)).not.toContain('c'.repeat(64));
+
+		// Esc before a copy asks once, the token kept; Esc again closes. After c, one Esc closes.
+		const asked = rotate(shown, escape);
+		expect(asked).toMatchObject({step: 'shown', done: undefined, issued: {token: 'c'.repeat(64), closeAsked: true}});
+		expect(rotate(asked, escape)).toMatchObject({done: 'closed', issued: undefined});
+		const copied = rotateReducer(shown, {type: 'copying'});
+		expect(rotate(copied, escape)).toMatchObject({done: 'closed', issued: undefined});
+		expect(rotate(rotateReducer(asked, {type: 'copying'}), escape)).toMatchObject({done: 'closed', issued: undefined});
 	});
 
 	it('lists what the new token copies, sanitised, a malformed field as such', () => {

@@ -3,6 +3,9 @@ import {Command, keyEvent} from '../../source/ui/keymap.js';
 import {buildTableData, cellsOf, filteredOrder, sortedOrder} from '../../source/ui/state/rows.js';
 import {initialTableState, tableIntent, tableReducer, windowStart} from '../../source/ui/state/table.js';
 import {type TokenEntry, parseQuery, summaryOf} from '../../source/tokens/index.js';
+import {COLUMNS, shownColumns} from '../../source/format/index.js';
+
+const EVERY_COLUMN = COLUMNS.map((_, index) => index);
 
 const NOW = Date.parse('2026-11-22T08:00:00Z');
 const id = (n: number) => n.toString(16).padStart(64, '0');
@@ -88,7 +91,7 @@ describe('table reducer', () => {
 	const total = 100;
 	const height = 10;
 	const press = (state: typeof initialTableState, input: string, extra = {}) => {
-		const intent = tableIntent(state, keyEvent(input, extra), total, height);
+		const intent = tableIntent(state, keyEvent(input, extra), total, height, EVERY_COLUMN);
 		return intent.kind === 'action' ? tableReducer(state, intent.action) : state;
 	};
 
@@ -139,6 +142,21 @@ describe('table reducer', () => {
 		expect(state).toMatchObject({filtering: false, query: ''});
 	});
 
+	it('sorts only by the columns the table shows: at 80 cells never by Created or Expires', () => {
+		const shown = shownColumns(80);
+		const keys = (titles: string[]) => titles.map(title => COLUMNS.findIndex(column => column.title === title));
+		expect(shown).toEqual(keys(['Description', 'Scopes', 'Account', 'Last used']));
+		let state = initialTableState;
+		const sorted: Array<number | undefined> = [];
+		for (let index = 0; index <= shown.length; index++) {
+			const intent = tableIntent(state, keyEvent('s'), total, height, shown);
+			state = intent.kind === 'action' ? tableReducer(state, intent.action) : state;
+			sorted.push(state.sortColumn);
+		}
+
+		expect(sorted).toEqual([...shown, undefined]);
+	});
+
 	it('cycles the sort column with s and reverses with S', () => {
 		let state = press(initialTableState, 's');
 		expect(state.sortColumn).toBe(0);
@@ -155,11 +173,11 @@ describe('table reducer', () => {
 		let state = tableReducer(initialTableState, {type: 'toggleMark', id: 'a'});
 		state = tableReducer(state, {type: 'toggleMark', id: 'b'});
 		state = tableReducer(state, {type: 'setQuery', query: 'zzz'});
-		const intent = tableIntent(state, keyEvent('u'), 0, 10);
+		const intent = tableIntent(state, keyEvent('u'), 0, 10, EVERY_COLUMN);
 		expect(intent).toEqual({kind: 'action', action: {type: 'clearMarks'}});
 		expect([...tableReducer(state, {type: 'clearMarks'}).marks]).toEqual([]);
 		// A paste of "u" is text, not the key.
-		expect(tableIntent(state, keyEvent('u', {paste: true}), 0, 10)).toEqual({kind: 'none'});
+		expect(tableIntent(state, keyEvent('u', {paste: true}), 0, 10, EVERY_COLUMN)).toEqual({kind: 'none'});
 	});
 
 	it('toggles marks', () => {
@@ -170,7 +188,7 @@ describe('table reducer', () => {
 	});
 
 	it('turns the action keys into intents for the app', () => {
-		const intent = (input: string, extra = {}) => tableIntent(initialTableState, keyEvent(input, extra), total, height);
+		const intent = (input: string, extra = {}) => tableIntent(initialTableState, keyEvent(input, extra), total, height, EVERY_COLUMN);
 		expect(intent('n')).toEqual({kind: 'open', what: 'issue'});
 		expect(intent('i')).toEqual({kind: 'open', what: 'import'});
 		expect(intent('e')).toEqual({kind: 'open', what: 'export'});
@@ -184,7 +202,7 @@ describe('table reducer', () => {
 		expect(intent('v')).toEqual({kind: 'open', what: 'review'});
 		expect(intent('z')).toEqual({kind: 'none'});
 		// Nothing to open on an empty table.
-		expect(tableIntent(initialTableState, keyEvent('d'), 0, height)).toEqual({kind: 'none'});
+		expect(tableIntent(initialTableState, keyEvent('d'), 0, height, EVERY_COLUMN)).toEqual({kind: 'none'});
 		expect(Command.Quit).toBe('quit');
 	});
 });

@@ -50,14 +50,19 @@ describe('terminal', () => {
 });
 
 describe('clipboard', () => {
-	it('writes OSC 52, wrapped for tmux and screen', async () => {
+	it('writes OSC 52 raw inside tmux (tmux 3.x takes it with set-clipboard on), wrapped for screen', async () => {
 		const base64 = Buffer.from('secret').toString('base64');
 		expect(osc52('secret', {})).toBe(`\u001B]52;c;${base64}\u0007`);
-		expect(osc52('secret', {TMUX: '/tmp/tmux'})).toBe(`\u001BPtmux;\u001B\u001B]52;c;${base64}\u0007\u001B\\`);
+		expect(osc52('secret', {TMUX: '/tmp/tmux'})).toBe(`\u001B]52;c;${base64}\u0007`);
 		expect(osc52('secret', {STY: '1.pts'})).toBe(`\u001BP\u001B]52;c;${base64}\u0007\u001B\\`);
+	});
+
+	it('claims no copy it cannot confirm, and says where the text is', async () => {
 		const out = new Capture();
-		const message = await copyToClipboard('secret', out as unknown as NodeJS.WriteStream);
-		expect(out.text).toContain(base64);
+		// No tmux, no display: nothing but OSC 52, which no terminal answers.
+		const message = await copyToClipboard('secret', 'the token', out as unknown as NodeJS.WriteStream, {PATH: process.env['PATH']});
+		expect(out.text).toContain(Buffer.from('secret').toString('base64'));
+		expect(message).toBe("Sent to the terminal's clipboard (OSC 52); if it did not arrive, the token is on screen above.");
 		expect(message).not.toContain('secret');
 	});
 });

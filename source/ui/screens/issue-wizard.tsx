@@ -89,7 +89,7 @@ export function IssueWizardView({state, width, height}: {state: IssueState; widt
 		}
 
 		case 'shown': {
-			body = <TokenShown token={state.issued?.token ?? ''} id={state.issued?.id ?? ''} notice={state.notice} width={width} />;
+			body = <TokenShown shown={state.issued ?? {token: '', id: ''}} notice={state.notice} width={width} />;
 			break;
 		}
 
@@ -167,7 +167,8 @@ export function IssueWizard({store, width, height, onClose, clock = Date.now}: I
 	useKeypress(key => {
 		const current = ref.current;
 		if (current.step === 'shown' && current.issued && matches(Command.Copy, key)) {
-			void copyToClipboard(current.issued.token, stdout).then(message => dispatch({type: 'notice', message}));
+			dispatch({type: 'copying'});
+			void copyToClipboard(current.issued.token, 'the token', stdout).then(message => dispatch({type: 'notice', message}));
 			return true;
 		}
 

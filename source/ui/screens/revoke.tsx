@@ -188,7 +188,9 @@ export function RevokeScreen({
 	useKeypress(key => {
 		const current = ref.current;
 		if (current.step === 'done' && current.result?.journal !== undefined && matches(Command.Copy, key)) {
-			void copyToClipboard(restoreCommand(current.result.journal), stdout).then(message => dispatch({type: 'notice', message}));
+			void copyToClipboard(restoreCommand(current.result.journal), 'the command', stdout).then(message =>
+				dispatch({type: 'notice', message}),
+			);
 			return true;
 		}
 

@@ -43,8 +43,7 @@ export function RotateView({
 			<Frame height={height}>
 				<Title>Rotated: your new token</Title>
 				<Text> </Text>
-				<TokenShown token={state.issued.token} id={state.issued.id} notice={state.notice} width={width} />
-				<Text> </Text>
+				<TokenShown shown={state.issued} notice={state.notice} width={width} />
 				<Text wrap="truncate">
 					{' '}
 					The old token stops working {retiresText(retiresAt, now)}
@@ -134,7 +133,8 @@ export function RotateScreen({store, id, width, height, onClose, clock = Date.no
 	useKeypress(key => {
 		const current = ref.current;
 		if (current.step === 'shown' && current.issued && matches(Command.Copy, key)) {
-			void copyToClipboard(current.issued.token, stdout).then(message => dispatch({type: 'notice', message}));
+			dispatch({type: 'copying'});
+			void copyToClipboard(current.issued.token, 'the token', stdout).then(message => dispatch({type: 'notice', message}));
 			return true;
 		}
 

@@ -1,5 +1,6 @@
 import {Box, Text} from 'ink';
 import {useEffect, useMemo, useRef} from 'react';
+import {shownColumns} from '../../format/index.js';
 import {Footer} from '../components/footer.js';
 import {Frame} from '../components/frame.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
@@ -102,7 +103,7 @@ export function TableScreen({data, waiting, loading, width, height, active, onOp
 
 	useKeypress(
 		key => {
-			const intent = tableIntent(ref.current, key, visible.length, rowsHeight);
+			const intent = tableIntent(ref.current, key, visible.length, rowsHeight, shownColumns(width));
 			const here = data?.rows[visible[ref.current.cursor] ?? -1];
 			switch (intent.kind) {
 				case 'action': {

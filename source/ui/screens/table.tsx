@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import {memo} from 'react';
-import {COLUMNS, type ColumnLayout, RISK_MARK_WIDTH, displayText, layoutColumns, riskMark} from '../../format/index.js';
+import {COLUMNS, type ColumnLayout, RISK_MARK_WIDTH, displayText, layoutColumns, riskMark, shownColumns} from '../../format/index.js';
 import type {Level} from '../../tokens/index.js';
 import {type TableData, cellsOf} from '../state/rows.js';
 import type {TableState} from '../state/table.js';
@@ -132,7 +132,9 @@ export function StatusLine({
 	}
 
 	if (state.sortColumn !== undefined) {
-		parts.push(`sorted by ${COLUMNS[state.sortColumn]!.title.toLowerCase()}${state.sortReverse ? ' (reversed)' : ''}`);
+		// A column the window has become too narrow for (s never picks one) is said, not left unseen.
+		const unseen = shownColumns(width).includes(state.sortColumn) ? '' : ', not shown at this width';
+		parts.push(`sorted by ${COLUMNS[state.sortColumn]!.title.toLowerCase()}${state.sortReverse ? ' (reversed)' : ''}${unseen}`);
 	}
 
 	if (state.marks.size > 0) {

@@ -14,6 +14,7 @@ import {
 } from '../../tokens/index.js';
 import {Command, type KeyEvent, type View, commandFor, commandsOf} from '../keymap.js';
 import {editText} from './text-edit.js';
+import {type ShownToken, copiedToken, shownTokenCommand} from './token-shown.js';
 
 /** The issue wizard: one field per step, a review, then the new token shown once. */
 export type TextStep = 'description' | 'account' | 'expires' | 'addresses' | 'referrers' | 'rateLimit';
@@ -58,7 +59,7 @@ export type IssueState = {
 	 */
 	request: IssueRequest | undefined;
 	/** Only while the shown-once step is open; cleared on close. */
-	issued: {token: string; id: string} | undefined;
+	issued: ShownToken | undefined;
 	notice: string | undefined;
 	/** The wizard is finished (cancelled or closed after showing the token). */
 	done: 'cancelled' | 'closed' | undefined;
@@ -178,7 +179,9 @@ export type IssueAction =
 	| {type: 'accounts'; ids: string[]}
 	| {type: 'issued'; token: string; id: string}
 	| {type: 'failed'; message: string}
-	| {type: 'notice'; message: string};
+	| {type: 'notice'; message: string}
+	/** c in the shown-once step: the token counts as copied from this key on. */
+	| {type: 'copying'};
 
 const isTextStep = (step: IssueStep): step is TextStep =>
 	step === 'description' ||
@@ -233,6 +236,10 @@ export function issueReducer(state: IssueState, action: IssueAction): IssueState
 			return {...state, notice: action.message};
 		}
 
+		case 'copying': {
+			return state.issued ? {...state, issued: copiedToken(state.issued)} : state;
+		}
+
 		case 'key': {
 			return issueKey(state, action.key, action.now);
 		}
@@ -246,13 +253,13 @@ function issueKey(state: IssueState, key: KeyEvent, now: number): IssueState {
 	}
 
 	if (step === 'shown') {
-		const command = commandFor(key, commandsOf('token-shown'));
-		if (command === Command.Close || command === Command.Done) {
+		const outcome = state.issued ? shownTokenCommand(state.issued, commandFor(key, commandsOf('token-shown'))) : 'close';
+		if (outcome === 'close') {
 			// The secret leaves the state here.
 			return {...state, issued: undefined, notice: undefined, done: 'closed'};
 		}
 
-		return state;
+		return outcome ? {...state, issued: outcome} : state;
 	}
 
 	if (step === 'review') {

@@ -2,6 +2,7 @@ import {DEFAULT_GRACE, TokenError, type TokenRecord, oneLine, parseDuration, res
 import {Command, type KeyEvent, type View, commandFor, commandsOf} from '../keymap.js';
 import {fieldText, restrictionLines} from './details.js';
 import {editText} from './text-edit.js';
+import {type ShownToken, copiedToken, shownTokenCommand} from './token-shown.js';
 
 /**
  * The rotate dialog (`R`, issue #12 §3): the grace, typed and checked as `rotate --grace` checks
@@ -21,7 +22,7 @@ export type RotateState = {
 	graceMs: number | undefined;
 	error: string | undefined;
 	/** Only while the shown-once step is open; cleared on close. */
-	issued: {token: string; id: string} | undefined;
+	issued: ShownToken | undefined;
 	result: RotateResult | undefined;
 	notice: string | undefined;
 	done: 'cancelled' | 'closed' | undefined;
@@ -43,7 +44,9 @@ export type RotateAction =
 	| {type: 'key'; key: KeyEvent}
 	| ({type: 'rotated'; token: string; newId: string} & RotateResult)
 	| {type: 'failed'; message: string}
-	| {type: 'notice'; message: string};
+	| {type: 'notice'; message: string}
+	/** c in the shown-once step: the token counts as copied from this key on. */
+	| {type: 'copying'};
 
 /** The grace in milliseconds, or the one-line reason it is not one (`rotate --grace`'s own words). */
 export function readGrace(text: string): {ms: number} | {error: string} {
@@ -70,6 +73,10 @@ export function rotateReducer(state: RotateState, action: RotateAction): RotateS
 			return {...state, notice: action.message};
 		}
 
+		case 'copying': {
+			return state.issued ? {...state, issued: copiedToken(state.issued)} : state;
+		}
+
 		case 'key': {
 			return rotateKey(state, action.key);
 		}
@@ -83,11 +90,13 @@ function rotateKey(state: RotateState, key: KeyEvent): RotateState {
 		}
 
 		case 'shown': {
-			const command = commandFor(key, commandsOf('token-shown'));
+			const outcome = state.issued ? shownTokenCommand(state.issued, commandFor(key, commandsOf('token-shown'))) : 'close';
 			// The secret leaves the state here.
-			return command === Command.Close || command === Command.Done
+			return outcome === 'close'
 				? {...state, issued: undefined, notice: undefined, done: 'closed'}
-				: state;
+				: outcome
+					? {...state, issued: outcome}
+					: state;
 		}
 
 		case 'confirm': {

@@ -1,5 +1,4 @@
 import {EVERY_TOKEN, LIMITS, type TokenQuery, readQuery} from '../../tokens/index.js';
-import {COLUMNS} from '../../format/index.js';
 import {Command, type KeyEvent, commandFor, commandsOf, matches} from '../keymap.js';
 import {editText} from './text-edit.js';
 
@@ -52,7 +51,8 @@ export type TableAction =
 	| {type: 'endFilter'}
 	| {type: 'setQuery'; query: string}
 	| {type: 'clearFilter'}
-	| {type: 'cycleSort'}
+	/** `shown`: the columns the table shows (format/'s shownColumns), the only ones s sorts by. */
+	| {type: 'cycleSort'; shown: readonly number[]}
 	| {type: 'reverseSort'}
 	| {type: 'toggleMark'; id: string}
 	| {type: 'setMarks'; ids: readonly string[]}
@@ -114,7 +114,9 @@ export function tableReducer(state: TableState, action: TableAction): TableState
 		}
 
 		case 'cycleSort': {
-			const column = state.sortColumn === undefined ? 0 : state.sortColumn + 1 < COLUMNS.length ? state.sortColumn + 1 : undefined;
+			// The next shown column: one the terminal is too narrow for is never sorted by unseen.
+			const current = state.sortColumn ?? -1;
+			const column = action.shown.find(index => index > current);
 			return {...state, sortColumn: column, sortReverse: false, cursor: 0, offset: 0};
 		}
 
@@ -178,7 +180,14 @@ export type TableIntent =
  * Maps a key press to an intent. While filtering, printable keys edit the query and only the
  * movement keys that cannot be text (arrows, pages) still move.
  */
-export function tableIntent(state: TableState, key: KeyEvent, total: number, height: number): TableIntent {
+export function tableIntent(
+	state: TableState,
+	key: KeyEvent,
+	total: number,
+	height: number,
+	/** The columns the table shows at its width, the ones s cycles through. */
+	shown: readonly number[],
+): TableIntent {
 	const action = (value: TableAction): TableIntent => ({kind: 'action', action: value});
 	if (state.filtering) {
 		const command = commandFor(key, commandsOf('filter'));
@@ -230,7 +239,7 @@ export function tableIntent(state: TableState, key: KeyEvent, total: number, hei
 		}
 
 		case Command.Sort: {
-			return action({type: 'cycleSort'});
+			return action({type: 'cycleSort', shown});
 		}
 
 		case Command.SortReverse: {

@@ -57,14 +57,19 @@ const FRAME_END = '\u001B[?2026l';
  */
 export function spawnApp(
 	args: string[],
-	{columns = 120, rows = 35, env = {}}: {columns?: number; rows?: number; env?: Record<string, string>} = {},
+	{
+		columns = 120,
+		rows = 35,
+		env = {},
+		cwd = process.cwd(),
+	}: {columns?: number; rows?: number; env?: Record<string, string>; cwd?: string} = {},
 ): AppProcess {
 	const terminal = modernTerminal({cols: columns, rows, scrollback: 1000});
 	const child = pty.spawn(process.execPath, [CLI, ...args], {
 		name: 'xterm-256color',
 		cols: columns,
 		rows,
-		cwd: process.cwd(),
+		cwd,
 		// supports-color turns colour off whenever CI is set at all (even to false): FORCE_COLOR puts
 		// it back, as a user's terminal would have it. NO_COLOR still wins (the entry maps it).
 		env: {

@@ -66,6 +66,26 @@ export function screenLines(terminal: HeadlessTerminal): string[] {
 	return lines;
 }
 
+/**
+ * The text a person gets selecting rows `first` to `last` of the screen, as xterm.js copies a
+ * selection (and tmux, and most terminals): a row the terminal wrapped onto joins the one before
+ * it; any other row ends in a line break; trailing blanks dropped.
+ */
+export function selectedText(terminal: HeadlessTerminal, first: number, last: number): string {
+	const buffer = terminal.buffer.active;
+	let text = '';
+	for (let row = first; row <= last; row++) {
+		const line = buffer.getLine(buffer.viewportY + row);
+		if (row > first && !line?.isWrapped) {
+			text += '\n';
+		}
+
+		text += line?.translateToString(true) ?? '';
+	}
+
+	return text;
+}
+
 /** Every line the terminal holds, scrollback included. */
 export function allLines(terminal: HeadlessTerminal): string[] {
 	const buffer = terminal.buffer.active;
