@@ -33,6 +33,8 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+	// Only a failure of this file's refusals could have started one; it must not outlive the test.
+	await run(['embedded', 'stop', '--force']);
 	await Promise.all([open?.stop(), mutual?.stop(), otherName?.stop(), plain?.stop()]);
 	rmSync(pki.dir, {recursive: true, force: true});
 	rmSync(stateHome, {recursive: true, force: true});
