@@ -149,6 +149,24 @@ describe('a Redis that requires a client certificate (mutual TLS)', () => {
 		);
 	});
 
+	it('with one signed by a CA the server does not trust: names the certificate, exit 3', async () => {
+		const result = await run([
+			'list',
+			'--dbs.redis',
+			mutual.url(),
+			'--dbs.tls-ca',
+			pki.ca,
+			'--dbs.tls-cert',
+			pki.strangerCert,
+			'--dbs.tls-key',
+			pki.strangerKey,
+		]);
+		expect(result.exitCode).toBe(3);
+		expect(result.stderr).toMatch(
+			/^ee-tokens: Cannot connect to Redis at rediss:\/\/127\.0\.0\.1:\d+\/8: it closed the connection after the TLS handshake \([\w_]+\): it does not accept the client certificate --dbs\.tls-cert "[^"]+stranger\.crt" \(not signed by a CA it trusts, or expired\)$/,
+		);
+	});
+
 	it('with --dbs.tls-cert and --dbs.tls-key: works', async () => {
 		await issueAndList(['--dbs.redis', mutual.url(), '--dbs.tls-ca', pki.ca, ...clientFlags()], {}, 'mutual flags');
 	});

@@ -21,6 +21,9 @@ export type TestPki = {
 	/** A certificate for another name only (CN and SAN other.example), signed by the CA. */
 	otherNameCert: string;
 	otherNameKey: string;
+	/** A client certificate and key (mode 0600) signed by the other CA: one the server does not trust. */
+	strangerCert: string;
+	strangerKey: string;
 };
 
 /**
@@ -41,7 +44,7 @@ function openssl(args: readonly string[], cwd: string): void {
 	}
 }
 
-function signed(dir: string, name: string, subject: string, san: string, extendedUse: string): void {
+function signed(dir: string, name: string, subject: string, san: string, extendedUse: string, ca = 'ca'): void {
 	openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-subj', subject, '-out', `${name}.csr`], dir);
 	writeFileSync(path.join(dir, `${name}.ext`), `subjectAltName=${san}\nextendedKeyUsage=${extendedUse}\n`);
 	openssl(
@@ -51,9 +54,9 @@ function signed(dir: string, name: string, subject: string, san: string, extende
 			'-in',
 			`${name}.csr`,
 			'-CA',
-			'ca.crt',
+			`${ca}.crt`,
 			'-CAkey',
-			'ca.key',
+			`${ca}.key`,
 			'-CAcreateserial',
 			'-days',
 			'2',
@@ -93,7 +96,8 @@ export function makeTestPki(): TestPki {
 	signed(dir, 'server', '/CN=127.0.0.1', 'IP:127.0.0.1,DNS:localhost', 'serverAuth');
 	signed(dir, 'client', '/CN=ee-tokens test client', 'DNS:client.example', 'clientAuth');
 	signed(dir, 'other-name', '/CN=other.example', 'DNS:other.example', 'serverAuth');
-	for (const key of ['server.key', 'client.key', 'other-name.key']) {
+	signed(dir, 'stranger', '/CN=ee-tokens test stranger', 'DNS:stranger.example', 'clientAuth', 'other-ca');
+	for (const key of ['server.key', 'client.key', 'other-name.key', 'stranger.key']) {
 		chmodSync(path.join(dir, key), 0o600);
 	}
 
@@ -108,6 +112,8 @@ export function makeTestPki(): TestPki {
 		otherCa: file('other-ca.crt'),
 		otherNameCert: file('other-name.crt'),
 		otherNameKey: file('other-name.key'),
+		strangerCert: file('stranger.crt'),
+		strangerKey: file('stranger.key'),
 	};
 }
 
