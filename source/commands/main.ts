@@ -22,11 +22,12 @@ ${COMMANDS.map(command => `    ${command.name.padEnd(NAME_WIDTH)} ${command.summ
   Every command takes --dbs.redis URL and --help. Without --dbs.redis: EENGINE_REDIS, REDIS_URL,
   then redis://127.0.0.1:6379/8, then a private embedded redis-server. EENGINE_REDIS_PREFIX sets
   the key prefix. --dbs.timeout SECONDS (or EE_TOKENS_REDIS_TIMEOUT; default 10; fractions such
-  as 0.5 too) limits how long connecting and each Redis command may take. For rediss:// with a
-  private CA or client certificates: --dbs.tls-ca FILE, --dbs.tls-cert FILE, --dbs.tls-key FILE
-  (or EE_TOKENS_REDIS_TLS_CA, _CERT, _KEY, or ?tls.ca= in the URL; see the README's TLS section). EmailEngine's spelling
-  works too: ee-tokens tokens issue|export|import … (ee-tokens tokens --help). --verbose also
-  says, on every run, which embedded Redis is used (starting one is always said).
+  as 0.5 too) limits how long connecting and each Redis command may take. For a rediss:// Redis
+  with a private CA or client certificates: --dbs.tls-ca FILE, --dbs.tls-cert FILE and
+  --dbs.tls-key FILE (or EE_TOKENS_REDIS_TLS_CA, _CERT, _KEY, or ?tls.ca= etc. in the URL).
+  EmailEngine's spelling works too: ee-tokens tokens issue|export|import … (ee-tokens tokens
+  --help). --verbose also says, on every run, which embedded Redis is used (starting one is
+  always said).
 
   Exit codes
     0 ok   1 unexpected error   2 usage   3 Redis unavailable   4 token not found   5 invalid export string or journal
