@@ -72,6 +72,15 @@ function signed(dir: string, name: string, subject: string, san: string, extende
 /** A private CA, a server and a client certificate signed by it, made with openssl in a temporary directory. */
 export function makeTestPki(): TestPki {
 	const dir = mkdtempSync(path.join(tmpdir(), 'ee-tokens-test-pki-'));
+	try {
+		return makePkiIn(dir);
+	} catch (error) {
+		rmSync(dir, {recursive: true, force: true});
+		throw error;
+	}
+}
+
+function makePkiIn(dir: string): TestPki {
 	for (const ca of ['ca', 'other-ca']) {
 		openssl(
 			[
