@@ -1,6 +1,7 @@
 import meow, {type Flag, type Result} from 'meow';
-import {asRedisError, openStore, type OpenStore} from '../store/index.js';
+import {asRedisError, openStore, type OpenStore, type TlsFlags} from '../store/index.js';
 import {checkArgv} from './flag-check.js';
+import type {GlobalOptions} from './global-flags.js';
 
 /** meow's own flag union, which it does not export under a name. */
 export type AnyFlags = Record<
@@ -62,15 +63,14 @@ export type Context = {
 	redisFlag?: string;
 	/** `--dbs.timeout`, taken out the same way: seconds Redis has to connect and to answer each command. */
 	timeoutFlag?: string;
+	/** `--dbs.tls-ca`, `--dbs.tls-cert`, `--dbs.tls-key`, taken out the same way: files for a `rediss://` Redis. */
+	tlsFlags?: TlsFlags;
 	/** `--verbose`: also say what is usually left unsaid (that an embedded Redis already running is used). */
 	verbose?: boolean;
 	/** A one-line message on stderr, never on stdout (stdout is data). */
 	say: (message: string) => void;
 	withStore: <T>(use: (open: OpenStore) => Promise<T>) => Promise<T>;
 } & CliIo;
-
-/** The options every command (and the app) takes, taken out of argv before the command's own flags. */
-export type GlobalOptions = {redisFlag?: string; timeoutFlag?: string; verbose?: boolean};
 
 /** A command whatever its flags, as the registry holds them. */
 export type AnyCommand = Command<AnyFlags>;
@@ -146,7 +146,7 @@ function spellNegations(argv: readonly string[], flags: AnyFlags): string[] {
 	});
 }
 
-export function createContext({redisFlag, timeoutFlag, verbose}: GlobalOptions, io: CliIo): Context {
+export function createContext({redisFlag, timeoutFlag, tlsFlags, verbose}: GlobalOptions, io: CliIo): Context {
 	const say = (message: string) => {
 		io.stderr.write(`${message}\n`);
 	};
@@ -155,10 +155,11 @@ export function createContext({redisFlag, timeoutFlag, verbose}: GlobalOptions, 
 		...io,
 		redisFlag,
 		timeoutFlag,
+		tlsFlags,
 		verbose,
 		say,
 		async withStore(use) {
-			const open = await openStore({flag: redisFlag, timeoutFlag, env: io.env, now: io.now, notify: say, quietReuse: !verbose});
+			const open = await openStore({flag: redisFlag, timeoutFlag, tlsFlags, env: io.env, now: io.now, notify: say, quietReuse: !verbose});
 			let result: Awaited<ReturnType<typeof use>>;
 			try {
 				result = await use(open);

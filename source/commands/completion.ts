@@ -3,12 +3,13 @@ import {singleQuoted} from '../format/shell.js';
 import {type AnyCommand, defineCommand} from './command.js';
 import {EXIT} from './exit-codes.js';
 import {COMMANDS, EMAILENGINE_SUBCOMMANDS} from './registry.js';
+import {GLOBAL_FLAG_NAMES} from './global-flags.js';
 
 const SHELLS = ['bash', 'zsh', 'fish'] as const;
 type Shell = (typeof SHELLS)[number];
 
 /** What every command takes besides its own flags (main.ts takes them out of argv). */
-const GLOBAL_FLAGS = ['--dbs.redis', '--dbs.timeout', '--verbose', '--help'];
+const GLOBAL_FLAGS = [...GLOBAL_FLAG_NAMES, '--help'];
 
 /** The flags whose value is a scope: completed with the scope names. */
 const SCOPE_FLAGS = ['-s', '--scope'];

@@ -37,6 +37,14 @@ export const embeddedCommand = defineCommand({
 			throw new TokenError('usage', 'embedded acts only on the embedded Redis; --dbs.redis does not apply');
 		}
 
+		const tlsFlag = Object.keys(context.tlsFlags ?? {})[0];
+		if (tlsFlag !== undefined) {
+			throw new TokenError(
+				'usage',
+				`embedded acts only on the embedded Redis (a local socket, no TLS); --dbs.tls-${tlsFlag} does not apply`,
+			);
+		}
+
 		if (subcommand === 'status' && cli.flags.force) {
 			throw new TokenError('usage', '--force goes with embedded stop, not status');
 		}

@@ -1,6 +1,7 @@
 import {TokenError, quoteTyped} from '../tokens/index.js';
 import type {AnyFlags} from './command.js';
 import {didYouMean} from './did-you-mean.js';
+import {GLOBAL_FLAG_NAMES} from './global-flags.js';
 
 type FlagSpec = AnyFlags[string];
 type Known = {name: string; flag: FlagSpec};
@@ -17,7 +18,7 @@ const shown = (dashes: string, name: string) =>
 	/[\da-f]{16,}/i.test(name) ? `${dashes}… (a flag not shown: it may hold a token)` : `${dashes}${name}`;
 
 /** Every command's global options, taken out of argv earlier: suggested for a typo, never parsed here. */
-const GLOBAL_NAMES = ['dbs.redis', 'dbs.timeout'];
+const GLOBAL_NAMES = GLOBAL_FLAG_NAMES.map(name => name.slice(2));
 
 /** "; did you mean --scope?" for an unknown flag close to a known one (`-scope` is --scope's). */
 function suggestion(dashes: string, name: string, long: ReadonlyMap<string, Known>, then: string): string {

@@ -1,5 +1,6 @@
 import {TokenError, oneLine, quoteTyped} from '../tokens/index.js';
-import {type CliIo, type GlobalOptions, commandHelp, createContext, parseCommand, wantsHelp} from './command.js';
+import {type CliIo, commandHelp, createContext, parseCommand, wantsHelp} from './command.js';
+import {GLOBAL_VALUE_FLAGS, type GlobalOptions} from './global-flags.js';
 import {version} from './version.js';
 import {EXIT, exitCodeFor} from './exit-codes.js';
 import {COMMANDS, EMAILENGINE_SUBCOMMANDS} from './registry.js';
@@ -21,9 +22,12 @@ ${COMMANDS.map(command => `    ${command.name.padEnd(NAME_WIDTH)} ${command.summ
   Every command takes --dbs.redis URL and --help. Without --dbs.redis: EENGINE_REDIS, REDIS_URL,
   then redis://127.0.0.1:6379/8, then a private embedded redis-server. EENGINE_REDIS_PREFIX sets
   the key prefix. --dbs.timeout SECONDS (or EE_TOKENS_REDIS_TIMEOUT; default 10; fractions such
-  as 0.5 too) limits how long connecting and each Redis command may take. EmailEngine's spelling
-  works too: ee-tokens tokens issue|export|import … (ee-tokens tokens --help). --verbose also
-  says, on every run, which embedded Redis is used (starting one is always said).
+  as 0.5 too) limits how long connecting and each Redis command may take. For a rediss:// Redis
+  with a private CA or client certificates: --dbs.tls-ca FILE, --dbs.tls-cert FILE and
+  --dbs.tls-key FILE (or EE_TOKENS_REDIS_TLS_CA, _CERT, _KEY, or ?tls.ca= etc. in the URL).
+  EmailEngine's spelling works too: ee-tokens tokens issue|export|import … (ee-tokens tokens
+  --help). --verbose also says, on every run, which embedded Redis is used (starting one is
+  always said).
 
   Exit codes
     0 ok   1 unexpected error   2 usage   3 Redis unavailable   4 token not found   5 invalid export string or journal
@@ -45,11 +49,9 @@ export const tokensHelp = () => `
   Each is the ee-tokens command of the same name: ee-tokens tokens issue --help says more.
 `;
 
-/** The options that sit beside EmailEngine's `--dbs.redis`, by their spelling on the command line. */
-const GLOBAL_OPTIONS = {'--dbs.redis': 'redisFlag', '--dbs.timeout': 'timeoutFlag'} as const;
-
 /**
- * Takes `--dbs.redis URL`, `--dbs.timeout SECONDS` (also with `=`) and `--verbose` out of argv: meow cannot
+ * Takes `--dbs.redis URL`, `--dbs.timeout SECONDS`, `--dbs.tls-ca FILE` and the other global
+ * options (global-flags.ts; also with `=`) and `--verbose` out of argv: meow cannot
  * spell a dotted flag, and the app needs them too. A missing, empty or repeated value is a usage
  * error, never a quiet fall back to the environment or the default server.
  */
@@ -72,13 +74,13 @@ export function extractGlobalOptions(argv: readonly string[]): {argv: string[]} 
 			continue;
 		}
 
-		const key = Object.hasOwn(GLOBAL_OPTIONS, name) ? GLOBAL_OPTIONS[name as keyof typeof GLOBAL_OPTIONS] : undefined;
-		if (key === undefined) {
+		const option = GLOBAL_VALUE_FLAGS.find(flag => flag.name === name);
+		if (option === undefined) {
 			rest.push(argument);
 			continue;
 		}
 
-		const what = name === '--dbs.redis' ? 'a Redis URL' : 'seconds';
+		const what = option.value;
 		let value = inline;
 		if (value === undefined) {
 			value = argv[index + 1];
@@ -93,11 +95,11 @@ export function extractGlobalOptions(argv: readonly string[]): {argv: string[]} 
 			throw new TokenError('usage', `${name} is empty: give ${what}, or leave the flag out`);
 		}
 
-		if (found[key] !== undefined) {
+		if (option.get(found) !== undefined) {
 			throw new TokenError('usage', `${name} is given twice; give it once`);
 		}
 
-		found[key] = value;
+		option.set(found, value);
 	}
 
 	return {argv: rest, ...found};

@@ -133,6 +133,7 @@ async function serve(flags: {port?: number; host?: string; preparedToken?: strin
 	const open = await openStore({
 		flag: context.redisFlag,
 		timeoutFlag: context.timeoutFlag,
+		tlsFlags: context.tlsFlags,
 		env,
 		now: context.now,
 		persistent: true,

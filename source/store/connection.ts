@@ -1,6 +1,7 @@
 import {readFileSync} from 'node:fs';
 import type {RedisOptions} from 'ioredis';
 import {TokenError} from '../tokens/index.js';
+import {TLS_QUERY_NAMES, type TlsFiles, type TlsFlags, resolveTlsFiles} from './tls.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379/8';
 
@@ -26,6 +27,8 @@ export type RedisTarget = {
 	timeoutMs: number;
 	/** The embedded server's log, where it says why it stopped (a full disk ends it). */
 	log?: string;
+	/** The CA, client certificate and key files for a `rediss://` URL, and where each was named (tls.ts). */
+	tls?: TlsFiles;
 };
 
 type Env = Record<string, string | undefined>;
@@ -81,7 +84,13 @@ export function timeoutFrom(flag: string | undefined, env: Env): number {
  * shell silently sending a new token to another database is the worse surprise. When both are set
  * and differ, the notice says which one is used.
  */
-export function resolveRedisTarget(flag: string | undefined, env: Env, timeoutFlag?: string): Resolution {
+export function resolveRedisTarget(flag: string | undefined, env: Env, timeoutFlag?: string, tlsFlags: TlsFlags = {}): Resolution {
+	const resolution = resolveUrl(flag, env, timeoutFlag);
+	const tls = resolveTlsFiles(resolution.target.url, tlsFlags, env);
+	return Object.keys(tls).length === 0 ? resolution : {...resolution, target: {...resolution.target, tls}};
+}
+
+function resolveUrl(flag: string | undefined, env: Env, timeoutFlag?: string): Resolution {
 	const prefix = prefixFrom(env);
 	const timeoutMs = timeoutFrom(timeoutFlag, env);
 	if (flag) {
@@ -168,7 +177,8 @@ function decoded(text: string, invalid: (why: string) => TokenError): string {
 
 /**
  * ioredis options for a URL the way EmailEngine's lib/redis-url.js reads it (compatibility §1.1): `rediss:`
- * for TLS, `/N` or `?db=N`, `?password=`, `?family=`, the `default` user dropped. `unix:///path?db=N`
+ * for TLS, `/N` or `?db=N`, `?password=`, `?family=`, the `default` user dropped. Ours besides:
+ * `?tls.ca=`, `?tls.cert=`, `?tls.key=` name files (resolveTlsFiles reads them; EmailEngine ignores them). `unix:///path?db=N`
  * reaches a socket (the embedded server uses one). Anything that would be read as something other
  * than what was written is refused (exit 2): a database part that is not a number (which would
  * otherwise mean db 0), or a password whose `/`, `?`, `#` or `%` was not percent-encoded.
@@ -199,10 +209,24 @@ export function redisOptionsFor(url: string): RedisOptions {
 	const query = parsed.searchParams;
 	// A URL that could be read two ways is refused rather than read one way: `?db=8&db=0` or a
 	// path and a query naming different databases would put tokens where the operator did not look.
-	for (const name of ['db', 'password', 'family']) {
+	for (const name of ['db', 'password', 'family', ...TLS_QUERY_NAMES]) {
 		if (query.getAll(name).length > 1) {
 			throw invalid(`${name} is given more than once`);
 		}
+	}
+
+	// Only the files are taken: the server's certificate is always verified, so there is no
+	// tls.rejectUnauthorized (nor anything else that would be silently ignored).
+	for (const name of query.keys()) {
+		if (/^tls\./i.test(name) && !TLS_QUERY_NAMES.includes(name)) {
+			throw invalid(
+				`${name} is not supported: the query takes ${TLS_QUERY_NAMES.join(', ')} (files), and the server's certificate is always verified`,
+			);
+		}
+	}
+
+	if (parsed.protocol !== 'rediss:' && TLS_QUERY_NAMES.some(name => query.has(name))) {
+		throw invalid('tls.ca, tls.cert and tls.key go with rediss:// (TLS), not with a plain-text connection');
 	}
 
 	switch (parsed.protocol) {

@@ -11,3 +11,4 @@ export * from './auth-store.js';
 export * from './redis-errors.js';
 export * from './summaries-in-child.js';
 export * from './summaries-loader.js';
+export * from './tls.js';

@@ -4,14 +4,17 @@ import {TokenError} from '../tokens/index.js';
 import {type RedisTarget, maskRedisUrl, redisOptionsFor, resolveRedisTarget} from './connection.js';
 import {embeddedClientName} from './embedded-lifecycle.js';
 import {embeddedStateDir, ensureEmbeddedRedis} from './embedded.js';
-import {describeReply, notAnswering, redisReply} from './redis-errors.js';
+import {describeReply, notAnswering, redisReply, seconds} from './redis-errors.js';
 import {TokenStore} from './token-store.js';
+import {type HandshakeState, type TlsFlags, describeFile, handshakeTimedOut, keyFileWarning, tlsFailure, tlsOptionsFrom} from './tls.js';
 
 export type OpenOptions = {
 	/** The `--dbs.redis` flag, if given. */
 	flag?: string;
 	/** The `--dbs.timeout` flag (seconds), if given. */
 	timeoutFlag?: string;
+	/** The `--dbs.tls-ca`, `--dbs.tls-cert` and `--dbs.tls-key` flags, if given. */
+	tlsFlags?: TlsFlags;
 	env?: Record<string, string | undefined>;
 	/** Keep retrying after a lost connection (the app and the server); commands fail fast instead. */
 	persistent?: boolean;
@@ -49,14 +52,29 @@ export class ConnectError extends TokenError {
 }
 
 /** Connection failures EmailEngine also treats as fatal at startup (compatibility §1.1), with Redis's reason. */
-function connectionError(target: RedisTarget, error: unknown, db: number | undefined): ConnectError {
+function connectionError(
+	target: RedisTarget,
+	error: unknown,
+	db: number | undefined,
+	handshake: HandshakeState,
+	isTls: boolean,
+): ConnectError {
 	const where = maskRedisUrl(target.url);
+	const code = (error as NodeJS.ErrnoException | undefined)?.code;
+	if (isTls && code === 'ETIMEDOUT' && handshake.tcpConnected && !handshake.secured) {
+		return new ConnectError(handshakeTimedOut(where, seconds(target.timeoutMs)), code);
+	}
+
+	const tls = tlsFailure(where, error, target.tls, handshake, isTls);
+	if (tls) {
+		return new ConnectError(tls, code);
+	}
+
 	const selecting = (error as {command?: {name?: string}} | undefined)?.command?.name === 'select';
 	if (selecting && !/^(WRONGPASS|NOAUTH)/.test(redisReply(error))) {
 		return new ConnectError(`Cannot use database ${db} of Redis at ${where}: ${describeReply(redisReply(error))}`);
 	}
 
-	const code = (error as NodeJS.ErrnoException | undefined)?.code;
 	return code
 		? new ConnectError(`Cannot connect to Redis at ${where} (${code})`, code)
 		: new ConnectError(`Cannot connect to Redis at ${where}: ${describeReply(redisReply(error))}`);
@@ -66,7 +84,7 @@ type ConnectorConstructor = NonNullable<RedisOptions['Connector']>;
 
 /** ioredis's connector for one server (not exported by name; the `Connector` option takes a subclass). */
 const {default: StandaloneConnector} = createRequire(import.meta.url)('ioredis/built/connectors/StandaloneConnector.js') as {
-	default: new (options: unknown) => {check(info: unknown): boolean};
+	default: new (options: unknown) => {check(info: unknown): boolean; connect(...parameters: unknown[]): Promise<NodeJS.EventEmitter>};
 };
 
 /**
@@ -75,11 +93,28 @@ const {default: StandaloneConnector} = createRequire(import.meta.url)('ioredis/b
  * read from and written to another database. This connector vetoes such a connection in ioredis's
  * ready check, which runs after the SELECT's reply and before any queued command is sent; the
  * connection is then closed (and retried, by the app and serve) instead of being used.
+ *
+ * It also notes how far each connection got (`handshake`): a TLS failure is told apart by it (a
+ * plain-text Redis never answers a TLS handshake; a Redis that wants a client certificate closes
+ * the connection only after the handshake).
  */
-function connectorVetoing(refused: () => boolean): ConnectorConstructor {
+function connectorVetoing(refused: () => boolean, handshake: HandshakeState): ConnectorConstructor {
 	return class extends StandaloneConnector {
 		override check(info: unknown): boolean {
 			return !refused() && super.check(info);
+		}
+
+		override async connect(...parameters: unknown[]): Promise<NodeJS.EventEmitter> {
+			handshake.tcpConnected = false;
+			handshake.secured = false;
+			const stream = await super.connect(...parameters);
+			stream.once('connect', () => {
+				handshake.tcpConnected = true;
+			});
+			stream.once('secureConnect', () => {
+				handshake.secured = true;
+			});
+			return stream;
 		}
 	} as unknown as ConnectorConstructor;
 }
@@ -91,10 +126,24 @@ function connectorVetoing(refused: () => boolean): ConnectorConstructor {
  */
 export async function connectRedis(target: RedisTarget, persistent = false, connectionName?: string): Promise<Redis> {
 	const options = redisOptionsFor(target.url);
+	const isTls = options.tls !== undefined;
+	const files = Object.values(target.tls ?? {});
+	if (files.length > 0) {
+		if (!isTls) {
+			throw new TokenError(
+				'usage',
+				`${describeFile(files[0]!)} is for TLS, and Redis at ${maskRedisUrl(target.url)} is not reached over TLS: write rediss://, or leave the file out`,
+			);
+		}
+
+		options.tls = tlsOptionsFrom(target.tls!);
+	}
+
 	let selectRefused: Error | undefined;
+	const handshake: HandshakeState = {tcpConnected: false, secured: false};
 	const redis = new Redis({
 		...options,
-		...(options.db ? {Connector: connectorVetoing(() => selectRefused !== undefined)} : {}),
+		Connector: connectorVetoing(() => selectRefused !== undefined, handshake),
 		...(connectionName ? {connectionName} : {}),
 		lazyConnect: true,
 		// No CLIENT SETINFO: ioredis would read its version from a package.json beside its own files,
@@ -127,7 +176,12 @@ export async function connectRedis(target: RedisTarget, persistent = false, conn
 	let timer: NodeJS.Timeout | undefined;
 	const deadline = new Promise<never>((_resolve, reject) => {
 		timer = setTimeout(() => {
-			reject(new TokenError('redis', notAnswering(target)));
+			const where = maskRedisUrl(target.url);
+			reject(
+				isTls && handshake.tcpConnected && !handshake.secured
+					? new ConnectError(handshakeTimedOut(where, seconds(target.timeoutMs)), 'ETIMEDOUT')
+					: new TokenError('redis', notAnswering(target)),
+			);
 		}, target.timeoutMs);
 	});
 	try {
@@ -138,7 +192,7 @@ export async function connectRedis(target: RedisTarget, persistent = false, conn
 			throw error;
 		}
 
-		throw connectionError(target, credentialsRefused ?? selectRefused ?? lastError ?? error, options.db);
+		throw connectionError(target, credentialsRefused ?? selectRefused ?? lastError ?? error, options.db, handshake, isTls);
 	} finally {
 		clearTimeout(timer);
 	}
@@ -152,12 +206,17 @@ export async function connectRedis(target: RedisTarget, persistent = false, conn
  */
 export async function openStore(options: OpenOptions = {}): Promise<OpenStore> {
 	const env = options.env ?? process.env;
-	const resolution = resolveRedisTarget(options.flag, env, options.timeoutFlag);
+	const resolution = resolveRedisTarget(options.flag, env, options.timeoutFlag, options.tlsFlags);
 	const {notice} = resolution;
 	const target =
 		resolution.target.source === 'default' && options.defaultUrl ? {...resolution.target, url: options.defaultUrl} : resolution.target;
 	if (notice) {
 		options.notify?.(notice);
+	}
+
+	const keyWarning = keyFileWarning(target.tls);
+	if (keyWarning) {
+		options.notify?.(keyWarning);
 	}
 
 	let redis: Redis;

@@ -56,7 +56,8 @@ export function describeReply(reply: string): string {
 	return condition ? `${condition} (${reply})` : reply;
 }
 
-const seconds = (ms: number) => `${Number((ms / 1000).toFixed(3))} s`;
+/** "10 s", "0.5 s": a time limit as messages say it. */
+export const seconds = (ms: number) => `${Number((ms / 1000).toFixed(3))} s`;
 
 /** "Redis at redis://…/8 did not answer within 10 s": what a time limit that ran out says. */
 export const notAnswering = (endpoint: RedisEndpoint): string =>

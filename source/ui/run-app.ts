@@ -1,5 +1,5 @@
 import {PassThrough} from 'node:stream';
-import {loadSummaries, maskRedisUrl, openStore} from '../store/index.js';
+import {type TlsFlags, loadSummaries, maskRedisUrl, openStore} from '../store/index.js';
 import type {FirstReads, TokenSource} from './hooks/use-tokens.js';
 import {APP_LISTING, HEAD_ROWS} from './state/rows.js';
 
@@ -11,7 +11,7 @@ import {APP_LISTING, HEAD_ROWS} from './state/rows.js';
  * React and Ink load while Redis connects and the first token list is read, so the first screen
  * costs the slower of the two, not their sum.
  */
-export async function runApp(options: {redisFlag?: string; timeoutFlag?: string}): Promise<number> {
+export async function runApp(options: {redisFlag?: string; timeoutFlag?: string; tlsFlags?: TlsFlags}): Promise<number> {
 	// React's development build times every render into the performance timeline and walks the
 	// changed props (our 100,000-row data) to describe them: seconds of work. Production unless the
 	// developer asks otherwise. Set before React loads; nothing else in the process reads it.
@@ -23,6 +23,7 @@ export async function runApp(options: {redisFlag?: string; timeoutFlag?: string}
 	const opened = await openStore({
 		flag: options.redisFlag,
 		timeoutFlag: options.timeoutFlag,
+		tlsFlags: options.tlsFlags,
 		persistent: true,
 		notify: message => notices.push(message),
 		clientName: 'app',

@@ -45,6 +45,7 @@ describe('ee-tokens completion', () => {
 			['ee-tokens', 'tokens', 'i'],
 			['ee-tokens', 'revoke', '--dr'],
 			['ee-tokens', 'show', '--dbs.r'],
+			['ee-tokens', 'list', '--dbs.tls'],
 			['ee-tokens', 'completion', 'f'],
 		]);
 		expect(candidates).toEqual([
@@ -57,6 +58,7 @@ describe('ee-tokens completion', () => {
 			'issue import',
 			'--dry-run',
 			'--dbs.redis',
+			'--dbs.tls-ca --dbs.tls-cert --dbs.tls-key',
 			'fish',
 		]);
 	});

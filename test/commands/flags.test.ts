@@ -135,8 +135,8 @@ describe('a flag given without a value, or with an empty one, is a usage error n
 		}
 	});
 
-	it('--dbs.redis and --dbs.timeout: missing, empty, followed by a flag or repeated is refused', () => {
-		for (const name of ['--dbs.redis', '--dbs.timeout']) {
+	it('--dbs.redis, --dbs.timeout and the TLS files: missing, empty, followed by a flag or repeated is refused', () => {
+		for (const name of ['--dbs.redis', '--dbs.timeout', '--dbs.tls-ca', '--dbs.tls-cert', '--dbs.tls-key']) {
 			for (const argv of [[name], [`${name}=`], [name, ''], [name, ' '], [name, '--json'], [`${name}=1`, `${name}=2`]]) {
 				expect(() => extractGlobalOptions(argv), JSON.stringify(argv)).toThrow(new RegExp(`^${name.replace('.', '\\.')} `));
 			}
@@ -146,6 +146,10 @@ describe('a flag given without a value, or with an empty one, is a usage error n
 			argv: ['list', '--json'],
 			redisFlag: 'redis://x/8',
 			timeoutFlag: '3',
+		});
+		expect(extractGlobalOptions(['list', '--dbs.tls-ca', 'ca.pem', '--dbs.tls-cert=c.pem', '--dbs.tls-key', 'k.pem'])).toEqual({
+			argv: ['list'],
+			tlsFlags: {ca: 'ca.pem', cert: 'c.pem', key: 'k.pem'},
 		});
 		// After `--` nothing is an option of ours.
 		expect(extractGlobalOptions(['list', '--', '--dbs.redis'])).toEqual({argv: ['list', '--', '--dbs.redis']});

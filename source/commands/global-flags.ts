@@ -1,0 +1,51 @@
+import {TLS_FILE_KINDS, type TlsFileKind, type TlsFlags, tlsFlagName} from '../store/index.js';
+
+/**
+ * The options every command (and the app) takes besides its own, in one list: main.ts takes them
+ * out of argv (meow cannot spell a dotted flag), flag-check.ts suggests them for a typo and
+ * completion.ts completes them.
+ */
+export type GlobalOptions = {redisFlag?: string; timeoutFlag?: string; tlsFlags?: TlsFlags; verbose?: boolean};
+
+/** A global option that takes a value: its spelling, what the value is (for messages), where it goes. */
+export type GlobalValueFlag = {
+	name: string;
+	value: string;
+	set: (found: GlobalOptions, value: string) => void;
+	get: (found: GlobalOptions) => string | undefined;
+};
+
+const TLS_VALUES: Record<TlsFileKind, string> = {ca: 'a CA certificate file', cert: 'a client certificate file', key: 'a client key file'};
+
+export const GLOBAL_VALUE_FLAGS: readonly GlobalValueFlag[] = [
+	{
+		name: '--dbs.redis',
+		value: 'a Redis URL',
+		set(found, value) {
+			found.redisFlag = value;
+		},
+		get: found => found.redisFlag,
+	},
+	{
+		name: '--dbs.timeout',
+		value: 'seconds',
+		set(found, value) {
+			found.timeoutFlag = value;
+		},
+		get: found => found.timeoutFlag,
+	},
+	...TLS_FILE_KINDS.map((kind): GlobalValueFlag => ({
+		name: tlsFlagName(kind),
+		value: TLS_VALUES[kind],
+		set(found, value) {
+			found.tlsFlags = {...found.tlsFlags, [kind]: value};
+		},
+		get: found => found.tlsFlags?.[kind],
+	})),
+];
+
+/** Global options without a value. */
+export const GLOBAL_SWITCHES = ['--verbose'] as const;
+
+/** Every global option as typed, for completion and typo suggestions (`--help` is every command's own). */
+export const GLOBAL_FLAG_NAMES: readonly string[] = [...GLOBAL_VALUE_FLAGS.map(flag => flag.name), ...GLOBAL_SWITCHES];
