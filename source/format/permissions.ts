@@ -62,6 +62,8 @@ export function permissionSentence(permissions: unknown): string {
 	}
 
 	const verbs = allActions ? 'do anything with' : listed(ACTIONS.filter(action => actions.includes(action)).map(action => VERBS[action]!));
-	const nouns = allGroups ? `everything but ${ADMIN_ROUTES}` : listed(GROUPS.filter(group => grantable.includes(group)).map(group => NOUNS[group]!));
+	const nouns = allGroups
+		? `everything but ${ADMIN_ROUTES}`
+		: listed(GROUPS.filter(group => grantable.includes(group)).map(group => NOUNS[group]!));
 	return `Can ${verbs} ${nouns}`;
 }

@@ -1,6 +1,15 @@
 import type {IncomingMessage} from 'node:http';
 import type {AuditEntry, AuthSettings, AuthStore, TokenStore, TurnMemo} from '../store/index.js';
-import {type TokenRecord, decodeRecord, jsonAccount, isHex64, rateLimitOf, restrictionsField, tokenIdOf, unreadableReason} from '../tokens/index.js';
+import {
+	type TokenRecord,
+	decodeRecord,
+	jsonAccount,
+	isHex64,
+	rateLimitOf,
+	restrictionsField,
+	tokenIdOf,
+	unreadableReason,
+} from '../tokens/index.js';
 import type {Headers} from './http.js';
 import {
 	type AuthOutcome,

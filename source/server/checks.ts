@@ -119,5 +119,8 @@ export function rateLimitVerdict(
 		};
 	}
 
-	return {refusal: undefined, headers: {'x-ratelimit-limit': limit, 'x-ratelimit-reset': reset, 'x-ratelimit-remaining': Math.max(0, limit - count)}};
+	return {
+		refusal: undefined,
+		headers: {'x-ratelimit-limit': limit, 'x-ratelimit-reset': reset, 'x-ratelimit-remaining': Math.max(0, limit - count)},
+	};
 }
