@@ -1,15 +1,6 @@
 import type {IncomingMessage} from 'node:http';
 import type {AuditEntry, AuthSettings, AuthStore, TokenStore, TurnMemo} from '../store/index.js';
-import {
-	type TokenRecord,
-	decodeRecord,
-	jsonAccount,
-	isHex64,
-	rateLimitOf,
-	restrictionsField,
-	tokenIdOf,
-	unreadableReason,
-} from '../tokens/index.js';
+import {type TokenRecord, decodeRecord, jsonAccount, isHex64, tokenIdOf, unreadableReason} from '../tokens/index.js';
 import type {Headers} from './http.js';
 import {
 	type AuthOutcome,
@@ -18,6 +9,7 @@ import {
 	badToken,
 	missingAuthentication,
 	rateLimitVerdict,
+	recordRateLimit,
 	recordRefusal,
 	recordState,
 } from './checks.js';
@@ -191,12 +183,8 @@ export class Authenticator {
 		}
 
 		let headers = NO_HEADERS;
-		// firstRefusal has refused restrictions that are not a map.
-		const rateLimit = rateLimitOf(restrictionsField(record)?.['rateLimit']);
+		const rateLimit = recordRateLimit(record);
 		if (rateLimit) {
-			// A malformed rate limit (not a map, no maxRequests, text, Infinity…) has a maxRequests of
-			// 0: always limited, as EmailEngine limits a missing maxRequests (compatibility §6.6), and
-			// also when it is false, 0 or '', which EmailEngine reads as no limit at all.
 			const {window, bucket} = rateWindow(rateLimit.timeWindow, now);
 			const verdict = rateLimitVerdict(rateLimit, await this.store.hitRateLimit(window, bucket, id), now);
 			if (verdict.refusal) {

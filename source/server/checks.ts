@@ -1,4 +1,4 @@
-import {type RateLimit, type TokenRecord, boundAccountOf, expiryOf, listField, restrictionsField} from '../tokens/index.js';
+import {type RateLimit, type TokenRecord, boundAccountOf, expiryOf, listField, rateLimitOf, restrictionsField} from '../tokens/index.js';
 import {HttpError} from './http.js';
 import {type Permission, checkPermission} from './permissions.js';
 import {scopeAllowed} from './credential.js';
@@ -96,6 +96,14 @@ export function recordRefusal(record: TokenRecord, {route, account, clientIp, re
 
 	return undefined;
 }
+
+/**
+ * The rate limit a record sets, if any, read once recordRefusal has passed it (which refuses
+ * restrictions that are not a map). A malformed rate limit (not a map, no maxRequests, text,
+ * Infinity…) has a maxRequests of 0: always limited, as EmailEngine limits a missing maxRequests
+ * (compatibility §6.6), and also when it is false, 0 or '', which EmailEngine reads as no limit.
+ */
+export const recordRateLimit = (record: TokenRecord): RateLimit | undefined => rateLimitOf(restrictionsField(record)?.['rateLimit']);
 
 /**
  * The rate limit's verdict once the window's count is known (this request included): a 429 past
