@@ -276,10 +276,11 @@ const CHECK_NAMES: Readonly<Record<CanCheck, string>> = {
 /** The answer for people: the verdict first, then what the route needs and what the token may do. */
 function describe(answer: CanAnswer): string {
 	const request = `${answer.method} ${answer.path}`;
+	const message = answer.body?.['message'];
 	const lines = [
 		answer.allowed
 			? `allowed: ${request}`
-			: `refused by the ${CHECK_NAMES[answer.check!]} check: ${request} gets ${answer.status} ${String(answer.body?.['message'] ?? '')}`,
+			: `refused by the ${CHECK_NAMES[answer.check!]} check: ${request} gets ${answer.status} ${typeof message === 'string' ? message : ''}`,
 	];
 	if (answer.requires) {
 		lines.push(
