@@ -59,7 +59,14 @@ async function call(raw: string, method: string, path: string, headers: Record<s
 const AUTH_STATUSES = new Set([401, 403, 429]);
 
 /** The same answer: a refusal with serve's status and body, or an admission that serve did not refuse. */
-async function compare(raw: string, method: string, path: string, label: string, canExtra: string[] = [], headers: Record<string, string> = {}) {
+async function compare(
+	raw: string,
+	method: string,
+	path: string,
+	label: string,
+	canExtra: string[] = [],
+	headers: Record<string, string> = {},
+) {
 	const answer = await ask(raw, method, path, canExtra);
 	const real = await call(raw, method, path, headers);
 	if (answer.allowed) {
