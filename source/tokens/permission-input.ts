@@ -1,5 +1,15 @@
 import {TokenError} from './errors.js';
-import {ACTIONS, ADMIN_GROUP, GROUPS, type Permissions, PRESET_NAMES, isPreset, presetPermissions} from './permissions.js';
+import {
+	ACTIONS,
+	ADMIN_GROUP,
+	GROUPS,
+	type Permissions,
+	PRESET_NAMES,
+	isPreset,
+	permissionAxes,
+	presetOf,
+	presetPermissions,
+} from './permissions.js';
 import {quoteTyped} from './typed-text.js';
 
 /**
@@ -70,4 +80,51 @@ function axisWords(values: readonly string[], kind: 'action' | 'group', vocabula
 	}
 
 	return words;
+}
+
+/** How the app's fields spell permissions: a preset, `none`, or `ACTIONS / GROUPS`. */
+export const PERMISSION_TEXT_HELP = `a preset (${PRESET_NAMES.join(', ')}), none, or ACTIONS / GROUPS, e.g. read,write / account,message (a side left empty does not narrow)`;
+
+/**
+ * A permissions field of the app (the issue wizard's custom step, the edit form): `none` is null
+ * (no permissions), a preset name its map, `ACTIONS / GROUPS` the axes given, each checked as
+ * `--actions` and `--groups` are. Anything else, or both sides empty, is refused.
+ */
+export function parsePermissionText(text: string): Permissions | null {
+	const value = text.trim().toLowerCase();
+	if (value === 'none') {
+		return null;
+	}
+
+	if (isPreset(value)) {
+		return presetPermissions(value);
+	}
+
+	const slash = value.indexOf('/');
+	if (slash === -1) {
+		throw usage(`Permissions: type ${PERMISSION_TEXT_HELP}`);
+	}
+
+	const words = (side: string) => side.split(/[\s,]+/).filter(Boolean);
+	const permissions = parsePermissions({actions: words(value.slice(0, slash)), groups: words(value.slice(slash + 1))});
+	if (!permissions) {
+		throw usage(`Permissions: give actions, groups or both around the /; or type ${PRESET_NAMES.join(', ')} or none`);
+	}
+
+	return permissions;
+}
+
+/** A stored `permissions` value as such a field is prefilled: its preset, none, or ACTIONS / GROUPS; '' when malformed. */
+export function permissionText(permissions: unknown): string {
+	if (permissions === undefined || permissions === null) {
+		return 'none';
+	}
+
+	const preset = presetOf(permissions);
+	if (preset) {
+		return preset;
+	}
+
+	const axes = permissionAxes(permissions);
+	return axes ? `${(axes.actions ?? []).join(',')} / ${(axes.groups ?? []).join(',')}` : '';
 }
