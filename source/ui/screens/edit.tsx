@@ -17,7 +17,7 @@ import {Fields, Frame, Message, Title} from '../components/frame.js';
 import {TextField} from '../components/text-field.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {useRefReducer} from '../hooks/use-ref-reducer.js';
-import {fieldText} from '../state/details.js';
+import {fieldText, wrappedLines} from '../state/details.js';
 import {EDIT_FIELDS, EDIT_HELP, EDIT_TITLES, type EditState, editReducer, editView, initialEditState} from '../state/edit.js';
 import {theme} from '../theme.js';
 import type {CloseDialog} from './close-options.js';
@@ -56,7 +56,7 @@ function changeLines(edit: TokenEdit, base: TokenRecord): Array<[string, string]
 	}
 
 	if (edit.permissions !== undefined) {
-		lines.push(['may do', permissionSentence(edit.permissions)]);
+		lines.push(...wrappedLines('may do', permissionSentence(edit.permissions)));
 	}
 
 	if (edit.metadata !== undefined) {

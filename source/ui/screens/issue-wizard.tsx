@@ -11,7 +11,7 @@ import {TextField} from '../components/text-field.js';
 import {TokenShown} from '../components/token-shown.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {useRefReducer} from '../hooks/use-ref-reducer.js';
-import {restrictionLines} from '../state/details.js';
+import {restrictionLines, wrappedLines} from '../state/details.js';
 import {Command, matches} from '../keymap.js';
 import {
 	type IssueState,
@@ -54,7 +54,7 @@ function reviewLines(request: IssueRequest): Array<[string, string]> {
 		['account', request.account === undefined ? 'all accounts' : displayText(request.account)],
 		['expires', request.expires === undefined ? 'never' : `${shortDate(request.expires)} UTC`],
 		...restrictionLines(request.restrictions),
-		['may do', permissionSentence(request.permissions)],
+		...wrappedLines('may do', permissionSentence(request.permissions)),
 	];
 }
 
@@ -90,6 +90,9 @@ export function IssueWizardView({state, width, height}: {state: IssueState; widt
 							{choice.padEnd(11)} {choiceText(choice)}
 						</Text>
 					))}
+					<Text> </Text>
+					{/* The choice under the cursor said whole: the list cuts long sentences at the edge. */}
+					<Text wrap="wrap"> {choiceText(PERMISSION_CHOICES[state.permissionCursor] ?? 'none')}</Text>
 				</>
 			);
 			break;
