@@ -45,27 +45,34 @@ export type Poll = {
 	fresh: Buffer[];
 	/** The place to look for on the next poll. */
 	place: Buffer[];
-	/** Whether more arrived than were read (or the list was replaced), so some entries were missed. */
+	/** Whether entries may have been missed: more arrived than were read or kept, or the list was replaced. */
 	gap: boolean;
 };
 
 /** One poll: what arrived above `place` since the last one. */
 export async function poll(store: TokenStore, id: string, place: readonly Buffer[]): Promise<Poll> {
-	let window = FIRST_WINDOW;
+	// With no place yet (the log was empty), everything in the list is new: read it all, up to the last window.
+	let window = place.length === 0 ? LAST_WINDOW : FIRST_WINDOW;
 	for (;;) {
 		// The place is read in full below the window, so a place cut by the window's end is not
 		// taken for a match.
 		const {total, raw} = await store.auditLogRange(id, 0, window + PLACE_LENGTH - 1);
-		const index = findPlace(raw, place);
 		const readAll = raw.length >= total;
+		if (place.length === 0) {
+			const fresh = raw.slice(0, window);
+			return {fresh, place: raw.slice(0, PLACE_LENGTH), gap: fresh.length < total};
+		}
+
+		const index = findPlace(raw, place);
 		if (index !== -1 && (index + Math.min(place.length, PLACE_LENGTH) <= raw.length || readAll)) {
 			return {fresh: raw.slice(0, index), place: raw.slice(0, PLACE_LENGTH), gap: false};
 		}
 
 		if (readAll || window >= LAST_WINDOW) {
-			// The place is gone: more arrived than a poll reads, or the list was deleted (the token was
-			// revoked) and written again. What was read is new; what was not is missed.
-			return {fresh: raw.slice(0, window), place: raw.slice(0, PLACE_LENGTH), gap: !readAll && raw.length > 0};
+			// The place is gone: more arrived than a poll reads, or than the list keeps (EmailEngine trims
+			// its tail), or the list was deleted (the token was revoked) and written again. What was read
+			// is new; whatever came between it and the place may be missed, so a non-empty list says so.
+			return {fresh: raw.slice(0, window), place: raw.slice(0, PLACE_LENGTH), gap: raw.length > 0};
 		}
 
 		window = LAST_WINDOW;

@@ -162,7 +162,7 @@ async function followLog(
 		const next = await poll(store, id, place);
 		place = next.place;
 		if (next.gap) {
-			context.say('More entries arrived than one poll reads; some were missed.');
+			context.say('The log moved on faster than it was read (or was replaced); some entries may be missing here.');
 		}
 
 		const fresh = next.fresh

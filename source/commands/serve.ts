@@ -1,3 +1,4 @@
+import {BlockList, isIPv4} from 'node:net';
 import {maskRedisUrl, openStore} from '../store/index.js';
 import {TokenError} from '../tokens/index.js';
 import {type Logger, createLogger, flushLogs} from '../server/logger.js';
@@ -25,8 +26,10 @@ export const serveCommand = defineCommand({
 	Routes: GET /v1/stats, GET /v1/account/{account}, GET|POST /v1/tokens,
 	GET /v1/tokens/account/{account}, GET|DELETE /v1/tokens/{token}, GET /v1/tokens/{token}/log,
 	POST /v1/token, DELETE /v1/token/{token} (EmailEngine's older names), GET /metrics, GET /health.
-	Logs are JSON lines on stdout. Ctrl-C or SIGTERM stops it gracefully. Exit ${EXIT.redis} when
-	Redis cannot be used at start, ${EXIT.listen} when the port is in use.
+	/metrics adds token gauges (api_tokens*, read at most every 10 s) to the process metrics.
+	Logs are JSON lines on stdout: a refused request at warn level with its reason and address.
+	Ctrl-C or SIGTERM stops it gracefully. Exit ${EXIT.redis} when Redis cannot be used at start,
+	${EXIT.listen} when the port is in use.
 
 	Examples
 	  $ ee-tokens serve --port 3000
@@ -79,6 +82,16 @@ function listenError(error: unknown, host: string, port: number): unknown {
 			return error;
 		}
 	}
+}
+
+/** 127.0.0.0/8 and ::1 (also as an IPv4-mapped address): only this machine reaches them. */
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+LOOPBACK.addSubnet('::ffff:127.0.0.0', 104, 'ipv6');
+
+function isLoopback(address: string): boolean {
+	return LOOPBACK.check(address, isIPv4(address) ? 'ipv4' : 'ipv6');
 }
 
 /**
@@ -148,6 +161,13 @@ async function serve(flags: {port?: number; host?: string; preparedToken?: strin
 		{host: address.address, port: address.port, redis: maskRedisUrl(open.target.url), prefix: open.target.prefix || null},
 		`API server listening on http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`,
 	);
+	if (!isLoopback(address.address)) {
+		logger.warn(
+			{host: address.address},
+			`${address.address === '0.0.0.0' || address.address === '::' ? 'Listening on every address of this machine' : `Listening on ${address.address}`}: the server is reachable from other hosts`,
+		);
+	}
+
 	await flushLogs(logger);
 	const signal = await signalled;
 	logger.info({signal}, 'Shutting down the API server');

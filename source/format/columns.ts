@@ -1,8 +1,9 @@
-import {displayText, relativeTime, shortDate} from './display.js';
+import {NO_EXPIRY, displayText, relativeTime, shortDate} from './display.js';
 import {
 	type Level,
 	type ProblemField,
 	type TokenSummary,
+	UNREADABLE_TIME,
 	describeScopes,
 	problemIsAbout,
 	shownAccount,
@@ -53,15 +54,18 @@ export const COLUMNS: readonly Column[] = [
 	},
 	{
 		key: 'created',
-		title: 'Created',
+		// The table's times are UTC (shortDate), as every other time ee-tokens prints: the title says so.
+		title: 'Created (UTC)',
 		text: token => (token.created === undefined ? '—' : shortDate(token.created)),
 		sortKey: token => token.created,
 	},
 	{
 		key: 'lastUsed',
 		title: 'Last used',
-		text: (token, now) => (token.lastUsed === undefined ? 'never' : relativeTime(token.lastUsed, now)),
-		sortKey: token => token.lastUsed,
+		text: (token, now) =>
+			token.lastUsed === undefined ? 'never' : token.lastUsed === UNREADABLE_TIME ? 'unreadable' : relativeTime(token.lastUsed, now),
+		// Unknown sorts with never: neither is a time.
+		sortKey: token => (token.lastUsed === UNREADABLE_TIME ? undefined : token.lastUsed),
 	},
 	{
 		key: 'expires',
@@ -77,7 +81,7 @@ export const COLUMNS: readonly Column[] = [
 
 			const time = expires(token);
 			if (time === undefined) {
-				return 'never';
+				return NO_EXPIRY;
 			}
 
 			return time <= now ? 'expired' : relativeTime(time, now);

@@ -1,6 +1,7 @@
 import {
 	type TokenEntry,
 	accountProblem,
+	describeScopes,
 	expiresProblem,
 	expiryOf,
 	isPlainMap,
@@ -14,7 +15,7 @@ import {
 	scopesProblem,
 	toMillis,
 } from '../tokens/index.js';
-import {DISPLAY_LIMIT, INVALID_DATE, displayText, relativeTime} from './display.js';
+import {DISPLAY_LIMIT, INVALID_DATE, NO_EXPIRY, displayText, relativeTime} from './display.js';
 import {permissionSentence} from './permissions.js';
 
 /*
@@ -36,6 +37,9 @@ const whyOf = (field: string, problem: string) => (problem.startsWith(`${field} 
 
 /** What an unbound token reaches, as `list` and the table say it. */
 const ALL_ACCOUNTS = 'all accounts';
+
+/** The fields every token is read by, first and in this order, whether or not the record holds them. */
+const LEADING_FIELDS = ['description', 'scopes', 'account', 'created', 'expires'] as const;
 
 export const EVERY_REQUEST_REFUSED = 'every request is refused';
 
@@ -103,7 +107,7 @@ export function fieldText(key: string, value: unknown, now: number, limit = DISP
 		case 'expires': {
 			const expires = expiryOf({expires: value});
 			if (expires === undefined || expires === null) {
-				return expires === undefined ? 'never' : malformed(value, whyOf(key, expiresProblem(value)!));
+				return expires === undefined ? NO_EXPIRY : malformed(value, whyOf(key, expiresProblem(value)!));
 			}
 
 			// Said in words, not left to the reader's arithmetic: an expired token authenticates nowhere.
@@ -126,7 +130,8 @@ export function fieldText(key: string, value: unknown, now: number, limit = DISP
 
 		case 'scopes': {
 			const problem = scopesProblem(value);
-			return problem === undefined ? displayText(value) : malformed(value, whyOf(key, problem));
+			// Read as words, as the table says them ("api, smtp", "all scopes"), not as a JSON list.
+			return problem === undefined ? displayText(describeScopes(value as string[] | undefined)) : malformed(value, whyOf(key, problem));
 		}
 
 		case 'permissions': {
@@ -141,6 +146,15 @@ export function fieldText(key: string, value: unknown, now: number, limit = DISP
 	}
 }
 
+/** What a leading field's absence means, as its row says it. */
+const ABSENT: Record<(typeof LEADING_FIELDS)[number], string> = {
+	description: '(none)',
+	scopes: `${describeScopes(undefined)}: every scope is allowed`,
+	account: ALL_ACCOUNTS,
+	created: '(not recorded)',
+	expires: NO_EXPIRY,
+};
+
 /** Fields of one record shown before "…and N more fields": a record is a handful, a hostile one any number. */
 export const MAX_DETAIL_FIELDS = 64;
 
@@ -148,8 +162,8 @@ export const MAX_DETAIL_FIELDS = 64;
 const LABEL_LIMIT = 32;
 
 /**
- * A token's lines, in the app's details view and in `show`: the id, every field of the record in
- * stored order (dates with their relative time, an expiry that has passed marked expired),
+ * A token's lines, in the app's details view and in `show`: the id, the fields a token is read by
+ * (LEADING_FIELDS), every other field of the record in stored order (dates with their relative time, an expiry that has passed marked expired),
  * restrictions spelled out, and the last use. Every label and value goes through displayText,
  * whatever its type: the record is whatever Redis holds. `revokeHint` says how the front end
  * revokes an unreadable record.
@@ -166,20 +180,22 @@ export function recordLines(entry: TokenEntry, now: number, revokeHint: string, 
 		lines.push(['unreadable', `${displayText(entry.unreadable)}: the record cannot be decoded, every request is refused; ${revokeHint}`]);
 	}
 
-	// An unbound token has no account field (EmailEngine leaves it out): say what that means.
-	if (entry.unreadable === undefined && (entry.record['account'] === undefined || !Object.hasOwn(entry.record, 'account'))) {
-		lines.push(['account', ALL_ACCOUNTS]);
-	}
-
-	// Nor one that never expires an expires field: "never" is what that means.
-	if (entry.unreadable === undefined && (entry.record['expires'] === undefined || !Object.hasOwn(entry.record, 'expires'))) {
-		lines.push(['expires', 'never']);
+	// The fields a person reads a token by come first, always in one order, and always there: an
+	// unbound token has no account field and one that never expires no expires field (EmailEngine
+	// leaves them out), so their rows say what the absence means. The rest follow in stored order.
+	const readable = entry.unreadable === undefined;
+	for (const key of LEADING_FIELDS) {
+		if (Object.hasOwn(entry.record, key)) {
+			lines.push([key, fieldText(key, entry.record[key], now, limit)]);
+		} else if (readable) {
+			lines.push([key, ABSENT[key]]);
+		}
 	}
 
 	let fields = 0;
 	let more = 0;
 	for (const key in entry.record) {
-		if (!Object.hasOwn(entry.record, key) || key === 'restrictions') {
+		if (!Object.hasOwn(entry.record, key) || key === 'restrictions' || (LEADING_FIELDS as readonly string[]).includes(key)) {
 			continue;
 		}
 
@@ -218,7 +234,14 @@ export function recordLines(entry: TokenEntry, now: number, revokeHint: string, 
 	}
 
 	const time = entry.lastUse?.time ?? undefined;
-	lines.push(['last used', time === undefined ? 'never' : `${iso(time)} (${relativeTime(time, now)})`]);
+	lines.push([
+		'last used',
+		entry.lastUse?.unreadable
+			? 'unknown (the stored last use cannot be read)'
+			: time === undefined
+				? 'never'
+				: `${iso(time)} (${relativeTime(time, now)})`,
+	]);
 	lines.push(['last used from', displayText(entry.lastUse?.ip ?? '—', 128)]);
 	return lines;
 }

@@ -183,4 +183,7 @@ export function relativeTime(time: number, now: number): string {
 export const spanText = (ms: number): string => relativeTime(ms, 0).replace(/^in /, '');
 
 /** `2026-11-22 08:14` in UTC: sortable, unambiguous, narrow. */
+/** A token without an expiry, as every view says it: "never" is for a token never used. */
+export const NO_EXPIRY = 'no expiry';
+
 export const shortDate = (time: number): string => isoTime(time)?.slice(0, 16).replace('T', ' ') ?? INVALID_DATE;

@@ -24,6 +24,10 @@ function retirement(record: TokenRecord, now: number): string {
 }
 
 function lastUseText(lastUse: LastUse | undefined, now: number): string {
+	if (lastUse?.unreadable) {
+		return 'last used at an unknown time (its stored last use cannot be read)';
+	}
+
 	if (!lastUse || lastUse.time === null) {
 		return 'never used';
 	}

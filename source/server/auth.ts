@@ -1,7 +1,7 @@
 import type {IncomingMessage} from 'node:http';
 import type {AuditEntry, AuthSettings, AuthStore, TokenStore, TurnMemo} from '../store/index.js';
 import {type TokenRecord, decodeRecord, jsonAccount, isHex64, tokenIdOf, unreadableReason} from '../tokens/index.js';
-import type {Headers} from './http.js';
+import type {Headers, HttpError} from './http.js';
 import {
 	type AuthOutcome,
 	type Refusal,
@@ -121,16 +121,14 @@ export class Authenticator {
 			}
 
 			if (token === undefined) {
-				this.outcome('missing');
-				throw missingAuthentication();
+				throw this.refused('missing', missingAuthentication());
 			}
 		}
 
 		let id = this.ids.get(token);
 		if (id === undefined) {
 			if (!isHex64(token)) {
-				this.outcome('bad_token');
-				throw badToken();
+				throw this.refused('bad_token', badToken());
 			}
 
 			id = tokenIdOf(token);
@@ -145,23 +143,22 @@ export class Authenticator {
 				this.options.onBadRecord?.(id, `its record cannot be read (${unreadableReason(bytes) ?? 'unreadable'})`);
 			}
 
-			this.outcome('bad_token');
-			throw badToken();
+			// The id of an unknown token is not logged: it names nothing stored.
+			throw this.refused('bad_token', badToken(), bytes ? id : undefined);
 		}
 
 		const state = recordState(record, now);
 		if (state.kind === 'bad-expiry') {
 			// Refused like a passed expiry, but not reaped: a broken field is not a reason to delete anything.
 			this.options.onBadRecord?.(id, 'its expires field is not a time');
-			this.outcome('bad_token');
-			throw badToken();
+			throw this.refused('bad_token', badToken(), id);
 		}
 
 		if (state.kind === 'expired') {
 			// Lazy expiry (compatibility §1.8): refused and reaped, the reaping not awaited.
 			this.background('Reaping an expired token', this.tokens.reap(id, record));
-			this.outcome('bad_token');
-			throw badToken();
+			// The same 401 as a bad token (compatibility §6.7); the log and /metrics say why.
+			throw this.refused('expired', badToken(), id);
 		}
 
 		const clientIp = this.clientIp(request, settings);
@@ -231,9 +228,16 @@ export class Authenticator {
 			this.audit(id, record, context, 'denied', refusal.reason);
 		}
 
-		this.outcome(refusal.outcome);
-		refusal.error.tokenId = id;
-		throw refusal.error;
+		refusal.error.clientIp = context.clientIp;
+		throw this.refused(refusal.outcome, refusal.error, id);
+	}
+
+	/** A refusal counted, with why and (when there is one) the token's id for the request log. */
+	private refused(outcome: AuthOutcome, error: HttpError, id?: string): HttpError {
+		this.outcome(outcome);
+		error.outcome = outcome;
+		error.tokenId = id;
+		return error;
 	}
 
 	private outcome(outcome: AuthOutcome): void {

@@ -22,7 +22,7 @@ export type RouteAuth = {
 
 /** How an authentication ended, for the outcome counter in /metrics. */
 export type AuthOutcome =
-	'allowed' | 'preauth' | 'missing' | 'bad_token' | 'scope' | 'permission' | 'account' | 'address' | 'referrer' | 'rate_limit';
+	'allowed' | 'preauth' | 'missing' | 'bad_token' | 'expired' | 'scope' | 'permission' | 'account' | 'address' | 'referrer' | 'rate_limit';
 
 /** Which check refused, the audit-log reason (`scope`, `malformed`, `account`, `rateLimit`…), and the answer. */
 export type Refusal = {reason: string; outcome: AuthOutcome; error: HttpError};

@@ -1,3 +1,4 @@
+import type {AuthOutcome} from './auth.js';
 import type {IncomingMessage, ServerResponse} from 'node:http';
 
 /** hapi/Boom's reason phrases: the `error` field of every error body. */
@@ -22,6 +23,10 @@ export type Headers = Record<string, string | number>;
 export class HttpError extends Error {
 	/** The id of the token that was refused, for the request log (never the raw token). */
 	tokenId?: string;
+	/** Why authentication refused the request (auth.ts), for the request log. */
+	outcome?: AuthOutcome;
+	/** The client address authentication read (X-Forwarded-For when trusted), for the request log. */
+	clientIp?: string;
 
 	constructor(
 		readonly statusCode: number,

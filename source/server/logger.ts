@@ -101,10 +101,23 @@ class LineBuffer {
 }
 
 /** What the request log line says about one answered request. */
-export type RequestLine = {method: string; path: string; route: string | null; status: number; token: string | null; responseTime: number};
+export type RequestLine = {
+	method: string;
+	path: string;
+	route: string | null;
+	status: number;
+	token: string | null;
+	/** The client: the socket peer, or X-Forwarded-For's address when the enableApiProxy setting trusts it. */
+	remoteAddress: string | null;
+	/** Why authentication refused the request (auth.ts AuthOutcome); null when it did not. */
+	reason: string | null;
+	responseTime: number;
+};
 
 /**
- * The "request completed" line, one per request: the same bytes logger.info(fields, msg) writes
+ * The "request completed" line, one per request, at info level, or warn for a request that
+ * authentication refused (so `EENGINE_LOG_LEVEL=warn` keeps only refusals and trouble): the same
+ * bytes logger.info(fields, msg) or logger.warn(fields, msg) writes
  * with pino's default formatting (level, time, the logger's bindings, the fields, msg), put
  * together by hand from the logger's own level, clock and bindings. pino's generic serializer
  * looks at every field's type and serializer; this costs about half as much.
@@ -112,7 +125,8 @@ export type RequestLine = {method: string; path: string; route: string | null; s
 export function requestLineWriter(logger: Logger): (line: RequestLine) => void {
 	const internals = logger as unknown as Record<symbol, unknown>;
 	return line => {
-		if (!logger.isLevelEnabled('info')) {
+		const level = line.reason === null ? 'info' : 'warn';
+		if (!logger.isLevelEnabled(level)) {
 			return;
 		}
 
@@ -120,10 +134,12 @@ export function requestLineWriter(logger: Logger): (line: RequestLine) => void {
 		const bindings = internals[pino.symbols.chindingsSym] as string;
 		const stream = internals[pino.symbols.streamSym] as {write(text: string): unknown};
 		stream.write(
-			`{"level":${logger.levels.values['info']}${time}${bindings},"method":${JSON.stringify(line.method)},"path":${JSON.stringify(line.path)},"route":${line.route === null ? 'null' : JSON.stringify(line.route)},"status":${line.status},"token":${line.token === null ? 'null' : JSON.stringify(line.token)},"responseTime":${line.responseTime},"msg":"request completed"}\n`,
+			`{"level":${logger.levels.values[level]}${time}${bindings},"method":${JSON.stringify(line.method)},"path":${JSON.stringify(line.path)},"route":${nullable(line.route)},"status":${line.status},"token":${nullable(line.token)},"remoteAddress":${nullable(line.remoteAddress)},"reason":${nullable(line.reason)},"responseTime":${line.responseTime},"msg":"request completed"}\n`,
 		);
 	};
 }
+
+const nullable = (value: string | null) => (value === null ? 'null' : JSON.stringify(value));
 
 /**
  * Writes every gathered line out and resolves once the destination has: right after the lines a

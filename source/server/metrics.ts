@@ -1,5 +1,6 @@
-import {Counter, Registry, collectDefaultMetrics} from 'prom-client';
+import {Counter, Gauge, Registry, collectDefaultMetrics} from 'prom-client';
 import type {AuthOutcome} from './auth.js';
+import {EXPIRING_WITHIN_DAYS, type Inventory, type InventoryCache, UNUSED_DAYS} from './token-inventory.js';
 
 /**
  * What GET /metrics exposes: prom-client's default process metrics plus the EmailEngine names that
@@ -33,9 +34,12 @@ export class ServerMetrics {
 		},
 	});
 
-	/** Not an EmailEngine metric: why requests were let in or turned away, for the operator. */
+	/**
+	 * Not an EmailEngine metric: why requests were let in or turned away, for the operator. Called
+	 * `api_auth_outcomes` before; a counter's name ends in `_total` (Prometheus naming; README: Metrics).
+	 */
 	readonly authOutcomes = new Counter({
-		name: 'api_auth_outcomes',
+		name: 'api_auth_outcomes_total',
 		help: 'API token authentication outcomes by result',
 		labelNames: ['result'] as const,
 		registers: [this.registry],
@@ -47,7 +51,33 @@ export class ServerMetrics {
 		},
 	});
 
-	constructor() {
+	/** 1 when this scrape's token gauges are there, 0 when the inventory could not be read in time. */
+	readonly inventoryUp = new Gauge({
+		name: 'api_tokens_inventory_up',
+		help: 'Whether the api_tokens gauges could be read from Redis for this scrape (1) or not (0)',
+		registers: [this.registry],
+	});
+
+	/**
+	 * The token gauges in a registry of their own, appended to the text only when the inventory was
+	 * read: a scrape without it shows no numbers rather than zeros (an alert on "never used > 0"
+	 * must not clear because Redis is away).
+	 */
+	private readonly inventoryRegistry = new Registry();
+	private readonly tokenGauges = {
+		tokens: this.gauge('api_tokens', 'Stored tokens that have not expired'),
+		byScope: this.gauge('api_tokens_by_scope', 'Stored tokens by scope they list (a token counts once under each)', ['scope']),
+		byBinding: this.gauge('api_tokens_by_binding', 'Stored tokens bound to an account (bound="true") or not', ['bound']),
+		expiringSoon: this.gauge('api_tokens_expiring_soon', `Stored tokens that expire within ${EXPIRING_WITHIN_DAYS} days`),
+		neverUsed: this.gauge('api_tokens_never_used', 'Stored tokens that have never authenticated a request'),
+		unused: this.gauge(
+			'api_tokens_unused',
+			`Stored tokens not used for ${UNUSED_DAYS} days (last used, or created when never used, that long ago)`,
+		),
+		unreadable: this.gauge('api_tokens_unreadable', 'Stored records that cannot be read (never authenticate)'),
+	};
+
+	constructor(private readonly inventory?: InventoryCache) {
 		collectDefaultMetrics({register: this.registry});
 		this.threadStarts.inc();
 		this.threadStops.inc(0);
@@ -71,6 +101,37 @@ export class ServerMetrics {
 	}
 
 	async text(): Promise<string> {
-		return this.registry.metrics();
+		const inventory = await this.inventory?.current();
+		if (!this.inventory) {
+			return this.registry.metrics();
+		}
+
+		this.inventoryUp.set(inventory ? 1 : 0);
+		const metrics = await this.registry.metrics();
+		if (!inventory) {
+			return metrics;
+		}
+
+		this.setTokenGauges(inventory);
+		return `${metrics}${await this.inventoryRegistry.metrics()}`;
+	}
+
+	private setTokenGauges(inventory: Inventory): void {
+		const gauges = this.tokenGauges;
+		gauges.tokens.set(inventory.tokens);
+		for (const [scope, count] of inventory.byScope) {
+			gauges.byScope.set({scope}, count);
+		}
+
+		gauges.byBinding.set({bound: 'true'}, inventory.bound);
+		gauges.byBinding.set({bound: 'false'}, inventory.unbound);
+		gauges.expiringSoon.set(inventory.expiringSoon);
+		gauges.neverUsed.set(inventory.neverUsed);
+		gauges.unused.set(inventory.unused);
+		gauges.unreadable.set(inventory.unreadable);
+	}
+
+	private gauge(name: string, help: string, labelNames: readonly string[] = []): Gauge {
+		return new Gauge({name, help, labelNames, registers: [this.inventoryRegistry]});
 	}
 }

@@ -2,8 +2,8 @@
 // authentication, dispatch, draining on close); the routes, the outage log and auth live apart.
 import {type IncomingMessage, type Server, ServerResponse, createServer} from 'node:http';
 import type {AddressInfo} from 'node:net';
-import {AuthStore, type RedisEndpoint, type TokenStore, keyContentProblem} from '../store/index.js';
-import {Authenticator, type Credentials} from './auth.js';
+import {AuthStore, type RedisTarget, type TokenStore, keyContentProblem} from '../store/index.js';
+import {type AuthOutcome, Authenticator, type Credentials} from './auth.js';
 import {
 	type Headers,
 	HttpError,
@@ -18,8 +18,9 @@ import {
 	unavailable,
 } from './http.js';
 import {type Logger, logError, requestLineWriter} from './logger.js';
-import {CONNECTION, LAST_USE, OutageLog, REQUESTS, redisUnavailable} from './outage-log.js';
+import {CONNECTION, INVENTORY, LAST_USE, OutageLog, REQUESTS, redisUnavailable} from './outage-log.js';
 import {ServerMetrics} from './metrics.js';
+import {InventoryCache, inventoryReader} from './token-inventory.js';
 import {auditLimitsFrom} from './server-env.js';
 import {ROUTES, type Route, type RouteDeps, matchRoute} from './routes.js';
 import {validated} from './schemas.js';
@@ -30,13 +31,24 @@ export type ApiServerOptions = {
 	version: string;
 	license?: string;
 	env?: Record<string, string | undefined>;
-	/** The Redis the store talks to, for the log lines that say what went wrong with it. */
-	target?: RedisEndpoint;
+	/**
+	 * The Redis the store talks to, for the log lines that say what went wrong with it, and for the
+	 * child process that reads a large token inventory for /metrics (without it, read here).
+	 */
+	target?: RedisTarget;
+	/** How long /metrics answers with the token inventory it read before reading it again (default 10 s). */
+	inventoryCacheMs?: number;
+	/** How long a scrape waits for the inventory before answering without it (default 8 s). */
+	inventoryWaitMs?: number;
 	/** How long a client may take to send its headers; `serve` keeps the default, tests set less. */
 	headersTimeoutMs?: number;
 };
 
 const HEADERS_TIMEOUT_MS = 10_000;
+/** A few seconds: scrapes by two Prometheus servers (HA) share a read; 100,000 tokens take ~1-3 s. */
+export const INVENTORY_CACHE_MS = 10_000;
+/** Under Prometheus's default scrape_timeout (10 s). */
+const INVENTORY_WAIT_MS = 8000;
 
 export type ApiServer = {
 	server: Server<typeof IncomingMessage, typeof Exchange>;
@@ -57,6 +69,10 @@ export class Exchange extends ServerResponse<IncomingMessage> {
 	lastUse: Promise<unknown> | undefined = undefined;
 	/** The authenticated token's rate-limit headers: every answer after authentication carries them. */
 	tokenHeaders: Headers | undefined = undefined;
+	/** The client address authentication read; the socket peer when it read none. */
+	clientIp: string | undefined = undefined;
+	/** Why authentication refused the request, for the log line (at warn level then). */
+	refusal: AuthOutcome | undefined = undefined;
 }
 
 /** Handlers of routes without a query schema all see the same (frozen) empty values. */
@@ -84,8 +100,22 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 	const {store, logger} = options;
 	// One clock, the store's: expiry in authentication is the same "now" as in listing and reaping.
 	const now = () => store.now();
-	const metrics = new ServerMetrics();
 	const outages = new OutageLog(logger, options.target);
+	const metrics = new ServerMetrics(
+		new InventoryCache({
+			read: inventoryReader(store, options.target),
+			now,
+			cacheMs: options.inventoryCacheMs ?? INVENTORY_CACHE_MS,
+			waitMs: options.inventoryWaitMs ?? INVENTORY_WAIT_MS,
+			onRead(error) {
+				if (error === undefined) {
+					outages.recovered(INVENTORY);
+				} else {
+					outages.failed(INVENTORY, error);
+				}
+			},
+		}),
+	);
 	// The persistent connection retries on its own; what it meets (refused, a database that is gone)
 	// is logged once per outage, and its return.
 	store.redis.on('error', error => outages.failed(CONNECTION, error));
@@ -195,6 +225,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 					route: route.auth,
 					account: route.account?.(named.params, named.query),
 				});
+				response.clientIp = credentials.clientIp;
 				if (credentials.kind === 'token') {
 					response.tokenId = credentials.id;
 					response.lastUse = credentials.lastUse;
@@ -244,6 +275,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 			if (error instanceof HttpError) {
 				failure = error;
 				response.tokenId ??= error.tokenId;
+				response.clientIp ??= error.clientIp;
+				response.refusal = error.outcome;
 			} else if (brokenKey !== undefined) {
 				const problem = redactHex(brokenKey);
 				outages.brokenKey(problem);
@@ -288,6 +321,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 			route: template ?? null,
 			status: this.statusCode,
 			token: this.tokenId ?? null,
+			remoteAddress: this.clientIp ?? request.socket.remoteAddress ?? null,
+			reason: this.refusal ?? null,
 			responseTime: performance.now() - this.started,
 		});
 	}

@@ -5,6 +5,7 @@ import {
 	type TokenQuery,
 	type TokenRecord,
 	type TokenSummary,
+	type UNREADABLE_TIME,
 	decodeLastUse,
 	isEveryToken,
 	isExpired,
@@ -152,7 +153,7 @@ export async function* listEntriesInChunks(store: StoreContext, options: ListOpt
  * of each last use. At 100,000 tokens this is a fraction of listEntries()'s time and memory.
  */
 export async function listSummaries(store: StoreContext, options: SummaryOptions = {}): Promise<TokenSummary[]> {
-	const summaries = await select<TokenSummary, number>(store, options, summary => summary, {
+	const summaries = await select<TokenSummary, number | typeof UNREADABLE_TIME>(store, options, summary => summary, {
 		// Only used tokens' times are kept: on most instances a minority.
 		keep: lastUsedTime,
 		attach(summary, time) {

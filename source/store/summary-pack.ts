@@ -1,4 +1,4 @@
-import {LEVELS, type TokenSummary} from '../tokens/index.js';
+import {LEVELS, type LastUsed, type TokenSummary, UNREADABLE_TIME} from '../tokens/index.js';
 
 /**
  * A listing of summaries as a few flat values, for moving it between threads: one string holding
@@ -66,7 +66,7 @@ export function packSummaries(summaries: readonly TokenSummary[]): PackedSummari
 		present[row] = (summary.description === undefined ? 0 : HAS_DESCRIPTION) | (summary.account === undefined ? 0 : HAS_ACCOUNT);
 		times[row * 3] = summary.created ?? Number.NaN;
 		times[row * 3 + 1] = summary.expires ?? Number.NaN;
-		times[row * 3 + 2] = summary.lastUsed ?? Number.NaN;
+		times[row * 3 + 2] = summary.lastUsed === UNREADABLE_TIME ? UNREADABLE_SLOT : (summary.lastUsed ?? Number.NaN);
 		risks[row] = riskCode(summary.risk);
 		if (summary.problem !== undefined) {
 			problems.push([row, summary.problem]);
@@ -90,6 +90,10 @@ export function packSummaries(summaries: readonly TokenSummary[]): PackedSummari
 }
 
 const timeAt = (times: Float64Array, at: number) => (Number.isNaN(times[at]) ? undefined : times[at]);
+
+/** A last use that is stored but unreadable, in the times array: no time is negative infinity. */
+const UNREADABLE_SLOT = Number.NEGATIVE_INFINITY;
+const lastUsedAt = (times: Float64Array, at: number): LastUsed => (times[at] === UNREADABLE_SLOT ? UNREADABLE_TIME : timeAt(times, at));
 
 /**
  * The summaries again. Given the previous listing (same order: id descending), a row whose fields
@@ -131,7 +135,7 @@ export function unpackSummaries(
 			sameList(before.scopes, scopeList < 0 ? undefined : scopeLists[scopeList]) &&
 			before.created === timeAt(times, row * 3) &&
 			before.expires === timeAt(times, row * 3 + 1) &&
-			before.lastUsed === timeAt(times, row * 3 + 2) &&
+			before.lastUsed === lastUsedAt(times, row * 3 + 2) &&
 			before.problem === problem &&
 			before.risk === risk
 				? before
@@ -142,7 +146,7 @@ export function unpackSummaries(
 						scopes: scopeList < 0 ? undefined : scopeLists[scopeList],
 						created: timeAt(times, row * 3),
 						expires: timeAt(times, row * 3 + 1),
-						lastUsed: timeAt(times, row * 3 + 2),
+						lastUsed: lastUsedAt(times, row * 3 + 2),
 						problem,
 						review: undefined,
 						risk,

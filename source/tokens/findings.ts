@@ -32,6 +32,7 @@ export type FindingCode =
 	| 'expiring-soon'
 	| 'unused'
 	| 'never-used'
+	| 'last-use-unreadable'
 	| 'older'
 	| 'no-expiry'
 	| 'mcp-agent';
@@ -113,6 +114,11 @@ const FIXED = {
 		'Is an MCP agent token (issuer mcp-oauth), which EmailEngine issues without an expiry; revoke it when the agent is retired.',
 	),
 	neverUsedUnknownAge: finding('never-used', 'medium', 'Has never been used.'),
+	lastUseUnreadable: finding(
+		'last-use-unreadable',
+		'low',
+		'Its stored last use cannot be read, so when it was last used is unknown; EmailEngine rewrites it on its next request.',
+	),
 } as const;
 
 /**
@@ -284,7 +290,9 @@ export function reviewToken(input: ReviewInput, options: ReviewOptions = {}): Fi
 
 	const created = toMillis(record['created']);
 	const lastUsed = input.lastUse?.time ?? undefined;
-	if (lastUsed === undefined) {
+	if (input.lastUse?.unreadable) {
+		findings.push(FIXED.lastUseUnreadable);
+	} else if (lastUsed === undefined) {
 		if (created === undefined) {
 			findings.push(FIXED.neverUsedUnknownAge);
 		} else {

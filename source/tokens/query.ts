@@ -78,6 +78,7 @@ const IS_STATES: Record<string, Test> = {
 	expired: (summary, now) => summaryExpired(summary, now),
 	bound: summary => summary.account !== undefined,
 	unbound: summary => summary.account === undefined,
+	// An unreadable last use is not "never": revoke by query must not guess.
 	'never-used': summary => summary.lastUsed === undefined,
 };
 
@@ -164,10 +165,11 @@ const TERMS: readonly TermDefinition[] = [
 		parse(value, term) {
 			const {op, duration} = parseCompare(term, value, false) as {op: '<' | '>'; duration: number};
 			// Idle since the last use; a token never used has been idle since it was made. One with
-			// neither time known is never matched: revoke by query must not guess.
+			// neither time known, or with a last use that cannot be read, is never matched: revoke by
+			// query must not guess.
 			return (summary, now) => {
 				const since = summary.lastUsed ?? summary.created;
-				return since !== undefined && (op === '>' ? now - since > duration : now - since < duration);
+				return typeof since === 'number' && (op === '>' ? now - since > duration : now - since < duration);
 			};
 		},
 	},

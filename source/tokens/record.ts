@@ -317,14 +317,20 @@ export const stringField = (record: TokenRecord, key: string): string | undefine
 	return typeof value === 'string' && value !== '' ? value : undefined;
 };
 
-/** Last use (compatibility §1.6): `{time, ip}`; a missing or undecodable value reads as never used. */
-export type LastUse = {time: number | null; ip: string | null};
+/**
+ * Last use (compatibility §1.6): `{time, ip}`; a missing value, or the empty map every new token gets,
+ * reads as never used. A value that is there but cannot be read (not a map, undecodable, oversized, a
+ * time that is no time) is `unreadable`: when the token was last used is unknown, so nothing may take
+ * it for never used (a `revoke --query is:never-used` would otherwise remove a token in use).
+ */
+export type LastUse = {time: number | null; ip: string | null; unreadable?: true};
 
 /** The largest last-use value read: `{time, ip}` takes about 30 bytes. */
 export const MAX_ACCESS_BYTES = 4096;
 
 /** One shared, frozen value for every token that was never used: most of a large instance. */
 const NEVER_USED: LastUse = Object.freeze({time: null, ip: null});
+const UNREADABLE_USE: LastUse = Object.freeze({time: null, ip: null, unreadable: true});
 
 export function decodeLastUse(bytes: Uint8Array | null | undefined): LastUse | undefined {
 	if (!bytes) {
@@ -336,21 +342,27 @@ export function decodeLastUse(bytes: Uint8Array | null | undefined): LastUse | u
 		return NEVER_USED;
 	}
 
-	// A time and an address: anything much larger, or nested, is not a last use (read as never used).
+	// A time and an address: anything much larger, or nested, is not a last use.
 	if (bytes.length > MAX_ACCESS_BYTES) {
-		return NEVER_USED;
+		return UNREADABLE_USE;
 	}
 
 	try {
 		checkMsgpackShape(bytes);
 		const value = decodeFirstMsgpack(bytes);
 		if (!isPlainMap(value)) {
-			return NEVER_USED;
+			return UNREADABLE_USE;
 		}
 
-		return {time: toMillis(value['time']) ?? null, ip: typeof value['ip'] === 'string' ? value['ip'] : null};
+		const stored = value['time'];
+		const time = toMillis(stored) ?? null;
+		if (time === null && (stored === undefined ? Object.keys(value).length > 0 : stored !== null)) {
+			return UNREADABLE_USE;
+		}
+
+		return {time, ip: typeof value['ip'] === 'string' ? value['ip'] : null};
 	} catch {
-		return NEVER_USED;
+		return UNREADABLE_USE;
 	}
 }
 

@@ -10,7 +10,7 @@ import {isUtf8} from 'node:buffer';
 import {type MsgpackType, MSGPACK_TYPES, extentOf} from './msgpack.js';
 import {accountProblem, expiresProblem, scopesProblem} from './record-shape.js';
 import {MAX_ACCESS_BYTES, MAX_RECORD_BYTES, decodeLastUse, decodeRecord} from './record.js';
-import {MCP_ISSUER, type TokenSummary, emptySummary, summaryOf} from './summary.js';
+import {type LastUsed, MCP_ISSUER, type TokenSummary, UNREADABLE_TIME, emptySummary, summaryOf} from './summary.js';
 
 /**
  * Thrown inside the fast reader when the bytes are anything but the plain shape EmailEngine writes
@@ -380,7 +380,7 @@ function plainScalar(): Scalar {
 }
 
 /** Fields of one record read without decoding it; throws UNUSUAL for anything but the plain shape. */
-function readSummary(id: string, lastUsed: number | undefined): TokenSummary {
+function readSummary(id: string, lastUsed: LastUsed): TokenSummary {
 	const size = containerSize('map');
 	if (size < 0) {
 		throw UNUSUAL;
@@ -473,7 +473,7 @@ function readSummary(id: string, lastUsed: number | undefined): TokenSummary {
  * The summary of stored record bytes, or undefined when they are no record at all (the listing
  * skips those, as it skips records the library cannot decode).
  */
-export function summarizeRecord(id: string, value: Buffer, lastUsed?: number): TokenSummary | undefined {
+export function summarizeRecord(id: string, value: Buffer, lastUsed?: LastUsed): TokenSummary | undefined {
 	bytes = value;
 	position = 0;
 	try {
@@ -497,10 +497,11 @@ export function summarizeRecord(id: string, value: Buffer, lastUsed?: number): T
 }
 
 /**
- * The time of a last-use value (compatibility §1.6), as decodeLastUse().time reads it; undefined for
- * never used. The empty map every new token gets is one byte and costs nothing.
+ * The time of a last-use value (compatibility §1.6), as decodeLastUse() reads it: undefined for
+ * never used, `unreadable` for a value that is there but says no time. The empty map every new
+ * token gets is one byte and costs nothing.
  */
-export function lastUsedTime(value: Buffer | null | undefined): number | undefined {
+export function lastUsedTime(value: Buffer | null | undefined): LastUsed {
 	if (!value || (value.length === 1 && value[0] === 0x80)) {
 		return undefined;
 	}
@@ -523,7 +524,10 @@ export function lastUsedTime(value: Buffer | null | undefined): number | undefin
 				}
 			}
 
-			return time;
+			// Anything but a plain time is for the decoder to judge.
+			if (time !== undefined) {
+				return time;
+			}
 		}
 	} catch (error) {
 		if (error !== UNUSUAL) {
@@ -531,5 +535,6 @@ export function lastUsedTime(value: Buffer | null | undefined): number | undefin
 		}
 	}
 
-	return decodeLastUse(value)?.time ?? undefined;
+	const lastUse = decodeLastUse(value);
+	return lastUse?.unreadable ? UNREADABLE_TIME : (lastUse?.time ?? undefined);
 }

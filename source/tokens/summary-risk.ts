@@ -1,7 +1,7 @@
 import {type Finding, type Level, highestLevel, reviewToken} from './findings.js';
 import {problemIsAbout} from './record-shape.js';
 import type {TokenRecord} from './record.js';
-import type {TokenSummary} from './summary.js';
+import {type TokenSummary, lastUseOfSummary} from './summary.js';
 
 /**
  * Review on a table's row (the app's risk marker, `risk:` in the filter language): the same
@@ -39,8 +39,7 @@ export function summaryFindings(summary: TokenSummary, accountExists: boolean | 
 		return reviewToken({record: undefined, unreadable: summary.problem, now});
 	}
 
-	const lastUse = summary.lastUsed === undefined ? undefined : {time: summary.lastUsed, ip: null};
-	return reviewToken({record: reviewedRecordOf(summary), lastUse, accountExists, now});
+	return reviewToken({record: reviewedRecordOf(summary), lastUse: lastUseOfSummary(summary.lastUsed), accountExists, now});
 }
 
 /** The most severe level of a row's findings; null when it has none. */

@@ -20,8 +20,8 @@ export type TokenSummary = {
 	/** Milliseconds (toMillis). */
 	created: number | undefined;
 	expires: number | undefined;
-	/** Milliseconds of the last authenticated request; undefined when never used. */
-	lastUsed: number | undefined;
+	/** Milliseconds of the last authenticated request; undefined when never used (lastUsedTime). */
+	lastUsed: LastUsed;
 	/**
 	 * Why the token can never authenticate (a field of the wrong type: recordProblem), for a mark
 	 * in tables; undefined for a usable token.
@@ -46,6 +46,16 @@ const REVIEW_ONLY_FIELDS = ['restrictions', 'permissions', 'metadata'] as const;
 
 /** Review reads metadata for the MCP issuer alone (findings.ts); the reader keeps it only when it may name it. */
 export const MCP_ISSUER = 'mcp-oauth';
+
+/** A last use that is stored but says no time (LastUse.unreadable): not "never used". */
+export const UNREADABLE_TIME = 'unreadable';
+
+/** When a token was last used: milliseconds, undefined for never, or unknown (UNREADABLE_TIME). */
+export type LastUsed = number | undefined | typeof UNREADABLE_TIME;
+
+/** The last use a summary's time stands for, as the review reads it. */
+export const lastUseOfSummary = (lastUsed: LastUsed): LastUse | undefined =>
+	lastUsed === UNREADABLE_TIME ? {time: null, ip: null, unreadable: true} : lastUsed === undefined ? undefined : {time: lastUsed, ip: null};
 const mayNameMcpIssuer = (metadata: unknown) => typeof metadata === 'string' && metadata.includes(MCP_ISSUER);
 
 function reviewFieldsOf(record: TokenRecord, problem: string | undefined): TokenRecord | undefined {
@@ -83,7 +93,7 @@ export function summaryOf(id: string, record: TokenRecord, lastUse?: LastUse): T
 		scopes: scopesOf(record),
 		created: toMillis(record['created']),
 		expires: toMillis(record['expires']),
-		lastUsed: lastUse?.time ?? undefined,
+		lastUsed: lastUse?.unreadable ? UNREADABLE_TIME : (lastUse?.time ?? undefined),
 		problem,
 		review: reviewFieldsOf(record, problem),
 		risk: undefined,
@@ -97,7 +107,7 @@ export function summaryOf(id: string, record: TokenRecord, lastUse?: LastUse): T
 export const unreadableSummary = (id: string, reason: string): TokenSummary => emptySummary(id, undefined, unreadableProblem(reason));
 
 /** A summary with nothing known but its id (every field present, so every summary has one shape). */
-export const emptySummary = (id: string, lastUsed: number | undefined, problem: string | undefined): TokenSummary => ({
+export const emptySummary = (id: string, lastUsed: LastUsed, problem: string | undefined): TokenSummary => ({
 	id,
 	description: undefined,
 	account: undefined,

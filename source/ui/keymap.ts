@@ -194,10 +194,10 @@ export const KEYMAP: Record<Command, Entry> = {
 		rank: 17,
 		bindings: [input('r')],
 		keys: 'r',
-		label: 'refresh',
+		// One word for the key wherever it is shown: the footer's label and help's sentence both say reload.
+		label: 'reload',
 		help: 'Reload tokens from Redis (also every 10 s)',
-		labelIn: {'audit-log': 'reload'},
-		views: ['table', 'table-failed', 'audit-log'],
+		views: ['table', 'table-failed', 'details', 'audit-log'],
 	},
 	[Command.Mark]: {
 		rank: 12,

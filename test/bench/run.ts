@@ -2,7 +2,7 @@
  * `npm run bench`: starts its own redis-server, seeds it, runs every case several times and prints
  * one markdown table of medians against baselines measured in the same run. Also written to
  * test/bench/RESULTS.md with the machine, Node and Redis versions and the date.
- * `BENCH_ONLY=review` (comma-separated: cli, review, revoke, serve, app) runs only those groups and
+ * `BENCH_ONLY=review` (comma-separated: cli, review, revoke, serve, metrics, app) runs only those groups and
  * prints their rows without touching RESULTS.md.
  */
 import {mkdirSync, writeFileSync} from 'node:fs';
@@ -17,6 +17,7 @@ import {revokeCase} from './revoke-case.js';
 import type {Row} from './measure.js';
 import {seedTokens} from './seed.js';
 import {serveCase} from './serve-case.js';
+import {metricsCase} from './metrics-case.js';
 import {reviewCase} from './review-case.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
@@ -51,6 +52,11 @@ try {
 	if (runsGroup('serve')) {
 		process.stderr.write('bench: serve under load\n');
 		rows.push(await serveCase(redis, Number(process.env['BENCH_SECONDS'] ?? 10)));
+	}
+
+	if (runsGroup('metrics')) {
+		process.stderr.write('bench: /metrics scrape\n');
+		rows.push(await metricsCase(redis, runs));
 	}
 
 	if (runsGroup('app')) {

@@ -52,6 +52,24 @@ describe('list --query: the filter language', () => {
 		expect(old).toMatchObject({id: id(2), description: 'Old sync', access: {ip: '10.0.0.7'}});
 	});
 
+	it('a token whose stored last use cannot be read is neither never used nor idle, to list or to revoke', async () => {
+		await plant();
+		// Used, as far as anyone knows: its access value is there but says no time.
+		await plantRecord(db.raw, id(8), encodeRecord({created: NOW - 300 * DAY, scopes: ['api'], description: 'Garbled use'}));
+		await db.raw.hset('tokens:access', id(8), Buffer.from('not msgpack'));
+		expect(await ids('is:never-used is:unbound')).toEqual([id(5), id(4), id(3)]);
+		expect(await ids('unused:>90d')).toEqual([id(3), id(2)]);
+		expect(await ids('unused:<90d')).not.toContain(id(8));
+		expect(await ids('garbled')).toEqual([id(8)]);
+		const plan = await runCli(['revoke', '--query', 'is:never-used', '--dry-run', '--json', db.db8], {now: () => NOW});
+		expect(plan.exitCode, plan.stderr).toBe(0);
+		expect((JSON.parse(plan.stdout) as Array<{id: string}>).map(token => token.id)).not.toContain(id(8));
+		const review = await runCli(['review', '--json', db.db8], {now: () => NOW});
+		const row = (JSON.parse(review.stdout) as Array<{id: string; findings: Array<{code: string}>}>).find(token => token.id === id(8));
+		expect(row?.findings.map(finding => finding.code)).toContain('last-use-unreadable');
+		expect(row?.findings.map(finding => finding.code)).not.toContain('never-used');
+	});
+
 	it('finds with plain words what the table shows (scopes and account columns), not a piece of the id', async () => {
 		await plant();
 		expect(await ids('metrics')).toEqual([id(4), id(3)]);

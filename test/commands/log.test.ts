@@ -274,6 +274,56 @@ describe('--follow', () => {
 		expect((await run).exitCode).toBe(0);
 	});
 
+	const minute = (index: number) =>
+		entry(`2026-12-01T10:${String(Math.floor(index / 60)).padStart(2, '0')}:${String(index % 60).padStart(2, '0')}.000Z`, {});
+
+	test('a log empty when following starts: a burst larger than the first read of a poll is printed whole', async () => {
+		await plant([], {auditLog: true});
+		const {clock, stop, run, printed} = follow(['-f', '--json']);
+		await clock.waiting();
+		expect(printed()).toBe('');
+		const burst = Array.from({length: 150}, (_, index) => minute(index));
+		await db.raw.lpush(`tokens:log:${ID}`, ...burst);
+		clock.tick();
+		await clock.waiting();
+		const times = printed()
+			.split('\n')
+			.filter(Boolean)
+			.map(line => JSON.parse(line).time);
+		expect(times).toHaveLength(150);
+		expect(times[0]).toBe('2026-12-01T10:00:00.000Z');
+		expect(times.at(-1)).toBe('2026-12-01T10:02:29.000Z');
+		stop.abort();
+		const result = await run;
+		expect(result.stderr).not.toContain('missing');
+	});
+
+	test('when more arrive than the list keeps, the place is trimmed away: the new entries print and the gap is said', async () => {
+		const old = Array.from({length: 20}, (_, index) => entry(`2026-12-01T09:00:${String(index).padStart(2, '0')}.000Z`, {}));
+		await plant(old, {auditLog: true});
+		const {clock, stop, run, printed} = follow(['-f', '--json']);
+		await clock.waiting();
+		expect(printed().split('\n').filter(Boolean)).toHaveLength(20);
+		// 30 requests between two polls, in a list EmailEngine keeps at 20: ten of them are gone.
+		await db.raw
+			.multi()
+			.lpush(`tokens:log:${ID}`, ...Array.from({length: 30}, (_, index) => minute(index)))
+			.ltrim(`tokens:log:${ID}`, 0, 19)
+			.exec();
+		clock.tick();
+		await clock.waiting();
+		const times = printed()
+			.split('\n')
+			.filter(Boolean)
+			.map(line => JSON.parse(line).time);
+		expect(times.slice(20)).toStrictEqual(
+			Array.from({length: 20}, (_, index) => `2026-12-01T10:00:${String(index + 10).padStart(2, '0')}.000Z`),
+		);
+		stop.abort();
+		const result = await run;
+		expect(result.stderr).toContain('some entries may be missing');
+	});
+
 	test('the binary stops on SIGINT with exit 0', async () => {
 		await plant([DENIED], {auditLog: true});
 		const {execa} = await import('execa');

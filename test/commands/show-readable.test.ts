@@ -38,7 +38,7 @@ describe('show is for people', () => {
 		expect(lines).toContain('last used       never');
 		expect(lines).toContain('  IP allowlist  10.0.0.0/8');
 		expect(lines).toContain('  rate limit    100 requests per 60 s');
-		expect(lines).toContain('expires         never');
+		expect(lines).toContain('expires         no expiry');
 		expect(shown.stdout).not.toContain('{"time":null');
 		expect(shown.stdout).not.toMatch(/^account +null$/m);
 	});

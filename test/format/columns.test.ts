@@ -5,7 +5,7 @@ const titles = (columns: readonly number[]) => columns.map(column => COLUMNS[col
 
 describe('which columns a token table shows at a width (one rule for list and the app)', () => {
 	it('shows every column at 120, drops Created first at 100 and Expires next at 80', () => {
-		expect(titles(shownColumns(120))).toEqual(['Description', 'Scopes', 'Account', 'Created', 'Last used', 'Expires']);
+		expect(titles(shownColumns(120))).toEqual(['Description', 'Scopes', 'Account', 'Created (UTC)', 'Last used', 'Expires']);
 		expect(titles(shownColumns(100))).toEqual(['Description', 'Scopes', 'Account', 'Last used', 'Expires']);
 		expect(titles(shownColumns(80))).toEqual(['Description', 'Scopes', 'Account', 'Last used']);
 	});

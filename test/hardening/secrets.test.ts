@@ -73,9 +73,23 @@ describe('a raw token is printed once and then forgotten', () => {
 			transcripts.push(await (await fetch(`${base}/v1/tokens/${token}`, {headers: {authorization: `Bearer ${token}`}})).text());
 		}
 
+		// Refusals, which the log writes at warn level with their reason: a wrong scope (the api
+		// token on /metrics), a token with something after it, a header that is not Bearer, both a
+		// header and a query token.
+		for (const [url, authorization] of [
+			[`${base}/metrics`, `Bearer ${json.token}`],
+			[`${base}/v1/stats`, `Bearer ${json.token}x`],
+			[`${base}/v1/stats`, `Basic ${json.token}`],
+			[`${base}/v1/stats?access_token=${issued.stdout}`, `Bearer ${json.token.slice(1)}`],
+		] as const) {
+			transcripts.push(await (await fetch(url, {headers: {authorization}})).text());
+		}
+
 		await serve.stop();
 		// The log must have seen the requests, or scanning it proves nothing.
-		expect(serve.lines.filter(line => line.msg === 'request completed').length).toBeGreaterThanOrEqual(6);
+		expect(serve.lines.filter(line => line.msg === 'request completed').length).toBeGreaterThanOrEqual(10);
+		expect(serve.lines.filter(line => line.level === 40 && line['reason'] === 'scope')).toHaveLength(2);
+		expect(serve.lines.filter(line => line.level === 40 && line['reason'] === 'bad_token').length).toBeGreaterThanOrEqual(2);
 		transcripts.push(serve.output());
 
 		// The app: issue a token in the wizard, close the dialog, quit.

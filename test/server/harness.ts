@@ -23,9 +23,15 @@ export type Harness = {
 	close(): Promise<void>;
 };
 
-export async function startHarness(
-	options: {host?: string; env?: Record<string, string | undefined>; headersTimeoutMs?: number} = {},
-): Promise<Harness> {
+export type HarnessOptions = {
+	host?: string;
+	env?: Record<string, string | undefined>;
+	headersTimeoutMs?: number;
+	inventoryCacheMs?: number;
+	inventoryWaitMs?: number;
+};
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
 	const redis = await startRedis();
 	const target = {url: redis.url(), source: '--dbs.redis' as const, prefix: '', timeoutMs: 10_000};
 	const client = await connectRedis(target, true);
@@ -46,6 +52,8 @@ export async function startHarness(
 		version: '0.0.0-test',
 		env: options.env ?? {},
 		headersTimeoutMs: options.headersTimeoutMs,
+		inventoryCacheMs: options.inventoryCacheMs,
+		inventoryWaitMs: options.inventoryWaitMs,
 	});
 	const address = await api.listen(0, options.host ?? '127.0.0.1');
 	const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -91,10 +99,10 @@ export async function getJson(url: string, init?: RequestInit): Promise<{status:
  * returns stands for the harness once started (a Proxy, since the file's tests are declared before
  * the harness exists), so a file writes `const h = useHarness()` and uses `h` as the harness.
  */
-export function useHarness(prepare?: (harness: Harness) => Promise<void>): Harness {
+export function useHarness(prepare?: (harness: Harness) => Promise<void>, options?: HarnessOptions): Harness {
 	let started: Harness | undefined;
 	beforeAll(async () => {
-		started = await startHarness();
+		started = await startHarness(options);
 	});
 	afterAll(async () => started?.close());
 	beforeEach(async () => {

@@ -51,8 +51,8 @@ describe('GET /metrics', () => {
 		expect(text).toContain('nodejs_heap_size_total_bytes');
 		expect(text).toMatch(/api_call\{method="get",statusCode="200",route="\/v1\/stats"\} [1-9]/);
 		expect(text).toMatch(/api_call\{method="get",statusCode="401",route="\/v1\/stats"\} [1-9]/);
-		expect(text).toMatch(/api_auth_outcomes\{result="allowed"\} [1-9]/);
-		expect(text).toMatch(/api_auth_outcomes\{result="missing"\} [1-9]/);
+		expect(text).toMatch(/api_auth_outcomes_total\{result="allowed"\} [1-9]/);
+		expect(text).toMatch(/api_auth_outcomes_total\{result="missing"\} [1-9]/);
 	});
 
 	test('api_call counts each answered request once, and reading /metrics twice does not add to it', async () => {

@@ -49,7 +49,7 @@ describe('stored records are checked for size and depth before they are decoded'
 		expect(unreadableReason(packed({description: 'fine'}))).toBeUndefined();
 	});
 
-	it('a last use that is deep or oversized reads as never used, in both readers', () => {
+	it('a last use that is deep or oversized reads as unreadable (not as never used), in both readers', () => {
 		const deep = rawRecord([
 			['time', packed(5)],
 			['ip', deepArray(100_000)],
@@ -59,8 +59,8 @@ describe('stored records are checked for size and depth before they are decoded'
 			['ip', packed('1'.repeat(10_000))],
 		]);
 		for (const bytes of [deep, large]) {
-			expect(decodeLastUse(bytes)).toEqual({time: null, ip: null});
-			expect(lastUsedTime(bytes)).toBeUndefined();
+			expect(decodeLastUse(bytes)).toEqual({time: null, ip: null, unreadable: true});
+			expect(lastUsedTime(bytes)).toBe('unreadable');
 		}
 	});
 });

@@ -244,7 +244,10 @@ describe('record summaries read straight from msgpack', () => {
 });
 
 describe('last-use times read straight from msgpack', () => {
-	const referenceTime = (bytes: Buffer | null) => decodeLastUse(bytes)?.time ?? undefined;
+	const referenceTime = (bytes: Buffer | null) => {
+		const lastUse = decodeLastUse(bytes);
+		return lastUse?.unreadable ? 'unreadable' : (lastUse?.time ?? undefined);
+	};
 	it('agrees with decodeLastUse on written, fresh, odd and broken values', () => {
 		const values: Array<Buffer | null> = [
 			null,
@@ -263,6 +266,22 @@ describe('last-use times read straight from msgpack', () => {
 		for (const value of values) {
 			expect(lastUsedTime(value), value?.toString('hex')).toBe(referenceTime(value));
 		}
+
+		// Stored but saying no time is not "never used": a query for never-used tokens must not take it.
+		expect(values.map(value => lastUsedTime(value))).toStrictEqual([
+			undefined,
+			undefined,
+			1_790_000_000_000,
+			5,
+			7,
+			9,
+			'unreadable',
+			1,
+			'unreadable',
+			'unreadable',
+			'unreadable',
+			'unreadable',
+		]);
 
 		const rng = random(0x1a_57);
 		for (let index = 0; index < fuzzCases(2000); index++) {

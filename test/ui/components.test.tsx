@@ -35,7 +35,7 @@ describe('table view in a terminal', () => {
 		});
 		cleanup = screen.unmount;
 		const lines = screen.lines();
-		expect(lines[0]).toMatch(/^ {4}R Description\s+Scopes\s+Account\s+Created\s+Last used\s+Expires/);
+		expect(lines[0]).toMatch(/^ {4}R Description\s+Scopes\s+Account\s+Created \(UTC\)\s+Last used\s+Expires/);
 		const rows = lines.filter(line => line.includes('Token number'));
 		expect(rows).toHaveLength(10);
 		// After the symbols, the risk marker: blank for a row whose risk was not reckoned.
@@ -101,8 +101,8 @@ describe('details of hostile records', () => {
 		expect(lines.get('  IP allowlist')).toBe('malformed: false (false, not a list: every request is refused)');
 		expect(lines.get('  referrers')).toBe('malformed: "" (text, not a list: every request is refused)');
 		expect(lines.get('  rate limit')).toBe('malformed: 0 (not a map of maxRequests and timeWindow numbers)');
-		expect(lines.get('expires')).toBe('never');
-		expect(new Map(detailLines({id: 'a'.repeat(64), record: {expires: 0}}, NOW)).get('expires')).toBe('never');
+		expect(lines.get('expires')).toBe('no expiry');
+		expect(new Map(detailLines({id: 'a'.repeat(64), record: {expires: 0}}, NOW)).get('expires')).toBe('no expiry');
 		expect(new Map(detailLines({id: 'a'.repeat(64), record: {expires: 'soon'}}, NOW)).get('expires')).toBe(
 			'malformed: "soon" (text, not a time)',
 		);
@@ -185,6 +185,45 @@ describe('other views in a terminal', () => {
 		expect(text).toMatch(/rate limit\s+100 requests per 60 s/);
 		expect(text).toMatch(/last used\s+2026-11-22T07:58:00.000Z \(2 minutes ago\)/);
 		expect(text).toMatch(/last used from\s+10.1.2.3/);
+	});
+
+	it('details read in one order with every row, scopes as words, and a long description whole at 80 columns', async () => {
+		const description = Array.from({length: 30}, (_, index) => `word${index}`).join(' ');
+		const entry: TokenEntry = {id: id(8), record: {metadata: '{}', scopes: ['api', '*'], created: NOW, description}};
+		const screen = await renderToTerminal(<DetailsView entry={entry} now={NOW} width={80} height={22} offset={0} />, {
+			columns: 80,
+			rows: 24,
+		});
+		cleanup = screen.unmount;
+		// The label column is as wide as the longest label ("last used from") and two spaces.
+		const labels = screen
+			.lines()
+			.slice(2)
+			.map(line => line.slice(0, 16).trim())
+			.filter(Boolean);
+		expect(labels).toEqual([
+			'id',
+			'description',
+			'scopes',
+			'account',
+			'created',
+			'expires',
+			'metadata',
+			'restrictions',
+			'may do',
+			'last used',
+			'last used from',
+		]);
+		// Every word of the description is on screen, wrapped under its column.
+		const text = screen.text();
+		for (let index = 0; index < 30; index++) {
+			expect(text).toContain(`word${index}`);
+		}
+
+		expect(text).not.toContain('…');
+		expect(text).toMatch(/scopes +api, all scopes\n/);
+		expect(text).toMatch(/account +all accounts\n/);
+		expect(text).toMatch(/expires +no expiry\n/);
 	});
 
 	it('help lists the keymap', async () => {

@@ -4,10 +4,10 @@ import type {RotationFacts, TokenEntry} from '../../tokens/index.js';
 import {Frame, Title} from '../components/frame.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {Command, commandFor, commandsOf} from '../keymap.js';
-import {detailLines, scrollBy} from '../state/details.js';
+import {detailLines, detailRows, scrollBy} from '../state/details.js';
 import type {AuditLine} from '../state/audit-log.js';
 import {AuditLines} from './audit-log.js';
-import {fit, textWidth} from '../../format/cells.js';
+import {fit} from '../../format/cells.js';
 import {theme} from '../theme.js';
 
 export type DetailsProps = {
@@ -23,6 +23,8 @@ export type DetailsProps = {
 	audit?: readonly AuditLine[];
 	/** Turns the instance's audit-log setting the other way. */
 	onToggleAuditLog?: () => void;
+	/** Reads the token and its audit log again now (with the table), instead of at the next periodic reload. */
+	onReload?: () => void;
 };
 
 export function DetailsView({
@@ -34,8 +36,7 @@ export function DetailsView({
 	rotation,
 	audit = [],
 }: Pick<DetailsProps, 'entry' | 'now' | 'width' | 'height' | 'rotation' | 'audit'> & {offset: number}) {
-	const lines = useMemo(() => detailLines(entry, now, rotation), [entry, now, rotation]);
-	const labelWidth = Math.max(...lines.map(([label]) => textWidth(label))) + 2;
+	const {rows: lines, labelWidth} = useMemo(() => detailRows(detailLines(entry, now, rotation), width), [entry, now, rotation, width]);
 	// The record's lines, a blank one, then the audit section; one scroll for both.
 	const room = Math.max(0, height - 2);
 	const fieldLines = lines.slice(offset, offset + room);
@@ -64,7 +65,10 @@ export function DetailsView({
 /** Every field of one token and the newest entries of its audit log; Esc goes back, e exports, d revokes, l opens the log. */
 export function DetailsScreen(props: DetailsProps) {
 	const [offset, setOffset] = useState(0);
-	const fields = useMemo(() => detailLines(props.entry, props.now, props.rotation).length, [props.entry, props.now, props.rotation]);
+	const fields = useMemo(
+		() => detailRows(detailLines(props.entry, props.now, props.rotation), props.width).rows.length,
+		[props.entry, props.now, props.rotation, props.width],
+	);
 	const total = fields + (props.audit?.length ? props.audit.length + 1 : 0);
 	const room = Math.max(1, props.height - 2);
 	useKeypress(key => {
@@ -111,6 +115,11 @@ export function DetailsScreen(props: DetailsProps) {
 
 			case Command.AuditSetting: {
 				props.onToggleAuditLog?.();
+				return true;
+			}
+
+			case Command.Refresh: {
+				props.onReload?.();
 				return true;
 			}
 

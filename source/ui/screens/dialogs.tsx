@@ -63,11 +63,26 @@ export type DialogsProps = {
 	onChanged: () => void;
 };
 
-/** The details frame with one line instead of the fields: loading, gone, or why it failed. */
-function DetailsNotice({text, width, height, onClose}: {text: string; width: number; height: number; onClose: () => void}) {
+/** The details frame with one line instead of the fields: loading, gone, or why it failed (r reads again). */
+function DetailsNotice({
+	text,
+	width,
+	height,
+	onClose,
+	onReload,
+}: {
+	text: string;
+	width: number;
+	height: number;
+	onClose: () => void;
+	onReload?: () => void;
+}) {
 	useKeypress(key => {
-		if (commandFor(key, commandsOf('details')) === Command.Close) {
+		const command = commandFor(key, commandsOf('details'));
+		if (command === Command.Close) {
 			onClose();
+		} else if (command === Command.Refresh) {
+			onReload?.();
 		}
 
 		return true;
@@ -96,8 +111,9 @@ function TokenDetails({
 	height,
 	onClose,
 	onOpen,
+	onChanged,
 	self,
-}: Omit<DialogsProps, 'dialog' | 'endpoint' | 'onChanged'> & {id: string; self: Dialog}) {
+}: Omit<DialogsProps, 'dialog' | 'endpoint'> & {id: string; self: Dialog}) {
 	const row = useMemo(() => data.rows.find(candidate => candidate.id === id), [data, id]);
 	const state = useEntry(store, id, data);
 	const audit = useAuditLog(store, id, data);
@@ -118,7 +134,13 @@ function TokenDetails({
 
 	if (state.status === 'failed') {
 		return (
-			<DetailsNotice text={`Could not read the token: ${state.message}. Esc goes back.`} width={width} height={height} onClose={close} />
+			<DetailsNotice
+				text={`Could not read the token: ${state.message}. r reads it again, Esc goes back.`}
+				width={width}
+				height={height}
+				onClose={close}
+				onReload={onChanged}
+			/>
 		);
 	}
 
@@ -132,6 +154,7 @@ function TokenDetails({
 				height={height}
 				audit={auditLines}
 				onToggleAuditLog={audit.toggleSetting}
+				onReload={onChanged}
 				onClose={close}
 				onAction={what => {
 					if (what === 'audit-log') {
@@ -185,6 +208,7 @@ function DialogScreen({dialog, store, endpoint, data, width, height, onClose, on
 					height={height}
 					onClose={close}
 					onOpen={onOpen}
+					onChanged={onChanged}
 				/>
 			);
 		}

@@ -10,7 +10,7 @@ import {
 	permissionWarnings,
 	restrictionWarnings,
 } from '../../tokens/index.js';
-import {displayText, permissionSentence, spanText} from '../../format/index.js';
+import {NO_EXPIRY, displayText, permissionSentence, spanText} from '../../format/index.js';
 import {failureText} from '../errors.js';
 import {Footer} from '../components/footer.js';
 import {Fields, Frame, Message, Title} from '../components/frame.js';
@@ -33,7 +33,7 @@ function changeLines(edit: TokenEdit, base: TokenRecord): Array<[string, string]
 
 	if (edit.expires !== undefined) {
 		// ISO time: its Z is the zone, and the only one said.
-		lines.push(['expires', edit.expires === null ? 'never' : (isoTime(edit.expires) ?? '')]);
+		lines.push(['expires', edit.expires === null ? NO_EXPIRY : (isoTime(edit.expires) ?? '')]);
 	}
 
 	if (edit.extendMs !== undefined) {

@@ -3,7 +3,7 @@ import {Text, useStdout} from 'ink';
 import {useEffect} from 'react';
 import type {TokenStore} from '../../store/index.js';
 import {SCOPES, describeScopes, permissionWarnings, presetPermissions, restrictionWarnings} from '../../tokens/index.js';
-import {displayText, permissionSentence, shortDate} from '../../format/index.js';
+import {NO_EXPIRY, displayText, permissionSentence, shortDate} from '../../format/index.js';
 import {copyToClipboard} from '../clipboard.js';
 import {Footer} from '../components/footer.js';
 import {Fields, Frame, Message, Title} from '../components/frame.js';
@@ -52,7 +52,7 @@ function reviewLines(request: IssueRequest): Array<[string, string]> {
 		['description', displayText(request.description)],
 		['scopes', describeScopes(request.scopes)],
 		['account', request.account === undefined ? 'all accounts' : displayText(request.account)],
-		['expires', request.expires === undefined ? 'never' : `${shortDate(request.expires)} UTC`],
+		['expires', request.expires === undefined ? NO_EXPIRY : `${shortDate(request.expires)} UTC`],
 		...restrictionLines(request.restrictions),
 		...wrappedLines('may do', permissionSentence(request.permissions)),
 	];

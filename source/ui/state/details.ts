@@ -1,6 +1,6 @@
 import type {RotationFacts, TokenEntry} from '../../tokens/index.js';
 import {displayText, recordLines, rotationLines} from '../../format/index.js';
-import {wrapWords} from '../../format/cells.js';
+import {textWidth, wrapText, wrapWords} from '../../format/cells.js';
 
 /** The rotation sentences' line width in the details view. */
 const ROTATION_WIDTH = 60;
@@ -41,6 +41,25 @@ export function detailLines(entry: TokenEntry, now: number, rotation?: RotationF
 	}
 
 	return lines;
+}
+
+/**
+ * The details as laid out at a width: each value wrapped under its own column (a long description is
+ * read whole, not cut at the screen's edge: recordLines already bounds it), continuation rows with
+ * an empty label. The one layout both the view and its scrolling count.
+ */
+export function detailRows(lines: ReadonlyArray<[string, string]>, width: number): {rows: Array<[string, string]>; labelWidth: number} {
+	const labelWidth = Math.max(...lines.map(([label]) => textWidth(label))) + 2;
+	const rows: Array<[string, string]> = [];
+	for (const [label, value] of lines) {
+		const [first = '', ...rest] = wrapText(value, Math.max(1, width - labelWidth));
+		rows.push([label, first]);
+		for (const line of rest) {
+			rows.push(['', line]);
+		}
+	}
+
+	return {rows, labelWidth};
 }
 
 /** Scroll position of a read-only view: clamped so the last page stays full. */

@@ -1,0 +1,120 @@
+import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, test} from 'vitest';
+import {runCli} from '../helpers/cli.js';
+import {type TestRedis, startRedis} from '../helpers/redis.js';
+import {type LogLine, type Served, type ServedInProcess, serveInProcess, startServe} from '../helpers/serve.js';
+
+/** What the operator reads in serve's log: who asked, and why a request was turned away. */
+
+let redis: TestRedis;
+const running: Served[] = [];
+
+async function serve(args: string[] = []): Promise<Served> {
+	const served = await startServe(redis.url(), args);
+	running.push(served);
+	return served;
+}
+
+beforeAll(async () => {
+	redis = await startRedis();
+});
+afterAll(async () => redis.stop());
+beforeEach(async () => redis.flush());
+afterEach(async () => {
+	for (const served of running.splice(0)) {
+		if (served.child.exitCode === null) {
+			await served.stop();
+		}
+	}
+});
+
+const issue = async (...args: string[]) => {
+	const result = await runCli(['issue', '-d', 'log test', ...args, `--dbs.redis=${redis.url()}`]);
+	expect(result.exitCode, result.stderr as string).toBe(0);
+	return (result.stdout as string).trim();
+};
+
+const requestLines = (served: Served | ServedInProcess) => served.lines.filter(line => line.msg === 'request completed');
+
+/** The request line of the nth request to `path`, once the server has written it. */
+async function lineFor(served: Served, path: string, nth = 0): Promise<LogLine> {
+	await expect.poll(() => requestLines(served).filter(line => line.path === path).length).toBeGreaterThan(nth);
+	return requestLines(served).filter(line => line.path === path)[nth]!;
+}
+
+describe("serve's request log", () => {
+	test('each refusal is a warn line with the client address and the reason; an answered request is info', async () => {
+		const api = await issue('-s', 'api');
+		const bound = await issue('-s', 'api', '-a', 'acme');
+		const fenced = await issue('-s', 'api', '--ip', '10.9.9.9');
+		const referred = await issue('-s', 'api', '--referrer', 'https://app.example/*');
+		const limited = await issue('-s', 'api', '--rate-limit', '1/3600');
+		const served = await serve();
+		const get = async (path: string, token?: string, headers: Record<string, string> = {}) =>
+			(await fetch(`${served.base}${path}`, {headers: token ? {authorization: `Bearer ${token}`, ...headers} : headers})).status;
+
+		expect(await get('/v1/stats', api)).toBe(200);
+		expect(await get('/metrics', api)).toBe(403);
+		expect(await get('/v1/account/other', bound)).toBe(403);
+		expect(await get('/v1/account/x', fenced)).toBe(403);
+		expect(await get('/v1/tokens/account/x', referred, {referer: 'https://evil.example/'})).toBe(403);
+		expect(await get('/v1/account/y', limited)).toBe(404);
+		expect(await get('/v1/account/z', limited)).toBe(429);
+		expect(await get('/v1/account/w')).toBe(401);
+		expect(await get('/v1/account/v', 'f'.repeat(64))).toBe(401);
+
+		const answered = await lineFor(served, '/v1/stats');
+		expect(answered).toMatchObject({level: 30, status: 200, remoteAddress: '127.0.0.1', reason: null});
+		const refusals = [
+			['/metrics', 403, 'scope'],
+			['/v1/account/other', 403, 'account'],
+			['/v1/account/x', 403, 'address'],
+			['/v1/tokens/account/x', 403, 'referrer'],
+			['/v1/account/z', 429, 'rate_limit'],
+			['/v1/account/w', 401, 'missing'],
+			['/v1/account/v', 401, 'bad_token'],
+		] as const;
+		for (const [path, status, reason] of refusals) {
+			expect(await lineFor(served, path), path).toMatchObject({level: 40, status, remoteAddress: '127.0.0.1', reason});
+		}
+
+		// Under the limit the rate-limited token was answered (404 is the route's answer, not a refusal).
+		expect(await lineFor(served, '/v1/account/y')).toMatchObject({level: 30, status: 404, reason: null});
+	});
+
+	test('an expired token is logged as expired', async () => {
+		const soon = await issue('-s', 'api', '--expires', '1h');
+		const api = await issue('-s', 'api');
+		// The server's clock two hours on: the token has expired for it.
+		const served = await serveInProcess(redis.url(), [], {}, () => Date.now() + 2 * 3_600_000);
+		try {
+			expect((await fetch(`${served.base}/v1/stats`, {headers: {authorization: `Bearer ${soon}`}})).status).toBe(401);
+			expect((await fetch(`${served.base}/v1/stats`, {headers: {authorization: `Bearer ${api}`}})).status).toBe(200);
+			expect((await fetch(`${served.base}/health`)).status).toBe(200);
+		} finally {
+			await served.stop();
+		}
+
+		expect(
+			requestLines(served).map(({level, status, path, remoteAddress, reason}) => ({level, status, path, remoteAddress, reason})),
+		).toEqual([
+			{level: 40, status: 401, path: '/v1/stats', remoteAddress: '127.0.0.1', reason: 'expired'},
+			{level: 30, status: 200, path: '/v1/stats', remoteAddress: '127.0.0.1', reason: null},
+			{level: 30, status: 200, path: '/health', remoteAddress: '127.0.0.1', reason: null},
+		]);
+	});
+});
+
+describe('listening where other hosts reach it', () => {
+	test('--host 0.0.0.0 logs one line that the server is reachable from other hosts; 127.0.0.1 does not', async () => {
+		const everywhere = await serve(['--host', '0.0.0.0']);
+		const notes = everywhere.lines.filter(line => line.msg.includes('reachable from other hosts'));
+		expect(notes).toHaveLength(1);
+		expect(notes[0]).toMatchObject({
+			level: 40,
+			msg: 'Listening on every address of this machine: the server is reachable from other hosts',
+		});
+		const local = await serve(['--host', '127.0.0.1']);
+		await local.stop();
+		expect(local.lines.some(line => line.msg.includes('reachable from other hosts'))).toBe(false);
+	});
+});
