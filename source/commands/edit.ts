@@ -7,7 +7,9 @@ import {
 	parseDuration,
 	parseExpiry,
 	parseMetadata,
+	parsePermissions,
 	parseRestrictions,
+	permissionWarnings,
 	restrictionWarnings,
 } from '../tokens/index.js';
 import {EXIT} from './exit-codes.js';
@@ -37,6 +39,12 @@ export const editCommand = defineCommand({
 	  --no-referrer      No Referer restriction
 	  --rate-limit       REQUESTS/SECONDS, e.g. 100/60
 	  --no-rate-limit    No rate limit
+	  --preset           Permissions from a preset (read-only, mail-agent, send-only,
+	                     everything), replacing the token's permissions
+	  --actions          Permitted actions (read, write, send, destructive), replacing the
+	                     permissions as a whole with --groups
+	  --groups           Permitted groups (account, mailbox, message, …; never admin)
+	  --no-permissions   No permissions: the token is no longer narrowed
 	  --metadata         JSON text, replacing the metadata (a rotation link in it included)
 	  --json             Print the edited record as JSON
 	  --dbs.redis        Redis URL
@@ -50,6 +58,7 @@ export const editCommand = defineCommand({
 	Examples
 	  $ ee-tokens edit -t ea3873f9… --extend 30d
 	  $ ee-tokens edit -t ea3873f9… --ip 10.0.0.0/8 --ip 192.168.1.7 --no-rate-limit
+	  $ ee-tokens edit -t ea3873f9… --preset read-only
 `,
 	flags: {
 		token: {type: 'string', shortFlag: 't'},
@@ -63,6 +72,10 @@ export const editCommand = defineCommand({
 		noReferrer: {type: 'boolean', default: false},
 		rateLimit: {type: 'string'},
 		noRateLimit: {type: 'boolean', default: false},
+		preset: {type: 'string'},
+		actions: {type: 'string', isMultiple: true},
+		groups: {type: 'string', isMultiple: true},
+		noPermissions: {type: 'boolean', default: false},
 		metadata: {type: 'string'},
 		// Taken only to say why they cannot be changed.
 		account: {type: 'string', shortFlag: 'a'},
@@ -81,13 +94,16 @@ export const editCommand = defineCommand({
 		const edit = parseEdit(flags, now);
 		if (editIsEmpty(edit)) {
 			throw usage(
-				'Nothing to change: give --description, --expires, --no-expiry, --extend, --ip, --referrer, --rate-limit, --metadata or a --no-… flag',
+				'Nothing to change: give --description, --expires, --no-expiry, --extend, --ip, --referrer, --rate-limit, --preset, --actions, --groups, --metadata or a --no-… flag',
 			);
 		}
 
 		const token = await readTokenArgument(flags.token, context);
 		const edited = await context.withStore(async ({store}) => store.edit(await store.completeId(token), edit));
-		for (const warning of restrictionWarnings({addresses: edit.addresses ?? undefined, referrers: edit.referrers ?? undefined})) {
+		for (const warning of [
+			...restrictionWarnings({addresses: edit.addresses ?? undefined, referrers: edit.referrers ?? undefined}),
+			...(edit.permissions === undefined ? [] : permissionWarnings(edited.record['scopes'], edited.record['permissions'])),
+		]) {
 			context.say(`ee-tokens: warning: ${warning}`);
 		}
 
@@ -111,6 +127,10 @@ type EditFlags = {
 	noReferrer: boolean;
 	rateLimit?: string;
 	noRateLimit: boolean;
+	preset?: string;
+	actions?: string[];
+	groups?: string[];
+	noPermissions: boolean;
 	metadata?: string;
 };
 
@@ -126,6 +146,8 @@ function parseEdit(flags: EditFlags, now: number): TokenEdit {
 	one(['--ip', '--no-ip'], [(flags.ip ?? []).length > 0, flags.noIp]);
 	one(['--referrer', '--no-referrer'], [(flags.referrer ?? []).length > 0, flags.noReferrer]);
 	one(['--rate-limit', '--no-rate-limit'], [flags.rateLimit !== undefined, flags.noRateLimit]);
+	const permissionFlags = flags.preset !== undefined || (flags.actions ?? []).length > 0 || (flags.groups ?? []).length > 0;
+	one(['--preset/--actions/--groups', '--no-permissions'], [permissionFlags, flags.noPermissions]);
 	const restrictions = parseRestrictions({addresses: flags.ip, referrers: flags.referrer, rateLimit: flags.rateLimit});
 	return {
 		description: flags.description === undefined ? undefined : parseDescription(flags.description, now),
@@ -134,6 +156,7 @@ function parseEdit(flags: EditFlags, now: number): TokenEdit {
 		addresses: flags.noIp ? null : restrictions?.addresses,
 		referrers: flags.noReferrer ? null : restrictions?.referrers,
 		rateLimit: flags.noRateLimit ? null : restrictions?.rateLimit,
+		permissions: flags.noPermissions ? null : parsePermissions({preset: flags.preset, actions: flags.actions, groups: flags.groups}),
 		metadata: flags.metadata === undefined ? undefined : parseMetadata(flags.metadata),
 	};
 }

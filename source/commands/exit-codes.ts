@@ -21,6 +21,8 @@ export const EXIT = {
 	conflict: 8,
 	/** review --fail-on: a finding at that level or above (the review itself was printed). */
 	findings: 9,
+	/** can: the token may not make that request (the check that refuses it was printed). */
+	denied: 10,
 } as const;
 
 export const exitCodeFor = (code: ErrorCode): number =>

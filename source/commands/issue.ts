@@ -3,7 +3,9 @@ import {
 	parseAccount,
 	parseDescription,
 	parseExpiry,
+	parsePermissions,
 	parseRestrictions,
+	permissionWarnings,
 	parseScopes,
 	restrictionWarnings,
 } from '../tokens/index.js';
@@ -30,8 +32,20 @@ export const issueCommand = defineCommand({
 	  --referrer          Allowed Referer glob (* = anything, case-sensitive, the whole
 	                      header); repeatable
 	  --rate-limit        REQUESTS/SECONDS in decimal digits, e.g. 100/60
+	  --preset            Permissions from a preset: read-only, mail-agent, send-only,
+	                      everything (README "Permission presets" lists what each allows)
+	  --actions           Permitted actions: read, write, send, destructive; comma-separate
+	                      or repeat
+	  --groups            Permitted groups: account, mailbox, message, submit, outbox,
+	                      export, template, blocklist, webhook, gateway, events,
+	                      diagnostics, logs; comma-separate or repeat (admin: never)
 	  --json              Print {"token","id",…} instead of the bare token
 	  --dbs.redis         Redis URL (default: EENGINE_REDIS, REDIS_URL, redis://127.0.0.1:6379/8)
+
+	Permissions only narrow what the scopes allow: without --preset, --actions or --groups
+	the token is not narrowed. An axis left out does not narrow (--actions read alone reads
+	every group). A token with permissions never reaches the token, settings and other admin
+	routes. A scope the permissions make useless (smtp without send on submit) is warned about.
 
 	An empty -s or -a is an error, never "all scopes" or "all accounts": leave -s out
 	for *, and -d out for "Generated at <time>".
@@ -41,6 +55,8 @@ export const issueCommand = defineCommand({
 	Examples
 	  $ ee-tokens issue -d "my token" -s "*"
 	  $ ee-tokens issue -d prometheus -s metrics --expires 90d --ip 10.0.0.0/8
+	  $ ee-tokens issue -d "support agent" -s api -a example --preset mail-agent
+	  $ ee-tokens issue -d archiver -s api --actions read --groups account,message
 	  $ TOKEN=$(ee-tokens issue -d ci -s api -a example)
 `,
 	flags: {
@@ -51,6 +67,9 @@ export const issueCommand = defineCommand({
 		ip: {type: 'string', isMultiple: true},
 		referrer: {type: 'string', isMultiple: true},
 		rateLimit: {type: 'string'},
+		preset: {type: 'string'},
+		actions: {type: 'string', isMultiple: true},
+		groups: {type: 'string', isMultiple: true},
 		...jsonFlag,
 	},
 	async run(cli, context) {
@@ -63,10 +82,11 @@ export const issueCommand = defineCommand({
 			account: parseAccount(flags.account),
 			expires: flags.expires === undefined ? undefined : parseExpiry(flags.expires, now),
 			restrictions: parseRestrictions({addresses: flags.ip, referrers: flags.referrer, rateLimit: flags.rateLimit}),
+			permissions: parsePermissions({preset: flags.preset, actions: flags.actions, groups: flags.groups}),
 		};
 		const issued = await context.withStore(async ({store}) => store.issue(token));
 		// Accepted, but restricting nothing (0.0.0.0/0, ::/0, a referrer of *): said, not silent.
-		for (const warning of restrictionWarnings(token.restrictions)) {
+		for (const warning of [...restrictionWarnings(token.restrictions), ...permissionWarnings(token.scopes, token.permissions)]) {
 			context.say(`ee-tokens: warning: ${warning}`);
 		}
 

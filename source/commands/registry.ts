@@ -44,7 +44,7 @@ export const COMMANDS: readonly CommandEntry[] = [
 	},
 	{
 		name: 'edit',
-		summary: "Change a token's description, expiry, restrictions or metadata in place",
+		summary: "Change a token's description, expiry, restrictions, permissions or metadata in place",
 		load: async () => (await import('./edit.js')).editCommand,
 	},
 	{
@@ -61,6 +61,11 @@ export const COMMANDS: readonly CommandEntry[] = [
 		name: 'log',
 		summary: "A token's audit log as EmailEngine records it: each request, allowed or denied and why",
 		load: async () => (await import('./log.js')).logCommand,
+	},
+	{
+		name: 'can',
+		summary: 'Whether a token may make a request (METHOD PATH), and which check refuses it if not',
+		load: async () => (await import('./can.js')).canCommand,
 	},
 	{
 		name: 'settings',

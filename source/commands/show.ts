@@ -1,5 +1,5 @@
-import {type TokenEntry, tokenDetailsJson} from '../tokens/index.js';
-import {recordLines, rotationJson, rotationLines, sanitizeText} from '../format/index.js';
+import {type TokenEntry, permissionWarnings, tokenDetailsJson} from '../tokens/index.js';
+import {permissionSentence, recordLines, rotationJson, rotationLines, sanitizeText} from '../format/index.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand, jsonFlag} from './command.js';
 import {safeJson} from './safe-json.js';
@@ -21,7 +21,8 @@ export const showCommand = defineCommand({
 
 	Expired tokens are shown too: their expires line ends in "expired". Fields are said as the
 	app's details view says them (last used never, restrictions spelled out); --json keeps
-	EmailEngine's machine form.
+	EmailEngine's machine form. A token with permissions also says what they let it do ("may do",
+	and in --json "permissionSummary"), and warns of a scope they make useless ("permissionWarnings").
 
 	Example
 	  $ ee-tokens show -t ea3873f9234fb3b8b700043373138c730c56fd2f7fa27dbcdc61d4c9c2b2df8d
@@ -39,12 +40,26 @@ export const showCommand = defineCommand({
 		const hasRotation = rotation.rotatedFrom !== undefined || rotation.replacedBy !== undefined;
 		context.stdout.write(
 			cli.flags.json
-				? `${safeJson({...tokenDetailsJson(entry), ...(hasRotation ? {rotation: rotationJson(rotation)} : {})})}\n`
+				? `${safeJson({...tokenDetailsJson(entry), ...permissionJson(entry), ...(hasRotation ? {rotation: rotationJson(rotation)} : {})})}\n`
 				: describeEntry(entry, context.now(), rotationLines(rotation, entry.record, context.now())),
 		);
 		return EXIT.ok;
 	},
 });
+
+/**
+ * What a token's permissions let it do, beside EmailEngine's body, only for a token that has
+ * permissions (the body of one without stays EmailEngine's to the byte): the sentence, and the
+ * scopes they make useless.
+ */
+function permissionJson({record}: TokenEntry): Record<string, unknown> {
+	if (record['permissions'] === undefined || record['permissions'] === null) {
+		return {};
+	}
+
+	const warnings = permissionWarnings(record['scopes'], record['permissions']);
+	return {permissionSummary: permissionSentence(record['permissions']), ...(warnings.length > 0 ? {permissionWarnings: warnings} : {})};
+}
 
 /** Labels are padded to the longest one up to this many characters. */
 const LABEL_WIDTH = 24;

@@ -9,12 +9,14 @@ import {
 	kindOf,
 	listField,
 	permissionAxes,
+	permissionWarnings,
 	recordProblem,
 	restrictionsField,
 	scopesProblem,
 	toMillis,
 } from '../tokens/index.js';
 import {DISPLAY_LIMIT, INVALID_DATE, NO_EXPIRY, displayText, relativeTime} from './display.js';
+import {permissionSentence} from './permissions.js';
 
 /*
  * A token's fields as people read them, judged by the domain's rules (tokens/record-shape.ts): the
@@ -221,6 +223,14 @@ export function recordLines(entry: TokenEntry, now: number, revokeHint: string, 
 	} else if (entry.unreadable === undefined) {
 		// An unreadable record's restrictions are not known: "none" would read as "unrestricted".
 		lines.push(['restrictions', 'none']);
+	}
+
+	if (entry.unreadable === undefined) {
+		// What the permissions let it do, said plainly: the map itself is above, as stored.
+		lines.push(['may do', permissionSentence(entry.record['permissions'])]);
+		for (const warning of permissionWarnings(entry.record['scopes'], entry.record['permissions'])) {
+			lines.push(['warning', warning]);
+		}
 	}
 
 	const time = entry.lastUse?.time ?? undefined;

@@ -9,5 +9,6 @@ export * from './details.js';
 export * from './display.js';
 export * from './rotation.js';
 export * from './review.js';
+export * from './permissions.js';
 export * from './shell.js';
 export * from './audit-log.js';

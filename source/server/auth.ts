@@ -1,22 +1,20 @@
 import type {IncomingMessage} from 'node:http';
 import type {AuditEntry, AuthSettings, AuthStore, TokenStore, TurnMemo} from '../store/index.js';
+import {type TokenRecord, decodeRecord, jsonAccount, isHex64, tokenIdOf, unreadableReason} from '../tokens/index.js';
+import type {Headers, HttpError} from './http.js';
 import {
-	type TokenRecord,
-	boundAccountOf,
-	decodeRecord,
-	expiryOf,
-	jsonAccount,
-	isHex64,
-	listField,
-	rateLimitOf,
-	restrictionsField,
-	tokenIdOf,
-	unreadableReason,
-} from '../tokens/index.js';
-import {type Headers, HttpError} from './http.js';
-import {type Permission, checkPermission} from './permissions.js';
-import {clientAddress, firstHeader, presentedToken, scopeAllowed} from './credential.js';
-import {addressAllowed, rateWindow, referrerAllowed} from './restrictions.js';
+	type AuthOutcome,
+	type Refusal,
+	type RouteAuth,
+	badToken,
+	missingAuthentication,
+	rateLimitVerdict,
+	recordRateLimit,
+	recordRefusal,
+	recordState,
+} from './checks.js';
+import {clientAddress, firstHeader, presentedToken} from './credential.js';
+import {rateWindow} from './restrictions.js';
 
 /**
  * The `api-token` strategy of EmailEngine's API worker (compatibility §6), check for check and in its order:
@@ -30,14 +28,7 @@ import {addressAllowed, rateWindow, referrerAllowed} from './restrictions.js';
  * permissions.ts.
  */
 
-/** What a route asks of its caller. */
-export type RouteAuth = {
-	/** Route scopes: `api` for every /v1 route, `metrics` for /metrics (compatibility §6.3). */
-	scopes: readonly string[];
-	permission: Permission;
-	/** The route template, for the audit log (`/v1/account/{account}`). */
-	template: string;
-};
+export type {AuthOutcome, RouteAuth} from './checks.js';
 
 export type Credentials =
 	| {kind: 'preauth'; clientIp: string}
@@ -50,10 +41,6 @@ export type Credentials =
 			/** The last-use write, already on the wire; the server awaits it before answering. Never rejects. */
 			lastUse: Promise<unknown>;
 	  };
-
-/** How an authentication ended, for the outcome counter in /metrics. */
-export type AuthOutcome =
-	'allowed' | 'preauth' | 'missing' | 'bad_token' | 'expired' | 'scope' | 'permission' | 'account' | 'address' | 'referrer' | 'rate_limit';
 
 export type AuthRequest = {
 	request: IncomingMessage;
@@ -81,14 +68,10 @@ export type AuthenticatorOptions = {
 	onBadRecord?: (id: string, reason: string) => void;
 };
 
-type Refusal = {reason: string; outcome: AuthOutcome; error: HttpError};
 type RequestContext = {request: IncomingMessage; route: RouteAuth; account: string | undefined; clientIp: string; now: number};
 
 /** Most tokens have no rate limit: their answers carry no extra headers. */
 const NO_HEADERS: Headers = Object.freeze({});
-
-const missingAuthentication = () => new HttpError(401, 'Missing authentication', {}, {'www-authenticate': 'Bearer'});
-const badToken = () => new HttpError(401, 'Bad token', {}, {'www-authenticate': 'Bearer error="Bad token"'});
 
 /**
  * The audit entry's `account` (compatibility §1.7): the account the request names or, when it names
@@ -164,15 +147,14 @@ export class Authenticator {
 			throw this.refused('bad_token', badToken(), bytes ? id : undefined);
 		}
 
-		const expires = expiryOf(record);
-		if (expires === null) {
-			// An expiry that is no time (a numeric string, true) is refused like a passed one
-			// (compatibility §2), but not reaped: a broken field is not a reason to delete anything.
+		const state = recordState(record, now);
+		if (state.kind === 'bad-expiry') {
+			// Refused like a passed expiry, but not reaped: a broken field is not a reason to delete anything.
 			this.options.onBadRecord?.(id, 'its expires field is not a time');
 			throw this.refused('bad_token', badToken(), id);
 		}
 
-		if (expires !== undefined && now >= expires) {
+		if (state.kind === 'expired') {
 			// Lazy expiry (compatibility §1.8): refused and reaped, the reaping not awaited.
 			this.background('Reaping an expired token', this.tokens.reap(id, record));
 			// The same 401 as a bad token (compatibility §6.7); the log and /metrics say why.
@@ -192,36 +174,21 @@ export class Authenticator {
 		);
 
 		const context: RequestContext = {request, route, account, clientIp, now};
-		const refusal = this.firstRefusal(record, context);
+		const refusal = recordRefusal(record, {route, account, clientIp, referer: firstHeader(request.headers.referer)});
 		if (refusal) {
 			await this.refuse(refusal, lastUse, settings, {id, record}, context);
 		}
 
 		let headers = NO_HEADERS;
-		// firstRefusal has refused restrictions that are not a map.
-		const rateLimit = rateLimitOf(restrictionsField(record)?.['rateLimit']);
+		const rateLimit = recordRateLimit(record);
 		if (rateLimit) {
-			// A malformed rate limit (not a map, no maxRequests, text, Infinity…) has a maxRequests of
-			// 0: always limited, as EmailEngine limits a missing maxRequests (compatibility §6.6), and
-			// also when it is false, 0 or '', which EmailEngine reads as no limit at all.
-			const {window, bucket, reset} = rateWindow(rateLimit.timeWindow, now);
-			const count = await this.store.hitRateLimit(window, bucket, id);
-			const limit = rateLimit.maxRequests;
-			if (count > limit) {
-				await this.refuse(
-					{
-						reason: 'rateLimit',
-						outcome: 'rate_limit',
-						error: new HttpError(429, 'Rate limit exceeded', {ttl: reset}, {'x-ratelimit-limit': limit, 'x-ratelimit-reset': reset}),
-					},
-					lastUse,
-					settings,
-					{id, record},
-					context,
-				);
+			const {window, bucket} = rateWindow(rateLimit.timeWindow, now);
+			const verdict = rateLimitVerdict(rateLimit, await this.store.hitRateLimit(window, bucket, id), now);
+			if (verdict.refusal) {
+				await this.refuse(verdict.refusal, lastUse, settings, {id, record}, context);
 			}
 
-			headers = {'x-ratelimit-limit': limit, 'x-ratelimit-reset': reset, 'x-ratelimit-remaining': Math.max(0, limit - count)};
+			headers = verdict.headers;
 		}
 
 		if (settings.tokenAuditLog) {
@@ -246,50 +213,6 @@ export class Authenticator {
 		}
 
 		return record ?? undefined;
-	}
-
-	/** Scope → permissions → account → addresses → referrers: the first check that refuses, if any. */
-	private firstRefusal(record: TokenRecord, {request, route, account, clientIp}: RequestContext): Refusal | undefined {
-		if (!scopeAllowed(record['scopes'], route.scopes)) {
-			return {
-				reason: 'scope',
-				outcome: 'scope',
-				error: new HttpError(403, 'Unauthorized scope', {requestedScope: route.scopes.join(', ')}),
-			};
-		}
-
-		const permissionDenial = checkPermission(record['permissions'], route.permission);
-		if (permissionDenial) {
-			return {
-				reason: permissionDenial,
-				outcome: 'permission',
-				error: new HttpError(403, 'Unauthorized permission', {
-					requiredPermission: {action: route.permission.action, group: route.permission.group},
-				}),
-			};
-		}
-
-		// Compared strictly, as EmailEngine does: an integer account (12345) or any other non-text
-		// value matches no request, whose account is always text (compatibility §2).
-		const boundTo = boundAccountOf(record);
-		if (boundTo !== undefined && boundTo !== account) {
-			return {reason: 'account', outcome: 'account', error: new HttpError(403, 'Unauthorized account')};
-		}
-
-		// Restrictions that are not a map, or lists that are not lists, refuse at the check they
-		// belong to (compatibility §2); EmailEngine would ignore a non-map and so admit everyone.
-		const restrictions = restrictionsField(record);
-		const addresses = restrictions === null ? null : listField(restrictions?.['addresses']);
-		if (addresses !== undefined && !(addresses !== null && addressAllowed(clientIp, addresses))) {
-			return {reason: 'address', outcome: 'address', error: new HttpError(403, 'Unauthorized address', {remoteAddress: clientIp})};
-		}
-
-		const referrers = listField(restrictions?.['referrers']);
-		if (referrers === null || (referrers && referrers.length > 0 && !referrerAllowed(firstHeader(request.headers.referer), referrers))) {
-			return {reason: 'referrer', outcome: 'referrer', error: new HttpError(403, 'Unauthorized referrer')};
-		}
-
-		return undefined;
 	}
 
 	/** A refusal after last use was sent: it is on record first, then audited, counted and thrown. */

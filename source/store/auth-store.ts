@@ -208,6 +208,15 @@ export class AuthStore {
 		return Number(checkExec(replies, 'Counting the request')[0]);
 	}
 
+	/**
+	 * The fixed window's count so far, read without counting a request: what `ee-tokens can` judges
+	 * the next request by. A missing counter (no request in this window yet) is 0.
+	 */
+	async peekRateLimit(window: number, bucket: number, id: string): Promise<number> {
+		const value = Number(await this.redis.get(this.keys.rateLimit(window, bucket, id)));
+		return Number.isFinite(value) ? value : 0;
+	}
+
 	/** Audit log write (compatibility §1.7): LPUSH, LTRIM to N entries, EXPIRE refreshed on each write. */
 	async appendAudit(id: string, entry: AuditEntry, limits: AuditLimits): Promise<void> {
 		const key = this.keys.auditLog(id);

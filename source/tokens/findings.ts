@@ -1,6 +1,7 @@
 // Over 300 lines for a reason: the review's rules are one table of kinds, levels and sentences,
 // and each rule reads best beside the others it is ranked against.
 import {familyAllowedWhole} from './address.js';
+import {permissionWarnings} from './permissions.js';
 import {expiryOf, listField, recordProblem, restrictionsField} from './record-shape.js';
 import {type LastUse, type TokenRecord, boundAccountOf, toMillis} from './record.js';
 import {isoTime} from './time.js';
@@ -27,6 +28,7 @@ export type FindingCode =
 	| 'instance-wide-api'
 	| 'account-deleted'
 	| 'allows-everything'
+	| 'unusable-scope'
 	| 'expiring-soon'
 	| 'unused'
 	| 'never-used'
@@ -271,6 +273,11 @@ export function reviewToken(input: ReviewInput, options: ReviewOptions = {}): Fi
 
 	if (account !== undefined && input.accountExists === false) {
 		findings.push(FIXED.accountDeleted);
+	}
+
+	// A scope the permissions make useless (smtp without send on submit): it was meant to work.
+	for (const warning of permissionWarnings(record['scopes'], record['permissions'])) {
+		findings.push(finding('unusable-scope', 'medium', `${warning}.`));
 	}
 
 	if (allowsEverything.length > 0) {

@@ -8,6 +8,7 @@ export * from './export-string.js';
 export * from './findings.js';
 export * from './msgpack.js';
 export * from './permissions.js';
+export * from './permission-input.js';
 export * from './query.js';
 export * from './raw-token.js';
 export * from './record.js';

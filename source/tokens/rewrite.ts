@@ -1,6 +1,7 @@
 import {TokenError} from './errors.js';
 import {reckonedExpiry} from './expiry.js';
 import {isPlainMap} from './msgpack.js';
+import type {Permissions} from './permissions.js';
 import {type RateLimit, type TokenRecord, toMillis, withFields} from './record.js';
 import {expiryOf, importProblem, recordProblem} from './record-shape.js';
 import {type RotationLink, rotationLinkOf, withRotationLink} from './rotation-link.js';
@@ -108,6 +109,8 @@ export type TokenEdit = {
 	addresses?: string[] | null;
 	referrers?: string[] | null;
 	rateLimit?: RateLimit | null;
+	/** The permissions, replaced as a whole, or null for none (not narrowed). */
+	permissions?: Permissions | null;
 	metadata?: string;
 };
 
@@ -146,6 +149,10 @@ export function editedRecord(id: string, record: TokenRecord, edit: TokenEdit): 
 	];
 	if (restrictionChanges.some(([, value]) => value !== undefined)) {
 		changes['restrictions'] = editedRestrictions(record['restrictions'], restrictionChanges);
+	}
+
+	if (edit.permissions !== undefined) {
+		changes['permissions'] = edit.permissions ?? undefined;
 	}
 
 	if (edit.metadata !== undefined) {

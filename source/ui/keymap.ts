@@ -81,6 +81,8 @@ export type View =
 	| 'help'
 	| 'wizard-text'
 	| 'wizard-scopes'
+	/** A wizard step that picks one of a list (the issue wizard's permissions). */
+	| 'wizard-choice'
 	| 'wizard-review'
 	| 'token-shown'
 	| 'export'
@@ -135,14 +137,14 @@ export const KEYMAP: Record<Command, Entry> = {
 		keys: '↑/k',
 		label: 'up',
 		help: 'Move up one row (only ↑ while filtering)',
-		views: ['table', 'details', 'help', 'wizard-scopes', 'review', 'audit-log'],
+		views: ['table', 'details', 'help', 'wizard-scopes', 'wizard-choice', 'review', 'audit-log'],
 	},
 	[Command.Down]: {
 		bindings: [named('down'), input('j')],
 		keys: '↓/j',
 		label: 'down',
 		help: 'Move down one row (only ↓ while filtering)',
-		views: ['table', 'details', 'help', 'wizard-scopes', 'review', 'audit-log'],
+		views: ['table', 'details', 'help', 'wizard-scopes', 'wizard-choice', 'review', 'audit-log'],
 	},
 	[Command.PageUp]: {
 		bindings: [named('pageup')],
@@ -324,7 +326,7 @@ export const KEYMAP: Record<Command, Entry> = {
 		keys: 'Esc',
 		label: 'back',
 		help: 'Back one step (from the first: cancel)',
-		views: ['wizard-text', 'wizard-scopes', 'wizard-review', 'import-confirm'],
+		views: ['wizard-text', 'wizard-scopes', 'wizard-choice', 'wizard-review', 'import-confirm'],
 	},
 	[Command.Next]: {
 		rank: 2,
@@ -332,7 +334,7 @@ export const KEYMAP: Record<Command, Entry> = {
 		keys: 'Enter',
 		label: 'next',
 		help: 'Accept the field and go on',
-		views: ['wizard-text', 'wizard-scopes', 'import-input'],
+		views: ['wizard-text', 'wizard-scopes', 'wizard-choice', 'import-input'],
 	},
 	[Command.Toggle]: {
 		rank: 3,

@@ -96,11 +96,11 @@ describe('a raw token is printed once and then forgotten', () => {
 		const app = spawnApp([], {env});
 		await app.waitFor(/\d+ tokens/);
 		await app.type('n');
-		await app.waitFor('step 1 of 8');
+		await app.waitFor('step 1 of 9');
 		await app.type(`from the app${KEYS.enter}`);
-		await app.waitFor('step 2 of 8');
+		await app.waitFor('step 2 of 9');
 		await app.type(KEYS.space);
-		for (let step = 2; step <= 8; step++) {
+		for (let step = 2; step <= 9; step++) {
 			await app.type(KEYS.enter);
 		}
 

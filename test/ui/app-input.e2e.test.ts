@@ -30,14 +30,14 @@ describe('the app: pasting is never typing', () => {
 
 		// In a wizard field it arrives whole: an Enter inside does not accept the step.
 		await app.type('n');
-		await app.waitFor('step 1 of 8');
+		await app.waitFor('step 1 of 9');
 		app.paste('CI deploy\r\u001B[Bbot');
 		await app.waitFor('Description › CI deploy [Bbot');
-		expect(app.screen()).toContain('step 1 of 8');
+		expect(app.screen()).toContain('step 1 of 9');
 
 		// Esc and a key in one read: Esc cancels the wizard, n opens a fresh one.
 		app.write('\u001Bn');
-		await app.waitFor(screen => screen.includes('step 1 of 8') && screen.includes('Description › ') && !screen.includes('CI deploy'));
+		await app.waitFor(screen => screen.includes('step 1 of 9') && screen.includes('Description › ') && !screen.includes('CI deploy'));
 
 		// Esc closes the wizard, q quits: bracketed paste is off again on the way out.
 		app.write('\u001Bq');

@@ -14,7 +14,7 @@ describe('the app: issue wizard', () => {
 		await app.waitFor(/\d+ tokens/);
 		const before = /(\d+) tokens/.exec(app.screen())![1];
 		await app.type('n');
-		await app.waitFor('step 1 of 8');
+		await app.waitFor('step 1 of 9');
 		await app.type('nope');
 		await app.type(KEYS.escape);
 		await app.waitFor(screen => !screen.includes('New token'));
@@ -26,27 +26,36 @@ describe('the app: issue wizard', () => {
 		const app = await fixture.shared();
 		await app.waitFor('6 tokens');
 		await app.type('n');
-		await app.waitFor('step 1 of 8');
+		await app.waitFor('step 1 of 9');
 		await app.type('CI deploy');
 		await app.type(KEYS.enter);
-		await app.waitFor('step 2 of 8');
+		await app.waitFor('step 2 of 9');
 		await app.type(`j ${KEYS.enter}`);
-		await app.waitFor('step 3 of 8');
+		await app.waitFor('step 3 of 9');
+		// Permissions: down twice to mail-agent, which says what it allows.
+		await app.type(`j${KEYS.down}`);
+		const picker = await app.waitFor(
+			/› mail-agent +Can read, change and send accounts, folders, messages, message submission, the outbox and templates/,
+		);
+		expect(picker).toMatch(/none +not narrowed: whatever the scopes reach/);
+		await app.type(KEYS.enter);
+		await app.waitFor('step 4 of 9');
 		await app.type('rel');
 		await app.waitFor('known accounts: relay');
 		await app.type(KEYS.tab);
 		await app.waitFor('› relay');
 		await app.type(KEYS.enter);
-		await app.waitFor('step 4 of 8');
+		await app.waitFor('step 5 of 9');
 		await app.type(`7d${KEYS.enter}`);
-		await app.waitFor('step 5 of 8');
+		await app.waitFor('step 6 of 9');
 		await app.type(`10.0.0.0/8${KEYS.enter}`);
-		await app.waitFor('step 6 of 8');
+		await app.waitFor('step 7 of 9');
 		await app.type(KEYS.enter);
-		await app.waitFor('step 7 of 8');
+		await app.waitFor('step 8 of 9');
 		await app.type(`50/60${KEYS.enter}`);
-		await app.waitFor('step 8 of 8');
+		await app.waitFor('step 9 of 9');
 		expect(app.screen()).toMatch(/account\s+relay/);
+		expect(app.screen()).toMatch(/may do\s+Can read, change and send accounts/);
 		await app.type(KEYS.enter);
 		const shown = await app.waitFor('This is the only time the token is shown');
 		const token = /\b([0-9a-f]{64})\b/.exec(shown.split('\n').find(line => line.includes('│')) ?? '')?.[1];
@@ -62,6 +71,7 @@ describe('the app: issue wizard', () => {
 				scopes: ['api'],
 				account: 'relay',
 				restrictions: {addresses: ['10.0.0.0/8'], rateLimit: {maxRequests: 50, timeWindow: 60}},
+				permissions: {actions: ['read', 'write', 'send'], groups: ['account', 'mailbox', 'message', 'submit', 'outbox', 'template']},
 			});
 		} finally {
 			client.disconnect();

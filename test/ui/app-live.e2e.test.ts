@@ -28,7 +28,7 @@ describe('the app: live data', () => {
 		app = await fixture.shared();
 		await app.waitFor(/\d+ tokens/);
 		await app.type('n');
-		await app.waitFor('step 1 of 8');
+		await app.waitFor('step 1 of 9');
 		await app.type('typed before the outage');
 		// Typed means on screen: the outage comes after the last key was drawn.
 		await app.waitFor('Description › typed before the outage');
@@ -36,10 +36,10 @@ describe('the app: live data', () => {
 		await app.waitFor('Redis unavailable', {timeout: 30_000});
 		expect(app.screen()).toContain('Description › typed before the outage');
 		await app.type(`${KEYS.enter} ${KEYS.enter}`);
-		await app.waitFor('step 3 of 8');
-		for (let step = 3; step <= 7; step++) {
+		await app.waitFor('step 3 of 9');
+		for (let step = 3; step <= 8; step++) {
 			await app.type(KEYS.enter);
-			await app.waitFor(`step ${step + 1} of 8`);
+			await app.waitFor(`step ${step + 1} of 9`);
 		}
 
 		await app.type(KEYS.enter);

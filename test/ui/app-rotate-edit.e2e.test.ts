@@ -114,13 +114,21 @@ describe('the app: E edits a token in place', () => {
 		await app.type(`${KEYS.ctrlU}someday${KEYS.enter}`);
 		await app.waitFor(/Invalid (expiry|--expires)/);
 		await app.type(`${KEYS.ctrlU}30d${KEYS.enter}`);
-		for (const title of ['IP allowlist ›', 'Referrers ›', 'Rate limit ›', 'Metadata ›']) {
+		for (const title of ['IP allowlist ›', 'Referrers ›', 'Rate limit ›']) {
 			await app.waitFor(title);
 			await app.type(KEYS.enter);
 		}
 
+		// Permissions: prefilled none; admin is refused on the field, a preset taken.
+		await app.waitFor('Permissions › none');
+		await app.type(`${KEYS.ctrlU}read / admin${KEYS.enter}`);
+		await app.waitFor('The admin group is never granted');
+		await app.type(`${KEYS.ctrlU}send-only${KEYS.enter}`);
+		await app.waitFor('Metadata ›');
+		await app.type(KEYS.enter);
 		const review = await app.waitFor('Enter saves these changes');
 		expect(review).toMatch(/description\s+Billing v2/);
+		expect(review).toMatch(/may do\s+Can send message submission/);
 		// One zone marker: the ISO time's Z, not "Z UTC".
 		expect(review).not.toContain('Z UTC');
 		const expected = Date.parse(/expires\s+(\d{4}-\d\d-\d\dT[\d:.]+Z)/.exec(review)![1]!);
@@ -133,7 +141,12 @@ describe('the app: E edits a token in place', () => {
 
 		await withStore(async store => {
 			const entry = await store.resolve(id);
-			expect(entry.record).toMatchObject({description: 'Billing v2', account: 'acme', scopes: ['api']});
+			expect(entry.record).toMatchObject({
+				description: 'Billing v2',
+				account: 'acme',
+				scopes: ['api'],
+				permissions: {actions: ['send'], groups: ['submit']},
+			});
 			// What the review showed is what was written.
 			expect(expiryOf(entry.record)).toBe(expected);
 		});
@@ -149,7 +162,7 @@ describe('the app: E edits a token in place', () => {
 		await app.type('E');
 		await app.waitFor(/Description › MCP assistant/);
 		await app.type(`${KEYS.ctrlU}MCP assistant v2${KEYS.enter}`);
-		for (const title of ['Expiry ›', 'IP allowlist ›', 'Referrers ›', 'Rate limit ›', 'Metadata ›']) {
+		for (const title of ['Expiry ›', 'IP allowlist ›', 'Referrers ›', 'Rate limit ›', 'Permissions ›', 'Metadata ›']) {
 			await app.waitFor(title);
 			await app.type(KEYS.enter);
 		}
@@ -176,7 +189,7 @@ describe('the app: E edits a token in place', () => {
 		await app.type(KEYS.enter);
 		await app.waitFor('IP allowlist ›');
 		await app.type(`10.1.0.0/16${KEYS.enter}`);
-		for (const title of ['Referrers ›', 'Rate limit ›', 'Metadata ›']) {
+		for (const title of ['Referrers ›', 'Rate limit ›', 'Permissions ›', 'Metadata ›']) {
 			await app.waitFor(title);
 			await app.type(KEYS.enter);
 		}
@@ -269,7 +282,7 @@ describe('the app: R and E at 80x24', () => {
 		// The expiry's hint takes two lines here, the second indented as the first.
 		const expiry = await app.waitFor('Expiry ›');
 		expectIndentedParagraph(expiry, 'never, a duration from now', 'to extend the current expiry.');
-		for (const title of ['IP allowlist ›', 'Referrers ›', 'Rate limit ›', 'Metadata ›', 'Enter saves these changes']) {
+		for (const title of ['IP allowlist ›', 'Referrers ›', 'Rate limit ›', 'Permissions ›', 'Metadata ›', 'Enter saves these changes']) {
 			await app.type(KEYS.enter);
 			await app.waitFor(title);
 		}

@@ -204,7 +204,7 @@ describe('the app: table', () => {
 		}
 
 		await app.type('n');
-		await app.waitFor('step 1 of 8');
+		await app.waitFor('step 1 of 9');
 		await app.type(KEYS.ctrlC);
 		expect((await app.exited).exitCode).toBe(0);
 		// The exit can be reported before the last bytes (leaving the alternate screen) are read.

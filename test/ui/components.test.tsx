@@ -210,6 +210,7 @@ describe('other views in a terminal', () => {
 			'expires',
 			'metadata',
 			'restrictions',
+			'may do',
 			'last used',
 			'last used from',
 		]);

@@ -4,6 +4,7 @@ import {type KeySource, KeypressProvider} from '../../source/ui/hooks/keypress.j
 import {keyEvent} from '../../source/ui/keymap.js';
 import {
 	type IssueState,
+	PERMISSION_CHOICES,
 	accountSuggestions,
 	initialIssueState,
 	issueReducer,
@@ -33,6 +34,9 @@ describe('issue wizard reducer', () => {
 		state = key(state, '', {name: 'down'});
 		state = key(state, '', {name: 'down'});
 		state = key(state, ' ');
+		state = enter(state);
+		expect(state.step).toBe('permissions');
+		// Not narrowed is the first choice: Enter takes it.
 		state = enter(state);
 		expect(state.step).toBe('account');
 		state = issueReducer(state, {type: 'accounts', ids: ['acme', 'example', 'zeta']});
@@ -70,6 +74,35 @@ describe('issue wizard reducer', () => {
 		expect(state.step).toBe('issuing');
 		// Keys do nothing while the store works.
 		expect(escape(state)).toBe(state);
+	});
+
+	it('picks permissions: a preset, or custom typed on a step of its own, shown in the review with its warnings', () => {
+		const atPermissions = enter(key(enter(type(initialIssueState, 'relay')), ' '));
+		expect(atPermissions.step).toBe('permissions');
+		// The scopes: * (the first, toggled). Down twice: read-only, then mail-agent.
+		const toReview = (state: IssueState) => enter(enter(enter(enter(enter(enter(state))))));
+		const preset = key(key(atPermissions, 'j'), '', {name: 'down'});
+		expect(PERMISSION_CHOICES[preset.permissionCursor]).toBe('mail-agent');
+		const reviewed = toReview(preset);
+		expect(reviewed.step).toBe('review');
+		expect(reviewed.request?.permissions).toEqual({
+			actions: ['read', 'write', 'send'],
+			groups: ['account', 'mailbox', 'message', 'submit', 'outbox', 'template'],
+		});
+		// Up from the first choice wraps to custom, which asks for the axes on the next step.
+		const custom = enter(key(atPermissions, '', {name: 'up'}));
+		expect(custom.step).toBe('customPermissions');
+		const refused = enter(type(custom, 'read / admin'));
+		expect(refused).toMatchObject({
+			step: 'customPermissions',
+			error: expect.stringMatching(/^The admin group is never granted/) as unknown,
+		});
+		const typedAxes = enter(type(key(refused, 'u', {ctrl: true}), 'read / account,message'));
+		expect(typedAxes.step).toBe('account');
+		const done = enter(enter(enter(enter(enter(typedAxes)))));
+		expect(done.request?.permissions).toEqual({actions: ['read'], groups: ['account', 'message']});
+		// Back from the account step skips the custom step when a preset is chosen.
+		expect(escape(enter(preset)).step).toBe('permissions');
 	});
 
 	it('goes back with Esc keeping what was typed, and cancels from the first step', () => {
@@ -254,6 +287,7 @@ describe('the issue wizard component', () => {
 		try {
 			await typeKeys('Cron job\r', 'Scopes');
 			await typeKeys(' ', '[x]');
+			await typeKeys('\r', 'Permissions (optional)');
 			await typeKeys('\r', 'Account (optional)');
 			await typeKeys('\r', 'Expiry (optional)');
 			await typeKeys('1h\r', 'IP allowlist (optional)');

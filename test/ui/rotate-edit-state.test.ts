@@ -103,7 +103,7 @@ const RECORD: TokenRecord = {
 
 /** Through every field (Enter on each) to the review. */
 const toReview = (state: EditState, ...atDescription: ReturnType<typeof keyEvent>[]) =>
-	edit(state, ...atDescription, enter, enter, enter, enter, enter, enter);
+	edit(state, ...atDescription, enter, enter, enter, enter, enter, enter, enter);
 
 describe('the edit form', () => {
 	it('is prefilled from the record', () => {
@@ -113,6 +113,7 @@ describe('the edit form', () => {
 			addresses: '10.0.0.0/8',
 			referrers: '',
 			rateLimit: '100/60',
+			permissions: 'none',
 			metadata: '{"team":"crm"}',
 		});
 		expect(fieldsOf({created: NOW, scopes: ['api']}).expires).toBe('never');
@@ -155,10 +156,10 @@ describe('the edit form', () => {
 			step: 'rateLimit',
 			error: 'Rate limit is empty: type none to lift it, or Esc to keep it.',
 		});
-		const cleared = edit(atIp, eraseLine, typed('any'), enter, enter, eraseLine, typed('none'), enter, enter);
+		const cleared = edit(atIp, eraseLine, typed('any'), enter, enter, eraseLine, typed('none'), enter, enter, enter);
 		expect(cleared.edit).toEqual({addresses: null, rateLimit: null});
 		expect(edit(loaded(RECORD), eraseLine, enter)).toMatchObject({step: 'description', error: 'A description is required.'});
-		const metadata = edit(loaded(RECORD), enter, enter, enter, enter, enter, eraseLine, typed('{nope'), enter);
+		const metadata = edit(loaded(RECORD), enter, enter, enter, enter, enter, enter, eraseLine, typed('{nope'), enter);
 		expect(metadata).toMatchObject({step: 'metadata', error: 'Metadata must be a valid JSON string'});
 	});
 
@@ -176,6 +177,42 @@ describe('the edit form', () => {
 		expect(again.fields.metadata).toBe('{"team":"other"}');
 		// Esc at the conflict cancels.
 		expect(edit(conflict, escape).done).toBe('cancelled');
+	});
+});
+
+describe('the edit form sets permissions', () => {
+	const atPermissions = (record: TokenRecord) => edit(loaded(record), enter, enter, enter, enter, enter);
+
+	it('prefilled as a preset, none, or ACTIONS / GROUPS; changed by a preset, custom axes or none', () => {
+		expect(fieldsOf({...RECORD, permissions: {actions: ['send'], groups: ['submit']}}).permissions).toBe('send-only');
+		expect(fieldsOf({...RECORD, permissions: {actions: ['read'], groups: ['account', 'message']}}).permissions).toBe(
+			'read / account,message',
+		);
+		expect(fieldsOf({...RECORD, permissions: {groups: ['logs']}}).permissions).toBe(' / logs');
+		expect(fieldsOf({...RECORD, permissions: {}}).permissions).toBe('');
+		const at = atPermissions(RECORD);
+		expect(at.step).toBe('permissions');
+		const change = (text: string) => edit(at, eraseLine, typed(text), enter, enter).edit;
+		expect(change('read-only')).toEqual({permissions: {actions: ['read'], groups: expect.arrayContaining(['account', 'logs']) as unknown}});
+		expect(change('read, write / message')).toEqual({permissions: {actions: ['read', 'write'], groups: ['message']}});
+		expect(change('/ diagnostics')).toEqual({permissions: {groups: ['diagnostics']}});
+		const narrowed = atPermissions({...RECORD, permissions: {groups: ['account']}});
+		expect(edit(narrowed, eraseLine, typed('none'), enter, enter).edit).toEqual({permissions: null});
+	});
+
+	it('refuses an emptied field, admin, unknown words and text that is neither, on the field', () => {
+		const at = atPermissions({...RECORD, permissions: {groups: ['account']}});
+		for (const [text, error] of [
+			['', 'Permissions is empty: type none to lift it, or Esc to keep it.'],
+			['/ admin', /^The admin group is never granted/],
+			['read / mailboxes', /^Unknown group: "mailboxes"/],
+			['everything please', /^Permissions: type a preset \(read-only, mail-agent, send-only, everything\), none, or ACTIONS \/ GROUPS/],
+			[' / ', /^Permissions: give actions, groups or both/],
+		] as Array<[string, string | RegExp]>) {
+			const refused = edit(at, eraseLine, typed(text), enter);
+			expect(refused.step, text).toBe('permissions');
+			expect(refused.error, text).toMatch(error);
+		}
 	});
 });
 

@@ -1,15 +1,23 @@
 import {Text} from 'ink';
 import {useEffect} from 'react';
 import type {TokenStore} from '../../store/index.js';
-import {type TokenEdit, TokenError, type TokenRecord, expiryOf, isoTime, restrictionWarnings} from '../../tokens/index.js';
-import {NO_EXPIRY, displayText, spanText} from '../../format/index.js';
+import {
+	type TokenEdit,
+	TokenError,
+	type TokenRecord,
+	expiryOf,
+	isoTime,
+	permissionWarnings,
+	restrictionWarnings,
+} from '../../tokens/index.js';
+import {NO_EXPIRY, displayText, permissionSentence, spanText} from '../../format/index.js';
 import {failureText} from '../errors.js';
 import {Footer} from '../components/footer.js';
 import {Fields, Frame, Message, Title} from '../components/frame.js';
 import {TextField} from '../components/text-field.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {useRefReducer} from '../hooks/use-ref-reducer.js';
-import {fieldText} from '../state/details.js';
+import {fieldText, wrappedLines} from '../state/details.js';
 import {EDIT_FIELDS, EDIT_HELP, EDIT_TITLES, type EditState, editReducer, editView, initialEditState} from '../state/edit.js';
 import {theme} from '../theme.js';
 import type {CloseDialog} from './close-options.js';
@@ -47,6 +55,10 @@ function changeLines(edit: TokenEdit, base: TokenRecord): Array<[string, string]
 		lines.push(['rate limit', edit.rateLimit ? `${edit.rateLimit.maxRequests} requests per ${edit.rateLimit.timeWindow} s` : 'none']);
 	}
 
+	if (edit.permissions !== undefined) {
+		lines.push(...wrappedLines('may do', permissionSentence(edit.permissions)));
+	}
+
 	if (edit.metadata !== undefined) {
 		lines.push(['metadata', edit.metadata]);
 	}
@@ -74,7 +86,10 @@ export function EditView({state, now, width, height}: {state: EditState; now: nu
 	} else if (index === -1) {
 		const changes = state.edit ? changeLines(state.edit, base) : [];
 		const warnings = state.edit
-			? restrictionWarnings({addresses: state.edit.addresses ?? undefined, referrers: state.edit.referrers ?? undefined})
+			? [
+					...restrictionWarnings({addresses: state.edit.addresses ?? undefined, referrers: state.edit.referrers ?? undefined}),
+					...(state.edit.permissions ? permissionWarnings(base['scopes'], state.edit.permissions) : []),
+				]
 			: [];
 		body = (
 			<>

@@ -2,8 +2,8 @@ import {failureText} from '../errors.js';
 import {Text, useStdout} from 'ink';
 import {useEffect} from 'react';
 import type {TokenStore} from '../../store/index.js';
-import {SCOPES, describeScopes, restrictionWarnings} from '../../tokens/index.js';
-import {NO_EXPIRY, displayText, shortDate} from '../../format/index.js';
+import {SCOPES, describeScopes, permissionWarnings, presetPermissions, restrictionWarnings} from '../../tokens/index.js';
+import {NO_EXPIRY, displayText, permissionSentence, shortDate} from '../../format/index.js';
 import {copyToClipboard} from '../clipboard.js';
 import {Footer} from '../components/footer.js';
 import {Fields, Frame, Message, Title} from '../components/frame.js';
@@ -11,11 +11,12 @@ import {TextField} from '../components/text-field.js';
 import {TokenShown} from '../components/token-shown.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {useRefReducer} from '../hooks/use-ref-reducer.js';
-import {restrictionLines} from '../state/details.js';
+import {restrictionLines, wrappedLines} from '../state/details.js';
 import {Command, matches} from '../keymap.js';
 import {
-	INPUT_STEPS,
 	type IssueState,
+	PERMISSION_CHOICES,
+	type PermissionChoice,
 	STEP_HELP,
 	STEP_TITLES,
 	accountSuggestions,
@@ -23,6 +24,7 @@ import {
 	issueReducer,
 	type IssueRequest,
 	issueView,
+	stepsOf,
 } from '../state/issue-wizard.js';
 import {theme} from '../theme.js';
 import type {CloseDialog} from './close-options.js';
@@ -36,6 +38,14 @@ const SCOPE_LABELS: Record<string, string> = {
 	mcp: 'MCP',
 };
 
+/** What each choice of the permissions step allows, as the details view says it. */
+const choiceText = (choice: PermissionChoice): string =>
+	choice === 'none'
+		? 'not narrowed: whatever the scopes reach'
+		: choice === 'custom'
+			? 'type the actions and groups on the next step'
+			: permissionSentence(presetPermissions(choice));
+
 /** The review of the request the wizard will issue, as people read it. */
 function reviewLines(request: IssueRequest): Array<[string, string]> {
 	return [
@@ -44,13 +54,15 @@ function reviewLines(request: IssueRequest): Array<[string, string]> {
 		['account', request.account === undefined ? 'all accounts' : displayText(request.account)],
 		['expires', request.expires === undefined ? NO_EXPIRY : `${shortDate(request.expires)} UTC`],
 		...restrictionLines(request.restrictions),
+		...wrappedLines('may do', permissionSentence(request.permissions)),
 	];
 }
 
 /** The wizard as it looks in one state (pure: tests render it without a store or keys). */
 export function IssueWizardView({state, width, height}: {state: IssueState; width: number; height: number}) {
-	const index = INPUT_STEPS.indexOf(state.step);
-	const progress = index === -1 ? '' : ` — step ${index + 1} of ${INPUT_STEPS.length}`;
+	const steps = stepsOf(state);
+	const index = steps.indexOf(state.step);
+	const progress = index === -1 ? '' : ` — step ${index + 1} of ${steps.length}`;
 	let body;
 	switch (state.step) {
 		case 'scopes': {
@@ -68,10 +80,30 @@ export function IssueWizardView({state, width, height}: {state: IssueState; widt
 			break;
 		}
 
+		case 'permissions': {
+			body = (
+				<>
+					<Text> What the token may do; ↑↓ choose, Enter goes on.</Text>
+					{PERMISSION_CHOICES.map((choice, position) => (
+						<Text key={choice} inverse={position === state.permissionCursor} wrap="truncate">
+							{position === state.permissionCursor ? ` ${theme.symbols.selected} ` : '   '}
+							{choice.padEnd(11)} {choiceText(choice)}
+						</Text>
+					))}
+					<Text> </Text>
+					{/* The choice under the cursor said whole: the list cuts long sentences at the edge. */}
+					<Text wrap="wrap"> {choiceText(PERMISSION_CHOICES[state.permissionCursor] ?? 'none')}</Text>
+				</>
+			);
+			break;
+		}
+
 		case 'review':
 		case 'issuing': {
 			// What the CLI says out loud before issuing, word for word (tokens/validation.ts).
-			const warnings = state.request ? restrictionWarnings(state.request.restrictions) : [];
+			const warnings = state.request
+				? [...restrictionWarnings(state.request.restrictions), ...permissionWarnings(state.request.scopes, state.request.permissions)]
+				: [];
 			body = (
 				<>
 					<Text> Enter issues the token, Esc goes back to change something.</Text>

@@ -8,9 +8,25 @@ const ROTATION_WIDTH = 60;
 /** Shared with `show` (format/details.ts); re-exported for the app's screens that import them from here. */
 export {MAX_DETAIL_FIELDS, fieldText, restrictionLines} from '../../format/index.js';
 
+/** A labelled sentence as lines of ROTATION_WIDTH, the label on the first: it fits 80 columns. */
+export function wrappedLines(label: string, value: string): Array<[string, string]> {
+	const [first = '', ...rest] = wrapWords(value, ROTATION_WIDTH, 4);
+	return [[label, first], ...rest.map((line): [string, string] => ['', line])];
+}
+
 /** The details view's lines: the token's (recordLines, as `show` prints them), then its rotation links. */
 export function detailLines(entry: TokenEntry, now: number, rotation?: RotationFacts): Array<[string, string]> {
-	const lines = recordLines(entry, now, 'd revokes it');
+	const lines: Array<[string, string]> = [];
+	for (const [label, value] of recordLines(entry, now, 'd revokes it')) {
+		// What the permissions allow and the scopes they make useless are sentences to read whole,
+		// wrapped like the rotation sentences below rather than cut at the screen's edge.
+		if (label === 'may do' || label === 'warning') {
+			lines.push(...wrappedLines(label, value));
+		} else {
+			lines.push([label, value]);
+		}
+	}
+
 	// Whether a rotation's old token is still used, or what replaced this one (format/rotation.ts, as
 	// show says it): the sentence is what the operator reads, so it is wrapped under the linked id
 	// rather than cut off at the screen's edge (ROTATION_WIDTH fits 80 columns beside the labels).

@@ -12,8 +12,11 @@ import {
 	parseDescription,
 	parseDuration,
 	parseExpiry,
+	PERMISSION_TEXT_HELP,
 	parseMetadata,
+	parsePermissionText,
 	parseRestrictions,
+	permissionText,
 	restrictionsField,
 } from '../../tokens/index.js';
 import {Command, type KeyEvent, type View, commandFor, commandsOf} from '../keymap.js';
@@ -26,10 +29,10 @@ import {editText} from './text-edit.js';
  * one compare-and-set write (store.edit, the CLI's own, based on the record the form was filled
  * from). The account and the scopes are shown, not edited: changing them makes a different token.
  */
-export type EditField = 'description' | 'expires' | 'addresses' | 'referrers' | 'rateLimit' | 'metadata';
+export type EditField = 'description' | 'expires' | 'addresses' | 'referrers' | 'rateLimit' | 'permissions' | 'metadata';
 export type EditStep = EditField | 'review' | 'saving' | 'conflict' | 'reloading';
 
-export const EDIT_FIELDS: EditField[] = ['description', 'expires', 'addresses', 'referrers', 'rateLimit', 'metadata'];
+export const EDIT_FIELDS: EditField[] = ['description', 'expires', 'addresses', 'referrers', 'rateLimit', 'permissions', 'metadata'];
 
 export const EDIT_TITLES: Record<EditField, string> = {
 	description: 'Description',
@@ -37,6 +40,7 @@ export const EDIT_TITLES: Record<EditField, string> = {
 	addresses: 'IP allowlist',
 	referrers: 'Referrers',
 	rateLimit: 'Rate limit',
+	permissions: 'Permissions',
 	metadata: 'Metadata',
 };
 
@@ -47,6 +51,7 @@ export const EDIT_HELP: Record<EditField, string> = {
 	addresses: 'Addresses or CIDR ranges allowed to use it, comma separated; any to allow every address.',
 	referrers: 'Referer globs (* = anything), comma separated; any to allow every referrer.',
 	rateLimit: 'REQUESTS/SECONDS, e.g. 100/60; none for no limit.',
+	permissions: `What it may do: ${PERMISSION_TEXT_HELP}.`,
 	metadata: 'JSON text, replacing the metadata (a rotation link in it included).',
 };
 
@@ -66,7 +71,7 @@ export type EditState = {
 	done: 'cancelled' | 'saved' | undefined;
 };
 
-const EMPTY: EditFields = {description: '', expires: '', addresses: '', referrers: '', rateLimit: '', metadata: ''};
+const EMPTY: EditFields = {description: '', expires: '', addresses: '', referrers: '', rateLimit: '', permissions: '', metadata: ''};
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '');
 
@@ -85,6 +90,7 @@ export function fieldsOf(record: TokenRecord): EditFields {
 			typeof rate?.['maxRequests'] === 'number' && typeof rate['timeWindow'] === 'number'
 				? `${rate['maxRequests']}/${rate['timeWindow']}`
 				: '',
+		permissions: permissionText(record['permissions']),
 		metadata: text(record['metadata']),
 	};
 }
@@ -145,6 +151,11 @@ export function fieldEdit(field: EditField, state: Pick<EditState, 'fields' | 'i
 
 		case 'rateLimit': {
 			return {rateLimit: value === 'none' ? null : parseRestrictions({rateLimit: required(value, 'Rate limit', 'none')})!.rateLimit};
+		}
+
+		case 'permissions': {
+			// Removing the permissions widens the token: typed as none, never a field left empty.
+			return {permissions: parsePermissionText(required(value, 'Permissions', 'none'))};
 		}
 
 		case 'metadata': {

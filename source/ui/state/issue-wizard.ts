@@ -1,7 +1,11 @@
-// Over 300 lines for a reason: the issue wizard's eight steps are one reducer, each step's
+// Over 300 lines for a reason: the issue wizard's ten steps are one reducer, each step's
 // validation beside the step.
 import {
 	LIMITS,
+	PERMISSION_TEXT_HELP,
+	PRESET_NAMES,
+	type PermissionPreset,
+	type Permissions,
 	type Restrictions,
 	SCOPES,
 	TokenError,
@@ -9,23 +13,57 @@ import {
 	parseAccount,
 	parseDescription,
 	parseExpiry,
+	parsePermissionText,
 	parseRateLimit,
 	parseRestrictions,
+	presetPermissions,
 } from '../../tokens/index.js';
 import {Command, type KeyEvent, type View, commandFor, commandsOf} from '../keymap.js';
 import {editText} from './text-edit.js';
 import {type ShownToken, copiedToken, shownTokenCommand} from './token-shown.js';
 
 /** The issue wizard: one field per step, a review, then the new token shown once. */
-export type TextStep = 'description' | 'account' | 'expires' | 'addresses' | 'referrers' | 'rateLimit';
+export type TextStep = 'description' | 'customPermissions' | 'account' | 'expires' | 'addresses' | 'referrers' | 'rateLimit';
 export type IssueStep =
-	'description' | 'scopes' | 'account' | 'expires' | 'addresses' | 'referrers' | 'rateLimit' | 'review' | 'issuing' | 'shown';
+	| 'description'
+	| 'scopes'
+	| 'permissions'
+	| 'customPermissions'
+	| 'account'
+	| 'expires'
+	| 'addresses'
+	| 'referrers'
+	| 'rateLimit'
+	| 'review'
+	| 'issuing'
+	| 'shown';
 
-export const INPUT_STEPS: IssueStep[] = ['description', 'scopes', 'account', 'expires', 'addresses', 'referrers', 'rateLimit', 'review'];
+export const INPUT_STEPS: IssueStep[] = [
+	'description',
+	'scopes',
+	'permissions',
+	'customPermissions',
+	'account',
+	'expires',
+	'addresses',
+	'referrers',
+	'rateLimit',
+	'review',
+];
+
+/** The permissions step's choices: not narrowed, a preset, or custom (typed on the next step). */
+export type PermissionChoice = 'none' | PermissionPreset | 'custom';
+export const PERMISSION_CHOICES: readonly PermissionChoice[] = ['none', ...PRESET_NAMES, 'custom'];
+
+/** The steps this wizard goes through: the custom permissions step only when custom is chosen. */
+export const stepsOf = (state: Pick<IssueState, 'permissionCursor'>): IssueStep[] =>
+	PERMISSION_CHOICES[state.permissionCursor] === 'custom' ? INPUT_STEPS : INPUT_STEPS.filter(step => step !== 'customPermissions');
 
 export const STEP_TITLES: Record<IssueStep, string> = {
 	description: 'Description',
 	scopes: 'Scopes',
+	permissions: 'Permissions (optional)',
+	customPermissions: 'Custom permissions',
 	account: 'Account (optional)',
 	expires: 'Expiry (optional)',
 	addresses: 'IP allowlist (optional)',
@@ -38,6 +76,7 @@ export const STEP_TITLES: Record<IssueStep, string> = {
 
 export const STEP_HELP: Record<TextStep, string> = {
 	description: 'What the token is for, as people will read it in the table.',
+	customPermissions: `What it may do: ${PERMISSION_TEXT_HELP}.`,
 	account: 'Bind the token to one account id; empty = all accounts.',
 	expires: 'A duration (30d, 12h, 2w), a date (2027-01-15, UTC) or a date-time with its zone; empty = never.',
 	addresses: 'Addresses or CIDR ranges allowed to use it, comma separated; empty = any.',
@@ -50,6 +89,8 @@ export type IssueState = {
 	fields: Record<TextStep, string>;
 	scopes: string[];
 	scopeCursor: number;
+	/** The permissions choice under the cursor (PERMISSION_CHOICES): it is the one taken. */
+	permissionCursor: number;
 	error: string | undefined;
 	/** Account ids for suggestions. */
 	accounts: string[];
@@ -67,9 +108,10 @@ export type IssueState = {
 
 export const initialIssueState: IssueState = {
 	step: 'description',
-	fields: {description: '', account: '', expires: '', addresses: '', referrers: '', rateLimit: ''},
+	fields: {description: '', customPermissions: '', account: '', expires: '', addresses: '', referrers: '', rateLimit: ''},
 	scopes: [],
 	scopeCursor: 0,
+	permissionCursor: 0,
 	error: undefined,
 	accounts: [],
 	request: undefined,
@@ -84,7 +126,29 @@ export type IssueRequest = {
 	account?: string;
 	expires?: number;
 	restrictions?: Restrictions;
+	permissions?: Permissions;
 };
+
+/** The permissions the wizard's choice stands for (a custom text parsed as the edit form parses it). */
+function chosenPermissions(state: IssueState): Permissions | undefined {
+	const choice = PERMISSION_CHOICES[state.permissionCursor] ?? 'none';
+	if (choice === 'none') {
+		return undefined;
+	}
+
+	if (choice === 'custom') {
+		if (state.fields.customPermissions.trim().toLowerCase() === 'none') {
+			throw new TokenError(
+				'usage',
+				'Custom permissions: none is the first choice of the previous step; type a preset or ACTIONS / GROUPS.',
+			);
+		}
+
+		return parsePermissionText(state.fields.customPermissions) ?? undefined;
+	}
+
+	return presetPermissions(choice);
+}
 
 export const splitList = (text: string): string[] => text.split(/[\s,]+/).filter(Boolean);
 
@@ -103,6 +167,11 @@ export function validateStep(state: IssueState, step: IssueStep, now: number): s
 
 			case 'scopes': {
 				return state.scopes.length === 0 ? 'Pick at least one scope (Space toggles).' : undefined;
+			}
+
+			case 'customPermissions': {
+				chosenPermissions(state);
+				return undefined;
 			}
 
 			case 'account': {
@@ -159,6 +228,7 @@ export function issueRequest(state: IssueState, now: number): IssueRequest {
 			referrers: splitList(state.fields.referrers),
 			rateLimit: state.fields.rateLimit.trim(),
 		}),
+		permissions: chosenPermissions(state),
 	};
 }
 
@@ -185,6 +255,7 @@ export type IssueAction =
 
 const isTextStep = (step: IssueStep): step is TextStep =>
 	step === 'description' ||
+	step === 'customPermissions' ||
 	step === 'account' ||
 	step === 'expires' ||
 	step === 'addresses' ||
@@ -192,7 +263,8 @@ const isTextStep = (step: IssueStep): step is TextStep =>
 	step === 'rateLimit';
 
 function move(state: IssueState, delta: 1 | -1, now: number): IssueState {
-	const index = INPUT_STEPS.indexOf(state.step);
+	const steps = stepsOf(state);
+	const index = steps.indexOf(state.step);
 	if (delta === 1) {
 		const error = validateStep(state, state.step, now);
 		if (error) {
@@ -204,7 +276,7 @@ function move(state: IssueState, delta: 1 | -1, now: number): IssueState {
 		return {...state, done: 'cancelled'};
 	}
 
-	const step = INPUT_STEPS[index + delta]!;
+	const step = steps[index + delta]!;
 	if (step !== 'review') {
 		return {...state, step, error: undefined, request: undefined};
 	}
@@ -294,6 +366,21 @@ function issueKey(state: IssueState, key: KeyEvent, now: number): IssueState {
 		return command === Command.Back ? move(state, -1, now) : state;
 	}
 
+	if (step === 'permissions') {
+		const command = commandFor(key, commandsOf('wizard-choice'));
+		const count = PERMISSION_CHOICES.length;
+		if (command === Command.Up || command === Command.Down) {
+			const permissionCursor = (state.permissionCursor + (command === Command.Up ? count - 1 : 1)) % count;
+			return {...state, permissionCursor, error: undefined};
+		}
+
+		if (command === Command.Next) {
+			return move(state, 1, now);
+		}
+
+		return command === Command.Back ? move(state, -1, now) : state;
+	}
+
 	if (isTextStep(step)) {
 		const command = commandFor(key, commandsOf('wizard-text'));
 		if (command === Command.Next) {
@@ -321,9 +408,11 @@ function issueKey(state: IssueState, key: KeyEvent, now: number): IssueState {
 export function issueView(step: IssueStep): View {
 	return step === 'scopes'
 		? 'wizard-scopes'
-		: step === 'review' || step === 'issuing'
-			? 'wizard-review'
-			: step === 'shown'
-				? 'token-shown'
-				: 'wizard-text';
+		: step === 'permissions'
+			? 'wizard-choice'
+			: step === 'review' || step === 'issuing'
+				? 'wizard-review'
+				: step === 'shown'
+					? 'token-shown'
+					: 'wizard-text';
 }
