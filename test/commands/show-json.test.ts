@@ -1,6 +1,7 @@
 import {expect, test} from 'vitest';
 import {encodeRecord} from '../../source/tokens/index.js';
-import {runCli} from '../helpers/cli.js';
+// Commands run in-process (runInProcess): what they do is the subject, not the process around them.
+import {runInProcess as runCli} from '../helpers/cli.js';
 import {useCliRedis} from '../helpers/redis.js';
 import {plantRecord} from '../helpers/keyspace.js';
 

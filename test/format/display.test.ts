@@ -14,9 +14,9 @@ describe('times read from Redis', () => {
 			samples.push(Math.floor(rng.next() * 253_402_300_800_000), (rng.next() - 0.5) * 1.7e16);
 		}
 
-		for (const ms of samples) {
-			expect(isoTime(ms), String(ms)).toBe(new Date(ms).toISOString());
-		}
+		// Compared in a plain loop and asserted once: an expect per sample cost seconds of CPU.
+		const differing = samples.filter(ms => isoTime(ms) !== new Date(ms).toISOString());
+		expect(differing.slice(0, 5).map(ms => [ms, isoTime(ms), new Date(ms).toISOString()])).toEqual([]);
 	});
 
 	it('has no text for times no Date can hold, and tables and JSON say so instead of throwing', () => {

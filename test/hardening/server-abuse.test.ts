@@ -3,7 +3,8 @@ import {type Socket, connect} from 'node:net';
 import pino from 'pino';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {createApiServer} from '../../source/server/server.js';
-import {runCli} from '../helpers/cli.js';
+// Commands run in-process (runInProcess): what they do is the subject, not the process around them.
+import {runInProcess as runCli} from '../helpers/cli.js';
 import {fuzzCases, random} from '../helpers/fuzz.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 import {type Served, startServe} from '../helpers/serve.js';

@@ -1,15 +1,18 @@
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, test} from 'vitest';
-import {runCli} from '../helpers/cli.js';
+import {runInProcess as runCli} from '../helpers/cli.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
-import {type LogLine, type Served, type ServedInProcess, serveInProcess, startServe} from '../helpers/serve.js';
+import {type LogLine, type ServedInProcess as Served, serveInProcess} from '../helpers/serve.js';
 
-/** What the operator reads in serve's log: who asked, and why a request was turned away. */
+/**
+ * What the operator reads in serve's log: who asked, and why a request was turned away. serve runs
+ * in-process (its log is the stream it writes to); end-to-end.test.ts runs the binary.
+ */
 
 let redis: TestRedis;
 const running: Served[] = [];
 
 async function serve(args: string[] = []): Promise<Served> {
-	const served = await startServe(redis.url(), args);
+	const served = await serveInProcess(redis.url(), args);
 	running.push(served);
 	return served;
 }
@@ -20,10 +23,9 @@ beforeAll(async () => {
 afterAll(async () => redis.stop());
 beforeEach(async () => redis.flush());
 afterEach(async () => {
+	// stop() of a server already stopped only returns what it returned.
 	for (const served of running.splice(0)) {
-		if (served.child.exitCode === null) {
-			await served.stop();
-		}
+		await served.stop();
 	}
 });
 
@@ -33,7 +35,7 @@ const issue = async (...args: string[]) => {
 	return (result.stdout as string).trim();
 };
 
-const requestLines = (served: Served | ServedInProcess) => served.lines.filter(line => line.msg === 'request completed');
+const requestLines = (served: Served) => served.lines.filter(line => line.msg === 'request completed');
 
 /** The request line of the nth request to `path`, once the server has written it. */
 async function lineFor(served: Served, path: string, nth = 0): Promise<LogLine> {

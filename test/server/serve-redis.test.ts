@@ -2,12 +2,16 @@ import {createServer} from 'node:net';
 import {Redis} from 'ioredis';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {TokenStore} from '../../source/store/index.js';
-import {runCli} from '../helpers/cli.js';
+import {runInProcess as runCli} from '../helpers/cli.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
-import {type Served, startServe} from '../helpers/serve.js';
+import {type ServedInProcess as Served, serveInProcess} from '../helpers/serve.js';
 import {type Stalled, startStalled} from '../helpers/stalled.js';
 
-/** `ee-tokens serve` and its Redis: a wrong database, silence, a refused write, a lost database. */
+/**
+ * `ee-tokens serve` and its Redis: a wrong database, silence, a refused write, a lost database. The
+ * subject is what serve answers and logs, not the process around it (serve-cli.test.ts and
+ * end-to-end.test.ts run the binary): serve runs in-process, as it would with the same streams.
+ */
 
 let redis: TestRedis;
 let stalled: Stalled;
@@ -24,15 +28,14 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
+	// stop() of a server already stopped only returns what it returned.
 	for (const served of running.splice(0)) {
-		if (served.child.exitCode === null) {
-			await served.stop();
-		}
+		await served.stop();
 	}
 });
 
 async function serve(url: string, args: string[] = []): Promise<Served> {
-	const served = await startServe(url, args);
+	const served = await serveInProcess(url, args);
 	running.push(served);
 	return served;
 }

@@ -68,7 +68,24 @@ describe('the app under hostile records', () => {
 	// The table case and the last (which revokes the unreadable record and quits from the table too)
 	// share one app; every other case quits from a view of its own, so it starts its own.
 	let table: AppProcess | undefined;
-	afterAll(() => table?.kill('SIGKILL'));
+	// The two cases on marked rows share one app too: the export dialog's Esc keeps the marks, and
+	// the revoke dialog then quits with Ctrl-C (Ctrl-C from the export dialog: the export case).
+	let marked: AppProcess | undefined;
+	afterAll(() => {
+		table?.kill('SIGKILL');
+		marked?.kill('SIGKILL');
+	});
+
+	/** The app with every row marked: the one the export case left, or (run alone) a new one. */
+	async function markedApp(): Promise<AppProcess> {
+		if (marked === undefined || marked.terminal.buffer.active.type === 'normal') {
+			marked = await start();
+			await marked.type('     ');
+			await marked.waitFor('5 marked');
+		}
+
+		return marked;
+	}
 
 	it('table: every record is a row, escapes inert (Ctrl-C from the table: the last case)', async () => {
 		const app = await start();
@@ -93,7 +110,8 @@ describe('the app under hostile records', () => {
 		const app = await start();
 		const cases: Array<[string, string, RegExp]> = [
 			['wrong types', HOSTILE_IDS.wrongTypes, /IP allowlist malformed: "10\.0\.0\.1" \(text, not a list: every request is refused\)/],
-			['huge', HOSTILE_IDS.huge, /description\s+huge x+…/],
+			// Wrapped over lines since d60f634, and still cut: a … ends it.
+			['huge', HOSTILE_IDS.huge, /description\s+huge\s+x[x\s]*…\n\s*scopes/],
 			[
 				DEEP,
 				HOSTILE_IDS.deep,
@@ -148,23 +166,21 @@ describe('the app under hostile records', () => {
 		await quitWithCtrlC(app);
 	});
 
-	it('export of marked rows: the readable ones are exported, the unreadable one named; Ctrl-C quits', async () => {
-		const app = await start();
-		await app.type('     ');
-		await app.waitFor('5 marked');
+	it('export of marked rows: the readable ones are exported, the unreadable one named; Esc keeps the marks', async () => {
+		const app = await markedApp();
 		await app.type('e');
 		const dialog = await app.waitFor('Export the 4 marked tokens');
 		expect(dialog.replaceAll(/\s+/g, ' ')).toContain(
 			`Left out ${HOSTILE_IDS.deep.slice(0, 12)}…: its record cannot be read; Esc, then d revokes it.`,
 		);
 		expect(dialog).not.toContain('Could not export');
-		await quitWithCtrlC(app);
+		expectInert(app);
+		await app.type(KEYS.escape);
+		await app.waitFor(screen => !screen.includes('Export') && screen.includes('5 marked'), {message: 'the table, 5 marked'});
 	});
 
 	it('revoke dialog: every hostile record marked and listed inert; Ctrl-C quits', async () => {
-		const app = await start();
-		await app.type('     ');
-		await app.waitFor('5 marked');
+		const app = await markedApp();
 		await app.type('d');
 		const dialog = await app.waitFor('Revoke the 5 marked tokens?');
 		for (const text of ['wrong types', 'escapes\uFFFD]0;pwned', 'huge xxx', '(record cannot be read)']) {

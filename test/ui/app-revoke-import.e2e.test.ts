@@ -4,7 +4,8 @@ import {Redis} from 'ioredis';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {TokenStore} from '../../source/store/index.js';
 import {encodeLastUse} from '../../source/tokens/index.js';
-import {runCli} from '../helpers/cli.js';
+// Commands run in-process (runInProcess): what they do is the subject, not the process around them.
+import {runInProcess as runCli} from '../helpers/cli.js';
 import {KEYS, type AppProcess} from './helpers/pty.js';
 import {appFixture} from './helpers/app-fixture.js';
 

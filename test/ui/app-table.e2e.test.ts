@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {runCli} from '../helpers/cli.js';
+// Commands run in-process (runInProcess): what they do is the subject, not the process around them.
+import {runInProcess as runCli} from '../helpers/cli.js';
 import {TokenStore} from '../../source/store/index.js';
 import {KEYS, type spawnApp} from './helpers/pty.js';
 import {appFixture} from './helpers/app-fixture.js';
@@ -94,7 +95,7 @@ describe('the app: table', () => {
 			await app.waitFor(screen => screen.includes('Token details') && screen.includes(id));
 			await app.type(KEYS.escape);
 			await app.waitFor('1 of 7');
-			// Another process revokes it; the table has not reloaded yet and still lists it.
+			// Another command revokes it, on its own connection; the table has not reloaded yet and still lists it.
 			expect((await runCli(['revoke', '-t', id, '--yes', url])).exitCode).toBe(0);
 			await app.type(KEYS.enter);
 			await app.waitFor('This token no longer exists');

@@ -25,9 +25,9 @@ describe('table data', () => {
 		NOW,
 	);
 
-	it('precomputes the cells once: all scopes, all accounts, relative last use, never', () => {
+	it('precomputes the cells once: all scopes, all accounts, relative last use, no expiry', () => {
 		const cells = cellsOf(data.rows[0]!, NOW);
-		expect(cells).toEqual(['Billing', 'api', 'acme', '2026-11-22 07:59', '1 minute ago', 'never']);
+		expect(cells).toEqual(['Billing', 'api', 'acme', '2026-11-22 07:59', '1 minute ago', 'no expiry']);
 		// Computed once per load, then the same array every time.
 		expect(cellsOf(data.rows[0]!, NOW)).toBe(cells);
 		// A row a reload kept is drawn again against the new load's time.
