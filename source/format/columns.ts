@@ -20,7 +20,10 @@ import {
  */
 export type Column = {
 	key: 'description' | 'scopes' | 'account' | 'created' | 'lastUsed' | 'expires';
+	/** The header, with any unit its cells are in ("Created (UTC)"). */
 	title: string;
+	/** The column as a sentence names it ("sorted by created"). */
+	name: string;
 	text: (token: TokenSummary, now: number) => string;
 	/** Sort key; undefined sorts last. */
 	sortKey: (token: TokenSummary) => string | number | undefined;
@@ -39,21 +42,24 @@ const description = (token: TokenSummary) => displayText(shownDescription(token)
 const expires = (token: TokenSummary) => token.expires || undefined;
 
 export const COLUMNS: readonly Column[] = [
-	{key: 'description', title: 'Description', text: description, sortKey: token => description(token).toLowerCase()},
+	{key: 'description', title: 'Description', name: 'description', text: description, sortKey: token => description(token).toLowerCase()},
 	{
 		key: 'scopes',
+		name: 'scopes',
 		title: 'Scopes',
 		text: token => displayText(shownScopes(token)),
 		sortKey: token => describeScopes(token.scopes),
 	},
 	{
 		key: 'account',
+		name: 'account',
 		title: 'Account',
 		text: token => displayText(shownAccount(token)),
 		sortKey: token => token.account?.toLowerCase(),
 	},
 	{
 		key: 'created',
+		name: 'created',
 		// The table's times are UTC (shortDate), as every other time ee-tokens prints: the title says so.
 		title: 'Created (UTC)',
 		text: token => (token.created === undefined ? '—' : shortDate(token.created)),
@@ -61,6 +67,7 @@ export const COLUMNS: readonly Column[] = [
 	},
 	{
 		key: 'lastUsed',
+		name: 'last used',
 		title: 'Last used',
 		text: (token, now) =>
 			token.lastUsed === undefined ? 'never' : token.lastUsed === UNREADABLE_TIME ? 'unreadable' : relativeTime(token.lastUsed, now),
@@ -69,6 +76,7 @@ export const COLUMNS: readonly Column[] = [
 	},
 	{
 		key: 'expires',
+		name: 'expires',
 		title: 'Expires',
 		text(token, now) {
 			if (unknown(token)) {

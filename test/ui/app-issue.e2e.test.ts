@@ -82,7 +82,8 @@ describe('the app: issue wizard', () => {
 		const copiedAt = app.output().length;
 		expect(app.output()).toContain(`\u001B]52;c;${Buffer.from(token!).toString('base64')}\u0007`);
 		await app.type(KEYS.enter);
-		await app.waitFor(screen => screen.includes('7 tokens') && screen.includes('CI deploy'));
+		// The cursor lands on the token just issued.
+		await app.waitFor(screen => screen.includes('7 tokens') && /^› +[A-Z!] CI deploy/m.test(screen));
 		expect(app.history()).not.toContain(token);
 		// Nothing written after the dialog closed carries it either.
 		expect(app.output().slice(copiedAt)).not.toContain(token);

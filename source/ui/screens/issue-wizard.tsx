@@ -204,12 +204,14 @@ export function IssueWizard({store, width, height, onClose, clock = Date.now}: I
 			return true;
 		}
 
+		// The new token's id, read before the key closes the view (closing forgets the token).
+		const madeId = current.issued?.id;
 		dispatch({type: 'key', key, now: clock()});
 		// Closed here, in the key's own turn, not in an effect after the next render: a key read
 		// in the same burst (Esc, then n) must reach whatever is under the dialog.
-		const {done, issued} = ref.current;
+		const {done} = ref.current;
 		if (done) {
-			onClose({repaint: done === 'closed', reload: done === 'closed', select: done === 'closed' ? issued?.id : undefined});
+			onClose({repaint: done === 'closed', reload: done === 'closed', select: done === 'closed' ? madeId : undefined});
 		}
 
 		return true;

@@ -138,11 +138,13 @@ export function RotateScreen({store, id, width, height, onClose, clock = Date.no
 			return true;
 		}
 
+		// The new token's id, read before the key closes the view (closing forgets the token).
+		const madeId = current.issued?.id;
 		dispatch({type: 'key', key});
 		// Closed in the key's own turn (see the issue wizard).
-		const {done, issued} = ref.current;
+		const {done} = ref.current;
 		if (done) {
-			onClose({repaint: done === 'closed', reload: done === 'closed', select: done === 'closed' ? issued?.id : undefined});
+			onClose({repaint: done === 'closed', reload: done === 'closed', select: done === 'closed' ? madeId : undefined});
 		}
 
 		return true;

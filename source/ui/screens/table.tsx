@@ -134,7 +134,7 @@ export function StatusLine({
 	if (state.sortColumn !== undefined) {
 		// A column the window has become too narrow for (s never picks one) is said, not left unseen.
 		const unseen = shownColumns(width).includes(state.sortColumn) ? '' : ', not shown at this width';
-		parts.push(`sorted by ${COLUMNS[state.sortColumn]!.title.toLowerCase()}${state.sortReverse ? ' (reversed)' : ''}${unseen}`);
+		parts.push(`sorted by ${COLUMNS[state.sortColumn]!.name}${state.sortReverse ? ' (reversed)' : ''}${unseen}`);
 	}
 
 	if (state.marks.size > 0) {
