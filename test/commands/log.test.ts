@@ -274,6 +274,12 @@ describe('--follow', () => {
 		expect((await run).exitCode).toBe(0);
 	});
 
+	/** The times of what --follow --json printed, in order. */
+	const printedTimes = (text: string): string[] =>
+		text
+			.split('\n')
+			.filter(Boolean)
+			.map(line => (JSON.parse(line) as {time: string}).time);
 	const minute = (index: number) =>
 		entry(`2026-12-01T10:${String(Math.floor(index / 60)).padStart(2, '0')}:${String(index % 60).padStart(2, '0')}.000Z`, {});
 
@@ -286,10 +292,7 @@ describe('--follow', () => {
 		await db.raw.lpush(`tokens:log:${ID}`, ...burst);
 		clock.tick();
 		await clock.waiting();
-		const times = printed()
-			.split('\n')
-			.filter(Boolean)
-			.map(line => JSON.parse(line).time);
+		const times = printedTimes(printed());
 		expect(times).toHaveLength(150);
 		expect(times[0]).toBe('2026-12-01T10:00:00.000Z');
 		expect(times.at(-1)).toBe('2026-12-01T10:02:29.000Z');
@@ -312,10 +315,7 @@ describe('--follow', () => {
 			.exec();
 		clock.tick();
 		await clock.waiting();
-		const times = printed()
-			.split('\n')
-			.filter(Boolean)
-			.map(line => JSON.parse(line).time);
+		const times = printedTimes(printed());
 		expect(times.slice(20)).toStrictEqual(
 			Array.from({length: 20}, (_, index) => `2026-12-01T10:00:${String(index + 10).padStart(2, '0')}.000Z`),
 		);

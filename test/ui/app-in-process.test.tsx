@@ -1,8 +1,8 @@
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import {type OpenStore, openStore} from '../../source/store/index.js';
 import {App} from '../../source/ui/app.js';
-import type {KeySource} from '../../source/ui/hooks/keypress.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
+import {fakeKeys} from './helpers/fake-keys.js';
 import {KEYS} from './helpers/pty.js';
 import {type Seeded, seedTokens} from './helpers/seed.js';
 import {renderToTerminal} from './helpers/xterm.js';
@@ -26,19 +26,6 @@ afterAll(async () => {
 	await redis.stop();
 });
 
-function keys() {
-	let listener: ((text: string) => {quit: boolean}) | undefined;
-	const source: KeySource = {
-		subscribe(next) {
-			listener = next;
-			return () => {
-				listener = undefined;
-			};
-		},
-	};
-	return {source, type: (text: string) => listener?.(text)};
-}
-
 async function until(read: () => string, pattern: RegExp | ((text: string) => boolean)): Promise<string> {
 	for (let attempt = 0; attempt < 200; attempt++) {
 		const text = read();
@@ -54,7 +41,7 @@ async function until(read: () => string, pattern: RegExp | ((text: string) => bo
 
 /** The app on the file's Redis, its periodic reload an hour away, and the keys the test types. */
 async function renderApp() {
-	const input = keys();
+	const input = fakeKeys();
 	const screen = await renderToTerminal(
 		<App store={opened.store} endpoint={redis.url()} prefix="" refreshMs={3_600_000} input={input.source} />,
 		{columns: 120, rows: 35},

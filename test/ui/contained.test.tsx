@@ -1,22 +1,9 @@
 import {Text} from 'ink';
 import {describe, expect, it} from 'vitest';
 import {Contained} from '../../source/ui/components/contained.js';
-import {type KeySource, KeypressProvider, PRIORITY, useKeypress} from '../../source/ui/hooks/keypress.js';
+import {KeypressProvider, PRIORITY, useKeypress} from '../../source/ui/hooks/keypress.js';
+import {fakeKeys} from './helpers/fake-keys.js';
 import {renderToTerminal} from './helpers/xterm.js';
-
-/** A key source a test types into. */
-function fakeKeys() {
-	let listener: ((text: string) => {quit: boolean}) | undefined;
-	const source: KeySource = {
-		subscribe(next) {
-			listener = next;
-			return () => {
-				listener = undefined;
-			};
-		},
-	};
-	return {source, type: (text: string) => listener?.(text)};
-}
 
 function Thrower({message}: {message: string}): never {
 	throw new Error(message);

@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {TokenStore} from '../../source/store/index.js';
-import {type KeySource, KeypressProvider} from '../../source/ui/hooks/keypress.js';
+import {KeypressProvider} from '../../source/ui/hooks/keypress.js';
 import {keyEvent} from '../../source/ui/keymap.js';
 import {
 	type IssueState,
@@ -13,6 +13,7 @@ import {
 } from '../../source/ui/state/issue-wizard.js';
 import {IssueWizard, IssueWizardView} from '../../source/ui/screens/issue-wizard.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
+import {fakeKeys} from './helpers/fake-keys.js';
 import {renderToTerminal} from './helpers/xterm.js';
 
 const NOW = Date.parse('2026-11-22T08:00:00Z');
@@ -255,25 +256,17 @@ describe('the issue wizard component', () => {
 
 	it('issues exactly the request its review showed, however long the review stayed open', async () => {
 		const store = new TokenStore(redis.client(), '');
-		let listener: ((text: string) => {quit: boolean}) | undefined;
-		const keys: KeySource = {
-			subscribe(next) {
-				listener = next;
-				return () => {
-					listener = undefined;
-				};
-			},
-		};
+		const keys = fakeKeys();
 		// Opened at 16:43:56, 1h typed, confirmed into the review at 16:44:11, issued at 16:44:40.
 		let clock = Date.parse('2026-11-22T16:43:56Z');
 		const screen = await renderToTerminal(
-			<KeypressProvider input={keys}>
+			<KeypressProvider input={keys.source}>
 				<IssueWizard store={store} width={100} height={24} clock={() => clock} onClose={() => {}} />
 			</KeypressProvider>,
 			{columns: 100, rows: 26},
 		);
 		const typeKeys = async (text: string, until: string | RegExp) => {
-			listener?.(text);
+			keys.type(text);
 			const started = Date.now();
 			while (!(typeof until === 'string' ? screen.text().includes(until) : until.test(screen.text()))) {
 				if (Date.now() - started > 10_000) {
