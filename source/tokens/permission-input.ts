@@ -114,12 +114,7 @@ export function parsePermissionText(text: string): Permissions | null {
 	return permissions;
 }
 
-/**
- * A stored `permissions` value as such a field is prefilled: its preset, none, or ACTIONS / GROUPS;
- * '' when malformed or when an axis is an empty list. The field reads an empty side as "not
- * narrowed", so prefilling an empty list as one would widen a token that allows nothing the moment
- * the other side is edited: the operator types both sides instead.
- */
+/** A stored `permissions` value as such a field is prefilled: its preset, none, or ACTIONS / GROUPS; '' when malformed. */
 export function permissionText(permissions: unknown): string {
 	if (permissions === undefined || permissions === null) {
 		return 'none';
@@ -131,9 +126,5 @@ export function permissionText(permissions: unknown): string {
 	}
 
 	const axes = permissionAxes(permissions);
-	if (!axes || axes.actions?.length === 0 || axes.groups?.length === 0) {
-		return '';
-	}
-
-	return `${(axes.actions ?? []).join(',')} / ${(axes.groups ?? []).join(',')}`;
+	return axes ? `${(axes.actions ?? []).join(',')} / ${(axes.groups ?? []).join(',')}` : '';
 }

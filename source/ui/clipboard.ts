@@ -26,8 +26,7 @@ export function clipboardTools(env: NodeJS.ProcessEnv = process.env, platform = 
 	const tools: Tool[] = [];
 	if (env['TMUX']) {
 		// -w: tmux also sets the outer terminal's clipboard when its set-clipboard allows (the default).
-		// One named buffer, replaced on each copy: an automatic buffer per copy would pile raw tokens up in tmux.
-		tools.push({command: 'tmux', args: ['load-buffer', '-b', 'ee-tokens', '-w', '-'], says: "tmux's paste buffer (prefix ] pastes it)"});
+		tools.push({command: 'tmux', args: ['load-buffer', '-w', '-'], says: "tmux's paste buffer (prefix ] pastes it)"});
 	}
 
 	if (platform === 'darwin') {

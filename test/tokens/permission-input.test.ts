@@ -6,8 +6,6 @@ import {
 	checkMsgpackShape,
 	encodeRecord,
 	parsePermissions,
-	parsePermissionText,
-	permissionText,
 	permissionAxes,
 	permissionWarnings,
 	presetOf,
@@ -111,31 +109,13 @@ describe('scopes the permissions make useless', () => {
 	});
 });
 
-describe("the edit form's field", () => {
-	it('prefills an empty axis as nothing to edit: an empty side would read back as not narrowed and widen the token', () => {
-		expect(permissionText({actions: ['read'], groups: []})).toBe('');
-		expect(permissionText({actions: [], groups: ['account']})).toBe('');
-		expect(permissionText({actions: ['read'], groups: ['account']})).toBe('read / account');
-		// What an empty side means when typed: not narrowed (why an empty list is never prefilled as one).
-		expect(parsePermissionText('read / ')).toStrictEqual({actions: ['read']});
-	});
-});
-
 describe('the sentence', () => {
-	it('says what EmailEngine does with false, 0 or an empty string (not narrowed), not that it refuses', () => {
-		for (const falsy of [false, 0, '']) {
-			expect(permissionSentence(falsy)).toBe(
-				'Read by EmailEngine as not narrowed (whatever its scopes reach); ee-tokens serve refuses every request',
-			);
-		}
-	});
-
 	it('says what the permissions allow, nothing, or that EmailEngine refuses everything', () => {
 		expect(permissionSentence({actions: ['read'], groups: ['account', 'mailbox', 'message']})).toBe(
 			'Can read accounts, folders and messages',
 		);
 		expect(permissionSentence({groups: ['message', 'account']})).toBe('Can do anything with accounts and messages');
-		expect(permissionSentence(PERMISSION_PRESETS['send-only'])).toBe('Can send outgoing mail');
+		expect(permissionSentence(PERMISSION_PRESETS['send-only'])).toBe('Can send message submission');
 		expect(permissionSentence(PERMISSION_PRESETS['read-only'])).toBe(
 			'Can read everything but the admin routes (tokens, settings, OAuth2 apps, licence)',
 		);
@@ -147,7 +127,7 @@ describe('the sentence', () => {
 		);
 		expect(permissionSentence({actions: []})).toBe('Allows nothing: this token cannot make any request');
 		expect(permissionSentence({groups: ['admin']})).toBe('Allows nothing: this token cannot make any request');
-		for (const malformed of [{}, [], 'read', {actions: ['fly']}, {actions: 'read'}]) {
+		for (const malformed of [{}, [], 'read', {actions: ['fly']}, {actions: 'read'}, false]) {
 			expect(permissionSentence(malformed), JSON.stringify(malformed)).toBe('Unreadable restriction: EmailEngine refuses every request');
 		}
 

@@ -1,5 +1,4 @@
 import {Text} from 'ink';
-import {useEffect} from 'react';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {TokenStore} from '../../source/store/index.js';
 import type {TokenSummary} from '../../source/tokens/index.js';
@@ -60,51 +59,6 @@ describe('the table while the whole listing loads', () => {
 			release(expected);
 			await until(() => screen.text().includes('whole'));
 			expect(screen.lines()[0]).toBe(`3000 rows whole first=${expected[0]!.id} up`);
-		} finally {
-			screen.unmount();
-		}
-	});
-
-	it('a reload asked for while one runs is not dropped: a write made meanwhile shows without the periodic reload', async () => {
-		const small = new TokenStore(redis.client(10), '');
-		await small.issue({description: 'There first', scopes: ['api']});
-		let calls = 0;
-		let release: () => void = () => {};
-		const source: TokenSource = {
-			async all() {
-				calls++;
-				if (calls === 2) {
-					// The second read is under way (it read before the write below) until the test lets it end.
-					const rows = await small.summaries();
-					await new Promise<void>(resolve => {
-						release = resolve;
-					});
-					return rows;
-				}
-
-				return small.summaries();
-			},
-		};
-		const handle = {refresh() {}, ready: false};
-		function Refreshing() {
-			const tokens = useTokens(small, {source, refreshMs: 3_600_000});
-			useEffect(() => {
-				handle.refresh = tokens.refresh;
-				handle.ready = true;
-			});
-			return <Text>{tokens.data ? `${tokens.data.rows.length} rows` : 'nothing yet'}</Text>;
-		}
-
-		const screen = await renderToTerminal(<Refreshing />);
-		try {
-			await until(() => screen.text().includes('1 rows') && handle.ready);
-			handle.refresh();
-			await until(() => calls === 2);
-			await small.issue({description: 'Made meanwhile', scopes: ['api']});
-			// What a dialog does after its write: ask for a reload, while the second read still runs.
-			handle.refresh();
-			release();
-			await until(() => screen.text().includes('2 rows'));
 		} finally {
 			screen.unmount();
 		}
