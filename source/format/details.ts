@@ -32,6 +32,10 @@ const TEXT_FIELDS = new Set(['description', 'metadata', 'ip', 'remoteAddress']);
 export const malformed = (value: unknown, why: string) =>
 	`malformed: ${typeof value === 'string' ? displayText(JSON.stringify(displayText(value, 200))) : displayText(value, 200)} (${why})`;
 
+/** One axis of well-formed permissions: its words, "none" when empty, "any" when absent (it narrows nothing). */
+const axisText = (axis: readonly string[] | undefined) =>
+	axis === undefined ? 'any' : axis.length === 0 ? 'none' : displayText(axis.join(', '));
+
 /** A field's problem in the domain's words ("scopes is text, not a list"), without the field's name. */
 const whyOf = (field: string, problem: string) => (problem.startsWith(`${field} is `) ? problem.slice(field.length + 4) : problem);
 
@@ -135,7 +139,13 @@ export function fieldText(key: string, value: unknown, now: number, limit = DISP
 		}
 
 		case 'permissions': {
-			return value === null || value === undefined || permissionAxes(value) ? displayText(value) : malformed(value, EVERY_REQUEST_REFUSED);
+			if (value === null || value === undefined) {
+				return displayText(value);
+			}
+
+			// Read as words, like scopes: a JSON list of thirteen groups has no space to wrap at.
+			const axes = permissionAxes(value);
+			return axes ? `actions ${axisText(axes.actions)}; groups ${axisText(axes.groups)}` : malformed(value, EVERY_REQUEST_REFUSED);
 		}
 
 		default: {

@@ -137,6 +137,8 @@ describe('show and review say what a token may do', () => {
 		});
 		const shown = await run(['show', '-t', id]);
 		expect(shown.stdout).toMatch(/^may do +Can read accounts, folders and messages$/m);
+		// The field itself as words, which wrap on a narrow screen (a JSON list has no space to wrap at).
+		expect(shown.stdout).toMatch(/^permissions +actions read; groups account, mailbox, message$/m);
 		expect(shown.stdout).toMatch(/^warning +The smtp scope cannot work: it needs send on submit, which these permissions do not allow$/m);
 		const json = JSON.parse((await run(['show', '-t', id, '--json'])).stdout) as Record<string, unknown>;
 		expect(json['permissionSummary']).toBe('Can read accounts, folders and messages');
