@@ -11,7 +11,7 @@ const NOUNS: Readonly<Record<string, string>> = {
 	account: 'accounts',
 	mailbox: 'folders',
 	message: 'messages',
-	submit: 'message submission',
+	submit: 'outgoing mail',
 	outbox: 'the outbox',
 	export: 'exports',
 	template: 'templates',

@@ -221,7 +221,7 @@ describe('can through the binary', () => {
 		const refused = await runCli(['can', '-t', '-', 'GET', '/v1/stats', db()], {input: `${raw}\n`});
 		expect(refused.exitCode).toBe(10);
 		expect(refused.stdout).toMatch(/^refused by the permission check: GET \/v1\/stats gets 403 Unauthorized permission$/m);
-		expect(refused.stdout).toContain('may do       Can send message submission');
+		expect(refused.stdout).toContain('may do       Can send outgoing mail');
 		const allowed = await runCli(['can', '-t', tokenIdOf(raw).slice(0, 12), 'POST', '/v1/tokens', db()]);
 		expect(allowed.exitCode).toBe(10);
 		expect(`${refused.stdout}${refused.stderr}${allowed.stdout}${allowed.stderr}`).not.toContain(raw);

@@ -115,7 +115,7 @@ describe('the sentence', () => {
 			'Can read accounts, folders and messages',
 		);
 		expect(permissionSentence({groups: ['message', 'account']})).toBe('Can do anything with accounts and messages');
-		expect(permissionSentence(PERMISSION_PRESETS['send-only'])).toBe('Can send message submission');
+		expect(permissionSentence(PERMISSION_PRESETS['send-only'])).toBe('Can send outgoing mail');
 		expect(permissionSentence(PERMISSION_PRESETS['read-only'])).toBe(
 			'Can read everything but the admin routes (tokens, settings, OAuth2 apps, licence)',
 		);

@@ -35,7 +35,7 @@ describe('the app: issue wizard', () => {
 		// Permissions: down twice to mail-agent, which says what it allows.
 		await app.type(`j${KEYS.down}`);
 		const picker = await app.waitFor(
-			/› mail-agent +Can read, change and send accounts, folders, messages, message submission, the outbox and templates/,
+			/› mail-agent +Can read, change and send accounts, folders, messages, outgoing mail, the outbox and templates/,
 		);
 		expect(picker).toMatch(/none +not narrowed: whatever the scopes reach/);
 		await app.type(KEYS.enter);

@@ -130,7 +130,7 @@ describe('the app: E edits a token in place', () => {
 		await app.type(KEYS.enter);
 		const review = await app.waitFor('Enter saves these changes');
 		expect(review).toMatch(/description\s+Billing v2/);
-		expect(review).toMatch(/may do\s+Can send message submission/);
+		expect(review).toMatch(/may do\s+Can send outgoing mail/);
 		// One zone marker: the ISO time's Z, not "Z UTC".
 		expect(review).not.toContain('Z UTC');
 		const expected = Date.parse(/expires\s+(\d{4}-\d\d-\d\dT[\d:.]+Z)/.exec(review)![1]!);
