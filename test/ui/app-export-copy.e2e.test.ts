@@ -1,5 +1,5 @@
 import {execFile} from 'node:child_process';
-import {existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {promisify} from 'node:util';
@@ -162,6 +162,31 @@ describe('w in the export dialog', () => {
 		await app.waitFor(screen => screen.replaceAll(/\n /g, ' ').includes(`to ${file} (mode 0600)`));
 		expect(readFileSync(file, 'utf8')).toBe(`${expected}\n`);
 		expect(readdirSync(dir)).toEqual(['ee-tokens-export.txt']);
+	});
+
+	it('quotes the path in the import command it shows, so a directory with a space or $(…) pasted into a shell imports', async () => {
+		const dir = path.join(scratchDir(), 'my exports $(touch pwned)');
+		mkdirSync(dir);
+		const app = fixture.start({columns: 120, rows: 35, cwd: dir});
+		const {id} = await exportedFirstRow(app);
+		await app.type('w');
+		const screen = (await app.waitFor('(mode 0600)')).replaceAll(/\n /g, ' ');
+		const command = /import with (ee-tokens import -t - < .+?)\s*$/m.exec(screen)?.[1];
+		expect(command).toBeDefined();
+		const bin = scratchDir();
+		writeFileSync(path.join(bin, 'ee-tokens'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`, {mode: 0o755});
+		const {stderr} = await promisify(execFile)('sh', ['-c', command!], {
+			cwd: bin,
+			env: {PATH: `${bin}:${process.env['PATH']}`, EENGINE_REDIS: fixture.redis.url(13)},
+		});
+		expect(stderr).toContain('Imported 1,');
+		expect(existsSync(path.join(bin, 'pwned'))).toBe(false);
+		const other = new Redis(fixture.redis.url(13), {maxRetriesPerRequest: 1});
+		try {
+			expect((await new TokenStore(other).exportAll()).map(item => item.id)).toEqual([id]);
+		} finally {
+			other.disconnect();
+		}
 	});
 
 	it('says in one line why it cannot write, and leaves nothing behind', async () => {

@@ -4,7 +4,7 @@ import {Box, Text, useStdout} from 'ink';
 import {useEffect, useState} from 'react';
 import type {TokenStore} from '../../store/index.js';
 import {TokenError} from '../../tokens/index.js';
-import {displayText} from '../../format/index.js';
+import {displayText, shellWord} from '../../format/index.js';
 import {copyToClipboard} from '../clipboard.js';
 import {Footer} from '../components/footer.js';
 import {Frame, Message, Title} from '../components/frame.js';
@@ -179,7 +179,8 @@ function writeNotice(outcome: WriteOutcome, count: number): ExportNotice {
 		case 'written': {
 			return {
 				kind: 'success',
-				text: `Wrote ${count === 1 ? 'the export string' : `${count} export strings`} to ${outcome.file} (mode 0600); import with ee-tokens import -t - < ${outcome.file}`,
+				// Quoted for the shell it is pasted into: the directory the app started in may hold a space or a `$(…)`.
+				text: `Wrote ${count === 1 ? 'the export string' : `${count} export strings`} to ${displayText(outcome.file)} (mode 0600); import with ee-tokens import -t - < ${displayText(shellWord(outcome.file))}`,
 			};
 		}
 
