@@ -114,7 +114,12 @@ export function parsePermissionText(text: string): Permissions | null {
 	return permissions;
 }
 
-/** A stored `permissions` value as such a field is prefilled: its preset, none, or ACTIONS / GROUPS; '' when malformed. */
+/**
+ * A stored `permissions` value as such a field is prefilled: its preset, none, or ACTIONS / GROUPS;
+ * '' when malformed or when an axis is an empty list. The field reads an empty side as "not
+ * narrowed", so prefilling an empty list as one would widen a token that allows nothing the moment
+ * the other side is edited: the operator types both sides instead.
+ */
 export function permissionText(permissions: unknown): string {
 	if (permissions === undefined || permissions === null) {
 		return 'none';
@@ -126,5 +131,9 @@ export function permissionText(permissions: unknown): string {
 	}
 
 	const axes = permissionAxes(permissions);
-	return axes ? `${(axes.actions ?? []).join(',')} / ${(axes.groups ?? []).join(',')}` : '';
+	if (!axes || axes.actions?.length === 0 || axes.groups?.length === 0) {
+		return '';
+	}
+
+	return `${(axes.actions ?? []).join(',')} / ${(axes.groups ?? []).join(',')}`;
 }

@@ -6,6 +6,8 @@ import {
 	checkMsgpackShape,
 	encodeRecord,
 	parsePermissions,
+	parsePermissionText,
+	permissionText,
 	permissionAxes,
 	permissionWarnings,
 	presetOf,
@@ -106,6 +108,16 @@ describe('scopes the permissions make useless', () => {
 		expect(permissionWarnings(['smtp'], {groups: ['account']})).toStrictEqual([
 			'The smtp scope cannot work: it needs send on submit, which these permissions do not allow',
 		]);
+	});
+});
+
+describe("the edit form's field", () => {
+	it('prefills an empty axis as nothing to edit: an empty side would read back as not narrowed and widen the token', () => {
+		expect(permissionText({actions: ['read'], groups: []})).toBe('');
+		expect(permissionText({actions: [], groups: ['account']})).toBe('');
+		expect(permissionText({actions: ['read'], groups: ['account']})).toBe('read / account');
+		// What an empty side means when typed: not narrowed (why an empty list is never prefilled as one).
+		expect(parsePermissionText('read / ')).toStrictEqual({actions: ['read']});
 	});
 });
 
