@@ -146,6 +146,9 @@ function parseRequest(methodArgument: string, target: string, accountFlag: strin
 			if (params['account'] !== accountFlag) {
 				throw usage(`${route.method} ${route.template} takes its account from PATH; --account names another one`);
 			}
+		} else if (Object.hasOwn(query, 'account') && query['account'] !== accountFlag) {
+			// Never silently replaced: serve would judge the account PATH names.
+			throw usage(`${route.method} ${route.template}: PATH's ?account= and --account name different accounts`);
 		} else {
 			query['account'] = accountFlag;
 		}
@@ -228,6 +231,12 @@ export async function judge(
 
 	if (entry.unreadable !== undefined) {
 		return refused('token', {error: badToken(), reason: 'unreadable'}, {note: `Its record cannot be read (${entry.unreadable})`});
+	}
+
+	// serve finds a record by the lower-case hex digest of the token presented: one stored under any
+	// other id (EmailEngine's import keeps ids verbatim, compatibility §1.4) is reached by no token.
+	if (!/^[0-9a-f]{64}$/.test(entry.id)) {
+		return refused('token', {error: badToken(), reason: 'unreachable'}, {note: 'Stored under an id no raw token hashes to (not lower-case hex)'});
 	}
 
 	const state = recordState(entry.record, now);

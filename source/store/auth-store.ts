@@ -1,5 +1,5 @@
 import type {Redis} from 'ioredis';
-import {encodeLastUse, encodeMsgpack} from '../tokens/index.js';
+import {TokenError, encodeLastUse, encodeMsgpack} from '../tokens/index.js';
 import {checkExec} from './redis-errors.js';
 import {type Keys, keysFor} from './keys.js';
 
@@ -213,8 +213,22 @@ export class AuthStore {
 	 * the next request by. A missing counter (no request in this window yet) is 0.
 	 */
 	async peekRateLimit(window: number, bucket: number, id: string): Promise<number> {
-		const value = Number(await this.redis.get(this.keys.rateLimit(window, bucket, id)));
-		return Number.isFinite(value) ? value : 0;
+		const key = this.keys.rateLimit(window, bucket, id);
+		const value = await this.redis.get(key);
+		if (value === null) {
+			return 0;
+		}
+
+		// Only what INCRBY counts on: anything else makes serve's count fail (a 500), so no verdict
+		// may be read from it.
+		if (!/^-?(0|[1-9]\d{0,17})$/.test(value)) {
+			throw new TokenError(
+				'unreadable',
+				`The rate-limit counter ${key} is not an integer, so serve cannot count this request (it answers 500)`,
+			);
+		}
+
+		return Number(value);
 	}
 
 	/** Audit log write (compatibility §1.7): LPUSH, LTRIM to N entries, EXPIRE refreshed on each write. */

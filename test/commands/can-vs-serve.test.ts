@@ -197,6 +197,43 @@ describe('can and serve agree (scope × permissions × route)', () => {
 	});
 });
 
+describe('can never answers more than serve would', () => {
+	it('a rate-limit counter that is not an integer: serve cannot count (500), so can gives no verdict (exit 6)', async () => {
+		const limited = await store({scopes: ['api'], restrictions: {rateLimit: {maxRequests: 5, timeWindow: 3600}}});
+		await ask(limited, 'GET', '/v1/stats');
+		// serve counted nothing yet; the window's key is the one serve will INCRBY.
+		await call(limited, 'GET', '/v1/stats');
+		const [key] = await redis.client(DB).keys('rl:*');
+		await redis.client(DB).set(key!, 'abc', 'KEEPTTL');
+		expect((await call(limited, 'GET', '/v1/stats')).status).toBe(500);
+		const result = await runInProcess(['can', '-t', '-', 'GET', '/v1/stats', db()], {input: `${limited}\n`});
+		expect(result.exitCode).toBe(6);
+		expect(result.stderr).toContain('is not an integer');
+		expect(result.stdout).not.toContain('allowed');
+	});
+
+	it('a record stored under an upper-case id is reached by no token: refused, as serve refuses its token', async () => {
+		const raw = await store({scopes: ['api']});
+		const upper = tokenIdOf(raw).toUpperCase();
+		await redis.client(DB).rename('tokens', 'tokens-moved');
+		await redis.client(DB).hset('tokens', upper, (await redis.client(DB).hgetBuffer('tokens-moved', tokenIdOf(raw)))!);
+		await redis.client(DB).del('tokens-moved');
+		expect((await call(raw, 'GET', '/v1/stats')).status).toBe(401);
+		const result = await runInProcess(['can', '-t', upper, 'GET', '/v1/stats', '--json', db()]);
+		expect(result.exitCode).toBe(10);
+		expect(JSON.parse(result.stdout)).toMatchObject({allowed: false, check: 'token'});
+	});
+
+	it("--account that names another account than PATH's ?account= is a usage error, not a silent replacement", async () => {
+		const raw = await store({scopes: ['api'], account: 'example'});
+		const result = await runInProcess(['can', '-t', '-', 'GET', '/v1/tokens?account=other', '--account', 'example', db()], {
+			input: `${raw}\n`,
+		});
+		expect(result.exitCode).toBe(2);
+		expect(result.stderr).toContain('name different accounts');
+	});
+});
+
 describe('can writes nothing', () => {
 	it('no last use, no audit entry, no rate-limit counter', async () => {
 		await redis.client(DB).hset('settings', 'tokenAuditLog', 'true');
