@@ -26,7 +26,8 @@ export function clipboardTools(env: NodeJS.ProcessEnv = process.env, platform = 
 	const tools: Tool[] = [];
 	if (env['TMUX']) {
 		// -w: tmux also sets the outer terminal's clipboard when its set-clipboard allows (the default).
-		tools.push({command: 'tmux', args: ['load-buffer', '-w', '-'], says: "tmux's paste buffer (prefix ] pastes it)"});
+		// One named buffer, replaced on each copy: an automatic buffer per copy would pile raw tokens up in tmux.
+		tools.push({command: 'tmux', args: ['load-buffer', '-b', 'ee-tokens', '-w', '-'], says: "tmux's paste buffer (prefix ] pastes it)"});
 	}
 
 	if (platform === 'darwin') {

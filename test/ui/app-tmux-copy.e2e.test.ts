@@ -58,6 +58,11 @@ describe('c inside tmux', () => {
 			const store = new TokenStore(client);
 			const exported = (await store.exportAll()).find(item => item.record['description'] === description)!;
 			expect(await tmux('show-buffer')).toBe(exported.exportString);
+			// A second copy replaces the first: one named buffer, not one more automatic buffer per copy
+			// (a raw token copied from the shown-once view would otherwise stay in tmux's list).
+			await tmux('send-keys', '-t', 'app', 'c');
+			await waitForPane(text => text.includes("Copied into tmux's paste buffer"), 'the second copy confirmed');
+			expect((await tmux('list-buffers', '-F', '#{buffer_name}')).trim().split('\n')).toEqual(['ee-tokens']);
 		} finally {
 			client.disconnect();
 		}
