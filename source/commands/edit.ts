@@ -41,9 +41,10 @@ export const editCommand = defineCommand({
 	  --no-rate-limit    No rate limit
 	  --preset           Permissions from a preset (read-only, mail-agent, send-only,
 	                     everything), replacing the token's permissions
-	  --actions          Permitted actions (read, write, send, destructive), replacing the
-	                     permissions as a whole with --groups
-	  --groups           Permitted groups (account, mailbox, message, …; never admin)
+	  --actions          Permitted actions (read, write, send, destructive); alone, it
+	                     replaces the actions and keeps the stored groups
+	  --groups           Permitted groups (account, mailbox, message, …; never admin); alone,
+	                     it replaces the groups and keeps the stored actions
 	  --no-permissions   No permissions: the token is no longer narrowed
 	  --metadata         JSON text, replacing the metadata (a rotation link in it included)
 	  --json             Print the edited record as JSON
@@ -157,6 +158,8 @@ function parseEdit(flags: EditFlags, now: number): TokenEdit {
 		referrers: flags.noReferrer ? null : restrictions?.referrers,
 		rateLimit: flags.noRateLimit ? null : restrictions?.rateLimit,
 		permissions: flags.noPermissions ? null : parsePermissions({preset: flags.preset, actions: flags.actions, groups: flags.groups}),
+		// --actions or --groups alone changes that axis and keeps the other as stored.
+		keepOtherAxis: flags.preset === undefined && (flags.actions ?? []).length > 0 !== (flags.groups ?? []).length > 0,
 		metadata: flags.metadata === undefined ? undefined : parseMetadata(flags.metadata),
 	};
 }

@@ -1,7 +1,7 @@
 import {TokenError} from './errors.js';
 import {reckonedExpiry} from './expiry.js';
 import {isPlainMap} from './msgpack.js';
-import type {Permissions} from './permissions.js';
+import {type Permissions, permissionAxes} from './permissions.js';
 import {type RateLimit, type TokenRecord, toMillis, withFields} from './record.js';
 import {expiryOf, importProblem, recordProblem} from './record-shape.js';
 import {type RotationLink, rotationLinkOf, withRotationLink} from './rotation-link.js';
@@ -111,6 +111,11 @@ export type TokenEdit = {
 	rateLimit?: RateLimit | null;
 	/** The permissions, replaced as a whole, or null for none (not narrowed). */
 	permissions?: Permissions | null;
+	/**
+	 * `permissions` names one axis only (`edit --groups`): the stored other axis is kept. Left out,
+	 * it would allow everything on that axis, widening the token without a word.
+	 */
+	keepOtherAxis?: boolean;
 	metadata?: string;
 };
 
@@ -152,7 +157,8 @@ export function editedRecord(id: string, record: TokenRecord, edit: TokenEdit): 
 	}
 
 	if (edit.permissions !== undefined) {
-		changes['permissions'] = edit.permissions ?? undefined;
+		changes['permissions'] =
+			edit.permissions && edit.keepOtherAxis ? withOtherAxis(id, record['permissions'], edit.permissions) : (edit.permissions ?? undefined);
 	}
 
 	if (edit.metadata !== undefined) {
@@ -160,6 +166,25 @@ export function editedRecord(id: string, record: TokenRecord, edit: TokenEdit): 
 	}
 
 	return withFields(record, changes);
+}
+
+/** One axis edited onto the stored permissions: the other axis as stored (none stored: not narrowed). */
+function withOtherAxis(id: string, stored: unknown, edited: Permissions): Permissions {
+	if (stored === undefined || stored === null) {
+		return edited;
+	}
+
+	const axes = permissionAxes(stored);
+	if (!axes) {
+		throw new TokenError(
+			'usage',
+			`Token ${id}'s stored permissions cannot be read, so one axis cannot be kept: give both --actions and --groups, or --preset`,
+		);
+	}
+
+	const actions = edited.actions ?? axes.actions;
+	const groups = edited.groups ?? axes.groups;
+	return {...(actions ? {actions: [...actions]} : {}), ...(groups ? {groups: [...groups]} : {})};
 }
 
 const RESTRICTION_ORDER = ['referrers', 'addresses', 'rateLimit'];

@@ -82,9 +82,13 @@ describe('edit', () => {
 			permissions: {actions: [...PERMISSION_PRESETS['read-only'].actions], groups: [...PERMISSION_PRESETS['read-only'].groups]},
 			metadata: '{}',
 		});
+		// One axis changes that axis: the stored actions (read) stay, so the token is never widened.
 		const custom = await run(['edit', '-t', id, '--groups', 'diagnostics']);
 		expect(custom.exitCode, custom.stderr).toBe(0);
-		expect((await stored(id))['permissions']).toStrictEqual({groups: ['diagnostics']});
+		expect((await stored(id))['permissions']).toStrictEqual({actions: ['read'], groups: ['diagnostics']});
+		const actions = await run(['edit', '-t', id, '--actions', 'read,write']);
+		expect(actions.exitCode, actions.stderr).toBe(0);
+		expect((await stored(id))['permissions']).toStrictEqual({actions: ['read', 'write'], groups: ['diagnostics']});
 		const removed = await run(['edit', '-t', id, '--no-permissions']);
 		expect(removed.exitCode, removed.stderr).toBe(0);
 		const record = await db.raw.hgetBuffer('tokens', id);
