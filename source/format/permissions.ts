@@ -30,6 +30,8 @@ const ADMIN_ROUTES = 'the admin routes (tokens, settings, OAuth2 apps, licence)'
 export const PERMISSIONS_UNREADABLE = 'Unreadable restriction: EmailEngine refuses every request';
 export const PERMISSIONS_NOTHING = 'Allows nothing: this token cannot make any request';
 export const PERMISSIONS_NOT_NARROWED = 'Not narrowed: whatever its scopes reach';
+/** false, 0 or '': EmailEngine reads them as absent; serve refuses them (server/permissions.ts). */
+export const PERMISSIONS_FALSY = 'Read by EmailEngine as not narrowed (whatever its scopes reach); ee-tokens serve refuses every request';
 
 /** "a, b and c". */
 const listed = (words: readonly string[]) => (words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)!}`);
@@ -42,6 +44,10 @@ const listed = (words: readonly string[]) => (words.length < 2 ? words.join('') 
 export function permissionSentence(permissions: unknown): string {
 	if (permissions === undefined || permissions === null) {
 		return PERMISSIONS_NOT_NARROWED;
+	}
+
+	if (permissions === false || permissions === 0 || permissions === '') {
+		return PERMISSIONS_FALSY;
 	}
 
 	const axes = permissionAxes(permissions);

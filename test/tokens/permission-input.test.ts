@@ -122,6 +122,14 @@ describe("the edit form's field", () => {
 });
 
 describe('the sentence', () => {
+	it('says what EmailEngine does with false, 0 or an empty string (not narrowed), not that it refuses', () => {
+		for (const falsy of [false, 0, '']) {
+			expect(permissionSentence(falsy)).toBe(
+				'Read by EmailEngine as not narrowed (whatever its scopes reach); ee-tokens serve refuses every request',
+			);
+		}
+	});
+
 	it('says what the permissions allow, nothing, or that EmailEngine refuses everything', () => {
 		expect(permissionSentence({actions: ['read'], groups: ['account', 'mailbox', 'message']})).toBe(
 			'Can read accounts, folders and messages',
@@ -139,7 +147,7 @@ describe('the sentence', () => {
 		);
 		expect(permissionSentence({actions: []})).toBe('Allows nothing: this token cannot make any request');
 		expect(permissionSentence({groups: ['admin']})).toBe('Allows nothing: this token cannot make any request');
-		for (const malformed of [{}, [], 'read', {actions: ['fly']}, {actions: 'read'}, false]) {
+		for (const malformed of [{}, [], 'read', {actions: ['fly']}, {actions: 'read'}]) {
 			expect(permissionSentence(malformed), JSON.stringify(malformed)).toBe('Unreadable restriction: EmailEngine refuses every request');
 		}
 
