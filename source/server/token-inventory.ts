@@ -1,5 +1,5 @@
 import {type RedisTarget, type TokenStore, loadSummaries} from '../store/index.js';
-import {SCOPES, type TokenSummary, isScope} from '../tokens/index.js';
+import {SCOPES, type TokenSummary, isScope, problemIsAbout} from '../tokens/index.js';
 
 /**
  * What /metrics says about the stored tokens (its `api_tokens*` gauges): counted from the same
@@ -36,7 +36,8 @@ function scopeLabelsOf(summary: TokenSummary): Set<ScopeLabel> {
 	const {scopes} = summary;
 	if (scopes === undefined) {
 		// A scopes field that is not a list reads as none here, but refuses every request: not `unset`.
-		return new Set([summary.problem === undefined ? 'unset' : 'invalid']);
+		// Absent scopes with another field broken are still unset (list says "no scope limit").
+		return new Set([problemIsAbout(summary.problem, 'scopes') ? 'invalid' : 'unset']);
 	}
 
 	if (scopes.length === 0) {

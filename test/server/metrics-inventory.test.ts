@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {encodeLastUse} from '../../source/tokens/index.js';
+import {encodeLastUse, summaryOf} from '../../source/tokens/index.js';
 import {InventoryCache, SCOPE_LABELS, inventoryOf} from '../../source/server/token-inventory.js';
 import {expositionProblems, labelValues, samples} from '../helpers/prometheus.js';
 import {bearer, useHarness} from './harness.js';
@@ -132,6 +132,15 @@ describe('/metrics token gauges', () => {
 		expect(samples(text).get('api_tokens')).toBe(0);
 		expect(h.logs.filter(line => line.includes('Reading the token inventory works again'))).toHaveLength(1);
 	});
+});
+
+test('a token with no scopes field counts as unset even when another field is broken; a broken scopes field as invalid', () => {
+	const noScopesBadRestrictions = summaryOf('b'.repeat(64), {created: NOW, description: 'x', restrictions: 'x'});
+	const noScopesBadExpiry = summaryOf('c'.repeat(64), {created: NOW, description: 'x', expires: 'soon'});
+	const scopesText = summaryOf('d'.repeat(64), {created: NOW, description: 'x', scopes: 'api'});
+	const {byScope} = inventoryOf([noScopesBadRestrictions, noScopesBadExpiry, scopesText], 0, NOW);
+	expect(byScope.get('unset')).toBe(2);
+	expect(byScope.get('invalid')).toBe(1);
 });
 
 describe('the inventory cache', () => {
