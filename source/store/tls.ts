@@ -205,8 +205,9 @@ export function tlsFailure(
 	const code = (error as TlsError | undefined)?.code ?? '';
 	const start = `Cannot connect to Redis at ${where}`;
 	if (!isTls) {
-		// A TLS port drops a client that opens with plain text, before any reply.
-		return state.tcpConnected && /^(ECONNRESET|EPIPE)$/.test(code)
+		// A TLS port drops a client that opens with plain text, before any reply. A unix socket is
+		// never a TLS port (rediss:// has no socket form): a reset there is the server going away.
+		return state.tcpConnected && !where.startsWith('unix:') && /^(ECONNRESET|EPIPE)$/.test(code)
 			? `${start}: it closed the connection without answering (${code}), as a TLS port does: if it takes TLS, write rediss://`
 			: undefined;
 	}

@@ -2,7 +2,7 @@ import {chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync} from 'node:f
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {runInProcess} from '../helpers/cli.js';
+import {runCli, runInProcess} from '../helpers/cli.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 import {type TestPki, type TlsRedis, makeTestPki, startTlsRedis} from '../helpers/tls-redis.js';
 import {startServe} from '../helpers/serve.js';
@@ -251,6 +251,25 @@ describe('TLS and plain text mixed up', () => {
 				`^ee-tokens: Cannot connect to Redis at ${url.replaceAll('/', '\\/')}: it closed the connection without answering \\((ECONNRESET|EPIPE)\\), as a TLS port does: if it takes TLS, write rediss://$`,
 			),
 		);
+	});
+
+	it('a unix socket that closes on the first bytes is not taken for a TLS port (a socket has no rediss:// form)', async () => {
+		const {createServer} = await import('node:net');
+		const socket = path.join(mkdtempSync(path.join(tmpdir(), 'ee-tokens-reset-')), 'redis.sock');
+		const server = createServer(connection => {
+			connection.once('data', () => connection.destroy());
+		});
+		await new Promise<void>(resolve => server.listen(socket, resolve));
+		try {
+			// Through the binary: in-process the first write can find the socket closed before it is sent.
+			const result = await runCli(['list', '--dbs.redis', `unix://${socket}?db=8`, '--dbs.timeout', '2']);
+			expect(result.exitCode).toBe(3);
+			expect(result.stderr.trim().split('\n')).toHaveLength(1);
+			expect(result.stderr).not.toContain('rediss://');
+		} finally {
+			server.close();
+			rmSync(path.dirname(socket), {recursive: true, force: true});
+		}
 	});
 
 	it('a TLS file with a plain-text URL is refused, never sent over plain text (exit 2)', async () => {
