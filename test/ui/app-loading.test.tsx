@@ -64,6 +64,48 @@ describe('the table while the whole listing loads', () => {
 		}
 	});
 
+	it('a reload asked for while one runs is not dropped: a write made meanwhile shows without the periodic reload', async () => {
+		const small = new TokenStore(redis.client(10), '');
+		await small.issue({description: 'There first', scopes: ['api']});
+		let calls = 0;
+		let release: () => void = () => {};
+		const source: TokenSource = {
+			async all() {
+				calls++;
+				if (calls === 2) {
+					// The second read is under way (it read before the write below) until the test lets it end.
+					const rows = await small.summaries();
+					await new Promise<void>(resolve => {
+						release = resolve;
+					});
+					return rows;
+				}
+
+				return small.summaries();
+			},
+		};
+		let refresh = () => {};
+		function Refreshing() {
+			const tokens = useTokens(small, {source, refreshMs: 3_600_000});
+			refresh = tokens.refresh;
+			return <Text>{tokens.data ? `${tokens.data.rows.length} rows` : 'nothing yet'}</Text>;
+		}
+
+		const screen = await renderToTerminal(<Refreshing />);
+		try {
+			await until(() => screen.text().includes('1 rows'));
+			refresh();
+			await until(() => calls === 2);
+			await small.issue({description: 'Made meanwhile', scopes: ['api']});
+			// What a dialog does after its write: ask for a reload, while the second read still runs.
+			refresh();
+			release();
+			await until(() => screen.text().includes('2 rows'));
+		} finally {
+			screen.unmount();
+		}
+	});
+
 	it('reloads by itself on the periodic refresh, no key pressed (its interval injected)', async () => {
 		// A small table: the refresh waits at least LOAD_TIME_SHARE (50) times as long as a load took,
 		// so 3,000 rows would stretch the 200 ms to seconds.

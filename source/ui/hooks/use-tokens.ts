@@ -59,6 +59,9 @@ export function useTokens(
 	const [state, setState] = useState<TokensState>({data: undefined, connection: 'connecting', error: undefined, loading: true});
 	const timer = useRef<NodeJS.Timeout | undefined>(undefined);
 	const inFlight = useRef(false);
+	// A reload asked for while one runs (after a write): the running one may have read before the
+	// write, so another follows it instead of the ask being dropped.
+	const again = useRef(false);
 	const mounted = useRef(true);
 	const pendingFirst = useRef(first);
 	const haveTable = useRef(false);
@@ -73,6 +76,7 @@ export function useTokens(
 
 	const load = useCallback(async () => {
 		if (inFlight.current) {
+			again.current = true;
 			return;
 		}
 
@@ -139,6 +143,10 @@ export function useTokens(
 			}
 		} finally {
 			inFlight.current = false;
+			if (again.current && mounted.current) {
+				again.current = false;
+				schedule(0, () => reload.current());
+			}
 		}
 	}, [store, refreshMs, schedule, source, endpoint]);
 
