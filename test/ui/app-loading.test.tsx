@@ -1,4 +1,5 @@
 import {Text} from 'ink';
+import {useEffect} from 'react';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {TokenStore} from '../../source/store/index.js';
 import type {TokenSummary} from '../../source/tokens/index.js';
@@ -84,21 +85,23 @@ describe('the table while the whole listing loads', () => {
 				return small.summaries();
 			},
 		};
-		let refresh = () => {};
+		const handle = {refresh() {}};
 		function Refreshing() {
 			const tokens = useTokens(small, {source, refreshMs: 3_600_000});
-			refresh = tokens.refresh;
+			useEffect(() => {
+				handle.refresh = tokens.refresh;
+			});
 			return <Text>{tokens.data ? `${tokens.data.rows.length} rows` : 'nothing yet'}</Text>;
 		}
 
 		const screen = await renderToTerminal(<Refreshing />);
 		try {
 			await until(() => screen.text().includes('1 rows'));
-			refresh();
+			handle.refresh();
 			await until(() => calls === 2);
 			await small.issue({description: 'Made meanwhile', scopes: ['api']});
 			// What a dialog does after its write: ask for a reload, while the second read still runs.
-			refresh();
+			handle.refresh();
 			release();
 			await until(() => screen.text().includes('2 rows'));
 		} finally {
