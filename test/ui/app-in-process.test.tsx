@@ -79,6 +79,28 @@ it('the cursor stays on its token when the rows are sorted, reversed, or a filte
 	}
 });
 
+it('an import of a token already there lands the cursor on it at once (no reload comes), and not later', async () => {
+	const {screen, input} = await renderApp();
+	try {
+		await until(screen.text, /\d+ tokens/);
+		const relay = seeded.find(token => token.description === 'Mail relay')!;
+		const exported = await opened.store.exportString(relay.id);
+		expect(cursorRow(screen.text())).not.toBe('Mail relay');
+		input.type('i');
+		await until(screen.text, /Import a token/);
+		input.type(exported);
+		await until(screen.text, /Enter to continue/);
+		input.type(KEYS.enter);
+		await until(screen.text, /Import this token\?/);
+		input.type(KEYS.enter);
+		await until(screen.text, /Already present/);
+		input.type(KEYS.enter);
+		await until(screen.text, text => !text.includes('Import a token') && cursorRow(text) === 'Mail relay');
+	} finally {
+		screen.unmount();
+	}
+});
+
 it('r in the details reads the token and its audit log again at once', async () => {
 	const {screen, input} = await renderApp();
 	try {

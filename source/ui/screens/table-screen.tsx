@@ -6,7 +6,7 @@ import {Frame} from '../components/frame.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {useRefReducer} from '../hooks/use-ref-reducer.js';
 import {type TableData, filteredOrder, hiddenMarks, single, sortedOrder, targetOf} from '../state/rows.js';
-import {initialTableState, tableIntent, tableReducer} from '../state/table.js';
+import {type TableAction, initialTableState, tableIntent, tableReducer} from '../state/table.js';
 import {theme} from '../theme.js';
 import {type Dialog, targetsFor} from './dialogs.js';
 import {StatusLine, TableView} from './table.js';
@@ -28,7 +28,7 @@ export type TableScreenProps = {
 };
 
 /** Actions that reorder or refill the rows: the cursor stays on the token it was on, wherever that lands. */
-const KEEPS_THE_TOKEN = new Set(['cycleSort', 'reverseSort', 'clearFilter', 'toggleExpired']);
+const KEEPS_THE_TOKEN = new Set<TableAction['type']>(['cycleSort', 'reverseSort', 'clearFilter', 'toggleExpired']);
 
 /**
  * The token table with its cursor, filter, sort and marks. It stays mounted under dialogs, so
@@ -56,8 +56,17 @@ export function TableScreen({data, waiting, loading, width, height, active, onOp
 	const follow = useRef<{id: string; data: TableData | undefined} | undefined>(undefined);
 	const firstMatch = useRef(false);
 	useEffect(() => {
-		if (select) {
+		if (!select) {
+			return;
+		}
+
+		// Already shown (an import of a token that was there): land now, as no new table may come.
+		const index = data ? visible.findIndex(position => data.rows[position]!.id === select.id) : -1;
+		if (index === -1) {
 			follow.current = {id: select.id, data};
+		} else {
+			follow.current = undefined;
+			dispatch({type: 'select', index, total: visible.length, height: rowsHeight});
 		}
 		// Only when a dialog asks.
 		// eslint-disable-next-line react-hooks/exhaustive-deps
@@ -109,8 +118,10 @@ export function TableScreen({data, waiting, loading, width, height, active, onOp
 				case 'action': {
 					if (KEEPS_THE_TOKEN.has(intent.action.type) && here) {
 						follow.current = {id: here.id, data};
-					} else if (intent.action.type === 'setQuery') {
-						firstMatch.current = true;
+					} else {
+						// The operator put the cursor somewhere: a landing still waiting for a reload is given up.
+						follow.current = undefined;
+						firstMatch.current = intent.action.type === 'setQuery';
 					}
 
 					dispatch(intent.action);
