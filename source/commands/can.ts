@@ -236,7 +236,11 @@ export async function judge(
 	// serve finds a record by the lower-case hex digest of the token presented: one stored under any
 	// other id (EmailEngine's import keeps ids verbatim, compatibility §1.4) is reached by no token.
 	if (!/^[0-9a-f]{64}$/.test(entry.id)) {
-		return refused('token', {error: badToken(), reason: 'unreachable'}, {note: 'Stored under an id no raw token hashes to (not lower-case hex)'});
+		return refused(
+			'token',
+			{error: badToken(), reason: 'unreachable'},
+			{note: 'Stored under an id no raw token hashes to (not lower-case hex)'},
+		);
 	}
 
 	const state = recordState(entry.record, now);
