@@ -159,7 +159,7 @@ function parseEdit(flags: EditFlags, now: number): TokenEdit {
 		rateLimit: flags.noRateLimit ? null : restrictions?.rateLimit,
 		permissions: flags.noPermissions ? null : parsePermissions({preset: flags.preset, actions: flags.actions, groups: flags.groups}),
 		// --actions or --groups alone changes that axis and keeps the other as stored.
-		keepOtherAxis: flags.preset === undefined && (flags.actions ?? []).length > 0 !== (flags.groups ?? []).length > 0,
+		keepOtherAxis: (flags.preset === undefined && (flags.actions ?? []).length > 0 !== (flags.groups ?? []).length > 0) || undefined,
 		metadata: flags.metadata === undefined ? undefined : parseMetadata(flags.metadata),
 	};
 }

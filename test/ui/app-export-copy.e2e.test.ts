@@ -177,11 +177,11 @@ describe('w in the export dialog', () => {
 		writeFileSync(path.join(bin, 'ee-tokens'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`, {mode: 0o755});
 		const {stderr} = await promisify(execFile)('sh', ['-c', command!], {
 			cwd: bin,
-			env: {PATH: `${bin}:${process.env['PATH']}`, EENGINE_REDIS: fixture.redis.url(13)},
+			env: {PATH: `${bin}:${process.env['PATH']}`, EENGINE_REDIS: fixture.redis.url(15)},
 		});
 		expect(stderr).toContain('Imported 1,');
 		expect(existsSync(path.join(bin, 'pwned'))).toBe(false);
-		const other = new Redis(fixture.redis.url(13), {maxRetriesPerRequest: 1});
+		const other = new Redis(fixture.redis.url(15), {maxRetriesPerRequest: 1});
 		try {
 			expect((await new TokenStore(other).exportAll()).map(item => item.id)).toEqual([id]);
 		} finally {

@@ -85,18 +85,19 @@ describe('the table while the whole listing loads', () => {
 				return small.summaries();
 			},
 		};
-		const handle = {refresh() {}};
+		const handle = {refresh() {}, ready: false};
 		function Refreshing() {
 			const tokens = useTokens(small, {source, refreshMs: 3_600_000});
 			useEffect(() => {
 				handle.refresh = tokens.refresh;
+				handle.ready = true;
 			});
 			return <Text>{tokens.data ? `${tokens.data.rows.length} rows` : 'nothing yet'}</Text>;
 		}
 
 		const screen = await renderToTerminal(<Refreshing />);
 		try {
-			await until(() => screen.text().includes('1 rows'));
+			await until(() => screen.text().includes('1 rows') && handle.ready);
 			handle.refresh();
 			await until(() => calls === 2);
 			await small.issue({description: 'Made meanwhile', scopes: ['api']});
