@@ -69,7 +69,7 @@ describe('the table while the whole listing loads', () => {
 		const small = new TokenStore(redis.client(10), '');
 		await small.issue({description: 'There first', scopes: ['api']});
 		let calls = 0;
-		let release: () => void = () => {};
+		let release: (() => void) | undefined;
 		const source: TokenSource = {
 			async all() {
 				calls++;
@@ -99,11 +99,12 @@ describe('the table while the whole listing loads', () => {
 		try {
 			await until(() => screen.text().includes('1 rows') && handle.ready);
 			handle.refresh();
-			await until(() => calls === 2);
+			// Held once it has read (release is set then), so the write below is not in what it read.
+			await until(() => release !== undefined);
 			await small.issue({description: 'Made meanwhile', scopes: ['api']});
 			// What a dialog does after its write: ask for a reload, while the second read still runs.
 			handle.refresh();
-			release();
+			release!();
 			await until(() => screen.text().includes('2 rows'));
 		} finally {
 			screen.unmount();
