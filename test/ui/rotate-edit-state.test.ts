@@ -1,9 +1,12 @@
+import {createElement} from 'react';
 import {describe, expect, it} from 'vitest';
 import {keyEvent} from '../../source/ui/keymap.js';
 import {copiedLines, initialRotateState, rotateReducer, rotateView, type RotateState} from '../../source/ui/state/rotate.js';
 import {type EditState, editReducer, editView, fieldsOf, initialEditState} from '../../source/ui/state/edit.js';
 import {detailLines} from '../../source/ui/state/details.js';
 import type {TokenRecord} from '../../source/tokens/index.js';
+import {EditView} from '../../source/ui/screens/edit.js';
+import {renderToTerminal} from './helpers/xterm.js';
 
 const NOW = Date.parse('2026-11-22T08:00:00Z');
 const HOUR = 3_600_000;
@@ -177,6 +180,33 @@ describe('the edit form', () => {
 		expect(again.fields.metadata).toBe('{"team":"other"}');
 		// Esc at the conflict cancels.
 		expect(edit(conflict, escape).done).toBe('cancelled');
+	});
+
+	it('offers Enter only where it acts: not while the save or the reload runs, when keys wait', async () => {
+		const review = toReview(loaded(RECORD), eraseLine, typed('Mine'));
+		const saving = edit(review, enter);
+		const conflict = editReducer(saving, {type: 'failed', message: 'Another operator changed this token', conflict: true});
+		const reloading = edit(conflict, enter);
+		const shown = async (state: EditState) => {
+			const screen = await renderToTerminal(createElement(EditView, {state, now: NOW, width: 100, height: 30}), {columns: 100, rows: 30});
+			try {
+				return screen.text();
+			} finally {
+				screen.unmount();
+			}
+		};
+
+		expect(await shown(review)).toContain('Enter saves these changes');
+		expect(await shown(conflict)).toContain('Enter reloads the token');
+		for (const [state, message] of [
+			[saving, 'Saving…'],
+			[reloading, 'Reloading…'],
+		] as const) {
+			const text = await shown(state);
+			expect(text).toContain(message);
+			expect(text).not.toMatch(/Enter (saves|reloads)/);
+			expect(text).toContain('Keys wait until this is done.');
+		}
 	});
 });
 

@@ -93,11 +93,14 @@ export function EditView({state, now, width, height}: {state: EditState; now: nu
 			: [];
 		body = (
 			<>
+				{/* Keys wait while a save or a reload runs (editReducer), so Enter is offered only when it acts. */}
 				<Text>
 					{' '}
 					{step === 'conflict'
 						? 'Enter reloads the token, keeping what you typed; Esc cancels.'
-						: 'Enter saves these changes, Esc goes back.'}
+						: step === 'review'
+							? 'Enter saves these changes, Esc goes back.'
+							: 'Keys wait until this is done.'}
 				</Text>
 				<Text> </Text>
 				{changes.length > 0 ? <Fields lines={changes} /> : <Text color={theme.muted}> Nothing changed.</Text>}
