@@ -203,7 +203,8 @@ describe('can never answers more than serve would', () => {
 		await ask(limited, 'GET', '/v1/stats');
 		// serve counted nothing yet; the window's key is the one serve will INCRBY.
 		await call(limited, 'GET', '/v1/stats');
-		const [key] = await redis.client(DB).keys('rl:*');
+		// This token's window only: earlier cases leave windows of their own tokens in the database.
+		const [key] = await redis.client(DB).keys(`rl:*:api:${tokenIdOf(limited)}`);
 		await redis.client(DB).set(key!, 'abc', 'KEEPTTL');
 		expect((await call(limited, 'GET', '/v1/stats')).status).toBe(500);
 		const result = await runInProcess(['can', '-t', '-', 'GET', '/v1/stats', db()], {input: `${limited}\n`});
