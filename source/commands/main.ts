@@ -129,7 +129,16 @@ async function dispatch(rawArgv: readonly string[], io: CliIo): Promise<number> 
 	if (name === undefined) {
 		if (io.stdin.isTTY && io.stdout.isTTY) {
 			const {runApp} = await import('../ui/run-app.js');
-			return runApp(globalOptions);
+			// The request check (t) is can's own code, loaded when first asked: serve's routes and
+			// their schemas cost the app's start nothing.
+			const answers = async () => import('./request-answer.js');
+			return runApp({
+				...globalOptions,
+				checks: {
+					ask: async (...question) => (await answers()).askRequest(...question),
+					routes: async (...token) => (await answers()).routeAnswers(...token),
+				},
+			});
 		}
 
 		io.stderr.write(mainHelp());

@@ -10,6 +10,7 @@ import {type FirstReads, type TokenSource, useTokens} from './hooks/use-tokens.j
 import {Command, matches} from './keymap.js';
 import type {CloseOptions} from './screens/close-options.js';
 import {type Dialog, Dialogs} from './screens/dialogs.js';
+import type {RequestChecks} from './state/request-check.js';
 import {AppFailure, TableFailure} from './screens/failure.js';
 import {TableScreen} from './screens/table-screen.js';
 import {TooSmall} from './screens/too-small.js';
@@ -32,6 +33,8 @@ export type AppProps = {
 	first?: FirstReads;
 	/** The terminal's keys. */
 	input?: KeySource;
+	/** The request check's answers (t): `ee-tokens can`'s, handed in by the entry (see RequestChecks). */
+	checks: RequestChecks;
 };
 
 const NO_DATA = buildTableData([], 0);
@@ -51,7 +54,7 @@ export function App(props: AppProps) {
 	);
 }
 
-function Main({store, endpoint, target, prefix, refreshMs, source, first}: AppProps) {
+function Main({store, endpoint, target, prefix, refreshMs, source, first, checks}: AppProps) {
 	const {exit} = useApp();
 	const {stdout} = useStdout();
 	const size = useTerminalSize();
@@ -165,6 +168,7 @@ function Main({store, endpoint, target, prefix, refreshMs, source, first}: AppPr
 						onClose={closeDialog}
 						onOpen={setDialog}
 						onChanged={refresh}
+						checks={checks}
 					/>
 				) : null}
 			</Box>

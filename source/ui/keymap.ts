@@ -57,6 +57,7 @@ export enum Command {
 	Review = 'review',
 	AuditLog = 'auditLog',
 	AuditSetting = 'auditSetting',
+	CheckRequest = 'checkRequest',
 	ForceQuit = 'forceQuit',
 	// Inside dialogs
 	Close = 'close',
@@ -99,7 +100,9 @@ export type View =
 	/** The review (v): tokens by severity with their findings. */
 	| 'review'
 	/** One token's whole audit log (l in its details). */
-	| 'audit-log';
+	| 'audit-log'
+	/** Whether the token may make a request (t): the request's fields and serve's answer. */
+	| 'request-check';
 
 /** `meta` left out matches either; `ctrl` left out means without Ctrl. */
 type Binding = {input?: string; name?: KeyName; ctrl?: boolean; meta?: boolean};
@@ -129,22 +132,22 @@ const named = (name: KeyName): Binding => ({name});
 const ctrl = (text: string): Binding => ({input: text, ctrl: true});
 
 /** The views with a text field in focus, where printable keys are text and only these edit it. */
-const TEXT_FIELDS: View[] = ['filter', 'wizard-text', 'import-input', 'revoke'];
+const TEXT_FIELDS: View[] = ['filter', 'wizard-text', 'import-input', 'revoke', 'request-check'];
 
 export const KEYMAP: Record<Command, Entry> = {
 	[Command.Up]: {
 		bindings: [named('up'), input('k')],
 		keys: '↑/k',
 		label: 'up',
-		help: 'Move up one row (only ↑ while filtering)',
-		views: ['table', 'details', 'help', 'wizard-scopes', 'wizard-choice', 'review', 'audit-log'],
+		help: 'Move up one row (only ↑ while typing)',
+		views: ['table', 'details', 'help', 'wizard-scopes', 'wizard-choice', 'review', 'audit-log', 'request-check'],
 	},
 	[Command.Down]: {
 		bindings: [named('down'), input('j')],
 		keys: '↓/j',
 		label: 'down',
-		help: 'Move down one row (only ↓ while filtering)',
-		views: ['table', 'details', 'help', 'wizard-scopes', 'wizard-choice', 'review', 'audit-log'],
+		help: 'Move down one row (only ↓ while typing)',
+		views: ['table', 'details', 'help', 'wizard-scopes', 'wizard-choice', 'review', 'audit-log', 'request-check'],
 	},
 	[Command.PageUp]: {
 		bindings: [named('pageup')],
@@ -274,6 +277,14 @@ export const KEYMAP: Record<Command, Entry> = {
 		help: "Open the token's whole audit log",
 		views: ['details'],
 	},
+	[Command.CheckRequest]: {
+		rank: 16,
+		bindings: [input('t')],
+		keys: 't',
+		label: 'check a request',
+		help: 'May it make a request? As serve judges',
+		views: ['table', 'details'],
+	},
 	[Command.AuditSetting]: {
 		rank: 16,
 		bindings: [input('a')],
@@ -318,6 +329,7 @@ export const KEYMAP: Record<Command, Entry> = {
 			'failed',
 			'review',
 			'audit-log',
+			'request-check',
 		],
 	},
 	[Command.Back]: {
@@ -334,7 +346,7 @@ export const KEYMAP: Record<Command, Entry> = {
 		keys: 'Enter',
 		label: 'next',
 		help: 'Accept the field and go on',
-		views: ['wizard-text', 'wizard-scopes', 'wizard-choice', 'import-input'],
+		views: ['wizard-text', 'wizard-scopes', 'wizard-choice', 'import-input', 'request-check'],
 	},
 	[Command.Toggle]: {
 		rank: 3,
@@ -467,6 +479,7 @@ const HELP_GROUPS: Array<{title: string; commands: Command[]}> = [
 			// Here rather than under Tokens: looking at one, and the two columns of help stay even
 			// (each 29 lines, on one 120x32 screen) since w joined the dialogs' keys.
 			Command.Details,
+			Command.CheckRequest,
 		],
 	},
 	{

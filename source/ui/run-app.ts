@@ -1,6 +1,7 @@
 import {PassThrough} from 'node:stream';
 import {type TlsFlags, loadSummaries, maskRedisUrl, openStore} from '../store/index.js';
 import type {FirstReads, TokenSource} from './hooks/use-tokens.js';
+import type {RequestChecks} from './state/request-check.js';
 import {APP_LISTING, HEAD_ROWS} from './state/rows.js';
 
 /**
@@ -11,7 +12,13 @@ import {APP_LISTING, HEAD_ROWS} from './state/rows.js';
  * React and Ink load while Redis connects and the first token list is read, so the first screen
  * costs the slower of the two, not their sum.
  */
-export async function runApp(options: {redisFlag?: string; timeoutFlag?: string; tlsFlags?: TlsFlags}): Promise<number> {
+export async function runApp(options: {
+	redisFlag?: string;
+	timeoutFlag?: string;
+	tlsFlags?: TlsFlags;
+	/** The request check's answers (t), from the entry: the app may not import server/. */
+	checks: RequestChecks;
+}): Promise<number> {
 	// React's development build times every render into the performance timeline and walks the
 	// changed props (our 100,000-row data) to describe them: seconds of work. Production unless the
 	// developer asks otherwise. Set before React loads; nothing else in the process reads it.
@@ -67,6 +74,7 @@ export async function runApp(options: {redisFlag?: string; timeoutFlag?: string;
 				source,
 				first,
 				input: screen.input,
+				checks: options.checks,
 			}),
 			// The app reads the terminal itself (screen.input): Ink gets a stdin it never reads.
 			{exitOnCtrlC: false, patchConsole: true, maxFps: 60, stdin: new PassThrough() as unknown as NodeJS.ReadStream},

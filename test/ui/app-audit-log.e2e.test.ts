@@ -1,5 +1,6 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {encodeMsgpack} from '../../source/tokens/index.js';
+import {runInProcess} from '../helpers/cli.js';
 import {appFixture} from './helpers/app-fixture.js';
 import {KEYS} from './helpers/pty.js';
 
@@ -104,5 +105,64 @@ describe('the app: a token’s audit log', () => {
 		await app.type('a');
 		await app.waitFor(/The audit log setting could not be read, so it was not switched/);
 		expect(await raw.hget('settings', 'tokenAuditLog')).toBe('true');
+	});
+});
+
+describe('the app: t asks whether a token may make a request, as ee-tokens can answers', () => {
+	it('answers as the fields change (request, client address), the same verdict as can, and every route at once; Esc goes back', async () => {
+		const url = `--dbs.redis=${fixture.redis.url()}`;
+		const issued = await runInProcess([
+			'issue',
+			'-d',
+			'Read-only CRM',
+			'-s',
+			'api',
+			'--preset',
+			'read-only',
+			'--ip',
+			'10.0.0.0/8',
+			'--rate-limit',
+			'100/60',
+			'--json',
+			url,
+		]);
+		expect(issued.exitCode).toBe(0);
+		const {id} = JSON.parse(issued.stdout) as {id: string};
+		const can = async (...request: string[]) => (await runInProcess(['can', '-t', id, ...request, url])).stdout.split('\n')[0]!;
+		const app = fixture.start({columns: 100, rows: 35});
+		await app.waitFor(/Read-only CRM/);
+		await app.type(`/Read-only CRM${KEYS.enter}`);
+		await app.waitFor(/Read-only CRM/);
+		await app.type(KEYS.enter);
+		await app.waitFor(/Token details/);
+		await app.type('t');
+		// Opened on the request a token of its kind most likely makes, answered at once: no address yet.
+		let screen = await app.waitFor(/Request +› GET \/v1\/stats[^]*✗ refused by the address check/);
+		expect(screen).toContain(await can('GET', '/v1/stats'));
+		expect(screen).toMatch(/note +No client address given/);
+		expect(screen).toMatch(/✗ scope +GET \/metrics/);
+		expect(screen).toMatch(/✗ address +GET \/v1\/stats/);
+		// From inside the allowlist: allowed, its rate limit read without counting one; the overview follows.
+		await app.type(`${KEYS.enter}10.1.2.3`);
+		screen = await app.waitFor(/✓ allowed: GET \/v1\/stats/);
+		expect(screen).toContain((await can('GET', '/v1/stats', '--ip', '10.1.2.3')).replace('allowed', '✓ allowed'));
+		expect(screen).toMatch(/rate limit +0 of 100 requests used in this window/);
+		expect(screen).toMatch(/✓ allowed +GET \/v1\/account\/\{account\}/);
+		expect(screen).toMatch(/✗ permission +POST \/v1\/tokens, POST \/v1\/token/);
+		// A write it may not make, typed into the request field (↑ goes back to it).
+		await app.type(`${KEYS.up}${KEYS.ctrlU}DELETE /v1/token/${id}`);
+		screen = await app.waitFor(/✗ refused by the permission check: DELETE[^]*403 Unauthorized\s+permission/);
+		expect(screen).toMatch(/route +\/v1\/token\/\{token\} needs scope api and destructive on admin/);
+		expect(await can('DELETE', `/v1/token/${id}`, '--ip', '10.1.2.3')).toMatch(
+			/^refused by the permission check: DELETE .* 403 Unauthorized permission$/,
+		);
+		// A request serve has no route for is one line saying so, not a verdict.
+		await app.type(`${KEYS.ctrlU}GET /v2/nothing`);
+		await app.waitFor(/serve has no route "GET \/v2\/nothing"/);
+		// Nothing was counted or recorded: the check is read only.
+		expect(await fixture.redis.client().keys('rl:*')).toEqual([]);
+		expect(JSON.parse((await runInProcess(['show', '-t', id, '--json', url])).stdout)).toMatchObject({access: {time: null, ip: null}});
+		await app.type(KEYS.escape);
+		await app.waitFor(screen => screen.includes('Token details') && !screen.includes('make this request'));
 	});
 });

@@ -1,4 +1,5 @@
 import {afterAll, beforeAll, expect, it} from 'vitest';
+import {askRequest, routeAnswers} from '../../source/commands/request-answer.js';
 import {type OpenStore, openStore} from '../../source/store/index.js';
 import {App} from '../../source/ui/app.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
@@ -43,7 +44,14 @@ async function until(read: () => string, pattern: RegExp | ((text: string) => bo
 async function renderApp() {
 	const input = fakeKeys();
 	const screen = await renderToTerminal(
-		<App store={opened.store} endpoint={redis.url()} prefix="" refreshMs={3_600_000} input={input.source} />,
+		<App
+			store={opened.store}
+			endpoint={redis.url()}
+			prefix=""
+			refreshMs={3_600_000}
+			input={input.source}
+			checks={{ask: askRequest, routes: routeAnswers}}
+		/>,
 		{columns: 120, rows: 35},
 	);
 	return {screen, input};

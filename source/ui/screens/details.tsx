@@ -18,7 +18,7 @@ export type DetailsProps = {
 	width: number;
 	height: number;
 	onClose: () => void;
-	onAction: (what: 'export' | 'revoke' | 'rotate' | 'edit' | 'audit-log') => void;
+	onAction: (what: 'export' | 'revoke' | 'rotate' | 'edit' | 'audit-log' | 'request-check') => void;
 	/** The audit-log section (state/audit-log.ts): its summary and the newest entries. */
 	audit?: readonly AuditLine[];
 	/** Turns the instance's audit-log setting the other way. */
@@ -110,6 +110,11 @@ export function DetailsScreen(props: DetailsProps) {
 
 			case Command.AuditLog: {
 				props.onAction('audit-log');
+				return true;
+			}
+
+			case Command.CheckRequest: {
+				props.onAction('request-check');
 				return true;
 			}
 

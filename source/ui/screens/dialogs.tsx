@@ -18,6 +18,8 @@ import {IssueWizard} from './issue-wizard.js';
 import {RevokeScreen} from './revoke.js';
 import {RotateScreen} from './rotate.js';
 import {EditScreen} from './edit.js';
+import {RequestCheckScreen} from './request-check.js';
+import {type RequestChecks, initialRequestCheck} from '../state/request-check.js';
 import {DialogFailure} from './failure.js';
 import {ReviewScreen} from './review.js';
 import {Contained} from '../components/contained.js';
@@ -37,7 +39,9 @@ export type Dialog =
 	| {kind: 'revoke'; selection: Selection}
 	| {kind: 'rotate'; id: string}
 	/** `back`: where the operator pressed E (a token's details): saved or cancelled, the edit returns there. */
-	| {kind: 'edit'; id: string; back?: Dialog};
+	| {kind: 'edit'; id: string; back?: Dialog}
+	/** `back`: the details it was opened from (t there), else the table. */
+	| {kind: 'request-check'; id: string; back?: Dialog};
 
 /** Targets for the marked ids, in marking order (one row may be gone since: no description then). */
 export function targetsFor(data: TableData, ids: readonly string[]): Target[] {
@@ -61,6 +65,8 @@ export type DialogsProps = {
 	onOpen: (dialog: Dialog) => void;
 	/** Reloads the table behind the dialog (after a write the dialog stays open to report). */
 	onChanged: () => void;
+	/** The request check's answers (t), from `ee-tokens can`'s implementation (see RequestChecks). */
+	checks: RequestChecks;
 };
 
 /** The details frame with one line instead of the fields: loading, gone, or why it failed (r reads again). */
@@ -113,7 +119,7 @@ function TokenDetails({
 	onOpen,
 	onChanged,
 	self,
-}: Omit<DialogsProps, 'dialog' | 'endpoint'> & {id: string; self: Dialog}) {
+}: Omit<DialogsProps, 'dialog' | 'endpoint' | 'checks'> & {id: string; self: Dialog}) {
 	const row = useMemo(() => data.rows.find(candidate => candidate.id === id), [data, id]);
 	const state = useEntry(store, id, data);
 	const audit = useAuditLog(store, id, data);
@@ -157,8 +163,8 @@ function TokenDetails({
 				onReload={onChanged}
 				onClose={close}
 				onAction={what => {
-					if (what === 'audit-log') {
-						onOpen({kind: 'audit-log', id, back: self});
+					if (what === 'audit-log' || what === 'request-check') {
+						onOpen({kind: what, id, back: self});
 						return;
 					}
 
@@ -193,7 +199,7 @@ export function Dialogs(props: DialogsProps) {
 }
 
 /** Routes the open dialog to its screen. Each screen renders its body and its own footer. */
-function DialogScreen({dialog, store, endpoint, data, width, height, onClose, onOpen, onChanged}: DialogsProps) {
+function DialogScreen({dialog, store, endpoint, data, width, height, onClose, onOpen, onChanged, checks}: DialogsProps) {
 	switch (dialog.kind) {
 		case 'details': {
 			const {back} = dialog;
@@ -216,6 +222,23 @@ function DialogScreen({dialog, store, endpoint, data, width, height, onClose, on
 		case 'audit-log': {
 			const {back} = dialog;
 			return <AuditLogScreen store={store} id={dialog.id} version={data} width={width} height={height} onClose={() => onOpen(back)} />;
+		}
+
+		case 'request-check': {
+			const {back} = dialog;
+			const row = data.rows.find(candidate => candidate.id === dialog.id);
+			return (
+				<RequestCheckScreen
+					store={store}
+					checks={checks}
+					id={dialog.id}
+					initial={initialRequestCheck({account: row?.account, scopes: row?.scopes})}
+					version={data}
+					width={width}
+					height={height}
+					onClose={() => (back ? onOpen(back) : onClose())}
+				/>
+			);
 		}
 
 		case 'review': {

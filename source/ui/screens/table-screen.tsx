@@ -148,8 +148,8 @@ export function TableScreen({data, waiting, loading, width, height, active, onOp
 				}
 
 				case 'open': {
-					if (intent.what === 'details' || intent.what === 'rotate' || intent.what === 'edit') {
-						// One token, the one under the cursor: rotate and edit take no marks.
+					if (intent.what === 'details' || intent.what === 'rotate' || intent.what === 'edit' || intent.what === 'request-check') {
+						// One token, the one under the cursor: rotate, edit and the request check take no marks.
 						if (here) {
 							onOpen({kind: intent.what, id: here.id});
 						}

@@ -170,7 +170,7 @@ function movement(command: Command | undefined, total: number, height: number): 
 export type TableIntent =
 	| {kind: 'action'; action: TableAction}
 	| {kind: 'open'; what: 'details' | 'issue' | 'import' | 'export' | 'revoke' | 'help' | 'review'}
-	| {kind: 'open'; what: 'rotate' | 'edit'}
+	| {kind: 'open'; what: 'rotate' | 'edit' | 'request-check'}
 	| {kind: 'refresh'}
 	| {kind: 'mark'}
 	| {kind: 'quit'}
@@ -292,6 +292,10 @@ export function tableIntent(
 
 		case Command.Edit: {
 			return total > 0 ? {kind: 'open', what: 'edit'} : {kind: 'none'};
+		}
+
+		case Command.CheckRequest: {
+			return total > 0 ? {kind: 'open', what: 'request-check'} : {kind: 'none'};
 		}
 
 		case Command.Help: {

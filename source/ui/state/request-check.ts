@@ -1,0 +1,81 @@
+import type {TokenStore} from '../../store/index.js';
+import {Command, type KeyEvent, commandFor, commandsOf} from '../keymap.js';
+import {editText} from './text-edit.js';
+
+/** A request as the check's fields hold it: "METHOD PATH", the client address, the Referer header. */
+export type RequestQuestion = {request: string; ip: string; referer: string};
+
+/** An answer in words: the verdict, then label and value pairs (already sanitised for a terminal). */
+export type AnswerText = {allowed: boolean; headline: string; fields: Array<[string, string]>};
+
+/**
+ * One group of serve's routes that ask the same of a token (scope, action, group): allowed, or
+ * refused, `verdict` then naming the check that refuses (scope, permission, address…).
+ */
+export type RouteAnswer = {allowed: boolean; routes: string; verdict: string};
+
+/**
+ * What the check asks of `ee-tokens can`'s implementation (commands/request-answer.ts), handed to
+ * the app by the entry: the app may not import server/ (docs/architecture.md), and one
+ * implementation answers both, so the app says what serve and `can` say. Both reject with a
+ * TokenError whose message is the one line to show (a request that names no route, say).
+ */
+export type RequestChecks = {
+	ask(store: TokenStore, id: string, question: RequestQuestion, now: number): Promise<AnswerText>;
+	routes(store: TokenStore, id: string, from: Omit<RequestQuestion, 'request'>, now: number): Promise<RouteAnswer[]>;
+};
+
+export const REQUEST_FIELDS = ['request', 'ip', 'referer'] as const;
+export type RequestField = (typeof REQUEST_FIELDS)[number];
+
+export const REQUEST_TITLES: Readonly<Record<RequestField, string>> = {
+	request: 'Request',
+	ip: 'Client IP',
+	referer: 'Referer',
+};
+
+export const REQUEST_HINTS: Readonly<Record<RequestField, string>> = {
+	request: 'METHOD PATH, e.g. GET /v1/account/example or GET /metrics; the answer follows as you type.',
+	ip: 'The address the request comes from; empty: none (a token with an IP allowlist is then refused).',
+	referer: 'The Referer header; empty: none (tested as the text "undefined", as EmailEngine does).',
+};
+
+export type RequestCheckState = {fields: RequestQuestion; focus: RequestField; closed: boolean};
+
+/** Paths are short; a field longer than this is a paste gone wrong, not a request. */
+const MAX_FIELD = 2048;
+
+/**
+ * The first question: the request a token of this kind most likely makes, so the answer is there
+ * when the view opens. A bound token reads its own account; a metrics-only token scrapes /metrics.
+ */
+export function initialRequestCheck(row: {account: string | undefined; scopes: readonly string[] | undefined}): RequestCheckState {
+	const metricsOnly = row.scopes !== undefined && row.scopes.length > 0 && row.scopes.every(scope => scope === 'metrics');
+	const request =
+		row.account === undefined ? (metricsOnly ? 'GET /metrics' : 'GET /v1/stats') : `GET /v1/account/${encodeURIComponent(row.account)}`;
+	return {fields: {request, ip: '', referer: ''}, focus: 'request', closed: false};
+}
+
+/** One key: Esc closes, Enter or ↓ and ↑ move between the fields (round), anything else edits the focused one. */
+export function requestCheckReducer(state: RequestCheckState, key: KeyEvent): RequestCheckState {
+	const index = REQUEST_FIELDS.indexOf(state.focus);
+	switch (commandFor(key, commandsOf('request-check'), {typing: true})) {
+		case Command.Close: {
+			return {...state, closed: true};
+		}
+
+		case Command.Next:
+		case Command.Down: {
+			return {...state, focus: REQUEST_FIELDS[(index + 1) % REQUEST_FIELDS.length]!};
+		}
+
+		case Command.Up: {
+			return {...state, focus: REQUEST_FIELDS[(index + REQUEST_FIELDS.length - 1) % REQUEST_FIELDS.length]!};
+		}
+
+		default: {
+			const value = editText(state.fields[state.focus], key, {maxLength: MAX_FIELD});
+			return value === undefined ? state : {...state, fields: {...state.fields, [state.focus]: value}};
+		}
+	}
+}
