@@ -12,6 +12,7 @@ import {EXIT} from './exit-codes.js';
 import {type OutputStream, defineCommand, jsonFlag} from './command.js';
 import {listingWarnings} from './listing-warnings.js';
 import {writeJsonArray, writeLines} from './output.js';
+import {CLI_JSON} from './safe-json.js';
 
 /** How much of the id a terminal shows, and what stands between two columns. */
 const ID_SHOWN = 12;
@@ -127,6 +128,6 @@ export function writeTable(
 /** The listing's chunks in EmailEngine's REST listing shape (entryToJson). */
 async function* entriesAsJson(chunks: AsyncIterable<TokenEntry[]>): AsyncGenerator<Array<Record<string, unknown>>> {
 	for await (const chunk of chunks) {
-		yield chunk.map(entry => entryToJson(entry));
+		yield chunk.map(entry => entryToJson(entry, CLI_JSON));
 	}
 }

@@ -17,6 +17,7 @@ import {EXIT} from './exit-codes.js';
 import type {Context} from './command.js';
 import {writeTable} from './list.js';
 import {writeJsonArray} from './output.js';
+import {CLI_JSON} from './safe-json.js';
 
 /** How many rows of the plan are shown before it is confirmed. */
 export const PLAN_ROWS = 10;
@@ -161,7 +162,7 @@ const count = (n: number) => `${n.toLocaleString('en-US')} token${n === 1 ? '' :
 
 /** A planned token in the listing's JSON shape (list --json), with `unreadable` when it cannot be read. */
 function entryJson(token: PlannedToken): Record<string, unknown> {
-	const json = entryToJson({id: token.id, record: plannedRecord(token), lastUse: decodeLastUse(token.access)});
+	const json = entryToJson({id: token.id, record: plannedRecord(token), lastUse: decodeLastUse(token.access)}, CLI_JSON);
 	return token.unreadable === undefined ? json : {...json, unreadable: token.unreadable};
 }
 

@@ -3,7 +3,7 @@ import {REVOKE_CONFIRM_LENGTH, TokenError, confirmsRevoke, entryToJson, revokeCo
 import {sanitizeText} from '../format/index.js';
 import {EXIT} from './exit-codes.js';
 import {type Context, defineCommand, jsonFlag} from './command.js';
-import {safeJson} from './safe-json.js';
+import {CLI_JSON, safeJson} from './safe-json.js';
 import {PLAN_ROWS, hasSelection, revokeSelection} from './revoke-selection.js';
 import {readTokenArgument} from './token-input.js';
 
@@ -105,7 +105,7 @@ export const revokeCommand = defineCommand({
 
 			await store.revokeEntry(entry);
 			if (flags.json) {
-				context.stdout.write(`${safeJson(entryToJson(entry))}\n`);
+				context.stdout.write(`${safeJson(entryToJson(entry, CLI_JSON))}\n`);
 			}
 
 			context.say(

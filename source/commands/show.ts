@@ -2,7 +2,7 @@ import {type TokenEntry, permissionWarnings, tokenDetailsJson} from '../tokens/i
 import {permissionSentence, recordLines, rotationJson, rotationLines, sanitizeText} from '../format/index.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand, jsonFlag} from './command.js';
-import {safeJson} from './safe-json.js';
+import {CLI_JSON, safeJson} from './safe-json.js';
 import {readTokenArgument} from './token-input.js';
 
 export const showCommand = defineCommand({
@@ -40,7 +40,7 @@ export const showCommand = defineCommand({
 		const hasRotation = rotation.rotatedFrom !== undefined || rotation.replacedBy !== undefined;
 		context.stdout.write(
 			cli.flags.json
-				? `${safeJson({...tokenDetailsJson(entry), ...permissionJson(entry), ...(hasRotation ? {rotation: rotationJson(rotation)} : {})})}\n`
+				? `${safeJson({...tokenDetailsJson(entry, CLI_JSON), ...permissionJson(entry), ...(hasRotation ? {rotation: rotationJson(rotation)} : {})})}\n`
 				: describeEntry(entry, context.now(), rotationLines(rotation, entry.record, context.now())),
 		);
 		return EXIT.ok;

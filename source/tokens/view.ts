@@ -29,10 +29,24 @@ export function jsonAccount(record: TokenRecord): unknown {
 }
 
 /**
+ * How the CLI's JSON differs from serve's REST bodies: a stored last use that cannot be read is
+ * `access: {time: null, ip: null}` in EmailEngine's shape, the same as "never used", so a script
+ * reading the CLI's output is told which one it is (`"unreadable": true`); serve's bodies stay
+ * EmailEngine's (README "Records that are broken or hostile").
+ */
+export type JsonOptions = {sayUnreadableUse?: boolean};
+
+const accessJson = (lastUse: LastUse | undefined, {sayUnreadableUse = false}: JsonOptions) => ({
+	time: lastUse?.time === undefined || lastUse.time === null ? null : (isoTime(lastUse.time) ?? null),
+	ip: lastUse?.ip ?? null,
+	...(sayUnreadableUse && lastUse?.unreadable ? {unreadable: true} : {}),
+});
+
+/**
  * The JSON shape of EmailEngine's REST listing (compatibility §7): `id`, then `account` (null when unbound),
  * then the record's own fields, dates as ISO strings, `access` when a last-use record exists.
  */
-export function entryToJson(entry: TokenEntry): Record<string, unknown> {
+export function entryToJson(entry: TokenEntry, options: JsonOptions = {}): Record<string, unknown> {
 	const json: Record<string, unknown> = {id: entry.id, account: jsonAccount(entry.record)};
 	const {record} = entry;
 	// for…in rather than Object.entries: this runs once per token in a 100,000-token listing.
@@ -43,10 +57,7 @@ export function entryToJson(entry: TokenEntry): Record<string, unknown> {
 	}
 
 	if (entry.lastUse) {
-		json['access'] = {
-			time: entry.lastUse.time === null ? null : (isoTime(entry.lastUse.time) ?? null),
-			ip: entry.lastUse.ip,
-		};
+		json['access'] = accessJson(entry.lastUse, options);
 	}
 
 	return json;
@@ -60,7 +71,7 @@ const DETAIL_FIELDS = ['description', 'metadata', 'ip', 'remoteAddress', 'scopes
  * unbound), then only the fields the record has, in a fixed order, dates as ISO text, and `access`
  * (`{time: null, ip: null}` for a token never used). Fields EmailEngine does not name are left out.
  */
-export function tokenDetailsJson(entry: TokenEntry): Record<string, unknown> {
+export function tokenDetailsJson(entry: TokenEntry, options: JsonOptions = {}): Record<string, unknown> {
 	const {record} = entry;
 	const json: Record<string, unknown> = {id: entry.id, account: jsonAccount(record)};
 	for (const key of DETAIL_FIELDS) {
@@ -70,9 +81,6 @@ export function tokenDetailsJson(entry: TokenEntry): Record<string, unknown> {
 		}
 	}
 
-	json['access'] = {
-		time: entry.lastUse?.time === undefined || entry.lastUse.time === null ? null : (isoTime(entry.lastUse.time) ?? null),
-		ip: entry.lastUse?.ip ?? null,
-	};
+	json['access'] = accessJson(entry.lastUse, options);
 	return json;
 }

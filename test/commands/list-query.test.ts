@@ -68,6 +68,15 @@ describe('list --query: the filter language', () => {
 		const row = (JSON.parse(review.stdout) as Array<{id: string; findings: Array<{code: string}>}>).find(token => token.id === id(8));
 		expect(row?.findings.map(finding => finding.code)).toContain('last-use-unreadable');
 		expect(row?.findings.map(finding => finding.code)).not.toContain('never-used');
+		// --json says which null it is: unreadable, unlike a token never used (id 3); serve's bodies stay EmailEngine's.
+		const [garbled] = JSON.parse((await list('--json', '--query', 'garbled')).stdout) as Array<Record<string, unknown>>;
+		expect(garbled!['access']).toStrictEqual({time: null, ip: null, unreadable: true});
+		const shown = JSON.parse((await runCli(['show', '-t', id(8), '--json', db.db8])).stdout) as Record<string, unknown>;
+		expect(shown['access']).toStrictEqual({time: null, ip: null, unreadable: true});
+		const never = JSON.parse((await runCli(['show', '-t', id(3), '--json', db.db8])).stdout) as Record<string, unknown>;
+		expect(never['access']).toStrictEqual({time: null, ip: null});
+		const revoking = await runCli(['revoke', '--query', 'garbled', '--dry-run', '--json', db.db8], {now: () => NOW});
+		expect(JSON.parse(revoking.stdout)).toEqual([expect.objectContaining({id: id(8), access: {time: null, ip: null, unreadable: true}})]);
 	});
 
 	it('finds with plain words what the table shows (scopes and account columns), not a piece of the id', async () => {

@@ -515,6 +515,17 @@ describe('the audit log (compatibility §1.7)', () => {
 		]);
 	});
 
+	test("a last use that cannot be read is EmailEngine's null access in serve's bodies (only the CLI's JSON adds unreadable)", async () => {
+		const {id} = await h.store.issue({description: 'garbled use', scopes: ['api'], account: 'example'});
+		await h.redis.client().hset('tokens:access', id, Buffer.from('not msgpack'));
+		const one = await getJson(`${h.base}/v1/tokens/${id}`, bearer(root));
+		expect(one.body.access).toStrictEqual({time: null, ip: null});
+		const listed = await getJson(`${h.base}/v1/tokens/account/example`, bearer(root));
+		const row = (listed.body.tokens as Array<{id: string; access?: unknown}>).find(token => token.id === id);
+		expect(row?.access).toStrictEqual({time: null, ip: null});
+		await h.store.revoke(id);
+	});
+
 	test('a token whose record cannot be read still has its log', async () => {
 		const id = 'b'.repeat(64);
 		await h.redis.client().hset('tokens', id, Buffer.from([0xc1]));
