@@ -121,14 +121,17 @@ export class Authenticator {
 			}
 
 			if (token === undefined) {
-				throw this.refused('missing', missingAuthentication());
+				throw this.refused('missing', missingAuthentication(), {clientIp: this.clientIp(request, settings)});
 			}
 		}
 
 		let id = this.ids.get(token);
 		if (id === undefined) {
 			if (!isHex64(token)) {
-				throw this.refused('bad_token', badToken());
+				// Refused without Redis; its settings (shared by the turn) only say who asked, for the log.
+				// A Redis that cannot say leaves the socket's address: the answer stays the 401 it is.
+				const settings = await this.store.settings().catch(() => undefined);
+				throw this.refused('bad_token', badToken(), {clientIp: settings ? this.clientIp(request, settings) : undefined});
 			}
 
 			id = tokenIdOf(token);
@@ -144,21 +147,21 @@ export class Authenticator {
 			}
 
 			// The id of an unknown token is not logged: it names nothing stored.
-			throw this.refused('bad_token', badToken(), bytes ? id : undefined);
+			throw this.refused('bad_token', badToken(), {id: bytes ? id : undefined, clientIp: this.clientIp(request, settings)});
 		}
 
 		const state = recordState(record, now);
 		if (state.kind === 'bad-expiry') {
 			// Refused like a passed expiry, but not reaped: a broken field is not a reason to delete anything.
 			this.options.onBadRecord?.(id, 'its expires field is not a time');
-			throw this.refused('bad_token', badToken(), id);
+			throw this.refused('bad_token', badToken(), {id, clientIp: this.clientIp(request, settings)});
 		}
 
 		if (state.kind === 'expired') {
 			// Lazy expiry (compatibility §1.8): refused and reaped, the reaping not awaited.
 			this.background('Reaping an expired token', this.tokens.reap(id, record));
 			// The same 401 as a bad token (compatibility §6.7); the log and /metrics say why.
-			throw this.refused('expired', badToken(), id);
+			throw this.refused('expired', badToken(), {id, clientIp: this.clientIp(request, settings)});
 		}
 
 		const clientIp = this.clientIp(request, settings);
@@ -228,15 +231,18 @@ export class Authenticator {
 			this.audit(id, record, context, 'denied', refusal.reason);
 		}
 
-		refusal.error.clientIp = context.clientIp;
-		throw this.refused(refusal.outcome, refusal.error, id);
+		throw this.refused(refusal.outcome, refusal.error, {id, clientIp: context.clientIp});
 	}
 
-	/** A refusal counted, with why and (when there is one) the token's id for the request log. */
-	private refused(outcome: AuthOutcome, error: HttpError, id?: string): HttpError {
+	/**
+	 * A refusal counted, with why and, for the request log, the token's id (when there is one) and
+	 * the client address as the settings say it (X-Forwarded-For behind enableApiProxy).
+	 */
+	private refused(outcome: AuthOutcome, error: HttpError, {id, clientIp}: {id?: string; clientIp?: string} = {}): HttpError {
 		this.outcome(outcome);
 		error.outcome = outcome;
 		error.tokenId = id;
+		error.clientIp = clientIp;
 		return error;
 	}
 

@@ -83,6 +83,35 @@ describe("serve's request log", () => {
 		expect(await lineFor(served, '/v1/account/y')).toMatchObject({level: 30, status: 404, reason: null});
 	});
 
+	test('behind a proxy (enableApiProxy), every refusal logs the forwarded client, the ones before the record is read too', async () => {
+		await redis.client().hset('settings', 'enableApiProxy', 'true');
+		const api = await issue('-s', 'api');
+		const soon = await issue('-s', 'api', '--expires', '1h');
+		// Two hours on for the server: the second token has expired.
+		const served = await serveInProcess(redis.url(), [], {}, () => Date.now() + 2 * 3_600_000);
+		running.push(served);
+		const get = async (path: string, token?: string) =>
+			(
+				await fetch(`${served.base}${path}`, {
+					headers: {'x-forwarded-for': '203.0.113.9', ...(token ? {authorization: `Bearer ${token}`} : {})},
+				})
+			).status;
+		expect(await get('/v1/account/a')).toBe(401);
+		expect(await get('/v1/account/b', 'not-hex')).toBe(401);
+		expect(await get('/v1/account/c', 'f'.repeat(64))).toBe(401);
+		expect(await get('/v1/account/d', soon)).toBe(401);
+		expect(await get('/metrics', api)).toBe(403);
+		for (const [path, reason] of [
+			['/v1/account/a', 'missing'],
+			['/v1/account/b', 'bad_token'],
+			['/v1/account/c', 'bad_token'],
+			['/v1/account/d', 'expired'],
+			['/metrics', 'scope'],
+		] as const) {
+			expect(await lineFor(served, path), path).toMatchObject({level: 40, remoteAddress: '203.0.113.9', reason});
+		}
+	});
+
 	test('an expired token is logged as expired', async () => {
 		const soon = await issue('-s', 'api', '--expires', '1h');
 		const api = await issue('-s', 'api');
