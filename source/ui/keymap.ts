@@ -115,6 +115,8 @@ type Entry = {
 	label: string;
 	/** The footer label in views where the key does something else (? closes the help it opened). */
 	labelIn?: Partial<Record<View, string>>;
+	/** How the keys read in views where some of them are text (q in a text field types q). */
+	keysIn?: Partial<Record<View, string>>;
 	/**
 	 * The footer label when the view's hints do not all fit: the hint then goes last, saying the
 	 * rest are a key away (? lists every key).
@@ -313,8 +315,10 @@ export const KEYMAP: Record<Command, Entry> = {
 	},
 	[Command.Close]: {
 		rank: 1,
-		bindings: [named('escape')],
-		keys: 'Esc',
+		// q as well, as in less and man; in a text field q is text (TEXT_FIELDS are matched typing).
+		bindings: [named('escape'), input('q')],
+		keys: 'Esc/q',
+		keysIn: Object.fromEntries(TEXT_FIELDS.map(view => [view, 'Esc'])),
 		label: 'close',
 		help: 'Close the dialog',
 		views: [
@@ -439,6 +443,14 @@ export function commandFor(key: KeyEvent, commands: readonly Command[], options:
 	return commands.find(command => matches(command, key, options));
 }
 
+/**
+ * The command a key means in a view: its own commands, and in a view with a text field in focus
+ * (TEXT_FIELDS) printable keys are text, never a command (q types q there, and closes elsewhere).
+ */
+export function commandIn(view: View, key: KeyEvent): Command | undefined {
+	return commandFor(key, commandsOf(view), {typing: TEXT_FIELDS.includes(view)});
+}
+
 /** The commands of a view in keymap order (the footer and the handlers use the same list). */
 export function commandsOf(view: View): Command[] {
 	return (Object.keys(KEYMAP) as Command[]).filter(command => KEYMAP[command].views.includes(view));
@@ -451,7 +463,8 @@ export function hintsFor(view: View): Hint[] {
 	const hints: Hint[] = [];
 	const ranked = commandsOf(view).sort((a, b) => (KEYMAP[a].rank ?? 50) - (KEYMAP[b].rank ?? 50));
 	for (const command of ranked) {
-		const {keys, labelIn} = KEYMAP[command];
+		const {labelIn, keysIn} = KEYMAP[command];
+		const keys = keysIn?.[view] ?? KEYMAP[command].keys;
 		const label = labelIn?.[view] ?? KEYMAP[command].label;
 		if (!hints.some(hint => hint.label === label && hint.keys === keys)) {
 			hints.push({keys, label, command});

@@ -93,6 +93,12 @@ it('an import of a token already there lands the cursor on it at once (no reload
 		await until(screen.text, /\d+ tokens/);
 		const relay = seeded.find(token => token.description === 'Mail relay')!;
 		const exported = await opened.store.exportString(relay.id);
+		// The ids are random: the token may be the first row, where the cursor starts. Off it, then.
+		if (cursorRow(screen.text()) === 'Mail relay') {
+			input.type('j');
+			await until(screen.text, text => cursorRow(text) !== undefined && cursorRow(text) !== 'Mail relay');
+		}
+
 		expect(cursorRow(screen.text())).not.toBe('Mail relay');
 		input.type('i');
 		await until(screen.text, /Import a token/);

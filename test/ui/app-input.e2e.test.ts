@@ -35,7 +35,10 @@ describe('the app: pasting is never typing', () => {
 		await app.waitFor('Description › CI deploy [Bbot');
 		expect(app.screen()).toContain('step 1 of 9');
 
-		// Esc and a key in one read: Esc cancels the wizard, n opens a fresh one.
+		// Esc and a key in one read: Esc cancels the wizard (the second Esc: the first asks about the
+		// text typed), n opens a fresh one.
+		app.write('\u001B');
+		await app.waitFor('Esc again discards what you typed');
 		app.write('\u001Bn');
 		await app.waitFor(screen => screen.includes('step 1 of 9') && screen.includes('Description › ') && !screen.includes('CI deploy'));
 

@@ -16,6 +16,10 @@ describe('the app: issue wizard', () => {
 		await app.type('n');
 		await app.waitFor('step 1 of 9');
 		await app.type('nope');
+		// Something typed: the first Esc asks, the second discards it.
+		await app.type(KEYS.escape);
+		await app.waitFor('Esc again discards what you typed; any other key keeps it.');
+		expect(app.screen()).toContain('Description › nope');
 		await app.type(KEYS.escape);
 		await app.waitFor(screen => !screen.includes('New token'));
 		expect(app.screen()).toContain(`${before} tokens`);

@@ -75,8 +75,14 @@ describe('the app: table', () => {
 		// The whole record is read when the view opens (the table holds summaries only).
 		await app.waitFor(screen => screen.includes('Token details') && /account\s+acme/.test(screen));
 		expect(app.screen()).toMatch(/id\s+[0-9a-f]{64}/);
+		expect(app.screen()).toMatch(/Esc\/q close/);
 		await app.type(KEYS.escape);
 		await app.waitFor('2 of 6');
+		// q closes the details as Esc does (it quits only from the table).
+		await app.type(KEYS.enter);
+		await app.waitFor('Token details');
+		await app.type('q');
+		await app.waitFor(screen => screen.includes('2 of 6') && !screen.includes('Token details'));
 		await app.type(`${KEYS.escape}g`);
 	});
 

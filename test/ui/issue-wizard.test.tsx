@@ -1,3 +1,4 @@
+import {DISCARD_QUESTION} from '../../source/ui/state/discard.js';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {TokenStore} from '../../source/store/index.js';
 import {KeypressProvider} from '../../source/ui/hooks/keypress.js';
@@ -106,11 +107,20 @@ describe('issue wizard reducer', () => {
 		expect(escape(enter(preset)).step).toBe('permissions');
 	});
 
-	it('goes back with Esc keeping what was typed, and cancels from the first step', () => {
+	it('goes back with Esc keeping what was typed, and from the first step asks before discarding it', () => {
 		let state = enter(type(initialIssueState, 'x'));
 		state = escape(state);
 		expect(state).toMatchObject({step: 'description', fields: {description: 'x'}});
-		expect(escape(state).done).toBe('cancelled');
+		// Something typed: the first Esc asks, the second discards.
+		const asked = escape(state);
+		expect(asked).toMatchObject({done: undefined, error: DISCARD_QUESTION, fields: {description: 'x'}});
+		expect(escape(asked).done).toBe('cancelled');
+		// Any other key keeps it, and does what it does; the question is gone, and the next Esc asks again.
+		const kept = type(asked, 'y');
+		expect(kept).toMatchObject({done: undefined, error: undefined, fields: {description: 'xy'}});
+		expect(escape(kept)).toMatchObject({done: undefined, error: DISCARD_QUESTION});
+		// Nothing typed: Esc leaves at once.
+		expect(escape(initialIssueState).done).toBe('cancelled');
 	});
 
 	it('keeps everything after a failure and retries on Enter', () => {

@@ -1,7 +1,18 @@
 import {describe, expect, it} from 'vitest';
 import {footerText} from '../../source/ui/components/footer.js';
 import {dispatchKey} from '../../source/ui/hooks/keypress.js';
-import {Command, KEYMAP, type View, commandFor, commandsOf, helpSections, hintsFor, keyEvent, matches} from '../../source/ui/keymap.js';
+import {
+	Command,
+	KEYMAP,
+	type View,
+	commandFor,
+	commandIn,
+	commandsOf,
+	helpSections,
+	hintsFor,
+	keyEvent,
+	matches,
+} from '../../source/ui/keymap.js';
 import {editText} from '../../source/ui/state/text-edit.js';
 
 const VIEWS: View[] = [
@@ -62,8 +73,35 @@ describe('keymap', () => {
 			expect(footerText('table', width)).toMatch(/ {2}\? more$/);
 		}
 
-		expect(footerText('revoke', 200)).toContain('Esc close');
-		expect(footerText('revoke-done', 200)).toBe(' Esc close  Enter done  c copy');
+		// q closes as Esc does, except where a text field has the keys: there q is text, and the footer says Esc alone.
+		expect(footerText('revoke', 200)).toContain(' Esc close');
+		expect(footerText('revoke-done', 200)).toBe(' Esc/q close  Enter done  c copy');
+	});
+
+	it('q closes every view Esc closes, and is text in a view with a text field', () => {
+		const q = keyEvent('q');
+		for (const view of [
+			'details',
+			'help',
+			'token-shown',
+			'export',
+			'import-done',
+			'revoke-done',
+			'failed',
+			'review',
+			'audit-log',
+		] as const) {
+			expect(commandIn(view, q), view).toBe(Command.Close);
+			expect(footerText(view, 400), view).toContain('Esc/q');
+		}
+
+		for (const view of ['import-input', 'revoke', 'request-check', 'filter', 'wizard-text'] as const) {
+			expect(commandIn(view, q), view).toBeUndefined();
+			expect(footerText(view, 400), view).not.toContain('/q');
+		}
+
+		// In the table q still quits.
+		expect(commandIn('table', q)).toBe(Command.Quit);
 	});
 });
 

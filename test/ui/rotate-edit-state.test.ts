@@ -1,3 +1,4 @@
+import {DISCARD_QUESTION} from '../../source/ui/state/discard.js';
 import {createElement} from 'react';
 import {describe, expect, it} from 'vitest';
 import {keyEvent} from '../../source/ui/keymap.js';
@@ -180,6 +181,14 @@ describe('the edit form', () => {
 		expect(again.fields.metadata).toBe('{"team":"other"}');
 		// Esc at the conflict cancels.
 		expect(edit(conflict, escape).done).toBe('cancelled');
+	});
+
+	it('Esc on the first field leaves at once when nothing changed, and asks first when something did', () => {
+		expect(edit(loaded(RECORD), escape).done).toBe('cancelled');
+		const changed = edit(loaded(RECORD), enter, eraseLine, typed('30d'), escape, escape);
+		expect(changed).toMatchObject({step: 'description', done: undefined, error: DISCARD_QUESTION, fields: {expires: '30d'}});
+		expect(edit(changed, escape).done).toBe('cancelled');
+		expect(edit(changed, typed('!'))).toMatchObject({done: undefined, error: undefined, fields: {description: 'CRM sync!'}});
 	});
 
 	it('offers Enter only where it acts: not while the save or the reload runs, when keys wait', async () => {

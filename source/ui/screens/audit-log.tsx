@@ -6,7 +6,7 @@ import {Footer} from '../components/footer.js';
 import {Frame, Title} from '../components/frame.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {useAuditLog} from '../hooks/use-audit-log.js';
-import {Command, commandFor, commandsOf} from '../keymap.js';
+import {Command, commandIn} from '../keymap.js';
 import {type AuditFilter, type AuditLine, auditLine, emptyLogText, filterEntries} from '../state/audit-log.js';
 import {scrollBy} from '../state/details.js';
 import {theme} from '../theme.js';
@@ -57,7 +57,7 @@ export function AuditLogScreen({
 	const head = audit.notice === undefined ? 3 : 4;
 	const room = Math.max(1, height - head);
 	useKeypress(key => {
-		switch (commandFor(key, commandsOf('audit-log'))) {
+		switch (commandIn('audit-log', key)) {
 			case Command.Up: {
 				setOffset(value => scrollBy(value, -1, lines.length, room));
 				return true;

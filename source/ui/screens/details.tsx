@@ -3,7 +3,7 @@ import {useMemo, useState} from 'react';
 import type {RotationFacts, TokenEntry} from '../../tokens/index.js';
 import {Frame, Title} from '../components/frame.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
-import {Command, commandFor, commandsOf} from '../keymap.js';
+import {Command, commandIn} from '../keymap.js';
 import {detailLines, detailRows, scrollBy} from '../state/details.js';
 import type {AuditLine} from '../state/audit-log.js';
 import {AuditLines} from './audit-log.js';
@@ -72,7 +72,7 @@ export function DetailsScreen(props: DetailsProps) {
 	const total = fields + (props.audit?.length ? props.audit.length + 1 : 0);
 	const room = Math.max(1, props.height - 2);
 	useKeypress(key => {
-		switch (commandFor(key, commandsOf('details'))) {
+		switch (commandIn('details', key)) {
 			case Command.Up: {
 				setOffset(value => scrollBy(value, -1, total, room));
 				return true;

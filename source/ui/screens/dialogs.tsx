@@ -7,7 +7,7 @@ import {useEntry} from '../hooks/use-entry.js';
 import {useAuditLog} from '../hooks/use-audit-log.js';
 import {auditDetailLines} from '../state/audit-log.js';
 import {AuditLogScreen} from './audit-log.js';
-import {Command, commandFor, commandsOf} from '../keymap.js';
+import {Command, commandIn} from '../keymap.js';
 import type {TokenStore} from '../../store/index.js';
 import {type Selection, type TableData, type Target, single, targetOf} from '../state/rows.js';
 import {DetailsScreen} from './details.js';
@@ -84,7 +84,7 @@ function DetailsNotice({
 	onReload?: () => void;
 }) {
 	useKeypress(key => {
-		const command = commandFor(key, commandsOf('details'));
+		const command = commandIn('details', key);
 		if (command === Command.Close) {
 			onClose();
 		} else if (command === Command.Refresh) {

@@ -9,7 +9,7 @@ import {copyToClipboard} from '../clipboard.js';
 import {Footer} from '../components/footer.js';
 import {Frame, Message, Title} from '../components/frame.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
-import {Command, commandFor, commandsOf} from '../keymap.js';
+import {Command, commandIn} from '../keymap.js';
 import {type Selection, type Target, hiddenText} from '../state/rows.js';
 import {chunk} from '../../format/cells.js';
 import {EXPORT_FILE_NAME, type WriteOutcome, writeExportFile} from '../export-file.js';
@@ -244,7 +244,7 @@ export function ExportScreen({store, selection, width, height, onClose}: ExportS
 	}, [store, targets]);
 
 	useKeypress(key => {
-		const command = commandFor(key, commandsOf('export'));
+		const command = commandIn('export', key);
 		setReplaceAsked(command === Command.WriteFile && replaceAsked);
 		if (command === Command.Close) {
 			onClose();

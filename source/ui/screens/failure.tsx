@@ -2,7 +2,7 @@ import {Text} from 'ink';
 import {Footer} from '../components/footer.js';
 import {Frame, Title} from '../components/frame.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
-import {Command, commandFor, commandsOf} from '../keymap.js';
+import {Command, commandFor, commandIn} from '../keymap.js';
 import {theme} from '../theme.js';
 
 /**
@@ -13,7 +13,7 @@ import {theme} from '../theme.js';
 /** A dialog that failed: Esc goes back to the table. */
 export function DialogFailure({message, width, height, onClose}: {message: string; width: number; height: number; onClose: () => void}) {
 	useKeypress(key => {
-		if (commandFor(key, commandsOf('failed')) === Command.Close) {
+		if (commandIn('failed', key) === Command.Close) {
 			onClose();
 		}
 
@@ -49,7 +49,7 @@ export function TableFailure({
 }) {
 	useKeypress(
 		key => {
-			const command = commandFor(key, commandsOf('table-failed'));
+			const command = commandIn('table-failed', key);
 			if (command === Command.Refresh) {
 				onRefresh();
 			} else if (command === Command.Quit) {

@@ -2,7 +2,7 @@ import {Box, Text} from 'ink';
 import {useState} from 'react';
 import {Frame, Title} from '../components/frame.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
-import {Command, commandFor, commandsOf, helpSections} from '../keymap.js';
+import {Command, commandIn, helpSections} from '../keymap.js';
 import {scrollBy} from '../state/details.js';
 import {fit} from '../../format/cells.js';
 import {theme} from '../theme.js';
@@ -82,7 +82,7 @@ export function HelpScreen({width, height, onClose}: {width: number; height: num
 	const total = Math.max(...helpColumns(width).map(column => column.length));
 	const room = Math.max(1, height - 1);
 	useKeypress(key => {
-		const command = commandFor(key, commandsOf('help'));
+		const command = commandIn('help', key);
 		if (command === Command.Up || command === Command.Down) {
 			setOffset(value => scrollBy(value, command === Command.Up ? -1 : 1, total, room));
 		} else if (command === Command.Close || command === Command.Help) {

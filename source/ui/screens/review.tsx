@@ -3,7 +3,7 @@ import {type ReactElement, useEffect, useMemo, useState} from 'react';
 import {Footer} from '../components/footer.js';
 import {Frame, Title} from '../components/frame.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
-import {Command, commandFor, commandsOf} from '../keymap.js';
+import {Command, commandIn} from '../keymap.js';
 import type {TokenStore} from '../../store/index.js';
 import {type ReviewedToken, highestLevel, oneLine, reviewToken, sortBySeverity} from '../../tokens/index.js';
 import {fit, wrapWords} from '../../format/cells.js';
@@ -70,7 +70,7 @@ export function ReviewScreen({
 	const blocks = useMemo(() => tokens.map(token => reviewTableLines([token], width - 2, {fit, wrapWords})), [tokens, width]);
 	const bodyHeight = Math.max(1, height - 2);
 	useKeypress(key => {
-		const command = commandFor(key, commandsOf('review'));
+		const command = commandIn('review', key);
 		const last = Math.max(0, tokens.length - 1);
 		const page = Math.max(1, Math.floor(bodyHeight / 4));
 		switch (command) {

@@ -1,3 +1,4 @@
+import {answeredDiscard, leaveOrAsk} from './discard.js';
 import {
 	LIMITS,
 	type TokenEdit,
@@ -19,7 +20,7 @@ import {
 	permissionText,
 	restrictionsField,
 } from '../../tokens/index.js';
-import {Command, type KeyEvent, type View, commandFor, commandsOf} from '../keymap.js';
+import {Command, commandIn, type KeyEvent, type View} from '../keymap.js';
 import {splitList} from './issue-wizard.js';
 import {editText} from './text-edit.js';
 
@@ -69,6 +70,8 @@ export type EditState = {
 	edit: TokenEdit | undefined;
 	error: string | undefined;
 	done: 'cancelled' | 'saved' | undefined;
+	/** Esc on the first field with changes typed asked whether to discard them (state/discard.ts). */
+	discardAsked?: boolean;
 };
 
 const EMPTY: EditFields = {description: '', expires: '', addresses: '', referrers: '', rateLimit: '', permissions: '', metadata: ''};
@@ -210,7 +213,7 @@ export function editReducer(state: EditState, action: EditAction): EditState {
 		}
 
 		case 'key': {
-			return editKey(state, action.key, action.now);
+			return answeredDiscard(state, editKey(state, action.key, action.now));
 		}
 	}
 }
@@ -229,11 +232,11 @@ function editKey(state: EditState, key: KeyEvent, now: number): EditState {
 	const {step} = state;
 	if (state.base === undefined || step === 'saving' || step === 'reloading') {
 		// Loading: only Esc, which cancels.
-		return state.base === undefined && commandFor(key, commandsOf('wizard-text')) === Command.Back ? {...state, done: 'cancelled'} : state;
+		return state.base === undefined && commandIn('wizard-text', key) === Command.Back ? {...state, done: 'cancelled'} : state;
 	}
 
 	if (step === 'conflict') {
-		const command = commandFor(key, commandsOf('wizard-review'));
+		const command = commandIn('wizard-review', key);
 		if (command === Command.Confirm) {
 			return {...state, step: 'reloading', error: undefined};
 		}
@@ -242,7 +245,7 @@ function editKey(state: EditState, key: KeyEvent, now: number): EditState {
 	}
 
 	if (step === 'review') {
-		const command = commandFor(key, commandsOf('wizard-review'));
+		const command = commandIn('wizard-review', key);
 		if (command === Command.Confirm) {
 			return state.edit && !editIsEmpty(state.edit)
 				? {...state, step: 'saving', error: undefined}
@@ -253,7 +256,7 @@ function editKey(state: EditState, key: KeyEvent, now: number): EditState {
 	}
 
 	const index = EDIT_FIELDS.indexOf(step);
-	const command = commandFor(key, commandsOf('wizard-text'));
+	const command = commandIn('wizard-text', key);
 	if (command === Command.Next) {
 		try {
 			fieldEdit(step, state, now);
@@ -265,7 +268,10 @@ function editKey(state: EditState, key: KeyEvent, now: number): EditState {
 	}
 
 	if (command === Command.Back) {
-		return index === 0 ? {...state, done: 'cancelled'} : {...state, step: EDIT_FIELDS[index - 1]!, error: undefined};
+		const changed = EDIT_FIELDS.some(field => state.fields[field] !== state.initial[field]);
+		return index === 0
+			? leaveOrAsk(state, changed, {...state, done: 'cancelled'})
+			: {...state, step: EDIT_FIELDS[index - 1]!, error: undefined};
 	}
 
 	if (command === Command.Complete) {

@@ -11,7 +11,7 @@ import {
 	toMillis,
 } from '../../tokens/index.js';
 import {displayText, shortDate} from '../../format/index.js';
-import {Command, type KeyEvent, type View, commandFor, commandsOf} from '../keymap.js';
+import {Command, commandIn, type KeyEvent, type View} from '../keymap.js';
 import {editText} from './text-edit.js';
 
 /** Import: paste a string, see it decoded (or exactly why not), confirm, see the outcome. */
@@ -90,11 +90,11 @@ export function importReducer(state: ImportState, action: ImportAction): ImportS
 				}
 
 				case 'done': {
-					return commandFor(key, commandsOf('import-done')) === undefined ? state : {...state, done: 'closed'};
+					return commandIn('import-done', key) === undefined ? state : {...state, done: 'closed'};
 				}
 
 				case 'confirm': {
-					const command = commandFor(key, commandsOf('import-confirm'));
+					const command = commandIn('import-confirm', key);
 					if (command === Command.Confirm) {
 						return {...state, step: 'importing', error: undefined};
 					}
@@ -103,7 +103,7 @@ export function importReducer(state: ImportState, action: ImportAction): ImportS
 				}
 
 				case 'input': {
-					const command = commandFor(key, commandsOf('import-input'));
+					const command = commandIn('import-input', key);
 					if (command === Command.Close) {
 						return {...state, done: 'cancelled'};
 					}

@@ -1,5 +1,6 @@
 // Over 300 lines for a reason: the issue wizard's ten steps are one reducer, each step's
 // validation beside the step.
+import {answeredDiscard, leaveOrAsk} from './discard.js';
 import {
 	LIMITS,
 	PERMISSION_TEXT_HELP,
@@ -18,7 +19,7 @@ import {
 	parseRestrictions,
 	presetPermissions,
 } from '../../tokens/index.js';
-import {Command, type KeyEvent, type View, commandFor, commandsOf} from '../keymap.js';
+import {Command, commandIn, type KeyEvent, type View} from '../keymap.js';
 import {editText} from './text-edit.js';
 import {type ShownToken, copiedToken, shownTokenCommand} from './token-shown.js';
 
@@ -104,6 +105,8 @@ export type IssueState = {
 	notice: string | undefined;
 	/** The wizard is finished (cancelled or closed after showing the token). */
 	done: 'cancelled' | 'closed' | undefined;
+	/** Esc on the first step with input typed asked whether to discard it: a second Esc does. */
+	discardAsked?: boolean;
 };
 
 export const initialIssueState: IssueState = {
@@ -262,6 +265,10 @@ const isTextStep = (step: IssueStep): step is TextStep =>
 	step === 'referrers' ||
 	step === 'rateLimit';
 
+/** Whether leaving the wizard loses anything the operator typed or chose. */
+const typedAnything = (state: IssueState): boolean =>
+	Object.values(state.fields).some(value => value !== '') || state.scopes.length > 0 || state.permissionCursor !== 0;
+
 function move(state: IssueState, delta: 1 | -1, now: number): IssueState {
 	const steps = stepsOf(state);
 	const index = steps.indexOf(state.step);
@@ -273,7 +280,7 @@ function move(state: IssueState, delta: 1 | -1, now: number): IssueState {
 	}
 
 	if (delta === -1 && index === 0) {
-		return {...state, done: 'cancelled'};
+		return leaveOrAsk(state, typedAnything(state), {...state, done: 'cancelled'});
 	}
 
 	const step = steps[index + delta]!;
@@ -313,7 +320,7 @@ export function issueReducer(state: IssueState, action: IssueAction): IssueState
 		}
 
 		case 'key': {
-			return issueKey(state, action.key, action.now);
+			return answeredDiscard(state, issueKey(state, action.key, action.now));
 		}
 	}
 }
@@ -325,7 +332,7 @@ function issueKey(state: IssueState, key: KeyEvent, now: number): IssueState {
 	}
 
 	if (step === 'shown') {
-		const outcome = state.issued ? shownTokenCommand(state.issued, commandFor(key, commandsOf('token-shown'))) : 'close';
+		const outcome = state.issued ? shownTokenCommand(state.issued, commandIn('token-shown', key)) : 'close';
 		if (outcome === 'close') {
 			// The secret leaves the state here.
 			return {...state, issued: undefined, notice: undefined, done: 'closed'};
@@ -335,7 +342,7 @@ function issueKey(state: IssueState, key: KeyEvent, now: number): IssueState {
 	}
 
 	if (step === 'review') {
-		const command = commandFor(key, commandsOf('wizard-review'));
+		const command = commandIn('wizard-review', key);
 		if (command === Command.Confirm && state.request) {
 			return {...state, step: 'issuing', error: undefined};
 		}
@@ -344,7 +351,7 @@ function issueKey(state: IssueState, key: KeyEvent, now: number): IssueState {
 	}
 
 	if (step === 'scopes') {
-		const command = commandFor(key, commandsOf('wizard-scopes'));
+		const command = commandIn('wizard-scopes', key);
 		if (command === Command.Up) {
 			return {...state, scopeCursor: (state.scopeCursor + SCOPES.length - 1) % SCOPES.length};
 		}
@@ -367,7 +374,7 @@ function issueKey(state: IssueState, key: KeyEvent, now: number): IssueState {
 	}
 
 	if (step === 'permissions') {
-		const command = commandFor(key, commandsOf('wizard-choice'));
+		const command = commandIn('wizard-choice', key);
 		const count = PERMISSION_CHOICES.length;
 		if (command === Command.Up || command === Command.Down) {
 			const permissionCursor = (state.permissionCursor + (command === Command.Up ? count - 1 : 1)) % count;
@@ -382,7 +389,7 @@ function issueKey(state: IssueState, key: KeyEvent, now: number): IssueState {
 	}
 
 	if (isTextStep(step)) {
-		const command = commandFor(key, commandsOf('wizard-text'));
+		const command = commandIn('wizard-text', key);
 		if (command === Command.Next) {
 			return move(state, 1, now);
 		}

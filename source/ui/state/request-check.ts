@@ -1,5 +1,5 @@
 import type {TokenStore} from '../../store/index.js';
-import {Command, type KeyEvent, commandFor, commandsOf} from '../keymap.js';
+import {Command, commandIn, type KeyEvent} from '../keymap.js';
 import {editText} from './text-edit.js';
 
 /** A request as the check's fields hold it: "METHOD PATH", the client address, the Referer header. */
@@ -59,7 +59,7 @@ export function initialRequestCheck(row: {account: string | undefined; scopes: r
 /** One key: Esc closes, Enter or ↓ and ↑ move between the fields (round), anything else edits the focused one. */
 export function requestCheckReducer(state: RequestCheckState, key: KeyEvent): RequestCheckState {
 	const index = REQUEST_FIELDS.indexOf(state.focus);
-	switch (commandFor(key, commandsOf('request-check'), {typing: true})) {
+	switch (commandIn('request-check', key)) {
 		case Command.Close: {
 			return {...state, closed: true};
 		}

@@ -1,7 +1,7 @@
 import type {PlannedToken} from '../../store/index.js';
 import {confirmsRevoke, revokeConfirmation} from '../../tokens/index.js';
 import {shellWord} from '../../format/shell.js';
-import {Command, type KeyEvent, commandFor, commandsOf} from '../keymap.js';
+import {Command, commandIn, type KeyEvent} from '../keymap.js';
 import type {Selection, Target} from './rows.js';
 import {editText} from './text-edit.js';
 
@@ -130,11 +130,11 @@ export function revokeReducer(state: RevokeState, action: RevokeAction): RevokeS
 			}
 
 			if (state.step === 'done') {
-				const command = commandFor(key, commandsOf('revoke-done'));
+				const command = commandIn('revoke-done', key);
 				return command === Command.Close || command === Command.Done ? {...state, done: 'closed'} : state;
 			}
 
-			const command = commandFor(key, commandsOf('revoke'));
+			const command = commandIn('revoke', key);
 			if (command === Command.Close) {
 				return {...state, done: 'cancelled'};
 			}

@@ -1,5 +1,5 @@
 import {DEFAULT_GRACE, TokenError, type TokenRecord, oneLine, parseDuration, restrictionsField} from '../../tokens/index.js';
-import {Command, type KeyEvent, type View, commandFor, commandsOf} from '../keymap.js';
+import {Command, commandIn, type KeyEvent, type View} from '../keymap.js';
 import {fieldText, restrictionLines} from './details.js';
 import {editText} from './text-edit.js';
 import {type ShownToken, copiedToken, shownTokenCommand} from './token-shown.js';
@@ -90,7 +90,7 @@ function rotateKey(state: RotateState, key: KeyEvent): RotateState {
 		}
 
 		case 'shown': {
-			const outcome = state.issued ? shownTokenCommand(state.issued, commandFor(key, commandsOf('token-shown'))) : 'close';
+			const outcome = state.issued ? shownTokenCommand(state.issued, commandIn('token-shown', key)) : 'close';
 			// The secret leaves the state here.
 			return outcome === 'close'
 				? {...state, issued: undefined, notice: undefined, done: 'closed'}
@@ -100,7 +100,7 @@ function rotateKey(state: RotateState, key: KeyEvent): RotateState {
 		}
 
 		case 'confirm': {
-			const command = commandFor(key, commandsOf('wizard-review'));
+			const command = commandIn('wizard-review', key);
 			if (command === Command.Confirm) {
 				return {...state, step: 'rotating', error: undefined};
 			}
@@ -109,7 +109,7 @@ function rotateKey(state: RotateState, key: KeyEvent): RotateState {
 		}
 
 		case 'grace': {
-			const command = commandFor(key, commandsOf('wizard-text'));
+			const command = commandIn('wizard-text', key);
 			if (command === Command.Back) {
 				return {...state, done: 'cancelled'};
 			}

@@ -1,5 +1,5 @@
 import {EVERY_TOKEN, LIMITS, type TokenQuery, readQuery} from '../../tokens/index.js';
-import {Command, type KeyEvent, commandFor, commandsOf, matches} from '../keymap.js';
+import {Command, commandFor, commandIn, type KeyEvent, matches} from '../keymap.js';
 import {editText} from './text-edit.js';
 
 /**
@@ -190,7 +190,7 @@ export function tableIntent(
 ): TableIntent {
 	const action = (value: TableAction): TableIntent => ({kind: 'action', action: value});
 	if (state.filtering) {
-		const command = commandFor(key, commandsOf('filter'));
+		const command = commandIn('filter', key);
 		if (command === Command.ClearFilter) {
 			return action({type: 'clearFilter'});
 		}
@@ -219,7 +219,7 @@ export function tableIntent(
 		return action({type: 'clearFilter'});
 	}
 
-	const command = commandFor(key, commandsOf('table'));
+	const command = commandIn('table', key);
 	const move = movement(command, total, height);
 	if (move) {
 		return action(move);
