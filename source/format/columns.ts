@@ -24,6 +24,8 @@ export type Column = {
 	title: string;
 	/** The column as a sentence names it ("sorted by created"). */
 	name: string;
+	/** The two orders in words, ascending then descending ("sorted by created, newest first"). */
+	order: readonly [string, string];
 	text: (token: TokenSummary, now: number) => string;
 	/** Sort key; undefined sorts last. */
 	sortKey: (token: TokenSummary) => string | number | undefined;
@@ -41,11 +43,21 @@ const UNKNOWN = '—';
 const description = (token: TokenSummary) => displayText(shownDescription(token));
 const expires = (token: TokenSummary) => token.expires || undefined;
 
+const ALPHABETICAL = ['A to Z', 'Z to A'] as const;
+
 export const COLUMNS: readonly Column[] = [
-	{key: 'description', title: 'Description', name: 'description', text: description, sortKey: token => description(token).toLowerCase()},
+	{
+		key: 'description',
+		title: 'Description',
+		name: 'description',
+		order: ALPHABETICAL,
+		text: description,
+		sortKey: token => description(token).toLowerCase(),
+	},
 	{
 		key: 'scopes',
 		name: 'scopes',
+		order: ALPHABETICAL,
 		title: 'Scopes',
 		text: token => displayText(shownScopes(token)),
 		sortKey: token => describeScopes(token.scopes),
@@ -53,6 +65,7 @@ export const COLUMNS: readonly Column[] = [
 	{
 		key: 'account',
 		name: 'account',
+		order: ALPHABETICAL,
 		title: 'Account',
 		text: token => displayText(shownAccount(token)),
 		sortKey: token => token.account?.toLowerCase(),
@@ -60,6 +73,7 @@ export const COLUMNS: readonly Column[] = [
 	{
 		key: 'created',
 		name: 'created',
+		order: ['oldest first', 'newest first'],
 		// The table's times are UTC (shortDate), as every other time ee-tokens prints: the title says so.
 		title: 'Created (UTC)',
 		text: token => (token.created === undefined ? '—' : shortDate(token.created)),
@@ -68,6 +82,7 @@ export const COLUMNS: readonly Column[] = [
 	{
 		key: 'lastUsed',
 		name: 'last used',
+		order: ['least recent first', 'most recent first'],
 		title: 'Last used',
 		text: (token, now) =>
 			token.lastUsed === undefined ? 'never' : token.lastUsed === UNREADABLE_TIME ? 'unreadable' : relativeTime(token.lastUsed, now),
@@ -77,6 +92,7 @@ export const COLUMNS: readonly Column[] = [
 	{
 		key: 'expires',
 		name: 'expires',
+		order: ['soonest first', 'latest first'],
 		title: 'Expires',
 		text(token, now) {
 			if (unknown(token)) {
@@ -97,6 +113,9 @@ export const COLUMNS: readonly Column[] = [
 		sortKey: expires,
 	},
 ];
+
+/** Where a column is in COLUMNS, by its key. */
+export const columnIndex = (key: Column['key']): number => COLUMNS.findIndex(column => column.key === key);
 
 /**
  * The risk marker before a row of the app's table: review's most severe finding (summary.risk) as

@@ -76,6 +76,8 @@ describe('sorting at a width that hides columns', () => {
 			const shown = titlesIn(app.lines().find(line => line.includes('Description'))!);
 			expect(shown).not.toContain('Created');
 			expect(shown).not.toContain('Expires');
+			// The default sort, newest first, is by a column 80 cells do not show: said, not left unseen.
+			expect(app.screen()).toContain('sorted by created, newest first, not shown at this width');
 			const sortedBy: string[] = [];
 			const sortMark = (text: string) =>
 				/(\S+(?: used)?) [▲▼]/.exec(text.split('\n').find(line => line.includes('Description'))!)?.[1] ?? 'none';
@@ -91,19 +93,20 @@ describe('sorting at a width that hides columns', () => {
 				);
 			}
 
-			// Every shown column once, in order, then back to the listing's own order.
-			expect(sortedBy).toEqual([...shown, 'none']);
+			// From Created to the next shown column, then every shown column once, in order, round.
+			expect(sortedBy).toEqual([shown.at(-1), ...shown]);
 
 			// Sorted by Created on a wide window, then narrowed to 80: the status line says so.
 			app.resize(120, 30);
 			await app.waitFor(text => text.includes('Created'));
-			for (let press = 0; press < 4; press++) {
+			// From Last used to Expires, then round: Description, Scopes, Account, Created.
+			for (let press = 0; press < 5; press++) {
 				await app.type('s');
 			}
 
-			await app.waitFor('sorted by created');
+			await app.waitFor('sorted by created, oldest first');
 			app.resize(80, 24);
-			await app.waitFor('sorted by created, not shown at this width');
+			await app.waitFor('sorted by created, oldest first, not shown at this width');
 		} finally {
 			app.write('q');
 			await app.exited;

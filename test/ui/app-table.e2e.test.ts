@@ -119,10 +119,9 @@ describe('the app: table', () => {
 		await app.waitFor(screen => screen.includes('6 tokens') && !screen.includes(' of '));
 	});
 
-	it('sorts by column with s and reverses with S', async () => {
+	it('starts newest first, sorts by column with s and reverses with S', async () => {
 		const app = await shared();
-		await app.type('s');
-		await app.waitFor('sorted by description');
+		await app.waitFor(/Created \(UTC\) ▼[^]*sorted by created, newest first/);
 		const rows = () =>
 			app
 				.lines()
@@ -130,9 +129,12 @@ describe('the app: table', () => {
 				// The symbols, the risk marker (a letter or blank), then the description.
 				.filter(line => /^[› ][• ][! ] [HML ] \S/.test(line))
 				.map(line => line.slice(6, 32).trim());
+		// Created, last used, expires, then round to description.
+		await app.type('sss');
+		await app.waitFor('sorted by description, A to Z');
 		expect(rows()[0]).toBe('Admin automation');
 		await app.type('S');
-		await app.waitFor('(reversed)');
+		await app.waitFor('sorted by description, Z to A');
 		expect(rows()[0]).toBe('Prometheus scraper');
 	});
 

@@ -35,7 +35,8 @@ describe('table view in a terminal', () => {
 		});
 		cleanup = screen.unmount;
 		const lines = screen.lines();
-		expect(lines[0]).toMatch(/^ {4}R Description\s+Scopes\s+Account\s+Created \(UTC\)\s+Last used\s+Expires/);
+		// The default sort, newest first, is marked on its column.
+		expect(lines[0]).toMatch(/^ {4}R Description\s+Scopes\s+Account\s+Created \(UTC\) ▼\s+Last used\s+Expires/);
 		const rows = lines.filter(line => line.includes('Token number'));
 		expect(rows).toHaveLength(10);
 		// After the symbols, the risk marker: blank for a row whose risk was not reckoned.

@@ -3,7 +3,7 @@ import {Command, keyEvent} from '../../source/ui/keymap.js';
 import {buildTableData, cellsOf, filteredOrder, sortedOrder} from '../../source/ui/state/rows.js';
 import {initialTableState, tableIntent, tableReducer, windowStart} from '../../source/ui/state/table.js';
 import {type TokenEntry, parseQuery, summaryOf} from '../../source/tokens/index.js';
-import {COLUMNS, shownColumns} from '../../source/format/index.js';
+import {COLUMNS, columnIndex, shownColumns} from '../../source/format/index.js';
 
 const EVERY_COLUMN = COLUMNS.map((_, index) => index);
 
@@ -154,19 +154,26 @@ describe('table reducer', () => {
 			sorted.push(state.sortColumn);
 		}
 
-		expect(sorted).toEqual([...shown, undefined]);
+		// From the default (Created, which 80 cells do not show) to the next shown one, then each in turn, round.
+		expect(sorted).toEqual(keys(['Last used', 'Description', 'Scopes', 'Account', 'Last used']));
 	});
 
-	it('cycles the sort column with s and reverses with S', () => {
+	it('starts newest first, cycles the sort column with s (round, each from its first order) and reverses with S', () => {
+		expect(initialTableState).toMatchObject({sortColumn: columnIndex('created'), sortReverse: true});
 		let state = press(initialTableState, 's');
-		expect(state.sortColumn).toBe(0);
+		expect(state).toMatchObject({sortColumn: columnIndex('lastUsed'), sortReverse: false});
 		state = press(state, 'S');
 		expect(state.sortReverse).toBe(true);
+		for (let index = 0; index < 2; index++) {
+			state = press(state, 's');
+		}
+
+		expect(state).toMatchObject({sortColumn: columnIndex('description'), sortReverse: false});
 		for (let index = 0; index < 6; index++) {
 			state = press(state, 's');
 		}
 
-		expect(state.sortColumn).toBeUndefined();
+		expect(state.sortColumn).toBe(columnIndex('description'));
 	});
 
 	it('clears every mark with u, shown or hidden by the filter', () => {

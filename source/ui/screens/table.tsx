@@ -131,12 +131,6 @@ export function StatusLine({
 		parts.push(`${total === 0 ? 0 : Math.min(state.cursor + 1, shown).toLocaleString('en-US')}/${shown.toLocaleString('en-US')}`);
 	}
 
-	if (state.sortColumn !== undefined) {
-		// A column the window has become too narrow for (s never picks one) is said, not left unseen.
-		const unseen = shownColumns(width).includes(state.sortColumn) ? '' : ', not shown at this width';
-		parts.push(`sorted by ${COLUMNS[state.sortColumn]!.name}${state.sortReverse ? ' (reversed)' : ''}${unseen}`);
-	}
-
 	if (state.marks.size > 0) {
 		parts.push(
 			`${state.marks.size} marked${hidden > 0 ? `, ${hidden} hidden by the filter` : ''} (d revokes, e exports them, u unmarks all)`,
@@ -155,6 +149,14 @@ export function StatusLine({
 		parts.push(`loading the rest of ${partOf.toLocaleString('en-US')}…`);
 	} else if (loading) {
 		parts.push('loading…');
+	}
+
+	// Last: the header's arrow says it too while the column shows, and what comes before is news.
+	if (state.sortColumn !== undefined) {
+		// A column the window is too narrow for (the default's Created at 80 cells; s never picks one) is said.
+		const unseen = shownColumns(width).includes(state.sortColumn) ? '' : ', not shown at this width';
+		const column = COLUMNS[state.sortColumn]!;
+		parts.push(`sorted by ${column.name}, ${column.order[state.sortReverse ? 1 : 0]}${unseen}`);
 	}
 
 	const color = state.filtering ? theme.accent : undefined;

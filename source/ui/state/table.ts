@@ -1,4 +1,5 @@
 import {EVERY_TOKEN, LIMITS, type TokenQuery, readQuery} from '../../tokens/index.js';
+import {columnIndex} from '../../format/index.js';
 import {Command, commandFor, commandIn, type KeyEvent, matches} from '../keymap.js';
 import {editText} from './text-edit.js';
 
@@ -36,8 +37,9 @@ export const initialTableState: TableState = {
 	filter: EVERY_TOKEN,
 	filterError: undefined,
 	filtering: false,
-	sortColumn: undefined,
-	sortReverse: false,
+	// Newest first: an order a person reads at once (#15), where the listing's own is by id.
+	sortColumn: columnIndex('created'),
+	sortReverse: true,
 	marks: new Set(),
 	showExpired: false,
 };
@@ -114,9 +116,9 @@ export function tableReducer(state: TableState, action: TableAction): TableState
 		}
 
 		case 'cycleSort': {
-			// The next shown column: one the terminal is too narrow for is never sorted by unseen.
+			// The next shown column, round: one the terminal is too narrow for is never sorted by unseen.
 			const current = state.sortColumn ?? -1;
-			const column = action.shown.find(index => index > current);
+			const column = action.shown.find(index => index > current) ?? action.shown[0];
 			return {...state, sortColumn: column, sortReverse: false, cursor: 0, offset: 0};
 		}
 
