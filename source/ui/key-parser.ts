@@ -43,7 +43,7 @@ const key = (name: KeyName, extra: Partial<KeyEvent> = {}): KeyEvent => ({
 const text = (input: string): KeyEvent => ({input, ctrl: false, meta: false, shift: /^[A-Z]$/.test(input)});
 
 const CSI_LETTERS: Record<string, KeyName> = {A: 'up', B: 'down', C: 'right', D: 'left', H: 'home', F: 'end', Z: 'tab'};
-const CSI_TILDE: Record<string, KeyName> = {1: 'home', 7: 'home', 4: 'end', 8: 'end', 5: 'pageup', 6: 'pagedown', 3: 'backspace'};
+const CSI_TILDE: Record<string, KeyName> = {1: 'home', 7: 'home', 4: 'end', 8: 'end', 5: 'pageup', 6: 'pagedown', 3: 'delete'};
 
 /** A complete CSI or SS3 sequence as a key, or undefined for one the app has no use for. */
 function sequenceKey(sequence: string): KeyEvent | undefined {

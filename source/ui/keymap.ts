@@ -8,7 +8,8 @@ import {QUERY_TERMS, QUERY_WORDS_BRIEF} from '../tokens/index.js';
  */
 
 /** A key press, normalised from Ink's `(input, key)` pair so reducers and tests need no Ink. */
-export type KeyName = 'up' | 'down' | 'left' | 'right' | 'pageup' | 'pagedown' | 'home' | 'end' | 'return' | 'escape' | 'tab' | 'backspace';
+export type KeyName =
+	'up' | 'down' | 'left' | 'right' | 'pageup' | 'pagedown' | 'home' | 'end' | 'return' | 'escape' | 'tab' | 'backspace' | 'delete';
 
 export type KeyEvent = {
 	/** Printable text (one character, or a whole paste); empty for named keys. */
@@ -72,6 +73,12 @@ export enum Command {
 	// In a text field (the filter, a wizard step, the import string, the revoke confirmation)
 	EraseChar = 'eraseChar',
 	EraseLine = 'eraseLine',
+	EraseWord = 'eraseWord',
+	DeleteChar = 'deleteChar',
+	CaretLeft = 'caretLeft',
+	CaretRight = 'caretRight',
+	CaretStart = 'caretStart',
+	CaretEnd = 'caretEnd',
 }
 
 /** Where a command applies: the footer of each view shows its own commands. */
@@ -408,10 +415,59 @@ export const KEYMAP: Record<Command, Entry> = {
 		views: TEXT_FIELDS,
 	},
 	[Command.EraseLine]: {
-		bindings: [ctrl('u'), {name: 'backspace', ctrl: true}, {name: 'backspace', meta: true}],
+		bindings: [ctrl('u')],
 		keys: 'Ctrl-U',
 		label: 'erase all',
-		help: 'Erase the field (also Alt-Backspace)',
+		help: 'Erase the field',
+		views: TEXT_FIELDS,
+	},
+	// The rest of a shell line's editing (readline's keys). Last in the footer: help lists them.
+	[Command.EraseWord]: {
+		rank: 90,
+		bindings: [ctrl('w'), {name: 'backspace', ctrl: true}, {name: 'backspace', meta: true}],
+		keys: 'Ctrl-W',
+		label: 'erase word',
+		help: 'Erase the word before the caret (also Alt-Backspace)',
+		views: TEXT_FIELDS,
+	},
+	[Command.DeleteChar]: {
+		rank: 91,
+		bindings: [named('delete')],
+		keys: 'Delete',
+		label: 'delete',
+		help: 'Erase the character under the caret',
+		views: TEXT_FIELDS,
+	},
+	[Command.CaretLeft]: {
+		rank: 92,
+		bindings: [named('left'), ctrl('b')],
+		keys: '←',
+		label: 'left',
+		help: 'Move the caret left (also Ctrl-B)',
+		views: TEXT_FIELDS,
+	},
+	[Command.CaretRight]: {
+		rank: 93,
+		bindings: [named('right'), ctrl('f')],
+		keys: '→',
+		label: 'right',
+		help: 'Move the caret right (also Ctrl-F)',
+		views: TEXT_FIELDS,
+	},
+	[Command.CaretStart]: {
+		rank: 94,
+		bindings: [named('home'), ctrl('a')],
+		keys: 'Home',
+		label: 'start',
+		help: 'Move the caret to the start (also Ctrl-A)',
+		views: TEXT_FIELDS,
+	},
+	[Command.CaretEnd]: {
+		rank: 95,
+		bindings: [named('end'), ctrl('e')],
+		keys: 'End',
+		label: 'end',
+		help: 'Move the caret to the end (also Ctrl-E)',
 		views: TEXT_FIELDS,
 	},
 };
@@ -474,9 +530,16 @@ export function hintsFor(view: View): Hint[] {
 	return hints;
 }
 
-export type HelpSection = {title: string; rows: Array<{keys: string; help: string}>};
+/** A row of help: its keys, what they do, and the commands it stands for (none for a filter term). */
+export type HelpSection = {title: string; rows: Array<{keys: string; help: string; commands?: Command[]}>};
 
-const HELP_GROUPS: Array<{title: string; commands: Command[]}> = [
+/**
+ * One help row for several commands that are one idea (the caret's moves): help stays on one
+ * 120x32 screen. Each command still has its own footer hint and help sentence in KEYMAP.
+ */
+type SharedRow = {commands: Command[]; keys: string; help: string};
+
+const HELP_GROUPS: Array<{title: string; commands: Array<Command | SharedRow>}> = [
 	{title: 'Moving', commands: [Command.Up, Command.Down, Command.PageUp, Command.PageDown, Command.Top, Command.Bottom]},
 	{
 		title: 'Finding',
@@ -520,12 +583,16 @@ const HELP_GROUPS: Array<{title: string; commands: Command[]}> = [
 			Command.Complete,
 			Command.Copy,
 			Command.WriteFile,
-			Command.Confirm,
-			Command.Done,
+			{commands: [Command.Confirm, Command.Done], keys: 'Enter', help: 'Confirm, or close a result'},
 			Command.Back,
 			Command.Close,
-			Command.EraseChar,
-			Command.EraseLine,
+			{
+				commands: [Command.CaretLeft, Command.CaretRight, Command.CaretStart, Command.CaretEnd],
+				keys: '←/→',
+				help: 'Move the caret; Home/End (Ctrl-A/E) to an end',
+			},
+			{commands: [Command.EraseChar, Command.DeleteChar], keys: 'Backspace', help: 'Erase before the caret (Delete: under it)'},
+			{commands: [Command.EraseWord, Command.EraseLine], keys: 'Ctrl-W/U', help: 'Erase the word before the caret / the field'},
 		],
 	},
 	{title: 'App', commands: [Command.Help, Command.Quit, Command.ForceQuit]},
@@ -539,9 +606,11 @@ const FILTER_TERMS: HelpSection = {
 
 /** The help screen's content, straight from the keymap, and the filter's terms after its keys. */
 export function helpSections(): HelpSection[] {
-	const sections = HELP_GROUPS.map(group => ({
+	const sections = HELP_GROUPS.map((group): HelpSection => ({
 		title: group.title,
-		rows: group.commands.map(command => ({keys: KEYMAP[command].keys, help: KEYMAP[command].help})),
+		rows: group.commands.map(entry =>
+			typeof entry === 'string' ? {keys: KEYMAP[entry].keys, help: KEYMAP[entry].help, commands: [entry]} : entry,
+		),
 	}));
 	sections.splice(2, 0, FILTER_TERMS);
 	return sections;

@@ -49,4 +49,32 @@ describe('the app: pasting is never typing', () => {
 		// The exit can be reported before the last bytes (leaving the alternate screen) are read.
 		await app.waitFor(() => app.terminal.buffer.active.type === 'normal', {message: 'the normal screen'});
 	});
+
+	it('edits a field like a shell line: the caret moves, text goes in at it, Delete, Ctrl-W, Home/End (filter and wizard)', async () => {
+		const app = fixture.start({columns: 80, rows: 24});
+		await app.waitFor('6 tokens');
+		// The filter: "Hepdesk", then an l typed two characters in after ← and Home.
+		await app.type('/Hepdesk');
+		await app.waitFor('/Hepdesk▌  0 of 6');
+		await app.type(`${KEYS.home}${KEYS.right}${KEYS.right}l`);
+		await app.waitFor('/Hel▌pdesk  1 of 6');
+		expect(app.screen()).toContain('Helpdesk integration');
+		await app.type(`${KEYS.end}${KEYS.ctrlW}`);
+		await app.waitFor('/▌  6 of 6');
+		await app.type(KEYS.escape);
+		await app.waitFor(screen => !screen.includes('of 6'));
+		// A wizard field: Ctrl-W erases a word, Ctrl-A goes to the start, Delete erases under the caret.
+		await app.type('n');
+		await app.waitFor('step 1 of 9');
+		await app.type(`XCI deploy bot${KEYS.ctrlW}${KEYS.ctrlA}${KEYS.delete}`);
+		await app.waitFor(/Description › CI deploy$/m);
+		// The caret is on the C: what is typed goes in before it.
+		await app.type(`Our ${KEYS.ctrlE}runner`);
+		await app.waitFor('Description › Our CI deploy runner');
+		await app.type(KEYS.enter);
+		await app.waitFor('step 2 of 9');
+		// Back to it: the text is kept, the caret at its end.
+		await app.type(KEYS.escape);
+		await app.waitFor(screen => screen.includes('step 1 of 9') && screen.includes('Description › Our CI deploy runner'));
+	});
 });

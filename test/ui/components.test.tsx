@@ -228,14 +228,15 @@ describe('other views in a terminal', () => {
 	});
 
 	it('help lists the keymap', async () => {
-		// One column at 100 cells: every line of it, w of the export dialog and t included (60 lines).
+		// One column at 100 cells: every line of it, w of the export dialog, t and the caret's keys included (60 lines).
 		const screen = await renderToTerminal(<HelpView width={100} height={60} offset={0} />, {columns: 100, rows: 62});
 		cleanup = screen.unmount;
 		expect(screen.text()).toMatch(/\/\s+Filter by what rows show, or by terms/);
 		expect(screen.text()).toMatch(/Ctrl-C\s+Quit from anywhere/);
 		// The editing keys of every text field are keymap commands too, so help names them.
-		expect(screen.text()).toMatch(/Backspace\s+Erase one character/);
-		expect(screen.text()).toMatch(/Ctrl-U\s+Erase the field/);
+		expect(screen.text()).toMatch(/Backspace\s+Erase before the caret \(Delete: under it\)/);
+		expect(screen.text()).toMatch(/Ctrl-W\/U\s+Erase the word before the caret \/ the field/);
+		expect(screen.text()).toMatch(/←\/→\s+Move the caret; Home\/End \(Ctrl-A\/E\) to an end/);
 		expect(screen.text()).toMatch(/t\s+May it make a request\? As serve judges/);
 	});
 

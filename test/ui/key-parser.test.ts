@@ -33,7 +33,7 @@ describe('reading the terminal', () => {
 			'<pagedown>',
 			'<home>',
 			'<end>',
-			'<backspace>',
+			'<delete>',
 		]);
 		expect(createKeyParser().push('\u001B[1;5A')[0]).toMatchObject({name: 'up', ctrl: true});
 		expect(createKeyParser().push('\u001B[Z')[0]).toMatchObject({name: 'tab', shift: true});

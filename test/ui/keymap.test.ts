@@ -57,10 +57,13 @@ describe('keymap', () => {
 	});
 
 	it('feeds the footer and the help from the same table', () => {
-		const help = helpSections().flatMap(section => section.rows.map(row => row.help));
+		// Every command of every view has its row in help: its own sentence, or a row it shares.
+		const rows = helpSections().flatMap(section => section.rows);
 		for (const view of VIEWS) {
 			for (const command of commandsOf(view)) {
-				expect(help).toContain(KEYMAP[command].help);
+				const row = rows.find(candidate => candidate.commands?.includes(command));
+				expect(row, command).toBeDefined();
+				expect(row!.commands!.length > 1 || row!.help === KEYMAP[command].help, command).toBe(true);
 			}
 		}
 
@@ -133,13 +136,44 @@ describe('keypress dispatch', () => {
 
 describe('text editing', () => {
 	it('appends, pastes, erases and clears', () => {
-		expect(editText('ab', keyEvent('c'))).toBe('abc');
-		expect(editText('ab', keyEvent('line one\nline two'))).toBe('abline one line two');
-		expect(editText('ab', keyEvent('', {name: 'backspace'}))).toBe('a');
-		expect(editText('ab', keyEvent('u', {ctrl: true}))).toBe('');
+		const text = (value: string, key: ReturnType<typeof keyEvent>, options = {}) => editText(value, key, options)?.value;
+		expect(text('ab', keyEvent('c'))).toBe('abc');
+		expect(text('ab', keyEvent('line one\nline two'))).toBe('abline one line two');
+		expect(text('ab', keyEvent('', {name: 'backspace'}))).toBe('a');
+		expect(text('ab', keyEvent('u', {ctrl: true}))).toBe('');
 		expect(editText('ab', keyEvent('', {name: 'return'}))).toBeUndefined();
-		expect(editText('ab', keyEvent('x\u001B[2Jy'))).toBe('abx[2Jy');
-		expect(editText('ab', keyEvent('a\u202Eb\u009B', {paste: true}))).toBe('abab');
-		expect(editText('abc', keyEvent('d'), {maxLength: 3})).toBe('abc');
+		expect(text('ab', keyEvent('x\u001B[2Jy'))).toBe('abx[2Jy');
+		expect(text('ab', keyEvent('a\u202Eb\u009B', {paste: true}))).toBe('abab');
+		expect(text('abc', keyEvent('d'), {maxLength: 3})).toBe('abc');
+		expect(text('ab', keyEvent('cde'), {maxLength: 4})).toBe('abcd');
+	});
+
+	it('edits like a shell line: the caret moves with ←/→, Home/End and Ctrl-A/E/B/F, text goes in at it, Delete, Ctrl-W', () => {
+		const key = (name: 'left' | 'right' | 'home' | 'end' | 'delete' | 'backspace') => keyEvent('', {name});
+		const ctrl = (letter: string) => keyEvent(letter, {ctrl: true});
+		// The caret counts characters from the end: 0 is at the end, where typing appends.
+		expect(editText('hello world', key('left'))).toEqual({value: 'hello world', caret: 1});
+		expect(editText('hello world', key('home'))).toEqual({value: 'hello world', caret: 11});
+		expect(editText('hello world', ctrl('a'))).toEqual({value: 'hello world', caret: 11});
+		expect(editText('hello world', ctrl('e'), {caret: 5})).toEqual({value: 'hello world', caret: 0});
+		expect(editText('hello world', key('end'), {caret: 5})).toEqual({value: 'hello world', caret: 0});
+		expect(editText('hello world', ctrl('b'), {caret: 11})).toEqual({value: 'hello world', caret: 11});
+		expect(editText('hello world', ctrl('f'), {caret: 0})).toEqual({value: 'hello world', caret: 0});
+		expect(editText('hello world', key('right'), {caret: 6})).toEqual({value: 'hello world', caret: 5});
+		// Typed and pasted text goes in at the caret, which stays after it.
+		expect(editText('hello world', keyEvent(','), {caret: 6})).toEqual({value: 'hello, world', caret: 6});
+		expect(editText('helo', keyEvent('l'), {caret: 1})).toEqual({value: 'hello', caret: 1});
+		// Backspace erases before the caret, Delete under it; at either edge nothing.
+		expect(editText('hello', key('backspace'), {caret: 2})).toEqual({value: 'helo', caret: 2});
+		expect(editText('hello', key('delete'), {caret: 2})).toEqual({value: 'helo', caret: 1});
+		expect(editText('hello', key('delete'))).toEqual({value: 'hello', caret: 0});
+		expect(editText('hello', key('backspace'), {caret: 5})).toEqual({value: 'hello', caret: 5});
+		// Ctrl-W (and Alt-Backspace) erases the word before the caret and the spaces after it, as readline does.
+		expect(editText('scope:api  acme', ctrl('w'))).toEqual({value: 'scope:api  ', caret: 0});
+		expect(editText('scope:api  acme', ctrl('w'), {caret: 4})).toEqual({value: 'acme', caret: 4});
+		expect(editText('one two', keyEvent('', {name: 'backspace', meta: true}))).toEqual({value: 'one ', caret: 0});
+		// An emoji is one character to every key.
+		expect(editText('a🚀b', key('left'), {caret: 1})).toEqual({value: 'a🚀b', caret: 2});
+		expect(editText('a🚀b', key('backspace'), {caret: 1})).toEqual({value: 'ab', caret: 1});
 	});
 });

@@ -10,12 +10,13 @@ const intent = (state: typeof initialTableState, input: string, extra = {}) =>
 describe('every key the app reads is in the keymap', () => {
 	it('help lists every command, the editing keys of text fields included', () => {
 		// Every section but the filter's terms (keys of no command) lists commands.
-		const listed = helpSections()
+		const rows = helpSections()
 			.filter(section => section.title !== 'Filter terms (/)')
-			.flatMap(section => section.rows.map(row => row.keys));
-		expect(listed).toContain('Backspace');
-		expect(listed).toContain('Ctrl-U');
-		expect(listed.length).toBe(Object.values(Command).length);
+			.flatMap(section => section.rows);
+		expect(rows.map(row => row.keys)).toEqual(expect.arrayContaining(['Backspace', 'Ctrl-W/U', '←/→']));
+		// Every command once; a row may stand for several that are one idea (the caret's moves).
+		const covered = rows.flatMap(row => row.commands ?? []);
+		expect(covered.toSorted()).toEqual(Object.values(Command).toSorted());
 	});
 
 	it('the footer of a text field shows how to erase, and the help screen shows that ? closes it', () => {
@@ -27,10 +28,14 @@ describe('every key the app reads is in the keymap', () => {
 	});
 
 	it('while filtering, the erase commands edit the query and only non-text movement keys move', () => {
-		expect(intent(filtering, '', {name: 'backspace'})).toEqual({kind: 'action', action: {type: 'setQuery', query: 'acm'}});
+		expect(intent(filtering, '', {name: 'backspace'})).toEqual({kind: 'action', action: {type: 'setQuery', query: 'acm', caret: 0}});
 		// Ctrl-U erases the filter as it erases every other field.
-		expect(intent(filtering, 'u', {ctrl: true})).toEqual({kind: 'action', action: {type: 'setQuery', query: ''}});
-		expect(intent(filtering, 'k')).toEqual({kind: 'action', action: {type: 'setQuery', query: 'acmek'}});
+		expect(intent(filtering, 'u', {ctrl: true})).toEqual({kind: 'action', action: {type: 'setQuery', query: '', caret: 0}});
+		expect(intent(filtering, 'k')).toEqual({kind: 'action', action: {type: 'setQuery', query: 'acmek', caret: 0}});
+		// ← and Home move the caret, and typing goes in there; Home does not jump the table while filtering.
+		expect(intent(filtering, '', {name: 'left'})).toEqual({kind: 'action', action: {type: 'setQuery', query: 'acme', caret: 1}});
+		expect(intent({...filtering, queryCaret: 4}, 'x')).toEqual({kind: 'action', action: {type: 'setQuery', query: 'xacme', caret: 4}});
+		expect(intent(filtering, '', {name: 'home'})).toEqual({kind: 'action', action: {type: 'setQuery', query: 'acme', caret: 4}});
 		expect(intent(filtering, '', {name: 'up'})).toEqual({kind: 'action', action: {type: 'move', delta: -1, total: 100, height: 10}});
 		expect(intent(filtering, '', {name: 'pagedown'})).toEqual({kind: 'action', action: {type: 'move', delta: 10, total: 100, height: 10}});
 	});
@@ -38,7 +43,7 @@ describe('every key the app reads is in the keymap', () => {
 	it('Backspace erases a whole emoji from the filter, not half of it', () => {
 		expect(intent({...filtering, query: 'bot 🚀'}, '', {name: 'backspace'})).toEqual({
 			kind: 'action',
-			action: {type: 'setQuery', query: 'bot '},
+			action: {type: 'setQuery', query: 'bot ', caret: 0},
 		});
 	});
 

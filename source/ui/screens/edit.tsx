@@ -119,7 +119,7 @@ export function EditView({state, now, width, height}: {state: EditState; now: nu
 			<>
 				<Message kind="hint">{EDIT_HELP[field]}</Message>
 				<Text> </Text>
-				<TextField label={EDIT_TITLES[field]} value={state.fields[field]} width={width} />
+				<TextField label={EDIT_TITLES[field]} value={state.fields[field]} caret={state.caret} width={width} />
 			</>
 		);
 	}

@@ -31,7 +31,7 @@ export function ImportWizardView({state, width, height}: {state: ImportState; wi
 			<Title>Import a token{state.step === 'input' ? '' : ': confirm'}</Title>
 			<Text color={theme.muted}> Paste an export string (from `ee-tokens export` or `emailengine tokens export`).</Text>
 			<Text> </Text>
-			<TextField label="Export string" value={state.text} width={width} />
+			<TextField label="Export string" value={state.text} caret={state.caret} width={width} />
 			<Text> </Text>
 			{state.decoded ? (
 				<>

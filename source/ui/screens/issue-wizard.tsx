@@ -132,7 +132,7 @@ export function IssueWizardView({state, width, height}: {state: IssueState; widt
 				<>
 					<Message kind="hint">{STEP_HELP[step]}</Message>
 					<Text> </Text>
-					<TextField label={STEP_TITLES[step]} value={state.fields[step]} width={width} />
+					<TextField label={STEP_TITLES[step]} value={state.fields[step]} caret={state.caret} width={width} />
 					{suggestions.length > 0 ? (
 						<Text color={theme.muted} wrap="truncate">
 							{'   '}known accounts: {suggestions.map(id => displayText(id, 64)).join(', ')} (Tab completes)

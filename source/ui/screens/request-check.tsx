@@ -64,7 +64,7 @@ export function RequestCheckView({
 	for (const field of REQUEST_FIELDS) {
 		lines.push(
 			field === state.focus ? (
-				<TextField label={REQUEST_TITLES[field].padEnd(9)} value={state.fields[field]} width={width} />
+				<TextField label={REQUEST_TITLES[field].padEnd(9)} value={state.fields[field]} caret={state.caret} width={width} />
 			) : (
 				<Text wrap="truncate">
 					{` ${REQUEST_TITLES[field].padEnd(9)}   ${state.fields[field] === '' ? '(none)' : displayText(state.fields[field], 200)}`}

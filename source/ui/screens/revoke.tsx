@@ -106,7 +106,7 @@ export function RevokeView({state, width, height}: {state: RevokeState; width: n
 				{' '}
 				Type <Text bold>{confirmationText(state.targets)}</Text> and press Enter to revoke. Enter alone or Esc cancels.
 			</Text>
-			<TextField label="Confirm" value={state.typed} width={width} />
+			<TextField label="Confirm" value={state.typed} caret={state.caret} width={width} />
 			{state.step === 'planning' && state.error === undefined ? <Message kind="info">Reading the tokens as stored…</Message> : null}
 			{state.step === 'revoking' ? <Message kind="info">Revoking…</Message> : null}
 			{state.error ? <Message kind="error">{state.error}</Message> : null}

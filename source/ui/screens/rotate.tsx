@@ -77,7 +77,7 @@ export function RotateView({
 			{state.step === 'grace' ? (
 				<>
 					<Message kind="hint">{GRACE_HELP}</Message>
-					<TextField label="Grace" value={state.grace} width={width} />
+					<TextField label="Grace" value={state.grace} caret={state.caret} width={width} />
 				</>
 			) : (
 				<>

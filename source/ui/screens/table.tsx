@@ -124,9 +124,13 @@ export function StatusLine({
 }) {
 	const parts: string[] = [];
 	if (state.filtering || state.query !== '') {
-		parts.push(
-			`/${displayText(state.query, 200)}${state.filtering ? '▌' : ''}  ${shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`,
-		);
+		// While typing, the caret (▌) where the next character goes.
+		const query = [...state.query];
+		const at = Math.max(0, query.length - (state.queryCaret ?? 0));
+		const typed = state.filtering
+			? `${displayText(query.slice(0, at).join(''), 200)}▌${displayText(query.slice(at).join(''), 200)}`
+			: displayText(state.query, 200);
+		parts.push(`/${typed}  ${shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`);
 	} else {
 		parts.push(`${total === 0 ? 0 : Math.min(state.cursor + 1, shown).toLocaleString('en-US')}/${shown.toLocaleString('en-US')}`);
 	}

@@ -72,6 +72,8 @@ export type EditState = {
 	done: 'cancelled' | 'saved' | undefined;
 	/** Esc on the first field with changes typed asked whether to discard them (state/discard.ts). */
 	discardAsked?: boolean;
+	/** The field's caret, in characters from the end (state/text-edit.ts); undefined: at the end. */
+	caret?: number;
 };
 
 const EMPTY: EditFields = {description: '', expires: '', addresses: '', referrers: '', rateLimit: '', permissions: '', metadata: ''};
@@ -264,14 +266,16 @@ function editKey(state: EditState, key: KeyEvent, now: number): EditState {
 			return {...state, error: problemOf(error)};
 		}
 
-		return index === EDIT_FIELDS.length - 1 ? review(state, now) : {...state, step: EDIT_FIELDS[index + 1]!, error: undefined};
+		return index === EDIT_FIELDS.length - 1
+			? review({...state, caret: undefined}, now)
+			: {...state, step: EDIT_FIELDS[index + 1]!, caret: undefined, error: undefined};
 	}
 
 	if (command === Command.Back) {
 		const changed = EDIT_FIELDS.some(field => state.fields[field] !== state.initial[field]);
 		return index === 0
 			? leaveOrAsk(state, changed, {...state, done: 'cancelled'})
-			: {...state, step: EDIT_FIELDS[index - 1]!, error: undefined};
+			: {...state, step: EDIT_FIELDS[index - 1]!, caret: undefined, error: undefined};
 	}
 
 	if (command === Command.Complete) {
@@ -279,8 +283,8 @@ function editKey(state: EditState, key: KeyEvent, now: number): EditState {
 	}
 
 	const limit = step === 'description' ? LIMITS.description : step === 'metadata' ? LIMITS.metadata : 16_384;
-	const value = editText(state.fields[step], key, {maxLength: limit});
-	return value === undefined ? state : {...state, fields: {...state.fields, [step]: value}, error: undefined};
+	const edited = editText(state.fields[step], key, {maxLength: limit, caret: state.caret});
+	return edited === undefined ? state : {...state, fields: {...state.fields, [step]: edited.value}, caret: edited.caret, error: undefined};
 }
 
 /** The footer view of a step (the issue wizard's: the same keys mean the same things). */

@@ -16,6 +16,8 @@ import {editText} from './text-edit.js';
 
 /** Import: paste a string, see it decoded (or exactly why not), confirm, see the outcome. */
 export type ImportState = {
+	/** The text field's caret, in characters from the end (state/text-edit.ts); undefined: at the end. */
+	caret?: number;
 	step: 'input' | 'confirm' | 'importing' | 'done';
 	text: string;
 	decoded: DecodedExport | undefined;
@@ -117,8 +119,16 @@ export function importReducer(state: ImportState, action: ImportAction): ImportS
 					}
 
 					// Export strings have no spaces: whatever a paste wrapped them with goes.
-					const text = editText(state.text, key, {maxLength: MAX_EXPORT_STRING_LENGTH + 1});
-					return text === undefined ? state : withText(state, text.replaceAll(/\s+/g, ''));
+					const edited = editText(state.text, key, {maxLength: MAX_EXPORT_STRING_LENGTH + 1, caret: state.caret});
+					if (edited === undefined) {
+						return state;
+					}
+
+					// Each side of the caret on its own, so the caret stays where it was in what remains.
+					const characters = [...edited.value];
+					const at = characters.length - edited.caret;
+					const after = characters.slice(at).join('').replaceAll(/\s+/g, '');
+					return {...withText(state, characters.slice(0, at).join('').replaceAll(/\s+/g, '') + after), caret: [...after].length};
 				}
 			}
 		}

@@ -107,6 +107,8 @@ export type IssueState = {
 	done: 'cancelled' | 'closed' | undefined;
 	/** Esc on the first step with input typed asked whether to discard it: a second Esc does. */
 	discardAsked?: boolean;
+	/** The step's text field's caret, in characters from the end (state/text-edit.ts); undefined: at the end. */
+	caret?: number;
 };
 
 export const initialIssueState: IssueState = {
@@ -285,7 +287,8 @@ function move(state: IssueState, delta: 1 | -1, now: number): IssueState {
 
 	const step = steps[index + delta]!;
 	if (step !== 'review') {
-		return {...state, step, error: undefined, request: undefined};
+		// Each field is entered with the caret at its end.
+		return {...state, step, error: undefined, request: undefined, caret: undefined};
 	}
 
 	try {
@@ -400,12 +403,14 @@ function issueKey(state: IssueState, key: KeyEvent, now: number): IssueState {
 
 		if (command === Command.Complete) {
 			const [first] = step === 'account' ? accountSuggestions(state) : [];
-			return first === undefined ? state : {...state, fields: {...state.fields, account: first}, error: undefined};
+			return first === undefined ? state : {...state, fields: {...state.fields, account: first}, caret: undefined, error: undefined};
 		}
 
 		const limit = step === 'description' ? LIMITS.description : step === 'account' ? LIMITS.account : 16_384;
-		const value = editText(state.fields[step], key, {maxLength: limit});
-		return value === undefined ? state : {...state, fields: {...state.fields, [step]: value}, error: undefined};
+		const edited = editText(state.fields[step], key, {maxLength: limit, caret: state.caret});
+		return edited === undefined
+			? state
+			: {...state, fields: {...state.fields, [step]: edited.value}, caret: edited.caret, error: undefined};
 	}
 
 	return state;

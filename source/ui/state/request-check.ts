@@ -40,7 +40,13 @@ export const REQUEST_HINTS: Readonly<Record<RequestField, string>> = {
 	referer: 'The Referer header; empty: none (tested as the text "undefined", as EmailEngine does).',
 };
 
-export type RequestCheckState = {fields: RequestQuestion; focus: RequestField; closed: boolean};
+export type RequestCheckState = {
+	fields: RequestQuestion;
+	focus: RequestField;
+	closed: boolean;
+	/** The focused field's caret, in characters from the end (state/text-edit.ts); undefined: at the end. */
+	caret?: number;
+};
 
 /** Paths are short; a field longer than this is a paste gone wrong, not a request. */
 const MAX_FIELD = 2048;
@@ -66,16 +72,16 @@ export function requestCheckReducer(state: RequestCheckState, key: KeyEvent): Re
 
 		case Command.Next:
 		case Command.Down: {
-			return {...state, focus: REQUEST_FIELDS[(index + 1) % REQUEST_FIELDS.length]!};
+			return {...state, focus: REQUEST_FIELDS[(index + 1) % REQUEST_FIELDS.length]!, caret: undefined};
 		}
 
 		case Command.Up: {
-			return {...state, focus: REQUEST_FIELDS[(index + REQUEST_FIELDS.length - 1) % REQUEST_FIELDS.length]!};
+			return {...state, focus: REQUEST_FIELDS[(index + REQUEST_FIELDS.length - 1) % REQUEST_FIELDS.length]!, caret: undefined};
 		}
 
 		default: {
-			const value = editText(state.fields[state.focus], key, {maxLength: MAX_FIELD});
-			return value === undefined ? state : {...state, fields: {...state.fields, [state.focus]: value}};
+			const edited = editText(state.fields[state.focus], key, {maxLength: MAX_FIELD, caret: state.caret});
+			return edited === undefined ? state : {...state, fields: {...state.fields, [state.focus]: edited.value}, caret: edited.caret};
 		}
 	}
 }

@@ -14,6 +14,8 @@ import {editText} from './text-edit.js';
  * them to an undo journal before the first delete, then deletes only those still holding them.
  */
 export type RevokeState = {
+	/** The text field's caret, in characters from the end (state/text-edit.ts); undefined: at the end. */
+	caret?: number;
 	targets: Target[];
 	/** Whether the targets are the marked tokens, and how many of them the filter hides. */
 	marked: boolean;
@@ -144,8 +146,8 @@ export function revokeReducer(state: RevokeState, action: RevokeAction): RevokeS
 				return state.step === 'planning' && state.typed.trim() !== '' ? {...state, confirmPending: true} : confirm(state);
 			}
 
-			const typed = editText(state.typed, key, {maxLength: 32});
-			return typed === undefined ? state : {...state, typed, error: undefined};
+			const typed = editText(state.typed, key, {maxLength: 32, caret: state.caret});
+			return typed === undefined ? state : {...state, typed: typed.value, caret: typed.caret, error: undefined};
 		}
 	}
 }

@@ -14,6 +14,8 @@ export type RotateStep = 'grace' | 'confirm' | 'rotating' | 'shown';
 export type RotateResult = {retiresAt: number; keptEarlierExpiry: boolean; linked: boolean};
 
 export type RotateState = {
+	/** The text field's caret, in characters from the end (state/text-edit.ts); undefined: at the end. */
+	caret?: number;
 	/** The old token's id. */
 	id: string;
 	step: RotateStep;
@@ -123,8 +125,8 @@ function rotateKey(state: RotateState, key: KeyEvent): RotateState {
 				return state;
 			}
 
-			const grace = editText(state.grace, key, {maxLength: 32});
-			return grace === undefined ? state : {...state, grace, error: undefined};
+			const grace = editText(state.grace, key, {maxLength: 32, caret: state.caret});
+			return grace === undefined ? state : {...state, grace: grace.value, caret: grace.caret, error: undefined};
 		}
 	}
 }

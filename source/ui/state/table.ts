@@ -9,6 +9,8 @@ import {editText} from './text-edit.js';
  * status line says how many are hidden, dialogs list every marked token, `u` clears them all).
  */
 export type TableState = {
+	/** The filter's caret, in characters from the end (state/text-edit.ts); undefined: at the end. */
+	queryCaret?: number;
 	cursor: number;
 	offset: number;
 	/** The filter as typed. */
@@ -51,7 +53,7 @@ export type TableAction =
 	| {type: 'select'; index: number; total: number; height: number}
 	| {type: 'startFilter'}
 	| {type: 'endFilter'}
-	| {type: 'setQuery'; query: string}
+	| {type: 'setQuery'; query: string; caret?: number}
 	| {type: 'clearFilter'}
 	/** `shown`: the columns the table shows (format/'s shownColumns), the only ones s sorts by. */
 	| {type: 'cycleSort'; shown: readonly number[]}
@@ -106,9 +108,14 @@ export function tableReducer(state: TableState, action: TableAction): TableState
 		}
 
 		case 'setQuery': {
+			if (action.query === state.query) {
+				// The caret moved: the rows and the cursor stay.
+				return {...state, queryCaret: action.caret};
+			}
+
 			const {query, problem} = readQuery(action.query);
 			// A new query shows its first match first.
-			return {...state, query: action.query, filter: query, filterError: problem?.message, cursor: 0, offset: 0};
+			return {...state, query: action.query, queryCaret: action.caret, filter: query, filterError: problem?.message, cursor: 0, offset: 0};
 		}
 
 		case 'clearFilter': {
@@ -208,9 +215,9 @@ export function tableIntent(
 		}
 
 		// Typed or pasted text, or an erase: a paste is text here, the filter being the field in focus.
-		const query = editText(state.query, key, {maxLength: LIMITS.query});
-		if (query !== undefined) {
-			return action({type: 'setQuery', query});
+		const edited = editText(state.query, key, {maxLength: LIMITS.query, caret: state.queryCaret});
+		if (edited !== undefined) {
+			return action({type: 'setQuery', query: edited.value, caret: edited.caret});
 		}
 
 		return {kind: 'none'};

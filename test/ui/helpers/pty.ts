@@ -40,6 +40,14 @@ export const KEYS = {
 	pageUp: '\u001B[5~',
 	ctrlC: '\u0003',
 	ctrlU: '\u0015',
+	ctrlW: '\u0017',
+	ctrlA: '\u0001',
+	ctrlE: '\u0005',
+	left: '\u001B[D',
+	right: '\u001B[C',
+	home: '\u001B[H',
+	end: '\u001B[F',
+	delete: '\u001B[3~',
 } as const;
 
 const sleep = async (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
