@@ -1,6 +1,6 @@
 import {TokenError, quoteTyped} from '../tokens/index.js';
 import type {AnyFlags} from './command.js';
-import {didYouMean} from './did-you-mean.js';
+import {didYouMean} from '../format/index.js';
 import {GLOBAL_FLAG_NAMES} from './global-flags.js';
 
 type FlagSpec = AnyFlags[string];

@@ -4,7 +4,7 @@ import {GLOBAL_VALUE_FLAGS, type GlobalOptions} from './global-flags.js';
 import {version} from './version.js';
 import {EXIT, exitCodeFor} from './exit-codes.js';
 import {COMMANDS, EMAILENGINE_SUBCOMMANDS} from './registry.js';
-import {didYouMean} from './did-you-mean.js';
+import {didYouMean} from '../format/index.js';
 
 /** The longest command name, so the summaries line up whatever names the registry holds. */
 const NAME_WIDTH = COMMANDS.reduce((widest, command) => Math.max(widest, command.name.length), 0);

@@ -12,3 +12,4 @@ export * from './review.js';
 export * from './permissions.js';
 export * from './shell.js';
 export * from './audit-log.js';
+export * from './did-you-mean.js';

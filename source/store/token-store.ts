@@ -64,6 +64,12 @@ export type ExportedToken = {id: string; record: TokenRecord; exportString: stri
  * (lookup, listing, importing, writes); this class holds the connection, the key layout and the
  * clock they share. It never sees a raw token except to hash it, and never keeps one.
  */
+/** SCAN steps of 1,000 keys the account suggestions may take when `ia:accounts` is empty. */
+const ACCOUNT_SCAN_STEPS = 50;
+
+/** A key prefix as a SCAN pattern: its glob characters matched as themselves. */
+const escapeGlob = (text: string) => text.replaceAll(/[*?[\]\\]/g, character => `\\${character}`);
+
 export class TokenStore implements StoreContext {
 	readonly keys: Keys;
 
@@ -263,10 +269,33 @@ export class TokenStore implements StoreContext {
 		return restoreJournaled(this, tokens, options);
 	}
 
-	/** Account ids known to the instance (`ia:accounts`), for suggestions; at most `limit`. */
+	/**
+	 * Account ids known to the instance, for suggestions; at most `limit`. From `ia:accounts`, or,
+	 * when that set is empty (an instance restored without it), from the `iad:{account}` hashes
+	 * themselves: a SCAN of a bounded number of steps, so a huge keyspace costs a bounded wait.
+	 */
 	async accountIds(limit = 1000): Promise<string[]> {
 		const [, members] = await this.redis.sscan(this.keys.accounts, '0', 'COUNT', limit);
-		return members.slice(0, limit).sort();
+		if (members.length > 0) {
+			return members.slice(0, limit).sort();
+		}
+
+		const start = this.keys.account('');
+		const found = new Set<string>();
+		let cursor = '0';
+		for (let step = 0; step < ACCOUNT_SCAN_STEPS && found.size < limit; step++) {
+			const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${escapeGlob(start)}*`, 'COUNT', 1000);
+			for (const key of keys) {
+				found.add(key.slice(start.length));
+			}
+
+			cursor = next;
+			if (cursor === '0') {
+				break;
+			}
+		}
+
+		return [...found].slice(0, limit).sort();
 	}
 
 	/** Whether the instance has an account record (compatibility §1.2: HEXISTS iad:{account} account). */

@@ -147,7 +147,8 @@ describe('can and serve agree (scope × permissions × route)', () => {
 
 		// The table reaches every kind of answer it is meant to.
 		expect([...checks].sort()).toEqual(['allowed', 'permission', 'scope']);
-	});
+		// Hundreds of can runs and serve requests: seconds alone, more on a busy two-core CI machine.
+	}, 120_000);
 
 	it('for account binding, addresses, referrers, the rate limit, an expired and an unreadable record', async () => {
 		const bound = await store({scopes: ['api'], account: 'example', permissions: PERMISSION_PRESETS['read-only']});

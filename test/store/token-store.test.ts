@@ -404,3 +404,19 @@ describe('key prefix', () => {
 		expect(await raw.exists('tokens')).toBe(0);
 	});
 });
+
+describe('account ids for suggestions', () => {
+	it('come from ia:accounts, or from the iad:{account} hashes when that set is empty, within the prefix', async () => {
+		await raw.hset('iad:globex', 'account', 'globex');
+		await raw.hset('iad:acme', 'account', 'acme');
+		// Another prefix's account (a glob character in the prefix is matched as itself) is not ours.
+		await raw.hset('x*iad:other', 'account', 'other');
+		expect(await store.accountIds()).toEqual(['acme', 'globex']);
+		await raw.hset('x*iad:mine', 'account', 'mine');
+		expect(await new TokenStore(redis.client(), 'x*').accountIds()).toEqual(['mine', 'other']);
+		expect(await new TokenStore(redis.client(), 'x?').accountIds()).toEqual([]);
+		// The set, when there is one, is the list.
+		await raw.sadd('ia:accounts', 'initech');
+		expect(await store.accountIds()).toEqual(['initech']);
+	});
+});

@@ -44,7 +44,15 @@ describe('the app: issue wizard', () => {
 		expect(picker).toMatch(/none +not narrowed: whatever the scopes reach/);
 		await app.type(KEYS.enter);
 		await app.waitFor('step 4 of 9');
-		await app.type('rel');
+		// An account with no record (iad:{account}) is warned of once, with the closest known one.
+		await fixture.redis.client().hset('iad:relay', 'account', 'relay');
+		await app.type('rely');
+		// Asked as it is typed, and said under the field.
+		await app.waitFor('no account rely on this instance');
+		await app.type(KEYS.enter);
+		await app.waitFor('rely: no such account; did you mean relay? Enter again issues it for rely anyway.');
+		expect(app.screen()).toContain('step 4 of 9');
+		await app.type(`${KEYS.ctrlU}rel`);
 		await app.waitFor('known accounts: relay');
 		await app.type(KEYS.tab);
 		await app.waitFor('› relay');

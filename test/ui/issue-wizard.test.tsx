@@ -155,6 +155,46 @@ describe('issue wizard reducer', () => {
 		}
 	});
 
+	it('warns once of an account with no record, with the closest known one; Enter again goes on', () => {
+		let state: IssueState = {
+			...initialIssueState,
+			fields: {...initialIssueState.fields, description: 'x'},
+			scopes: ['api'],
+			step: 'account',
+		};
+		state = issueReducer(state, {type: 'accounts', ids: ['acme', 'globex', 'initech']});
+		state = type(state, 'globx');
+		// Until Redis has said, nothing is known: no warning is made up.
+		expect(enter(state).step).toBe('expires');
+		state = issueReducer(state, {type: 'accountChecked', account: 'globx', exists: false});
+		const warned = enter(state);
+		expect(warned).toMatchObject({
+			step: 'account',
+			error: 'globx: no such account; did you mean globex? Enter again issues it for globx anyway.',
+		});
+		expect(enter(warned).step).toBe('expires');
+		// An account that exists goes on at once; one with nothing close is said without a guess.
+		const known = issueReducer(type({...state, fields: {...state.fields, account: ''}}, 'acme'), {
+			type: 'accountChecked',
+			account: 'acme',
+			exists: true,
+		});
+		expect(enter(known).step).toBe('expires');
+		const far = issueReducer(type({...state, fields: {...state.fields, account: ''}}, 'zzzzzz'), {
+			type: 'accountChecked',
+			account: 'zzzzzz',
+			exists: false,
+		});
+		expect(enter(far).error).toBe('zzzzzz: no such account. Enter again issues it for zzzzzz anyway.');
+		// A check of an account typed before is not taken for the one typed now.
+		const stale = issueReducer(type({...state, fields: {...state.fields, account: ''}}, 'globe'), {
+			type: 'accountChecked',
+			account: 'glob',
+			exists: false,
+		});
+		expect(enter(stale).step).toBe('expires');
+	});
+
 	it('completes the account id as stored, and shows it (and the suggestions) inert', async () => {
 		const hostile = 'evil\u001B]0;pwned\u0007acct';
 		let state: IssueState = {...initialIssueState, step: 'account'};

@@ -19,6 +19,7 @@ import {
 	type PermissionChoice,
 	STEP_HELP,
 	STEP_TITLES,
+	accountMissing,
 	accountSuggestions,
 	initialIssueState,
 	issueReducer,
@@ -138,6 +139,11 @@ export function IssueWizardView({state, width, height}: {state: IssueState; widt
 							{'   '}known accounts: {suggestions.map(id => displayText(id, 64)).join(', ')} (Tab completes)
 						</Text>
 					) : null}
+					{step === 'account' && accountMissing(state) && state.error === undefined ? (
+						<Text color={theme.warning} wrap="truncate">
+							{'   '}no account {displayText(state.fields.account.trim(), 64)} on this instance
+						</Text>
+					) : null}
 				</>
 			);
 		}
@@ -178,6 +184,24 @@ export function IssueWizard({store, width, height, onClose, clock = Date.now}: I
 			.then(ids => dispatch({type: 'accounts', ids}))
 			.catch(() => {});
 	}, [store, dispatch]);
+
+	// Whether the account typed exists (iad:{account}, as EmailEngine and review judge it), asked as
+	// it is typed, so Enter can warn of a typo. A failed read warns of nothing: the issue goes on.
+	const typedAccount = state.step === 'account' ? state.fields.account.trim() : '';
+	useEffect(() => {
+		if (typedAccount === '') {
+			return;
+		}
+
+		let current = true;
+		store
+			.accountExists(typedAccount)
+			.then(exists => current && dispatch({type: 'accountChecked', account: typedAccount, exists}))
+			.catch(() => {});
+		return () => {
+			current = false;
+		};
+	}, [store, dispatch, typedAccount]);
 
 	useEffect(() => {
 		if (state.step !== 'issuing') {

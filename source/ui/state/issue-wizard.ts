@@ -1,5 +1,6 @@
 // Over 300 lines for a reason: the issue wizard's ten steps are one reducer, each step's
 // validation beside the step.
+import {closestName} from '../../format/index.js';
 import {answeredDiscard, leaveOrAsk} from './discard.js';
 import {
 	LIMITS,
@@ -109,6 +110,10 @@ export type IssueState = {
 	discardAsked?: boolean;
 	/** The step's text field's caret, in characters from the end (state/text-edit.ts); undefined: at the end. */
 	caret?: number;
+	/** Whether the account last typed has an account record, once Redis has said. */
+	accountCheck?: {account: string; exists: boolean};
+	/** The account a warning said does not exist: Enter again goes on with it. */
+	accountWarned?: string;
 };
 
 export const initialIssueState: IssueState = {
@@ -242,6 +247,28 @@ export function issueRequest(state: IssueState, now: number): IssueRequest {
  * the real id in the field (a sanitised one would bind the token to an account that does not
  * exist); the view sanitises what it shows.
  */
+/**
+ * Said once when Enter leaves the account step with an account that has no record (a typo, most
+ * likely: "globx: no such account; did you mean globex?"); Enter again goes on, as EmailEngine
+ * itself takes a token for any account id.
+ */
+function missingAccountWarning(state: IssueState): string | undefined {
+	const account = state.fields.account.trim();
+	if (!accountMissing(state) || state.accountWarned === account) {
+		return undefined;
+	}
+
+	const close = closestName(account, state.accounts);
+	const hint = close === undefined ? '.' : `; did you mean ${close}?`;
+	return `${account}: no such account${hint} Enter again issues it for ${account} anyway.`;
+}
+
+/** Whether Redis has said the account typed has no record (iad:{account}): said under the field as it is typed. */
+export function accountMissing(state: IssueState): boolean {
+	const account = state.fields.account.trim();
+	return account !== '' && state.accountCheck?.account === account && !state.accountCheck.exists;
+}
+
 export function accountSuggestions(state: IssueState): string[] {
 	const typed = state.fields.account.trim().toLowerCase();
 	const starts = state.accounts.filter(id => id.toLowerCase().startsWith(typed));
@@ -252,6 +279,7 @@ export function accountSuggestions(state: IssueState): string[] {
 export type IssueAction =
 	| {type: 'key'; key: KeyEvent; now: number}
 	| {type: 'accounts'; ids: string[]}
+	| {type: 'accountChecked'; account: string; exists: boolean}
 	| {type: 'issued'; token: string; id: string}
 	| {type: 'failed'; message: string}
 	| {type: 'notice'; message: string}
@@ -279,6 +307,11 @@ function move(state: IssueState, delta: 1 | -1, now: number): IssueState {
 		if (error) {
 			return {...state, error};
 		}
+
+		const warning = state.step === 'account' ? missingAccountWarning(state) : undefined;
+		if (warning) {
+			return {...state, error: warning, accountWarned: state.fields.account.trim()};
+		}
 	}
 
 	if (delta === -1 && index === 0) {
@@ -303,6 +336,10 @@ export function issueReducer(state: IssueState, action: IssueAction): IssueState
 	switch (action.type) {
 		case 'accounts': {
 			return {...state, accounts: action.ids};
+		}
+
+		case 'accountChecked': {
+			return {...state, accountCheck: {account: action.account, exists: action.exists}};
 		}
 
 		case 'issued': {
