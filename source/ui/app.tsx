@@ -1,5 +1,5 @@
 import {Box, Text, useApp, useStdout} from 'ink';
-import {useCallback, useState} from 'react';
+import {useCallback, useEffect, useRef, useState} from 'react';
 import type {RedisEndpoint, TokenStore} from '../store/index.js';
 import {Contained} from './components/contained.js';
 import {Header} from './components/header.js';
@@ -61,6 +61,10 @@ function Main({store, endpoint, target, prefix, refreshMs, source, first, checks
 	const tokens = useTokens(store, {refreshMs, source, first, endpoint: target});
 	const [dialog, setDialog] = useState<Dialog | undefined>(undefined);
 	const [select, setSelect] = useState<{id: string} | undefined>(undefined);
+	// What the last action did ("Issued …", "Reloaded 40 tokens"), on the status line until the next key.
+	const [said, setSaid] = useState<string | undefined>(undefined);
+	// The table as it was when r asked for a reload: the next one read after it is the answer.
+	const reloadAsked = useRef<{before: unknown} | undefined>(undefined);
 	const tooSmall = isTooSmall(size);
 	const away = tokens.connection === 'down';
 	// A Redis that is away, or one that answered the read with an error (a key of the wrong type):
@@ -77,6 +81,8 @@ function Main({store, endpoint, target, prefix, refreshMs, source, first, checks
 	const bodyHeight = Math.max(1, size.rows - 1 - 2 - bannerLines.length);
 
 	useKeypress(key => {
+		// Any key is the operator's next step: what the last one did has been read.
+		setSaid(undefined);
 		if (matches(Command.ForceQuit, key)) {
 			exit();
 			return true;
@@ -103,6 +109,7 @@ function Main({store, endpoint, target, prefix, refreshMs, source, first, checks
 			}
 
 			setDialog(undefined);
+			setSaid(options.said);
 			if (options.select !== undefined) {
 				setSelect({id: options.select});
 			}
@@ -113,6 +120,20 @@ function Main({store, endpoint, target, prefix, refreshMs, source, first, checks
 		},
 		[stdout, refresh],
 	);
+
+	// r: a reload the operator asked for is said when it is in (the periodic ones are not).
+	const {data} = tokens;
+	const reloadNow = useCallback(() => {
+		reloadAsked.current = {before: data};
+		refresh();
+	}, [refresh, data]);
+	useEffect(() => {
+		if (reloadAsked.current !== undefined && data !== undefined && data !== reloadAsked.current.before) {
+			reloadAsked.current = undefined;
+			const rows = data.rows.length;
+			setSaid(`Reloaded ${rows.toLocaleString('en-US')} ${rows === 1 ? 'token' : 'tokens'}`);
+		}
+	}, [data]);
 
 	return (
 		<Box flexDirection="column" width={size.columns}>
@@ -152,9 +173,10 @@ function Main({store, endpoint, target, prefix, refreshMs, source, first, checks
 						height={bodyHeight}
 						active={dialog === undefined}
 						onOpen={setDialog}
-						onRefresh={refresh}
+						onRefresh={reloadNow}
 						onQuit={exit}
 						select={select}
+						said={said}
 					/>
 				</Contained>
 				{dialog ? (

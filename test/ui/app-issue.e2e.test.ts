@@ -96,6 +96,10 @@ describe('the app: issue wizard', () => {
 		await app.type(KEYS.enter);
 		// The cursor lands on the token just issued.
 		await app.waitFor(screen => screen.includes('7 tokens') && /^› +[A-Z!] CI deploy/m.test(screen));
+		// The status line says what happened, until the next key.
+		await app.waitFor('✓ Issued "CI deploy"');
+		await app.type('j');
+		await app.waitFor(screen => !screen.includes('✓ Issued'));
 		expect(app.history()).not.toContain(token);
 		// Nothing written after the dialog closed carries it either.
 		expect(app.output().slice(copiedAt)).not.toContain(token);

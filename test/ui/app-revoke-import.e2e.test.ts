@@ -71,6 +71,7 @@ describe('the app: revoke', () => {
 		expect(await store.get(target.id)).toBeUndefined();
 		await app.type(KEYS.enter);
 		await app.waitFor('No token matches the filter.');
+		await app.waitFor('✓ Revoked 1 token');
 		await leave(app, 1);
 	});
 
@@ -246,6 +247,7 @@ describe('the app: import and export', () => {
 		expect((await store.resolve(rawToken)).id).toBe(id);
 		await app.type(KEYS.enter);
 		await app.waitFor('Travelling token');
+		await app.waitFor('✓ Imported "Travelling token"');
 
 		await app.type('i');
 		await app.waitFor('Import a token');
@@ -257,6 +259,7 @@ describe('the app: import and export', () => {
 		await app.waitFor('Already present');
 		await app.type(KEYS.enter);
 		await app.waitFor(screen => !screen.includes('Import a token'));
+		await app.waitFor('✓ "Travelling token" was already there');
 
 		await app.type('i');
 		await app.waitFor('Import a token');

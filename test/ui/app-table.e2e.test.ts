@@ -94,6 +94,8 @@ describe('the app: table', () => {
 		try {
 			await app.type('r');
 			await app.waitFor('7 tokens');
+			// A reload asked for says so when it is in.
+			await app.waitFor('✓ Reloaded 7 tokens');
 			await app.type('/short-lived');
 			await app.waitFor('1 of 7');
 			await app.type(KEYS.enter);

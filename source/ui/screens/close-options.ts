@@ -8,6 +8,8 @@ export type CloseOptions = {
 	reload?: boolean;
 	/** The token to put the table's cursor on: the one the dialog just made (issued, imported, rotated in). */
 	select?: string;
+	/** What the dialog did, for the table's status line until the next key ("Issued "CI deploy""). */
+	said?: string;
 };
 
 /** How every dialog screen closes. */

@@ -204,9 +204,10 @@ export function EditScreen({store, id, width, height, onClose, clock = Date.now}
 	// Saved: closed once the write is done, and the table reloaded to show it.
 	useEffect(() => {
 		if (state.done === 'saved') {
-			onClose({reload: true});
+			const description = state.edit?.description ?? state.base?.['description'];
+			onClose({reload: true, said: `Saved the changes to "${typeof description === 'string' ? description : 'the token'}"`});
 		}
-	}, [state.done, onClose]);
+	}, [state.done, state.edit, state.base, onClose]);
 
 	return (
 		<>

@@ -75,7 +75,13 @@ export function ImportWizard({store, width, height, onClose}: ImportWizardProps)
 		const {done, outcome, decoded} = ref.current;
 		if (done) {
 			// The cursor goes to the token, imported now or already there.
-			onClose({reload: done === 'closed' && outcome === 'imported', select: done === 'closed' ? decoded?.id : undefined});
+			const closed = done === 'closed';
+			const description = typeof decoded?.fields['description'] === 'string' ? decoded.fields['description'] : 'the token';
+			onClose({
+				reload: closed && outcome === 'imported',
+				select: closed ? decoded?.id : undefined,
+				said: closed ? (outcome === 'imported' ? `Imported "${description}"` : `"${description}" was already there`) : undefined,
+			});
 		}
 
 		return true;

@@ -233,9 +233,15 @@ export function IssueWizard({store, width, height, onClose, clock = Date.now}: I
 		dispatch({type: 'key', key, now: clock()});
 		// Closed here, in the key's own turn, not in an effect after the next render: a key read
 		// in the same burst (Esc, then n) must reach whatever is under the dialog.
-		const {done} = ref.current;
+		const {done, request} = ref.current;
 		if (done) {
-			onClose({repaint: done === 'closed', reload: done === 'closed', select: done === 'closed' ? madeId : undefined});
+			const closed = done === 'closed';
+			onClose({
+				repaint: closed,
+				reload: closed,
+				select: closed ? madeId : undefined,
+				said: closed ? `Issued "${request?.description ?? ''}"` : undefined,
+			});
 		}
 
 		return true;

@@ -200,7 +200,12 @@ export function RevokeScreen({
 		if (ref.current.done) {
 			// A revoke that wrote nothing (cancelled before it ran) has nothing to reload, and one
 			// already reloaded when it finished needs no second.
-			onClose({reload: ref.current.done === 'closed' && !reloaded.current});
+			const {done, result} = ref.current;
+			const revoked = done === 'closed' ? result?.revoked : undefined;
+			onClose({
+				reload: done === 'closed' && !reloaded.current,
+				said: revoked === undefined ? undefined : `Revoked ${revoked} ${revoked === 1 ? 'token' : 'tokens'}`,
+			});
 		}
 
 		return true;

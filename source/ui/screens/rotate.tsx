@@ -144,7 +144,13 @@ export function RotateScreen({store, id, width, height, onClose, clock = Date.no
 		// Closed in the key's own turn (see the issue wizard).
 		const {done} = ref.current;
 		if (done) {
-			onClose({repaint: done === 'closed', reload: done === 'closed', select: done === 'closed' ? madeId : undefined});
+			const closed = done === 'closed';
+			onClose({
+				repaint: closed,
+				reload: closed,
+				select: closed ? madeId : undefined,
+				said: closed ? 'Rotated: the new token is under the cursor' : undefined,
+			});
 		}
 
 		return true;

@@ -23,6 +23,8 @@ export type TableScreenProps = {
 	onOpen: (dialog: Dialog) => void;
 	onRefresh: () => void;
 	onQuit: () => void;
+	/** What the last action did, for the status line (the app clears it on the next key). */
+	said?: string;
 	/** A token to put the cursor on once the table shows it (one just issued, imported or rotated in); a new object each time. */
 	select?: {id: string};
 };
@@ -34,7 +36,7 @@ const KEEPS_THE_TOKEN = new Set<TableAction['type']>(['cycleSort', 'reverseSort'
  * The token table with its cursor, filter, sort and marks. It stays mounted under dialogs, so
  * closing one comes back to the same place.
  */
-export function TableScreen({data, waiting, loading, width, height, active, onOpen, onRefresh, onQuit, select}: TableScreenProps) {
+export function TableScreen({data, waiting, loading, width, height, active, onOpen, onRefresh, onQuit, select, said}: TableScreenProps) {
 	const [table, dispatch, ref] = useRefReducer(tableReducer, initialTableState);
 	const rowsHeight = Math.max(1, height - 2);
 	const order = useMemo(
@@ -196,6 +198,7 @@ export function TableScreen({data, waiting, loading, width, height, active, onOp
 					</Box>
 				)}
 				<StatusLine
+					said={said}
 					state={table}
 					shown={visible.length}
 					total={data?.rows.length ?? 0}

@@ -107,6 +107,7 @@ export function StatusLine({
 	partOf,
 	problems = 0,
 	expired,
+	said,
 }: {
 	state: TableState;
 	shown: number;
@@ -121,6 +122,8 @@ export function StatusLine({
 	problems?: number;
 	/** Expired rows, and whether they are shown (x). */
 	expired?: {count: number; shown: boolean};
+	/** What the last action did ("Issued …"): first after the count, until the next key. */
+	said?: string;
 }) {
 	const parts: string[] = [];
 	if (state.filtering || state.query !== '') {
@@ -133,6 +136,11 @@ export function StatusLine({
 		parts.push(`/${typed}  ${shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`);
 	} else {
 		parts.push(`${total === 0 ? 0 : Math.min(state.cursor + 1, shown).toLocaleString('en-US')}/${shown.toLocaleString('en-US')}`);
+	}
+
+	if (said !== undefined) {
+		// It names a description, text from Redis.
+		parts.push(`✓ ${displayText(said, 200)}`);
 	}
 
 	if (state.marks.size > 0) {
