@@ -32,17 +32,33 @@ const TOKENS = [
 	{description: 'Webhook re-delivery worker', scopes: ['api'], used: 12 * 86_400_000},
 ];
 
-function findChromium(): string | undefined {
+/**
+ * What turns an SVG into a PNG here: librsvg's rsvg-convert (apt-get install librsvg2-bin, small),
+ * else a headless Chromium. Both draw the SVG's monospace text with the machine's fonts.
+ */
+type PngRenderer = {name: string; render: (svgPath: string, pngPath: string, width: number, height: number) => void};
+
+function findRenderer(): PngRenderer | undefined {
+	for (const candidate of ['/usr/bin/rsvg-convert', '/usr/local/bin/rsvg-convert']) {
+		if (existsSync(candidate)) {
+			return {
+				name: 'rsvg-convert',
+				// Twice the size, as Chromium's device scale factor 2 drew them: sharp on a high-density screen.
+				render: (svgPath, pngPath) => execFileSync(candidate, ['--zoom=2', '-o', pngPath, svgPath], {stdio: 'ignore', timeout: 60_000}),
+			};
+		}
+	}
+
 	for (const candidate of ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']) {
 		if (existsSync(candidate)) {
-			return candidate;
+			return {name: 'Chromium', render: (svgPath, pngPath, width, height) => chromiumPng(candidate, svgPath, pngPath, width, height)};
 		}
 	}
 
 	return undefined;
 }
 
-function toPng(chromium: string, svgPath: string, pngPath: string, width: number, height: number): void {
+function chromiumPng(chromium: string, svgPath: string, pngPath: string, width: number, height: number): void {
 	const html = path.join(path.dirname(svgPath), '.capture.html');
 	writeFileSync(
 		html,
@@ -176,15 +192,15 @@ try {
 	await redis.stop();
 }
 
-const chromium = findChromium();
+const renderer = findRenderer();
 for (const svg of written) {
-	if (chromium) {
+	if (renderer) {
 		const [, width, height] = /width="(\d+)" height="(\d+)"/.exec(readFileSync(svg, 'utf8')) ?? [];
-		toPng(chromium, svg, svg.replace(/\.svg$/, '.png'), Number(width), Number(height));
+		renderer.render(svg, svg.replace(/\.svg$/, '.png'), Number(width), Number(height));
 	}
 }
 
 process.stdout.write(
-	`${written.map(file => path.relative(process.cwd(), file)).join('\n')}\n${chromium ? 'PNG files written with Chromium.\n' : 'No Chromium found: SVG only (apt-get install chromium for PNG).\n'}`,
+	`${written.map(file => path.relative(process.cwd(), file)).join('\n')}\n${renderer ? `PNG files written with ${renderer.name}.\n` : 'No rsvg-convert or Chromium found: SVG only (apt-get install librsvg2-bin for PNG).\n'}`,
 );
 process.exit(0);
