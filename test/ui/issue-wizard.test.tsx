@@ -173,25 +173,14 @@ describe('issue wizard reducer', () => {
 			error: 'globx: no such account; did you mean globex? Enter again issues it for globx anyway.',
 		});
 		expect(enter(warned).step).toBe('expires');
+		// The account typed afresh, and what Redis said of `checked` (the one typed, unless it says otherwise).
+		const typedAndChecked = (account: string, exists: boolean, checked = account) =>
+			issueReducer(type({...state, fields: {...state.fields, account: ''}}, account), {type: 'accountChecked', account: checked, exists});
 		// An account that exists goes on at once; one with nothing close is said without a guess.
-		const known = issueReducer(type({...state, fields: {...state.fields, account: ''}}, 'acme'), {
-			type: 'accountChecked',
-			account: 'acme',
-			exists: true,
-		});
-		expect(enter(known).step).toBe('expires');
-		const far = issueReducer(type({...state, fields: {...state.fields, account: ''}}, 'zzzzzz'), {
-			type: 'accountChecked',
-			account: 'zzzzzz',
-			exists: false,
-		});
-		expect(enter(far).error).toBe('zzzzzz: no such account. Enter again issues it for zzzzzz anyway.');
+		expect(enter(typedAndChecked('acme', true)).step).toBe('expires');
+		expect(enter(typedAndChecked('zzzzzz', false)).error).toBe('zzzzzz: no such account. Enter again issues it for zzzzzz anyway.');
 		// A check of an account typed before is not taken for the one typed now.
-		const stale = issueReducer(type({...state, fields: {...state.fields, account: ''}}, 'globe'), {
-			type: 'accountChecked',
-			account: 'glob',
-			exists: false,
-		});
+		const stale = typedAndChecked('globe', false, 'glob');
 		expect(enter(stale).step).toBe('expires');
 	});
 
