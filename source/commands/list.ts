@@ -7,7 +7,7 @@ import {
 	parseQuery,
 	parseScopeFilter,
 } from '../tokens/index.js';
-import {COLUMNS, displayText, layoutColumns} from '../format/index.js';
+import {COLUMNS, ID_SHOWN, displayText, layoutColumns} from '../format/index.js';
 import {EXIT} from './exit-codes.js';
 import {type OutputStream, defineCommand, jsonFlag} from './command.js';
 import {listingWarnings} from './listing-warnings.js';
@@ -15,7 +15,6 @@ import {writeJsonArray, writeLines} from './output.js';
 import {CLI_JSON} from './safe-json.js';
 
 /** How much of the id a terminal shows, and what stands between two columns. */
-const ID_SHOWN = 12;
 const GAP = '  ';
 
 export const listCommand = defineCommand({

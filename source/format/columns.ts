@@ -165,6 +165,16 @@ export function shownColumns(width: number): number[] {
 	return COLUMNS.flatMap((column, index) => (shown.has(column.key) ? [index] : []));
 }
 
+/** A token id as tables show it: its first 12 characters (a prefix of 8 or more finds the token anywhere). */
+export const ID_SHOWN = 12;
+
+/**
+ * Whether a table `width` cells wide has room for the id besides every column: `list` always shows
+ * it (the first column, what scripts and people copy), the app from that width on (126 cells), where
+ * it costs no other column.
+ */
+export const idColumnFits = (width: number): boolean => shownColumns(width - ID_SHOWN - RECKONED_GAP).length === COLUMNS.length;
+
 export type ColumnLayout = ReadonlyArray<{column: number; width: number}>;
 
 /**

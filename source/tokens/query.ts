@@ -16,10 +16,15 @@ import {LIMITS} from './validation.js';
  * The REST listing of `serve` does NOT use this: it keeps EmailEngine's own search (a substring of
  * id, description or account: summary.ts matchesSearch, compatibility §7).
  *
- * Plain words do not search the id: the app never shows it, so a short hex word finding rows for
- * no visible reason was the bug this replaced. A word that IS a whole id (pasted from `list` or a
- * log) still finds its token: nobody types 64 hex characters by chance.
+ * Plain words do not search inside the id: a short hex word finding rows for no visible reason was
+ * the bug this replaced. The id as tables show it (its first 12 characters: `list`, and the app when
+ * wide) does find its token: a hex word of ID_PREFIX_MIN or more characters that starts the id, as
+ * `show -t` takes one. A word that IS a whole id (pasted from a log) finds its token too, whatever
+ * its case. Nobody types 8 hex characters of an id by chance.
  */
+
+/** The shortest id prefix a plain word finds its token by (`show -t` and the CLI take 8 too). */
+const ID_PREFIX_MIN = 8;
 
 /** Whether a summary passes one term, at `now` (relative terms are measured from it). */
 type Test = (summary: TokenSummary, now: number) => boolean;
@@ -358,14 +363,18 @@ export function matchesQuery(query: TokenQuery, summary: TokenSummary, visibleTe
 
 	const text = typeof visibleText === 'string' ? visibleText : visibleText();
 	for (const word of query.words) {
-		// A whole id, pasted (any case: hostile ids can be upper case), finds its token.
-		if (!text.includes(word) && !(word.length === summary.id.length && summary.id.toLowerCase() === word)) {
+		if (!text.includes(word) && !startsId(word, summary.id)) {
 			return false;
 		}
 	}
 
 	return true;
 }
+
+/** A whole id, pasted (any case: hostile ids can be upper case), or a hex prefix of 8 or more. */
+const startsId = (word: string, id: string): boolean =>
+	(word.length === id.length && id.toLowerCase() === word) ||
+	(word.length >= ID_PREFIX_MIN && /^[\da-f]+$/.test(word) && id.toLowerCase().startsWith(word));
 
 /**
  * The summaries a query selects, in their order: what `list --query` shows and what revoke by query

@@ -79,6 +79,18 @@ describe('list --query: the filter language', () => {
 		expect(JSON.parse(revoking.stdout)).toEqual([expect.objectContaining({id: id(8), access: {time: null, ip: null, unreadable: true}})]);
 	});
 
+	it('finds a token by the id as tables show it: a hex prefix of 8 or more characters, not a shorter one or a piece inside', async () => {
+		await plant();
+		const coffee = `c0ffee12${'9'.repeat(56)}`;
+		await plantRecord(db.raw, coffee, encodeRecord({created: NOW - DAY, scopes: ['api'], description: 'Coffee machine'}));
+		expect(await ids(coffee.slice(0, 12))).toEqual([coffee]);
+		expect(await ids('C0FFEE12')).toEqual([coffee]);
+		expect(await ids('c0ffee1')).toEqual([]);
+		expect(await ids('0ffee129')).toEqual([]);
+		// Combined with terms, as any word is.
+		expect(await ids('c0ffee12 scope:metrics')).toEqual([]);
+	});
+
 	it('finds with plain words what the table shows (scopes and account columns), not a piece of the id', async () => {
 		await plant();
 		expect(await ids('metrics')).toEqual([id(4), id(3)]);

@@ -58,7 +58,7 @@ describe('table view in a terminal', () => {
 		expect(screen.lines()[1]).toContain('a\uFFFD[31mred');
 	});
 
-	it('lays columns out to the width, dropping the least useful ones first', () => {
+	it('lays columns out to the width, dropping the least useful ones first, and shows the id when there is room', async () => {
 		for (const width of [60, 80, 100, 120, 200]) {
 			const layout = columnLayout(width);
 			const used = 3 + layout.reduce((sum, column) => sum + column.width, 0) + layout.length - 1;
@@ -67,6 +67,31 @@ describe('table view in a terminal', () => {
 		}
 
 		expect(columnLayout(60).map(column => column.column)).not.toContain(3);
+		// Wide enough for every column and the id, the app shows the id as list does (12 characters), first.
+		const coffee = buildTableData([summaryOf(`c0ffee12${'9'.repeat(56)}`, {created: NOW, scopes: ['api'], description: 'Coffee'})], NOW);
+		const wide = await renderToTerminal(<TableView data={coffee} order={[0]} state={initialTableState} width={160} height={5} />, {
+			columns: 160,
+			rows: 8,
+		});
+		try {
+			expect(wide.lines()[0]).toMatch(/^ {4}R Id {11}Description\s+Scopes/);
+			expect(wide.lines()[1]).toMatch(/^› {5}c0ffee129999 Coffee /);
+		} finally {
+			wide.unmount();
+		}
+
+		const narrow = await renderToTerminal(
+			<TableView data={buildTableData(many(3), NOW)} order={[0]} state={initialTableState} width={120} height={5} />,
+			{
+				columns: 120,
+				rows: 8,
+			},
+		);
+		try {
+			expect(narrow.lines()[0]).toMatch(/^ {4}R Description/);
+		} finally {
+			narrow.unmount();
+		}
 		expect(columnLayout(120).map(column => column.column)).toEqual([0, 1, 2, 3, 4, 5]);
 	});
 });

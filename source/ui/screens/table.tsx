@@ -1,6 +1,16 @@
 import {Box, Text} from 'ink';
 import {memo} from 'react';
-import {COLUMNS, type ColumnLayout, RISK_MARK_WIDTH, displayText, layoutColumns, riskMark, shownColumns} from '../../format/index.js';
+import {
+	COLUMNS,
+	type ColumnLayout,
+	ID_SHOWN,
+	RISK_MARK_WIDTH,
+	displayText,
+	idColumnFits,
+	layoutColumns,
+	riskMark,
+	shownColumns,
+} from '../../format/index.js';
 import type {Level} from '../../tokens/index.js';
 import {type TableData, cellsOf} from '../state/rows.js';
 import type {TableState} from '../state/table.js';
@@ -13,12 +23,19 @@ const PREFIX = SYMBOLS + RISK_MARK_WIDTH; // then the risk marker (format/column
 /** The risk marker's colour, in addition to its letter. */
 const RISK_COLOR: Record<Level, string | undefined> = {high: theme.danger, medium: theme.warning, low: undefined};
 
-/** Which columns are shown and how wide, for a terminal `width` cells wide (the rule is format/'s). */
-export const columnLayout = (width: number): ColumnLayout => layoutColumns(width, {lead: PREFIX, gap: 1});
+/** The id's cells before the columns when it shows (idColumnFits): its 12 characters and a gap. */
+const idCells = (width: number) => (idColumnFits(width) ? ID_SHOWN + 1 : 0);
 
-export function headerLine(layout: ColumnLayout, sort: {column: number | undefined; reverse: boolean}): string {
+/**
+ * Which columns are shown and how wide, for a terminal `width` cells wide (the rule is format/'s),
+ * after the id when there is room for it besides them all.
+ */
+export const columnLayout = (width: number): ColumnLayout => layoutColumns(width - idCells(width), {lead: PREFIX, gap: 1});
+
+export function headerLine(layout: ColumnLayout, sort: {column: number | undefined; reverse: boolean}, withId = false): string {
 	return (
 		`${' '.repeat(SYMBOLS)}${fit('R', RISK_MARK_WIDTH)}` +
+		(withId ? `${fit('Id', ID_SHOWN)} ` : '') +
 		layout
 			.map(({column, width}) => {
 				const arrow = sort.column === column ? (sort.reverse ? ' ▼' : ' ▲') : '';
@@ -28,9 +45,18 @@ export function headerLine(layout: ColumnLayout, sort: {column: number | undefin
 	);
 }
 
-export function rowLine(cells: readonly string[], layout: ColumnLayout, selected: boolean, marked: boolean, problem = false): string {
+export function rowLine(
+	cells: readonly string[],
+	layout: ColumnLayout,
+	selected: boolean,
+	marked: boolean,
+	problem = false,
+	id?: string,
+): string {
 	const prefix = `${selected ? theme.symbols.selected : ' '}${marked ? theme.symbols.marked : ' '}${problem ? theme.symbols.problem : ' '} `;
-	return prefix + layout.map(({column, width}) => fit(cells[column]!, width)).join(' ');
+	// An id is text from Redis like any other (a hostile writer's key can be anything).
+	const shownId = id === undefined ? '' : `${fit(displayText(id.slice(0, ID_SHOWN)), ID_SHOWN)} `;
+	return prefix + shownId + layout.map(({column, width}) => fit(cells[column]!, width)).join(' ');
 }
 
 /** The risk marker of a row, coloured when it is high or medium (the letter says it without colour). */
@@ -51,12 +77,20 @@ export type TableViewProps = {
 /** The token table: a header and only the rows in the window, however many tokens there are. */
 export const TableView = memo(({data, order, state, width, height}: TableViewProps) => {
 	const layout = columnLayout(width);
+	const withId = idColumnFits(width);
 	const start = windowStart(state.cursor, state.offset, height, order.length);
 	const lines = [];
 	for (let position = start; position < Math.min(order.length, start + height); position++) {
 		const row = data.rows[order[position]!]!;
 		const selected = position === state.cursor;
-		const text = rowLine(cellsOf(row, data.loadedAt), layout, selected, state.marks.has(row.id), row.problem !== undefined);
+		const text = rowLine(
+			cellsOf(row, data.loadedAt),
+			layout,
+			selected,
+			state.marks.has(row.id),
+			row.problem !== undefined,
+			withId ? row.id : undefined,
+		);
 		// The symbols, the risk marker, then the cells: the marker is a Text of its own for its colour.
 		const symbols = text.slice(0, SYMBOLS);
 		const cells = text.slice(SYMBOLS);
@@ -84,7 +118,7 @@ export const TableView = memo(({data, order, state, width, height}: TableViewPro
 	return (
 		<Box flexDirection="column" height={height + 1} overflow="hidden">
 			<Text bold underline wrap="truncate">
-				{fit(headerLine(layout, {column: state.sortColumn, reverse: state.sortReverse}), width)}
+				{fit(headerLine(layout, {column: state.sortColumn, reverse: state.sortReverse}, withId), width)}
 			</Text>
 			{lines}
 			{order.length === 0 ? (
