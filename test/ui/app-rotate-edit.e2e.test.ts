@@ -77,6 +77,8 @@ describe('the app: R rotates a token', () => {
 
 		await app.type(KEYS.enter);
 		await app.waitFor(screen => screen.includes('2 of 7') && !screen.includes('Rotated'));
+		// The status line says it, until the next key.
+		expect(app.screen()).toContain('✓ Rotation done: the new token is under the cursor');
 		expect(app.history()).not.toContain(token);
 
 		// Both rows are "Mail relay": the details of each say how they are linked.

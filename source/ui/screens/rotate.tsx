@@ -149,7 +149,7 @@ export function RotateScreen({store, id, width, height, onClose, clock = Date.no
 				repaint: closed,
 				reload: closed,
 				select: closed ? madeId : undefined,
-				said: closed ? 'Rotated: the new token is under the cursor' : undefined,
+				said: closed ? 'Rotation done: the new token is under the cursor' : undefined,
 			});
 		}
 
