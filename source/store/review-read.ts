@@ -3,8 +3,8 @@ import {
 	type LastUse,
 	type TokenRecord,
 	boundAccountOf,
-	decodeLastUse,
 	decodeRecord,
+	lastUseOf,
 	reviewedRecordOf,
 	summarizeRecord,
 	unreadableReason,
@@ -44,11 +44,12 @@ export async function* reviewRecords(
 	size = BATCH,
 ): AsyncGenerator<ReviewRecord[]> {
 	const {redis, keys} = store;
-	type Row = {id: string; bytes: Buffer; access: Buffer | null};
+	type Row = {id: string; bytes: Buffer; lastUse: LastUse | undefined};
 	const rows: Row[] = [];
 	// Each page of records is kept, and its last uses asked for as it arrives (one pipeline of
 	// HMGETs of 1,000 ids), so Redis reads them while the next page comes rather than after the
-	// whole hash; joined by position, no lookup by id (most are the 0x80 of "never").
+	// whole hash; joined by position, no lookup by id (most are the 0x80 of "never"), and read as
+	// they come by the fast reader (lastUseOf), so their bytes are not kept.
 	const reads: Array<Promise<void>> = [];
 	const readAccess = (page: Row[]) => {
 		if (page.length === 0) {
@@ -65,7 +66,7 @@ export async function* reviewRecords(
 			page.map(row => row.id),
 		).then(values => {
 			for (const [index, row] of page.entries()) {
-				row.access = values[index] ?? null;
+				row.lastUse = lastUseOf(values[index]);
 			}
 		});
 		read.catch(() => {});
@@ -77,7 +78,7 @@ export async function* reviewRecords(
 		for await (const flat of scanPages(redis, keys.tokens)) {
 			const page: Row[] = [];
 			for (let index = 0; index + 1 < flat.length; index += 2) {
-				page.push({id: flat[index]!.toString(), bytes: flat[index + 1]!, access: null});
+				page.push({id: flat[index]!.toString(), bytes: flat[index + 1]!, lastUse: undefined});
 			}
 
 			readAccess(page);
@@ -90,7 +91,7 @@ export async function* reviewRecords(
 		for (const [index, id] of ids.entries()) {
 			const bytes = records[index];
 			if (bytes) {
-				page.push({id, bytes, access: null});
+				page.push({id, bytes, lastUse: undefined});
 			}
 		}
 
@@ -103,8 +104,7 @@ export async function* reviewRecords(
 	sortByIdDescending(rows);
 	const exists = new Map<string, boolean>();
 	for (let start = 0; start < rows.length; start += size) {
-		const chunk = rows.slice(start, start + size).map(({id, bytes, access}): ReviewRecord => {
-			const lastUse = decodeLastUse(access);
+		const chunk = rows.slice(start, start + size).map(({id, bytes, lastUse}): ReviewRecord => {
 			const summary = summarizeRecord(id, bytes);
 			if (!summary) {
 				return {id, record: undefined, unreadable: unreadableReason(bytes) ?? 'unreadable', lastUse, accountExists: undefined};
