@@ -8,6 +8,7 @@ import {
 	type ReviewedToken,
 	TokenError,
 	atLeast,
+	escapeUnsafe,
 	highestLevel,
 	isLevel,
 	jsonAccount,
@@ -18,7 +19,7 @@ import {
 import {REVIEW_CSV_HEADER, reviewCsvLines, reviewTableLines} from '../format/index.js';
 import {EXIT} from './exit-codes.js';
 import {type OutputStream, defineCommand, jsonFlag} from './command.js';
-import {writeJsonTexts, writeLines} from './output.js';
+import {writeEscapedJsonTexts, writeLines} from './output.js';
 
 /** The most days either threshold takes: a hundred years is already "never". */
 const MAX_DAYS = 36_500;
@@ -98,7 +99,7 @@ export const reviewCommand = defineCommand({
 
 async function write(stream: OutputStream, format: Format, reviewed: ReviewedToken[]): Promise<void> {
 	if (format === 'json') {
-		writeJsonTexts(stream, asJson(reviewed));
+		writeEscapedJsonTexts(stream, asJson(reviewed));
 	} else if (format === 'csv') {
 		writeLines(stream, [REVIEW_CSV_HEADER, ...reviewCsvLines(reviewed)]);
 	} else if (reviewed.length > 0) {
@@ -109,27 +110,30 @@ async function write(stream: OutputStream, format: Format, reviewed: ReviewedTok
 }
 
 /**
- * The review as JSON text, one object a line, a thousand a chunk. Each object is written by hand,
- * in the order JSON.stringify would write it: at 100,000 tokens that costs a fraction of
- * stringifying the objects, as most findings are shared (findings.ts) and made text once.
+ * The review as JSON text, one object a line, a thousand a chunk, already escaped (escapeUnsafe).
+ * Each object is written by hand, in the order JSON.stringify would write it: at 100,000 tokens
+ * that costs a fraction of stringifying the objects, as most findings are shared (findings.ts) and
+ * made text once. Only what came from Redis (id, description, account) and each finding's text
+ * (made once) are escaped, not the 40 MB of the whole: escapeUnsafe replaces single characters,
+ * and the text around those parts has none to replace, so the bytes are the same.
  */
 function* asJson(reviewed: readonly ReviewedToken[]): Generator<string[]> {
 	for (let start = 0; start < reviewed.length; start += 1000) {
-		yield reviewed
-			.slice(start, start + 1000)
-			.map(
-				({id, description, account, findings}) =>
-					`{"id":${JSON.stringify(id)},"description":${JSON.stringify(description ?? null)},"account":${JSON.stringify(account)},"level":${JSON.stringify(highestLevel(findings))},"findings":[${findings.map(findingJson).join(',')}]}`,
+		yield reviewed.slice(start, start + 1000).map(({id, description, account, findings}) => {
+			const stored = escapeUnsafe(
+				`{"id":${JSON.stringify(id)},"description":${JSON.stringify(description ?? null)},"account":${JSON.stringify(account)}`,
 			);
+			return `${stored},"level":${JSON.stringify(highestLevel(findings))},"findings":[${findings.map(findingJson).join(',')}]}`;
+		});
 	}
 }
 
-/** Each finding's JSON text, made once per finding object (most are shared by many tokens). */
+/** Each finding's escaped JSON text, made once per finding object (most are shared by many tokens). */
 const findingTexts = new WeakMap<Finding, string>();
 function findingJson(finding: Finding): string {
 	let text = findingTexts.get(finding);
 	if (text === undefined) {
-		text = JSON.stringify(finding);
+		text = escapeUnsafe(JSON.stringify(finding));
 		findingTexts.set(finding, text);
 	}
 
