@@ -123,22 +123,45 @@ function* asJson(reviewed: readonly ReviewedToken[]): Generator<string[]> {
 			const stored = escapeUnsafe(
 				`{"id":${JSON.stringify(id)},"description":${JSON.stringify(description ?? null)},"account":${JSON.stringify(account)}`,
 			);
-			return `${stored},"level":${JSON.stringify(highestLevel(findings))},"findings":[${findings.map(findingJson).join(',')}]}`;
+			return `${stored}${findingsJson(findings)}`;
 		});
 	}
 }
 
-/** Each finding's escaped JSON text, made once per finding object (most are shared by many tokens). */
-const findingTexts = new WeakMap<Finding, string>();
-function findingJson(finding: Finding): string {
-	let text = findingTexts.get(finding);
-	if (text === undefined) {
-		text = escapeUnsafe(JSON.stringify(finding));
-		findingTexts.set(finding, text);
+/**
+ * The rest of a token's line after its account (its level and findings, escaped), made once per
+ * list of findings: most tokens share a few lists of the same finding objects (findings.ts), so
+ * the text is looked up along the list, a finding at a time, rather than made again. Bounded,
+ * since a finding that names a date or a count can be of one token alone.
+ */
+type FindingsText = {text?: string; next: Map<Finding, FindingsText>};
+const findingsTexts: FindingsText = {next: new Map()};
+let findingsTextsKept = 0;
+const MAX_FINDINGS_TEXTS = 10_000;
+
+function findingsJson(findings: readonly Finding[]): string {
+	let node = findingsTexts;
+	for (const finding of findings) {
+		let next = node.next.get(finding);
+		if (!next) {
+			if (findingsTextsKept >= MAX_FINDINGS_TEXTS) {
+				return findingsText(findings);
+			}
+
+			next = {next: new Map()};
+			node.next.set(finding, next);
+			findingsTextsKept++;
+		}
+
+		node = next;
 	}
 
-	return text;
+	node.text ??= findingsText(findings);
+	return node.text;
 }
+
+const findingsText = (findings: readonly Finding[]): string =>
+	`,"level":${JSON.stringify(highestLevel(findings))},"findings":[${findings.map(finding => escapeUnsafe(JSON.stringify(finding))).join(',')}]}`;
 
 /** "Reviewed 1,204 tokens: 3 high, 40 medium, 2 low, 1,159 without findings." */
 function summary(total: number, reviewed: readonly ReviewedToken[]): string {
