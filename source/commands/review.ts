@@ -77,19 +77,17 @@ export const reviewCommand = defineCommand({
 		const format = formatOf(flags.format, flags.json);
 		const failOn = failLevel(flags.failOn);
 		const now = context.now();
-		const reviewed: ReviewedToken[] = [];
-		let total = 0;
-		await context.withStore(async ({store}) => {
-			for await (const chunk of store.reviewRecords({account: flags.account})) {
-				for (const {id, record, unreadable, lastUse, accountExists} of chunk) {
-					total++;
-					const findings = reviewToken({record, unreadable, lastUse, accountExists, now}, options);
-					if (findings.length > 0) {
-						reviewed.push({id, description: record?.['description'], account: record ? jsonAccount(record) : null, findings});
-					}
-				}
-			}
-		});
+		// Each token is reviewed as soon as it is read, and only its findings are kept.
+		const all = await context.withStore(async ({store}) =>
+			store.reviewEach({account: flags.account}, ({id, record, unreadable, lastUse, accountExists}): ReviewedToken => {
+				const findings = reviewToken({record, unreadable, lastUse, accountExists, now}, options);
+				return findings.length === 0
+					? {id, description: undefined, account: null, findings}
+					: {id, description: record?.['description'], account: record ? jsonAccount(record) : null, findings};
+			}),
+		);
+		const total = all.length;
+		const reviewed = all.filter(token => token.findings.length > 0);
 		sortBySeverity(reviewed);
 		await write(context.stdout, format, reviewed);
 		context.say(summary(total, reviewed));

@@ -33,21 +33,39 @@ export type ReviewRecord = {
  * Every stored token for review, a chunk at a time, id descending: expired ones and records that
  * cannot be read included (a listing hides both), with last use and whether each bound account
  * still exists. Read-only: unlike EmailEngine's listing it reaps nothing (compatibility §1.8), and
- * nothing else is written either. Redis is read in batches: HSCAN pages of the records, and for
- * each page one pipeline of HMGETs of 1,000 ids for its last uses and HEXISTS for the accounts it
- * names that were not asked about yet, so 100,000 tokens are a few dozen round trips, not 100,000.
- * Each page is read as it arrives, while Redis reads the next one: a record by the listing's fast
- * reader (summarizeRecord), which takes out the fields review reads without building the record
- * (the library decodes only the few records that are not plain), a last use by its fast reader
- * (lastUseOf). So the stored bytes die young, and only what review reads is kept to be sorted.
+ * nothing else is written either. reviewEach() reads them.
  */
 export async function* reviewRecords(
 	store: StoreContext,
 	{account}: {account?: string} = {},
 	size = BATCH,
 ): AsyncGenerator<ReviewRecord[]> {
+	const read = await reviewEach(store, {account}, entry => entry);
+	for (let start = 0; start < read.length; start += size) {
+		yield read.slice(start, start + size);
+	}
+}
+
+/**
+ * What `make` makes of every stored token for review (its ReviewRecord, whole), id descending,
+ * each id once: `make` runs as soon as a token's record, last use and account are known, so a
+ * caller keeps only what it makes (review: the findings), not 100,000 records until the end.
+ * Redis is read in batches: HSCAN pages of the records, and for each page one pipeline of HMGETs
+ * of 1,000 ids for its last uses and HEXISTS for the accounts it names that were not asked about
+ * yet, so 100,000 tokens are a few dozen round trips, not 100,000. Each page is read as it
+ * arrives, while Redis reads the next one: a record by the listing's fast reader
+ * (summarizeRecord), which takes out the fields review reads without building the record (the
+ * library decodes only the few records that are not plain), a last use by its fast reader
+ * (lastUseOf). So the stored bytes die young.
+ */
+export async function reviewEach<T extends {id: string}>(
+	store: StoreContext,
+	{account}: {account?: string},
+	make: (entry: ReviewRecord) => T,
+): Promise<T[]> {
 	const {redis, keys} = store;
-	const read: ReviewRecord[] = [];
+	// In the order read, so that of an id HSCAN returned twice the first is kept, as a listing keeps it.
+	const made: T[] = [];
 	const exists = new Map<string, boolean>();
 	const asked = new Set<string>();
 	const reads: Array<Promise<void>> = [];
@@ -64,10 +82,8 @@ export async function* reviewRecords(
 			return;
 		}
 
-		for (const entry of page) {
-			read.push(entry);
-		}
-
+		const first = made.length;
+		made.length += page.length;
 		const accounts: string[] = [];
 		for (const entry of page) {
 			const bound = accountOf(entry);
@@ -83,15 +99,22 @@ export async function* reviewRecords(
 		}
 
 		askAccounts(store, pipeline, accounts);
+		// Pipelines on one connection are answered in order, so every account an earlier page asked
+		// about is known by the time this page's answers come.
 		const done = pipeline.exec().then(replies => {
 			const batches = Math.ceil(page.length / BATCH);
 			// checkExec words a per-reply error (WRONGTYPE, NOPERM…) as every other store failure is worded.
 			const values = (checkExec(replies?.slice(0, batches) ?? null, 'Reading tokens') as Array<Array<Buffer | null>>).flat();
+			accountAnswers(replies?.slice(batches) ?? [], accounts, exists);
 			for (const [index, entry] of page.entries()) {
 				entry.lastUse = lastUseOf(values[index]);
-			}
+				const bound = accountOf(entry);
+				if (bound !== undefined) {
+					entry.accountExists = exists.get(bound);
+				}
 
-			accountAnswers(replies?.slice(batches) ?? [], accounts, exists);
+				made[first + index] = make(entry);
+			}
 		});
 		done.catch(() => {});
 		reads.push(done);
@@ -116,18 +139,8 @@ export async function* reviewRecords(
 	}
 
 	await Promise.all(reads);
-	// Id descending, each id once (HSCAN may return a field twice, and the first read is kept).
-	sortByIdDescending(read);
-	for (const entry of read) {
-		const bound = accountOf(entry);
-		if (bound !== undefined) {
-			entry.accountExists = exists.get(bound);
-		}
-	}
-
-	for (let start = 0; start < read.length; start += size) {
-		yield read.slice(start, start + size);
-	}
+	sortByIdDescending(made);
+	return made;
 }
 
 /** One stored record as review reads it; its last use and account existence are filled in later. */
