@@ -24,6 +24,8 @@ import {writeEscapedJsonTexts, writeLines} from './output.js';
 /** The most days either threshold takes: a hundred years is already "never". */
 const MAX_DAYS = 36_500;
 const FORMATS = ['table', 'json', 'csv'] as const;
+/** A reviewed token with its highest level, reckoned once (undefined: no findings). */
+type Leveled = ReviewedToken & {level: Level | undefined};
 type Format = (typeof FORMATS)[number];
 
 export const reviewCommand = defineCommand({
@@ -77,21 +79,27 @@ export const reviewCommand = defineCommand({
 		const format = formatOf(flags.format, flags.json);
 		const failOn = failLevel(flags.failOn);
 		const now = context.now();
-		// Each token is reviewed as soon as it is read, and only its findings are kept.
+		// Each token is reviewed as soon as it is read, and only its findings (and their level) are kept.
 		const all = await context.withStore(async ({store}) =>
-			store.reviewEach({account: flags.account}, ({id, record, unreadable, lastUse, accountExists}): ReviewedToken => {
+			store.reviewEach({account: flags.account}, ({id, record, unreadable, lastUse, accountExists}): Leveled => {
 				const findings = reviewToken({record, unreadable, lastUse, accountExists, now}, options);
 				return findings.length === 0
-					? {id, description: undefined, account: null, findings}
-					: {id, description: record?.['description'], account: record ? jsonAccount(record) : null, findings};
+					? {id, description: undefined, account: null, findings, level: undefined}
+					: {
+							id,
+							description: record?.['description'],
+							account: record ? jsonAccount(record) : null,
+							findings,
+							level: highestLevel(findings),
+						};
 			}),
 		);
 		const total = all.length;
-		const reviewed = all.filter(token => token.findings.length > 0);
-		sortBySeverity(reviewed);
+		const reviewed = all.filter(token => token.level !== undefined);
+		sortBySeverity(reviewed, token => token.level);
 		await write(context.stdout, format, reviewed);
 		context.say(summary(total, reviewed));
-		return failOn !== undefined && reviewed.some(token => atLeast(highestLevel(token.findings), failOn)) ? EXIT.findings : EXIT.ok;
+		return failOn !== undefined && reviewed.some(token => atLeast(token.level, failOn)) ? EXIT.findings : EXIT.ok;
 	},
 });
 
@@ -162,11 +170,10 @@ const findingsText = (findings: readonly Finding[]): string =>
 	`,"level":${JSON.stringify(highestLevel(findings))},"findings":[${findings.map(finding => escapeUnsafe(JSON.stringify(finding))).join(',')}]}`;
 
 /** "Reviewed 1,204 tokens: 3 high, 40 medium, 2 low, 1,159 without findings." */
-function summary(total: number, reviewed: readonly ReviewedToken[]): string {
+function summary(total: number, reviewed: readonly Leveled[]): string {
 	const counts = new Map<Level, number>(LEVELS.map(level => [level, 0]));
-	for (const token of reviewed) {
-		const level = highestLevel(token.findings)!;
-		counts.set(level, counts.get(level)! + 1);
+	for (const {level} of reviewed) {
+		counts.set(level!, counts.get(level!)! + 1);
 	}
 
 	const count = (value: number) => value.toLocaleString('en-US');
