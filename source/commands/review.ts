@@ -8,6 +8,7 @@ import {
 	type ReviewedToken,
 	TokenError,
 	atLeast,
+	escapeUnsafe,
 	highestLevel,
 	isLevel,
 	jsonAccount,
@@ -18,11 +19,13 @@ import {
 import {REVIEW_CSV_HEADER, reviewCsvLines, reviewTableLines} from '../format/index.js';
 import {EXIT} from './exit-codes.js';
 import {type OutputStream, defineCommand, jsonFlag} from './command.js';
-import {writeJsonTexts, writeLines} from './output.js';
+import {writeEscapedJsonTexts, writeLines} from './output.js';
 
 /** The most days either threshold takes: a hundred years is already "never". */
 const MAX_DAYS = 36_500;
 const FORMATS = ['table', 'json', 'csv'] as const;
+/** A reviewed token with its highest level, reckoned once (undefined: no findings). */
+type Leveled = ReviewedToken & {level: Level | undefined};
 type Format = (typeof FORMATS)[number];
 
 export const reviewCommand = defineCommand({
@@ -76,29 +79,33 @@ export const reviewCommand = defineCommand({
 		const format = formatOf(flags.format, flags.json);
 		const failOn = failLevel(flags.failOn);
 		const now = context.now();
-		const reviewed: ReviewedToken[] = [];
-		let total = 0;
-		await context.withStore(async ({store}) => {
-			for await (const chunk of store.reviewRecords({account: flags.account})) {
-				for (const {id, record, unreadable, lastUse, accountExists} of chunk) {
-					total++;
-					const findings = reviewToken({record, unreadable, lastUse, accountExists, now}, options);
-					if (findings.length > 0) {
-						reviewed.push({id, description: record?.['description'], account: record ? jsonAccount(record) : null, findings});
-					}
-				}
-			}
-		});
-		sortBySeverity(reviewed);
+		// Each token is reviewed as soon as it is read, and only its findings (and their level) are kept.
+		const all = await context.withStore(async ({store}) =>
+			store.reviewEach({account: flags.account}, ({id, record, unreadable, lastUse, accountExists}): Leveled => {
+				const findings = reviewToken({record, unreadable, lastUse, accountExists, now}, options);
+				return findings.length === 0
+					? {id, description: undefined, account: null, findings, level: undefined}
+					: {
+							id,
+							description: record?.['description'],
+							account: record ? jsonAccount(record) : null,
+							findings,
+							level: highestLevel(findings),
+						};
+			}),
+		);
+		const total = all.length;
+		const reviewed = all.filter(token => token.level !== undefined);
+		sortBySeverity(reviewed, token => token.level);
 		await write(context.stdout, format, reviewed);
 		context.say(summary(total, reviewed));
-		return failOn !== undefined && reviewed.some(token => atLeast(highestLevel(token.findings), failOn)) ? EXIT.findings : EXIT.ok;
+		return failOn !== undefined && reviewed.some(token => atLeast(token.level, failOn)) ? EXIT.findings : EXIT.ok;
 	},
 });
 
 async function write(stream: OutputStream, format: Format, reviewed: ReviewedToken[]): Promise<void> {
 	if (format === 'json') {
-		writeJsonTexts(stream, asJson(reviewed));
+		writeEscapedJsonTexts(stream, asJson(reviewed));
 	} else if (format === 'csv') {
 		writeLines(stream, [REVIEW_CSV_HEADER, ...reviewCsvLines(reviewed)]);
 	} else if (reviewed.length > 0) {
@@ -109,39 +116,64 @@ async function write(stream: OutputStream, format: Format, reviewed: ReviewedTok
 }
 
 /**
- * The review as JSON text, one object a line, a thousand a chunk. Each object is written by hand,
- * in the order JSON.stringify would write it: at 100,000 tokens that costs a fraction of
- * stringifying the objects, as most findings are shared (findings.ts) and made text once.
+ * The review as JSON text, one object a line, a thousand a chunk, already escaped (escapeUnsafe).
+ * Each object is written by hand, in the order JSON.stringify would write it: at 100,000 tokens
+ * that costs a fraction of stringifying the objects, as most findings are shared (findings.ts) and
+ * made text once. Only what came from Redis (id, description, account) and each finding's text
+ * (made once) are escaped, not the 40 MB of the whole: escapeUnsafe replaces single characters,
+ * and the text around those parts has none to replace, so the bytes are the same.
  */
 function* asJson(reviewed: readonly ReviewedToken[]): Generator<string[]> {
 	for (let start = 0; start < reviewed.length; start += 1000) {
-		yield reviewed
-			.slice(start, start + 1000)
-			.map(
-				({id, description, account, findings}) =>
-					`{"id":${JSON.stringify(id)},"description":${JSON.stringify(description ?? null)},"account":${JSON.stringify(account)},"level":${JSON.stringify(highestLevel(findings))},"findings":[${findings.map(findingJson).join(',')}]}`,
+		yield reviewed.slice(start, start + 1000).map(({id, description, account, findings}) => {
+			const stored = escapeUnsafe(
+				`{"id":${JSON.stringify(id)},"description":${JSON.stringify(description ?? null)},"account":${JSON.stringify(account)}`,
 			);
+			return `${stored}${findingsJson(findings)}`;
+		});
 	}
 }
 
-/** Each finding's JSON text, made once per finding object (most are shared by many tokens). */
-const findingTexts = new WeakMap<Finding, string>();
-function findingJson(finding: Finding): string {
-	let text = findingTexts.get(finding);
-	if (text === undefined) {
-		text = JSON.stringify(finding);
-		findingTexts.set(finding, text);
+/**
+ * The rest of a token's line after its account (its level and findings, escaped), made once per
+ * list of findings: most tokens share a few lists of the same finding objects (findings.ts), so
+ * the text is looked up along the list, a finding at a time, rather than made again. Bounded,
+ * since a finding that names a date or a count can be of one token alone.
+ */
+type FindingsText = {text?: string; next: Map<Finding, FindingsText>};
+const findingsTexts: FindingsText = {next: new Map()};
+let findingsTextsKept = 0;
+const MAX_FINDINGS_TEXTS = 10_000;
+
+function findingsJson(findings: readonly Finding[]): string {
+	let node = findingsTexts;
+	for (const finding of findings) {
+		let next = node.next.get(finding);
+		if (!next) {
+			if (findingsTextsKept >= MAX_FINDINGS_TEXTS) {
+				return findingsText(findings);
+			}
+
+			next = {next: new Map()};
+			node.next.set(finding, next);
+			findingsTextsKept++;
+		}
+
+		node = next;
 	}
 
-	return text;
+	node.text ??= findingsText(findings);
+	return node.text;
 }
+
+const findingsText = (findings: readonly Finding[]): string =>
+	`,"level":${JSON.stringify(highestLevel(findings))},"findings":[${findings.map(finding => escapeUnsafe(JSON.stringify(finding))).join(',')}]}`;
 
 /** "Reviewed 1,204 tokens: 3 high, 40 medium, 2 low, 1,159 without findings." */
-function summary(total: number, reviewed: readonly ReviewedToken[]): string {
+function summary(total: number, reviewed: readonly Leveled[]): string {
 	const counts = new Map<Level, number>(LEVELS.map(level => [level, 0]));
-	for (const token of reviewed) {
-		const level = highestLevel(token.findings)!;
-		counts.set(level, counts.get(level)! + 1);
+	for (const {level} of reviewed) {
+		counts.set(level!, counts.get(level!)! + 1);
 	}
 
 	const count = (value: number) => value.toLocaleString('en-US');

@@ -85,6 +85,10 @@ export type SelectionOptions = {dryRun: boolean; yes: boolean; json: boolean; jo
  */
 export async function revokeSelection(flags: SelectionFlags, options: SelectionOptions, context: Context): Promise<number> {
 	const selection = parseSelection(flags, context.now());
+	// The plan's table needs the cell widths (string-width's tables, tens of milliseconds to load):
+	// their loading starts now, to go on while Redis answers, rather than after the selection.
+	const cells = import('../format/cells.js');
+	cells.catch(() => {});
 	return context.withStore(async ({store, target}) => {
 		// The listing's own selection (list --account/--scope/--query), with expired tokens and
 		// unreadable records too: both are tokens to be rid of in an incident.
@@ -113,7 +117,7 @@ export async function revokeSelection(flags: SelectionFlags, options: SelectionO
 			return EXIT.ok;
 		}
 
-		await showPlan(context, planned, candidates);
+		showPlan(context, planned, candidates, await cells);
 		if (options.dryRun) {
 			if (options.json) {
 				await writeJsonArray(context.stdout, asJson(planned));
@@ -174,12 +178,16 @@ function* asJson(tokens: readonly PlannedToken[]): Generator<Array<Record<string
 }
 
 /** The count and the first rows, in the list table's format, on stderr (stdout is data). */
-async function showPlan(context: Context, planned: readonly PlannedToken[], rows: readonly StoredRow[]): Promise<void> {
+function showPlan(
+	context: Context,
+	planned: readonly PlannedToken[],
+	rows: readonly StoredRow[],
+	cells: typeof import('../format/cells.js'),
+): void {
 	const shownIds = new Set(planned.slice(0, PLAN_ROWS).map(token => token.id));
 	const shown = rows.filter(row => shownIds.has(row.id)).map(row => row.summary);
 	context.say(`${count(planned.length)} match${planned.length === 1 ? 'es' : ''} the selection:`);
-	// The cell widths load only when a plan is shown, as list loads them only for its table.
-	writeTable(context.stderr, shown, context.now(), await import('../format/cells.js'));
+	writeTable(context.stderr, shown, context.now(), cells);
 	if (planned.length > shown.length) {
 		context.say(`… and ${(planned.length - shown.length).toLocaleString('en-US')} more (--dry-run --json lists them all)`);
 	}

@@ -313,31 +313,30 @@ async function select<Row extends {id: string}, Use>(
 	};
 
 	if (options.account !== undefined) {
-		// One account's tokens: its index, then their records and last uses by id.
+		// One account's tokens: its index, then their records and last uses by id, both asked for at
+		// once (one round trip, not two; Redis reads the last uses while the records are read here).
 		const ids = await redis.smembers(keys.index(options.account));
-		const records = await hmgetBatched(redis, keys.tokens, ids);
+		const [records, values] = await Promise.all([
+			hmgetBatched(redis, keys.tokens, ids),
+			lastUses ? hmgetBatched(redis, keys.access, ids) : undefined,
+		]);
 		for (const [index, id] of ids.entries()) {
 			const bytes = records[index];
-			if (bytes) {
-				visit(id, bytes);
+			if (!bytes) {
+				continue;
+			}
+
+			const selected = rows.length;
+			visit(id, bytes);
+			// Joined by position in the index, to the row made of this record when it was selected.
+			const value = values?.[index];
+			const use = value && rows.length > selected ? lastUses!.keep(value) : undefined;
+			if (use !== undefined) {
+				lastUses!.attach(rows[selected]!, use);
 			}
 		}
 
 		sortByIdDescending(rows);
-		if (lastUses) {
-			const values = await hmgetBatched(
-				redis,
-				keys.access,
-				rows.map(row => row.id),
-			);
-			for (const [index, row] of rows.entries()) {
-				const use = values[index] ? lastUses.keep(values[index]) : undefined;
-				if (use !== undefined) {
-					lastUses.attach(row, use);
-				}
-			}
-		}
-
 		return rows;
 	}
 

@@ -3,13 +3,15 @@ import {
 	type LastUse,
 	type TokenRecord,
 	boundAccountOf,
-	decodeLastUse,
 	decodeRecord,
+	lastUseOf,
 	reviewedRecordOf,
 	summarizeRecord,
 	unreadableReason,
 } from '../tokens/index.js';
 import {sortByIdDescending} from './id-order.js';
+import type {ChainableCommander} from 'ioredis';
+import {checkExec} from './redis-errors.js';
 import {BATCH, type StoreContext, hmgetBatched, scanPages} from './stored-records.js';
 
 /** One token as review sees it: everything reviewToken() needs that only Redis knows. */
@@ -31,112 +33,155 @@ export type ReviewRecord = {
  * Every stored token for review, a chunk at a time, id descending: expired ones and records that
  * cannot be read included (a listing hides both), with last use and whether each bound account
  * still exists. Read-only: unlike EmailEngine's listing it reaps nothing (compatibility §1.8), and
- * nothing else is written either. Redis is read in batches (HSCAN pages of the records, one
- * pipeline of HMGETs of 1,000 ids for the last uses, one pipeline of HEXISTS per chunk for the
- * accounts not yet looked up), so 100,000 tokens are a few dozen round trips, not 100,000; records
- * are read a chunk at a time, so what is made of them dies young. A record is read by the
- * listing's fast reader (summarizeRecord), which takes out the fields review reads without
- * building the record; the library decodes only the few records that are not plain.
+ * nothing else is written either. reviewEach() reads them.
  */
 export async function* reviewRecords(
 	store: StoreContext,
 	{account}: {account?: string} = {},
 	size = BATCH,
 ): AsyncGenerator<ReviewRecord[]> {
+	const read = await reviewEach(store, {account}, entry => entry);
+	for (let start = 0; start < read.length; start += size) {
+		yield read.slice(start, start + size);
+	}
+}
+
+/**
+ * What `make` makes of every stored token for review (its ReviewRecord, whole), id descending,
+ * each id once: `make` runs as soon as a token's record, last use and account are known, so a
+ * caller keeps only what it makes (review: the findings), not 100,000 records until the end.
+ * Redis is read in batches: HSCAN pages of the records, and for each page one pipeline of HMGETs
+ * of 1,000 ids for its last uses and HEXISTS for the accounts it names that were not asked about
+ * yet, so 100,000 tokens are a few dozen round trips, not 100,000. Each page is read as it
+ * arrives, while Redis reads the next one: a record by the listing's fast reader
+ * (summarizeRecord), which takes out the fields review reads without building the record (the
+ * library decodes only the few records that are not plain), a last use by its fast reader
+ * (lastUseOf). So the stored bytes die young.
+ */
+export async function reviewEach<T extends {id: string}>(
+	store: StoreContext,
+	{account}: {account?: string},
+	make: (entry: ReviewRecord) => T,
+): Promise<T[]> {
 	const {redis, keys} = store;
-	type Row = {id: string; bytes: Buffer; access: Buffer | null};
-	const rows: Row[] = [];
-	// Each page of records is kept, and its last uses asked for as it arrives (one pipeline of
-	// HMGETs of 1,000 ids), so Redis reads them while the next page comes rather than after the
-	// whole hash; joined by position, no lookup by id (most are the 0x80 of "never").
+	// In the order read, so that of an id HSCAN returned twice the first is kept, as a listing keeps it.
+	const made: T[] = [];
+	const exists = new Map<string, boolean>();
+	const asked = new Set<string>();
 	const reads: Array<Promise<void>> = [];
-	const readAccess = (page: Row[]) => {
+	const readPage = (ids: readonly string[], records: ReadonlyArray<Buffer | null | undefined>) => {
+		const page: ReviewRecord[] = [];
+		for (const [index, id] of ids.entries()) {
+			const bytes = records[index];
+			if (bytes) {
+				page.push(reviewRecordOf(id, bytes));
+			}
+		}
+
 		if (page.length === 0) {
 			return;
 		}
 
-		for (const row of page) {
-			rows.push(row);
+		const first = made.length;
+		made.length += page.length;
+		const accounts: string[] = [];
+		for (const entry of page) {
+			const bound = accountOf(entry);
+			if (bound !== undefined && !asked.has(bound)) {
+				asked.add(bound);
+				accounts.push(bound);
+			}
 		}
 
-		const read = hmgetBatched(
-			redis,
-			keys.access,
-			page.map(row => row.id),
-		).then(values => {
-			for (const [index, row] of page.entries()) {
-				row.access = values[index] ?? null;
+		const pipeline = redis.pipeline();
+		for (let start = 0; start < page.length; start += BATCH) {
+			pipeline.hmgetBuffer(keys.access, ...page.slice(start, start + BATCH).map(entry => entry.id));
+		}
+
+		askAccounts(store, pipeline, accounts);
+		// Pipelines on one connection are answered in order, so every account an earlier page asked
+		// about is known by the time this page's answers come.
+		const done = pipeline.exec().then(replies => {
+			const batches = Math.ceil(page.length / BATCH);
+			// checkExec words a per-reply error (WRONGTYPE, NOPERM…) as every other store failure is worded.
+			const values = (checkExec(replies?.slice(0, batches) ?? null, 'Reading tokens') as Array<Array<Buffer | null>>).flat();
+			accountAnswers(replies?.slice(batches) ?? [], accounts, exists);
+			for (const [index, entry] of page.entries()) {
+				entry.lastUse = lastUseOf(values[index]);
+				const bound = accountOf(entry);
+				if (bound !== undefined) {
+					entry.accountExists = exists.get(bound);
+				}
+
+				made[first + index] = make(entry);
 			}
 		});
-		read.catch(() => {});
-		reads.push(read);
+		done.catch(() => {});
+		reads.push(done);
 	};
 
 	if (account === undefined) {
 		// Everything: the hash, through HSCAN (which never blocks a live EmailEngine).
 		for await (const flat of scanPages(redis, keys.tokens)) {
-			const page: Row[] = [];
+			const ids: string[] = [];
+			const records: Buffer[] = [];
 			for (let index = 0; index + 1 < flat.length; index += 2) {
-				page.push({id: flat[index]!.toString(), bytes: flat[index + 1]!, access: null});
+				ids.push(flat[index]!.toString());
+				records.push(flat[index + 1]!);
 			}
 
-			readAccess(page);
+			readPage(ids, records);
 		}
 	} else {
 		// One account's tokens: its index (a hint, as for `list --account`), then their records by id.
 		const ids = await redis.smembers(keys.index(account));
-		const records = await hmgetBatched(redis, keys.tokens, ids);
-		const page: Row[] = [];
-		for (const [index, id] of ids.entries()) {
-			const bytes = records[index];
-			if (bytes) {
-				page.push({id, bytes, access: null});
-			}
-		}
-
-		readAccess(page);
+		readPage(ids, await hmgetBatched(redis, keys.tokens, ids));
 	}
 
 	await Promise.all(reads);
-	// Id descending, each id once (HSCAN may return a field twice); made after the reads, so what
-	// is made of the records is in listing order.
-	sortByIdDescending(rows);
-	const exists = new Map<string, boolean>();
-	for (let start = 0; start < rows.length; start += size) {
-		const chunk = rows.slice(start, start + size).map(({id, bytes, access}): ReviewRecord => {
-			const lastUse = decodeLastUse(access);
-			const summary = summarizeRecord(id, bytes);
-			if (!summary) {
-				return {id, record: undefined, unreadable: unreadableReason(bytes) ?? 'unreadable', lastUse, accountExists: undefined};
-			}
+	sortByIdDescending(made);
+	return made;
+}
 
-			// A plain record without a description of plain text is decoded whole, so that review
-			// prints the description as stored (an empty one, a number…), not as a table shows it.
-			const plainWithoutDescription = summary.problem === undefined && summary.description === undefined;
-			const record = plainWithoutDescription ? decodeRecord(bytes) : reviewedRecordOf(summary);
-			return {id, record, unreadable: undefined, lastUse, accountExists: undefined};
-		});
-		await lookUpAccounts(store, chunk, exists);
-		yield chunk;
+/** One stored record as review reads it; its last use and account existence are filled in later. */
+function reviewRecordOf(id: string, bytes: Buffer): ReviewRecord {
+	const summary = summarizeRecord(id, bytes);
+	if (!summary) {
+		return {id, record: undefined, unreadable: unreadableReason(bytes) ?? 'unreadable', lastUse: undefined, accountExists: undefined};
+	}
+
+	// A plain record without a description of plain text is decoded whole, so that review
+	// prints the description as stored (an empty one, a number…), not as a table shows it.
+	const plainWithoutDescription = summary.problem === undefined && summary.description === undefined;
+	const record = plainWithoutDescription ? decodeRecord(bytes) : reviewedRecordOf(summary);
+	return {id, record, unreadable: undefined, lastUse: undefined, accountExists: undefined};
+}
+
+/** The account a token is bound to (text), whose existence review asks about. */
+function accountOf(entry: ReviewRecord): string | undefined {
+	const bound = entry.record ? boundAccountOf(entry.record) : undefined;
+	return typeof bound === 'string' ? bound : undefined;
+}
+
+/** Queues on `pipeline` whether each account exists: its hash has the field `account` (compatibility §1.2). */
+function askAccounts(store: StoreContext, pipeline: ChainableCommander, accounts: readonly string[]): void {
+	for (const account of accounts) {
+		pipeline.hexists(store.keys.account(account), 'account');
 	}
 }
 
-/** Fills in accountExists for a chunk, asking Redis (one pipeline) only about accounts not yet known. */
-async function lookUpAccounts(store: StoreContext, chunk: ReviewRecord[], exists: Map<string, boolean>): Promise<void> {
-	const accountOf = (entry: ReviewRecord) => (entry.record ? boundAccountOf(entry.record) : undefined);
-	const unknown = new Set<string>();
-	for (const entry of chunk) {
-		const account = accountOf(entry);
-		if (typeof account === 'string' && !exists.has(account)) {
-			unknown.add(account);
+/**
+ * The answers of askAccounts(), into `exists`. A key of another type under iad:{account} (another
+ * writer's) leaves the account unknown, rather than failing the review of every other token.
+ */
+function accountAnswers(replies: Array<[Error | null, unknown]>, accounts: readonly string[], exists: Map<string, boolean>): void {
+	for (const [index, [error, reply]] of replies.entries()) {
+		if (error && !error.message.startsWith('WRONGTYPE')) {
+			throw new TokenError('redis', `Reading accounts failed: ${error.message}`, {cause: error});
 		}
-	}
 
-	await lookUpAccountsInto(store, unknown, exists);
-	for (const entry of chunk) {
-		const account = accountOf(entry);
-		if (typeof account === 'string') {
-			entry.accountExists = exists.get(account);
+		if (!error) {
+			exists.set(accounts[index]!, reply === 1);
 		}
 	}
 }
@@ -152,21 +197,6 @@ export async function lookUpAccountsInto(store: StoreContext, accounts: Iterable
 	}
 
 	const pipeline = store.redis.pipeline();
-	for (const account of asked) {
-		// An account exists exactly when its hash has the field `account` (compatibility §1.2).
-		pipeline.hexists(store.keys.account(account), 'account');
-	}
-
-	const replies = (await pipeline.exec()) ?? [];
-	for (const [index, [error, reply]] of replies.entries()) {
-		// A key of another type under iad:{account} (another writer's) leaves the account unknown,
-		// rather than failing the review of every other token.
-		if (error && !error.message.startsWith('WRONGTYPE')) {
-			throw new TokenError('redis', `Reading accounts failed: ${error.message}`, {cause: error});
-		}
-
-		if (!error) {
-			exists.set(asked[index]!, reply === 1);
-		}
-	}
+	askAccounts(store, pipeline, asked);
+	accountAnswers((await pipeline.exec()) ?? [], asked, exists);
 }

@@ -30,7 +30,7 @@ import {
 	listSummaries,
 } from './listing.js';
 import {completeIdPrefix, getLastUse, getRecord, resolveToken} from './lookup.js';
-import {type ReviewRecord, reviewRecords} from './review-read.js';
+import {type ReviewRecord, reviewEach, reviewRecords} from './review-read.js';
 import type {OnUnreadable, StoreContext, UnreadableRecord} from './stored-records.js';
 import {issueToken, reap, revokeEntry, revokeMany, revokeToken} from './writes.js';
 import {defineWriteScripts} from './write-scripts.js';
@@ -128,6 +128,11 @@ export class TokenStore implements StoreContext {
 	/** Every token for review, expired and unreadable ones too, with last use and account existence; writes nothing. */
 	reviewRecords(options: {account?: string} = {}): AsyncGenerator<ReviewRecord[]> {
 		return reviewRecords(this, options);
+	}
+
+	/** What `make` makes of each token reviewRecords() gives, made as each is read (review keeps only its findings); id descending. */
+	async reviewEach<T extends {id: string}>(options: {account?: string}, make: (entry: ReviewRecord) => T): Promise<T[]> {
+		return reviewEach(this, options, make);
 	}
 
 	/** How many records the token hash holds (HLEN: constant time, whatever the count). */

@@ -342,13 +342,17 @@ export const isLevel = (value: string): value is Level => (LEVELS as readonly st
 
 /**
  * Reviewed tokens most severe first (by their highest level), tokens of one level in the order
- * given (the listing's, id descending), those without findings last. In place.
+ * given (the listing's, id descending), those without findings last. In place. `levelOf` is for a
+ * caller that has each token's highest level already.
  */
-export function sortBySeverity<T extends {findings: readonly Finding[]}>(tokens: T[]): T[] {
+export function sortBySeverity<T extends {findings: readonly Finding[]}>(
+	tokens: T[],
+	levelOf: (token: T) => Level | undefined = token => highestLevel(token.findings),
+): T[] {
 	// One bucket per level (and one for none), filled in order: stable, and linear at 100,000 tokens.
 	const buckets: T[][] = [[], [], [], []];
 	for (const token of tokens) {
-		const highest = highestLevel(token.findings);
+		const highest = levelOf(token);
 		buckets[highest === undefined ? LEVELS.length : rank(highest)]!.push(token);
 	}
 

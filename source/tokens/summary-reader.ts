@@ -9,7 +9,7 @@
 import {isUtf8} from 'node:buffer';
 import {type MsgpackType, MSGPACK_TYPES, extentOf} from './msgpack.js';
 import {accountProblem, expiresProblem, scopesProblem} from './record-shape.js';
-import {MAX_ACCESS_BYTES, MAX_RECORD_BYTES, decodeLastUse, decodeRecord} from './record.js';
+import {type LastUse, MAX_ACCESS_BYTES, MAX_RECORD_BYTES, decodeLastUse, decodeRecord} from './record.js';
 import {type LastUsed, MCP_ISSUER, type TokenSummary, UNREADABLE_TIME, emptySummary, summaryOf} from './summary.js';
 
 /**
@@ -292,6 +292,7 @@ const NAMES_BY_LENGTH: ReadonlyArray<readonly string[]> = (() => {
 		'permissions',
 		'metadata',
 		'time',
+		'ip',
 		'__proto__',
 	]) {
 		(byLength[name.length] ??= []).push(name);
@@ -537,4 +538,46 @@ export function lastUsedTime(value: Buffer | null | undefined): LastUsed {
 
 	const lastUse = decodeLastUse(value);
 	return lastUse?.unreadable ? UNREADABLE_TIME : (lastUse?.time ?? undefined);
+}
+
+/**
+ * decodeLastUse() of a last-use value, time and address, for review (which reads 100,000 of them):
+ * the plain map EmailEngine writes is read straight out of its bytes; anything else (no time, a
+ * nested value, an extension type, text the library would read otherwise) is the library's.
+ */
+export function lastUseOf(value: Buffer | null | undefined): LastUse | undefined {
+	// Nothing stored, and the one byte of "never used": decodeLastUse answers those without decoding.
+	if (!value || value.length <= 1 || value.length > MAX_ACCESS_BYTES) {
+		return decodeLastUse(value);
+	}
+
+	bytes = value;
+	position = 0;
+	try {
+		const size = containerSize('map');
+		if (size >= 0) {
+			let time: number | undefined;
+			let ip: Scalar;
+			for (let index = 0; index < size; index++) {
+				const name = key();
+				if (name === 'time') {
+					time = finiteOrUndefined(scalar());
+				} else if (name === 'ip') {
+					ip = scalar();
+				} else {
+					skip();
+				}
+			}
+
+			if (time !== undefined) {
+				return {time, ip: typeof ip === 'string' ? ip : null};
+			}
+		}
+	} catch (error) {
+		if (error !== UNUSUAL) {
+			throw error;
+		}
+	}
+
+	return decodeLastUse(value);
 }

@@ -205,6 +205,27 @@ describe('ee-tokens review', () => {
 		});
 	});
 
+	it('--json escapes what comes from Redis wherever it lands: id, description and account of a plain record', async () => {
+		const hostileId = `id${ESCAPES[3]}${ESCAPES[4]}\u2066`;
+		await plantRecord(r.raw, hostileId, encodeRecord({created: NOW, scopes: ['api'], description: `d${ESCAPES[3]}\u007F`}));
+		await plantRecord(
+			r.raw,
+			id('b'),
+			encodeRecord({created: NOW, account: `acct${ESCAPES[4]}\u0085`, scopes: ['*'], description: 'café 😀'}),
+			`acct${ESCAPES[4]}\u0085`,
+		);
+		const result = await review(['--json']);
+		expect(result.exitCode).toBe(0);
+		expect(result.stdout).not.toMatch(RAW_CONTROL);
+		expect(result.stdout).not.toContain('\u007F');
+		expect(result.stdout).toContain(String.raw`"id":"id\u009b31m\u202egnp.exe\u2066"`);
+		const reviewed = JSON.parse(result.stdout) as Reviewed[];
+		expect(reviewed.map(token => [token.id, token.description, token.account])).toEqual([
+			[hostileId, `d${ESCAPES[3]}\u007F`, null],
+			[id('b'), 'café 😀', `acct${ESCAPES[4]}\u0085`],
+		]);
+	});
+
 	it('the built CLI: --fail-on high exits 9 after printing the review', async () => {
 		await plantRecord(r.raw, id('a'), encodeRecord({created: Date.now(), scopes: ['*'], description: 'root'}));
 		const result = await runCli(['review', '--fail-on', 'high', r.db8]);

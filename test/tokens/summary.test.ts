@@ -7,6 +7,7 @@ import {
 	encodeLastUse,
 	encodeMsgpack,
 	encodeRecord,
+	lastUseOf,
 	lastUsedTime,
 	matchesSearch,
 	searchTextOf,
@@ -288,6 +289,51 @@ describe('last-use times read straight from msgpack', () => {
 			const bytes = Buffer.from(encodeLastUse(1_790_000_000_000 + index, '10.0.0.1'));
 			bytes[rng.int(bytes.length)] = rng.int(256);
 			expect(lastUsedTime(bytes), bytes.toString('hex')).toBe(referenceTime(bytes));
+		}
+	});
+});
+
+describe('last uses (time and address) read straight from msgpack', () => {
+	it('agrees with decodeLastUse on written, fresh, odd and broken values', () => {
+		const values: Array<Buffer | null> = [
+			null,
+			hex('80'),
+			encodeLastUse(1_790_000_000_000, '127.0.0.1'),
+			encodeLastUse(5, null),
+			bytesOf({ip: 'x', time: 7}),
+			// Two ip keys: the library keeps the last.
+			hex('83 a4 74 69 6d 65 07 a2 69 70 a5 66 69 72 73 74 a2 69 70 a6 73 65 63 6f 6e 64'),
+			bytesOf({time: 7, ip: 12}),
+			bytesOf({time: 7, ip: ['10.0.0.1']}),
+			bytesOf({time: 7, ip: {nested: '10.0.0.1'}}),
+			bytesOf({time: 7, ip: new Date(3)}),
+			bytesOf({time: 7, ip: 'caf\u00e9'}),
+			bytesOf({time: 7, ip: '\uFEFF10.0.0.1'}),
+			hex('82 a4 74 69 6d 65 07 a2 69 70 a2 ff fe'),
+			bytesOf({time: new Date(9), ip: '10.0.0.1'}),
+			bytesOf({time: 'soon', ip: '10.0.0.1'}),
+			bytesOf({ip: '10.0.0.1'}),
+			bytesOf({time: 1, time2: {nested: true}}),
+			bytesOf([1, 2]),
+			hex('81 a4 74 69 6d 65'),
+			hex('81 a2 69 70 a4 74 69 6d 65'),
+			hex('c1'),
+			Buffer.alloc(0),
+		];
+		for (const value of values) {
+			expect(lastUseOf(value), value?.toString('hex')).toStrictEqual(decodeLastUse(value));
+		}
+
+		expect(lastUseOf(hex('83 a4 74 69 6d 65 07 a2 69 70 a5 66 69 72 73 74 a2 69 70 a6 73 65 63 6f 6e 64'))).toStrictEqual({
+			time: 7,
+			ip: 'second',
+		});
+		expect(lastUseOf(encodeLastUse(5, '203.0.113.9'))).toStrictEqual({time: 5, ip: '203.0.113.9'});
+		const rng = random(0x1a_58);
+		for (let index = 0; index < fuzzCases(2000); index++) {
+			const bytes = Buffer.from(encodeLastUse(1_790_000_000_000 + index, `10.0.${index % 256}.1`));
+			bytes[rng.int(bytes.length)] = rng.int(256);
+			expect(lastUseOf(bytes), bytes.toString('hex')).toStrictEqual(decodeLastUse(bytes));
 		}
 	});
 });
