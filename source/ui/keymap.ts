@@ -149,6 +149,9 @@ export const KEYMAP: Record<Command, Entry> = {
 		keys: '↑/k',
 		label: 'up',
 		help: 'Move up one row (only ↑ while typing)',
+		// In the request check the keys are text and ↑ goes to the field before.
+		keysIn: {'request-check': '↑'},
+		labelIn: {'request-check': 'previous field'},
 		views: ['table', 'details', 'help', 'wizard-scopes', 'wizard-choice', 'review', 'audit-log', 'request-check'],
 	},
 	[Command.Down]: {
@@ -156,6 +159,8 @@ export const KEYMAP: Record<Command, Entry> = {
 		keys: '↓/j',
 		label: 'down',
 		help: 'Move down one row (only ↓ while typing)',
+		keysIn: {'request-check': '↓'},
+		labelIn: {'request-check': 'next field'},
 		views: ['table', 'details', 'help', 'wizard-scopes', 'wizard-choice', 'review', 'audit-log', 'request-check'],
 	},
 	[Command.PageUp]: {

@@ -105,6 +105,8 @@ describe('keymap', () => {
 
 		// In the table q still quits.
 		expect(commandIn('table', q)).toBe(Command.Quit);
+		// Where k and j are text, the footer names only the arrows, for what they do there.
+		expect(footerText('request-check', 400)).toContain('↑ previous field  ↓ next field');
 	});
 });
 
