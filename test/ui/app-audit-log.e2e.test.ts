@@ -134,7 +134,8 @@ describe('the app: t asks whether a token may make a request, as ee-tokens can a
 		await app.type(`/Read-only CRM${KEYS.enter}`);
 		await app.waitFor(/Read-only CRM/);
 		await app.type(KEYS.enter);
-		await app.waitFor(/Token details/);
+		// The record read (the title shows while it loads too, when only Esc and r act).
+		await app.waitFor(/Token details[^]*description +Read-only CRM/);
 		await app.type('t');
 		// Opened on the request a token of its kind most likely makes, answered at once: no address yet.
 		// The answer, and the route overview, a read of its own.
