@@ -40,7 +40,7 @@ export const showCommand = defineCommand({
 		const hasRotation = rotation.rotatedFrom !== undefined || rotation.replacedBy !== undefined;
 		context.stdout.write(
 			cli.flags.json
-				? `${safeJson({...tokenDetailsJson(entry, CLI_JSON), ...permissionJson(entry), ...(hasRotation ? {rotation: rotationJson(rotation)} : {})})}\n`
+				? `${safeJson({...tokenDetailsJson(entry, CLI_JSON), ...permissionJson(entry), ...(hasRotation ? {rotation: rotationJson(rotation, CLI_JSON)} : {})})}\n`
 				: describeEntry(entry, context.now(), rotationLines(rotation, entry.record, context.now())),
 		);
 		return EXIT.ok;

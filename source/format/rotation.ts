@@ -1,4 +1,4 @@
-import {type LastUse, type RotationFacts, type TokenRecord, expiryOf, isoTime} from '../tokens/index.js';
+import {type JsonOptions, type LastUse, type RotationFacts, type TokenRecord, accessJson, expiryOf, isoTime} from '../tokens/index.js';
 import {relativeTime} from './display.js';
 
 /**
@@ -55,23 +55,18 @@ export function rotationLines(facts: RotationFacts, own: TokenRecord, now: numbe
 	return lines;
 }
 
-const accessJson = (lastUse: LastUse | undefined) => ({
-	time: lastUse?.time === undefined || lastUse.time === null ? null : (isoTime(lastUse.time) ?? null),
-	ip: lastUse?.ip ?? null,
-});
-
 const expiresJson = (record: TokenRecord): string | null => {
 	const expires = expiryOf(record);
 	return expires === undefined || expires === null ? null : (isoTime(expires) ?? null);
 };
 
 /** The same facts for `--json`: `{rotatedFrom?: {id, present, expires, access}, replacedBy?: {id, present}}`. */
-export function rotationJson(facts: RotationFacts): Record<string, unknown> {
+export function rotationJson(facts: RotationFacts, options: JsonOptions = {}): Record<string, unknown> {
 	const json: Record<string, unknown> = {};
 	if (facts.rotatedFrom) {
 		const {id, record, lastUse} = facts.rotatedFrom;
 		json['rotatedFrom'] = record
-			? {id, present: true, expires: expiresJson(record), access: accessJson(lastUse)}
+			? {id, present: true, expires: expiresJson(record), access: accessJson(lastUse, options)}
 			: {id, present: false, expires: null, access: null};
 	}
 

@@ -128,9 +128,9 @@ export class Authenticator {
 		let id = this.ids.get(token);
 		if (id === undefined) {
 			if (!isHex64(token)) {
-				// Refused without Redis; its settings (shared by the turn) only say who asked, for the log.
-				// A Redis that cannot say leaves the socket's address: the answer stays the 401 it is.
-				const settings = await this.store.settings().catch(() => undefined);
+				// Refused without asking Redis (a stalled one must not hold the 401): the log's client
+				// address comes from the settings as last read, the socket's before any read.
+				const settings = this.store.knownSettings();
 				throw this.refused('bad_token', badToken(), {clientIp: settings ? this.clientIp(request, settings) : undefined});
 			}
 

@@ -127,7 +127,14 @@ export type TokenLookup = {bytes: Buffer | null; settings: AuthSettings};
  * counters, settings, audit entries, accounts and Redis facts. Every key comes from keysFor(), so the
  * layout still lives only in store/.
  */
+/** The range of a Redis integer (a signed 64-bit one): INCRBY fails at its top. */
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
 export class AuthStore {
+	/** The settings the last read parsed (knownSettings). */
+	private lastSettings: AuthSettings | undefined = undefined;
+
 	private readonly keys: Keys;
 	private readonly turn: Turn;
 
@@ -176,10 +183,22 @@ export class AuthStore {
 		const turn = this.turn;
 		if (turn.settings === undefined) {
 			turn.hold();
-			turn.settings = this.redis.hmget(this.keys.settings, ...SETTING_NAMES).then(parseSettings);
+			turn.settings = this.redis.hmget(this.keys.settings, ...SETTING_NAMES).then(settings => {
+				const parsed = parseSettings(settings);
+				this.lastSettings = parsed;
+				return parsed;
+			});
 		}
 
 		return turn.settings;
+	}
+
+	/**
+	 * The settings as last read, without asking Redis: for what only a log line needs (the client
+	 * address of a refusal decided without Redis). Undefined before the first read.
+	 */
+	knownSettings(): AuthSettings | undefined {
+		return this.lastSettings;
 	}
 
 	/**
@@ -219,9 +238,10 @@ export class AuthStore {
 			return 0;
 		}
 
-		// Only what INCRBY counts on: anything else makes serve's count fail (a 500), so no verdict
+		// Only what INCRBY counts on (Redis's string2ll: no "-0", no leading zeros, a signed 64-bit
+		// integer) and can add one to: anything else makes serve's count fail (a 500), so no verdict
 		// may be read from it.
-		if (!/^-?(0|[1-9]\d{0,17})$/.test(value)) {
+		if (!/^(0|-?[1-9]\d{0,18})$/.test(value) || BigInt(value) < INT64_MIN || BigInt(value) >= INT64_MAX) {
 			throw new TokenError(
 				'unreadable',
 				`The rate-limit counter ${key} is not an integer, so serve cannot count this request (it answers 500)`,

@@ -58,18 +58,18 @@ export type {ReviewRecord} from './review-read.js';
 /** A token's export string, with the id and record it was made of. */
 export type ExportedToken = {id: string; record: TokenRecord; exportString: string};
 
-/**
- * The token store over one Redis connection: EmailEngine's layout and write sequences
- * (compatibility §1) behind one object the front ends share. Each job lives in its own module
- * (lookup, listing, importing, writes); this class holds the connection, the key layout and the
- * clock they share. It never sees a raw token except to hash it, and never keeps one.
- */
 /** SCAN steps of 1,000 keys the account suggestions may take when `ia:accounts` is empty. */
 const ACCOUNT_SCAN_STEPS = 50;
 
 /** A key prefix as a SCAN pattern: its glob characters matched as themselves. */
 const escapeGlob = (text: string) => text.replaceAll(/[*?[\]\\]/g, character => `\\${character}`);
 
+/**
+ * The token store over one Redis connection: EmailEngine's layout and write sequences
+ * (compatibility §1) behind one object the front ends share. Each job lives in its own module
+ * (lookup, listing, importing, writes); this class holds the connection, the key layout and the
+ * clock they share. It never sees a raw token except to hash it, and never keeps one.
+ */
 export class TokenStore implements StoreContext {
 	readonly keys: Keys;
 

@@ -5,6 +5,7 @@ import {atLeast, isLevel} from './findings.js';
 import {SCOPES, isScope} from './scopes.js';
 import {type TokenSummary, normaliseQuery, summaryExpired, visibleTextOf} from './summary.js';
 import {quoteTyped} from './typed-text.js';
+import {isIdPrefix} from './raw-token.js';
 import {LIMITS} from './validation.js';
 
 /**
@@ -18,13 +19,11 @@ import {LIMITS} from './validation.js';
  *
  * Plain words do not search inside the id: a short hex word finding rows for no visible reason was
  * the bug this replaced. The id as tables show it (its first 12 characters: `list`, and the app when
- * wide) does find its token: a hex word of ID_PREFIX_MIN or more characters that starts the id, as
- * `show -t` takes one. A word that IS a whole id (pasted from a log) finds its token too, whatever
- * its case. Nobody types 8 hex characters of an id by chance.
+ * wide) does find its token: a word that is an id prefix as `show -t` takes one (isIdPrefix, 8 or
+ * more hex characters) and has a letter in it. Digits alone are a date, a ticket or a numeric
+ * account far more often than an id, and `revoke --query` must not take a token for one. A word
+ * that IS a whole id (pasted from a log) finds its token too, whatever its case.
  */
-
-/** The shortest id prefix a plain word finds its token by (`show -t` and the CLI take 8 too). */
-const ID_PREFIX_MIN = 8;
 
 /** Whether a summary passes one term, at `now` (relative terms are measured from it). */
 type Test = (summary: TokenSummary, now: number) => boolean;
@@ -371,10 +370,9 @@ export function matchesQuery(query: TokenQuery, summary: TokenSummary, visibleTe
 	return true;
 }
 
-/** A whole id, pasted (any case: hostile ids can be upper case), or a hex prefix of 8 or more. */
+/** A whole id, pasted (any case: hostile ids can be upper case), or an id prefix with a letter in it. */
 const startsId = (word: string, id: string): boolean =>
-	(word.length === id.length && id.toLowerCase() === word) ||
-	(word.length >= ID_PREFIX_MIN && /^[\da-f]+$/.test(word) && id.toLowerCase().startsWith(word));
+	(word.length === id.length && id.toLowerCase() === word) || (isIdPrefix(word) && /[a-f]/.test(word) && id.toLowerCase().startsWith(word));
 
 /**
  * The summaries a query selects, in their order: what `list --query` shows and what revoke by query

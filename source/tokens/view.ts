@@ -36,7 +36,7 @@ export function jsonAccount(record: TokenRecord): unknown {
  */
 export type JsonOptions = {sayUnreadableUse?: boolean};
 
-const accessJson = (lastUse: LastUse | undefined, {sayUnreadableUse = false}: JsonOptions) => ({
+export const accessJson = (lastUse: LastUse | undefined, {sayUnreadableUse = false}: JsonOptions) => ({
 	time: lastUse?.time === undefined || lastUse.time === null ? null : (isoTime(lastUse.time) ?? null),
 	ip: lastUse?.ip ?? null,
 	...(sayUnreadableUse && lastUse?.unreadable ? {unreadable: true} : {}),

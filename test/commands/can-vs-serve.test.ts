@@ -212,6 +212,15 @@ describe('can never answers more than serve would', () => {
 		expect(result.exitCode).toBe(6);
 		expect(result.stderr).toContain('is not an integer');
 		expect(result.stdout).not.toContain('allowed');
+		// "-0" is no integer to INCRBY either (a 500); a 19-digit count is one, far past the limit (a 429).
+		await redis.client(DB).set(key!, '-0', 'KEEPTTL');
+		expect((await call(limited, 'GET', '/v1/stats')).status).toBe(500);
+		expect((await runInProcess(['can', '-t', '-', 'GET', '/v1/stats', db()], {input: `${limited}\n`})).exitCode).toBe(6);
+		await redis.client(DB).set(key!, '1000000000000000000', 'KEEPTTL');
+		const over = await runInProcess(['can', '-t', '-', 'GET', '/v1/stats', '--json', db()], {input: `${limited}\n`});
+		expect(over.exitCode).toBe(10);
+		expect(JSON.parse(over.stdout)).toMatchObject({allowed: false, check: 'rateLimit', status: 429});
+		expect((await call(limited, 'GET', '/v1/stats')).status).toBe(429);
 	});
 
 	it('a record stored under an upper-case id is reached by no token: refused, as serve refuses its token', async () => {

@@ -77,6 +77,14 @@ describe('list --query: the filter language', () => {
 		expect(never['access']).toStrictEqual({time: null, ip: null});
 		const revoking = await runCli(['revoke', '--query', 'garbled', '--dry-run', '--json', db.db8], {now: () => NOW});
 		expect(JSON.parse(revoking.stdout)).toEqual([expect.objectContaining({id: id(8), access: {time: null, ip: null, unreadable: true}})]);
+		// And where show --json names the token a rotated one came from.
+		const rotated = await runCli(['rotate', '-t', id(8), '--grace', '1h', '--json', db.db8], {now: () => NOW});
+		expect(rotated.exitCode, rotated.stderr).toBe(0);
+		const newId = (JSON.parse(rotated.stdout) as {id: string}).id;
+		const successor = JSON.parse((await runCli(['show', '-t', newId, '--json', db.db8], {now: () => NOW})).stdout) as {
+			rotation: {rotatedFrom: {access: unknown}};
+		};
+		expect(successor.rotation.rotatedFrom.access).toStrictEqual({time: null, ip: null, unreadable: true});
 	});
 
 	it('finds a token by the id as tables show it: a hex prefix of 8 or more characters, not a shorter one or a piece inside', async () => {

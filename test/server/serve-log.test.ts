@@ -112,6 +112,28 @@ describe("serve's request log", () => {
 		}
 	});
 
+	test('a token that is not hex is refused without waiting on a stalled Redis, logged with the client address last known', async () => {
+		await redis.client().hset('settings', 'enableApiProxy', 'true');
+		// Two minutes for each command: a refusal that waited on Redis would outlast the test.
+		const served = await serve(['--dbs.timeout', '120']);
+		const get = async (path: string, token?: string) =>
+			(
+				await fetch(`${served.base}${path}`, {
+					headers: {'x-forwarded-for': '203.0.113.9', ...(token ? {authorization: `Bearer ${token}`} : {})},
+				})
+			).status;
+		// The settings read once (a request with no token reads them).
+		expect(await get('/v1/account/a')).toBe(401);
+		redis.freeze();
+		try {
+			expect(await get('/v1/account/b', 'not-hex')).toBe(401);
+		} finally {
+			redis.resume();
+		}
+
+		expect(await lineFor(served, '/v1/account/b')).toMatchObject({level: 40, remoteAddress: '203.0.113.9', reason: 'bad_token'});
+	});
+
 	test('an expired token is logged as expired', async () => {
 		const soon = await issue('-s', 'api', '--expires', '1h');
 		const api = await issue('-s', 'api');

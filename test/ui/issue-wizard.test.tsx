@@ -179,6 +179,8 @@ describe('issue wizard reducer', () => {
 		// An account that exists goes on at once; one with nothing close is said without a guess.
 		expect(enter(typedAndChecked('acme', true)).step).toBe('expires');
 		expect(enter(typedAndChecked('zzzzzz', false)).error).toBe('zzzzzz: no such account. Enter again issues it for zzzzzz anyway.');
+		// Listed in ia:accounts but with no record: never "did you mean" the name itself.
+		expect(enter(typedAndChecked('initech', false)).error).toBe('initech: no such account. Enter again issues it for initech anyway.');
 		// A check of an account typed before is not taken for the one typed now.
 		const stale = typedAndChecked('globe', false, 'glob');
 		expect(enter(stale).step).toBe('expires');

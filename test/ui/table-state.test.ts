@@ -176,6 +176,11 @@ describe('table reducer', () => {
 		expect(state.sortColumn).toBe(columnIndex('description'));
 	});
 
+	it('a filter typed into again goes on at its end, wherever the caret was left', () => {
+		const left = tableReducer({...initialTableState, query: 'oken', queryCaret: 4}, {type: 'startFilter'});
+		expect(left).toMatchObject({filtering: true, queryCaret: undefined});
+	});
+
 	it('clears every mark with u, shown or hidden by the filter', () => {
 		let state = tableReducer(initialTableState, {type: 'toggleMark', id: 'a'});
 		state = tableReducer(state, {type: 'toggleMark', id: 'b'});

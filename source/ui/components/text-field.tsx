@@ -25,7 +25,8 @@ export function TextField({label, value: raw, width, caret = 0}: {label: string;
 	let after = characters.slice(at + 1).join('');
 	after = sanitizeText(after.length > limit ? after.slice(0, limit) : after);
 	const under = sanitizeText(characters[at] ?? ' ');
-	const afterRoom = Math.min(textWidth(after), textWidth(before) + 1 + textWidth(after) <= room ? room : Math.floor(room / 3));
+	// After the caret: all of it when it fits, else what the text before it leaves, a third at least.
+	const afterRoom = Math.min(textWidth(after), Math.max(Math.floor(room / 3), room - textWidth(before) - textWidth(under)));
 	const shownAfter = afterRoom < textWidth(after) ? fit(after, afterRoom) : after;
 	const shownBefore = fitEnd(before, Math.max(0, room - textWidth(under) - textWidth(shownAfter)));
 	return (

@@ -33,7 +33,7 @@ export function TokenShown({shown, notice, width}: {shown: ShownToken; notice: s
 			</Text>
 			{/* One of these three, so that all of it fits the 60×15 minimum. */}
 			{shown.closeAsked ? (
-				<Message kind="warning">Not copied yet: close anyway? Esc again closes, c copies.</Message>
+				<Message kind="warning">Not copied yet: close anyway? Esc (or q) again closes, c copies.</Message>
 			) : notice ? (
 				<Message kind="success">{notice}</Message>
 			) : (

@@ -258,7 +258,11 @@ function missingAccountWarning(state: IssueState): string | undefined {
 		return undefined;
 	}
 
-	const close = closestName(account, state.accounts);
+	// Not the name typed itself: listed in ia:accounts, it can still have no record.
+	const close = closestName(
+		account,
+		state.accounts.filter(id => id !== account),
+	);
 	const hint = close === undefined ? '.' : `; did you mean ${close}?`;
 	return `${account}: no such account${hint} Enter again issues it for ${account} anyway.`;
 }

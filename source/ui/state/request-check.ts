@@ -81,7 +81,14 @@ export function requestCheckReducer(state: RequestCheckState, key: KeyEvent): Re
 
 		default: {
 			const edited = editText(state.fields[state.focus], key, {maxLength: MAX_FIELD, caret: state.caret});
-			return edited === undefined ? state : {...state, fields: {...state.fields, [state.focus]: edited.value}, caret: edited.caret};
+			if (edited === undefined) {
+				return state;
+			}
+
+			// A caret move keeps the fields as they are: the answer is not asked for again.
+			return edited.value === state.fields[state.focus]
+				? {...state, caret: edited.caret}
+				: {...state, fields: {...state.fields, [state.focus]: edited.value}, caret: edited.caret};
 		}
 	}
 }

@@ -100,7 +100,8 @@ export function tableReducer(state: TableState, action: TableAction): TableState
 		}
 
 		case 'startFilter': {
-			return {...state, filtering: true};
+			// Typing into a kept filter goes on at its end, wherever the caret was left.
+			return {...state, filtering: true, queryCaret: undefined};
 		}
 
 		case 'endFilter': {
