@@ -36,7 +36,7 @@ describe('the token shown once at the 60x15 minimum', () => {
 		expect(shown).toContain(`Token id ${tokenIdOf(text).slice(0, 40)}`);
 
 		await app.type(KEYS.escape);
-		const asked = await app.waitFor('Not copied yet: close anyway? Esc (or q) again closes, c copies.');
+		const asked = await app.waitFor(/Not copied yet: close anyway\? Esc \(or q\) again closes,\s+c\s+copies\./);
 		expect(boxOf(asked)).toEqual({text, whole: true});
 		await app.type(KEYS.escape);
 		await app.waitFor(screen => !screen.includes('Rotated') && /\d+ tokens/.test(screen));
