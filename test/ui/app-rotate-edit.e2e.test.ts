@@ -139,9 +139,9 @@ describe('the app: E edits a token in place', () => {
 		// 30 days from when the form moved to the review (this test's run is shorter than a day).
 		expect(Math.round((expected - Date.now()) / DAY)).toBe(30);
 		await app.type(KEYS.enter);
-		await app.waitFor(screen => screen.includes('Billing v2') && !screen.includes('Edit token'));
-		// The table shows the new expiry too.
-		expect(app.screen()).toMatch(/Billing v2.*in 30 days/);
+		// The row itself, reloaded (the status line names "Billing v2" before the reload is in), with the new expiry.
+		await app.waitFor(screen => /Billing v2 .*in 30 days/.test(screen) && !screen.includes('Edit token'));
+		expect(app.screen()).toContain('✓ Saved the changes to "Billing v2"');
 
 		await withStore(async store => {
 			const entry = await store.resolve(id);
