@@ -303,18 +303,17 @@ export async function routeAnswers(
 		}
 	}
 
-	const answers: RouteAnswer[] = [];
-	for (const routes of groups.values()) {
-		const route = routes[0]!;
-		const request: CanRequest = {method: route.method, path: route.template, route, account: typeof bound === 'string' ? bound : undefined};
-		const answer = await judge(entry, request, circumstances, peekedCount(store, entry.id));
-		const templates = [...new Set(routes.map(each => `${each.method} ${each.template}`))].join(', ');
-		answers.push({
-			allowed: answer.allowed,
-			routes: sanitizeText(templates),
-			verdict: answer.allowed ? 'allowed' : CHECK_NAMES[answer.check!],
-		});
-	}
-
-	return answers;
+	// Every group reads the same window of the same token: one read of the counter for them all.
+	const peek = peekedCount(store, entry.id);
+	let count: Promise<number> | undefined;
+	const counted = async (window: number, bucket: number) => (count ??= peek(window, bucket));
+	return Promise.all(
+		[...groups.values()].map(async (routes): Promise<RouteAnswer> => {
+			const route = routes[0]!;
+			const account = typeof bound === 'string' ? bound : undefined;
+			const answer = await judge(entry, {method: route.method, path: route.template, route, account}, circumstances, counted);
+			const templates = [...new Set(routes.map(each => `${each.method} ${each.template}`))].join(', ');
+			return {allowed: answer.allowed, routes: sanitizeText(templates), verdict: answer.allowed ? 'allowed' : CHECK_NAMES[answer.check!]};
+		}),
+	);
 }

@@ -243,11 +243,6 @@ export function issueRequest(state: IssueState, now: number): IssueRequest {
 }
 
 /**
- * Account ids that fit what is typed (prefix matches first), at most five, as stored: Tab puts
- * the real id in the field (a sanitised one would bind the token to an account that does not
- * exist); the view sanitises what it shows.
- */
-/**
  * Said once when Enter leaves the account step with an account that has no record (a typo, most
  * likely: "globx: no such account; did you mean globex?"); Enter again goes on, as EmailEngine
  * itself takes a token for any account id.
@@ -273,6 +268,11 @@ export function accountMissing(state: IssueState): boolean {
 	return account !== '' && state.accountCheck?.account === account && !state.accountCheck.exists;
 }
 
+/**
+ * Account ids that fit what is typed (prefix matches first), at most five, as stored: Tab puts
+ * the real id in the field (a sanitised one would bind the token to an account that does not
+ * exist); the view sanitises what it shows.
+ */
 export function accountSuggestions(state: IssueState): string[] {
 	const typed = state.fields.account.trim().toLowerCase();
 	const starts = state.accounts.filter(id => id.toLowerCase().startsWith(typed));
