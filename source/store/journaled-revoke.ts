@@ -1,4 +1,3 @@
-import {hash} from 'node:crypto';
 import {
 	type JournalToken,
 	TokenError,
@@ -101,7 +100,7 @@ export async function deleteJournaled(store: StoreContext, tokens: readonly Jour
 	const batches: Array<Promise<string[]>> = [];
 	for (let start = 0; start < tokens.length; start += BATCH) {
 		const batch = tokens.slice(start, start + BATCH);
-		const {indexKeys, args} = byIndexKey(store, batch, token => [token.id, hash('sha1', token.record)], 2);
+		const {indexKeys, args} = byIndexKey(store, batch, token => [token.id, token.record], 2);
 		batches.push(
 			(async () => {
 				const kept = (await (redis as ScriptedRedis).eeDeleteIfUnchanged(
