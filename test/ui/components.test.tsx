@@ -1,5 +1,7 @@
-import {afterEach, describe, expect, it} from 'vitest';
+import chalk from 'chalk';
+import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {Header} from '../../source/ui/components/header.js';
+import {TextField} from '../../source/ui/components/text-field.js';
 import {DetailsView} from '../../source/ui/screens/details.js';
 import {detailLines} from '../../source/ui/state/details.js';
 import {HelpView} from '../../source/ui/screens/help.js';
@@ -296,5 +298,53 @@ describe('other views in a terminal', () => {
 		cleanup = screen.unmount;
 		expect(screen.text()).toContain('Terminal too small');
 		expect(screen.text()).toContain('50×12, needs 60×15');
+	});
+});
+
+describe('a text field', () => {
+	// The caret is an inverse cell: drawn only with colour on (off here, as stdout is no terminal).
+	const level = chalk.level;
+	beforeAll(() => {
+		chalk.level = 1;
+	});
+	afterAll(() => {
+		chalk.level = level;
+	});
+
+	/** The text of the screen's inverse cells: where the caret is drawn. */
+	const inverseText = (screen: Awaited<ReturnType<typeof renderToTerminal>>) => {
+		const line = screen.terminal.buffer.active.getLine(0)!;
+		let text = '';
+		for (let column = 0; column < screen.terminal.cols; column++) {
+			const cell = line.getCell(column)!;
+			if (cell.isInverse()) {
+				text += cell.getChars();
+			}
+		}
+
+		return text;
+	};
+
+	it('draws the caret over the whole character under it: a ZWJ family, an accent written apart', async () => {
+		const family = '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}';
+		const screen = await renderToTerminal(<TextField label="Filter" value={`x${family}y`} width={40} caret={9} />, {columns: 40, rows: 3});
+		expect(inverseText(screen)).toBe(family);
+		expect(screen.lines()[0]).toContain(`x${family}y`);
+		await screen.rerender(<TextField label="Filter" value={'cafe\u0301!'} width={40} caret={3} />);
+		expect(inverseText(screen).normalize('NFC')).toBe('é');
+		screen.unmount();
+	});
+
+	it('shows the start of a 2 MB paste with the caret at Home, and its end with the caret at the end', async () => {
+		const pasted = `START${'A'.repeat(2_000_000)}END`;
+		const screen = await renderToTerminal(<TextField label="Import" value={pasted} width={40} caret={pasted.length} />, {
+			columns: 40,
+			rows: 3,
+		});
+		expect(inverseText(screen)).toBe('S');
+		expect(screen.lines()[0]).toMatch(/Import › START?A+…/);
+		await screen.rerender(<TextField label="Import" value={pasted} width={40} caret={0} />);
+		expect(screen.lines()[0]).toMatch(/Import › …A+END $/);
+		screen.unmount();
 	});
 });

@@ -153,7 +153,7 @@ describe('text editing', () => {
 	it('edits like a shell line: the caret moves with ←/→, Home/End and Ctrl-A/E/B/F, text goes in at it, Delete, Ctrl-W', () => {
 		const key = (name: 'left' | 'right' | 'home' | 'end' | 'delete' | 'backspace') => keyEvent('', {name});
 		const ctrl = (letter: string) => keyEvent(letter, {ctrl: true});
-		// The caret counts characters from the end: 0 is at the end, where typing appends.
+		// The caret counts UTF-16 units from the end: 0 is at the end, where typing appends.
 		expect(editText('hello world', key('left'))).toEqual({value: 'hello world', caret: 1});
 		expect(editText('hello world', key('home'))).toEqual({value: 'hello world', caret: 11});
 		expect(editText('hello world', ctrl('a'))).toEqual({value: 'hello world', caret: 11});
@@ -175,7 +175,36 @@ describe('text editing', () => {
 		expect(editText('scope:api  acme', ctrl('w'), {caret: 4})).toEqual({value: 'acme', caret: 4});
 		expect(editText('one two', keyEvent('', {name: 'backspace', meta: true}))).toEqual({value: 'one ', caret: 0});
 		// An emoji is one character to every key.
-		expect(editText('a🚀b', key('left'), {caret: 1})).toEqual({value: 'a🚀b', caret: 2});
+		expect(editText('a🚀b', key('left'), {caret: 1})).toEqual({value: 'a🚀b', caret: 3});
 		expect(editText('a🚀b', key('backspace'), {caret: 1})).toEqual({value: 'ab', caret: 1});
+	});
+
+	it('moves and erases what a person sees as one character: an accent written apart, a ZWJ family, a flag', () => {
+		const key = (name: 'left' | 'right' | 'delete' | 'backspace') => keyEvent('', {name});
+		const accented = 'cafe\u0301'; // é as e and a combining acute accent
+		expect(editText(accented, key('backspace'))).toEqual({value: 'caf', caret: 0});
+		expect(editText(accented, key('left'))).toEqual({value: accented, caret: 2});
+		const family = '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}'; // 👨‍👩‍👧, 8 units
+		expect(editText(`x${family}y`, key('left'), {caret: 1})).toEqual({value: `x${family}y`, caret: 9});
+		expect(editText(`x${family}y`, key('right'), {caret: 9})).toEqual({value: `x${family}y`, caret: 1});
+		expect(editText(`x${family}y`, key('delete'), {caret: 9})).toEqual({value: 'xy', caret: 1});
+		expect(editText(`x${family}`, key('backspace'))).toEqual({value: 'x', caret: 0});
+		// Flags pair up from the start of their run: ←, twice, passes two flags whole.
+		const flags = '\u{1F1FA}\u{1F1F8}\u{1F1EC}\u{1F1E7}\u{1F1EB}\u{1F1F7}'; // 🇺🇸🇬🇧🇫🇷
+		const once = editText(flags, key('left'))!;
+		expect(once.caret).toBe(4);
+		expect(editText(flags, key('left'), {caret: once.caret})).toEqual({value: flags, caret: 8});
+		expect(editText(flags, key('backspace'), {caret: 4})).toEqual({value: '\u{1F1FA}\u{1F1F8}\u{1F1EB}\u{1F1F7}', caret: 4});
+		// A mark far from any window's start: a long run of combining marks is one cluster still.
+		const stacked = `e${'\u0301'.repeat(80)}`;
+		expect(editText(`${stacked}z`, key('left'), {caret: 1})).toEqual({value: `${stacked}z`, caret: 82});
+	});
+
+	it('keeps the caret at Home of a 2 MB paste without reading the whole of it again for each key', () => {
+		const pasted = 'A'.repeat(2_000_000);
+		const home = editText(pasted, keyEvent('', {name: 'home'}))!;
+		expect(home.caret).toBe(2_000_000);
+		expect(editText(pasted, keyEvent('', {name: 'right'}), {caret: home.caret})!.caret).toBe(1_999_999);
+		expect(editText(pasted, keyEvent('x'), {caret: home.caret})!.value.startsWith('xA')).toBe(true);
 	});
 });

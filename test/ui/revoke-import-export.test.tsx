@@ -113,6 +113,22 @@ describe('import reducer', () => {
 		expect(state.decoded).toMatchObject({id: ID, fields: {description: 'From elsewhere'}});
 	});
 
+	it('moves the caret without decoding the string again, and edits at it, wrapping whitespace dropped on both sides', () => {
+		const pasted = key(initialImportState, valid);
+		const left = key(pasted, '', {name: 'left'});
+		expect(left.caret).toBe(1);
+		// The same decoded token, not a new decode of the same text (a paste is up to 2 MB).
+		expect(left.decoded).toBe(pasted.decoded);
+		const home = key(left, '', {name: 'home'});
+		expect(home.caret).toBe(valid.length);
+		// A space typed at the caret is wrapping whitespace: dropped; the caret stays before the same text.
+		const typed = key(key(left, ' '), 'X');
+		expect(typed.text).toBe(`${valid.slice(0, -1)}X${valid.slice(-1)}`);
+		expect(typed.caret).toBe(1);
+		// Edited text is decoded again: an X typed into the metadata's bytes reads as other metadata.
+		expect(typed.decoded).not.toBe(left.decoded);
+	});
+
 	it('says precisely why a string is not a token', () => {
 		expect(key(initialImportState, 'garbage!').error).toBe('Invalid export string: not base64 text');
 		expect(key(initialImportState, 'AA').error).toBe('Invalid export string: not a token map');

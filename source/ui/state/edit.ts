@@ -72,7 +72,7 @@ export type EditState = {
 	done: 'cancelled' | 'saved' | undefined;
 	/** Esc on the first field with changes typed asked whether to discard them (state/discard.ts). */
 	discardAsked?: boolean;
-	/** The field's caret, in characters from the end (state/text-edit.ts); undefined: at the end. */
+	/** The field's caret, in UTF-16 units from the end (state/text-edit.ts); undefined: at the end. */
 	caret?: number;
 };
 

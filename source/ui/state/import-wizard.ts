@@ -16,7 +16,7 @@ import {editText} from './text-edit.js';
 
 /** Import: paste a string, see it decoded (or exactly why not), confirm, see the outcome. */
 export type ImportState = {
-	/** The text field's caret, in characters from the end (state/text-edit.ts); undefined: at the end. */
+	/** The text field's caret, in UTF-16 units from the end (state/text-edit.ts); undefined: at the end. */
 	caret?: number;
 	step: 'input' | 'confirm' | 'importing' | 'done';
 	text: string;
@@ -63,6 +63,11 @@ export function previewLines(decoded: DecodedExport): Array<[string, string]> {
 }
 
 function withText(state: ImportState, text: string): ImportState {
+	// A caret move changes no text: the string decoded is still the one shown (up to 2 MB to decode).
+	if (text === state.text) {
+		return state;
+	}
+
 	if (text.trim() === '') {
 		return {...state, text, decoded: undefined, error: undefined};
 	}
@@ -124,11 +129,11 @@ export function importReducer(state: ImportState, action: ImportAction): ImportS
 						return state;
 					}
 
-					// Each side of the caret on its own, so the caret stays where it was in what remains.
-					const characters = [...edited.value];
-					const at = characters.length - edited.caret;
-					const after = characters.slice(at).join('').replaceAll(/\s+/g, '');
-					return {...withText(state, characters.slice(0, at).join('').replaceAll(/\s+/g, '') + after), caret: [...after].length};
+					// Each side of the caret on its own, so the caret stays where it was in what remains
+					// (UTF-16 units from the end, as text-edit.ts counts it).
+					const at = edited.value.length - edited.caret;
+					const after = edited.value.slice(at).replaceAll(/\s+/g, '');
+					return {...withText(state, edited.value.slice(0, at).replaceAll(/\s+/g, '') + after), caret: after.length};
 				}
 			}
 		}

@@ -108,7 +108,7 @@ export type IssueState = {
 	done: 'cancelled' | 'closed' | undefined;
 	/** Esc on the first step with input typed asked whether to discard it: a second Esc does. */
 	discardAsked?: boolean;
-	/** The step's text field's caret, in characters from the end (state/text-edit.ts); undefined: at the end. */
+	/** The step's text field's caret, in UTF-16 units from the end (state/text-edit.ts); undefined: at the end. */
 	caret?: number;
 	/** Whether the account last typed has an account record, once Redis has said. */
 	accountCheck?: {account: string; exists: boolean};

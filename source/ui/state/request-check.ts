@@ -44,7 +44,7 @@ export type RequestCheckState = {
 	fields: RequestQuestion;
 	focus: RequestField;
 	closed: boolean;
-	/** The focused field's caret, in characters from the end (state/text-edit.ts); undefined: at the end. */
+	/** The focused field's caret, in UTF-16 units from the end (state/text-edit.ts); undefined: at the end. */
 	caret?: number;
 };
 

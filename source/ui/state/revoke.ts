@@ -14,7 +14,7 @@ import {editText} from './text-edit.js';
  * them to an undo journal before the first delete, then deletes only those still holding them.
  */
 export type RevokeState = {
-	/** The text field's caret, in characters from the end (state/text-edit.ts); undefined: at the end. */
+	/** The text field's caret, in UTF-16 units from the end (state/text-edit.ts); undefined: at the end. */
 	caret?: number;
 	targets: Target[];
 	/** Whether the targets are the marked tokens, and how many of them the filter hides. */

@@ -14,7 +14,7 @@ export type RotateStep = 'grace' | 'confirm' | 'rotating' | 'shown';
 export type RotateResult = {retiresAt: number; keptEarlierExpiry: boolean; linked: boolean};
 
 export type RotateState = {
-	/** The text field's caret, in characters from the end (state/text-edit.ts); undefined: at the end. */
+	/** The text field's caret, in UTF-16 units from the end (state/text-edit.ts); undefined: at the end. */
 	caret?: number;
 	/** The old token's id. */
 	id: string;

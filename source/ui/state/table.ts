@@ -9,7 +9,7 @@ import {editText} from './text-edit.js';
  * status line says how many are hidden, dialogs list every marked token, `u` clears them all).
  */
 export type TableState = {
-	/** The filter's caret, in characters from the end (state/text-edit.ts); undefined: at the end. */
+	/** The filter's caret, in UTF-16 units from the end (state/text-edit.ts); undefined: at the end. */
 	queryCaret?: number;
 	cursor: number;
 	offset: number;

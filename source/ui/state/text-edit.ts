@@ -1,3 +1,4 @@
+import {clusterEndAfter, clusterStartBefore} from '../../format/clusters.js';
 import {Command, type KeyEvent, commandFor} from '../keymap.js';
 
 /**
@@ -9,46 +10,48 @@ export const typedText = (input: string): string =>
 	input.replaceAll(/[\r\n\t]+/g, ' ').replaceAll(/[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g, '');
 
 /**
- * A field's text after an edit, and its caret: counted in characters (code points) from the end,
- * so 0, every field's start, is where typing appends, and a caret kept across a change the field
- * did not make (a completion) stays at the end.
+ * A field's text after an edit, and its caret: counted in UTF-16 units from the end, always
+ * between two grapheme clusters (format/clusters.ts), so 0, every field's start, is where typing
+ * appends, and a caret kept across a change the field did not make (a completion) stays at the
+ * end. Units, not characters: a caret at Home in a 2 MB paste costs nothing to keep.
  */
 export type FieldEdit = {value: string; caret: number};
 
-const isSpace = (character: string | undefined) => character !== undefined && /\s/.test(character);
+const isSpace = (unit: string | undefined) => unit !== undefined && /\s/.test(unit);
 
 /**
  * A one-line text field's editing, shared by the filter and every dialog, as a shell line edits:
- * printable text (a whole paste at once) goes in at the caret, Backspace and Delete erase around
- * it, Ctrl-W the word before it, Ctrl-U the field, and ←/→, Home/End (Ctrl-B/F, Ctrl-A/E) move it.
+ * printable text (a whole paste at once) goes in at the caret, Backspace and Delete erase the
+ * cluster before or under it, Ctrl-W the word before it, Ctrl-U the field, and ←/→, Home/End
+ * (Ctrl-B/F, Ctrl-A/E) move it a cluster or to an end. Only the text around the caret is looked at.
  * Returns undefined when the key is not an edit, so the caller can treat it as a command.
  */
 export function editText(value: string, key: KeyEvent, options: {maxLength?: number; caret?: number} = {}): FieldEdit | undefined {
-	const characters = [...value];
-	const at = Math.max(0, Math.min(characters.length, characters.length - (options.caret ?? 0)));
-	const result = (list: string[], position: number): FieldEdit => ({value: list.join(''), caret: list.length - position});
-	const without = (from: number, to: number) => result([...characters.slice(0, from), ...characters.slice(to)], from);
+	const at = Math.max(0, Math.min(value.length, value.length - (options.caret ?? 0)));
+	const result = (text: string, position: number): FieldEdit => ({value: text, caret: text.length - position});
+	const without = (from: number, to: number) => result(value.slice(0, from) + value.slice(to), from);
 	switch (commandFor(key, EDITS, {typing: true})) {
 		case Command.EraseLine: {
 			return {value: '', caret: 0};
 		}
 
 		case Command.EraseChar: {
-			return at === 0 ? result(characters, at) : without(at - 1, at);
+			return at === 0 ? result(value, at) : without(clusterStartBefore(value, at), at);
 		}
 
 		case Command.DeleteChar: {
-			return at === characters.length ? result(characters, at) : without(at, at + 1);
+			return at === value.length ? result(value, at) : without(at, clusterEndAfter(value, at));
 		}
 
 		case Command.EraseWord: {
-			// The spaces before the caret, then the word before them, as readline's unix-word-rubout.
+			// The spaces before the caret, then the word before them, as readline's unix-word-rubout
+			// (a space is one unit, so a word's start is a cluster's).
 			let start = at;
-			while (start > 0 && isSpace(characters[start - 1])) {
+			while (start > 0 && isSpace(value[start - 1])) {
 				start--;
 			}
 
-			while (start > 0 && !isSpace(characters[start - 1])) {
+			while (start > 0 && !isSpace(value[start - 1])) {
 				start--;
 			}
 
@@ -56,19 +59,19 @@ export function editText(value: string, key: KeyEvent, options: {maxLength?: num
 		}
 
 		case Command.CaretLeft: {
-			return result(characters, Math.max(0, at - 1));
+			return result(value, clusterStartBefore(value, at));
 		}
 
 		case Command.CaretRight: {
-			return result(characters, Math.min(characters.length, at + 1));
+			return result(value, clusterEndAfter(value, at));
 		}
 
 		case Command.CaretStart: {
-			return result(characters, 0);
+			return result(value, 0);
 		}
 
 		case Command.CaretEnd: {
-			return result(characters, characters.length);
+			return result(value, value.length);
 		}
 
 		default: {
@@ -80,19 +83,20 @@ export function editText(value: string, key: KeyEvent, options: {maxLength?: num
 		return undefined;
 	}
 
-	const inserted: string[] = [];
-	// The limit in UTF-16 units, as the domain's LIMITS count: what would pass it is not taken.
-	let room = (options.maxLength ?? Number.POSITIVE_INFINITY) - value.length;
-	for (const character of typedText(key.input)) {
-		room -= character.length;
-		if (room < 0) {
-			break;
+	// The limit in UTF-16 units, as the domain's LIMITS count: what would pass it is not taken
+	// (a character whole or not at all).
+	let inserted = typedText(key.input);
+	const room = (options.maxLength ?? Number.POSITIVE_INFINITY) - value.length;
+	if (inserted.length > room) {
+		let end = Math.max(0, room);
+		if (end > 0 && end < inserted.length && /[\uDC00-\uDFFF]/.test(inserted[end]!)) {
+			end--;
 		}
 
-		inserted.push(character);
+		inserted = inserted.slice(0, end);
 	}
 
-	return result([...characters.slice(0, at), ...inserted, ...characters.slice(at)], at + inserted.length);
+	return result(value.slice(0, at) + inserted + value.slice(at), at + inserted.length);
 }
 
 /** The keys that edit a field, matched before anything is taken as text. */
