@@ -105,13 +105,22 @@ type Written = {copied: string[]; present: string[]};
 
 const count = (n: number) => `${n.toLocaleString('en-US')} token${n === 1 ? '' : 's'}`;
 
-/** Copies through the import (compatibility §3.3): never over a live token, each whole or not at all. */
+/** Tokens per import call, and how many calls are in flight at once (below). */
+const CHUNK = 1000;
+const IN_FLIGHT = 3;
+
+/**
+ * Copies through the import (compatibility §3.3): never over a live token, each whole or not at
+ * all. A few chunks are in flight at once, so that decoding and encoding one overlaps Redis
+ * running the writes of another (`export | import` overlaps them in two processes); each chunk is
+ * the import's own, and the import never overwrites whatever the order.
+ */
 async function copy(context: Context, to: End, plan: SyncPlan, result: Written): Promise<void> {
-	const tally = (outcomes: ReadonlyArray<ImportOutcome | TokenError | undefined>) => {
+	const tally = (offset: number, outcomes: ReadonlyArray<ImportOutcome | TokenError | undefined>) => {
 		for (const [index, outcome] of outcomes.entries()) {
 			if (outcome instanceof TokenError) {
 				// The plan leaves out what the import refuses (importRefusal); kept honest all the same.
-				plan.refused.push({id: plan.copy[index]!.id, problem: outcome.message});
+				plan.refused.push({id: plan.copy[offset + index]!.id, problem: outcome.message});
 			} else if (outcome) {
 				// "present": --to got a live token under the id after the plan was read; it is kept.
 				result[outcome.status === 'imported' ? 'copied' : 'present'].push(outcome.id);
@@ -119,16 +128,29 @@ async function copy(context: Context, to: End, plan: SyncPlan, result: Written):
 		}
 	};
 
-	try {
-		tally(await to.store.importMany(plan.copy.map(token => token.exportString)));
-	} catch (error) {
-		if (!(error instanceof ImportStopped)) {
-			throw error;
-		}
+	let next = 0;
+	let stopped: ImportStopped | undefined;
+	const worker = async () => {
+		while (next < plan.copy.length && !stopped) {
+			const offset = next;
+			next += CHUNK;
+			try {
+				tally(offset, await to.store.importMany(plan.copy.slice(offset, offset + CHUNK).map(token => token.exportString)));
+			} catch (error) {
+				if (!(error instanceof ImportStopped)) {
+					throw error;
+				}
 
-		tally(error.outcomes);
+				tally(offset, error.outcomes);
+				stopped ??= error;
+			}
+		}
+	};
+
+	await Promise.all(Array.from({length: IN_FLIGHT}, worker));
+	if (stopped) {
 		context.say(`Stopped early. Copied ${count(result.copied.length)} before the failure; run the sync again to finish.`);
-		throw error.cause;
+		throw stopped.cause;
 	}
 }
 
