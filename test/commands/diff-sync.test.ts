@@ -304,6 +304,32 @@ describe('sync', () => {
 	});
 });
 
+describe('a sync that Redis stops', () => {
+	it('says how many were copied and why it stopped (exit 3); --to keeps whole tokens only, and the next run finishes', async () => {
+		const [from, to] = TOPOLOGIES[0]![1]();
+		for (let n = 0; n < 5; n++) {
+			await plant(from, id(n), record(n, {account: 'acme'}));
+		}
+
+		// Every write refused at --to (NOREPLICAS), reads still answered: the plan is read, the copy stops.
+		await to.client.config('SET', 'min-replicas-to-write', '1');
+		try {
+			const stopped = await sync(from, to, ['--yes']);
+			expect(stopped.exitCode).toBe(3);
+			expect(stopped.stderr).toContain('Stopped early. Copied 0 tokens before the failure; run the sync again to finish.');
+			expect(stopped.stderr).toContain('NOREPLICAS');
+			expect(await keyspace(to)).toEqual({});
+		} finally {
+			await to.client.config('SET', 'min-replicas-to-write', '0');
+		}
+
+		const finished = await sync(from, to, ['--yes']);
+		expect(finished.exitCode).toBe(0);
+		expect(await to.client.hlen('tokens')).toBe(5);
+		expect(await to.client.scard('iat:acme')).toBe(5);
+	});
+});
+
 describe('naming the two ends', () => {
 	it('refuses one keyspace named twice, however spelled, a name that is not a URL, and --dbs.redis', async () => {
 		const same = await run(['sync', '--from', one.url(8), '--to', `redis://localhost:${one.port}/8`, '--yes']);
