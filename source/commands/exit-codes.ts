@@ -5,6 +5,8 @@ export const EXIT = {
 	ok: 0,
 	/** Something unexpected: a bug, reported in one line. */
 	failure: 1,
+	/** diff: the two ends differ (as diff(1) says it, the same number as failure). */
+	different: 1,
 	/** Bad arguments: unknown command or flag, unknown scope, bad duration, refused without --yes. */
 	usage: 2,
 	/** Redis unreachable, refused our credentials, or a write failed. */

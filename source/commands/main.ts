@@ -30,10 +30,12 @@ ${COMMANDS.map(command => `    ${command.name.padEnd(NAME_WIDTH)} ${command.summ
   always said).
 
   Exit codes
-    0 ok   1 unexpected error   2 usage   3 Redis unavailable   4 token not found   5 invalid export string or journal
+    0 ok   1 unexpected error (diff: the two differ)   2 usage   3 Redis unavailable   4 token not found
+    5 invalid export string or journal
     6 a token record that cannot be read (it can still be revoked)
     7 serve cannot listen (port in use)
-    8 rotate or edit: the token changed meanwhile (another writer); nothing written
+    8 rotate or edit: the token changed meanwhile (another writer); nothing written; sync: --to
+      holds a different token under an id (kept)
     9 review --fail-on: a finding at that level or above
 `;
 

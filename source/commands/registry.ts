@@ -58,6 +58,16 @@ export const COMMANDS: readonly CommandEntry[] = [
 		load: async () => (await import('./restore.js')).restoreCommand,
 	},
 	{
+		name: 'diff',
+		summary: 'Compare the tokens of two Redis endpoints: only in one, only in the other, different',
+		load: async () => (await import('./diff.js')).diffCommand,
+	},
+	{
+		name: 'sync',
+		summary: 'Copy the tokens one Redis endpoint lacks from another, with a plan; never overwrites',
+		load: async () => (await import('./sync.js')).syncCommand,
+	},
+	{
 		name: 'log',
 		summary: "A token's audit log as EmailEngine records it: each request, allowed or denied and why",
 		load: async () => (await import('./log.js')).logCommand,

@@ -1,4 +1,3 @@
-import {createInterface} from 'node:readline/promises';
 import {defaultJournalPath, maskRedisUrl, type PlannedToken, plannedRecord, revokeWithJournal, type StoredRow} from '../store/index.js';
 import {lastUseFrom} from '../store/token-store.js';
 import {
@@ -15,6 +14,7 @@ import {
 import {displayText} from '../format/index.js';
 import {EXIT} from './exit-codes.js';
 import type {Context} from './command.js';
+import {confirmTyped} from './confirm.js';
 import {writeTable} from './list.js';
 import {writeJsonArray} from './output.js';
 import {CLI_JSON} from './safe-json.js';
@@ -195,19 +195,5 @@ function showPlan(
 
 /** On a terminal: the count typed back confirms; anything else, Ctrl-C or Ctrl-D cancels. */
 async function confirmCount(context: Context, total: number): Promise<boolean> {
-	const prompt = createInterface({input: context.stdin, output: context.stderr});
-	try {
-		const answer = await prompt
-			.question(`Revoke ${count(total)}? Type ${total} to confirm, anything else cancels: `)
-			.catch((error: unknown) => {
-				if (error instanceof Error && error.name === 'AbortError') {
-					return undefined;
-				}
-
-				throw error;
-			});
-		return answer !== undefined && answer.trim() === String(total);
-	} finally {
-		prompt.close();
-	}
+	return confirmTyped(context, `Revoke ${count(total)}? Type ${total} to confirm, anything else cancels: `, String(total));
 }

@@ -16,7 +16,8 @@ export const DEFAULT_TIMEOUT_SECONDS = 10;
 const MAX_TIMEOUT_SECONDS = 3600;
 export const TIMEOUT_ENV = 'EE_TOKENS_REDIS_TIMEOUT';
 
-export type RedisSource = '--dbs.redis' | 'EENGINE_REDIS' | 'REDIS_URL' | 'default' | 'embedded';
+/** Where the URL came from; `--from` and `--to` are the two ends of `diff` and `sync`. */
+export type RedisSource = '--dbs.redis' | 'EENGINE_REDIS' | 'REDIS_URL' | 'default' | 'embedded' | '--from' | '--to';
 
 export type RedisTarget = {
 	url: string;
@@ -52,10 +53,13 @@ export function readEnv(env: Env, name: string): string | undefined {
 	return undefined;
 }
 
-export const prefixFrom = (env: Env): string => {
-	const prefix = (env['EENGINE_REDIS_PREFIX'] ?? '').trim();
+/** A key prefix as written (`ee`) as keys take it (`ee:`); blank is none. */
+export const prefixOf = (text: string): string => {
+	const prefix = text.trim();
 	return prefix ? `${prefix}:` : '';
 };
+
+export const prefixFrom = (env: Env): string => prefixOf(env['EENGINE_REDIS_PREFIX'] ?? '');
 
 export type Resolution = {target: RedisTarget; notice?: string};
 

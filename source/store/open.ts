@@ -241,9 +241,14 @@ export async function openStore(options: OpenOptions = {}): Promise<OpenStore> {
 		redis = await connectRedis(used, options.persistent, embeddedClientName(options.clientName ?? 'command'));
 	}
 
+	return storeOver(redis, used, options.now);
+}
+
+/** The store over a connection made to `target`, and how to close it. */
+function storeOver(redis: Redis, target: RedisTarget, now?: () => number): OpenStore {
 	return {
-		store: new TokenStore(redis, used.prefix, options.now),
-		target: used,
+		store: new TokenStore(redis, target.prefix, now),
+		target,
 		async close(graceful = true) {
 			if (graceful) {
 				await redis.quit().catch(() => redis.disconnect());
@@ -252,4 +257,25 @@ export async function openStore(options: OpenOptions = {}): Promise<OpenStore> {
 			}
 		},
 	};
+}
+
+/**
+ * A store at a target already resolved (the two ends of `diff` and `sync`): connected as
+ * connectRedis() connects, never replaced by the embedded Redis nor by another database.
+ */
+export async function openTarget(target: RedisTarget, now?: () => number): Promise<OpenStore> {
+	return storeOver(await connectRedis(target), target, now);
+}
+
+/**
+ * Which server process a connection reaches (INFO's run_id, new on every start), so two URLs that
+ * spell one server differently (localhost and 127.0.0.1, a socket and a port) are known as one.
+ * Undefined when INFO is refused (an ACL without it).
+ */
+export async function serverRunId(redis: Redis): Promise<string | undefined> {
+	try {
+		return /^run_id:(\w+)/m.exec(await redis.info('server'))?.[1];
+	} catch {
+		return undefined;
+	}
 }

@@ -13,6 +13,7 @@ export * from './query.js';
 export * from './raw-token.js';
 export * from './record.js';
 export * from './record-shape.js';
+export * from './record-compare.js';
 export * from './revoke-confirmation.js';
 export * from './rewrite.js';
 export * from './rotation-link.js';
