@@ -132,3 +132,23 @@ it('r in the details reads the token and its audit log again at once', async () 
 		screen.unmount();
 	}
 });
+
+it('a key typed while the details load acts once they show: t there opens the request check, nothing is lost', async () => {
+	const {screen, input} = await renderApp();
+	try {
+		await until(screen.text, /\d+ tokens/);
+		input.type('/Billing service');
+		input.type(KEYS.enter);
+		// Redis holds every client's commands for a moment: the details are read only after it.
+		await redis.client().call('CLIENT', 'PAUSE', '600', 'ALL');
+		input.type(KEYS.enter);
+		await until(screen.text, /Loading…/);
+		input.type('t');
+		await until(screen.text, /make this request\?/);
+		// And Esc from it comes back to the details, as from a t typed there.
+		input.type(KEYS.escape);
+		await until(screen.text, /audit log/);
+	} finally {
+		screen.unmount();
+	}
+});

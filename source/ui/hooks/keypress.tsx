@@ -30,7 +30,11 @@ export type KeySource = {
 
 type Subscriber = {handler: {current: KeyHandler}; priority: number; order: number};
 
-type Registry = {subscribe(subscriber: Omit<Subscriber, 'order'>): () => void};
+type Registry = {
+	subscribe(subscriber: Omit<Subscriber, 'order'>): () => void;
+	/** Puts keys a view held back first in line again, to go one at a time as typed keys go. */
+	replay(events: readonly KeyEvent[]): void;
+};
 
 const KeypressContext = createContext<Registry | undefined>(undefined);
 
@@ -46,9 +50,69 @@ export function dispatchKey(subscribers: readonly Subscriber[], event: KeyEvent)
 	return false;
 }
 
+type KeyRouter = Registry & {
+	/** Typed keys, last in line; whether one of them asks to quit at once. */
+	enqueue: (events: KeyEvent[]) => boolean;
+	stop: () => void;
+};
+
+/**
+ * The subscribers and the keys on their way to them. Keys go one at a time, each after React has
+ * drawn what the one before did: Esc closes a wizard and the n after it reaches the table under
+ * it; the text typed right after n reaches the wizard n opened, whether it came in the same read
+ * or the next. Each key waits for a timer, which runs after the render React's scheduler queued
+ * (with setImmediate) before it.
+ */
+function createKeyRouter(): KeyRouter {
+	let subscribers: Subscriber[] = [];
+	let counter = 0;
+	const queue: KeyEvent[] = [];
+	let next: NodeJS.Timeout | undefined;
+	const drain = () => {
+		next = undefined;
+		const event = queue.shift();
+		if (event) {
+			dispatchKey(subscribers, event);
+		}
+
+		if (queue.length > 0) {
+			next = setTimeout(drain, 0);
+		}
+	};
+
+	const schedule = () => {
+		if (next === undefined && queue.length > 0) {
+			next = setTimeout(drain, 0);
+		}
+	};
+
+	return {
+		subscribe(subscriber) {
+			const entry = {...subscriber, order: counter++};
+			subscribers = [...subscribers, entry];
+			return () => {
+				subscribers = subscribers.filter(candidate => candidate !== entry);
+			};
+		},
+		enqueue(events) {
+			queue.push(...events);
+			schedule();
+			return events.some(event => matches(Command.ForceQuit, event));
+		},
+		replay(events) {
+			queue.unshift(...events);
+			schedule();
+		},
+		stop() {
+			clearTimeout(next);
+			next = undefined;
+			queue.length = 0;
+		},
+	};
+}
+
 export function KeypressProvider({input, children}: {input?: KeySource; children: ReactNode}) {
-	const subscribers = useRef<Subscriber[]>([]);
-	const counter = useRef(0);
+	const [router] = useState(createKeyRouter);
 	useEffect(() => {
 		if (!input) {
 			return;
@@ -56,62 +120,55 @@ export function KeypressProvider({input, children}: {input?: KeySource; children
 
 		const parser = createKeyParser();
 		let escTimer: NodeJS.Timeout | undefined;
-		// Keys go one at a time, each after React has drawn what the one before did: Esc closes a
-		// wizard and the n after it reaches the table under it; the text typed right after n reaches
-		// the wizard n opened, whether it came in the same read or the next. Each key waits for a
-		// timer, which runs after the render React's scheduler queued (with setImmediate) before it.
-		const queue: KeyEvent[] = [];
-		let next: NodeJS.Timeout | undefined;
-		const drain = () => {
-			next = undefined;
-			const event = queue.shift();
-			if (event) {
-				dispatchKey(subscribers.current, event);
-			}
-
-			if (queue.length > 0) {
-				next = setTimeout(drain, 0);
-			}
-		};
-
-		const enqueue = (events: KeyEvent[]) => {
-			queue.push(...events);
-			if (next === undefined && queue.length > 0) {
-				next = setTimeout(drain, 0);
-			}
-
-			return events.some(event => matches(Command.ForceQuit, event));
-		};
-
 		const unsubscribe = input.subscribe(text => {
 			clearTimeout(escTimer);
-			const quit = enqueue(parser.push(text));
+			const quit = router.enqueue(parser.push(text));
 			if (parser.pending()) {
-				escTimer = setTimeout(() => enqueue(parser.flush()), ESC_WAIT_MS);
+				escTimer = setTimeout(() => router.enqueue(parser.flush()), ESC_WAIT_MS);
 			}
 
 			return {quit};
 		});
 		return () => {
 			clearTimeout(escTimer);
-			clearTimeout(next);
+			router.stop();
 			unsubscribe();
 		};
-	}, [input]);
-	const registry = useMemo<Registry>(
+	}, [input, router]);
+	return <KeypressContext.Provider value={router}>{children}</KeypressContext.Provider>;
+}
+
+/**
+ * Keys a view cannot act on yet (it is still reading what it shows) and should not lose: `hold`
+ * keeps them, and once the view can act, `release` sends them on in the order typed, each to
+ * whatever then has the keys; if it never can (what it reads is gone), `drop` lets them go. At most
+ * HELD_KEYS are kept: a key held down is not a queue to build.
+ */
+export function useHeldKeys(): {hold: (key: KeyEvent) => void; release: () => void; drop: () => void} {
+	const registry = useContext(KeypressContext);
+	const held = useRef<KeyEvent[]>([]);
+	return useMemo(
 		() => ({
-			subscribe(subscriber) {
-				const entry = {...subscriber, order: counter.current++};
-				subscribers.current = [...subscribers.current, entry];
-				return () => {
-					subscribers.current = subscribers.current.filter(candidate => candidate !== entry);
-				};
+			hold(key) {
+				if (held.current.length < HELD_KEYS) {
+					held.current.push(key);
+				}
+			},
+			release() {
+				const keys = held.current.splice(0);
+				if (keys.length > 0) {
+					registry?.replay(keys);
+				}
+			},
+			drop() {
+				held.current.length = 0;
 			},
 		}),
-		[],
+		[registry],
 	);
-	return <KeypressContext.Provider value={registry}>{children}</KeypressContext.Provider>;
 }
+
+const HELD_KEYS = 16;
 
 /**
  * Subscribes a handler while `active`; the latest handler is always the one called. A handler

@@ -1,13 +1,13 @@
 import {Text} from 'ink';
-import {useMemo} from 'react';
+import {useEffect, useMemo} from 'react';
 import {Footer} from '../components/footer.js';
 import {Frame, Title} from '../components/frame.js';
-import {PRIORITY, useKeypress} from '../hooks/keypress.js';
+import {PRIORITY, useHeldKeys, useKeypress} from '../hooks/keypress.js';
 import {useEntry} from '../hooks/use-entry.js';
 import {useAuditLog} from '../hooks/use-audit-log.js';
 import {auditDetailLines} from '../state/audit-log.js';
 import {AuditLogScreen} from './audit-log.js';
-import {Command, commandIn} from '../keymap.js';
+import {Command, type KeyEvent, commandIn} from '../keymap.js';
 import type {TokenStore} from '../../store/index.js';
 import {type Selection, type TableData, type Target, single, targetOf} from '../state/rows.js';
 import {DetailsScreen} from './details.js';
@@ -76,12 +76,15 @@ function DetailsNotice({
 	height,
 	onClose,
 	onReload,
+	onOther,
 }: {
 	text: string;
 	width: number;
 	height: number;
 	onClose: () => void;
 	onReload?: () => void;
+	/** Any other key (while the record loads: kept for the details once they show). */
+	onOther?: (key: KeyEvent) => void;
 }) {
 	useKeypress(key => {
 		const command = commandIn('details', key);
@@ -89,6 +92,8 @@ function DetailsNotice({
 			onClose();
 		} else if (command === Command.Refresh) {
 			onReload?.();
+		} else {
+			onOther?.(key);
 		}
 
 		return true;
@@ -128,6 +133,17 @@ function TokenDetails({
 		return audit.notice === undefined ? lines : [...lines, {label: '', text: audit.notice, denied: false}];
 	}, [audit.log, audit.failure, audit.notice]);
 	const close = () => onClose();
+	// A key typed while the record is read (t, E, R… as soon as the dialog opened) acts once the
+	// details show, rather than being lost; gone or failed, the details never show and they go too.
+	const held = useHeldKeys();
+	const shown = !row || state.status === 'gone' || state.status === 'failed' ? 'not' : state.status === 'found' ? 'yes' : 'loading';
+	useEffect(() => {
+		if (shown === 'yes') {
+			held.release();
+		} else if (shown === 'not') {
+			held.drop();
+		}
+	}, [shown, held]);
 	if (!row || state.status === 'gone') {
 		return (
 			<DetailsNotice text="This token no longer exists (revoked meanwhile). Esc goes back." width={width} height={height} onClose={close} />
@@ -135,7 +151,7 @@ function TokenDetails({
 	}
 
 	if (state.status === 'loading') {
-		return <DetailsNotice text="Loading…" width={width} height={height} onClose={close} />;
+		return <DetailsNotice text="Loading…" width={width} height={height} onClose={close} onOther={held.hold} />;
 	}
 
 	if (state.status === 'failed') {
