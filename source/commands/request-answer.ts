@@ -1,6 +1,7 @@
 import {AuthStore, type TokenStore} from '../store/index.js';
 import {type TokenEntry, TokenError, boundAccountOf, isIpAddress, quoteTyped} from '../tokens/index.js';
 import {permissionSentence, sanitizeText} from '../format/index.js';
+import type {AnswerText, RequestQuestion, RouteAnswer} from '../format/request-answer.js';
 import {type Refusal, badToken, rateLimitVerdict, recordRateLimit, recordRefusal, recordState} from '../server/checks.js';
 import {HttpError, parseQuery, splitTarget} from '../server/http.js';
 import {rateWindow} from '../server/restrictions.js';
@@ -207,9 +208,6 @@ const CHECK_NAMES: Readonly<Record<CanCheck, string>> = {
 	rateLimit: 'rate limit',
 };
 
-/** An answer in words: the verdict, then label and value pairs (the CLI pads them, the app aligns them). */
-export type AnswerText = {allowed: boolean; headline: string; fields: Array<[string, string]>};
-
 /** The answer for people: the verdict first, then what the route needs and what the token may do. */
 export function answerText(answer: CanAnswer): AnswerText {
 	const request = `${answer.method} ${answer.path}`;
@@ -254,9 +252,6 @@ export function answerText(answer: CanAnswer): AnswerText {
 export const peekedCount = (store: TokenStore, id: string) => async (window: number, bucket: number) =>
 	new AuthStore(store.redis, store.prefix).peekRateLimit(window, bucket, id);
 
-/** A request as the app's fields hold it: "METHOD PATH", the client address, the Referer header. */
-export type RequestQuestion = {request: string; ip: string; referer: string};
-
 /** The app's question (t): one token (by id) and one request typed as text; a bad question is a usage TokenError. */
 export async function askRequest(store: TokenStore, id: string, question: RequestQuestion, now: number): Promise<AnswerText> {
 	const words = question.request.trim().split(/\s+/).filter(Boolean);
@@ -278,9 +273,6 @@ function circumstancesOf({ip, referer}: Omit<RequestQuestion, 'request'>, now: n
 
 	return {clientIp: clientIp === '' ? undefined : clientIp, referer: referer === '' ? undefined : referer, now};
 }
-
-/** One line of the app's overview: a group of routes that ask the same of a token, and its verdict. */
-export type RouteAnswer = {allowed: boolean; routes: string; verdict: string};
 
 /**
  * Every route serve has that needs a token, grouped by what it asks (scope, action, group), each

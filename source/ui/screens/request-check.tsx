@@ -10,14 +10,13 @@ import {TextField} from '../components/text-field.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {useRefReducer} from '../hooks/use-ref-reducer.js';
 import {wrappedLines} from '../state/details.js';
+import type {AnswerText, RouteAnswer} from '../../format/request-answer.js';
 import {
-	type AnswerText,
 	REQUEST_FIELDS,
 	REQUEST_HINTS,
 	REQUEST_TITLES,
 	type RequestCheckState,
 	type RequestChecks,
-	type RouteAnswer,
 	requestCheckReducer,
 } from '../state/request-check.js';
 import {theme} from '../theme.js';

@@ -1,18 +1,7 @@
 import type {TokenStore} from '../../store/index.js';
 import {Command, commandIn, type KeyEvent} from '../keymap.js';
+import type {AnswerText, RequestQuestion, RouteAnswer} from '../../format/request-answer.js';
 import {editText} from './text-edit.js';
-
-/** A request as the check's fields hold it: "METHOD PATH", the client address, the Referer header. */
-export type RequestQuestion = {request: string; ip: string; referer: string};
-
-/** An answer in words: the verdict, then label and value pairs (already sanitised for a terminal). */
-export type AnswerText = {allowed: boolean; headline: string; fields: Array<[string, string]>};
-
-/**
- * One group of serve's routes that ask the same of a token (scope, action, group): allowed, or
- * refused, `verdict` then naming the check that refuses (scope, permission, address…).
- */
-export type RouteAnswer = {allowed: boolean; routes: string; verdict: string};
 
 /**
  * What the check asks of `ee-tokens can`'s implementation (commands/request-answer.ts), handed to
