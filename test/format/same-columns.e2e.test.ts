@@ -1,9 +1,8 @@
-import pty from '@lydell/node-pty';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {COLUMNS} from '../../source/format/index.js';
-import {CLI, runCli} from '../helpers/cli.js';
+import {runCli, runInProcess} from '../helpers/cli.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
-import {spawnApp} from '../ui/helpers/pty.js';
+import {type AppProcess, spawnApp} from '../ui/helpers/pty.js';
 import {seedTokens} from '../ui/helpers/seed.js';
 
 let redis: TestRedis;
@@ -33,38 +32,34 @@ const titlesIn = (line: string) =>
 		.filter(title => new RegExp(`(^|\\s)${title}(\\s|$| [▲▼])`).test(line))
 		.sort((a, b) => line.indexOf(a) - line.indexOf(b));
 
+/** The header line `list` prints to a terminal of this width (in this process: stdout a terminal of it). */
 async function listHeader(columns: number): Promise<string> {
-	const child = pty.spawn(process.execPath, [CLI, 'list', `--dbs.redis=${redis.url()}`], {
-		cols: columns,
-		rows: 20,
-		env: {PATH: process.env['PATH'] ?? ''},
-	});
-	let output = '';
-	child.onData(data => {
-		output += data;
-	});
-	await new Promise<void>(resolve => {
-		child.onExit(() => resolve());
-	});
-	return output.split(/\r?\n/)[0]!;
-}
-
-async function appHeader(columns: number): Promise<string> {
-	const app = spawnApp([`--dbs.redis=${redis.url()}`], {columns, rows: 20});
-	try {
-		const screen = await app.waitFor(text => text.includes('Expiring') && text.includes('Description'));
-		return screen.split('\n').find(line => line.includes('Description'))!;
-	} finally {
-		app.write('q');
-		await app.exited;
-	}
+	const result = await runInProcess(['list', `--dbs.redis=${redis.url()}`], {terminalColumns: columns});
+	expect(result.exitCode, result.stderr).toBe(0);
+	return result.stdout.split(/\r?\n/)[0]!;
 }
 
 describe('list and the app at one width', () => {
+	// One app: started at 80 cells, then resized to each wider width, as a person widens the window
+	// (a start at a width and a resize to it lay out through the same columnLayout).
+	let app: AppProcess | undefined;
+	afterAll(() => app?.kill('SIGKILL'));
 	it.each([80, 100, 120, 200])('show the same columns at %i cells', async columns => {
-		const [list, app] = await Promise.all([listHeader(columns), appHeader(columns)]);
-		expect(titlesIn(list).length).toBeGreaterThan(2);
-		expect(titlesIn(app)).toEqual(titlesIn(list));
+		if (app) {
+			app.resize(columns, 20);
+		} else {
+			app = spawnApp([`--dbs.redis=${redis.url()}`], {columns, rows: 20});
+		}
+
+		const expected = titlesIn(await listHeader(columns));
+		expect(expected.length).toBeGreaterThan(2);
+		// The app's header, once it has drawn the table at this width (a resize redraws it), shows
+		// the columns list shows; waited for, as the frame after a resize comes when it comes.
+		await app.waitFor(
+			text =>
+				text.includes('Expiring') && titlesIn(text.split('\n').find(line => line.includes('Description')) ?? '').join() === expected.join(),
+			{message: `the app's columns at ${columns} cells to be those of list: ${expected.join(', ')}`},
+		);
 	});
 });
 
