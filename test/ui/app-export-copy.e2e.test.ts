@@ -6,8 +6,8 @@ import {promisify} from 'node:util';
 import {Redis} from 'ioredis';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {TokenStore} from '../../source/store/index.js';
-import {CLI, runCli} from '../helpers/cli.js';
-import {KEYS, type AppProcess} from './helpers/pty.js';
+import {CLI, runInProcess} from '../helpers/cli.js';
+import {KEYS, type AppProcess, spawnApp} from './helpers/pty.js';
 import {appFixture} from './helpers/app-fixture.js';
 import {selectedText} from './helpers/xterm.js';
 
@@ -62,22 +62,32 @@ async function exportedFirstRow(app: AppProcess): Promise<{id: string; exportStr
 }
 
 describe('the export dialog at 80x24', () => {
+	// One app for the three cases, in order: the first opens the dialog on the first row, the
+	// second reads the same dialog, the third closes it and exports two marked rows.
+	let app: AppProcess;
+	let exported: {id: string; exportString: string};
+	beforeAll(async () => {
+		app = spawnApp([`--dbs.redis=${fixture.redis.url()}`], {columns: 80, rows: 24, env: {XDG_STATE_HOME: fixture.stateDir}});
+		exported = await exportedFirstRow(app);
+	});
+	afterAll(() => {
+		app.kill('SIGKILL');
+	});
+
 	it('shows the string so that a selection of its rows, pasted to import -t, imports it', async () => {
-		const app = fixture.start({columns: 80, rows: 24});
-		const expected = await exportFirstRow(app);
+		const expected = exported.exportString;
 		// Whole, on rows of its own: no indent, no "…".
 		const [first, last] = blockFrom(app, expected.slice(0, 20));
 		expect(last).toBeGreaterThan(first);
 		const copied = selectedText(app.terminal, first, last);
 		expect(copied.replaceAll('\n', '')).toBe(expected);
-		const imported = await runCli(['import', '-t', copied, `--dbs.redis=${fixture.redis.url(11)}`]);
+		const imported = await runInProcess(['import', '-t', copied, `--dbs.redis=${fixture.redis.url(11)}`]);
 		expect(imported.stderr).toContain('imported');
 		expect(imported.exitCode).toBe(0);
 	});
 
 	it('shows an import command that, selected and pasted into a shell, imports the token', async () => {
-		const app = fixture.start({columns: 80, rows: 24});
-		const {id, exportString: expected} = await exportedFirstRow(app);
+		const {id, exportString: expected} = exported;
 		const [first, last] = blockFrom(app, 'ee-tokens import -t');
 		const copied = selectedText(app.terminal, first, last);
 		expect(copied.replaceAll('\n', '')).toBe(`ee-tokens import -t '${expected}'`);
@@ -97,8 +107,8 @@ describe('the export dialog at 80x24', () => {
 	});
 
 	it('shows every marked token’s string whole, each importable as selected', async () => {
-		const app = fixture.start({columns: 80, rows: 24});
-		await app.waitFor(/\d+ tokens/);
+		await app.type(KEYS.escape);
+		await app.waitFor(text => /\d+ tokens/.test(text) && !text.includes('Import it elsewhere with'));
 		await app.type(`${KEYS.space}${KEYS.space}`);
 		await app.waitFor('2 marked');
 		await app.type('e');
@@ -111,7 +121,7 @@ describe('the export dialog at 80x24', () => {
 			const [first, last] = blockFrom(app, item.exportString.slice(0, 30));
 			const copied = selectedText(app.terminal, first, last);
 			expect(copied.replaceAll('\n', '')).toBe(item.exportString);
-			const imported = await runCli(['import', '-t', copied, `--dbs.redis=${fixture.redis.url(13)}`]);
+			const imported = await runInProcess(['import', '-t', copied, `--dbs.redis=${fixture.redis.url(13)}`]);
 			expect(imported.exitCode).toBe(0);
 		}
 	});
@@ -145,7 +155,7 @@ describe('w in the export dialog', () => {
 		expect(readFileSync(file, 'utf8')).toBe(`${expected}\n`);
 		expect(statSync(file).mode & 0o777).toBe(0o600);
 		// It reads back: what the dialog says to run.
-		const imported = await runCli(['import', '-t', '-', `--dbs.redis=${fixture.redis.url(14)}`], {input: readFileSync(file, 'utf8')});
+		const imported = await runInProcess(['import', '-t', '-', `--dbs.redis=${fixture.redis.url(14)}`], {input: readFileSync(file, 'utf8')});
 		expect(imported.exitCode).toBe(0);
 
 		// A file at the name is kept until w is pressed again.
