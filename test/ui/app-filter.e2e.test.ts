@@ -1,5 +1,5 @@
 import {Redis} from 'ioredis';
-import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 import {TokenStore} from '../../source/store/index.js';
 import {encodeLastUse} from '../../source/tokens/index.js';
@@ -40,15 +40,23 @@ beforeAll(async () => {
 		client.disconnect();
 	}
 });
-afterEach(() => {
+afterAll(async () => {
 	app?.kill('SIGKILL');
-	app = undefined;
+	await redis?.stop();
 });
-afterAll(async () => redis?.stop());
 
+/**
+ * One app for the file's cases: started by the first, handed to each later one at the unfiltered
+ * table (Esc, Esc: help closed, a filter cleared).
+ */
 const start = async () => {
-	app = spawnApp([`--dbs.redis=${redis.url()}`]);
-	await app.waitFor('7 tokens', {message: 'the table'});
+	if (app) {
+		await app.type(`${KEYS.escape}${KEYS.escape}`);
+	} else {
+		app = spawnApp([`--dbs.redis=${redis.url()}`]);
+	}
+
+	await app.waitFor(text => text.includes('7 tokens') && !text.includes(' of 7') && !text.includes('Filter terms'), {message: 'the table'});
 	return app;
 };
 
