@@ -16,7 +16,8 @@ export const DEFAULT_TIMEOUT_SECONDS = 10;
 const MAX_TIMEOUT_SECONDS = 3600;
 export const TIMEOUT_ENV = 'EE_TOKENS_REDIS_TIMEOUT';
 
-export type RedisSource = '--dbs.redis' | 'EENGINE_REDIS' | 'REDIS_URL' | 'default' | 'embedded';
+/** Where the URL came from; `instance NAME` is a named instance of the config file (source/config/). */
+export type RedisSource = '--dbs.redis' | 'EENGINE_REDIS' | 'REDIS_URL' | 'default' | 'embedded' | `instance ${string}`;
 
 export type RedisTarget = {
 	url: string;

@@ -1,5 +1,5 @@
 import {PassThrough} from 'node:stream';
-import {type TlsFlags, loadSummaries, maskRedisUrl, openStore} from '../store/index.js';
+import {type Resolution, loadSummaries, maskRedisUrl, openStore} from '../store/index.js';
 import type {FirstReads, TokenSource} from './hooks/use-tokens.js';
 import type {RequestChecks} from './state/request-check.js';
 import {APP_LISTING, HEAD_ROWS} from './state/rows.js';
@@ -12,10 +12,18 @@ import {APP_LISTING, HEAD_ROWS} from './state/rows.js';
  * React and Ink load while Redis connects and the first token list is read, so the first screen
  * costs the slower of the two, not their sum.
  */
+/**
+ * The connection the entry resolved (source/config/: --dbs.redis, --instance, the environment, the
+ * config file's default): the app may not read the config file itself (docs/architecture.md).
+ */
+export type AppConnection = {
+	resolution: Resolution;
+	instance?: {name: string; color?: string};
+	readOnly: {instance: boolean; flag: boolean};
+};
+
 export async function runApp(options: {
-	redisFlag?: string;
-	timeoutFlag?: string;
-	tlsFlags?: TlsFlags;
+	connection: AppConnection;
 	/** The request check's answers (t), from the entry: the app may not import server/. */
 	checks: RequestChecks;
 }): Promise<number> {
@@ -28,9 +36,7 @@ export async function runApp(options: {
 	modules.catch(() => {});
 	const notices: string[] = [];
 	const opened = await openStore({
-		flag: options.redisFlag,
-		timeoutFlag: options.timeoutFlag,
-		tlsFlags: options.tlsFlags,
+		resolution: options.connection.resolution,
 		persistent: true,
 		notify: message => notices.push(message),
 		clientName: 'app',
