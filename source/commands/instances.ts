@@ -1,30 +1,9 @@
-import {type InstanceConfig, type RedisUrlSource, configPath, loadConfig} from '../config/index.js';
+import {type InstanceConfig, configPath, loadConfig, redisShown} from '../config/index.js';
 import {maskRedisUrl} from '../store/index.js';
 import {sanitizeText} from '../format/index.js';
 import {EXIT} from './exit-codes.js';
 import {type Context, defineCommand, jsonFlag} from './command.js';
 import {safeJson} from './safe-json.js';
-
-/**
- * Where an instance's URL comes from, as shown: the URL with its password masked, or the file or
- * variable that holds it. Those are not read here: their URL may carry a password too, and a file
- * that is missing is the command's business when the instance is used, not the listing's.
- */
-function redisShown(redis: RedisUrlSource): string {
-	switch (redis.kind) {
-		case 'url': {
-			return maskRedisUrl(redis.url);
-		}
-
-		case 'file': {
-			return `(in file ${redis.path})`;
-		}
-
-		case 'env': {
-			return `(in $${redis.name})`;
-		}
-	}
-}
 
 const jsonOf = (instance: InstanceConfig, isDefault: boolean) => ({
 	name: instance.name,

@@ -5,7 +5,7 @@ import {version} from './version.js';
 import {EXIT, exitCodeFor} from './exit-codes.js';
 import {COMMANDS, EMAILENGINE_SUBCOMMANDS} from './registry.js';
 import {didYouMean} from '../format/index.js';
-import {resolveConnection} from '../config/index.js';
+import {configPath, loadConfig, redisShown, resolveConnection} from '../config/index.js';
 
 /** The longest command name, so the summaries line up whatever names the registry holds. */
 const NAME_WIDTH = COMMANDS.reduce((widest, command) => Math.max(widest, command.name.length), 0);
@@ -110,6 +110,36 @@ export function extractGlobalOptions(argv: readonly string[]): {argv: string[]} 
 	return {argv: rest, ...found};
 }
 
+/**
+ * The app's instance picker: the config file's instances, each resolved when picked with the flags
+ * the app was started with (--read-only holds for every instance), never with --dbs.redis.
+ */
+function appInstances(options: GlobalOptions, env: Record<string, string | undefined>) {
+	const path = configPath(env);
+	let choices: Array<{name: string; color?: string; readOnly: boolean; redis: string}> = [];
+	try {
+		choices = (loadConfig(env)?.instances ?? []).map(instance => ({
+			name: instance.name,
+			...(instance.color === undefined ? {} : {color: instance.color}),
+			readOnly: instance.readOnly || Boolean(options.readOnly),
+			redis: redisShown(instance.redis),
+		}));
+	} catch (error) {
+		// The app runs on the Redis it was given; the picker says why it has nothing.
+		return {
+			choices,
+			path,
+			unavailable: oneLine(error),
+			resolve() {
+				throw error;
+			},
+		};
+	}
+
+	const {readOnly, timeoutFlag, tlsFlags} = options;
+	return {choices, path, resolve: (name: string) => resolveConnection({instanceFlag: name, readOnly, timeoutFlag, tlsFlags}, env)};
+}
+
 async function dispatch(rawArgv: readonly string[], io: CliIo): Promise<number> {
 	const {argv, ...globalOptions} = extractGlobalOptions(rawArgv);
 	let [name, ...rest] = argv;
@@ -145,6 +175,7 @@ async function dispatch(rawArgv: readonly string[], io: CliIo): Promise<number> 
 			const answers = async () => import('./request-answer.js');
 			return runApp({
 				connection,
+				instances: appInstances(globalOptions, io.env),
 				checks: {
 					ask: async (...question) => (await answers()).askRequest(...question),
 					routes: async (...token) => (await answers()).routeAnswers(...token),

@@ -3,13 +3,34 @@ import {homedir} from 'node:os';
 import path from 'node:path';
 import {TomlError, parse} from 'smol-toml';
 import {TokenError, quoteTyped} from '../tokens/index.js';
-import {redisOptionsFor} from '../store/index.js';
+import {maskRedisUrl, redisOptionsFor} from '../store/index.js';
 import {closestName} from '../format/index.js';
 
 type Env = Record<string, string | undefined>;
 
 /** Where the Redis URL of an instance comes from: written in the file, a file of its own, or a variable. */
 export type RedisUrlSource = {kind: 'url'; url: string} | {kind: 'file'; path: string} | {kind: 'env'; name: string};
+
+/**
+ * Where an instance's URL comes from, as shown: the URL with its password masked, or the file or
+ * variable that holds it. Those are not read to be shown: their URL may carry a password too, and a
+ * file that is missing is the business of the command that uses the instance, not of a listing.
+ */
+export function redisShown(redis: RedisUrlSource): string {
+	switch (redis.kind) {
+		case 'url': {
+			return maskRedisUrl(redis.url);
+		}
+
+		case 'file': {
+			return `(in file ${redis.path})`;
+		}
+
+		case 'env': {
+			return `(in $${redis.name})`;
+		}
+	}
+}
 
 /** One `[instances.NAME]` table, checked. */
 export type InstanceConfig = {
