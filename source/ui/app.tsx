@@ -69,6 +69,8 @@ export type AppProps = {
 	readOnly?: AppSession['readOnly'];
 	/** The picker (p); without it, p says there is nothing to switch to. */
 	instances?: InstanceSwitching;
+	/** A warning to show at start until the first key (a config file holding a password that others may read). */
+	warning?: string;
 };
 
 /** Dialogs that write to Redis: on a read-only connection they are refused before they open. */
@@ -127,6 +129,8 @@ export function App(props: AppProps) {
 						source={session.session.source}
 						first={session.session.first}
 						target={session.session.target}
+						// Said once, at start: a switch re-reads no file.
+						warning={session.key === 0 ? props.warning : undefined}
 						onSwitch={switchTo}
 					/>
 				</Contained>
@@ -146,13 +150,14 @@ function Main({
 	checks,
 	instance,
 	instances,
+	warning,
 	onSwitch,
 }: AppProps & {onSwitch: (name: string) => Promise<void>}) {
 	const {refusal} = useInstance();
 	// The instance picker (p) when open, and what its last switch said.
 	const [picking, setPicking] = useState<{status?: string} | undefined>(undefined);
 	// A refused key's line, on its own row under the header until the next key (any view).
-	const [refused, setRefused] = useState<string | undefined>(undefined);
+	const [refused, setRefused] = useState<string | undefined>(warning);
 	const {exit} = useApp();
 	const {stdout} = useStdout();
 	const size = useTerminalSize();

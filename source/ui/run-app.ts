@@ -20,6 +20,8 @@ export type AppConnection = {
 	resolution: Resolution;
 	instance?: {name: string; color?: string};
 	readOnly: {instance: boolean; flag: boolean};
+	/** Said on stderr before the app starts, and on its screen until the first key. */
+	warnings?: readonly string[];
 };
 
 /** The picker's side of the entry: the config file's instances, and each resolved when picked. */
@@ -121,6 +123,7 @@ export async function runApp(options: {
 				input: screen.input,
 				checks: options.checks,
 				...(instances ? {instances} : {}),
+				...(options.connection.warnings?.length ? {warning: options.connection.warnings.join(' ').replace(/^ee-tokens: /, '')} : {}),
 			}),
 			// The app reads the terminal itself (screen.input): Ink gets a stdin it never reads.
 			{exitOnCtrlC: false, patchConsole: true, maxFps: 60, stdin: new PassThrough() as unknown as NodeJS.ReadStream},
