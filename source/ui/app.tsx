@@ -16,8 +16,9 @@ import {TableScreen} from './screens/table-screen.js';
 import {TooSmall} from './screens/too-small.js';
 import {CLEAR_SCREEN} from './terminal.js';
 import {wrapWords} from '../format/cells.js';
+import {displayText} from '../format/index.js';
+import {oneLine} from '../tokens/index.js';
 import {theme} from './theme.js';
-import {failureText} from './errors.js';
 import {InstanceContext, useInstance} from './hooks/use-instance.js';
 import {type InstanceChoice, InstancePicker} from './screens/instances.js';
 
@@ -246,7 +247,9 @@ function Main({
 			setPicking({status: `Switching to ${name}…`});
 			// On success this Main is replaced (keyed by the connection); on failure it stays, on the old instance.
 			onSwitch(name).catch((error: unknown) => {
-				setPicking({status: `Could not switch to ${name}: ${failureText(error)}; still on ${instance?.name ?? endpoint}`});
+				// The store's own words ("Cannot connect to Redis at … (ECONNREFUSED)", the URL masked):
+				// failureText's "the app keeps retrying" is not true of a switch that was given up.
+				setPicking({status: `Could not switch to ${name}: ${displayText(oneLine(error), 300)}; still on ${instance?.name ?? endpoint}`});
 			});
 		},
 		[onSwitch, instance, endpoint],

@@ -4,7 +4,7 @@ import path from 'node:path';
 import {afterAll, afterEach, beforeAll, expect, it} from 'vitest';
 import {runInProcess} from '../helpers/cli.js';
 import {dumpKeyspace} from '../helpers/keyspace.js';
-import {type TestRedis, startRedis} from '../helpers/redis.js';
+import {type TestRedis, freePort, startRedis} from '../helpers/redis.js';
 import {type AppProcess, KEYS, spawnApp} from './helpers/pty.js';
 
 /**
@@ -24,7 +24,7 @@ beforeAll(async () => {
 	mkdirSync(path.join(home, 'ee-tokens'));
 	writeFileSync(
 		path.join(home, 'ee-tokens', 'config.toml'),
-		`default = "staging"\n\n[instances.staging]\nredis = "${alpha.url(8)}"\ncolor = "green"\n\n[instances.prod]\nredis = "${beta.url(8)}"\nreadOnly = true\ncolor = "red"\n`,
+		`default = "staging"\n\n[instances.staging]\nredis = "${alpha.url(8)}"\ncolor = "green"\n\n[instances.prod]\nredis = "${beta.url(8)}"\nreadOnly = true\ncolor = "red"\n\n[instances.gone]\nredis = "redis://:sekrit@127.0.0.1:${await freePort()}/8"\n`,
 		{mode: 0o600},
 	);
 	for (const [redis, description] of [
@@ -83,6 +83,7 @@ it('the header names the default instance; the picker switches to the other, who
 	const picker = await started.waitFor('Switch to another instance');
 	expect(picker).toMatch(/› \* \[staging\] +writable +redis:\/\/127\.0\.0\.1:\d+\/8/);
 	expect(picker).toMatch(/ {4}\[prod\] +read-only +redis:\/\/127\.0\.0\.1:\d+\/8/);
+	expect(picker).toMatch(/ {4}\[gone\] +writable +redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/8/);
 	await started.type(`${KEYS.down}${KEYS.enter}`);
 	const switched = await started.waitFor(screen => screen.includes('beta prod token') && headerOf(screen).includes('[prod]'), {
 		message: 'the other instance’s table',
@@ -110,6 +111,18 @@ it('the header names the default instance; the picker switches to the other, who
 	const back = await started.waitFor(screen => screen.includes('alpha staging token') && headerOf(screen).includes('[staging]'));
 	expect(back).not.toContain('beta prod token');
 	expect(footerOf(back)).not.toContain('READ-ONLY');
+	// A switch to a Redis that is not there is said in the picker, and the app stays where it was.
+	await started.type(`p${KEYS.down}${KEYS.down}${KEYS.enter}`);
+	const failed = await started.waitFor('Could not switch to gone');
+	expect(failed).toMatch(
+		/Could not switch to gone: Cannot connect to Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/8 \(ECONNREFUSED\); still on staging/,
+	);
+	await started.type(KEYS.escape);
+	const stayed = await started.waitFor(screen => !screen.includes('Switch to another instance'));
+	expect(headerOf(stayed)).toContain('[staging]');
+	expect(stayed).toContain('alpha staging token');
+	// The password in the config file never reached the terminal, masked everywhere it was shown.
+	expect(started.output()).not.toContain('sekrit');
 });
 
 it('--read-only makes any connection read-only in the app too', async () => {
