@@ -157,6 +157,16 @@ export function maskRedisUrl(url: string): string {
 	return scheme + rest;
 }
 
+/**
+ * The masked URL for a message, and the named instance it was reached as, if any ("redis://…/8
+ * (instance prod)"): an operator with several instances reads which one failed without decoding a
+ * URL. Only the name: the store knows no config file, only the target's label.
+ */
+export function describeEndpoint(endpoint: {url: string; source?: RedisSource}): string {
+	const masked = maskRedisUrl(endpoint.url);
+	return endpoint.source?.startsWith('instance ') ? `${masked} (${endpoint.source})` : masked;
+}
+
 /** A database number as URLs write it: digits only, so `-1`, `1.5` and `abc` are refused. */
 function databaseFrom(text: string, invalid: (why: string) => TokenError): number {
 	const db = /^\d+$/.test(text) ? Number(text) : Number.NaN;

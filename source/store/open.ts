@@ -1,7 +1,7 @@
 import {createRequire} from 'node:module';
 import {Redis, type RedisOptions} from 'ioredis';
 import {TokenError} from '../tokens/index.js';
-import {type RedisTarget, type Resolution, maskRedisUrl, redisOptionsFor, resolveRedisTarget} from './connection.js';
+import {type RedisTarget, type Resolution, describeEndpoint, maskRedisUrl, redisOptionsFor, resolveRedisTarget} from './connection.js';
 import {embeddedClientName} from './embedded-lifecycle.js';
 import {embeddedStateDir, ensureEmbeddedRedis} from './embedded.js';
 import {describeReply, notAnswering, redisReply, seconds} from './redis-errors.js';
@@ -64,7 +64,7 @@ function connectionError(
 	handshake: HandshakeState,
 	isTls: boolean,
 ): ConnectError {
-	const where = maskRedisUrl(target.url);
+	const where = describeEndpoint(target);
 	const code = (error as NodeJS.ErrnoException | undefined)?.code;
 	if (isTls && code === 'ETIMEDOUT' && handshake.tcpConnected && !handshake.secured) {
 		return new ConnectError(handshakeTimedOut(where, seconds(target.timeoutMs)), code);
@@ -181,7 +181,7 @@ export async function connectRedis(target: RedisTarget, persistent = false, conn
 	let timer: NodeJS.Timeout | undefined;
 	const deadline = new Promise<never>((_resolve, reject) => {
 		timer = setTimeout(() => {
-			const where = maskRedisUrl(target.url);
+			const where = describeEndpoint(target);
 			reject(
 				isTls && handshake.tcpConnected && !handshake.secured
 					? new ConnectError(handshakeTimedOut(where, seconds(target.timeoutMs)), 'ETIMEDOUT')

@@ -5,7 +5,7 @@ import type {Redis} from 'ioredis';
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {runInProcess} from '../helpers/cli.js';
 import {dumpKeyspace} from '../helpers/keyspace.js';
-import {type TestRedis, startRedis} from '../helpers/redis.js';
+import {type TestRedis, freePort, startRedis} from '../helpers/redis.js';
 
 /**
  * Named instances from scripts, against two real redis-servers: each command goes where the
@@ -170,6 +170,26 @@ describe('each command goes where its instance says, and nowhere else', () => {
 
 		expect(await everything()).toEqual(before);
 	});
+});
+
+it('an instance whose Redis is not there is exit 3 naming the instance, and never the embedded Redis', async () => {
+	const elsewhere = path.join(home, 'gone-config');
+	mkdirSync(path.join(elsewhere, 'ee-tokens'), {recursive: true});
+	const port = await freePort();
+	writeFileSync(
+		path.join(elsewhere, 'ee-tokens', 'config.toml'),
+		`default = "gone"\n[instances.gone]\nredis = "redis://127.0.0.1:${port}/8"\n`,
+	);
+	for (const args of [['list'], ['list', '--instance', 'gone']]) {
+		const result = await run(args, {XDG_CONFIG_HOME: elsewhere});
+		expect([result.exitCode, result.stdout, result.stderr]).toEqual([
+			3,
+			'',
+			`ee-tokens: Cannot connect to Redis at redis://127.0.0.1:${port}/8 (instance gone) (ECONNREFUSED)`,
+		]);
+	}
+
+	expect(readdirSync(home)).not.toContain('state');
 });
 
 describe('a read-only instance', () => {
