@@ -93,7 +93,8 @@ export function InstancePicker({choices, current, status, width, height, onPick,
 					{' * the instance the app is on'}
 				</Text>
 				{status ? (
-					<Text color={theme.warning} wrap="truncate">
+					// Wrapped, not cut: the reason a switch failed is what the operator needs.
+					<Text color={theme.warning} wrap="wrap">
 						{` ${status}`}
 					</Text>
 				) : null}
