@@ -73,8 +73,9 @@ export default tseslint.config(
 	{files: ['source/ui/**/*.{ts,tsx}', 'test/ui/**/*.{ts,tsx}'], ...reactHooks.configs.flat.recommended},
 	boundary('tokens', ['store', 'format', 'commands', 'server', 'ui', 'config'], 'is the pure domain: it imports nothing of ours'),
 	boundary('format', ['store', 'commands', 'server', 'ui', 'config'], 'is presentation over the domain: it imports tokens/ only'),
-	boundary('store', ['format', 'commands', 'server', 'ui'], 'is Redis: it imports tokens/ only'),
-	boundary('server', ['format', 'commands', 'ui'], 'answers HTTP: it imports store/ and tokens/'),
+	boundary('store', ['format', 'commands', 'server', 'ui', 'config'], 'is Redis: it imports tokens/ only'),
+	boundary('config', ['commands', 'server', 'ui'], 'resolves named instances to what store/ opens: it imports tokens/, store/ and format/'),
+	boundary('server', ['format', 'commands', 'ui', 'config'], 'answers HTTP: it imports store/ and tokens/'),
 	boundary('commands', ['ui'], 'prints and exits: only the entry loads the app, dynamically'),
-	boundary('ui', ['commands', 'server'], 'is the app: it imports store/, format/ and tokens/'),
+	boundary('ui', ['commands', 'server', 'config'], 'is the app: it imports store/, format/ and tokens/ (instances come from the entry)'),
 );

@@ -1,5 +1,6 @@
 import meow, {type Flag, type Result} from 'meow';
-import {asRedisError, openStore, type OpenStore, type TlsFlags} from '../store/index.js';
+import {asRedisError, maskRedisUrl, openStore, type OpenStore, type TlsFlags} from '../store/index.js';
+import {type Connection, readOnlyRefusal, resolveConnection} from '../config/index.js';
 import {checkArgv} from './flag-check.js';
 import type {GlobalOptions} from './global-flags.js';
 
@@ -69,6 +70,14 @@ export type Context = {
 	verbose?: boolean;
 	/** A one-line message on stderr, never on stdout (stdout is data). */
 	say: (message: string) => void;
+	/**
+	 * Which Redis, and whether writing to it is allowed (source/config/: --dbs.redis, --instance,
+	 * the environment, the config file's default), resolved once, when first asked; its notices
+	 * and warnings are said then.
+	 */
+	connection: () => Connection;
+	/** Throws the read-only refusal when `what` (a command's name) would write to a read-only connection. */
+	refuseIfReadOnly: (what: string) => void;
 	withStore: <T>(use: (open: OpenStore) => Promise<T>) => Promise<T>;
 } & CliIo;
 
@@ -146,9 +155,26 @@ function spellNegations(argv: readonly string[], flags: AnyFlags): string[] {
 	});
 }
 
-export function createContext({redisFlag, timeoutFlag, tlsFlags, verbose}: GlobalOptions, io: CliIo): Context {
+export function createContext(options: GlobalOptions, io: CliIo): Context {
+	const {redisFlag, timeoutFlag, tlsFlags, verbose} = options;
 	const say = (message: string) => {
 		io.stderr.write(`${message}\n`);
+	};
+
+	let resolved: Connection | undefined;
+	const connection = (): Connection => {
+		if (resolved === undefined) {
+			resolved = resolveConnection(options, io.env);
+			for (const warning of resolved.warnings) {
+				say(warning);
+			}
+
+			if (verbose && resolved.instance) {
+				say(`ee-tokens: instance ${resolved.instance.name}: Redis at ${maskRedisUrl(resolved.resolution.target.url)}`);
+			}
+		}
+
+		return resolved;
 	};
 
 	return {
@@ -158,8 +184,21 @@ export function createContext({redisFlag, timeoutFlag, tlsFlags, verbose}: Globa
 		tlsFlags,
 		verbose,
 		say,
+		connection,
+		refuseIfReadOnly(what) {
+			const refusal = readOnlyRefusal(connection(), what);
+			if (refusal) {
+				throw refusal;
+			}
+		},
 		async withStore(use) {
-			const open = await openStore({flag: redisFlag, timeoutFlag, tlsFlags, env: io.env, now: io.now, notify: say, quietReuse: !verbose});
+			const open = await openStore({
+				resolution: connection().resolution,
+				env: io.env,
+				now: io.now,
+				notify: say,
+				quietReuse: !verbose,
+			});
 			let result: Awaited<ReturnType<typeof use>>;
 			try {
 				result = await use(open);

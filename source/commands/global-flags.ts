@@ -5,7 +5,16 @@ import {TLS_FILE_KINDS, type TlsFileKind, type TlsFlags, tlsFlagName} from '../s
  * out of argv (meow cannot spell a dotted flag), flag-check.ts suggests them for a typo and
  * completion.ts completes them.
  */
-export type GlobalOptions = {redisFlag?: string; timeoutFlag?: string; tlsFlags?: TlsFlags; verbose?: boolean};
+export type GlobalOptions = {
+	redisFlag?: string;
+	/** `--instance NAME`: a named instance of the config file (source/config/). */
+	instanceFlag?: string;
+	/** `--read-only`: refuse every write, whatever the connection. */
+	readOnly?: boolean;
+	timeoutFlag?: string;
+	tlsFlags?: TlsFlags;
+	verbose?: boolean;
+};
 
 /** A global option that takes a value: its spelling, what the value is (for messages), where it goes. */
 export type GlobalValueFlag = {
@@ -27,6 +36,14 @@ export const GLOBAL_VALUE_FLAGS: readonly GlobalValueFlag[] = [
 		get: found => found.redisFlag,
 	},
 	{
+		name: '--instance',
+		value: 'the name of an instance of the config file (ee-tokens instances lists them)',
+		set(found, value) {
+			found.instanceFlag = value;
+		},
+		get: found => found.instanceFlag,
+	},
+	{
 		name: '--dbs.timeout',
 		value: 'seconds',
 		set(found, value) {
@@ -44,8 +61,17 @@ export const GLOBAL_VALUE_FLAGS: readonly GlobalValueFlag[] = [
 	})),
 ];
 
-/** Global options without a value. */
-export const GLOBAL_SWITCHES = ['--verbose'] as const;
+/** Global options without a value, and what each sets. */
+export const GLOBAL_SWITCH_OPTIONS: Readonly<Record<string, (found: GlobalOptions) => void>> = {
+	'--verbose'(found) {
+		found.verbose = true;
+	},
+	'--read-only'(found) {
+		found.readOnly = true;
+	},
+};
+
+export const GLOBAL_SWITCHES = Object.keys(GLOBAL_SWITCH_OPTIONS);
 
 /** Every global option as typed, for completion and typo suggestions (`--help` is every command's own). */
 export const GLOBAL_FLAG_NAMES: readonly string[] = [...GLOBAL_VALUE_FLAGS.map(flag => flag.name), ...GLOBAL_SWITCHES];

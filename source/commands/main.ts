@@ -1,10 +1,11 @@
 import {TokenError, oneLine, quoteTyped} from '../tokens/index.js';
 import {type CliIo, commandHelp, createContext, parseCommand, wantsHelp} from './command.js';
-import {GLOBAL_VALUE_FLAGS, type GlobalOptions} from './global-flags.js';
+import {GLOBAL_SWITCH_OPTIONS, GLOBAL_VALUE_FLAGS, type GlobalOptions} from './global-flags.js';
 import {version} from './version.js';
 import {EXIT, exitCodeFor} from './exit-codes.js';
 import {COMMANDS, EMAILENGINE_SUBCOMMANDS} from './registry.js';
 import {didYouMean} from '../format/index.js';
+import {configPath, loadConfig, redisShown, resolveConnection} from '../config/index.js';
 
 /** The longest command name, so the summaries line up whatever names the registry holds. */
 const NAME_WIDTH = COMMANDS.reduce((widest, command) => Math.max(widest, command.name.length), 0);
@@ -19,9 +20,11 @@ export const mainHelp = () => `
   Commands
 ${COMMANDS.map(command => `    ${command.name.padEnd(NAME_WIDTH)} ${command.summary}`).join('\n')}
 
-  Every command takes --dbs.redis URL and --help. Without --dbs.redis: EENGINE_REDIS, REDIS_URL,
-  then redis://127.0.0.1:6379/8, then a private embedded redis-server. EENGINE_REDIS_PREFIX sets
-  the key prefix. --dbs.timeout SECONDS (or EE_TOKENS_REDIS_TIMEOUT; default 10; fractions such
+  Every command takes --dbs.redis URL or --instance NAME (a named instance of
+  ~/.config/ee-tokens/config.toml: ee-tokens instances lists them), and --help. Without either:
+  EE_TOKENS_INSTANCE, EENGINE_REDIS, REDIS_URL, the config file's default instance, then
+  redis://127.0.0.1:6379/8, then a private embedded redis-server. EENGINE_REDIS_PREFIX sets
+  the key prefix. --read-only (or readOnly = true on an instance) refuses every write (exit 2). --dbs.timeout SECONDS (or EE_TOKENS_REDIS_TIMEOUT; default 10; fractions such
   as 0.5 too) limits how long connecting and each Redis command may take. For a rediss:// Redis
   with a private CA or client certificates: --dbs.tls-ca FILE, --dbs.tls-cert FILE and
   --dbs.tls-key FILE (or EE_TOKENS_REDIS_TLS_CA, _CERT, _KEY, or ?tls.ca= etc. in the URL).
@@ -67,12 +70,14 @@ export function extractGlobalOptions(argv: readonly string[]): {argv: string[]} 
 			break;
 		}
 
+		const equals = argument.indexOf('=');
 		const [name, inline] =
-			argument.startsWith('--dbs.') && argument.includes('=')
-				? [argument.slice(0, argument.indexOf('=')), argument.slice(argument.indexOf('=') + 1)]
+			argument.startsWith('--') && equals !== -1 && GLOBAL_VALUE_FLAGS.some(flag => flag.name === argument.slice(0, equals))
+				? [argument.slice(0, equals), argument.slice(equals + 1)]
 				: [argument, undefined];
-		if (argument === '--verbose') {
-			found.verbose = true;
+		const setSwitch = Object.hasOwn(GLOBAL_SWITCH_OPTIONS, argument) ? GLOBAL_SWITCH_OPTIONS[argument] : undefined;
+		if (setSwitch) {
+			setSwitch(found);
 			continue;
 		}
 
@@ -107,6 +112,36 @@ export function extractGlobalOptions(argv: readonly string[]): {argv: string[]} 
 	return {argv: rest, ...found};
 }
 
+/**
+ * The app's instance picker: the config file's instances, each resolved when picked with the flags
+ * the app was started with (--read-only holds for every instance), never with --dbs.redis.
+ */
+function appInstances(options: GlobalOptions, env: Record<string, string | undefined>) {
+	const path = configPath(env);
+	let choices: Array<{name: string; color?: string; readOnly: boolean; redis: string}> = [];
+	try {
+		choices = (loadConfig(env)?.instances ?? []).map(instance => ({
+			name: instance.name,
+			...(instance.color === undefined ? {} : {color: instance.color}),
+			readOnly: instance.readOnly || Boolean(options.readOnly),
+			redis: redisShown(instance.redis),
+		}));
+	} catch (error) {
+		// The app runs on the Redis it was given; the picker says why it has nothing.
+		return {
+			choices,
+			path,
+			unavailable: oneLine(error),
+			resolve() {
+				throw error;
+			},
+		};
+	}
+
+	const {readOnly, timeoutFlag, tlsFlags} = options;
+	return {choices, path, resolve: (name: string) => resolveConnection({instanceFlag: name, readOnly, timeoutFlag, tlsFlags}, env)};
+}
+
 async function dispatch(rawArgv: readonly string[], io: CliIo): Promise<number> {
 	const {argv, ...globalOptions} = extractGlobalOptions(rawArgv);
 	let [name, ...rest] = argv;
@@ -130,12 +165,19 @@ async function dispatch(rawArgv: readonly string[], io: CliIo): Promise<number> 
 
 	if (name === undefined) {
 		if (io.stdin.isTTY && io.stdout.isTTY) {
+			// Resolved before the app loads: a config problem or an unknown instance is one line and exit 2.
+			const connection = resolveConnection(globalOptions, io.env);
+			for (const warning of connection.warnings) {
+				io.stderr.write(`${warning}\n`);
+			}
+
 			const {runApp} = await import('../ui/run-app.js');
 			// The request check (t) is can's own code, loaded when first asked: serve's routes and
 			// their schemas cost the app's start nothing.
 			const answers = async () => import('./request-answer.js');
 			return runApp({
-				...globalOptions,
+				connection,
+				instances: appInstances(globalOptions, io.env),
 				checks: {
 					ask: async (...question) => (await answers()).askRequest(...question),
 					routes: async (...token) => (await answers()).routeAnswers(...token),
@@ -188,7 +230,13 @@ async function dispatch(rawArgv: readonly string[], io: CliIo): Promise<number> 
 		throw new TokenError('usage', `Unexpected argument ${quoteTyped(unexpected)}; run ee-tokens ${command.name} --help`);
 	}
 
-	return command.run(cli, createContext(globalOptions, io));
+	const context = createContext(globalOptions, io);
+	if (entry.writes?.(cli.flags, cli.input.map(String))) {
+		// Before anything is read or written: a read-only instance is never opened for a write.
+		context.refuseIfReadOnly(entry.name);
+	}
+
+	return command.run(cli, context);
 }
 
 /**

@@ -131,9 +131,7 @@ async function serve(flags: {port?: number; host?: string; preparedToken?: strin
 	const serverModule = import('../server/server.js');
 	serverModule.catch(() => {});
 	const open = await openStore({
-		flag: context.redisFlag,
-		timeoutFlag: context.timeoutFlag,
-		tlsFlags: context.tlsFlags,
+		resolution: context.connection().resolution,
 		env,
 		now: context.now,
 		persistent: true,

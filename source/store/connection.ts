@@ -16,8 +16,11 @@ export const DEFAULT_TIMEOUT_SECONDS = 10;
 const MAX_TIMEOUT_SECONDS = 3600;
 export const TIMEOUT_ENV = 'EE_TOKENS_REDIS_TIMEOUT';
 
-/** Where the URL came from; `--from` and `--to` are the two ends of `diff` and `sync`. */
-export type RedisSource = '--dbs.redis' | 'EENGINE_REDIS' | 'REDIS_URL' | 'default' | 'embedded' | '--from' | '--to';
+/**
+ * Where the URL came from; `--from` and `--to` are the two ends of `diff` and `sync`, `instance
+ * NAME` a named instance of the config file (source/config/).
+ */
+export type RedisSource = '--dbs.redis' | 'EENGINE_REDIS' | 'REDIS_URL' | 'default' | 'embedded' | '--from' | '--to' | `instance ${string}`;
 
 export type RedisTarget = {
 	url: string;
@@ -158,6 +161,16 @@ export function maskRedisUrl(url: string): string {
 	}
 
 	return scheme + rest;
+}
+
+/**
+ * The masked URL for a message, and the named instance it was reached as, if any ("redis://…/8
+ * (instance prod)"): an operator with several instances reads which one failed without decoding a
+ * URL. Only the name: the store knows no config file, only the target's label.
+ */
+export function describeEndpoint(endpoint: {url: string; source?: RedisSource}): string {
+	const masked = maskRedisUrl(endpoint.url);
+	return endpoint.source?.startsWith('instance ') ? `${masked} (${endpoint.source})` : masked;
 }
 
 /** A database number as URLs write it: digits only, so `-1`, `1.5` and `abc` are refused. */

@@ -1,7 +1,7 @@
 import {createRequire} from 'node:module';
 import {Redis, type RedisOptions} from 'ioredis';
 import {TokenError} from '../tokens/index.js';
-import {type RedisTarget, maskRedisUrl, redisOptionsFor, resolveRedisTarget} from './connection.js';
+import {type RedisTarget, type Resolution, describeEndpoint, maskRedisUrl, redisOptionsFor, resolveRedisTarget} from './connection.js';
 import {embeddedClientName} from './embedded-lifecycle.js';
 import {embeddedStateDir, ensureEmbeddedRedis} from './embedded.js';
 import {describeReply, notAnswering, redisReply, seconds} from './redis-errors.js';
@@ -9,6 +9,11 @@ import {TokenStore} from './token-store.js';
 import {type HandshakeState, type TlsFlags, describeFile, handshakeTimedOut, keyFileWarning, tlsFailure, tlsOptionsFrom} from './tls.js';
 
 export type OpenOptions = {
+	/**
+	 * The target already resolved (a named instance of the config file, by source/config/): the
+	 * flags and environment below are then not read for the URL. The store knows no config file.
+	 */
+	resolution?: Resolution;
 	/** The `--dbs.redis` flag, if given. */
 	flag?: string;
 	/** The `--dbs.timeout` flag (seconds), if given. */
@@ -59,7 +64,7 @@ function connectionError(
 	handshake: HandshakeState,
 	isTls: boolean,
 ): ConnectError {
-	const where = maskRedisUrl(target.url);
+	const where = describeEndpoint(target);
 	const code = (error as NodeJS.ErrnoException | undefined)?.code;
 	if (isTls && code === 'ETIMEDOUT' && handshake.tcpConnected && !handshake.secured) {
 		return new ConnectError(handshakeTimedOut(where, seconds(target.timeoutMs)), code);
@@ -176,7 +181,7 @@ export async function connectRedis(target: RedisTarget, persistent = false, conn
 	let timer: NodeJS.Timeout | undefined;
 	const deadline = new Promise<never>((_resolve, reject) => {
 		timer = setTimeout(() => {
-			const where = maskRedisUrl(target.url);
+			const where = describeEndpoint(target);
 			reject(
 				isTls && handshake.tcpConnected && !handshake.secured
 					? new ConnectError(handshakeTimedOut(where, seconds(target.timeoutMs)), 'ETIMEDOUT')
@@ -206,7 +211,7 @@ export async function connectRedis(target: RedisTarget, persistent = false, conn
  */
 export async function openStore(options: OpenOptions = {}): Promise<OpenStore> {
 	const env = options.env ?? process.env;
-	const resolution = resolveRedisTarget(options.flag, env, options.timeoutFlag, options.tlsFlags);
+	const resolution = options.resolution ?? resolveRedisTarget(options.flag, env, options.timeoutFlag, options.tlsFlags);
 	const {notice} = resolution;
 	const target =
 		resolution.target.source === 'default' && options.defaultUrl ? {...resolution.target, url: options.defaultUrl} : resolution.target;

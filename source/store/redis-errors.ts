@@ -1,6 +1,6 @@
 import redisErrors from 'redis-errors';
 import {TokenError, oneLine} from '../tokens/index.js';
-import {type RedisTarget, maskRedisUrl} from './connection.js';
+import {type RedisTarget, describeEndpoint} from './connection.js';
 
 // The base class of every error ioredis makes (ReplyError, AbortError, MaxRetriesPerRequestError,
 // ParserError, InterruptError), from the package ioredis itself uses. Matching by class, not by
@@ -13,7 +13,7 @@ const CONNECTION_TROUBLE =
 const TIMED_OUT = 'Command timed out';
 
 /** Where a failure happened, for its message: the URL (masked when shown) and the time limit. */
-export type RedisEndpoint = Pick<RedisTarget, 'url' | 'timeoutMs' | 'log'>;
+export type RedisEndpoint = Pick<RedisTarget, 'url' | 'timeoutMs' | 'log'> & {source?: RedisTarget['source']};
 
 /**
  * Redis's error replies whose first word names a state of the server rather than a mistake in the
@@ -61,7 +61,7 @@ export const seconds = (ms: number) => `${Number((ms / 1000).toFixed(3))} s`;
 
 /** "Redis at redis://…/8 did not answer within 10 s": what a time limit that ran out says. */
 export const notAnswering = (endpoint: RedisEndpoint): string =>
-	`Redis at ${maskRedisUrl(endpoint.url)} did not answer within ${seconds(endpoint.timeoutMs)}`;
+	`Redis at ${describeEndpoint(endpoint)} did not answer within ${seconds(endpoint.timeoutMs)}`;
 
 /**
  * Turns what ioredis throws when Redis goes away, does not answer or refuses a command into the
@@ -74,7 +74,7 @@ export function asRedisError(error: unknown, endpoint?: RedisEndpoint): unknown 
 		return error;
 	}
 
-	const where = endpoint ? `Redis at ${maskRedisUrl(endpoint.url)}` : 'Redis';
+	const where = endpoint ? `Redis at ${describeEndpoint(endpoint)}` : 'Redis';
 	if (isTimeout(error)) {
 		return new TokenError('redis', endpoint ? notAnswering(endpoint) : `${where} did not answer in time`);
 	}

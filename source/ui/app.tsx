@@ -1,5 +1,5 @@
 import {Box, Text, useApp, useStdout} from 'ink';
-import {useCallback, useEffect, useRef, useState} from 'react';
+import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import type {RedisEndpoint, TokenStore} from '../store/index.js';
 import {Contained} from './components/contained.js';
 import {Header} from './components/header.js';
@@ -16,7 +16,38 @@ import {TableScreen} from './screens/table-screen.js';
 import {TooSmall} from './screens/too-small.js';
 import {CLEAR_SCREEN} from './terminal.js';
 import {wrapWords} from '../format/cells.js';
+import {displayText} from '../format/index.js';
+import {oneLine} from '../tokens/index.js';
 import {theme} from './theme.js';
+import {InstanceContext, useInstance} from './hooks/use-instance.js';
+import {type InstanceChoice, InstancePicker} from './screens/instances.js';
+
+/** What the app shows and uses of one connection: switching instances replaces all of it at once. */
+export type AppSession = {
+	store: TokenStore;
+	endpoint: string;
+	target?: RedisEndpoint;
+	prefix: string;
+	source?: TokenSource;
+	first?: FirstReads;
+	/** The named instance, for the header. */
+	instance?: {name: string; color?: string};
+	/** Why writes are refused here (--read-only, or the instance's readOnly); neither: writable. */
+	readOnly?: {instance: boolean; flag: boolean};
+};
+
+/**
+ * The instance picker's side of the entry: the config file's instances, and how to open one (the
+ * entry resolves it: the app may not read the config file). open() closes the connection left.
+ */
+export type InstanceSwitching = {
+	choices: readonly InstanceChoice[];
+	/** Where the config file is (or would be), for "no instances" lines. */
+	path: string;
+	/** Why there is nothing to pick (the config file cannot be read): said when p is pressed. */
+	unavailable?: string;
+	open: (name: string) => Promise<AppSession>;
+};
 
 export type AppProps = {
 	store: TokenStore;
@@ -35,7 +66,33 @@ export type AppProps = {
 	input?: KeySource;
 	/** The request check's answers (t): `ee-tokens can`'s, handed in by the entry (see RequestChecks). */
 	checks: RequestChecks;
+	instance?: AppSession['instance'];
+	readOnly?: AppSession['readOnly'];
+	/** The picker (p); without it, p says there is nothing to switch to. */
+	instances?: InstanceSwitching;
+	/** A warning to show at start until the first key (a config file holding a password that others may read). */
+	warning?: string;
 };
+
+/** Dialogs that write to Redis: on a read-only connection they are refused before they open. */
+const WRITING_DIALOGS: Partial<Record<Dialog['kind'], string>> = {
+	issue: 'issuing a token',
+	import: 'importing',
+	revoke: 'revoking',
+	rotate: 'rotating',
+	edit: 'editing',
+};
+
+/** The one line a refused write shows, naming why the app is read-only and how to change that. */
+function refusalFor(readOnly: AppSession['readOnly'], instance: AppSession['instance']): ((what: string) => string) | undefined {
+	if (!readOnly?.instance && !readOnly?.flag) {
+		return undefined;
+	}
+
+	const subject = readOnly.instance ? `Instance ${instance?.name ?? ''} is read-only` : 'Read-only (--read-only)';
+	const way = readOnly.instance ? 'readOnly = false in the config file allows it' : 'start without --read-only to allow it';
+	return what => `${subject}: ${what} would write to it; nothing was done (${way})`;
+}
 
 const NO_DATA = buildTableData([], 0);
 
@@ -45,16 +102,63 @@ const NO_DATA = buildTableData([], 0);
  */
 export function App(props: AppProps) {
 	const {exit} = useApp();
+	// The connection in use: the one the app started with, then each one the picker switched to.
+	const [session, setSession] = useState<{key: number; session: AppSession}>(() => ({key: 0, session: props}));
+	const mode = useMemo(
+		() => ({instance: session.session.instance, refusal: refusalFor(session.session.readOnly, session.session.instance)}),
+		[session],
+	);
+	const switchTo = useCallback(
+		async (name: string) => {
+			const next = await props.instances!.open(name);
+			setSession(previous => ({key: previous.key + 1, session: next}));
+		},
+		[props.instances],
+	);
 	return (
 		<KeypressProvider input={props.input}>
-			<Contained fallback={message => <AppFailure message={message} onQuit={exit} />}>
-				<Main {...props} />
-			</Contained>
+			<InstanceContext.Provider value={mode}>
+				<Contained fallback={message => <AppFailure message={message} onQuit={exit} />}>
+					{/* Keyed by the connection: a switch starts every piece of token state afresh (rows, cursor, filter, marks, dialogs). */}
+					<Main
+						key={session.key}
+						{...props}
+						{...session.session}
+						// Each of the session, even when it has none: nothing of the instance left behind stays.
+						instance={session.session.instance}
+						readOnly={session.session.readOnly}
+						source={session.session.source}
+						first={session.session.first}
+						target={session.session.target}
+						// Said once, at start: a switch re-reads no file.
+						warning={session.key === 0 ? props.warning : undefined}
+						onSwitch={switchTo}
+					/>
+				</Contained>
+			</InstanceContext.Provider>
 		</KeypressProvider>
 	);
 }
 
-function Main({store, endpoint, target, prefix, refreshMs, source, first, checks}: AppProps) {
+function Main({
+	store,
+	endpoint,
+	target,
+	prefix,
+	refreshMs,
+	source,
+	first,
+	checks,
+	instance,
+	instances,
+	warning,
+	onSwitch,
+}: AppProps & {onSwitch: (name: string) => Promise<void>}) {
+	const {refusal} = useInstance();
+	// The instance picker (p) when open, and what its last switch said.
+	const [picking, setPicking] = useState<{status?: string} | undefined>(undefined);
+	// A refused key's line, on its own row under the header until the next key (any view).
+	const [refused, setRefused] = useState<string | undefined>(warning);
 	const {exit} = useApp();
 	const {stdout} = useStdout();
 	const size = useTerminalSize();
@@ -77,12 +181,18 @@ function Main({store, endpoint, target, prefix, refreshMs, source, first, checks
 	// rows - 1 lines in all (Ink repaints everything when output is as tall as the terminal):
 	// header, optional banner, body, footer.
 	// Two lines at most: at 80 columns one line cut off the reason, which is what the operator needs.
-	const bannerLines = problem ? wrapWords(` ${problem}. Retrying; nothing you typed is lost.`, size.columns, 2) : [];
+	const problemLines = problem ? wrapWords(` ${problem}. Retrying; nothing you typed is lost.`, size.columns, 2) : [];
+	const refusedLines = refused ? wrapWords(` ${refused}`, size.columns, 2) : [];
+	const bannerLines = [
+		...problemLines.map(line => ({line, color: theme.danger})),
+		...refusedLines.map(line => ({line, color: theme.warning})),
+	];
 	const bodyHeight = Math.max(1, size.rows - 1 - 2 - bannerLines.length);
 
 	useKeypress(key => {
 		// Any key is the operator's next step: what the last one did has been read.
 		setSaid(undefined);
+		setRefused(undefined);
 		if (matches(Command.ForceQuit, key)) {
 			exit();
 			return true;
@@ -100,6 +210,50 @@ function Main({store, endpoint, target, prefix, refreshMs, source, first, checks
 		return false;
 	}, PRIORITY.global);
 
+	// Every dialog opens through here: one that would write is refused on a read-only connection
+	// before it opens, with its reason, from the table as from a token's details.
+	const openDialog = useCallback(
+		(next: Dialog) => {
+			const what = WRITING_DIALOGS[next.kind];
+			if (refusal && what) {
+				setRefused(refusal(what));
+				return;
+			}
+
+			setDialog(next);
+		},
+		[refusal],
+	);
+	const openPicker = useCallback(() => {
+		if (instances?.unavailable) {
+			setRefused(instances.unavailable);
+			return;
+		}
+
+		if (!instances || instances.choices.length === 0) {
+			setRefused(`No instances to switch to: ${instances?.path ?? 'the config file'} names none (ee-tokens instances --help shows one)`);
+			return;
+		}
+
+		setPicking({});
+	}, [instances]);
+	const pick = useCallback(
+		(name: string) => {
+			if (name === instance?.name) {
+				setPicking(undefined);
+				return;
+			}
+
+			setPicking({status: `Switching to ${name}…`});
+			// On success this Main is replaced (keyed by the connection); on failure it stays, on the old instance.
+			onSwitch(name).catch((error: unknown) => {
+				// The store's own words ("Cannot connect to Redis at … (ECONNREFUSED)", the URL masked):
+				// failureText's "the app keeps retrying" is not true of a switch that was given up.
+				setPicking({status: `Could not switch to ${name}: ${displayText(oneLine(error), 300)}; still on ${instance?.name ?? endpoint}`});
+			});
+		},
+		[onSwitch, instance, endpoint],
+	);
 	const {refresh} = tokens;
 	const closeDialog = useCallback(
 		(options: CloseOptions = {}) => {
@@ -146,9 +300,10 @@ function Main({store, endpoint, target, prefix, refreshMs, source, first, checks
 					connection={tokens.connection}
 					count={tokens.data?.partOf ?? tokens.data?.rows.length}
 					expired={tokens.data?.partOf === undefined ? tokens.data?.expired : undefined}
+					instance={instance}
 				/>
-				{bannerLines.map((line, index) => (
-					<Text key={index} inverse color={theme.danger} wrap="truncate">
+				{bannerLines.map(({line, color}, index) => (
+					<Text key={index} inverse color={color} wrap="truncate">
 						{line.padEnd(size.columns)}
 					</Text>
 				))}
@@ -171,8 +326,9 @@ function Main({store, endpoint, target, prefix, refreshMs, source, first, checks
 						loading={tokens.loading && !tokens.data}
 						width={size.columns}
 						height={bodyHeight}
-						active={dialog === undefined}
-						onOpen={setDialog}
+						active={dialog === undefined && picking === undefined}
+						onOpen={openDialog}
+						onPicker={openPicker}
 						onRefresh={reloadNow}
 						onQuit={exit}
 						select={select}
@@ -188,9 +344,20 @@ function Main({store, endpoint, target, prefix, refreshMs, source, first, checks
 						width={size.columns}
 						height={bodyHeight}
 						onClose={closeDialog}
-						onOpen={setDialog}
+						onOpen={openDialog}
 						onChanged={refresh}
 						checks={checks}
+					/>
+				) : null}
+				{picking && instances ? (
+					<InstancePicker
+						choices={instances.choices}
+						current={instance?.name}
+						status={picking.status}
+						width={size.columns}
+						height={bodyHeight}
+						onPick={pick}
+						onClose={() => setPicking(undefined)}
 					/>
 				) : null}
 			</Box>

@@ -59,6 +59,7 @@ export enum Command {
 	AuditLog = 'auditLog',
 	AuditSetting = 'auditSetting',
 	CheckRequest = 'checkRequest',
+	Instances = 'instances',
 	ForceQuit = 'forceQuit',
 	// Inside dialogs
 	Close = 'close',
@@ -109,7 +110,9 @@ export type View =
 	/** One token's whole audit log (l in its details). */
 	| 'audit-log'
 	/** Whether the token may make a request (t): the request's fields and serve's answer. */
-	| 'request-check';
+	| 'request-check'
+	/** The instance picker (p): the config file's named instances. */
+	| 'instances';
 
 /** `meta` left out matches either; `ctrl` left out means without Ctrl. */
 type Binding = {input?: string; name?: KeyName; ctrl?: boolean; meta?: boolean};
@@ -134,6 +137,8 @@ type Entry = {
 	views: View[];
 	/** Footer order (lower first); the footer shows as many as fit. */
 	rank?: number;
+	/** It writes to Redis: on a read-only instance it is greyed in the footer and help, and refused. */
+	writes?: true;
 };
 
 const input = (text: string): Binding => ({input: text});
@@ -152,7 +157,7 @@ export const KEYMAP: Record<Command, Entry> = {
 		// In the request check the keys are text and ↑ goes to the field before.
 		keysIn: {'request-check': '↑'},
 		labelIn: {'request-check': 'previous field'},
-		views: ['table', 'details', 'help', 'wizard-scopes', 'wizard-choice', 'review', 'audit-log', 'request-check'],
+		views: ['table', 'details', 'help', 'wizard-scopes', 'wizard-choice', 'review', 'audit-log', 'request-check', 'instances'],
 	},
 	[Command.Down]: {
 		bindings: [named('down'), input('j')],
@@ -161,7 +166,7 @@ export const KEYMAP: Record<Command, Entry> = {
 		help: 'Move down one row (only ↓ while typing)',
 		keysIn: {'request-check': '↓'},
 		labelIn: {'request-check': 'next field'},
-		views: ['table', 'details', 'help', 'wizard-scopes', 'wizard-choice', 'review', 'audit-log', 'request-check'],
+		views: ['table', 'details', 'help', 'wizard-scopes', 'wizard-choice', 'review', 'audit-log', 'request-check', 'instances'],
 	},
 	[Command.PageUp]: {
 		bindings: [named('pageup')],
@@ -249,8 +254,16 @@ export const KEYMAP: Record<Command, Entry> = {
 		help: 'Review: risky tokens, most severe first',
 		views: ['table'],
 	},
-	[Command.Issue]: {rank: 5, bindings: [input('n')], keys: 'n', label: 'new', help: 'Issue a new token', views: ['table']},
-	[Command.Import]: {rank: 6, bindings: [input('i')], keys: 'i', label: 'import', help: 'Import an export string', views: ['table']},
+	[Command.Issue]: {writes: true, rank: 5, bindings: [input('n')], keys: 'n', label: 'new', help: 'Issue a new token', views: ['table']},
+	[Command.Import]: {
+		writes: true,
+		rank: 6,
+		bindings: [input('i')],
+		keys: 'i',
+		label: 'import',
+		help: 'Import an export string',
+		views: ['table'],
+	},
 	[Command.Export]: {
 		rank: 7,
 		bindings: [input('e')],
@@ -260,6 +273,7 @@ export const KEYMAP: Record<Command, Entry> = {
 		views: ['table', 'details'],
 	},
 	[Command.Revoke]: {
+		writes: true,
 		rank: 8,
 		bindings: [input('d')],
 		keys: 'd',
@@ -268,6 +282,7 @@ export const KEYMAP: Record<Command, Entry> = {
 		views: ['table', 'details'],
 	},
 	[Command.Rotate]: {
+		writes: true,
 		rank: 9,
 		bindings: [input('R')],
 		keys: 'R',
@@ -276,6 +291,7 @@ export const KEYMAP: Record<Command, Entry> = {
 		views: ['table', 'details'],
 	},
 	[Command.Edit]: {
+		writes: true,
 		rank: 10,
 		bindings: [input('E')],
 		keys: 'E',
@@ -299,7 +315,16 @@ export const KEYMAP: Record<Command, Entry> = {
 		help: 'May it make a request? As serve judges',
 		views: ['table', 'details'],
 	},
+	[Command.Instances]: {
+		rank: 18,
+		bindings: [input('p')],
+		keys: 'p',
+		label: 'instances',
+		help: 'Pick another instance of the config file',
+		views: ['table'],
+	},
 	[Command.AuditSetting]: {
+		writes: true,
 		rank: 16,
 		bindings: [input('a')],
 		keys: 'a',
@@ -346,6 +371,7 @@ export const KEYMAP: Record<Command, Entry> = {
 			'review',
 			'audit-log',
 			'request-check',
+			'instances',
 		],
 	},
 	[Command.Back]: {
@@ -361,8 +387,9 @@ export const KEYMAP: Record<Command, Entry> = {
 		bindings: [named('return')],
 		keys: 'Enter',
 		label: 'next',
+		labelIn: {instances: 'switch'},
 		help: 'Accept the field and go on',
-		views: ['wizard-text', 'wizard-scopes', 'wizard-choice', 'import-input', 'request-check'],
+		views: ['wizard-text', 'wizard-scopes', 'wizard-choice', 'import-input', 'request-check', 'instances'],
 	},
 	[Command.Toggle]: {
 		rank: 3,
@@ -552,8 +579,8 @@ const HELP_GROUPS: Array<{title: string; commands: Array<Command | SharedRow>}> 
 			Command.Filter,
 			Command.FilterDone,
 			Command.ClearFilter,
-			Command.Sort,
-			Command.SortReverse,
+			// s and S on one row: the line the instance picker (p) needs on one 120x32 screen.
+			{commands: [Command.Sort, Command.SortReverse], keys: 's/S', help: 'Sort by the next column shown / reverse'},
 			Command.Refresh,
 			Command.ShowExpired,
 			Command.Review,
@@ -561,6 +588,8 @@ const HELP_GROUPS: Array<{title: string; commands: Array<Command | SharedRow>}> 
 			// (each 29 lines, on one 120x32 screen) since w joined the dialogs' keys.
 			Command.Details,
 			Command.CheckRequest,
+			// Which instance the table is of: here, where both columns still fit one 120x32 screen.
+			Command.Instances,
 		],
 	},
 	{

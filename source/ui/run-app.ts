@@ -1,5 +1,5 @@
 import {PassThrough} from 'node:stream';
-import {type TlsFlags, loadSummaries, maskRedisUrl, openStore} from '../store/index.js';
+import {type Resolution, loadSummaries, maskRedisUrl, openStore} from '../store/index.js';
 import type {FirstReads, TokenSource} from './hooks/use-tokens.js';
 import type {RequestChecks} from './state/request-check.js';
 import {APP_LISTING, HEAD_ROWS} from './state/rows.js';
@@ -12,27 +12,32 @@ import {APP_LISTING, HEAD_ROWS} from './state/rows.js';
  * React and Ink load while Redis connects and the first token list is read, so the first screen
  * costs the slower of the two, not their sum.
  */
-export async function runApp(options: {
-	redisFlag?: string;
-	timeoutFlag?: string;
-	tlsFlags?: TlsFlags;
-	/** The request check's answers (t), from the entry: the app may not import server/. */
-	checks: RequestChecks;
-}): Promise<number> {
-	// React's development build times every render into the performance timeline and walks the
-	// changed props (our 100,000-row data) to describe them: seconds of work. Production unless the
-	// developer asks otherwise. Set before React loads; nothing else in the process reads it.
-	process.env['NODE_ENV'] ??= 'production';
-	const modules = Promise.all([import('react'), import('ink'), import('./app.js'), import('./terminal.js')]);
-	// An early failure of the module load must not be an unhandled rejection while we connect.
-	modules.catch(() => {});
-	const notices: string[] = [];
+/**
+ * The connection the entry resolved (source/config/: --dbs.redis, --instance, the environment, the
+ * config file's default): the app may not read the config file itself (docs/architecture.md).
+ */
+export type AppConnection = {
+	resolution: Resolution;
+	instance?: {name: string; color?: string};
+	readOnly: {instance: boolean; flag: boolean};
+	/** Said on stderr before the app starts, and on its screen until the first key. */
+	warnings?: readonly string[];
+};
+
+/** The picker's side of the entry: the config file's instances, and each resolved when picked. */
+export type AppInstances = {
+	choices: ReadonlyArray<{name: string; color?: string; readOnly: boolean; redis: string}>;
+	path: string;
+	unavailable?: string;
+	resolve: (name: string) => AppConnection;
+};
+
+/** A connection opened for the app: its store, and what the header and the table read from it. */
+async function openSession(connection: AppConnection, notify: (message: string) => void) {
 	const opened = await openStore({
-		flag: options.redisFlag,
-		timeoutFlag: options.timeoutFlag,
-		tlsFlags: options.tlsFlags,
+		resolution: connection.resolution,
 		persistent: true,
-		notify: message => notices.push(message),
+		notify,
 		clientName: 'app',
 	});
 	// The listing's first rows come first (one HKEYS and one HMGET): the screen shows them while
@@ -53,9 +58,57 @@ export async function runApp(options: {
 	};
 	first.all.catch(() => {});
 	head.catch(() => {});
+	return {
+		opened,
+		session: {
+			store: opened.store,
+			endpoint: maskRedisUrl(opened.target.url),
+			// Failures say what happened at which Redis ("did not answer within 10 s"), as the CLI's do.
+			target: opened.target,
+			prefix: opened.target.prefix,
+			source,
+			first,
+			...(connection.instance ? {instance: connection.instance} : {}),
+			readOnly: connection.readOnly,
+		},
+	};
+}
+
+export async function runApp(options: {
+	connection: AppConnection;
+	/** The request check's answers (t), from the entry: the app may not import server/. */
+	checks: RequestChecks;
+	/** The instance picker (p), from the entry: the app may not read the config file. */
+	instances?: AppInstances;
+}): Promise<number> {
+	// React's development build times every render into the performance timeline and walks the
+	// changed props (our 100,000-row data) to describe them: seconds of work. Production unless the
+	// developer asks otherwise. Set before React loads; nothing else in the process reads it.
+	process.env['NODE_ENV'] ??= 'production';
+	const modules = Promise.all([import('react'), import('ink'), import('./app.js'), import('./terminal.js')]);
+	// An early failure of the module load must not be an unhandled rejection while we connect.
+	modules.catch(() => {});
+	const notices: string[] = [];
+	const started = await openSession(options.connection, message => notices.push(message));
+	// The connection in use, closed when the app ends; a switch replaces it.
+	let opened = started.opened;
 	for (const notice of notices) {
 		process.stderr.write(`${notice}\n`);
 	}
+
+	const instances = options.instances && {
+		choices: options.instances.choices,
+		path: options.instances.path,
+		...(options.instances.unavailable ? {unavailable: options.instances.unavailable} : {}),
+		async open(name: string) {
+			// Opened before the old one is let go: a switch that fails leaves the app where it was.
+			const next = await openSession(options.instances!.resolve(name), () => {});
+			const previous = opened;
+			opened = next.opened;
+			await previous.close();
+			return next.session;
+		},
+	};
 
 	let restore = () => {};
 	try {
@@ -66,15 +119,11 @@ export async function runApp(options: {
 		await screen.input.ready;
 		const instance = render(
 			React.createElement(App, {
-				store: opened.store,
-				endpoint: maskRedisUrl(opened.target.url),
-				// Failures say what happened at which Redis ("did not answer within 10 s"), as the CLI's do.
-				target: opened.target,
-				prefix: opened.target.prefix,
-				source,
-				first,
+				...started.session,
 				input: screen.input,
 				checks: options.checks,
+				...(instances ? {instances} : {}),
+				...(options.connection.warnings?.length ? {warning: options.connection.warnings.join(' ').replace(/^ee-tokens: /, '')} : {}),
 			}),
 			// The app reads the terminal itself (screen.input): Ink gets a stdin it never reads.
 			{exitOnCtrlC: false, patchConsole: true, maxFps: 60, stdin: new PassThrough() as unknown as NodeJS.ReadStream},

@@ -19,8 +19,19 @@ export type CliOptions = {
 
 export type CliResult = {exitCode: number | undefined; stdout: string; stderr: string};
 
-/** The environment a run starts from: nothing of the developer's shell (no Redis variables) leaks in. */
-export const cleanEnv = (env: Record<string, string | undefined> = {}) => ({PATH: process.env['PATH'], HOME: process.env['HOME'], ...env});
+/**
+ * Where runs look for a config file unless a test names its own: nowhere, so the developer's own
+ * named instances (a `default` in ~/.config/ee-tokens/config.toml) never move a test's Redis.
+ */
+export const NO_CONFIG_HOME = '/nonexistent/ee-tokens-test-config';
+
+/** The environment a run starts from: nothing of the developer's shell (no Redis variables, no config file) leaks in. */
+export const cleanEnv = (env: Record<string, string | undefined> = {}) => ({
+	PATH: process.env['PATH'],
+	HOME: process.env['HOME'],
+	XDG_CONFIG_HOME: NO_CONFIG_HOME,
+	...env,
+});
 
 /**
  * Runs `ee-tokens …` as a child process with a clean environment and never rejects: tests assert

@@ -152,3 +152,37 @@ it('a key typed while the details load acts once they show: t there opens the re
 		screen.unmount();
 	}
 });
+
+it('a read-only instance: the config warning until the first key, the name in the header, READ-ONLY, refused audit-log switch', async () => {
+	const input = fakeKeys();
+	const screen = await renderToTerminal(
+		<App
+			store={opened.store}
+			endpoint={redis.url()}
+			prefix=""
+			refreshMs={3_600_000}
+			input={input.source}
+			checks={{ask: askRequest, routes: routeAnswers}}
+			instance={{name: 'prod', color: 'red'}}
+			readOnly={{instance: true, flag: false}}
+			warning="warning: the config file /x/config.toml holds a Redis password (instance prod) and can be read by other users (mode 0644): chmod 600 it"
+		/>,
+		{columns: 120, rows: 35},
+	);
+	try {
+		const first = await until(screen.text, /\d+ tokens/);
+		expect(first.split('\n')[0]).toMatch(/^ \[prod\] ee-tokens redis:/);
+		expect(first).toContain('holds a Redis password (instance prod) and can be read by other users');
+		expect(first.trimEnd().split('\n').at(-1)).toMatch(/^ READ-ONLY │/);
+		const setting = await redis.client(8).hget('settings', 'tokenAuditLog');
+		// Any key clears the warning; in a token's details, a turns the audit log on or off: refused here.
+		input.type(KEYS.enter);
+		await until(screen.text, /audit log/);
+		expect(screen.text()).not.toContain('holds a Redis password');
+		input.type('a');
+		await until(screen.text, /Instance prod is read-only: switching the audit log would write to it; nothing was done/);
+		expect(await redis.client(8).hget('settings', 'tokenAuditLog')).toBe(setting);
+	} finally {
+		screen.unmount();
+	}
+});

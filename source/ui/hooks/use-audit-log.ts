@@ -2,6 +2,7 @@ import {useCallback, useEffect, useState} from 'react';
 import type {TokenStore} from '../../store/index.js';
 import {failureText} from '../errors.js';
 import type {AuditLogView} from '../state/audit-log.js';
+import {useInstance} from './use-instance.js';
 
 export type AuditLogState = {
 	log?: AuditLogView;
@@ -26,6 +27,7 @@ export function useAuditLog(store: TokenStore, id: string, version: unknown): Au
 	const [failure, setFailure] = useState<string | undefined>(undefined);
 	const [notice, setNotice] = useState<string | undefined>(undefined);
 	const [reads, setReads] = useState(0);
+	const {refusal} = useInstance();
 	useEffect(() => {
 		let live = true;
 		Promise.all([store.wholeAuditLog(id), store.auditLogSetting()])
@@ -50,6 +52,11 @@ export function useAuditLog(store: TokenStore, id: string, version: unknown): Au
 		setReads(count => count + 1);
 	}, []);
 	const toggleSetting = useCallback(() => {
+		if (refusal) {
+			setNotice(refusal('switching the audit log'));
+			return;
+		}
+
 		if (log === undefined) {
 			// Switching starts from the setting as read: unknown, it is not guessed (one stray key
 			// would otherwise turn the log off for every token).
@@ -67,6 +74,6 @@ export function useAuditLog(store: TokenStore, id: string, version: unknown): Au
 			.catch((error: unknown) => {
 				setNotice(`Could not switch the audit log: ${failureText(error)}`);
 			});
-	}, [store, log, reload]);
+	}, [store, log, reload, refusal]);
 	return {log, failure, notice, toggleSetting, reload};
 }

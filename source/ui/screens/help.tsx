@@ -2,12 +2,13 @@ import {Box, Text} from 'ink';
 import {useState} from 'react';
 import {Frame, Title} from '../components/frame.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
-import {Command, commandIn, helpSections} from '../keymap.js';
+import {Command, KEYMAP, commandIn, helpSections} from '../keymap.js';
+import {useInstance} from '../hooks/use-instance.js';
 import {scrollBy} from '../state/details.js';
 import {fit} from '../../format/cells.js';
 import {theme} from '../theme.js';
 
-type Line = {kind: 'title' | 'row' | 'blank'; keys?: string; text: string};
+type Line = {kind: 'title' | 'row' | 'blank'; keys?: string; text: string; writes?: boolean};
 
 /** The help screen's lines, generated from the keymap (the same table as footer and handlers). */
 export function helpLines(): Line[] {
@@ -15,7 +16,7 @@ export function helpLines(): Line[] {
 	for (const section of helpSections()) {
 		lines.push({kind: 'title', text: section.title});
 		for (const row of section.rows) {
-			lines.push({kind: 'row', keys: row.keys, text: row.help});
+			lines.push({kind: 'row', keys: row.keys, text: row.help, writes: row.commands?.some(command => KEYMAP[command].writes) ?? false});
 		}
 
 		lines.push({kind: 'blank', text: ''});
@@ -41,7 +42,7 @@ export function helpColumns(width: number): Line[][] {
 	return [lines.slice(0, split), lines.slice(split)];
 }
 
-function HelpLine({line, width}: {line: Line | undefined; width: number}) {
+function HelpLine({line, width, greyed}: {line: Line | undefined; width: number; greyed: boolean}) {
 	if (!line || line.kind === 'blank') {
 		return <Text>{' '.repeat(width)}</Text>;
 	}
@@ -50,8 +51,9 @@ function HelpLine({line, width}: {line: Line | undefined; width: number}) {
 		return <Text bold>{fit(`  ${line.text}`, width)}</Text>;
 	}
 
+	// On a read-only instance the keys that would write are greyed, as in the footer.
 	return (
-		<Text>
+		<Text dimColor={greyed && line.writes} strikethrough={greyed && line.writes}>
 			<Text color={theme.accent}>{fit(`    ${line.keys ?? ''}`, 14)}</Text>
 			{fit(line.text, Math.max(1, width - 14))}
 		</Text>
@@ -59,6 +61,7 @@ function HelpLine({line, width}: {line: Line | undefined; width: number}) {
 }
 
 export function HelpView({width, height, offset}: {width: number; height: number; offset: number}) {
+	const greyed = useInstance().refusal !== undefined;
 	const columns = helpColumns(width);
 	const columnWidth = Math.floor(width / columns.length);
 	const rows = Math.max(...columns.map(column => column.length));
@@ -69,7 +72,7 @@ export function HelpView({width, height, offset}: {width: number; height: number
 			{visible.map(row => (
 				<Box key={row} height={1}>
 					{columns.map((column, index) => (
-						<HelpLine key={index} line={column[row]} width={columnWidth} />
+						<HelpLine key={index} line={column[row]} width={columnWidth} greyed={greyed} />
 					))}
 				</Box>
 			))}

@@ -22,6 +22,8 @@ export type TableScreenProps = {
 	active: boolean;
 	onOpen: (dialog: Dialog) => void;
 	onRefresh: () => void;
+	/** p: the instance picker. */
+	onPicker: () => void;
 	onQuit: () => void;
 	/** What the last action did, for the status line (the app clears it on the next key). */
 	said?: string;
@@ -36,7 +38,20 @@ const KEEPS_THE_TOKEN = new Set<TableAction['type']>(['cycleSort', 'reverseSort'
  * The token table with its cursor, filter, sort and marks. It stays mounted under dialogs, so
  * closing one comes back to the same place.
  */
-export function TableScreen({data, waiting, loading, width, height, active, onOpen, onRefresh, onQuit, select, said}: TableScreenProps) {
+export function TableScreen({
+	data,
+	waiting,
+	loading,
+	width,
+	height,
+	active,
+	onOpen,
+	onRefresh,
+	onPicker,
+	onQuit,
+	select,
+	said,
+}: TableScreenProps) {
 	const [table, dispatch, ref] = useRefReducer(tableReducer, initialTableState);
 	const rowsHeight = Math.max(1, height - 2);
 	const order = useMemo(
@@ -132,6 +147,11 @@ export function TableScreen({data, waiting, loading, width, height, active, onOp
 
 				case 'refresh': {
 					onRefresh();
+					break;
+				}
+
+				case 'instances': {
+					onPicker();
 					break;
 				}
 

@@ -182,6 +182,7 @@ export type TableIntent =
 	| {kind: 'open'; what: 'details' | 'issue' | 'import' | 'export' | 'revoke' | 'help' | 'review'}
 	| {kind: 'open'; what: 'rotate' | 'edit' | 'request-check'}
 	| {kind: 'refresh'}
+	| {kind: 'instances'}
 	| {kind: 'mark'}
 	| {kind: 'quit'}
 	| {kind: 'none'};
@@ -266,6 +267,10 @@ export function tableIntent(
 
 		case Command.Mark: {
 			return total > 0 ? {kind: 'mark'} : {kind: 'none'};
+		}
+
+		case Command.Instances: {
+			return {kind: 'instances'};
 		}
 
 		case Command.ClearMarks: {

@@ -1,5 +1,5 @@
 import pty from '@lydell/node-pty';
-import {CLI} from '../../helpers/cli.js';
+import {CLI, NO_CONFIG_HOME} from '../../helpers/cli.js';
 import {type HeadlessTerminal, allLines, modernTerminal, screenLines} from './xterm.js';
 
 export type AppProcess = {
@@ -83,6 +83,8 @@ export function spawnApp(
 		env: {
 			PATH: process.env['PATH'] ?? '',
 			HOME: process.env['HOME'] ?? '/tmp',
+			// No config file unless the test writes one (the developer's named instances stay out).
+			XDG_CONFIG_HOME: NO_CONFIG_HOME,
 			CI: 'false',
 			TERM: 'xterm-256color',
 			FORCE_COLOR: '2',
