@@ -62,6 +62,10 @@ export type CliIo = {
 export type Context = {
 	/** `--dbs.redis`, taken out of argv before meow (meow cannot spell a dotted flag). */
 	redisFlag?: string;
+	/** `--instance`, taken out the same way: a named instance of the config file. */
+	instanceFlag?: string;
+	/** `--read-only`: every write refused, whatever the connection. */
+	readOnly?: boolean;
 	/** `--dbs.timeout`, taken out the same way: seconds Redis has to connect and to answer each command. */
 	timeoutFlag?: string;
 	/** `--dbs.tls-ca`, `--dbs.tls-cert`, `--dbs.tls-key`, taken out the same way: files for a `rediss://` Redis. */
@@ -156,7 +160,7 @@ function spellNegations(argv: readonly string[], flags: AnyFlags): string[] {
 }
 
 export function createContext(options: GlobalOptions, io: CliIo): Context {
-	const {redisFlag, timeoutFlag, tlsFlags, verbose} = options;
+	const {redisFlag, instanceFlag, readOnly, timeoutFlag, tlsFlags, verbose} = options;
 	const say = (message: string) => {
 		io.stderr.write(`${message}\n`);
 	};
@@ -180,6 +184,8 @@ export function createContext(options: GlobalOptions, io: CliIo): Context {
 	return {
 		...io,
 		redisFlag,
+		instanceFlag,
+		readOnly,
 		timeoutFlag,
 		tlsFlags,
 		verbose,

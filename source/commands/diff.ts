@@ -38,7 +38,7 @@ export const diffCommand = defineCommand({
 	},
 	async run(cli, context) {
 		const {flags} = cli;
-		return withEnds(flags, 'diff', context, async ({from, to, atFrom, atTo}) => {
+		return withEnds(flags, {command: 'diff', writesTo: false}, context, async ({from, to, atFrom, atTo}) => {
 			const [fromRecords, toRecords] = await Promise.all([atFrom(readStoredRecords(from.store)), atTo(readStoredRecords(to.store))]);
 			const diff = compareStored(fromRecords, toRecords, {now: context.now(), includeExpired: flags.all});
 			const labels = {from: from.label, to: to.label};

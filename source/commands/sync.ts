@@ -49,7 +49,7 @@ export const syncCommand = defineCommand({
 	async run(cli, context) {
 		const {flags} = cli;
 		const where = flags.query === undefined ? undefined : parseQuery(flags.query);
-		return withEnds(flags, 'sync', context, async ({from, to, atFrom, atTo}) => {
+		return withEnds(flags, {command: 'sync', writesTo: !flags.dryRun}, context, async ({from, to, atFrom, atTo}) => {
 			const source = await atFrom(readSyncSource(from.store, where));
 			const targets = await atTo(
 				readSyncTargets(

@@ -1,8 +1,9 @@
 import {type OpenStore, type RedisTarget, asRedisError, keyFileWarning, maskRedisUrl, openTarget, serverRunId} from '../store/index.js';
 import {TokenError} from '../tokens/index.js';
+import {readOnlyRefusal} from '../config/index.js';
 import {displayText} from '../format/index.js';
 import type {Context} from './command.js';
-import {resolveEndpoint, sameKeyspace} from './endpoint.js';
+import {type Endpoint, resolveEndpoint, sameKeyspace} from './endpoint.js';
 
 /** The flags naming the two ends, shared by `diff` and `sync`. */
 export const endFlags = {
@@ -14,19 +15,28 @@ export const endFlags = {
 
 export type EndFlags = {from?: string; to?: string; fromPrefix?: string; toPrefix?: string};
 
-export const END_USAGE = `  --from         The Redis the tokens come from: a URL (redis://, rediss://, unix://)
-	  --to           The Redis compared with it, or copied to
-	  --from-prefix  The key prefix at --from (EmailEngine's EENGINE_REDIS_PREFIX); without
-	                 it, EENGINE_REDIS_PREFIX applies to both ends, as for every command
-	  --to-prefix    The key prefix at --to
-	  --dbs.timeout and the --dbs.tls-* files apply to both ends; --dbs.redis to neither`;
+export const END_USAGE = `  --from         The Redis the tokens come from: a URL (redis://, rediss://, unix://) or
+	                 the name of an instance of the config file (ee-tokens instances)
+	  --to           The Redis compared with it, or copied to: a URL or an instance name
+	  --from-prefix  The key prefix at a --from URL (EmailEngine's EENGINE_REDIS_PREFIX);
+	                 without it, EENGINE_REDIS_PREFIX applies to both URLs, as for every
+	                 command (an instance names its own prefix)
+	  --to-prefix    The key prefix at a --to URL
+	  --dbs.timeout, --dbs.tls-* and --read-only apply to both ends; --dbs.redis and
+	  --instance to neither`;
 
 /** One end, opened: its store and what to call it in messages (password masked, sanitised). */
 export type End = OpenStore & {label: string};
 
-/** How an end is named to people: its URL with the password masked, and its prefix when it has one. */
-export const endLabel = (target: RedisTarget): string =>
-	displayText(`${maskRedisUrl(target.url)}${target.prefix ? ` (prefix ${target.prefix.slice(0, -1)})` : ''}`, 300);
+/**
+ * How an end is named to people: its instance's name when it has one, its URL with the password
+ * masked, and its prefix when it has one.
+ */
+export const endLabel = ({target, instance}: Pick<Endpoint, 'target' | 'instance'>): string =>
+	displayText(
+		`${instance ? `${instance.name} (` : ''}${maskRedisUrl(target.url)}${target.prefix ? ` prefix ${target.prefix.slice(0, -1)}` : ''}${instance ? ')' : ''}`,
+		300,
+	);
 
 /**
  * Resolves both ends (before connecting anything: a typo never needs a reachable Redis), connects
@@ -35,25 +45,35 @@ export const endLabel = (target: RedisTarget): string =>
  */
 export async function withEnds<T>(
 	flags: EndFlags,
-	command: string,
+	/** The command, and whether it writes to --to (sync but not its dry run): refused on a read-only end. */
+	{command, writesTo}: {command: string; writesTo: boolean},
 	context: Context,
 	use: (ends: {from: End; to: End; atFrom: <R>(work: Promise<R>) => Promise<R>; atTo: <R>(work: Promise<R>) => Promise<R>}) => Promise<T>,
 ): Promise<T> {
-	if (context.redisFlag !== undefined) {
-		throw new TokenError('usage', `${command} reads --from and --to; --dbs.redis names neither: give the URL to --from or --to`);
+	if (context.redisFlag !== undefined || context.instanceFlag !== undefined) {
+		const given = context.redisFlag === undefined ? '--instance' : '--dbs.redis';
+		throw new TokenError('usage', `${command} reads --from and --to; ${given} names neither: give the URL or instance to --from or --to`);
 	}
 
 	if (flags.from === undefined || flags.to === undefined) {
-		throw new TokenError('usage', `${command} needs --from URL and --to URL`);
+		throw new TokenError('usage', `${command} needs --from and --to (each a Redis URL or an instance name)`);
 	}
 
-	const options = {env: context.env, timeoutFlag: context.timeoutFlag, tlsFlags: context.tlsFlags};
-	const fromTarget = resolveEndpoint('--from', flags.from, {...options, prefix: flags.fromPrefix});
-	const toTarget = resolveEndpoint('--to', flags.to, {...options, prefix: flags.toPrefix});
-	for (const warning of new Set([keyFileWarning(fromTarget.tls), keyFileWarning(toTarget.tls)])) {
+	const options = {env: context.env, timeoutFlag: context.timeoutFlag, tlsFlags: context.tlsFlags, readOnly: context.readOnly};
+	const fromEnd = resolveEndpoint('--from', flags.from, {...options, prefix: flags.fromPrefix});
+	const toEnd = resolveEndpoint('--to', flags.to, {...options, prefix: flags.toPrefix});
+	const fromTarget = fromEnd.target;
+	const toTarget = toEnd.target;
+	for (const warning of new Set([...fromEnd.warnings, ...toEnd.warnings, keyFileWarning(fromTarget.tls), keyFileWarning(toTarget.tls)])) {
 		if (warning) {
 			context.say(warning);
 		}
+	}
+
+	// Before anything is opened: a read-only instance is never connected to for a write.
+	const refusal = writesTo ? readOnlyRefusal(toEnd, `${command} to --to`) : undefined;
+	if (refusal) {
+		throw refusal;
 	}
 
 	if (sameKeyspace(fromTarget, toTarget, [undefined, undefined])) {
@@ -83,8 +103,8 @@ export async function withEnds<T>(
 		}
 
 		result = await use({
-			from: {...fromOpen, label: endLabel(fromTarget)},
-			to: {...toOpen, label: endLabel(toTarget)},
+			from: {...fromOpen, label: endLabel(fromEnd)},
+			to: {...toOpen, label: endLabel(toEnd)},
 			atFrom: blame(fromTarget),
 			atTo: blame(toTarget),
 		});

@@ -70,15 +70,7 @@ export function resolveConnection(
 
 	const [name, by] = flags.instanceFlag === undefined ? [fromEnv, INSTANCE_ENV] : [flags.instanceFlag, '--instance'];
 	if (name !== undefined) {
-		const file = load(env);
-		if (file === undefined) {
-			throw new TokenError(
-				'usage',
-				`${by} ${quoteTyped(name)}: there is no config file at ${configPath(env)}; create it with an [instances.${safeName(name)}] table (ee-tokens instances --help)`,
-			);
-		}
-
-		return fromInstance(file, name, by, flags, env);
+		return instanceConnection(name, by, flags, env, load);
 	}
 
 	const resolution = resolveRedisTarget(undefined, env, flags.timeoutFlag, flags.tlsFlags);
@@ -94,10 +86,38 @@ export function resolveConnection(
 	return fromInstance(file, file.default, 'default', flags, env);
 }
 
+/**
+ * The named instance `name` of the config file, as `by` (the flag or variable that named it) asked
+ * for it: `--instance`, `EE_TOKENS_INSTANCE`, or one end of `diff` and `sync` (`--from`, `--to`).
+ */
+export function instanceConnection(
+	name: string,
+	by: string,
+	flags: Omit<ConnectionFlags, 'redisFlag' | 'instanceFlag'>,
+	env: Env,
+	load: (env: Env) => InstancesFile | undefined = loadConfig,
+): Connection {
+	const file = load(env);
+	if (file === undefined) {
+		throw new TokenError(
+			'usage',
+			`${by} ${quoteTyped(name)}: there is no config file at ${configPath(env)}; create it with an [instances.${safeName(name)}] table (ee-tokens instances --help)`,
+		);
+	}
+
+	return fromInstance(file, name, by, flags, env);
+}
+
 /** A name as it may be shown in a hint: only one a header could show. */
 const safeName = (name: string) => (/^[\w.-]{1,64}$/.test(name) ? name : 'NAME');
 
-function fromInstance(file: InstancesFile, name: string, by: string, flags: ConnectionFlags, env: Env): Connection {
+function fromInstance(
+	file: InstancesFile,
+	name: string,
+	by: string,
+	flags: Omit<ConnectionFlags, 'redisFlag' | 'instanceFlag'>,
+	env: Env,
+): Connection {
 	const instance = file.instances.find(candidate => candidate.name === name);
 	if (instance === undefined) {
 		const known = file.instances.map(candidate => candidate.name);
@@ -179,7 +199,7 @@ export function urlOf(instance: InstanceConfig, env: Env): string {
 }
 
 /** The one line a write refused on a read-only connection says. */
-export function readOnlyRefusal(connection: Connection, what: string): TokenError | undefined {
+export function readOnlyRefusal(connection: Pick<Connection, 'instance' | 'readOnly'>, what: string): TokenError | undefined {
 	const {instance, flag} = connection.readOnly;
 	if (!instance && !flag) {
 		return undefined;

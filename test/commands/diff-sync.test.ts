@@ -331,16 +331,17 @@ describe('a sync that Redis stops', () => {
 });
 
 describe('naming the two ends', () => {
-	it('refuses one keyspace named twice, however spelled, a name that is not a URL, and --dbs.redis', async () => {
+	it('refuses one keyspace named twice, however spelled, a name with no config file, and --dbs.redis', async () => {
 		const same = await run(['sync', '--from', one.url(8), '--to', `redis://localhost:${one.port}/8`, '--yes']);
 		expect(same.exitCode).toBe(2);
 		expect(same.stderr).toContain('--from and --to name the same Redis database and key prefix');
 		const samePrefix = await run(['diff', '--from', one.url(8), '--from-prefix', 'ee', '--to', one.url(8), '--to-prefix', 'ee']);
 		expect(samePrefix.exitCode).toBe(2);
+		// A name is an instance of the config file: there is none here.
 		const name = await run(['diff', '--from', 'prod', '--to', one.url(8)]);
 		expect(name.exitCode).toBe(2);
-		expect(name.stderr).toBe(
-			'ee-tokens: --from "prod" is not a Redis URL (redis://, rediss:// or unix://); named instances come with the config file',
+		expect(name.stderr).toMatch(
+			/^ee-tokens: --from "prod": there is no config file at .*config\.toml; create it with an \[instances\.prod\] table/,
 		);
 		const global = await run(['diff', '--from', one.url(8), '--to', one.url(9), `--dbs.redis=${one.url(8)}`]);
 		expect(global.exitCode).toBe(2);

@@ -296,3 +296,60 @@ describe('ee-tokens instances', () => {
 		expect(await run(['instances', '--json'], {XDG_CONFIG_HOME: none})).toEqual({exitCode: 0, stdout: '[]', stderr: ''});
 	});
 });
+
+describe('diff and sync between named instances', () => {
+	it.each([
+		['two servers', 'a', 'b'],
+		['two databases of one server', 'a', 'a9'],
+		['two key prefixes of one database', 'a', 'ap'],
+	])('%s: --from and --to take instance names, and the plan names them', async (_what, first, second) => {
+		const made = await issue('--instance', first);
+		const before = await run(['diff', '--from', first, '--to', second]);
+		expect(before.exitCode, before.stderr).toBe(1);
+		expect(before.stdout).toContain(`--from ${first} (`);
+		const synced = await run(['sync', '--from', first, '--to', second, '--yes']);
+		expect(synced.exitCode, synced.stderr).toBe(0);
+		expect(synced.stderr).toMatch(new RegExp(`^Sync from ${first} \\(.*\\) to ${second} \\(`));
+		expect(synced.stderr).not.toContain('hunter2');
+		expect(await ids('--instance', second)).toEqual([made]);
+		expect((await run(['diff', '--from', first, '--to', second])).exitCode).toBe(0);
+		// A second run copies nothing.
+		expect((await run(['sync', '--from', first, '--to', second, '--yes'])).stderr).toContain('Nothing to copy.');
+	});
+
+	it('a read-only --to refuses sync before anything is opened (its dry run and diff are let through); --read-only too', async () => {
+		await issue('--instance', 'a');
+		const before = await everything();
+		const refused = await run(['sync', '--from', 'a', '--to', 'ro', '--yes']);
+		expect([refused.exitCode, refused.stderr]).toEqual([
+			2,
+			'ee-tokens: Instance ro is read-only: sync to --to would write to it; nothing was done (set readOnly = false in the config file)',
+		]);
+		const flagged = await run(['sync', '--from', 'a', '--to', 'b', '--yes', '--read-only']);
+		expect([flagged.exitCode, flagged.stderr]).toEqual([
+			2,
+			'ee-tokens: --read-only is given: sync to --to would write to it; nothing was done (drop --read-only)',
+		]);
+		expect(await everything()).toEqual(before);
+		expect((await run(['sync', '--from', 'a', '--to', 'ro', '--dry-run'])).exitCode).toBe(0);
+		expect((await run(['diff', '--from', 'ro', '--to', 'a'])).exitCode).toBe(1);
+		// Copying FROM a read-only instance writes nothing to it.
+		const fromReadOnly = await run(['sync', '--from', 'ro', '--to', 'a9', '--yes']);
+		expect(fromReadOnly.exitCode, fromReadOnly.stderr).toBe(0);
+	});
+
+	it('an unknown name, a prefix flag with a name, --instance: exit 2, one line', async () => {
+		const unknown = await run(['diff', '--from', 'prd', '--to', 'a']);
+		expect([unknown.exitCode, unknown.stderr.split('\n').length]).toEqual([2, 1]);
+		expect(unknown.stderr).toMatch(/^ee-tokens: Unknown instance "prd" \(--from\)/);
+		const prefixed = await run(['diff', '--from', 'a', '--from-prefix', 'x', '--to', 'b']);
+		expect(prefixed.stderr).toBe('ee-tokens: --from-prefix with instance "a": the instance names its own prefix in the config file');
+		const global = await run(['diff', '--from', 'a', '--to', 'b', '--instance', 'a']);
+		expect(global.exitCode).toBe(2);
+		expect(global.stderr).toContain('--instance names neither');
+		const hostish = await run(['diff', '--from', 'user:hunter2@host', '--to', 'a']);
+		expect(hostish.stderr).toBe(
+			'ee-tokens: --from (17 characters) is neither a Redis URL (redis://, rediss:// or unix://) nor an instance name',
+		);
+	});
+});
