@@ -1,5 +1,5 @@
 import {TokenError, type TokenRecord, parseQuery} from '../tokens/index.js';
-import {type ImportOutcome, ImportStopped, type SyncPlan, planSync, readSyncSource, readSyncTargets} from '../store/index.js';
+import {type CopyResult, type SyncPlan, copyPlanned, planSync, readSyncSource, readSyncTargets} from '../store/index.js';
 import {displayText} from '../format/index.js';
 import {EXIT} from './exit-codes.js';
 import {type Context, defineCommand, jsonFlag} from './command.js';
@@ -101,56 +101,18 @@ export const syncCommand = defineCommand({
 	},
 });
 
-type Written = {copied: string[]; present: string[]};
+type Written = Pick<CopyResult, 'copied' | 'present'>;
 
 const count = (n: number) => `${n.toLocaleString('en-US')} token${n === 1 ? '' : 's'}`;
 
-/** Tokens per import call, and how many calls are in flight at once (below). */
-const CHUNK = 1000;
-const IN_FLIGHT = 3;
-
-/**
- * Copies through the import (compatibility §3.3): never over a live token, each whole or not at
- * all. A few chunks are in flight at once, so that decoding and encoding one overlaps Redis
- * running the writes of another (`export | import` overlaps them in two processes); each chunk is
- * the import's own, and the import never overwrites whatever the order.
- */
+/** Copies through the import (store/copying.ts); a run Redis stops part-way says how far it got. */
 async function copy(context: Context, to: End, plan: SyncPlan, result: Written): Promise<void> {
-	const tally = (offset: number, outcomes: ReadonlyArray<ImportOutcome | TokenError | undefined>) => {
-		for (const [index, outcome] of outcomes.entries()) {
-			if (outcome instanceof TokenError) {
-				// The plan leaves out what the import refuses (importRefusal); kept honest all the same.
-				plan.refused.push({id: plan.copy[offset + index]!.id, problem: outcome.message});
-			} else if (outcome) {
-				// "present": --to got a live token under the id after the plan was read; it is kept.
-				result[outcome.status === 'imported' ? 'copied' : 'present'].push(outcome.id);
-			}
-		}
-	};
-
-	let next = 0;
-	let stopped: ImportStopped | undefined;
-	const worker = async () => {
-		while (next < plan.copy.length && !stopped) {
-			const offset = next;
-			next += CHUNK;
-			try {
-				tally(offset, await to.store.importMany(plan.copy.slice(offset, offset + CHUNK).map(token => token.exportString)));
-			} catch (error) {
-				if (!(error instanceof ImportStopped)) {
-					throw error;
-				}
-
-				tally(offset, error.outcomes);
-				stopped ??= error;
-			}
-		}
-	};
-
-	await Promise.all(Array.from({length: IN_FLIGHT}, worker));
-	if (stopped) {
+	const done = await copyPlanned(to.store, plan);
+	result.copied.push(...done.copied);
+	result.present.push(...done.present);
+	if (done.stopped) {
 		context.say(`Stopped early. Copied ${count(result.copied.length)} before the failure; run the sync again to finish.`);
-		throw stopped.cause;
+		throw done.stopped.cause;
 	}
 }
 

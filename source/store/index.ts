@@ -1,5 +1,6 @@
 /** Redis: connection resolution, EmailEngine's key layout, the token store, the embedded server. */
 export * from './comparing.js';
+export * from './copying.js';
 export * from './connection.js';
 export * from './embedded.js';
 export * from './embedded-lifecycle.js';
