@@ -21,6 +21,7 @@ import {oneLine} from '../tokens/index.js';
 import {theme} from './theme.js';
 import {InstanceContext, useInstance} from './hooks/use-instance.js';
 import {type InstanceChoice, InstancePicker} from './screens/instances.js';
+import type {CopyTargets} from './screens/copy-to.js';
 
 /** What the app shows and uses of one connection: switching instances replaces all of it at once. */
 export type AppSession = {
@@ -47,6 +48,8 @@ export type InstanceSwitching = {
 	/** Why there is nothing to pick (the config file cannot be read): said when p is pressed. */
 	unavailable?: string;
 	open: (name: string) => Promise<AppSession>;
+	/** Opens another instance to copy to (C), leaving the app where it is. */
+	openForCopy: CopyTargets['open'];
 };
 
 export type AppProps = {
@@ -212,6 +215,14 @@ function Main({
 
 	// Every dialog opens through here: one that would write is refused on a read-only connection
 	// before it opens, with its reason, from the table as from a token's details.
+	// A copy (C) goes to another instance of the config file: the ones the picker lists.
+	const copyTargets = useMemo<CopyTargets | undefined>(
+		() =>
+			instances && !instances.unavailable && instances.choices.length > 0
+				? {choices: instances.choices, current: instance?.name, open: instances.openForCopy}
+				: undefined,
+		[instances, instance],
+	);
 	const openDialog = useCallback(
 		(next: Dialog) => {
 			const what = WRITING_DIALOGS[next.kind];
@@ -220,9 +231,17 @@ function Main({
 				return;
 			}
 
+			if (next.kind === 'copy' && !copyTargets) {
+				setRefused(
+					instances?.unavailable ??
+						`No instances to copy to: ${instances?.path ?? 'the config file'} names none (ee-tokens instances --help shows one)`,
+				);
+				return;
+			}
+
 			setDialog(next);
 		},
-		[refusal],
+		[refusal, copyTargets, instances],
 	);
 	const openPicker = useCallback(() => {
 		if (instances?.unavailable) {
@@ -347,6 +366,7 @@ function Main({
 						onOpen={openDialog}
 						onChanged={refresh}
 						checks={checks}
+						copyTargets={copyTargets}
 					/>
 				) : null}
 				{picking && instances ? (

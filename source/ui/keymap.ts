@@ -60,6 +60,7 @@ export enum Command {
 	AuditSetting = 'auditSetting',
 	CheckRequest = 'checkRequest',
 	Instances = 'instances',
+	CopyTo = 'copyTo',
 	ForceQuit = 'forceQuit',
 	// Inside dialogs
 	Close = 'close',
@@ -112,7 +113,11 @@ export type View =
 	/** Whether the token may make a request (t): the request's fields and serve's answer. */
 	| 'request-check'
 	/** The instance picker (p): the config file's named instances. */
-	| 'instances';
+	| 'instances'
+	/** Copying tokens to another instance (C): which instance, the plan to confirm, what was done. */
+	| 'copy-choose'
+	| 'copy-confirm'
+	| 'copy-done';
 
 /** `meta` left out matches either; `ctrl` left out means without Ctrl. */
 type Binding = {input?: string; name?: KeyName; ctrl?: boolean; meta?: boolean};
@@ -157,7 +162,18 @@ export const KEYMAP: Record<Command, Entry> = {
 		// In the request check the keys are text and ↑ goes to the field before.
 		keysIn: {'request-check': '↑'},
 		labelIn: {'request-check': 'previous field'},
-		views: ['table', 'details', 'help', 'wizard-scopes', 'wizard-choice', 'review', 'audit-log', 'request-check', 'instances'],
+		views: [
+			'table',
+			'details',
+			'help',
+			'wizard-scopes',
+			'wizard-choice',
+			'review',
+			'audit-log',
+			'request-check',
+			'instances',
+			'copy-choose',
+		],
 	},
 	[Command.Down]: {
 		bindings: [named('down'), input('j')],
@@ -166,7 +182,18 @@ export const KEYMAP: Record<Command, Entry> = {
 		help: 'Move down one row (only ↓ while typing)',
 		keysIn: {'request-check': '↓'},
 		labelIn: {'request-check': 'next field'},
-		views: ['table', 'details', 'help', 'wizard-scopes', 'wizard-choice', 'review', 'audit-log', 'request-check', 'instances'],
+		views: [
+			'table',
+			'details',
+			'help',
+			'wizard-scopes',
+			'wizard-choice',
+			'review',
+			'audit-log',
+			'request-check',
+			'instances',
+			'copy-choose',
+		],
 	},
 	[Command.PageUp]: {
 		bindings: [named('pageup')],
@@ -323,6 +350,15 @@ export const KEYMAP: Record<Command, Entry> = {
 		help: 'Pick another instance of the config file',
 		views: ['table'],
 	},
+	[Command.CopyTo]: {
+		// It writes to the other instance, not this one: a read-only instance may copy out.
+		rank: 19,
+		bindings: [input('C')],
+		keys: 'C',
+		label: 'copy to',
+		help: 'Copy the marked tokens (or this one) to another instance',
+		views: ['table'],
+	},
 	[Command.AuditSetting]: {
 		writes: true,
 		rank: 16,
@@ -372,6 +408,8 @@ export const KEYMAP: Record<Command, Entry> = {
 			'audit-log',
 			'request-check',
 			'instances',
+			'copy-choose',
+			'copy-done',
 		],
 	},
 	[Command.Back]: {
@@ -380,16 +418,16 @@ export const KEYMAP: Record<Command, Entry> = {
 		keys: 'Esc',
 		label: 'back',
 		help: 'Back one step (from the first: cancel)',
-		views: ['wizard-text', 'wizard-scopes', 'wizard-choice', 'wizard-review', 'import-confirm'],
+		views: ['wizard-text', 'wizard-scopes', 'wizard-choice', 'wizard-review', 'import-confirm', 'copy-confirm'],
 	},
 	[Command.Next]: {
 		rank: 2,
 		bindings: [named('return')],
 		keys: 'Enter',
 		label: 'next',
-		labelIn: {instances: 'switch'},
+		labelIn: {instances: 'switch', 'copy-choose': 'copy there'},
 		help: 'Accept the field and go on',
-		views: ['wizard-text', 'wizard-scopes', 'wizard-choice', 'import-input', 'request-check', 'instances'],
+		views: ['wizard-text', 'wizard-scopes', 'wizard-choice', 'import-input', 'request-check', 'instances', 'copy-choose'],
 	},
 	[Command.Toggle]: {
 		rank: 3,
@@ -428,8 +466,8 @@ export const KEYMAP: Record<Command, Entry> = {
 		bindings: [named('return')],
 		keys: 'Enter',
 		label: 'confirm',
-		help: 'Confirm (issue, import or revoke)',
-		views: ['wizard-review', 'import-confirm', 'revoke'],
+		help: 'Confirm (issue, import, revoke or copy)',
+		views: ['wizard-review', 'import-confirm', 'revoke', 'copy-confirm'],
 	},
 	[Command.Done]: {
 		rank: 2,
@@ -437,7 +475,7 @@ export const KEYMAP: Record<Command, Entry> = {
 		keys: 'Enter',
 		label: 'done',
 		help: 'Close the result',
-		views: ['token-shown', 'import-done', 'revoke-done'],
+		views: ['token-shown', 'import-done', 'revoke-done', 'copy-done'],
 	},
 	[Command.EraseChar]: {
 		bindings: [{name: 'backspace', meta: false}],
@@ -588,8 +626,9 @@ const HELP_GROUPS: Array<{title: string; commands: Array<Command | SharedRow>}> 
 			// (each 29 lines, on one 120x32 screen) since w joined the dialogs' keys.
 			Command.Details,
 			Command.CheckRequest,
-			// Which instance the table is of: here, where both columns still fit one 120x32 screen.
-			Command.Instances,
+			// Which instance the table is of, and copying to another: one row, here, where both columns
+			// still fit one 120x32 screen.
+			{commands: [Command.Instances, Command.CopyTo], keys: 'p/C', help: 'Pick another instance / copy tokens to one'},
 		],
 	},
 	{

@@ -100,6 +100,17 @@ export async function runApp(options: {
 		choices: options.instances.choices,
 		path: options.instances.path,
 		...(options.instances.unavailable ? {unavailable: options.instances.unavailable} : {}),
+		async openForCopy(name: string) {
+			// Another instance, for a copy (C): the app stays where it is. A command's connection:
+			// a Redis that is away is an error to show, not one to wait for.
+			const connection = options.instances!.resolve(name);
+			if (connection.readOnly.instance || connection.readOnly.flag) {
+				throw new Error(`${name} is read-only: copying would write to it`);
+			}
+
+			const target = await openStore({resolution: connection.resolution, clientName: 'app'});
+			return {store: target.store, close: async () => target.close()};
+		},
 		async open(name: string) {
 			// Opened before the old one is let go: a switch that fails leaves the app where it was.
 			const next = await openSession(options.instances!.resolve(name), () => {});

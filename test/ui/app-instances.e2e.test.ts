@@ -24,7 +24,7 @@ beforeAll(async () => {
 	mkdirSync(path.join(home, 'ee-tokens'));
 	writeFileSync(
 		path.join(home, 'ee-tokens', 'config.toml'),
-		`default = "staging"\n\n[instances.staging]\nredis = "${alpha.url(8)}"\ncolor = "green"\n\n[instances.prod]\nredis = "${beta.url(8)}"\nreadOnly = true\ncolor = "red"\n\n[instances.gone]\nredis = "redis://:sekrit@127.0.0.1:${await freePort()}/8"\n`,
+		`default = "staging"\n\n[instances.staging]\nredis = "${alpha.url(8)}"\ncolor = "green"\n\n[instances.prod]\nredis = "${beta.url(8)}"\nreadOnly = true\ncolor = "red"\n\n[instances.gone]\nredis = "redis://:sekrit@127.0.0.1:${await freePort()}/8"\n\n[instances.spare]\nredis = "${beta.url(9)}"\n`,
 		{mode: 0o600},
 	);
 	for (const [redis, description] of [
@@ -134,4 +134,45 @@ it('--read-only makes any connection read-only in the app too', async () => {
 	await started.type('i');
 	await started.waitFor('Read-only (--read-only): importing would write to it; nothing was done (start without --read-only to allow it)');
 	expect(started.screen()).not.toContain('Paste');
+});
+
+it('C copies the marked token to another instance as the import writes it: the plan first; there already, read-only, this instance and an absent Redis are said', async () => {
+	const started = start();
+	await started.waitFor('alpha staging token');
+	await started.type(KEYS.space);
+	await started.waitFor('1 marked');
+	await started.type('C');
+	// The cursor starts on the first instance a copy can go to: prod is read-only, so gone.
+	const picker = await started.waitFor('Copy the marked token to which instance?');
+	expect(picker).toMatch(/› {3}\[gone\]/);
+	await started.type(KEYS.enter);
+	const failed = await started.waitFor('Could not copy to gone');
+	expect(failed.replaceAll(/\s+/g, ' ')).toMatch(/Cannot connect to Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/8 \(instance gone\)/);
+	await started.type(KEYS.escape);
+	await started.waitFor(screen => !screen.includes('Could not copy'));
+	expect(await beta.client(9).hlen('tokens')).toBe(0);
+	// spare: the plan, then Enter copies.
+	await started.type(`C${KEYS.down}${KEYS.enter}`);
+	await started.waitFor('1 token to copy');
+	expect(await beta.client(9).hlen('tokens')).toBe(0);
+	await started.type(KEYS.enter);
+	await started.waitFor('Copied 1 token to spare.');
+	await started.type(KEYS.enter);
+	await started.waitFor('✓ Copied 1 token to spare');
+	// What an export of it imported there would be: the same token, bound to nothing, in the index.
+	const [id] = await alpha.client(8).hkeys('tokens');
+	const copied = await runInProcess(['show', '-t', id!, '--json', `--dbs.redis=${beta.url(9)}`]);
+	expect(copied.exitCode, copied.stderr).toBe(0);
+	expect(JSON.parse(copied.stdout)).toMatchObject({id, description: 'alpha staging token', scopes: ['api']});
+	expect(await beta.client(9).sismember('iat', id!)).toBe(1);
+	// Again: there already, nothing to copy.
+	await started.type(`C${KEYS.down}${KEYS.enter}`);
+	await started.waitFor('1 token already there, the same: left alone');
+	expect(started.screen()).toContain('Nothing to copy: Enter closes.');
+	// Esc there picks another: the list again, the cursor on gone; prod is above it.
+	await started.type(`${KEYS.escape}${KEYS.up}${KEYS.enter}`);
+	await started.waitFor('Instance prod is read-only: copying would write to it; nothing was done');
+	await started.type(`${KEYS.up}${KEYS.enter}`);
+	await started.waitFor('staging is the instance the app is on: pick another to copy to');
+	expect(await dumpKeyspace(beta.client(8))).not.toContain(id!);
 });

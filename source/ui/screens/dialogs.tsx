@@ -11,6 +11,7 @@ import {Command, type KeyEvent, commandIn} from '../keymap.js';
 import type {TokenStore} from '../../store/index.js';
 import {type Selection, type TableData, type Target, single, targetOf} from '../state/rows.js';
 import {DetailsScreen} from './details.js';
+import {type CopyTargets, CopyToScreen} from './copy-to.js';
 import {HelpScreen} from './help.js';
 import {ExportScreen} from './export.js';
 import {ImportWizard} from './import-wizard.js';
@@ -37,6 +38,8 @@ export type Dialog =
 	| {kind: 'import'}
 	| {kind: 'export'; selection: Selection}
 	| {kind: 'revoke'; selection: Selection}
+	/** C: the selection copied to another instance of the config file. */
+	| {kind: 'copy'; selection: Selection}
 	| {kind: 'rotate'; id: string}
 	/** `back`: where the operator pressed E (a token's details): saved or cancelled, the edit returns there. */
 	| {kind: 'edit'; id: string; back?: Dialog}
@@ -67,6 +70,8 @@ export type DialogsProps = {
 	onChanged: () => void;
 	/** The request check's answers (t), from `ee-tokens can`'s implementation (see RequestChecks). */
 	checks: RequestChecks;
+	/** The instances a copy (C) can go to; without a config file's instances there are none. */
+	copyTargets?: CopyTargets;
 };
 
 /** The details frame with one line instead of the fields: loading, gone, or why it failed (r reads again). */
@@ -215,7 +220,7 @@ export function Dialogs(props: DialogsProps) {
 }
 
 /** Routes the open dialog to its screen. Each screen renders its body and its own footer. */
-function DialogScreen({dialog, store, endpoint, data, width, height, onClose, onOpen, onChanged, checks}: DialogsProps) {
+function DialogScreen({dialog, store, endpoint, data, width, height, onClose, onOpen, onChanged, checks, copyTargets}: DialogsProps) {
 	switch (dialog.kind) {
 		case 'details': {
 			const {back} = dialog;
@@ -303,6 +308,13 @@ function DialogScreen({dialog, store, endpoint, data, width, height, onClose, on
 			};
 
 			return <EditScreen store={store} id={dialog.id} width={width} height={height} onClose={close} />;
+		}
+
+		case 'copy': {
+			// App opens this dialog only with targets (app.tsx); without them there is nothing to draw.
+			return copyTargets ? (
+				<CopyToScreen store={store} selection={dialog.selection} targets={copyTargets} width={width} height={height} onClose={onClose} />
+			) : null;
 		}
 
 		case 'export':

@@ -13,29 +13,47 @@ export type InstanceChoice = {name: string; color?: string; readOnly: boolean; r
 
 export type InstancePickerProps = {
 	choices: readonly InstanceChoice[];
-	/** The instance the app is on, marked and where the cursor starts. */
+	/** The instance the app is on, marked and (unless `start` says otherwise) where the cursor starts. */
 	current?: string;
+	start?: string;
 	/** Set while a switch is on its way, or after one failed: one line under the list. */
 	status?: string;
 	width: number;
 	height: number;
 	onPick: (name: string) => void;
 	onClose: () => void;
+	/** The title, and the view whose keys it takes: by default the switch (p); the copy (C) picks a target with it. */
+	title?: string;
+	view?: 'instances' | 'copy-choose';
+	/** The line under the list (by default: what the * marks). */
+	note?: string;
 };
 
 /**
  * The instance picker (p): the config file's instances, the current one marked; Enter switches.
  * Each line says read-only in words and the name in its colour, as the header will.
  */
-export function InstancePicker({choices, current, status, width, height, onPick, onClose}: InstancePickerProps) {
+export function InstancePicker({
+	choices,
+	current,
+	start = current,
+	status,
+	width,
+	height,
+	onPick,
+	onClose,
+	title = 'Switch to another instance (Enter); the tokens of this one are let go',
+	view = 'instances',
+	note = ' * the instance the app is on',
+}: InstancePickerProps) {
 	const [cursor, setCursor] = useState(() =>
 		Math.max(
 			0,
-			choices.findIndex(choice => choice.name === current),
+			choices.findIndex(choice => choice.name === start),
 		),
 	);
 	useKeypress(key => {
-		switch (commandIn('instances', key)) {
+		switch (commandIn(view, key)) {
 			case Command.Up: {
 				setCursor(value => Math.max(0, value - 1));
 				break;
@@ -72,7 +90,7 @@ export function InstancePicker({choices, current, status, width, height, onPick,
 	return (
 		<Box flexDirection="column">
 			<Frame height={height}>
-				<Title>Switch to another instance (Enter); the tokens of this one are let go</Title>
+				<Title>{title}</Title>
 				<Text> </Text>
 				{choices.map((choice, index) => {
 					const selected = index === cursor;
@@ -90,7 +108,7 @@ export function InstancePicker({choices, current, status, width, height, onPick,
 				})}
 				<Text> </Text>
 				<Text color={theme.muted} wrap="truncate">
-					{' * the instance the app is on'}
+					{note}
 				</Text>
 				{status ? (
 					// Wrapped, not cut: the reason a switch failed is what the operator needs.
@@ -99,7 +117,7 @@ export function InstancePicker({choices, current, status, width, height, onPick,
 					</Text>
 				) : null}
 			</Frame>
-			<Footer view="instances" width={width} />
+			<Footer view={view} width={width} />
 		</Box>
 	);
 }

@@ -175,7 +175,7 @@ export function TableScreen({
 						if (here) {
 							onOpen({kind: intent.what, id: here.id});
 						}
-					} else if (intent.what === 'export' || intent.what === 'revoke') {
+					} else if (intent.what === 'export' || intent.what === 'revoke' || intent.what === 'copy') {
 						// The marked tokens, all of them, hidden or not (the dialog lists them and says
 						// how many the filter hides); else the one under the cursor (in hand: no lookup).
 						const {marks} = ref.current;

@@ -179,7 +179,7 @@ function movement(command: Command | undefined, total: number, height: number): 
 /** What a key press means for the table, for the app to act on. */
 export type TableIntent =
 	| {kind: 'action'; action: TableAction}
-	| {kind: 'open'; what: 'details' | 'issue' | 'import' | 'export' | 'revoke' | 'help' | 'review'}
+	| {kind: 'open'; what: 'details' | 'issue' | 'import' | 'export' | 'revoke' | 'copy' | 'help' | 'review'}
 	| {kind: 'open'; what: 'rotate' | 'edit' | 'request-check'}
 	| {kind: 'refresh'}
 	| {kind: 'instances'}
@@ -271,6 +271,10 @@ export function tableIntent(
 
 		case Command.Instances: {
 			return {kind: 'instances'};
+		}
+
+		case Command.CopyTo: {
+			return total > 0 ? {kind: 'open', what: 'copy'} : {kind: 'none'};
 		}
 
 		case Command.ClearMarks: {

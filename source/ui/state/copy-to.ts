@@ -1,0 +1,79 @@
+import type {CopyResult, SyncPlan} from '../../store/index.js';
+import {displayText} from '../../format/index.js';
+import {oneLine} from '../../tokens/index.js';
+import type {InstanceChoice} from '../screens/instances.js';
+
+/**
+ * Copying tokens to another instance (C): the marked rows (or the one under the cursor) go to an
+ * instance of the config file through the import, as `ee-tokens sync` copies, never over a live
+ * token. Pick the instance, read its plan, confirm, then what was done.
+ */
+export type CopyState =
+	| {step: 'choose'; status?: string}
+	| {step: 'planning'; name: string}
+	| {step: 'confirm'; name: string; plan: SyncPlan}
+	| {step: 'copying'; name: string; plan: SyncPlan}
+	| {step: 'done'; name: string; lines: string[]; said: string}
+	| {step: 'failed'; name: string; message: string};
+
+const count = (n: number) => `${n.toLocaleString('en-US')} token${n === 1 ? '' : 's'}`;
+
+/**
+ * Why an instance cannot be copied to, or undefined when it can: the one the app is on (a copy
+ * onto itself would do nothing and look done), or one that is read-only (it would be written).
+ */
+export function copyRefusal(choice: InstanceChoice, current: string | undefined): string | undefined {
+	if (choice.name === current) {
+		return `${choice.name} is the instance the app is on: pick another to copy to`;
+	}
+
+	return choice.readOnly ? `Instance ${choice.name} is read-only: copying would write to it; nothing was done` : undefined;
+}
+
+/** The plan in words: what will be copied and what will not, and why (text from Redis made display text). */
+export function planLines(plan: SyncPlan): string[] {
+	const lines = [
+		`${count(plan.copy.length)} to copy${plan.copy.some(token => token.replacesExpired) ? ' (some over an expired record there)' : ''}`,
+	];
+	if (plan.same.length > 0) {
+		lines.push(`${count(plan.same.length)} already there, the same: left alone`);
+	}
+
+	for (const conflict of plan.conflicts) {
+		const why =
+			conflict.unreadable === undefined ? conflict.fields.map(({field}) => field).join(', ') : `unreadable there: ${conflict.unreadable}`;
+		lines.push(`kept: a different token under ${conflict.id.slice(0, 12)}… there (${displayText(why, 200)})`);
+	}
+
+	if (plan.expired.length > 0) {
+		lines.push(`${count(plan.expired.length)} expired here: not copied`);
+	}
+
+	for (const {id, reason} of plan.unreadable) {
+		lines.push(`not copied: ${id.slice(0, 12)}… cannot be read here (${displayText(reason, 200)})`);
+	}
+
+	for (const {id, problem} of plan.refused) {
+		lines.push(`not copied: ${id.slice(0, 12)}… ${displayText(problem, 200)}`);
+	}
+
+	return lines;
+}
+
+/** What a copy did, in words, and the status line the table shows after it. */
+export function resultLines(name: string, plan: SyncPlan, result: CopyResult): {lines: string[]; said: string} {
+	const lines = [`Copied ${count(result.copied.length)} to ${name}.`];
+	if (result.present.length > 0) {
+		lines.push(`${count(result.present.length)} appeared there meanwhile and ${result.present.length === 1 ? 'was' : 'were'} kept.`);
+	}
+
+	if (plan.conflicts.length > 0) {
+		lines.push(`${count(plan.conflicts.length)} kept: ${name} holds a different token under the id.`);
+	}
+
+	if (result.stopped) {
+		lines.push(`Stopped early: ${displayText(oneLine(result.stopped.cause), 300)}. Copy again to finish: nothing is copied twice.`);
+	}
+
+	return {lines, said: `Copied ${count(result.copied.length)} to ${name}`};
+}
