@@ -67,7 +67,8 @@ export async function snapshotRows(store: StoreContext, rows: readonly StoredRow
 	const batches: Array<Promise<void>> = [];
 	for (let start = 0; start < unknown.length; start += BATCH) {
 		const batch = unknown.slice(start, start + BATCH);
-		const {indexKeys, args} = byIndexKey(store, batch, token => [token.id]);
+		const {indexKeys, at} = byIndexKey(store, batch);
+		const args = batch.flatMap((token, offset) => [token.id, String(at[offset])]);
 		batches.push(
 			(async () => {
 				const members = (await (redis as ScriptedRedis).eeMembership(indexKeys.length, ...indexKeys, ...args)) as number[];
@@ -100,7 +101,11 @@ export async function deleteJournaled(store: StoreContext, tokens: readonly Jour
 	const batches: Array<Promise<string[]>> = [];
 	for (let start = 0; start < tokens.length; start += BATCH) {
 		const batch = tokens.slice(start, start + BATCH);
-		const {indexKeys, args} = byIndexKey(store, batch, token => [token.id, token.record], 2);
+		const {indexKeys, at} = byIndexKey(store, batch, 2);
+		// Two arguments, not three a token: each id and record framed by its length (write-scripts.ts).
+		// A client spends far longer turning 3,000 arguments into a command than 2 of the same bytes.
+		const frames = batch.map((token, offset) => `${Buffer.byteLength(token.id)}:${token.record.length}:${at[offset]}`).join(',');
+		const bytes = Buffer.concat(batch.flatMap(token => [Buffer.from(token.id), token.record]));
 		batches.push(
 			(async () => {
 				const kept = (await (redis as ScriptedRedis).eeDeleteIfUnchanged(
@@ -108,7 +113,8 @@ export async function deleteJournaled(store: StoreContext, tokens: readonly Jour
 					keys.tokens,
 					keys.access,
 					...indexKeys,
-					...args,
+					frames,
+					bytes,
 				)) as Array<Buffer | string>;
 				return kept.map(String);
 			})(),
@@ -118,32 +124,22 @@ export async function deleteJournaled(store: StoreContext, tokens: readonly Jour
 	return {skipped: (await Promise.all(batches)).flat()};
 }
 
-/**
- * A batch's index keys, each once, and the script arguments of each token: `fields` of it, then
- * the position in KEYS (1-based, after `before` other keys) of its index key.
- */
-function byIndexKey(
-	{keys}: StoreContext,
-	batch: readonly JournalToken[],
-	fields: (token: JournalToken) => Array<string | Buffer>,
-	before = 0,
-): {indexKeys: string[]; args: Array<string | Buffer>} {
+/** A batch's index keys, each once, and for each token the position in KEYS (1-based, after `before` other keys) of its own. */
+function byIndexKey({keys}: StoreContext, batch: readonly JournalToken[], before = 0): {indexKeys: string[]; at: number[]} {
 	const indexKeys: string[] = [];
 	const position = new Map<string, number>();
-	const args: Array<string | Buffer> = [];
-	for (const token of batch) {
+	const at = batch.map(token => {
 		const key = keys.index(token.index ?? undefined);
-		let at = position.get(key);
-		if (at === undefined) {
+		let found = position.get(key);
+		if (found === undefined) {
 			indexKeys.push(key);
-			at = indexKeys.length + before;
-			position.set(key, at);
+			found = indexKeys.length + before;
+			position.set(key, found);
 		}
 
-		args.push(...fields(token), String(at));
-	}
-
-	return {indexKeys, args};
+		return found;
+	});
+	return {indexKeys, at};
 }
 
 export type RestoreOutcome = 'restored' | 'unchanged' | 'conflict';

@@ -82,23 +82,35 @@ return writeAll(unpack(trio))
  * are read with one HMGET and deleted with one HDEL from each hash and one SREM per index key, not
  * four commands a token: at 10,000 tokens the script's own calls were most of its time. Lua's
  * unpack() takes some thousands of values at most: a batch is 1,000 tokens (BATCH).
- * KEYS: tokens, access, then the batch's index keys. ARGV: per token, id, the journaled record
- * bytes and the position in KEYS of its index key.
+ * KEYS: tokens, access, then the batch's index keys. ARGV: the frames, `idBytes:recordBytes:at`
+ * per token joined by commas (at: the position in KEYS of its index key), then every token's id
+ * and journaled record bytes one after another, as the frames measure them. Two arguments rather
+ * than three a token: the client spends far longer building a command of 3,000 arguments than one
+ * of the same bytes in two (measured: ioredis about 80 ms for 10,000 tokens), and Redis's
+ * cmsgpack cannot read binary values, so the framing is this script's own.
  */
 const DELETE_IF_UNCHANGED = `${GUARDS}
 local checks = {{KEYS[1], 'hash', 'HDEL', KEYS[1], 'x'}, {KEYS[2], 'hash', 'HDEL', KEYS[2], 'x'}}
 for i = 3, #KEYS do checks[#checks + 1] = {KEYS[i], 'set', 'SREM', KEYS[i], 'x'} end
 local problem = refusal(unpack(checks))
 if problem then return redis.error_reply(problem) end
-local ids = {}
-for i = 1, #ARGV, 3 do ids[#ids + 1] = ARGV[i] end
+local ids, records, positions = {}, {}, {}
+local from = 1
+for idBytes, recordBytes, at in string.gmatch(ARGV[1], '(%d+):(%d+):(%d+)') do
+  local recordFrom = from + tonumber(idBytes)
+  from = recordFrom + tonumber(recordBytes)
+  ids[#ids + 1] = string.sub(ARGV[2], recordFrom - tonumber(idBytes), recordFrom - 1)
+  records[#records + 1] = string.sub(ARGV[2], recordFrom, from - 1)
+  positions[#positions + 1] = tonumber(at)
+end
 if #ids == 0 then return {} end
+if from ~= #ARGV[2] + 1 then return redis.error_reply('the delete batch does not add up; nothing was deleted') end
 local current = redis.call('HMGET', KEYS[1], unpack(ids))
 local gone, byIndex, skipped = {}, {}, {}
 for n, id in ipairs(ids) do
-  if current[n] == ARGV[n * 3 - 1] then
+  if current[n] == records[n] then
     gone[#gone + 1] = id
-    local at = tonumber(ARGV[n * 3])
+    local at = positions[n]
     byIndex[at] = byIndex[at] or {}
     byIndex[at][#byIndex[at] + 1] = id
   else
