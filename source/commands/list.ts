@@ -91,7 +91,7 @@ export function writeTable(
 	stream: OutputStream,
 	tokens: readonly TokenSummary[],
 	now: number,
-	{fit, textWidth}: typeof import('../format/cells.js'),
+	{fit, textWidth}: Pick<typeof import('../format/cells.js'), 'fit' | 'textWidth'>,
 ): void {
 	const tty = Boolean(stream.isTTY);
 	const header = ['Id', ...COLUMNS.map(column => column.title)];

@@ -11,7 +11,8 @@ import {
 	parseScopeFilter,
 	rangeTest,
 } from '../tokens/index.js';
-import {displayText} from '../format/index.js';
+import {COLUMNS, displayText} from '../format/index.js';
+import {PLAIN, plainCells} from '../format/plain-cells.js';
 import {EXIT} from './exit-codes.js';
 import type {Context} from './command.js';
 import {confirmTyped} from './confirm.js';
@@ -85,10 +86,6 @@ export type SelectionOptions = {dryRun: boolean; yes: boolean; json: boolean; jo
  */
 export async function revokeSelection(flags: SelectionFlags, options: SelectionOptions, context: Context): Promise<number> {
 	const selection = parseSelection(flags, context.now());
-	// The plan's table needs the cell widths (string-width's tables, tens of milliseconds to load):
-	// their loading starts now, to go on while Redis answers, rather than after the selection.
-	const cells = import('../format/cells.js');
-	cells.catch(() => {});
 	return context.withStore(async ({store, target}) => {
 		// The listing's own selection (list --account/--scope/--query), with expired tokens and
 		// unreadable records too: both are tokens to be rid of in an incident.
@@ -117,7 +114,7 @@ export async function revokeSelection(flags: SelectionFlags, options: SelectionO
 			return EXIT.ok;
 		}
 
-		showPlan(context, planned, candidates, await cells);
+		await showPlan(context, planned, candidates);
 		if (options.dryRun) {
 			if (options.json) {
 				await writeJsonArray(context.stdout, asJson(planned));
@@ -178,16 +175,16 @@ function* asJson(tokens: readonly PlannedToken[]): Generator<Array<Record<string
 }
 
 /** The count and the first rows, in the list table's format, on stderr (stdout is data). */
-function showPlan(
-	context: Context,
-	planned: readonly PlannedToken[],
-	rows: readonly StoredRow[],
-	cells: typeof import('../format/cells.js'),
-): void {
+async function showPlan(context: Context, planned: readonly PlannedToken[], rows: readonly StoredRow[]): Promise<void> {
 	const shownIds = new Set(planned.slice(0, PLAN_ROWS).map(token => token.id));
 	const shown = rows.filter(row => shownIds.has(row.id)).map(row => row.summary);
+	const now = context.now();
+	// The cell widths of string-width (about 50 ms to load) only when a shown cell needs them: the
+	// ten rows of a plan are usually plain text, one cell a character (format/plain-cells.ts).
+	const plain = shown.every(token => PLAIN.test(token.id) && COLUMNS.every(column => PLAIN.test(column.text(token, now))));
+	const cells = plain ? plainCells : await import('../format/cells.js');
 	context.say(`${count(planned.length)} match${planned.length === 1 ? 'es' : ''} the selection:`);
-	writeTable(context.stderr, shown, context.now(), cells);
+	writeTable(context.stderr, shown, now, cells);
 	if (planned.length > shown.length) {
 		context.say(`… and ${(planned.length - shown.length).toLocaleString('en-US')} more (--dry-run --json lists them all)`);
 	}

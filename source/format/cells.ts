@@ -1,6 +1,7 @@
 // Over 300 lines for a reason: every measure of text in cells (width, fit, cut, chunk, wrap) must
 // agree with the one width rule below, so they live beside it.
 import stringWidth from 'string-width';
+import {PLAIN, fitPlain} from './plain-cells.js';
 
 /**
  * Terminal cells, for `list` on a terminal and for the app: the width of a string in cells and
@@ -16,8 +17,6 @@ import stringWidth from 'string-width';
  * add up. Only text with joiners, combining or spacing marks, variation selectors, emoji modifiers,
  * regional indicators or Hangul jamo takes string-width's path, cluster by cluster.
  */
-
-const ASCII = /^[\u0020-\u007e]*$/;
 
 /** Joiners inside emoji: ZWJ, variation selectors, the keycap mark, skin tones, tags, flags' halves. */
 // eslint-disable-next-line no-misleading-character-class -- each joiner is matched on its own, on purpose
@@ -132,7 +131,7 @@ function joinedClusters(text: string): Cluster[] | undefined {
 }
 
 export function textWidth(text: string): number {
-	if (ASCII.test(text)) {
+	if (PLAIN.test(text)) {
 		return text.length;
 	}
 
@@ -159,12 +158,8 @@ export function fit(text: string, width: number, align: 'left' | 'right' = 'left
 		return '';
 	}
 
-	if (ASCII.test(text)) {
-		if (text.length > width) {
-			return `${text.slice(0, width - 1)}…`;
-		}
-
-		return align === 'left' ? text.padEnd(width) : text.padStart(width);
+	if (PLAIN.test(text)) {
+		return fitPlain(text, width, align);
 	}
 
 	// One pass, stopping at the first cluster that does not fit: a long value costs only the

@@ -9,6 +9,7 @@ import {random} from '../helpers/fuzz.js';
 import {ESCAPES, RAW_CONTROL, cliFields, deepRecord, hostileRecord, packed, rawRecord} from '../helpers/hostile-records.js';
 import {plantRecord} from '../helpers/keyspace.js';
 import {useCliRedis} from '../helpers/redis.js';
+import {textWidth} from '../../source/format/cells.js';
 import {spawnApp} from '../ui/helpers/pty.js';
 
 const r = useCliRedis();
@@ -214,6 +215,37 @@ describe('the plan and the confirmation', () => {
 		expect(result.stdout).toBe('');
 		expect(await keyspace(r.raw)).toEqual(before);
 		expect(journalsIn(state)).toEqual([]);
+	});
+
+	it('the plan lines up its columns as list does, plain text or wide (CJK, emoji), and shows an escape from Redis inert', async () => {
+		const descriptions = ['Billing service', '請求サービス 🚀', `Evil \u001B]0;owned\u0007 title`];
+		for (const [index, description] of descriptions.entries()) {
+			await plantRecord(r.raw, hex(index, 'c'), encodeRecord({created: NOW - DAY, scopes: ['api'], account: 'wide', description}), 'wide');
+		}
+
+		for (const account of ['wide', 'plain']) {
+			if (account === 'plain') {
+				await plantRecord(
+					r.raw,
+					hex(9, 'c'),
+					encodeRecord({created: NOW - DAY, scopes: ['api'], account, description: 'Plain one'}),
+					account,
+				);
+			}
+
+			const result = await cli(['revoke', '--account', account, '--dry-run']);
+			expect(result.exitCode, result.stderr).toBe(0);
+			expect(result.stderr).not.toContain('\u001B');
+			const lines = result.stderr.split('\n');
+			const header = lines.find(line => line.startsWith('Id '))!;
+			const rows = lines.filter(line => /^c[\da-f]{63} /.test(line));
+			expect(rows).toHaveLength(account === 'wide' ? 3 : 1);
+			// Every row's Scopes cell starts at the cell the header's does (a wide character is two cells).
+			const cellOf = (line: string, text: string) => textWidth(line.slice(0, line.indexOf(text)));
+			for (const row of rows) {
+				expect(cellOf(row, ' api '), row).toBe(cellOf(header, ' Scopes'));
+			}
+		}
 	});
 
 	it('without --yes and no terminal, shows the plan, refuses (exit 2) and writes nothing', async () => {
