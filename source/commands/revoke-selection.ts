@@ -6,6 +6,7 @@ import {
 	decodeLastUse,
 	entryToJson,
 	isEveryToken,
+	lastUsedTime,
 	parseCutoff,
 	parseQuery,
 	parseScopeFilter,
@@ -177,7 +178,8 @@ function* asJson(tokens: readonly PlannedToken[]): Generator<Array<Record<string
 /** The count and the first rows, in the list table's format, on stderr (stdout is data). */
 async function showPlan(context: Context, planned: readonly PlannedToken[], rows: readonly StoredRow[]): Promise<void> {
 	const shownIds = new Set(planned.slice(0, PLAN_ROWS).map(token => token.id));
-	const shown = rows.filter(row => shownIds.has(row.id)).map(row => row.summary);
+	// Each shown row's last use, read from its bytes here (listStored leaves it to the rows shown).
+	const shown = rows.filter(row => shownIds.has(row.id)).map(row => ({...row.summary, lastUsed: row.access && lastUsedTime(row.access)}));
 	const now = context.now();
 	// The cell widths of string-width (about 50 ms to load) only when a shown cell needs them: the
 	// ten rows of a plan are usually plain text, one cell a character (format/plain-cells.ts).

@@ -231,6 +231,8 @@ describe('the plan and the confirmation', () => {
 					encodeRecord({created: NOW - DAY, scopes: ['api'], account, description: 'Plain one'}),
 					account,
 				);
+				// Its last use shows in the plan, as list shows it.
+				await r.raw.hset('tokens:access', hex(9, 'c'), encodeLastUse(NOW - 3 * 3_600_000, '10.0.0.7'));
 			}
 
 			const result = await cli(['revoke', '--account', account, '--dry-run']);
@@ -244,6 +246,10 @@ describe('the plan and the confirmation', () => {
 			const cellOf = (line: string, text: string) => textWidth(line.slice(0, line.indexOf(text)));
 			for (const row of rows) {
 				expect(cellOf(row, ' api '), row).toBe(cellOf(header, ' Scopes'));
+			}
+
+			if (account === 'plain') {
+				expect(rows[0]).toMatch(/ 3 hours ago /);
 			}
 		}
 	});
