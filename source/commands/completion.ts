@@ -14,6 +14,19 @@ const GLOBAL_FLAGS = [...GLOBAL_FLAG_NAMES, '--help'];
 /** The flags whose value is a scope: completed with the scope names. */
 const SCOPE_FLAGS = ['-s', '--scope'];
 
+/** The flags whose value may be an instance of the config file: completed with their names. */
+const INSTANCE_FLAGS = ['--instance', '--from', '--to'];
+
+/**
+ * The instance names of the config file (`[instances.NAME]` or `[instances."NAME"]` tables), read
+ * by the shell on Tab with sed: a name is in the file itself, so no ee-tokens and no Redis runs.
+ * The path is the config file's own default (config/file.ts); a name is letters, digits, `.`, `_`
+ * and `-` only, so the list splits on whitespace safely.
+ */
+const INSTANCE_NAMES =
+	'sed -n \'s/^[[:space:]]*\\[[[:space:]]*instances\\."\\{0,1\\}\\([A-Za-z0-9._-]\\{1,64\\}\\)"\\{0,1\\}[[:space:]]*\\].*/\\1/p\' ' +
+	'"${XDG_CONFIG_HOME:-$HOME/.config}/ee-tokens/config.toml" 2>/dev/null';
+
 /** One command as the scripts complete it: its name, its flags as typed, and the words it takes first. */
 type CompletedCommand = {name: string; flags: string[]; subcommands: readonly string[]};
 
@@ -73,6 +86,9 @@ _ee_tokens() {
 		${SCOPE_FLAGS.join('|')})
 			candidates=(${SCOPES.map(singleQuoted).join(' ')})
 			;;
+		${INSTANCE_FLAGS.join('|')})
+			candidates=($(${INSTANCE_NAMES}))
+			;;
 		*)
 			case \${COMP_WORDS[1]} in
 ${cases}
@@ -108,6 +124,10 @@ _ee_tokens() {
 		compadd -Q -- ${SCOPES.map(scope => singleQuoted(scope === '*' ? '\\*' : scope)).join(' ')}
 		return
 		;;
+	${INSTANCE_FLAGS.join('|')})
+		compadd -- \${(f)"$(${INSTANCE_NAMES})"}
+		return
+		;;
 	esac
 	case \${words[2]} in
 ${cases}
@@ -136,7 +156,10 @@ function fishScript(commands: readonly CompletedCommand[]): string {
 			const option = flag.startsWith('--') ? `-l ${flag.slice(2)}` : `-s ${flag.slice(1)}`;
 			const scopes = SCOPE_FLAGS.includes(flag)
 				? ` -x -a ${singleQuoted(SCOPES.map(scope => (scope === '*' ? '\\*' : scope)).join(' '))}`
-				: '';
+				: INSTANCE_FLAGS.includes(flag)
+					? // fish has no ${VAR:-default}: the POSIX shell reads the file's path as bash and zsh do.
+						` -x -a ${singleQuoted(`(sh -c ${singleQuoted(INSTANCE_NAMES)})`)}`
+					: '';
 			lines.push(`complete -c ee-tokens ${when} ${option}${scopes}`);
 		}
 	}
@@ -153,8 +176,9 @@ export const completionCommand = defineCommand({
 	Usage
 	  $ ee-tokens completion bash|zsh|fish
 
-	Prints a completion script for the shell: commands, their flags, and scope names after -s or
-	--scope. Token ids are not completed: that would ask Redis on every Tab; list shows them, and
+	Prints a completion script for the shell: commands, their flags, scope names after -s or
+	--scope, and the config file's instance names after --instance, --from and --to (read from
+	the file on Tab; nothing runs ee-tokens). Token ids are not completed: that would ask Redis on every Tab; list shows them, and
 	-t takes their first 8 characters.
 
 	Examples

@@ -1,4 +1,4 @@
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {execa} from 'execa';
@@ -16,7 +16,7 @@ afterAll(() => {
 	rmSync(work, {recursive: true, force: true});
 });
 
-async function bashCandidates(script: string, lines: readonly string[][]): Promise<string[]> {
+async function bashCandidates(script: string, lines: readonly string[][], env: Record<string, string> = {}): Promise<string[]> {
 	const file = path.join(work, 'ee-tokens.bash');
 	writeFileSync(file, script);
 	// A file named like a scope glob would match: `*` must be offered as itself, never as file names.
@@ -27,7 +27,7 @@ async function bashCandidates(script: string, lines: readonly string[][]): Promi
 				`COMP_WORDS=(${words.map(word => `'${word}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _ee_tokens; echo "\${COMPREPLY[*]}"`,
 		)
 		.join('\n');
-	const {stdout} = await execa('bash', ['--norc', '--noprofile', '-c', `source ${file}\n${calls}`], {cwd: work});
+	const {stdout} = await execa('bash', ['--norc', '--noprofile', '-c', `source ${file}\n${calls}`], {cwd: work, env});
 	return stdout.split('\n');
 }
 
@@ -79,5 +79,29 @@ describe('ee-tokens completion', () => {
 			exitCode: 2,
 			stderr: 'ee-tokens: Unknown completion subcommand "tcsh"; use ee-tokens completion bash|zsh|fish',
 		});
+	});
+
+	it('bash: instance names of the config file after --instance, --from and --to, read from the file on Tab', async () => {
+		const script = await runCli(['completion', 'bash']);
+		const config = path.join(work, 'config');
+		mkdirSync(path.join(config, 'ee-tokens'), {recursive: true});
+		writeFileSync(
+			path.join(config, 'ee-tokens', 'config.toml'),
+			'default = "staging"\n[instances.staging]\nredis = "redis://h/8"\n\n  [ instances.prod ]\nredisEnv = "P"\n[instances."eu.west"]\nredis = "x"\n[other]\n',
+		);
+		const words = [
+			['ee-tokens', 'list', '--instance', ''],
+			['ee-tokens', 'sync', '--from', 's'],
+			['ee-tokens', 'diff', '--to', 'e'],
+		];
+		expect(await bashCandidates(script.stdout, words, {XDG_CONFIG_HOME: config, PATH: process.env['PATH']!})).toEqual([
+			'staging prod eu.west',
+			'staging',
+			'eu.west',
+		]);
+		// No config file: nothing offered, and no error on the terminal.
+		expect(
+			await bashCandidates(script.stdout, words.slice(0, 1), {XDG_CONFIG_HOME: path.join(work, 'none'), PATH: process.env['PATH']!}),
+		).toEqual(['']);
 	});
 });
