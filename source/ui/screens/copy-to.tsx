@@ -8,7 +8,7 @@ import {Frame, Message, Title} from '../components/frame.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {Command, commandIn} from '../keymap.js';
 import {type CopyState, copyRefusal, planLines, resultLines} from '../state/copy-to.js';
-import type {Selection} from '../state/rows.js';
+import {type Selection, hiddenText} from '../state/rows.js';
 import type {CloseDialog} from './close-options.js';
 import {type InstanceChoice, InstancePicker} from './instances.js';
 
@@ -187,8 +187,10 @@ export function CopyToScreen({
 			}
 
 			case 'confirm': {
+				const hidden = hiddenText(selection);
 				return (
 					<>
+						{hidden ? <Message kind="warning">{hidden}</Message> : null}
 						{planLines(state.plan).map((line, index) => (
 							<Text key={index} wrap="truncate">{` ${line}`}</Text>
 						))}
