@@ -1,5 +1,5 @@
 import meow, {type Flag, type Result} from 'meow';
-import {asRedisError, maskRedisUrl, openStore, type OpenStore, type TlsFlags} from '../store/index.js';
+import {asRedisError, maskRedisUrl, openStore, type OpenStore} from '../store/index.js';
 import {type Connection, readOnlyRefusal, resolveConnection} from '../config/index.js';
 import {checkArgv} from './flag-check.js';
 import type {GlobalOptions} from './global-flags.js';
@@ -59,19 +59,7 @@ export type CliIo = {
 };
 
 /** What every command gets besides its flags: where to write, and how to reach the store. */
-export type Context = {
-	/** `--dbs.redis`, taken out of argv before meow (meow cannot spell a dotted flag). */
-	redisFlag?: string;
-	/** `--instance`, taken out the same way: a named instance of the config file. */
-	instanceFlag?: string;
-	/** `--read-only`: every write refused, whatever the connection. */
-	readOnly?: boolean;
-	/** `--dbs.timeout`, taken out the same way: seconds Redis has to connect and to answer each command. */
-	timeoutFlag?: string;
-	/** `--dbs.tls-ca`, `--dbs.tls-cert`, `--dbs.tls-key`, taken out the same way: files for a `rediss://` Redis. */
-	tlsFlags?: TlsFlags;
-	/** `--verbose`: also say what is usually left unsaid (that an embedded Redis already running is used). */
-	verbose?: boolean;
+export type Context = GlobalOptions & {
 	/** A one-line message on stderr, never on stdout (stdout is data). */
 	say: (message: string) => void;
 	/**

@@ -6,13 +6,17 @@ import {TLS_FILE_KINDS, type TlsFileKind, type TlsFlags, tlsFlagName} from '../s
  * completion.ts completes them.
  */
 export type GlobalOptions = {
+	/** `--dbs.redis`, taken out of argv before meow (meow cannot spell a dotted flag). */
 	redisFlag?: string;
 	/** `--instance NAME`: a named instance of the config file (source/config/). */
 	instanceFlag?: string;
 	/** `--read-only`: refuse every write, whatever the connection. */
 	readOnly?: boolean;
+	/** `--dbs.timeout`: seconds Redis has to connect and to answer each command. */
 	timeoutFlag?: string;
+	/** `--dbs.tls-ca`, `--dbs.tls-cert`, `--dbs.tls-key`: files for a `rediss://` Redis. */
 	tlsFlags?: TlsFlags;
+	/** `--verbose`: also say what is usually left unsaid (that an embedded Redis already running is used). */
 	verbose?: boolean;
 };
 

@@ -153,6 +153,21 @@ const ctrl = (text: string): Binding => ({input: text, ctrl: true});
 /** The views with a text field in focus, where printable keys are text and only these edit it. */
 const TEXT_FIELDS: View[] = ['filter', 'wizard-text', 'import-input', 'revoke', 'request-check'];
 
+/** The views with a list to move in (↑/↓, k/j): rows, lines, fields or choices. */
+const LIST_VIEWS: View[] = [
+	'table',
+	'details',
+	'help',
+	'wizard-scopes',
+	'wizard-choice',
+	'review',
+	'audit-log',
+	'request-check',
+	'instances',
+	'copy-choose',
+];
+
+
 export const KEYMAP: Record<Command, Entry> = {
 	[Command.Up]: {
 		bindings: [named('up'), input('k')],
@@ -162,18 +177,7 @@ export const KEYMAP: Record<Command, Entry> = {
 		// In the request check the keys are text and ↑ goes to the field before.
 		keysIn: {'request-check': '↑'},
 		labelIn: {'request-check': 'previous field'},
-		views: [
-			'table',
-			'details',
-			'help',
-			'wizard-scopes',
-			'wizard-choice',
-			'review',
-			'audit-log',
-			'request-check',
-			'instances',
-			'copy-choose',
-		],
+		views: LIST_VIEWS,
 	},
 	[Command.Down]: {
 		bindings: [named('down'), input('j')],
@@ -182,18 +186,7 @@ export const KEYMAP: Record<Command, Entry> = {
 		help: 'Move down one row (only ↓ while typing)',
 		keysIn: {'request-check': '↓'},
 		labelIn: {'request-check': 'next field'},
-		views: [
-			'table',
-			'details',
-			'help',
-			'wizard-scopes',
-			'wizard-choice',
-			'review',
-			'audit-log',
-			'request-check',
-			'instances',
-			'copy-choose',
-		],
+		views: LIST_VIEWS,
 	},
 	[Command.PageUp]: {
 		bindings: [named('pageup')],

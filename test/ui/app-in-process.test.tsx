@@ -1,7 +1,7 @@
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import {askRequest, routeAnswers} from '../../source/commands/request-answer.js';
 import {type OpenStore, openStore} from '../../source/store/index.js';
-import {App} from '../../source/ui/app.js';
+import {App, type AppProps} from '../../source/ui/app.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 import {fakeKeys} from './helpers/fake-keys.js';
 import {KEYS} from './helpers/pty.js';
@@ -41,7 +41,7 @@ async function until(read: () => string, pattern: RegExp | ((text: string) => bo
 }
 
 /** The app on the file's Redis, its periodic reload an hour away, and the keys the test types. */
-async function renderApp() {
+async function renderApp(extra: Partial<AppProps> = {}) {
 	const input = fakeKeys();
 	const screen = await renderToTerminal(
 		<App
@@ -51,6 +51,7 @@ async function renderApp() {
 			refreshMs={3_600_000}
 			input={input.source}
 			checks={{ask: askRequest, routes: routeAnswers}}
+			{...extra}
 		/>,
 		{columns: 120, rows: 35},
 	);
@@ -154,21 +155,12 @@ it('a key typed while the details load acts once they show: t there opens the re
 });
 
 it('a read-only instance: the config warning until the first key, the name in the header, READ-ONLY, refused audit-log switch', async () => {
-	const input = fakeKeys();
-	const screen = await renderToTerminal(
-		<App
-			store={opened.store}
-			endpoint={redis.url()}
-			prefix=""
-			refreshMs={3_600_000}
-			input={input.source}
-			checks={{ask: askRequest, routes: routeAnswers}}
-			instance={{name: 'prod', color: 'red'}}
-			readOnly={{instance: true, flag: false}}
-			warning="warning: the config file /x/config.toml holds a Redis password (instance prod) and can be read by other users (mode 0644): chmod 600 it"
-		/>,
-		{columns: 120, rows: 35},
-	);
+	const {screen, input} = await renderApp({
+		instance: {name: 'prod', color: 'red'},
+		readOnly: {instance: true, flag: false},
+		warning:
+			'warning: the config file /x/config.toml holds a Redis password (instance prod) and can be read by other users (mode 0644): chmod 600 it',
+	});
 	try {
 		const first = await until(screen.text, /\d+ tokens/);
 		expect(first.split('\n')[0]).toMatch(/^ \[prod\] ee-tokens redis:/);
