@@ -167,7 +167,6 @@ const LIST_VIEWS: View[] = [
 	'copy-choose',
 ];
 
-
 export const KEYMAP: Record<Command, Entry> = {
 	[Command.Up]: {
 		bindings: [named('up'), input('k')],
