@@ -61,7 +61,8 @@ const FRAME_END = '\u001B[?2026l';
 
 /**
  * The built CLI under a real pty, its screen rebuilt by @xterm/headless. CI=false because Ink
- * renders only the last frame under CI=true.
+ * renders only the last frame under CI=true. `script` runs another Node script the same way (the
+ * bench's bare Ink baselines).
  */
 export function spawnApp(
 	args: string[],
@@ -70,10 +71,11 @@ export function spawnApp(
 		rows = 35,
 		env = {},
 		cwd = process.cwd(),
-	}: {columns?: number; rows?: number; env?: Record<string, string>; cwd?: string} = {},
+		script = CLI,
+	}: {columns?: number; rows?: number; env?: Record<string, string>; cwd?: string; script?: string} = {},
 ): AppProcess {
 	const terminal = modernTerminal({cols: columns, rows, scrollback: 1000});
-	const child = pty.spawn(process.execPath, [CLI, ...args], {
+	const child = pty.spawn(process.execPath, [script, ...args], {
 		name: 'xterm-256color',
 		cols: columns,
 		rows,
