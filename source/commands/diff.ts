@@ -1,6 +1,6 @@
 import {type FieldDifference, type TokenRecord, isoTime, jsonAccount, toMillis} from '../tokens/index.js';
 import {type StoreDiff, compareStored, readStoredRecords} from '../store/index.js';
-import {displayText, fieldText} from '../format/index.js';
+import {displayText, fieldText, tokenCount} from '../format/index.js';
 import {EXIT} from './exit-codes.js';
 import {defineCommand, jsonFlag} from './command.js';
 import {safeJson} from './safe-json.js';
@@ -50,15 +50,13 @@ export const diffCommand = defineCommand({
 
 			const differs = diff.onlyInFrom.length + diff.onlyInTo.length + diff.different.length + diff.unreadable.length > 0;
 			if (!flags.json) {
-				context.say(differs ? 'The two differ.' : `The same: ${count(diff.same)} on each end.`);
+				context.say(differs ? 'The two differ.' : `The same: ${tokenCount(diff.same)} on each end.`);
 			}
 
 			return differs ? EXIT.different : EXIT.ok;
 		});
 	},
 });
-
-const count = (n: number) => `${n.toLocaleString('en-US')} token${n === 1 ? '' : 's'}`;
 
 type Labels = {from: string; to: string};
 

@@ -12,7 +12,7 @@ import {
 	parseScopeFilter,
 	rangeTest,
 } from '../tokens/index.js';
-import {COLUMNS, displayText} from '../format/index.js';
+import {COLUMNS, displayText, tokenCount} from '../format/index.js';
 import {PLAIN, plainCells} from '../format/plain-cells.js';
 import {EXIT} from './exit-codes.js';
 import type {Context} from './command.js';
@@ -127,7 +127,10 @@ export async function revokeSelection(flags: SelectionFlags, options: SelectionO
 
 		if (!options.yes) {
 			if (!context.stdin.isTTY) {
-				throw new TokenError('refused', `Refusing to revoke ${count(planned.length)} without --yes: stdin is not a terminal to confirm on`);
+				throw new TokenError(
+					'refused',
+					`Refusing to revoke ${tokenCount(planned.length)} without --yes: stdin is not a terminal to confirm on`,
+				);
 			}
 
 			if (!(await confirmCount(context, planned.length))) {
@@ -144,7 +147,7 @@ export async function revokeSelection(flags: SelectionFlags, options: SelectionO
 		});
 		if (skipped.length > 0) {
 			context.say(
-				`${count(skipped.length)} changed after the plan and ${skipped.length === 1 ? 'was' : 'were'} kept: ${skipped
+				`${tokenCount(skipped.length)} changed after the plan and ${skipped.length === 1 ? 'was' : 'were'} kept: ${skipped
 					.slice(0, PLAN_ROWS)
 					.map(id => displayText(id, 64))
 					.join(', ')}${skipped.length > PLAN_ROWS ? ', …' : ''}`,
@@ -155,12 +158,10 @@ export async function revokeSelection(flags: SelectionFlags, options: SelectionO
 			await writeJsonArray(context.stdout, asJson(revoked));
 		}
 
-		context.say(`Revoked ${count(revoked.length)}.`);
+		context.say(`Revoked ${tokenCount(revoked.length)}.`);
 		return EXIT.ok;
 	});
 }
-
-const count = (n: number) => `${n.toLocaleString('en-US')} token${n === 1 ? '' : 's'}`;
 
 /** A planned token in the listing's JSON shape (list --json), with `unreadable` when it cannot be read. */
 function entryJson(token: PlannedToken): Record<string, unknown> {
@@ -185,7 +186,7 @@ async function showPlan(context: Context, planned: readonly PlannedToken[], rows
 	// ten rows of a plan are usually plain text, one cell a character (format/plain-cells.ts).
 	const plain = shown.every(token => PLAIN.test(token.id) && COLUMNS.every(column => PLAIN.test(column.text(token, now))));
 	const cells = plain ? plainCells : await import('../format/cells.js');
-	context.say(`${count(planned.length)} match${planned.length === 1 ? 'es' : ''} the selection:`);
+	context.say(`${tokenCount(planned.length)} match${planned.length === 1 ? 'es' : ''} the selection:`);
 	writeTable(context.stderr, shown, now, cells);
 	if (planned.length > shown.length) {
 		context.say(`… and ${(planned.length - shown.length).toLocaleString('en-US')} more (--dry-run --json lists them all)`);
@@ -194,5 +195,5 @@ async function showPlan(context: Context, planned: readonly PlannedToken[], rows
 
 /** On a terminal: the count typed back confirms; anything else, Ctrl-C or Ctrl-D cancels. */
 async function confirmCount(context: Context, total: number): Promise<boolean> {
-	return confirmTyped(context, `Revoke ${count(total)}? Type ${total} to confirm, anything else cancels: `, String(total));
+	return confirmTyped(context, `Revoke ${tokenCount(total)}? Type ${total} to confirm, anything else cancels: `, String(total));
 }

@@ -1,6 +1,6 @@
 import {TokenError, type TokenRecord, parseQuery} from '../tokens/index.js';
 import {type CopyResult, type SyncPlan, copyPlanned, planSync, readSyncSource, readSyncTargets} from '../store/index.js';
-import {displayText} from '../format/index.js';
+import {displayText, tokenCount} from '../format/index.js';
 import {EXIT} from './exit-codes.js';
 import {type Context, defineCommand, jsonFlag} from './command.js';
 import {confirmTyped} from './confirm.js';
@@ -76,7 +76,7 @@ export const syncCommand = defineCommand({
 				if (!context.stdin.isTTY) {
 					throw new TokenError(
 						'refused',
-						`Refusing to copy ${count(plan.copy.length)} without --yes: stdin is not a terminal to confirm on`,
+						`Refusing to copy ${tokenCount(plan.copy.length)} without --yes: stdin is not a terminal to confirm on`,
 					);
 				}
 
@@ -84,7 +84,7 @@ export const syncCommand = defineCommand({
 				if (
 					!(await confirmTyped(
 						context,
-						`Copy ${count(plan.copy.length)} to ${to.label}? Type ${total} to confirm, anything else cancels: `,
+						`Copy ${tokenCount(plan.copy.length)} to ${to.label}? Type ${total} to confirm, anything else cancels: `,
 						total,
 					))
 				) {
@@ -103,15 +103,13 @@ export const syncCommand = defineCommand({
 
 type Written = Pick<CopyResult, 'copied' | 'present'>;
 
-const count = (n: number) => `${n.toLocaleString('en-US')} token${n === 1 ? '' : 's'}`;
-
 /** Copies through the import (store/copying.ts); a run Redis stops part-way says how far it got. */
 async function copy(context: Context, to: End, plan: SyncPlan, result: Written): Promise<void> {
 	const done = await copyPlanned(to.store, plan);
 	result.copied.push(...done.copied);
 	result.present.push(...done.present);
 	if (done.stopped) {
-		context.say(`Stopped early. Copied ${count(result.copied.length)} before the failure; run the sync again to finish.`);
+		context.say(`Stopped early. Copied ${tokenCount(result.copied.length)} before the failure; run the sync again to finish.`);
 		throw done.stopped.cause;
 	}
 }
@@ -138,12 +136,12 @@ function showPlan(context: Context, plan: SyncPlan, from: End, to: End): void {
 
 	const replacing = plan.copy.filter(token => token.replacesExpired).length;
 	lines.push(
-		`  copy ${count(plan.copy.length)}${replacing > 0 ? ` (${replacing.toLocaleString('en-US')} over an expired record at --to)` : ''}`,
+		`  copy ${tokenCount(plan.copy.length)}${replacing > 0 ? ` (${replacing.toLocaleString('en-US')} over an expired record at --to)` : ''}`,
 	);
 	rows(plan.copy, token => `${displayText(token.id, 64)}  ${descriptionOf(token.record)}`);
-	lines.push(`  already at --to, the same: ${count(plan.same.length)}`);
+	lines.push(`  already at --to, the same: ${tokenCount(plan.same.length)}`);
 	if (plan.conflicts.length > 0) {
-		lines.push(`  kept, --to holds a different token under the id: ${count(plan.conflicts.length)}`);
+		lines.push(`  kept, --to holds a different token under the id: ${tokenCount(plan.conflicts.length)}`);
 		rows(plan.conflicts, conflict => {
 			const why =
 				conflict.unreadable === undefined
@@ -154,16 +152,16 @@ function showPlan(context: Context, plan: SyncPlan, from: End, to: End): void {
 	}
 
 	if (plan.expired.length > 0) {
-		lines.push(`  not copied, expired at --from: ${count(plan.expired.length)}`);
+		lines.push(`  not copied, expired at --from: ${tokenCount(plan.expired.length)}`);
 	}
 
 	if (plan.unreadable.length > 0) {
-		lines.push(`  not copied, cannot be read at --from: ${count(plan.unreadable.length)}`);
+		lines.push(`  not copied, cannot be read at --from: ${tokenCount(plan.unreadable.length)}`);
 		rows(plan.unreadable, ({id, reason}) => `${displayText(id, 64)}  ${displayText(reason, 200)}`);
 	}
 
 	if (plan.refused.length > 0) {
-		lines.push(`  not copied, import refuses them: ${count(plan.refused.length)}`);
+		lines.push(`  not copied, import refuses them: ${tokenCount(plan.refused.length)}`);
 		rows(plan.refused, ({id, problem}) => `${displayText(id, 64)}  ${displayText(problem, 200)}`);
 	}
 
@@ -173,20 +171,20 @@ function showPlan(context: Context, plan: SyncPlan, from: End, to: End): void {
 }
 
 function summary(plan: SyncPlan, result: Written): string {
-	const parts = [`Copied ${count(result.copied.length)}`];
+	const parts = [`Copied ${tokenCount(result.copied.length)}`];
 	if (result.present.length > 0) {
 		parts.push(
-			`${count(result.present.length)} appeared at --to meanwhile and were kept (${result.present.slice(0, 3).join(', ')}${result.present.length > 3 ? ', …' : ''})`,
+			`${tokenCount(result.present.length)} appeared at --to meanwhile and were kept (${result.present.slice(0, 3).join(', ')}${result.present.length > 3 ? ', …' : ''})`,
 		);
 	}
 
 	if (plan.conflicts.length > 0) {
-		parts.push(`${count(plan.conflicts.length)} kept as --to holds them (different)`);
+		parts.push(`${tokenCount(plan.conflicts.length)} kept as --to holds them (different)`);
 	}
 
 	const notCopied = plan.unreadable.length + plan.refused.length;
 	if (notCopied > 0) {
-		parts.push(`${count(notCopied)} of --from could not be copied`);
+		parts.push(`${tokenCount(notCopied)} of --from could not be copied`);
 	}
 
 	return `${parts.join('; ')}.`;

@@ -187,3 +187,6 @@ export const spanText = (ms: number): string => relativeTime(ms, 0).replace(/^in
 export const NO_EXPIRY = 'no expiry';
 
 export const shortDate = (time: number): string => isoTime(time)?.slice(0, 16).replace('T', ' ') ?? INVALID_DATE;
+
+/** A count of tokens for people: "1 token", "10,000 tokens". */
+export const tokenCount = (count: number): string => `${count.toLocaleString('en-US')} token${count === 1 ? '' : 's'}`;

@@ -1,7 +1,7 @@
 import {Text} from 'ink';
 import {useEffect, useRef, useState} from 'react';
 import {type TokenStore, copyPlanned, planCopyOf} from '../../store/index.js';
-import {displayText} from '../../format/index.js';
+import {displayText, tokenCount} from '../../format/index.js';
 import {oneLine} from '../../tokens/index.js';
 import {Footer} from '../components/footer.js';
 import {Frame, Message, Title} from '../components/frame.js';
@@ -22,8 +22,6 @@ export type CopyTargets = {
 	current?: string;
 	open: (name: string) => Promise<CopyTarget>;
 };
-
-const count = (n: number) => `${n.toLocaleString('en-US')} token${n === 1 ? '' : 's'}`;
 
 /**
  * C: the marked tokens (or the one under the cursor) copied to another instance. The instance is
@@ -198,14 +196,14 @@ export function CopyToScreen({
 						<Message kind="hint">
 							{state.plan.copy.length === 0
 								? 'Nothing to copy: Enter closes.'
-								: `Enter copies ${count(state.plan.copy.length)} to ${state.name}; Esc picks another instance.`}
+								: `Enter copies ${tokenCount(state.plan.copy.length)} to ${state.name}; Esc picks another instance.`}
 						</Message>
 					</>
 				);
 			}
 
 			case 'copying': {
-				return <Text wrap="truncate">{` Copying ${count(state.plan.copy.length)} to ${state.name}…`}</Text>;
+				return <Text wrap="truncate">{` Copying ${tokenCount(state.plan.copy.length)} to ${state.name}…`}</Text>;
 			}
 
 			case 'done': {

@@ -11,12 +11,10 @@ import {useRefReducer} from '../hooks/use-ref-reducer.js';
 import {Command, matches} from '../keymap.js';
 import {type RevokeState, confirmationText, initialRevokeState, restoreCommand, revokeReducer} from '../state/revoke.js';
 import {type Selection, hiddenText} from '../state/rows.js';
-import {displayText} from '../../format/index.js';
+import {displayText, tokenCount} from '../../format/index.js';
 import {fit} from '../../format/cells.js';
 import {theme} from '../theme.js';
 import type {CloseDialog} from './close-options.js';
-
-const tokens = (count: number) => `${count.toLocaleString('en-US')} token${count === 1 ? '' : 's'}`;
 
 /** The dialog's question: the row under the cursor is "this token", marked ones say so. */
 export function revokeTitle({targets, marked}: Pick<RevokeState, 'targets' | 'marked'>): string {
@@ -36,7 +34,7 @@ function goneText(gone: number, left: number): string | undefined {
 
 	return left === 0
 		? `${gone === 1 ? 'It no longer exists' : 'None of them exists any more'} (revoked meanwhile); nothing was revoked.`
-		: `${tokens(gone)} no longer ${gone === 1 ? 'exists' : 'exist'} (revoked meanwhile) and ${gone === 1 ? 'is' : 'are'} left out.`;
+		: `${tokenCount(gone)} no longer ${gone === 1 ? 'exists' : 'exist'} (revoked meanwhile) and ${gone === 1 ? 'is' : 'are'} left out.`;
 }
 
 /** The result: how many went, and the journal that undoes it, as one line (wrapped, never cut: the path is to be copied). */
@@ -49,12 +47,12 @@ function RevokeDone({state}: {state: RevokeState}) {
 			<Text> </Text>
 			{journal === undefined ? null : (
 				<Message kind="success">
-					Revoked {tokens(revoked)}. Undo: {restoreCommand(displayText(journal, 4096))}
+					Revoked {tokenCount(revoked)}. Undo: {restoreCommand(displayText(journal, 4096))}
 				</Message>
 			)}
 			{skipped.length > 0 ? (
 				<Message kind="warning">
-					{tokens(skipped.length)} changed after the plan and {skipped.length === 1 ? 'was' : 'were'} kept:{' '}
+					{tokenCount(skipped.length)} changed after the plan and {skipped.length === 1 ? 'was' : 'were'} kept:{' '}
 					{skipped.map(id => `${id.slice(0, 12)}…`).join(', ')}
 				</Message>
 			) : null}

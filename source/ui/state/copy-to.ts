@@ -1,5 +1,5 @@
 import type {CopyResult, SyncPlan} from '../../store/index.js';
-import {displayText} from '../../format/index.js';
+import {displayText, tokenCount} from '../../format/index.js';
 import {oneLine} from '../../tokens/index.js';
 import type {InstanceChoice} from '../screens/instances.js';
 
@@ -16,8 +16,6 @@ export type CopyState =
 	| {step: 'done'; name: string; lines: string[]; said: string}
 	| {step: 'failed'; name: string; message: string};
 
-const count = (n: number) => `${n.toLocaleString('en-US')} token${n === 1 ? '' : 's'}`;
-
 /**
  * Why an instance cannot be copied to, or undefined when it can: the one the app is on (a copy
  * onto itself would do nothing and look done), or one that is read-only (it would be written).
@@ -33,10 +31,10 @@ export function copyRefusal(choice: InstanceChoice, current: string | undefined)
 /** The plan in words: what will be copied and what will not, and why (text from Redis made display text). */
 export function planLines(plan: SyncPlan): string[] {
 	const lines = [
-		`${count(plan.copy.length)} to copy${plan.copy.some(token => token.replacesExpired) ? ' (some over an expired record there)' : ''}`,
+		`${tokenCount(plan.copy.length)} to copy${plan.copy.some(token => token.replacesExpired) ? ' (some over an expired record there)' : ''}`,
 	];
 	if (plan.same.length > 0) {
-		lines.push(`${count(plan.same.length)} already there, the same: left alone`);
+		lines.push(`${tokenCount(plan.same.length)} already there, the same: left alone`);
 	}
 
 	for (const conflict of plan.conflicts) {
@@ -46,7 +44,7 @@ export function planLines(plan: SyncPlan): string[] {
 	}
 
 	if (plan.expired.length > 0) {
-		lines.push(`${count(plan.expired.length)} expired here: not copied`);
+		lines.push(`${tokenCount(plan.expired.length)} expired here: not copied`);
 	}
 
 	for (const {id, reason} of plan.unreadable) {
@@ -62,18 +60,18 @@ export function planLines(plan: SyncPlan): string[] {
 
 /** What a copy did, in words, and the status line the table shows after it. */
 export function resultLines(name: string, plan: SyncPlan, result: CopyResult): {lines: string[]; said: string} {
-	const lines = [`Copied ${count(result.copied.length)} to ${name}.`];
+	const lines = [`Copied ${tokenCount(result.copied.length)} to ${name}.`];
 	if (result.present.length > 0) {
-		lines.push(`${count(result.present.length)} appeared there meanwhile and ${result.present.length === 1 ? 'was' : 'were'} kept.`);
+		lines.push(`${tokenCount(result.present.length)} appeared there meanwhile and ${result.present.length === 1 ? 'was' : 'were'} kept.`);
 	}
 
 	if (plan.conflicts.length > 0) {
-		lines.push(`${count(plan.conflicts.length)} kept: ${name} holds a different token under the id.`);
+		lines.push(`${tokenCount(plan.conflicts.length)} kept: ${name} holds a different token under the id.`);
 	}
 
 	if (result.stopped) {
 		lines.push(`Stopped early: ${displayText(oneLine(result.stopped.cause), 300)}. Copy again to finish: nothing is copied twice.`);
 	}
 
-	return {lines, said: `Copied ${count(result.copied.length)} to ${name}`};
+	return {lines, said: `Copied ${tokenCount(result.copied.length)} to ${name}`};
 }
