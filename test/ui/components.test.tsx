@@ -5,7 +5,7 @@ import {TextField} from '../../source/ui/components/text-field.js';
 import {DetailsView} from '../../source/ui/screens/details.js';
 import {detailLines} from '../../source/ui/state/details.js';
 import {HelpView} from '../../source/ui/screens/help.js';
-import {TableView, columnLayout} from '../../source/ui/screens/table.js';
+import {StatusLine, TableView, columnLayout} from '../../source/ui/screens/table.js';
 import {TooSmall} from '../../source/ui/screens/too-small.js';
 import {buildTableData} from '../../source/ui/state/rows.js';
 import {initialTableState, tableReducer} from '../../source/ui/state/table.js';
@@ -346,5 +346,22 @@ describe('a text field', () => {
 		await screen.rerender(<TextField label="Import" value={pasted} width={40} caret={0} />);
 		expect(screen.lines()[0]).toMatch(/Import › …A+END $/);
 		screen.unmount();
+	});
+});
+
+describe('the filter on the status line', () => {
+	it('draws its caret where the field keeps it, an emoji before it counted as the field counts it', async () => {
+		const family = '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}';
+		// The caret before the family: its 8 units and the x after it are behind the caret.
+		const state = {...initialTableState, filtering: true, query: `Mail${family}x`, queryCaret: 9};
+		const screen = await renderToTerminal(<StatusLine state={state} shown={0} total={6} width={80} loading={false} />, {
+			columns: 80,
+			rows: 3,
+		});
+		try {
+			expect(screen.lines()[0]).toMatch(new RegExp(`^ /Mail▌${family}x {2}0 of 6`, 'u'));
+		} finally {
+			screen.unmount();
+		}
 	});
 });

@@ -161,11 +161,12 @@ export function StatusLine({
 }) {
 	const parts: string[] = [];
 	if (state.filtering || state.query !== '') {
-		// While typing, the caret (▌) where the next character goes.
-		const query = [...state.query];
+		// While typing, the caret (▌) where the next character goes: UTF-16 units from the end, as
+		// every field keeps it (state/text-edit.ts).
+		const {query} = state;
 		const at = Math.max(0, query.length - (state.queryCaret ?? 0));
 		const typed = state.filtering
-			? `${displayText(query.slice(0, at).join(''), 200)}▌${displayText(query.slice(at).join(''), 200)}`
+			? `${displayText(query.slice(0, at), 200)}▌${displayText(query.slice(at), 200)}`
 			: displayText(state.query, 200);
 		parts.push(`/${typed}  ${shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')}`);
 	} else {
