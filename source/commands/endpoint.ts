@@ -1,6 +1,6 @@
 import {type RedisTarget, type TlsFlags, prefixFrom, prefixOf, redisOptionsFor, resolveTlsFiles, timeoutFrom} from '../store/index.js';
 import {TokenError, quoteTyped} from '../tokens/index.js';
-import {type Connection, instanceConnection} from '../config/index.js';
+import {type Connection, instanceConnection, readOnlyInstanceAt} from '../config/index.js';
 
 /** Which end of `diff` or `sync` a spec names, as its flag is spelled. */
 export type EndFlag = '--from' | '--to';
@@ -48,39 +48,26 @@ export function resolveEndpoint(flag: EndFlag, spec: string, options: EndpointOp
 		}
 
 		const {resolution, instance, readOnly: named, warnings} = instanceConnection(spec, flag, options, options.env);
-		return {target: {...resolution.target, source: flag}, instance, readOnly: named, warnings};
+		// Its source stays `instance NAME`: a failure to reach it names the instance.
+		return {target: resolution.target, instance, readOnly: named, warnings};
 	}
 
 	// Malformed URLs are refused now, before either end is connected.
 	redisOptionsFor(spec);
 	const tls = resolveTlsFiles(spec, options.tlsFlags ?? {}, options.env);
+	const target: RedisTarget = {
+		url: spec,
+		source: flag,
+		prefix: options.prefix === undefined ? prefixFrom(options.env) : prefixOf(options.prefix),
+		timeoutMs: timeoutFrom(options.timeoutFlag, options.env),
+		...(Object.keys(tls).length > 0 ? {tls} : {}),
+	};
+	// A URL that is a read-only instance's database is that instance, read-only (config/resolve.ts).
+	const instance = readOnlyInstanceAt(target, options.env);
 	return {
-		target: {
-			url: spec,
-			source: flag,
-			prefix: options.prefix === undefined ? prefixFrom(options.env) : prefixOf(options.prefix),
-			timeoutMs: timeoutFrom(options.timeoutFlag, options.env),
-			...(Object.keys(tls).length > 0 ? {tls} : {}),
-		},
-		readOnly,
+		target,
+		...(instance ? {instance: {name: instance.name}} : {}),
+		readOnly: {...readOnly, instance: instance !== undefined},
 		warnings: [],
 	};
-}
-
-/**
- * Whether two targets are one keyspace: the same database of the same server under the same
- * prefix. `runIds` (INFO's run_id of each, when known) tell two spellings of one server apart
- * from two servers; without them the URLs' host, port and socket path are compared.
- */
-export function sameKeyspace(left: RedisTarget, right: RedisTarget, runIds: [string | undefined, string | undefined]): boolean {
-	const [a, b] = [redisOptionsFor(left.url), redisOptionsFor(right.url)];
-	if ((a.db ?? 0) !== (b.db ?? 0) || left.prefix !== right.prefix) {
-		return false;
-	}
-
-	if (runIds[0] !== undefined && runIds[1] !== undefined) {
-		return runIds[0] === runIds[1];
-	}
-
-	return a.path === b.path && a.host === b.host && a.port === b.port;
 }

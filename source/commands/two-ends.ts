@@ -1,9 +1,18 @@
-import {type OpenStore, type RedisTarget, asRedisError, keyFileWarning, maskRedisUrl, openTarget, serverRunId} from '../store/index.js';
+import {
+	type OpenStore,
+	type RedisTarget,
+	asRedisError,
+	keyFileWarning,
+	maskRedisUrl,
+	openTarget,
+	sameKeyspace,
+	serverRunId,
+} from '../store/index.js';
 import {TokenError} from '../tokens/index.js';
 import {readOnlyRefusal} from '../config/index.js';
 import {displayText} from '../format/index.js';
 import type {Context} from './command.js';
-import {type Endpoint, resolveEndpoint, sameKeyspace} from './endpoint.js';
+import {type Endpoint, resolveEndpoint} from './endpoint.js';
 
 /** The flags naming the two ends, shared by `diff` and `sync`. */
 export const endFlags = {

@@ -1,6 +1,16 @@
 import {readFileSync} from 'node:fs';
 import {TokenError, quoteTyped} from '../tokens/index.js';
-import {type Resolution, type TlsFlags, maskRedisUrl, readEnv, resolveRedisTarget, resolveTlsFiles, timeoutFrom} from '../store/index.js';
+import {
+	type RedisTarget,
+	type Resolution,
+	type TlsFlags,
+	maskRedisUrl,
+	readEnv,
+	resolveRedisTarget,
+	resolveTlsFiles,
+	sameKeyspace,
+	timeoutFrom,
+} from '../store/index.js';
 import {didYouMean} from '../format/index.js';
 import {type InstanceConfig, type InstancesFile, configPath, loadConfig} from './file.js';
 
@@ -65,7 +75,7 @@ export function resolveConnection(
 		const notice =
 			resolution.notice ??
 			(fromEnv === undefined ? undefined : `ee-tokens: using --dbs.redis ${maskRedisUrl(flags.redisFlag)}, not ${INSTANCE_ENV} ${fromEnv}`);
-		return {resolution: {...resolution, notice}, readOnly: {instance: false, flag}, warnings: []};
+		return byUrl({...resolution, notice}, flag, env, load);
 	}
 
 	const [name, by] = flags.instanceFlag === undefined ? [fromEnv, INSTANCE_ENV] : [flags.instanceFlag, '--instance'];
@@ -75,15 +85,64 @@ export function resolveConnection(
 
 	const resolution = resolveRedisTarget(undefined, env, flags.timeoutFlag, flags.tlsFlags);
 	if (resolution.target.source !== 'default') {
-		return {resolution, readOnly: {instance: false, flag}, warnings: []};
+		return byUrl(resolution, flag, env, load);
 	}
 
 	const file = load(env);
 	if (file?.default === undefined) {
-		return {resolution, readOnly: {instance: false, flag}, warnings: file?.warnings ?? []};
+		return {...byUrl(resolution, flag, env, () => file), warnings: file?.warnings ?? []};
 	}
 
 	return fromInstance(file, file.default, 'default', flags, env);
+}
+
+/**
+ * A connection to a URL (`--dbs.redis`, the environment, the default): read-only when the config
+ * file has a read-only instance on that very database and prefix, and then named as that instance.
+ * readOnly is the database's, not its name's: production reached by its URL is production still.
+ */
+function byUrl(resolution: Resolution, flag: boolean, env: Env, load: (env: Env) => InstancesFile | undefined): Connection {
+	const instance = readOnlyInstanceAt(resolution.target, env, load);
+	return {
+		resolution,
+		...(instance ? {instance: {name: instance.name, ...(instance.color === undefined ? {} : {color: instance.color})}} : {}),
+		readOnly: {instance: instance !== undefined, flag},
+		warnings: [],
+	};
+}
+
+/**
+ * The read-only instance of the config file whose database and key prefix are the target's, if
+ * any. A config file that cannot be read names none here (with an explicit URL a broken file stops
+ * nothing, README "Several instances"); nor does an instance whose URL cannot be had (its redisEnv
+ * unset): only a URL known to be that instance's is matched.
+ */
+export function readOnlyInstanceAt(
+	target: Pick<RedisTarget, 'url' | 'prefix'>,
+	env: Env,
+	load: (env: Env) => InstancesFile | undefined = loadConfig,
+): InstanceConfig | undefined {
+	let file: InstancesFile | undefined;
+	try {
+		file = load(env);
+	} catch {
+		return undefined;
+	}
+
+	return file?.instances.find(instance => {
+		if (!instance.readOnly) {
+			return false;
+		}
+
+		try {
+			return sameKeyspace(target, {url: urlOf(instance, env), prefix: instance.prefix ? `${instance.prefix}:` : ''}, [
+				undefined,
+				undefined,
+			]);
+		} catch {
+			return false;
+		}
+	});
 }
 
 /**

@@ -168,6 +168,9 @@ export function shownColumns(width: number): number[] {
 /** A token id as tables show it: its first 12 characters (a prefix of 8 or more finds the token anywhere). */
 export const ID_SHOWN = 12;
 
+/** An id cut to its first ID_SHOWN characters, as display text: a hash field is whatever a writer put there. */
+export const shortId = (id: string): string => `${displayText(id.slice(0, ID_SHOWN))}…`;
+
 /**
  * Whether a table `width` cells wide has room for the id besides every column: `list` always shows
  * it (the first column, what scripts and people copy), the app from that width on (126 cells), where

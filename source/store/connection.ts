@@ -312,3 +312,25 @@ export function redisOptionsFor(url: string): RedisOptions {
 
 	return options;
 }
+
+/**
+ * Whether two targets are one keyspace: the same database of the same server under the same
+ * prefix. `runIds` (INFO's run_id of each, when known) tell two spellings of one server apart
+ * from two servers; without them the URLs' host, port and socket path are compared.
+ */
+export function sameKeyspace(
+	left: Pick<RedisTarget, 'url' | 'prefix'>,
+	right: Pick<RedisTarget, 'url' | 'prefix'>,
+	runIds: [string | undefined, string | undefined],
+): boolean {
+	const [a, b] = [redisOptionsFor(left.url), redisOptionsFor(right.url)];
+	if ((a.db ?? 0) !== (b.db ?? 0) || left.prefix !== right.prefix) {
+		return false;
+	}
+
+	if (runIds[0] !== undefined && runIds[1] !== undefined) {
+		return runIds[0] === runIds[1];
+	}
+
+	return a.path === b.path && a.host === b.host && a.port === b.port;
+}

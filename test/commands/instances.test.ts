@@ -237,6 +237,30 @@ describe('a read-only instance', () => {
 		expect(readdirSync(home)).not.toContain('state');
 	});
 
+	it('is read-only when reached by its URL too: --dbs.redis, EENGINE_REDIS, or a sync --to', async () => {
+		await issue('--instance', 'a');
+		const before = await everything();
+		const url = `redis://:hunter2@127.0.0.1:${two.port}/8`;
+		const refused =
+			'ee-tokens: Instance ro is read-only: issue would write to it; nothing was done (set readOnly = false in the config file)';
+		for (const [args, env] of [
+			[['issue', '-d', 'x', '-s', 'api', `--dbs.redis=${url}`], {}],
+			[['issue', '-d', 'x', '-s', 'api'], {EENGINE_REDIS: url}],
+		] as const) {
+			const result = await run(args, env);
+			expect([result.exitCode, result.stdout, result.stderr]).toEqual([2, '', refused]);
+		}
+
+		const synced = await run(['sync', '--from', 'a', '--to', url, '--yes']);
+		expect([synced.exitCode, synced.stderr]).toEqual([
+			2,
+			'ee-tokens: Instance ro is read-only: sync to --to would write to it; nothing was done (set readOnly = false in the config file)',
+		]);
+		expect(await everything()).toEqual(before);
+		// Another database of that server is no instance's: writable.
+		expect((await run(['issue', '-d', 'x', '-s', 'api', `--dbs.redis=redis://:hunter2@127.0.0.1:${two.port}/7`])).exitCode).toBe(0);
+	});
+
 	it('reads as any instance does, and the commands that only read with a flag are let through', async () => {
 		const id = await issue('--instance', 'b', '-a', 'acme');
 		const before = await everything();

@@ -11,7 +11,7 @@ import {useRefReducer} from '../hooks/use-ref-reducer.js';
 import {Command, matches} from '../keymap.js';
 import {type RevokeState, confirmationText, initialRevokeState, restoreCommand, revokeReducer} from '../state/revoke.js';
 import {type Selection, hiddenText} from '../state/rows.js';
-import {displayText, tokenCount} from '../../format/index.js';
+import {displayText, shortId, tokenCount} from '../../format/index.js';
 import {fit} from '../../format/cells.js';
 import {theme} from '../theme.js';
 import type {CloseDialog} from './close-options.js';
@@ -53,7 +53,7 @@ function RevokeDone({state}: {state: RevokeState}) {
 			{skipped.length > 0 ? (
 				<Message kind="warning">
 					{tokenCount(skipped.length)} changed after the plan and {skipped.length === 1 ? 'was' : 'were'} kept:{' '}
-					{skipped.map(id => `${id.slice(0, 12)}…`).join(', ')}
+					{skipped.map(id => shortId(id)).join(', ')}
 				</Message>
 			) : null}
 			{gone ? <Message kind={journal === undefined ? 'info' : 'warning'}>{gone}</Message> : null}
@@ -92,7 +92,7 @@ export function RevokeView({state, width, height}: {state: RevokeState; width: n
 			{listed.map(target => (
 				<Text key={target.id} wrap="truncate">
 					{'   '}
-					<Text color={theme.muted}>{target.id.slice(0, 12)}… </Text>
+					<Text color={theme.muted}>{shortId(target.id)} </Text>
 					{fit(target.description, Math.max(1, width - 20))}
 				</Text>
 			))}

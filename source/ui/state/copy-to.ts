@@ -1,5 +1,5 @@
 import type {CopyResult, SyncPlan} from '../../store/index.js';
-import {displayText, tokenCount} from '../../format/index.js';
+import {displayText, shortId, tokenCount} from '../../format/index.js';
 import {oneLine} from '../../tokens/index.js';
 import type {InstanceChoice} from '../screens/instances.js';
 
@@ -40,7 +40,7 @@ export function planLines(plan: SyncPlan): string[] {
 	for (const conflict of plan.conflicts) {
 		const why =
 			conflict.unreadable === undefined ? conflict.fields.map(({field}) => field).join(', ') : `unreadable there: ${conflict.unreadable}`;
-		lines.push(`kept: a different token under ${conflict.id.slice(0, 12)}… there (${displayText(why, 200)})`);
+		lines.push(`kept: a different token under ${shortId(conflict.id)} there (${displayText(why, 200)})`);
 	}
 
 	if (plan.expired.length > 0) {
@@ -48,11 +48,11 @@ export function planLines(plan: SyncPlan): string[] {
 	}
 
 	for (const {id, reason} of plan.unreadable) {
-		lines.push(`not copied: ${id.slice(0, 12)}… cannot be read here (${displayText(reason, 200)})`);
+		lines.push(`not copied: ${shortId(id)} cannot be read here (${displayText(reason, 200)})`);
 	}
 
 	for (const {id, problem} of plan.refused) {
-		lines.push(`not copied: ${id.slice(0, 12)}… ${displayText(problem, 200)}`);
+		lines.push(`not copied: ${shortId(id)} ${displayText(problem, 200)}`);
 	}
 
 	return lines;
