@@ -158,8 +158,8 @@ function Main({
 	onSwitch,
 }: AppProps & {onSwitch: (name: string) => Promise<void>}) {
 	const {refusal} = useInstance();
-	// The instance picker (p) when open, and what its last switch said.
-	const [picking, setPicking] = useState<{status?: string} | undefined>(undefined);
+	// The instance picker (p) when open, what its last switch said, and whether one is on its way.
+	const [picking, setPicking] = useState<{status?: string; busy?: boolean} | undefined>(undefined);
 	// A refused key's line, on its own row under the header until the next key (any view).
 	const [refused, setRefused] = useState<string | undefined>(warning);
 	const {exit} = useApp();
@@ -263,7 +263,7 @@ function Main({
 				return;
 			}
 
-			setPicking({status: `Switching to ${name}…`});
+			setPicking({status: `Switching to ${name}…`, busy: true});
 			// On success this Main is replaced (keyed by the connection); on failure it stays, on the old instance.
 			onSwitch(name).catch((error: unknown) => {
 				// The store's own words ("Cannot connect to Redis at … (ECONNREFUSED)", the URL masked):
@@ -374,6 +374,7 @@ function Main({
 						choices={instances.choices}
 						current={instance?.name}
 						status={picking.status}
+						busy={picking.busy}
 						width={size.columns}
 						height={bodyHeight}
 						onPick={pick}

@@ -92,6 +92,8 @@ export async function runApp(options: {
 	const started = await openSession(options.connection, message => notices.push(message));
 	// The connection in use, closed when the app ends; a switch replaces it.
 	let opened = started.opened;
+	// Set once the app has ended: a switch still on its way then closes what it opened.
+	let ended = false;
 	for (const notice of notices) {
 		process.stderr.write(`${notice}\n`);
 	}
@@ -114,6 +116,12 @@ export async function runApp(options: {
 		async open(name: string) {
 			// Opened before the old one is let go: a switch that fails leaves the app where it was.
 			const next = await openSession(options.instances!.resolve(name), () => {});
+			if (ended) {
+				// The app ended while it was opened (Ctrl-C during "Switching…"): nothing will close it after.
+				await next.opened.close(false);
+				throw new Error('the app has ended');
+			}
+
 			const previous = opened;
 			opened = next.opened;
 			await previous.close();
@@ -142,6 +150,7 @@ export async function runApp(options: {
 		await instance.waitUntilExit();
 		return 0;
 	} finally {
+		ended = true;
 		restore();
 		await opened.close();
 	}

@@ -18,6 +18,8 @@ export type InstancePickerProps = {
 	start?: string;
 	/** Set while a switch is on its way, or after one failed: one line under the list. */
 	status?: string;
+	/** A switch is on its way: every key waits (Ctrl-C still quits), so a second Enter starts no second switch. */
+	busy?: boolean;
 	width: number;
 	height: number;
 	onPick: (name: string) => void;
@@ -38,6 +40,7 @@ export function InstancePicker({
 	current,
 	start = current,
 	status,
+	busy = false,
 	width,
 	height,
 	onPick,
@@ -53,6 +56,10 @@ export function InstancePicker({
 		),
 	);
 	useKeypress(key => {
+		if (busy) {
+			return true;
+		}
+
 		switch (commandIn(view, key)) {
 			case Command.Up: {
 				setCursor(value => Math.max(0, value - 1));
