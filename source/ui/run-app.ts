@@ -142,7 +142,9 @@ export async function runApp(options: {
 				input: screen.input,
 				checks: options.checks,
 				...(instances ? {instances} : {}),
-				...(options.connection.warnings?.length ? {warning: options.connection.warnings.join(' ').replace(/^ee-tokens: /, '')} : {}),
+				...(options.connection.warnings?.length
+					? {warning: options.connection.warnings.map(line => line.replace(/^ee-tokens: /, '')).join(' ')}
+					: {}),
 			}),
 			// The app reads the terminal itself (screen.input): Ink gets a stdin it never reads.
 			{exitOnCtrlC: false, patchConsole: true, maxFps: 60, stdin: new PassThrough() as unknown as NodeJS.ReadStream},

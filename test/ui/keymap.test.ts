@@ -195,6 +195,8 @@ describe('text editing', () => {
 		expect(once.caret).toBe(4);
 		expect(editText(flags, key('left'), {caret: once.caret})).toEqual({value: flags, caret: 8});
 		expect(editText(flags, key('backspace'), {caret: 4})).toEqual({value: '\u{1F1FA}\u{1F1F8}\u{1F1EB}\u{1F1F7}', caret: 4});
+		// A letter typed before an accent joins it: the caret goes after the character they make.
+		expect(editText('\u0301x', keyEvent('e'), {caret: 2})).toEqual({value: 'e\u0301x', caret: 1});
 		// A mark far from any window's start: a long run of combining marks is one cluster still.
 		const stacked = `e${'\u0301'.repeat(80)}`;
 		expect(editText(`${stacked}z`, key('left'), {caret: 1})).toEqual({value: `${stacked}z`, caret: 82});

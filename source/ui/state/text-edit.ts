@@ -96,7 +96,11 @@ export function editText(value: string, key: KeyEvent, options: {maxLength?: num
 		inserted = inserted.slice(0, end);
 	}
 
-	return result(value.slice(0, at) + inserted + value.slice(at), at + inserted.length);
+	const next = value.slice(0, at) + inserted + value.slice(at);
+	// After the text, at the end of the cluster it ends in: what was typed may join what follows
+	// (an accent typed before a letter's own, a flag's second half), and the caret is never inside one.
+	const after = at + inserted.length;
+	return result(next, after === 0 ? 0 : clusterEndAfter(next, clusterStartBefore(next, after)));
 }
 
 /** The keys that edit a field, matched before anything is taken as text. */
