@@ -126,6 +126,30 @@ const isTable = (value: unknown): value is Record<string, unknown> =>
  * and the key; no value is ever echoed, since a `redis` value may hold a password.
  */
 export function loadConfig(env: Env): InstancesFile | undefined {
+	// Read once per run (one environment): a sync names two instances, and a URL is matched against
+	// the read-only ones (resolve.ts), each of which would read and parse the file again.
+	const known = loaded.get(env);
+	if (known) {
+		if ('error' in known) {
+			throw known.error;
+		}
+
+		return known.file;
+	}
+
+	try {
+		const file = readConfig(env);
+		loaded.set(env, {file});
+		return file;
+	} catch (error) {
+		loaded.set(env, {error});
+		throw error;
+	}
+}
+
+const loaded = new WeakMap<Env, {file: InstancesFile | undefined} | {error: unknown}>();
+
+function readConfig(env: Env): InstancesFile | undefined {
 	const file = configPath(env);
 	let text: string;
 	try {

@@ -5,6 +5,7 @@ import {
 	type Resolution,
 	type TlsFlags,
 	maskRedisUrl,
+	prefixOf,
 	readEnv,
 	resolveRedisTarget,
 	resolveTlsFiles,
@@ -135,10 +136,7 @@ export function readOnlyInstanceAt(
 		}
 
 		try {
-			return sameKeyspace(target, {url: urlOf(instance, env), prefix: instance.prefix ? `${instance.prefix}:` : ''}, [
-				undefined,
-				undefined,
-			]);
+			return sameKeyspace(target, {url: urlOf(instance, env), prefix: prefixOf(instance.prefix ?? '')}, [undefined, undefined]);
 		} catch {
 			return false;
 		}
@@ -197,7 +195,7 @@ function fromInstance(
 				source: `instance ${name}`,
 				// The instance says its prefix, absent meaning none: EENGINE_REDIS_PREFIX, left in a shell,
 				// does not move a named instance's tokens.
-				prefix: instance.prefix ? `${instance.prefix}:` : '',
+				prefix: prefixOf(instance.prefix ?? ''),
 				timeoutMs,
 				...(Object.keys(tls).length === 0 ? {} : {tls}),
 			},
