@@ -151,6 +151,15 @@ it('C copies the marked token to another instance as the import writes it: the p
 	await started.type(KEYS.escape);
 	await started.waitFor(screen => !screen.includes('Could not copy'));
 	expect(await beta.client(9).hlen('tokens')).toBe(0);
+	// A Redis that does not answer need not be waited out: Esc while its plan is read picks again.
+	await beta.client(0).call('CLIENT', 'PAUSE', '3000', 'ALL');
+	await started.type(`C${KEYS.down}${KEYS.enter}`);
+	await started.waitFor('Reading what spare holds');
+	await started.type(KEYS.escape);
+	await started.waitFor('Copy the marked token to which instance?', {timeout: 2000});
+	await started.type(KEYS.escape);
+	await started.waitFor(screen => !screen.includes('Copy the marked token'));
+	await beta.client(0).call('CLIENT', 'UNPAUSE');
 	// spare: the plan, then Enter copies.
 	await started.type(`C${KEYS.down}${KEYS.enter}`);
 	await started.waitFor('1 token to copy');

@@ -46,6 +46,7 @@ export function CopyToScreen({
 	const [state, setState] = useState<CopyState>({step: 'choose'});
 	const opened = useRef<CopyTarget | undefined>(undefined);
 	const mounted = useRef(true);
+	const planning = useRef(0);
 	const release = () => {
 		const target = opened.current;
 		opened.current = undefined;
@@ -70,22 +71,25 @@ export function CopyToScreen({
 		}
 
 		setState({step: 'planning', name});
+		// Which plan is wanted: Esc while one is read gives it up, and what it brings later is let go.
+		const asked = ++planning.current;
+		const wanted = () => mounted.current && planning.current === asked;
 		void (async () => {
 			try {
 				const target = await targets.open(name);
-				if (!mounted.current) {
+				if (!wanted()) {
 					await target.close();
 					return;
 				}
 
 				opened.current = target;
 				const plan = await planCopyOf(store, target.store, ids, store.now());
-				if (mounted.current) {
+				if (wanted()) {
 					setState({step: 'confirm', name, plan});
 				}
 			} catch (error) {
-				release();
-				if (mounted.current) {
+				if (wanted()) {
+					release();
 					setState({step: 'failed', name, message: displayText(oneLine(error), 400)});
 				}
 			}
@@ -142,8 +146,19 @@ export function CopyToScreen({
 					break;
 				}
 
+				case 'planning': {
+					// A slow Redis there need not be waited out: Esc picks another instance.
+					if (commandIn('copy-confirm', key) === Command.Back) {
+						planning.current++;
+						release();
+						setState({step: 'choose'});
+					}
+
+					break;
+				}
+
 				default: {
-					// While the plan is read or the copy runs, keys wait for nothing: Ctrl-C still quits.
+					// While the copy runs, keys wait for nothing (it is never left half done): Ctrl-C still quits.
 					break;
 				}
 			}
@@ -181,7 +196,7 @@ export function CopyToScreen({
 	const body = (() => {
 		switch (state.step) {
 			case 'planning': {
-				return <Text wrap="truncate">{` Reading what ${state.name} holds under these ids…`}</Text>;
+				return <Text wrap="truncate">{` Reading what ${state.name} holds under these ids… Esc picks another instance.`}</Text>;
 			}
 
 			case 'confirm': {
