@@ -154,6 +154,7 @@ function Main({
 	checks,
 	instance,
 	instances,
+	readOnly,
 	warning,
 	onSwitch,
 }: AppProps & {onSwitch: (name: string) => Promise<void>}) {
@@ -231,6 +232,15 @@ function Main({
 				return;
 			}
 
+			// --read-only refuses every write, a copy to another instance included (an instance's own
+			// readOnly does not: a copy out writes nothing to it).
+			if (next.kind === 'copy' && readOnly?.flag) {
+				setRefused(
+					'Read-only (--read-only): copying to another instance would write to it; nothing was done (start without --read-only to allow it)',
+				);
+				return;
+			}
+
 			if (next.kind === 'copy' && !copyTargets) {
 				setRefused(
 					instances?.unavailable ??
@@ -241,7 +251,7 @@ function Main({
 
 			setDialog(next);
 		},
-		[refusal, copyTargets, instances],
+		[refusal, copyTargets, instances, readOnly],
 	);
 	const openPicker = useCallback(() => {
 		if (instances?.unavailable) {

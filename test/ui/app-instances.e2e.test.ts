@@ -134,6 +134,10 @@ it('--read-only makes any connection read-only in the app too', async () => {
 	await started.type('i');
 	await started.waitFor('Read-only (--read-only): importing would write to it; nothing was done (start without --read-only to allow it)');
 	expect(started.screen()).not.toContain('Paste');
+	// A copy to another instance writes too: refused before anything opens.
+	await started.type('C');
+	await started.waitFor('Read-only (--read-only): copying to another instance would write to it; nothing was done');
+	expect(started.screen()).not.toContain('to which instance?');
 });
 
 it('C copies the marked token to another instance as the import writes it: the plan first; there already, read-only, this instance and an absent Redis are said', async () => {
