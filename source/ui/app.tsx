@@ -19,6 +19,7 @@ import {wrapWords} from '../format/cells.js';
 import {displayText} from '../format/index.js';
 import {oneLine} from '../tokens/index.js';
 import {theme} from './theme.js';
+import {type Environment, EnvironmentContext} from './hooks/use-environment.js';
 import {InstanceContext, useInstance} from './hooks/use-instance.js';
 import {type InstanceChoice, InstancePicker} from './screens/instances.js';
 import type {CopyTargets} from './screens/copy-to.js';
@@ -75,6 +76,8 @@ export type AppProps = {
 	instances?: InstanceSwitching;
 	/** A warning to show at start until the first key (a config file holding a password that others may read). */
 	warning?: string;
+	/** The entry's environment (journal directory, clipboard); this process's when not given. */
+	env?: Environment;
 };
 
 /** Dialogs that write to Redis: on a read-only connection they are refused before they open. */
@@ -120,25 +123,27 @@ export function App(props: AppProps) {
 	);
 	return (
 		<KeypressProvider input={props.input}>
-			<InstanceContext.Provider value={mode}>
-				<Contained fallback={message => <AppFailure message={message} onQuit={exit} />}>
-					{/* Keyed by the connection: a switch starts every piece of token state afresh (rows, cursor, filter, marks, dialogs). */}
-					<Main
-						key={session.key}
-						{...props}
-						{...session.session}
-						// Each of the session, even when it has none: nothing of the instance left behind stays.
-						instance={session.session.instance}
-						readOnly={session.session.readOnly}
-						source={session.session.source}
-						first={session.session.first}
-						target={session.session.target}
-						// Said once, at start: a switch re-reads no file.
-						warning={session.key === 0 ? props.warning : undefined}
-						onSwitch={switchTo}
-					/>
-				</Contained>
-			</InstanceContext.Provider>
+			<EnvironmentContext.Provider value={props.env ?? process.env}>
+				<InstanceContext.Provider value={mode}>
+					<Contained fallback={message => <AppFailure message={message} onQuit={exit} />}>
+						{/* Keyed by the connection: a switch starts every piece of token state afresh (rows, cursor, filter, marks, dialogs). */}
+						<Main
+							key={session.key}
+							{...props}
+							{...session.session}
+							// Each of the session, even when it has none: nothing of the instance left behind stays.
+							instance={session.session.instance}
+							readOnly={session.session.readOnly}
+							source={session.session.source}
+							first={session.session.first}
+							target={session.session.target}
+							// Said once, at start: a switch re-reads no file.
+							warning={session.key === 0 ? props.warning : undefined}
+							onSwitch={switchTo}
+						/>
+					</Contained>
+				</InstanceContext.Provider>
+			</EnvironmentContext.Provider>
 		</KeypressProvider>
 	);
 }

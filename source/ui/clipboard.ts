@@ -1,4 +1,5 @@
 import {spawn} from 'node:child_process';
+import type {Environment} from './hooks/use-environment.js';
 
 /**
  * Copies text to the clipboard and says, in one line, only what it can confirm. A local tool that
@@ -8,7 +9,7 @@ import {spawn} from 'node:child_process';
  * took the text already, but a terminal never answers it: after it alone the line says where the
  * text is on screen instead of claiming it was copied. The text is never logged or kept.
  */
-export function osc52(text: string, env: NodeJS.ProcessEnv = process.env): string {
+export function osc52(text: string, env: Environment): string {
 	const sequence = `\u001B]52;c;${Buffer.from(text).toString('base64')}\u0007`;
 	// Inside tmux the sequence goes raw: tmux 3.x with `set -g set-clipboard on` puts it in its
 	// buffer and passes it on to the outer terminal. Wrapped for passthrough (ESC P tmux;), it
@@ -22,7 +23,7 @@ export function osc52(text: string, env: NodeJS.ProcessEnv = process.env): strin
 
 type Tool = {command: string; args: string[]; says: string};
 
-export function clipboardTools(env: NodeJS.ProcessEnv = process.env, platform = process.platform): Tool[] {
+export function clipboardTools(env: Environment, platform = process.platform): Tool[] {
 	const tools: Tool[] = [];
 	if (env['TMUX']) {
 		// -w: tmux also sets the outer terminal's clipboard when its set-clipboard allows (the default).
@@ -48,7 +49,7 @@ export function clipboardTools(env: NodeJS.ProcessEnv = process.env, platform = 
 	return tools;
 }
 
-async function runTool(tool: Tool, text: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+async function runTool(tool: Tool, text: string, env: Environment): Promise<boolean> {
 	return new Promise(resolve => {
 		try {
 			const child = spawn(tool.command, tool.args, {stdio: ['pipe', 'ignore', 'ignore'], detached: false, env});
@@ -66,12 +67,7 @@ async function runTool(tool: Tool, text: string, env: NodeJS.ProcessEnv): Promis
  * `what` names the text as the screen shows it ("the token"), for the line said when nothing
  * confirmed the copy.
  */
-export async function copyToClipboard(
-	text: string,
-	what: string,
-	stdout: NodeJS.WriteStream = process.stdout,
-	env: NodeJS.ProcessEnv = process.env,
-): Promise<string> {
+export async function copyToClipboard(text: string, what: string, stdout: NodeJS.WriteStream, env: Environment): Promise<string> {
 	let osc52Sent = false;
 	for (const tool of clipboardTools(env)) {
 		if (tool.command !== 'tmux' && !osc52Sent) {

@@ -1,5 +1,6 @@
 import {PassThrough} from 'node:stream';
 import {type Resolution, loadSummaries, maskRedisUrl, openStore} from '../store/index.js';
+import type {Environment} from './hooks/use-environment.js';
 import type {FirstReads, TokenSource} from './hooks/use-tokens.js';
 import type {RequestChecks} from './state/request-check.js';
 import {APP_LISTING, HEAD_ROWS} from './state/rows.js';
@@ -32,9 +33,27 @@ export type AppInstances = {
 	resolve: (name: string) => AppConnection;
 };
 
+/**
+ * The terminal the app runs on: the process's own (stdout, the keys read from stdin by the reader
+ * thread, its signals hooked), or one a test made in its own process, whose keys it types.
+ */
+export type AppTerminal = {
+	stdout: NodeJS.WriteStream;
+	/** Where the notices said before the app starts go. */
+	stderr: {write: (text: string) => unknown};
+	/** The entry's environment: the embedded Redis's directory, the journal's, the clipboard's. */
+	env: Environment;
+	/**
+	 * The keys: the process's own stdin (read by the reader thread, the process's signals hooked),
+	 * or a stream of this process, read as it is and nothing hooked on `process`.
+	 */
+	stdin: NodeJS.ReadableStream;
+};
+
 /** A connection opened for the app: its store, and what the header and the table read from it. */
-async function openSession(connection: AppConnection, notify: (message: string) => void) {
+async function openSession(connection: AppConnection, env: Environment, notify: (message: string) => void) {
 	const opened = await openStore({
+		env,
 		resolution: connection.resolution,
 		persistent: true,
 		notify,
@@ -80,22 +99,24 @@ export async function runApp(options: {
 	checks: RequestChecks;
 	/** The instance picker (p), from the entry: the app may not read the config file. */
 	instances?: AppInstances;
+	terminal: AppTerminal;
 }): Promise<number> {
+	const {terminal} = options;
 	// React's development build times every render into the performance timeline and walks the
 	// changed props (our 100,000-row data) to describe them: seconds of work. Production unless the
 	// developer asks otherwise. Set before React loads; nothing else in the process reads it.
 	process.env['NODE_ENV'] ??= 'production';
-	const modules = Promise.all([import('react'), import('ink'), import('./app.js'), import('./terminal.js')]);
+	const modules = Promise.all([import('react'), import('ink'), import('./app.js'), import('./terminal.js'), import('./stream-input.js')]);
 	// An early failure of the module load must not be an unhandled rejection while we connect.
 	modules.catch(() => {});
 	const notices: string[] = [];
-	const started = await openSession(options.connection, message => notices.push(message));
+	const started = await openSession(options.connection, terminal.env, message => notices.push(message));
 	// The connection in use, closed when the app ends; a switch replaces it.
 	let opened = started.opened;
 	// Set once the app has ended: a switch still on its way then closes what it opened.
 	let ended = false;
 	for (const notice of notices) {
-		process.stderr.write(`${notice}\n`);
+		terminal.stderr.write(`${notice}\n`);
 	}
 
 	const instances = options.instances && {
@@ -110,12 +131,12 @@ export async function runApp(options: {
 				throw new Error(`${name} is read-only: copying would write to it`);
 			}
 
-			const target = await openStore({resolution: connection.resolution, clientName: 'app'});
+			const target = await openStore({env: terminal.env, resolution: connection.resolution, clientName: 'app'});
 			return {store: target.store, close: async () => target.close()};
 		},
 		async open(name: string) {
 			// Opened before the old one is let go: a switch that fails leaves the app where it was.
-			const next = await openSession(options.instances!.resolve(name), () => {});
+			const next = await openSession(options.instances!.resolve(name), terminal.env, () => {});
 			if (ended) {
 				// The app ended while it was opened (Ctrl-C during "Switching…"): nothing will close it after.
 				await next.opened.close(false);
@@ -132,8 +153,9 @@ export async function runApp(options: {
 	let restore = () => {};
 	try {
 		// React by its default export: the bundle gives a CommonJS module's exports only as the default.
-		const [{default: React}, {render}, {App}, {enterFullScreen}] = await modules;
-		const screen = enterFullScreen(process.stdout);
+		const [{default: React}, {render}, {App}, {enterFullScreen}, {streamInput}] = await modules;
+		const ownsProcess = terminal.stdin === process.stdin;
+		const screen = enterFullScreen(terminal.stdout, ownsProcess ? undefined : streamInput(terminal.stdin), {ownsProcess});
 		restore = screen.restore;
 		await screen.input.ready;
 		const instance = render(
@@ -141,13 +163,21 @@ export async function runApp(options: {
 				...started.session,
 				input: screen.input,
 				checks: options.checks,
+				env: terminal.env,
 				...(instances ? {instances} : {}),
 				...(options.connection.warnings?.length
 					? {warning: options.connection.warnings.map(line => line.replace(/^ee-tokens: /, '')).join(' ')}
 					: {}),
 			}),
 			// The app reads the terminal itself (screen.input): Ink gets a stdin it never reads.
-			{exitOnCtrlC: false, patchConsole: true, maxFps: 60, stdin: new PassThrough() as unknown as NodeJS.ReadStream},
+			// console is patched only in a process of the app's own.
+			{
+				exitOnCtrlC: false,
+				patchConsole: ownsProcess,
+				maxFps: 60,
+				stdout: terminal.stdout,
+				stdin: new PassThrough() as unknown as NodeJS.ReadStream,
+			},
 		);
 		await instance.waitUntilExit();
 		return 0;

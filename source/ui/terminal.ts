@@ -26,7 +26,15 @@ export type FullScreen = {
 
 export type StartInput = (options: {restore: string; onLost: (error: unknown) => void}) => TtyInput;
 
-export function enterFullScreen(stdout: Stream = process.stdout, startInput: StartInput = startTtyInput): FullScreen {
+/**
+ * `ownsProcess` false: the terminal is not this process's own (an app a test runs in its own
+ * process, on a terminal of its making): nothing is hooked on `process` and nothing ends it.
+ */
+export function enterFullScreen(
+	stdout: Stream = process.stdout,
+	startInput: StartInput = startTtyInput,
+	{ownsProcess = true} = {},
+): FullScreen {
 	let restored = false;
 	const restore = () => {
 		if (restored) {
@@ -63,14 +71,16 @@ export function enterFullScreen(stdout: Stream = process.stdout, startInput: Sta
 	};
 
 	// Ctrl-C is a key in raw mode (and the reader's to enforce); SIGINT is `kill -INT` from elsewhere.
-	const hooks: Array<[string, (error: unknown) => void]> = [
-		['exit', () => restore()],
-		['SIGTERM', onSignal(143)],
-		['SIGHUP', onSignal(129)],
-		['SIGINT', onSignal(130)],
-		['uncaughtException', onCrash],
-		['unhandledRejection', onCrash],
-	];
+	const hooks: Array<[string, (error: unknown) => void]> = ownsProcess
+		? [
+				['exit', () => restore()],
+				['SIGTERM', onSignal(143)],
+				['SIGHUP', onSignal(129)],
+				['SIGINT', onSignal(130)],
+				['uncaughtException', onCrash],
+				['unhandledRejection', onCrash],
+			]
+		: [];
 	for (const [event, handler] of hooks) {
 		process.on(event, handler);
 	}
@@ -78,7 +88,7 @@ export function enterFullScreen(stdout: Stream = process.stdout, startInput: Sta
 	stdout.write(ENTER_FULL_SCREEN);
 	const input = startInput({
 		restore: LEAVE_FULL_SCREEN,
-		onLost: error => onCrash(new Error(`lost the terminal's input: ${oneLine(error)}`)),
+		onLost: error => (ownsProcess ? onCrash(new Error(`lost the terminal's input: ${oneLine(error)}`)) : restore()),
 	});
 	return {input, restore};
 }

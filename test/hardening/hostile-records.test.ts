@@ -3,7 +3,8 @@ import {encodeMsgpack, encodeRecord} from '../../source/tokens/index.js';
 import {runInProcess as runCli} from '../helpers/cli.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 import {serveInProcess} from '../helpers/serve.js';
-import {KEYS, spawnApp} from '../ui/helpers/pty.js';
+import {startApp} from '../ui/helpers/in-process-app.js';
+import {KEYS} from '../ui/helpers/pty.js';
 
 /**
  * Records no Date can hold (a number beyond ±8.64e15 ms, a msgpack timestamp whose seconds
@@ -69,7 +70,7 @@ describe('records with times no Date can hold', () => {
 	});
 
 	it('the app shows them in the table and in details', async () => {
-		const app = spawnApp([`--dbs.redis=${redis.url()}`]);
+		const app = startApp([`--dbs.redis=${redis.url()}`]);
 		try {
 			await app.waitFor(screen => screen.includes('huge dates') && screen.includes('invalid date'));
 			await app.type('/huge');

@@ -6,7 +6,8 @@ import {runInProcess} from '../helpers/cli.js';
 import {fuzzCases, hostileExportString, random} from '../helpers/fuzz.js';
 import {dumpKeyspace} from '../helpers/keyspace.js';
 import {type TestRedis, freePort, startRedis} from '../helpers/redis.js';
-import {KEYS, spawnApp} from '../ui/helpers/pty.js';
+import {startApp} from '../ui/helpers/in-process-app.js';
+import {KEYS} from '../ui/helpers/pty.js';
 
 let redis: TestRedis;
 beforeAll(async () => {
@@ -71,7 +72,7 @@ describe('the app import wizard under hostile pastes', () => {
 
 	it('in the real app, pasted garbage is refused on screen and nothing is written', async () => {
 		const before = await dumpKeyspace(redis.client());
-		const app = spawnApp([`--dbs.redis=${redis.url()}`]);
+		const app = startApp([`--dbs.redis=${redis.url()}`]);
 		try {
 			await app.waitFor('1 token');
 			for (const input of refused(4, 5)

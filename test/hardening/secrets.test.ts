@@ -6,7 +6,8 @@ import {runCli} from '../helpers/cli.js';
 import {dumpKeyspace} from '../helpers/keyspace.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 import {startServe} from '../helpers/serve.js';
-import {KEYS, spawnApp} from '../ui/helpers/pty.js';
+import {startApp} from '../ui/helpers/in-process-app.js';
+import {KEYS} from '../ui/helpers/pty.js';
 
 let redis: TestRedis;
 let home: string;
@@ -93,7 +94,7 @@ describe('a raw token is printed once and then forgotten', () => {
 		transcripts.push(serve.output());
 
 		// The app: issue a token in the wizard, close the dialog, quit.
-		const app = spawnApp([], {env});
+		const app = startApp([], {env});
 		await app.waitFor(/\d+ tokens/);
 		await app.type('n');
 		await app.waitFor('step 1 of 9');

@@ -6,7 +6,8 @@ import {KEYS} from './helpers/pty.js';
 
 /** The audit log in the app: the details' newest entries, the whole log (l), the setting (a). */
 
-const fixture = appFixture();
+// The shared app shows colour (denied entries in bold red): chalk's level is a process's own, so it runs on a pty.
+const fixture = appFixture({sharedOnPty: true});
 const idOf = (description: string) => fixture.seeded.find(token => token.description === description)!.id;
 
 /** An entry as EmailEngine writes it (compatibility §1.7). */

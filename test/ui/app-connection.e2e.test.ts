@@ -2,7 +2,8 @@ import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {TokenStore} from '../../source/store/index.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 import {type Stalled, startStalled} from '../helpers/stalled.js';
-import {type AppProcess, spawnApp} from './helpers/pty.js';
+import {startApp} from './helpers/in-process-app.js';
+import {type AppProcess} from './helpers/pty.js';
 import {seedTokens} from './helpers/seed.js';
 
 /** The app and its Redis: a database that cannot be used, silence at start and while running. */
@@ -57,7 +58,7 @@ describe('the app on a database that cannot be used', () => {
 			/^ee-tokens: Invalid Redis URL .*: the database must be a whole number from 0 up/m,
 		],
 	])('%s: exits with one line, never showing a table', async (_what, url, code, message) => {
-		app = spawnApp([`--dbs.redis=${url(redis.port)}`]);
+		app = startApp([`--dbs.redis=${url(redis.port)}`]);
 		const {exitCode} = await app.exited;
 		expect(exitCode).toBe(code);
 		// The last bytes can reach the terminal after the exit.
@@ -71,7 +72,7 @@ describe('the app on a database that cannot be used', () => {
 		try {
 			await seedTokens(lost.url(12));
 			await new TokenStore(lost.client(0)).issue({description: INTRUDER, scopes: ['*']});
-			app = spawnApp([`--dbs.redis=${lost.url(12)}`]);
+			app = startApp([`--dbs.redis=${lost.url(12)}`]);
 			await app.waitFor('6 tokens');
 			await lost.restart(['--databases', '4']);
 			// A reload (r here; the 10-s timer's, tested with its interval injected in
@@ -93,7 +94,7 @@ describe('the app and a Redis that answers with an error', () => {
 		const client = redis.client(13);
 		await client.set('tokens', 'not a hash');
 		try {
-			app = spawnApp([`--dbs.redis=${redis.url(13)}`]);
+			app = startApp([`--dbs.redis=${redis.url(13)}`]);
 			await app.waitFor(/Redis answered with an error: .*WRONGTYPE/, {timeout: 20_000});
 			expect(app.screen()).toContain('● connected');
 			expect(app.screen()).not.toContain('Redis unavailable');
@@ -108,7 +109,7 @@ describe('the app and a Redis that answers with an error', () => {
 
 describe('the app and a Redis that does not answer', () => {
 	it('silent at start: exits 3 within the limit, saying so, instead of a blank screen for ever', async () => {
-		app = spawnApp([`--dbs.redis=${stalled.url()}`, '--dbs.timeout', '1']);
+		app = startApp([`--dbs.redis=${stalled.url()}`, '--dbs.timeout', '1']);
 		const {exitCode} = await app.exited;
 		expect(exitCode).toBe(3);
 		await app.waitFor(`ee-tokens: Redis at ${stalled.url()} did not answer within 1 s`, {timeout: 10_000});
@@ -117,7 +118,7 @@ describe('the app and a Redis that does not answer', () => {
 	it('silent while running: the disconnected banner with the reason, then back', async () => {
 		// 3 s, not 1: the first load on a loaded CI machine (three test workers, two cores) took over
 		// a second, and the app then rightly exits before the table is shown.
-		app = spawnApp([`--dbs.redis=${redis.url()}`, '--dbs.timeout', '3']);
+		app = startApp([`--dbs.redis=${redis.url()}`, '--dbs.timeout', '3']);
 		await app.waitFor('6 tokens');
 		redis.freeze();
 		try {

@@ -7,7 +7,8 @@ import {Redis} from 'ioredis';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {TokenStore} from '../../source/store/index.js';
 import {CLI, runInProcess} from '../helpers/cli.js';
-import {KEYS, type AppProcess, spawnApp} from './helpers/pty.js';
+import {startApp} from './helpers/in-process-app.js';
+import {KEYS, type AppProcess} from './helpers/pty.js';
 import {appFixture} from './helpers/app-fixture.js';
 import {selectedText} from './helpers/xterm.js';
 
@@ -67,11 +68,12 @@ describe('the export dialog at 80x24', () => {
 	let app: AppProcess;
 	let exported: {id: string; exportString: string};
 	beforeAll(async () => {
-		app = spawnApp([`--dbs.redis=${fixture.redis.url()}`], {columns: 80, rows: 24, env: {XDG_STATE_HOME: fixture.stateDir}});
+		app = startApp([`--dbs.redis=${fixture.redis.url()}`], {columns: 80, rows: 24, env: {XDG_STATE_HOME: fixture.stateDir}});
 		exported = await exportedFirstRow(app);
 	});
-	afterAll(() => {
+	afterAll(async () => {
 		app.kill('SIGKILL');
+		await app.exited;
 	});
 
 	it('shows the string so that a selection of its rows, pasted to import -t, imports it', async () => {
@@ -148,7 +150,7 @@ describe('w in the export dialog', () => {
 	it('writes the shown string to a private file, prints the path, and asks before replacing one', async () => {
 		const dir = scratchDir();
 		const file = path.join(dir, 'ee-tokens-export.txt');
-		const app = fixture.start({columns: 80, rows: 24, cwd: dir});
+		const app = fixture.start({columns: 80, rows: 24, cwd: dir, pty: true});
 		const expected = await exportFirstRow(app);
 		await app.type('w');
 		await app.waitFor(screen => screen.replaceAll(/\n /g, ' ').includes(`to ${file} (mode 0600)`));
@@ -177,7 +179,7 @@ describe('w in the export dialog', () => {
 	it('quotes the path in the import command it shows, so a directory with a space or $(…) pasted into a shell imports', async () => {
 		const dir = path.join(scratchDir(), 'my exports $(touch pwned)');
 		mkdirSync(dir);
-		const app = fixture.start({columns: 120, rows: 35, cwd: dir});
+		const app = fixture.start({columns: 120, rows: 35, cwd: dir, pty: true});
 		const {id} = await exportedFirstRow(app);
 		await app.type('w');
 		const screen = (await app.waitFor('(mode 0600)')).replaceAll(/\n /g, ' ');
@@ -201,7 +203,7 @@ describe('w in the export dialog', () => {
 
 	it('says in one line why it cannot write, and leaves nothing behind', async () => {
 		const dir = scratchDir();
-		const app = fixture.start({columns: 80, rows: 24, cwd: dir});
+		const app = fixture.start({columns: 80, rows: 24, cwd: dir, pty: true});
 		await exportFirstRow(app);
 		// The directory the app was started in goes away: nothing can be created there.
 		rmSync(dir, {recursive: true});

@@ -3,7 +3,8 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 import {TokenStore} from '../../source/store/index.js';
 import {encodeLastUse} from '../../source/tokens/index.js';
-import {type AppProcess, KEYS, spawnApp} from './helpers/pty.js';
+import {startApp} from './helpers/in-process-app.js';
+import {type AppProcess, KEYS} from './helpers/pty.js';
 
 const DAY = 86_400_000;
 
@@ -53,7 +54,7 @@ const start = async () => {
 	if (app) {
 		await app.type(`${KEYS.escape}${KEYS.escape}`);
 	} else {
-		app = spawnApp([`--dbs.redis=${redis.url()}`]);
+		app = startApp([`--dbs.redis=${redis.url()}`]);
 	}
 
 	await app.waitFor(text => text.includes('7 tokens') && !text.includes(' of 7') && !text.includes('Filter terms'), {message: 'the table'});

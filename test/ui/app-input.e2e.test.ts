@@ -9,7 +9,8 @@ const selectedLine = (screen: string) => screen.split('\n').find(line => line.st
 
 describe('the app: pasting is never typing', () => {
 	it('turns bracketed paste on, ignores a paste in the table, takes one whole in the filter and a wizard field, and reads Esc then a key as two keys', async () => {
-		const app = fixture.start();
+		// Raw bytes as a terminal sends them, Esc and a key apart: a real terminal.
+		const app = fixture.start({pty: true});
 		await app.waitFor('6 tokens');
 		expect(app.output()).toContain(BRACKETED_PASTE_ON);
 		const first = selectedLine(app.screen());

@@ -5,6 +5,7 @@ import {afterAll, afterEach, beforeAll, expect, it} from 'vitest';
 import {runInProcess} from '../helpers/cli.js';
 import {dumpKeyspace} from '../helpers/keyspace.js';
 import {type TestRedis, freePort, startRedis} from '../helpers/redis.js';
+import {startApp} from './helpers/in-process-app.js';
 import {type AppProcess, KEYS, spawnApp} from './helpers/pty.js';
 
 /**
@@ -48,8 +49,9 @@ afterAll(async () => {
 	}
 });
 
-const start = (args: string[] = []) => {
-	app = spawnApp(args, {env: {XDG_CONFIG_HOME: home, XDG_STATE_HOME: path.join(home, 'state')}});
+/** In this process, or on a pty for a case that reads colour (chalk's level is a process's own). */
+const start = (args: string[] = [], {onPty = false} = {}) => {
+	app = (onPty ? spawnApp : startApp)(args, {env: {XDG_CONFIG_HOME: home, XDG_STATE_HOME: path.join(home, 'state')}});
 	return app;
 };
 
@@ -70,7 +72,7 @@ const headerColor = (started: AppProcess, text: string) => {
 const footerOf = (screen: string) => screen.trimEnd().split('\n').at(-1)!;
 
 it('the header names the default instance; the picker switches to the other, whose tokens replace the first ones', async () => {
-	const started = start();
+	const started = start([], {onPty: true});
 	const first = await started.waitFor('alpha staging token', {message: 'the default instance’s token'});
 	expect(headerOf(first)).toMatch(/^ \[staging\] ee-tokens redis:\/\/127\.0\.0\.1:\d+\/8 {2}prefix: \(none\)/);
 	expect(footerOf(first)).not.toContain('READ-ONLY');

@@ -1,7 +1,7 @@
 import {Redis} from 'ioredis';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
-import {spawnApp} from './helpers/pty.js';
+import {startApp} from './helpers/in-process-app.js';
 import {seedTokens} from './helpers/seed.js';
 
 const PASSWORD = 'hunter2-s3cret';
@@ -21,7 +21,7 @@ afterAll(async () => {
 
 describe('the app: header', () => {
 	it('shows the endpoint with the password masked, and never prints the password', async () => {
-		const app = spawnApp([`--dbs.redis=redis://:${PASSWORD}@127.0.0.1:${redis.port}/8`]);
+		const app = startApp([`--dbs.redis=redis://:${PASSWORD}@127.0.0.1:${redis.port}/8`]);
 		try {
 			await app.waitFor('6 tokens');
 			expect(app.screen()).toMatch(new RegExp(`redis://:(\\*\\*\\*|%2A%2A%2A)@127\\.0\\.0\\.1:${redis.port}/8`));

@@ -2,13 +2,14 @@ import {describe, expect, it} from 'vitest';
 // Commands run in-process (runInProcess): what they do is the subject, not the process around them.
 import {runInProcess as runCli} from '../helpers/cli.js';
 import {TokenStore} from '../../source/store/index.js';
-import {KEYS, type spawnApp} from './helpers/pty.js';
-import {appFixture} from './helpers/app-fixture.js';
+import {KEYS} from './helpers/pty.js';
+import {type AppFixture, appFixture} from './helpers/app-fixture.js';
 import {cellOf} from './helpers/xterm.js';
 
-const fixture = appFixture();
+// The shared app shows colour (the first case): chalk's level is a process's own, so it runs on a pty.
+const fixture = appFixture({sharedOnPty: true});
 
-const start = async (options: Parameters<typeof spawnApp>[1] = {}) => {
+const start = async (options: Parameters<AppFixture['start']>[0] = {}) => {
 	const app = fixture.start(options);
 	await app.waitFor('6 tokens', {message: 'the table'});
 	return app;
@@ -171,7 +172,7 @@ describe('the app: table', () => {
 	});
 
 	it('honours NO_COLOR: no colour codes (the first case saw them without it), the selected row still marked; gives the terminal back on SIGTERM', async () => {
-		const app = await start({env: {NO_COLOR: '1'}});
+		const app = await start({pty: true, env: {NO_COLOR: '1'}});
 		expect(selectedLine(app.screen())).toMatch(/^› /);
 
 		expect(app.output()).not.toMatch(/\u001B\[[0-9;]*(3[0-7]|4[0-7]|9[0-7]|7)m/);

@@ -2,7 +2,8 @@ import {rmSync} from 'node:fs';
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import {TokenStore} from '../../source/store/index.js';
 import {type TestPki, type TlsRedis, makeTestPki, startTlsRedis} from '../helpers/tls-redis.js';
-import {type AppProcess, spawnApp} from './helpers/pty.js';
+import {startApp} from './helpers/in-process-app.js';
+import {type AppProcess} from './helpers/pty.js';
 
 /** The app against a Redis that takes only TLS with a client certificate, its CA private (made here). */
 
@@ -23,7 +24,7 @@ afterAll(async () => {
 });
 
 it('starts with --dbs.tls-ca, --dbs.tls-cert and --dbs.tls-key and shows the tokens there', async () => {
-	app = spawnApp([`--dbs.redis=${redis.url(8)}`, '--dbs.tls-ca', pki.ca, '--dbs.tls-cert', pki.clientCert, '--dbs.tls-key', pki.clientKey]);
+	app = startApp([`--dbs.redis=${redis.url(8)}`, '--dbs.tls-ca', pki.ca, '--dbs.tls-cert', pki.clientCert, '--dbs.tls-key', pki.clientKey]);
 	const screen = await app.waitFor(text => text.includes('Reached over mutual TLS') && text.includes('● connected'), {timeout: 30_000});
 	expect(screen).toContain(redis.url(8));
 	app.write('q');

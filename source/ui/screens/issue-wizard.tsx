@@ -29,6 +29,7 @@ import {
 } from '../state/issue-wizard.js';
 import {theme} from '../theme.js';
 import type {CloseDialog} from './close-options.js';
+import {useEnvironment} from '../hooks/use-environment.js';
 
 const SCOPE_LABELS: Record<string, string> = {
 	'*': 'all scopes',
@@ -176,6 +177,7 @@ export type IssueWizardProps = {
  */
 export function IssueWizard({store, width, height, onClose, clock = Date.now}: IssueWizardProps) {
 	const {stdout} = useStdout();
+	const env = useEnvironment();
 	const [state, dispatch, ref] = useRefReducer(issueReducer, initialIssueState);
 
 	useEffect(() => {
@@ -224,7 +226,7 @@ export function IssueWizard({store, width, height, onClose, clock = Date.now}: I
 		const current = ref.current;
 		if (current.step === 'shown' && current.issued && matches(Command.Copy, key)) {
 			dispatch({type: 'copying'});
-			void copyToClipboard(current.issued.token, 'the token', stdout).then(message => dispatch({type: 'notice', message}));
+			void copyToClipboard(current.issued.token, 'the token', stdout, env).then(message => dispatch({type: 'notice', message}));
 			return true;
 		}
 

@@ -1,5 +1,5 @@
 import {Text, useStdout} from 'ink';
-import {useEffect, useRef} from 'react';
+import {useEffect, useMemo, useRef} from 'react';
 import {type TokenStore, defaultJournalPath, revokeWithJournal} from '../../store/index.js';
 import {copyToClipboard} from '../clipboard.js';
 import {failureText} from '../errors.js';
@@ -15,6 +15,7 @@ import {displayText, shortId, tokenCount} from '../../format/index.js';
 import {fit} from '../../format/cells.js';
 import {theme} from '../theme.js';
 import type {CloseDialog} from './close-options.js';
+import {useEnvironment} from '../hooks/use-environment.js';
 
 /** The dialog's question: the row under the cursor is "this token", marked ones say so. */
 export function revokeTitle({targets, marked}: Pick<RevokeState, 'targets' | 'marked'>): string {
@@ -130,8 +131,6 @@ export type RevokeScreenProps = {
 /** Without a --journal flag in the app, the remedy for a journal directory that cannot be made. */
 const APP_REMEDY = 'set XDG_STATE_HOME to a writable directory';
 
-const defaultPath = (now: number) => defaultJournalPath(process.env, now, APP_REMEDY);
-
 export function RevokeScreen({
 	store,
 	selection,
@@ -140,10 +139,15 @@ export function RevokeScreen({
 	height,
 	onClose,
 	onRevoked,
-	journalPath = defaultPath,
+	journalPath: givenJournalPath,
 	clock = Date.now,
 }: RevokeScreenProps) {
 	const {stdout} = useStdout();
+	const env = useEnvironment();
+	const journalPath = useMemo(
+		() => givenJournalPath ?? ((now: number) => defaultJournalPath(env, now, APP_REMEDY)),
+		[givenJournalPath, env],
+	);
 	const [state, dispatch, ref] = useRefReducer(revokeReducer, () => initialRevokeState(selection.targets, selection));
 	const reloaded = useRef(false);
 
@@ -186,7 +190,7 @@ export function RevokeScreen({
 	useKeypress(key => {
 		const current = ref.current;
 		if (current.step === 'done' && current.result?.journal !== undefined && matches(Command.Copy, key)) {
-			void copyToClipboard(restoreCommand(current.result.journal), 'the command', stdout).then(message =>
+			void copyToClipboard(restoreCommand(current.result.journal), 'the command', stdout, env).then(message =>
 				dispatch({type: 'notice', message}),
 			);
 			return true;

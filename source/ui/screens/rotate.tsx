@@ -15,6 +15,7 @@ import {useRefReducer} from '../hooks/use-ref-reducer.js';
 import {Command, matches} from '../keymap.js';
 import {type RotateState, copiedLines, initialRotateState, rotateReducer, rotateView} from '../state/rotate.js';
 import type {CloseDialog} from './close-options.js';
+import {useEnvironment} from '../hooks/use-environment.js';
 
 const GRACE_HELP = 'How long the old token keeps working: a duration (24h, 30m, 7d; units s m h d w y), or 0 to retire it at once.';
 
@@ -106,6 +107,7 @@ export type RotateScreenProps = {
  */
 export function RotateScreen({store, id, width, height, onClose, clock = Date.now}: RotateScreenProps) {
 	const {stdout} = useStdout();
+	const env = useEnvironment();
 	const [state, dispatch, ref] = useRefReducer(rotateReducer, () => initialRotateState(id));
 	const entry = useEntry(store, id, undefined);
 
@@ -134,7 +136,7 @@ export function RotateScreen({store, id, width, height, onClose, clock = Date.no
 		const current = ref.current;
 		if (current.step === 'shown' && current.issued && matches(Command.Copy, key)) {
 			dispatch({type: 'copying'});
-			void copyToClipboard(current.issued.token, 'the token', stdout).then(message => dispatch({type: 'notice', message}));
+			void copyToClipboard(current.issued.token, 'the token', stdout, env).then(message => dispatch({type: 'notice', message}));
 			return true;
 		}
 

@@ -3,6 +3,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterAll, afterEach, beforeAll} from 'vitest';
 import {type TestRedis, startRedis} from '../../helpers/redis.js';
+import {startApp} from './in-process-app.js';
 import {type AppProcess, KEYS, spawnApp} from './pty.js';
 import {type Seeded, seedTokens} from './seed.js';
 
@@ -15,21 +16,35 @@ export type AppFixture = {
 	 * (`journals/` in it), never the developer's own state directory.
 	 */
 	readonly stateDir: string;
-	/** Starts the app on that Redis under a pty; it is killed after the test. */
-	start(options?: Parameters<typeof spawnApp>[1], args?: string[]): AppProcess;
+	/**
+	 * Starts the app on that Redis, in this process (startApp) or, with `pty`, under a real terminal
+	 * (spawnApp); it is ended after the test.
+	 */
+	start(options?: StartOptions, args?: string[]): AppProcess;
 	/**
 	 * One app on that Redis for the cases that do not need a fresh start: started by the first case
 	 * that asks, handed to each later one at the unfiltered table (Esc, Esc: a dialog closed, a kept
-	 * filter cleared), and killed after the file.
+	 * filter cleared), and ended after the file. In this process, or under a pty for a file that
+	 * reads colour from it (`sharedOnPty`).
 	 */
 	shared(): Promise<AppProcess>;
 };
+
+type StartOptions = Parameters<typeof spawnApp>[1] & {pty?: boolean};
+
+/** Ends what a test left running, and waits for it: the next test starts on the Redis it used. */
+async function end(app: AppProcess | undefined) {
+	if (app) {
+		app.kill('SIGKILL');
+		await Promise.race([app.exited, new Promise(resolve => setTimeout(resolve, 5000))]);
+	}
+}
 
 /**
  * The end-to-end setup every app test file shares: one seeded redis-server per file, and each
  * test's app killed after it, whatever the test did.
  */
-export function appFixture(): AppFixture {
+export function appFixture({sharedOnPty = false}: {sharedOnPty?: boolean} = {}): AppFixture {
 	let redis: TestRedis | undefined;
 	let seeded: Seeded[] = [];
 	let stateDir: string | undefined;
@@ -41,14 +56,14 @@ export function appFixture(): AppFixture {
 		seeded = await seedTokens(redis.url());
 	});
 	afterAll(async () => {
-		shared?.kill('SIGKILL');
+		await end(shared);
 		await redis?.stop();
 		if (stateDir) {
 			rmSync(stateDir, {recursive: true, force: true});
 		}
 	});
-	afterEach(() => {
-		app?.kill('SIGKILL');
+	afterEach(async () => {
+		await end(app);
 		app = undefined;
 	});
 	return {
@@ -61,15 +76,20 @@ export function appFixture(): AppFixture {
 		get stateDir() {
 			return stateDir!;
 		},
-		start(options = {}, args = [`--dbs.redis=${redis!.url()}`]) {
-			app = spawnApp(args, {...options, env: {XDG_STATE_HOME: stateDir!, ...options.env}});
+		start({pty, ...options} = {}, args = [`--dbs.redis=${redis!.url()}`]) {
+			if (options.cwd !== undefined && !pty) {
+				// The working directory is the process's: an app in this process would write where the tests run.
+				throw new Error('a working directory of its own needs the app on a pty ({pty: true})');
+			}
+
+			app = (pty ? spawnApp : startApp)(args, {...options, env: {XDG_STATE_HOME: stateDir!, ...options.env}});
 			return app;
 		},
 		async shared() {
 			if (shared) {
 				await shared.type(`${KEYS.escape}${KEYS.escape}`);
 			} else {
-				shared = spawnApp([`--dbs.redis=${redis!.url()}`], {env: {XDG_STATE_HOME: stateDir!}});
+				shared = (sharedOnPty ? spawnApp : startApp)([`--dbs.redis=${redis!.url()}`], {env: {XDG_STATE_HOME: stateDir!}});
 			}
 
 			// The table's own footer (no dialog over it: only the table's starts with `? help` or, cut, ends in `? more`), every token in it (no "N of M": no filter).

@@ -59,55 +59,34 @@ const KEY_DRAW_TIMEOUT_MS = 250;
 const FRAME_START = '\u001B[?2026h';
 const FRAME_END = '\u001B[?2026l';
 
+/** How the screen's side of a harness reaches the app: keys in, a new size, and its end. */
+export type AppLink = {
+	pid: number;
+	send: (data: string) => void;
+	resize: (columns: number, rows: number) => void;
+	exited: Promise<{exitCode: number; signal?: number}>;
+	kill: (signal?: string) => void;
+};
+
 /**
- * The built CLI under a real pty, its screen rebuilt by @xterm/headless. CI=false because Ink
- * renders only the last frame under CI=true. `script` runs another Node script the same way (the
- * bench's bare Ink baselines).
+ * The screen a person would see, rebuilt by @xterm/headless from the bytes the app writes (`feed`
+ * each as it comes), and keys typed as a person types them: what both harnesses share, the pty
+ * (spawnApp) and the app run in the test's own process (in-process-app.ts).
  */
-export function spawnApp(
-	args: string[],
-	{
-		columns = 120,
-		rows = 35,
-		env = {},
-		cwd = process.cwd(),
-		script = CLI,
-	}: {columns?: number; rows?: number; env?: Record<string, string>; cwd?: string; script?: string} = {},
-): AppProcess {
-	const terminal = modernTerminal({cols: columns, rows, scrollback: 1000});
-	const child = pty.spawn(process.execPath, [script, ...args], {
-		name: 'xterm-256color',
-		cols: columns,
-		rows,
-		cwd,
-		// supports-color turns colour off whenever CI is set at all (even to false): FORCE_COLOR puts
-		// it back, as a user's terminal would have it. NO_COLOR still wins (the entry maps it).
-		env: {
-			PATH: process.env['PATH'] ?? '',
-			HOME: process.env['HOME'] ?? '/tmp',
-			// No config file unless the test writes one (the developer's named instances stay out).
-			XDG_CONFIG_HOME: NO_CONFIG_HOME,
-			CI: 'false',
-			TERM: 'xterm-256color',
-			FORCE_COLOR: '2',
-			...env,
-		},
-	});
+export function watchApp(terminal: HeadlessTerminal, link: AppLink): {app: AppProcess; feed: (data: string) => void} {
 	let output = '';
 	// Frames the app has finished drawing, counted as the bytes come (a marker may be split
 	// between two reads: the tail of the last read, shorter than a marker, is searched again).
 	let framesDrawn = 0;
 	let tail = '';
-	child.onData(data => {
+	const feed = (data: string) => {
 		output += data;
 		const searched = tail + data;
 		framesDrawn += searched.split(FRAME_END).length - 1;
 		tail = searched.slice(-(FRAME_END.length - 1));
 		terminal.write(data);
-	});
-	const exited = new Promise<{exitCode: number; signal?: number}>(resolve => {
-		child.onExit(resolve);
-	});
+	};
+
 	const screen = () => screenLines(terminal).join('\n');
 	const frameInProgress = () => output.lastIndexOf(FRAME_START) > output.lastIndexOf(FRAME_END);
 	const waitFor: AppProcess['waitFor'] = async (predicate, {timeout = 20_000, message, interval = 50} = {}) => {
@@ -138,20 +117,20 @@ export function spawnApp(
 		}
 	};
 
-	return {
-		pid: child.pid,
+	const app: AppProcess = {
+		pid: link.pid,
 		terminal,
 		output: () => output,
 		screen,
 		lines: () => screenLines(terminal),
 		history: () => allLines(terminal).join('\n'),
-		write: data => child.write(data),
-		paste: text => child.write(`\u001B[200~${text}\u001B[201~`),
+		write: data => link.send(data),
+		paste: text => link.send(`\u001B[200~${text}\u001B[201~`),
 		async type(text) {
 			// Escape sequences (arrows, pages) go whole; everything else one character at a time.
 			for (const key of text.match(/\u001B\[[0-9;]*[@-~]|[\s\S]/gu) ?? []) {
 				const before = framesDrawn;
-				child.write(key);
+				link.send(key);
 				const deadline = Date.now() + KEY_DRAW_TIMEOUT_MS;
 				while ((framesDrawn === before || frameInProgress()) && Date.now() < deadline) {
 					await sleep(5);
@@ -159,15 +138,65 @@ export function spawnApp(
 			}
 		},
 		resize(columnsNext, rowsNext) {
-			child.resize(columnsNext, rowsNext);
+			link.resize(columnsNext, rowsNext);
 			terminal.resize(columnsNext, rowsNext);
 		},
 		waitFor,
-		exited,
+		exited: link.exited,
+		kill: link.kill,
+	};
+	return {app, feed};
+}
+
+/**
+ * The built CLI under a real pty, its screen rebuilt by @xterm/headless. CI=false because Ink
+ * renders only the last frame under CI=true. `script` runs another Node script the same way (the
+ * bench's bare Ink baselines). For what only a real terminal and process show (raw mode, signals,
+ * colour, the terminal given back, the working directory); the rest runs in-process
+ * (in-process-app.ts), on the same screen.
+ */
+export function spawnApp(
+	args: string[],
+	{
+		columns = 120,
+		rows = 35,
+		env = {},
+		cwd = process.cwd(),
+		script = CLI,
+	}: {columns?: number; rows?: number; env?: Record<string, string>; cwd?: string; script?: string} = {},
+): AppProcess {
+	const terminal = modernTerminal({cols: columns, rows, scrollback: 1000});
+	const child = pty.spawn(process.execPath, [script, ...args], {
+		name: 'xterm-256color',
+		cols: columns,
+		rows,
+		cwd,
+		// supports-color turns colour off whenever CI is set at all (even to false): FORCE_COLOR puts
+		// it back, as a user's terminal would have it. NO_COLOR still wins (the entry maps it).
+		env: {
+			PATH: process.env['PATH'] ?? '',
+			HOME: process.env['HOME'] ?? '/tmp',
+			// No config file unless the test writes one (the developer's named instances stay out).
+			XDG_CONFIG_HOME: NO_CONFIG_HOME,
+			CI: 'false',
+			TERM: 'xterm-256color',
+			FORCE_COLOR: '2',
+			...env,
+		},
+	});
+	const {app, feed} = watchApp(terminal, {
+		pid: child.pid,
+		send: data => child.write(data),
+		resize: (columnsNext, rowsNext) => child.resize(columnsNext, rowsNext),
+		exited: new Promise(resolve => {
+			child.onExit(resolve);
+		}),
 		kill(signal = 'SIGTERM') {
 			try {
 				child.kill(signal);
 			} catch {}
 		},
-	};
+	});
+	child.onData(feed);
+	return app;
 }

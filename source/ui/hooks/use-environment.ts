@@ -1,0 +1,13 @@
+import {createContext, useContext} from 'react';
+
+/**
+ * The environment the entry was given (as every command gets `io.env`), for the few places the app
+ * reads one: where a revoke's undo journal goes (XDG_STATE_HOME) and which clipboard a copy reaches
+ * (TMUX, WAYLAND_DISPLAY, DISPLAY). Read from here, never from `process.env`, so an app run inside
+ * another process (a test's terminal) uses the environment it was started with.
+ */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+export const EnvironmentContext = createContext<Environment>(process.env);
+
+export const useEnvironment = (): Environment => useContext(EnvironmentContext);
