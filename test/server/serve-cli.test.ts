@@ -2,12 +2,11 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {connect} from 'node:net';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {execa} from 'execa';
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, test} from 'vitest';
 import {EXIT} from '../../source/commands/exit-codes.js';
 import {preparedTokenSource} from '../../source/server/prepared-token.js';
 import {ROUTES} from '../../source/server/routes.js';
-import {CLI, runCli, runInProcess} from '../helpers/cli.js';
+import {runInProcess} from '../helpers/cli.js';
 import {startRedis, type TestRedis} from '../helpers/redis.js';
 import {type LogLine, type Served, startServe} from '../helpers/serve.js';
 import {VECTOR} from '../helpers/vectors.js';
@@ -35,7 +34,7 @@ afterEach(async () => {
 });
 
 const issue = async (...args: string[]) => {
-	const result = await runCli(['issue', '-d', 'test', ...args, `--dbs.redis=${redis.url()}`]);
+	const result = await runInProcess(['issue', '-d', 'test', ...args, `--dbs.redis=${redis.url()}`]);
 	expect(result.exitCode, result.stderr as string).toBe(0);
 	return (result.stdout as string).trim();
 };
@@ -200,13 +199,7 @@ describe('prepared token (compatibility §5)', () => {
 			[[], {EENGINE_PREPARED_TOKEN: 'AA'}],
 			[[], {EENGINE_PREPARED_TOKEN: VECTOR.exportString.slice(0, 40)}],
 		] as Array<[string[], Record<string, string>]>) {
-			const result = await execa('node', [CLI, 'serve', '--port', '0', `--dbs.redis=${redis.url()}`, ...args], {
-				reject: false,
-				stdin: 'ignore',
-				extendEnv: false,
-				env: {PATH: process.env['PATH'], HOME: process.env['HOME'], ...env},
-				timeout: 30_000,
-			});
+			const result = await runInProcess(['serve', '--port', '0', `--dbs.redis=${redis.url()}`, ...args], {env});
 			const value = args[1] ?? env['EENGINE_PREPARED_TOKEN']!;
 			expect(result.exitCode).toBe(1);
 			const lines = (result.stdout as string)
@@ -222,7 +215,7 @@ describe('prepared token (compatibility §5)', () => {
 	});
 
 	test('an unreadable EENGINE_PREPARED_TOKEN_FILE is a usage error, not a silent start without it', async () => {
-		const result = await runCli(['serve', '--port', '0', `--dbs.redis=${redis.url()}`], {
+		const result = await runInProcess(['serve', '--port', '0', `--dbs.redis=${redis.url()}`], {
 			env: {EENGINE_PREPARED_TOKEN_FILE: '/nonexistent/token'},
 		});
 		expect(result.exitCode).toBe(2);

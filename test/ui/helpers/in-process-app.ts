@@ -72,28 +72,36 @@ export function startApp(
 			return {exitCode: 1};
 		},
 	);
-	const watched = watchApp(terminal, {
-		pid: process.pid,
-		send(data) {
-			if (!ended) {
-				stdin.write(data);
-			}
-		},
-		resize(columnsNext, rowsNext) {
-			for (const output of [stdout, stderr]) {
-				output.columns = columnsNext;
-				output.rows = rowsNext;
-			}
+	const watched = watchApp(
+		terminal,
+		{
+			pid: process.pid,
+			send(data) {
+				if (!ended) {
+					stdin.write(data);
+				}
+			},
+			resize(columnsNext, rowsNext) {
+				for (const output of [stdout, stderr]) {
+					output.columns = columnsNext;
+					output.rows = rowsNext;
+				}
 
-			stdout.emit('resize');
+				stdout.emit('resize');
+			},
+			exited,
+			kill() {
+				if (!ended) {
+					stdin.write('\u0003');
+				}
+			},
 		},
-		exited,
-		kill() {
-			if (!ended) {
-				stdin.write('\u0003');
-			}
-		},
-	});
+		// A key that draws nothing is done with well within this: the app runs on this thread, and
+		// what a key does here (its 0 ms turn in the key queue, React's render, Ink's 16 ms frame
+		// throttle) is timers that fall due before this wait's own. Under a pty the app is another
+		// process on a shared machine: 250 ms.
+		{keyDrawTimeout: 60},
+	);
 	feed = watched.feed;
 	return watched.app;
 }

@@ -73,7 +73,11 @@ export type AppLink = {
  * each as it comes), and keys typed as a person types them: what both harnesses share, the pty
  * (spawnApp) and the app run in the test's own process (in-process-app.ts).
  */
-export function watchApp(terminal: HeadlessTerminal, link: AppLink): {app: AppProcess; feed: (data: string) => void} {
+export function watchApp(
+	terminal: HeadlessTerminal,
+	link: AppLink,
+	{keyDrawTimeout = KEY_DRAW_TIMEOUT_MS} = {},
+): {app: AppProcess; feed: (data: string) => void} {
 	let output = '';
 	// Frames the app has finished drawing, counted as the bytes come (a marker may be split
 	// between two reads: the tail of the last read, shorter than a marker, is searched again).
@@ -131,7 +135,7 @@ export function watchApp(terminal: HeadlessTerminal, link: AppLink): {app: AppPr
 			for (const key of text.match(/\u001B\[[0-9;]*[@-~]|[\s\S]/gu) ?? []) {
 				const before = framesDrawn;
 				link.send(key);
-				const deadline = Date.now() + KEY_DRAW_TIMEOUT_MS;
+				const deadline = Date.now() + keyDrawTimeout;
 				while ((framesDrawn === before || frameInProgress()) && Date.now() < deadline) {
 					await sleep(5);
 				}
