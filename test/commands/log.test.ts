@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
 import {encodeMsgpack, encodeRecord, tokenIdOf} from '../../source/tokens/index.js';
-import {runCli, runInProcess} from '../helpers/cli.js';
+import {runInProcess} from '../helpers/cli.js';
 import {useCliRedis} from '../helpers/redis.js';
 import {dumpKeyspace, plantRecord} from '../helpers/keyspace.js';
 
@@ -361,7 +361,7 @@ test('the binary ends with exit 0 when its reader goes away (| head), at the nex
 });
 
 test('log and settings are in the main help', async () => {
-	const help = await runCli(['--help']);
+	const help = await runInProcess(['--help']);
 	expect(help.stdout).toMatch(/\n {4}log {7}/);
 	expect(help.stdout).toMatch(/\n {4}settings {2}/);
 });

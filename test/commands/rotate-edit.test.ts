@@ -8,7 +8,7 @@ import {
 	generateRawToken,
 	tokenIdOf,
 } from '../../source/tokens/index.js';
-import {runCli, runInProcess} from '../helpers/cli.js';
+import {runInProcess} from '../helpers/cli.js';
 import {useCliRedis} from '../helpers/redis.js';
 import {dumpKeyspace, plantRecord} from '../helpers/keyspace.js';
 import {ESCAPES, RAW_CONTROL, deepRecord} from '../helpers/hostile-records.js';
@@ -237,12 +237,12 @@ describe('edit', () => {
 	});
 });
 
-it('the built CLI lists rotate and edit and answers their --help', async () => {
-	const help = await runCli(['--help']);
+it('the CLI lists rotate and edit and answers their --help', async () => {
+	const help = await runInProcess(['--help']);
 	expect(help.stdout).toMatch(/rotate +Replace a token/);
 	expect(help.stdout).toMatch(/edit +Change a token/);
 	expect(help.stdout).toMatch(/8 rotate or edit: the token changed meanwhile/);
-	expect((await runCli(['edit', '--help'])).stdout).toContain('--no-expiry');
+	expect((await runInProcess(['edit', '--help'])).stdout).toContain('--no-expiry');
 	expect(LINK_KEY).toBe('ee-tokens');
 });
 

@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {COLUMNS} from '../../source/format/index.js';
-import {runCli, runInProcess} from '../helpers/cli.js';
+import {runInProcess} from '../helpers/cli.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 import {startApp} from '../ui/helpers/in-process-app.js';
 import {type AppProcess} from '../ui/helpers/pty.js';
@@ -12,7 +12,7 @@ beforeAll(async () => {
 	await seedTokens(redis.url());
 	// Values as long as real ones get, so no column is narrow for want of content, and one that
 	// expires, so Expires has a value to show.
-	await runCli([
+	await runInProcess([
 		'issue',
 		'-d',
 		'Expiring token of the nightly reconciliation job',
