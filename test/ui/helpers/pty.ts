@@ -83,13 +83,31 @@ export function watchApp(
 	// between two reads: the tail of the last read, shorter than a marker, is searched again).
 	let framesDrawn = 0;
 	let tail = '';
+	// Waits woken as soon as xterm has parsed new output, instead of at their next poll.
+	const woken = new Set<() => void>();
 	const feed = (data: string) => {
 		output += data;
 		const searched = tail + data;
 		framesDrawn += searched.split(FRAME_END).length - 1;
 		tail = searched.slice(-(FRAME_END.length - 1));
-		terminal.write(data);
+		terminal.write(data, () => {
+			for (const wake of woken) {
+				wake();
+			}
+		});
 	};
+	/** Resolves after `ms`, or sooner once new output has been parsed. */
+	const outputOrTimeout = async (ms: number) =>
+		new Promise<void>(resolve => {
+			const done = () => {
+				clearTimeout(timer);
+				woken.delete(done);
+				resolve();
+			};
+
+			const timer = setTimeout(done, ms);
+			woken.add(done);
+		});
 
 	const screen = () => screenLines(terminal).join('\n');
 	const frameInProgress = () => output.lastIndexOf(FRAME_START) > output.lastIndexOf(FRAME_END);
@@ -117,7 +135,7 @@ export function watchApp(
 				throw new Error(`Timed out waiting for ${message ?? String(predicate)}; screen:\n${text}`);
 			}
 
-			await sleep(interval);
+			await outputOrTimeout(interval);
 		}
 	};
 
