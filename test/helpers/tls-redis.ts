@@ -47,24 +47,16 @@ function openssl(args: readonly string[], cwd: string): void {
 	}
 }
 
-function signed(dir: string, name: string, subject: string, san: string, extendedUse: string, ca = 'ca'): void {
+/** `openssl req` making a new EC P-256 key (`name`.key) for `subject`: a request, or with -x509 a self-signed certificate. */
+function newKey(dir: string, name: string, subject: string, output: string[]): void {
 	openssl(
-		[
-			'req',
-			'-newkey',
-			'ec',
-			'-pkeyopt',
-			'ec_paramgen_curve:prime256v1',
-			'-nodes',
-			'-keyout',
-			`${name}.key`,
-			'-subj',
-			subject,
-			'-out',
-			`${name}.csr`,
-		],
+		['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}.key`, '-subj', subject, ...output],
 		dir,
 	);
+}
+
+function signed(dir: string, name: string, subject: string, san: string, extendedUse: string, ca = 'ca'): void {
+	newKey(dir, name, subject, ['-out', `${name}.csr`]);
 	writeFileSync(path.join(dir, `${name}.ext`), `subjectAltName=${san}\nextendedKeyUsage=${extendedUse}\n`);
 	openssl(
 		[
@@ -101,26 +93,7 @@ export function makeTestPki(): TestPki {
 
 function makePkiIn(dir: string): TestPki {
 	for (const ca of ['ca', 'other-ca']) {
-		openssl(
-			[
-				'req',
-				'-x509',
-				'-newkey',
-				'ec',
-				'-pkeyopt',
-				'ec_paramgen_curve:prime256v1',
-				'-nodes',
-				'-keyout',
-				`${ca}.key`,
-				'-subj',
-				`/CN=ee-tokens test ${ca}`,
-				'-days',
-				'2',
-				'-out',
-				`${ca}.crt`,
-			],
-			dir,
-		);
+		newKey(dir, ca, `/CN=ee-tokens test ${ca}`, ['-x509', '-days', '2', '-out', `${ca}.crt`]);
 	}
 
 	signed(dir, 'server', '/CN=127.0.0.1', 'IP:127.0.0.1,DNS:localhost', 'serverAuth');
