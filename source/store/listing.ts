@@ -1,6 +1,7 @@
 // Over 300 lines for a reason: every way of reading many tokens (the whole listing, in chunks,
 // its first rows, by account) shares one scan, filter and join, and reads best beside it.
 import {
+	type StoredEntry,
 	type TokenEntry,
 	type TokenQuery,
 	type TokenRecord,
@@ -100,31 +101,59 @@ export async function listEntries(store: StoreContext, options: ListOptions = {}
 
 /**
  * listEntries(), a chunk at a time, for writing out as it goes (`list --json` of 100,000 tokens).
- * The selection keeps each record's bytes, and records are decoded in listing order one chunk at
- * a time, so they die young instead of 100,000 of them living through the sort and the garbage
- * collector copying each one twice. Every Redis read is done before the first chunk comes.
+ * Records are decoded in listing order one chunk at a time (listEntryBytesInChunks), so they die
+ * young instead of 100,000 of them living through the sort. Every Redis read is done before the
+ * first chunk comes.
  */
 export async function* listEntriesInChunks(store: StoreContext, options: ListOptions = {}, size = BATCH): AsyncGenerator<TokenEntry[]> {
-	// `access` is there from birth, so attaching it later does not change each row's shape.
-	type Row = {id: string; bytes: Buffer; access: Buffer | undefined};
+	for await (const rows of listEntryBytesInChunks(store, options, size)) {
+		const chunk: TokenEntry[] = [];
+		for (const {id, record: bytes, access} of rows) {
+			// Summaries and records agree on what is readable (summarizeRecord), so this is a guard.
+			const record = decodeOrReport(id, bytes, options.onUnreadable);
+			if (record) {
+				chunk.push({id, record, lastUse: decodeLastUse(access)});
+			}
+		}
+
+		yield chunk;
+	}
+}
+
+/**
+ * The listing's selection as stored bytes, a chunk at a time, for a caller that writes each token
+ * straight from its bytes (entryJsonText: `list --json`) instead of decoding it first. The
+ * selection keeps each record's bytes, not the record: 100,000 decoded records living through the
+ * sort cost the garbage collector more than decoding them. Every Redis read is done before the
+ * first chunk comes. Only readable records are selected (summarizeRecord decides, as the library).
+ */
+export async function* listEntryBytesInChunks(store: StoreContext, options: ListOptions = {}, size = BATCH): AsyncGenerator<StoredEntry[]> {
 	const {where} = options;
-	let rows = await select<Row, Buffer>(
+	// `access` is there from birth, so attaching it later does not change each row's shape.
+	let rows = await select<StoredEntry, never>(
 		store,
 		options,
-		(summary, bytes) => ({id: summary.id, bytes, access: undefined}),
-		// A query about last use needs it even when the caller does not.
-		options.lastUse === false && !where
-			? undefined
-			: {
-					keep: bytes => bytes,
-					attach(row, bytes) {
-						row.access = bytes;
-					},
-				},
+		(summary, bytes) => ({id: summary.id, record: bytes, access: undefined}),
+		undefined,
 	);
+	// A query about last use needs it even when the caller does not.
+	if (options.lastUse !== false || where) {
+		// The selected ids' last uses, in one pipeline, in listing order: no join. Scanning the whole
+		// last-use hash beside the records (as tables do) reads every token's field name too, most of
+		// them for the one byte of a token never used, and the join by id sorted every used one.
+		const values = await hmgetBatched(
+			store.redis,
+			store.keys.access,
+			rows.map(row => row.id),
+		);
+		for (const [index, row] of rows.entries()) {
+			row.access = values[index] ?? undefined;
+		}
+	}
+
 	if (where && !isEveryToken(where)) {
 		// The rows keep bytes, not summaries (memory): a query summarises each once more, here.
-		rows = await queried(store, rows, row => summarizeRecord(row.id, row.bytes, lastUsedTime(row.access)), where);
+		rows = await queried(store, rows, row => summarizeRecord(row.id, row.record, lastUsedTime(row.access)), where);
 	}
 
 	if (options.lastUse === false) {
@@ -134,16 +163,7 @@ export async function* listEntriesInChunks(store: StoreContext, options: ListOpt
 	}
 
 	for (let start = 0; start < rows.length; start += size) {
-		const chunk: TokenEntry[] = [];
-		for (const {id, bytes, access} of rows.slice(start, start + size)) {
-			// Summaries and records agree on what is readable (summarizeRecord), so this is a guard.
-			const record = decodeOrReport(id, bytes, options.onUnreadable);
-			if (record) {
-				chunk.push({id, record, lastUse: decodeLastUse(access)});
-			}
-		}
-
-		yield chunk;
+		yield rows.slice(start, start + size);
 	}
 }
 
