@@ -33,6 +33,7 @@ import {
 	hmgetBatched,
 	reportUnreadable,
 	scanHash,
+	scanPages,
 } from './stored-records.js';
 import {lookUpAccountsInto} from './review-read.js';
 
@@ -129,28 +130,22 @@ export async function* listEntriesInChunks(store: StoreContext, options: ListOpt
  */
 export async function* listEntryBytesInChunks(store: StoreContext, options: ListOptions = {}, size = BATCH): AsyncGenerator<StoredEntry[]> {
 	const {where} = options;
-	// `access` is there from birth, so attaching it later does not change each row's shape.
-	let rows = await select<StoredEntry, never>(
+	let rows = await select<StoredEntry, Buffer>(
 		store,
 		options,
+		// `access` is there from birth, so attaching it later does not change each row's shape.
 		(summary, bytes) => ({id: summary.id, record: bytes, access: undefined}),
-		undefined,
+		// A query about last use needs it even when the caller does not.
+		options.lastUse === false && !where
+			? undefined
+			: {
+					keep: bytes => bytes,
+					attach(row, bytes) {
+						row.access = bytes;
+					},
+					byId: true,
+				},
 	);
-	// A query about last use needs it even when the caller does not.
-	if (options.lastUse !== false || where) {
-		// The selected ids' last uses, in one pipeline, in listing order: no join. Scanning the whole
-		// last-use hash beside the records (as tables do) reads every token's field name too, most of
-		// them for the one byte of a token never used, and the join by id sorted every used one.
-		const values = await hmgetBatched(
-			store.redis,
-			store.keys.access,
-			rows.map(row => row.id),
-		);
-		for (const [index, row] of rows.entries()) {
-			row.access = values[index] ?? undefined;
-		}
-	}
-
 	if (where && !isEveryToken(where)) {
 		// The rows keep bytes, not summaries (memory): a query summarises each once more, here.
 		rows = await queried(store, rows, row => summarizeRecord(row.id, row.record, lastUsedTime(row.access)), where);
@@ -295,7 +290,16 @@ export async function withRisk(store: StoreContext, summaries: ReadonlyArray<Tok
  * stored bytes, a table only the time. `keep` returns undefined for nothing worth keeping (a token
  * never used), and those rows are left as they are.
  */
-type LastUses<Row, Use> = {keep: (bytes: Buffer) => Use | undefined; attach: (row: Row, use: Use) => void};
+type LastUses<Row, Use> = {
+	keep: (bytes: Buffer) => Use | undefined;
+	attach: (row: Row, use: Use) => void;
+	/**
+	 * Read by the ids of each page of records as it comes (HMGET), instead of scanning the whole
+	 * last-use hash beside the records and joining it by id: for a caller that keeps every last use,
+	 * most of them the one byte of a token never used, whose field names a scan returns too.
+	 */
+	byId?: boolean;
+};
 
 /**
  * The selection every listing shares, as rows its caller makes: every record the options select
@@ -366,6 +370,41 @@ async function select<Row extends {id: string}, Use>(
 			}
 		}
 
+		sortByIdDescending(rows);
+		return rows;
+	}
+
+	if (lastUses?.byId) {
+		// Each page's selected rows ask for their last uses as the page is read: Redis reads them
+		// while the next pages are scanned and read here, and each reply is joined by position.
+		const reads: Array<Promise<void>> = [];
+		for await (const flat of scanPages(redis, keys.tokens)) {
+			const from = rows.length;
+			for (let index = 0; index + 1 < flat.length; index += 2) {
+				visit(flat[index]!.toString(), flat[index + 1]!);
+			}
+
+			const page = rows.slice(from);
+			if (page.length > 0) {
+				const read = hmgetBatched(
+					redis,
+					keys.access,
+					page.map(row => row.id),
+				).then(values => {
+					for (const [index, value] of values.entries()) {
+						const use = value ? lastUses.keep(value) : undefined;
+						if (use !== undefined) {
+							lastUses.attach(page[index]!, use);
+						}
+					}
+				});
+				// Awaited below, with the others; a failure is not unhandled meanwhile.
+				read.catch(() => {});
+				reads.push(read);
+			}
+		}
+
+		await Promise.all(reads);
 		sortByIdDescending(rows);
 		return rows;
 	}
