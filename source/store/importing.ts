@@ -9,6 +9,7 @@ import {
 	isExpired,
 	shallowFields,
 } from '../tokens/index.js';
+import redisErrors from 'redis-errors';
 import {asRedisError} from './redis-errors.js';
 import {BATCH, type StoreContext, decodeOrUndefined, hmgetBatched} from './stored-records.js';
 import type {ScriptedRedis} from './write-scripts.js';
@@ -30,6 +31,9 @@ export class ImportStopped extends Error {
 		super(cause instanceof Error ? cause.message : String(cause));
 	}
 }
+
+/** The error ioredis makes of an error reply: what a refused write has always been, to the edge. */
+const {ReplyError} = redisErrors;
 
 type Pending = {index: number; id: string; fields: TokenRecord};
 
@@ -158,13 +162,18 @@ async function importRound(store: StoreContext, round: Pending[], outcomes: Outc
 			continue;
 		}
 
-		const written = reply.value as unknown[];
+		const [written, problem] = reply.value as [unknown[], Buffer | string];
 		for (const [position, {item}] of parts[number]!.entries()) {
 			if (written[position] === 1) {
 				outcomes[item.index] = {status: 'imported', id: item.id};
-			} else {
+			} else if (written[position] === 0) {
 				retry.push(item);
 			}
+		}
+
+		// Tokens whose index key refused them (2) were not written: the import stops, as with any refusal.
+		if (String(problem) !== '') {
+			refusal ??= new ReplyError(String(problem));
 		}
 	}
 

@@ -1,6 +1,6 @@
 import {type Redis} from 'ioredis';
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
-import {TokenStore, keysFor} from '../../source/store/index.js';
+import {ImportStopped, TokenStore, keysFor} from '../../source/store/index.js';
 import {
 	decodeExportString,
 	decodeRecord,
@@ -331,6 +331,24 @@ describe('import of many', () => {
 		expect(decodeRecord((await raw.hgetBuffer(keys.tokens, (100).toString(16).padStart(64, '0')))!)['description']).toBe('token 100');
 		// Two batches of 1,000, parts of 250: a few scripts, and a few more for the ids found there.
 		expect(await scriptCalls()).toBeLessThanOrEqual(10);
+	});
+
+	it('an index key of the wrong type refuses the tokens bound to it, as a script a token did; the others are written and counted', async () => {
+		await raw.set('iat:wrongtype', 'x');
+		const strings = [string(1), string(2, {account: 'wrongtype'}), string(3, {account: 'fine'}), string(4, {account: 'wrongtype'})];
+		const stopped = await store.importMany(strings).catch((error: unknown) => error);
+		expect(stopped).toBeInstanceOf(ImportStopped);
+		const {outcomes, cause} = stopped as ImportStopped;
+		expect(strings.map((_, index) => outcomes[index]).map(outcome => (outcome && 'status' in outcome ? outcome.status : outcome))).toEqual([
+			'imported',
+			undefined,
+			'imported',
+			undefined,
+		]);
+		expect(String(cause)).toMatch(/WRONGTYPE iat:wrongtype holds a string, not a set; nothing was written/);
+		expect((await raw.hkeys(keys.tokens)).sort()).toEqual([1, 3].map(n => n.toString(16).padStart(64, '0')));
+		expect(await raw.hlen(keys.access)).toBe(2);
+		expect(await raw.get('iat:wrongtype')).toBe('x');
 	});
 });
 
