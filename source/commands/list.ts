@@ -1,17 +1,19 @@
 import {
 	QUERY_TERMS,
 	QUERY_WORDS_HELP,
-	type TokenEntry,
+	type StoredEntry,
 	type TokenSummary,
-	entryToJson,
+	entriesJson,
 	parseQuery,
 	parseScopeFilter,
+	unreadableReason,
 } from '../tokens/index.js';
+import type {UnreadableRecord} from '../store/index.js';
 import {COLUMNS, ID_SHOWN, displayText, layoutColumns} from '../format/index.js';
 import {EXIT} from './exit-codes.js';
 import {type OutputStream, defineCommand, jsonFlag} from './command.js';
 import {listingWarnings} from './listing-warnings.js';
-import {writeJsonArray, writeLines} from './output.js';
+import {writeEscapedJsonBodies, writeLines} from './output.js';
 import {CLI_JSON} from './safe-json.js';
 
 /** How much of the id a terminal shows, and what stands between two columns. */
@@ -65,7 +67,9 @@ ${QUERY_TERMS.map(term => `	  ${term.example.padEnd(21)}${term.help}`).join('\n'
 		};
 		if (flags.json) {
 			// Every Redis read is done before the first chunk comes, so a failure leaves no half array.
-			await context.withStore(async ({store}) => writeJsonArray(context.stdout, entriesAsJson(store.listInChunks(filters))));
+			await context.withStore(async ({store}) =>
+				writeEscapedJsonBodies(context.stdout, entriesAsJson(store.listBytesInChunks(filters), warnings.onUnreadable)),
+			);
 		} else {
 			// A table shows a few fields of each token: summaries, not whole records.
 			const summaries = await context.withStore(async ({store}) => store.summaries(filters));
@@ -124,9 +128,18 @@ export function writeTable(
 	writeLines(stream, [format(header), ...rows.map(format)]);
 }
 
-/** The listing's chunks in EmailEngine's REST listing shape (entryToJson). */
-async function* entriesAsJson(chunks: AsyncIterable<TokenEntry[]>): AsyncGenerator<Array<Record<string, unknown>>> {
+/**
+ * The listing's chunks in EmailEngine's REST listing shape (entryToJson), as escaped JSON text
+ * written straight from each token's stored bytes (entriesJson).
+ */
+async function* entriesAsJson(
+	chunks: AsyncIterable<StoredEntry[]>,
+	onUnreadable: (record: UnreadableRecord) => void,
+): AsyncGenerator<Buffer> {
 	for await (const chunk of chunks) {
-		yield chunk.map(entry => entryToJson(entry, CLI_JSON));
+		// The listing selects readable records only, so this is a guard.
+		yield entriesJson(chunk, CLI_JSON, id => {
+			onUnreadable({id, reason: unreadableReason(chunk.find(entry => entry.id === id)!.record) ?? 'unreadable'});
+		});
 	}
 }

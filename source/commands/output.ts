@@ -46,6 +46,23 @@ export function writeEscapedJsonTexts(stream: NodeJS.WritableStream, chunks: Ite
 	array.end();
 }
 
+/**
+ * writeEscapedJsonTexts() of chunks already joined as UTF-8 bytes (`list --json`, whose texts are
+ * written straight from each token's stored bytes: entriesJson): each chunk is written as it comes.
+ */
+export async function writeEscapedJsonBodies(stream: NodeJS.WritableStream, chunks: AsyncIterable<Uint8Array>): Promise<void> {
+	let first = true;
+	for await (const body of chunks) {
+		if (body.length > 0) {
+			stream.write(first ? '[\n' : ',\n');
+			stream.write(body);
+			first = false;
+		}
+	}
+
+	stream.write(first ? '[]\n' : '\n]\n');
+}
+
 /** The brackets and separators around bodies of comma-separated object lines, each escaped once. */
 function jsonArrayWriter(
 	stream: NodeJS.WritableStream,

@@ -1,6 +1,7 @@
 // Over 300 lines for a reason: every way of reading many tokens (the whole listing, in chunks,
 // its first rows, by account) shares one scan, filter and join, and reads best beside it.
 import {
+	type StoredEntry,
 	type TokenEntry,
 	type TokenQuery,
 	type TokenRecord,
@@ -32,6 +33,7 @@ import {
 	hmgetBatched,
 	reportUnreadable,
 	scanHash,
+	scanPages,
 } from './stored-records.js';
 import {lookUpAccountsInto} from './review-read.js';
 
@@ -100,18 +102,39 @@ export async function listEntries(store: StoreContext, options: ListOptions = {}
 
 /**
  * listEntries(), a chunk at a time, for writing out as it goes (`list --json` of 100,000 tokens).
- * The selection keeps each record's bytes, and records are decoded in listing order one chunk at
- * a time, so they die young instead of 100,000 of them living through the sort and the garbage
- * collector copying each one twice. Every Redis read is done before the first chunk comes.
+ * Records are decoded in listing order one chunk at a time (listEntryBytesInChunks), so they die
+ * young instead of 100,000 of them living through the sort. Every Redis read is done before the
+ * first chunk comes.
  */
 export async function* listEntriesInChunks(store: StoreContext, options: ListOptions = {}, size = BATCH): AsyncGenerator<TokenEntry[]> {
-	// `access` is there from birth, so attaching it later does not change each row's shape.
-	type Row = {id: string; bytes: Buffer; access: Buffer | undefined};
+	for await (const rows of listEntryBytesInChunks(store, options, size)) {
+		const chunk: TokenEntry[] = [];
+		for (const {id, record: bytes, access} of rows) {
+			// Summaries and records agree on what is readable (summarizeRecord), so this is a guard.
+			const record = decodeOrReport(id, bytes, options.onUnreadable);
+			if (record) {
+				chunk.push({id, record, lastUse: decodeLastUse(access)});
+			}
+		}
+
+		yield chunk;
+	}
+}
+
+/**
+ * The listing's selection as stored bytes, a chunk at a time, for a caller that writes each token
+ * straight from its bytes (entryJsonText: `list --json`) instead of decoding it first. The
+ * selection keeps each record's bytes, not the record: 100,000 decoded records living through the
+ * sort cost the garbage collector more than decoding them. Every Redis read is done before the
+ * first chunk comes. Only readable records are selected (summarizeRecord decides, as the library).
+ */
+export async function* listEntryBytesInChunks(store: StoreContext, options: ListOptions = {}, size = BATCH): AsyncGenerator<StoredEntry[]> {
 	const {where} = options;
-	let rows = await select<Row, Buffer>(
+	let rows = await select<StoredEntry, Buffer>(
 		store,
 		options,
-		(summary, bytes) => ({id: summary.id, bytes, access: undefined}),
+		// `access` is there from birth, so attaching it later does not change each row's shape.
+		(summary, bytes) => ({id: summary.id, record: bytes, access: undefined}),
 		// A query about last use needs it even when the caller does not.
 		options.lastUse === false && !where
 			? undefined
@@ -120,11 +143,12 @@ export async function* listEntriesInChunks(store: StoreContext, options: ListOpt
 					attach(row, bytes) {
 						row.access = bytes;
 					},
+					byId: true,
 				},
 	);
 	if (where && !isEveryToken(where)) {
 		// The rows keep bytes, not summaries (memory): a query summarises each once more, here.
-		rows = await queried(store, rows, row => summarizeRecord(row.id, row.bytes, lastUsedTime(row.access)), where);
+		rows = await queried(store, rows, row => summarizeRecord(row.id, row.record, lastUsedTime(row.access)), where);
 	}
 
 	if (options.lastUse === false) {
@@ -134,16 +158,7 @@ export async function* listEntriesInChunks(store: StoreContext, options: ListOpt
 	}
 
 	for (let start = 0; start < rows.length; start += size) {
-		const chunk: TokenEntry[] = [];
-		for (const {id, bytes, access} of rows.slice(start, start + size)) {
-			// Summaries and records agree on what is readable (summarizeRecord), so this is a guard.
-			const record = decodeOrReport(id, bytes, options.onUnreadable);
-			if (record) {
-				chunk.push({id, record, lastUse: decodeLastUse(access)});
-			}
-		}
-
-		yield chunk;
+		yield rows.slice(start, start + size);
 	}
 }
 
@@ -275,7 +290,16 @@ export async function withRisk(store: StoreContext, summaries: ReadonlyArray<Tok
  * stored bytes, a table only the time. `keep` returns undefined for nothing worth keeping (a token
  * never used), and those rows are left as they are.
  */
-type LastUses<Row, Use> = {keep: (bytes: Buffer) => Use | undefined; attach: (row: Row, use: Use) => void};
+type LastUses<Row, Use> = {
+	keep: (bytes: Buffer) => Use | undefined;
+	attach: (row: Row, use: Use) => void;
+	/**
+	 * Read by the ids of each page of records as it comes (HMGET), instead of scanning the whole
+	 * last-use hash beside the records and joining it by id: for a caller that keeps every last use,
+	 * most of them the one byte of a token never used, whose field names a scan returns too.
+	 */
+	byId?: boolean;
+};
 
 /**
  * The selection every listing shares, as rows its caller makes: every record the options select
@@ -346,6 +370,41 @@ async function select<Row extends {id: string}, Use>(
 			}
 		}
 
+		sortByIdDescending(rows);
+		return rows;
+	}
+
+	if (lastUses?.byId) {
+		// Each page's selected rows ask for their last uses as the page is read: Redis reads them
+		// while the next pages are scanned and read here, and each reply is joined by position.
+		const reads: Array<Promise<void>> = [];
+		for await (const flat of scanPages(redis, keys.tokens)) {
+			const from = rows.length;
+			for (let index = 0; index + 1 < flat.length; index += 2) {
+				visit(flat[index]!.toString(), flat[index + 1]!);
+			}
+
+			const page = rows.slice(from);
+			if (page.length > 0) {
+				const read = hmgetBatched(
+					redis,
+					keys.access,
+					page.map(row => row.id),
+				).then(values => {
+					for (const [index, value] of values.entries()) {
+						const use = value ? lastUses.keep(value) : undefined;
+						if (use !== undefined) {
+							lastUses.attach(page[index]!, use);
+						}
+					}
+				});
+				// Awaited below, with the others; a failure is not unhandled meanwhile.
+				read.catch(() => {});
+				reads.push(read);
+			}
+		}
+
+		await Promise.all(reads);
 		sortByIdDescending(rows);
 		return rows;
 	}

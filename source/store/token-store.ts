@@ -8,6 +8,7 @@ import {
 	type TokenError,
 	type TokenRecord,
 	type RotationFacts,
+	type StoredEntry,
 	type TokenEdit,
 	type TokenSummary,
 	encodeExportString,
@@ -24,6 +25,7 @@ import {
 	type SummaryOptions,
 	listEntries,
 	listEntriesInChunks,
+	listEntryBytesInChunks,
 	listHead,
 	listPage,
 	listStored,
@@ -123,6 +125,11 @@ export class TokenStore implements StoreContext {
 
 	listInChunks(options: ListOptions = {}): AsyncGenerator<TokenEntry[]> {
 		return listEntriesInChunks(this, options);
+	}
+
+	/** listInChunks() as stored bytes, for writing each token straight from them (entryJsonText). */
+	listBytesInChunks(options: ListOptions = {}): AsyncGenerator<StoredEntry[]> {
+		return listEntryBytesInChunks(this, options);
 	}
 
 	/** Every token for review, expired and unreadable ones too, with last use and account existence; writes nothing. */

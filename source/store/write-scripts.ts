@@ -51,24 +51,92 @@ return writeAll({'HSET', KEYS[1], ARGV[1], ARGV[2]}, {'HSET', KEYS[2], ARGV[1], 
 `;
 
 /**
- * Import: the trio, written only if the hash field still holds what the caller saw (absent, or an
- * expired/undecodable record it decided to replace). This makes import atomic without WATCH: two
- * processes importing one string at once produce one record and one "imported".
- * KEYS: tokens, access, new index, old index. ARGV: id, record, expected, expected-present, access.
+ * Import of a batch: per token the trio, written only if the hash field still holds what the
+ * caller saw (absent, or an expired/undecodable record it decided to replace, whose old index entry
+ * goes). This makes import atomic without WATCH: two processes importing one string at once
+ * produce one record and one "imported". One script a batch of up to 1,000 tokens (BATCH), not one
+ * a token: a token's script checked every key's type and permissions and wrote its three commands
+ * alone, which held Redis three times as long as plain pipelined writes (measured: 10,000 tokens,
+ * about 0.22 s of Redis's time against 0.07 s); here each key is checked once, the records are read
+ * with one HMGET and written with one HSET a hash and one SADD (SREM) an index key. Each token is
+ * written whole or not at all.
+ * KEYS: tokens, access, then the batch's index keys. ARGV: the frames,
+ * `idBytes:recordBytes:expectedBytes:present:newAt:oldAt` per token joined by commas (present: 1
+ * when replacing the expected bytes, 0 when the field must be absent; newAt, oldAt: positions in
+ * KEYS of its new index key and of the one to leave, 0 for none), then every token's id, record and
+ * expected bytes one after another, as the frames measure them, then the access value. Framed for
+ * the reasons DELETE_IF_UNCHANGED is. Returns, a token, 1 (written), 0 (the field changed meanwhile)
+ * or 2 (refused: its index key is of the wrong type or not this user's to write, as a script a
+ * token refused it alone), and the first such refusal ('' for none). A refusal of a hash or of the
+ * first write (READONLY, OOM) refuses the whole batch with an error reply.
  */
-const IMPORT_IF_UNCHANGED = `${GUARDS}
-local replacing = ARGV[4] == '1'
-local problem = refusal(
-  {KEYS[1], 'hash', 'HSET', KEYS[1], ARGV[1], ARGV[2]},
-  {KEYS[2], 'hash', 'HSET', KEYS[2], ARGV[1], ARGV[5]},
-  {KEYS[3], 'set', 'SADD', KEYS[3], ARGV[1]},
-  replacing and {KEYS[4], 'set', 'SREM', KEYS[4], ARGV[1]} or nil)
+const IMPORT_BATCH = `${GUARDS}
+local blob = ARGV[2]
+local ids, records, expected, present, newAt, oldAt = {}, {}, {}, {}, {}, {}
+local from = 1
+for idBytes, recordBytes, expectedBytes, isPresent, newPosition, oldPosition in
+    string.gmatch(ARGV[1], '(%d+):(%d+):(%d+):([01]):(%d+):(%d+)') do
+  local n = #ids + 1
+  local recordFrom = from + tonumber(idBytes)
+  local expectedFrom = recordFrom + tonumber(recordBytes)
+  ids[n] = string.sub(blob, from, recordFrom - 1)
+  records[n] = string.sub(blob, recordFrom, expectedFrom - 1)
+  from = expectedFrom + tonumber(expectedBytes)
+  expected[n] = string.sub(blob, expectedFrom, from - 1)
+  present[n] = isPresent == '1'
+  newAt[n] = tonumber(newPosition)
+  oldAt[n] = tonumber(oldPosition)
+end
+if #ids == 0 then return {} end
+if from ~= #blob + 1 then return redis.error_reply('the import batch does not add up; nothing was written') end
+local adds, removes = {}, {}
+for n = 1, #ids do
+  adds[newAt[n]] = true
+  if present[n] and oldAt[n] > 0 then removes[oldAt[n]] = true end
+end
+local problem = refusal({KEYS[1], 'hash', 'HSET', KEYS[1], 'x', 'x'}, {KEYS[2], 'hash', 'HSET', KEYS[2], 'x', 'x'})
 if problem then return redis.error_reply(problem) end
-local current = redis.call('HGET', KEYS[1], ARGV[1])
-if replacing and current ~= ARGV[3] or not replacing and current then return 0 end
-local trio = {{'HSET', KEYS[1], ARGV[1], ARGV[2]}, {'HSET', KEYS[2], ARGV[1], ARGV[5]}, {'SADD', KEYS[3], ARGV[1]}}
-if replacing then return writeAll({'SREM', KEYS[4], ARGV[1]}, unpack(trio)) end
-return writeAll(unpack(trio))
+-- An index key that would refuse its write refuses the tokens that use it, not the others.
+local keyProblem = {}
+for i = 3, #KEYS do
+  keyProblem[i] = (adds[i] and refusal({KEYS[i], 'set', 'SADD', KEYS[i], 'x'})) or
+    (removes[i] and refusal({KEYS[i], 'set', 'SREM', KEYS[i], 'x'})) or nil
+end
+local current = redis.call('HMGET', KEYS[1], unpack(ids))
+local written, recordArgs, accessArgs, added, removed = {}, {'HSET', KEYS[1]}, {'HSET', KEYS[2]}, {}, {}
+local any, firstProblem = false, ''
+for n, id in ipairs(ids) do
+  local refused = keyProblem[newAt[n]] or (present[n] and oldAt[n] > 0 and keyProblem[oldAt[n]]) or nil
+  if refused then
+    written[n] = 2
+    if firstProblem == '' then firstProblem = refused end
+  elseif (present[n] and current[n] ~= expected[n]) or (not present[n] and current[n]) then
+    written[n] = 0
+  else
+    written[n] = 1
+    any = true
+    recordArgs[#recordArgs + 1] = id
+    recordArgs[#recordArgs + 1] = records[n]
+    accessArgs[#accessArgs + 1] = id
+    accessArgs[#accessArgs + 1] = ARGV[3]
+    added[newAt[n]] = added[newAt[n]] or {'SADD', KEYS[newAt[n]]}
+    table.insert(added[newAt[n]], id)
+    if present[n] and oldAt[n] > 0 then
+      removed[oldAt[n]] = removed[oldAt[n]] or {'SREM', KEYS[oldAt[n]]}
+      table.insert(removed[oldAt[n]], id)
+    end
+  end
+end
+if not any then return {written, firstProblem} end
+-- Old index entries go before new ones are added: a token replaced under the same account stays in its index.
+local writes = {}
+for _, command in pairs(removed) do writes[#writes + 1] = command end
+writes[#writes + 1] = recordArgs
+writes[#writes + 1] = accessArgs
+for _, command in pairs(added) do writes[#writes + 1] = command end
+local reply = writeAll(unpack(writes))
+if type(reply) == 'table' and reply.err then return reply end
+return {written, firstProblem}
 `;
 
 /**
@@ -173,18 +241,19 @@ export type ScriptedRedis = Redis & {
 	eeProvision(tokens: string, access: string, index: string, id: string, record: Buffer, emptyAccess: Buffer): Promise<unknown>;
 	/** numberOfKeys first: the key count depends on the batch. */
 	eeDeleteIfUnchanged(numberOfKeys: number, ...args: Array<string | Buffer>): Promise<unknown>;
+	/** numberOfKeys first: the key count depends on the batch. */
+	eeImportBatch(numberOfKeys: number, ...args: Array<string | Buffer>): Promise<unknown>;
 	eeMembership(numberOfKeys: number, ...args: Array<string | Buffer>): Promise<unknown>;
 };
 
 export type ScriptedPipeline = ReturnType<Redis['pipeline']> & {
-	eeImportIfUnchanged(...args: Array<string | Buffer>): unknown;
 	eeRestore(...args: Array<string | Buffer>): unknown;
 };
 
 /** Teaches the connection the scripts; done once, by the token store that owns the connection. */
 export function defineWriteScripts(redis: Redis): void {
 	redis.defineCommand('eeProvision', {numberOfKeys: 3, lua: PROVISION});
-	redis.defineCommand('eeImportIfUnchanged', {numberOfKeys: 4, lua: IMPORT_IF_UNCHANGED});
+	redis.defineCommand('eeImportBatch', {lua: IMPORT_BATCH});
 	redis.defineCommand('eeDeleteIfUnchanged', {lua: DELETE_IF_UNCHANGED});
 	redis.defineCommand('eeMembership', {lua: MEMBERSHIP});
 	redis.defineCommand('eeRestore', {numberOfKeys: 3, lua: RESTORE});

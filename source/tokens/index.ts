@@ -1,6 +1,7 @@
 /** The token domain: pure functions and types, no I/O, nothing of ours imported. */
 export * from './address.js';
 export * from './audit-entry.js';
+export * from './entry-json.js';
 export * from './errors.js';
 export * from './expiry.js';
 export * from './journal.js';

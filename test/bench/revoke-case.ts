@@ -5,19 +5,13 @@ import type {Redis} from 'ioredis';
 import {EMPTY_ACCESS, buildRecord, encodeLastUse, encodeRecord} from '../../source/tokens/index.js';
 import type {TestRedis} from '../helpers/redis.js';
 import {CLI} from '../helpers/cli.js';
-import {type Row, type Timed, median, timeCommand, timeRow} from './measure.js';
+import {type Row, alternate, timeCommand, timeRow} from './measure.js';
 import {seedTokens} from './seed.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const env = {PATH: process.env['PATH']!, HOME: process.env['HOME']!};
 const DB = 11;
 const LEAKED = 10_000;
-
-const medianOf = (runs: readonly Timed[]): Timed => ({
-	ms: median(runs.map(run => run.ms)),
-	maxRssKb: median(runs.map(run => run.maxRssKb)),
-	stdoutBytes: runs[0]!.stdoutBytes,
-});
 
 /** The account whose 10,000 tokens leak: written (again) before every run, as one pipeline. */
 async function seedLeaked(redis: Redis): Promise<void> {
@@ -51,18 +45,14 @@ export async function revokeCase(redis: TestRedis, work: string, runs: number): 
 	};
 
 	// Ours and the baseline take turns, so a machine busy with something else slows both alike.
-	const ours: Timed[] = [];
-	const baseline: Timed[] = [];
-	for (let run = 0; run < runs; run++) {
-		await before();
-		ours.push(await timeCommand(node, [CLI, 'revoke', '--account', 'leaked', '--yes', '--journal', journal, `--dbs.redis=${url}`], {env}));
-		await before();
-		baseline.push(await timeCommand(node, [path.join(here, 'baselines', 'revoke.mjs'), url, 'leaked'], {env}));
-	}
+	const {ours, baseline} = await alternate(
+		runs,
+		async () => timeCommand(node, [CLI, 'revoke', '--account', 'leaked', '--yes', '--journal', journal, `--dbs.redis=${url}`], {env}),
+		async () => timeCommand(node, [path.join(here, 'baselines', 'revoke.mjs'), url, 'leaked'], {env}),
+		before,
+	);
 
 	await client.flushdb();
 	rmSync(journal, {force: true});
-	return [
-		timeRow('revoke 10,000 of 100,000 by selection (`revoke --account A --yes`, journal included)', medianOf(ours), medianOf(baseline), 2),
-	];
+	return [timeRow('revoke 10,000 of 100,000 by selection (`revoke --account A --yes`, journal included)', ours, baseline, 2)];
 }

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: starts its own redis-server, seeds it, runs every case several times and prints
- * one markdown table of medians against baselines measured in the same run. Also written to
+ * one markdown table of medians, each with its spread over the runs ("x (a to b)"), against
+ * baselines measured in the same run. Also written to
  * test/bench/RESULTS.md with the machine, Node and Redis versions and the date.
  * `BENCH_ONLY=review` (comma-separated: cli, review, revoke, serve, metrics, app, sync) runs only those groups and
  * prints their rows without touching RESULTS.md.
@@ -56,7 +57,7 @@ try {
 
 	if (runsGroup('serve')) {
 		process.stderr.write('bench: serve under load\n');
-		rows.push(await serveCase(redis, Number(process.env['BENCH_SECONDS'] ?? 10)));
+		rows.push(await serveCase(redis, runs, Number(process.env['BENCH_SECONDS'] ?? 5)));
 	}
 
 	if (runsGroup('metrics')) {

@@ -1,6 +1,6 @@
 import {type Redis} from 'ioredis';
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
-import {TokenStore, keysFor} from '../../source/store/index.js';
+import {ImportStopped, TokenStore, keysFor} from '../../source/store/index.js';
 import {
 	decodeExportString,
 	decodeRecord,
@@ -279,6 +279,76 @@ describe('import', () => {
 			'present',
 		]);
 		expect(await raw.sismember('iat:acme', '1'.repeat(64))).toBe(1);
+	});
+});
+
+describe('import of many', () => {
+	/** Script calls Redis ran since the last CONFIG RESETSTAT (EVAL and EVALSHA). */
+	const scriptCalls = async () => {
+		const stats = await raw.info('commandstats');
+		return [...stats.matchAll(/^cmdstat_(?:eval|evalsha):calls=(\d+)/gm)].reduce((sum, found) => sum + Number(found[1]), 0);
+	};
+
+	const string = (n: number, fields: Record<string, unknown> = {}) =>
+		encodeExportString(n.toString(16).padStart(64, '0'), {created: 1, scopes: ['api'], description: `token ${n}`, ...fields});
+
+	it('writes a batch of new, live, expired, unreadable and repeated tokens with a script for many tokens, not one a token', async () => {
+		const live = 1;
+		const expired = 2;
+		const unreadable = 3;
+		await store.importMany([string(live)]);
+		await raw.hset(keys.tokens, expired.toString(16).padStart(64, '0'), encodeRecord({created: 1, expires: 2, account: 'old'}));
+		await raw.sadd('iat:old', expired.toString(16).padStart(64, '0'));
+		// Not msgpack: replaced, its index entry found from what can be read of it (nothing: the root index).
+		await raw.hset(keys.tokens, unreadable.toString(16).padStart(64, '0'), Buffer.from([0xc1, 0xc1]));
+		await raw.sadd('iat', unreadable.toString(16).padStart(64, '0'));
+		await raw.config('RESETSTAT');
+		const strings = [
+			string(live),
+			string(expired, {account: 'new'}),
+			string(unreadable, {account: 'acme'}),
+			string(4),
+			string(4),
+			...Array.from({length: 1195}, (_, index) => string(100 + index, {account: index % 2 === 0 ? 'acme' : undefined})),
+		];
+		const outcomes = await store.importMany(strings);
+		expect(outcomes.map(outcome => ('status' in outcome ? outcome.status : 'invalid')).slice(0, 6)).toEqual([
+			'present',
+			'imported',
+			'imported',
+			'imported',
+			'present',
+			'imported',
+		]);
+		expect(outcomes.filter(outcome => 'status' in outcome && outcome.status === 'imported')).toHaveLength(1198);
+		expect(await raw.hlen(keys.tokens)).toBe(1200 - 1);
+		expect(await raw.hlen(keys.access)).toBe(1200 - 1);
+		expect(await raw.sismember('iat:old', expired.toString(16).padStart(64, '0'))).toBe(0);
+		expect(await raw.sismember('iat:new', expired.toString(16).padStart(64, '0'))).toBe(1);
+		expect(await raw.sismember('iat', unreadable.toString(16).padStart(64, '0'))).toBe(0);
+		expect(await raw.sismember('iat:acme', unreadable.toString(16).padStart(64, '0'))).toBe(1);
+		expect(await raw.scard('iat:acme')).toBe(598 + 1);
+		expect(decodeRecord((await raw.hgetBuffer(keys.tokens, (100).toString(16).padStart(64, '0')))!)['description']).toBe('token 100');
+		// Two batches of 1,000, parts of 250: a few scripts, and a few more for the ids found there.
+		expect(await scriptCalls()).toBeLessThanOrEqual(10);
+	});
+
+	it('an index key of the wrong type refuses the tokens bound to it, as a script a token did; the others are written and counted', async () => {
+		await raw.set('iat:wrongtype', 'x');
+		const strings = [string(1), string(2, {account: 'wrongtype'}), string(3, {account: 'fine'}), string(4, {account: 'wrongtype'})];
+		const stopped = await store.importMany(strings).catch((error: unknown) => error);
+		expect(stopped).toBeInstanceOf(ImportStopped);
+		const {outcomes, cause} = stopped as ImportStopped;
+		expect(strings.map((_, index) => outcomes[index]).map(outcome => (outcome && 'status' in outcome ? outcome.status : outcome))).toEqual([
+			'imported',
+			undefined,
+			'imported',
+			undefined,
+		]);
+		expect(String(cause)).toMatch(/WRONGTYPE iat:wrongtype holds a string, not a set; nothing was written/);
+		expect((await raw.hkeys(keys.tokens)).sort()).toEqual([1, 3].map(n => n.toString(16).padStart(64, '0')));
+		expect(await raw.hlen(keys.access)).toBe(2);
+		expect(await raw.get('iat:wrongtype')).toBe('x');
 	});
 });
 
