@@ -1,7 +1,8 @@
 import type {TokenSummary} from '../tokens/index.js';
+import {SummaryTable} from './summary-table.js';
 import type {RedisTarget} from './connection.js';
 import {asRedisError} from './redis-errors.js';
-import {summariesInChild} from './summaries-in-child.js';
+import {type ListingHead, summariesInChild} from './summaries-in-child.js';
 import type {SummaryOptions, TokenStore} from './token-store.js';
 
 /**
@@ -31,27 +32,74 @@ export const IN_PROCESS_LIMIT = 2000;
 /**
  * The whole listing for the app, read where it costs least: here for a small instance, in a child
  * process for a large one (or while this process's connection is down), decided by the record
- * count (HLEN, constant time). `forked` says which.
+ * count (HLEN, constant time). `forked` says which. Kept packed (SummaryTable): the app holds it
+ * for as long as it shows it.
  */
-export async function loadSummaries(
+export async function loadSummaryTable(
 	store: TokenStore,
 	target: RedisTarget,
 	options: SummaryOptions,
-	/** The listing this one replaces: the child keeps its unchanged rows (see unpackSummaries). */
-	previous?: readonly TokenSummary[],
 	limit = IN_PROCESS_LIMIT,
-): Promise<{summaries: TokenSummary[]; forked: boolean}> {
+): Promise<{table: SummaryTable; forked: boolean}> {
 	try {
 		// Only over a connection that is up: a persistent one that is reconnecting (or whose
 		// reconnect was vetoed, its database gone) would queue the reads; the child connects
 		// afresh and says what is wrong, as it always has.
 		if (store.redis.status === 'ready' && (await store.count()) < limit) {
-			return {summaries: await store.summaries(options), forked: false};
+			return {table: SummaryTable.of(await store.summaries(options)), forked: false};
 		}
 	} catch (error) {
 		// Failures say what happened at which Redis, as the child's do.
 		throw asRedisError(error, target);
 	}
 
-	return {summaries: await summariesInChild(target, options, previous), forked: true};
+	return {table: await summariesInChild(target, options), forked: true};
+}
+
+/**
+ * The app's first load: loadSummaryTable() and, before it, the listing's first `headRows` rows for a
+ * first screen. For a large instance the loader child reads both, the head first (see
+ * summaries-child.ts); for a small one this process does, the head first, as the child would.
+ */
+export function loadSummaryTableWithHead(
+	store: TokenStore,
+	target: RedisTarget,
+	options: SummaryOptions,
+	headRows: number,
+	limit = IN_PROCESS_LIMIT,
+): {head: Promise<ListingHead>; all: Promise<{table: SummaryTable; forked: boolean}>} {
+	let told: (head: ListingHead) => void = () => {};
+	let failed: (error: unknown) => void = () => {};
+	const head = new Promise<ListingHead>((resolve, reject) => {
+		told = resolve;
+		failed = reject;
+	});
+	async function read(): Promise<{table: SummaryTable; forked: boolean}> {
+		try {
+			if (store.redis.status === 'ready' && (await store.count()) < limit) {
+				told(await store.head(headRows, options));
+				return {table: SummaryTable.of(await store.summaries(options)), forked: false};
+			}
+		} catch (error) {
+			throw asRedisError(error, target);
+		}
+
+		return {table: await summariesInChild(target, options, {rows: headRows, onHead: told}), forked: true};
+	}
+
+	const all = read();
+	// A load that fails before its head came fails the head too (once the head is in, this does nothing).
+	all.catch(failed);
+	return {head, all};
+}
+
+/** loadSummaryTable() as summary objects, for a reader that goes through them once (serve's inventory). */
+export async function loadSummaries(
+	store: TokenStore,
+	target: RedisTarget,
+	options: SummaryOptions,
+	limit = IN_PROCESS_LIMIT,
+): Promise<{summaries: TokenSummary[]; forked: boolean}> {
+	const {table, forked} = await loadSummaryTable(store, target, options, limit);
+	return {summaries: table.toArray(), forked};
 }

@@ -1,5 +1,5 @@
 import {PassThrough} from 'node:stream';
-import {type Resolution, loadSummaries, maskRedisUrl, openStore} from '../store/index.js';
+import {type Resolution, loadSummaryTable, loadSummaryTableWithHead, maskRedisUrl, openStore} from '../store/index.js';
 import type {FirstReads, TokenSource} from './hooks/use-tokens.js';
 import type {RequestChecks} from './state/request-check.js';
 import {APP_LISTING, HEAD_ROWS} from './state/rows.js';
@@ -40,22 +40,16 @@ async function openSession(connection: AppConnection, notify: (message: string) 
 		notify,
 		clientName: 'app',
 	});
-	// The listing's first rows come first (one HKEYS and one HMGET): the screen shows them while
-	// the whole table, read by a short-lived child process when it is large, is still on its way.
 	const source: TokenSource = {
 		// Unreadable records are rows of their own, so they can be seen and revoked here.
-		all: async previous => (await loadSummaries(opened.store, opened.target, APP_LISTING, previous)).summaries,
+		all: async () => (await loadSummaryTable(opened.store, opened.target, APP_LISTING)).table,
 		head: async count => opened.store.head(count, APP_LISTING),
 	};
-	// The whole table is asked for once the head is in, so the two do not compete for this thread.
-	const head = source.head!(HEAD_ROWS);
-	const first: FirstReads = {
-		head,
-		all: head.then(
-			async () => source.all(),
-			async () => source.all(),
-		),
-	};
+	// The listing's first rows come first: the screen shows them while the whole table is still on
+	// its way. Both are read by a short-lived child process when the table is large (the head's
+	// HKEYS of every id too), and it starts now, while React and Ink load.
+	const {head, all} = loadSummaryTableWithHead(opened.store, opened.target, APP_LISTING, HEAD_ROWS);
+	const first: FirstReads = {head, all: all.then(({table}) => table)};
 	first.all.catch(() => {});
 	head.catch(() => {});
 	return {

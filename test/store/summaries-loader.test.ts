@@ -40,7 +40,7 @@ describe('the app table load', () => {
 		expect(small.summaries).toEqual(expected);
 
 		// The same 50 records over a limit of 50: the child reads them, over its own connection.
-		const large = await loadSummaries(store, target, {unreadableRows: true}, small.summaries, 50);
+		const large = await loadSummaries(store, target, {unreadableRows: true}, 50);
 		expect(large.forked).toBe(true);
 		expect(await connectionsAccepted()).toBeGreaterThan(before);
 		expect(large.summaries).toEqual(expected);

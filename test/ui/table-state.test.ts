@@ -26,16 +26,16 @@ describe('table data', () => {
 	);
 
 	it('precomputes the cells once: all scopes, all accounts, relative last use, no expiry', () => {
-		const cells = cellsOf(data.rows[0]!, NOW);
+		const cells = cellsOf(data, 0);
 		expect(cells).toEqual(['Billing', 'api', 'acme', '2026-11-22 07:59', '1 minute ago', 'no expiry']);
 		// Computed once per load, then the same array every time.
-		expect(cellsOf(data.rows[0]!, NOW)).toBe(cells);
-		// A row a reload kept is drawn again against the new load's time.
-		expect(cellsOf(data.rows[0]!, NOW + 3_600_000)[4]).toBe('1 hour ago');
-		expect(cellsOf(data.rows[1]!, NOW)[1]).toBe('all scopes');
-		expect(cellsOf(data.rows[1]!, NOW)[2]).toBe('all accounts');
-		expect(cellsOf(data.rows[1]!, NOW)[4]).toBe('never');
-		expect(cellsOf(data.rows[2]!, NOW)[5]).toBe('in 1 day');
+		expect(cellsOf(data, 0)).toBe(cells);
+		// The same rows loaded again an hour later are drawn against the new load's time.
+		expect(cellsOf(buildTableData(data.rows, NOW + 3_600_000), 0)[4]).toBe('1 hour ago');
+		expect(cellsOf(data, 1)[1]).toBe('all scopes');
+		expect(cellsOf(data, 1)[2]).toBe('all accounts');
+		expect(cellsOf(data, 1)[4]).toBe('never');
+		expect(cellsOf(data, 2)[5]).toBe('in 1 day');
 	});
 
 	it('keeps the store order by default and sorts by any column, both ways, missing keys last', () => {
@@ -83,7 +83,7 @@ describe('table data', () => {
 
 	it('neutralises control characters from Redis in cells and search text', () => {
 		const hostile = buildTableData([summaryOf(id(9), {created: NOW, description: 'evil\u001B]0;pwned\u0007\u001B[2J'})], NOW);
-		expect(cellsOf(hostile.rows[0]!, NOW)[0]).not.toMatch(/\u001B|\u0007/);
+		expect(cellsOf(hostile, 0)[0]).not.toMatch(/\u001B|\u0007/);
 	});
 });
 

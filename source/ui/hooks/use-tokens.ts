@@ -1,5 +1,5 @@
 import {useCallback, useEffect, useRef, useState} from 'react';
-import type {RedisEndpoint, TokenStore} from '../../store/index.js';
+import {type RedisEndpoint, SummaryTable, type TokenStore} from '../../store/index.js';
 import type {TokenSummary} from '../../tokens/index.js';
 import {loadFailure} from '../errors.js';
 import {APP_LISTING, HEAD_ROWS, type TableData, buildTableData, prepareSearch} from '../state/rows.js';
@@ -20,14 +20,14 @@ export type Head = {ids: number; summaries: TokenSummary[]};
 
 /** Where the table comes from. */
 export type TokenSource = {
-	/** The whole listing; `previous` is the one it replaces, whose unchanged rows it may keep. */
-	all: (previous?: readonly TokenSummary[]) => Promise<TokenSummary[]>;
+	/** The whole listing, packed as the table keeps it. */
+	all: () => Promise<SummaryTable>;
 	/** Its first `count` rows: cheap, shown while all() is still on its way. */
 	head?: (count: number) => Promise<Head>;
 };
 
 /** Reads already on their way when the app mounts (started while Ink loaded). */
-export type FirstReads = {all: Promise<TokenSummary[]>; head?: Promise<Head>};
+export type FirstReads = {all: Promise<SummaryTable>; head?: Promise<Head>};
 
 export type TokensOptions = {
 	refreshMs?: number;
@@ -95,7 +95,9 @@ export function useTokens(
 		setState(previous => ({...previous, loading: true}));
 		const started = performance.now();
 		try {
-			const reads = pendingFirst.current ?? {all: source ? source.all(latest.current?.rows) : store.summaries(APP_LISTING)};
+			const reads = pendingFirst.current ?? {
+				all: source ? source.all() : store.summaries(APP_LISTING).then(summaries => SummaryTable.of(summaries)),
+			};
 			pendingFirst.current = undefined;
 			reads.all.catch(() => {});
 			if (!haveTable.current) {
@@ -111,8 +113,8 @@ export function useTokens(
 				);
 			}
 
-			const summaries = await reads.all;
-			const data = buildTableData(summaries, Date.now());
+			const table = await reads.all;
+			const data = buildTableData(table, Date.now());
 			haveTable.current = true;
 			latest.current = data;
 			// The search texts, in slices between keys and frames, so the first `/` finds them built.
