@@ -212,7 +212,7 @@ export class SummaryTable {
 	private lastPart: Part | undefined;
 
 	private partOf(index: number): Part | undefined {
-		if (!(index >= 0 && index < this.length)) {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.length)) {
 			return undefined;
 		}
 
