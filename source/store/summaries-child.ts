@@ -9,22 +9,14 @@ import {connectRedis} from './open.js';
 import {asRedisError} from './redis-errors.js';
 import {type SummaryOptions, TokenStore, type UnreadableRecord} from './token-store.js';
 
-export type ChildRequest = {
-	target: RedisTarget;
-	options: Omit<SummaryOptions, 'onUnreadable' | 'onUnusable'>;
-	/** Send the listing's first rows (TokenStore.head) before the whole of it, for a first screen. */
-	head?: number;
-};
+export type ChildRequest = {target: RedisTarget; options: Omit<SummaryOptions, 'onUnreadable' | 'onUnusable'>};
 /**
  * The listing comes in parts of PART_ROWS rows, then `done` with the records skipped because they
  * cannot be read: a 100,000-token listing in one IPC message costs the receiving app a 20 MB buffer
  * plus a second one to join its chunks.
  */
 export type ChildReply =
-	| {head: {ids: number; part: PackedSummaries}}
-	| {part: PackedSummaries}
-	| {done: true; unreadable: UnreadableRecord[]}
-	| {error: {code: TokenError['code'] | undefined; message: string}};
+	{part: PackedSummaries} | {done: true; unreadable: UnreadableRecord[]} | {error: {code: TokenError['code'] | undefined; message: string}};
 export const PART_ROWS = 10_000;
 
 const send = async (reply: ChildReply) =>
@@ -38,22 +30,13 @@ const send = async (reply: ChildReply) =>
 		});
 	});
 
-async function read({target, options, head}: ChildRequest): Promise<void> {
+async function read({target, options}: ChildRequest): Promise<void> {
 	let summaries: TokenSummary[];
 	const unreadable: UnreadableRecord[] = [];
 	try {
 		const redis = await connectRedis(target);
 		try {
-			const store = new TokenStore(redis, target.prefix);
-			if (head !== undefined) {
-				// Here rather than in the app: it reads every id (HKEYS) to find the first ones, and at
-				// 100,000 tokens those 100,000 strings would be the app's garbage for as long as it
-				// runs without a full collection (~20 MB of its resident set).
-				const first = await store.head(head, options);
-				await send({head: {ids: first.ids, part: packSummaries(first.summaries)}});
-			}
-
-			summaries = await store.summaries({...options, onUnreadable: record => unreadable.push(record)});
+			summaries = await new TokenStore(redis, target.prefix).summaries({...options, onUnreadable: record => unreadable.push(record)});
 		} finally {
 			redis.disconnect();
 		}

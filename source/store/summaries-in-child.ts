@@ -1,12 +1,9 @@
 import {type ChildProcess, fork} from 'node:child_process';
-import {type TokenSummary, TokenError} from '../tokens/index.js';
+import {TokenError} from '../tokens/index.js';
 import {type SummaryTable, SummaryTableBuilder} from './summary-table.js';
 import type {RedisTarget} from './connection.js';
 import type {ChildReply, ChildRequest} from './summaries-child.js';
 import type {SummaryOptions} from './token-store.js';
-
-/** The listing's first rows (a screenful and some paging) and how many ids it has in all. */
-export type ListingHead = {ids: number; summaries: TokenSummary[]};
 
 /** Loaders still running, ended with this process (quitting the app mid-load). */
 const running = new Set<ChildProcess>();
@@ -27,8 +24,6 @@ export async function summariesInChild(
 	target: RedisTarget,
 	/** `onUnreadable` is told, once the listing is in, about each record skipped as unreadable. */
 	options: SummaryOptions = {},
-	/** Told the listing's first `rows` rows and how many ids it has, before the whole listing comes. */
-	head?: {rows: number; onHead: (head: ListingHead) => void},
 ): Promise<SummaryTable> {
 	const child = fork(new URL('summaries-child.js', import.meta.url), [], {
 		// JSON, not 'advanced': see PackedSummaries (what the parts are made of and why).
@@ -46,13 +41,11 @@ export async function summariesInChild(
 		// Functions do not cross to the child: the skipped records come back with `done`, and the
 		// unusable tokens are the rows that carry a problem.
 		const {onUnreadable, onUnusable, ...sent} = options;
-		const request: ChildRequest = {target, options: sent, ...(head ? {head: head.rows} : {})};
+		const request: ChildRequest = {target, options: sent};
 		const table = new SummaryTableBuilder();
 		await new Promise<void>((resolve, reject) => {
 			child.on('message', (message: ChildReply) => {
-				if ('head' in message) {
-					head?.onHead({ids: message.head.ids, summaries: new SummaryTableBuilder().add(message.head.part).build().toArray()});
-				} else if ('part' in message) {
+				if ('part' in message) {
 					// Taken in as it comes (no row objects are made of it); the parts come in listing order.
 					const {part} = message;
 					table.add(part);

@@ -2,7 +2,7 @@ import type {TokenSummary} from '../tokens/index.js';
 import {SummaryTable} from './summary-table.js';
 import type {RedisTarget} from './connection.js';
 import {asRedisError} from './redis-errors.js';
-import {type ListingHead, summariesInChild} from './summaries-in-child.js';
+import {summariesInChild} from './summaries-in-child.js';
 import type {SummaryOptions, TokenStore} from './token-store.js';
 
 /**
@@ -56,10 +56,15 @@ export async function loadSummaryTable(
 	return {table: await summariesInChild(target, options), forked: true};
 }
 
+/** The listing's first rows (a screenful and some paging) and how many ids it has in all. */
+export type ListingHead = {ids: number; summaries: TokenSummary[]};
+
 /**
- * The app's first load: loadSummaryTable() and, before it, the listing's first `headRows` rows for a
- * first screen. For a large instance the loader child reads both, the head first (see
- * summaries-child.ts); for a small one this process does, the head first, as the child would.
+ * The app's first load: a screenful of rows to show at once, read now, and loadSummaryTable(),
+ * read when all() is called (the app calls it once the head is on screen), after the head. A small
+ * instance's head is its first rows (TokenStore.head), read here; a large one's is the rows HSCAN
+ * walks first (TokenStore.sample): the head's HKEYS of every id would leave 100,000 strings in this
+ * process (~20 MB of its resident set until a full collection).
  */
 export function loadSummaryTableWithHead(
 	store: TokenStore,
@@ -67,30 +72,35 @@ export function loadSummaryTableWithHead(
 	options: SummaryOptions,
 	headRows: number,
 	limit = IN_PROCESS_LIMIT,
-): {head: Promise<ListingHead>; all: Promise<{table: SummaryTable; forked: boolean}>} {
-	let told: (head: ListingHead) => void = () => {};
-	let failed: (error: unknown) => void = () => {};
-	const head = new Promise<ListingHead>((resolve, reject) => {
-		told = resolve;
-		failed = reject;
-	});
-	async function read(): Promise<{table: SummaryTable; forked: boolean}> {
+): {head: Promise<ListingHead>; all: () => Promise<{table: SummaryTable; forked: boolean}>} {
+	// Failures say what happened at which Redis, as the child's do.
+	const here = async <T>(read: () => Promise<T>): Promise<T> => {
 		try {
-			if (store.redis.status === 'ready' && (await store.count()) < limit) {
-				told(await store.head(headRows, options));
-				return {table: SummaryTable.of(await store.summaries(options)), forked: false};
-			}
+			return await read();
 		} catch (error) {
 			throw asRedisError(error, target);
 		}
-
-		return {table: await summariesInChild(target, options, {rows: headRows, onHead: told}), forked: true};
-	}
-
-	const all = read();
-	// A load that fails before its head came fails the head too (once the head is in, this does nothing).
-	all.catch(failed);
-	return {head, all};
+	};
+	// Only over a connection that is up (see loadSummaryTable); one that is not has no head to show.
+	const size = here(async () => (store.redis.status !== 'ready' ? 'away' : (await store.count()) < limit ? 'small' : 'large'));
+	const head = size.then(async which =>
+		which === 'away'
+			? Promise.reject(new Error('not connected'))
+			: here(async () => (which === 'small' ? store.head(headRows, options) : store.sample(headRows, options))),
+	);
+	head.catch(() => {});
+	let all: Promise<{table: SummaryTable; forked: boolean}> | undefined;
+	return {
+		head,
+		all: async () =>
+			(all ??= size.then(async which => {
+				// After the head: the two do not compete for this process's connection and thread.
+				await head.catch(() => {});
+				return which === 'small'
+					? {table: SummaryTable.of(await here(async () => store.summaries(options))), forked: false}
+					: {table: await summariesInChild(target, options), forked: true};
+			})),
+	};
 }
 
 /** loadSummaryTable() as summary objects, for a reader that goes through them once (serve's inventory). */

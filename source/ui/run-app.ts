@@ -45,13 +45,10 @@ async function openSession(connection: AppConnection, notify: (message: string) 
 		all: async () => (await loadSummaryTable(opened.store, opened.target, APP_LISTING)).table,
 		head: async count => opened.store.head(count, APP_LISTING),
 	};
-	// The listing's first rows come first: the screen shows them while the whole table is still on
-	// its way. Both are read by a short-lived child process when the table is large (the head's
-	// HKEYS of every id too), and it starts now, while React and Ink load.
+	// A screenful of rows first, read while React and Ink load: the screen shows them while the
+	// whole table (read by a short-lived child process when it is large) is on its way.
 	const {head, all} = loadSummaryTableWithHead(opened.store, opened.target, APP_LISTING, HEAD_ROWS);
-	const first: FirstReads = {head, all: all.then(({table}) => table)};
-	first.all.catch(() => {});
-	head.catch(() => {});
+	const first: FirstReads = {head, all: async () => (await all()).table};
 	return {
 		opened,
 		session: {

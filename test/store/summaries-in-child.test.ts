@@ -58,18 +58,6 @@ describe('summaries read in a child process', () => {
 		expect(first.row(10_234)!.lastUsed).toBe(expected[10_234]!.lastUsed);
 	}, 60_000);
 
-	it("sends the listing's first rows and its id count first when asked (the app's first screen)", async () => {
-		await seedTokens(redis.client(10), 300);
-		const target = {url: redis.url(10), source: '--dbs.redis' as const, prefix: '', timeoutMs: 10_000};
-		const store = new TokenStore(redis.client(10), '');
-		const heads: Array<{ids: number; summaries: unknown[]}> = [];
-		const table = await summariesInChild(target, {unreadableRows: true}, {rows: 5, onHead: head => heads.push(head)});
-		const {ids, summaries} = await store.head(5, {unreadableRows: true});
-		expect(heads).toEqual([{ids, summaries}]);
-		expect(ids).toBe(300);
-		expect(table.toArray().slice(0, 5)).toEqual(summaries);
-	}, 60_000);
-
 	it("fails with the store's one-line Redis error when Redis cannot be reached", async () => {
 		const port = await freePort();
 		const failure = await summariesInChild({

@@ -23,7 +23,7 @@ function varied(): TokenSummary[] {
 		summaryOf(id(5), {description: ESCAPES.join(''), account: '\u202Egnp.exe\r\n'}),
 		// A lone surrogate and a NUL: JSON and string slicing must give them back as they were.
 		summaryOf('ünïcode-field', {account: '請求', description: '\uD800 half \u0000 nul'}),
-		{...summaryOf(id(4), {created: 1_790_000_000_000, scopes: []}), lastUsed: UNREADABLE_TIME},
+		{...summaryOf(id(4), {created: 1_790_000_000_000, scopes: []}), lastUsed: UNREADABLE_TIME as TokenSummary['lastUsed']},
 		unreadableSummary(id(3), 'nested deeper than 32 levels'),
 		summaryOf('', {description: ''}),
 	].filter(summary => summary !== undefined);

@@ -26,8 +26,11 @@ export type TokenSource = {
 	head?: (count: number) => Promise<Head>;
 };
 
-/** Reads already on their way when the app mounts (started while Ink loaded). */
-export type FirstReads = {all: Promise<SummaryTable>; head?: Promise<Head>};
+/**
+ * The first load's reads: the head already on its way when the app mounts (started while Ink
+ * loaded), and the whole table, started by the app once the head is on screen.
+ */
+export type FirstReads = {all: () => Promise<SummaryTable>; head?: Promise<Head>};
 
 export type TokensOptions = {
 	refreshMs?: number;
@@ -96,24 +99,27 @@ export function useTokens(
 		const started = performance.now();
 		try {
 			const reads = pendingFirst.current ?? {
-				all: source ? source.all() : store.summaries(APP_LISTING).then(summaries => SummaryTable.of(summaries)),
+				all: async () => (source ? source.all() : SummaryTable.of(await store.summaries(APP_LISTING))),
 			};
 			pendingFirst.current = undefined;
-			reads.all.catch(() => {});
 			if (!haveTable.current) {
 				const head = reads.head ?? (source ? source.head?.(HEAD_ROWS) : store.head(HEAD_ROWS, APP_LISTING));
-				void head?.then(
+				// The whole table is read once the head is on screen (or could not be read): reading it
+				// (a child process at 100,000 tokens, seconds of a core) beside the app's start made the
+				// first screen come later on a busy machine.
+				await head?.then(
 					({ids, summaries}) => {
-						// Only if the whole table has not beaten it here.
-						if (mounted.current && !haveTable.current) {
+						if (mounted.current) {
 							setState(previous => ({...previous, data: buildTableData(summaries, Date.now(), ids), connection: 'up', error: undefined}));
 						}
 					},
 					() => {},
 				);
+				// A turn of the event loop for the frame to be drawn.
+				await new Promise(resolve => setImmediate(resolve));
 			}
 
-			const table = await reads.all;
+			const table = await reads.all();
 			const data = buildTableData(table, Date.now());
 			haveTable.current = true;
 			latest.current = data;
