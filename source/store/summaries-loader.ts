@@ -61,8 +61,9 @@ export type ListingHead = {ids: number; summaries: TokenSummary[]};
 
 /**
  * The app's first load: a screenful of rows to show at once, read now, and loadSummaryTable(),
- * read when all() is called (the app calls it once the head is on screen), after the head. A small
- * instance's head is its first rows (TokenStore.head), read here; a large one's is the rows HSCAN
+ * after the head: at once for a small instance, and for a large one when all() is first called
+ * (the app calls it once the head is on screen). A small instance's head is its first rows
+ * (TokenStore.head), read here; a large one's is the rows HSCAN
  * walks first (TokenStore.sample): the head's HKEYS of every id would leave 100,000 strings in this
  * process (~20 MB of its resident set until a full collection).
  */
@@ -89,18 +90,21 @@ export function loadSummaryTableWithHead(
 			: here(async () => (which === 'small' ? store.head(headRows, options) : store.sample(headRows, options))),
 	);
 	head.catch(() => {});
-	let all: Promise<{table: SummaryTable; forked: boolean}> | undefined;
-	return {
-		head,
-		all: async () =>
-			(all ??= size.then(async which => {
-				// After the head: the two do not compete for this process's connection and thread.
-				await head.catch(() => {});
-				return which === 'small'
-					? {table: SummaryTable.of(await here(async () => store.summaries(options))), forked: false}
-					: {table: await summariesInChild(target, options), forked: true};
-			})),
-	};
+	let whole: Promise<{table: SummaryTable; forked: boolean}> | undefined;
+	const all = async () =>
+		(whole ??= size.then(async which => {
+			// After the head: the two do not compete for this process's connection and thread.
+			await head.catch(() => {});
+			return which === 'small'
+				? {table: SummaryTable.of(await here(async () => store.summaries(options))), forked: false}
+				: {table: await summariesInChild(target, options), forked: true};
+		}));
+	// A small instance's whole table is read at once (milliseconds, here), a large one's when asked.
+	void size.then(
+		async which => (which === 'small' ? all().then(() => {}) : undefined),
+		() => {},
+	);
+	return {head, all};
 }
 
 /** loadSummaryTable() as summary objects, for a reader that goes through them once (serve's inventory). */

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {Command, keyEvent} from '../../source/ui/keymap.js';
-import {buildTableData, cellsOf, filteredOrder, sortedOrder} from '../../source/ui/state/rows.js';
+import {buildTableData, cellsOf, filteredOrder as filteredRows, sortedOrder as sortedRows} from '../../source/ui/state/rows.js';
 import {initialTableState, tableIntent, tableReducer, windowStart} from '../../source/ui/state/table.js';
 import {SummaryTable} from '../../source/store/index.js';
 import {
@@ -18,6 +18,13 @@ import {ESCAPES} from '../helpers/hostile-records.js';
 import {COLUMNS, columnIndex, shownColumns} from '../../source/format/index.js';
 
 const EVERY_COLUMN = COLUMNS.map((_, index) => index);
+// The orders are typed arrays (4 bytes a row); as plain arrays here, to compare and to filter.
+const sortedOrder = (...args: Parameters<typeof sortedRows>) => [...sortedRows(...args)];
+const filteredOrder = (
+	data: Parameters<typeof filteredRows>[0],
+	order: readonly number[],
+	...rest: Parameters<typeof filteredRows> extends [unknown, unknown, ...infer Rest] ? Rest : never
+) => [...filteredRows(data, Int32Array.from(order), ...rest)];
 
 const NOW = Date.parse('2026-11-22T08:00:00Z');
 const id = (n: number) => n.toString(16).padStart(64, '0');

@@ -55,11 +55,11 @@ export function TableScreen({
 	const [table, dispatch, ref] = useRefReducer(tableReducer, initialTableState);
 	const rowsHeight = Math.max(1, height - 2);
 	const order = useMemo(
-		() => (data ? sortedOrder(data, {column: table.sortColumn, reverse: table.sortReverse}) : []),
+		() => (data ? sortedOrder(data, {column: table.sortColumn, reverse: table.sortReverse}) : new Int32Array(0)),
 		[data, table.sortColumn, table.sortReverse],
 	);
 	const visible = useMemo(
-		() => (data ? filteredOrder(data, order, table.filter, table.showExpired) : []),
+		() => (data ? filteredOrder(data, order, table.filter, table.showExpired) : new Int32Array(0)),
 		[data, order, table.filter, table.showExpired],
 	);
 	const current = data?.rows.row(visible[table.cursor] ?? -1);

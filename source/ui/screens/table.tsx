@@ -67,7 +67,7 @@ function RiskMark({risk}: {risk: Level | null | undefined}) {
 export type TableViewProps = {
 	data: TableData;
 	/** Visible row indices (sorted and filtered), in display order. */
-	order: readonly number[];
+	order: ArrayLike<number>;
 	state: TableState;
 	width: number;
 	/** Lines for rows (the header line is extra). */
