@@ -13,4 +13,5 @@ export * from './auth-store.js';
 export * from './redis-errors.js';
 export * from './summaries-in-child.js';
 export * from './summaries-loader.js';
+export * from './summary-table.js';
 export * from './tls.js';

@@ -442,11 +442,49 @@ export async function listHead(
 	count: number,
 	{unreadableRows = false, risk = false}: Pick<SummaryOptions, 'unreadableRows' | 'risk'> = {},
 ): Promise<{ids: number; summaries: TokenSummary[]; unreadable: UnreadableRecord[]}> {
+	const ids = await store.redis.hkeys(store.keys.tokens);
+	// A few spare ids stand in for expired or undecodable records among the first ones.
+	return {ids: ids.length, ...(await headRows(store, topByIdDescending(ids, count + 16), count, {unreadableRows, risk}))};
+}
+
+/**
+ * `count` rows of the listing for a first screen, and the number of ids, without reading every id
+ * as listHead does: the first fields HSCAN walks (a page or a few), whichever tokens those are. At
+ * 100,000 tokens listHead's HKEYS makes 100,000 strings, ~20 MB of a process's heap until its
+ * next full collection; this reads a screenful. For a screen sorted by anything but the id (the
+ * app's is by creation) the highest ids are no truer a first screen than any others.
+ */
+export async function listSample(
+	store: StoreContext,
+	count: number,
+	options: Pick<SummaryOptions, 'unreadableRows' | 'risk'> = {},
+): Promise<{ids: number; summaries: TokenSummary[]; unreadable: UnreadableRecord[]}> {
+	const {redis, keys} = store;
+	// A Set: HSCAN may return a field twice (a rehash during the scan).
+	const found = new Set<string>();
+	let cursor = '0';
+	do {
+		const [next, pairs] = await redis.hscan(keys.tokens, cursor, 'COUNT', count + 16);
+		for (let index = 0; index < pairs.length; index += 2) {
+			found.add(pairs[index]!);
+		}
+
+		cursor = next;
+	} while (cursor !== '0' && found.size < count + 16);
+
+	const ids = await redis.hlen(keys.tokens);
+	return {ids, ...(await headRows(store, topByIdDescending([...found], count + 16), count, options))};
+}
+
+/** The rows of `top` (ids in listing order) for a first screen: listHead's and listSample's. */
+async function headRows(
+	store: StoreContext,
+	top: string[],
+	count: number,
+	{unreadableRows = false, risk = false}: Pick<SummaryOptions, 'unreadableRows' | 'risk'>,
+): Promise<{summaries: TokenSummary[]; unreadable: UnreadableRecord[]}> {
 	const {redis, keys} = store;
 	const now = store.now();
-	const ids = await redis.hkeys(keys.tokens);
-	// A few spare ids stand in for expired or undecodable records among the first ones.
-	const top = topByIdDescending(ids, count + 16);
 	const [records, access] = await Promise.all([hmgetBatched(redis, keys.tokens, top), hmgetBatched(redis, keys.access, top)]);
 	const summaries: TokenSummary[] = [];
 	const unreadable: UnreadableRecord[] = [];
@@ -473,7 +511,7 @@ export async function listHead(
 		dropReviewFields(summaries);
 	}
 
-	return {ids: ids.length, summaries, unreadable};
+	return {summaries, unreadable};
 }
 
 /**

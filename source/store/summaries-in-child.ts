@@ -1,6 +1,6 @@
 import {type ChildProcess, fork} from 'node:child_process';
-import {type TokenSummary, TokenError} from '../tokens/index.js';
-import {unpackSummaries} from './summary-pack.js';
+import {TokenError} from '../tokens/index.js';
+import {type SummaryTable, SummaryTableBuilder} from './summary-table.js';
 import type {RedisTarget} from './connection.js';
 import type {ChildReply, ChildRequest} from './summaries-child.js';
 import type {SummaryOptions} from './token-store.js';
@@ -16,7 +16,7 @@ process.once('exit', () => {
 /**
  * TokenStore.summaries() run in a short-lived child process with its own connection to `target`.
  * The reading, decoding and sorting of 100,000 tokens then runs on another core while this thread
- * draws and answers keys; this thread only rebuilds the result from a packed form (~15 ms). A
+ * draws and answers keys; this thread keeps the packed parts as they come (SummaryTable). A
  * process rather than a worker thread because its memory goes back to the system when it exits:
  * a worker's allocations stay in this process (glibc keeps its malloc arena), ~35 MB at 100,000.
  */
@@ -24,11 +24,10 @@ export async function summariesInChild(
 	target: RedisTarget,
 	/** `onUnreadable` is told, once the listing is in, about each record skipped as unreadable. */
 	options: SummaryOptions = {},
-	/** The listing this one replaces: its unchanged rows are kept (see unpackSummaries). */
-	previous?: readonly TokenSummary[],
-): Promise<TokenSummary[]> {
+): Promise<SummaryTable> {
 	const child = fork(new URL('summaries-child.js', import.meta.url), [], {
-		serialization: 'advanced',
+		// JSON, not 'advanced': see PackedSummaries (what the parts are made of and why).
+		serialization: 'json',
 		stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
 		// The app's own flags, but not a debugger's: a second inspector on the same port fails.
 		execArgv: process.execArgv.filter(flag => !flag.startsWith('--inspect')),
@@ -43,16 +42,16 @@ export async function summariesInChild(
 		// unusable tokens are the rows that carry a problem.
 		const {onUnreadable, onUnusable, ...sent} = options;
 		const request: ChildRequest = {target, options: sent};
-		const summaries: TokenSummary[] = [];
-		const cursor = {at: 0};
+		const table = new SummaryTableBuilder();
 		await new Promise<void>((resolve, reject) => {
 			child.on('message', (message: ChildReply) => {
 				if ('part' in message) {
-					// Each part is rebuilt as it arrives; the parts come in listing order.
-					for (const summary of unpackSummaries(message.part, previous, cursor)) {
-						summaries.push(summary);
-						if (summary.problem !== undefined) {
-							onUnusable?.(summary.id, summary.problem);
+					// Taken in as it comes (no row objects are made of it); the parts come in listing order.
+					const {part} = message;
+					table.add(part);
+					if (onUnusable) {
+						for (const [row, problem] of part.problems) {
+							onUnusable(part.ids.slice(row === 0 ? 0 : part.idEnds[row - 1], part.idEnds[row]), problem);
 						}
 					}
 				} else if ('done' in message) {
@@ -75,7 +74,7 @@ export async function summariesInChild(
 			});
 			child.send(request);
 		});
-		return summaries;
+		return table.build();
 	} finally {
 		running.delete(child);
 		if (child.connected) {

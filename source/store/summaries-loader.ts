@@ -1,4 +1,5 @@
 import type {TokenSummary} from '../tokens/index.js';
+import {SummaryTable} from './summary-table.js';
 import type {RedisTarget} from './connection.js';
 import {asRedisError} from './redis-errors.js';
 import {summariesInChild} from './summaries-in-child.js';
@@ -31,27 +32,88 @@ export const IN_PROCESS_LIMIT = 2000;
 /**
  * The whole listing for the app, read where it costs least: here for a small instance, in a child
  * process for a large one (or while this process's connection is down), decided by the record
- * count (HLEN, constant time). `forked` says which.
+ * count (HLEN, constant time). `forked` says which. Kept packed (SummaryTable): the app holds it
+ * for as long as it shows it.
  */
-export async function loadSummaries(
+export async function loadSummaryTable(
 	store: TokenStore,
 	target: RedisTarget,
 	options: SummaryOptions,
-	/** The listing this one replaces: the child keeps its unchanged rows (see unpackSummaries). */
-	previous?: readonly TokenSummary[],
 	limit = IN_PROCESS_LIMIT,
-): Promise<{summaries: TokenSummary[]; forked: boolean}> {
+): Promise<{table: SummaryTable; forked: boolean}> {
 	try {
 		// Only over a connection that is up: a persistent one that is reconnecting (or whose
 		// reconnect was vetoed, its database gone) would queue the reads; the child connects
 		// afresh and says what is wrong, as it always has.
 		if (store.redis.status === 'ready' && (await store.count()) < limit) {
-			return {summaries: await store.summaries(options), forked: false};
+			return {table: SummaryTable.of(await store.summaries(options)), forked: false};
 		}
 	} catch (error) {
 		// Failures say what happened at which Redis, as the child's do.
 		throw asRedisError(error, target);
 	}
 
-	return {summaries: await summariesInChild(target, options, previous), forked: true};
+	return {table: await summariesInChild(target, options), forked: true};
+}
+
+/** The listing's first rows (a screenful and some paging) and how many ids it has in all. */
+export type ListingHead = {ids: number; summaries: TokenSummary[]};
+
+/**
+ * The app's first load: a screenful of rows to show at once, read now, and loadSummaryTable(),
+ * after the head: at once for a small instance, and for a large one when all() is first called
+ * (the app calls it once the head is on screen). A small instance's head is its first rows
+ * (TokenStore.head), read here; a large one's is the rows HSCAN
+ * walks first (TokenStore.sample): the head's HKEYS of every id would leave 100,000 strings in this
+ * process (~20 MB of its resident set until a full collection).
+ */
+export function loadSummaryTableWithHead(
+	store: TokenStore,
+	target: RedisTarget,
+	options: SummaryOptions,
+	headRows: number,
+	limit = IN_PROCESS_LIMIT,
+): {head: Promise<ListingHead>; all: () => Promise<{table: SummaryTable; forked: boolean}>} {
+	// Failures say what happened at which Redis, as the child's do.
+	const here = async <T>(read: () => Promise<T>): Promise<T> => {
+		try {
+			return await read();
+		} catch (error) {
+			throw asRedisError(error, target);
+		}
+	};
+	// Only over a connection that is up (see loadSummaryTable); one that is not has no head to show.
+	const size = here(async () => (store.redis.status !== 'ready' ? 'away' : (await store.count()) < limit ? 'small' : 'large'));
+	const head = size.then(async which =>
+		which === 'away'
+			? Promise.reject(new Error('not connected'))
+			: here(async () => (which === 'small' ? store.head(headRows, options) : store.sample(headRows, options))),
+	);
+	head.catch(() => {});
+	let whole: Promise<{table: SummaryTable; forked: boolean}> | undefined;
+	const all = async () =>
+		(whole ??= size.then(async which => {
+			// After the head: the two do not compete for this process's connection and thread.
+			await head.catch(() => {});
+			return which === 'small'
+				? {table: SummaryTable.of(await here(async () => store.summaries(options))), forked: false}
+				: {table: await summariesInChild(target, options), forked: true};
+		}));
+	// A small instance's whole table is read at once (milliseconds, here), a large one's when asked.
+	void size.then(
+		async which => (which === 'small' ? all().then(() => {}) : undefined),
+		() => {},
+	);
+	return {head, all};
+}
+
+/** loadSummaryTable() as summary objects, for a reader that goes through them once (serve's inventory). */
+export async function loadSummaries(
+	store: TokenStore,
+	target: RedisTarget,
+	options: SummaryOptions,
+	limit = IN_PROCESS_LIMIT,
+): Promise<{summaries: TokenSummary[]; forked: boolean}> {
+	const {table, forked} = await loadSummaryTable(store, target, options, limit);
+	return {summaries: table.toArray(), forked};
 }

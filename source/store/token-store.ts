@@ -27,6 +27,7 @@ import {
 	listEntriesInChunks,
 	listEntryBytesInChunks,
 	listHead,
+	listSample,
 	listPage,
 	listStored,
 	listSummaries,
@@ -156,6 +157,14 @@ export class TokenStore implements StoreContext {
 		options: Pick<SummaryOptions, 'unreadableRows' | 'risk'> = {},
 	): Promise<{ids: number; summaries: TokenSummary[]; unreadable: UnreadableRecord[]}> {
 		return listHead(this, count, options);
+	}
+
+	/** `count` rows for a first screen without reading every id (listSample): whichever HSCAN finds first. */
+	async sample(
+		count: number,
+		options: Pick<SummaryOptions, 'unreadableRows' | 'risk'> = {},
+	): Promise<{ids: number; summaries: TokenSummary[]; unreadable: UnreadableRecord[]}> {
+		return listSample(this, count, options);
 	}
 
 	async page(options: ListOptions & {page: number; pageSize: number}): Promise<{total: number; entries: TokenEntry[]}> {

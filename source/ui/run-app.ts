@@ -1,5 +1,5 @@
 import {PassThrough} from 'node:stream';
-import {type Resolution, loadSummaries, maskRedisUrl, openStore} from '../store/index.js';
+import {type Resolution, loadSummaryTable, loadSummaryTableWithHead, maskRedisUrl, openStore} from '../store/index.js';
 import type {Environment} from './hooks/use-environment.js';
 import type {FirstReads, TokenSource} from './hooks/use-tokens.js';
 import type {RequestChecks} from './state/request-check.js';
@@ -59,24 +59,15 @@ async function openSession(connection: AppConnection, env: Environment, notify: 
 		notify,
 		clientName: 'app',
 	});
-	// The listing's first rows come first (one HKEYS and one HMGET): the screen shows them while
-	// the whole table, read by a short-lived child process when it is large, is still on its way.
 	const source: TokenSource = {
 		// Unreadable records are rows of their own, so they can be seen and revoked here.
-		all: async previous => (await loadSummaries(opened.store, opened.target, APP_LISTING, previous)).summaries,
+		all: async () => (await loadSummaryTable(opened.store, opened.target, APP_LISTING)).table,
 		head: async count => opened.store.head(count, APP_LISTING),
 	};
-	// The whole table is asked for once the head is in, so the two do not compete for this thread.
-	const head = source.head!(HEAD_ROWS);
-	const first: FirstReads = {
-		head,
-		all: head.then(
-			async () => source.all(),
-			async () => source.all(),
-		),
-	};
-	first.all.catch(() => {});
-	head.catch(() => {});
+	// A screenful of rows first, read while React and Ink load: the screen shows them while the
+	// whole table (read by a short-lived child process when it is large) is on its way.
+	const {head, all} = loadSummaryTableWithHead(opened.store, opened.target, APP_LISTING, HEAD_ROWS);
+	const first: FirstReads = {head, all: async () => (await all()).table};
 	return {
 		opened,
 		session: {

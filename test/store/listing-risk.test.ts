@@ -78,7 +78,7 @@ describe('a listing with each row’s review risk, against real Redis', () => {
 		await plant();
 		const store = new TokenStore(redis.client(), '');
 		const target = {url: redis.url(), source: '--dbs.redis' as const, prefix: '', timeoutMs: 10_000};
-		const rows = await summariesInChild(target, {risk: true, includeExpired: true, unreadableRows: true});
+		const rows = (await summariesInChild(target, {risk: true, includeExpired: true, unreadableRows: true})).toArray();
 		expect(Object.fromEntries(rows.map(row => [row.id, row.risk]))).toEqual(EXPECTED);
 		const {summaries} = await store.head(3, {risk: true, unreadableRows: true});
 		expect(summaries.map(row => [row.id, row.risk])).toEqual([

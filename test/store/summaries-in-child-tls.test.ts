@@ -34,7 +34,7 @@ it("the child that reads a large listing connects with the target's CA, certific
 			key: {path: pki.clientKey, from: '--dbs.tls-key'},
 		},
 	};
-	expect(await summariesInChild(target)).toEqual(await store.summaries());
+	expect((await summariesInChild(target)).toArray()).toEqual(await store.summaries());
 	// Without them, the child says why, as the command would.
 	await expect(summariesInChild({...target, tls: {ca: target.tls.ca}})).rejects.toThrow(/requires a client certificate/);
 }, 60_000);

@@ -6,7 +6,7 @@ import {type TestRedis, startRedis} from '../helpers/redis.js';
 
 // The child runs compiled code (it loads a .js file), so this test uses the build.
 const built = '../../dist/store.js';
-const {IN_PROCESS_LIMIT, loadSummaries} = (await import(built)) as typeof import('../../source/store/index.js');
+const {IN_PROCESS_LIMIT, loadSummaries, loadSummaryTableWithHead} = (await import(built)) as typeof import('../../source/store/index.js');
 
 let redis: TestRedis;
 let admin: Redis;
@@ -40,10 +40,57 @@ describe('the app table load', () => {
 		expect(small.summaries).toEqual(expected);
 
 		// The same 50 records over a limit of 50: the child reads them, over its own connection.
-		const large = await loadSummaries(store, target, {unreadableRows: true}, small.summaries, 50);
+		const large = await loadSummaries(store, target, {unreadableRows: true}, 50);
 		expect(large.forked).toBe(true);
 		expect(await connectionsAccepted()).toBeGreaterThan(before);
 		expect(large.summaries).toEqual(expected);
+	});
+
+	it("shows a large instance's first screen from a page of HSCAN, reading no id list here, and the whole table after it", async () => {
+		const db = 5;
+		const client = redis.client(db);
+		await seedTokens(client, 300);
+		const store = new TokenStore(client, '');
+		const target = {url: redis.url(db), source: '--dbs.redis' as const, prefix: '', timeoutMs: 10_000};
+		const expected = await store.summaries({unreadableRows: true});
+		const hkeys = async () => Number(/cmdstat_hkeys:calls=(\d+)/.exec(await admin.info('commandstats'))?.[1] ?? 0);
+		const before = {hkeys: await hkeys(), connections: await connectionsAccepted()};
+		// Over a limit of 100, 300 tokens are a large instance.
+		const {head, all} = loadSummaryTableWithHead(store, target, {unreadableRows: true}, 20, 100);
+		const first = await head;
+		expect(await hkeys()).toBe(before.hkeys);
+		// Nothing else is read until the app asks for the whole table.
+		expect(await connectionsAccepted()).toBe(before.connections);
+		expect(first.ids).toBe(300);
+		expect(first.summaries).toHaveLength(20);
+		// Rows of the listing as they are, in its order (id descending), whichever they are.
+		const byId = new Map(expected.map(summary => [summary.id, summary]));
+		expect(first.summaries.map(summary => byId.get(summary.id))).toEqual(first.summaries);
+		expect(first.summaries.map(summary => summary.id)).toEqual(
+			first.summaries
+				.map(summary => summary.id)
+				.sort()
+				.reverse(),
+		);
+
+		const whole = await all();
+		expect(whole.forked).toBe(true);
+		expect(whole.table.toArray()).toEqual(expected);
+		expect(await all()).toBe(whole);
+	});
+
+	it("reads a small instance's first rows (the highest ids) and then its whole table in this process", async () => {
+		await seedTokens(redis.client(6), 50);
+		const store = new TokenStore(redis.client(6), '');
+		const target = {url: redis.url(6), source: '--dbs.redis' as const, prefix: '', timeoutMs: 10_000};
+		const expected = await store.summaries({unreadableRows: true});
+		const before = await connectionsAccepted();
+		const {head, all} = loadSummaryTableWithHead(store, target, {unreadableRows: true}, 10);
+		expect(await head).toEqual({ids: 50, summaries: expected.slice(0, 10), unreadable: []});
+		const whole = await all();
+		expect(whole.forked).toBe(false);
+		expect(whole.table.toArray()).toEqual(expected);
+		expect(await connectionsAccepted()).toBe(before);
 	});
 
 	it('says which Redis failed when the count cannot be read', async () => {
@@ -52,5 +99,8 @@ describe('the app table load', () => {
 		const store = new TokenStore(client, '');
 		const target = {url: redis.url(4), source: '--dbs.redis' as const, prefix: '', timeoutMs: 10_000};
 		await expect(loadSummaries(store, target, {})).rejects.toThrow(/WRONGTYPE/);
+		const {head, all} = loadSummaryTableWithHead(store, target, {}, 10);
+		await expect(head).rejects.toThrow(/WRONGTYPE/);
+		await expect(all()).rejects.toThrow(/WRONGTYPE/);
 	});
 });

@@ -14,7 +14,6 @@ import {
 	summarizeRecord,
 	summaryOf,
 } from '../../source/tokens/index.js';
-import {packSummaries, unpackSummaries} from '../../source/store/summary-pack.js';
 import {fuzzCases, random} from '../helpers/fuzz.js';
 import {VECTOR} from '../helpers/vectors.js';
 
@@ -352,47 +351,5 @@ describe('search text', () => {
 		// An id that is not already lower case (odd data) is searched normalised.
 		const odd = summaryOf('ABC-Token', {description: 'x'});
 		expect(matchesSearch(odd, searchTextOf(odd), 'abc-token')).toBe(true);
-	});
-});
-
-describe('packed summaries (how a listing crosses processes)', () => {
-	it('unpack gives back every field, undefined ones included, and shares scope lists again', () => {
-		const summaries = [
-			summarizeRecord(
-				'f'.repeat(64),
-				encodeRecord({created: 5, expires: 9, account: 'acme', scopes: ['api'], description: 'Rechnung 請求 🚀'}),
-				77,
-			),
-			summarizeRecord('e'.repeat(64), encodeRecord({created: 6, scopes: ['api']})),
-			summaryOf('d'.repeat(64), {account: 42, scopes: ['*', 'smtp'], description: 'x'}),
-			summaryOf('c'.repeat(64), {}),
-			summaryOf('', {description: '\u001B[2J'}),
-			summaryOf('ünïcode-field', {account: '請求'}),
-		].filter(summary => summary !== undefined);
-		summaries[0]!.risk = 'high';
-		summaries[1]!.risk = null;
-		summaries[3]!.risk = 'low';
-		const unpacked = unpackSummaries(structuredClone(packSummaries(summaries)));
-		// Every field but `review`, which serves the reckoning of the risk and stays behind.
-		expect(unpacked).toEqual(summaries.map(summary => ({...summary, review: undefined})));
-		expect(unpacked.map(summary => summary.risk)).toEqual(['high', null, undefined, 'low', undefined, undefined]);
-		expect(unpacked[1]!.scopes).toBe(unpacked[0]!.scopes);
-		expect(unpackSummaries(packSummaries([]))).toEqual([]);
-	});
-
-	it("keeps the previous listing's unchanged rows as they were, and only those", () => {
-		const id = (n: number) => n.toString(16).padStart(64, '0');
-		const before = [9, 7, 5, 3].map(n => summaryOf(id(n), {created: n, scopes: ['api'], description: `token ${n}`}));
-		const after = [
-			summaryOf(id(9), {created: 9, scopes: ['api'], description: 'token 9'}),
-			summaryOf(id(8), {created: 8, scopes: ['api'], description: 'new'}),
-			summaryOf(id(7), {created: 7, scopes: ['api'], description: 'token 7 renamed'}),
-			summaryOf(id(5), {created: 5, scopes: ['api', 'smtp'], description: 'token 5'}),
-			{...summaryOf(id(3), {created: 3, scopes: ['api'], description: 'token 3'}), lastUsed: 42},
-		];
-		const unpacked = unpackSummaries(packSummaries(after), before);
-		expect(unpacked).toEqual(after);
-		expect(unpacked[0]).toBe(before[0]);
-		expect(unpacked.slice(1).some(row => before.includes(row))).toBe(false);
 	});
 });

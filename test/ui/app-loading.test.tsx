@@ -1,7 +1,7 @@
 import {Text} from 'ink';
 import {useEffect} from 'react';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {TokenStore} from '../../source/store/index.js';
+import {SummaryTable, TokenStore} from '../../source/store/index.js';
 import type {TokenSummary} from '../../source/tokens/index.js';
 import {type TokenSource, useTokens} from '../../source/ui/hooks/use-tokens.js';
 import {StatusLine} from '../../source/ui/screens/table.js';
@@ -38,7 +38,7 @@ function Probe({source, refreshMs, tokens = store}: {source?: TokenSource; refre
 	return (
 		<Text>
 			{data
-				? `${data.rows.length} rows ${data.partOf === undefined ? 'whole' : `of ${data.partOf}`} first=${data.rows[0]?.id} ${connection}`
+				? `${data.rows.length} rows ${data.partOf === undefined ? 'whole' : `of ${data.partOf}`} first=${data.rows.row(0)?.id} ${connection}`
 				: 'nothing yet'}
 		</Text>
 	);
@@ -51,7 +51,7 @@ describe('the table while the whole listing loads', () => {
 		const whole = new Promise<TokenSummary[]>(resolve => {
 			release = resolve;
 		});
-		const source: TokenSource = {all: async () => whole, head: async count => store.head(count)};
+		const source: TokenSource = {all: async () => SummaryTable.of(await whole), head: async count => store.head(count)};
 		const screen = await renderToTerminal(<Probe source={source} />);
 		try {
 			const expected = await store.summaries();
@@ -79,10 +79,10 @@ describe('the table while the whole listing loads', () => {
 					await new Promise<void>(resolve => {
 						release = resolve;
 					});
-					return rows;
+					return SummaryTable.of(rows);
 				}
 
-				return small.summaries();
+				return SummaryTable.of(await small.summaries());
 			},
 		};
 		const handle = {refresh() {}, ready: false};
@@ -138,7 +138,7 @@ describe('the table while the whole listing loads', () => {
 			const source: TokenSource = {
 				all: async () => {
 					reads.push(client.status);
-					return small.summaries();
+					return SummaryTable.of(await small.summaries());
 				},
 			};
 			let reconnects = 0;

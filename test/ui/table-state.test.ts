@@ -1,11 +1,30 @@
 import {describe, expect, it} from 'vitest';
 import {Command, keyEvent} from '../../source/ui/keymap.js';
-import {buildTableData, cellsOf, filteredOrder, sortedOrder} from '../../source/ui/state/rows.js';
+import {buildTableData, cellsOf, filteredOrder as filteredRows, sortedOrder as sortedRows} from '../../source/ui/state/rows.js';
 import {initialTableState, tableIntent, tableReducer, windowStart} from '../../source/ui/state/table.js';
-import {type TokenEntry, parseQuery, summaryOf} from '../../source/tokens/index.js';
+import {SummaryTable} from '../../source/store/index.js';
+import {
+	type TokenEntry,
+	type TokenSummary,
+	UNREADABLE_TIME,
+	matchesQuery,
+	parseQuery,
+	summaryExpired,
+	summaryOf,
+	visibleTextOf,
+} from '../../source/tokens/index.js';
+import {random} from '../helpers/fuzz.js';
+import {ESCAPES} from '../helpers/hostile-records.js';
 import {COLUMNS, columnIndex, shownColumns} from '../../source/format/index.js';
 
 const EVERY_COLUMN = COLUMNS.map((_, index) => index);
+// The orders are typed arrays (4 bytes a row); as plain arrays here, to compare and to filter.
+const sortedOrder = (...args: Parameters<typeof sortedRows>) => [...sortedRows(...args)];
+const filteredOrder = (
+	data: Parameters<typeof filteredRows>[0],
+	order: readonly number[],
+	...rest: Parameters<typeof filteredRows> extends [unknown, unknown, ...infer Rest] ? Rest : never
+) => [...filteredRows(data, Int32Array.from(order), ...rest)];
 
 const NOW = Date.parse('2026-11-22T08:00:00Z');
 const id = (n: number) => n.toString(16).padStart(64, '0');
@@ -26,16 +45,16 @@ describe('table data', () => {
 	);
 
 	it('precomputes the cells once: all scopes, all accounts, relative last use, no expiry', () => {
-		const cells = cellsOf(data.rows[0]!, NOW);
+		const cells = cellsOf(data, 0);
 		expect(cells).toEqual(['Billing', 'api', 'acme', '2026-11-22 07:59', '1 minute ago', 'no expiry']);
 		// Computed once per load, then the same array every time.
-		expect(cellsOf(data.rows[0]!, NOW)).toBe(cells);
-		// A row a reload kept is drawn again against the new load's time.
-		expect(cellsOf(data.rows[0]!, NOW + 3_600_000)[4]).toBe('1 hour ago');
-		expect(cellsOf(data.rows[1]!, NOW)[1]).toBe('all scopes');
-		expect(cellsOf(data.rows[1]!, NOW)[2]).toBe('all accounts');
-		expect(cellsOf(data.rows[1]!, NOW)[4]).toBe('never');
-		expect(cellsOf(data.rows[2]!, NOW)[5]).toBe('in 1 day');
+		expect(cellsOf(data, 0)).toBe(cells);
+		// The same rows loaded again an hour later are drawn against the new load's time.
+		expect(cellsOf(buildTableData(data.rows, NOW + 3_600_000), 0)[4]).toBe('1 hour ago');
+		expect(cellsOf(data, 1)[1]).toBe('all scopes');
+		expect(cellsOf(data, 1)[2]).toBe('all accounts');
+		expect(cellsOf(data, 1)[4]).toBe('never');
+		expect(cellsOf(data, 2)[5]).toBe('in 1 day');
 	});
 
 	it('keeps the store order by default and sorts by any column, both ways, missing keys last', () => {
@@ -83,7 +102,91 @@ describe('table data', () => {
 
 	it('neutralises control characters from Redis in cells and search text', () => {
 		const hostile = buildTableData([summaryOf(id(9), {created: NOW, description: 'evil\u001B]0;pwned\u0007\u001B[2J'})], NOW);
-		expect(cellsOf(hostile.rows[0]!, NOW)[0]).not.toMatch(/\u001B|\u0007/);
+		expect(cellsOf(hostile, 0)[0]).not.toMatch(/\u001B|\u0007/);
+	});
+});
+
+describe('table data over a large packed table', () => {
+	// More rows than a search chunk (5,000) and parts of an odd size, so that rows on every kind of
+	// boundary are sorted, filtered and searched; hostile text among them, and keys that tie.
+	const rng = random(17);
+	const accounts = ['acme', 'ACME', undefined, 'évil\u001B[2J', '請求'];
+	const descriptions = ['Billing', 'billing  export', 'Token', undefined, `x${ESCAPES[0]}y`, 'Ünïcode 🚀', '\uD800 half'];
+	const summaries: TokenSummary[] = Array.from({length: 12_345}, (_, index) => {
+		const summary = summaryOf(id(20_000 - index), {
+			created: rng.int(4) === 0 ? undefined : NOW - rng.int(50) * 86_400_000,
+			expires: rng.int(5) === 0 ? NOW + (rng.int(4) - 2) * 86_400_000 : undefined,
+			scopes: rng.pick([['api'], ['metrics'], ['*'], ['api', 'smtp'], undefined]),
+			description: rng.pick(descriptions),
+			account: rng.pick(accounts),
+		});
+		return {...summary, lastUsed: rng.int(3) === 0 ? NOW - rng.int(100) * 3_600_000 : rng.int(50) === 0 ? UNREADABLE_TIME : undefined};
+	});
+	const data = buildTableData(SummaryTable.of(summaries, 997), NOW);
+
+	/** What the table did with an array of summaries: each column's keys compared, missing keys last, equal keys in store order. */
+	function referenceOrder(column: number | undefined, reverse: boolean): number[] {
+		const order = summaries.map((_, index) => index);
+		if (column === undefined) {
+			return reverse ? order.reverse() : order;
+		}
+
+		const keys = summaries.map(summary => COLUMNS[column]!.sortKey(summary));
+		return order.sort((a, b) => {
+			const [ka, kb] = [keys[a], keys[b]];
+			if (ka === undefined || kb === undefined) {
+				return ka === kb ? a - b : ka === undefined ? 1 : -1;
+			}
+
+			const compared = ka < kb ? -1 : ka > kb ? 1 : a - b;
+			return reverse ? -compared : compared;
+		});
+	}
+
+	it('sorts by every column both ways as the same rows in an array would', () => {
+		for (const column of [undefined, ...EVERY_COLUMN]) {
+			for (const reverse of [false, true]) {
+				expect(sortedOrder(data, {column, reverse}), `column ${column}, reverse ${reverse}`).toEqual(referenceOrder(column, reverse));
+			}
+		}
+	});
+
+	it('filters by words, phrases and terms as matchesQuery does on each summary, hiding expired rows unless shown', () => {
+		expect(data.expired).toBe(summaries.filter(summary => summaryExpired(summary, NOW)).length);
+		const order = sortedOrder(data, {column: columnIndex('created'), reverse: true});
+		for (const text of [
+			'billing',
+			'"billing  export"',
+			'acme',
+			'all accounts',
+			'évil',
+			'請求 🚀',
+			'\uD800',
+			'scope:metrics is:bound',
+			'is:never-used token',
+			'expires:<2d',
+		]) {
+			const query = parseQuery(text);
+			for (const showExpired of [true, false]) {
+				const expected = order.filter(
+					index =>
+						(showExpired || query.wantsExpired || !summaryExpired(summaries[index]!, NOW)) &&
+						matchesQuery(query, summaries[index]!, visibleTextOf(summaries[index]!), NOW),
+				);
+				expect(filteredOrder(data, order, query, showExpired), `${text}, expired shown: ${showExpired}`).toEqual(expected);
+				// Every query finds some rows and leaves some out: a filter that kept all or none would prove nothing.
+				expect(expected.length, text).toBeGreaterThan(0);
+				expect(expected.length, text).toBeLessThan(order.length);
+			}
+		}
+	});
+
+	it('draws the cells of any row sanitised, the same as from its summary', () => {
+		for (const index of [0, 996, 997, 4999, 5000, 12_344]) {
+			const cells = cellsOf(data, index);
+			expect(cells).toEqual(COLUMNS.map(column => column.text(summaries[index]!, NOW)));
+			expect(cells.join('')).not.toMatch(/\u001B|\u0007/);
+		}
 	});
 });
 

@@ -1,5 +1,5 @@
 import {useCallback, useEffect, useRef, useState} from 'react';
-import type {RedisEndpoint, TokenStore} from '../../store/index.js';
+import {type RedisEndpoint, SummaryTable, type TokenStore} from '../../store/index.js';
 import type {TokenSummary} from '../../tokens/index.js';
 import {loadFailure} from '../errors.js';
 import {APP_LISTING, HEAD_ROWS, type TableData, buildTableData, prepareSearch} from '../state/rows.js';
@@ -20,14 +20,17 @@ export type Head = {ids: number; summaries: TokenSummary[]};
 
 /** Where the table comes from. */
 export type TokenSource = {
-	/** The whole listing; `previous` is the one it replaces, whose unchanged rows it may keep. */
-	all: (previous?: readonly TokenSummary[]) => Promise<TokenSummary[]>;
+	/** The whole listing, packed as the table keeps it. */
+	all: () => Promise<SummaryTable>;
 	/** Its first `count` rows: cheap, shown while all() is still on its way. */
 	head?: (count: number) => Promise<Head>;
 };
 
-/** Reads already on their way when the app mounts (started while Ink loaded). */
-export type FirstReads = {all: Promise<TokenSummary[]>; head?: Promise<Head>};
+/**
+ * The first load's reads: the head already on its way when the app mounts (started while Ink
+ * loaded), and the whole table, started by the app once the head is on screen.
+ */
+export type FirstReads = {all: () => Promise<SummaryTable>; head?: Promise<Head>};
 
 export type TokensOptions = {
 	refreshMs?: number;
@@ -95,24 +98,29 @@ export function useTokens(
 		setState(previous => ({...previous, loading: true}));
 		const started = performance.now();
 		try {
-			const reads = pendingFirst.current ?? {all: source ? source.all(latest.current?.rows) : store.summaries(APP_LISTING)};
+			const reads = pendingFirst.current ?? {
+				all: async () => (source ? source.all() : SummaryTable.of(await store.summaries(APP_LISTING))),
+			};
 			pendingFirst.current = undefined;
-			reads.all.catch(() => {});
 			if (!haveTable.current) {
 				const head = reads.head ?? (source ? source.head?.(HEAD_ROWS) : store.head(HEAD_ROWS, APP_LISTING));
-				void head?.then(
+				// The whole table is read once the head is on screen (or could not be read): reading it
+				// (a child process at 100,000 tokens, seconds of a core) beside the app's start made the
+				// first screen come later on a busy machine.
+				await head?.then(
 					({ids, summaries}) => {
-						// Only if the whole table has not beaten it here.
-						if (mounted.current && !haveTable.current) {
+						if (mounted.current) {
 							setState(previous => ({...previous, data: buildTableData(summaries, Date.now(), ids), connection: 'up', error: undefined}));
 						}
 					},
 					() => {},
 				);
+				// A turn of the event loop for the frame to be drawn.
+				await new Promise(resolve => setImmediate(resolve));
 			}
 
-			const summaries = await reads.all;
-			const data = buildTableData(summaries, Date.now());
+			const table = await reads.all();
+			const data = buildTableData(table, Date.now());
 			haveTable.current = true;
 			latest.current = data;
 			// The search texts, in slices between keys and frames, so the first `/` finds them built.

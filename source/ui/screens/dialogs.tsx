@@ -48,10 +48,10 @@ export type Dialog =
 
 /** Targets for the marked ids, in marking order (one row may be gone since: no description then). */
 export function targetsFor(data: TableData, ids: readonly string[]): Target[] {
-	const byId = new Map(data.rows.map(row => [row.id, row]));
+	const found = data.rows.indexesOf(new Set(ids));
 	return ids.map(id => {
-		const row = byId.get(id);
-		return row ? targetOf(row, data.loadedAt) : {id, description: ''};
+		const index = found.get(id);
+		return index === undefined ? {id, description: ''} : targetOf(data, index);
 	});
 }
 
@@ -130,7 +130,7 @@ function TokenDetails({
 	onChanged,
 	self,
 }: Omit<DialogsProps, 'dialog' | 'endpoint' | 'checks'> & {id: string; self: Dialog}) {
-	const row = useMemo(() => data.rows.find(candidate => candidate.id === id), [data, id]);
+	const index = useMemo(() => data.rows.indexOf(id), [data, id]);
 	const state = useEntry(store, id, data);
 	const audit = useAuditLog(store, id, data);
 	const auditLines = useMemo(() => {
@@ -141,7 +141,7 @@ function TokenDetails({
 	// A key typed while the record is read (t, E, R… as soon as the dialog opened) acts once the
 	// details show, rather than being lost; gone or failed, the details never show and they go too.
 	const held = useHeldKeys();
-	const shown = !row || state.status === 'gone' || state.status === 'failed' ? 'not' : state.status === 'found' ? 'yes' : 'loading';
+	const shown = index === -1 || state.status === 'gone' || state.status === 'failed' ? 'not' : state.status === 'found' ? 'yes' : 'loading';
 	useEffect(() => {
 		if (shown === 'yes') {
 			held.release();
@@ -149,7 +149,7 @@ function TokenDetails({
 			held.drop();
 		}
 	}, [shown, held]);
-	if (!row || state.status === 'gone') {
+	if (index === -1 || state.status === 'gone') {
 		return (
 			<DetailsNotice text="This token no longer exists (revoked meanwhile). Esc goes back." width={width} height={height} onClose={close} />
 		);
@@ -194,7 +194,7 @@ function TokenDetails({
 							? {kind: 'edit', id, back: self}
 							: what === 'rotate'
 								? {kind: what, id}
-								: {kind: what, selection: single(targetOf(row, data.loadedAt))},
+								: {kind: what, selection: single(targetOf(data, index))},
 					);
 				}}
 			/>
@@ -247,7 +247,7 @@ function DialogScreen({dialog, store, endpoint, data, width, height, onClose, on
 
 		case 'request-check': {
 			const {back} = dialog;
-			const row = data.rows.find(candidate => candidate.id === dialog.id);
+			const row = data.rows.byId(dialog.id);
 			return (
 				<RequestCheckScreen
 					store={store}

@@ -55,14 +55,14 @@ export function TableScreen({
 	const [table, dispatch, ref] = useRefReducer(tableReducer, initialTableState);
 	const rowsHeight = Math.max(1, height - 2);
 	const order = useMemo(
-		() => (data ? sortedOrder(data, {column: table.sortColumn, reverse: table.sortReverse}) : []),
+		() => (data ? sortedOrder(data, {column: table.sortColumn, reverse: table.sortReverse}) : new Int32Array(0)),
 		[data, table.sortColumn, table.sortReverse],
 	);
 	const visible = useMemo(
-		() => (data ? filteredOrder(data, order, table.filter, table.showExpired) : []),
+		() => (data ? filteredOrder(data, order, table.filter, table.showExpired) : new Int32Array(0)),
 		[data, order, table.filter, table.showExpired],
 	);
-	const current = data?.rows[visible[table.cursor] ?? -1];
+	const current = data?.rows.row(visible[table.cursor] ?? -1);
 	const hidden = useMemo(() => (data ? hiddenMarks(data, visible, table.marks) : 0), [data, visible, table.marks]);
 
 	// Keep the cursor on the same token across reloads, sorts, a filter cleared and expired rows
@@ -78,7 +78,7 @@ export function TableScreen({
 		}
 
 		// Already shown (an import of a token that was there): land now, as no new table may come.
-		const index = data ? visible.findIndex(position => data.rows[position]!.id === select.id) : -1;
+		const index = data ? visible.findIndex(position => data.rows.hasIdAt(position, select.id)) : -1;
 		if (index === -1) {
 			follow.current = {id: select.id, data};
 		} else {
@@ -95,7 +95,7 @@ export function TableScreen({
 
 		const wanted = firstMatch.current ? undefined : (follow.current?.id ?? selectedId.current);
 		if (wanted !== undefined && current?.id !== wanted) {
-			const index = visible.findIndex(position => data.rows[position]!.id === wanted);
+			const index = visible.findIndex(position => data.rows.hasIdAt(position, wanted));
 			if (index !== -1) {
 				follow.current = undefined;
 				dispatch({type: 'select', index, total: visible.length, height: rowsHeight});
@@ -112,7 +112,7 @@ export function TableScreen({
 		}
 
 		if (ref.current.marks.size > 0) {
-			const ids = new Set(data.rows.map(row => row.id));
+			const ids = data.rows.indexesOf(ref.current.marks);
 			const kept = [...ref.current.marks].filter(id => ids.has(id));
 			if (kept.length !== ref.current.marks.size) {
 				dispatch({type: 'setMarks', ids: kept});
@@ -130,7 +130,8 @@ export function TableScreen({
 	useKeypress(
 		key => {
 			const intent = tableIntent(ref.current, key, visible.length, rowsHeight, shownColumns(width));
-			const here = data?.rows[visible[ref.current.cursor] ?? -1];
+			const position = visible[ref.current.cursor] ?? -1;
+			const here = data?.rows.row(position);
 			switch (intent.kind) {
 				case 'action': {
 					if (KEEPS_THE_TOKEN.has(intent.action.type) && here) {
@@ -185,7 +186,7 @@ export function TableScreen({
 								selection: {targets: targetsFor(data, [...marks]), marked: true, hidden: hiddenMarks(data, visible, marks)},
 							});
 						} else if (data && here) {
-							onOpen({kind: intent.what, selection: single(targetOf(here, data.loadedAt))});
+							onOpen({kind: intent.what, selection: single(targetOf(data, position))});
 						}
 					} else if (intent.what === 'review') {
 						onOpen({kind: 'review', cursor: 0});

@@ -67,7 +67,7 @@ function RiskMark({risk}: {risk: Level | null | undefined}) {
 export type TableViewProps = {
 	data: TableData;
 	/** Visible row indices (sorted and filtered), in display order. */
-	order: readonly number[];
+	order: ArrayLike<number>;
 	state: TableState;
 	width: number;
 	/** Lines for rows (the header line is extra). */
@@ -81,10 +81,11 @@ export const TableView = memo(({data, order, state, width, height}: TableViewPro
 	const start = windowStart(state.cursor, state.offset, height, order.length);
 	const lines = [];
 	for (let position = start; position < Math.min(order.length, start + height); position++) {
-		const row = data.rows[order[position]!]!;
+		const index = order[position]!;
+		const row = data.rows.row(index)!;
 		const selected = position === state.cursor;
 		const text = rowLine(
-			cellsOf(row, data.loadedAt),
+			cellsOf(data, index),
 			layout,
 			selected,
 			state.marks.has(row.id),

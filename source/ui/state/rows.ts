@@ -1,16 +1,19 @@
-import {type TokenQuery, type TokenSummary, isEveryToken, matchesQuery, summaryExpired, visibleTextOf} from '../../tokens/index.js';
-import type {SummaryOptions} from '../../store/index.js';
+import {type TokenQuery, type TokenSummary, isEveryToken, matchesQuery, visibleTextOf} from '../../tokens/index.js';
+import {type SummaryOptions, SummaryTable} from '../../store/index.js';
 import {COLUMNS} from '../../format/index.js';
 
-/** One table row: the token's summary, as the store read it. */
-export type Row = TokenSummary;
-
+/** The rows of one load, kept packed (store/summary-table.ts); a row is read out of it when shown, sorted or filtered. */
 export type TableData = {
-	rows: readonly Row[];
-	/** Per column, the sort key of every row, computed on the first sort by that column. */
-	sortKeys: Array<Array<string | number | undefined> | undefined>;
+	rows: SummaryTable;
+	/** Per column, the rows by that column's key ascending with the rows without a key after them; made on the first sort by it. */
+	sorted: Array<SortedBy | undefined>;
 	/** visibleTextOf() of the rows: what the words of `/` search. Built after the load, in idle slices (prepareSearch). */
-	search: string[] | undefined;
+	search: SearchTexts | undefined;
+	/**
+	 * Cell texts of the rows drawn so far (a screenful at a time, not all 100,000), computed once per
+	 * load and never per keystroke; a new load gets new cells, since "3 minutes ago" moved on.
+	 */
+	cells: Map<number, string[]>;
 	/** The time the relative texts ("3 minutes ago") are computed against. */
 	loadedAt: number;
 	/**
@@ -24,6 +27,22 @@ export type TableData = {
 	expired: number;
 };
 
+/** Row indices by one column: ascending by its key (ties by index), then the `missing` rows without a key, by index. */
+type SortedBy = {order: Int32Array; missing: number};
+
+/**
+ * The search texts of every row, in chunks of SEARCH_CHUNK rows joined into one string each: 100,000
+ * strings of their own cost a third more than their characters (a header each) and are 100,000
+ * objects for the collector to trace. A row's text is sliced out when a filter reads it.
+ */
+type SearchTexts = {
+	chunks: string[];
+	/** Per row, where its text ends in its chunk (it starts where the row before it ends, or at 0). */
+	ends: Int32Array;
+};
+
+const SEARCH_CHUNK = 5000;
+
 /**
  * What the app reads of the listing: unreadable records and expired tokens are rows too (so the
  * count agrees with Redis, and x shows them), each with its review risk (the marker column).
@@ -33,45 +52,51 @@ export const APP_LISTING: SummaryOptions = {unreadableRows: true, includeExpired
 /** Rows read ahead of the whole table: a tall terminal's screen and some paging. */
 export const HEAD_ROWS = 200;
 
-export function buildTableData(rows: readonly TokenSummary[], now: number, partOf?: number): TableData {
-	let problems = 0;
-	let expired = 0;
-	for (const row of rows) {
-		if (row.problem !== undefined) {
-			problems++;
-		}
+/** Cells kept for drawn rows before the oldest are let go: scrolling through 100,000 rows keeps a few screens' worth. */
+const CELLS_KEPT = 1000;
 
-		if (summaryExpired(row, now)) {
+export function buildTableData(rows: SummaryTable | readonly TokenSummary[], now: number, partOf?: number): TableData {
+	const table = rows instanceof SummaryTable ? rows : SummaryTable.of(rows);
+	let expired = 0;
+	for (let index = 0; index < table.length; index++) {
+		if (table.expiredAt(index, now)) {
 			expired++;
 		}
 	}
 
-	return {rows, sortKeys: COLUMNS.map(() => undefined), search: undefined, loadedAt: now, partOf, problems, expired};
+	return {
+		rows: table,
+		sorted: COLUMNS.map(() => undefined),
+		search: undefined,
+		cells: new Map(),
+		loadedAt: now,
+		partOf,
+		problems: table.problems,
+		expired,
+	};
 }
 
-/**
- * Cell texts of the rows drawn so far (a screenful at a time, not all 100,000), computed once per
- * load and never per keystroke. Weak, so rows gone in a reload take their cells with them; a row
- * kept by a reload gets new cells, since "3 minutes ago" moved on.
- */
-const drawnCells = new WeakMap<Row, {at: number; cells: string[]}>();
+/** The cell texts of the row at `index` (sanitised by the shared column definitions), computed once per load. */
+export function cellsOf(data: TableData, index: number): string[] {
+	let cells = data.cells.get(index);
+	if (cells === undefined) {
+		const row = data.rows.row(index)!;
+		cells = COLUMNS.map(column => column.text(row, data.loadedAt));
+		if (data.cells.size >= CELLS_KEPT) {
+			// A Map iterates in insertion order: the first key is the row drawn longest ago.
+			data.cells.delete(data.cells.keys().next().value!);
+		}
 
-/** The row's cell texts (sanitised by the shared column definitions), computed once per load. */
-export function cellsOf(row: Row, now: number): string[] {
-	const drawn = drawnCells.get(row);
-	if (drawn?.at === now) {
-		return drawn.cells;
+		data.cells.set(index, cells);
 	}
 
-	const cells = COLUMNS.map(column => column.text(row, now));
-	drawnCells.set(row, {at: now, cells});
 	return cells;
 }
 
 /** A token a dialog acts on: its id and its (sanitised) description, fixed when the dialog opens. */
 export type Target = {id: string; description: string};
 
-export const targetOf = (row: Row, now: number): Target => ({id: row.id, description: cellsOf(row, now)[0]!});
+export const targetOf = (data: TableData, index: number): Target => ({id: data.rows.idAt(index), description: cellsOf(data, index)[0]!});
 
 /**
  * What revoke and export act on, as their dialogs say it: the marked tokens (every one, shown or
@@ -82,19 +107,21 @@ export type Selection = {targets: Target[]; marked: boolean; hidden: number};
 export const single = (target: Target): Selection => ({targets: [target], marked: false, hidden: 0});
 
 /** How many of the marked ids are not among the rows the filter shows. */
-export function hiddenMarks(data: TableData, visible: readonly number[], marks: ReadonlySet<string>): number {
+export function hiddenMarks(data: TableData, visible: RowOrder, marks: ReadonlySet<string>): number {
 	if (marks.size === 0 || visible.length === data.rows.length) {
 		return 0;
 	}
 
-	const shown = new Set<string>();
+	const shown = new Uint8Array(data.rows.length);
 	for (const index of visible) {
-		shown.add(data.rows[index]!.id);
+		shown[index] = 1;
 	}
 
+	const found = data.rows.indexesOf(marks);
 	let hidden = 0;
 	for (const id of marks) {
-		if (!shown.has(id)) {
+		const index = found.get(id);
+		if (index === undefined || !shown[index]) {
 			hidden++;
 		}
 	}
@@ -114,56 +141,103 @@ export function hiddenText({targets, hidden}: Selection): string | undefined {
 }
 
 /**
- * Builds the search texts of up to `budget` more rows; true once every row has one. The app calls
- * it in slices while idle after a load, so the first `/` keystroke finds them ready instead of
- * paying ~100 ms for 100,000 rows.
+ * Builds the search texts of up to `budget` more rows (whole chunks of SEARCH_CHUNK); true once
+ * every row has one. The app calls it in slices while idle after a load, so the first `/`
+ * keystroke finds them ready instead of paying ~100 ms for 100,000 rows.
  */
 export function prepareSearch(data: TableData, budget = Number.POSITIVE_INFINITY): boolean {
-	const search = (data.search ??= []);
-	const end = Math.min(data.rows.length, search.length + budget);
-	for (let index = search.length; index < end; index++) {
-		search.push(visibleTextOf(data.rows[index]!));
+	const {rows} = data;
+	const search = (data.search ??= {chunks: [], ends: new Int32Array(rows.length)});
+	let built = 0;
+	while (built < budget && search.chunks.length * SEARCH_CHUNK < rows.length) {
+		const first = search.chunks.length * SEARCH_CHUNK;
+		const end = Math.min(rows.length, first + SEARCH_CHUNK);
+		const texts: string[] = [];
+		let offset = 0;
+		for (let index = first; index < end; index++) {
+			const text = visibleTextOf(rows.row(index)!);
+			texts.push(text);
+			search.ends[index] = offset += text.length;
+		}
+
+		search.chunks.push(texts.join(''));
+		built += end - first;
 	}
 
-	return search.length === data.rows.length;
+	return search.chunks.length * SEARCH_CHUNK >= rows.length;
 }
 
-function searchTexts(data: TableData): string[] {
+/** The row's visibleTextOf(), out of the search texts (which must be built that far). */
+function searchTextAt({chunks, ends}: SearchTexts, index: number): string {
+	return chunks[Math.floor(index / SEARCH_CHUNK)]!.slice(index % SEARCH_CHUNK === 0 ? 0 : ends[index - 1], ends[index]);
+}
+
+function searchTexts(data: TableData): SearchTexts {
 	prepareSearch(data);
 	return data.search!;
 }
 
-function sortKeysOf(data: TableData, column: number): Array<string | number | undefined> {
-	let keys = data.sortKeys[column];
-	if (!keys) {
+/**
+ * The rows by one column, made on the first sort by it and kept for the load: the order alone
+ * (4 bytes a row), not the keys, which are made for the sort and let go.
+ */
+function sortedBy(data: TableData, column: number): SortedBy {
+	let sorted = data.sorted[column];
+	if (!sorted) {
 		const definition = COLUMNS[column]!;
-		keys = data.rows.map(row => definition.sortKey(row));
-		data.sortKeys[column] = keys;
+		const keys: Array<string | number | undefined> = Array.from({length: data.rows.length});
+		const keyed: number[] = [];
+		const missing: number[] = [];
+		for (let index = 0; index < keys.length; index++) {
+			const key = definition.sortKey(data.rows.row(index)!);
+			keys[index] = key;
+			(key === undefined ? missing : keyed).push(index);
+		}
+
+		keyed.sort((a, b) => {
+			const ka = keys[a]!;
+			const kb = keys[b]!;
+			return ka < kb ? -1 : ka > kb ? 1 : a - b;
+		});
+		const order = new Int32Array(keys.length);
+		order.set(keyed);
+		order.set(missing, keyed.length);
+		sorted = {order, missing: missing.length};
+		data.sorted[column] = sorted;
 	}
 
-	return keys;
+	return sorted;
 }
 
 export type Sort = {column: number | undefined; reverse: boolean};
 
-/** Row indices in display order: the store's order (id descending) or by one column's key. */
-export function sortedOrder(data: TableData, sort: Sort): number[] {
-	const order = data.rows.map((_, index) => index);
-	if (sort.column !== undefined) {
-		const keys = sortKeysOf(data, sort.column);
-		order.sort((a, b) => {
-			const ka = keys[a];
-			const kb = keys[b];
-			// Missing keys sort last whichever way the order goes.
-			if (ka === undefined || kb === undefined) {
-				return ka === kb ? a - b : ka === undefined ? 1 : -1;
-			}
+/**
+ * Row indices in display order. Typed, 4 bytes a row where an array of numbers takes 8 (and twice
+ * that while filter() grows it): a sort makes one and every filter keystroke another, 100,000 rows
+ * long at most, each kept for as long as it is shown.
+ */
+export type RowOrder = Int32Array;
 
-			const compared = ka < kb ? -1 : ka > kb ? 1 : a - b;
-			return sort.reverse ? -compared : compared;
-		});
-	} else if (sort.reverse) {
-		order.reverse();
+/**
+ * Row indices in display order: the store's order (id descending) or by one column's key. Rows
+ * without a key sort last whichever way the order goes; equal keys keep the store's order, or its
+ * reverse when reversed.
+ */
+export function sortedOrder(data: TableData, sort: Sort): RowOrder {
+	const count = data.rows.length;
+	const order = new Int32Array(count);
+	if (sort.column === undefined) {
+		for (let position = 0; position < count; position++) {
+			order[position] = sort.reverse ? count - 1 - position : position;
+		}
+
+		return order;
+	}
+
+	const sorted = sortedBy(data, sort.column);
+	const keyed = count - sorted.missing;
+	for (let position = 0; position < count; position++) {
+		order[position] = sorted.order[sort.reverse && position < keyed ? keyed - 1 - position : position]!;
 	}
 
 	return order;
@@ -173,17 +247,19 @@ export function sortedOrder(data: TableData, sort: Sort): number[] {
  * The visible subset of an order: rows the filter (tokens/query.ts) matches, its relative terms
  * measured from the load's time, as the cells' "3 days ago" are.
  */
-export function filteredOrder(data: TableData, order: readonly number[], query: TokenQuery, showExpired = true): number[] {
+export function filteredOrder(data: TableData, order: RowOrder, query: TokenQuery, showExpired = true): RowOrder {
 	// Expired rows are hidden unless shown (x) or asked for (is:expired), as a listing hides them.
 	const hideExpired = data.expired > 0 && !showExpired && !query.wantsExpired;
-	if (isEveryToken(query) && !hideExpired) {
-		return order as number[];
+	const everyToken = isEveryToken(query);
+	if (everyToken && !hideExpired) {
+		return order;
 	}
 
+	const {rows, loadedAt} = data;
 	const search = query.words.length > 0 ? searchTexts(data) : undefined;
 	return order.filter(
 		index =>
-			!(hideExpired && summaryExpired(data.rows[index]!, data.loadedAt)) &&
-			matchesQuery(query, data.rows[index]!, search?.[index] ?? '', data.loadedAt),
+			!(hideExpired && rows.expiredAt(index, loadedAt)) &&
+			(everyToken || matchesQuery(query, rows.row(index)!, () => searchTextAt(search!, index), loadedAt)),
 	);
 }
