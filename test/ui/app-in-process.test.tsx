@@ -1,6 +1,7 @@
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import {askRequest, routeAnswers} from '../../source/commands/request-answer.js';
-import {type OpenStore, openStore} from '../../source/store/index.js';
+import {type OpenStore, SummaryTable, openStore} from '../../source/store/index.js';
+import {APP_LISTING, HEAD_ROWS} from '../../source/ui/state/rows.js';
 import {App, type AppProps} from '../../source/ui/app.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 import {fakeKeys} from './helpers/fake-keys.js';
@@ -174,6 +175,34 @@ it('a read-only instance: the config warning until the first key, the name in th
 		input.type('a');
 		await until(screen.text, /Instance prod is read-only: switching the audit log would write to it; nothing was done/);
 		expect(await redis.client(8).hget('settings', 'tokenAuditLog')).toBe(setting);
+	} finally {
+		screen.unmount();
+	}
+});
+
+it('a Space typed as the whole table lands marks the row under the cursor and moves on: the next Space marks the next row', async () => {
+	const table = SummaryTable.of(await opened.store.summaries(APP_LISTING));
+	let arrive: () => void = () => {};
+	const gate = new Promise<void>(resolve => {
+		arrive = resolve;
+	});
+	const {screen, input} = await renderApp({
+		first: {
+			head: opened.store.head(HEAD_ROWS, APP_LISTING),
+			all: async () => {
+				await gate;
+				return table;
+			},
+		},
+	});
+	try {
+		await until(screen.text, /loading the rest/);
+		input.type(' ');
+		// The whole table lands in the same turn of the event loop as the key.
+		setTimeout(arrive, 0);
+		await until(screen.text, text => !/loading the rest/.test(text) && /1 marked/.test(text));
+		input.type(' ');
+		await until(screen.text, /2 marked/);
 	} finally {
 		screen.unmount();
 	}

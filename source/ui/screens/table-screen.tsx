@@ -68,7 +68,11 @@ export function TableScreen({
 	// Keep the cursor on the same token across reloads, sorts, a filter cleared and expired rows
 	// shown or hidden, land it on a token a dialog made, and drop marks of tokens that are gone. A
 	// filter being typed is the exception: a new query shows its first match first.
-	const selectedId = useRef<string | undefined>(undefined);
+	// The table as the last render showed it: the cursor's token is read in it, at the cursor as it
+	// is now. A key that moved the cursor in the same render as a new table arrived moved it in the
+	// table the operator saw; the id of the last render's cursor row would undo that move (the next
+	// Space then unmarked the row just marked).
+	const shown = useRef<{data: TableData; visible: readonly number[]} | undefined>(undefined);
 	/** The token to land on, and the table it was asked in: one not in the next table is given up (a filter hides it). */
 	const follow = useRef<{id: string; data: TableData | undefined} | undefined>(undefined);
 	const firstMatch = useRef(false);
@@ -93,7 +97,9 @@ export function TableScreen({
 			return;
 		}
 
-		const wanted = firstMatch.current ? undefined : (follow.current?.id ?? selectedId.current);
+		const before = shown.current;
+		const onCursor = before ? before.data.rows.row(before.visible[ref.current.cursor] ?? -1)?.id : undefined;
+		const wanted = firstMatch.current ? undefined : (follow.current?.id ?? onCursor);
 		if (wanted !== undefined && current?.id !== wanted) {
 			const index = visible.findIndex(position => data.rows.hasIdAt(position, wanted));
 			if (index !== -1) {
@@ -121,9 +127,9 @@ export function TableScreen({
 		// Only when the data or the visible set changes.
 		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [data, visible]);
-	// After the effect above, so that it still sees the token the cursor was on before this render.
+	// After the effect above, so that it still sees the table the render before this one showed.
 	useEffect(() => {
-		selectedId.current = current?.id;
+		shown.current = data ? {data, visible} : undefined;
 		firstMatch.current = false;
 	});
 
