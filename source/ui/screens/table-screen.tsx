@@ -5,7 +5,7 @@ import {Footer} from '../components/footer.js';
 import {Frame} from '../components/frame.js';
 import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {useRefReducer} from '../hooks/use-ref-reducer.js';
-import {type TableData, filteredOrder, hiddenMarks, single, sortedOrder, targetOf} from '../state/rows.js';
+import {type RowOrder, type TableData, filteredOrder, hiddenMarks, single, sortedOrder, targetOf} from '../state/rows.js';
 import {type TableAction, initialTableState, tableIntent, tableReducer} from '../state/table.js';
 import {theme} from '../theme.js';
 import {type Dialog, targetsFor} from './dialogs.js';
@@ -72,7 +72,7 @@ export function TableScreen({
 	// is now. A key that moved the cursor in the same render as a new table arrived moved it in the
 	// table the operator saw; the id of the last render's cursor row would undo that move (the next
 	// Space then unmarked the row just marked).
-	const shown = useRef<{data: TableData; visible: readonly number[]} | undefined>(undefined);
+	const shown = useRef<{data: TableData; visible: RowOrder} | undefined>(undefined);
 	/** The token to land on, and the table it was asked in: one not in the next table is given up (a filter hides it). */
 	const follow = useRef<{id: string; data: TableData | undefined} | undefined>(undefined);
 	const firstMatch = useRef(false);
