@@ -6,7 +6,6 @@ import {
 	decodeLastUse,
 	decodeRecord,
 	encodeLastUse,
-	encodeMsgpack,
 	encodeRecord,
 	entriesJson,
 	entryJsonText,
@@ -15,6 +14,7 @@ import {
 import {writeJsonArray} from '../../source/commands/output.js';
 import {CLI_JSON} from '../../source/commands/safe-json.js';
 import {fuzzCases, random} from '../helpers/fuzz.js';
+import {FULL_RECORD, ODD_RECORDS, bytesOf, hex} from '../helpers/msgpack-bytes.js';
 import {VECTOR} from '../helpers/vectors.js';
 
 /**
@@ -53,8 +53,6 @@ function ours(entries: readonly StoredEntry[]): {text: string; unreadable: strin
 }
 
 const ID = 'ab'.repeat(32);
-const bytesOf = (value: unknown) => Buffer.from(encodeMsgpack(value));
-const hex = (text: string) => Buffer.from(text.replaceAll(' ', ''), 'hex');
 const entry = (record: Buffer, access?: Buffer, id = ID): StoredEntry => ({id, record, access});
 
 async function agree(entries: readonly StoredEntry[], label: string): Promise<void> {
@@ -65,17 +63,7 @@ async function agree(entries: readonly StoredEntry[], label: string): Promise<vo
 
 describe('list --json written straight from stored bytes', () => {
 	it('writes the compatibility vector and a record of every field as EmailEngine lists them', async () => {
-		const full = buildRecord({
-			created: 1_790_000_000_000,
-			expires: 1_800_000_000_000,
-			account: 'acme',
-			ip: '127.0.0.1',
-			remoteAddress: '10.0.0.1',
-			scopes: ['api', 'smtp'],
-			description: 'Billing sync',
-			restrictions: {referrers: ['*.example.com'], addresses: ['10.0.0.0/8'], rateLimit: {maxRequests: 10, timeWindow: 60}},
-			metadata: '{"a":1}',
-		});
+		const full = FULL_RECORD;
 		expect(entryJsonText(ID, encodeRecord(full), encodeLastUse(1_790_000_000_005, '203.0.113.9'), CLI_JSON)).toBe(
 			`{"id":"${ID}","account":"acme","created":"2026-09-21T14:13:20.000Z","expires":"2027-01-15T08:00:00.000Z","ip":"127.0.0.1",` +
 				`"remoteAddress":"10.0.0.1","scopes":["api","smtp"],"description":"Billing sync","restrictions":{"referrers":["*.example.com"],` +
@@ -151,24 +139,7 @@ describe('list --json written straight from stored bytes', () => {
 	});
 
 	it('leaves out records the library cannot read, and says which, with the separators right', async () => {
-		const broken: Array<[string, Buffer]> = [
-			['empty', Buffer.alloc(0)],
-			['not a map', bytesOf(['description'])],
-			['a string', bytesOf('x')],
-			['nil', hex('c0')],
-			['never-used byte', hex('81 a1 61 c1')],
-			['truncated map', hex('82 a7 63 72 65 61 74 65 64 01')],
-			['truncated string', hex('81 ab 64 65 73 63 72 69 70 74 69 6f 6e a5 61 62')],
-			['huge claimed array', hex('81 a6 73 63 6f 70 65 73 dd ff ff ff ff')],
-			['huge claimed map', hex('df ff ff ff ff')],
-			['array key', hex('81 91 01 a1 78')],
-			['__proto__ key', bytesOf(JSON.parse('{"__proto__": 1, "description": "x"}'))],
-			['nested __proto__', hex('82 ab 64 65 73 63 72 69 70 74 69 6f 6e a1 78 a1 72 81 a9 5f 5f 70 72 6f 74 6f 5f 5f 01')],
-			['invalid UTF-8', hex('81 ab 64 65 73 63 72 69 70 74 69 6f 6e a3 61 ff 62')],
-			['invalid UTF-8 key', hex('81 a2 c3 28 01')],
-			['bad timestamp extension', hex('81 a7 63 72 65 61 74 65 64 d4 ff 01')],
-			['nested 40 deep', Buffer.concat([hex('81 a1 61'), Buffer.alloc(40, 0x91), hex('01')])],
-		];
+		const broken = ODD_RECORDS;
 		const good = entry(bytesOf({created: 1, description: 'good'}));
 		const libraryReads = (bytes: Buffer) => {
 			try {
