@@ -6,16 +6,18 @@ export default defineConfig({
 		exclude: ['test/bench/**', 'node_modules/**'],
 		testTimeout: 30_000,
 		hookTimeout: 30_000,
-		// Most files wait on what they started (a redis-server, a pty app, a served port), so three
-		// workers on two cores finish sooner than two, and more only add contention. Files share their
+		// Most files wait on what they started (a redis-server, an app, a served port), so more
+		// workers than cores finish sooner, until contention eats the gain. Files share their
 		// worker's module cache (isolate: false): loading ioredis, Ink and the sources again for each
 		// of 70 files cost more than a third of the wall time. Files must keep nothing in modules to
 		// share: test/commands/in-process.test.ts checks only that an in-process command run leaves no
 		// listener on `process` and no open socket and reads only the environment it is given; state
 		// kept in a module by a source or test file is not detected by any test.
 		// Measured on this 2-core machine, `npx vitest run` whole: 2 workers isolated 129 s,
-		// 4 isolated 113 s, 2 shared 94 s, 3 shared 84 s, 4 shared 84 s.
-		maxWorkers: 3,
+		// 4 isolated 113 s, 2 shared 94 s, 3 shared 84 s, 4 shared 84 s. Since most app tests run the
+		// app in the worker (test/ui/helpers/in-process-app.ts), fewer children compete with the
+		// workers: 3 shared 80 s, 83 s, 86 s; 4 shared 76 s, 76 s, 73 s; 5 shared 83 s.
+		maxWorkers: 4,
 		isolate: false,
 		// Ink renders only the final frame when it thinks it runs in CI (is-in-ci reads CI at import).
 		// The UI tests read the live screen, so the test processes run as in a terminal even in CI;
