@@ -1,3 +1,4 @@
+import {StringDecoder} from 'node:string_decoder';
 import type {StartInput} from './terminal.js';
 
 /**
@@ -9,9 +10,16 @@ import type {StartInput} from './terminal.js';
 export function streamInput(stream: NodeJS.ReadableStream): StartInput {
 	return () => {
 		const listeners = new Set<(text: string) => {quit: boolean}>();
+		// A character whose bytes came in two reads is handed on whole, once its last byte is in.
+		const decoder = new StringDecoder('utf8');
 		const onData = (chunk: Buffer | string) => {
+			const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+			if (text === '') {
+				return;
+			}
+
 			for (const listener of listeners) {
-				listener(chunk.toString());
+				listener(text);
 			}
 		};
 

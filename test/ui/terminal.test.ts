@@ -1,8 +1,9 @@
-import {Writable} from 'node:stream';
+import {PassThrough, Writable} from 'node:stream';
 import {describe, expect, it} from 'vitest';
 import {BRACKETED_PASTE_OFF, BRACKETED_PASTE_ON} from '../../source/ui/key-parser.js';
 import {ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, type StartInput, enterFullScreen} from '../../source/ui/terminal.js';
 import {copyToClipboard, osc52} from '../../source/ui/clipboard.js';
+import {streamInput} from '../../source/ui/stream-input.js';
 
 class Capture extends Writable {
 	text = '';
@@ -64,5 +65,25 @@ describe('clipboard', () => {
 		expect(out.text).toContain(Buffer.from('secret').toString('base64'));
 		expect(message).toBe("Sent to the terminal's clipboard (OSC 52); if it did not arrive, the token is on screen above.");
 		expect(message).not.toContain('secret');
+	});
+});
+
+describe('keys from a stdin of this process', () => {
+	it('hands on a character split across two reads whole, and nothing after stop', () => {
+		const stdin = new PassThrough();
+		const input = streamInput(stdin)({restore: '', onLost() {}});
+		const got: string[] = [];
+		input.subscribe(text => {
+			got.push(text);
+			return {quit: false};
+		});
+		const family = Buffer.from('é👍');
+		stdin.write(family.subarray(0, 1));
+		stdin.write(family.subarray(1, 4));
+		stdin.write(family.subarray(4));
+		input.stop();
+		stdin.write('x');
+		expect(got.join('')).toBe('é👍');
+		expect(got.every(text => !text.includes('\uFFFD'))).toBe(true);
 	});
 });
