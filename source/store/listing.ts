@@ -123,7 +123,7 @@ export async function* listEntriesInChunks(store: StoreContext, options: ListOpt
 
 /**
  * The listing's selection as stored bytes, a chunk at a time, for a caller that writes each token
- * straight from its bytes (entryJsonText: `list --json`) instead of decoding it first. The
+ * straight from its bytes (entriesJson: `list --json`) instead of decoding it first. The
  * selection keeps each record's bytes, not the record: 100,000 decoded records living through the
  * sort cost the garbage collector more than decoding them. Every Redis read is done before the
  * first chunk comes. Only readable records are selected (summarizeRecord decides, as the library).

@@ -86,7 +86,7 @@ export function loadSummaryTableWithHead(
 	const size = here(async () => (store.redis.status !== 'ready' ? 'away' : (await store.count()) < limit ? 'small' : 'large'));
 	const head = size.then(async which =>
 		which === 'away'
-			? Promise.reject(new Error('not connected'))
+			? Promise.reject(asRedisError(new Error('not connected'), target))
 			: here(async () => (which === 'small' ? store.head(headRows, options) : store.sample(headRows, options))),
 	);
 	head.catch(() => {});

@@ -128,7 +128,7 @@ export class TokenStore implements StoreContext {
 		return listEntriesInChunks(this, options);
 	}
 
-	/** listInChunks() as stored bytes, for writing each token straight from them (entryJsonText). */
+	/** listInChunks() as stored bytes, for writing each token straight from them (entriesJson). */
 	listBytesInChunks(options: ListOptions = {}): AsyncGenerator<StoredEntry[]> {
 		return listEntryBytesInChunks(this, options);
 	}

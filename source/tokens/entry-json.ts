@@ -639,17 +639,3 @@ export function entriesJson(entries: readonly StoredEntry[], options: JsonOption
 
 	return out.subarray(0, at);
 }
-
-/** One token's JSON text as entriesJson() writes it, or undefined when its record cannot be read. */
-export function entryJsonText(
-	id: string,
-	record: Buffer,
-	access: Buffer | null | undefined,
-	options: JsonOptions = {},
-): string | undefined {
-	let readable = true;
-	const json = entriesJson([{id, record, access: access ?? undefined}], options, () => {
-		readable = false;
-	});
-	return readable ? json.toString('utf8') : undefined;
-}

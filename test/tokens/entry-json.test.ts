@@ -8,14 +8,23 @@ import {
 	encodeLastUse,
 	encodeRecord,
 	entriesJson,
-	entryJsonText,
 	entryToJson,
 } from '../../source/tokens/index.js';
+import type {JsonOptions} from '../../source/tokens/view.js';
 import {writeJsonArray} from '../../source/commands/output.js';
 import {CLI_JSON} from '../../source/commands/safe-json.js';
 import {fuzzCases, random} from '../helpers/fuzz.js';
 import {FULL_RECORD, ODD_RECORDS, bytesOf, hex} from '../helpers/msgpack-bytes.js';
 import {VECTOR} from '../helpers/vectors.js';
+
+/** One token's JSON text as entriesJson() writes it, or undefined when its record cannot be read. */
+function entryJsonText(id: string, record: Buffer, access: Buffer | null | undefined, options: JsonOptions = {}): string | undefined {
+	let readable = true;
+	const json = entriesJson([{id, record, access: access ?? undefined}], options, () => {
+		readable = false;
+	});
+	return readable ? json.toString('utf8') : undefined;
+}
 
 /**
  * `list --json` writes each token's JSON straight from its stored bytes (entriesJson). The
