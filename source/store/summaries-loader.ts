@@ -85,9 +85,14 @@ export function loadSummaryTableWithHead(
 	// Only over a connection that is up (see loadSummaryTable); one that is not has no head to show.
 	const size = here(async () => (store.redis.status !== 'ready' ? 'away' : (await store.count()) < limit ? 'small' : 'large'));
 	const head = size.then(async which =>
-		which === 'away'
-			? Promise.reject(asRedisError(new Error('not connected'), target))
-			: here(async () => (which === 'small' ? store.head(headRows, options) : store.sample(headRows, options))),
+		// here() says which Redis: "not connected" alone would not.
+		here(async () => {
+			if (which === 'away') {
+				throw new Error('not connected');
+			}
+
+			return which === 'small' ? store.head(headRows, options) : store.sample(headRows, options);
+		}),
 	);
 	head.catch(() => {});
 	let whole: Promise<{table: SummaryTable; forked: boolean}> | undefined;
