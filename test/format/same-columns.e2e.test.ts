@@ -5,6 +5,7 @@ import {type TestRedis, startRedis} from '../helpers/redis.js';
 import {startApp} from '../ui/helpers/in-process-app.js';
 import {type AppProcess} from '../ui/helpers/pty.js';
 import {seedTokens} from '../ui/helpers/seed.js';
+import {endApp} from '../ui/helpers/app-fixture.js';
 
 let redis: TestRedis;
 beforeAll(async () => {
@@ -44,7 +45,7 @@ describe('list and the app at one width', () => {
 	// One app: started at 80 cells, then resized to each wider width, as a person widens the window
 	// (a start at a width and a resize to it lay out through the same columnLayout).
 	let app: AppProcess | undefined;
-	afterAll(() => app?.kill('SIGKILL'));
+	afterAll(async () => endApp(app));
 	it.each([80, 100, 120, 200])('show the same columns at %i cells', async columns => {
 		if (app) {
 			app.resize(columns, 20);

@@ -5,6 +5,7 @@ import {type Stalled, startStalled} from '../helpers/stalled.js';
 import {startApp} from './helpers/in-process-app.js';
 import {type AppProcess} from './helpers/pty.js';
 import {seedTokens} from './helpers/seed.js';
+import {endApp} from './helpers/app-fixture.js';
 
 /** The app and its Redis: a database that cannot be used, silence at start and while running. */
 
@@ -26,8 +27,8 @@ afterAll(async () => {
 	await redis.stop();
 });
 
-afterEach(() => {
-	app?.kill('SIGKILL');
+afterEach(async () => {
+	await endApp(app);
 	app = undefined;
 });
 

@@ -9,7 +9,7 @@ import {TokenStore} from '../../source/store/index.js';
 import {CLI, runInProcess} from '../helpers/cli.js';
 import {startApp} from './helpers/in-process-app.js';
 import {KEYS, type AppProcess} from './helpers/pty.js';
-import {appFixture} from './helpers/app-fixture.js';
+import {appFixture, endApp} from './helpers/app-fixture.js';
 import {selectedText} from './helpers/xterm.js';
 
 const fixture = appFixture();
@@ -72,8 +72,7 @@ describe('the export dialog at 80x24', () => {
 		exported = await exportedFirstRow(app);
 	});
 	afterAll(async () => {
-		app.kill('SIGKILL');
-		await app.exited;
+		await endApp(app);
 	});
 
 	it('shows the string so that a selection of its rows, pasted to import -t, imports it', async () => {

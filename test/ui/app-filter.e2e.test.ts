@@ -5,6 +5,7 @@ import {TokenStore} from '../../source/store/index.js';
 import {encodeLastUse} from '../../source/tokens/index.js';
 import {startApp} from './helpers/in-process-app.js';
 import {type AppProcess, KEYS} from './helpers/pty.js';
+import {endApp} from './helpers/app-fixture.js';
 
 const DAY = 86_400_000;
 
@@ -42,7 +43,7 @@ beforeAll(async () => {
 	}
 });
 afterAll(async () => {
-	app?.kill('SIGKILL');
+	await endApp(app);
 	await redis?.stop();
 });
 

@@ -5,6 +5,7 @@ import {type TestRedis, startRedis} from '../helpers/redis.js';
 import {HOSTILE_IDS, RAW_SEQUENCES, escapesExportString, writeHostileRecords, wrongShapeExportString} from './helpers/hostile.js';
 import {startApp} from './helpers/in-process-app.js';
 import {type AppProcess, KEYS} from './helpers/pty.js';
+import {endApp} from './helpers/app-fixture.js';
 
 /**
  * Hostile records (wrong types in every field, terminal escapes in every field and field name,
@@ -72,9 +73,8 @@ describe('the app under hostile records', () => {
 	// The two cases on marked rows share one app too: the export dialog's Esc keeps the marks, and
 	// the revoke dialog then quits with Ctrl-C (Ctrl-C from the export dialog: the export case).
 	let marked: AppProcess | undefined;
-	afterAll(() => {
-		table?.kill('SIGKILL');
-		marked?.kill('SIGKILL');
+	afterAll(async () => {
+		await Promise.all([endApp(table), endApp(marked)]);
 	});
 
 	/** The app with every row marked: the one the export case left, or (run alone) a new one. */

@@ -7,6 +7,7 @@ import {dumpKeyspace} from '../helpers/keyspace.js';
 import {type TestRedis, freePort, startRedis} from '../helpers/redis.js';
 import {startApp} from './helpers/in-process-app.js';
 import {type AppProcess, KEYS, spawnApp} from './helpers/pty.js';
+import {endApp} from './helpers/app-fixture.js';
 
 /**
  * Named instances in the app, under a pty, with two real redis-servers: the header names the
@@ -37,8 +38,8 @@ beforeAll(async () => {
 	}
 });
 
-afterEach(() => {
-	app?.kill('SIGKILL');
+afterEach(async () => {
+	await endApp(app);
 	app = undefined;
 });
 

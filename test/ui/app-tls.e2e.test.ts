@@ -4,6 +4,7 @@ import {TokenStore} from '../../source/store/index.js';
 import {type TestPki, type TlsRedis, makeTestPki, startTlsRedis} from '../helpers/tls-redis.js';
 import {startApp} from './helpers/in-process-app.js';
 import {type AppProcess} from './helpers/pty.js';
+import {endApp} from './helpers/app-fixture.js';
 
 /** The app against a Redis that takes only TLS with a client certificate, its CA private (made here). */
 
@@ -18,7 +19,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-	app?.kill('SIGKILL');
+	await endApp(app);
 	await redis?.stop();
 	rmSync(pki.dir, {recursive: true, force: true});
 });

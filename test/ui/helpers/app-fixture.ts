@@ -32,11 +32,27 @@ export type AppFixture = {
 
 type StartOptions = Parameters<typeof spawnApp>[1] & {pty?: boolean};
 
-/** Ends what a test left running, and waits for it: the next test starts on the Redis it used. */
-async function end(app: AppProcess | undefined) {
-	if (app) {
-		app.kill('SIGKILL');
-		await Promise.race([app.exited, new Promise(resolve => setTimeout(resolve, 5000))]);
+/**
+ * Ends what a test left running (SIGKILL under a pty, Ctrl-C in this process) and waits for it:
+ * the next test starts on the Redis it used. An app still running after 5 s is an error, not one
+ * left behind in the test worker.
+ */
+export async function endApp(app: AppProcess | undefined): Promise<void> {
+	if (!app) {
+		return;
+	}
+
+	app.kill('SIGKILL');
+	let timer: NodeJS.Timeout | undefined;
+	const ended = await Promise.race([
+		app.exited.then(() => true),
+		new Promise<false>(resolve => {
+			timer = setTimeout(() => resolve(false), 5000);
+		}),
+	]);
+	clearTimeout(timer);
+	if (!ended) {
+		throw new Error('the app did not end within 5 s of being told to');
 	}
 }
 
@@ -56,14 +72,14 @@ export function appFixture({sharedOnPty = false}: {sharedOnPty?: boolean} = {}):
 		seeded = await seedTokens(redis.url());
 	});
 	afterAll(async () => {
-		await end(shared);
+		await endApp(shared);
 		await redis?.stop();
 		if (stateDir) {
 			rmSync(stateDir, {recursive: true, force: true});
 		}
 	});
 	afterEach(async () => {
-		await end(app);
+		await endApp(app);
 		app = undefined;
 	});
 	return {
