@@ -27,6 +27,25 @@ describe('copying to another instance, in words', () => {
 		expect(copyRefusal({name: 'staging', readOnly: false, redis: 'r'}, undefined)).toBeUndefined();
 	});
 
+	it('names at most three tokens of each kind, then how many more: the Enter line stays on screen', () => {
+		const lines = planLines(
+			plan({
+				copy: [copied(1)],
+				conflicts: Array.from({length: 40}, (_, index) => ({
+					id: ID(100 + index),
+					record: {},
+					fields: [{field: 'scopes', from: [], to: []}],
+				})),
+				unreadable: Array.from({length: 4}, (_, index) => ({id: ID(200 + index), reason: 'not a map'})),
+				refused: Array.from({length: 3}, (_, index) => ({id: ID(300 + index), problem: 'created is not a number'})),
+			}),
+		);
+		expect(lines).toHaveLength(1 + 4 + 4 + 3);
+		expect(lines[4]).toBe('… and 37 more kept: a different token under the same id there');
+		expect(lines[8]).toBe('… and 1 more not copied: cannot be read here');
+		expect(lines.at(-1)).toBe('not copied: 000000000000… created is not a number');
+	});
+
 	it('says each token that will not be copied and why, with text from Redis inert', () => {
 		const lines = planLines(
 			plan({

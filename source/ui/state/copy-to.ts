@@ -28,6 +28,23 @@ export function copyRefusal(choice: InstanceChoice, current: string | undefined)
 	return choice.readOnly ? `Instance ${choice.name} is read-only: copying would write to it; nothing was done` : undefined;
 }
 
+/**
+ * Tokens named one by one per kind in the plan: the dialog's frame has a fixed height, and a copy of
+ * hundreds of marked rows that mostly conflict must still show its Enter line (sync's plan bounds
+ * its lists the same way).
+ */
+export const PLAN_NAMED = 3;
+
+/** At most PLAN_NAMED lines of `items`, then how many more there are. */
+function named<T>(items: readonly T[], line: (item: T) => string, more: string): string[] {
+	const lines = items.slice(0, PLAN_NAMED).map(item => line(item));
+	if (items.length > PLAN_NAMED) {
+		lines.push(`… and ${(items.length - PLAN_NAMED).toLocaleString('en-US')} more ${more}`);
+	}
+
+	return lines;
+}
+
 /** The plan in words: what will be copied and what will not, and why (text from Redis made display text). */
 export function planLines(plan: SyncPlan): string[] {
 	const lines = [
@@ -37,23 +54,32 @@ export function planLines(plan: SyncPlan): string[] {
 		lines.push(`${tokenCount(plan.same.length)} already there, the same: left alone`);
 	}
 
-	for (const conflict of plan.conflicts) {
-		const why =
-			conflict.unreadable === undefined ? conflict.fields.map(({field}) => field).join(', ') : `unreadable there: ${conflict.unreadable}`;
-		lines.push(`kept: a different token under ${shortId(conflict.id)} there (${displayText(why, 200)})`);
-	}
+	lines.push(
+		...named(
+			plan.conflicts,
+			conflict => {
+				const why =
+					conflict.unreadable === undefined
+						? conflict.fields.map(({field}) => field).join(', ')
+						: `unreadable there: ${conflict.unreadable}`;
+				return `kept: a different token under ${shortId(conflict.id)} there (${displayText(why, 200)})`;
+			},
+			'kept: a different token under the same id there',
+		),
+	);
 
 	if (plan.expired.length > 0) {
 		lines.push(`${tokenCount(plan.expired.length)} expired here: not copied`);
 	}
 
-	for (const {id, reason} of plan.unreadable) {
-		lines.push(`not copied: ${shortId(id)} cannot be read here (${displayText(reason, 200)})`);
-	}
-
-	for (const {id, problem} of plan.refused) {
-		lines.push(`not copied: ${shortId(id)} ${displayText(problem, 200)}`);
-	}
+	lines.push(
+		...named(
+			plan.unreadable,
+			({id, reason}) => `not copied: ${shortId(id)} cannot be read here (${displayText(reason, 200)})`,
+			'not copied: cannot be read here',
+		),
+		...named(plan.refused, ({id, problem}) => `not copied: ${shortId(id)} ${displayText(problem, 200)}`, 'not copied: refused'),
+	);
 
 	return lines;
 }
