@@ -70,8 +70,10 @@ async function readHidden({stdin, stderr}: Context): Promise<string> {
 	}
 
 	const raw = (mode: boolean) => setRawMode.call(stdin, mode);
-	stderr.write('Token or id (what you type is not shown): ');
+	// Echo off before the prompt shows: a token typed or pasted the moment the prompt appears must
+	// not meet a terminal still echoing (CI caught it: the process was descheduled between the two).
 	raw(true);
+	stderr.write('Token or id (what you type is not shown): ');
 	stdin.setEncoding('utf8');
 	let onData: ((chunk: string) => void) | undefined;
 	try {
