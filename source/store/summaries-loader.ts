@@ -105,10 +105,9 @@ export function loadSummaryTableWithHead(
 				: {table: await summariesInChild(target, options), forked: true};
 		}));
 	// A small instance's whole table is read at once (milliseconds, here), a large one's when asked.
-	void size.then(
-		async which => (which === 'small' ? all().then(() => {}) : undefined),
-		() => {},
-	);
+	// Its failure is the caller's, from its own all() (the same promise): this early start must not
+	// leave it unhandled, which in the app is a crash (a Redis that stalls during the read did it).
+	size.then(async which => (which === 'small' ? all() : undefined)).catch(() => {});
 	return {head, all};
 }
 
