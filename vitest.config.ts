@@ -31,5 +31,10 @@ export default defineConfig({
 		// cost about a tenth of the suite's CPU (whole suite: 140 s of CPU and 77 s against 158 s
 		// and 88 s, one run each, back to back).
 		env: {CI: 'false', NODE_ENV: 'production'},
+		// Transformed modules are kept on disk between runs (node_modules/.experimental-vitest-cache,
+		// keyed by each file's content): a second `npm test` (and CI's runs on the other Node
+		// releases) transforms only what changed. Measured on test/tokens and test/format, one run
+		// each: transform 8.4 s → 3.0 s.
+		experimental: {fsModuleCache: true},
 	},
 });
