@@ -16,7 +16,8 @@ const secrets: string[] = [];
 const transcripts: string[] = [];
 
 beforeAll(async () => {
-	redis = await startRedis();
+	// Its data directory is read below: a server no other file has written to.
+	redis = await startRedis([], {fresh: true});
 	home = mkdtempSync(path.join(tmpdir(), 'ee-tokens-home-'));
 	env = {HOME: home, XDG_STATE_HOME: path.join(home, 'state'), EENGINE_REDIS: redis.url()};
 });

@@ -21,7 +21,7 @@ export async function freePort(): Promise<number> {
 
 export type TestRedis = {
 	port: number;
-	/** The server's data directory (its append-only file lives here). */
+	/** The server's data directory (its append-only file lives here; it holds earlier files' writes unless the server was started fresh). */
 	dir: string;
 	/** `redis://127.0.0.1:PORT/DB` */
 	url(db?: number): string;
@@ -41,99 +41,182 @@ export type TestRedis = {
 	resume(): void;
 };
 
-/**
- * A real redis-server on a free port, private to one test file: no persistence but an AOF so a
- * restart keeps what was written. Stopped (and its clients closed) by stop(). `extraArgs` are
- * added to its command line (`--databases 4`, `--replicaof …`); restart() may replace them.
- */
-export async function startRedis(extraArgs: readonly string[] = []): Promise<TestRedis> {
-	const dir = mkdtempSync(path.join(tmpdir(), 'ee-tokens-test-redis-'));
-	const port = await freePort();
-	const clients: Redis[] = [];
-	let child: ResultPromise | undefined;
-	let args = extraArgs;
+/** A redis-server process and what it was started with. */
+type Server = {
+	port: number;
+	dir: string;
+	args: readonly string[];
+	child?: ResultPromise;
+	/** Its settings, ACL users and role right after it started: a server given back must still have them to be used again. */
+	baseline?: string;
+};
 
-	const launch = async () => {
-		child = execa(
-			'redis-server',
-			[
-				'--port',
-				String(port),
-				'--bind',
-				'127.0.0.1',
-				'--dir',
-				dir,
-				'--save',
-				'',
-				'--appendonly',
-				'yes',
-				'--appendfsync',
-				'always',
-				...args,
-			],
-			{stdin: 'ignore', stdout: 'ignore', stderr: 'ignore', reject: false},
-		);
-		for (let attempt = 0; attempt < 200; attempt++) {
-			const probe = new Redis({port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0});
-			probe.on('error', () => {});
-			try {
-				await probe.connect();
-				await probe.ping();
-				probe.disconnect();
-				return;
-			} catch {
-				probe.disconnect();
-				await new Promise(resolve => setTimeout(resolve, 25));
-			}
+/**
+ * Servers a file gave back as it got them (no arguments of its own, never restarted, killed or
+ * frozen, the same settings), emptied, for the next file of this test worker. Starting and stopping
+ * a redis-server for each of about a hundred files was about a tenth of the suite's CPU: each start
+ * forks the test worker (hundreds of MB) and waits for the server to answer. The workers share their
+ * module state between files (vitest.config.ts, isolate: false), so this list outlives a file. Idle
+ * servers are execa children of the worker: execa's cleanup stops them when the worker ends.
+ */
+const idle: Server[] = [];
+
+async function launch(server: Server): Promise<void> {
+	server.child = execa(
+		'redis-server',
+		[
+			'--port',
+			String(server.port),
+			'--bind',
+			'127.0.0.1',
+			'--dir',
+			server.dir,
+			'--save',
+			'',
+			// An append-only file so that a restart keeps what was written; written before each reply
+			// (so a SIGKILL loses nothing acknowledged) but never fsynced: no test is about power loss.
+			'--appendonly',
+			'yes',
+			'--appendfsync',
+			'no',
+			...server.args,
+		],
+		{stdin: 'ignore', stdout: 'ignore', stderr: 'ignore', reject: false},
+	);
+	for (let attempt = 0; attempt < 200; attempt++) {
+		const probe = new Redis({port: server.port, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0});
+		probe.on('error', () => {});
+		try {
+			await probe.connect();
+			await probe.ping();
+			server.baseline ??= await settingsOf(probe);
+			probe.disconnect();
+			return;
+		} catch {
+			probe.disconnect();
+			await new Promise(resolve => setTimeout(resolve, 25));
+		}
+	}
+
+	throw new Error(`redis-server did not start on port ${server.port}`);
+}
+
+const settingsOf = async (client: Redis): Promise<string> =>
+	JSON.stringify([
+		await client.config('GET', '*'),
+		await client.call('ACL', 'LIST'),
+		/role:\w+/.exec(await client.info('replication'))?.[0],
+	]);
+
+async function halt(server: Server, signal: NodeJS.Signals): Promise<void> {
+	server.child?.kill(signal);
+	server.child?.kill('SIGCONT');
+	await server.child;
+}
+
+/**
+ * Empties a server a file gave back, for the next one: every database, script and function, and
+ * the statistics INFO counts. Connections are left open: a client some file left connected would
+ * reconnect at once, in the middle of the next file, if it were closed. False (and the caller stops it) when it
+ * is not the server it was: another setting, user or role, a pause, or no answer within a second.
+ */
+async function emptied(server: Server): Promise<boolean> {
+	const client = new Redis({
+		port: server.port,
+		lazyConnect: true,
+		retryStrategy: () => null,
+		maxRetriesPerRequest: 0,
+		commandTimeout: 1000,
+	});
+	client.on('error', () => {});
+	try {
+		await client.connect();
+		if ((await settingsOf(client)) !== server.baseline) {
+			return false;
 		}
 
-		throw new Error(`redis-server did not start on port ${port}`);
-	};
+		await client.flushall();
+		await client.script('FLUSH');
+		await client.call('FUNCTION', 'FLUSH');
+		await client.config('RESETSTAT');
+		return true;
+	} catch {
+		return false;
+	} finally {
+		client.disconnect();
+	}
+}
 
-	const halt = async (signal: NodeJS.Signals) => {
-		child?.kill(signal);
-		// A frozen server only acts on the signal once it runs again.
-		child?.kill('SIGCONT');
-		await child;
-	};
+export type StartOptions = {
+	/**
+	 * A server no other file has used: its data directory holds only this file's writes (a file
+	 * that reads the directory, such as the secrets test, asks for one).
+	 */
+	fresh?: boolean;
+};
 
-	await launch();
+/**
+ * A real redis-server on a free port, for one test file at a time: no persistence but an AOF so a
+ * restart keeps what was written. Given back by stop(), which closes its clients; a server started
+ * without arguments and left as it was is emptied and kept for this worker's next file (see idle).
+ * `extraArgs` are added to its command line (`--databases 4`, `--replicaof …`); restart() may
+ * replace them.
+ */
+export async function startRedis(extraArgs: readonly string[] = [], options: StartOptions = {}): Promise<TestRedis> {
+	let server = extraArgs.length === 0 && !options.fresh ? idle.pop() : undefined;
+	if (!server) {
+		server = {port: await freePort(), dir: mkdtempSync(path.join(tmpdir(), 'ee-tokens-test-redis-')), args: extraArgs};
+		await launch(server);
+	}
+
+	const own = server;
+	const clients: Redis[] = [];
+	// Restarted, killed or frozen: not the server the next file would expect.
+	let altered = extraArgs.length > 0;
 	return {
-		port,
-		dir,
-		url: (db = 8) => `redis://127.0.0.1:${port}/${db}`,
+		port: own.port,
+		dir: own.dir,
+		url: (db = 8) => `redis://127.0.0.1:${own.port}/${db}`,
 		client(db = 8) {
-			const client = new Redis({port, db, maxRetriesPerRequest: 1});
+			const client = new Redis({port: own.port, db, maxRetriesPerRequest: 1});
 			client.on('error', () => {});
 			clients.push(client);
 			return client;
 		},
 		async flush() {
-			const client = new Redis({port});
+			const client = new Redis({port: own.port});
 			await client.flushall();
 			client.disconnect();
 		},
 		async restart(nextArgs) {
-			await halt('SIGTERM');
-			args = nextArgs ?? args;
-			await launch();
+			altered = true;
+			await halt(own, 'SIGTERM');
+			own.args = nextArgs ?? own.args;
+			await launch(own);
 		},
 		async kill() {
-			await halt('SIGKILL');
+			altered = true;
+			await halt(own, 'SIGKILL');
 		},
 		freeze() {
-			child?.kill('SIGSTOP');
+			altered = true;
+			own.child?.kill('SIGSTOP');
 		},
 		resume() {
-			child?.kill('SIGCONT');
+			own.child?.kill('SIGCONT');
 		},
 		async stop() {
 			for (const client of clients) {
 				client.disconnect();
 			}
 
-			await halt('SIGTERM');
-			rmSync(dir, {recursive: true, force: true});
+			if (!altered && (await emptied(own))) {
+				idle.push(own);
+				return;
+			}
+
+			await halt(own, 'SIGTERM');
+			rmSync(own.dir, {recursive: true, force: true});
 		},
 	};
 }
