@@ -8,6 +8,10 @@ export async function startStalled(): Promise<Stalled> {
 	const server = createServer(socket => {
 		sockets.add(socket);
 		socket.on('error', () => {});
+		// Reads (and ignores) what is sent, so a client's close is seen and answered: unread, it
+		// left the client's socket half-closed until ioredis's own 10 s connect timeout, and
+		// test/commands/in-process.test.ts counted it as left open.
+		socket.resume();
 		socket.on('close', () => sockets.delete(socket));
 	});
 	await new Promise<void>(resolve => {
