@@ -6,6 +6,7 @@ import {PERMISSION_PRESETS, encodeRecord, tokenIdOf} from '../../source/tokens/i
 import {runCli, runInProcess} from '../helpers/cli.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 import {type ServedInProcess, serveInProcess} from '../helpers/serve.js';
+import {fetchHttp} from '../helpers/http.js';
 
 /**
  * `ee-tokens can` and a real `serve` give the same answer, status and body, for every scope ×
@@ -67,7 +68,7 @@ async function judged(raw: string, method: string, path: string): Promise<Answer
 }
 
 async function call(raw: string, method: string, path: string, headers: Record<string, string> = {}) {
-	const response = await fetch(`${served.base}${path}`, {method, headers: {authorization: `Bearer ${raw}`, ...headers}});
+	const response = await fetchHttp(`${served.base}${path}`, {method, headers: {authorization: `Bearer ${raw}`, ...headers}});
 	const text = await response.text();
 	let body: unknown;
 	try {

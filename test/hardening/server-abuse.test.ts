@@ -9,6 +9,7 @@ import {fuzzCases, random} from '../helpers/fuzz.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 import {type Served, startServe} from '../helpers/serve.js';
 import {startHarness} from '../server/harness.js';
+import {fetchHttp} from '../helpers/http.js';
 
 let redis: TestRedis;
 let serve: Served;
@@ -33,7 +34,7 @@ const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${serve.chi
 async function authorised(count: number): Promise<void> {
 	for (let start = 0; start < count; start += 50) {
 		const results = await Promise.all(
-			Array.from({length: 50}, async () => (await fetch(`${base}/v1/stats`, {headers: {authorization: `Bearer ${token}`}})).status),
+			Array.from({length: 50}, async () => (await fetchHttp(`${base}/v1/stats`, {headers: {authorization: `Bearer ${token}`}})).status),
 		);
 		expect(results.every(status => status === 200)).toBe(true);
 	}
@@ -90,7 +91,7 @@ describe('the server under hostile traffic', () => {
 				Array.from({length: 50}, async () => {
 					const {method, path, headers} = hostileRequest(rng);
 					try {
-						const response = await fetch(`${base}${path}`, {method, headers, body: method === 'POST' ? '{"description":' : undefined});
+						const response = await fetchHttp(`${base}${path}`, {method, headers, body: method === 'POST' ? '{"description":' : undefined});
 						await response.arrayBuffer();
 						statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
 					} catch {
@@ -128,7 +129,7 @@ describe('the server under hostile traffic', () => {
 
 		// Every slow client is connected and its half request is on the wire before the real one.
 		await Promise.all(sent);
-		const response = await fetch(`${base}/v1/stats`, {headers: {authorization: `Bearer ${token}`}});
+		const response = await fetchHttp(`${base}/v1/stats`, {headers: {authorization: `Bearer ${token}`}});
 		expect(response.status).toBe(200);
 		for (const socket of slow) {
 			socket.destroy();

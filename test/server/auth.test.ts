@@ -1,6 +1,7 @@
 import {describe, expect, test} from 'vitest';
 import {decodeLastUse} from '../../source/tokens/index.js';
 import {bearer, getJson, useHarness} from './harness.js';
+import {fetchHttp} from '../helpers/http.js';
 
 const h = useHarness();
 
@@ -59,7 +60,7 @@ describe('compatibility §6.7 error rows', () => {
 		expect(stats.body).toStrictEqual(SCOPE);
 
 		const {token: api} = await issue(['api']);
-		const page = await fetch(`${h.base}/metrics`, bearer(api));
+		const page = await fetchHttp(`${h.base}/metrics`, bearer(api));
 		expect(page.status).toBe(403);
 		expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
 		expect(await page.text()).toContain('Unauthorized scope');
@@ -105,18 +106,19 @@ describe('scopes against routes (compatibility §6.3)', () => {
 
 			record['description'] = name;
 			const {token} = await h.plant(record);
-			expect((await fetch(`${h.base}/v1/stats`, bearer(token))).status).toBe(expected.stats);
-			expect((await fetch(`${h.base}/metrics`, bearer(token))).status).toBe(expected.metrics);
-			expect((await fetch(`${h.base}/v1/tokens`, bearer(token))).status).toBe(expected.stats);
-			expect((await fetch(`${h.base}/v1/account/nobody`, bearer(token))).status).toBe(expected.stats === 200 ? 404 : 403);
+			expect((await fetchHttp(`${h.base}/v1/stats`, bearer(token))).status).toBe(expected.stats);
+			expect((await fetchHttp(`${h.base}/metrics`, bearer(token))).status).toBe(expected.metrics);
+			expect((await fetchHttp(`${h.base}/v1/tokens`, bearer(token))).status).toBe(expected.stats);
+			expect((await fetchHttp(`${h.base}/v1/account/nobody`, bearer(token))).status).toBe(expected.stats === 200 ? 404 : 403);
 			// The other admin routes: past authentication they answer 404 / 200 / 400 for these inputs.
 			const nothing = '0'.repeat(64);
-			expect((await fetch(`${h.base}/v1/tokens/${nothing}`, bearer(token))).status).toBe(expected.stats === 200 ? 404 : 403);
-			expect((await fetch(`${h.base}/v1/tokens/${nothing}`, {...bearer(token), method: 'DELETE'})).status).toBe(
+			expect((await fetchHttp(`${h.base}/v1/tokens/${nothing}`, bearer(token))).status).toBe(expected.stats === 200 ? 404 : 403);
+			expect((await fetchHttp(`${h.base}/v1/tokens/${nothing}`, {...bearer(token), method: 'DELETE'})).status).toBe(
 				expected.stats === 200 ? 200 : 403,
 			);
 			expect(
-				(await fetch(`${h.base}/v1/tokens`, {...bearer(token, {'content-type': 'application/json'}), method: 'POST', body: '{}'})).status,
+				(await fetchHttp(`${h.base}/v1/tokens`, {...bearer(token, {'content-type': 'application/json'}), method: 'POST', body: '{}'}))
+					.status,
 			).toBe(expected.stats === 200 ? 400 : 403);
 		});
 	}
@@ -131,7 +133,7 @@ describe('account binding (compatibility §6.4)', () => {
 
 		// A hash without the `account` field is not an account.
 		await h.redis.client().hset('iad:example', 'name', 'half made');
-		expect((await fetch(`${h.base}/v1/account/example`, bearer(token))).status).toBe(404);
+		expect((await fetchHttp(`${h.base}/v1/account/example`, bearer(token))).status).toBe(404);
 
 		await h.redis.client().hset('iad:example', 'account', 'example', 'email', 'user@example.com', 'password', 'secret');
 		const found = await getJson(`${h.base}/v1/account/example`, bearer(token));
@@ -140,7 +142,7 @@ describe('account binding (compatibility §6.4)', () => {
 		expect(found.text).not.toContain('secret');
 
 		for (const path of ['/v1/account/other', '/v1/stats', '/metrics', '/v1/tokens', '/v1/tokens?account=other']) {
-			const refused = await fetch(h.base + path, bearer(token));
+			const refused = await fetchHttp(h.base + path, bearer(token));
 			expect(refused.status, path).toBe(403);
 		}
 
@@ -154,8 +156,8 @@ describe('account binding (compatibility §6.4)', () => {
 	test('account ids are compared exactly (case, encoding)', async () => {
 		await h.redis.client().hset('iad:a b', 'account', 'a b');
 		const {token} = await issue(['api'], 'a b');
-		expect((await fetch(`${h.base}/v1/account/a%20b`, bearer(token))).status).toBe(200);
-		expect((await fetch(`${h.base}/v1/account/A%20B`, bearer(token))).status).toBe(403);
+		expect((await fetchHttp(`${h.base}/v1/account/a%20b`, bearer(token))).status).toBe(200);
+		expect((await fetchHttp(`${h.base}/v1/account/A%20B`, bearer(token))).status).toBe(403);
 	});
 
 	// The handler reads the account joi hands it (trimmed, '' as absent), so that is the account the
@@ -167,8 +169,8 @@ describe('account binding (compatibility §6.4)', () => {
 		expect(response.status).toBe(403);
 		expect(response.body).toStrictEqual({statusCode: 403, error: 'Forbidden', message: 'Unauthorized account'});
 		expect(response.text).not.toContain('boss@acme.test');
-		expect((await fetch(`${h.base}/v1/tokens/account/acme%20`, bearer(token))).status).toBe(403);
-		expect((await fetch(`${h.base}/v1/tokens?account=acme%20`, bearer(token))).status).toBe(403);
+		expect((await fetchHttp(`${h.base}/v1/tokens/account/acme%20`, bearer(token))).status).toBe(403);
+		expect((await fetchHttp(`${h.base}/v1/tokens?account=acme%20`, bearer(token))).status).toBe(403);
 	});
 
 	test('a token bound to a blank account cannot list every token', async () => {
@@ -193,7 +195,7 @@ describe('getting the token (compatibility §6.1)', () => {
 	test('the Authorization header wins over the query argument; beside a valid header the argument is a 400', async () => {
 		const {token: good} = await issue(['api']);
 		const bad = 'b'.repeat(64);
-		expect((await fetch(`${h.base}/v1/stats?access_token=${good}`, bearer(bad))).status).toBe(401);
+		expect((await fetchHttp(`${h.base}/v1/stats?access_token=${good}`, bearer(bad))).status).toBe(401);
 		const both = await getJson(`${h.base}/v1/stats?access_token=${bad}`, bearer(good));
 		expect(both.status).toBe(400);
 		expect(both.body).toStrictEqual({
@@ -206,7 +208,7 @@ describe('getting the token (compatibility §6.1)', () => {
 
 	test('an empty Authorization header lets the query argument count', async () => {
 		const {token} = await issue(['api']);
-		expect((await fetch(`${h.base}/v1/stats?access_token=${token}`, {headers: {authorization: ''}})).status).toBe(200);
+		expect((await fetchHttp(`${h.base}/v1/stats?access_token=${token}`, {headers: {authorization: ''}})).status).toBe(200);
 	});
 
 	test('a repeated access_token argument is a bad token, even if one of them is good', async () => {
@@ -219,13 +221,13 @@ describe('getting the token (compatibility §6.1)', () => {
 	test('lower-case and odd-case scheme names, extra spaces', async () => {
 		const {token} = await issue(['api']);
 		for (const authorization of [`bearer ${token}`, `BEARER ${token}`, `BeArEr ${token}`, `Bearer    ${token}`, `Bearer\t${token}`]) {
-			expect((await fetch(`${h.base}/v1/stats`, {headers: {authorization}})).status, authorization).toBe(200);
+			expect((await fetchHttp(`${h.base}/v1/stats`, {headers: {authorization}})).status, authorization).toBe(200);
 		}
 	});
 
 	test('an upper-case raw token authenticates (hex is case-insensitive)', async () => {
 		const {token} = await issue(['api']);
-		expect((await fetch(`${h.base}/v1/stats`, bearer(token.toUpperCase()))).status).toBe(200);
+		expect((await fetchHttp(`${h.base}/v1/stats`, bearer(token.toUpperCase()))).status).toBe(200);
 	});
 
 	test('presenting the id instead of the token fails: it is hashed again', async () => {
@@ -237,7 +239,7 @@ describe('getting the token (compatibility §6.1)', () => {
 
 	test('a token with trailing text after a space still authenticates: only the second part counts', async () => {
 		const {token} = await issue(['api']);
-		expect((await fetch(`${h.base}/v1/stats`, {headers: {authorization: `Bearer ${token} trailing`}})).status).toBe(200);
+		expect((await fetchHttp(`${h.base}/v1/stats`, {headers: {authorization: `Bearer ${token} trailing`}})).status).toBe(200);
 	});
 });
 
@@ -248,7 +250,7 @@ describe('last use (compatibility §1.6)', () => {
 		expect(before).toStrictEqual(Buffer.from([0x80]));
 
 		h.clock.now = 1_734_953_814_623;
-		const response = await fetch(`${h.base}/v1/stats`, bearer(token));
+		const response = await fetchHttp(`${h.base}/v1/stats`, bearer(token));
 		expect(response.status).toBe(403);
 		const bytes = await h.redis.client().hgetBuffer('tokens:access', id);
 		// Compatibility §0 test vector: keys time then ip, time as uint64.
@@ -258,7 +260,7 @@ describe('last use (compatibility §1.6)', () => {
 
 	test('not written for an unknown or expired token', async () => {
 		const {token, id} = await h.plant({created: 1, expires: Date.now() - 1, scopes: ['*']});
-		await fetch(`${h.base}/v1/stats`, bearer(token));
+		await fetchHttp(`${h.base}/v1/stats`, bearer(token));
 		expect(await h.redis.client().hgetBuffer('tokens:access', id)).toBeNull();
 	});
 });
@@ -273,42 +275,42 @@ describe('permissions narrowing', () => {
 		const response = await getJson(`${h.base}/v1/tokens`, bearer(token));
 		expect(response.status).toBe(403);
 		expect(response.body).toMatchObject({message: 'Unauthorized permission', requiredPermission: {action: 'read', group: 'admin'}});
-		expect((await fetch(`${h.base}/v1/stats`, bearer(token))).status).toBe(200);
+		expect((await fetchHttp(`${h.base}/v1/stats`, bearer(token))).status).toBe(200);
 	});
 
 	test('malformed permissions deny every request; nil permissions narrow nothing', async () => {
 		for (const permissions of [{}, [], 'read', {actions: 'read'}, {actions: ['fly']}, {colour: ['red']}]) {
 			const {token} = await h.plant({created: 1, scopes: ['*'], permissions});
-			expect((await fetch(`${h.base}/v1/stats`, bearer(token))).status, JSON.stringify(permissions)).toBe(403);
-			expect((await fetch(`${h.base}/metrics`, bearer(token))).status, JSON.stringify(permissions)).toBe(403);
+			expect((await fetchHttp(`${h.base}/v1/stats`, bearer(token))).status, JSON.stringify(permissions)).toBe(403);
+			expect((await fetchHttp(`${h.base}/metrics`, bearer(token))).status, JSON.stringify(permissions)).toBe(403);
 		}
 
 		const {token} = await h.plant({created: 1, scopes: ['*'], permissions: null});
-		expect((await fetch(`${h.base}/v1/tokens`, bearer(token))).status).toBe(200);
+		expect((await fetchHttp(`${h.base}/v1/tokens`, bearer(token))).status).toBe(200);
 	});
 
 	test('read/diagnostics reaches /v1/stats and /metrics, not /v1/account; read/account the reverse', async () => {
 		const {token: diagnostics} = await h.plant({created: 1, scopes: ['*'], permissions: {actions: ['read'], groups: ['diagnostics']}});
-		expect((await fetch(`${h.base}/v1/stats`, bearer(diagnostics))).status).toBe(200);
-		expect((await fetch(`${h.base}/metrics`, bearer(diagnostics))).status).toBe(200);
-		expect((await fetch(`${h.base}/v1/account/x`, bearer(diagnostics))).status).toBe(403);
+		expect((await fetchHttp(`${h.base}/v1/stats`, bearer(diagnostics))).status).toBe(200);
+		expect((await fetchHttp(`${h.base}/metrics`, bearer(diagnostics))).status).toBe(200);
+		expect((await fetchHttp(`${h.base}/v1/account/x`, bearer(diagnostics))).status).toBe(403);
 
 		const {token: account} = await h.plant({created: 1, scopes: ['*'], permissions: {groups: ['account']}});
-		expect((await fetch(`${h.base}/v1/account/x`, bearer(account))).status).toBe(404);
-		expect((await fetch(`${h.base}/v1/stats`, bearer(account))).status).toBe(403);
+		expect((await fetchHttp(`${h.base}/v1/account/x`, bearer(account))).status).toBe(404);
+		expect((await fetchHttp(`${h.base}/v1/stats`, bearer(account))).status).toBe(403);
 
 		const {token: writeOnly} = await h.plant({created: 1, scopes: ['*'], permissions: {actions: ['write']}});
-		expect((await fetch(`${h.base}/v1/stats`, bearer(writeOnly))).status).toBe(403);
+		expect((await fetchHttp(`${h.base}/v1/stats`, bearer(writeOnly))).status).toBe(403);
 	});
 });
 
 describe('disableTokens setting (compatibility §6.1)', () => {
 	test('with disableTokens on, no token is accepted as preauth, but cannot mint tokens', async () => {
 		await h.redis.client().hset('settings', 'disableTokens', 'true');
-		expect((await fetch(`${h.base}/v1/stats`)).status).toBe(200);
-		expect((await fetch(`${h.base}/v1/stats?access_token=preauth`)).status).toBe(200);
+		expect((await fetchHttp(`${h.base}/v1/stats`)).status).toBe(200);
+		expect((await fetchHttp(`${h.base}/v1/stats?access_token=preauth`)).status).toBe(200);
 		// A bad token is still a bad token.
-		expect((await fetch(`${h.base}/v1/stats`, bearer('c'.repeat(64)))).status).toBe(401);
+		expect((await fetchHttp(`${h.base}/v1/stats`, bearer('c'.repeat(64)))).status).toBe(401);
 		const mint = await getJson(`${h.base}/v1/tokens`, {method: 'POST', body: JSON.stringify({description: 'x', account: 'a'})});
 		expect(mint.status).toBe(403);
 		expect(mint.body.message).toBe('Can not provision an access token for an unauthenticated request');
@@ -318,14 +320,14 @@ describe('disableTokens setting (compatibility §6.1)', () => {
 describe('logs never carry the raw token', () => {
 	test('header, query and path tokens stay out of every log line', async () => {
 		const {token} = await issue(['*']);
-		await fetch(`${h.base}/v1/stats?access_token=${token}`);
-		await fetch(`${h.base}/v1/stats`, bearer(token));
-		await fetch(`${h.base}/v1/stats/${token}`, bearer(token));
-		await fetch(`${h.base}/v1/tokens/${token}`, {...bearer(token), method: 'DELETE'});
+		await fetchHttp(`${h.base}/v1/stats?access_token=${token}`);
+		await fetchHttp(`${h.base}/v1/stats`, bearer(token));
+		await fetchHttp(`${h.base}/v1/stats/${token}`, bearer(token));
+		await fetchHttp(`${h.base}/v1/tokens/${token}`, {...bearer(token), method: 'DELETE'});
 		const lines = h.logs.join('\n');
 		expect(lines).toContain('request completed');
 		expect(lines.toLowerCase()).not.toContain(token);
-		const metrics = await (await fetch(`${h.base}/metrics`, bearer((await issue(['metrics'])).token))).text();
+		const metrics = await (await fetchHttp(`${h.base}/metrics`, bearer((await issue(['metrics'])).token))).text();
 		expect(metrics).not.toContain(token);
 	});
 
@@ -340,8 +342,8 @@ describe('logs never carry the raw token', () => {
 			`${token.slice(0, 5)}%25${encoded(token.slice(5, 6)).slice(1)}${token.slice(6)}`,
 		];
 		for (const spelling of spellings) {
-			await fetch(`${h.base}/v1/tokens/${spelling}`, {...bearer(token), method: 'DELETE'});
-			await fetch(`${h.base}/nowhere/${spelling}`);
+			await fetchHttp(`${h.base}/v1/tokens/${spelling}`, {...bearer(token), method: 'DELETE'});
+			await fetchHttp(`${h.base}/nowhere/${spelling}`);
 		}
 
 		const lines = h.logs.join('\n');

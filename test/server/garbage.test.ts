@@ -2,6 +2,7 @@ import {connect} from 'node:net';
 import {afterAll, beforeAll, expect, test} from 'vitest';
 import {fuzzCases, random as seeded} from '../helpers/fuzz.js';
 import {type Harness, bearer, startHarness} from './harness.js';
+import {fetchHttp} from '../helpers/http.js';
 
 let h: Harness;
 let port: number;
@@ -98,7 +99,7 @@ test(`${fuzzCases(2000).toLocaleString('en-US')} random Authorization values: ne
 	await Promise.all(Array.from({length: 16}, async () => worker()));
 	// Most of these are well-formed HTTP with a wrong token: the sweep reached the validator.
 	expect(statuses.get(401) ?? 0).toBeGreaterThan(total / 2);
-	expect((await fetch(`${h.base}/v1/stats`, bearer(root))).status).toBe(200);
+	expect((await fetchHttp(`${h.base}/v1/stats`, bearer(root))).status).toBe(200);
 });
 
 function pick<T>(random: () => number, items: readonly T[]): T {
@@ -156,7 +157,7 @@ test('empty, huge, non-ASCII, control characters and repeated headers', async ()
 		],
 	];
 	for (const [name, body] of posts) {
-		const response = await fetch(`${h.base}/v1/tokens`, {
+		const response = await fetchHttp(`${h.base}/v1/tokens`, {
 			method: 'POST',
 			headers: {authorization: `Bearer ${root}`, 'content-type': 'application/json'},
 			body,
@@ -165,15 +166,15 @@ test('empty, huge, non-ASCII, control characters and repeated headers', async ()
 		expect(response.status, name).not.toBe(200);
 	}
 
-	const tooBig = await fetch(`${h.base}/v1/tokens`, {
+	const tooBig = await fetchHttp(`${h.base}/v1/tokens`, {
 		method: 'POST',
 		headers: {authorization: `Bearer ${root}`},
 		body: 'x'.repeat(4 * 1024 * 1024),
 	});
 	expect(tooBig.status).toBe(413);
 
-	expect((await fetch(`${h.base}/health`)).status).toBe(200);
-	expect((await fetch(`${h.base}/v1/stats`, bearer(root))).status).toBe(200);
+	expect((await fetchHttp(`${h.base}/health`)).status).toBe(200);
+	expect((await fetchHttp(`${h.base}/v1/stats`, bearer(root))).status).toBe(200);
 	// No request ended in an unexpected error on the server side either.
 	expect(h.logs.filter(line => line.includes('"Request failed"'))).toStrictEqual([]);
 });

@@ -6,6 +6,7 @@ import {type TokenRecord, encodeRecord, generateRawToken, tokenIdOf} from '../..
 import {createApiServer, type ApiServer} from '../../source/server/server.js';
 import {startRedis, type TestRedis} from '../helpers/redis.js';
 import {plantRecord} from '../helpers/keyspace.js';
+import {type HttpInit, fetchHttp} from '../helpers/http.js';
 
 /**
  * A real redis-server and the API server in this process on a free port, with the clock under the
@@ -80,8 +81,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
 export const bearer = (token: string, extra: Record<string, string> = {}) => ({headers: {authorization: `Bearer ${token}`, ...extra}});
 
-export async function getJson(url: string, init?: RequestInit): Promise<{status: number; headers: Headers; body: any; text: string}> {
-	const response = await fetch(url, init);
+export async function getJson(url: string, init?: HttpInit): Promise<{status: number; headers: Headers; body: any; text: string}> {
+	const response = await fetchHttp(url, init);
 	const text = await response.text();
 	let body: unknown;
 	try {

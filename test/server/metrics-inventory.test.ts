@@ -3,6 +3,7 @@ import {encodeLastUse, summaryOf} from '../../source/tokens/index.js';
 import {InventoryCache, SCOPE_LABELS, inventoryOf} from '../../source/server/token-inventory.js';
 import {expositionProblems, labelValues, samples} from '../helpers/prometheus.js';
 import {bearer, useHarness} from './harness.js';
+import {fetchHttp} from '../helpers/http.js';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-06-01T12:00:00Z');
@@ -18,7 +19,7 @@ const h = useHarness(
 );
 
 const scrape = async (token = root) => {
-	const response = await fetch(`${h.base}/metrics`, bearer(token));
+	const response = await fetchHttp(`${h.base}/metrics`, bearer(token));
 	expect(response.status).toBe(200);
 	return response.text();
 };
@@ -72,9 +73,9 @@ describe('/metrics token gauges', () => {
 		const expiring = await h.store.issue({description: 'short', scopes: ['api'], expires: NOW + 1000});
 		const api = await h.store.issue({description: 'api only', scopes: ['api']});
 		h.clock.now = NOW + 5000;
-		expect((await fetch(`${h.base}/v1/stats`, bearer(expiring.rawToken))).status).toBe(401);
-		expect((await fetch(`${h.base}/metrics`, bearer(api.rawToken))).status).toBe(403);
-		expect((await fetch(`${h.base}/v1/stats`, bearer('0'.repeat(64)))).status).toBe(401);
+		expect((await fetchHttp(`${h.base}/v1/stats`, bearer(expiring.rawToken))).status).toBe(401);
+		expect((await fetchHttp(`${h.base}/metrics`, bearer(api.rawToken))).status).toBe(403);
+		expect((await fetchHttp(`${h.base}/v1/stats`, bearer('0'.repeat(64)))).status).toBe(401);
 		const text = await scrape();
 		expect(expositionProblems(text)).toEqual([]);
 		expect(text).toContain('# TYPE api_auth_outcomes_total counter');
@@ -114,7 +115,7 @@ describe('/metrics token gauges', () => {
 		await h.redis.client().hset('settings', 'disableTokens', 'true');
 		await h.redis.client().set('tokens', 'not a hash');
 		for (let index = 0; index < 2; index++) {
-			const response = await fetch(`${h.base}/metrics`);
+			const response = await fetchHttp(`${h.base}/metrics`);
 			expect(response.status).toBe(200);
 			const text = await response.text();
 			expect(expositionProblems(text)).toEqual([]);
@@ -127,7 +128,7 @@ describe('/metrics token gauges', () => {
 		expect(failed).toHaveLength(1);
 		expect(JSON.parse(failed[0]!).level).toBe(40);
 		await h.redis.client().del('tokens');
-		const text = await (await fetch(`${h.base}/metrics`)).text();
+		const text = await (await fetchHttp(`${h.base}/metrics`)).text();
 		expect(samples(text).get('api_tokens_inventory_up')).toBe(1);
 		expect(samples(text).get('api_tokens')).toBe(0);
 		expect(h.logs.filter(line => line.includes('Reading the token inventory works again'))).toHaveLength(1);

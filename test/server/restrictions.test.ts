@@ -2,6 +2,7 @@ import {afterAll, beforeAll, beforeEach, describe, expect, test} from 'vitest';
 import {RATE_LIMIT_EPOCH, addressAllowed, rateWindow, referrerAllowed} from '../../source/server/restrictions.js';
 import {rateLimitOf} from '../../source/tokens/index.js';
 import {type Harness, bearer, getJson, startHarness} from './harness.js';
+import {fetchHttp} from '../helpers/http.js';
 
 describe('address matching (compatibility §6.5)', () => {
 	test('IPv4, IPv6, CIDR and IPv4-mapped IPv6 on either side', () => {
@@ -92,7 +93,7 @@ describe('IP allowlists over real sockets', () => {
 	test('IPv4 client: allowed by address and CIDR, refused otherwise with its address in the body', async () => {
 		for (const addresses of [['127.0.0.1'], ['127.0.0.0/8'], ['10.0.0.1', '127.0.0.1/32'], ['::ffff:127.0.0.1']]) {
 			const {token} = await h.plant(withAddresses(addresses));
-			expect((await fetch(`${h.base}/v1/stats`, bearer(token))).status, JSON.stringify(addresses)).toBe(200);
+			expect((await fetchHttp(`${h.base}/v1/stats`, bearer(token))).status, JSON.stringify(addresses)).toBe(200);
 		}
 
 		for (const addresses of [['10.0.0.0/8'], ['::1'], [], ['garbage']]) {
@@ -111,11 +112,11 @@ describe('IP allowlists over real sockets', () => {
 	test('IPv6 client ::1 and a mapped IPv4 client on a dual-stack listener', async () => {
 		const port = new URL(v6.base).port;
 		const {token: six} = await v6.plant(withAddresses(['::1/128']));
-		expect((await fetch(`http://[::1]:${port}/v1/stats`, bearer(six))).status).toBe(200);
-		expect((await fetch(`http://127.0.0.1:${port}/v1/stats`, bearer(six))).status).toBe(403);
+		expect((await fetchHttp(`http://[::1]:${port}/v1/stats`, bearer(six))).status).toBe(200);
+		expect((await fetchHttp(`http://127.0.0.1:${port}/v1/stats`, bearer(six))).status).toBe(403);
 
 		const {token: four} = await v6.plant(withAddresses(['127.0.0.0/8']));
-		expect((await fetch(`http://127.0.0.1:${port}/v1/stats`, bearer(four))).status).toBe(200);
+		expect((await fetchHttp(`http://127.0.0.1:${port}/v1/stats`, bearer(four))).status).toBe(200);
 		const refused = await getJson(`http://[::1]:${port}/v1/stats`, bearer(four));
 		expect(refused.status).toBe(403);
 		expect(refused.body.remoteAddress).toBe('::1');
@@ -124,28 +125,28 @@ describe('IP allowlists over real sockets', () => {
 	test('X-Forwarded-For is ignored unless the enableApiProxy setting is on', async () => {
 		const {token} = await h.plant(withAddresses(['203.0.113.7']));
 		const forwarded = bearer(token, {'x-forwarded-for': '203.0.113.7, 10.0.0.1'});
-		expect((await fetch(`${h.base}/v1/stats`, forwarded)).status).toBe(403);
+		expect((await fetchHttp(`${h.base}/v1/stats`, forwarded)).status).toBe(403);
 		await h.redis.client().hset('settings', 'enableApiProxy', 'true');
-		expect((await fetch(`${h.base}/v1/stats`, forwarded)).status).toBe(200);
+		expect((await fetchHttp(`${h.base}/v1/stats`, forwarded)).status).toBe(200);
 		// A non-IP first hop falls back to the socket address.
-		expect((await fetch(`${h.base}/v1/stats`, bearer(token, {'x-forwarded-for': 'nonsense'}))).status).toBe(403);
+		expect((await fetchHttp(`${h.base}/v1/stats`, bearer(token, {'x-forwarded-for': 'nonsense'}))).status).toBe(403);
 	});
 });
 
 describe('referrers over real requests', () => {
 	test('allowed and refused Referer headers', async () => {
 		const {token} = await h.plant({created: 1, scopes: ['*'], restrictions: {referrers: ['https://*.example.com/*']}});
-		expect((await fetch(`${h.base}/v1/stats`, bearer(token, {referer: 'https://app.example.com/x'}))).status).toBe(200);
+		expect((await fetchHttp(`${h.base}/v1/stats`, bearer(token, {referer: 'https://app.example.com/x'}))).status).toBe(200);
 		const refused = await getJson(`${h.base}/v1/stats`, bearer(token, {referer: 'https://evil.org/'}));
 		expect(refused.status).toBe(403);
 		expect(refused.body).toStrictEqual({statusCode: 403, error: 'Forbidden', message: 'Unauthorized referrer'});
-		expect((await fetch(`${h.base}/v1/stats`, bearer(token))).status).toBe(403);
+		expect((await fetchHttp(`${h.base}/v1/stats`, bearer(token))).status).toBe(403);
 
 		const {token: any} = await h.plant({created: 1, scopes: ['*'], restrictions: {referrers: ['*']}});
-		expect((await fetch(`${h.base}/v1/stats`, bearer(any))).status).toBe(200);
+		expect((await fetchHttp(`${h.base}/v1/stats`, bearer(any))).status).toBe(200);
 		// An empty list is not checked at all.
 		const {token: none} = await h.plant({created: 1, scopes: ['*'], restrictions: {referrers: []}});
-		expect((await fetch(`${h.base}/v1/stats`, bearer(none, {referer: 'x'}))).status).toBe(200);
+		expect((await fetchHttp(`${h.base}/v1/stats`, bearer(none, {referer: 'x'}))).status).toBe(200);
 	});
 });
 
@@ -158,7 +159,7 @@ describe('rate limit over real requests', () => {
 		const bucket = Math.floor((h.clock.now - RATE_LIMIT_EPOCH) / 60_000);
 
 		for (let index = 1; index <= 3; index++) {
-			const response = await fetch(`${h.base}/v1/stats`, bearer(token));
+			const response = await fetchHttp(`${h.base}/v1/stats`, bearer(token));
 			expect(response.status).toBe(200);
 			expect(response.headers.get('x-ratelimit-limit')).toBe('3');
 			expect(response.headers.get('x-ratelimit-remaining')).toBe(String(3 - index));
@@ -178,7 +179,7 @@ describe('rate limit over real requests', () => {
 
 		// Next window: a fresh counter.
 		h.clock.now = windowStart + 60_000;
-		const next = await fetch(`${h.base}/v1/stats`, bearer(token));
+		const next = await fetchHttp(`${h.base}/v1/stats`, bearer(token));
 		expect(next.status).toBe(200);
 		expect(next.headers.get('x-ratelimit-remaining')).toBe('2');
 		expect(next.headers.get('x-ratelimit-reset')).toBe('60');
@@ -186,8 +187,8 @@ describe('rate limit over real requests', () => {
 
 	test('on /metrics a 429 is the HTML page', async () => {
 		const {token} = await h.plant({created: 1, scopes: ['*'], restrictions: {rateLimit: {maxRequests: 1, timeWindow: 600}}});
-		expect((await fetch(`${h.base}/metrics`, bearer(token))).status).toBe(200);
-		const limited = await fetch(`${h.base}/metrics`, bearer(token));
+		expect((await fetchHttp(`${h.base}/metrics`, bearer(token))).status).toBe(200);
+		const limited = await fetchHttp(`${h.base}/metrics`, bearer(token));
 		expect(limited.status).toBe(429);
 		expect(limited.headers.get('content-type')).toBe('text/html; charset=utf-8');
 	});
@@ -200,7 +201,7 @@ describe('rate limit over real requests', () => {
 			['/v1/account/nobody', 404],
 			['/v1/stats?seconds=many', 400],
 		] as const) {
-			const response = await fetch(h.base + path, bearer(token));
+			const response = await fetchHttp(h.base + path, bearer(token));
 			expect(response.status, path).toBe(status);
 			expect(response.headers.get('x-ratelimit-limit'), path).toBe('10');
 			expect(response.headers.get('x-ratelimit-reset'), path).toBe('10');
@@ -210,7 +211,7 @@ describe('rate limit over real requests', () => {
 
 	test('a rateLimit without maxRequests always limits', async () => {
 		const {token} = await h.plant({created: 1, scopes: ['*'], restrictions: {rateLimit: {timeWindow: 60}}});
-		expect((await fetch(`${h.base}/v1/stats`, bearer(token))).status).toBe(429);
+		expect((await fetchHttp(`${h.base}/v1/stats`, bearer(token))).status).toBe(429);
 	});
 
 	test('checks run in order: address before referrer before rate limit', async () => {
@@ -230,8 +231,8 @@ describe('audit log (compatibility §1.7)', () => {
 	test('with tokenAuditLog on, allowed and denied requests are logged newest first', async () => {
 		await h.redis.client().hset('settings', 'tokenAuditLog', 'true');
 		const {token, id} = await h.plant({created: 1, scopes: ['api']});
-		await fetch(`${h.base}/v1/stats`, bearer(token));
-		await fetch(`${h.base}/metrics`, bearer(token));
+		await fetchHttp(`${h.base}/v1/stats`, bearer(token));
+		await fetchHttp(`${h.base}/metrics`, bearer(token));
 		await expect.poll(async () => h.redis.client().llen(`tokens:log:${id}`)).toBe(2);
 		const {decodeFirstMsgpack} = await import('../../source/tokens/index.js');
 		const [denied, allowed] = (await h.redis.client().lrangeBuffer(`tokens:log:${id}`, 0, -1)).map(bytes => decodeFirstMsgpack(bytes));

@@ -4,6 +4,7 @@ import {runInProcess} from '../helpers/cli.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 import {plantRecord} from '../helpers/keyspace.js';
 import {type ServedInProcess, serveInProcess} from '../helpers/serve.js';
+import {fetchHttp} from '../helpers/http.js';
 
 /**
  * Issue #12's end-to-end rotation: the old token authenticates on serve during the grace and gets
@@ -28,7 +29,7 @@ afterAll(async () => {
 });
 
 const get = async (token: string, path = '/v1/account/acme') =>
-	(await fetch(`${served.base}${path}`, {headers: {authorization: `Bearer ${token}`}})).status;
+	(await fetchHttp(`${served.base}${path}`, {headers: {authorization: `Bearer ${token}`}})).status;
 
 test('rotate: the old token works through the grace and gets 401 after it; the new one has every field of the old', async () => {
 	const raw = redis.client(8);

@@ -1,5 +1,6 @@
 import {describe, expect, test} from 'vitest';
 import {bearer, getJson, useHarness} from './harness.js';
+import {fetchHttp} from '../helpers/http.js';
 
 let root: string;
 const h = useHarness(async harness => {
@@ -17,8 +18,8 @@ describe('GET /v1/stats', () => {
 	});
 
 	test('?seconds is validated like EmailEngine: integer 0..604800, empty = default; unknown arguments refused', async () => {
-		expect((await fetch(`${h.base}/v1/stats?seconds=60`, bearer(root))).status).toBe(200);
-		expect((await fetch(`${h.base}/v1/stats?seconds=`, bearer(root))).status).toBe(200);
+		expect((await fetchHttp(`${h.base}/v1/stats?seconds=60`, bearer(root))).status).toBe(200);
+		expect((await fetchHttp(`${h.base}/v1/stats?seconds=`, bearer(root))).status).toBe(200);
 		const bad = await getJson(`${h.base}/v1/stats?seconds=abc&colour=red`, bearer(root));
 		expect(bad.status).toBe(400);
 		expect(bad.body).toStrictEqual({
@@ -38,9 +39,9 @@ describe('GET /v1/stats', () => {
 
 describe('GET /metrics', () => {
 	test('Prometheus text with default metrics, thread counters, api_call and auth outcomes', async () => {
-		await fetch(`${h.base}/v1/stats`, bearer(root));
-		await fetch(`${h.base}/v1/stats`);
-		const response = await fetch(`${h.base}/metrics`, bearer(root));
+		await fetchHttp(`${h.base}/v1/stats`, bearer(root));
+		await fetchHttp(`${h.base}/v1/stats`);
+		const response = await fetchHttp(`${h.base}/metrics`, bearer(root));
 		expect(response.status).toBe(200);
 		expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
 		expect(response.headers.get('cache-control')).toBe('no-cache');
@@ -57,13 +58,13 @@ describe('GET /metrics', () => {
 
 	test('api_call counts each answered request once, and reading /metrics twice does not add to it', async () => {
 		const count = async () => {
-			const text = await (await fetch(`${h.base}/metrics`, bearer(root))).text();
+			const text = await (await fetchHttp(`${h.base}/metrics`, bearer(root))).text();
 			return Number(/api_call\{method="get",statusCode="404",route="\/v1\/account\/\{account\}"\} (\d+)/.exec(text)?.[1] ?? 0);
 		};
 
 		const before = await count();
 		for (let index = 0; index < 3; index++) {
-			expect((await fetch(`${h.base}/v1/account/nobody-${index}`, bearer(root))).status).toBe(404);
+			expect((await fetchHttp(`${h.base}/v1/account/nobody-${index}`, bearer(root))).status).toBe(404);
 		}
 
 		expect(await count()).toBe(before + 3);
@@ -71,8 +72,8 @@ describe('GET /metrics', () => {
 	});
 
 	test('a route without a query schema ignores its query, as hapi does', async () => {
-		expect((await fetch(`${h.base}/metrics?name[]=x&foo=bar`, bearer(root))).status).toBe(200);
-		expect((await fetch(`${h.base}/v1/account/nobody?quota=true`, bearer(root))).status).toBe(404);
+		expect((await fetchHttp(`${h.base}/metrics?name[]=x&foo=bar`, bearer(root))).status).toBe(200);
+		expect((await fetchHttp(`${h.base}/v1/account/nobody?quota=true`, bearer(root))).status).toBe(404);
 	});
 });
 
@@ -111,7 +112,7 @@ describe('GET /health and unknown routes', () => {
 	});
 
 	test('HEAD answers like GET without a body', async () => {
-		const response = await fetch(`${h.base}/v1/stats`, {...bearer(root), method: 'HEAD'});
+		const response = await fetchHttp(`${h.base}/v1/stats`, {...bearer(root), method: 'HEAD'});
 		expect(response.status).toBe(200);
 		expect(await response.text()).toBe('');
 	});
@@ -124,13 +125,13 @@ describe('Redis down', () => {
 			const down = await getJson(`${h.base}/v1/stats`, bearer(root));
 			expect(down.status).toBe(503);
 			expect(down.body).toMatchObject({statusCode: 503, error: 'Service Unavailable'});
-			expect((await fetch(`${h.base}/health`)).status).toBe(503);
+			expect((await fetchHttp(`${h.base}/health`)).status).toBe(503);
 		} finally {
 			await h.redis.restart();
 		}
 
 		// The AOF kept the token; ioredis reconnects on its own.
-		await expect.poll(async () => (await fetch(`${h.base}/v1/stats`, bearer(root))).status, {timeout: 10_000, interval: 200}).toBe(200);
+		await expect.poll(async () => (await fetchHttp(`${h.base}/v1/stats`, bearer(root))).status, {timeout: 10_000, interval: 200}).toBe(200);
 	});
 });
 
@@ -149,7 +150,7 @@ describe('a key of the wrong kind (another writer broke it)', () => {
 					'Redis refused a command because of what a key holds: WRONGTYPE Operation against a key holding the wrong kind of value (HMGET settings)',
 			});
 			// A Redis that answers is healthy: /health says so, and no outage begins or ends.
-			expect((await fetch(`${h.base}/health`)).status).toBe(200);
+			expect((await fetchHttp(`${h.base}/health`)).status).toBe(200);
 		}
 
 		const named = messages().filter(message => message.includes('WRONGTYPE'));

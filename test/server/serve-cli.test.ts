@@ -10,6 +10,7 @@ import {runInProcess} from '../helpers/cli.js';
 import {startRedis, type TestRedis} from '../helpers/redis.js';
 import {type LogLine, type Served, startServe} from '../helpers/serve.js';
 import {VECTOR} from '../helpers/vectors.js';
+import {fetchHttp} from '../helpers/http.js';
 
 let redis: TestRedis;
 const running: Served[] = [];
@@ -46,18 +47,18 @@ describe('ee-tokens serve, end to end', () => {
 		const [all, api, metrics] = await Promise.all([issue('-s', '*'), issue('-s', 'api'), issue('-s', 'metrics')]);
 		const server = await serve();
 
-		const stats = await fetch(`${server.base}/v1/stats`, auth(all));
+		const stats = await fetchHttp(`${server.base}/v1/stats`, auth(all));
 		expect(stats.status).toBe(200);
 		expect(await stats.json()).toMatchObject({license: 'MIT', accounts: 0});
-		expect((await fetch(`${server.base}/v1/stats?access_token=${all}`)).status).toBe(200);
-		const scrape = await fetch(`${server.base}/metrics`, auth(all));
+		expect((await fetchHttp(`${server.base}/v1/stats?access_token=${all}`)).status).toBe(200);
+		const scrape = await fetchHttp(`${server.base}/metrics`, auth(all));
 		expect(scrape.status).toBe(200);
 		expect(await scrape.text()).toContain('# HELP thread_starts Number of started threads\n# TYPE thread_starts counter\nthread_starts 1');
 
-		expect((await fetch(`${server.base}/v1/stats`, auth(metrics))).status).toBe(403);
-		expect((await fetch(`${server.base}/metrics`, auth(metrics))).status).toBe(200);
-		expect((await fetch(`${server.base}/v1/stats`, auth(api))).status).toBe(200);
-		const htmlPage = await fetch(`${server.base}/metrics`, auth(api));
+		expect((await fetchHttp(`${server.base}/v1/stats`, auth(metrics))).status).toBe(403);
+		expect((await fetchHttp(`${server.base}/metrics`, auth(metrics))).status).toBe(200);
+		expect((await fetchHttp(`${server.base}/v1/stats`, auth(api))).status).toBe(200);
+		const htmlPage = await fetchHttp(`${server.base}/metrics`, auth(api));
 		expect(htmlPage.status).toBe(403);
 		expect(htmlPage.headers.get('content-type')).toContain('text/html');
 
@@ -77,7 +78,7 @@ describe('ee-tokens serve, end to end', () => {
 	test('a token bound to account example: 404 until iad:example has `account`, then 200; 403 on another account', async () => {
 		const bound = await issue('-s', 'api', '-a', 'example');
 		const server = await serve();
-		const missing = await fetch(`${server.base}/v1/account/example`, auth(bound));
+		const missing = await fetchHttp(`${server.base}/v1/account/example`, auth(bound));
 		expect(missing.status).toBe(404);
 		expect(await missing.json()).toStrictEqual({
 			statusCode: 404,
@@ -86,11 +87,11 @@ describe('ee-tokens serve, end to end', () => {
 		});
 
 		await redis.client().hset('iad:example', 'account', 'example', 'name', 'Example');
-		const found = await fetch(`${server.base}/v1/account/example`, auth(bound));
+		const found = await fetchHttp(`${server.base}/v1/account/example`, auth(bound));
 		expect(found.status).toBe(200);
 		expect(await found.json()).toMatchObject({account: 'example', name: 'Example'});
 
-		const other = await fetch(`${server.base}/v1/account/other`, auth(bound));
+		const other = await fetchHttp(`${server.base}/v1/account/other`, auth(bound));
 		expect(other.status).toBe(403);
 		expect(await other.json()).toStrictEqual({statusCode: 403, error: 'Forbidden', message: 'Unauthorized account'});
 	});
@@ -136,7 +137,7 @@ describe('ee-tokens serve, end to end', () => {
 		expect(received.split('\r\n\r\n')[1]?.split('\r\n')[0]).toBe('HTTP/1.1 404 Not Found');
 		const result = await server.child;
 		expect(result.exitCode).toBe(0);
-		await expect(fetch(`${server.base}/health`)).rejects.toThrow();
+		await expect(fetchHttp(`${server.base}/health`)).rejects.toThrow();
 	});
 });
 
@@ -148,7 +149,7 @@ describe('prepared token (compatibility §5)', () => {
 		expect(Object.keys(imported!)).toEqual(expect.arrayContaining(['level', 'time', 'pid', 'hostname', 'msg']));
 		// Imported before listening.
 		expect(first.lines.indexOf(imported!)).toBeLessThan(first.lines.findIndex(line => line.msg.startsWith('API server listening')));
-		expect((await fetch(`${first.base}/v1/stats`, auth(VECTOR.rawToken))).status).toBe(200);
+		expect((await fetchHttp(`${first.base}/v1/stats`, auth(VECTOR.rawToken))).status).toBe(200);
 		expect((await first.stop()).exitCode).toBe(0);
 
 		const created = await redis.client().hgetBuffer('tokens', VECTOR.id);
@@ -160,7 +161,7 @@ describe('prepared token (compatibility §5)', () => {
 		expect(second.lines.some(line => line.msg === 'Imported prepared token')).toBe(false);
 		// Nothing rewritten: the record (with its created time) is byte for byte the same.
 		expect(await redis.client().hgetBuffer('tokens', VECTOR.id)).toStrictEqual(created);
-		expect((await fetch(`${second.base}/metrics`, auth(VECTOR.rawToken))).status).toBe(200);
+		expect((await fetchHttp(`${second.base}/metrics`, auth(VECTOR.rawToken))).status).toBe(200);
 	});
 
 	test('EENGINE_PREPARED_TOKEN_FILE is read with its trailing newline stripped', async () => {
@@ -170,7 +171,7 @@ describe('prepared token (compatibility §5)', () => {
 			writeFileSync(file, `${VECTOR.exportString}\n`);
 			const server = await serve([], {EENGINE_PREPARED_TOKEN_FILE: file});
 			expect(server.lines.some(line => line.msg === 'Imported prepared token')).toBe(true);
-			expect((await fetch(`${server.base}/v1/stats`, auth(VECTOR.rawToken))).status).toBe(200);
+			expect((await fetchHttp(`${server.base}/v1/stats`, auth(VECTOR.rawToken))).status).toBe(200);
 		} finally {
 			rmSync(dir, {recursive: true, force: true});
 		}

@@ -2,6 +2,7 @@ import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, test} from
 import {runInProcess as runCli} from '../helpers/cli.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 import {type LogLine, type ServedInProcess as Served, serveInProcess} from '../helpers/serve.js';
+import {fetchHttp} from '../helpers/http.js';
 
 /**
  * What the operator reads in serve's log: who asked, and why a request was turned away. serve runs
@@ -52,7 +53,7 @@ describe("serve's request log", () => {
 		const limited = await issue('-s', 'api', '--rate-limit', '1/3600');
 		const served = await serve();
 		const get = async (path: string, token?: string, headers: Record<string, string> = {}) =>
-			(await fetch(`${served.base}${path}`, {headers: token ? {authorization: `Bearer ${token}`, ...headers} : headers})).status;
+			(await fetchHttp(`${served.base}${path}`, {headers: token ? {authorization: `Bearer ${token}`, ...headers} : headers})).status;
 
 		expect(await get('/v1/stats', api)).toBe(200);
 		expect(await get('/metrics', api)).toBe(403);
@@ -92,7 +93,7 @@ describe("serve's request log", () => {
 		running.push(served);
 		const get = async (path: string, token?: string) =>
 			(
-				await fetch(`${served.base}${path}`, {
+				await fetchHttp(`${served.base}${path}`, {
 					headers: {'x-forwarded-for': '203.0.113.9', ...(token ? {authorization: `Bearer ${token}`} : {})},
 				})
 			).status;
@@ -118,7 +119,7 @@ describe("serve's request log", () => {
 		const served = await serve(['--dbs.timeout', '120']);
 		const get = async (path: string, token?: string) =>
 			(
-				await fetch(`${served.base}${path}`, {
+				await fetchHttp(`${served.base}${path}`, {
 					headers: {'x-forwarded-for': '203.0.113.9', ...(token ? {authorization: `Bearer ${token}`} : {})},
 				})
 			).status;
@@ -140,9 +141,9 @@ describe("serve's request log", () => {
 		// The server's clock two hours on: the token has expired for it.
 		const served = await serveInProcess(redis.url(), [], {}, () => Date.now() + 2 * 3_600_000);
 		try {
-			expect((await fetch(`${served.base}/v1/stats`, {headers: {authorization: `Bearer ${soon}`}})).status).toBe(401);
-			expect((await fetch(`${served.base}/v1/stats`, {headers: {authorization: `Bearer ${api}`}})).status).toBe(200);
-			expect((await fetch(`${served.base}/health`)).status).toBe(200);
+			expect((await fetchHttp(`${served.base}/v1/stats`, {headers: {authorization: `Bearer ${soon}`}})).status).toBe(401);
+			expect((await fetchHttp(`${served.base}/v1/stats`, {headers: {authorization: `Bearer ${api}`}})).status).toBe(200);
+			expect((await fetchHttp(`${served.base}/health`)).status).toBe(200);
 		} finally {
 			await served.stop();
 		}

@@ -6,6 +6,7 @@ import {runInProcess as runCli} from '../helpers/cli.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 import {type ServedInProcess as Served, serveInProcess} from '../helpers/serve.js';
 import {type Stalled, startStalled} from '../helpers/stalled.js';
+import {fetchHttp} from '../helpers/http.js';
 
 /**
  * `ee-tokens serve` and its Redis: a wrong database, silence, a refused write, a lost database. The
@@ -50,7 +51,7 @@ const issue = async (url: string, scopes = ['*']) => {
 	}
 };
 
-const stats = async (served: Served, token: string) => fetch(`${served.base}/v1/stats`, {headers: {authorization: `Bearer ${token}`}});
+const stats = async (served: Served, token: string) => fetchHttp(`${served.base}/v1/stats`, {headers: {authorization: `Bearer ${token}`}});
 
 describe('serve on a database that cannot be used', () => {
 	it.each([
@@ -114,7 +115,7 @@ describe('serve and a Redis that does not answer', () => {
 		expect((await stats(served, token)).status).toBe(200);
 		redis.freeze();
 		try {
-			const during = await Promise.all([stats(served, token), stats(served, token), fetch(`${served.base}/health`)]);
+			const during = await Promise.all([stats(served, token), stats(served, token), fetchHttp(`${served.base}/health`)]);
 			expect(during.map(response => response.status)).toEqual([503, 503, 503]);
 			expect(await during[0]!.json()).toEqual({
 				statusCode: 503,

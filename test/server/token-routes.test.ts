@@ -1,6 +1,7 @@
 import {describe, expect, test} from 'vitest';
 import {decodeFirstMsgpack, decodeRecord, encodeMsgpack, tokenIdOf} from '../../source/tokens/index.js';
 import {bearer, getJson, useHarness} from './harness.js';
+import {fetchHttp} from '../helpers/http.js';
 
 /** The token routes answer as EmailEngine 2.79.2 does (compatibility §7), whole bodies compared. */
 
@@ -262,7 +263,7 @@ describe('POST /v1/tokens is validated as EmailEngine validates it (joi)', () =>
 			'metadata',
 		]);
 		expect(await h.redis.client().sismember('iat:example', response.body.id)).toBe(1);
-		const used = await fetch(`${h.base}/v1/account/example`, bearer(response.body.token));
+		const used = await fetchHttp(`${h.base}/v1/account/example`, bearer(response.body.token));
 		expect(used.status).toBe(200);
 		expect(used.headers.get('x-ratelimit-limit')).toBe('5');
 	});
@@ -400,7 +401,7 @@ describe('GET /v1/tokens', () => {
 	test('one clock: a token past its expiry by the server clock is refused, left out of the listing and minted tokens are dated by it', async () => {
 		const soon = await h.store.issue({description: 'soon', scopes: ['api'], expires: Date.now() + 3_600_000});
 		h.clock.now = Date.now() + 7_200_000;
-		expect((await fetch(`${h.base}/v1/stats`, bearer(soon.rawToken))).status).toBe(401);
+		expect((await fetchHttp(`${h.base}/v1/stats`, bearer(soon.rawToken))).status).toBe(401);
 		const listing = await getJson(`${h.base}/v1/tokens`, bearer(root));
 		expect(listing.body.tokens.map((token: {id: string}) => token.id)).toStrictEqual([tokenIdOf(root)]);
 		const minted = await getJson(`${h.base}/v1/tokens`, post(base));
@@ -427,7 +428,7 @@ describe('GET /v1/tokens', () => {
 		expect(response.body).toStrictEqual(invalid([{message: '"access_token" is not allowed', key: 'access_token'}]));
 		expect(response.text).not.toContain(root);
 		// Alone, the argument is the credential.
-		expect((await fetch(`${h.base}/v1/tokens?access_token=${root}`)).status).toBe(200);
+		expect((await fetchHttp(`${h.base}/v1/tokens?access_token=${root}`)).status).toBe(200);
 	});
 });
 
@@ -436,9 +437,9 @@ describe('the audit log (compatibility §1.7)', () => {
 		await h.redis.client().hset('settings', 'tokenAuditLog', 'true');
 		const bound = await h.store.issue({description: 'bound', scopes: ['api'], account: 'example'});
 		h.clock.now = Date.parse('2026-12-01T09:20:14.531Z');
-		expect((await fetch(`${h.base}/v1/stats`, bearer(bound.rawToken))).status).toBe(403);
+		expect((await fetchHttp(`${h.base}/v1/stats`, bearer(bound.rawToken))).status).toBe(403);
 		h.clock.now = Date.parse('2026-12-01T09:20:15.000Z');
-		expect((await fetch(`${h.base}/v1/account/example`, bearer(bound.rawToken))).status).toBe(200);
+		expect((await fetchHttp(`${h.base}/v1/account/example`, bearer(bound.rawToken))).status).toBe(200);
 		await expect.poll(async () => h.redis.client().llen(`tokens:log:${bound.id}`)).toBe(2);
 		// As stored: the request named no account, so the entry carries the token's own.
 		const oldest = decodeFirstMsgpack((await h.redis.client().lrangeBuffer(`tokens:log:${bound.id}`, 1, 1))[0]!);

@@ -1,6 +1,8 @@
-import {describe, expect, test} from 'vitest';
+import {Agent} from 'node:http';
+import {afterAll, describe, expect, test} from 'vitest';
 import {decodeLastUse, encodeLastUse} from '../../source/tokens/index.js';
 import {bearer, useHarness} from './harness.js';
+import {type HttpInit, fetchHttp} from '../helpers/http.js';
 
 /**
  * Requests that arrive together share their Redis work (one read of a token, of the settings and
@@ -10,6 +12,12 @@ import {bearer, useHarness} from './harness.js';
  * "fewer commands than requests".
  */
 const h = useHarness();
+// Connections stay open between bursts, as a busy server's clients keep theirs: a burst's requests
+// then arrive together, not one connection at a time.
+const kept = new Agent({keepAlive: true, maxSockets: Infinity});
+afterAll(() => {
+	kept.destroy();
+});
 
 const BURST = 200;
 
@@ -25,8 +33,8 @@ async function commandCalls(): Promise<Record<string, number>> {
 }
 
 /** `count` requests at once (each on its own connection, as many clients would send them). */
-async function burst(count: number, init: () => RequestInit, path = '/v1/stats'): Promise<number[]> {
-	const responses = await Promise.all(Array.from({length: count}, async () => fetch(`${h.base}${path}`, init())));
+async function burst(count: number, init: () => HttpInit, path = '/v1/stats'): Promise<number[]> {
+	const responses = await Promise.all(Array.from({length: count}, async () => fetchHttp(`${h.base}${path}`, {...init(), agent: kept})));
 	return Promise.all(
 		responses.map(async response => {
 			await response.arrayBuffer();
@@ -66,7 +74,7 @@ describe('requests that arrive together', () => {
 		const {token} = await h.plant({created: 1, scopes: ['api']});
 		await h.redis.client().sadd('ia:accounts', 'a', 'b');
 		const bodies = await Promise.all(
-			Array.from({length: 50}, async () => (await fetch(`${h.base}/v1/stats`, bearer(token))).json() as Promise<{accounts: number}>),
+			Array.from({length: 50}, async () => (await fetchHttp(`${h.base}/v1/stats`, bearer(token))).json() as Promise<{accounts: number}>),
 		);
 		expect(bodies.every(body => body.accounts === 2)).toBe(true);
 	});
@@ -118,17 +126,17 @@ describe('nothing is kept from one moment to the next', () => {
 		const {token, id} = await h.plant({created: 1, scopes: ['api']});
 		expect(new Set(await burst(100, () => bearer(token)))).toStrictEqual(new Set([200]));
 		await h.store.revoke(id);
-		expect((await fetch(`${h.base}/v1/stats`, bearer(token))).status).toBe(401);
+		expect((await fetchHttp(`${h.base}/v1/stats`, bearer(token))).status).toBe(401);
 		expect(new Set(await burst(100, () => bearer(token)))).toStrictEqual(new Set([401]));
 	});
 
 	test('a token issued right after a refused request works on the next one', async () => {
 		const {token, id} = await h.plant({created: 1, scopes: ['api']});
 		await h.store.revoke(id);
-		expect((await fetch(`${h.base}/v1/stats`, bearer(token))).status).toBe(401);
+		expect((await fetchHttp(`${h.base}/v1/stats`, bearer(token))).status).toBe(401);
 		// The same raw token, provisioned again, as an import would.
 		await h.redis.client().hset('tokens', id, Buffer.from('81a673636f70657391a3617069', 'hex'));
-		expect((await fetch(`${h.base}/v1/stats`, bearer(token))).status).toBe(200);
+		expect((await fetchHttp(`${h.base}/v1/stats`, bearer(token))).status).toBe(200);
 	});
 
 	test('a settings change is seen by the next request, with no delay', async () => {
@@ -136,24 +144,24 @@ describe('nothing is kept from one moment to the next', () => {
 		const forwarded = () => bearer(token, {'x-forwarded-for': '203.0.113.7'});
 		expect(new Set(await burst(50, forwarded))).toStrictEqual(new Set([403]));
 		await h.redis.client().hset('settings', 'enableApiProxy', 'true');
-		expect((await fetch(`${h.base}/v1/stats`, forwarded())).status).toBe(200);
+		expect((await fetchHttp(`${h.base}/v1/stats`, forwarded())).status).toBe(200);
 		expect(new Set(await burst(50, forwarded))).toStrictEqual(new Set([200]));
 		await h.redis.client().hdel('settings', 'enableApiProxy');
-		expect((await fetch(`${h.base}/v1/stats`, forwarded())).status).toBe(403);
+		expect((await fetchHttp(`${h.base}/v1/stats`, forwarded())).status).toBe(403);
 	});
 
 	test('disableTokens applies to the next request and stops applying at once', async () => {
-		expect((await fetch(`${h.base}/v1/stats`)).status).toBe(401);
+		expect((await fetchHttp(`${h.base}/v1/stats`)).status).toBe(401);
 		await h.redis.client().hset('settings', 'disableTokens', 'true');
-		expect((await fetch(`${h.base}/v1/stats`)).status).toBe(200);
+		expect((await fetchHttp(`${h.base}/v1/stats`)).status).toBe(200);
 		await h.redis.client().hset('settings', 'disableTokens', 'false');
-		expect((await fetch(`${h.base}/v1/stats`)).status).toBe(401);
+		expect((await fetchHttp(`${h.base}/v1/stats`)).status).toBe(401);
 	});
 
 	test('a new account is counted by the next /v1/stats', async () => {
 		const {token} = await h.plant({created: 1, scopes: ['api']});
-		expect(((await (await fetch(`${h.base}/v1/stats`, bearer(token))).json()) as {accounts: number}).accounts).toBe(0);
+		expect(((await (await fetchHttp(`${h.base}/v1/stats`, bearer(token))).json()) as {accounts: number}).accounts).toBe(0);
 		await h.redis.client().sadd('ia:accounts', 'new');
-		expect(((await (await fetch(`${h.base}/v1/stats`, bearer(token))).json()) as {accounts: number}).accounts).toBe(1);
+		expect(((await (await fetchHttp(`${h.base}/v1/stats`, bearer(token))).json()) as {accounts: number}).accounts).toBe(1);
 	});
 });
