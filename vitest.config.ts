@@ -7,6 +7,7 @@ export default defineConfig({
 	test: {
 		include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
 		exclude: ['test/bench/**', 'node_modules/**'],
+		globalSetup: ['test/global-setup.ts'],
 		testTimeout: 30_000,
 		hookTimeout: 30_000,
 		// Most files wait on what they started (a redis-server, an app, a served port), so more

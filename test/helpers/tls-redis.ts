@@ -1,8 +1,9 @@
-import {chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {execa, execaSync, type ResultPromise} from 'execa';
 import {Redis} from 'ioredis';
+import {inject} from 'vitest';
 import {freePort} from './redis.js';
 
 /** The files of a private CA made for one test file: PEM paths. */
@@ -80,18 +81,47 @@ function signed(dir: string, name: string, subject: string, san: string, extende
 	);
 }
 
-/** A private CA, a server and a client certificate signed by it, made with openssl in a temporary directory. */
-export function makeTestPki(): TestPki {
-	const dir = mkdtempSync(path.join(tmpdir(), 'ee-tokens-test-pki-'));
-	try {
-		return makePkiIn(dir);
-	} catch (error) {
-		rmSync(dir, {recursive: true, force: true});
-		throw error;
+/** What test/global-setup.ts made once for the run: the PKI's directory, or why it could not be made. */
+export type ProvidedPki = {dir: string} | {failure: string};
+
+declare module 'vitest' {
+	export interface ProvidedContext {
+		testPki: ProvidedPki;
 	}
 }
 
-function makePkiIn(dir: string): TestPki {
+/**
+ * Makes the run's private CA and certificates with openssl (test/global-setup.ts calls it once per
+ * run): the ten openssl runs are synchronous, and made by each TLS file they blocked its test worker
+ * three files over.
+ */
+export function makePkiOnce(): ProvidedPki {
+	const dir = mkdtempSync(path.join(tmpdir(), 'ee-tokens-test-pki-'));
+	try {
+		makePkiIn(dir);
+		return {dir};
+	} catch (error) {
+		rmSync(dir, {recursive: true, force: true});
+		return {failure: (error as Error).message};
+	}
+}
+
+/**
+ * A private CA, a server and a client certificate signed by it: a copy, in a temporary directory
+ * of the file's own (a file may add files there or change a key's mode), of what the run made once.
+ */
+export function makeTestPki(): TestPki {
+	const provided = inject('testPki');
+	if ('failure' in provided) {
+		throw new Error(provided.failure);
+	}
+
+	const dir = mkdtempSync(path.join(tmpdir(), 'ee-tokens-test-pki-'));
+	cpSync(provided.dir, dir, {recursive: true});
+	return pkiIn(dir);
+}
+
+function makePkiIn(dir: string): void {
 	for (const ca of ['ca', 'other-ca']) {
 		newKey(dir, ca, `/CN=ee-tokens test ${ca}`, ['-x509', '-days', '2', '-out', `${ca}.crt`]);
 	}
@@ -100,6 +130,10 @@ function makePkiIn(dir: string): TestPki {
 	signed(dir, 'client', '/CN=ee-tokens test client', 'DNS:client.example', 'clientAuth');
 	signed(dir, 'other-name', '/CN=other.example', 'DNS:other.example', 'serverAuth');
 	signed(dir, 'stranger', '/CN=ee-tokens test stranger', 'DNS:stranger.example', 'clientAuth', 'other-ca');
+}
+
+/** The PKI's files in `dir`, each key readable by its owner only. */
+function pkiIn(dir: string): TestPki {
 	for (const key of ['server.key', 'client.key', 'other-name.key', 'stranger.key']) {
 		chmodSync(path.join(dir, key), 0o600);
 	}
