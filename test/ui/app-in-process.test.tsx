@@ -213,3 +213,41 @@ it('a Space typed as the whole table lands marks the row under the cursor and mo
 		screen.unmount();
 	}
 });
+
+it("a first screen left at its top opens the whole table at its top, wherever the first screen's top row lands in it", async () => {
+	const listing = await opened.store.summaries(APP_LISTING);
+	const table = SummaryTable.of(listing);
+	let arrive: () => void = () => {};
+	const gate = new Promise<void>(resolve => {
+		arrive = resolve;
+	});
+	// A large instance's first screen is whichever rows HSCAN finds first: here the three oldest,
+	// so its top row is far down the whole table, which opens newest first.
+	const newestFirst = listing.toSorted((a, b) => (b.created ?? 0) - (a.created ?? 0));
+	expect(newestFirst[0]!.created).toBeGreaterThan(newestFirst.at(-3)!.created!);
+	const {screen, input} = await renderApp({
+		first: {
+			head: Promise.resolve({ids: listing.length, summaries: newestFirst.slice(-3)}),
+			all: async () => {
+				await gate;
+				return table;
+			},
+		},
+	});
+	const firstRow = (text: string) => text.split('\n').find(line => /^[› ] +[A-Z!] /.test(line) && !line.includes('Description'));
+	try {
+		const first = await until(screen.text, /loading the rest/);
+		expect(cursorRow(first)).toBe(newestFirst.at(-3)!.description);
+		arrive();
+		const whole = await until(screen.text, text => !/loading the rest/.test(text) && /\d+ tokens/.test(text));
+		expect(cursorRow(whole)).not.toBe(cursorRow(first));
+		// A key read after the table settled moves from the first row to the second (a cursor that
+		// followed the first screen's top token would move on from where that token landed).
+		input.type('j');
+		const moved = await until(screen.text, text => /^ \d+\/\d+ /m.test(text) && !/^ 1\/\d+ /m.test(text));
+		expect(moved).toMatch(new RegExp(`^ 2/${listing.length} `, 'm'));
+		expect(firstRow(moved)).not.toMatch(/^›/);
+	} finally {
+		screen.unmount();
+	}
+});

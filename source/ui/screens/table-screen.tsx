@@ -98,7 +98,10 @@ export function TableScreen({
 		}
 
 		const before = shown.current;
-		const onCursor = before ? before.data.rows.row(before.visible[ref.current.cursor] ?? -1)?.id : undefined;
+		// A large instance's first screen is the rows HSCAN found first (TokenStore.sample), so its top
+		// row can be anywhere in the whole table: left at its top, the whole table opens at its top.
+		const untouchedFirstScreen = before?.data.partOf !== undefined && ref.current.cursor === 0;
+		const onCursor = before && !untouchedFirstScreen ? before.data.rows.row(before.visible[ref.current.cursor] ?? -1)?.id : undefined;
 		const wanted = firstMatch.current ? undefined : (follow.current?.id ?? onCursor);
 		if (wanted !== undefined && current?.id !== wanted) {
 			const index = visible.findIndex(position => data.rows.hasIdAt(position, wanted));
