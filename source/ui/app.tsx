@@ -1,3 +1,11 @@
+/**
+ * The app's composition, about 400 lines on purpose: App (the providers and the switch between
+ * instances) and Main (one connection's screen: header, banner, the table and the open dialog,
+ * and what each dialog's outcome does to the table: reload, land the cursor, clear marks). Those
+ * outcomes are the one place where dialogs meet the table's state; spread over one file per
+ * dialog, each would need that state passed in. The screens and dialogs themselves live in
+ * screens/ (docs/architecture.md).
+ */
 import {Box, Text, useApp, useStdout} from 'ink';
 import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import type {RedisEndpoint, TokenStore} from '../store/index.js';
