@@ -31,26 +31,16 @@ export async function writeJsonArray(
 }
 
 /**
- * writeJsonArray() of objects already made JSON text and already escaped (escapeUnsafe), one a
- * line: for a caller that writes its objects by hand, which at 100,000 objects costs a fraction of
- * JSON.stringify of them, and escapes only the parts that can hold what it escapes (review).
+ * writeJsonArray() of objects already made JSON text, escaped (escapeUnsafe) and joined one a line
+ * as UTF-8 bytes, a chunk at a time: for a caller that writes its objects by hand, which at
+ * 100,000 objects costs a fraction of JSON.stringify of them, and escapes only the parts that can
+ * hold what it escapes (`list --json`, whose texts are written straight from each token's stored
+ * bytes: entriesJson; review). Each chunk is written as it comes.
  */
-export function writeEscapedJsonTexts(stream: NodeJS.WritableStream, chunks: Iterable<readonly string[]>): void {
-	const array = jsonArrayWriter(stream, text => text);
-	for (const chunk of chunks) {
-		if (chunk.length > 0) {
-			array.write(chunk.join(',\n'));
-		}
-	}
-
-	array.end();
-}
-
-/**
- * writeEscapedJsonTexts() of chunks already joined as UTF-8 bytes (`list --json`, whose texts are
- * written straight from each token's stored bytes: entriesJson): each chunk is written as it comes.
- */
-export async function writeEscapedJsonBodies(stream: NodeJS.WritableStream, chunks: AsyncIterable<Uint8Array>): Promise<void> {
+export async function writeEscapedJsonBodies(
+	stream: NodeJS.WritableStream,
+	chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+): Promise<void> {
 	let first = true;
 	for await (const body of chunks) {
 		if (body.length > 0) {

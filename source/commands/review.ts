@@ -19,7 +19,7 @@ import {
 import {REVIEW_CSV_HEADER, reviewCsvLines, reviewTableLines} from '../format/index.js';
 import {EXIT} from './exit-codes.js';
 import {type OutputStream, defineCommand, jsonFlag} from './command.js';
-import {writeEscapedJsonTexts, writeLines} from './output.js';
+import {writeEscapedJsonBodies, writeLines} from './output.js';
 
 /** The most days either threshold takes: a hundred years is already "never". */
 const MAX_DAYS = 36_500;
@@ -105,7 +105,7 @@ export const reviewCommand = defineCommand({
 
 async function write(stream: OutputStream, format: Format, reviewed: ReviewedToken[]): Promise<void> {
 	if (format === 'json') {
-		writeEscapedJsonTexts(stream, asJson(reviewed));
+		await writeEscapedJsonBodies(stream, asJson(reviewed));
 	} else if (format === 'csv') {
 		writeLines(stream, [REVIEW_CSV_HEADER, ...reviewCsvLines(reviewed)]);
 	} else if (reviewed.length > 0) {
@@ -116,42 +116,65 @@ async function write(stream: OutputStream, format: Format, reviewed: ReviewedTok
 }
 
 /**
- * The review as JSON text, one object a line, a thousand a chunk, already escaped (escapeUnsafe).
- * Each object is written by hand, in the order JSON.stringify would write it: at 100,000 tokens
- * that costs a fraction of stringifying the objects, as most findings are shared (findings.ts) and
- * made text once. Only what came from Redis (id, description, account) and each finding's text
- * (made once) are escaped, not the 40 MB of the whole: escapeUnsafe replaces single characters,
- * and the text around those parts has none to replace, so the bytes are the same.
+ * The review as JSON, one object a line, a thousand a chunk, each chunk one buffer of UTF-8 bytes,
+ * already escaped (escapeUnsafe). Each object is written by hand, in the order JSON.stringify would
+ * write it: at a million tokens that costs a fraction of stringifying the objects, as most findings
+ * are shared (findings.ts) and made bytes once, then copied. Only what came from Redis (id,
+ * description, account) and each finding's text (made once) are escaped, not the 475 MB of the
+ * whole: escapeUnsafe replaces single characters, and the text around those parts has none to
+ * replace, so the bytes are the same. Written as bytes, not joined as text: joining a chunk's
+ * strings and encoding the result as UTF-8 again were half of a million-token review's time.
  */
-function* asJson(reviewed: readonly ReviewedToken[]): Generator<string[]> {
+function* asJson(reviewed: readonly ReviewedToken[]): Generator<Buffer> {
 	for (let start = 0; start < reviewed.length; start += 1000) {
-		yield reviewed.slice(start, start + 1000).map(({id, description, account, findings}) => {
-			const stored = escapeUnsafe(
+		const tokens = reviewed.slice(start, start + 1000);
+		const stored: string[] = [];
+		const rest: Buffer[] = [];
+		// Each line's bytes, at most: a UTF-16 unit is at most 3 bytes of UTF-8, and ",\n" between lines.
+		let size = 0;
+		for (const {id, description, account, findings} of tokens) {
+			const text = escapeUnsafe(
 				`{"id":${JSON.stringify(id)},"description":${JSON.stringify(description ?? null)},"account":${JSON.stringify(account)}`,
 			);
-			return `${stored}${findingsJson(findings)}`;
-		});
+			const bytes = findingsJson(findings);
+			stored.push(text);
+			rest.push(bytes);
+			size += text.length * 3 + bytes.length + 2;
+		}
+
+		const out = Buffer.allocUnsafe(size);
+		let at = 0;
+		for (const [index, text] of stored.entries()) {
+			if (index > 0) {
+				at = out.write(',\n', at, 'latin1') + at;
+			}
+
+			at += out.write(text, at, 'utf8');
+			at += rest[index]!.copy(out, at);
+		}
+
+		yield out.subarray(0, at);
 	}
 }
 
 /**
- * The rest of a token's line after its account (its level and findings, escaped), made once per
- * list of findings: most tokens share a few lists of the same finding objects (findings.ts), so
- * the text is looked up along the list, a finding at a time, rather than made again. Bounded,
- * since a finding that names a date or a count can be of one token alone.
+ * The rest of a token's line after its account (its level and findings, escaped, as UTF-8), made
+ * once per list of findings: most tokens share a few lists of the same finding objects
+ * (findings.ts), so the bytes are looked up along the list, a finding at a time, rather than made
+ * again. Bounded, since a finding that names a date or a count can be of one token alone.
  */
-type FindingsText = {text?: string; next: Map<Finding, FindingsText>};
+type FindingsText = {bytes?: Buffer; next: Map<Finding, FindingsText>};
 const findingsTexts: FindingsText = {next: new Map()};
 let findingsTextsKept = 0;
 const MAX_FINDINGS_TEXTS = 10_000;
 
-function findingsJson(findings: readonly Finding[]): string {
+function findingsJson(findings: readonly Finding[]): Buffer {
 	let node = findingsTexts;
 	for (const finding of findings) {
 		let next = node.next.get(finding);
 		if (!next) {
 			if (findingsTextsKept >= MAX_FINDINGS_TEXTS) {
-				return findingsText(findings);
+				return findingsBytes(findings);
 			}
 
 			next = {next: new Map()};
@@ -162,12 +185,14 @@ function findingsJson(findings: readonly Finding[]): string {
 		node = next;
 	}
 
-	node.text ??= findingsText(findings);
-	return node.text;
+	node.bytes ??= findingsBytes(findings);
+	return node.bytes;
 }
 
-const findingsText = (findings: readonly Finding[]): string =>
-	`,"level":${JSON.stringify(highestLevel(findings))},"findings":[${findings.map(finding => escapeUnsafe(JSON.stringify(finding))).join(',')}]}`;
+const findingsBytes = (findings: readonly Finding[]): Buffer =>
+	Buffer.from(
+		`,"level":${JSON.stringify(highestLevel(findings))},"findings":[${findings.map(finding => escapeUnsafe(JSON.stringify(finding))).join(',')}]}`,
+	);
 
 /** "Reviewed 1,204 tokens: 3 high, 40 medium, 2 low, 1,159 without findings." */
 function summary(total: number, reviewed: readonly Leveled[]): string {

@@ -7,14 +7,14 @@ import {KEYS, spawnApp} from '../ui/helpers/pty.js';
 import {type Row, fmtMs, median} from './measure.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
-const percentile = (values: readonly number[], q: number) => {
+export const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+export const percentile = (values: readonly number[], q: number) => {
 	const sorted = [...values].sort((a, b) => a - b);
 	return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 };
 
 /** Spawn → first frame of an empty Ink app under a pty: the least a full-screen Ink app costs. */
-async function emptyInkFirstFrame(): Promise<number> {
+export async function emptyInkFirstFrame(): Promise<number> {
 	const started = performance.now();
 	const child = pty.spawn(process.execPath, [path.join(here, 'baselines', 'empty-ink.mjs')], {
 		cols: 120,
@@ -34,10 +34,10 @@ async function emptyInkFirstFrame(): Promise<number> {
 }
 
 /** A frame is complete when the status line (third from the bottom, the app's and the baseline's) changed. */
-const status = (screen: string) => screen.split('\n').at(-3) ?? '';
+export const status = (screen: string) => screen.split('\n').at(-3) ?? '';
 
 /** Milliseconds from a key written to the frame it changed. */
-async function pressed(app: ReturnType<typeof spawnApp>, key: string): Promise<number> {
+export async function pressed(app: ReturnType<typeof spawnApp>, key: string): Promise<number> {
 	const before = status(app.screen());
 	const started = performance.now();
 	app.write(key);
@@ -46,7 +46,7 @@ async function pressed(app: ReturnType<typeof spawnApp>, key: string): Promise<n
 }
 
 /** The bench's keys, as an operator moves and filters: j, PgDn every third, then a filter typed. */
-async function keystrokes(app: ReturnType<typeof spawnApp>): Promise<number[]> {
+export async function keystrokes(app: ReturnType<typeof spawnApp>): Promise<number[]> {
 	const times: number[] = [];
 	for (let index = 0; index < 30; index++) {
 		times.push(await pressed(app, index % 3 === 2 ? KEYS.pageDown : 'j'));

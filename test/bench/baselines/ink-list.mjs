@@ -1,6 +1,6 @@
 // Baseline for the app's keystrokes and memory: a bare Ink list of COUNT rows (argv[2]) as tall
-// as the terminal, with what the app's table does on the bench's keys and nothing else: j moves
-// the cursor, PgDn a page, / filters by a substring as it is typed, Esc clears, q quits. A status
+// as the terminal, with what the app's table does on the bench's keys and nothing else: j and k
+// move the cursor, PgDn and PgUp a page, / filters by a substring as it is typed, Esc clears, q quits. A status
 // line third from the bottom, as the app's, says where the cursor is and what the filter is.
 // With COUNT 0 it is the empty Ink app, alive until q: its resident set is the app's memory baseline.
 import React, {useMemo, useState} from 'react';
@@ -31,8 +31,12 @@ function List() {
 			exit();
 		} else if (input === 'j') {
 			setCursor(value => Math.min(Math.max(0, shown.length - 1), value + 1));
+		} else if (input === 'k') {
+			setCursor(value => Math.max(0, value - 1));
 		} else if (key.pageDown) {
 			setCursor(value => Math.min(Math.max(0, shown.length - 1), value + height));
+		} else if (key.pageUp) {
+			setCursor(value => Math.max(0, value - height));
 		} else if (input === '/') {
 			setFilter('');
 		}
