@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {execa, type ResultPromise} from 'execa';
 import {Redis} from 'ioredis';
-import {afterAll, beforeAll, beforeEach} from 'vitest';
+import {afterAll, beforeAll, beforeEach, inject} from 'vitest';
 
 /** A port nobody listens on right now (the kernel picks it). */
 export async function freePort(): Promise<number> {
@@ -60,6 +60,25 @@ type Server = {
  * servers are execa children of the worker: execa's cleanup stops them when the worker ends.
  */
 const idle: Server[] = [];
+
+declare module 'vitest' {
+	export interface ProvidedContext {
+		/** Where the servers' data directories go: removed with everything in it when the run ends. */
+		serversDir: string;
+	}
+}
+
+/**
+ * The run's directory for data directories (test/global-setup.ts), so that the idle servers', which
+ * outlive their files, go with it; outside vitest (the bench) there is none, and no server is kept.
+ */
+function serversDir(): string | undefined {
+	try {
+		return inject('serversDir');
+	} catch {
+		return undefined;
+	}
+}
 
 async function launch(server: Server): Promise<void> {
 	server.child = execa(
@@ -165,7 +184,7 @@ export type StartOptions = {
 export async function startRedis(extraArgs: readonly string[] = [], options: StartOptions = {}): Promise<TestRedis> {
 	let server = extraArgs.length === 0 && !options.fresh ? idle.pop() : undefined;
 	if (!server) {
-		server = {port: await freePort(), dir: mkdtempSync(path.join(tmpdir(), 'ee-tokens-test-redis-')), args: extraArgs};
+		server = {port: await freePort(), dir: mkdtempSync(path.join(serversDir() ?? tmpdir(), 'ee-tokens-test-redis-')), args: extraArgs};
 		await launch(server);
 	}
 
@@ -210,7 +229,7 @@ export async function startRedis(extraArgs: readonly string[] = [], options: Sta
 				client.disconnect();
 			}
 
-			if (!altered && (await emptied(own))) {
+			if (!altered && serversDir() !== undefined && (await emptied(own))) {
 				idle.push(own);
 				return;
 			}
