@@ -36,8 +36,15 @@ const open = async () => {
 
 /** Back to the table as `open` wants it: no dialog, no filter, the first row. */
 const leave = async (app: AppProcess, escapes: number) => {
-	await app.type(`${KEYS.escape.repeat(escapes)}g`);
+	// One key at a time: Esc then g read together is Alt-g, and the cursor stayed where it was
+	// (the next test's two Spaces then marked and unmarked the last row).
+	for (let index = 0; index < escapes; index++) {
+		await app.type(KEYS.escape);
+	}
+
 	await app.waitFor(screen => !/ \d+ of \d+/.test(screen));
+	await app.type('g');
+	await app.waitFor(screen => /^ 1\/\d+ /m.test(screen), {message: 'the cursor on the first row'});
 };
 
 const filterTo = async (app: AppProcess, text: string, count = 1) => {
