@@ -1,6 +1,6 @@
 import {TokenError, type TokenRecord, parseQuery} from '../tokens/index.js';
 import {type CopyResult, type SyncPlan, copyPlanned, planSync, readSyncSource, readSyncTargets} from '../store/index.js';
-import {displayText, tokenCount} from '../format/index.js';
+import {boundedLines, displayText, tokenCount} from '../format/index.js';
 import {EXIT} from './exit-codes.js';
 import {type Context, defineCommand, jsonFlag} from './command.js';
 import {confirmTyped} from './confirm.js';
@@ -128,10 +128,14 @@ const descriptionOf = (record: TokenRecord) => displayText(record['description']
 function showPlan(context: Context, plan: SyncPlan, from: End, to: End): void {
 	const lines = [`Sync from ${from.label} to ${to.label}:`];
 	const rows = <T>(items: readonly T[], line: (item: T) => string) => {
-		lines.push(...items.slice(0, PLAN_ROWS).map(item => `    ${line(item)}`));
-		if (items.length > PLAN_ROWS) {
-			lines.push(`    … and ${(items.length - PLAN_ROWS).toLocaleString('en-US')} more (--dry-run --json lists them all)`);
-		}
+		lines.push(
+			...boundedLines(
+				items,
+				PLAN_ROWS,
+				item => `    ${line(item)}`,
+				count => `    … and ${count} more (--dry-run --json lists them all)`,
+			),
+		);
 	};
 
 	const replacing = plan.copy.filter(token => token.replacesExpired).length;

@@ -190,3 +190,16 @@ export const shortDate = (time: number): string => isoTime(time)?.slice(0, 16).r
 
 /** A count of tokens for people: "1 token", "10,000 tokens". */
 export const tokenCount = (count: number): string => `${count.toLocaleString('en-US')} token${count === 1 ? '' : 's'}`;
+
+/**
+ * At most `limit` lines of `items`, then one saying how many more there are (`more` gets the count
+ * written out): a plan of hundreds of tokens still fits its screen or dialog (sync, the app's copy).
+ */
+export function boundedLines<T>(items: readonly T[], limit: number, line: (item: T) => string, more: (count: string) => string): string[] {
+	const lines = items.slice(0, limit).map(item => line(item));
+	if (items.length > limit) {
+		lines.push(more((items.length - limit).toLocaleString('en-US')));
+	}
+
+	return lines;
+}

@@ -1,5 +1,5 @@
 import type {CopyResult, SyncPlan} from '../../store/index.js';
-import {displayText, shortId, tokenCount} from '../../format/index.js';
+import {boundedLines, displayText, shortId, tokenCount} from '../../format/index.js';
 import {oneLine} from '../../tokens/index.js';
 import type {InstanceChoice} from '../screens/instances.js';
 
@@ -36,14 +36,8 @@ export function copyRefusal(choice: InstanceChoice, current: string | undefined)
 export const PLAN_NAMED = 3;
 
 /** At most PLAN_NAMED lines of `items`, then how many more there are. */
-function named<T>(items: readonly T[], line: (item: T) => string, more: string): string[] {
-	const lines = items.slice(0, PLAN_NAMED).map(item => line(item));
-	if (items.length > PLAN_NAMED) {
-		lines.push(`… and ${(items.length - PLAN_NAMED).toLocaleString('en-US')} more ${more}`);
-	}
-
-	return lines;
-}
+const named = <T>(items: readonly T[], line: (item: T) => string, more: string): string[] =>
+	boundedLines(items, PLAN_NAMED, line, count => `… and ${count} more ${more}`);
 
 /** The plan in words: what will be copied and what will not, and why (text from Redis made display text). */
 export function planLines(plan: SyncPlan): string[] {
