@@ -153,7 +153,7 @@ export function ReviewScreen({
 		<>
 			<Frame height={height}>
 				<Title>Review</Title>
-				<Box flexDirection="column" height={bodyHeight} overflow="hidden">
+				<Box flexDirection="column" height={bodyHeight} overflowY="hidden">
 					{lines}
 				</Box>
 				<Text wrap="truncate">{fit(` ${status}`, width)}</Text>

@@ -117,7 +117,7 @@ export const TableView = memo(({data, order, state, width, height}: TableViewPro
 	}
 
 	return (
-		<Box flexDirection="column" height={height + 1} overflow="hidden">
+		<Box flexDirection="column" height={height + 1} overflowY="hidden">
 			<Text bold underline wrap="truncate">
 				{fit(headerLine(layout, {column: state.sortColumn, reverse: state.sortReverse}, withId), width)}
 			</Text>
