@@ -8,16 +8,25 @@ import {preparedTokenSource} from '../../source/server/prepared-token.js';
 import {ROUTES} from '../../source/server/routes.js';
 import {runInProcess} from '../helpers/cli.js';
 import {startRedis, type TestRedis} from '../helpers/redis.js';
-import {type LogLine, type Served, startServe} from '../helpers/serve.js';
+import {type LogLine, type Served, type ServedInProcess, serveInProcess, startServe} from '../helpers/serve.js';
 import {VECTOR} from '../helpers/vectors.js';
 import {fetchHttp} from '../helpers/http.js';
 
 let redis: TestRedis;
 const running: Served[] = [];
+const runningHere: ServedInProcess[] = [];
 
+/** The built binary: for what only its process shows (signals, the exit, the curl examples end to end). */
 async function serve(args: string[] = [], env: Record<string, string> = {}): Promise<Served> {
 	const served = await startServe(redis.url(), args, env);
 	running.push(served);
+	return served;
+}
+
+/** The same command in this process: for what the server answers and logs, from its flags and environment. */
+async function serveHere(args: string[] = [], env: Record<string, string> = {}): Promise<ServedInProcess> {
+	const served = await serveInProcess(redis.url(), args, env);
+	runningHere.push(served);
 	return served;
 }
 
@@ -31,6 +40,10 @@ afterEach(async () => {
 		if (served.child.exitCode === null) {
 			await served.stop();
 		}
+	}
+
+	for (const served of runningHere.splice(0)) {
+		await served.stop();
 	}
 });
 
@@ -77,7 +90,7 @@ describe('ee-tokens serve, end to end', () => {
 
 	test('a token bound to account example: 404 until iad:example has `account`, then 200; 403 on another account', async () => {
 		const bound = await issue('-s', 'api', '-a', 'example');
-		const server = await serve();
+		const server = await serveHere();
 		const missing = await fetchHttp(`${server.base}/v1/account/example`, auth(bound));
 		expect(missing.status).toBe(404);
 		expect(await missing.json()).toStrictEqual({
@@ -143,7 +156,7 @@ describe('ee-tokens serve, end to end', () => {
 
 describe('prepared token (compatibility §5)', () => {
 	test('imported on the first start, skipped on the second; the raw token then works', async () => {
-		const first = await serve([], {EENGINE_PREPARED_TOKEN: VECTOR.exportString});
+		const first = await serveHere([], {EENGINE_PREPARED_TOKEN: VECTOR.exportString});
 		const imported = first.lines.find(line => line.msg === 'Imported prepared token');
 		expect(imported).toMatchObject({level: 20, msg: 'Imported prepared token'});
 		expect(Object.keys(imported!)).toEqual(expect.arrayContaining(['level', 'time', 'pid', 'hostname', 'msg']));
@@ -153,7 +166,7 @@ describe('prepared token (compatibility §5)', () => {
 		expect((await first.stop()).exitCode).toBe(0);
 
 		const created = await redis.client().hgetBuffer('tokens', VECTOR.id);
-		const second = await serve(['--preparedToken', VECTOR.exportString]);
+		const second = await serveHere(['--preparedToken', VECTOR.exportString]);
 		expect(second.lines.find(line => line.msg.toLowerCase().includes('prepared token'))).toMatchObject({
 			level: 20,
 			msg: 'Prepared token already imported',
@@ -169,7 +182,7 @@ describe('prepared token (compatibility §5)', () => {
 		try {
 			const file = path.join(dir, 'token');
 			writeFileSync(file, `${VECTOR.exportString}\n`);
-			const server = await serve([], {EENGINE_PREPARED_TOKEN_FILE: file});
+			const server = await serveHere([], {EENGINE_PREPARED_TOKEN_FILE: file});
 			expect(server.lines.some(line => line.msg === 'Imported prepared token')).toBe(true);
 			expect((await fetchHttp(`${server.base}/v1/stats`, auth(VECTOR.rawToken))).status).toBe(200);
 		} finally {
