@@ -24,6 +24,8 @@ export async function summariesInChild(
 	target: RedisTarget,
 	/** `onUnreadable` is told, once the listing is in, about each record skipped as unreadable. */
 	options: SummaryOptions = {},
+	/** The table this one replaces (a reload): what did not change is shared with it (SummaryTableBuilder). */
+	previous?: SummaryTable,
 ): Promise<SummaryTable> {
 	const child = fork(new URL('summaries-child.js', import.meta.url), [], {
 		// JSON, not 'advanced': see PackedSummaries (what the parts are made of and why).
@@ -42,7 +44,7 @@ export async function summariesInChild(
 		// unusable tokens are the rows that carry a problem.
 		const {onUnreadable, onUnusable, ...sent} = options;
 		const request: ChildRequest = {target, options: sent};
-		const table = new SummaryTableBuilder();
+		const table = new SummaryTableBuilder(previous);
 		await new Promise<void>((resolve, reject) => {
 			child.on('message', (message: ChildReply) => {
 				if ('part' in message) {

@@ -40,20 +40,22 @@ export async function loadSummaryTable(
 	target: RedisTarget,
 	options: SummaryOptions,
 	limit = IN_PROCESS_LIMIT,
+	/** The table this load replaces (the app's reload): the new one shares what did not change with it (SummaryTableBuilder). */
+	previous?: SummaryTable,
 ): Promise<{table: SummaryTable; forked: boolean}> {
 	try {
 		// Only over a connection that is up: a persistent one that is reconnecting (or whose
 		// reconnect was vetoed, its database gone) would queue the reads; the child connects
 		// afresh and says what is wrong, as it always has.
 		if (store.redis.status === 'ready' && (await store.count()) < limit) {
-			return {table: SummaryTable.of(await store.summaries(options)), forked: false};
+			return {table: SummaryTable.of(await store.summaries(options), undefined, previous), forked: false};
 		}
 	} catch (error) {
 		// Failures say what happened at which Redis, as the child's do.
 		throw asRedisError(error, target);
 	}
 
-	return {table: await summariesInChild(target, options), forked: true};
+	return {table: await summariesInChild(target, options, previous), forked: true};
 }
 
 /** The listing's first rows (a screenful and some paging) and how many ids it has in all. */

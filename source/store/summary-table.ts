@@ -30,15 +30,44 @@ const timeAt = (times: readonly number[], at: number) => (Number.isNaN(times[at]
 const lastUsedAt = (times: readonly number[], at: number): LastUsed =>
 	times[at] === UNREADABLE_SLOT ? UNREADABLE_TIME : timeAt(times, at);
 
+/** The parts of each table, for a builder of the next load to share what did not change (SummaryTableBuilder). */
+const partsOf = new WeakMap<SummaryTable, readonly Part[]>();
+
+/** Whether two arrays of numbers hold the same values (NaN, a part's "none", equal to itself). */
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+	if (a.length !== b.length) {
+		return false;
+	}
+
+	for (let index = 0; index < a.length; index++) {
+		if (a[index] !== b[index] && !(Number.isNaN(a[index]) && Number.isNaN(b[index]))) {
+			return false;
+		}
+	}
+
+	return true;
+}
+
 /**
  * Makes a SummaryTable out of packed parts in listing order, each taken in as it arrives, so that
  * the message it came in can go at once.
+ *
+ * Given the table it replaces (a reload), each part keeps that table's strings and arrays where
+ * they are equal to the ones that came: a reload reads every token again while the table on screen
+ * stays alive, and between two reloads mostly "last used" moves. At 100,000 tokens the ids and
+ * texts alone are ~10 MB; shared, the new table costs its times and what changed, and the
+ * message's copies die young.
  */
 export class SummaryTableBuilder {
 	private readonly parts: Part[] = [];
 	private rows = 0;
 	/** One frozen array per distinct scope list across the parts, as the summaries had: a row's `scopes` is shared, never a copy per row. */
 	private readonly interned = new Map<string, readonly string[]>();
+	private readonly previous: readonly Part[];
+
+	constructor(previous?: SummaryTable) {
+		this.previous = (previous && partsOf.get(previous)) ?? [];
+	}
 
 	add(part: PackedSummaries): this {
 		if (part.count === 0) {
@@ -60,15 +89,20 @@ export class SummaryTableBuilder {
 			times[row * 3 + 2] = UNREADABLE_SLOT;
 		}
 
+		// The part of the table it replaces at the same rows: equal values are taken from it.
+		const before = this.previous[this.parts.length];
+		const same = before?.start === this.rows && before.count === part.count ? before : undefined;
+		const shareText = (came: string, kept: string | undefined) => (came === kept ? kept : came);
+		const share = <T extends readonly number[]>(came: T, kept: T | undefined): T => (kept && sameNumbers(came, kept) ? kept : came);
 		this.parts.push({
 			start: this.rows,
 			count: part.count,
-			ids: part.ids,
-			text: part.text,
-			idEnds: part.idEnds,
-			ends: part.ends,
-			flags: part.flags,
-			times,
+			ids: shareText(part.ids, same?.ids),
+			text: shareText(part.text, same?.text),
+			idEnds: share(part.idEnds, same?.idEnds),
+			ends: share(part.ends, same?.ends),
+			flags: share(part.flags, same?.flags),
+			times: share(times, same?.times),
 			scopeLists,
 			problems: new Map(part.problems),
 		});
@@ -93,9 +127,9 @@ export class SummaryTableBuilder {
  * sanitising stays where the cells are made (format/).
  */
 export class SummaryTable {
-	/** A table of summaries read in this process (a small instance, the listing's first rows). */
-	static of(summaries: readonly TokenSummary[], partRows = TABLE_PART_ROWS): SummaryTable {
-		const builder = new SummaryTableBuilder();
+	/** A table of summaries read in this process (a small instance, the listing's first rows); `previous`: the table it replaces (SummaryTableBuilder). */
+	static of(summaries: readonly TokenSummary[], partRows = TABLE_PART_ROWS, previous?: SummaryTable): SummaryTable {
+		const builder = new SummaryTableBuilder(previous);
 		for (let start = 0; start < summaries.length; start += partRows) {
 			builder.add(packSummaries(summaries.slice(start, start + partRows)));
 		}
@@ -109,6 +143,7 @@ export class SummaryTable {
 	constructor(private readonly parts: readonly Part[]) {
 		const last = parts.at(-1);
 		this.length = last ? last.start + last.count : 0;
+		partsOf.set(this, parts);
 	}
 
 	/** The row at `index` (display code's index into the listing, id descending), or undefined past either end. */

@@ -61,7 +61,7 @@ async function openSession(connection: AppConnection, env: Environment, notify: 
 	});
 	const source: TokenSource = {
 		// Unreadable records are rows of their own, so they can be seen and revoked here.
-		all: async () => (await loadSummaryTable(opened.store, opened.target, APP_LISTING)).table,
+		all: async previous => (await loadSummaryTable(opened.store, opened.target, APP_LISTING, undefined, previous)).table,
 		head: async count => opened.store.head(count, APP_LISTING),
 	};
 	// A screenful of rows first, read while React and Ink load: the screen shows them while the

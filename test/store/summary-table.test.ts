@@ -36,8 +36,8 @@ function varied(): TokenSummary[] {
 }
 
 /** A table as the app gets it from the loader child: parts that crossed a process as JSON. */
-function throughJson(summaries: readonly TokenSummary[], partRows: number): SummaryTable {
-	const builder = new SummaryTableBuilder();
+function throughJson(summaries: readonly TokenSummary[], partRows: number, previous?: SummaryTable): SummaryTable {
+	const builder = new SummaryTableBuilder(previous);
 	for (let start = 0; start < summaries.length; start += partRows) {
 		builder.add(JSON.parse(JSON.stringify(packSummaries(summaries.slice(start, start + partRows)))));
 	}
@@ -112,6 +112,27 @@ describe('a packed table of summaries', () => {
 		expect([0, 1, 2, 3, 4].map(index => table.expiredAt(index, now))).toEqual([true, true, false, false, false]);
 		expect(table.problems).toBe(summaries.filter(summary => summary.problem !== undefined).length);
 		expect(table.problems).toBe(1);
+	});
+
+	it("a reload's table shows what changed and what did not, sharing the second with the table it replaces, which keeps its own", () => {
+		const before = Array.from({length: 10}, (_, n) => ({
+			...summaryOf(id(100 - n), {created: n, description: `Token ${n}`, scopes: ['api']}),
+			review: undefined,
+		}));
+		const old = throughJson(before, 4);
+		const after = before.map(summary => ({...summary}));
+		// Part 2 (rows 4-7): a last use and a description changed; parts 1 and 3 as they were.
+		after[5] = {...after[5]!, lastUsed: 1_790_000_000_000};
+		after[6] = {...after[6]!, description: 'Renamed'};
+		for (const next of [SummaryTable.of(after, 4, old), throughJson(after, 4, old)]) {
+			expect(next.toArray()).toEqual(after);
+			expect(old.toArray()).toEqual(before);
+		}
+
+		// A token more at the top moves every row: nothing is where it was, and every row is right.
+		const grown = [{...summaryOf(id(200), {description: 'New'}), review: undefined}, ...after];
+		expect(throughJson(grown, 4, old).toArray()).toEqual(grown);
+		expect(throughJson(after.slice(0, 7), 4, old).toArray()).toEqual(after.slice(0, 7));
 	});
 
 	it('is read-only: a row cannot be written to', () => {

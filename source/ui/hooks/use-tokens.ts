@@ -20,8 +20,12 @@ export type Head = {ids: number; summaries: TokenSummary[]};
 
 /** Where the table comes from. */
 export type TokenSource = {
-	/** The whole listing, packed as the table keeps it. */
-	all: () => Promise<SummaryTable>;
+	/**
+	 * The whole listing, packed as the table keeps it. `previous`: the table on screen, which a
+	 * reload's shares what did not change with (SummaryTableBuilder), so that a reload does not
+	 * hold two copies of every id and description.
+	 */
+	all: (previous?: SummaryTable) => Promise<SummaryTable>;
 	/** Its first `count` rows: cheap, shown while all() is still on its way. */
 	head?: (count: number) => Promise<Head>;
 };
@@ -98,8 +102,11 @@ export function useTokens(
 		setState(previous => ({...previous, loading: true}));
 		const started = performance.now();
 		try {
-			const reads = pendingFirst.current ?? {
-				all: async () => (source ? source.all() : SummaryTable.of(await store.summaries(APP_LISTING))),
+			const reads: FirstReads = pendingFirst.current ?? {
+				all: async () => {
+					const previous = latest.current?.rows;
+					return source ? source.all(previous) : SummaryTable.of(await store.summaries(APP_LISTING), undefined, previous);
+				},
 			};
 			pendingFirst.current = undefined;
 			if (!haveTable.current) {
