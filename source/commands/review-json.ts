@@ -6,10 +6,9 @@ const NONE = LEVELS.length;
 const CHUNK = 4 * 2 ** 20;
 /** Written lines per output chunk, as the other JSON writers do (commands/output.ts). */
 const LINES_PER_WRITE = 1000;
-/** An id of 64 lower-case hex digits, as EmailEngine makes them; such an id needs no escaping in JSON. */
-const HEX_ID = /^[\da-f]{64}$/;
 /** Where the id starts in a line: after `{"id":"`. */
 const ID_AT = 7;
+const QUOTE = 0x22;
 /** A line whose findings' text is in the store right after it, not among the shared texts. */
 const OWN_TAIL = -1;
 
@@ -65,36 +64,20 @@ export class ReviewJsonLines {
 						`{"id":${JSON.stringify(id)},"description":${JSON.stringify(description ?? null)},"account":${JSON.stringify(account)}`,
 					);
 		const tail = level === undefined ? undefined : this.findingsTail(findings, level);
-		// An id of 64 hex digits (every id EmailEngine makes) is in the line as it is, after `{"id":"`;
-		// any other is kept on its own before the line, as UTF-8: it was decoded from Redis's bytes
-		// (well-formed), so it reads back the same.
-		const inLine = level !== undefined && HEX_ID.test(id);
 		// At most 3 bytes of UTF-8 per UTF-16 unit.
-		const most = ((inLine ? 0 : id.length) + head.length) * 3 + (typeof tail === 'number' ? 0 : (tail?.length ?? 0));
+		const most = (id.length + head.length) * 3 + (typeof tail === 'number' ? 0 : (tail?.length ?? 0));
 		if (this.used + most > this.chunk.length) {
 			this.chunks.push((this.chunk = Buffer.allocUnsafe(Math.max(CHUNK, most))));
 			this.used = 0;
 		}
 
 		const {chunk} = this;
-		let at = this.used;
+		const start = this.used;
+		let at = start;
 		this.chunkOf[index] = this.chunks.length - 1;
-		if (!inLine) {
-			this.idStart[index] = at;
-			at += chunk.write(id, at, 'utf8');
-			this.idEnd[index] = at;
-		}
-
-		this.lineStart[index] = at;
-		if (inLine) {
-			this.idStart[index] = at + ID_AT;
-			this.idEnd[index] = at + ID_AT + id.length;
-		}
-
-		if (level !== undefined) {
-			at += chunk.write(head, at, 'utf8');
-		}
-
+		this.lineStart[index] = start;
+		const headBytes = level === undefined ? 0 : chunk.write(head, at, 'utf8');
+		at += headBytes;
 		if (typeof tail === 'number') {
 			this.tailOf[index] = tail;
 		} else {
@@ -105,7 +88,21 @@ export class ReviewJsonLines {
 			}
 		}
 
-		this.lineEnd[index] = this.used = at;
+		this.lineEnd[index] = at;
+		// The id is in the line as it is, after `{"id":"`, when JSON and escaping left it so (every id
+		// EmailEngine makes, 64 hex digits) and the line is ASCII (as many bytes as characters), so its
+		// bytes are its characters. Any other id is kept after the line, as UTF-8: it was decoded from
+		// Redis's bytes (well-formed), so it reads back the same.
+		if (headBytes === head.length && head.charCodeAt(ID_AT + id.length) === QUOTE && head.startsWith(id, ID_AT)) {
+			this.idStart[index] = start + ID_AT;
+			this.idEnd[index] = start + ID_AT + id.length;
+		} else {
+			this.idStart[index] = at;
+			at += chunk.write(id, at, 'utf8');
+			this.idEnd[index] = at;
+		}
+
+		this.used = at;
 		this.rankOf[index] = level === undefined ? NONE : LEVELS.indexOf(level);
 		return index;
 	}
