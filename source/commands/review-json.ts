@@ -24,9 +24,12 @@ type TailNode = {tail?: number; next: Map<Finding, TailNode>};
  * and collections were most of the review's time. Kept as bytes, the heap holds no object per
  * token, as the app's table keeps its rows packed (store/summary-pack.ts).
  *
- * A line is the token's own part (id, description, account: escaped, as they come from Redis)
- * and the text of its level and findings, which most tokens share: those texts are made once and
- * kept once (findingsTail), and copied into the output as it is written.
+ * A line is written by hand, in the order JSON.stringify would write the object: the token's own
+ * part (id, description, account, as they come from Redis) and the text of its level and findings,
+ * which most tokens share: those texts are made once and kept once (findingsTail), and copied into
+ * the output as it is written. Only those parts are escaped (escapeUnsafe), not the whole: it
+ * replaces single characters, and the text around them has none to replace, so the bytes are the
+ * same as escaping the whole line.
  */
 export class ReviewJsonLines {
 	/** Every shared findings text (the end of a line), by number. */
