@@ -1,3 +1,4 @@
+import {once} from 'node:events';
 import {escapeUnsafe} from '../tokens/index.js';
 
 /** How many lines go out in one write: one string for 100,000 lines would double the peak memory. */
@@ -35,17 +36,23 @@ export async function writeJsonArray(
  * as UTF-8 bytes, a chunk at a time: for a caller that writes its objects by hand, which at
  * 100,000 objects costs a fraction of JSON.stringify of them, and escapes only the parts that can
  * hold what it escapes (`list --json`, whose texts are written straight from each token's stored
- * bytes: entriesJson; review). Each chunk is written as it comes.
+ * bytes: entriesJson; review). Each chunk is written as it comes. With `drain`, a chunk the stream
+ * queues (a pipe whose reader is behind) is waited for before the next is asked for: for a caller
+ * whose chunks are all made already (review), so its output is not queued whole in memory.
  */
 export async function writeEscapedJsonBodies(
 	stream: NodeJS.WritableStream,
 	chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+	{drain = false}: {drain?: boolean} = {},
 ): Promise<void> {
 	let first = true;
 	for await (const body of chunks) {
 		if (body.length > 0) {
 			stream.write(first ? '[\n' : ',\n');
-			stream.write(body);
+			if (!stream.write(body) && drain) {
+				await once(stream, 'drain');
+			}
+
 			first = false;
 		}
 	}

@@ -8,7 +8,6 @@ import {
 	type ReviewedToken,
 	TokenError,
 	atLeast,
-	escapeUnsafe,
 	highestLevel,
 	isLevel,
 	jsonAccount,
@@ -16,10 +15,12 @@ import {
 	reviewToken,
 	sortBySeverity,
 } from '../tokens/index.js';
+import type {ReviewRecord} from '../store/index.js';
 import {REVIEW_CSV_HEADER, reviewCsvLines, reviewTableLines} from '../format/index.js';
 import {EXIT} from './exit-codes.js';
-import {type OutputStream, defineCommand, jsonFlag} from './command.js';
+import {type Context, type OutputStream, defineCommand, jsonFlag} from './command.js';
 import {writeEscapedJsonBodies, writeLines} from './output.js';
+import {ReviewJsonLines} from './review-json.js';
 
 /** The most days either threshold takes: a hundred years is already "never". */
 const MAX_DAYS = 36_500;
@@ -79,34 +80,69 @@ export const reviewCommand = defineCommand({
 		const format = formatOf(flags.format, flags.json);
 		const failOn = failLevel(flags.failOn);
 		const now = context.now();
-		// Each token is reviewed as soon as it is read, and only its findings (and their level) are kept.
-		const all = await context.withStore(async ({store}) =>
-			store.reviewEach({account: flags.account}, ({id, record, unreadable, lastUse, accountExists}): Leveled => {
-				const findings = reviewToken({record, unreadable, lastUse, accountExists, now}, options);
-				return findings.length === 0
-					? {id, description: undefined, account: null, findings, level: undefined}
-					: {
-							id,
-							description: record?.['description'],
-							account: record ? jsonAccount(record) : null,
-							findings,
-							level: highestLevel(findings),
-						};
-			}),
-		);
-		const total = all.length;
-		const reviewed = all.filter(token => token.level !== undefined);
-		sortBySeverity(reviewed, token => token.level);
-		await write(context.stdout, format, reviewed);
-		context.say(summary(total, reviewed));
-		return failOn !== undefined && reviewed.some(token => atLeast(token.level, failOn)) ? EXIT.findings : EXIT.ok;
+		const review = ({record, unreadable, lastUse, accountExists}: ReviewRecord) =>
+			reviewToken({record, unreadable, lastUse, accountExists, now}, options);
+		const counts =
+			format === 'json' ? await reviewJson(context, flags.account, review) : await reviewObjects(context, flags.account, review, format);
+		context.say(summary(counts));
+		return failOn !== undefined && LEVELS.some(level => atLeast(level, failOn) && counts.levels.get(level)! > 0) ? EXIT.findings : EXIT.ok;
 	},
 });
 
-async function write(stream: OutputStream, format: Format, reviewed: ReviewedToken[]): Promise<void> {
-	if (format === 'json') {
-		await writeEscapedJsonBodies(stream, asJson(reviewed));
-	} else if (format === 'csv') {
+type Review = (entry: ReviewRecord) => Finding[];
+
+/**
+ * `--json`: each token's line is made as it is reviewed and kept packed (review-json.ts), not the
+ * token as objects; once every token is read, the lines are written most severe first.
+ */
+async function reviewJson(context: Context, account: string | undefined, review: Review): Promise<Counts> {
+	const lines = new ReviewJsonLines();
+	const all = await context.withStore(async ({store}) =>
+		store.reviewEach(
+			{account},
+			entry => {
+				const findings = review(entry);
+				return findings.length === 0
+					? lines.add(entry.id, findings, undefined, null)
+					: lines.add(entry.id, findings, entry.record?.['description'], entry.record ? jsonAccount(entry.record) : null);
+			},
+			index => lines.id(index),
+		),
+	);
+	const reviewed = lines.bySeverity(all);
+	await writeEscapedJsonBodies(context.stdout, lines.json(reviewed), {drain: true});
+	return levelCounts(all.length, reviewed, index => lines.level(index));
+}
+
+/** The table and CSV: each token is reviewed as soon as it is read, and only its findings (and their level) are kept. */
+async function reviewObjects(
+	context: Context,
+	account: string | undefined,
+	review: Review,
+	format: Exclude<Format, 'json'>,
+): Promise<Counts> {
+	const all = await context.withStore(async ({store}) =>
+		store.reviewEach({account}, (entry): Leveled => {
+			const findings = review(entry);
+			return findings.length === 0
+				? {id: entry.id, description: undefined, account: null, findings, level: undefined}
+				: {
+						id: entry.id,
+						description: entry.record?.['description'],
+						account: entry.record ? jsonAccount(entry.record) : null,
+						findings,
+						level: highestLevel(findings),
+					};
+		}),
+	);
+	const reviewed = all.filter(token => token.level !== undefined);
+	sortBySeverity(reviewed, token => token.level);
+	await write(context.stdout, format, reviewed);
+	return levelCounts(all.length, reviewed, token => token.level);
+}
+
+async function write(stream: OutputStream, format: Exclude<Format, 'json'>, reviewed: ReviewedToken[]): Promise<void> {
+	if (format === 'csv') {
 		writeLines(stream, [REVIEW_CSV_HEADER, ...reviewCsvLines(reviewed)]);
 	} else if (reviewed.length > 0) {
 		// Cell widths (string-width's tables) load only for the table.
@@ -115,95 +151,24 @@ async function write(stream: OutputStream, format: Format, reviewed: ReviewedTok
 	}
 }
 
-/**
- * The review as JSON, one object a line, a thousand a chunk, each chunk one buffer of UTF-8 bytes,
- * already escaped (escapeUnsafe). Each object is written by hand, in the order JSON.stringify would
- * write it: at a million tokens that costs a fraction of stringifying the objects, as most findings
- * are shared (findings.ts) and made bytes once, then copied. Only what came from Redis (id,
- * description, account) and each finding's text (made once) are escaped, not the 475 MB of the
- * whole: escapeUnsafe replaces single characters, and the text around those parts has none to
- * replace, so the bytes are the same. Written as bytes, not joined as text: joining a chunk's
- * strings and encoding the result as UTF-8 again were half of a million-token review's time.
- */
-function* asJson(reviewed: readonly ReviewedToken[]): Generator<Buffer> {
-	for (let start = 0; start < reviewed.length; start += 1000) {
-		const tokens = reviewed.slice(start, start + 1000);
-		const stored: string[] = [];
-		const rest: Buffer[] = [];
-		// Each line's bytes, at most: a UTF-16 unit is at most 3 bytes of UTF-8, and ",\n" between lines.
-		let size = 0;
-		for (const {id, description, account, findings} of tokens) {
-			const text = escapeUnsafe(
-				`{"id":${JSON.stringify(id)},"description":${JSON.stringify(description ?? null)},"account":${JSON.stringify(account)}`,
-			);
-			const bytes = findingsJson(findings);
-			stored.push(text);
-			rest.push(bytes);
-			size += text.length * 3 + bytes.length + 2;
-		}
+/** How many tokens were reviewed, and how many of them are at each level (the rest have no findings). */
+type Counts = {total: number; reviewed: number; levels: Map<Level, number>};
 
-		const out = Buffer.allocUnsafe(size);
-		let at = 0;
-		for (const [index, text] of stored.entries()) {
-			if (index > 0) {
-				at = out.write(',\n', at, 'latin1') + at;
-			}
-
-			at += out.write(text, at, 'utf8');
-			at += rest[index]!.copy(out, at);
-		}
-
-		yield out.subarray(0, at);
-	}
-}
-
-/**
- * The rest of a token's line after its account (its level and findings, escaped, as UTF-8), made
- * once per list of findings: most tokens share a few lists of the same finding objects
- * (findings.ts), so the bytes are looked up along the list, a finding at a time, rather than made
- * again. Bounded, since a finding that names a date or a count can be of one token alone.
- */
-type FindingsText = {bytes?: Buffer; next: Map<Finding, FindingsText>};
-const findingsTexts: FindingsText = {next: new Map()};
-let findingsTextsKept = 0;
-const MAX_FINDINGS_TEXTS = 10_000;
-
-function findingsJson(findings: readonly Finding[]): Buffer {
-	let node = findingsTexts;
-	for (const finding of findings) {
-		let next = node.next.get(finding);
-		if (!next) {
-			if (findingsTextsKept >= MAX_FINDINGS_TEXTS) {
-				return findingsBytes(findings);
-			}
-
-			next = {next: new Map()};
-			node.next.set(finding, next);
-			findingsTextsKept++;
-		}
-
-		node = next;
+function levelCounts<T>(total: number, reviewed: ArrayLike<T> & Iterable<T>, levelOf: (token: T) => Level | undefined): Counts {
+	const levels = new Map<Level, number>(LEVELS.map(level => [level, 0]));
+	for (const token of reviewed) {
+		const level = levelOf(token)!;
+		levels.set(level, levels.get(level)! + 1);
 	}
 
-	node.bytes ??= findingsBytes(findings);
-	return node.bytes;
+	return {total, reviewed: reviewed.length, levels};
 }
-
-const findingsBytes = (findings: readonly Finding[]): Buffer =>
-	Buffer.from(
-		`,"level":${JSON.stringify(highestLevel(findings))},"findings":[${findings.map(finding => escapeUnsafe(JSON.stringify(finding))).join(',')}]}`,
-	);
 
 /** "Reviewed 1,204 tokens: 3 high, 40 medium, 2 low, 1,159 without findings." */
-function summary(total: number, reviewed: readonly Leveled[]): string {
-	const counts = new Map<Level, number>(LEVELS.map(level => [level, 0]));
-	for (const {level} of reviewed) {
-		counts.set(level!, counts.get(level!)! + 1);
-	}
-
+function summary({total, reviewed, levels}: Counts): string {
 	const count = (value: number) => value.toLocaleString('en-US');
-	const levels = LEVELS.map(level => `${count(counts.get(level)!)} ${level}`).join(', ');
-	return `Reviewed ${count(total)} token${total === 1 ? '' : 's'}: ${levels}, ${count(total - reviewed.length)} without findings.`;
+	const counted = LEVELS.map(level => `${count(levels.get(level)!)} ${level}`).join(', ');
+	return `Reviewed ${count(total)} token${total === 1 ? '' : 's'}: ${counted}, ${count(total - reviewed)} without findings.`;
 }
 
 const usage = (message: string) => new TokenError('usage', message);

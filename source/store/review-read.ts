@@ -56,12 +56,14 @@ export async function* reviewRecords(
  * arrives, while Redis reads the next one: a record by the listing's fast reader
  * (summarizeRecord), which takes out the fields review reads without building the record (the
  * library decodes only the few records that are not plain), a last use by its fast reader
- * (lastUseOf). So the stored bytes die young.
+ * (lastUseOf). So the stored bytes die young. What `make` makes need not be an object: `idOf`
+ * gives its id (review --json makes a number, its line's in a packed store: commands/review-json.ts).
  */
-export async function reviewEach<T extends {id: string}>(
+export async function reviewEach<T>(
 	store: StoreContext,
 	{account}: {account?: string},
 	make: (entry: ReviewRecord) => T,
+	idOf: (made: T) => string = made => (made as {id: string}).id,
 ): Promise<T[]> {
 	const {redis, keys} = store;
 	// In the order read, so that of an id HSCAN returned twice the first is kept, as a listing keeps it.
@@ -139,7 +141,7 @@ export async function reviewEach<T extends {id: string}>(
 	}
 
 	await Promise.all(reads);
-	sortByIdDescending(made);
+	sortByIdDescending(made, idOf);
 	return made;
 }
 

@@ -139,8 +139,8 @@ export class TokenStore implements StoreContext {
 	}
 
 	/** What `make` makes of each token reviewRecords() gives, made as each is read (review keeps only its findings); id descending. */
-	async reviewEach<T extends {id: string}>(options: {account?: string}, make: (entry: ReviewRecord) => T): Promise<T[]> {
-		return reviewEach(this, options, make);
+	async reviewEach<T>(options: {account?: string}, make: (entry: ReviewRecord) => T, idOf?: (made: T) => string): Promise<T[]> {
+		return reviewEach(this, options, make, idOf);
 	}
 
 	/** How many records the token hash holds (HLEN: constant time, whatever the count). */

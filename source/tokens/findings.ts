@@ -320,8 +320,19 @@ export function reviewToken(input: ReviewInput, options: ReviewOptions = {}): Fi
 const RANKS: Readonly<Record<Level, number>> = {high: 0, medium: 1, low: 2};
 const rank = (level: Level) => RANKS[level];
 
-/** Most severe first; findings of one level keep the order reviewToken made them in. */
-const sortFindings = (findings: Finding[]): Finding[] => findings.sort((a, b) => rank(a.level) - rank(b.level));
+/**
+ * Most severe first; findings of one level keep the order reviewToken made them in (a stable sort).
+ * Most lists are in that order already, and a sort with a comparator costs more than this look.
+ */
+function sortFindings(findings: Finding[]): Finding[] {
+	for (let index = 1; index < findings.length; index++) {
+		if (rank(findings[index]!.level) < rank(findings[index - 1]!.level)) {
+			return findings.sort((a, b) => rank(a.level) - rank(b.level));
+		}
+	}
+
+	return findings;
+}
 
 /** The most severe level among findings, or undefined for none. */
 export function highestLevel(findings: readonly Finding[]): Level | undefined {
