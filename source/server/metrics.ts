@@ -1,6 +1,7 @@
 import {Counter, Gauge, Registry, collectDefaultMetrics} from 'prom-client';
 import type {AuthOutcome} from './auth.js';
-import {EXPIRING_WITHIN_DAYS, type Inventory, type InventoryCache, UNUSED_DAYS} from './token-inventory.js';
+import {EXPIRING_WITHIN_DAYS, type Inventory, SCOPE_LABELS, UNUSED_DAYS} from '../tokens/index.js';
+import type {InventoryCache} from './token-inventory.js';
 
 /**
  * What GET /metrics exposes: prom-client's default process metrics plus the EmailEngine names that
@@ -119,8 +120,9 @@ export class ServerMetrics {
 	private setTokenGauges(inventory: Inventory): void {
 		const gauges = this.tokenGauges;
 		gauges.tokens.set(inventory.tokens);
-		for (const [scope, count] of inventory.byScope) {
-			gauges.byScope.set({scope}, count);
+		// Every label, and only these (an inventory from the loader child is parsed JSON).
+		for (const scope of SCOPE_LABELS) {
+			gauges.byScope.set({scope}, inventory.byScope[scope]);
 		}
 
 		gauges.byBinding.set({bound: 'true'}, inventory.bound);

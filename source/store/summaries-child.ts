@@ -1,22 +1,35 @@
 /**
  * Entry of the short-lived process that reads one listing's summaries over its own connection and
- * sends them back packed (see summaries-in-child.ts), then exits.
+ * sends them back packed (see summaries-in-child.ts), or only their counts (serve's inventory),
+ * then exits.
  */
-import {TokenError, type TokenSummary, oneLine} from '../tokens/index.js';
+import {type Inventory, TokenError, type TokenSummary, inventoryOf, oneLine} from '../tokens/index.js';
 import {type PackedSummaries, packSummaries} from './summary-pack.js';
 import type {RedisTarget} from './connection.js';
 import {connectRedis} from './open.js';
 import {asRedisError} from './redis-errors.js';
 import {type SummaryOptions, TokenStore, type UnreadableRecord} from './token-store.js';
 
-export type ChildRequest = {target: RedisTarget; options: Omit<SummaryOptions, 'onUnreadable' | 'onUnusable'>};
+export type ChildRequest = {
+	target: RedisTarget;
+	options: Omit<SummaryOptions, 'onUnreadable' | 'onUnusable'>;
+	/**
+	 * Count the listing at this time (milliseconds) and send only the counts: what serve's /metrics
+	 * needs of 100,000 summaries is a dozen numbers, and packing, sending and parsing the listing
+	 * was most of a first scrape's time.
+	 */
+	inventoryAt?: number;
+};
 /**
  * The listing comes in parts of PART_ROWS rows, then `done` with the records skipped because they
  * cannot be read: a 100,000-token listing in one IPC message costs the receiving app a 20 MB buffer
  * plus a second one to join its chunks.
  */
 export type ChildReply =
-	{part: PackedSummaries} | {done: true; unreadable: UnreadableRecord[]} | {error: {code: TokenError['code'] | undefined; message: string}};
+	| {part: PackedSummaries}
+	| {done: true; unreadable: UnreadableRecord[]}
+	| {inventory: Inventory}
+	| {error: {code: TokenError['code'] | undefined; message: string}};
 export const PART_ROWS = 10_000;
 
 const send = async (reply: ChildReply) =>
@@ -30,7 +43,7 @@ const send = async (reply: ChildReply) =>
 		});
 	});
 
-async function read({target, options}: ChildRequest): Promise<void> {
+async function read({target, options, inventoryAt}: ChildRequest): Promise<void> {
 	let summaries: TokenSummary[];
 	const unreadable: UnreadableRecord[] = [];
 	try {
@@ -43,6 +56,11 @@ async function read({target, options}: ChildRequest): Promise<void> {
 	} catch (error) {
 		const typed = asRedisError(error, target);
 		await send({error: {code: typed instanceof TokenError ? typed.code : undefined, message: oneLine(typed)}});
+		return;
+	}
+
+	if (inventoryAt !== undefined) {
+		await send({inventory: inventoryOf(summaries, unreadable.length, inventoryAt)});
 		return;
 	}
 

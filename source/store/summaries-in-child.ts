@@ -1,5 +1,5 @@
 import {type ChildProcess, fork} from 'node:child_process';
-import {TokenError} from '../tokens/index.js';
+import {type Inventory, TokenError} from '../tokens/index.js';
 import {type SummaryTable, SummaryTableBuilder} from './summary-table.js';
 import type {RedisTarget} from './connection.js';
 import type {ChildReply, ChildRequest} from './summaries-child.js';
@@ -27,6 +27,60 @@ export async function summariesInChild(
 	/** The table this one replaces (a reload): what did not change is shared with it (SummaryTableBuilder). */
 	previous?: SummaryTable,
 ): Promise<SummaryTable> {
+	// Functions do not cross to the child: the skipped records come back with `done`, and the
+	// unusable tokens are the rows that carry a problem.
+	const {onUnreadable, onUnusable, ...sent} = options;
+	const table = new SummaryTableBuilder(previous);
+	await askLoader({target, options: sent}, reply => {
+		if ('part' in reply) {
+			// Taken in as it comes (no row objects are made of it); the parts come in listing order.
+			const {part} = reply;
+			table.add(part);
+			if (onUnusable) {
+				for (const [row, problem] of part.problems) {
+					onUnusable(part.ids.slice(row === 0 ? 0 : part.idEnds[row - 1], part.idEnds[row]), problem);
+				}
+			}
+
+			return false;
+		}
+
+		if ('done' in reply) {
+			for (const record of reply.unreadable) {
+				onUnreadable?.(record);
+			}
+		}
+
+		return true;
+	});
+	return table.build();
+}
+
+/**
+ * The counts serve's /metrics reports of the listing (tokens/inventory.ts), counted at `now` in the
+ * loader child: only the counts come back, not 100,000 summaries.
+ */
+export async function inventoryInChild(target: RedisTarget, now: number): Promise<Inventory> {
+	let inventory: Inventory | undefined;
+	await askLoader({target, options: {}, inventoryAt: now}, reply => {
+		if ('inventory' in reply) {
+			inventory = reply.inventory;
+		}
+
+		return true;
+	});
+	if (inventory === undefined) {
+		throw new Error('The loader sent no inventory');
+	}
+
+	return inventory;
+}
+
+/**
+ * Forks the loader, sends it `request` and hands its replies to `onReply` until that says the last
+ * has come (true); an error reply, or the loader ending before then, rejects.
+ */
+async function askLoader(request: ChildRequest, onReply: (reply: Exclude<ChildReply, {error: unknown}>) => boolean): Promise<void> {
 	const child = fork(new URL('summaries-child.js', import.meta.url), [], {
 		// JSON, not 'advanced': see PackedSummaries (what the parts are made of and why).
 		serialization: 'json',
@@ -40,43 +94,24 @@ export async function summariesInChild(
 		stderr = (stderr + chunk.toString()).slice(-2000);
 	});
 	try {
-		// Functions do not cross to the child: the skipped records come back with `done`, and the
-		// unusable tokens are the rows that carry a problem.
-		const {onUnreadable, onUnusable, ...sent} = options;
-		const request: ChildRequest = {target, options: sent};
-		const table = new SummaryTableBuilder(previous);
 		await new Promise<void>((resolve, reject) => {
 			child.on('message', (message: ChildReply) => {
-				if ('part' in message) {
-					// Taken in as it comes (no row objects are made of it); the parts come in listing order.
-					const {part} = message;
-					table.add(part);
-					if (onUnusable) {
-						for (const [row, problem] of part.problems) {
-							onUnusable(part.ids.slice(row === 0 ? 0 : part.idEnds[row - 1], part.idEnds[row]), problem);
-						}
-					}
-				} else if ('done' in message) {
-					for (const record of message.unreadable) {
-						onUnreadable?.(record);
-					}
-
-					resolve();
-				} else {
+				if ('error' in message) {
 					const {code, message: text} = message.error;
 					reject(code ? new TokenError(code, text) : new Error(text));
+				} else if (onReply(message)) {
+					resolve();
 				}
 			});
 			child.once('error', reject);
 			// The channel closes after its last message has been read ('exit' can come before that):
-			// closing without `done` means the loader died.
+			// closing without the last reply means the loader died.
 			child.once('disconnect', () => {
 				const last = stderr.trim().split('\n').at(-1) ?? '';
 				reject(new TokenError('redis', `Reading the tokens stopped (the loader ended${last ? `: ${last}` : ''})`));
 			});
 			child.send(request);
 		});
-		return table.build();
 	} finally {
 		running.delete(child);
 		if (child.connected) {

@@ -1,8 +1,8 @@
-import type {TokenSummary} from '../tokens/index.js';
+import {type Inventory, type TokenSummary, inventoryOf} from '../tokens/index.js';
 import {SummaryTable} from './summary-table.js';
 import type {RedisTarget} from './connection.js';
 import {asRedisError} from './redis-errors.js';
-import {summariesInChild} from './summaries-in-child.js';
+import {inventoryInChild, summariesInChild} from './summaries-in-child.js';
 import type {SummaryOptions, TokenStore} from './token-store.js';
 
 /**
@@ -43,19 +43,30 @@ export async function loadSummaryTable(
 	/** The table this load replaces (the app's reload): the new one shares what did not change with it (SummaryTableBuilder). */
 	previous?: SummaryTable,
 ): Promise<{table: SummaryTable; forked: boolean}> {
-	try {
-		// Only over a connection that is up: a persistent one that is reconnecting (or whose
-		// reconnect was vetoed, its database gone) would queue the reads; the child connects
-		// afresh and says what is wrong, as it always has.
-		if (store.redis.status === 'ready' && (await store.count()) < limit) {
-			return {table: SummaryTable.of(await store.summaries(options), undefined, previous), forked: false};
-		}
-	} catch (error) {
-		// Failures say what happened at which Redis, as the child's do.
-		throw asRedisError(error, target);
+	if (await readsHere(store, target, limit)) {
+		return {table: SummaryTable.of(await here(target, async () => store.summaries(options)), undefined, previous), forked: false};
 	}
 
 	return {table: await summariesInChild(target, options, previous), forked: true};
+}
+
+/**
+ * Whether a listing is read in this process: over a connection that is up (a persistent one that
+ * is reconnecting, or whose reconnect was vetoed, its database gone, would queue the reads; the
+ * child connects afresh and says what is wrong, as it always has) and below `limit` records
+ * (HLEN, constant time).
+ */
+async function readsHere(store: TokenStore, target: RedisTarget, limit: number): Promise<boolean> {
+	return store.redis.status === 'ready' && (await here(target, async () => store.count())) < limit;
+}
+
+/** A read in this process whose failure says what happened at which Redis, as the child's do. */
+async function here<T>(target: RedisTarget, read: () => Promise<T>): Promise<T> {
+	try {
+		return await read();
+	} catch (error) {
+		throw asRedisError(error, target);
+	}
 }
 
 /** The listing's first rows (a screenful and some paging) and how many ids it has in all. */
@@ -76,19 +87,11 @@ export function loadSummaryTableWithHead(
 	headRows: number,
 	limit = IN_PROCESS_LIMIT,
 ): {head: Promise<ListingHead>; all: () => Promise<{table: SummaryTable; forked: boolean}>} {
-	// Failures say what happened at which Redis, as the child's do.
-	const here = async <T>(read: () => Promise<T>): Promise<T> => {
-		try {
-			return await read();
-		} catch (error) {
-			throw asRedisError(error, target);
-		}
-	};
 	// Only over a connection that is up (see loadSummaryTable); one that is not has no head to show.
-	const size = here(async () => (store.redis.status !== 'ready' ? 'away' : (await store.count()) < limit ? 'small' : 'large'));
+	const size = here(target, async () => (store.redis.status !== 'ready' ? 'away' : (await store.count()) < limit ? 'small' : 'large'));
 	const head = size.then(async which =>
 		// here() says which Redis: "not connected" alone would not.
-		here(async () => {
+		here(target, async () => {
 			if (which === 'away') {
 				throw new Error('not connected');
 			}
@@ -103,7 +106,7 @@ export function loadSummaryTableWithHead(
 			// After the head: the two do not compete for this process's connection and thread.
 			await head.catch(() => {});
 			return which === 'small'
-				? {table: SummaryTable.of(await here(async () => store.summaries(options))), forked: false}
+				? {table: SummaryTable.of(await here(target, async () => store.summaries(options))), forked: false}
 				: {table: await summariesInChild(target, options), forked: true};
 		}));
 	// A small instance's whole table is read at once (milliseconds, here), a large one's when asked.
@@ -113,13 +116,31 @@ export function loadSummaryTableWithHead(
 	return {head, all};
 }
 
-/** loadSummaryTable() as summary objects, for a reader that goes through them once (serve's inventory). */
-export async function loadSummaries(
+/**
+ * The counts serve's /metrics reports (tokens/inventory.ts) at `now`, read where it costs least,
+ * as loadSummaryTable() decides: a small instance's listing counted here, a large one's in the
+ * loader child, which sends back only the counts. `forked` says which.
+ */
+export async function loadInventory(
 	store: TokenStore,
 	target: RedisTarget,
-	options: SummaryOptions,
+	now: number,
 	limit = IN_PROCESS_LIMIT,
-): Promise<{summaries: TokenSummary[]; forked: boolean}> {
-	const {table, forked} = await loadSummaryTable(store, target, options, limit);
-	return {summaries: table.toArray(), forked};
+): Promise<{inventory: Inventory; forked: boolean}> {
+	if (await readsHere(store, target, limit)) {
+		return {inventory: await here(target, async () => inventoryHere(store, now)), forked: false};
+	}
+
+	return {inventory: await inventoryInChild(target, now), forked: true};
+}
+
+/** The inventory at `now`, counted in this process whatever the size. */
+export async function inventoryHere(store: TokenStore, now: number): Promise<Inventory> {
+	let unreadable = 0;
+	const summaries = await store.summaries({
+		onUnreadable() {
+			unreadable++;
+		},
+	});
+	return inventoryOf(summaries, unreadable, now);
 }

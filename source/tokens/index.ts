@@ -7,6 +7,7 @@ export * from './expiry.js';
 export * from './journal.js';
 export * from './export-string.js';
 export * from './findings.js';
+export * from './inventory.js';
 export * from './msgpack.js';
 export * from './permissions.js';
 export * from './permission-input.js';

@@ -1,10 +1,12 @@
 /**
  * What one /metrics scrape costs at 100,000 tokens: the first scrape of a serve just started (no
- * inventory cached, so the whole listing is read, in the loader child), beside one HSCAN pass over
- * the tokens hash in this process (the least any count of the stored tokens can read), measured in
- * the same run. Also the scrape right after, answered from the cache. The issue sets no number:
- * the target (6×) is ours, for a read of two hashes (records and last uses) in a forked Node
- * process against one pass over one hash here; measured 4.7× on 2026-12-02.
+ * inventory cached, so the whole listing is read and counted in the loader child, which sends back
+ * only the counts), beside one HSCAN pass over the tokens hash in this process (the least any
+ * count of the stored tokens can read), measured in the same run. Also the scrape right after,
+ * answered from the cache. The issue sets no number: the target is ours, for a read of two hashes
+ * (records and last uses) in a forked Node process against one pass over one hash here. It was 6×
+ * while the child sent the whole listing back (measured 4.1-6.4×); counting in the child measured
+ * 3.7-4.3× on 2026-12-02, and the target is 5× since.
  */
 import {performance} from 'node:perf_hooks';
 import {execa} from 'execa';
@@ -97,15 +99,15 @@ export async function metricsCase(redis: TestRedis, runs: number): Promise<Row> 
 
 		const ratio = median(first) / median(baseline);
 		return {
-			name: `/metrics scrape, 100,000 tokens (first after start: the inventory read in the loader child)`,
+			name: `/metrics scrape, 100,000 tokens (first after start: the inventory counted in the loader child)`,
 			ours: `${fmtMs(median(first))} (${spread(first)})`,
 			baseline: `${fmtMs(median(baseline))} (${spread(baseline)}; one HSCAN pass of the tokens hash)`,
 			ratio: `${ratio.toFixed(2)}× (${spread(
 				first.map((ms, index) => ms / baseline[index]!),
 				value => `${value.toFixed(2)}×`,
 			)} by run)`,
-			target: '≤ 6×',
-			met: ratio <= 6,
+			target: '≤ 5×',
+			met: ratio <= 5,
 			note: `the next scrape within the cache time (10 s) took ${fmtMs(median(cached))} (${spread(cached)})`,
 		};
 	} finally {

@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
-import {encodeLastUse, summaryOf} from '../../source/tokens/index.js';
-import {InventoryCache, SCOPE_LABELS, inventoryOf} from '../../source/server/token-inventory.js';
+import {SCOPE_LABELS, encodeLastUse, inventoryOf, summaryOf} from '../../source/tokens/index.js';
+import {InventoryCache} from '../../source/server/token-inventory.js';
 import {expositionProblems, labelValues, samples} from '../helpers/prometheus.js';
 import {bearer, useHarness} from './harness.js';
 import {fetchHttp} from '../helpers/http.js';
@@ -140,8 +140,8 @@ test('a token with no scopes field counts as unset even when another field is br
 	const noScopesBadExpiry = summaryOf('c'.repeat(64), {created: NOW, description: 'x', expires: 'soon'});
 	const scopesText = summaryOf('d'.repeat(64), {created: NOW, description: 'x', scopes: 'api'});
 	const {byScope} = inventoryOf([noScopesBadRestrictions, noScopesBadExpiry, scopesText], 0, NOW);
-	expect(byScope.get('unset')).toBe(2);
-	expect(byScope.get('invalid')).toBe(1);
+	expect(byScope.unset).toBe(2);
+	expect(byScope.invalid).toBe(1);
 });
 
 describe('the inventory cache', () => {

@@ -1,12 +1,15 @@
 import type {Redis} from 'ioredis';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {TokenStore} from '../../source/store/index.js';
+import {inventoryOf} from '../../source/tokens/index.js';
 import {seedTokens} from '../bench/seed.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 
 // The child runs compiled code (it loads a .js file), so this test uses the build.
 const built = '../../dist/store.js';
-const {IN_PROCESS_LIMIT, loadSummaries, loadSummaryTableWithHead} = (await import(built)) as typeof import('../../source/store/index.js');
+const {IN_PROCESS_LIMIT, loadInventory, loadSummaryTable, loadSummaryTableWithHead} = (await import(
+	built
+)) as typeof import('../../source/store/index.js');
 
 let redis: TestRedis;
 let admin: Redis;
@@ -34,16 +37,43 @@ describe('the app table load', () => {
 		expect(50).toBeLessThan(IN_PROCESS_LIMIT);
 
 		const before = await connectionsAccepted();
-		const small = await loadSummaries(store, target, {unreadableRows: true});
+		const small = await loadSummaryTable(store, target, {unreadableRows: true});
 		expect(small.forked).toBe(false);
 		expect(await connectionsAccepted()).toBe(before);
-		expect(small.summaries).toEqual(expected);
+		expect(small.table.toArray()).toEqual(expected);
 
 		// The same 50 records over a limit of 50: the child reads them, over its own connection.
-		const large = await loadSummaries(store, target, {unreadableRows: true}, 50);
+		const large = await loadSummaryTable(store, target, {unreadableRows: true}, 50);
 		expect(large.forked).toBe(true);
 		expect(await connectionsAccepted()).toBeGreaterThan(before);
-		expect(large.summaries).toEqual(expected);
+		expect(large.table.toArray()).toEqual(expected);
+	});
+
+	it("counts serve's inventory the same here and in the child, which sends back only the counts", async () => {
+		const db = 7;
+		const client = redis.client(db);
+		await seedTokens(client, 60);
+		// One record that cannot be read: counted as unreadable, not as a token.
+		await client.hset('tokens', 'f'.repeat(64), Buffer.from([0xc1]));
+		const store = new TokenStore(client, '');
+		const target = {url: redis.url(db), source: '--dbs.redis' as const, prefix: '', timeoutMs: 10_000};
+		const now = Date.now();
+		const expected = inventoryOf(await store.summaries(), 1, now);
+		// The seeded instance's shape (test/bench/seed.ts): every third token `metrics`, every fourth bound.
+		expect(expected).toMatchObject({tokens: 60, unreadable: 1, bound: 15, unbound: 45});
+		expect(expected.byScope).toMatchObject({metrics: 20, api: 40});
+
+		const before = await connectionsAccepted();
+		const small = await loadInventory(store, target, now);
+		expect(small).toEqual({inventory: expected, forked: false});
+		expect(await connectionsAccepted()).toBe(before);
+
+		const large = await loadInventory(store, target, now, 50);
+		expect(large).toEqual({inventory: expected, forked: true});
+		expect(await connectionsAccepted()).toBeGreaterThan(before);
+		// Counted at the time it was given, not the child's own clock: a year on, every token is unused.
+		const later = await loadInventory(store, target, now + 365 * 86_400_000, 50);
+		expect(later.inventory.unused).toBe(60);
 	});
 
 	it("shows a large instance's first screen from a page of HSCAN, reading no id list here, and the whole table after it", async () => {
@@ -98,7 +128,8 @@ describe('the app table load', () => {
 		await client.set('tokens', 'not a hash');
 		const store = new TokenStore(client, '');
 		const target = {url: redis.url(4), source: '--dbs.redis' as const, prefix: '', timeoutMs: 10_000};
-		await expect(loadSummaries(store, target, {})).rejects.toThrow(/WRONGTYPE/);
+		await expect(loadInventory(store, target, Date.now())).rejects.toThrow(/WRONGTYPE/);
+		await expect(loadSummaryTable(store, target, {})).rejects.toThrow(/WRONGTYPE/);
 		const {head, all} = loadSummaryTableWithHead(store, target, {}, 10);
 		await expect(head).rejects.toThrow(/WRONGTYPE/);
 		await expect(all()).rejects.toThrow(/WRONGTYPE/);
