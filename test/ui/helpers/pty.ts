@@ -79,9 +79,12 @@ export function watchApp(
 	{keyDrawTimeout = KEY_DRAW_TIMEOUT_MS} = {},
 ): {app: AppProcess; feed: (data: string) => void} {
 	let output = '';
-	// Frames the app has finished drawing, counted as the bytes come (a marker may be split
-	// between two reads: the tail of the last read, shorter than a marker, is searched again).
+	// Frames the app has finished drawing, and whether one is begun and not finished, as the bytes
+	// come (a marker may be split between two reads: the tail of the last read, shorter than a
+	// marker, is searched again). Not by searching `output`: it grows to megabytes, and searching
+	// the whole of it on every wait was a second of a UI file's CPU.
 	let framesDrawn = 0;
+	let inFrame = false;
 	let tail = '';
 	// Waits woken as soon as xterm has parsed new output, instead of at their next poll.
 	const woken = new Set<() => void>();
@@ -89,6 +92,11 @@ export function watchApp(
 		output += data;
 		const searched = tail + data;
 		framesDrawn += searched.split(FRAME_END).length - 1;
+		const [lastStart, lastEnd] = [searched.lastIndexOf(FRAME_START), searched.lastIndexOf(FRAME_END)];
+		if (lastStart !== lastEnd) {
+			inFrame = lastStart > lastEnd;
+		}
+
 		tail = searched.slice(-(FRAME_END.length - 1));
 		terminal.write(data, () => {
 			for (const wake of woken) {
@@ -110,7 +118,7 @@ export function watchApp(
 		});
 
 	const screen = () => screenLines(terminal).join('\n');
-	const frameInProgress = () => output.lastIndexOf(FRAME_START) > output.lastIndexOf(FRAME_END);
+	const frameInProgress = () => inFrame;
 	const waitFor: AppProcess['waitFor'] = async (predicate, {timeout = 20_000, message, interval = 50} = {}) => {
 		const test =
 			typeof predicate === 'string'
