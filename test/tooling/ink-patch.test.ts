@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 
 /**
- * The Ink the app runs is the patched one (docs/architecture.md, "One patch to Ink"): a line's
+ * The Ink the app runs is the patched one (docs/architecture.md, "Two patched dependencies"): a line's
  * styled characters, and a row's text, are made once and reused by the next frames, within a
  * bounded memory. An
  * install that skipped the `prepare` script (`npm ci --ignore-scripts`) renders the same screens,
