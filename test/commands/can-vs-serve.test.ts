@@ -290,17 +290,18 @@ describe('can writes nothing', () => {
 });
 
 describe('can through the binary', () => {
+	// The binary once (its exit code and stdin as a process has them); the rest in this process.
 	it('a raw token on stdin is never echoed; allowed is exit 0, refused exit 10 naming the check', async () => {
 		const raw = await store({scopes: ['api'], permissions: PERMISSION_PRESETS['send-only']});
 		const refused = await runCli(['can', '-t', '-', 'GET', '/v1/stats', db()], {input: `${raw}\n`});
 		expect(refused.exitCode).toBe(10);
 		expect(refused.stdout).toMatch(/^refused by the permission check: GET \/v1\/stats gets 403 Unauthorized permission$/m);
 		expect(refused.stdout).toContain('may do       Can send outgoing mail');
-		const allowed = await runCli(['can', '-t', tokenIdOf(raw).slice(0, 12), 'POST', '/v1/tokens', db()]);
+		const allowed = await runInProcess(['can', '-t', tokenIdOf(raw).slice(0, 12), 'POST', '/v1/tokens', db()]);
 		expect(allowed.exitCode).toBe(10);
 		expect(`${refused.stdout}${refused.stderr}${allowed.stdout}${allowed.stderr}`).not.toContain(raw);
 		const plain = await store({scopes: ['api']});
-		const ok = await runCli(['can', '-t', '-', 'GET', '/v1/stats', db()], {input: plain});
+		const ok = await runInProcess(['can', '-t', '-', 'GET', '/v1/stats', db()], {input: plain});
 		expect(ok.exitCode).toBe(0);
 		expect(ok.stdout).toMatch(/^allowed: GET \/v1\/stats$/m);
 		expect(ok.stdout + ok.stderr).not.toContain(plain);
@@ -308,10 +309,10 @@ describe('can through the binary', () => {
 
 	it('an unknown route is a usage error that says where the routes are; an unknown token is not found', async () => {
 		const raw = await store({scopes: ['api']});
-		const unknown = await runCli(['can', '-t', '-', 'GET', '/v1/nothing', db()], {input: raw});
+		const unknown = await runInProcess(['can', '-t', '-', 'GET', '/v1/nothing', db()], {input: raw});
 		expect(unknown.exitCode).toBe(2);
 		expect(unknown.stderr).toBe('ee-tokens: serve has no route "GET /v1/nothing"; ee-tokens can --help lists the routes it knows');
-		const help = await runCli(['can', '--help']);
+		const help = await runInProcess(['can', '--help']);
 		expect(help.stdout).toMatch(/GET +\/v1\/stats +api, read on diagnostics/);
 		const missing = await runInProcess(['can', '-t', '-', 'GET', '/v1/stats', db()], {input: randomBytes(32).toString('hex')});
 		expect(missing.exitCode).toBe(4);
