@@ -45,6 +45,11 @@ export type CliIo = {
 	stdout: OutputStream;
 	stderr: OutputStream;
 	env: Record<string, string | undefined>;
+	/**
+	 * The working directory: where the app's export dialog writes its file (w). This process's
+	 * when not given; a test's app in its own process gives the directory it was started in.
+	 */
+	cwd?: string;
 	/** The file descriptor behind stdout, when there is one: serve's logger writes to it directly. */
 	stdoutFd?: number;
 	/** The clock: issue's "Generated at" and durations, and list's times, are counted from it. */

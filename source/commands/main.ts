@@ -178,7 +178,7 @@ async function dispatch(rawArgv: readonly string[], io: CliIo): Promise<number> 
 			return runApp({
 				connection,
 				instances: appInstances(globalOptions, io.env),
-				terminal: {stdin: io.stdin, stdout: io.stdout as NodeJS.WriteStream, stderr: io.stderr, env: io.env},
+				terminal: {stdin: io.stdin, stdout: io.stdout as NodeJS.WriteStream, stderr: io.stderr, env: io.env, cwd: io.cwd},
 				checks: {
 					ask: async (...question) => (await answers()).askRequest(...question),
 					routes: async (...token) => (await answers()).routeAnswers(...token),

@@ -27,7 +27,7 @@ import {wrapWords} from '../format/cells.js';
 import {displayText} from '../format/index.js';
 import {oneLine} from '../tokens/index.js';
 import {theme} from './theme.js';
-import {type Environment, EnvironmentContext} from './hooks/use-environment.js';
+import {type Environment, EnvironmentContext, WorkingDirectoryContext} from './hooks/use-environment.js';
 import {InstanceContext, useInstance} from './hooks/use-instance.js';
 import {type InstanceChoice, InstancePicker} from './screens/instances.js';
 import type {CopyTargets} from './screens/copy-to.js';
@@ -86,6 +86,8 @@ export type AppProps = {
 	warning?: string;
 	/** The entry's environment (journal directory, clipboard); this process's when not given. */
 	env?: Environment;
+	/** The entry's working directory (the export dialog's file); this process's when not given. */
+	cwd?: string;
 };
 
 /** Dialogs that write to Redis: on a read-only connection they are refused before they open. */
@@ -132,25 +134,27 @@ export function App(props: AppProps) {
 	return (
 		<KeypressProvider input={props.input}>
 			<EnvironmentContext.Provider value={props.env ?? process.env}>
-				<InstanceContext.Provider value={mode}>
-					<Contained fallback={message => <AppFailure message={message} onQuit={exit} />}>
-						{/* Keyed by the connection: a switch starts every piece of token state afresh (rows, cursor, filter, marks, dialogs). */}
-						<Main
-							key={session.key}
-							{...props}
-							{...session.session}
-							// Each of the session, even when it has none: nothing of the instance left behind stays.
-							instance={session.session.instance}
-							readOnly={session.session.readOnly}
-							source={session.session.source}
-							first={session.session.first}
-							target={session.session.target}
-							// Said once, at start: a switch re-reads no file.
-							warning={session.key === 0 ? props.warning : undefined}
-							onSwitch={switchTo}
-						/>
-					</Contained>
-				</InstanceContext.Provider>
+				<WorkingDirectoryContext.Provider value={props.cwd}>
+					<InstanceContext.Provider value={mode}>
+						<Contained fallback={message => <AppFailure message={message} onQuit={exit} />}>
+							{/* Keyed by the connection: a switch starts every piece of token state afresh (rows, cursor, filter, marks, dialogs). */}
+							<Main
+								key={session.key}
+								{...props}
+								{...session.session}
+								// Each of the session, even when it has none: nothing of the instance left behind stays.
+								instance={session.session.instance}
+								readOnly={session.session.readOnly}
+								source={session.session.source}
+								first={session.session.first}
+								target={session.session.target}
+								// Said once, at start: a switch re-reads no file.
+								warning={session.key === 0 ? props.warning : undefined}
+								onSwitch={switchTo}
+							/>
+						</Contained>
+					</InstanceContext.Provider>
+				</WorkingDirectoryContext.Provider>
 			</EnvironmentContext.Provider>
 		</KeypressProvider>
 	);

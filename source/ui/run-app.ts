@@ -43,6 +43,8 @@ export type AppTerminal = {
 	stderr: {write: (text: string) => unknown};
 	/** The entry's environment: the embedded Redis's directory, the journal's, the clipboard's. */
 	env: Environment;
+	/** The working directory (the export dialog's file); this process's when not given. */
+	cwd?: string;
 	/**
 	 * The keys: the process's own stdin (read by the reader thread, the process's signals hooked),
 	 * or a stream of this process, read as it is and nothing hooked on `process`.
@@ -155,6 +157,7 @@ export async function runApp(options: {
 				input: screen.input,
 				checks: options.checks,
 				env: terminal.env,
+				...(terminal.cwd === undefined ? {} : {cwd: terminal.cwd}),
 				...(instances ? {instances} : {}),
 				...(options.connection.warnings?.length
 					? {warning: options.connection.warnings.map(line => line.replace(/^ee-tokens: /, '')).join(' ')}

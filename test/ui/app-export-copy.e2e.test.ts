@@ -149,6 +149,8 @@ describe('w in the export dialog', () => {
 	it('writes the shown string to a private file, prints the path, and asks before replacing one', async () => {
 		const dir = scratchDir();
 		const file = path.join(dir, 'ee-tokens-export.txt');
+		// Under a pty: the binary's own working directory, where it was started. The other cases give
+		// an app in this process its directory, as main() takes one.
 		const app = fixture.start({columns: 80, rows: 24, cwd: dir, pty: true});
 		const expected = await exportFirstRow(app);
 		await app.type('w');
@@ -178,7 +180,7 @@ describe('w in the export dialog', () => {
 	it('quotes the path in the import command it shows, so a directory with a space or $(…) pasted into a shell imports', async () => {
 		const dir = path.join(scratchDir(), 'my exports $(touch pwned)');
 		mkdirSync(dir);
-		const app = fixture.start({columns: 120, rows: 35, cwd: dir, pty: true});
+		const app = fixture.start({columns: 120, rows: 35, cwd: dir});
 		const {id} = await exportedFirstRow(app);
 		await app.type('w');
 		const screen = (await app.waitFor('(mode 0600)')).replaceAll(/\n /g, ' ');
@@ -202,7 +204,7 @@ describe('w in the export dialog', () => {
 
 	it('says in one line why it cannot write, and leaves nothing behind', async () => {
 		const dir = scratchDir();
-		const app = fixture.start({columns: 80, rows: 24, cwd: dir, pty: true});
+		const app = fixture.start({columns: 80, rows: 24, cwd: dir});
 		await exportFirstRow(app);
 		// The directory the app was started in goes away: nothing can be created there.
 		rmSync(dir, {recursive: true});

@@ -11,3 +11,11 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 export const EnvironmentContext = createContext<Environment>(process.env);
 
 export const useEnvironment = (): Environment => useContext(EnvironmentContext);
+
+/**
+ * The working directory the entry was given, where the export dialog writes its file: undefined
+ * for this process's own, read when used (as a shell's `> FILE` would resolve it).
+ */
+export const WorkingDirectoryContext = createContext<string | undefined>(undefined);
+
+export const useWorkingDirectory = (): string => useContext(WorkingDirectoryContext) ?? process.cwd();

@@ -14,7 +14,7 @@ import {type Selection, type Target, hiddenText} from '../state/rows.js';
 import {chunk} from '../../format/cells.js';
 import {EXPORT_FILE_NAME, type WriteOutcome, writeExportFile} from '../export-file.js';
 import {theme} from '../theme.js';
-import {useEnvironment} from '../hooks/use-environment.js';
+import {useEnvironment, useWorkingDirectory} from '../hooks/use-environment.js';
 
 export type Exported = Target & {exportString: string};
 
@@ -207,6 +207,7 @@ export function ExportScreen({store, selection, width, height, onClose}: ExportS
 	const {targets} = selection;
 	const {stdout} = useStdout();
 	const env = useEnvironment();
+	const cwd = useWorkingDirectory();
 	const [state, setState] = useState<ExportState>({status: 'loading'});
 	const [notice, setNotice] = useState<ExportNotice | undefined>(undefined);
 	/** Set after `w` found a file at the name: the next `w` replaces it, any other key forgets it. */
@@ -254,7 +255,7 @@ export function ExportScreen({store, selection, width, height, onClose}: ExportS
 			const what = state.items.length === 1 ? 'the export string' : 'each export string';
 			void copyToClipboard(copyText(state.items), what, stdout, env).then(text => setNotice({kind: 'success', text}));
 		} else if (command === Command.WriteFile && state.status === 'ready') {
-			const outcome = writeExportFile(path.resolve(EXPORT_FILE_NAME), `${copyText(state.items)}\n`, {replace: replaceAsked});
+			const outcome = writeExportFile(path.resolve(cwd, EXPORT_FILE_NAME), `${copyText(state.items)}\n`, {replace: replaceAsked});
 			setNotice(writeNotice(outcome, state.items.length));
 			setReplaceAsked(outcome.status === 'exists');
 		}

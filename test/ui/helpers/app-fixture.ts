@@ -93,11 +93,6 @@ export function appFixture({sharedOnPty = false}: {sharedOnPty?: boolean} = {}):
 			return stateDir!;
 		},
 		start({pty, ...options} = {}, args = [`--dbs.redis=${redis!.url()}`]) {
-			if (options.cwd !== undefined && !pty) {
-				// The working directory is the process's: an app in this process would write where the tests run.
-				throw new Error('a working directory of its own needs the app on a pty ({pty: true})');
-			}
-
 			app = (pty ? spawnApp : startApp)(args, {...options, env: {XDG_STATE_HOME: stateDir!, ...options.env}});
 			return app;
 		},

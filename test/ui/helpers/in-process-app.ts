@@ -32,12 +32,13 @@ class TerminalOutput extends Writable {
  * load again). Keys arrive as the bytes a terminal sends, through the stdin main() is given.
  * What needs a real terminal or a process of its own stays on spawnApp: raw mode and the
  * reader thread, signals, the terminal given back on a crash, colour (chalk's level is this
- * process's), the working directory. `kill` is Ctrl-C (nothing else can end it here): await
- * `exited` after it when the next test must not share the Redis with it.
+ * process's). Its working directory is the one it is given (`cwd`), as main() takes one. `kill`
+ * is Ctrl-C (nothing else can end it here): await `exited` after it when the next test must not
+ * share the Redis with it.
  */
 export function startApp(
 	args: string[],
-	{columns = 120, rows = 35, env = {}}: {columns?: number; rows?: number; env?: Record<string, string>} = {},
+	{columns = 120, rows = 35, env = {}, cwd}: {columns?: number; rows?: number; env?: Record<string, string>; cwd?: string} = {},
 ): AppProcess {
 	const terminal = modernTerminal({cols: columns, rows, scrollback: 1000});
 	let feed: (text: string) => void = () => {};
@@ -58,6 +59,7 @@ export function startApp(
 			TERM: 'xterm-256color',
 			...env,
 		},
+		...(cwd === undefined ? {} : {cwd}),
 		now: Date.now,
 		// Only serve and log --follow ask; the app ends on its keys.
 		stopRequested: async () => new Promise<string>(() => {}),

@@ -182,7 +182,7 @@ export function watchApp(
  * The built CLI under a real pty, its screen rebuilt by @xterm/headless. CI=false because Ink
  * renders only the last frame under CI=true. `script` runs another Node script the same way (the
  * bench's bare Ink baselines). For what only a real terminal and process show (raw mode, signals,
- * colour, the terminal given back, the working directory); the rest runs in-process
+ * colour, the terminal given back, the process's own working directory); the rest runs in-process
  * (in-process-app.ts), on the same screen.
  */
 export function spawnApp(
