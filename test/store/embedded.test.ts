@@ -7,7 +7,7 @@ import {Redis} from 'ioredis';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {ensureEmbeddedRedis} from '../../source/store/index.js';
 import {tokenIdOf} from '../../source/tokens/index.js';
-import {runCli} from '../helpers/cli.js';
+import {runCli, runInProcess} from '../helpers/cli.js';
 
 /**
  * The embedded server as users meet it: the built CLI with no Redis configured, so it tries the
@@ -195,7 +195,8 @@ describe('a state directory that cannot be used', () => {
 			writeFileSync(path.join(home, 'ee-tokens'), '');
 		}
 
-		const result = await runCli(['list'], {env: {XDG_STATE_HOME: state}, timeout: 20_000});
+		// In this process: no server is started, so nothing here needs the binary's own.
+		const result = await runInProcess(['list'], {env: {XDG_STATE_HOME: state}, timeout: 20_000});
 		expect(result.exitCode).toBe(3);
 		const lines = result.stderr.trim().split('\n');
 		expect(lines.at(-1)).toContain(
