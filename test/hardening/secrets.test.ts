@@ -2,7 +2,7 @@ import {mkdtempSync, readFileSync, readdirSync, rmSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {runCli} from '../helpers/cli.js';
+import {runCli, runInProcess} from '../helpers/cli.js';
 import {dumpKeyspace} from '../helpers/keyspace.js';
 import {type TestRedis, startRedis} from '../helpers/redis.js';
 import {startServe} from '../helpers/serve.js';
@@ -53,9 +53,10 @@ describe('a raw token is printed once and then forgotten', () => {
 		secrets.push(issued.stdout, json.token);
 		// The positive control: the scanner finds a token where it is supposed to be.
 		expect(leaks(issued.stdout)).toEqual([issued.stdout]);
-		// Reads only, so they run at once.
+		// Reads only, so they run at once; in this process (the binary printed the tokens above), with
+		// the same environment and the same stdout and stderr to scan.
 		const reads = [['export', '-t', issued.stdout], ['show', '-t', json.token], ['list'], ['list', '--json'], ['export', '--all']];
-		for (const result of await Promise.all(reads.map(async args => runCli(args, {env})))) {
+		for (const result of await Promise.all(reads.map(async args => runInProcess(args, {env})))) {
 			transcripts.push(result.stdout, result.stderr);
 		}
 
