@@ -139,6 +139,11 @@ describe('serve and a Redis that does not answer', () => {
 
 describe('serve on a read-only replica', () => {
 	it('authenticates from the replica; the refused last-use write is logged once, not answered', async () => {
+		// The primary starts a replica's first sync at once, not after its default 5 s wait for more
+		// replicas to share it (repl-diskless-sync-delay); set back after, as the harness gave it.
+		const primary = redis.client();
+		const [, delay] = (await primary.config('GET', 'repl-diskless-sync-delay')) as [string, string];
+		await primary.config('SET', 'repl-diskless-sync-delay', '0');
 		const replica = await startRedis(['--replicaof', '127.0.0.1', String(redis.port)]);
 		try {
 			const token = await issue(redis.url());
@@ -157,7 +162,10 @@ describe('serve on a read-only replica', () => {
 			const metricsOnly = await issue(redis.url(), ['metrics']);
 			await expect.poll(async () => (await stats(served, metricsOnly)).status, {timeout: 20_000}).toBe(403);
 		} finally {
+			// Ended without its shutdown, which for a replica took 5 s (its data is of no use after).
+			await replica.kill();
 			await replica.stop();
+			await primary.config('SET', 'repl-diskless-sync-delay', delay);
 		}
 	}, 40_000);
 });
