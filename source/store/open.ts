@@ -1,5 +1,6 @@
-import {createRequire} from 'node:module';
 import {Redis, type RedisOptions} from 'ioredis';
+// A CommonJS module: its default export arrives as `.default` of the module object (as in Node).
+import standaloneConnector from 'ioredis/built/connectors/StandaloneConnector.js';
 import {TokenError} from '../tokens/index.js';
 import {type RedisTarget, type Resolution, describeEndpoint, maskRedisUrl, redisOptionsFor, resolveRedisTarget} from './connection.js';
 import {embeddedClientName} from './embedded-lifecycle.js';
@@ -87,10 +88,13 @@ function connectionError(
 
 type ConnectorConstructor = NonNullable<RedisOptions['Connector']>;
 
-/** ioredis's connector for one server (not exported by name; the `Connector` option takes a subclass). */
-const {default: StandaloneConnector} = createRequire(import.meta.url)('ioredis/built/connectors/StandaloneConnector.js') as {
-	default: new (options: unknown) => {check(info: unknown): boolean; connect(...parameters: unknown[]): Promise<NodeJS.EventEmitter>};
-};
+/**
+ * ioredis's connector for one server (not exported by name; the `Connector` option takes a
+ * subclass). Imported, not required at run time, so that the bundle holds one copy of ioredis: a
+ * require from node_modules loaded its utilities a second time in every process that connects.
+ */
+const StandaloneConnector = standaloneConnector.default;
+type StandaloneConnectorClass = InstanceType<typeof StandaloneConnector>;
 
 /**
  * ioredis SELECTs the URL's database on every (re)connection, and when Redis refuses (no such
@@ -105,14 +109,14 @@ const {default: StandaloneConnector} = createRequire(import.meta.url)('ioredis/b
  */
 function connectorVetoing(refused: () => boolean, handshake: HandshakeState): ConnectorConstructor {
 	return class extends StandaloneConnector {
-		override check(info: unknown): boolean {
+		override check(info: Parameters<StandaloneConnectorClass['check']>[0]): boolean {
 			return !refused() && super.check(info);
 		}
 
-		override async connect(...parameters: unknown[]): Promise<NodeJS.EventEmitter> {
+		override async connect(onError: Parameters<StandaloneConnectorClass['connect']>[0]): ReturnType<StandaloneConnectorClass['connect']> {
 			handshake.tcpConnected = false;
 			handshake.secured = false;
-			const stream = await super.connect(...parameters);
+			const stream = await super.connect(onError);
 			stream.once('connect', () => {
 				handshake.tcpConnected = true;
 			});
