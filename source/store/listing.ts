@@ -21,7 +21,7 @@ import {
 	summaryExpired,
 	summaryRisk,
 	unreadableSummary,
-	visibleTextOf,
+	showsOf,
 } from '../tokens/index.js';
 import {joinById, sortByIdDescending, topByIdDescending} from './id-order.js';
 import {
@@ -243,7 +243,7 @@ async function queried<Row>(
 	const now = store.now();
 	return rows.filter((_row, index) => {
 		const summary = summaries[index];
-		return summary !== undefined && matchesQuery(where, summary, () => visibleTextOf(summary), now);
+		return summary !== undefined && matchesQuery(where, summary, showsOf(summary), now);
 	});
 }
 

@@ -3,7 +3,7 @@ import {TokenError} from './errors.js';
 import {durationMs, isoInstant} from './expiry.js';
 import {atLeast, isLevel} from './findings.js';
 import {SCOPES, isScope} from './scopes.js';
-import {type TokenSummary, normaliseQuery, summaryExpired, visibleTextOf} from './summary.js';
+import {type TokenSummary, normaliseQuery, summaryExpired, showsOf} from './summary.js';
 import {quoteTyped} from './typed-text.js';
 import {isIdPrefix} from './raw-token.js';
 import {LIMITS} from './validation.js';
@@ -346,23 +346,19 @@ export const EVERY_TOKEN: TokenQuery = {text: '', words: [], terms: [], wantsExp
 export const isEveryToken = (query: TokenQuery): boolean => query.words.length === 0 && query.terms.length === 0;
 
 /**
- * Whether a summary matches the query at `now`. `visibleText` is its visibleTextOf(), which a table
- * computes once per row (a function, so a listing computes it only when the query has words).
+ * Whether a summary matches the query at `now`. `shows` says whether its visible text
+ * (visibleTextOf) includes a word: showsOf() for a summary; a table answers from where it keeps
+ * the rows' texts (SummaryTable.showsWord), and is asked only when the query has words.
  */
-export function matchesQuery(query: TokenQuery, summary: TokenSummary, visibleText: string | (() => string), now: number): boolean {
+export function matchesQuery(query: TokenQuery, summary: TokenSummary, shows: (word: string) => boolean, now: number): boolean {
 	for (const term of query.terms) {
 		if (!term.test(summary, now)) {
 			return false;
 		}
 	}
 
-	if (query.words.length === 0) {
-		return true;
-	}
-
-	const text = typeof visibleText === 'string' ? visibleText : visibleText();
 	for (const word of query.words) {
-		if (!text.includes(word) && !startsId(word, summary.id)) {
+		if (!shows(word) && !startsId(word, summary.id)) {
 			return false;
 		}
 	}
@@ -384,5 +380,5 @@ export function selectTokens(summaries: readonly TokenSummary[], query: TokenQue
 		return [...summaries];
 	}
 
-	return summaries.filter(summary => matchesQuery(query, summary, () => visibleTextOf(summary), now));
+	return summaries.filter(summary => matchesQuery(query, summary, showsOf(summary), now));
 }

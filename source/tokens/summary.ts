@@ -168,8 +168,49 @@ const normalised = (text: string) => {
  * phrase never spans two cells. Not the id, which the app never shows (query.ts matches a whole id
  * on its own).
  */
-export const visibleTextOf = (summary: TokenSummary): string =>
-	[normalised(shownDescription(summary)), normalised(shownScopes(summary)), normalised(shownAccount(summary))].join('\n');
+export const visibleTextOf = (summary: TokenSummary): string => visibleCellsOf(summary).join('\n');
+
+/**
+ * The three parts of visibleTextOf(), Description, Scopes and Account. A normalised query word has
+ * no newline, so the joined text includes a word exactly when one of these does: a table can search
+ * them where it keeps them (store/summary-table.ts) instead of joining a string per row.
+ */
+export const visibleCellsOf = (summary: TokenSummary): [description: string, scopes: string, account: string] => [
+	normalised(shownDescription(summary)),
+	normalised(shownScopes(summary)),
+	normalised(shownAccount(summary)),
+];
+
+/**
+ * Whether `text` from `start` to `end` (a description or account as stored) is its visible cell
+ * lower-cased character for character: printable ASCII (lower-casing anything else can change the
+ * length, or depend on the next character, as Greek capital sigma does) with no whitespace for
+ * normalised() to collapse. Such a cell can be searched in a lower-cased copy of a whole run of
+ * them at the same offsets.
+ */
+export function lowersInPlace(text: string, start: number, end: number): boolean {
+	if (start < end && (text.charCodeAt(start) === 32 || text.charCodeAt(end - 1) === 32)) {
+		return false;
+	}
+
+	let previous = 0;
+	for (let index = start; index < end; index++) {
+		const code = text.charCodeAt(index);
+		if (code < 32 || code > 126 || (code === 32 && previous === 32)) {
+			return false;
+		}
+
+		previous = code;
+	}
+
+	return true;
+}
+
+/** A summary's visible text as matchesQuery() asks for it, a word at a time: made once, at the first word. */
+export function showsOf(summary: TokenSummary): (word: string) => boolean {
+	let text: string | undefined;
+	return word => (text ??= visibleTextOf(summary)).includes(word);
+}
 
 /**
  * What EmailEngine's listing search (the REST route of `serve`, `export --all --query`) looks in besides the id: description and

@@ -8,6 +8,7 @@ import {
 	summarizeRecord,
 	summaryOf,
 	unreadableSummary,
+	visibleTextOf,
 } from '../../source/tokens/index.js';
 import {ESCAPES} from '../helpers/hostile-records.js';
 
@@ -59,6 +60,40 @@ describe('a packed table of summaries', () => {
 					}
 				});
 			}
+		}
+	});
+
+	it("says whether a row's visible text has a word as visibleTextOf does, hostile, unreadable and problem rows included", () => {
+		const summaries = varied();
+		const words = [
+			'rechnung',
+			'請求',
+			'acme',
+			'all accounts',
+			'api',
+			'smtp',
+			'all scopes',
+			'x',
+			'half',
+			'nul',
+			'gnp',
+			'(record cannot be read)',
+			'—',
+			'a number',
+		];
+		for (const partRows of [1, 3, 100]) {
+			const table = throughJson(summaries, partRows);
+			for (const word of words) {
+				const showing = table.rowsShowing(word);
+				expect(showing, `${word}, parts of ${partRows}`).toEqual(
+					new Uint8Array(summaries.map(summary => (visibleTextOf(summary).includes(word) ? 1 : 0))),
+				);
+			}
+		}
+
+		// Every word is in some row and missing from another: a table that always said yes or no would fail.
+		for (const word of words) {
+			expect(new Set(summaries.map(summary => visibleTextOf(summary).includes(word))), word).toEqual(new Set([true, false]));
 		}
 	});
 

@@ -96,7 +96,7 @@ describe("a row's risk (summaryRisk) is review's highest level for its record", 
 
 describe('risk: in the filter language', () => {
 	const row = (risk: TokenSummary['risk']): TokenSummary => ({...emptySummary(ID, undefined, undefined), risk});
-	const matches = (query: string, risk: TokenSummary['risk']) => matchesQuery(parseQuery(query), row(risk), '', NOW);
+	const matches = (query: string, risk: TokenSummary['risk']) => matchesQuery(parseQuery(query), row(risk), () => false, NOW);
 
 	it('risk:LEVEL is that level exactly; risk:>=LEVEL that level or worse; a row not reckoned matches none', () => {
 		expect(['high', 'medium', 'low', null, undefined].map(risk => matches('risk:high', risk as TokenSummary['risk']))).toEqual([

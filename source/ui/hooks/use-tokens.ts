@@ -2,7 +2,7 @@ import {useCallback, useEffect, useRef, useState} from 'react';
 import {type RedisEndpoint, SummaryTable, type TokenStore} from '../../store/index.js';
 import type {TokenSummary} from '../../tokens/index.js';
 import {loadFailure} from '../errors.js';
-import {APP_LISTING, HEAD_ROWS, type TableData, buildTableData, prepareSearch} from '../state/rows.js';
+import {APP_LISTING, HEAD_ROWS, type TableData, buildTableData} from '../state/rows.js';
 
 export type Connection = 'connecting' | 'up' | 'down';
 
@@ -130,14 +130,6 @@ export function useTokens(
 			const data = buildTableData(table, Date.now());
 			haveTable.current = true;
 			latest.current = data;
-			// The search texts, in slices between keys and frames, so the first `/` finds them built.
-			const prepare = () => {
-				if (latest.current === data && !prepareSearch(data, 5000)) {
-					setImmediate(prepare);
-				}
-			};
-
-			setImmediate(prepare);
 			const took = performance.now() - started;
 			if (mounted.current) {
 				setState({data, connection: 'up', error: undefined, loading: false});

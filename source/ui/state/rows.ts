@@ -1,4 +1,4 @@
-import {type TokenQuery, type TokenSummary, isEveryToken, matchesQuery, visibleTextOf} from '../../tokens/index.js';
+import {type TokenQuery, type TokenSummary, isEveryToken, matchesQuery} from '../../tokens/index.js';
 import {type SummaryOptions, SummaryTable} from '../../store/index.js';
 import {COLUMNS} from '../../format/index.js';
 
@@ -7,8 +7,6 @@ export type TableData = {
 	rows: SummaryTable;
 	/** Per column, the rows by that column's key ascending with the rows without a key after them; made on the first sort by it. */
 	sorted: Array<SortedBy | undefined>;
-	/** visibleTextOf() of the rows: what the words of `/` search. Built after the load, in idle slices (prepareSearch). */
-	search: SearchTexts | undefined;
 	/**
 	 * Cell texts of the rows drawn so far (a screenful at a time, not all 100,000), computed once per
 	 * load and never per keystroke; a new load gets new cells, since "3 minutes ago" moved on.
@@ -29,19 +27,6 @@ export type TableData = {
 
 /** Row indices by one column: ascending by its key (ties by index), then the `missing` rows without a key, by index. */
 type SortedBy = {order: Int32Array; missing: number};
-
-/**
- * The search texts of every row, in chunks of SEARCH_CHUNK rows joined into one string each: 100,000
- * strings of their own cost a third more than their characters (a header each) and are 100,000
- * objects for the collector to trace. A row's text is sliced out when a filter reads it.
- */
-type SearchTexts = {
-	chunks: string[];
-	/** Per row, where its text ends in its chunk (it starts where the row before it ends, or at 0). */
-	ends: Int32Array;
-};
-
-const SEARCH_CHUNK = 5000;
 
 /**
  * What the app reads of the listing: unreadable records and expired tokens are rows too (so the
@@ -67,7 +52,6 @@ export function buildTableData(rows: SummaryTable | readonly TokenSummary[], now
 	return {
 		rows: table,
 		sorted: COLUMNS.map(() => undefined),
-		search: undefined,
 		cells: new Map(),
 		loadedAt: now,
 		partOf,
@@ -138,43 +122,6 @@ export function hiddenText({targets, hidden}: Selection): string | undefined {
 	const which =
 		hidden === targets.length ? (hidden === 1 ? 'It is' : `All ${hidden} are`) : `${hidden} of them ${hidden === 1 ? 'is' : 'are'}`;
 	return `${which} hidden by the filter; u in the table clears every mark.`;
-}
-
-/**
- * Builds the search texts of up to `budget` more rows (whole chunks of SEARCH_CHUNK); true once
- * every row has one. The app calls it in slices while idle after a load, so the first `/`
- * keystroke finds them ready instead of paying ~100 ms for 100,000 rows.
- */
-export function prepareSearch(data: TableData, budget = Number.POSITIVE_INFINITY): boolean {
-	const {rows} = data;
-	const search = (data.search ??= {chunks: [], ends: new Int32Array(rows.length)});
-	let built = 0;
-	while (built < budget && search.chunks.length * SEARCH_CHUNK < rows.length) {
-		const first = search.chunks.length * SEARCH_CHUNK;
-		const end = Math.min(rows.length, first + SEARCH_CHUNK);
-		const texts: string[] = [];
-		let offset = 0;
-		for (let index = first; index < end; index++) {
-			const text = visibleTextOf(rows.row(index)!);
-			texts.push(text);
-			search.ends[index] = offset += text.length;
-		}
-
-		search.chunks.push(texts.join(''));
-		built += end - first;
-	}
-
-	return search.chunks.length * SEARCH_CHUNK >= rows.length;
-}
-
-/** The row's visibleTextOf(), out of the search texts (which must be built that far). */
-function searchTextAt({chunks, ends}: SearchTexts, index: number): string {
-	return chunks[Math.floor(index / SEARCH_CHUNK)]!.slice(index % SEARCH_CHUNK === 0 ? 0 : ends[index - 1], ends[index]);
-}
-
-function searchTexts(data: TableData): SearchTexts {
-	prepareSearch(data);
-	return data.search!;
 }
 
 /**
@@ -272,10 +219,11 @@ export function filteredOrder(data: TableData, order: RowOrder, query: TokenQuer
 	}
 
 	const {rows, loadedAt} = data;
-	const search = query.words.length > 0 ? searchTexts(data) : undefined;
+	// Which rows show each word, for the whole table at once (SummaryTable.rowsShowing).
+	const showing = new Map(query.words.map(word => [word, rows.rowsShowing(word)]));
 	return order.filter(
 		index =>
 			!(hideExpired && rows.expiredAt(index, loadedAt)) &&
-			(everyToken || matchesQuery(query, rows.row(index)!, () => searchTextAt(search!, index), loadedAt)),
+			(everyToken || matchesQuery(query, rows.row(index)!, word => showing.get(word)![index] === 1, loadedAt)),
 	);
 }
