@@ -1,4 +1,4 @@
-import {type LastUsed, type TokenSummary, UNREADABLE_TIME, expiredAt, lowersInPlace, visibleCellsOf} from '../tokens/index.js';
+import {type LastUsed, type TokenSummary, UNREADABLE_TIME, cellsNotLoweredInPlace, expiredAt, visibleCellsOf} from '../tokens/index.js';
 import {FLAGS, type PackedSummaries, packSummaries, riskOf} from './summary-pack.js';
 
 /** Rows per packed part when a table is packed here (the loader child sends parts of its own size). */
@@ -31,7 +31,7 @@ type Part = {
  * reload, every 10 seconds), 17 MB resident at 100,000 tokens.
  */
 type PartSearch = {
-	/** The part's text lower-cased: a description or account that lowersInPlace() is at the same offsets. */
+	/** The part's text lower-cased: a description or account not in cellsNotLoweredInPlace() is at the same offsets. */
 	lower: string;
 	/** Rows searched through their visible text instead: a problem, or a description or account not lower-cased in place (few, if any). */
 	irregular: ReadonlySet<number>;
@@ -59,16 +59,11 @@ const NO_FIELDS: TokenSummary = {
 function searchOf(part: Part): PartSearch {
 	let search = searches.get(part);
 	if (!search) {
-		const {text, ends, count, problems} = part;
+		const {text, ends, problems} = part;
 		const irregular = new Set<number>(problems.keys());
-		let start = 0;
-		for (let row = 0; row < count; row++) {
-			const [descriptionEnd, accountEnd] = [ends[row * 2]!, ends[row * 2 + 1]!];
-			if (!lowersInPlace(text, start, descriptionEnd) || !lowersInPlace(text, descriptionEnd, accountEnd)) {
-				irregular.add(row);
-			}
-
-			start = accountEnd;
+		// Cells come two a row, description then account.
+		for (const cell of cellsNotLoweredInPlace(text, ends)) {
+			irregular.add(cell >> 1);
 		}
 
 		// The cells of a row with these scopes and no problem, description or account: what each scope list and no account show.

@@ -206,6 +206,18 @@ export function sortedOrder(data: TableData, sort: Sort): RowOrder {
 	return order;
 }
 
+/** Per row, 1 where every one of `shown` has it. */
+function everyWord(shown: readonly Uint8Array[]): Uint8Array {
+	const all = shown[0]!.slice();
+	for (const more of shown.slice(1)) {
+		for (let index = 0; index < all.length; index++) {
+			all[index]! &= more[index]!;
+		}
+	}
+
+	return all;
+}
+
 /**
  * The visible subset of an order: rows the filter (tokens/query.ts) matches, its relative terms
  * measured from the load's time, as the cells' "3 days ago" are.
@@ -219,11 +231,21 @@ export function filteredOrder(data: TableData, order: RowOrder, query: TokenQuer
 	}
 
 	const {rows, loadedAt} = data;
-	// Which rows show each word, for the whole table at once (SummaryTable.rowsShowing).
+	// Which rows show each word, for the whole table at once (SummaryTable.rowsShowing), and which
+	// show every word: with no terms to test, those match without a row being read.
 	const showing = new Map(query.words.map(word => [word, rows.rowsShowing(word)]));
-	return order.filter(
-		index =>
-			!(hideExpired && rows.expiredAt(index, loadedAt)) &&
-			(everyToken || matchesQuery(query, rows.row(index)!, word => showing.get(word)![index] === 1, loadedAt)),
-	);
+	const showsAll = query.terms.length === 0 && query.words.length > 0 ? everyWord([...showing.values()]) : undefined;
+	const kept = (index: number) =>
+		!(hideExpired && rows.expiredAt(index, loadedAt)) &&
+		(everyToken || showsAll?.[index] === 1 || matchesQuery(query, rows.row(index)!, word => showing.get(word)![index] === 1, loadedAt));
+	// A loop into a typed array: Int32Array's filter() took ~200 ms over 1,000,000 rows that all matched.
+	const visible = new Int32Array(order.length);
+	let length = 0;
+	for (const index of order) {
+		if (kept(index)) {
+			visible[length++] = index;
+		}
+	}
+
+	return visible.slice(0, length);
 }
