@@ -50,7 +50,12 @@ export async function pressed(app: ReturnType<typeof spawnApp>, key: string): Pr
 	const started = performance.now();
 	app.write(key);
 	const done = key === KEYS.escape ? (line: string) => line !== before && unfiltered(line) : (line: string) => line !== before;
-	await app.waitFor(screen => done(status(screen)), {timeout: 30_000, interval: 1});
+	// The key named in a timeout: a replay that stalls says which key the list did not redraw for.
+	await app.waitFor(screen => done(status(screen)), {
+		timeout: 30_000,
+		interval: 1,
+		message: `a redraw after the key ${JSON.stringify(key)} (status before: ${JSON.stringify(before)})`,
+	});
 	return performance.now() - started;
 }
 
