@@ -108,6 +108,8 @@ type StandaloneConnectorClass = InstanceType<typeof StandaloneConnector>;
  * the connection only after the handshake).
  */
 function connectorVetoing(refused: () => boolean, handshake: HandshakeState): ConnectorConstructor {
+	// Cast at the end: ioredis types the Connector option as taking `unknown` options and its own
+	// connector as taking its options type (the same class, typed twice).
 	return class extends StandaloneConnector {
 		override check(info: Parameters<StandaloneConnectorClass['check']>[0]): boolean {
 			return !refused() && super.check(info);

@@ -68,12 +68,13 @@ function searchOf(part: Part): PartSearch {
 
 		// The cells of a row with these scopes and no problem, description or account: what each scope list and no account show.
 		const cellsWith = (scopes: readonly string[] | undefined) => visibleCellsOf({...NO_FIELDS, scopes});
+		const [, noScopes, noAccount] = cellsWith(undefined);
 		search = {
 			// Lower-casing anything but ASCII can change the length, which would move every cell after it.
 			lower: NOT_ASCII.test(text) ? text.replaceAll(/[A-Z]+/g, capitals => capitals.toLowerCase()) : text.toLowerCase(),
 			irregular,
-			scopes: [cellsWith(undefined)[1], ...part.scopeLists.map(list => cellsWith(list)[1])],
-			noAccount: cellsWith(undefined)[2],
+			scopes: [noScopes, ...part.scopeLists.map(list => cellsWith(list)[1])],
+			noAccount,
 		};
 		searches.set(part, search);
 	}

@@ -348,7 +348,7 @@ export const isEveryToken = (query: TokenQuery): boolean => query.words.length =
 /**
  * Whether a summary matches the query at `now`. `shows` says whether its visible text
  * (visibleTextOf) includes a word: showsOf() for a summary; a table answers from where it keeps
- * the rows' texts (SummaryTable.showsWord), and is asked only when the query has words.
+ * the rows' texts (SummaryTable.rowsShowing), and is asked only when the query has words.
  */
 export function matchesQuery(query: TokenQuery, summary: TokenSummary, shows: (word: string) => boolean, now: number): boolean {
 	for (const term of query.terms) {
