@@ -1,3 +1,5 @@
+// A little over 300 lines for a reason: the config file's shape is checked key by key, each with
+// its own one-line error, beside the reading that calls the checks.
 import {readFileSync, statSync} from 'node:fs';
 import {homedir} from 'node:os';
 import path from 'node:path';

@@ -1,3 +1,5 @@
+// A little over 300 lines for a reason: every way a Redis target is named (flag, environment,
+// default) and the URL reading that turns each into options, refused the same way.
 import {readFileSync} from 'node:fs';
 import type {RedisOptions} from 'ioredis';
 import {TokenError} from '../tokens/index.js';

@@ -1,92 +1,10 @@
-import {type LastUsed, type TokenSummary, UNREADABLE_TIME, cellsNotLoweredInPlace, expiredAt, visibleCellsOf} from '../tokens/index.js';
-import {FLAGS, type PackedSummaries, packSummaries, riskOf} from './summary-pack.js';
+import {type TokenSummary, expiredAt} from '../tokens/index.js';
+import {markRowsShowing} from './part-search.js';
+import {type PackedSummaries, packSummaries} from './summary-pack.js';
+import {PackedRow, type Part, UNREADABLE_SLOT, idOf, plainSummary, timeAt} from './table-part.js';
 
 /** Rows per packed part when a table is packed here (the loader child sends parts of its own size). */
 export const TABLE_PART_ROWS = 10_000;
-
-/**
- * One part of a table: the packed part as it came, its times made an array of doubles (unboxed in
- * V8, 8 bytes each: NaN for none, UNREADABLE_SLOT for a last use that cannot be read). Everything
- * in this process's JavaScript heap, nothing in malloc'd buffers, which a long-lived table would
- * pin among the load's transient ones.
- */
-type Part = {
-	/** The first row of this part in the whole table, and how many rows it has. */
-	start: number;
-	count: number;
-	ids: string;
-	text: string;
-	idEnds: readonly number[];
-	ends: readonly number[];
-	flags: readonly number[];
-	times: number[];
-	scopeLists: ReadonlyArray<readonly string[]>;
-	problems: ReadonlyMap<number, string>;
-};
-
-/**
- * What a part's rows are searched in (SummaryTable.rowsShowing), made at the first search of the
- * part and kept with it: one lower-cased copy of its text, not a string per row. Nothing is made
- * for a table nobody filters; the app used to build every row's visible text after each load (and
- * reload, every 10 seconds), 100,000 strings whether or not anyone filtered.
- */
-type PartSearch = {
-	/** The part's text lower-cased: a description or account not in cellsNotLoweredInPlace() is at the same offsets. */
-	lower: string;
-	/** Rows searched through their visible text instead: a problem, or a description or account not lower-cased in place (few, if any). */
-	irregular: ReadonlySet<number>;
-	/** The visible Scopes cell of each scope list (index as in a row's flags: 0 is none). */
-	scopes: readonly string[];
-	/** The visible Account cell of a row without one. */
-	noAccount: string;
-};
-
-const searches = new WeakMap<Part, PartSearch>();
-const NOT_ASCII = /[\u0080-\uFFFF]/;
-const NO_FIELDS: TokenSummary = {
-	id: '',
-	description: undefined,
-	account: undefined,
-	scopes: undefined,
-	created: undefined,
-	expires: undefined,
-	lastUsed: undefined,
-	problem: undefined,
-	review: undefined,
-	risk: undefined,
-};
-
-function searchOf(part: Part): PartSearch {
-	let search = searches.get(part);
-	if (!search) {
-		const {text, ends, problems} = part;
-		const irregular = new Set<number>(problems.keys());
-		// Cells come two a row, description then account.
-		for (const cell of cellsNotLoweredInPlace(text, ends)) {
-			irregular.add(cell >> 1);
-		}
-
-		// The cells of a row with these scopes and no problem, description or account: what each scope list and no account show.
-		const cellsWith = (scopes: readonly string[] | undefined) => visibleCellsOf({...NO_FIELDS, scopes});
-		const [, noScopes, noAccount] = cellsWith(undefined);
-		search = {
-			// Lower-casing anything but ASCII can change the length, which would move every cell after it.
-			lower: NOT_ASCII.test(text) ? text.replaceAll(/[A-Z]+/g, capitals => capitals.toLowerCase()) : text.toLowerCase(),
-			irregular,
-			scopes: [noScopes, ...part.scopeLists.map(list => cellsWith(list)[1])],
-			noAccount,
-		};
-		searches.set(part, search);
-	}
-
-	return search;
-}
-
-/** A last use that is stored but unreadable, in a part's times: no time read from a record is negative infinity (toMillis keeps finite ones). */
-const UNREADABLE_SLOT = Number.NEGATIVE_INFINITY;
-const timeAt = (times: readonly number[], at: number) => (Number.isNaN(times[at]) ? undefined : times[at]);
-const lastUsedAt = (times: readonly number[], at: number): LastUsed =>
-	times[at] === UNREADABLE_SLOT ? UNREADABLE_TIME : timeAt(times, at);
 
 /** The parts of each table, for a builder of the next load to share what did not change (SummaryTableBuilder). */
 const partsOf = new WeakMap<SummaryTable, readonly Part[]>();
@@ -284,40 +202,12 @@ export class SummaryTable {
 
 	/**
 	 * Per row (1 or 0), whether its visible text (visibleTextOf) includes `word`, a normalised query
-	 * word (no newline, so never across two cells). One pass over each part's lower-cased text from
-	 * one occurrence of the word to the next, each laid on the row whose cell holds it: no string is
-	 * made per row, and a keystroke of the filter costs a scan of the text, not 100,000 slices.
+	 * word: each part searched in its own lower-cased text (part-search.ts), no string made per row.
 	 */
 	rowsShowing(word: string): Uint8Array {
 		const shown = new Uint8Array(this.length);
 		for (const part of this.parts) {
-			const search = searchOf(part);
-			const {ends, flags, count, start: first} = part;
-			let row = 0;
-			for (let at = search.lower.indexOf(word); at !== -1; at = search.lower.indexOf(word, at + 1)) {
-				while (ends[row * 2 + 1]! <= at) {
-					row++;
-				}
-
-				// In the description (it ends at ends[row * 2]) or in the account, never across the two.
-				const end = at + word.length;
-				if (end <= ends[row * 2]! || (at >= ends[row * 2]! && end <= ends[row * 2 + 1]!)) {
-					shown[first + row] = 1;
-				}
-			}
-
-			const scopes = search.scopes.map(text => text.includes(word));
-			const noAccount = search.noAccount.includes(word);
-			for (row = 0; row < count; row++) {
-				const rowFlags = flags[row]!;
-				if (scopes[rowFlags >> FLAGS.scopeShift] || (noAccount && (rowFlags & FLAGS.account) === 0)) {
-					shown[first + row] = 1;
-				}
-			}
-
-			for (const irregular of search.irregular) {
-				shown[first + irregular] = visibleCellsOf(new PackedRow(part, irregular)).some(cell => cell.includes(word)) ? 1 : 0;
-			}
+			markRowsShowing(part, word, shown);
 		}
 
 		return shown;
@@ -371,80 +261,3 @@ export class SummaryTable {
 		return this.lastPart;
 	}
 }
-
-function idOf(part: Part, row: number): string {
-	const {ids, idEnds} = part;
-	return ids.slice(row === 0 ? 0 : idEnds[row - 1], idEnds[row]);
-}
-
-/**
- * A row of a SummaryTable: each field read out of the packed part when asked for, so a filter that
- * looks at one field of 100,000 rows slices and boxes nothing else. Read-only (no setters): a view
- * is never a listing's working copy.
- */
-class PackedRow implements TokenSummary {
-	constructor(
-		private readonly part: Part,
-		private readonly index: number,
-	) {}
-
-	get id(): string {
-		return idOf(this.part, this.index);
-	}
-
-	get description(): string | undefined {
-		const {flags, text, ends} = this.part;
-		return flags[this.index]! & FLAGS.description ? text.slice(this.textStart(), ends[this.index * 2]) : undefined;
-	}
-
-	get account(): string | undefined {
-		const {flags, text, ends} = this.part;
-		return flags[this.index]! & FLAGS.account ? text.slice(ends[this.index * 2], ends[this.index * 2 + 1]) : undefined;
-	}
-
-	get scopes(): readonly string[] | undefined {
-		const list = this.part.flags[this.index]! >> FLAGS.scopeShift;
-		return list === 0 ? undefined : this.part.scopeLists[list - 1];
-	}
-
-	get created(): number | undefined {
-		return timeAt(this.part.times, this.index * 3);
-	}
-
-	get expires(): number | undefined {
-		return timeAt(this.part.times, this.index * 3 + 1);
-	}
-
-	get lastUsed(): LastUsed {
-		return lastUsedAt(this.part.times, this.index * 3 + 2);
-	}
-
-	get problem(): string | undefined {
-		return this.part.problems.get(this.index);
-	}
-
-	get review(): undefined {
-		return undefined;
-	}
-
-	get risk(): TokenSummary['risk'] {
-		return riskOf((this.part.flags[this.index]! >> FLAGS.riskShift) & FLAGS.riskMask);
-	}
-
-	private textStart(): number {
-		return this.index === 0 ? 0 : this.part.ends[this.index * 2 - 1]!;
-	}
-}
-
-const plainSummary = (row: TokenSummary): TokenSummary => ({
-	id: row.id,
-	description: row.description,
-	account: row.account,
-	scopes: row.scopes,
-	created: row.created,
-	expires: row.expires,
-	lastUsed: row.lastUsed,
-	problem: row.problem,
-	review: undefined,
-	risk: row.risk,
-});

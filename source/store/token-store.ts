@@ -1,3 +1,5 @@
+// A little over 300 lines for a reason: the store's one front door, a method per operation the
+// front ends call, each a few lines handing off to the module that does the job.
 import type {Redis} from 'ioredis';
 import {
 	type AuditLogEntry,

@@ -1,3 +1,5 @@
+// A little over 300 lines for a reason: one switch from each dialog to its screen and from its
+// outcome back to the table; split, the dialogs' props would be threaded through one more layer.
 import {Text} from 'ink';
 import {useEffect, useMemo} from 'react';
 import {Footer} from '../components/footer.js';

@@ -1,6 +1,5 @@
 import {Text} from 'ink';
 import {useEffect} from 'react';
-import type {TokenStore} from '../../store/index.js';
 import {
 	type TokenEdit,
 	TokenError,
@@ -20,7 +19,7 @@ import {useRefReducer} from '../hooks/use-ref-reducer.js';
 import {fieldText, wrappedLines} from '../state/details.js';
 import {EDIT_FIELDS, EDIT_HELP, EDIT_TITLES, type EditState, editReducer, editView, initialEditState} from '../state/edit.js';
 import {theme} from '../theme.js';
-import type {CloseDialog} from './close-options.js';
+import type {TokenDialogProps} from './token-dialog.js';
 
 const listText = (list: readonly string[] | null | undefined, none: string) => (list ? list.join(', ') : none);
 
@@ -138,17 +137,8 @@ export function EditView({state, now, width, height}: {state: EditState; now: nu
 	);
 }
 
-export type EditScreenProps = {
-	store: TokenStore;
-	id: string;
-	width: number;
-	height: number;
-	onClose: CloseDialog;
-	clock?: () => number;
-};
-
 /** `E`: edits one token in place through store.edit, the CLI's own, based on the record the form shows. */
-export function EditScreen({store, id, width, height, onClose, clock = Date.now}: EditScreenProps) {
+export function EditScreen({store, id, width, height, onClose, clock = Date.now}: TokenDialogProps) {
 	const [state, dispatch, ref] = useRefReducer(editReducer, () => initialEditState(id));
 
 	// The record, read when the form opens and again to reload it after a conflict.

@@ -1,18 +1,15 @@
 import {failureText} from '../errors.js';
-import {Text, useStdout} from 'ink';
+import {Text} from 'ink';
 import {useEffect} from 'react';
 import type {TokenStore} from '../../store/index.js';
 import {SCOPES, describeScopes, permissionWarnings, presetPermissions, restrictionWarnings} from '../../tokens/index.js';
 import {NO_EXPIRY, displayText, permissionSentence, shortDate} from '../../format/index.js';
-import {copyToClipboard} from '../clipboard.js';
 import {Footer} from '../components/footer.js';
 import {Fields, Frame, Message, Title} from '../components/frame.js';
 import {TextField} from '../components/text-field.js';
 import {TokenShown} from '../components/token-shown.js';
-import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {useRefReducer} from '../hooks/use-ref-reducer.js';
 import {restrictionLines, wrappedLines} from '../state/details.js';
-import {Command, matches} from '../keymap.js';
 import {
 	type IssueState,
 	PERMISSION_CHOICES,
@@ -29,7 +26,7 @@ import {
 } from '../state/issue-wizard.js';
 import {theme} from '../theme.js';
 import type {CloseDialog} from './close-options.js';
-import {useEnvironment} from '../hooks/use-environment.js';
+import {useShownOnceKeys} from '../hooks/use-shown-once-keys.js';
 
 const SCOPE_LABELS: Record<string, string> = {
 	'*': 'all scopes',
@@ -176,8 +173,6 @@ export type IssueWizardProps = {
  * to the close of the shown-once step; then the state drops it and the app repaints every cell.
  */
 export function IssueWizard({store, width, height, onClose, clock = Date.now}: IssueWizardProps) {
-	const {stdout} = useStdout();
-	const env = useEnvironment();
 	const [state, dispatch, ref] = useRefReducer(issueReducer, initialIssueState);
 
 	useEffect(() => {
@@ -222,32 +217,13 @@ export function IssueWizard({store, width, height, onClose, clock = Date.now}: I
 			.catch((error: unknown) => dispatch({type: 'failed', message: `Could not issue the token: ${failureText(error)}.`}));
 	}, [state.step, store, dispatch, ref]);
 
-	useKeypress(key => {
-		const current = ref.current;
-		if (current.step === 'shown' && current.issued && matches(Command.Copy, key)) {
-			dispatch({type: 'copying'});
-			void copyToClipboard(current.issued.token, 'the token', stdout, env).then(message => dispatch({type: 'notice', message}));
-			return true;
-		}
-
-		// The new token's id, read before the key closes the view (closing forgets the token).
-		const madeId = current.issued?.id;
-		dispatch({type: 'key', key, now: clock()});
-		// Closed here, in the key's own turn, not in an effect after the next render: a key read
-		// in the same burst (Esc, then n) must reach whatever is under the dialog.
-		const {done, request} = ref.current;
-		if (done) {
-			const closed = done === 'closed';
-			onClose({
-				repaint: closed,
-				reload: closed,
-				select: closed ? madeId : undefined,
-				said: closed ? `Issued "${request?.description ?? ''}"` : undefined,
-			});
-		}
-
-		return true;
-	}, PRIORITY.dialog);
+	useShownOnceKeys(
+		ref,
+		dispatch,
+		key => ({type: 'key' as const, key, now: clock()}),
+		onClose,
+		({request}) => `Issued "${request?.description ?? ''}"`,
+	);
 
 	return (
 		<>

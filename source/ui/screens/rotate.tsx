@@ -1,21 +1,17 @@
-import {Text, useStdout} from 'ink';
+import {Text} from 'ink';
 import {useEffect} from 'react';
-import type {TokenStore} from '../../store/index.js';
 import {isoTime} from '../../tokens/index.js';
 import {displayText, relativeTime} from '../../format/index.js';
-import {copyToClipboard} from '../clipboard.js';
 import {failureText} from '../errors.js';
 import {Footer} from '../components/footer.js';
 import {Fields, Frame, Message, Title} from '../components/frame.js';
 import {TextField} from '../components/text-field.js';
 import {TokenShown} from '../components/token-shown.js';
-import {PRIORITY, useKeypress} from '../hooks/keypress.js';
 import {type EntryState, useEntry} from '../hooks/use-entry.js';
 import {useRefReducer} from '../hooks/use-ref-reducer.js';
-import {Command, matches} from '../keymap.js';
 import {type RotateState, copiedLines, initialRotateState, rotateReducer, rotateView} from '../state/rotate.js';
-import type {CloseDialog} from './close-options.js';
-import {useEnvironment} from '../hooks/use-environment.js';
+import type {TokenDialogProps} from './token-dialog.js';
+import {useShownOnceKeys} from '../hooks/use-shown-once-keys.js';
 
 const GRACE_HELP = 'How long the old token keeps working: a duration (24h, 30m, 7d; units s m h d w y), or 0 to retire it at once.';
 
@@ -92,22 +88,11 @@ export function RotateView({
 	);
 }
 
-export type RotateScreenProps = {
-	store: TokenStore;
-	id: string;
-	width: number;
-	height: number;
-	onClose: CloseDialog;
-	clock?: () => number;
-};
-
 /**
  * `R`: rotates one token through store.rotate, the CLI's own. The new raw token lives only in this
  * component's state, from the store's answer to the close of the shown-once step.
  */
-export function RotateScreen({store, id, width, height, onClose, clock = Date.now}: RotateScreenProps) {
-	const {stdout} = useStdout();
-	const env = useEnvironment();
+export function RotateScreen({store, id, width, height, onClose, clock = Date.now}: TokenDialogProps) {
 	const [state, dispatch, ref] = useRefReducer(rotateReducer, () => initialRotateState(id));
 	const entry = useEntry(store, id, undefined);
 
@@ -132,31 +117,13 @@ export function RotateScreen({store, id, width, height, onClose, clock = Date.no
 			.catch((error: unknown) => dispatch({type: 'failed', message: `Could not rotate: ${failureText(error)}.`}));
 	}, [state.step, store, id, dispatch, ref]);
 
-	useKeypress(key => {
-		const current = ref.current;
-		if (current.step === 'shown' && current.issued && matches(Command.Copy, key)) {
-			dispatch({type: 'copying'});
-			void copyToClipboard(current.issued.token, 'the token', stdout, env).then(message => dispatch({type: 'notice', message}));
-			return true;
-		}
-
-		// The new token's id, read before the key closes the view (closing forgets the token).
-		const madeId = current.issued?.id;
-		dispatch({type: 'key', key});
-		// Closed in the key's own turn (see the issue wizard).
-		const {done} = ref.current;
-		if (done) {
-			const closed = done === 'closed';
-			onClose({
-				repaint: closed,
-				reload: closed,
-				select: closed ? madeId : undefined,
-				said: closed ? 'Rotation done: the new token is under the cursor' : undefined,
-			});
-		}
-
-		return true;
-	}, PRIORITY.dialog);
+	useShownOnceKeys(
+		ref,
+		dispatch,
+		key => ({type: 'key' as const, key}),
+		onClose,
+		() => 'Rotation done: the new token is under the cursor',
+	);
 
 	return (
 		<>

@@ -1,3 +1,5 @@
+// A little over 300 lines for a reason: the table's one reducer and the keys that drive it
+// (tableIntent), which must change together.
 import {EVERY_TOKEN, LIMITS, type TokenQuery, readQuery} from '../../tokens/index.js';
 import {columnIndex} from '../../format/index.js';
 import {Command, commandFor, commandIn, type KeyEvent, matches} from '../keymap.js';
