@@ -4,7 +4,7 @@
  * then exits.
  */
 import {type Inventory, TokenError, type TokenSummary, inventoryOf, oneLine} from '../tokens/index.js';
-import {type PackedSummaries, packSummaries} from './summary-pack.js';
+import {type PackedSummaries, type PartFingerprint, fingerprintOf, packSummaries} from './summary-pack.js';
 import type {RedisTarget} from './connection.js';
 import {connectRedis} from './open.js';
 import {asRedisError} from './redis-errors.js';
@@ -19,6 +19,11 @@ export type ChildRequest = {
 	 * was most of a first scrape's time.
 	 */
 	inventoryAt?: number;
+	/**
+	 * The fingerprints of the parts of the table this listing replaces (a reload): a part whose
+	 * rows are unchanged is not sent again, only its times if they moved (`kept`).
+	 */
+	previousParts?: PartFingerprint[];
 };
 /**
  * The listing comes in parts of PART_ROWS rows, then `done` with the records skipped because they
@@ -26,7 +31,8 @@ export type ChildRequest = {
  * plus a second one to join its chunks.
  */
 export type ChildReply =
-	| {part: PackedSummaries}
+	| {part: PackedSummaries; fingerprint: PartFingerprint}
+	| {kept: PartFingerprint; changed?: Pick<PackedSummaries, 'times' | 'unreadableUse'>}
 	| {done: true; unreadable: UnreadableRecord[]}
 	| {inventory: Inventory}
 	| {error: {code: TokenError['code'] | undefined; message: string}};
@@ -43,7 +49,7 @@ const send = async (reply: ChildReply) =>
 		});
 	});
 
-async function read({target, options, inventoryAt}: ChildRequest): Promise<void> {
+async function read({target, options, inventoryAt, previousParts = []}: ChildRequest): Promise<void> {
 	let summaries: TokenSummary[];
 	const unreadable: UnreadableRecord[] = [];
 	try {
@@ -64,8 +70,17 @@ async function read({target, options, inventoryAt}: ChildRequest): Promise<void>
 		return;
 	}
 
-	for (let start = 0; start < summaries.length; start += PART_ROWS) {
-		await send({part: packSummaries(summaries.slice(start, start + PART_ROWS))});
+	for (let index = 0; index * PART_ROWS < summaries.length; index++) {
+		const part = packSummaries(summaries.slice(index * PART_ROWS, (index + 1) * PART_ROWS));
+		const fingerprint = fingerprintOf(part);
+		const before = previousParts[index];
+		if (before?.rows !== fingerprint.rows) {
+			await send({part, fingerprint});
+		} else if (before.times === fingerprint.times) {
+			await send({kept: fingerprint});
+		} else {
+			await send({kept: fingerprint, changed: {times: part.times, unreadableUse: part.unreadableUse}});
+		}
 	}
 
 	await send({done: true, unreadable});

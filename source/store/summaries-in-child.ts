@@ -1,6 +1,6 @@
 import {type ChildProcess, fork} from 'node:child_process';
 import {type Inventory, TokenError} from '../tokens/index.js';
-import {type SummaryTable, SummaryTableBuilder} from './summary-table.js';
+import {type SummaryTable, SummaryTableBuilder, fingerprintsOf} from './summary-table.js';
 import type {RedisTarget} from './connection.js';
 import type {ChildReply, ChildRequest} from './summaries-child.js';
 import type {SummaryOptions} from './token-store.js';
@@ -31,17 +31,25 @@ export async function summariesInChild(
 	// unusable tokens are the rows that carry a problem.
 	const {onUnreadable, onUnusable, ...sent} = options;
 	const table = new SummaryTableBuilder(previous);
-	await askLoader({target, options: sent}, reply => {
+	// A part kept from `previous` does not cross again, and its unusable tokens with it: a caller
+	// that is told of each gets every part.
+	const previousParts = previous && !onUnusable ? fingerprintsOf(previous) : undefined;
+	await askLoader({target, options: sent, ...(previousParts ? {previousParts} : {})}, reply => {
 		if ('part' in reply) {
 			// Taken in as it comes (no row objects are made of it); the parts come in listing order.
 			const {part} = reply;
-			table.add(part);
+			table.add(part, reply.fingerprint);
 			if (onUnusable) {
 				for (const [row, problem] of part.problems) {
 					onUnusable(part.ids.slice(row === 0 ? 0 : part.idEnds[row - 1], part.idEnds[row]), problem);
 				}
 			}
 
+			return false;
+		}
+
+		if ('kept' in reply) {
+			table.keep(reply.kept, reply.changed);
 			return false;
 		}
 
@@ -99,8 +107,17 @@ async function askLoader(request: ChildRequest, onReply: (reply: Exclude<ChildRe
 				if ('error' in message) {
 					const {code, message: text} = message.error;
 					reject(code ? new TokenError(code, text) : new Error(text));
-				} else if (onReply(message)) {
-					resolve();
+					return;
+				}
+
+				// A reply the table cannot take (a kept part it does not have) fails the load, not the process.
+				try {
+					if (onReply(message)) {
+						resolve();
+					}
+				} catch (error) {
+					reject(error instanceof Error ? error : new Error(String(error)));
+					child.kill();
 				}
 			});
 			child.once('error', reject);

@@ -1,3 +1,4 @@
+import {createHash} from 'node:crypto';
 import {LEVELS, type TokenSummary, UNREADABLE_TIME} from '../tokens/index.js';
 
 /**
@@ -94,4 +95,19 @@ export function packSummaries(summaries: readonly TokenSummary[]): PackedSummari
 	}
 
 	return {count, ids: idParts.join(''), idEnds, text: parts.join(''), ends, flags, times, unreadableUse, scopeLists, problems};
+}
+
+/**
+ * What a reload compares of a part (summaries-child.ts), as two digests: `rows`, everything but
+ * the times (ids, texts, flags, scope lists, problems), and `times`, the times and which last uses
+ * are unreadable. Between two reloads mostly a last use moves: a part whose `rows` did not change
+ * need not cross again, and one whose `times` did not either, not at all.
+ */
+export type PartFingerprint = {rows: string; times: string};
+
+const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('base64');
+
+export function fingerprintOf(part: PackedSummaries): PartFingerprint {
+	const {count, ids, idEnds, text, ends, flags, scopeLists, problems, times, unreadableUse} = part;
+	return {rows: digest([count, ids, idEnds, text, ends, flags, scopeLists, problems]), times: digest([times, unreadableUse])};
 }

@@ -1,6 +1,6 @@
 import {type TokenSummary, expiredAt} from '../tokens/index.js';
 import {markRowsShowing} from './part-search.js';
-import {type PackedSummaries, packSummaries} from './summary-pack.js';
+import {type PackedSummaries, type PartFingerprint, packSummaries} from './summary-pack.js';
 import {PackedRow, type Part, UNREADABLE_SLOT, idOf, plainSummary, timeAt} from './table-part.js';
 
 /** Rows per packed part when a table is packed here (the loader child sends parts of its own size). */
@@ -8,6 +8,22 @@ export const TABLE_PART_ROWS = 10_000;
 
 /** The parts of each table, for a builder of the next load to share what did not change (SummaryTableBuilder). */
 const partsOf = new WeakMap<SummaryTable, readonly Part[]>();
+
+/** A packed part's times as a table keeps them: NaN for none, UNREADABLE_SLOT for an unreadable last use. */
+function timesOf({times, unreadableUse}: Pick<PackedSummaries, 'times' | 'unreadableUse'>): number[] {
+	const kept = times.map(time => time ?? Number.NaN);
+	for (const row of unreadableUse) {
+		kept[row * 3 + 2] = UNREADABLE_SLOT;
+	}
+
+	return kept;
+}
+
+/** The loader child's fingerprint of each part of `table`, for the load that replaces it to compare; undefined if any part was packed here. */
+export function fingerprintsOf(table: SummaryTable): PartFingerprint[] | undefined {
+	const fingerprints = (partsOf.get(table) ?? []).map(part => part.fingerprint);
+	return fingerprints.every(fingerprint => fingerprint !== undefined) ? fingerprints : undefined;
+}
 
 /** Whether two arrays of numbers hold the same values (NaN, a part's "none", equal to itself). */
 function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
@@ -28,11 +44,11 @@ function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
  * Makes a SummaryTable out of packed parts in listing order, each taken in as it arrives, so that
  * the message it came in can go at once.
  *
- * Given the table it replaces (a reload), each part keeps that table's strings and arrays where
- * they are equal to the ones that came: a reload reads every token again while the table on screen
- * stays alive, and between two reloads mostly "last used" moves. At 100,000 tokens the ids and
- * texts alone are ~10 MB; shared, the new table costs its times and what changed, and the
- * message's copies die young.
+ * Given the table it replaces (a reload), a part the loader child found unchanged is that table's
+ * own (keep(), nothing crossed but its times if they moved), and a part that came keeps that
+ * table's strings and arrays where they are equal to the ones that came: between two reloads
+ * mostly "last used" moves. At 100,000 tokens the ids and texts alone are ~10 MB; shared, the new
+ * table costs its times and what changed.
  */
 export class SummaryTableBuilder {
 	private readonly parts: Part[] = [];
@@ -45,7 +61,8 @@ export class SummaryTableBuilder {
 		this.previous = (previous && partsOf.get(previous)) ?? [];
 	}
 
-	add(part: PackedSummaries): this {
+	/** `fingerprint`: what the loader child says the part is (fingerprintOf), for the next reload to compare. */
+	add(part: PackedSummaries, fingerprint?: PartFingerprint): this {
 		if (part.count === 0) {
 			return this;
 		}
@@ -60,11 +77,7 @@ export class SummaryTableBuilder {
 
 			return shared;
 		});
-		const times = part.times.map(time => time ?? Number.NaN);
-		for (const row of part.unreadableUse) {
-			times[row * 3 + 2] = UNREADABLE_SLOT;
-		}
-
+		const times = timesOf(part);
 		// The part of the table it replaces at the same rows: equal values are taken from it.
 		const before = this.previous[this.parts.length];
 		const same = before?.start === this.rows && before.count === part.count ? before : undefined;
@@ -81,8 +94,29 @@ export class SummaryTableBuilder {
 			times: share(times, same?.times),
 			scopeLists,
 			problems: new Map(part.problems),
+			fingerprint,
 		});
 		this.rows += part.count;
+		return this;
+	}
+
+	/**
+	 * The next part is the one the table being replaced has at these rows, which the loader child
+	 * found unchanged but for its times, given if they changed (`fingerprint` says what it is now).
+	 * Nothing crossed but the times: unchanged, the part is the old table's own object.
+	 */
+	keep(fingerprint: PartFingerprint, changed?: Pick<PackedSummaries, 'times' | 'unreadableUse'>): this {
+		const before = this.previous[this.parts.length];
+		if (before?.start !== this.rows || before.fingerprint?.rows !== fingerprint.rows) {
+			throw new Error('The loader kept a part the table it replaces does not have');
+		}
+
+		for (const list of before.scopeLists) {
+			this.interned.set(JSON.stringify(list), list);
+		}
+
+		this.parts.push(changed ? {...before, times: timesOf(changed), fingerprint} : before);
+		this.rows += before.count;
 		return this;
 	}
 

@@ -1,7 +1,7 @@
 // One packed part of a SummaryTable as this process keeps it, and the row view that reads a
 // token's fields out of it on demand (store/summary-table.ts holds the parts in order).
 import {type LastUsed, type TokenSummary, UNREADABLE_TIME} from '../tokens/index.js';
-import {FLAGS, riskOf} from './summary-pack.js';
+import {FLAGS, type PartFingerprint, riskOf} from './summary-pack.js';
 
 /**
  * One part of a table: the packed part as it came, its times made an array of doubles (unboxed in
@@ -21,6 +21,8 @@ export type Part = {
 	times: number[];
 	scopeLists: ReadonlyArray<readonly string[]>;
 	problems: ReadonlyMap<number, string>;
+	/** What the loader child said the part was (a reload's next load compares it); none for a part packed here. */
+	fingerprint: PartFingerprint | undefined;
 };
 
 /** A last use that is stored but unreadable, in a part's times: no time read from a record is negative infinity (toMillis keeps finite ones). */

@@ -1,5 +1,5 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {TokenStore} from '../../source/store/index.js';
+import {SummaryTable, TokenStore} from '../../source/store/index.js';
 import {encodeMsgpack} from '../../source/tokens/index.js';
 import {seedTokens} from '../bench/seed.js';
 import {type TestRedis, freePort, startRedis} from '../helpers/redis.js';
@@ -56,6 +56,46 @@ describe('summaries read in a child process', () => {
 		const second = await summariesInChild(target);
 		expect(second.row(10_234)!.lastUsed).toBe(1_790_000_000_000);
 		expect(first.row(10_234)!.lastUsed).toBe(expected[10_234]!.lastUsed);
+	}, 60_000);
+
+	// Parts of 10,000 rows: 20,500 make three. A reload is given the table it replaces and gets
+	// back only what changed; what it shows must be what a fresh read shows, whatever changed.
+	it('reloads against the table it replaces: nothing changed, a last use, a description, a new token, a table packed here', async () => {
+		const client = redis.client(10);
+		await seedTokens(client, 20_500);
+		const store = new TokenStore(client, '');
+		const target = {url: redis.url(10), source: '--dbs.redis' as const, prefix: '', timeoutMs: 10_000};
+		const fresh = async () => store.summaries();
+		let table = await summariesInChild(target);
+		const reloaded = async () => {
+			table = await summariesInChild(target, {}, table);
+			return table.toArray();
+		};
+
+		const first = await fresh();
+		expect(await reloaded()).toEqual(first);
+
+		const usedId = table.idAt(10_234);
+		await client.hset('tokens:access', usedId, Buffer.from(encodeMsgpack({time: 1_790_000_000_000, ip: '10.9.9.9'})));
+		const beforeUse = table;
+		expect(await reloaded()).toEqual(await fresh());
+		expect(table.row(10_234)!.lastUsed).toBe(1_790_000_000_000);
+		expect(beforeUse.row(10_234)!.lastUsed).toBe(first[10_234]!.lastUsed);
+
+		const editedId = table.idAt(3);
+		await store.edit(editedId, {description: 'renamed while the table was on screen'});
+		expect(await reloaded()).toEqual(await fresh());
+		expect(table.byId(editedId)!.description).toBe('renamed while the table was on screen');
+
+		const issued = await store.issue({description: 'issued between two reloads', scopes: ['api']});
+		const afterIssue = await fresh();
+		expect(afterIssue).toHaveLength(20_501);
+		expect(await reloaded()).toEqual(afterIssue);
+		expect(table.byId(issued.id)!.description).toBe('issued between two reloads');
+
+		// A table packed in this process (a small instance that grew) has no fingerprints: all is read.
+		table = SummaryTable.of(afterIssue.slice(0, 5));
+		expect(await reloaded()).toEqual(afterIssue);
 	}, 60_000);
 
 	it("fails with the store's one-line Redis error when Redis cannot be reached", async () => {

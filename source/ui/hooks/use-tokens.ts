@@ -47,8 +47,9 @@ export type TokensOptions = {
 
 /**
  * Every 10 s so "last used" stays live, or 50× the load time when that is longer: at 100,000
- * tokens a reload reads two hashes of 100,000 fields from a Redis that a live EmailEngine shares,
- * and briefly holds two tables in memory, so it comes about every 30 s there.
+ * tokens a reload reads two hashes of 100,000 fields from a Redis that a live EmailEngine shares
+ * (the loader child then sends back only the parts that changed, mostly their times), so it comes
+ * about every 30 s there.
  */
 export const REFRESH_MS = 10_000;
 const LOAD_TIME_SHARE = 50;
