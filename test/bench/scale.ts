@@ -9,7 +9,7 @@ import {performance} from 'node:perf_hooks';
 import type {TestRedis} from '../helpers/redis.js';
 import {CLI} from '../helpers/cli.js';
 import {KEYS, spawnApp} from '../ui/helpers/pty.js';
-import {emptyInkFirstFrame, percentile, pressed, rssMb, status} from './app-cases.js';
+import {emptyInkFirstFrame, emptyInkRss, percentile, pressed, rssMb, status} from './app-cases.js';
 import {
 	type Row,
 	type Run,
@@ -192,12 +192,7 @@ export async function scaleAppCases(redis: TestRedis, runs: number): Promise<Row
 
 	bare.write('q');
 	await bare.exited;
-	const empty = spawnApp(['0'], {columns: 120, rows: 35, script: baseline('ink-list')});
-	await empty.waitFor('ready', {timeout: 60_000, interval: 2});
-	await new Promise(resolve => setTimeout(resolve, 500));
-	const emptyRss = rssMb(empty.pid);
-	empty.write('q');
-	await empty.exited;
+	const emptyRss = median(await emptyInkRss(runs));
 
 	const first = median(firstScreens);
 	const base = median(baselines);
