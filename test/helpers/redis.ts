@@ -90,6 +90,9 @@ async function launch(server: Server): Promise<void> {
 			'127.0.0.1',
 			'--dir',
 			server.dir,
+			// For the run's teardown to stop a server whose worker died without stopping it (global-setup.ts).
+			'--pidfile',
+			path.join(server.dir, 'redis.pid'),
 			'--save',
 			'',
 			// An append-only file so that a restart keeps what was written; written before each reply
