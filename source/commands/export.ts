@@ -5,7 +5,7 @@ import {defineCommand, jsonFlag} from './command.js';
 import {safeJson} from './safe-json.js';
 import {readTokenArgument} from './token-input.js';
 import {listingWarnings} from './listing-warnings.js';
-import {writeJsonArray, writeLines} from './output.js';
+import {drained, writeJsonArray, writeLines} from './output.js';
 
 export const exportCommand = defineCommand({
 	name: 'export',
@@ -106,9 +106,12 @@ async function* asJson(chunks: AsyncIterable<ExportedToken[]>): AsyncGenerator<A
 
 async function writeStrings(stream: NodeJS.WritableStream, chunks: AsyncIterable<ExportedToken[]>): Promise<void> {
 	for await (const chunk of chunks) {
-		writeLines(
+		await drained(
 			stream,
-			chunk.map(item => item.exportString),
+			writeLines(
+				stream,
+				chunk.map(item => item.exportString),
+			),
 		);
 	}
 }

@@ -110,7 +110,7 @@ async function reviewJson(context: Context, account: string | undefined, review:
 		),
 	);
 	const reviewed = lines.bySeverity(all);
-	await writeEscapedJsonBodies(context.stdout, lines.json(reviewed), {drain: true});
+	await writeEscapedJsonBodies(context.stdout, lines.json(reviewed));
 	return levelCounts(all.length, reviewed, index => lines.level(index));
 }
 

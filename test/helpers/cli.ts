@@ -55,6 +55,8 @@ export async function runCli(args: readonly string[], options: CliOptions = {}):
 export type InProcessOptions = CliOptions & {
 	/** stdin as a stream of the test's own (input that arrives slowly), instead of input or inputFile. */
 	stdin?: Readable;
+	/** stdout as a stream of the test's own (a reader that is behind); the result's stdout is then empty. */
+	stdout?: Writable;
 	/** stdout as a terminal of this many columns (isTTY true), as `list` sees one. */
 	terminalColumns?: number;
 	/** The clock the command reads (default: the real one). */
@@ -99,7 +101,7 @@ export async function runInProcess(args: readonly string[], options: InProcessOp
 	const stdin: InputStream & Readable =
 		options.stdin ??
 		(inputFile === undefined ? Readable.from(input === undefined ? [] : [Buffer.from(input)]) : createReadStream(inputFile));
-	const stdout = collector(onStdout);
+	const stdout = options.stdout ? {stream: options.stdout, text: () => ''} : collector(onStdout);
 	const stderr = collector();
 	if (terminalColumns !== undefined) {
 		Object.assign(stdout.stream, {isTTY: true, columns: terminalColumns});
