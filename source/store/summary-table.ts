@@ -111,8 +111,12 @@ export class SummaryTableBuilder {
 			throw new Error('The loader kept a part the table it replaces does not have');
 		}
 
+		// Its scope lists are the ones later parts share (a list already interned stays as it is).
 		for (const list of before.scopeLists) {
-			this.interned.set(JSON.stringify(list), list);
+			const key = JSON.stringify(list);
+			if (!this.interned.has(key)) {
+				this.interned.set(key, list);
+			}
 		}
 
 		this.parts.push(changed ? {...before, times: timesOf(changed), fingerprint} : before);
