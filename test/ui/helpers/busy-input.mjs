@@ -1,6 +1,6 @@
 // The terminal reader of the built app (dist/tty-input.js) under a main thread that stops
 // answering: `node busy-input.mjs` prints "ready", then for each read prints what it got; a read
-// containing "block" makes the main thread spin for BLOCK_MS (or forever when it is 0), a Ctrl-C
+// containing "block" makes the main thread block for BLOCK_MS (or forever when it is 0), a Ctrl-C
 // read asks to quit unless it came inside a paste, and "survived" is printed after a block ends.
 import {startTtyInput} from '../../../dist/tty-input.js';
 
@@ -18,10 +18,9 @@ input.subscribe(text => {
 	if (text.includes('block')) {
 		// Let the line above reach the terminal, then stop answering.
 		setTimeout(() => {
-			const end = blockMs === 0 ? Number.POSITIVE_INFINITY : Date.now() + blockMs;
-			while (Date.now() < end) {
-				// Busy on purpose: the main thread is blocked, as a long render would block it.
-			}
+			// The main thread stops answering, as a long render would stop it, but asleep rather than
+			// spinning: its event loop is as blocked either way, and the suite is spared seconds of CPU.
+			Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, blockMs === 0 ? Number.POSITIVE_INFINITY : blockMs);
 			process.stdout.write('survived\r\n');
 		}, 50);
 	}
