@@ -38,6 +38,23 @@ async function plant(id: string, bytes: Buffer, account?: string | number): Prom
 	await raw.rpush(`tokens:log:${id}`, 'x');
 }
 
+/** The unreadable records' bytes, built once for the file (megabytes each; every test plants them again). */
+const PLANTED: Array<[id: string, bytes: Buffer, account?: string]> = [
+	[DEEP, deepRecord()],
+	[HUGE, rawRecord(cliFields('h'.repeat(MAX_RECORD_BYTES)))],
+	[NOT_A_MAP, packed(['created', 1])],
+	// Bound to acme, with its description readable before the deep part.
+	[
+		BOUND_DEEP,
+		rawRecord([
+			['account', packed('acme')],
+			['description', packed('bound and broken')],
+			['restrictions', deepMap(100_000)],
+		]),
+		'acme',
+	],
+];
+
 let good: string[];
 beforeEach(async () => {
 	await redis.flush();
@@ -46,19 +63,9 @@ beforeEach(async () => {
 		good.push((await store.issue({description, scopes: ['api'], account: description === 'second' ? 'acme' : undefined})).id);
 	}
 
-	await plant(DEEP, deepRecord());
-	await plant(HUGE, rawRecord(cliFields('h'.repeat(MAX_RECORD_BYTES))));
-	await plant(NOT_A_MAP, packed(['created', 1]));
-	// Bound to acme, with its description readable before the deep part.
-	await plant(
-		BOUND_DEEP,
-		rawRecord([
-			['account', packed('acme')],
-			['description', packed('bound and broken')],
-			['restrictions', deepMap(100_000)],
-		]),
-		'acme',
-	);
+	for (const [id, bytes, account] of PLANTED) {
+		await plant(id, bytes, account);
+	}
 });
 
 const sorted = (records: UnreadableRecord[]) => [...records].sort((a, b) => b.id.localeCompare(a.id));
