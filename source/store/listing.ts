@@ -23,6 +23,7 @@ import {
 	unreadableSummary,
 	showsOf,
 } from '../tokens/index.js';
+import {ByteArena} from './byte-arena.js';
 import {joinById, sortByIdDescending, topByIdDescending} from './id-order.js';
 import {
 	BATCH,
@@ -123,44 +124,49 @@ export async function* listEntriesInChunks(store: StoreContext, options: ListOpt
 
 /**
  * The listing's selection as stored bytes, a chunk at a time, for a caller that writes each token
- * straight from its bytes (entriesJson: `list --json`) instead of decoding it first. The
- * selection keeps each record's bytes, not the record: 100,000 decoded records living through the
- * sort cost the garbage collector more than decoding them. Every Redis read is done before the
- * first chunk comes. Only readable records are selected (summarizeRecord decides, as the library).
+ * straight from its bytes (entriesJson: `list --json`) instead of decoding it first. Every Redis
+ * read is done before the first chunk comes, so the selection holds each record's bytes until then:
+ * copied into one arena (byte-arena.ts) as they are read, not decoded (100,000 decoded records
+ * living through the sort cost the garbage collector more than decoding them) and not as a Buffer
+ * each. Only readable records are selected (summarizeRecord decides, as the library).
  */
 export async function* listEntryBytesInChunks(store: StoreContext, options: ListOptions = {}, size = BATCH): AsyncGenerator<StoredEntry[]> {
 	const {where} = options;
-	let rows = await select<StoredEntry, Buffer>(
+	const arena = new ByteArena();
+	const recordOf = (row: HeldEntry) => arena.view(row.record, row.recordLength);
+	const accessOf = (row: HeldEntry) => (row.access < 0 ? undefined : arena.view(row.access, row.accessLength));
+	let rows = await select<HeldEntry, Buffer>(
 		store,
 		options,
-		// `access` is there from birth, so attaching it later does not change each row's shape.
-		(summary, bytes) => ({id: summary.id, record: bytes, access: undefined}),
+		// Every field there from birth, so attaching the last use later does not change each row's shape.
+		(summary, bytes) => ({id: summary.id, record: arena.add(bytes), recordLength: bytes.length, access: -1, accessLength: 0}),
 		// A query about last use needs it even when the caller does not.
 		options.lastUse === false && !where
 			? undefined
 			: {
 					keep: bytes => bytes,
 					attach(row, bytes) {
-						row.access = bytes;
+						row.access = arena.add(bytes);
+						row.accessLength = bytes.length;
 					},
 					byId: true,
 				},
 	);
 	if (where && !isEveryToken(where)) {
 		// The rows keep bytes, not summaries (memory): a query summarises each once more, here.
-		rows = await queried(store, rows, row => summarizeRecord(row.id, row.record, lastUsedTime(row.access)), where);
+		rows = await queried(store, rows, row => summarizeRecord(row.id, recordOf(row), lastUsedTime(accessOf(row))), where);
 	}
 
-	if (options.lastUse === false) {
-		for (const row of rows) {
-			row.access = undefined;
-		}
-	}
-
+	const withLastUse = options.lastUse !== false;
 	for (let start = 0; start < rows.length; start += size) {
-		yield rows.slice(start, start + size);
+		yield rows
+			.slice(start, start + size)
+			.map(row => ({id: row.id, record: recordOf(row), access: withLastUse ? accessOf(row) : undefined}));
 	}
 }
+
+/** A selected token while the listing reads: its id, and where its record and last use (-1: none) are in the arena. */
+type HeldEntry = {id: string; record: number; recordLength: number; access: number; accessLength: number};
 
 /**
  * The listing as token tables show it (the app, `list` on a terminal): what listEntries() selects,
