@@ -4,6 +4,7 @@ import type {Environment} from './hooks/use-environment.js';
 import type {FirstReads, TokenSource} from './hooks/use-tokens.js';
 import type {RequestChecks} from './state/request-check.js';
 import {APP_LISTING, HEAD_ROWS} from './state/rows.js';
+import {keepYoungGenerationSmall} from './young-generation.js';
 
 /**
  * The full-screen app: connect (persistent: Redis going away later is a banner, not a crash),
@@ -151,6 +152,10 @@ export async function runApp(options: {
 		const screen = enterFullScreen(terminal.stdout, ownsProcess ? undefined : streamInput(terminal.stdin), {ownsProcess});
 		restore = screen.restore;
 		await screen.input.ready;
+		if (ownsProcess) {
+			keepYoungGenerationSmall();
+		}
+
 		const instance = render(
 			React.createElement(App, {
 				...started.session,
