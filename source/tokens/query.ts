@@ -3,7 +3,7 @@ import {TokenError} from './errors.js';
 import {durationMs, isoInstant} from './expiry.js';
 import {atLeast, isLevel} from './findings.js';
 import {SCOPES, isScope} from './scopes.js';
-import {type TokenSummary, normaliseQuery, summaryExpired, showsOf} from './summary.js';
+import {type TokenSummary, normaliseWord, summaryExpired, showsOf} from './summary.js';
 import {quoteTyped} from './typed-text.js';
 import {isIdPrefix} from './raw-token.js';
 import {LIMITS} from './validation.js';
@@ -31,7 +31,7 @@ type Test = (summary: TokenSummary, now: number) => boolean;
 export type TokenQuery = {
 	/** The query as typed. */
 	readonly text: string;
-	/** Plain words and quoted phrases, normalised (normaliseQuery): each must be in the visible text. */
+	/** Plain words and quoted phrases, normalised (normaliseWord): each must be in the visible text. */
 	readonly words: readonly string[];
 	/** The key:value terms, each as typed and as its test. */
 	readonly terms: ReadonlyArray<{readonly source: string; readonly test: Test}>;
@@ -304,7 +304,7 @@ export function readQuery(text: string): {query: TokenQuery; problem: TokenError
 	let wantsRisk = false;
 	for (const word of wordsOf(text)) {
 		if (!word.keyed) {
-			const normalised = normaliseQuery(word.text);
+			const normalised = normaliseWord(word.text);
 			if (normalised !== '') {
 				words.push(normalised);
 			}

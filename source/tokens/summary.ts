@@ -155,12 +155,23 @@ export function shownAccount(token: TokenSummary): string {
 /** Whitespace collapsed and lower case, so "My  Token" finds "my token" (compatibility §7 listing search). */
 export const normaliseQuery = (text: string): string => text.replaceAll(/\s+/g, ' ').trim().toLowerCase();
 
+/**
+ * A capital dotted İ lower-cases to i and a combining dot above (U+0307), so "izmir" would never
+ * find İZMİR: the filter language (not EmailEngine's listing search, which `serve` keeps as it is)
+ * folds the pair to a plain i, in the rows' text and in what is typed alike.
+ */
+const foldDottedI = (lower: string) => (lower.includes('\u0307') ? lower.replaceAll('i\u0307', 'i') : lower);
+
+/** A plain word or phrase of the filter language as it is searched for (normaliseQuery, dotted i folded). */
+export const normaliseWord = (text: string): string => foldDottedI(normaliseQuery(text));
+
 // Any whitespace but a single inner space: only then is the regex replace worth its cost.
 const NEEDS_NORMALISING = /[^\S ]| {2}|^ | $/;
 const normalised = (text: string) => {
 	const lower = text.toLowerCase();
 	return NEEDS_NORMALISING.test(lower) ? normaliseQuery(lower) : lower;
 };
+const normalisedShown = (text: string) => foldDottedI(normalised(text));
 
 /**
  * What the app's `/` and `list --query` search with their plain words (query.ts): the Description,
@@ -176,9 +187,9 @@ export const visibleTextOf = (summary: TokenSummary): string => visibleCellsOf(s
  * them where it keeps them (store/summary-table.ts) instead of joining a string per row.
  */
 export const visibleCellsOf = (summary: TokenSummary): [description: string, scopes: string, account: string] => [
-	normalised(shownDescription(summary)),
-	normalised(shownScopes(summary)),
-	normalised(shownAccount(summary)),
+	normalisedShown(shownDescription(summary)),
+	normalisedShown(shownScopes(summary)),
+	normalisedShown(shownAccount(summary)),
 ];
 
 /**

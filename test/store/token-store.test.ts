@@ -7,6 +7,7 @@ import {
 	encodeExportString,
 	encodeMsgpack,
 	encodeRecord,
+	parseQuery,
 	summaryOf,
 	tokenIdOf,
 } from '../../source/tokens/index.js';
@@ -135,6 +136,13 @@ describe('list', () => {
 		// Literal membership: a * token does not match scope=api.
 		expect((await store.list({scope: 'api'})).map(entry => entry.id)).toEqual([b.id]);
 		expect((await store.list({account: 'Acme'})).map(entry => entry.id)).toEqual([b.id]);
+	});
+
+	it('searches as EmailEngine does, lower-cased and nothing more: "izmir" does not find İZMİR (the filter language does)', async () => {
+		const izmir = await store.issue({description: 'İZMİR office', scopes: ['api']});
+		expect((await store.list({query: 'İZMİR'})).map(entry => entry.id)).toEqual([izmir.id]);
+		expect(await store.list({query: 'izmir'})).toEqual([]);
+		expect((await store.summaries({where: parseQuery('izmir')})).map(entry => entry.id)).toEqual([izmir.id]);
 	});
 
 	it('tolerates undecodable records and index entries without records', async () => {

@@ -59,6 +59,15 @@ describe('the filter language: plain words find what the rows show', () => {
 		expect(select('api, metrics')).toEqual(['Grafana agent']);
 	});
 
+	it('finds a dotted capital İ by a plain i, as a person types it, and the other way round', () => {
+		// 'İ'.toLowerCase() is 'i' and a combining dot: compared as is, "izmir" never found İZMİR.
+		const tokens = [token(1, {description: 'İZMİR office', scopes: ['api']}), token(2, {description: 'Istanbul', scopes: ['api']})];
+		expect(select('izmir', tokens)).toEqual(['İZMİR office']);
+		expect(select('İzmir', tokens)).toEqual(['İZMİR office']);
+		expect(select('"izmir office"', tokens)).toEqual(['İZMİR office']);
+		expect(select('istanbul', tokens)).toEqual(['Istanbul']);
+	});
+
 	it('ANDs the words, keeps a quoted phrase whole, and never matches across two columns', () => {
 		expect(select('acme api')).toEqual(['Billing service', 'Grafana agent', 'Old export']);
 		expect(select('acme metrics')).toEqual(['Grafana agent']);

@@ -180,6 +180,7 @@ describe('table data over a large packed table', () => {
 			'οδος',
 			'οδος a',
 			'i̇zmi̇r',
+			'izmir',
 			'tab here',
 			'\uD800',
 			'scope:metrics is:bound',
