@@ -133,20 +133,20 @@ export async function* listEntriesInChunks(store: StoreContext, options: ListOpt
 export async function* listEntryBytesInChunks(store: StoreContext, options: ListOptions = {}, size = BATCH): AsyncGenerator<StoredEntry[]> {
 	const {where} = options;
 	const arena = new ByteArena();
-	const recordOf = (row: HeldEntry) => arena.view(row.record, row.recordLength);
-	const accessOf = (row: HeldEntry) => (row.access < 0 ? undefined : arena.view(row.access, row.accessLength));
+	const recordOf = (row: HeldEntry) => arena.view(row.recordAt, row.recordLength);
+	const accessOf = (row: HeldEntry) => (row.accessAt < 0 ? undefined : arena.view(row.accessAt, row.accessLength));
 	let rows = await select<HeldEntry, Buffer>(
 		store,
 		options,
 		// Every field there from birth, so attaching the last use later does not change each row's shape.
-		(summary, bytes) => ({id: summary.id, record: arena.add(bytes), recordLength: bytes.length, access: -1, accessLength: 0}),
+		(summary, bytes) => ({id: summary.id, recordAt: arena.add(bytes), recordLength: bytes.length, accessAt: -1, accessLength: 0}),
 		// A query about last use needs it even when the caller does not.
 		options.lastUse === false && !where
 			? undefined
 			: {
 					keep: bytes => bytes,
 					attach(row, bytes) {
-						row.access = arena.add(bytes);
+						row.accessAt = arena.add(bytes);
 						row.accessLength = bytes.length;
 					},
 					byId: true,
@@ -165,8 +165,8 @@ export async function* listEntryBytesInChunks(store: StoreContext, options: List
 	}
 }
 
-/** A selected token while the listing reads: its id, and where its record and last use (-1: none) are in the arena. */
-type HeldEntry = {id: string; record: number; recordLength: number; access: number; accessLength: number};
+/** A selected token while the listing reads: its id, and the places in the arena of its record and last use (-1: none). */
+type HeldEntry = {id: string; recordAt: number; recordLength: number; accessAt: number; accessLength: number};
 
 /**
  * The listing as token tables show it (the app, `list` on a terminal): what listEntries() selects,
